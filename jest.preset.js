@@ -1,0 +1,29 @@
+// Shared jest settings: swc strips the types (tsc typechecks separately), and the
+// workspace libs resolve to their sources, exactly as tsconfig.base.json maps them.
+const path = require('node:path');
+const { compilerOptions } = require('./tsconfig.base.json');
+
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([name, [target]]) => [
+    `^${name}$`,
+    path.join(__dirname, target),
+  ]),
+);
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(t|j|mj)s$': [
+      '@swc/jest',
+      {
+        jsc: { target: 'es2023', parser: { syntax: 'typescript' } },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  // ESM-only packages are compiled to CommonJS like our own sources.
+  transformIgnorePatterns: ['/node_modules/(?!(@seriousme)/)'],
+  moduleNameMapper,
+  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testTimeout: 20_000,
+};

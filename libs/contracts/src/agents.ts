@@ -1,0 +1,243 @@
+import { z } from 'zod';
+import { DnsLabelSchema, NameSchema, NamespaceSchema, textSchema, TimestampSchema } from './common';
+
+/** The model used when a request names none. */
+export const DEFAULT_MODEL = 'claude-sonnet-4-6';
+/** The template used when a request names none. */
+export const DEFAULT_TEMPLATE = 'default';
+
+/** Longest accepted task instructions, in characters. */
+export const MAX_INSTRUCTIONS_LENGTH = 100_000;
+/** Longest accepted custom system prompt, in characters. */
+export const MAX_SYSTEM_PROMPT_LENGTH = 50_000;
+const MAX_REFS = 64;
+const MAX_LABELS = 64;
+
+const ModelSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/, 'must be a model id such as "claude-sonnet-4-6"')
+  .meta({ example: DEFAULT_MODEL });
+
+/** "name" in the agent's namespace, or "namespace/name" across namespaces. */
+const ResourceRefSchema = z
+  .string()
+  .max(127, 'must be at most 127 characters')
+  .refine((ref) => {
+    const parts = ref.split('/');
+    return parts.length <= 2 && parts.every((p) => DnsLabelSchema.safeParse(p).success);
+  }, 'must be "name" or "namespace/name", each a DNS-1123 label');
+
+function refList(refSchema: z.ZodType<string>, description: string) {
+  return z
+    .array(refSchema)
+    .max(MAX_REFS, `must list at most ${MAX_REFS} names`)
+    .refine((refs) => new Set(refs).size === refs.length, 'must not list a name twice')
+    .meta({ description });
+}
+
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
+const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const RESERVED_LABEL_PREFIX = 'komputer.ai/';
+const ALLOWED_RESERVED_LABELS = new Set(['komputer.ai/personal-agent']);
+
+function isLabelKey(key: string): boolean {
+  const slash = key.indexOf('/');
+  if (slash === -1) return LABEL_NAME.test(key);
+  const prefix = key.slice(0, slash);
+  return prefix.length <= 253 && LABEL_PREFIX.test(prefix) && LABEL_NAME.test(key.slice(slash + 1));
+}
+
+const LabelsSchema = z
+  .record(
+    z.string().refine(isLabelKey, 'label keys must be Kubernetes qualified names ("prefix/name")'),
+    z
+      .string()
+      .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, 'label values must be Kubernetes label values')
+      .max(63, 'label values must be at most 63 characters'),
+  )
+  .refine((labels) => Object.keys(labels).length <= MAX_LABELS, `must have at most ${MAX_LABELS} labels`)
+  .refine(
+    (labels) =>
+      Object.keys(labels).every(
+        (k) => !k.startsWith(RESERVED_LABEL_PREFIX) || ALLOWED_RESERVED_LABELS.has(k),
+      ),
+    `keys under "${RESERVED_LABEL_PREFIX}" are reserved (only "komputer.ai/personal-agent" is allowed)`,
+  )
+  .meta({ description: 'User-defined key=value labels' });
+
+/** What happens after a task: keep running (""), sleep (free the runtime), or delete the agent. */
+export const LifecycleSchema = z.enum(['', 'Sleep', 'AutoDelete']).meta({
+  description: '"" keeps the runtime, "Sleep" stops it but keeps the workspace, "AutoDelete" deletes the agent after its task',
+});
+
+/** An agent's role: managers also get orchestration tools. "" means manager. */
+export const RoleSchema = z.enum(['manager', 'worker']);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const StorageSpecSchema = z
+  .strictObject({
+    size: z
+      .string()
+      .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, 'must be a Kubernetes quantity such as "5Gi"')
+      .optional(),
+    storageClassName: z.string().max(253).regex(LABEL_PREFIX, 'must be a DNS-1123 subdomain').optional(),
+  })
+  .meta({ id: 'StorageSpec' });
+
+const PodSpecSchema = z
+  .record(z.string(), z.unknown())
+  .meta({ description: 'Kubernetes PodSpec override, used by the kubernetes runtime; stored as given' });
+
+const PrioritySchema = z
+  .number()
+  .int('must be an integer')
+  .min(-1_000_000_000)
+  .max(1_000_000_000)
+  .meta({ description: 'Queue priority; higher is admitted first' });
+
+/** Settings that describe an agent (everything but its name and its task). */
+const agentSpecFields = {
+  model: ModelSchema.optional(),
+  systemPrompt: textSchema(MAX_SYSTEM_PROMPT_LENGTH)
+    .optional()
+    .meta({ description: 'Custom system prompt, prepended to the built-in role prompt' }),
+  templateRef: DnsLabelSchema.optional().meta({ description: 'Agent template name', example: DEFAULT_TEMPLATE }),
+  connectors: refList(NameSchema, 'Connector names to attach').optional(),
+  memories: refList(ResourceRefSchema, 'Memory names to attach').optional(),
+  skills: refList(ResourceRefSchema, 'Skill names to attach').optional(),
+  secretRefs: refList(NameSchema, 'Names of secrets to attach').optional(),
+  labels: LabelsSchema.optional(),
+  lifecycle: LifecycleSchema.optional(),
+  priority: PrioritySchema.optional(),
+  storage: StorageSpecSchema.optional(),
+  podSpec: PodSpecSchema.optional(),
+};
+
+const InstructionsSchema = textSchema(MAX_INSTRUCTIONS_LENGTH)
+  .refine((s) => s.trim().length > 0, 'must not be empty')
+  .meta({ description: 'The task for the agent' });
+
+/** `POST /agents`: create an agent with a first task, or give an idle agent its next task. */
+export const CreateAgentRequestSchema = z
+  .strictObject({
+    name: NameSchema,
+    instructions: InstructionsSchema,
+    namespace: NamespaceSchema.optional(),
+    role: z
+      .union([RoleSchema, z.literal('')])
+      .optional()
+      .meta({ description: '"manager" (default) or "worker"' }),
+    officeManager: NameSchema.optional().meta({ description: 'Set when a manager agent creates this agent' }),
+    ...agentSpecFields,
+  })
+  .meta({ id: 'CreateAgentRequest' });
+export type CreateAgentRequest = z.infer<typeof CreateAgentRequestSchema>;
+
+/** `PATCH /agents/:name`: fields to change. A change applies from the agent's next task. */
+export const PatchAgentRequestSchema = z
+  .strictObject({ instructions: InstructionsSchema.optional(), ...agentSpecFields })
+  .meta({ id: 'PatchAgentRequest' });
+export type PatchAgentRequest = z.infer<typeof PatchAgentRequestSchema>;
+
+/** The stored description of an agent: the create request with every default applied. */
+export const AgentSpecSchema = z.object({
+  model: z.string(),
+  role: RoleSchema,
+  templateRef: z.string(),
+  instructions: z.string(),
+  systemPrompt: z.string().optional(),
+  officeManager: z.string().optional(),
+  connectors: z.array(z.string()),
+  memories: z.array(z.string()),
+  skills: z.array(z.string()),
+  secretRefs: z.array(z.string()),
+  labels: z.record(z.string(), z.string()),
+  lifecycle: LifecycleSchema,
+  priority: z.number().int(),
+  storage: StorageSpecSchema.optional(),
+  podSpec: z.record(z.string(), z.unknown()).optional(),
+});
+export type AgentSpec = z.infer<typeof AgentSpecSchema>;
+
+/** Whether the agent's runtime exists. `Pending` until a runtime first starts. */
+export const AgentStatusSchema = z.enum(['Pending', 'Running', 'Sleeping', 'Failed']).meta({ id: 'AgentStatus' });
+export type AgentStatus = z.infer<typeof AgentStatusSchema>;
+
+/**
+ * Where the agent's current or last task stands. `Queued` and `InProgress` mean busy;
+ * the other values are terminal.
+ */
+export const TaskStatusSchema = z
+  .enum(['Queued', 'InProgress', 'Complete', 'Cancelled', 'Error'])
+  .meta({ id: 'TaskStatus' });
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+
+/** Task statuses in which the agent accepts no new task. */
+export const BUSY_TASK_STATUSES: readonly TaskStatus[] = ['Queued', 'InProgress'];
+
+/** An agent as the API shows it (the reference `AgentResponse`, plus a few fields). */
+export const AgentResponseSchema = z
+  .object({
+    name: z.string(),
+    namespace: z.string(),
+    model: z.string(),
+    role: RoleSchema,
+    templateRef: z.string(),
+    status: AgentStatusSchema,
+    taskStatus: TaskStatusSchema.optional(),
+    taskId: z.string().optional().meta({ description: 'The current task, or the last one' }),
+    instructions: z.string(),
+    systemPrompt: z.string().optional(),
+    lastTaskMessage: z.string().optional(),
+    lastTaskCostUSD: z.string().optional(),
+    totalCostUSD: z.string().optional(),
+    totalTokens: z.number().int().optional(),
+    sessionId: z.string().optional(),
+    connectors: z.array(z.string()),
+    memories: z.array(z.string()),
+    skills: z.array(z.string()),
+    secrets: z.array(z.string()).meta({ description: 'Attached secret names (never values)' }),
+    labels: z.record(z.string(), z.string()),
+    lifecycle: LifecycleSchema,
+    priority: z.number().int(),
+    storage: StorageSpecSchema.optional(),
+    podSpec: z.record(z.string(), z.unknown()).optional(),
+    createdAt: TimestampSchema,
+    completionTime: TimestampSchema.optional(),
+  })
+  .meta({ id: 'AgentResponse' });
+export type AgentResponse = z.infer<typeof AgentResponseSchema>;
+
+/** `POST /agents` answer: the agent, and the id of the task that was queued. */
+export const CreateAgentResponseSchema = AgentResponseSchema.extend({
+  taskId: z.string().meta({ description: 'The queued task (also its queue job id)' }),
+  created: z.boolean().meta({ description: 'True when this request created the agent' }),
+}).meta({ id: 'CreateAgentResponse' });
+export type CreateAgentResponse = z.infer<typeof CreateAgentResponseSchema>;
+
+export const AgentListResponseSchema = z
+  .object({ agents: z.array(AgentResponseSchema) })
+  .meta({ id: 'AgentListResponse' });
+export type AgentListResponse = z.infer<typeof AgentListResponseSchema>;
+
+export const DeleteAgentResponseSchema = z
+  .object({ status: z.literal('deleted'), name: z.string(), namespace: z.string() })
+  .meta({ id: 'DeleteAgentResponse' });
+export type DeleteAgentResponse = z.infer<typeof DeleteAgentResponseSchema>;
+
+export const CancelAgentResponseSchema = z
+  .object({
+    status: z.enum(['cancelled', 'cancelling']).meta({
+      description: '"cancelled" when a queued task was removed; "cancelling" when a running task was asked to stop',
+    }),
+    name: z.string(),
+    namespace: z.string(),
+    taskId: z.string(),
+  })
+  .meta({ id: 'CancelAgentResponse' });
+export type CancelAgentResponse = z.infer<typeof CancelAgentResponseSchema>;
+
+export const NamespaceListResponseSchema = z
+  .object({ namespaces: z.array(z.string()) })
+  .meta({ id: 'NamespaceListResponse' });
+export type NamespaceListResponse = z.infer<typeof NamespaceListResponseSchema>;

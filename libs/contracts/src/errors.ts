@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/** Every error code the API returns. Clients switch on `error.code`. */
+export const ErrorCodeSchema = z
+  .enum([
+    'VALIDATION_FAILED',
+    'INVALID_JSON',
+    'UNSUPPORTED_MEDIA_TYPE',
+    'PAYLOAD_TOO_LARGE',
+    'NOT_FOUND',
+    'AGENT_NOT_FOUND',
+    'AGENT_BUSY',
+    'NO_ACTIVE_TASK',
+    'METHOD_NOT_ALLOWED',
+    'REDIS_UNAVAILABLE',
+    'SHUTTING_DOWN',
+    'INTERNAL',
+  ])
+  .meta({ id: 'ErrorCode' });
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/** Broad error families, one per HTTP status class, mirroring common API SDK conventions. */
+export const ErrorTypeSchema = z
+  .enum([
+    'invalid_request_error',
+    'not_found_error',
+    'conflict_error',
+    'request_too_large',
+    'unavailable_error',
+    'api_error',
+  ])
+  .meta({ id: 'ErrorType' });
+export type ErrorType = z.infer<typeof ErrorTypeSchema>;
+
+/** One problem with one field of a request. */
+export const FieldIssueSchema = z
+  .object({
+    path: z.string().meta({ description: 'Dotted path of the field, e.g. "body.name"' }),
+    message: z.string(),
+  })
+  .meta({ id: 'FieldIssue' });
+export type FieldIssue = z.infer<typeof FieldIssueSchema>;
+
+/**
+ * The error envelope. Clients of the seed API that read `error` as a string still find a
+ * human message in `error.message`.
+ */
+export const ErrorEnvelopeSchema = z
+  .object({
+    error: z.object({
+      type: ErrorTypeSchema,
+      code: ErrorCodeSchema,
+      message: z.string(),
+      requestId: z.string(),
+      retryable: z.boolean(),
+      details: z.object({ issues: z.array(FieldIssueSchema).optional() }).catchall(z.unknown()).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>;

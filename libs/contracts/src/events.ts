@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { EventIdSchema, TimestampSchema } from './common';
+
+const UsageSchema = z
+  .object({
+    input_tokens: z.number().int().nonnegative(),
+    output_tokens: z.number().int().nonnegative(),
+    cache_creation_input_tokens: z.number().int().nonnegative().optional(),
+    cache_read_input_tokens: z.number().int().nonnegative().optional(),
+  })
+  .meta({ id: 'Usage' });
+
+/** Payload schema of every event type, keyed by type. */
+export const EventPayloadSchemas = {
+  task_started: z.object({
+    instructions: z.string(),
+    model: z.string(),
+    resuming_session: z.boolean(),
+  }),
+  thinking: z.object({ content: z.string() }),
+  text: z.object({ content: z.string() }),
+  text_delta: z.object({ content: z.string() }),
+  tool_call: z.object({ id: z.string(), tool: z.string(), input: z.unknown() }),
+  tool_result: z.object({ id: z.string(), tool: z.string(), output: z.string(), is_error: z.boolean() }),
+  task_completed: z.object({
+    result: z.string(),
+    cost_usd: z.number().nonnegative(),
+    duration_ms: z.number().int().nonnegative(),
+    turns: z.number().int().nonnegative(),
+    stop_reason: z.string(),
+    session_id: z.string(),
+    usage: UsageSchema,
+    model: z.string(),
+  }),
+  task_cancelled: z.object({ reason: z.string() }),
+  error: z.object({ error: z.string(), retryable: z.boolean() }),
+  user_message: z.object({ content: z.string() }),
+  compaction: z.object({ summary: z.string() }),
+} as const;
+
+/** Every event type. */
+export const EventTypeSchema = z
+  .enum(Object.keys(EventPayloadSchemas) as [keyof typeof EventPayloadSchemas, ...(keyof typeof EventPayloadSchemas)[]])
+  .meta({ id: 'EventType' });
+export type EventType = z.infer<typeof EventTypeSchema>;
+
+/** The payload of an event of type `T`. */
+export type EventPayload<T extends EventType> = z.infer<(typeof EventPayloadSchemas)[T]>;
+
+/** Event types that end a task. */
+export const TERMINAL_EVENT_TYPES: readonly EventType[] = ['task_completed', 'task_cancelled', 'error'];
+
+const envelopeFields = {
+  id: EventIdSchema,
+  agentName: z.string(),
+  namespace: z.string(),
+  taskId: z.string(),
+  timestamp: TimestampSchema,
+};
+
+function envelope<T extends EventType>(type: T) {
+  return z
+    .object({ ...envelopeFields, type: z.literal(type), payload: EventPayloadSchemas[type] })
+    .meta({ id: `${type.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}Event` });
+}
+
+/** One event as clients see it: the envelope with its typed payload. */
+export const AgentEventSchema = z
+  .discriminatedUnion('type', [
+    envelope('task_started'),
+    envelope('thinking'),
+    envelope('text'),
+    envelope('text_delta'),
+    envelope('tool_call'),
+    envelope('tool_result'),
+    envelope('task_completed'),
+    envelope('task_cancelled'),
+    envelope('error'),
+    envelope('user_message'),
+    envelope('compaction'),
+  ])
+  .meta({ id: 'AgentEvent' });
+export type AgentEvent = z.infer<typeof AgentEventSchema>;
+
+/** An event before it is stored: the store assigns `id`, and the key gives agent and namespace. */
+export type NewAgentEvent = {
+  [T in EventType]: { type: T; taskId: string; timestamp: string; payload: EventPayload<T> };
+}[EventType];
+
+export const AgentEventListResponseSchema = z
+  .object({ events: z.array(AgentEventSchema) })
+  .meta({ id: 'AgentEventListResponse' });
+export type AgentEventListResponse = z.infer<typeof AgentEventListResponseSchema>;

@@ -1,0 +1,59 @@
+export {
+  AgentListResponseSchema,
+  AgentResponseSchema,
+  AgentSpecSchema,
+  AgentStatusSchema,
+  BUSY_TASK_STATUSES,
+  CancelAgentResponseSchema,
+  CreateAgentRequestSchema,
+  CreateAgentResponseSchema,
+  DEFAULT_MODEL,
+  DEFAULT_TEMPLATE,
+  DeleteAgentResponseSchema,
+  LifecycleSchema,
+  MAX_INSTRUCTIONS_LENGTH,
+  MAX_SYSTEM_PROMPT_LENGTH,
+  NamespaceListResponseSchema,
+  PatchAgentRequestSchema,
+  RoleSchema,
+  StorageSpecSchema,
+  TaskStatusSchema,
+} from './agents';
+export type {
+  AgentListResponse,
+  AgentResponse,
+  AgentSpec,
+  AgentStatus,
+  CancelAgentResponse,
+  CreateAgentRequest,
+  CreateAgentResponse,
+  DeleteAgentResponse,
+  NamespaceListResponse,
+  PatchAgentRequest,
+  Role,
+  TaskStatus,
+} from './agents';
+export { DnsLabelSchema, EventIdSchema, NameSchema, NamespaceSchema, textSchema, TimestampSchema } from './common';
+export { ErrorCodeSchema, ErrorEnvelopeSchema, ErrorTypeSchema, FieldIssueSchema } from './errors';
+export type { ErrorCode, ErrorEnvelope, ErrorType, FieldIssue } from './errors';
+export {
+  AgentEventListResponseSchema,
+  AgentEventSchema,
+  EventPayloadSchemas,
+  EventTypeSchema,
+  TERMINAL_EVENT_TYPES,
+} from './events';
+export type { AgentEvent, AgentEventListResponse, EventPayload, EventType, NewAgentEvent } from './events';
+export { TASKS_QUEUE, TaskJobSchema } from './jobs';
+export type { TaskJob } from './jobs';
+export { API_VERSION, buildOpenApiDocument } from './openapi';
+export {
+  API_PREFIX,
+  EVENTS_PAGE,
+  EventsQuerySchema,
+  HealthResponseSchema,
+  NamePathSchema,
+  NamespaceQuerySchema,
+  operations,
+} from './operations';
+export type { EventsQuery, HealthResponse, OperationId, OperationSpec } from './operations';

@@ -1,0 +1,71 @@
+import { createDocument } from 'zod-openapi';
+import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponsesObject } from 'zod-openapi';
+import { ErrorEnvelopeSchema } from './errors';
+import { operations } from './operations';
+import type { OperationSpec } from './operations';
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request: the message names the field',
+  404: 'Not found',
+  409: 'Conflict: the agent is busy, or has no task to cancel',
+  413: 'Request body too large',
+  415: 'Request body is not JSON',
+  500: 'Internal error',
+  503: 'A dependency (Redis) is unavailable, or the server is shutting down; retry later',
+};
+
+/** Version of the API document (not of the compatible reference API). */
+export const API_VERSION = '1.0.0';
+
+function errorResponse(status: number) {
+  return {
+    description: ERROR_DESCRIPTIONS[status] ?? 'Error',
+    content: { 'application/json': { schema: ErrorEnvelopeSchema } },
+  };
+}
+
+function toOperation(operationId: string, spec: OperationSpec): ZodOpenApiOperationObject {
+  const responses: Record<string, unknown> = {
+    [spec.success.status]: {
+      description: spec.success.description,
+      content: { 'application/json': { schema: spec.success.schema } },
+    },
+  };
+  for (const status of [...spec.errors, 500, 503]) responses[status] = errorResponse(status);
+  return {
+    operationId,
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    tags: [spec.tag],
+    ...(spec.params ? { requestParams: spec.params } : {}),
+    ...(spec.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } }
+      : {}),
+    responses: responses as ZodOpenApiResponsesObject,
+  } as ZodOpenApiOperationObject;
+}
+
+/** Builds the OpenAPI 3.1 document from the operation table. Pure and deterministic. */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const [operationId, spec] of Object.entries(operations) as [string, OperationSpec][]) {
+    paths[spec.path] = { ...paths[spec.path], [spec.method]: toOperation(operationId, spec) };
+  }
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'komputer API',
+      version: API_VERSION,
+      description:
+        'Control plane for AI agents: create agents, give them tasks, read and stream their events. ' +
+        'A superset of the komputer.ai v1 API.',
+    },
+    servers: [{ url: '/' }],
+    tags: [
+      { name: 'agents', description: 'Agents and their tasks' },
+      { name: 'namespaces', description: 'Namespaces' },
+      { name: 'meta', description: 'The API document and health' },
+    ],
+    paths,
+  }) as unknown as Record<string, unknown>;
+}

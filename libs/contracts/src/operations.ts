@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import {
+  AgentListResponseSchema,
+  AgentResponseSchema,
+  CancelAgentResponseSchema,
+  CreateAgentRequestSchema,
+  CreateAgentResponseSchema,
+  DeleteAgentResponseSchema,
+  NamespaceListResponseSchema,
+  PatchAgentRequestSchema,
+} from './agents';
+import { EventIdSchema, NameSchema, NamespaceSchema } from './common';
+import { AgentEventListResponseSchema } from './events';
+
+/** The API's base path. */
+export const API_PREFIX = '/api/v1';
+
+/** Default and largest page size of `GET /agents/:name/events`. */
+export const EVENTS_PAGE = { default: 50, max: 200 } as const;
+
+/** `?namespace=`, accepted by every endpoint. */
+export const NamespaceQuerySchema = z.object({ namespace: NamespaceSchema.optional() });
+
+/** `:name` in a path. */
+export const NamePathSchema = z.object({
+  name: NameSchema.meta({ param: { description: 'Agent name' } }),
+});
+
+/** Query of `GET /agents/:name/events`. */
+export const EventsQuerySchema = z
+  .object({
+    namespace: NamespaceSchema.optional(),
+    limit: z.coerce
+      .number('must be a number')
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .max(EVENTS_PAGE.max, `must be at most ${EVENTS_PAGE.max}`)
+      .default(EVENTS_PAGE.default)
+      .meta({ description: `Events to return (1-${EVENTS_PAGE.max}, default ${EVENTS_PAGE.default})` }),
+    after: EventIdSchema.optional().meta({
+      description: 'Return the events after this id, oldest first',
+    }),
+    before: EventIdSchema.optional().meta({
+      description: 'Return the events just before this id, oldest first',
+    }),
+  })
+  .refine((q) => !(q.after && q.before), { message: 'use either after or before, not both', path: ['after'] });
+export type EventsQuery = z.infer<typeof EventsQuerySchema>;
+
+/** Liveness and readiness answers. */
+export const HealthResponseSchema = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), message: z.string().optional() })).optional(),
+  })
+  .meta({ id: 'HealthResponse' });
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;
+
+type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+
+/** One API operation: the single description that both the router and the OpenAPI document use. */
+export interface OperationSpec {
+  method: HttpMethod;
+  /** OpenAPI-style path, e.g. `/api/v1/agents/{name}`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  params?: { path?: z.ZodObject; query?: z.ZodType };
+  body?: z.ZodType;
+  /** Success status and schema. */
+  success: { status: 200 | 201; description: string; schema: z.ZodType };
+  /** Error statuses this operation can answer besides 500 and 503. */
+  errors: readonly (400 | 404 | 409 | 413 | 415)[];
+}
+
+function op<const T extends OperationSpec>(spec: T): T {
+  return spec;
+}
+
+/** Every operation the gateway serves, by operationId. */
+export const operations = {
+  listAgents: op({
+    method: 'get',
+    path: `${API_PREFIX}/agents`,
+    summary: 'List agents',
+    tag: 'agents',
+    params: { query: NamespaceQuerySchema },
+    success: { status: 200, description: 'The agents in the namespace, by name', schema: AgentListResponseSchema },
+    errors: [400],
+  }),
+  createAgent: op({
+    method: 'post',
+    path: `${API_PREFIX}/agents`,
+    summary: 'Create an agent or give an idle agent a task',
+    description:
+      'Creates the agent with a first task, or queues the next task for an existing idle agent (upsert by name). ' +
+      'For an existing agent only `instructions` is used; change its settings with PATCH. ' +
+      'A busy agent (a task queued or in progress) answers 409.',
+    tag: 'agents',
+    params: { query: NamespaceQuerySchema },
+    body: CreateAgentRequestSchema,
+    success: { status: 201, description: 'The task was queued', schema: CreateAgentResponseSchema },
+    errors: [400, 409, 413, 415],
+  }),
+  getAgent: op({
+    method: 'get',
+    path: `${API_PREFIX}/agents/{name}`,
+    summary: 'Get an agent',
+    tag: 'agents',
+    params: { path: NamePathSchema, query: NamespaceQuerySchema },
+    success: { status: 200, description: 'The agent', schema: AgentResponseSchema },
+    errors: [400, 404],
+  }),
+  patchAgent: op({
+    method: 'patch',
+    path: `${API_PREFIX}/agents/{name}`,
+    summary: 'Change an agent',
+    description: 'Changes apply from the agent\'s next task. PATCH never starts a task.',
+    tag: 'agents',
+    params: { path: NamePathSchema, query: NamespaceQuerySchema },
+    body: PatchAgentRequestSchema,
+    success: { status: 200, description: 'The updated agent', schema: AgentResponseSchema },
+    errors: [400, 404, 413, 415],
+  }),
+  deleteAgent: op({
+    method: 'delete',
+    path: `${API_PREFIX}/agents/{name}`,
+    summary: 'Delete an agent',
+    description: 'Removes a queued task, the agent\'s event stream and its record.',
+    tag: 'agents',
+    params: { path: NamePathSchema, query: NamespaceQuerySchema },
+    success: { status: 200, description: 'The agent was deleted', schema: DeleteAgentResponseSchema },
+    errors: [400, 404],
+  }),
+  cancelAgentTask: op({
+    method: 'post',
+    path: `${API_PREFIX}/agents/{name}/cancel`,
+    summary: "Cancel the agent's task",
+    description:
+      'A queued task is removed at once and ends with `task_cancelled`. The agent stays and takes its next task. ' +
+      'An agent with no queued or running task answers 409.',
+    tag: 'agents',
+    params: { path: NamePathSchema, query: NamespaceQuerySchema },
+    success: { status: 200, description: 'The task is cancelled or cancelling', schema: CancelAgentResponseSchema },
+    errors: [400, 404, 409],
+  }),
+  getAgentEvents: op({
+    method: 'get',
+    path: `${API_PREFIX}/agents/{name}/events`,
+    summary: "Read the agent's events",
+    description:
+      'Without a cursor: the most recent `limit` events. With `after`: the `limit` events after that id. ' +
+      'With `before`: the `limit` events just before that id. Always oldest first.',
+    tag: 'agents',
+    params: { path: NamePathSchema, query: EventsQuerySchema },
+    success: { status: 200, description: 'Events, oldest first', schema: AgentEventListResponseSchema },
+    errors: [400, 404],
+  }),
+  listNamespaces: op({
+    method: 'get',
+    path: `${API_PREFIX}/namespaces`,
+    summary: 'List namespaces',
+    description: 'The default namespace and every namespace that holds an agent.',
+    tag: 'namespaces',
+    success: { status: 200, description: 'Namespace names, sorted', schema: NamespaceListResponseSchema },
+    errors: [],
+  }),
+  getOpenApiDocument: op({
+    method: 'get',
+    path: `${API_PREFIX}/openapi.json`,
+    summary: 'This OpenAPI document',
+    tag: 'meta',
+    success: {
+      status: 200,
+      description: 'OpenAPI 3.1 document',
+      schema: z.record(z.string(), z.unknown()).meta({ id: 'OpenApiDocument' }),
+    },
+    errors: [],
+  }),
+  getHealth: op({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness',
+    description: 'Answers 200 while the process runs.',
+    tag: 'meta',
+    success: { status: 200, description: 'Alive', schema: HealthResponseSchema },
+    errors: [],
+  }),
+  getReadiness: op({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness',
+    description: 'Answers 200 when the dependencies answer, and 503 when one does not or during shutdown.',
+    tag: 'meta',
+    success: { status: 200, description: 'Ready', schema: HealthResponseSchema },
+    errors: [],
+  }),
+} as const satisfies Record<string, OperationSpec>;
+
+export type OperationId = keyof typeof operations;
