@@ -139,12 +139,14 @@ export const PatchAgentRequestSchema = z
   .meta({ id: 'PatchAgentRequest' });
 export type PatchAgentRequest = z.infer<typeof PatchAgentRequestSchema>;
 
-/** The stored description of an agent: the create request with every default applied. */
+/**
+ * The stored settings of an agent: the create request with every default applied, less its
+ * name, namespace and task.
+ */
 export const AgentSpecSchema = z.object({
   model: z.string(),
   role: RoleSchema,
   templateRef: z.string(),
-  instructions: z.string(),
   systemPrompt: z.string().optional(),
   officeManager: z.string().optional(),
   connectors: z.array(z.string()),

@@ -36,9 +36,11 @@ export function textSchema(maxLength: number) {
 }
 
 /** A Redis stream ID (`<ms>-<seq>`): the event cursor. */
+const UINT64_MAX = 18446744073709551615n;
 export const EventIdSchema = z
   .string()
-  .regex(/^\d{1,20}-\d{1,20}$/, 'must be an event id such as "1700000000000-0"')
+  .regex(/^(0|[1-9]\d{0,19})-(0|[1-9]\d{0,19})$/, 'must be an event id such as "1700000000000-0"')
+  .refine((id) => id.split('-').every((part) => BigInt(part) <= UINT64_MAX), 'is out of range')
   .meta({ description: 'Event id (Redis stream ID), a monotonic cursor', example: '1700000000000-0' });
 
 /** An ISO-8601 timestamp with milliseconds, always UTC. */

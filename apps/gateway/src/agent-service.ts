@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_MODEL, DEFAULT_TEMPLATE } from '@komputer/contracts';
+import type {
+  AgentSpec,
+  CancelAgentResponse,
+  CreateAgentRequest,
+  PatchAgentRequest,
+} from '@komputer/contracts';
+import { AppError } from '@komputer/service-kit';
+import type { Logger } from '@komputer/service-kit';
+import type { AgentRecord, AgentStore, TaskQueue } from '@komputer/store';
+
+/** Dependencies of {@link AgentService}. */
+export interface AgentServiceOptions {
+  agents: AgentStore;
+  tasks: TaskQueue;
+  logger: Logger;
+}
+
+function specFromRequest(req: CreateAgentRequest): AgentSpec {
+  return {
+    model: req.model ?? DEFAULT_MODEL,
+    role: req.role || 'manager',
+    templateRef: req.templateRef ?? DEFAULT_TEMPLATE,
+    connectors: req.connectors ?? [],
+    memories: req.memories ?? [],
+    skills: req.skills ?? [],
+    secretRefs: req.secretRefs ?? [],
+    labels: req.labels ?? {},
+    lifecycle: req.lifecycle ?? '',
+    priority: req.priority ?? 0,
+    ...(req.systemPrompt !== undefined ? { systemPrompt: req.systemPrompt } : {}),
+    ...(req.officeManager !== undefined ? { officeManager: req.officeManager } : {}),
+    ...(req.storage !== undefined ? { storage: req.storage } : {}),
+    ...(req.podSpec !== undefined ? { podSpec: req.podSpec } : {}),
+  };
+}
+
+function applyPatch(spec: AgentSpec, patch: PatchAgentRequest): AgentSpec {
+  const { instructions: _instructions, ...changes } = patch;
+  return { ...spec, ...changes };
+}
+
+function agentNotFound(namespace: string, name: string): AppError {
+  return new AppError('AGENT_NOT_FOUND', 404, `agent "${name}" not found in namespace "${namespace}"`, {
+    retryable: false,
+  });
+}
+
+/** The agents API's behaviour, above the Redis stores and the queue. */
+export class AgentService {
+  constructor(private readonly options: AgentServiceOptions) {}
+
+  /** Every agent in a namespace, by name. */
+  list(namespace: string): Promise<AgentRecord[]> {
+    return this.options.agents.list(namespace);
+  }
+
+  /** Reads an agent or throws 404. */
+  async get(namespace: string, name: string): Promise<AgentRecord> {
+    const agent = await this.options.agents.get(namespace, name);
+    if (!agent) throw agentNotFound(namespace, name);
+    return agent;
+  }
+
+  /**
+   * Creates the agent with its first task, or queues the next task of an idle agent. The claim
+   * is atomic; when the queue then refuses the task the claim is undone, so that nothing waits
+   * for a task that does not exist.
+   */
+  async createOrRun(
+    namespace: string,
+    request: CreateAgentRequest,
+  ): Promise<{ agent: AgentRecord; taskId: string; created: boolean }> {
+    const { agents, tasks, logger } = this.options;
+    const taskId = randomUUID();
+    const now = new Date().toISOString();
+    const claim = await agents.claim({
+      namespace,
+      name: request.name,
+      taskId,
+      instructions: request.instructions,
+      spec: specFromRequest(request),
+      now,
+    });
+    if (claim.outcome === 'busy') {
+      throw new AppError(
+        'AGENT_BUSY',
+        409,
+        `agent "${request.name}" is busy with task ${claim.taskId}; cancel it or wait for it to finish`,
+        { details: { taskId: claim.taskId }, retryable: true },
+      );
+    }
+    try {
+      await tasks.enqueue({ taskId, namespace, agentName: request.name, instructions: request.instructions, enqueuedAt: now });
+    } catch (err) {
+      await agents.releaseClaim({ namespace, name: request.name, taskId, claim }).catch((releaseErr: unknown) => {
+        // The reconciler finds a claim without a job and ends it with an error event.
+        logger.error({ err: releaseErr, namespace, agent: request.name, taskId }, 'could not undo a claim');
+      });
+      throw err;
+    }
+    logger.info({ namespace, agent: request.name, taskId, created: claim.outcome === 'created' }, 'task queued');
+    return { agent: claim.agent, taskId, created: claim.outcome === 'created' };
+  }
+
+  /** Changes an agent's settings; they apply from its next task. */
+  async patch(namespace: string, name: string, patch: PatchAgentRequest): Promise<AgentRecord> {
+    const agent = await this.options.agents.update(namespace, name, (spec) => applyPatch(spec, patch), patch.instructions);
+    if (!agent) throw agentNotFound(namespace, name);
+    return agent;
+  }
+
+  /**
+   * Cancels the agent's task. A queued task is taken off the queue and ends with
+   * `task_cancelled` at once. A running task gets a cancel request, which its supervisor acts on.
+   */
+  async cancel(namespace: string, name: string): Promise<CancelAgentResponse> {
+    const { agents, tasks } = this.options;
+    const agent = await this.get(namespace, name);
+    const noTask = () =>
+      new AppError('NO_ACTIVE_TASK', 409, `agent "${name}" has no queued or running task to cancel`, {
+        retryable: false,
+      });
+    if (agent.taskStatus !== 'Queued' && agent.taskStatus !== 'InProgress') throw noTask();
+    const { taskId } = agent;
+    if (agent.taskStatus === 'Queued' && (await tasks.removeIfNotStarted(taskId))) {
+      const reason = 'cancelled by request before the task started';
+      const eventId = await agents.finishTask({
+        namespace,
+        name,
+        taskId,
+        taskStatus: 'Cancelled',
+        message: reason,
+        requiredStatus: 'Queued',
+        event: { type: 'task_cancelled', taskId, timestamp: new Date().toISOString(), payload: { reason } },
+      });
+      if (eventId) return { status: 'cancelled', name, namespace, taskId };
+      // The task ended or started meanwhile: answer from what is true now.
+      const now = await this.get(namespace, name);
+      if (now.taskId !== taskId || (now.taskStatus !== 'Queued' && now.taskStatus !== 'InProgress')) throw noTask();
+    }
+    await agents.requestCancel(namespace, name, taskId);
+    return { status: 'cancelling', name, namespace, taskId };
+  }
+
+  /** Deletes the agent: its queued task, its events and its record. */
+  async delete(namespace: string, name: string): Promise<void> {
+    const agent = await this.get(namespace, name);
+    if (agent.taskStatus === 'Queued') await this.options.tasks.removeIfNotStarted(agent.taskId);
+    if (!(await this.options.agents.delete(namespace, name))) throw agentNotFound(namespace, name);
+    this.options.logger.info({ namespace, agent: name }, 'agent deleted');
+  }
+}

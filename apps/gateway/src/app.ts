@@ -1,0 +1,82 @@
+import { buildOpenApiDocument, operations } from '@komputer/contracts';
+import { AppError, errorMiddleware, notFoundHandler, requestIdMiddleware } from '@komputer/service-kit';
+import type { Health, Logger } from '@komputer/service-kit';
+import type { EventStore } from '@komputer/store';
+import express from 'express';
+import type { AgentService } from './agent-service';
+import { toAgentResponse } from './presenters';
+import { mountRoutes, route } from './routes';
+
+/** Everything the gateway's HTTP app needs, wired by the caller. */
+export interface GatewayDeps {
+  agents: AgentService;
+  events: EventStore;
+  health: Health;
+  logger: Logger;
+  defaultNamespace: string;
+  /** Largest JSON body accepted, in bytes. */
+  bodyLimitBytes: number;
+  /** Namespaces that hold agents (the default one is always listed too). */
+  listNamespaces: () => Promise<string[]>;
+}
+
+/** Builds the gateway's Express app, without listening. */
+export function createApp(deps: GatewayDeps): express.Express {
+  const { agents, events, defaultNamespace } = deps;
+  const openApiDocument = buildOpenApiDocument();
+  const ns = (query: { namespace?: string | undefined }) => query.namespace ?? defaultNamespace;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestIdMiddleware);
+  app.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
+
+  const router = express.Router();
+  mountRoutes(router, {
+    listAgents: route(operations.listAgents, async ({ query }) => ({
+      agents: (await agents.list(ns(query))).map(toAgentResponse),
+    })),
+    createAgent: route(operations.createAgent, async ({ query, body }) => {
+      if (query.namespace && body.namespace && query.namespace !== body.namespace) {
+        throw new AppError('VALIDATION_FAILED', 400, 'body.namespace: differs from the namespace query parameter', {
+          retryable: false,
+        });
+      }
+      const namespace = body.namespace ?? ns(query);
+      const { agent, taskId, created } = await agents.createOrRun(namespace, body);
+      return { ...toAgentResponse(agent), taskId, created };
+    }),
+    getAgent: route(operations.getAgent, async ({ path, query }) =>
+      toAgentResponse(await agents.get(ns(query), path.name)),
+    ),
+    patchAgent: route(operations.patchAgent, async ({ path, query, body }) =>
+      toAgentResponse(await agents.patch(ns(query), path.name, body)),
+    ),
+    deleteAgent: route(operations.deleteAgent, async ({ path, query }) => {
+      await agents.delete(ns(query), path.name);
+      return { status: 'deleted', name: path.name, namespace: ns(query) };
+    }),
+    cancelAgentTask: route(operations.cancelAgentTask, ({ path, query }) => agents.cancel(ns(query), path.name)),
+    getAgentEvents: route(operations.getAgentEvents, async ({ path, query }) => {
+      const namespace = ns(query);
+      await agents.get(namespace, path.name);
+      const page = query.after
+        ? { limit: query.limit, after: query.after }
+        : query.before
+          ? { limit: query.limit, before: query.before }
+          : { limit: query.limit };
+      return { events: await events.read(namespace, path.name, page) };
+    }),
+    listNamespaces: route(operations.listNamespaces, async () => ({
+      namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])].sort(),
+    })),
+    getOpenApiDocument: route(operations.getOpenApiDocument, () => openApiDocument),
+    getHealth: deps.health.handlers.healthz,
+    getReadiness: deps.health.handlers.readyz,
+  });
+  app.use(router);
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

@@ -1,0 +1,86 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { closeRedis, createHealth, createRedis, DEFAULT_REDIS_URL, waitForRedis } from '@komputer/service-kit';
+import type { Health, Logger } from '@komputer/service-kit';
+import { AgentStore, createKeys, EventStore, TaskQueue } from '@komputer/store';
+import { AgentService } from './agent-service';
+import { createApp } from './app';
+import type { GatewayConfig } from './config';
+
+/** How long start-up waits for Redis before serving anyway. */
+const REDIS_STARTUP_WAIT_MS = 5_000;
+
+/** A composed gateway: its server (not yet listening) and its ordered shutdown. */
+export interface Gateway {
+  server: Server;
+  health: Health;
+  /** Starts listening on `config.HOST:config.PORT`; resolves with the URL. */
+  listen(): Promise<string>;
+  /** Readiness to 503, stop accepting, finish in-flight requests, close the queue and Redis. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Wires the gateway by hand from its config: Redis, stores, queue, app and server. */
+export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
+  const redis = createRedis({ url: config.REDIS_URL ?? DEFAULT_REDIS_URL, logger, role: 'gateway' });
+  const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
+  const agentStore = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
+  const events = new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN });
+  const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
+  const health = createHealth({
+    checks: {
+      redis: async () => {
+        await redis.ping();
+      },
+    },
+  });
+  const app = createApp({
+    agents: new AgentService({ agents: agentStore, tasks, logger }),
+    events,
+    health,
+    logger,
+    defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
+    bodyLimitBytes: config.KOMPUTER_BODY_LIMIT_BYTES,
+    listNamespaces: () => agentStore.namespaces(),
+  });
+  const server = createServer(app);
+  // Bound how long a slow client may hold a connection open.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  // A job queue's error must be logged, never thrown at the process.
+  tasks.queue.on('error', (err) => logger.warn({ err: err.message }, 'task queue error'));
+
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    health,
+    listen: async () => {
+      if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
+        logger.warn('redis is not reachable yet; answering 503 until it is');
+      }
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.PORT, config.HOST, () => {
+          server.off('error', reject);
+          const { port } = server.address() as AddressInfo;
+          const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+          resolve(`http://${host}:${port}`);
+        });
+      });
+    },
+    close: () => {
+      closing ??= (async () => {
+        health.markShuttingDown();
+        await new Promise<void>((resolve) => {
+          if (!server.listening) return resolve();
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await tasks.close().catch((err: unknown) => logger.warn({ err }, 'closing the task queue failed'));
+        await closeRedis(redis);
+      })();
+      return closing;
+    },
+  };
+}

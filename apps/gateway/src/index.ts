@@ -1,0 +1,4 @@
+export { GatewayConfigSchema } from './config';
+export type { GatewayConfig } from './config';
+export { createGateway } from './gateway';
+export type { Gateway } from './gateway';

@@ -1,0 +1,35 @@
+import type { AgentResponse } from '@komputer/contracts';
+import type { AgentRecord } from '@komputer/store';
+
+/** An agent record as the API shows it. */
+export function toAgentResponse(agent: AgentRecord): AgentResponse {
+  const { spec } = agent;
+  return {
+    name: agent.name,
+    namespace: agent.namespace,
+    model: spec.model,
+    role: spec.role,
+    templateRef: spec.templateRef,
+    status: agent.status,
+    taskStatus: agent.taskStatus,
+    taskId: agent.taskId,
+    instructions: agent.instructions,
+    ...(spec.systemPrompt !== undefined ? { systemPrompt: spec.systemPrompt } : {}),
+    ...(agent.lastTaskMessage !== undefined ? { lastTaskMessage: agent.lastTaskMessage } : {}),
+    ...(agent.lastTaskCostUSD !== undefined ? { lastTaskCostUSD: agent.lastTaskCostUSD } : {}),
+    totalCostUSD: agent.totalCostUSD,
+    totalTokens: agent.totalTokens,
+    ...(agent.sessionId !== undefined ? { sessionId: agent.sessionId } : {}),
+    connectors: spec.connectors,
+    memories: spec.memories,
+    skills: spec.skills,
+    secrets: spec.secretRefs,
+    labels: spec.labels,
+    lifecycle: spec.lifecycle,
+    priority: spec.priority,
+    ...(spec.storage !== undefined ? { storage: spec.storage } : {}),
+    ...(spec.podSpec !== undefined ? { podSpec: spec.podSpec } : {}),
+    createdAt: agent.createdAt,
+    ...(agent.completionTime !== undefined ? { completionTime: agent.completionTime } : {}),
+  };
+}

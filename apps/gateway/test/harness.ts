@@ -1,0 +1,78 @@
+import { Writable } from 'node:stream';
+import { createLogger, parseConfig } from '@komputer/service-kit';
+import { startRedisServer } from '@komputer/testing';
+import type { RedisServer } from '@komputer/testing';
+import { Redis } from 'ioredis';
+import { GatewayConfigSchema } from '../src/config';
+import { createGateway } from '../src/gateway';
+import type { Gateway } from '../src/gateway';
+
+/** A gateway on a random port against its own real redis-server. */
+export interface TestGateway {
+  url: string;
+  api: string;
+  redisServer: RedisServer;
+  /** A separate client for inspecting Redis directly. */
+  redis: Redis;
+  gateway: Gateway;
+  /** Every log line the gateway wrote. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** Starts redis-server and a gateway; `env` overrides config variables. */
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const redisServer = await startRedisServer({ appendOnly: true });
+  const config = parseConfig(GatewayConfigSchema, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REDIS_URL: redisServer.url,
+    ...env,
+  });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(chunk.toString());
+      done();
+    },
+  });
+  const logger = createLogger({ name: 'gateway', level: 'debug', destination });
+  const gateway = createGateway(config, logger);
+  const url = await gateway.listen();
+  const redis = new Redis(redisServer.url, { lazyConnect: false, maxRetriesPerRequest: 1 });
+  return {
+    url,
+    api: `${url}/api/v1`,
+    redisServer,
+    redis,
+    gateway,
+    logs,
+    async close() {
+      redis.disconnect();
+      await gateway.close();
+      await redisServer.stop({ removeData: true });
+    },
+  };
+}
+
+/** Sends JSON and parses the answer. */
+export async function call(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}

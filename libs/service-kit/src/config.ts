@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Raised by {@link parseConfig} when the environment does not satisfy a config schema. */
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `env` with `schema`; throws {@link ConfigError} listing every bad variable. */
+export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const key = issue.path.join('.');
+      const value = env[key];
+      // Never echo the value: it may be a password or a token.
+      return `${key || '(environment)'}: ${issue.message}${value === undefined ? ' (unset)' : ''}`;
+    }),
+  );
+}
+
+/**
+ * Loads configuration for a process entry point: on failure it prints a readable error and
+ * exits with status 78 (EX_CONFIG), because nothing useful can run on a broken config.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  try {
+    return parseConfig(schema, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(78);
+  }
+}
+
+/** An empty string means "unset": a blank `FOO=` in a .env file should not count as a value. */
+function optionalVar<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+}
+
+/** The Redis a service uses when `REDIS_URL` is unset (the dev launcher starts its own instead). */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** TCP port, 0 meaning "any free port". */
+export const PortSchema = z.coerce.number().int().min(0).max(65535);
+
+/** Config shared by every service. */
+export const BaseConfigSchema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: optionalVar(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
+  KOMPUTER_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"')
+    .default('komputer'),
+  KOMPUTER_DEFAULT_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label')
+    .default('default'),
+  KOMPUTER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+});
+export type BaseConfig = z.infer<typeof BaseConfigSchema>;

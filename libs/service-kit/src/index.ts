@@ -1,0 +1,21 @@
+export { BaseConfigSchema, ConfigError, DEFAULT_REDIS_URL, loadConfig, parseConfig, PortSchema } from './config';
+export type { BaseConfig } from './config';
+export {
+  AppError,
+  errorMiddleware,
+  notFoundHandler,
+  parseInput,
+  toErrorEnvelope,
+  toFieldIssues,
+  validationError,
+} from './errors';
+export type { AppErrorOptions } from './errors';
+export { createHealth } from './health';
+export type { Health, HealthOptions, ReadinessCheck } from './health';
+export { requestIdMiddleware } from './http';
+export { createLogger } from './logger';
+export type { Logger, LoggerOptions } from './logger';
+export { closeRedis, createRedis, isRedisUnavailableError, waitForRedis } from './redis';
+export type { Redis, RedisConnectionOptions } from './redis';
+export { createShutdown } from './shutdown';
+export type { Shutdown, ShutdownOptions, ShutdownStep } from './shutdown';

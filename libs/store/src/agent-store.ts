@@ -1,0 +1,243 @@
+import { AgentSpecSchema, AgentStatusSchema, TaskStatusSchema } from '@komputer/contracts';
+import type { AgentSpec, AgentStatus, NewAgentEvent, TaskStatus } from '@komputer/contracts';
+import type { Redis } from 'ioredis';
+import type { Keys } from './keys';
+import { fromPairs } from './redis-hash';
+import { LuaScript } from './script';
+import { CLAIM_TASK, DELETE_AGENT, FINISH_TASK, RELEASE_CLAIM, REQUEST_CANCEL, UPDATE_SPEC } from './scripts';
+
+/** An agent as stored in Redis. */
+export interface AgentRecord {
+  name: string;
+  namespace: string;
+  spec: AgentSpec;
+  /** The current task's instructions, or the last task's. */
+  instructions: string;
+  status: AgentStatus;
+  taskStatus: TaskStatus;
+  /** The current task, or the last one. */
+  taskId: string;
+  createdAt: string;
+  updatedAt: string;
+  completionTime?: string;
+  lastTaskMessage?: string;
+  lastTaskCostUSD?: string;
+  totalCostUSD: string;
+  totalTokens: number;
+  sessionId?: string;
+  /** Set to the task id when a cancel of the running task was asked for. */
+  cancelRequested?: string;
+}
+
+/** What {@link AgentStore.claim} did. */
+export type ClaimResult =
+  | { outcome: 'created'; agent: AgentRecord }
+  | { outcome: 'queued'; agent: AgentRecord; previous: { taskStatus: TaskStatus; taskId: string } }
+  | { outcome: 'busy'; taskId: string };
+
+/** Options for {@link AgentStore}. */
+export interface AgentStoreOptions {
+  redis: Redis;
+  keys: Keys;
+  /** Approximate cap on each agent's event stream (XADD MAXLEN ~). */
+  eventsMaxLen: number;
+}
+
+/** Longest `lastTaskMessage` kept on an agent. */
+export const LAST_TASK_MESSAGE_MAX = 256;
+
+const claimScript = new LuaScript(CLAIM_TASK, 3);
+const releaseScript = new LuaScript(RELEASE_CLAIM, 3);
+const updateSpecScript = new LuaScript(UPDATE_SPEC, 1);
+const finishScript = new LuaScript(FINISH_TASK, 2);
+const deleteScript = new LuaScript(DELETE_AGENT, 4);
+const requestCancelScript = new LuaScript(REQUEST_CANCEL, 1);
+
+/** Concurrent PATCHes retry their compare-and-set this often before giving up. */
+const MAX_UPDATE_ATTEMPTS = 10;
+
+/** Raised when a compare-and-set keeps losing to concurrent writers. */
+export class ConcurrentUpdateError extends Error {
+  constructor() {
+    super('the agent changed concurrently too many times; retry');
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function decode(hash: Record<string, string>): AgentRecord | undefined {
+  if (!hash['taskStatus'] || !hash['spec']) return undefined;
+  const optional = (key: string) => (hash[key] ? { [key]: hash[key] } : {});
+  return {
+    name: hash['name'] ?? '',
+    namespace: hash['namespace'] ?? '',
+    spec: AgentSpecSchema.parse(JSON.parse(hash['spec'])),
+    instructions: hash['instructions'] ?? '',
+    status: AgentStatusSchema.parse(hash['status']),
+    taskStatus: TaskStatusSchema.parse(hash['taskStatus']),
+    taskId: hash['taskId'] ?? '',
+    createdAt: hash['createdAt'] ?? '',
+    updatedAt: hash['updatedAt'] ?? '',
+    totalCostUSD: hash['totalCostUSD'] ?? '0',
+    totalTokens: Number(hash['totalTokens'] ?? 0),
+    ...optional('completionTime'),
+    ...optional('lastTaskMessage'),
+    ...optional('lastTaskCostUSD'),
+    ...optional('sessionId'),
+    ...optional('cancelRequested'),
+  };
+}
+
+/** Agents in Redis: every state change is one atomic step. */
+export class AgentStore {
+  private readonly redis: Redis;
+  private readonly keys: Keys;
+  private readonly eventsMaxLen: number;
+
+  constructor(options: AgentStoreOptions) {
+    this.redis = options.redis;
+    this.keys = options.keys;
+    this.eventsMaxLen = options.eventsMaxLen;
+  }
+
+  /** Reads one agent, or undefined. */
+  async get(namespace: string, name: string): Promise<AgentRecord | undefined> {
+    return decode(await this.redis.hgetall(this.keys.agent(namespace, name)));
+  }
+
+  /** Every agent in a namespace, sorted by name. */
+  async list(namespace: string): Promise<AgentRecord[]> {
+    const names = (await this.redis.smembers(this.keys.agents(namespace))).sort();
+    if (names.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const name of names) pipeline.hgetall(this.keys.agent(namespace, name));
+    const results = (await pipeline.exec()) ?? [];
+    const agents: AgentRecord[] = [];
+    for (const [err, hash] of results) {
+      if (err) throw err;
+      const agent = decode(hash as Record<string, string>);
+      if (agent) agents.push(agent);
+    }
+    return agents;
+  }
+
+  /** Every namespace that holds an agent. */
+  async namespaces(): Promise<string[]> {
+    return this.redis.smembers(this.keys.namespaces());
+  }
+
+  /**
+   * Claims the agent for task `taskId`: creates it with `spec` when it does not exist, queues
+   * the task when it is idle, or reports it busy. The busy check and the claim are one step.
+   */
+  async claim(input: {
+    namespace: string;
+    name: string;
+    taskId: string;
+    instructions: string;
+    spec: AgentSpec;
+    now: string;
+  }): Promise<ClaimResult> {
+    const reply = (await claimScript.run(
+      this.redis,
+      [this.keys.agent(input.namespace, input.name), this.keys.agents(input.namespace), this.keys.namespaces()],
+      [input.name, input.namespace, input.taskId, input.now, JSON.stringify(input.spec), input.instructions],
+    )) as [string, string, string, string[]];
+    if (reply[0] === 'busy') return { outcome: 'busy', taskId: reply[1] };
+    const agent = decode(fromPairs(reply[3]));
+    if (!agent) throw new Error(`claim left an unreadable agent ${input.namespace}/${input.name}`);
+    if (reply[0] === 'created') return { outcome: 'created', agent };
+    return { outcome: 'queued', agent, previous: { taskStatus: TaskStatusSchema.parse(reply[1]), taskId: reply[2] } };
+  }
+
+  /** Undoes a claim whose task never reached the queue. */
+  async releaseClaim(input: { namespace: string; name: string; taskId: string; claim: ClaimResult }): Promise<void> {
+    const previous = input.claim.outcome === 'queued' ? input.claim.previous : undefined;
+    await releaseScript.run(
+      this.redis,
+      [this.keys.agent(input.namespace, input.name), this.keys.agents(input.namespace), this.keys.namespaces()],
+      [input.name, input.namespace, input.taskId, previous?.taskStatus ?? '', previous?.taskId ?? ''],
+    );
+  }
+
+  /**
+   * Applies `change` to the agent's spec (and sets its instructions when given). Retries its
+   * compare-and-set when another writer got there first. Returns undefined when the agent does not exist.
+   */
+  async update(
+    namespace: string,
+    name: string,
+    change: (spec: AgentSpec) => AgentSpec,
+    instructions?: string,
+  ): Promise<AgentRecord | undefined> {
+    const key = this.keys.agent(namespace, name);
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const current = await this.redis.hget(key, 'spec');
+      if (current === null) return undefined;
+      const next = AgentSpecSchema.parse(change(AgentSpecSchema.parse(JSON.parse(current))));
+      const written = (await updateSpecScript.run(
+        this.redis,
+        [key],
+        [current, JSON.stringify(next), new Date().toISOString(), instructions === undefined ? '0' : '1', instructions ?? ''],
+      )) as number;
+      if (written === -1) return undefined;
+      if (written === 1) return this.get(namespace, name);
+    }
+    throw new ConcurrentUpdateError();
+  }
+
+  /**
+   * Ends the agent's task `taskId` with a terminal status and appends its terminal event, in
+   * one step. Returns the event id, or undefined when `taskId` is not the agent's busy task
+   * (or not in `requiredStatus`).
+   */
+  async finishTask(input: {
+    namespace: string;
+    name: string;
+    taskId: string;
+    taskStatus: Extract<TaskStatus, 'Complete' | 'Cancelled' | 'Error'>;
+    message: string;
+    event: NewAgentEvent;
+    requiredStatus?: TaskStatus;
+  }): Promise<string | undefined> {
+    const id = await finishScript.run(
+      this.redis,
+      [this.keys.agent(input.namespace, input.name), this.keys.events(input.namespace, input.name)],
+      [
+        input.taskId,
+        input.taskStatus,
+        truncate(input.message, LAST_TASK_MESSAGE_MAX),
+        new Date().toISOString(),
+        this.eventsMaxLen,
+        input.event.type,
+        input.event.timestamp,
+        JSON.stringify(input.event.payload),
+        input.requiredStatus ?? '',
+      ],
+    );
+    return typeof id === 'string' ? id : undefined;
+  }
+
+  /** Flags the running task `taskId` for cancellation. False when it is no longer the agent's task. */
+  async requestCancel(namespace: string, name: string, taskId: string): Promise<boolean> {
+    return (await requestCancelScript.run(this.redis, [this.keys.agent(namespace, name)], [taskId])) === 1;
+  }
+
+  /** Deletes the agent's record, events and index entries. False when it did not exist. */
+  async delete(namespace: string, name: string): Promise<boolean> {
+    const removed = await deleteScript.run(
+      this.redis,
+      [
+        this.keys.agent(namespace, name),
+        this.keys.agents(namespace),
+        this.keys.events(namespace, name),
+        this.keys.namespaces(),
+      ],
+      [name, namespace],
+    );
+    return removed === 1;
+  }
+}

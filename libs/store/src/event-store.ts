@@ -1,0 +1,92 @@
+import type { AgentEvent, NewAgentEvent } from '@komputer/contracts';
+import type { Redis } from 'ioredis';
+import type { Keys } from './keys';
+import { fromPairs } from './redis-hash';
+
+/** Which page of a stream to read. */
+export type EventPage =
+  | { limit: number; after: string }
+  | { limit: number; before: string }
+  | { limit: number };
+
+/** Options for {@link EventStore}. */
+export interface EventStoreOptions {
+  redis: Redis;
+  keys: Keys;
+  /** Approximate cap on each stream (XADD MAXLEN ~). */
+  maxLen: number;
+}
+
+const MAX_STREAM_ID = '18446744073709551615-18446744073709551615';
+const MIN_STREAM_ID = '0-0';
+
+type StreamEntry = [id: string, fields: string[]];
+
+function toEvent(namespace: string, agentName: string, [id, fields]: StreamEntry): AgentEvent {
+  const field = fromPairs(fields);
+  let payload: unknown = {};
+  try {
+    payload = JSON.parse(field['payload'] ?? '{}');
+  } catch {
+    // A damaged entry still shows up, with an empty payload, rather than hiding the whole page.
+  }
+  return {
+    id,
+    agentName,
+    namespace,
+    taskId: field['taskId'] ?? '',
+    type: field['type'],
+    timestamp: field['ts'] ?? new Date(Number(id.split('-')[0])).toISOString(),
+    payload,
+  } as AgentEvent;
+}
+
+/** Agents' event streams: appends and paged reads. */
+export class EventStore {
+  private readonly redis: Redis;
+  private readonly keys: Keys;
+  private readonly maxLen: number;
+
+  constructor(options: EventStoreOptions) {
+    this.redis = options.redis;
+    this.keys = options.keys;
+    this.maxLen = options.maxLen;
+  }
+
+  /** Appends one event; returns its id. */
+  async append(namespace: string, agentName: string, event: NewAgentEvent): Promise<string> {
+    const id = await this.redis.xadd(
+      this.keys.events(namespace, agentName),
+      'MAXLEN',
+      '~',
+      this.maxLen,
+      '*',
+      'type',
+      event.type,
+      'taskId',
+      event.taskId,
+      'ts',
+      event.timestamp,
+      'payload',
+      JSON.stringify(event.payload),
+    );
+    return id as string;
+  }
+
+  /** Reads a page of events, oldest first. */
+  async read(namespace: string, agentName: string, page: EventPage): Promise<AgentEvent[]> {
+    const key = this.keys.events(namespace, agentName);
+    let entries: StreamEntry[];
+    // Redis rejects an exclusive range that starts past the largest id or ends before the smallest.
+    if (('after' in page && page.after === MAX_STREAM_ID) || ('before' in page && page.before === MIN_STREAM_ID)) {
+      return [];
+    }
+    if ('after' in page) {
+      entries = (await this.redis.xrange(key, `(${page.after}`, '+', 'COUNT', page.limit)) as StreamEntry[];
+    } else {
+      const end = 'before' in page ? `(${page.before}` : '+';
+      entries = ((await this.redis.xrevrange(key, end, '-', 'COUNT', page.limit)) as StreamEntry[]).reverse();
+    }
+    return entries.map((entry) => toEvent(namespace, agentName, entry));
+  }
+}

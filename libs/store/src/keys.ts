@@ -1,0 +1,27 @@
+/**
+ * Every Redis key komputer uses, in one place. Keys are scoped by a global prefix
+ * (`KOMPUTER_REDIS_PREFIX`) and then by namespace.
+ */
+export interface Keys {
+  /** Hash: one agent's spec and status. */
+  agent(namespace: string, name: string): string;
+  /** Set: the names of the agents in a namespace. */
+  agents(namespace: string): string;
+  /** Stream: one agent's events. */
+  events(namespace: string, name: string): string;
+  /** Set: every namespace that holds an agent. */
+  namespaces(): string;
+  /** Prefix for BullMQ's own keys. */
+  bullPrefix(): string;
+}
+
+/** Builds the key scheme for a prefix. */
+export function createKeys(prefix: string): Keys {
+  return {
+    agent: (ns, name) => `${prefix}:${ns}:agent:${name}`,
+    agents: (ns) => `${prefix}:${ns}:agents`,
+    events: (ns, name) => `${prefix}:${ns}:events:${name}`,
+    namespaces: () => `${prefix}:namespaces`,
+    bullPrefix: () => `${prefix}:bull`,
+  };
+}

@@ -1,0 +1,52 @@
+import { TASKS_QUEUE } from '@komputer/contracts';
+import type { TaskJob } from '@komputer/contracts';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+/** Options for {@link TaskQueue}. */
+export interface TaskQueueOptions {
+  /** A fail-fast connection: producers must not queue commands while Redis is down. */
+  redis: Redis;
+  /** BullMQ key prefix. */
+  prefix: string;
+  /** Finished jobs kept for inspection, at most this many (and for at most a day). */
+  keepFinished?: number;
+}
+
+/** Name of every job on the tasks queue. */
+export const TASK_JOB_NAME = 'task';
+
+/** The producer side of the `tasks` queue. The job id is the task id. */
+export class TaskQueue {
+  readonly queue: Queue<TaskJob, void, typeof TASK_JOB_NAME>;
+
+  constructor(options: TaskQueueOptions) {
+    const keep = options.keepFinished ?? 1_000;
+    this.queue = new Queue<TaskJob, void, typeof TASK_JOB_NAME>(TASKS_QUEUE, {
+      connection: options.redis,
+      prefix: options.prefix,
+      defaultJobOptions: {
+        removeOnComplete: { count: keep, age: 24 * 3600 },
+        removeOnFail: { count: keep, age: 24 * 3600 },
+      },
+    });
+  }
+
+  /** Adds a task. */
+  async enqueue(job: TaskJob): Promise<void> {
+    await this.queue.add(TASK_JOB_NAME, job, { jobId: job.taskId });
+  }
+
+  /**
+   * Removes a task that no worker holds. True when it is gone (removed now, or never there);
+   * false when a worker has it locked, i.e. it is running.
+   */
+  async removeIfNotStarted(taskId: string): Promise<boolean> {
+    return (await this.queue.remove(taskId)) === 1;
+  }
+
+  /** Closes the queue (not the shared connection). Idempotent. */
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
