@@ -53,7 +53,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through loadConfig(env).' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through loadConfig(env).',
+        },
       ],
     },
   },

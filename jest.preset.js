@@ -21,8 +21,6 @@ module.exports = {
       },
     ],
   },
-  // ESM-only packages are compiled to CommonJS like our own sources.
-  transformIgnorePatterns: ['/node_modules/(?!(@seriousme)/)'],
   moduleNameMapper,
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testTimeout: 20_000,

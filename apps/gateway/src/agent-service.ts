@@ -36,15 +36,15 @@ function specFromRequest(req: CreateAgentRequest): AgentSpec {
   };
 }
 
-function applyPatch(spec: AgentSpec, patch: PatchAgentRequest): AgentSpec {
-  const { instructions: _instructions, ...changes } = patch;
-  return { ...spec, ...changes };
-}
-
 function agentNotFound(namespace: string, name: string): AppError {
-  return new AppError('AGENT_NOT_FOUND', 404, `agent "${name}" not found in namespace "${namespace}"`, {
-    retryable: false,
-  });
+  return new AppError(
+    'AGENT_NOT_FOUND',
+    404,
+    `agent "${name}" not found in namespace "${namespace}"`,
+    {
+      retryable: false,
+    },
+  );
 }
 
 /** The agents API's behaviour, above the Redis stores and the queue. */
@@ -92,21 +92,36 @@ export class AgentService {
       );
     }
     try {
-      await tasks.enqueue({ taskId, namespace, agentName: request.name, instructions: request.instructions, enqueuedAt: now });
-    } catch (err) {
-      await agents.releaseClaim({ namespace, name: request.name, taskId, claim }).catch((releaseErr: unknown) => {
-        // The reconciler finds a claim without a job and ends it with an error event.
-        logger.error({ err: releaseErr, namespace, agent: request.name, taskId }, 'could not undo a claim');
+      await tasks.enqueue({
+        taskId,
+        namespace,
+        agentName: request.name,
+        instructions: request.instructions,
+        enqueuedAt: now,
       });
+    } catch (err) {
+      await agents
+        .releaseClaim({ namespace, name: request.name, taskId, claim })
+        .catch((releaseErr: unknown) => {
+          // The reconciler finds a claim without a job and ends it with an error event.
+          logger.error(
+            { err: releaseErr, namespace, agent: request.name, taskId },
+            'could not undo a claim',
+          );
+        });
       throw err;
     }
-    logger.info({ namespace, agent: request.name, taskId, created: claim.outcome === 'created' }, 'task queued');
+    logger.info(
+      { namespace, agent: request.name, taskId, created: claim.outcome === 'created' },
+      'task queued',
+    );
     return { agent: claim.agent, taskId, created: claim.outcome === 'created' };
   }
 
   /** Changes an agent's settings; they apply from its next task. */
   async patch(namespace: string, name: string, patch: PatchAgentRequest): Promise<AgentRecord> {
-    const agent = await this.options.agents.update(namespace, name, (spec) => applyPatch(spec, patch), patch.instructions);
+    const { instructions, ...changes } = patch;
+    const agent = await this.options.agents.patch(namespace, name, changes, instructions);
     if (!agent) throw agentNotFound(namespace, name);
     return agent;
   }
@@ -119,9 +134,14 @@ export class AgentService {
     const { agents, tasks } = this.options;
     const agent = await this.get(namespace, name);
     const noTask = () =>
-      new AppError('NO_ACTIVE_TASK', 409, `agent "${name}" has no queued or running task to cancel`, {
-        retryable: false,
-      });
+      new AppError(
+        'NO_ACTIVE_TASK',
+        409,
+        `agent "${name}" has no queued or running task to cancel`,
+        {
+          retryable: false,
+        },
+      );
     if (agent.taskStatus !== 'Queued' && agent.taskStatus !== 'InProgress') throw noTask();
     const { taskId } = agent;
     if (agent.taskStatus === 'Queued' && (await tasks.removeIfNotStarted(taskId))) {
@@ -133,12 +153,18 @@ export class AgentService {
         taskStatus: 'Cancelled',
         message: reason,
         requiredStatus: 'Queued',
-        event: { type: 'task_cancelled', taskId, timestamp: new Date().toISOString(), payload: { reason } },
+        event: {
+          type: 'task_cancelled',
+          taskId,
+          timestamp: new Date().toISOString(),
+          payload: { reason },
+        },
       });
       if (eventId) return { status: 'cancelled', name, namespace, taskId };
       // The task ended or started meanwhile: answer from what is true now.
       const now = await this.get(namespace, name);
-      if (now.taskId !== taskId || (now.taskStatus !== 'Queued' && now.taskStatus !== 'InProgress')) throw noTask();
+      if (now.taskId !== taskId || (now.taskStatus !== 'Queued' && now.taskStatus !== 'InProgress'))
+        throw noTask();
     }
     await agents.requestCancel(namespace, name, taskId);
     return { status: 'cancelling', name, namespace, taskId };

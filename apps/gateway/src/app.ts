@@ -1,5 +1,10 @@
 import { buildOpenApiDocument, operations } from '@komputer/contracts';
-import { AppError, errorMiddleware, notFoundHandler, requestIdMiddleware } from '@komputer/service-kit';
+import {
+  AppError,
+  errorMiddleware,
+  notFoundHandler,
+  requestIdMiddleware,
+} from '@komputer/service-kit';
 import type { Health, Logger } from '@komputer/service-kit';
 import type { EventStore } from '@komputer/store';
 import express from 'express';
@@ -39,9 +44,14 @@ export function createApp(deps: GatewayDeps): express.Express {
     })),
     createAgent: route(operations.createAgent, async ({ query, body }) => {
       if (query.namespace && body.namespace && query.namespace !== body.namespace) {
-        throw new AppError('VALIDATION_FAILED', 400, 'body.namespace: differs from the namespace query parameter', {
-          retryable: false,
-        });
+        throw new AppError(
+          'VALIDATION_FAILED',
+          400,
+          'body.namespace: differs from the namespace query parameter',
+          {
+            retryable: false,
+          },
+        );
       }
       const namespace = body.namespace ?? ns(query);
       const { agent, taskId, created } = await agents.createOrRun(namespace, body);
@@ -57,7 +67,9 @@ export function createApp(deps: GatewayDeps): express.Express {
       await agents.delete(ns(query), path.name);
       return { status: 'deleted', name: path.name, namespace: ns(query) };
     }),
-    cancelAgentTask: route(operations.cancelAgentTask, ({ path, query }) => agents.cancel(ns(query), path.name)),
+    cancelAgentTask: route(operations.cancelAgentTask, ({ path, query }) =>
+      agents.cancel(ns(query), path.name),
+    ),
     getAgentEvents: route(operations.getAgentEvents, async ({ path, query }) => {
       const namespace = ns(query);
       await agents.get(namespace, path.name);

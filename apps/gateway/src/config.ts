@@ -5,7 +5,12 @@ import { z } from 'zod';
 export const GatewayConfigSchema = BaseConfigSchema.extend({
   PORT: PortSchema.default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
-  KOMPUTER_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  KOMPUTER_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   KOMPUTER_EVENTS_MAXLEN: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

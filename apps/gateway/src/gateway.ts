@@ -1,7 +1,14 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeRedis, createHealth, createRedis, DEFAULT_REDIS_URL, waitForRedis } from '@komputer/service-kit';
+import type { Express } from 'express';
+import {
+  closeRedis,
+  createHealth,
+  createRedis,
+  DEFAULT_REDIS_URL,
+  waitForRedis,
+} from '@komputer/service-kit';
 import type { Health, Logger } from '@komputer/service-kit';
 import { AgentStore, createKeys, EventStore, TaskQueue } from '@komputer/store';
 import { AgentService } from './agent-service';
@@ -13,6 +20,7 @@ const REDIS_STARTUP_WAIT_MS = 5_000;
 
 /** A composed gateway: its server (not yet listening) and its ordered shutdown. */
 export interface Gateway {
+  app: Express;
   server: Server;
   health: Health;
   /** Starts listening on `config.HOST:config.PORT`; resolves with the URL. */
@@ -23,7 +31,11 @@ export interface Gateway {
 
 /** Wires the gateway by hand from its config: Redis, stores, queue, app and server. */
 export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
-  const redis = createRedis({ url: config.REDIS_URL ?? DEFAULT_REDIS_URL, logger, role: 'gateway' });
+  const redis = createRedis({
+    url: config.REDIS_URL ?? DEFAULT_REDIS_URL,
+    logger,
+    role: 'gateway',
+  });
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
   const agentStore = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const events = new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN });
@@ -53,6 +65,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
 
   let closing: Promise<void> | undefined;
   return {
+    app,
     server,
     health,
     listen: async () => {
@@ -64,7 +77,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         server.listen(config.PORT, config.HOST, () => {
           server.off('error', reject);
           const { port } = server.address() as AddressInfo;
-          const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+          const host =
+            config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
           resolve(`http://${host}:${port}`);
         });
       });
@@ -77,7 +91,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
-        await tasks.close().catch((err: unknown) => logger.warn({ err }, 'closing the task queue failed'));
+        await tasks
+          .close()
+          .catch((err: unknown) => logger.warn({ err }, 'closing the task queue failed'));
         await closeRedis(redis);
       })();
       return closing;

@@ -5,7 +5,9 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
-type Params<S extends OperationSpec> = S['params'] extends object ? S['params'] : Record<string, never>;
+type Params<S extends OperationSpec> = S['params'] extends object
+  ? S['params']
+  : Record<string, never>;
 
 /** What a handler receives: its validated path, query and body. */
 export interface RouteInput<S extends OperationSpec> {
@@ -34,9 +36,14 @@ export function route<S extends OperationSpec>(
 ): RequestHandler {
   return async (req, res) => {
     if (spec.body && !req.is('application/json')) {
-      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'body: send JSON with Content-Type: application/json', {
-        retryable: false,
-      });
+      throw new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        415,
+        'body: send JSON with Content-Type: application/json',
+        {
+          retryable: false,
+        },
+      );
     }
     const input = {
       path: spec.params?.path ? parseInput(spec.params.path, req.params, 'path') : undefined,
@@ -65,9 +72,14 @@ export function mountRoutes(router: Router, table: RouteTable): void {
     const allow = (methods.includes('GET') ? [...methods, 'HEAD'] : methods).join(', ');
     router.all(path, (req, res) => {
       res.setHeader('Allow', allow);
-      throw new AppError('METHOD_NOT_ALLOWED', 405, `${req.method} is not allowed on ${req.path}; use ${allow}`, {
-        retryable: false,
-      });
+      throw new AppError(
+        'METHOD_NOT_ALLOWED',
+        405,
+        `${req.method} is not allowed on ${req.path}; use ${allow}`,
+        {
+          retryable: false,
+        },
+      );
     });
   }
 }

@@ -52,10 +52,16 @@ const LabelsSchema = z
     z.string().refine(isLabelKey, 'label keys must be Kubernetes qualified names ("prefix/name")'),
     z
       .string()
-      .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, 'label values must be Kubernetes label values')
+      .regex(
+        /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/,
+        'label values must be Kubernetes label values',
+      )
       .max(63, 'label values must be at most 63 characters'),
   )
-  .refine((labels) => Object.keys(labels).length <= MAX_LABELS, `must have at most ${MAX_LABELS} labels`)
+  .refine(
+    (labels) => Object.keys(labels).length <= MAX_LABELS,
+    `must have at most ${MAX_LABELS} labels`,
+  )
   .refine(
     (labels) =>
       Object.keys(labels).every(
@@ -67,7 +73,8 @@ const LabelsSchema = z
 
 /** What happens after a task: keep running (""), sleep (free the runtime), or delete the agent. */
 export const LifecycleSchema = z.enum(['', 'Sleep', 'AutoDelete']).meta({
-  description: '"" keeps the runtime, "Sleep" stops it but keeps the workspace, "AutoDelete" deletes the agent after its task',
+  description:
+    '"" keeps the runtime, "Sleep" stops it but keeps the workspace, "AutoDelete" deletes the agent after its task',
 });
 
 /** An agent's role: managers also get orchestration tools. "" means manager. */
@@ -78,15 +85,22 @@ export const StorageSpecSchema = z
   .strictObject({
     size: z
       .string()
-      .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, 'must be a Kubernetes quantity such as "5Gi"')
+      .regex(
+        /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/,
+        'must be a Kubernetes quantity such as "5Gi"',
+      )
       .optional(),
-    storageClassName: z.string().max(253).regex(LABEL_PREFIX, 'must be a DNS-1123 subdomain').optional(),
+    storageClassName: z
+      .string()
+      .max(253)
+      .regex(LABEL_PREFIX, 'must be a DNS-1123 subdomain')
+      .optional(),
   })
   .meta({ id: 'StorageSpec' });
 
-const PodSpecSchema = z
-  .record(z.string(), z.unknown())
-  .meta({ description: 'Kubernetes PodSpec override, used by the kubernetes runtime; stored as given' });
+const PodSpecSchema = z.record(z.string(), z.unknown()).meta({
+  description: 'Kubernetes PodSpec override, used by the kubernetes runtime; stored as given',
+});
 
 const PrioritySchema = z
   .number()
@@ -101,7 +115,10 @@ const agentSpecFields = {
   systemPrompt: textSchema(MAX_SYSTEM_PROMPT_LENGTH)
     .optional()
     .meta({ description: 'Custom system prompt, prepended to the built-in role prompt' }),
-  templateRef: DnsLabelSchema.optional().meta({ description: 'Agent template name', example: DEFAULT_TEMPLATE }),
+  templateRef: DnsLabelSchema.optional().meta({
+    description: 'Agent template name',
+    example: DEFAULT_TEMPLATE,
+  }),
   connectors: refList(NameSchema, 'Connector names to attach').optional(),
   memories: refList(ResourceRefSchema, 'Memory names to attach').optional(),
   skills: refList(ResourceRefSchema, 'Skill names to attach').optional(),
@@ -127,7 +144,9 @@ export const CreateAgentRequestSchema = z
       .union([RoleSchema, z.literal('')])
       .optional()
       .meta({ description: '"manager" (default) or "worker"' }),
-    officeManager: NameSchema.optional().meta({ description: 'Set when a manager agent creates this agent' }),
+    officeManager: NameSchema.optional().meta({
+      description: 'Set when a manager agent creates this agent',
+    }),
     ...agentSpecFields,
   })
   .meta({ id: 'CreateAgentRequest' });
@@ -162,7 +181,9 @@ export const AgentSpecSchema = z.object({
 export type AgentSpec = z.infer<typeof AgentSpecSchema>;
 
 /** Whether the agent's runtime exists. `Pending` until a runtime first starts. */
-export const AgentStatusSchema = z.enum(['Pending', 'Running', 'Sleeping', 'Failed']).meta({ id: 'AgentStatus' });
+export const AgentStatusSchema = z
+  .enum(['Pending', 'Running', 'Sleeping', 'Failed'])
+  .meta({ id: 'AgentStatus' });
 export type AgentStatus = z.infer<typeof AgentStatusSchema>;
 
 /**
@@ -230,7 +251,8 @@ export type DeleteAgentResponse = z.infer<typeof DeleteAgentResponseSchema>;
 export const CancelAgentResponseSchema = z
   .object({
     status: z.enum(['cancelled', 'cancelling']).meta({
-      description: '"cancelled" when a queued task was removed; "cancelling" when a running task was asked to stop',
+      description:
+        '"cancelled" when a queued task was removed; "cancelling" when a running task was asked to stop',
     }),
     name: z.string(),
     namespace: z.string(),

@@ -37,11 +37,19 @@ export function textSchema(maxLength: number) {
 
 /** A Redis stream ID (`<ms>-<seq>`): the event cursor. */
 const UINT64_MAX = 18446744073709551615n;
+const EVENT_ID_PATTERN = /^(0|[1-9]\d{0,19})-(0|[1-9]\d{0,19})$/;
 export const EventIdSchema = z
   .string()
-  .regex(/^(0|[1-9]\d{0,19})-(0|[1-9]\d{0,19})$/, 'must be an event id such as "1700000000000-0"')
-  .refine((id) => id.split('-').every((part) => BigInt(part) <= UINT64_MAX), 'is out of range')
-  .meta({ description: 'Event id (Redis stream ID), a monotonic cursor', example: '1700000000000-0' });
+  .regex(EVENT_ID_PATTERN, 'must be an event id such as "1700000000000-0"')
+  // zod runs every check even after one failed, so this one must hold on any string.
+  .refine(
+    (id) => !EVENT_ID_PATTERN.test(id) || id.split('-').every((part) => BigInt(part) <= UINT64_MAX),
+    'is out of range',
+  )
+  .meta({
+    description: 'Event id (Redis stream ID), a monotonic cursor',
+    example: '1700000000000-0',
+  });
 
 /** An ISO-8601 timestamp with milliseconds, always UTC. */
 export const TimestampSchema = z.iso.datetime().meta({ example: '2026-01-01T00:00:00.000Z' });

@@ -53,7 +53,10 @@ export const ErrorEnvelopeSchema = z
       message: z.string(),
       requestId: z.string(),
       retryable: z.boolean(),
-      details: z.object({ issues: z.array(FieldIssueSchema).optional() }).catchall(z.unknown()).optional(),
+      details: z
+        .object({ issues: z.array(FieldIssueSchema).optional() })
+        .catchall(z.unknown())
+        .optional(),
     }),
   })
   .meta({ id: 'Error' });

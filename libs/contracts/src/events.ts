@@ -21,7 +21,12 @@ export const EventPayloadSchemas = {
   text: z.object({ content: z.string() }),
   text_delta: z.object({ content: z.string() }),
   tool_call: z.object({ id: z.string(), tool: z.string(), input: z.unknown() }),
-  tool_result: z.object({ id: z.string(), tool: z.string(), output: z.string(), is_error: z.boolean() }),
+  tool_result: z.object({
+    id: z.string(),
+    tool: z.string(),
+    output: z.string(),
+    is_error: z.boolean(),
+  }),
   task_completed: z.object({
     result: z.string(),
     cost_usd: z.number().nonnegative(),
@@ -40,7 +45,12 @@ export const EventPayloadSchemas = {
 
 /** Every event type. */
 export const EventTypeSchema = z
-  .enum(Object.keys(EventPayloadSchemas) as [keyof typeof EventPayloadSchemas, ...(keyof typeof EventPayloadSchemas)[]])
+  .enum(
+    Object.keys(EventPayloadSchemas) as [
+      keyof typeof EventPayloadSchemas,
+      ...(keyof typeof EventPayloadSchemas)[],
+    ],
+  )
   .meta({ id: 'EventType' });
 export type EventType = z.infer<typeof EventTypeSchema>;
 
@@ -48,7 +58,11 @@ export type EventType = z.infer<typeof EventTypeSchema>;
 export type EventPayload<T extends EventType> = z.infer<(typeof EventPayloadSchemas)[T]>;
 
 /** Event types that end a task. */
-export const TERMINAL_EVENT_TYPES: readonly EventType[] = ['task_completed', 'task_cancelled', 'error'];
+export const TERMINAL_EVENT_TYPES: readonly EventType[] = [
+  'task_completed',
+  'task_cancelled',
+  'error',
+];
 
 const envelopeFields = {
   id: EventIdSchema,

@@ -33,7 +33,14 @@ export type {
   Role,
   TaskStatus,
 } from './agents';
-export { DnsLabelSchema, EventIdSchema, NameSchema, NamespaceSchema, textSchema, TimestampSchema } from './common';
+export {
+  DnsLabelSchema,
+  EventIdSchema,
+  NameSchema,
+  NamespaceSchema,
+  textSchema,
+  TimestampSchema,
+} from './common';
 export { ErrorCodeSchema, ErrorEnvelopeSchema, ErrorTypeSchema, FieldIssueSchema } from './errors';
 export type { ErrorCode, ErrorEnvelope, ErrorType, FieldIssue } from './errors';
 export {
@@ -43,7 +50,13 @@ export {
   EventTypeSchema,
   TERMINAL_EVENT_TYPES,
 } from './events';
-export type { AgentEvent, AgentEventListResponse, EventPayload, EventType, NewAgentEvent } from './events';
+export type {
+  AgentEvent,
+  AgentEventListResponse,
+  EventPayload,
+  EventType,
+  NewAgentEvent,
+} from './events';
 export { TASKS_QUEUE, TaskJobSchema } from './jobs';
 export type { TaskJob } from './jobs';
 export { API_VERSION, buildOpenApiDocument } from './openapi';

@@ -36,7 +36,9 @@ export const EventsQuerySchema = z
       .min(1, 'must be at least 1')
       .max(EVENTS_PAGE.max, `must be at most ${EVENTS_PAGE.max}`)
       .default(EVENTS_PAGE.default)
-      .meta({ description: `Events to return (1-${EVENTS_PAGE.max}, default ${EVENTS_PAGE.default})` }),
+      .meta({
+        description: `Events to return (1-${EVENTS_PAGE.max}, default ${EVENTS_PAGE.default})`,
+      }),
     after: EventIdSchema.optional().meta({
       description: 'Return the events after this id, oldest first',
     }),
@@ -44,14 +46,19 @@ export const EventsQuerySchema = z
       description: 'Return the events just before this id, oldest first',
     }),
   })
-  .refine((q) => !(q.after && q.before), { message: 'use either after or before, not both', path: ['after'] });
+  .refine((q) => !(q.after && q.before), {
+    message: 'use either after or before, not both',
+    path: ['after'],
+  });
 export type EventsQuery = z.infer<typeof EventsQuerySchema>;
 
 /** Liveness and readiness answers. */
 export const HealthResponseSchema = z
   .object({
     status: z.enum(['ok', 'unavailable']),
-    checks: z.record(z.string(), z.object({ ok: z.boolean(), message: z.string().optional() })).optional(),
+    checks: z
+      .record(z.string(), z.object({ ok: z.boolean(), message: z.string().optional() }))
+      .optional(),
   })
   .meta({ id: 'HealthResponse' });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
@@ -86,7 +93,11 @@ export const operations = {
     summary: 'List agents',
     tag: 'agents',
     params: { query: NamespaceQuerySchema },
-    success: { status: 200, description: 'The agents in the namespace, by name', schema: AgentListResponseSchema },
+    success: {
+      status: 200,
+      description: 'The agents in the namespace, by name',
+      schema: AgentListResponseSchema,
+    },
     errors: [400],
   }),
   createAgent: op({
@@ -116,7 +127,7 @@ export const operations = {
     method: 'patch',
     path: `${API_PREFIX}/agents/{name}`,
     summary: 'Change an agent',
-    description: 'Changes apply from the agent\'s next task. PATCH never starts a task.',
+    description: "Changes apply from the agent's next task. PATCH never starts a task.",
     tag: 'agents',
     params: { path: NamePathSchema, query: NamespaceQuerySchema },
     body: PatchAgentRequestSchema,
@@ -127,10 +138,14 @@ export const operations = {
     method: 'delete',
     path: `${API_PREFIX}/agents/{name}`,
     summary: 'Delete an agent',
-    description: 'Removes a queued task, the agent\'s event stream and its record.',
+    description: "Removes a queued task, the agent's event stream and its record.",
     tag: 'agents',
     params: { path: NamePathSchema, query: NamespaceQuerySchema },
-    success: { status: 200, description: 'The agent was deleted', schema: DeleteAgentResponseSchema },
+    success: {
+      status: 200,
+      description: 'The agent was deleted',
+      schema: DeleteAgentResponseSchema,
+    },
     errors: [400, 404],
   }),
   cancelAgentTask: op({
@@ -142,7 +157,11 @@ export const operations = {
       'An agent with no queued or running task answers 409.',
     tag: 'agents',
     params: { path: NamePathSchema, query: NamespaceQuerySchema },
-    success: { status: 200, description: 'The task is cancelled or cancelling', schema: CancelAgentResponseSchema },
+    success: {
+      status: 200,
+      description: 'The task is cancelled or cancelling',
+      schema: CancelAgentResponseSchema,
+    },
     errors: [400, 404, 409],
   }),
   getAgentEvents: op({
@@ -154,7 +173,11 @@ export const operations = {
       'With `before`: the `limit` events just before that id. Always oldest first.',
     tag: 'agents',
     params: { path: NamePathSchema, query: EventsQuerySchema },
-    success: { status: 200, description: 'Events, oldest first', schema: AgentEventListResponseSchema },
+    success: {
+      status: 200,
+      description: 'Events, oldest first',
+      schema: AgentEventListResponseSchema,
+    },
     errors: [400, 404],
   }),
   listNamespaces: op({
@@ -163,7 +186,11 @@ export const operations = {
     summary: 'List namespaces',
     description: 'The default namespace and every namespace that holds an agent.',
     tag: 'namespaces',
-    success: { status: 200, description: 'Namespace names, sorted', schema: NamespaceListResponseSchema },
+    success: {
+      status: 200,
+      description: 'Namespace names, sorted',
+      schema: NamespaceListResponseSchema,
+    },
     errors: [],
   }),
   getOpenApiDocument: op({
@@ -191,7 +218,8 @@ export const operations = {
     method: 'get',
     path: '/readyz',
     summary: 'Readiness',
-    description: 'Answers 200 when the dependencies answer, and 503 when one does not or during shutdown.',
+    description:
+      'Answers 200 when the dependencies answer, and 503 when one does not or during shutdown.',
     tag: 'meta',
     success: { status: 200, description: 'Ready', schema: HealthResponseSchema },
     errors: [],

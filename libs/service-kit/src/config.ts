@@ -9,7 +9,10 @@ export class ConfigError extends Error {
 }
 
 /** Parses `env` with `schema`; throws {@link ConfigError} listing every bad variable. */
-export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   throw new ConfigError(
@@ -26,7 +29,10 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, 
  * Loads configuration for a process entry point: on failure it prints a readable error and
  * exits with status 78 (EX_CONFIG), because nothing useful can run on a broken config.
  */
-export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> {
   try {
     return parseConfig(schema, env);
   } catch (err) {
@@ -50,7 +56,9 @@ export const PortSchema = z.coerce.number().int().min(0).max(65535);
 /** Config shared by every service. */
 export const BaseConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  REDIS_URL: optionalVar(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
+  REDIS_URL: optionalVar(
+    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
+  ),
   KOMPUTER_REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"')

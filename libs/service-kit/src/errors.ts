@@ -61,7 +61,11 @@ export function validationError(issues: FieldIssue[]): AppError {
 }
 
 /** Parses `value` with `schema` or throws a {@link validationError} naming the fields. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: string,
+): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(toFieldIssues(where, result.error));
   return result.data;
@@ -77,19 +81,25 @@ interface HttpParserError extends Error {
 function classify(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   if (isRedisUnavailableError(err)) {
-    return new AppError('REDIS_UNAVAILABLE', 503, 'Redis is unavailable; retry shortly', { retryable: true });
+    return new AppError('REDIS_UNAVAILABLE', 503, 'Redis is unavailable; retry shortly', {
+      retryable: true,
+    });
   }
   const e = err as HttpParserError;
   switch (e?.type) {
     case 'entity.parse.failed':
-      return new AppError('INVALID_JSON', 400, `body: malformed JSON (${e.message})`, { retryable: false });
+      return new AppError('INVALID_JSON', 400, `body: malformed JSON (${e.message})`, {
+        retryable: false,
+      });
     case 'entity.too.large':
       return new AppError('PAYLOAD_TOO_LARGE', 413, 'body: request body is larger than the limit', {
         retryable: false,
       });
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError('UNSUPPORTED_MEDIA_TYPE', 415, `body: ${e.message}`, { retryable: false });
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 415, `body: ${e.message}`, {
+        retryable: false,
+      });
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':
@@ -118,7 +128,9 @@ export function toErrorEnvelope(err: AppError, requestId: string): ErrorEnvelope
 
 /** Answers every route that matched nothing with a 404 envelope. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new AppError('NOT_FOUND', 404, `no route for ${req.method} ${req.path}`, { retryable: false }));
+  next(
+    new AppError('NOT_FOUND', 404, `no route for ${req.method} ${req.path}`, { retryable: false }),
+  );
 };
 
 /**
@@ -137,7 +149,10 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       logger.error({ err, requestId, method: req.method, path: req.path }, 'unhandled error');
       appError = new AppError('INTERNAL', 500, 'internal error', { retryable: true });
     } else if (appError.status >= 500) {
-      logger.warn({ requestId, code: appError.code, method: req.method, path: req.path }, appError.message);
+      logger.warn(
+        { requestId, code: appError.code, method: req.method, path: req.path },
+        appError.message,
+      );
     }
     if (appError.status === 503) res.setHeader('Retry-After', '1');
     res.status(appError.status).json(toErrorEnvelope(appError, requestId));

@@ -46,7 +46,10 @@ export function createHealth(options: HealthOptions): Health {
           await withTimeout(check, timeoutMs);
           return [name, { ok: true }] as const;
         } catch (err) {
-          return [name, { ok: false, message: err instanceof Error ? err.message : String(err) }] as const;
+          return [
+            name,
+            { ok: false, message: err instanceof Error ? err.message : String(err) },
+          ] as const;
         }
       }),
     );

@@ -1,4 +1,11 @@
-export { BaseConfigSchema, ConfigError, DEFAULT_REDIS_URL, loadConfig, parseConfig, PortSchema } from './config';
+export {
+  BaseConfigSchema,
+  ConfigError,
+  DEFAULT_REDIS_URL,
+  loadConfig,
+  parseConfig,
+  PortSchema,
+} from './config';
 export type { BaseConfig } from './config';
 export {
   AppError,

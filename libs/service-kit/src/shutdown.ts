@@ -53,7 +53,10 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
     run(reason) {
       if (!running) {
         const deadline = setTimeout(() => {
-          options.logger.error({ timeoutMs: options.timeoutMs }, 'shutdown deadline passed; forcing exit');
+          options.logger.error(
+            { timeoutMs: options.timeoutMs },
+            'shutdown deadline passed; forcing exit',
+          );
           (options.onDeadline ?? (() => process.exit(1)))();
         }, options.timeoutMs);
         deadline.unref();

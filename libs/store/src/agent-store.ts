@@ -4,7 +4,14 @@ import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
 import { fromPairs } from './redis-hash';
 import { LuaScript } from './script';
-import { CLAIM_TASK, DELETE_AGENT, FINISH_TASK, RELEASE_CLAIM, REQUEST_CANCEL, UPDATE_SPEC } from './scripts';
+import {
+  CLAIM_TASK,
+  DELETE_AGENT,
+  FINISH_TASK,
+  RELEASE_CLAIM,
+  REQUEST_CANCEL,
+  PATCH_AGENT,
+} from './scripts';
 
 /** An agent as stored in Redis. */
 export interface AgentRecord {
@@ -48,20 +55,28 @@ export const LAST_TASK_MESSAGE_MAX = 256;
 
 const claimScript = new LuaScript(CLAIM_TASK, 3);
 const releaseScript = new LuaScript(RELEASE_CLAIM, 3);
-const updateSpecScript = new LuaScript(UPDATE_SPEC, 1);
+const patchScript = new LuaScript(PATCH_AGENT, 1);
 const finishScript = new LuaScript(FINISH_TASK, 2);
 const deleteScript = new LuaScript(DELETE_AGENT, 4);
 const requestCancelScript = new LuaScript(REQUEST_CANCEL, 1);
 
-/** Concurrent PATCHes retry their compare-and-set this often before giving up. */
-const MAX_UPDATE_ATTEMPTS = 10;
+/** Each spec field is its own hash field, so that a PATCH is a single HSET. */
+const SPEC_FIELD_PREFIX = 'spec.';
 
-/** Raised when a compare-and-set keeps losing to concurrent writers. */
-export class ConcurrentUpdateError extends Error {
-  constructor() {
-    super('the agent changed concurrently too many times; retry');
-    this.name = 'ConcurrentUpdateError';
+/** `spec.<field>`/JSON pairs, for HSET; undefined fields are left out. */
+function specPairs(spec: Partial<AgentSpec>): string[] {
+  return Object.entries(spec).flatMap(([field, value]) =>
+    value === undefined ? [] : [`${SPEC_FIELD_PREFIX}${field}`, JSON.stringify(value)],
+  );
+}
+
+function decodeSpec(hash: Record<string, string>): AgentSpec {
+  const spec: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(hash)) {
+    if (key.startsWith(SPEC_FIELD_PREFIX))
+      spec[key.slice(SPEC_FIELD_PREFIX.length)] = JSON.parse(value);
   }
+  return AgentSpecSchema.parse(spec);
 }
 
 function truncate(text: string, max: number): string {
@@ -69,12 +84,12 @@ function truncate(text: string, max: number): string {
 }
 
 function decode(hash: Record<string, string>): AgentRecord | undefined {
-  if (!hash['taskStatus'] || !hash['spec']) return undefined;
+  if (!hash['taskStatus']) return undefined;
   const optional = (key: string) => (hash[key] ? { [key]: hash[key] } : {});
   return {
     name: hash['name'] ?? '',
     namespace: hash['namespace'] ?? '',
-    spec: AgentSpecSchema.parse(JSON.parse(hash['spec'])),
+    spec: decodeSpec(hash),
     instructions: hash['instructions'] ?? '',
     status: AgentStatusSchema.parse(hash['status']),
     taskStatus: TaskStatusSchema.parse(hash['taskStatus']),
@@ -143,50 +158,77 @@ export class AgentStore {
   }): Promise<ClaimResult> {
     const reply = (await claimScript.run(
       this.redis,
-      [this.keys.agent(input.namespace, input.name), this.keys.agents(input.namespace), this.keys.namespaces()],
-      [input.name, input.namespace, input.taskId, input.now, JSON.stringify(input.spec), input.instructions],
+      [
+        this.keys.agent(input.namespace, input.name),
+        this.keys.agents(input.namespace),
+        this.keys.namespaces(),
+      ],
+      [
+        input.name,
+        input.namespace,
+        input.taskId,
+        input.now,
+        input.instructions,
+        ...specPairs(input.spec),
+      ],
     )) as [string, string, string, string[]];
     if (reply[0] === 'busy') return { outcome: 'busy', taskId: reply[1] };
     const agent = decode(fromPairs(reply[3]));
     if (!agent) throw new Error(`claim left an unreadable agent ${input.namespace}/${input.name}`);
     if (reply[0] === 'created') return { outcome: 'created', agent };
-    return { outcome: 'queued', agent, previous: { taskStatus: TaskStatusSchema.parse(reply[1]), taskId: reply[2] } };
+    return {
+      outcome: 'queued',
+      agent,
+      previous: { taskStatus: TaskStatusSchema.parse(reply[1]), taskId: reply[2] },
+    };
   }
 
   /** Undoes a claim whose task never reached the queue. */
-  async releaseClaim(input: { namespace: string; name: string; taskId: string; claim: ClaimResult }): Promise<void> {
+  async releaseClaim(input: {
+    namespace: string;
+    name: string;
+    taskId: string;
+    claim: ClaimResult;
+  }): Promise<void> {
     const previous = input.claim.outcome === 'queued' ? input.claim.previous : undefined;
     await releaseScript.run(
       this.redis,
-      [this.keys.agent(input.namespace, input.name), this.keys.agents(input.namespace), this.keys.namespaces()],
-      [input.name, input.namespace, input.taskId, previous?.taskStatus ?? '', previous?.taskId ?? ''],
+      [
+        this.keys.agent(input.namespace, input.name),
+        this.keys.agents(input.namespace),
+        this.keys.namespaces(),
+      ],
+      [
+        input.name,
+        input.namespace,
+        input.taskId,
+        previous?.taskStatus ?? '',
+        previous?.taskId ?? '',
+      ],
     );
   }
 
   /**
-   * Applies `change` to the agent's spec (and sets its instructions when given). Retries its
-   * compare-and-set when another writer got there first. Returns undefined when the agent does not exist.
+   * Sets some of the agent's spec fields (and its instructions, when given), in one step.
+   * Returns the agent as it is afterwards, or undefined when it does not exist.
    */
-  async update(
+  async patch(
     namespace: string,
     name: string,
-    change: (spec: AgentSpec) => AgentSpec,
+    changes: Partial<AgentSpec>,
     instructions?: string,
   ): Promise<AgentRecord | undefined> {
-    const key = this.keys.agent(namespace, name);
-    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-      const current = await this.redis.hget(key, 'spec');
-      if (current === null) return undefined;
-      const next = AgentSpecSchema.parse(change(AgentSpecSchema.parse(JSON.parse(current))));
-      const written = (await updateSpecScript.run(
-        this.redis,
-        [key],
-        [current, JSON.stringify(next), new Date().toISOString(), instructions === undefined ? '0' : '1', instructions ?? ''],
-      )) as number;
-      if (written === -1) return undefined;
-      if (written === 1) return this.get(namespace, name);
-    }
-    throw new ConcurrentUpdateError();
+    const reply = (await patchScript.run(
+      this.redis,
+      [this.keys.agent(namespace, name)],
+      [
+        new Date().toISOString(),
+        instructions === undefined ? '0' : '1',
+        instructions ?? '',
+        ...specPairs(changes),
+      ],
+    )) as string[] | null;
+    return reply ? decode(fromPairs(reply)) : undefined;
   }
 
   /**
@@ -223,7 +265,10 @@ export class AgentStore {
 
   /** Flags the running task `taskId` for cancellation. False when it is no longer the agent's task. */
   async requestCancel(namespace: string, name: string, taskId: string): Promise<boolean> {
-    return (await requestCancelScript.run(this.redis, [this.keys.agent(namespace, name)], [taskId])) === 1;
+    return (
+      (await requestCancelScript.run(this.redis, [this.keys.agent(namespace, name)], [taskId])) ===
+      1
+    );
   }
 
   /** Deletes the agent's record, events and index entries. False when it did not exist. */

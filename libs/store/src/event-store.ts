@@ -5,9 +5,7 @@ import { fromPairs } from './redis-hash';
 
 /** Which page of a stream to read. */
 export type EventPage =
-  | { limit: number; after: string }
-  | { limit: number; before: string }
-  | { limit: number };
+  { limit: number; after: string } | { limit: number; before: string } | { limit: number };
 
 /** Options for {@link EventStore}. */
 export interface EventStoreOptions {
@@ -78,14 +76,25 @@ export class EventStore {
     const key = this.keys.events(namespace, agentName);
     let entries: StreamEntry[];
     // Redis rejects an exclusive range that starts past the largest id or ends before the smallest.
-    if (('after' in page && page.after === MAX_STREAM_ID) || ('before' in page && page.before === MIN_STREAM_ID)) {
+    if (
+      ('after' in page && page.after === MAX_STREAM_ID) ||
+      ('before' in page && page.before === MIN_STREAM_ID)
+    ) {
       return [];
     }
     if ('after' in page) {
-      entries = (await this.redis.xrange(key, `(${page.after}`, '+', 'COUNT', page.limit)) as StreamEntry[];
+      entries = (await this.redis.xrange(
+        key,
+        `(${page.after}`,
+        '+',
+        'COUNT',
+        page.limit,
+      )) as StreamEntry[];
     } else {
       const end = 'before' in page ? `(${page.before}` : '+';
-      entries = ((await this.redis.xrevrange(key, end, '-', 'COUNT', page.limit)) as StreamEntry[]).reverse();
+      entries = (
+        (await this.redis.xrevrange(key, end, '-', 'COUNT', page.limit)) as StreamEntry[]
+      ).reverse();
     }
     return entries.map((entry) => toEvent(namespace, agentName, entry));
   }

@@ -1,4 +1,4 @@
-export { AgentStore, ConcurrentUpdateError, LAST_TASK_MESSAGE_MAX } from './agent-store';
+export { AgentStore, LAST_TASK_MESSAGE_MAX } from './agent-store';
 export type { AgentRecord, AgentStoreOptions, ClaimResult } from './agent-store';
 export { EventStore } from './event-store';
 export type { EventPage, EventStoreOptions } from './event-store';

@@ -16,8 +16,13 @@ export class LuaScript {
   }
 
   /** Runs the script with `keys` and `args`. */
-  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    if (keys.length !== this.numberOfKeys) throw new Error(`script expects ${this.numberOfKeys} keys`);
+  async run(
+    redis: Redis,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
+    if (keys.length !== this.numberOfKeys)
+      throw new Error(`script expects ${this.numberOfKeys} keys`);
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (err) {

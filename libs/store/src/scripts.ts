@@ -6,7 +6,8 @@
 /**
  * Claim the agent for a new task, creating it if it does not exist.
  * KEYS: agent, agents index, namespaces.
- * ARGV: name, namespace, taskId, now, specJson, instructions.
+ * ARGV: name, namespace, taskId, now, instructions, then the spec as field/value pairs
+ * (`spec.<field>`, JSON value), which only a created agent takes.
  * Returns {"busy", currentTaskId} | {"queued", prevTaskStatus, prevTaskId, hash} | {"created", "", "", hash},
  * where hash is the agent's HGETALL after the claim.
  */
@@ -17,13 +18,14 @@ if status then
     return {'busy', redis.call('HGET', KEYS[1], 'taskId') or ''}
   end
   local prevTask = redis.call('HGET', KEYS[1], 'taskId') or ''
-  redis.call('HSET', KEYS[1], 'taskStatus', 'Queued', 'taskId', ARGV[3], 'instructions', ARGV[6], 'updatedAt', ARGV[4])
+  redis.call('HSET', KEYS[1], 'taskStatus', 'Queued', 'taskId', ARGV[3], 'instructions', ARGV[5], 'updatedAt', ARGV[4])
   return {'queued', status, prevTask, redis.call('HGETALL', KEYS[1])}
 end
 redis.call('HSET', KEYS[1],
-  'name', ARGV[1], 'namespace', ARGV[2], 'spec', ARGV[5], 'instructions', ARGV[6],
+  'name', ARGV[1], 'namespace', ARGV[2], 'instructions', ARGV[5],
   'status', 'Pending', 'taskStatus', 'Queued', 'taskId', ARGV[3],
   'createdAt', ARGV[4], 'updatedAt', ARGV[4], 'totalCostUSD', '0', 'totalTokens', '0')
+if #ARGV > 5 then redis.call('HSET', KEYS[1], unpack(ARGV, 6)) end
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[2])
 return {'created', '', '', redis.call('HGETALL', KEYS[1])}
@@ -47,17 +49,16 @@ return 1
 `;
 
 /**
- * Compare-and-set the agent's spec (and optionally its instructions).
- * KEYS: agent. ARGV: expectedSpecJson, newSpecJson, now, setInstructions ('1'|'0'), instructions.
- * Returns -1 when the agent is gone, 0 when the spec changed meanwhile, 1 when written.
+ * Change some of the agent's spec fields (and optionally its instructions), if it exists.
+ * KEYS: agent. ARGV: now, setInstructions ('1'|'0'), instructions, then `spec.<field>`/JSON pairs.
+ * Returns the agent's HGETALL after the change, or false when it does not exist.
  */
-export const UPDATE_SPEC = `
-local current = redis.call('HGET', KEYS[1], 'spec')
-if not current then return -1 end
-if current ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'spec', ARGV[2], 'updatedAt', ARGV[3])
-if ARGV[4] == '1' then redis.call('HSET', KEYS[1], 'instructions', ARGV[5]) end
-return 1
+export const PATCH_AGENT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+redis.call('HSET', KEYS[1], 'updatedAt', ARGV[1])
+if ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'instructions', ARGV[3]) end
+if #ARGV > 3 then redis.call('HSET', KEYS[1], unpack(ARGV, 4)) end
+return redis.call('HGETALL', KEYS[1])
 `;
 
 /**

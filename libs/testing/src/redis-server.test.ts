@@ -4,7 +4,9 @@ import { startRedisServer } from './redis-server';
 
 function redisCommand(port: number, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => socket.write(`${command}\r\n`));
+    const socket = createConnection({ host: '127.0.0.1', port }, () =>
+      socket.write(`${command}\r\n`),
+    );
     socket.once('data', (d) => {
       socket.destroy();
       resolve(d.toString());

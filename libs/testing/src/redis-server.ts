@@ -91,13 +91,20 @@ export class RedisServer {
 
   private spawnOn(binary: string, port: number): Promise<void> {
     const args = [
-      '--port', String(port),
-      '--bind', '127.0.0.1',
-      '--dir', this.dir,
-      '--save', '',
-      '--appendonly', this.options.appendOnly ? 'yes' : 'no',
-      '--daemonize', 'no',
-      '--protected-mode', 'yes',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dir,
+      '--save',
+      '',
+      '--appendonly',
+      this.options.appendOnly ? 'yes' : 'no',
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
     ];
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
@@ -108,12 +115,17 @@ export class RedisServer {
         clearTimeout(timer);
         child.kill('SIGKILL');
         running.delete(child);
-        reject(new Error(`redis-server on port ${port} did not start: ${why}\n${output.slice(-2000)}`));
+        reject(
+          new Error(`redis-server on port ${port} did not start: ${why}\n${output.slice(-2000)}`),
+        );
       };
       const timer = setTimeout(() => fail(`not ready after ${timeoutMs} ms`), timeoutMs);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        if (output.includes('Ready to accept connections') || output.includes('ready to accept connections')) {
+        if (
+          output.includes('Ready to accept connections') ||
+          output.includes('ready to accept connections')
+        ) {
           clearTimeout(timer);
           child.stdout?.off('data', onData);
           child.stdout?.resume();

@@ -1,0 +1,28 @@
+// Bundles every app's src/main.ts into dist/apps/<app>/main.js, and tools/*.ts into dist/tools.
+// Workspace libs are bundled in (through tsconfig paths); npm packages stay external.
+import { build } from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const entryPoints = {};
+for (const app of readdirSync(join(root, 'apps'))) {
+  const main = join(root, 'apps', app, 'src', 'main.ts');
+  if (existsSync(main)) entryPoints[`apps/${app}/main`] = main;
+}
+for (const file of readdirSync(join(root, 'tools'))) {
+  if (file.endsWith('.ts')) entryPoints[`tools/${file.slice(0, -3)}`] = join(root, 'tools', file);
+}
+
+await build({
+  entryPoints,
+  outdir: join(root, 'dist'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  sourcemap: true,
+  tsconfig: join(root, 'tsconfig.base.json'),
+  logLevel: 'warning',
+});
