@@ -1,4 +1,5 @@
-// Bundles every app's src/main.ts into dist/apps/<app>/main.js, and tools/*.ts into dist/tools.
+// Bundles every app's src/main.ts into dist/apps/<app>/main.js, and tools/*.ts and bench/*.ts
+// into dist/tools and dist/bench.
 // Workspace libs are bundled in (through tsconfig paths); npm packages stay external.
 import { build } from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
@@ -10,8 +11,10 @@ for (const app of readdirSync(join(root, 'apps'))) {
   const main = join(root, 'apps', app, 'src', 'main.ts');
   if (existsSync(main)) entryPoints[`apps/${app}/main`] = main;
 }
-for (const file of readdirSync(join(root, 'tools'))) {
-  if (file.endsWith('.ts')) entryPoints[`tools/${file.slice(0, -3)}`] = join(root, 'tools', file);
+for (const dir of ['tools', 'bench']) {
+  for (const file of readdirSync(join(root, dir))) {
+    if (file.endsWith('.ts')) entryPoints[`${dir}/${file.slice(0, -3)}`] = join(root, dir, file);
+  }
 }
 
 await build({

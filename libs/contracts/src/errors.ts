@@ -13,7 +13,6 @@ export const ErrorCodeSchema = z
     'NO_ACTIVE_TASK',
     'METHOD_NOT_ALLOWED',
     'REDIS_UNAVAILABLE',
-    'SHUTTING_DOWN',
     'INTERNAL',
   ])
   .meta({ id: 'ErrorCode' });

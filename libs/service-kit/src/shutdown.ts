@@ -21,7 +21,7 @@ export interface Shutdown {
   add(name: string, run: ShutdownStep['run']): void;
   /** Runs every step once, in order. Later calls return the same promise. */
   run(reason: string): Promise<void>;
-  /** Runs `run()` on SIGINT and SIGTERM, then exits. A second signal exits at once. */
+  /** Runs `run()` on SIGINT, SIGTERM and SIGHUP, then exits. A second signal exits at once. */
   installSignalHandlers(exit?: (code: number) => void): void;
 }
 
@@ -65,16 +65,21 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
       return running;
     },
     installSignalHandlers(exit = (code) => process.exit(code)) {
+      // Count signals, not runs: a shutdown that the app started itself (a failed start-up)
+      // must not turn the first signal into an exit that skips the remaining steps.
+      let signalled = false;
       const onSignal = (signal: NodeJS.Signals) => {
-        if (running) {
+        if (signalled) {
           options.logger.warn({ signal }, 'second signal; exiting now');
           exit(130);
           return;
         }
+        signalled = true;
         void shutdown.run(signal).then(() => exit(0));
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      process.on('SIGHUP', onSignal);
     },
   };
   return shutdown;

@@ -13,6 +13,11 @@ export interface RedisServerOptions {
   appendOnly?: boolean;
   /** TCP port. Default: a free port chosen at start. */
   port?: number;
+  /**
+   * Run in its own process group, so that a terminal's Ctrl-C reaches only the parent, which
+   * then stops Redis after whatever uses it. Default false.
+   */
+  detached?: boolean;
   /** How long to wait for "Ready to accept connections". Default 10 s. */
   startTimeoutMs?: number;
 }
@@ -106,7 +111,10 @@ export class RedisServer {
       '--protected-mode',
       'yes',
     ];
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binary, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: this.options.detached ?? false,
+    });
     running.add(child);
     const timeoutMs = this.options.startTimeoutMs ?? 10_000;
     let output = '';

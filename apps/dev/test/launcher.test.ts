@@ -1,0 +1,180 @@
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findFreePort, startRedisServer } from '@komputer/testing';
+import type { RedisServer } from '@komputer/testing';
+
+const root = join(__dirname, '..', '..', '..');
+const START_TIMEOUT_MS = 30_000;
+
+/** A built app running in its own process group, as a terminal runs a foreground command. */
+interface Launched {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function launch(app: string, env: Record<string, string>): Launched {
+  const { REDIS_URL: _ignored, ...inherited } = process.env;
+  const child = spawn(process.execPath, [join(root, 'dist', 'apps', app, 'main.js')], {
+    cwd: root,
+    env: { ...inherited, LOG_LEVEL: 'warn', ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+/** Resolves once the output holds `text`; rejects on exit or after the timeout. */
+function waitForOutput(app: Launched, text: string, timeoutMs = START_TIMEOUT_MS): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!app.output().includes(text)) return;
+      done();
+      resolve();
+    };
+    const onExit = () => {
+      done();
+      reject(new Error(`exited before printing "${text}":\n${app.output()}`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no "${text}" after ${timeoutMs} ms:\n${app.output()}`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      app.child.stdout?.off('data', check);
+      app.child.off('exit', onExit);
+    };
+    app.child.stdout?.on('data', check);
+    app.child.once('exit', onExit);
+    check();
+  });
+}
+
+/** Every live process whose command line contains `text`. */
+function processesMatching(text: string): string[] {
+  const ps = execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' });
+  return ps
+    .split('\n')
+    .filter((line) => line.includes(text) && !/\sZ/.test(line.slice(0, 16)))
+    .map((line) => line.trim());
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sends SIGINT to the whole process group, as Ctrl-C in a terminal does, and awaits the exit. */
+async function ctrlC(
+  app: Launched,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  process.kill(-(app.child.pid as number), 'SIGINT');
+  return app.exited;
+}
+
+const running: Launched[] = [];
+let dataDir: string;
+beforeAll(() => {
+  // The launcher runs from the bundle that `npm start` builds.
+  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs')], {
+    cwd: root,
+    timeout: 60_000,
+  });
+  dataDir = mkdtempSync(join(tmpdir(), 'komputer-dev-'));
+});
+afterAll(() => {
+  for (const app of running) if (app.child.exitCode === null) app.child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function startLauncher(
+  env: Record<string, string> = {},
+): Promise<{ app: Launched; api: string }> {
+  const port = await findFreePort();
+  const app = launch('dev', { PORT: String(port), KOMPUTER_DATA_DIR: dataDir, ...env });
+  running.push(app);
+  await waitForOutput(app, 'Press Ctrl-C to stop.');
+  return { app, api: `http://localhost:${port}/api/v1` };
+}
+
+describe('npm start (apps/dev)', () => {
+  it('starts its own Redis, serves the API, and Ctrl-C leaves no process behind', async () => {
+    const { app, api } = await startLauncher();
+    const redisPort = /redis:\/\/127\.0\.0\.1:(\d+) \(own redis-server/.exec(app.output())?.[1];
+    expect(redisPort).toBeDefined();
+    expect(app.output()).toContain(`${api}`);
+    expect(processesMatching(`127.0.0.1:${redisPort}`)).toHaveLength(1);
+
+    const created = await fetch(`${api}/agents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'persistent', instructions: 'remember me' }),
+    });
+    expect(created.status).toBe(201);
+
+    expect(await ctrlC(app)).toEqual({ code: 0, signal: null });
+    expect(isAlive(app.child.pid as number)).toBe(false);
+    expect(processesMatching(`127.0.0.1:${redisPort}`)).toEqual([]);
+
+    // The data survives a restart: Redis keeps an append-only file under KOMPUTER_DATA_DIR.
+    const again = await startLauncher();
+    const agent = await fetch(`${again.api}/agents/persistent`);
+    expect(agent.status).toBe(200);
+    expect(await agent.json()).toMatchObject({ name: 'persistent', instructions: 'remember me' });
+    expect(await ctrlC(again.app)).toEqual({ code: 0, signal: null });
+  });
+
+  describe('with REDIS_URL', () => {
+    let redis: RedisServer;
+    beforeAll(async () => {
+      redis = await startRedisServer();
+    });
+    afterAll(() => redis.stop({ removeData: true }));
+
+    it('uses that Redis and starts none of its own', async () => {
+      const before = processesMatching('redis-server').length;
+      const { app, api } = await startLauncher({ REDIS_URL: redis.url });
+      expect(app.output()).toContain(`${redis.url} (REDIS_URL)`);
+      expect(processesMatching('redis-server')).toHaveLength(before);
+      expect((await fetch(`${api}/namespaces`)).status).toBe(200);
+      expect(await ctrlC(app)).toEqual({ code: 0, signal: null });
+      // Stopping the launcher leaves a Redis it did not start alone.
+      expect(redis.pid && isAlive(redis.pid)).toBe(true);
+    });
+
+    it('the gateway also runs alone from its own main.ts', async () => {
+      const port = await findFreePort();
+      const gateway = launch('gateway', {
+        PORT: String(port),
+        REDIS_URL: redis.url,
+        LOG_LEVEL: 'info',
+      });
+      running.push(gateway);
+      await waitForOutput(gateway, 'gateway listening');
+      expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
+      gateway.child.kill('SIGTERM');
+      expect(await gateway.exited).toEqual({ code: 0, signal: null });
+    });
+  });
+
+  it('exits 78 with a clear message on bad configuration', async () => {
+    const app = launch('dev', { PORT: 'eighty' });
+    running.push(app);
+    expect(await app.exited).toEqual({ code: 78, signal: null });
+    expect(app.output()).toContain('PORT');
+  });
+});
