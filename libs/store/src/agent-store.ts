@@ -39,7 +39,12 @@ export interface AgentRecord {
 /** What {@link AgentStore.claim} did. */
 export type ClaimResult =
   | { outcome: 'created'; agent: AgentRecord }
-  | { outcome: 'queued'; agent: AgentRecord; previous: { taskStatus: TaskStatus; taskId: string } }
+  | {
+      outcome: 'queued';
+      agent: AgentRecord;
+      /** The agent's last task, which {@link AgentStore.releaseClaim} restores. */
+      previous: { taskStatus: TaskStatus; taskId: string; instructions: string };
+    }
   | { outcome: 'busy'; taskId: string };
 
 /** Options for {@link AgentStore}. */
@@ -80,7 +85,12 @@ function decodeSpec(hash: Record<string, string>): AgentSpec {
 }
 
 function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let end = max - 1;
+  // A cut between the two halves of a surrogate pair would reach Redis as U+FFFD.
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
 }
 
 function decode(hash: Record<string, string>): AgentRecord | undefined {
@@ -171,7 +181,7 @@ export class AgentStore {
         input.instructions,
         ...specPairs(input.spec),
       ],
-    )) as [string, string, string, string[]];
+    )) as [string, string, string, string[], string?];
     if (reply[0] === 'busy') return { outcome: 'busy', taskId: reply[1] };
     const agent = decode(fromPairs(reply[3]));
     if (!agent) throw new Error(`claim left an unreadable agent ${input.namespace}/${input.name}`);
@@ -179,7 +189,11 @@ export class AgentStore {
     return {
       outcome: 'queued',
       agent,
-      previous: { taskStatus: TaskStatusSchema.parse(reply[1]), taskId: reply[2] },
+      previous: {
+        taskStatus: TaskStatusSchema.parse(reply[1]),
+        taskId: reply[2],
+        instructions: reply[4] ?? '',
+      },
     };
   }
 
@@ -204,6 +218,7 @@ export class AgentStore {
         input.taskId,
         previous?.taskStatus ?? '',
         previous?.taskId ?? '',
+        previous?.instructions ?? '',
       ],
     );
   }
@@ -263,7 +278,10 @@ export class AgentStore {
     return typeof id === 'string' ? id : undefined;
   }
 
-  /** Flags the running task `taskId` for cancellation. False when it is no longer the agent's task. */
+  /**
+   * Flags the task `taskId` for cancellation. False when it is not the agent's task or has
+   * already ended.
+   */
   async requestCancel(namespace: string, name: string, taskId: string): Promise<boolean> {
     return (
       (await requestCancelScript.run(this.redis, [this.keys.agent(namespace, name)], [taskId])) ===

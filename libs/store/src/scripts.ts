@@ -8,8 +8,8 @@
  * KEYS: agent, agents index, namespaces.
  * ARGV: name, namespace, taskId, now, instructions, then the spec as field/value pairs
  * (`spec.<field>`, JSON value), which only a created agent takes.
- * Returns {"busy", currentTaskId} | {"queued", prevTaskStatus, prevTaskId, hash} | {"created", "", "", hash},
- * where hash is the agent's HGETALL after the claim.
+ * Returns {"busy", currentTaskId} | {"queued", prevTaskStatus, prevTaskId, hash, prevInstructions}
+ * | {"created", "", "", hash}, where hash is the agent's HGETALL after the claim.
  */
 export const CLAIM_TASK = `
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
@@ -18,8 +18,9 @@ if status then
     return {'busy', redis.call('HGET', KEYS[1], 'taskId') or ''}
   end
   local prevTask = redis.call('HGET', KEYS[1], 'taskId') or ''
+  local prevInstructions = redis.call('HGET', KEYS[1], 'instructions') or ''
   redis.call('HSET', KEYS[1], 'taskStatus', 'Queued', 'taskId', ARGV[3], 'instructions', ARGV[5], 'updatedAt', ARGV[4])
-  return {'queued', status, prevTask, redis.call('HGETALL', KEYS[1])}
+  return {'queued', status, prevTask, redis.call('HGETALL', KEYS[1]), prevInstructions}
 end
 redis.call('HSET', KEYS[1],
   'name', ARGV[1], 'namespace', ARGV[2], 'instructions', ARGV[5],
@@ -33,18 +34,21 @@ return {'created', '', '', redis.call('HGETALL', KEYS[1])}
 
 /**
  * Undo a claim whose task could not be queued. A created agent is removed again; an existing
- * one gets its previous task back. Only if the claim is still the current one.
- * KEYS: agent, agents index, namespaces. ARGV: name, namespace, taskId, prevTaskStatus ('' = created), prevTaskId.
+ * one gets its previous task back. Only if the claim is still the current one and its task is
+ * still Queued: a task that started (the job did reach the queue) or ended must not be undone.
+ * KEYS: agent, agents index, namespaces.
+ * ARGV: name, namespace, taskId, prevTaskStatus ('' = created), prevTaskId, prevInstructions.
  */
 export const RELEASE_CLAIM = `
 if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[3] then return 0 end
+if redis.call('HGET', KEYS[1], 'taskStatus') ~= 'Queued' then return 0 end
 if ARGV[4] == '' then
   redis.call('DEL', KEYS[1])
   redis.call('SREM', KEYS[2], ARGV[1])
   if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[3], ARGV[2]) end
   return 1
 end
-redis.call('HSET', KEYS[1], 'taskStatus', ARGV[4], 'taskId', ARGV[5])
+redis.call('HSET', KEYS[1], 'taskStatus', ARGV[4], 'taskId', ARGV[5], 'instructions', ARGV[6])
 return 1
 `;
 
@@ -91,10 +95,12 @@ return 1
 
 /**
  * Ask for the agent's running task to be cancelled; its supervisor acts on the flag.
- * KEYS: agent. ARGV: taskId. Returns 1, or 0 when taskId is no longer the agent's task.
+ * KEYS: agent. ARGV: taskId. Returns 1, or 0 when taskId is not the agent's busy task.
  */
 export const REQUEST_CANCEL = `
 if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[1] then return 0 end
+local status = redis.call('HGET', KEYS[1], 'taskStatus')
+if status ~= 'Queued' and status ~= 'InProgress' then return 0 end
 redis.call('HSET', KEYS[1], 'cancelRequested', ARGV[1])
 return 1
 `;
