@@ -70,3 +70,19 @@ export {
   operations,
 } from './operations';
 export type { EventsQuery, HealthResponse, OperationId, OperationSpec } from './operations';
+export {
+  NewAgentEventSchema,
+  RUNTIME_MAX_LINE_BYTES,
+  RuntimeAgentSchema,
+  RuntimeMessageSchema,
+  SupervisorMessageSchema,
+  TaskLimitsSchema,
+} from './runtime';
+export type {
+  RuntimeAgent,
+  RuntimeEventMessage,
+  RuntimeMessage,
+  RuntimeTaskMessage,
+  SupervisorMessage,
+  TaskLimits,
+} from './runtime';

@@ -8,17 +8,25 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses `env` with `schema`; throws {@link ConfigError} listing every bad variable. */
+/**
+ * Parses `env` with `schema`; throws {@link ConfigError} listing every bad variable. A blank
+ * variable counts as unset, so that its default applies.
+ */
 export function parseConfig<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined>,
 ): z.infer<S> {
-  const result = schema.safeParse(env);
+  // A blank `FOO=` in a .env file or an empty Helm value means "unset". Left as it is, it would
+  // skip the default and be coerced instead: `PORT=` would become 0, a random port.
+  const set = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const result = schema.safeParse(set);
   if (result.success) return result.data;
   throw new ConfigError(
     result.error.issues.map((issue) => {
       const key = issue.path.join('.');
-      const value = env[key];
+      const value = set[key];
       // Never echo the value: it may be a password or a token.
       return `${key || '(environment)'}: ${issue.message}${value === undefined ? ' (unset)' : ''}`;
     }),

@@ -77,18 +77,26 @@ interface HttpParserError extends Error {
   expose?: boolean;
 }
 
+/**
+ * What is wrong with a JSON body, without V8's quote of the body itself (`Unexpected token 's',
+ * "{"apiKey": sk-…}" is not valid JSON`): the body may hold a secret, and an error message must not.
+ */
+function describeJsonError(message: string): string {
+  const withoutQuote = message
+    .replace(/,? ?(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '')
+    .trim();
+  return `malformed JSON (${withoutQuote || 'not valid JSON'})`;
+}
+
 /** Maps errors that are not ours (body parser, Redis) to an AppError, or undefined when unknown. */
 function classify(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
-  if (isRedisUnavailableError(err)) {
-    return new AppError('REDIS_UNAVAILABLE', 503, 'Redis is unavailable; retry shortly', {
-      retryable: true,
-    });
-  }
+  // Body-parser errors first: their messages quote the request body, so a body such as
+  // `READONLY` would otherwise pass for a Redis outage and turn a 400 into a 503.
   const e = err as HttpParserError;
   switch (e?.type) {
     case 'entity.parse.failed':
-      return new AppError('INVALID_JSON', 400, `body: malformed JSON (${e.message})`, {
+      return new AppError('INVALID_JSON', 400, `body: ${describeJsonError(e.message)}`, {
         retryable: false,
       });
     case 'entity.too.large':
@@ -105,6 +113,11 @@ function classify(err: unknown): AppError | undefined {
     case 'stream.encoding.set':
     case 'stream.not.readable':
       return new AppError('VALIDATION_FAILED', 400, `body: ${e.message}`, { retryable: false });
+  }
+  if (isRedisUnavailableError(err)) {
+    return new AppError('REDIS_UNAVAILABLE', 503, 'Redis is unavailable; retry shortly', {
+      retryable: true,
+    });
   }
   if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     return new AppError('VALIDATION_FAILED', e.status, e.message, { retryable: false });

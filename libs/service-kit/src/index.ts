@@ -20,6 +20,8 @@ export type { AppErrorOptions } from './errors';
 export { createHealth } from './health';
 export type { Health, HealthOptions, ReadinessCheck } from './health';
 export { requestIdMiddleware } from './http';
+export { readJsonLines, writeJsonLine } from './json-lines';
+export type { JsonLinesOptions } from './json-lines';
 export { createLogger } from './logger';
 export type { Logger, LoggerOptions } from './logger';
 export { closeRedis, createRedis, isRedisUnavailableError, waitForRedis } from './redis';

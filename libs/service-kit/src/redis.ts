@@ -92,7 +92,13 @@ export async function closeRedis(redis: Redis): Promise<void> {
       // fall through to a hard disconnect
     }
   }
+  // Between reconnection attempts the socket is already closed, yet ioredis still arms a
+  // timer (disconnectTimeout, 2 s) to destroy it and waits for a 'close' that has already
+  // happened (redis/ioredis#1247); that timer holds the process open. Let it see the close.
+  const stream = redis.stream as Redis['stream'] | undefined;
+  const closedAlready = stream?.destroyed === true;
   redis.disconnect();
+  if (closedAlready) stream.emit('close', false);
 }
 
 export type { Redis };

@@ -1,0 +1,360 @@
+import type { z } from 'zod';
+import {
+  AgentResponseSchema,
+  BUSY_TASK_STATUSES,
+  CreateAgentRequestSchema,
+  CreateAgentResponseSchema,
+  MAX_INSTRUCTIONS_LENGTH,
+  MAX_SYSTEM_PROMPT_LENGTH,
+  PatchAgentRequestSchema,
+  TaskStatusSchema,
+} from './agents';
+import type { AgentResponse, CreateAgentRequest, PatchAgentRequest } from './agents';
+
+/** The issues of a failed parse, path joined with dots; fails the test when the parse succeeds. */
+function issues(schema: z.ZodType, value: unknown): { path: string; message: string }[] {
+  const result = schema.safeParse(value);
+  if (result.success) throw new Error(`expected ${JSON.stringify(value)} to be rejected`);
+  return result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+const minimal = { name: 'researcher', instructions: 'Find three papers on X.' };
+
+function create(extra: Record<string, unknown>) {
+  return CreateAgentRequestSchema.safeParse({ ...minimal, ...extra });
+}
+
+describe('CreateAgentRequestSchema', () => {
+  it('accepts the minimal request and adds no defaults', () => {
+    // Defaults (model, role, template, lifecycle...) are the server's business, applied when the
+    // agent is stored: the request schema keeps exactly what the client sent.
+    expect(CreateAgentRequestSchema.parse(minimal)).toStrictEqual(minimal);
+  });
+
+  it('accepts a request that sets every field', () => {
+    const full: CreateAgentRequest = {
+      ...minimal,
+      namespace: 'team-a',
+      role: 'worker',
+      officeManager: 'boss',
+      model: 'claude-sonnet-4-6',
+      systemPrompt: 'Be brief.',
+      templateRef: 'default',
+      connectors: ['github', 'slack'],
+      memories: ['notes', 'shared/notes'],
+      skills: ['summarise', 'lib/search'],
+      secretRefs: ['gh-token'],
+      labels: { team: 'core', 'example.com/tier': 'gold', 'komputer.ai/personal-agent': 'true' },
+      lifecycle: 'Sleep',
+      priority: -5,
+      storage: { size: '5Gi', storageClassName: 'fast.ssd-1' },
+      podSpec: { nodeSelector: { disk: 'ssd' }, tolerations: [] },
+    };
+    expect(CreateAgentRequestSchema.parse(full)).toStrictEqual(full);
+  });
+
+  it.each(['', 'manager', 'worker'])('accepts role %j', (role) => {
+    expect(create({ role }).success).toBe(true);
+  });
+
+  it.each(['', 'Sleep', 'AutoDelete'])('accepts lifecycle %j', (lifecycle) => {
+    expect(create({ lifecycle }).success).toBe(true);
+  });
+
+  it('is strict: an unknown field is rejected and named', () => {
+    const found = issues(CreateAgentRequestSchema, { ...minimal, modle: 'typo', extra: 1 });
+    expect(found).toHaveLength(1);
+    expect(found[0]?.path).toBe('');
+    expect(found[0]?.message).toContain('modle');
+    expect(found[0]?.message).toContain('extra');
+  });
+
+  it('does not let a "__proto__" key through', () => {
+    const body: unknown = JSON.parse('{"name":"a","instructions":"x","__proto__":{"admin":true}}');
+    expect(CreateAgentRequestSchema.safeParse(body).success).toBe(false);
+  });
+
+  it('requires name and instructions', () => {
+    expect(
+      issues(CreateAgentRequestSchema, {})
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['instructions', 'name']);
+  });
+
+  it.each([
+    ['name', 'Researcher'],
+    ['name', 'x'.repeat(64)],
+    ['namespace', 'Team A'],
+    ['officeManager', '-boss'],
+    ['templateRef', 'my_template'],
+    ['role', 'admin'],
+    ['lifecycle', 'sleep'],
+    ['model', ''],
+    ['model', '-claude'],
+    ['model', 'claude sonnet'],
+    ['model', `m${'x'.repeat(128)}`],
+    ['priority', 1.5],
+    ['priority', '5'],
+    ['priority', 1_000_000_001],
+    ['priority', -1_000_000_001],
+    ['podSpec', 'not an object'],
+  ])('rejects %s = %j, naming the field', (field, value) => {
+    expect(issues(CreateAgentRequestSchema, { ...minimal, [field]: value })[0]?.path).toBe(field);
+  });
+
+  it('accepts the priority bounds', () => {
+    expect(create({ priority: 1_000_000_000 }).success).toBe(true);
+    expect(create({ priority: -1_000_000_000 }).success).toBe(true);
+  });
+
+  describe('instructions', () => {
+    it.each(['', '   ', '\n\t '])('rejects blank instructions %j', (instructions) => {
+      expect(issues(CreateAgentRequestSchema, { ...minimal, instructions })).toContainEqual({
+        path: 'instructions',
+        message: 'must not be empty',
+      });
+    });
+
+    it('accepts exactly MAX_INSTRUCTIONS_LENGTH characters and rejects one more', () => {
+      expect(create({ instructions: 'x'.repeat(MAX_INSTRUCTIONS_LENGTH) }).success).toBe(true);
+      expect(
+        issues(CreateAgentRequestSchema, {
+          ...minimal,
+          instructions: 'x'.repeat(MAX_INSTRUCTIONS_LENGTH + 1),
+        }),
+      ).toEqual([
+        { path: 'instructions', message: `must be at most ${MAX_INSTRUCTIONS_LENGTH} characters` },
+      ]);
+    });
+
+    it('rejects a lone surrogate', () => {
+      expect(issues(CreateAgentRequestSchema, { ...minimal, instructions: 'hi \ud800' })).toEqual([
+        { path: 'instructions', message: 'must be well-formed Unicode (no lone surrogates)' },
+      ]);
+    });
+  });
+
+  it('bounds systemPrompt at MAX_SYSTEM_PROMPT_LENGTH and refuses lone surrogates', () => {
+    expect(create({ systemPrompt: 'x'.repeat(MAX_SYSTEM_PROMPT_LENGTH) }).success).toBe(true);
+    expect(create({ systemPrompt: 'x'.repeat(MAX_SYSTEM_PROMPT_LENGTH + 1) }).success).toBe(false);
+    expect(create({ systemPrompt: '\udfff' }).success).toBe(false);
+    expect(create({ systemPrompt: '' }).success).toBe(true);
+  });
+
+  describe('reference lists', () => {
+    it('accept "name" and "namespace/name" for memories and skills', () => {
+      expect(create({ memories: ['notes', 'shared/notes'], skills: ['a', 'b/c'] }).success).toBe(
+        true,
+      );
+    });
+
+    it.each(['a/b/c', '/a', 'a/', 'A/b', 'a/B', '', `${'a'.repeat(63)}/${'b'.repeat(64)}`])(
+      'reject the memory reference %j',
+      (ref) => {
+        expect(issues(CreateAgentRequestSchema, { ...minimal, memories: [ref] })[0]?.path).toMatch(
+          /^memories/,
+        );
+      },
+    );
+
+    it('accept the longest valid "namespace/name" (63/63)', () => {
+      expect(create({ skills: [`${'a'.repeat(63)}/${'b'.repeat(63)}`] }).success).toBe(true);
+    });
+
+    it('take plain names only for connectors and secretRefs', () => {
+      expect(create({ connectors: ['ns/github'] }).success).toBe(false);
+      expect(create({ secretRefs: ['ns/token'] }).success).toBe(false);
+    });
+
+    it.each(['connectors', 'memories', 'skills', 'secretRefs'])(
+      'reject a name listed twice in %s',
+      (field) => {
+        expect(issues(CreateAgentRequestSchema, { ...minimal, [field]: ['a', 'b', 'a'] })).toEqual([
+          { path: field, message: 'must not list a name twice' },
+        ]);
+      },
+    );
+
+    it('accept 64 names and reject 65', () => {
+      const names = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`);
+      expect(create({ connectors: names(64) }).success).toBe(true);
+      expect(issues(CreateAgentRequestSchema, { ...minimal, connectors: names(65) })).toEqual([
+        { path: 'connectors', message: 'must list at most 64 names' },
+      ]);
+    });
+  });
+
+  describe('labels', () => {
+    it.each([
+      [{ team: 'core' }],
+      [{ 'example.com/team': 'core' }],
+      [{ 'a.b-c.d/Name_x.y-z': 'V_a.l-1' }],
+      [{ empty: '' }],
+      [{ ['k'.repeat(63)]: 'v'.repeat(63) }],
+      [{ [`${'p'.repeat(253)}/n`]: 'v' }],
+      [{ 'komputer.ai/personal-agent': 'true' }],
+    ])('accept %j', (labels) => {
+      expect(CreateAgentRequestSchema.parse({ ...minimal, labels }).labels).toEqual(labels);
+    });
+
+    it.each([
+      ['a key with a leading dash', { '-team': 'x' }],
+      ['a key with two slashes', { 'a/b/c': 'x' }],
+      ['an empty key', { '': 'x' }],
+      ['an empty name after the prefix', { 'example.com/': 'x' }],
+      ['an uppercase prefix', { 'Example.com/team': 'x' }],
+      ['a key name over 63 characters', { ['k'.repeat(64)]: 'x' }],
+      ['a prefix over 253 characters', { [`${'p'.repeat(254)}/n`]: 'x' }],
+      ['a key with a space', { 'my team': 'x' }],
+      ['a value over 63 characters', { team: 'v'.repeat(64) }],
+      ['a value with a leading dash', { team: '-core' }],
+      ['a value with a space', { team: 'core team' }],
+      ['a value that is not a string', { team: 1 }],
+    ])('reject %s', (_, labels) => {
+      expect(issues(CreateAgentRequestSchema, { ...minimal, labels })[0]?.path).toMatch(/^labels/);
+    });
+
+    it('drop a "__proto__" key instead of setting the prototype of the result', () => {
+      const labels: unknown = JSON.parse('{"__proto__": {"polluted": "yes"}, "team": "core"}');
+      const parsed = CreateAgentRequestSchema.parse({ ...minimal, labels }).labels ?? {};
+      expect(parsed).toStrictEqual({ team: 'core' });
+      expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+      expect((parsed as Record<string, unknown>)['polluted']).toBeUndefined();
+    });
+
+    it.each(['komputer.ai/agent', 'komputer.ai/managed-by', 'komputer.ai/personal-agent-2'])(
+      'reserve %j under the komputer.ai/ prefix',
+      (key) => {
+        expect(issues(CreateAgentRequestSchema, { ...minimal, labels: { [key]: 'x' } })).toEqual([
+          {
+            path: 'labels',
+            message:
+              'keys under "komputer.ai/" are reserved (only "komputer.ai/personal-agent" is allowed)',
+          },
+        ]);
+      },
+    );
+
+    it('accept 64 labels and reject 65', () => {
+      const labels = (n: number) =>
+        Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
+      expect(create({ labels: labels(64) }).success).toBe(true);
+      expect(issues(CreateAgentRequestSchema, { ...minimal, labels: labels(65) })).toEqual([
+        { path: 'labels', message: 'must have at most 64 labels' },
+      ]);
+    });
+  });
+
+  describe('storage', () => {
+    it.each(['5Gi', '500Mi', '1', '1.5Ti', '10G', '100k'])('accepts size %j', (size) => {
+      expect(create({ storage: { size } }).success).toBe(true);
+    });
+
+    it.each(['5GB', 'five', '-1Gi', '5 Gi', '1.Gi'])('rejects size %j', (size) => {
+      expect(issues(CreateAgentRequestSchema, { ...minimal, storage: { size } })[0]?.path).toBe(
+        'storage.size',
+      );
+    });
+
+    it('rejects a bad storage class and unknown storage fields', () => {
+      expect(create({ storage: { storageClassName: 'Fast_SSD' } }).success).toBe(false);
+      expect(create({ storage: { size: '1Gi', iops: 3000 } }).success).toBe(false);
+    });
+  });
+});
+
+describe('PatchAgentRequestSchema', () => {
+  it('accepts an empty patch', () => {
+    expect(PatchAgentRequestSchema.parse({})).toStrictEqual({});
+  });
+
+  it('accepts every agent setting, and instructions', () => {
+    const patch: PatchAgentRequest = {
+      instructions: 'Next time, be brief.',
+      model: 'claude-opus-4-1',
+      systemPrompt: '',
+      templateRef: 'default',
+      connectors: [],
+      memories: ['ns/m'],
+      skills: [],
+      secretRefs: ['s'],
+      labels: { team: 'core' },
+      lifecycle: 'AutoDelete',
+      priority: 3,
+      storage: { size: '1Gi' },
+      podSpec: {},
+    };
+    expect(PatchAgentRequestSchema.parse(patch)).toStrictEqual(patch);
+  });
+
+  it.each([
+    ['name', 'renamed'],
+    ['namespace', 'other'],
+    ['role', 'worker'],
+    ['officeManager', 'boss'],
+    ['unknown', true],
+  ])('rejects %s, which a patch cannot change', (field, value) => {
+    const found = issues(PatchAgentRequestSchema, { [field]: value });
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).toContain(field);
+  });
+
+  it('applies the same field rules as create', () => {
+    expect(PatchAgentRequestSchema.safeParse({ instructions: '  ' }).success).toBe(false);
+    expect(PatchAgentRequestSchema.safeParse({ labels: { 'komputer.ai/x': 'y' } }).success).toBe(
+      false,
+    );
+    expect(PatchAgentRequestSchema.safeParse({ connectors: ['a', 'a'] }).success).toBe(false);
+  });
+
+  it('has no name in its type', () => {
+    // @ts-expect-error: a patch cannot rename an agent.
+    const patch: PatchAgentRequest = { name: 'renamed' };
+    expect(patch).toBeDefined();
+  });
+});
+
+describe('agent responses', () => {
+  const agent: AgentResponse = {
+    name: 'researcher',
+    namespace: 'default',
+    model: 'claude-sonnet-4-6',
+    role: 'manager',
+    templateRef: 'default',
+    status: 'Running',
+    taskStatus: 'InProgress',
+    taskId: 't-1',
+    instructions: 'x',
+    connectors: [],
+    memories: [],
+    skills: [],
+    secrets: [],
+    labels: {},
+    lifecycle: '',
+    priority: 0,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
+
+  it('parses an agent', () => {
+    expect(AgentResponseSchema.parse(agent)).toEqual(agent);
+  });
+
+  it('requires taskId and created in the create response', () => {
+    expect(CreateAgentResponseSchema.safeParse(agent).success).toBe(false);
+    expect(
+      CreateAgentResponseSchema.parse({ ...agent, taskId: 't-2', created: true }),
+    ).toMatchObject({ taskId: 't-2', created: true });
+  });
+
+  it('rejects an unknown status', () => {
+    expect(AgentResponseSchema.safeParse({ ...agent, status: 'Done' }).success).toBe(false);
+  });
+
+  it('counts exactly Queued and InProgress as busy', () => {
+    expect([...BUSY_TASK_STATUSES].sort()).toEqual(['InProgress', 'Queued']);
+    for (const status of BUSY_TASK_STATUSES) {
+      expect(TaskStatusSchema.options).toContain(status);
+    }
+  });
+});

@@ -1,0 +1,166 @@
+import {
+  API_PREFIX,
+  EVENTS_PAGE,
+  EventsQuerySchema,
+  HealthResponseSchema,
+  NamePathSchema,
+  NamespaceQuerySchema,
+  operations,
+} from './operations';
+import type { OperationSpec } from './operations';
+
+const table = Object.entries(operations) as [string, OperationSpec][];
+
+describe('EventsQuerySchema', () => {
+  it('defaults limit to 50', () => {
+    expect(EVENTS_PAGE).toEqual({ default: 50, max: 200 });
+    expect(EventsQuerySchema.parse({})).toEqual({ limit: 50 });
+  });
+
+  it.each([
+    ['1', 1],
+    ['50', 50],
+    ['200', 200],
+    [' 7 ', 7],
+    [12, 12],
+  ])('coerces limit %p to %p', (limit, expected) => {
+    expect(EventsQuerySchema.parse({ limit }).limit).toBe(expected);
+  });
+
+  it.each([
+    ['201', 'must be at most 200'],
+    ['1000', 'must be at most 200'],
+    ['0', 'must be at least 1'],
+    ['-5', 'must be at least 1'],
+    ['1.5', 'must be an integer'],
+    ['ten', 'must be a number'],
+  ])('rejects limit %j: %s', (limit, message) => {
+    const result = EventsQuerySchema.safeParse({ limit });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['limit'], message })]);
+  });
+
+  it('rejects a repeated limit (?limit=1&limit=2) without throwing', () => {
+    expect(EventsQuerySchema.safeParse({ limit: ['1', '2'] }).success).toBe(false);
+  });
+
+  it('accepts after or before, each on its own', () => {
+    expect(EventsQuerySchema.parse({ after: '1700000000000-0' })).toEqual({
+      limit: 50,
+      after: '1700000000000-0',
+    });
+    expect(EventsQuerySchema.parse({ before: '5-1', limit: '10', namespace: 'ns' })).toEqual({
+      limit: 10,
+      before: '5-1',
+      namespace: 'ns',
+    });
+  });
+
+  it('rejects after and before together, on the after field', () => {
+    const result = EventsQuerySchema.safeParse({ after: '1-0', before: '9-0' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toEqual([
+      expect.objectContaining({ path: ['after'], message: 'use either after or before, not both' }),
+    ]);
+  });
+
+  it.each([
+    ['after', 'latest'],
+    ['after', '99999999999999999999-0'],
+    ['before', '1-01'],
+    ['after', ['1-0', '2-0']],
+    ['namespace', 'Bad NS'],
+  ])('rejects %s = %j, naming it', (field, value) => {
+    const result = EventsQuerySchema.safeParse({ [field]: value });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual([field]);
+  });
+
+  it.each([null, undefined, 'limit=5', 42, []])('rejects the query %p without throwing', (q) => {
+    expect(() => EventsQuerySchema.safeParse(q)).not.toThrow();
+    expect(EventsQuerySchema.safeParse(q).success).toBe(false);
+  });
+});
+
+describe('path and query schemas', () => {
+  it('validate the agent name in the path', () => {
+    expect(NamePathSchema.parse({ name: 'a-1' })).toEqual({ name: 'a-1' });
+    expect(NamePathSchema.safeParse({ name: 'A_1' }).success).toBe(false);
+    expect(NamePathSchema.safeParse({}).success).toBe(false);
+  });
+
+  it('make the namespace optional but valid', () => {
+    expect(NamespaceQuerySchema.parse({})).toEqual({});
+    expect(NamespaceQuerySchema.parse({ namespace: 'team-a' })).toEqual({ namespace: 'team-a' });
+    expect(NamespaceQuerySchema.safeParse({ namespace: '' }).success).toBe(false);
+  });
+
+  it('parse health answers', () => {
+    expect(HealthResponseSchema.parse({ status: 'ok' })).toEqual({ status: 'ok' });
+    expect(
+      HealthResponseSchema.parse({
+        status: 'unavailable',
+        checks: { redis: { ok: false, message: 'down' } },
+      }),
+    ).toEqual({ status: 'unavailable', checks: { redis: { ok: false, message: 'down' } } });
+    expect(HealthResponseSchema.safeParse({ status: 'degraded' }).success).toBe(false);
+  });
+});
+
+describe('the operations table', () => {
+  it('has one operation per method and path', () => {
+    const keys = table.map(([, spec]) => `${spec.method.toUpperCase()} ${spec.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('puts every API path under the prefix, and health at the root', () => {
+    for (const [id, spec] of table) {
+      const atRoot = spec.path === '/healthz' || spec.path === '/readyz';
+      expect({ id, ok: atRoot || spec.path.startsWith(`${API_PREFIX}/`) }).toEqual({
+        id,
+        ok: true,
+      });
+    }
+    expect(API_PREFIX).toBe('/api/v1');
+  });
+
+  it('writes path parameters as {name} and declares a schema for each one', () => {
+    for (const [id, spec] of table) {
+      expect({ id, colon: spec.path.includes(':') }).toEqual({ id, colon: false });
+      const inPath = [...spec.path.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).sort();
+      const declared = Object.keys(spec.params?.path?.shape ?? {}).sort();
+      expect({ id, params: inPath }).toEqual({ id, params: declared });
+      for (const name of inPath) expect(name).toMatch(/^[A-Za-z][A-Za-z0-9]*$/);
+    }
+  });
+
+  it('gives a body only to POST and PATCH, and lists 400, 413 and 415 for it', () => {
+    for (const [id, spec] of table) {
+      if (!spec.body) continue;
+      expect({ id, method: spec.method }).toEqual({
+        id,
+        method: expect.stringMatching(/^(post|patch)$/),
+      });
+      expect({ id, errors: [...spec.errors] }).toEqual({
+        id,
+        errors: expect.arrayContaining([400, 413, 415]),
+      });
+    }
+  });
+
+  it('lists 400 for every operation that validates input, and 404 for every named agent', () => {
+    for (const [id, spec] of table) {
+      if (spec.params || spec.body) {
+        expect({ id, has400: spec.errors.includes(400) }).toEqual({ id, has400: true });
+      }
+      if (spec.params?.path) {
+        expect({ id, has404: spec.errors.includes(404) }).toEqual({ id, has404: true });
+      }
+    }
+  });
+
+  it('answers 201 only where something is created', () => {
+    const created = table.filter(([, spec]) => spec.success.status === 201).map(([id]) => id);
+    expect(created).toEqual(['createAgent']);
+  });
+});

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { EventPayloadSchemas } from './events';
+import type { NewAgentEvent } from './events';
+
+/**
+ * The runtime protocol between a supervisor (agent-scheduler) and an agent runtime: one JSON
+ * message per line on the local transport. Every message is validated on receipt.
+ */
+
+/** Limits of one task; each exceeded limit ends the task with an `error` event that names it. */
+export const TaskLimitsSchema = z.object({
+  /** Model calls per task. */
+  maxTurns: z.number().int().min(1).max(1000),
+  /** Spend per task, in USD. */
+  maxBudgetUsd: z.number().positive(),
+  /** Wall-clock time per task. */
+  timeoutMs: z.number().int().min(1000),
+});
+export type TaskLimits = z.infer<typeof TaskLimitsSchema>;
+
+/** The agent settings a runtime needs for one task. */
+export const RuntimeAgentSchema = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  model: z.string(),
+  role: z.enum(['manager', 'worker']),
+  systemPrompt: z.string().optional(),
+});
+export type RuntimeAgent = z.infer<typeof RuntimeAgentSchema>;
+
+const eventVariants = Object.entries(EventPayloadSchemas).map(([type, payload]) =>
+  z.object({
+    type: z.literal(type),
+    taskId: z.string(),
+    timestamp: z.iso.datetime(),
+    payload,
+  }),
+);
+
+/** An event as a runtime reports it, before the supervisor stores it and gives it an id. */
+export const NewAgentEventSchema = z.discriminatedUnion(
+  'type',
+  eventVariants as unknown as [(typeof eventVariants)[number], ...(typeof eventVariants)[number][]],
+) as unknown as z.ZodType<NewAgentEvent>;
+
+// Downward: supervisor → runtime.
+
+/** Run a task. A runtime runs one task at a time. */
+export const RuntimeTaskMessageSchema = z.object({
+  type: z.literal('task'),
+  taskId: z.string().min(1),
+  instructions: z.string(),
+  agent: RuntimeAgentSchema,
+  limits: TaskLimitsSchema,
+  /** Also report `text_delta` events while text streams. */
+  textDeltas: z.boolean().default(false),
+});
+
+/** Stop the task: abort the model stream and kill running tools. Ends with `task_cancelled`. */
+export const RuntimeCancelMessageSchema = z.object({
+  type: z.literal('cancel'),
+  taskId: z.string().min(1),
+  reason: z.string(),
+});
+
+/** Every event up to `seq` of `taskId` is stored; the runtime may forget them. */
+export const RuntimeAckMessageSchema = z.object({
+  type: z.literal('ack'),
+  taskId: z.string().min(1),
+  seq: z.number().int().nonnegative(),
+});
+
+/** Finish up and exit (after cancelling a running task). */
+export const RuntimeShutdownMessageSchema = z.object({ type: z.literal('shutdown') });
+
+export const SupervisorMessageSchema = z.discriminatedUnion('type', [
+  RuntimeTaskMessageSchema,
+  RuntimeCancelMessageSchema,
+  RuntimeAckMessageSchema,
+  RuntimeShutdownMessageSchema,
+]);
+export type SupervisorMessage = z.infer<typeof SupervisorMessageSchema>;
+export type RuntimeTaskMessage = z.infer<typeof RuntimeTaskMessageSchema>;
+
+// Upward: runtime → supervisor.
+
+/** The runtime has started and takes tasks. */
+export const RuntimeReadyMessageSchema = z.object({
+  type: z.literal('ready'),
+  pid: z.number().int(),
+});
+
+/**
+ * One event of a task. `seq` counts from 1 within the task, so that the supervisor stores each
+ * event exactly once, even when it sees it twice.
+ */
+export const RuntimeEventMessageSchema = z.object({
+  type: z.literal('event'),
+  seq: z.number().int().min(1),
+  event: NewAgentEventSchema,
+});
+
+/** Sent every few seconds; a runtime that stops sending them is considered dead. */
+export const RuntimeHeartbeatMessageSchema = z.object({
+  type: z.literal('heartbeat'),
+  taskId: z.string().optional(),
+});
+
+export const RuntimeMessageSchema = z.discriminatedUnion('type', [
+  RuntimeReadyMessageSchema,
+  RuntimeEventMessageSchema,
+  RuntimeHeartbeatMessageSchema,
+]);
+export type RuntimeMessage = z.infer<typeof RuntimeMessageSchema>;
+export type RuntimeEventMessage = z.infer<typeof RuntimeEventMessageSchema>;
+
+/** Longest line either side accepts; a longer one is a protocol error. */
+export const RUNTIME_MAX_LINE_BYTES = 4 * 1024 * 1024;

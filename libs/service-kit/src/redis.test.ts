@@ -1,0 +1,263 @@
+import type { EventEmitter } from 'node:events';
+import { Writable } from 'node:stream';
+import { startRedisServer } from '@komputer/testing';
+import type { RedisServer } from '@komputer/testing';
+import { createLogger } from './logger';
+import { closeRedis, createRedis, isRedisUnavailableError, waitForRedis } from './redis';
+import type { Redis, RedisConnectionOptions } from './redis';
+
+// Kept before any test fakes the timers, so that every wait stays bounded in real time.
+const realSetTimeout = setTimeout;
+const realClearTimeout = clearTimeout;
+
+/** Rejects when `promise` has not settled within `ms`: a bound on a wait, not a timing check. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = realSetTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => realClearTimeout(timer));
+}
+
+/** The next `event` (unlike events.once, an 'error' in between does not reject). */
+function nextEvent(emitter: EventEmitter, event: string): Promise<void> {
+  return new Promise((resolve) => emitter.once(event, () => resolve()));
+}
+
+/** Settles to the rejection reason, or fails when the promise resolves. */
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    (value) => {
+      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
+    },
+    (err: unknown) => err,
+  );
+}
+
+function capturedLogger() {
+  const records: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        records.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      callback();
+    },
+  });
+  return { logger: createLogger({ name: 'redis-test', destination }), records };
+}
+
+const clients: Redis[] = [];
+const servers: RedisServer[] = [];
+
+function client(url: string, options: Partial<RedisConnectionOptions> = {}) {
+  const { logger, records } = capturedLogger();
+  const redis = createRedis({ url, logger, role: 'test', ...options });
+  clients.push(redis);
+  return { redis, records };
+}
+
+async function server(): Promise<RedisServer> {
+  const started = await startRedisServer();
+  servers.push(started);
+  return started;
+}
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((r) => closeRedis(r)));
+  await Promise.all(servers.splice(0).map((s) => s.stop({ removeData: true })));
+});
+
+describe('createRedis', () => {
+  it('connects and names the connection after its role', async () => {
+    const redisServer = await server();
+    const { redis } = client(redisServer.url, { role: 'gateway' });
+    expect(await waitForRedis(redis, 10_000)).toBe(true);
+    expect(await redis.client('GETNAME')).toBe('komputer:gateway');
+    expect(await redis.ping()).toBe('PONG');
+  });
+
+  it('fails fast: a command to a server that is down rejects with an unavailable error', async () => {
+    const redisServer = await server();
+    const { redis, records } = client(redisServer.url);
+    expect(await waitForRedis(redis, 10_000)).toBe(true);
+
+    const closed = nextEvent(redis, 'close');
+    await redisServer.stop();
+    await within(closed, 5_000, 'client notices the server is gone');
+
+    const err = await within(rejection(redis.set('k', 'v')), 2_000, 'command while down');
+    expect(err).toBeInstanceOf(Error);
+    expect(isRedisUnavailableError(err)).toBe(true);
+    expect(records).toContainEqual(
+      expect.objectContaining({ msg: 'redis connection lost; reconnecting', role: 'test' }),
+    );
+  });
+
+  it('reconnects by itself when the server comes back on the same port', async () => {
+    const redisServer = await server();
+    const port = redisServer.port;
+    const { redis, records } = client(redisServer.url);
+    expect(await waitForRedis(redis, 10_000)).toBe(true);
+
+    const closed = nextEvent(redis, 'close');
+    await redisServer.stop();
+    await within(closed, 5_000, 'client notices the server is gone');
+    expect(isRedisUnavailableError(await rejection(redis.ping()))).toBe(true);
+
+    await redisServer.start();
+    expect(redisServer.port).toBe(port);
+    expect(await waitForRedis(redis, 10_000)).toBe(true);
+    expect(await redis.ping()).toBe('PONG');
+    expect(await redis.set('k', 'v')).toBe('OK');
+    expect(records).toContainEqual(expect.objectContaining({ msg: 'redis connection restored' }));
+  });
+
+  it('fails a command that gets no answer within commandTimeoutMs', async () => {
+    const redisServer = await server();
+    const admin = client(redisServer.url).redis;
+    const { redis } = client(redisServer.url, { commandTimeoutMs: 100 });
+    expect(await waitForRedis(admin, 10_000)).toBe(true);
+    expect(await waitForRedis(redis, 10_000)).toBe(true);
+
+    // A hung server, for 400 ms: it accepts commands but answers none.
+    await admin.client('PAUSE', 400, 'ALL');
+    const err = await within(rejection(redis.ping()), 2_000, 'paused command');
+    expect((err as Error).message).toMatch(/Command timed out/);
+    expect(isRedisUnavailableError(err)).toBe(true);
+  });
+
+  it('with failFast off, queues commands while down and runs them after the reconnect', async () => {
+    const redisServer = await server();
+    const { redis } = client(redisServer.url, { failFast: false });
+    expect(await waitForRedis(redis, 10_000)).toBe(true);
+
+    const closed = nextEvent(redis, 'close');
+    await redisServer.stop();
+    await within(closed, 5_000, 'client notices the server is gone');
+
+    const queued = redis.set('queued', 'yes');
+    await redisServer.start();
+    expect(await within(queued, 10_000, 'queued command')).toBe('OK');
+    expect(await redis.get('queued')).toBe('yes');
+  });
+
+  it('logs a burst of connection errors once', async () => {
+    const redisServer = await server();
+    const url = redisServer.url;
+    await redisServer.stop();
+    const { redis, records } = client(url);
+    let errors = 0;
+    const threeErrors = new Promise<void>((resolve) =>
+      redis.on('error', () => {
+        if (++errors === 3) resolve();
+      }),
+    );
+    await within(threeErrors, 5_000, 'three failed connection attempts');
+    expect(records.filter((r) => r['msg'] === 'redis connection error')).toHaveLength(1);
+  });
+});
+
+describe('waitForRedis', () => {
+  it('resolves true at once for a ready client', async () => {
+    const redisServer = await server();
+    const { redis } = client(redisServer.url);
+    expect(await waitForRedis(redis, 10_000)).toBe(true);
+    expect(redis.status).toBe('ready');
+    expect(await waitForRedis(redis, 1)).toBe(true);
+  });
+
+  it('resolves false after the timeout when Redis is unreachable, and removes its listener', async () => {
+    const redisServer = await server();
+    const url = redisServer.url;
+    await redisServer.stop();
+    const { redis } = client(url);
+    const listeners = redis.listenerCount('ready');
+    expect(await waitForRedis(redis, 100)).toBe(false);
+    expect(redis.listenerCount('ready')).toBe(listeners);
+  });
+});
+
+describe('closeRedis', () => {
+  it('quits a connected client and is safe to call twice, even at once', async () => {
+    const redisServer = await server();
+    const { redis } = client(redisServer.url);
+    expect(await waitForRedis(redis, 10_000)).toBe(true);
+    await Promise.all([closeRedis(redis), closeRedis(redis)]);
+    await closeRedis(redis);
+    await within(
+      redis.status === 'end' ? Promise.resolve() : nextEvent(redis, 'end'),
+      5_000,
+      'client ends',
+    );
+    expect(redis.status).toBe('end');
+    expect(isRedisUnavailableError(await rejection(redis.ping()))).toBe(true);
+  });
+
+  it('stops a client that waits to reconnect, leaving no timer behind', async () => {
+    const redisServer = await server();
+    const url = redisServer.url;
+    await redisServer.stop();
+    // ioredis's reconnect and disconnect timers become fake, so that they can be counted;
+    // socket I/O and ticks stay real.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const { redis } = client(url);
+      await within(nextEvent(redis, 'reconnecting'), 5_000, 'first failed attempt');
+      expect(jest.getTimerCount()).toBe(1);
+
+      await closeRedis(redis);
+      await closeRedis(redis);
+      expect(jest.getTimerCount()).toBe(0);
+      expect(isRedisUnavailableError(await rejection(redis.ping()))).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('closes a client that has not connected yet', async () => {
+    const redisServer = await server();
+    const url = redisServer.url;
+    await redisServer.stop();
+    const { redis } = client(url);
+    const ended = nextEvent(redis, 'end');
+    await closeRedis(redis);
+    await within(ended, 5_000, 'client ends');
+    expect(redis.status).toBe('end');
+    await closeRedis(redis);
+    expect(isRedisUnavailableError(await rejection(redis.ping()))).toBe(true);
+  });
+});
+
+describe('isRedisUnavailableError', () => {
+  it('is false for errors that Redis answers (a bug, not an outage)', async () => {
+    const redisServer = await server();
+    const { redis } = client(redisServer.url);
+    expect(await waitForRedis(redis, 10_000)).toBe(true);
+    await redis.set('a-string', 'x');
+    const err = await rejection(redis.hget('a-string', 'field'));
+    expect((err as Error).message).toMatch(/WRONGTYPE/);
+    expect(isRedisUnavailableError(err)).toBe(false);
+  });
+
+  it.each([undefined, null, 'ECONNREFUSED', { message: 'ECONNREFUSED' }])(
+    'is false for %p, which is not an Error',
+    (value) => {
+      expect(isRedisUnavailableError(value)).toBe(false);
+    },
+  );
+
+  it('is false for an ordinary error', () => {
+    expect(isRedisUnavailableError(new TypeError('cannot read properties of undefined'))).toBe(
+      false,
+    );
+  });
+
+  it('recognises the retry limit by its name', () => {
+    const err = new Error('whatever the message');
+    err.name = 'MaxRetriesPerRequestError';
+    expect(isRedisUnavailableError(err)).toBe(true);
+  });
+});
