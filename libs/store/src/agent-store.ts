@@ -1,16 +1,18 @@
 import { AgentSpecSchema, AgentStatusSchema, TaskStatusSchema } from '@komputer/contracts';
 import type { AgentSpec, AgentStatus, NewAgentEvent, TaskStatus } from '@komputer/contracts';
 import type { Redis } from 'ioredis';
-import type { Keys } from './keys';
+import type { CancelRequest, Keys } from './keys';
 import { fromPairs } from './redis-hash';
 import { LuaScript } from './script';
 import {
   CLAIM_TASK,
   DELETE_AGENT,
-  FINISH_TASK,
+  PATCH_AGENT,
+  RECORD_EVENT,
   RELEASE_CLAIM,
   REQUEST_CANCEL,
-  PATCH_AGENT,
+  SET_AGENT_STATUS,
+  START_TASK,
 } from './scripts';
 
 /** An agent as stored in Redis. */
@@ -47,6 +49,23 @@ export type ClaimResult =
     }
   | { outcome: 'busy'; taskId: string };
 
+/** What {@link AgentStore.startTask} did. */
+export type StartResult =
+  { outcome: 'started' | 'interrupted'; agent: AgentRecord } | { outcome: 'stale' | 'gone' };
+
+/** What {@link AgentStore.recordEvent} did. */
+export type RecordResult = { outcome: 'appended'; id: string } | { outcome: 'duplicate' | 'stale' };
+
+/** How a task ended, and what it adds to the agent's totals. */
+export interface TaskEnd {
+  taskStatus: Extract<TaskStatus, 'Complete' | 'Cancelled' | 'Error'>;
+  /** Becomes `lastTaskMessage` (truncated). */
+  message: string;
+  costUsd?: number;
+  tokens?: number;
+  sessionId?: string;
+}
+
 /** Options for {@link AgentStore}. */
 export interface AgentStoreOptions {
   redis: Redis;
@@ -61,9 +80,11 @@ export const LAST_TASK_MESSAGE_MAX = 256;
 const claimScript = new LuaScript(CLAIM_TASK, 3);
 const releaseScript = new LuaScript(RELEASE_CLAIM, 3);
 const patchScript = new LuaScript(PATCH_AGENT, 1);
-const finishScript = new LuaScript(FINISH_TASK, 2);
+const startScript = new LuaScript(START_TASK, 1);
+const recordScript = new LuaScript(RECORD_EVENT, 2);
+const statusScript = new LuaScript(SET_AGENT_STATUS, 1);
 const deleteScript = new LuaScript(DELETE_AGENT, 4);
-const requestCancelScript = new LuaScript(REQUEST_CANCEL, 1);
+const requestCancelScript = new LuaScript(REQUEST_CANCEL, 2);
 
 /** Each spec field is its own hash field, so that a PATCH is a single HSET. */
 const SPEC_FIELD_PREFIX = 'spec.';
@@ -247,35 +268,91 @@ export class AgentStore {
   }
 
   /**
-   * Ends the agent's task `taskId` with a terminal status and appends its terminal event, in
-   * one step. Returns the event id, or undefined when `taskId` is not the agent's busy task
-   * (or not in `requiredStatus`).
+   * Starts the agent's queued task `taskId`. `interrupted` means that it was already in
+   * progress: the worker that ran it stopped, and it cannot be resumed.
+   */
+  async startTask(namespace: string, name: string, taskId: string): Promise<StartResult> {
+    const reply = (await startScript.run(
+      this.redis,
+      [this.keys.agent(namespace, name)],
+      [taskId, new Date().toISOString()],
+    )) as [string, string[]?];
+    const agent = reply[1] ? decode(fromPairs(reply[1])) : undefined;
+    if ((reply[0] === 'started' || reply[0] === 'interrupted') && agent) {
+      return { outcome: reply[0], agent };
+    }
+    return { outcome: reply[0] === 'gone' ? 'gone' : 'stale' };
+  }
+
+  /**
+   * Appends an event of the agent's busy task, once per `seq`, and when `terminal` is given
+   * ends the task with it, in one step. `stale` means the task is no longer the agent's busy one.
+   */
+  async recordEvent(input: {
+    namespace: string;
+    name: string;
+    event: NewAgentEvent;
+    /** The runtime's sequence number; events without one are not deduplicated. */
+    seq?: number;
+    requiredStatus?: Extract<TaskStatus, 'Queued' | 'InProgress'>;
+    terminal?: TaskEnd;
+  }): Promise<RecordResult> {
+    const { event, terminal } = input;
+    const reply = (await recordScript.run(
+      this.redis,
+      [this.keys.agent(input.namespace, input.name), this.keys.events(input.namespace, input.name)],
+      [
+        event.taskId,
+        input.requiredStatus ?? '',
+        input.seq ?? '',
+        this.eventsMaxLen,
+        event.type,
+        event.timestamp,
+        JSON.stringify(event.payload),
+        new Date().toISOString(),
+        terminal?.taskStatus ?? '',
+        truncate(terminal?.message ?? '', LAST_TASK_MESSAGE_MAX),
+        terminal?.costUsd ?? '',
+        terminal?.tokens ?? '',
+        terminal?.sessionId ?? '',
+      ],
+    )) as [string, string?];
+    if (reply[0] === 'appended' && reply[1]) return { outcome: 'appended', id: reply[1] };
+    return { outcome: reply[0] === 'duplicate' ? 'duplicate' : 'stale' };
+  }
+
+  /**
+   * Ends the agent's task `taskId` with a terminal status and its terminal event, in one step.
+   * Returns the event id, or undefined when `taskId` is not the agent's busy task (or not in
+   * `requiredStatus`).
    */
   async finishTask(input: {
     namespace: string;
     name: string;
     taskId: string;
-    taskStatus: Extract<TaskStatus, 'Complete' | 'Cancelled' | 'Error'>;
+    taskStatus: TaskEnd['taskStatus'];
     message: string;
     event: NewAgentEvent;
-    requiredStatus?: TaskStatus;
+    requiredStatus?: Extract<TaskStatus, 'Queued' | 'InProgress'>;
   }): Promise<string | undefined> {
-    const id = await finishScript.run(
+    const result = await this.recordEvent({
+      namespace: input.namespace,
+      name: input.name,
+      event: { ...input.event, taskId: input.taskId },
+      ...(input.requiredStatus ? { requiredStatus: input.requiredStatus } : {}),
+      terminal: { taskStatus: input.taskStatus, message: input.message },
+    });
+    return result.outcome === 'appended' ? result.id : undefined;
+  }
+
+  /** Sets whether the agent's runtime runs. False when the agent is gone. */
+  async setStatus(namespace: string, name: string, status: AgentStatus): Promise<boolean> {
+    const set = await statusScript.run(
       this.redis,
-      [this.keys.agent(input.namespace, input.name), this.keys.events(input.namespace, input.name)],
-      [
-        input.taskId,
-        input.taskStatus,
-        truncate(input.message, LAST_TASK_MESSAGE_MAX),
-        new Date().toISOString(),
-        this.eventsMaxLen,
-        input.event.type,
-        input.event.timestamp,
-        JSON.stringify(input.event.payload),
-        input.requiredStatus ?? '',
-      ],
+      [this.keys.agent(namespace, name)],
+      [status, new Date().toISOString()],
     );
-    return typeof id === 'string' ? id : undefined;
+    return set === 1;
   }
 
   /**
@@ -284,8 +361,11 @@ export class AgentStore {
    */
   async requestCancel(namespace: string, name: string, taskId: string): Promise<boolean> {
     return (
-      (await requestCancelScript.run(this.redis, [this.keys.agent(namespace, name)], [taskId])) ===
-      1
+      (await requestCancelScript.run(
+        this.redis,
+        [this.keys.agent(namespace, name), this.keys.cancelChannel()],
+        [taskId, JSON.stringify({ namespace, name, taskId } satisfies CancelRequest)],
+      )) === 1
     );
   }
 

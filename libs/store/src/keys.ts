@@ -13,6 +13,15 @@ export interface Keys {
   namespaces(): string;
   /** Prefix for BullMQ's own keys. */
   bullPrefix(): string;
+  /** Pub/sub channel: cancel requests for running tasks, as JSON {@link CancelRequest}s. */
+  cancelChannel(): string;
+}
+
+/** A message on the cancel channel. */
+export interface CancelRequest {
+  namespace: string;
+  name: string;
+  taskId: string;
 }
 
 /** Builds the key scheme for a prefix. */
@@ -23,5 +32,6 @@ export function createKeys(prefix: string): Keys {
     events: (ns, name) => `${prefix}:${ns}:events:${name}`,
     namespaces: () => `${prefix}:namespaces`,
     bullPrefix: () => `${prefix}:bull`,
+    cancelChannel: () => `${prefix}:cancel`,
   };
 }

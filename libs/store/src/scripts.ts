@@ -66,19 +66,63 @@ return redis.call('HGETALL', KEYS[1])
 `;
 
 /**
- * End the agent's current task with a terminal status and its terminal event, in one step.
- * Does nothing unless `taskId` is still the agent's busy task (and, when given, in `requiredStatus`).
- * KEYS: agent, events.
- * ARGV: taskId, taskStatus, lastTaskMessage, now, maxLen, eventType, eventTimestamp, payloadJson, requiredStatus.
- * Returns the event id, or false.
+ * Start the agent's queued task `taskId`: it becomes `InProgress`, and its event sequence
+ * starts over. KEYS: agent. ARGV: taskId, now.
+ * Returns {"started", hash} | {"interrupted", hash} when the task was already in progress (a
+ * worker that ran it stopped) | {"stale"} when `taskId` is not the agent's queued task | {"gone"}.
  */
-export const FINISH_TASK = `
-if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[1] then return false end
+export const START_TASK = `
+local current = redis.call('HGET', KEYS[1], 'taskId')
+if not current then return {'gone'} end
+if current ~= ARGV[1] then return {'stale'} end
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
-if status ~= 'Queued' and status ~= 'InProgress' then return false end
-if ARGV[9] ~= '' and status ~= ARGV[9] then return false end
-redis.call('HSET', KEYS[1], 'taskStatus', ARGV[2], 'lastTaskMessage', ARGV[3], 'completionTime', ARGV[4], 'updatedAt', ARGV[4])
-return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'type', ARGV[6], 'taskId', ARGV[1], 'ts', ARGV[7], 'payload', ARGV[8])
+if status == 'InProgress' then return {'interrupted', redis.call('HGETALL', KEYS[1])} end
+if status ~= 'Queued' then return {'stale'} end
+redis.call('HSET', KEYS[1], 'taskStatus', 'InProgress', 'eventSeq', '0', 'updatedAt', ARGV[2])
+return {'started', redis.call('HGETALL', KEYS[1])}
+`;
+
+/**
+ * Append one event of the agent's busy task `taskId`, exactly once, and apply what a terminal
+ * event changes on the agent, in one step.
+ * KEYS: agent, events.
+ * ARGV: taskId, requiredStatus ('' = Queued or InProgress), seq ('' = no deduplication), maxLen,
+ *   eventType, eventTimestamp, payloadJson, now,
+ *   terminal taskStatus ('' = not terminal), lastTaskMessage, costUsd, tokens, sessionId ('' = unchanged).
+ * Returns {"appended", id} | {"duplicate"} when `seq` was stored already | {"stale"} when
+ * `taskId` is not the agent's busy task (in `requiredStatus`).
+ */
+export const RECORD_EVENT = `
+if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[1] then return {'stale'} end
+local status = redis.call('HGET', KEYS[1], 'taskStatus')
+if status ~= 'Queued' and status ~= 'InProgress' then return {'stale'} end
+if ARGV[2] ~= '' and status ~= ARGV[2] then return {'stale'} end
+if ARGV[3] ~= '' then
+  if tonumber(ARGV[3]) <= tonumber(redis.call('HGET', KEYS[1], 'eventSeq') or '0') then return {'duplicate'} end
+  redis.call('HSET', KEYS[1], 'eventSeq', ARGV[3])
+end
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'type', ARGV[5], 'taskId', ARGV[1], 'ts', ARGV[6], 'payload', ARGV[7])
+if ARGV[9] ~= '' then
+  redis.call('HSET', KEYS[1], 'taskStatus', ARGV[9], 'lastTaskMessage', ARGV[10], 'completionTime', ARGV[8], 'updatedAt', ARGV[8])
+  redis.call('HDEL', KEYS[1], 'cancelRequested')
+  if ARGV[11] ~= '' then
+    redis.call('HSET', KEYS[1], 'lastTaskCostUSD', ARGV[11])
+    redis.call('HINCRBYFLOAT', KEYS[1], 'totalCostUSD', ARGV[11])
+  end
+  if ARGV[12] ~= '' then redis.call('HINCRBY', KEYS[1], 'totalTokens', ARGV[12]) end
+  if ARGV[13] ~= '' then redis.call('HSET', KEYS[1], 'sessionId', ARGV[13]) end
+end
+return {'appended', id}
+`;
+
+/**
+ * Set the agent's runtime status, if the agent exists. KEYS: agent. ARGV: status, now.
+ * Returns 1, or 0 when the agent is gone.
+ */
+export const SET_AGENT_STATUS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2])
+return 1
 `;
 
 /**
@@ -94,13 +138,15 @@ return 1
 `;
 
 /**
- * Ask for the agent's running task to be cancelled; its supervisor acts on the flag.
- * KEYS: agent. ARGV: taskId. Returns 1, or 0 when taskId is not the agent's busy task.
+ * Ask for the agent's running task to be cancelled: set the flag, and tell the schedulers on
+ * the cancel channel. KEYS: agent, cancel channel. ARGV: taskId, message for the channel.
+ * Returns 1, or 0 when taskId is not the agent's busy task.
  */
 export const REQUEST_CANCEL = `
 if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[1] then return 0 end
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
 if status ~= 'Queued' and status ~= 'InProgress' then return 0 end
 redis.call('HSET', KEYS[1], 'cancelRequested', ARGV[1])
+redis.call('PUBLISH', KEYS[2], ARGV[2])
 return 1
 `;
