@@ -1,0 +1,148 @@
+import type { Redis } from 'ioredis';
+import { EventStore } from '../src';
+import type { AgentStore, Keys } from '../src';
+import { MINIMAL_SPEC, RedisFixture, agentStore, completedEvent, textEvent } from './harness';
+
+const fixture = new RedisFixture();
+let redis: Redis;
+let store: AgentStore;
+let keys: Keys;
+const NS = 'runs';
+
+beforeAll(async () => {
+  await fixture.start();
+  redis = fixture.connect();
+});
+afterAll(() => fixture.stop());
+beforeEach(() => {
+  ({ store, keys } = agentStore(redis, fixture.uniquePrefix()));
+});
+
+async function queued(name: string, taskId: string): Promise<void> {
+  const claim = await store.claim({
+    namespace: NS,
+    name,
+    taskId,
+    instructions: 'go',
+    spec: MINIMAL_SPEC,
+    now: new Date().toISOString(),
+  });
+  expect(claim.outcome).not.toBe('busy');
+}
+
+const events = (name: string) =>
+  new EventStore({ redis, keys, maxLen: 1000 }).read(NS, name, { limit: 200 });
+
+describe('startTask', () => {
+  it('starts the queued task once; a second start finds it interrupted', async () => {
+    await queued('a', 't1');
+    const first = await store.startTask(NS, 'a', 't1');
+    expect(first).toMatchObject({ outcome: 'started', agent: { taskStatus: 'InProgress' } });
+    expect(await store.startTask(NS, 'a', 't1')).toMatchObject({ outcome: 'interrupted' });
+  });
+
+  it('drops a task that is not the agent’s, or whose agent is gone', async () => {
+    await queued('b', 't1');
+    expect(await store.startTask(NS, 'b', 'other')).toEqual({ outcome: 'stale' });
+    expect(await store.startTask(NS, 'ghost', 't1')).toEqual({ outcome: 'gone' });
+    await store.finishTask({
+      namespace: NS,
+      name: 'b',
+      taskId: 't1',
+      taskStatus: 'Cancelled',
+      message: 'x',
+      event: {
+        type: 'task_cancelled',
+        taskId: 't1',
+        timestamp: new Date().toISOString(),
+        payload: { reason: 'x' },
+      },
+    });
+    expect(await store.startTask(NS, 'b', 't1')).toEqual({ outcome: 'stale' });
+  });
+});
+
+describe('recordEvent', () => {
+  it('stores each sequence number once, in order, and only for the running task', async () => {
+    await queued('c', 't1');
+    const record = (seq: number, content: string, taskId = 't1') =>
+      store.recordEvent({
+        namespace: NS,
+        name: 'c',
+        seq,
+        requiredStatus: 'InProgress',
+        event: textEvent(taskId, content),
+      });
+    // Not started yet: nothing is stored for an InProgress-only write.
+    expect(await record(1, 'early')).toEqual({ outcome: 'stale' });
+    await store.startTask(NS, 'c', 't1');
+    expect((await record(1, 'one')).outcome).toBe('appended');
+    expect(await record(1, 'one again')).toEqual({ outcome: 'duplicate' });
+    expect((await record(2, 'two')).outcome).toBe('appended');
+    expect(await record(2, 'two again')).toEqual({ outcome: 'duplicate' });
+    expect(await record(3, 'wrong task', 'other')).toEqual({ outcome: 'stale' });
+    expect((await events('c')).map((e) => e.payload)).toEqual([
+      { content: 'one' },
+      { content: 'two' },
+    ]);
+  });
+
+  it('ends the task with a terminal event and adds its cost, tokens and session', async () => {
+    for (const [i, taskId] of ['t1', 't2'].entries()) {
+      await queued('d', taskId);
+      await store.startTask(NS, 'd', taskId);
+      const event = completedEvent(taskId, `result ${i}`);
+      const result = await store.recordEvent({
+        namespace: NS,
+        name: 'd',
+        seq: 1,
+        event,
+        terminal: {
+          taskStatus: 'Complete',
+          message: `result ${i}`,
+          costUsd: 0.25,
+          tokens: 30,
+          sessionId: 's-1',
+        },
+      });
+      expect(result.outcome).toBe('appended');
+    }
+    const agent = await store.get(NS, 'd');
+    expect(agent).toMatchObject({
+      taskStatus: 'Complete',
+      lastTaskMessage: 'result 1',
+      lastTaskCostUSD: '0.25',
+      totalCostUSD: '0.5',
+      totalTokens: 60,
+      sessionId: 's-1',
+    });
+    expect(agent?.completionTime).toEqual(expect.any(String));
+    // The task is over: a late event is refused.
+    expect(
+      await store.recordEvent({ namespace: NS, name: 'd', seq: 2, event: textEvent('t2', 'late') }),
+    ).toEqual({
+      outcome: 'stale',
+    });
+  });
+});
+
+describe('setStatus and requestCancel', () => {
+  it('sets the runtime status of an existing agent only', async () => {
+    await queued('e', 't1');
+    expect(await store.setStatus(NS, 'e', 'Running')).toBe(true);
+    expect((await store.get(NS, 'e'))?.status).toBe('Running');
+    expect(await store.setStatus(NS, 'ghost', 'Running')).toBe(false);
+    expect(await redis.exists(keys.agent(NS, 'ghost'))).toBe(0);
+  });
+
+  it('publishes a cancel request on the cancel channel', async () => {
+    await queued('f', 't1');
+    const subscriber = fixture.connect();
+    await subscriber.subscribe(keys.cancelChannel());
+    const received = new Promise<string>((resolve) =>
+      subscriber.once('message', (_c, m: string) => resolve(m)),
+    );
+    expect(await store.requestCancel(NS, 'f', 't1')).toBe(true);
+    expect(JSON.parse(await received)).toEqual({ namespace: NS, name: 'f', taskId: 't1' });
+  });
+});
