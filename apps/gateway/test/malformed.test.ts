@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { call, startTestGateway } from './harness';
+import { startTestGateway } from './harness';
 import type { TestGateway } from './harness';
 
 let t: TestGateway;
