@@ -2,8 +2,8 @@
 // into dist/tools and dist/bench.
 // Workspace libs are bundled in (through tsconfig paths); npm packages stay external.
 import { build } from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const entryPoints = {};
@@ -17,7 +17,7 @@ for (const dir of ['tools', 'bench']) {
   }
 }
 
-await build({
+const result = await build({
   entryPoints,
   outdir: join(root, 'dist'),
   bundle: true,
@@ -28,4 +28,14 @@ await build({
   sourcemap: true,
   tsconfig: join(root, 'tsconfig.base.json'),
   logLevel: 'warning',
+  write: false,
 });
+
+// Tests build too, sometimes several at once: each file is replaced in one rename, so that a
+// runtime starting meanwhile never reads half a bundle.
+for (const file of result.outputFiles) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  const temporary = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(temporary, file.contents);
+  renameSync(temporary, file.path);
+}

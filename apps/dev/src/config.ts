@@ -1,8 +1,10 @@
+import { SchedulerConfigSchema } from '@komputer/agent-scheduler';
 import { GatewayConfigSchema } from '@komputer/gateway';
-import { z } from 'zod';
+import type { z } from 'zod';
 
-/** `npm start`: every app's settings, plus where the launcher's own Redis keeps its data. */
-export const DevConfigSchema = GatewayConfigSchema.extend({
-  KOMPUTER_DATA_DIR: z.string().min(1).default('.komputer'),
-});
+/**
+ * `npm start`: the settings of every app it runs. `KOMPUTER_DATA_DIR` holds its own Redis's
+ * data and the agents' workspaces.
+ */
+export const DevConfigSchema = GatewayConfigSchema.extend(SchedulerConfigSchema.shape);
 export type DevConfig = z.infer<typeof DevConfigSchema>;

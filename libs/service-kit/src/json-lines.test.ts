@@ -1,66 +1,89 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { z } from 'zod';
-import { readJsonLines, writeJsonLine } from './json-lines';
+import { JsonLineWriter, readJsonLines } from './json-lines';
 
-const MessageSchema = z.object({ n: z.number() });
+const PingSchema = z.object({ ping: z.number() });
 
 function reader(maxLineBytes = 64) {
   const input = new PassThrough();
-  const messages: number[] = [];
+  const messages: unknown[] = [];
   const invalid: string[] = [];
-  const stop = readJsonLines({
-    input,
-    schema: MessageSchema,
+  const ended = readJsonLines(input, {
+    schema: PingSchema,
     maxLineBytes,
-    onMessage: (m) => messages.push(m.n),
+    onMessage: (message) => messages.push(message),
     onInvalid: (reason) => invalid.push(reason),
   });
-  return { input, messages, invalid, stop };
+  return { input, messages, invalid, ended };
 }
 
 describe('readJsonLines', () => {
-  it('reads messages split across chunks and several per chunk', () => {
+  it('parses lines split across chunks, and a last line without a newline', async () => {
     const r = reader();
-    r.input.write('{"n":1}\n{"n"');
-    r.input.write(':2}\n');
-    r.input.write('{"n":3}\n\n{"n":4}\n');
-    expect(r.messages).toEqual([1, 2, 3, 4]);
+    r.input.write('{"pi');
+    r.input.write('ng":1}\n{"ping":2}\r\n\n{"pi');
+    r.input.end('ng":3}');
+    await r.ended;
+    expect(r.messages).toEqual([{ ping: 1 }, { ping: 2 }, { ping: 3 }]);
     expect(r.invalid).toEqual([]);
   });
 
-  it('reports lines that are not JSON or not valid, and goes on', () => {
-    const r = reader();
-    r.input.write('nope\n{"n":"x"}\n{"n":5}\n');
-    expect(r.messages).toEqual([5]);
+  it('reports and skips lines that are not JSON, not valid, or too long', async () => {
+    const r = reader(20);
+    r.input.write('nope\n{"ping":"one"}\n');
+    r.input.write(`{"ping":${'1'.repeat(30)}`);
+    r.input.write(`${'2'.repeat(30)}}\n{"ping":4}\n`);
+    r.input.end();
+    await r.ended;
+    expect(r.messages).toEqual([{ ping: 4 }]);
     expect(r.invalid).toEqual([
-      expect.stringContaining('not JSON'),
-      expect.stringContaining('at n'),
+      'not JSON',
+      expect.stringMatching(/^not a valid message: ping: /),
+      'line longer than 20 bytes',
     ]);
-  });
-
-  it('drops a line over the limit whole, even when it arrives in pieces', () => {
-    const r = reader(16);
-    r.input.write(`{"n":1,"pad":"${'x'.repeat(10)}`);
-    r.input.write(`${'y'.repeat(10)}"}\n{"n":6}\n`);
-    r.input.write(`{"n":7,"pad":"${'z'.repeat(40)}"}\n{"n":8}\n`);
-    expect(r.messages).toEqual([6, 8]);
-    expect(r.invalid).toHaveLength(2);
-  });
-
-  it('stops reading when asked', () => {
-    const r = reader();
-    r.stop();
-    r.input.write('{"n":1}\n');
-    expect(r.messages).toEqual([]);
   });
 });
 
-describe('writeJsonLine', () => {
-  it('writes one line per message, and refuses a closed stream', async () => {
-    const output = new PassThrough();
-    expect(writeJsonLine(output, { n: 1 })).toBe(true);
-    expect(output.read()?.toString()).toBe('{"n":1}\n');
-    output.end();
-    expect(writeJsonLine(output, { n: 2 })).toBe(false);
+describe('JsonLineWriter', () => {
+  it('writes one JSON object per line and waits for a full stream to drain', async () => {
+    const chunks: string[] = [];
+    let release: () => void = () => undefined;
+    const output = new Writable({
+      highWaterMark: 8,
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.toString());
+        release = done;
+      },
+    });
+    const writer = new JsonLineWriter<{ n: number }>(output, {
+      drainTimeoutMs: 5_000,
+      onError: () => undefined,
+    });
+    let drained = false;
+    const written = writer.write({ n: 1 }).then(() => (drained = true));
+    await Promise.resolve();
+    expect(drained).toBe(false);
+    release();
+    await written;
+    expect(chunks).toEqual(['{"n":1}\n']);
+  });
+
+  it('reports a failed stream once and then drops writes', async () => {
+    const output = new Writable({
+      write(_chunk, _encoding, done) {
+        done(new Error('EPIPE'));
+      },
+    });
+    let reportFailure: (err: Error) => void = () => undefined;
+    const failure = new Promise<Error>((resolve) => (reportFailure = resolve));
+    const onError = jest.fn((err: Error) => reportFailure(err));
+    const writer = new JsonLineWriter<{ n: number }>(output, { drainTimeoutMs: 1_000, onError });
+
+    await writer.write({ n: 1 });
+    expect((await failure).message).toBe('EPIPE');
+    expect(writer.writable).toBe(false);
+    await writer.write({ n: 2 });
+    await writer.flush();
+    expect(onError).toHaveBeenCalledTimes(1);
   });
 });

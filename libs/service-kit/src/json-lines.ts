@@ -2,84 +2,152 @@ import type { Readable, Writable } from 'node:stream';
 import type { z } from 'zod';
 
 /** Options for {@link readJsonLines}. */
-export interface JsonLinesOptions<T> {
-  input: Readable;
+export interface JsonLineReaderOptions<T> {
+  /** Every line must parse as JSON and satisfy this schema. */
   schema: z.ZodType<T>;
-  /** A longer line is dropped whole and reported, so that one bad peer cannot exhaust memory. */
+  /** Longer lines are dropped whole, up to and including their newline. */
   maxLineBytes: number;
   onMessage: (message: T) => void;
-  /** A line that is too long, not JSON, or not valid for `schema`. */
+  /** A line that was too long, not JSON, or not a valid message; it is skipped. */
   onInvalid: (reason: string) => void;
 }
 
+const NEWLINE = 0x0a;
+
 /**
- * Reads newline-delimited JSON from `input`, validating each line with `schema`. Returns a
- * function that stops reading.
+ * Reads newline-delimited JSON messages from `input`. Invalid lines are reported and skipped,
+ * never thrown, so that a peer cannot crash the reader with bad input. Resolves when `input`
+ * ends, closes or fails.
  */
-export function readJsonLines<T>(options: JsonLinesOptions<T>): () => void {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+export function readJsonLines<T>(
+  input: Readable,
+  options: JsonLineReaderOptions<T>,
+): Promise<void> {
+  let parts: Buffer[] = [];
+  let pending = 0;
+  // Set while dropping an over-long line: its rest is discarded up to the next newline, so that
+  // memory stays bounded by maxLineBytes however long the line is.
   let skipping = false;
 
-  const handleLine = (line: string) => {
-    if (line.trim() === '') return;
-    let value: unknown;
+  const finishLine = () => {
+    const line = Buffer.concat(parts).toString('utf8').trim();
+    parts = [];
+    pending = 0;
+    if (line === '') return;
+    let json: unknown;
     try {
-      value = JSON.parse(line);
+      json = JSON.parse(line);
     } catch {
-      options.onInvalid(`not JSON: ${line.slice(0, 120)}`);
+      options.onInvalid('not JSON');
       return;
     }
-    const parsed = options.schema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      options.onInvalid(
-        `invalid message at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
-      );
-      return;
+    const result = options.schema.safeParse(json);
+    if (result.success) options.onMessage(result.data);
+    else options.onInvalid(`not a valid message: ${summarize(result.error)}`);
+  };
+
+  const append = (piece: Buffer): boolean => {
+    if (skipping) return false;
+    pending += piece.length;
+    if (pending > options.maxLineBytes) {
+      parts = [];
+      pending = 0;
+      skipping = true;
+      options.onInvalid(`line longer than ${options.maxLineBytes} bytes`);
+      return false;
     }
-    options.onMessage(parsed.data);
+    parts.push(piece);
+    return true;
   };
 
   const onData = (chunk: Buffer) => {
     let start = 0;
-    for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
-      const piece = chunk.subarray(start, newline);
-      start = newline + 1;
-      if (skipping) {
-        skipping = false;
-        continue;
-      }
-      const line = pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
-      pending = [];
-      pendingBytes = 0;
-      if (line.length > options.maxLineBytes) {
-        options.onInvalid(
-          `line of ${line.length} bytes is over the limit of ${options.maxLineBytes}`,
-        );
-        continue;
-      }
-      handleLine(line.toString('utf8'));
+    for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      if (append(chunk.subarray(start, end))) finishLine();
+      skipping = false;
+      start = end + 1;
     }
-    if (start >= chunk.length || skipping) return;
-    const rest = chunk.subarray(start);
-    pendingBytes += rest.length;
-    if (pendingBytes > options.maxLineBytes) {
-      options.onInvalid(`line over the limit of ${options.maxLineBytes} bytes; dropped`);
-      pending = [];
-      pendingBytes = 0;
-      skipping = true;
-      return;
-    }
-    pending.push(rest);
+    if (start < chunk.length) append(chunk.subarray(start));
   };
 
-  options.input.on('data', onData);
-  return () => options.input.off('data', onData);
+  return new Promise((resolve) => {
+    const finish = () => {
+      input.off('data', onData);
+      // A last line without its newline still counts: the peer may have exited right after it.
+      if (!skipping && pending > 0) finishLine();
+      resolve();
+    };
+    input.on('data', onData);
+    input.once('end', finish);
+    input.once('close', finish);
+    input.once('error', finish);
+  });
 }
 
-/** Writes one message as a JSON line. Returns false when the stream is closed or full. */
-export function writeJsonLine(output: Writable, message: unknown): boolean {
-  if (output.destroyed || output.writableEnded) return false;
-  return output.write(`${JSON.stringify(message)}\n`);
+function summarize(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Options for {@link JsonLineWriter}. */
+export interface JsonLineWriterOptions {
+  /** How long {@link JsonLineWriter.write} waits for a full stream to drain before giving up. */
+  drainTimeoutMs: number;
+  /** Called once when the stream fails, e.g. EPIPE after the reader went away. */
+  onError: (err: Error) => void;
+}
+
+/** Writes one JSON message per line to a stream, honouring its backpressure. */
+export class JsonLineWriter<T> {
+  private failed = false;
+
+  constructor(
+    private readonly output: Writable,
+    private readonly options: JsonLineWriterOptions,
+  ) {
+    output.once('error', (err: Error) => {
+      this.failed = true;
+      options.onError(err);
+    });
+  }
+
+  /** False once the stream has failed or ended: writes are then dropped. */
+  get writable(): boolean {
+    return !this.failed && this.output.writable;
+  }
+
+  /**
+   * Writes `message`. Resolves at once while the stream takes more, otherwise when it drains
+   * or after `drainTimeoutMs`: a reader that stalls for that long is presumed gone, and the
+   * writer must not hang its caller forever.
+   */
+  write(message: T): Promise<void> {
+    if (!this.writable) return Promise.resolve();
+    if (this.output.write(`${JSON.stringify(message)}\n`)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.output.off('drain', done);
+        this.output.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.options.drainTimeoutMs);
+      this.output.once('drain', done);
+      this.output.once('close', done);
+    });
+  }
+
+  /** Resolves once everything written so far has been handed to the operating system. */
+  flush(): Promise<void> {
+    if (!this.writable) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.options.drainTimeoutMs);
+      this.output.write('', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
 }

@@ -44,6 +44,7 @@ export function createRedis(options: RedisConnectionOptions): Redis {
     }
   });
   redis.on('close', () => {
+    if (closing.has(redis)) return;
     if (!down) options.logger.warn({ role: options.role }, 'redis connection lost; reconnecting');
     down = true;
   });
@@ -81,8 +82,12 @@ export function waitForRedis(redis: Redis, timeoutMs: number): Promise<boolean> 
   });
 }
 
+/** Clients being closed on purpose: their connection loss is not news. */
+const closing = new WeakSet<Redis>();
+
 /** Closes a client: QUIT when connected, disconnect otherwise. Idempotent. */
 export async function closeRedis(redis: Redis): Promise<void> {
+  closing.add(redis);
   if (redis.status === 'end') return;
   if (redis.status === 'ready') {
     try {

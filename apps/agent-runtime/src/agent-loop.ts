@@ -1,0 +1,349 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import type {
+  Message,
+  MessageParam,
+  TextBlockParam,
+  ToolResultBlockParam,
+} from '@anthropic-ai/sdk/resources/messages';
+import type { EventPayload, EventType, RuntimeTaskMessage } from '@komputer/contracts';
+import type { Logger } from '@komputer/service-kit';
+import { addUsage, emptyUsage } from './pricing';
+import type { PriceList, TokenUsage } from './pricing';
+import { systemPrompt } from './prompts';
+import {
+  appendUserText,
+  blocksOf,
+  loadSession,
+  saveSession,
+  settleToolUses,
+  toolUsesOf,
+} from './session';
+import type { Session } from './session';
+import type { Toolbox } from './tools/toolbox';
+
+/** Reports one event of the task; resolves when the supervisor's stream can take more. */
+export type EmitEvent = <T extends EventType>(type: T, payload: EventPayload<T>) => Promise<void>;
+
+/** What {@link runTask} needs. */
+export interface TaskRunOptions {
+  client: Anthropic;
+  toolbox: Toolbox;
+  prices: PriceList;
+  logger: Logger;
+  emit: EmitEvent;
+  /** The workspace, as a real path. */
+  workspace: string;
+  /** The environment for `Bash`, without control-plane variables. */
+  env: Record<string, string>;
+  bashTimeoutMs: number;
+  maxOutputBytes: number;
+  maxOutputTokens: number;
+  /** Aborted, with the reason as a string, when the task is cancelled. */
+  cancel: AbortSignal;
+}
+
+/** The event that ends a task. */
+type Terminal =
+  | { type: 'task_completed'; payload: EventPayload<'task_completed'> }
+  | { type: 'task_cancelled'; payload: EventPayload<'task_cancelled'> }
+  | { type: 'error'; payload: EventPayload<'error'> };
+
+/** A task limit was reached; the task ends with an `error` that says which. */
+class LimitError extends Error {
+  override readonly name = 'LimitError';
+}
+
+/** What a task has done so far. */
+interface TaskProgress {
+  session: Session | undefined;
+  /** The transcript before this task, to go back to when the API rejects the request. */
+  baseline: MessageParam[];
+  turns: number;
+  usage: TokenUsage;
+  costUsd: number;
+  /** Results of the tool calls of the current turn that have finished. */
+  results: ToolResultBlockParam[];
+}
+
+/**
+ * Runs one task to its end: `task_started`, the model loop with its tool calls, and exactly one
+ * terminal event. It never throws: every failure becomes a `task_cancelled` or an `error`, and
+ * the session is left valid for the next task.
+ */
+export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions): Promise<void> {
+  const startedAt = Date.now();
+  const stop = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop.abort('timeout');
+  }, task.limits.timeoutMs);
+  const onCancel = () => stop.abort(options.cancel.reason);
+  if (options.cancel.aborted) onCancel();
+  else options.cancel.addEventListener('abort', onCancel, { once: true });
+
+  const progress: TaskProgress = {
+    session: undefined,
+    baseline: [],
+    turns: 0,
+    usage: emptyUsage(),
+    costUsd: 0,
+    results: [],
+  };
+  options.logger.info({ model: task.agent.model }, 'task started');
+  let terminal: Terminal;
+  try {
+    terminal = await agentLoop(task, options, progress, stop.signal, startedAt);
+  } catch (err) {
+    terminal = failure(err, stop.signal, timedOut, task);
+    if (err instanceof APIError && (err.status === 400 || err.status === 413) && progress.session) {
+      // The API refused the request, and it cannot tell which part of this task's additions
+      // is to blame. Keeping them would make every later task fail the same way.
+      progress.session.messages = progress.baseline;
+    }
+    options.logger.info({ err }, 'task stopped by an error or a cancel');
+  } finally {
+    clearTimeout(timer);
+    options.cancel.removeEventListener('abort', onCancel);
+  }
+  await settleSession(progress, terminal, options);
+  await options.emit(terminal.type, terminal.payload);
+  const { turns, costUsd } = progress;
+  options.logger.info({ outcome: terminal.type, turns, costUsd }, 'task finished');
+}
+
+/** Closes tool calls left open and saves the session; a failure to save is only logged. */
+async function settleSession(progress: TaskProgress, terminal: Terminal, options: TaskRunOptions) {
+  const session = progress.session;
+  if (!session) return;
+  const why =
+    terminal.type === 'task_cancelled'
+      ? `not run: the task was cancelled (${terminal.payload.reason})`
+      : `not run: ${terminal.type === 'error' ? terminal.payload.error : 'the task ended'}`;
+  session.messages = settleToolUses(session.messages, progress.results, why);
+  try {
+    await saveSession(options.workspace, session);
+  } catch (err) {
+    options.logger.error({ err }, 'could not save the session');
+  }
+}
+
+async function agentLoop(
+  task: RuntimeTaskMessage,
+  options: TaskRunOptions,
+  progress: TaskProgress,
+  signal: AbortSignal,
+  startedAt: number,
+): Promise<Terminal> {
+  const { agent, limits } = task;
+  const session = await loadSession(options.workspace, options.logger);
+  progress.session = session;
+  progress.baseline = session.messages;
+  await options.emit('task_started', {
+    instructions: task.instructions,
+    model: agent.model,
+    resuming_session: session.resumed,
+  });
+  session.messages = appendUserText(session.messages, task.instructions);
+  const system = systemPrompt({
+    agent,
+    workspace: options.workspace,
+    tools: options.toolbox.definitions.map((tool) => tool.name),
+  });
+
+  for (;;) {
+    signal.throwIfAborted();
+    progress.turns += 1;
+    const message = await modelTurn(task, options, session.messages, system, signal);
+    session.messages = [...session.messages, { role: 'assistant', content: message.content }];
+    const usage = usageOf(message);
+    progress.usage = addUsage(progress.usage, usage);
+    progress.costUsd += options.prices.costUsd(agent.model, usage);
+    await saveSession(options.workspace, session);
+
+    if (message.stop_reason !== 'tool_use') {
+      return {
+        type: 'task_completed',
+        payload: {
+          result: message.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n'),
+          cost_usd: progress.costUsd,
+          duration_ms: Date.now() - startedAt,
+          turns: progress.turns,
+          stop_reason: message.stop_reason ?? 'end_turn',
+          session_id: session.sessionId,
+          usage: progress.usage,
+          model: agent.model,
+        },
+      };
+    }
+    // Checked before the tools run: their results could never reach the model.
+    if (progress.turns >= limits.maxTurns) {
+      throw new LimitError(`the task reached the limit of ${limits.maxTurns} turns`);
+    }
+    if (progress.costUsd > limits.maxBudgetUsd) {
+      throw new LimitError(
+        `the task exceeded its budget of $${limits.maxBudgetUsd} (spent $${progress.costUsd.toFixed(4)})`,
+      );
+    }
+
+    progress.results = [];
+    for (const toolUse of toolUsesOf(message.content)) {
+      signal.throwIfAborted();
+      await options.emit('tool_call', { id: toolUse.id, tool: toolUse.name, input: toolUse.input });
+      const outcome = await abortable(
+        options.toolbox.run(toolUse.name, toolUse.input, {
+          workspace: options.workspace,
+          signal,
+          env: options.env,
+          bashTimeoutMs: options.bashTimeoutMs,
+          maxOutputBytes: options.maxOutputBytes,
+        }),
+        signal,
+      );
+      progress.results.push({
+        type: 'tool_result',
+        tool_use_id: toolUse.id,
+        content: outcome.output,
+        is_error: outcome.isError,
+      });
+      await options.emit('tool_result', {
+        id: toolUse.id,
+        tool: toolUse.name,
+        output: outcome.output,
+        is_error: outcome.isError,
+      });
+    }
+    session.messages = settleToolUses(session.messages, progress.results, 'not run');
+    progress.results = [];
+    await saveSession(options.workspace, session);
+  }
+}
+
+/**
+ * One streamed model call. Reports a `thinking` event per thinking block and a `text` event per
+ * text block as each block completes (and `text_delta`s when the task asked for them), and
+ * returns the complete message.
+ */
+async function modelTurn(
+  task: RuntimeTaskMessage,
+  options: TaskRunOptions,
+  messages: MessageParam[],
+  system: string,
+  signal: AbortSignal,
+): Promise<Message> {
+  const stream = options.client.messages.stream(
+    {
+      model: task.agent.model,
+      max_tokens: options.maxOutputTokens,
+      system: [{ type: 'text', text: system, cache_control: { type: 'ephemeral' } }],
+      tools: options.toolbox.definitions,
+      messages: withCacheBreakpoint(messages),
+    },
+    { signal },
+  );
+  const consume = async (): Promise<Message> => {
+    const blocks = new Map<number, { type: string; text: string }>();
+    for await (const event of stream) {
+      // Events queued before an abort must not be reported after the task has ended.
+      signal.throwIfAborted();
+      if (event.type === 'content_block_start') {
+        const block = event.content_block;
+        const text =
+          block.type === 'text' ? block.text : block.type === 'thinking' ? block.thinking : '';
+        blocks.set(event.index, { type: block.type, text });
+      } else if (event.type === 'content_block_delta') {
+        const block = blocks.get(event.index);
+        const delta = event.delta;
+        if (block && delta.type === 'text_delta') {
+          block.text += delta.text;
+          if (task.textDeltas) await options.emit('text_delta', { content: delta.text });
+        } else if (block && delta.type === 'thinking_delta') {
+          block.text += delta.thinking;
+        }
+      } else if (event.type === 'content_block_stop') {
+        const block = blocks.get(event.index);
+        if (block?.type === 'text') await options.emit('text', { content: block.text });
+        if (block?.type === 'thinking') await options.emit('thinking', { content: block.text });
+      }
+    }
+    return stream.finalMessage();
+  };
+  // The SDK sleeps between retries without watching the signal; a cancel must not wait for it.
+  return abortable(consume(), signal);
+}
+
+/**
+ * `messages` with a prompt-cache breakpoint on the last block of the user's turn that ends
+ * them, so that the next call reads the whole conversation so far from the cache instead of
+ * paying for it again. The stored transcript is left as it is.
+ */
+function withCacheBreakpoint(messages: MessageParam[]): MessageParam[] {
+  const last = messages.at(-1);
+  if (last?.role !== 'user') return messages;
+  const content = blocksOf(last.content);
+  const final = content.at(-1);
+  if (!final) return messages;
+  // Text and tool_result blocks, which end a user's turn here, both take cache_control.
+  const marked = { ...final, cache_control: { type: 'ephemeral' } } as TextBlockParam;
+  return [...messages.slice(0, -1), { role: 'user', content: [...content.slice(0, -1), marked] }];
+}
+
+function usageOf(message: Message): TokenUsage {
+  return {
+    input_tokens: message.usage.input_tokens,
+    output_tokens: message.usage.output_tokens,
+    cache_creation_input_tokens: message.usage.cache_creation_input_tokens ?? 0,
+    cache_read_input_tokens: message.usage.cache_read_input_tokens ?? 0,
+  };
+}
+
+/** Settles with `promise`, or rejects with the abort reason as soon as `signal` aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Error types that a mid-stream SSE `error` event carries for a passing condition. */
+const RETRYABLE_ERROR_TYPES = new Set([
+  'overloaded_error',
+  'api_error',
+  'rate_limit_error',
+  'timeout_error',
+]);
+
+/** The terminal event for a task that threw `err`. */
+function failure(
+  err: unknown,
+  signal: AbortSignal,
+  timedOut: boolean,
+  task: RuntimeTaskMessage,
+): Terminal {
+  const error = (message: string, retryable: boolean): Terminal => ({
+    type: 'error',
+    payload: { error: message, retryable },
+  });
+  if (timedOut) return error(`the task timed out after ${task.limits.timeoutMs} ms`, false);
+  if (signal.aborted) return { type: 'task_cancelled', payload: { reason: String(signal.reason) } };
+  if (err instanceof LimitError) return error(err.message, false);
+  if (err instanceof APIConnectionTimeoutError) {
+    return error('the model API did not answer in time (after retries)', true);
+  }
+  if (err instanceof APIConnectionError) {
+    return error(`could not reach the model API (after retries): ${err.message}`, true);
+  }
+  if (err instanceof APIError) {
+    const kind = [err.status, err.type].filter((part) => part != null).join(' ');
+    const message = `model API error ${kind}: ${err.apiMessage ?? err.message}`;
+    if (err.status === undefined) return error(message, RETRYABLE_ERROR_TYPES.has(err.type ?? ''));
+    // The SDK has already retried these as often as it was allowed to.
+    const retryable =
+      err.status === 408 || err.status === 409 || err.status === 429 || err.status >= 500;
+    return error(retryable ? `${message} (after retries)` : message, retryable);
+  }
+  return error(`the runtime failed: ${err instanceof Error ? err.message : String(err)}`, false);
+}

@@ -1,0 +1,40 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { createLogger, createShutdown, loadConfig } from '@komputer/service-kit';
+import { AgentRuntimeConfigSchema } from './config';
+import { createRuntime } from './runtime';
+
+const config = loadConfig(AgentRuntimeConfigSchema, process.env);
+// stdout carries the runtime protocol; every log line goes to stderr.
+const logger = createLogger({
+  name: 'agent-runtime',
+  level: config.LOG_LEVEL,
+  destination: process.stderr,
+});
+// The SDK reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL itself. Its own log lines (retries,
+// deprecation notices) would go to the console, and so partly to stdout; they join ours instead.
+const client = new Anthropic({
+  maxRetries: config.ANTHROPIC_MAX_RETRIES,
+  logger: logger.child({ component: 'anthropic-sdk' }),
+});
+const shutdown = createShutdown({ logger, timeoutMs: config.KOMPUTER_SHUTDOWN_TIMEOUT_MS });
+
+createRuntime({
+  input: process.stdin,
+  output: process.stdout,
+  client,
+  config,
+  logger,
+  env: process.env,
+}).then(
+  (runtime) => {
+    shutdown.add('runtime', () => runtime.shutdown('signal'));
+    shutdown.add('logs', () => logger.flush());
+    shutdown.installSignalHandlers();
+    // A shutdown message or the end of stdin (the supervisor is gone) ends the process.
+    void runtime.done.then(() => shutdown.run('runtime stopped')).then(() => process.exit(0));
+  },
+  (err: unknown) => {
+    logger.fatal({ err }, 'agent runtime could not start');
+    process.exit(1);
+  },
+);

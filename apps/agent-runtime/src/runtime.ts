@@ -1,0 +1,224 @@
+import { mkdir, realpath } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import type Anthropic from '@anthropic-ai/sdk';
+import {
+  RUNTIME_MAX_LINE_BYTES,
+  SupervisorMessageSchema,
+  TERMINAL_EVENT_TYPES,
+} from '@komputer/contracts';
+import type {
+  NewAgentEvent,
+  RuntimeEventMessage,
+  RuntimeMessage,
+  RuntimeTaskMessage,
+  SupervisorMessage,
+} from '@komputer/contracts';
+import { JsonLineWriter, readJsonLines } from '@komputer/service-kit';
+import type { Logger } from '@komputer/service-kit';
+import { runTask } from './agent-loop';
+import type { EmitEvent } from './agent-loop';
+import type { AgentRuntimeConfig } from './config';
+import { PriceList } from './pricing';
+import { sandboxEnv } from './tools/bash';
+import { builtinToolbox } from './tools/toolbox';
+import { UnackedEvents } from './unacked-events';
+
+/** Default capacity of the unacknowledged-event buffer. */
+const MAX_UNACKED_EVENTS = 10_000;
+/** How long a write waits for a supervisor that stopped reading before it moves on. */
+const DRAIN_TIMEOUT_MS = 10_000;
+/** How long shutdown waits for a cancelled task to report its end. */
+const TASK_STOP_TIMEOUT_MS = 3_000;
+
+/** Options for {@link createRuntime}. */
+export interface RuntimeOptions {
+  /** Where the supervisor's messages arrive, one JSON object a line (stdin). */
+  input: Readable;
+  /** Where the runtime's messages go, one JSON object a line (stdout). */
+  output: Writable;
+  client: Anthropic;
+  config: AgentRuntimeConfig;
+  /** Logs; never to `output`, which carries only protocol messages. */
+  logger: Logger;
+  /** The runtime's environment; `Bash` gets it without model credentials or control-plane settings. */
+  env: Record<string, string | undefined>;
+  /** Capacity of the buffer of unacknowledged events. Default 10 000. */
+  maxUnackedEvents?: number;
+}
+
+/** A running agent runtime. */
+export interface Runtime {
+  /**
+   * Resolves once the runtime has stopped: after a `shutdown` message, the end of its input
+   * (the supervisor is gone, and the runtime must not outlive it) or {@link Runtime.shutdown}.
+   */
+  readonly done: Promise<void>;
+  /** Cancels the running task, waits for its end to be reported, and stops. Idempotent. */
+  shutdown(reason: string): Promise<void>;
+  /** How many sent events the supervisor has not acknowledged yet. */
+  readonly unackedEvents: number;
+}
+
+/** The task being run. */
+interface CurrentTask {
+  taskId: string;
+  cancel: AbortController;
+  finished: Promise<void>;
+}
+
+/**
+ * Starts an agent runtime on a pair of streams: it reports `ready`, then runs the tasks that the
+ * supervisor sends, one at a time, and reports their events, with a heartbeat every
+ * `KOMPUTER_HEARTBEAT_MS`. Invalid input lines are logged and skipped.
+ */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config, logger } = options;
+  await mkdir(config.KOMPUTER_WORKSPACE, { recursive: true });
+  const workspace = await realpath(config.KOMPUTER_WORKSPACE);
+  const toolbox = builtinToolbox();
+  const prices = new PriceList(logger);
+  const env = sandboxEnv(options.env);
+  const unacked = new UnackedEvents(options.maxUnackedEvents ?? MAX_UNACKED_EVENTS, logger);
+  const writer = new JsonLineWriter<RuntimeMessage>(options.output, {
+    drainTimeoutMs: DRAIN_TIMEOUT_MS,
+    onError: (err) => {
+      logger.warn({ err }, 'cannot write to the supervisor; shutting down');
+      void shutdown('the supervisor stopped reading');
+    },
+  });
+  let current: CurrentTask | undefined;
+  let stopping: Promise<void> | undefined;
+  let markDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (markDone = resolve));
+
+  const heartbeat = setInterval(() => {
+    // A supervisor that is not reading gains nothing from more queued heartbeats.
+    if (options.output.writableNeedDrain) return;
+    void writer.write(
+      current ? { type: 'heartbeat', taskId: current.taskId } : { type: 'heartbeat' },
+    );
+  }, config.KOMPUTER_HEARTBEAT_MS);
+  heartbeat.unref();
+
+  /**
+   * Reports the events of one task, numbered from 1. The terminal event frees the runtime at
+   * once: the supervisor may send the next task as soon as it reads it.
+   */
+  function emitterFor(taskId: string): EmitEvent {
+    let seq = 0;
+    return (type, payload) => {
+      seq += 1;
+      if (TERMINAL_EVENT_TYPES.includes(type) && current?.taskId === taskId) current = undefined;
+      const event = { type, taskId, timestamp: new Date().toISOString(), payload } as NewAgentEvent;
+      const message: RuntimeEventMessage = { type: 'event', seq, event };
+      unacked.add(message);
+      return writer.write(message);
+    };
+  }
+
+  function startTask(task: RuntimeTaskMessage): void {
+    if (current?.taskId === task.taskId) {
+      logger.warn({ taskId: task.taskId }, 'ignoring a second delivery of the running task');
+      return;
+    }
+    if (stopping || current) {
+      const why = stopping
+        ? 'the runtime is shutting down'
+        : `the runtime is busy with task ${current?.taskId}`;
+      void emitterFor(task.taskId)('error', { error: why, retryable: true });
+      return;
+    }
+    const emit = emitterFor(task.taskId);
+    const entry: CurrentTask = {
+      taskId: task.taskId,
+      cancel: new AbortController(),
+      finished: Promise.resolve(),
+    };
+    current = entry;
+    // runTask reports its own failures; the catch keeps a bug from crashing the process or from
+    // leaving the task without its terminal event.
+    entry.finished = runTask(task, {
+      client: options.client,
+      toolbox,
+      prices,
+      logger: logger.child({ taskId: task.taskId }),
+      emit,
+      workspace,
+      env,
+      bashTimeoutMs: config.KOMPUTER_BASH_TIMEOUT_MS,
+      maxOutputBytes: config.KOMPUTER_TOOL_OUTPUT_MAX_BYTES,
+      maxOutputTokens: config.KOMPUTER_MAX_OUTPUT_TOKENS,
+      cancel: entry.cancel.signal,
+    }).catch((err: unknown) => {
+      logger.error({ err, taskId: task.taskId }, 'task failed unexpectedly');
+      return emit('error', { error: `the runtime failed: ${String(err)}`, retryable: false });
+    });
+  }
+
+  function onMessage(message: SupervisorMessage): void {
+    switch (message.type) {
+      case 'task':
+        startTask(message);
+        return;
+      case 'cancel':
+        if (current?.taskId === message.taskId) current.cancel.abort(message.reason);
+        else
+          logger.info(
+            { taskId: message.taskId },
+            'ignoring a cancel for a task that is not running',
+          );
+        return;
+      case 'ack':
+        unacked.ack(message.taskId, message.seq);
+        return;
+      case 'shutdown':
+        void shutdown('the supervisor asked');
+        return;
+    }
+  }
+
+  function shutdown(reason: string): Promise<void> {
+    stopping ??= (async () => {
+      logger.info({ reason }, 'runtime shutting down');
+      clearInterval(heartbeat);
+      const task = current;
+      if (task) {
+        task.cancel.abort('the runtime is shutting down');
+        await withTimeout(task.finished, TASK_STOP_TIMEOUT_MS);
+      }
+      await writer.flush();
+      markDone();
+    })();
+    return stopping;
+  }
+
+  void writer.write({ type: 'ready', pid: process.pid });
+  void readJsonLines(options.input, {
+    schema: SupervisorMessageSchema,
+    maxLineBytes: RUNTIME_MAX_LINE_BYTES,
+    onMessage,
+    onInvalid: (reason) => logger.warn({ reason }, 'ignoring an invalid line from the supervisor'),
+  }).then(() => shutdown('the supervisor closed the input'));
+
+  return {
+    done,
+    shutdown,
+    get unackedEvents() {
+      return unacked.size;
+    },
+  };
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    timeout,
+  ]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,55 @@
+import type { Tool as ToolDefinition } from '@anthropic-ai/sdk/resources/messages';
+import { bashTool } from './bash';
+import { editTool, readTool, writeTool } from './file-tools';
+import { globTool, grepTool } from './search-tools';
+import type { Tool, ToolContext } from './tool';
+
+/** The result of one tool call, as the model will see it. */
+export interface ToolOutcome {
+  output: string;
+  isError: boolean;
+}
+
+/**
+ * The tools an agent can call, by name. Each tool keeps its own output within the context's
+ * `maxOutputBytes`, because only the tool knows which part of it matters (e.g. Bash's exit code).
+ */
+export class Toolbox {
+  private readonly byName: ReadonlyMap<string, Tool>;
+
+  constructor(tools: readonly Tool[]) {
+    this.byName = new Map(tools.map((tool) => [tool.definition.name, tool]));
+  }
+
+  /** What the model is told about the tools. */
+  get definitions(): ToolDefinition[] {
+    return [...this.byName.values()].map((tool) => tool.definition);
+  }
+
+  /**
+   * Runs a tool call. Every failure, an unknown tool or invalid input included, becomes an
+   * `is_error` outcome for the model to read, except that of a task being stopped: then the
+   * abort reason is thrown, for the agent loop to end the task.
+   */
+  async run(name: string, input: unknown, context: ToolContext): Promise<ToolOutcome> {
+    const tool = this.byName.get(name);
+    if (!tool) {
+      const known = [...this.byName.keys()].join(', ');
+      return {
+        output: `unknown tool ${JSON.stringify(name)}; the tools are ${known}`,
+        isError: true,
+      };
+    }
+    try {
+      return { output: await tool.run(input, context), isError: false };
+    } catch (err) {
+      if (context.signal.aborted) throw context.signal.reason;
+      return { output: err instanceof Error ? err.message : String(err), isError: true };
+    }
+  }
+}
+
+/** The built-in tools, named as Claude Code names them. */
+export function builtinToolbox(): Toolbox {
+  return new Toolbox([bashTool, readTool, writeTool, editTool, globTool, grepTool]);
+}

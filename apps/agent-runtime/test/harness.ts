@@ -1,0 +1,294 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import Anthropic from '@anthropic-ai/sdk';
+import { RuntimeMessageSchema, TERMINAL_EVENT_TYPES } from '@komputer/contracts';
+import type {
+  NewAgentEvent,
+  RuntimeEventMessage,
+  RuntimeMessage,
+  RuntimeTaskMessage,
+  SupervisorMessage,
+  TaskLimits,
+} from '@komputer/contracts';
+import { createLogger, parseConfig } from '@komputer/service-kit';
+import type { ScriptedAnthropic } from '@komputer/testing';
+import { AgentRuntimeConfigSchema } from '../src/config';
+import { readJsonLines } from '@komputer/service-kit';
+import { createRuntime } from '../src/runtime';
+import type { Runtime } from '../src/runtime';
+
+/** The model the tests' agents use. */
+export const MODEL = 'claude-sonnet-4-6';
+
+/** A fresh, empty workspace directory (its real path); {@link removeWorkspaces} deletes them. */
+export async function tempWorkspace(): Promise<string> {
+  const dir = await realpath(await mkdtemp(join(tmpdir(), 'komputer-runtime-')));
+  workspaces.push(dir);
+  return dir;
+}
+const workspaces: string[] = [];
+
+/** Deletes every workspace made by {@link tempWorkspace}. */
+export async function removeWorkspaces(): Promise<void> {
+  const dirs = workspaces.splice(0);
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+/**
+ * Everything a runtime sent, validated against the protocol, with a way to wait for a message.
+ * Waiting never sleeps: it resolves as soon as a matching message arrives, or fails after a
+ * timeout that names what it was waiting for.
+ */
+export class MessageLog {
+  readonly messages: RuntimeMessage[] = [];
+  /** Lines that were not valid protocol messages (the tests expect none). */
+  readonly invalid: string[] = [];
+  private readonly waiters = new Set<() => void>();
+
+  add(message: RuntimeMessage): void {
+    this.messages.push(message);
+    for (const wake of this.waiters) wake();
+  }
+
+  addInvalid(reason: string): void {
+    this.invalid.push(reason);
+  }
+
+  /** The first message, already received or still to come, that satisfies `predicate`. */
+  waitFor<T extends RuntimeMessage>(
+    predicate: (message: RuntimeMessage) => message is T,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<T>;
+  waitFor(
+    predicate: (message: RuntimeMessage) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<RuntimeMessage>;
+  waitFor(
+    predicate: (message: RuntimeMessage) => boolean,
+    what: string,
+    timeoutMs = 10_000,
+  ): Promise<RuntimeMessage> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.messages.find(predicate);
+        if (!found) return;
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        const seen = this.messages.map(summarize).join(', ');
+        reject(new Error(`waited ${timeoutMs} ms for ${what}; got: ${seen}`));
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** The events of `taskId`, in the order sent. */
+  events(taskId: string): NewAgentEvent[] {
+    return this.messages.flatMap((m) =>
+      m.type === 'event' && m.event.taskId === taskId ? [m.event] : [],
+    );
+  }
+
+  /** The event of `taskId` of type `type` (the first one). */
+  eventOf<T extends NewAgentEvent['type']>(
+    taskId: string,
+    type: T,
+  ): Extract<NewAgentEvent, { type: T }> | undefined {
+    return this.events(taskId).find(
+      (e): e is Extract<NewAgentEvent, { type: T }> => e.type === type,
+    );
+  }
+
+  /** Resolves with the terminal event of `taskId`. */
+  async terminal(taskId: string, timeoutMs?: number): Promise<NewAgentEvent> {
+    const message = await this.waitFor(
+      (m): m is RuntimeEventMessage =>
+        m.type === 'event' &&
+        m.event.taskId === taskId &&
+        TERMINAL_EVENT_TYPES.includes(m.event.type),
+      `the end of task ${taskId}`,
+      timeoutMs,
+    );
+    return message.event;
+  }
+}
+
+function summarize(message: RuntimeMessage): string {
+  return message.type === 'event' ? `${message.event.type}#${message.seq}` : message.type;
+}
+
+let taskCounter = 0;
+
+/** Options for {@link taskMessage}. */
+export interface TaskMessageOptions {
+  taskId?: string;
+  instructions?: string;
+  model?: string;
+  role?: 'worker' | 'manager';
+  systemPrompt?: string;
+  limits?: Partial<TaskLimits>;
+  textDeltas?: boolean;
+}
+
+/** A `task` message with a unique id and generous limits. */
+export function taskMessage(options: TaskMessageOptions = {}): RuntimeTaskMessage {
+  taskCounter += 1;
+  return {
+    type: 'task',
+    taskId: options.taskId ?? `task-${taskCounter}`,
+    instructions: options.instructions ?? 'Do the thing.',
+    agent: {
+      name: 'agent-1',
+      namespace: 'default',
+      model: options.model ?? MODEL,
+      role: options.role ?? 'worker',
+      ...(options.systemPrompt === undefined ? {} : { systemPrompt: options.systemPrompt }),
+    },
+    limits: { maxTurns: 20, maxBudgetUsd: 10, timeoutMs: 60_000, ...options.limits },
+    textDeltas: options.textDeltas ?? false,
+  };
+}
+
+/** Options for {@link startTestRuntime}. */
+export interface TestRuntimeOptions {
+  server: ScriptedAnthropic;
+  workspace: string;
+  /** Config variables on top of the workspace's. */
+  config?: Record<string, string>;
+  /** The runtime's environment (for Bash). Default: this process's. */
+  env?: Record<string, string | undefined>;
+  /** SDK retries. Default 0, so that a scripted error is final. */
+  maxRetries?: number;
+  maxUnackedEvents?: number;
+}
+
+/** A runtime in this process, driven over in-memory streams like a supervisor would. */
+export interface TestRuntime {
+  runtime: Runtime;
+  log: MessageLog;
+  /** Every log line the runtime wrote. */
+  logs: string[];
+  /** Sends a message, or a raw line as it is. */
+  send(message: SupervisorMessage | RuntimeTaskMessage | string): void;
+  /** Sends a task and resolves with its terminal event. */
+  run(task: RuntimeTaskMessage, timeoutMs?: number): Promise<NewAgentEvent>;
+  /** Ends the runtime's input (the supervisor went away). */
+  endInput(): void;
+  /** Shuts the runtime down; idempotent. */
+  close(): Promise<void>;
+}
+
+/** Starts a runtime whose model is `server`, in `workspace`. */
+export async function startTestRuntime(options: TestRuntimeOptions): Promise<TestRuntime> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const log = new MessageLog();
+  void readJsonLines(output, {
+    schema: RuntimeMessageSchema,
+    maxLineBytes: 16 * 1024 * 1024,
+    onMessage: (message) => log.add(message),
+    onInvalid: (reason) => log.addInvalid(reason),
+  });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const config = parseConfig(AgentRuntimeConfigSchema, {
+    KOMPUTER_WORKSPACE: options.workspace,
+    ...options.config,
+  });
+  const logger = createLogger({ name: 'agent-runtime', level: 'debug', destination });
+  const runtime = await createRuntime({
+    input,
+    output,
+    client: new Anthropic({
+      apiKey: 'test-key',
+      baseURL: options.server.url,
+      maxRetries: options.maxRetries ?? 0,
+      logger,
+    }),
+    config,
+    logger,
+    env: options.env ?? process.env,
+    ...(options.maxUnackedEvents === undefined
+      ? {}
+      : { maxUnackedEvents: options.maxUnackedEvents }),
+  });
+  const send = (message: SupervisorMessage | RuntimeTaskMessage | string) =>
+    input.write(typeof message === 'string' ? message : `${JSON.stringify(message)}\n`);
+  return {
+    runtime,
+    log,
+    logs,
+    send,
+    run(task, timeoutMs) {
+      send(task);
+      return log.terminal(task.taskId, timeoutMs);
+    },
+    endInput: () => input.end(),
+    async close() {
+      await runtime.shutdown('test over');
+      input.end();
+    },
+  };
+}
+
+/** The event types of `events`, in order. */
+export function typesOf(events: NewAgentEvent[]): string[] {
+  return events.map((event) => event.type);
+}
+
+/** Polls `check` until it returns true; fails after `timeoutMs` with `what`. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A process as `ps` lists it. */
+interface ProcessEntry {
+  pid: number;
+  pgid: number;
+  /** Process state; `Z` is a zombie: exited, waiting for its parent to collect it. */
+  stat: string;
+}
+
+/**
+ * The processes that are still running. Zombies are left out: a killed process whose parent
+ * died is reparented, and in a container nothing may ever collect it, but it is gone.
+ */
+function runningProcesses(): ProcessEntry[] {
+  return execFileSync('ps', ['-eo', 'pid=,pgid=,stat='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .map(([pid, pgid, stat]) => ({ pid: Number(pid), pgid: Number(pgid), stat: stat ?? '' }))
+    .filter((entry) => entry.stat !== '' && !entry.stat.startsWith('Z'));
+}
+
+/** Whether process `pid` is running. */
+export function isRunning(pid: number): boolean {
+  return runningProcesses().some((entry) => entry.pid === pid);
+}
+
+/** The running processes of process group `pgid`. */
+export function runningInGroup(pgid: number): number[] {
+  return runningProcesses().flatMap((entry) => (entry.pgid === pgid ? [entry.pid] : []));
+}

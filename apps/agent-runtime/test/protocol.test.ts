@@ -1,0 +1,153 @@
+import { RUNTIME_MAX_LINE_BYTES } from '@komputer/contracts';
+import { startScriptedAnthropic, text, toolUse } from '@komputer/testing';
+import type { ScriptedAnthropic } from '@komputer/testing';
+import {
+  removeWorkspaces,
+  startTestRuntime,
+  taskMessage,
+  tempWorkspace,
+  typesOf,
+  until,
+} from './harness';
+import type { TestRuntime, TestRuntimeOptions } from './harness';
+
+let server: ScriptedAnthropic;
+let t: TestRuntime;
+
+async function start(options: Partial<TestRuntimeOptions> = {}): Promise<TestRuntime> {
+  t = await startTestRuntime({ server, workspace: await tempWorkspace(), ...options });
+  return t;
+}
+
+beforeEach(async () => {
+  server = await startScriptedAnthropic();
+});
+
+afterEach(async () => {
+  await t.close();
+  await server.close();
+  await removeWorkspaces();
+});
+
+describe('the runtime protocol', () => {
+  it('reports ready first, then heartbeats that name the running task', async () => {
+    await start({ config: { KOMPUTER_HEARTBEAT_MS: '100' } });
+
+    expect(await t.log.waitFor((m) => m.type === 'ready', 'ready')).toEqual({
+      type: 'ready',
+      pid: process.pid,
+    });
+    expect(t.log.messages[0]?.type).toBe('ready');
+    await t.log.waitFor(
+      (m) => m.type === 'heartbeat' && m.taskId === undefined,
+      'an idle heartbeat',
+    );
+
+    server.script({ content: [text('slow')], delayMs: 200 });
+    const task = taskMessage();
+    t.send(task);
+    await t.log.waitFor(
+      (m) => m.type === 'heartbeat' && m.taskId === task.taskId,
+      'a heartbeat during the task',
+    );
+    expect((await t.log.terminal(task.taskId)).type).toBe('task_completed');
+  });
+
+  it('rejects a task while busy with a retryable error, and ignores a second delivery', async () => {
+    await start();
+    server.script({ content: [text('slow')], delayMs: 300 });
+    const running = taskMessage();
+    const second = taskMessage();
+    t.send(running);
+    await server.waitForRequests(1);
+
+    t.send(running);
+    t.send(second);
+    const rejected = await t.log.terminal(second.taskId);
+
+    expect(rejected).toMatchObject({
+      type: 'error',
+      payload: { error: `the runtime is busy with task ${running.taskId}`, retryable: true },
+    });
+    const seqOf = (taskId: string) =>
+      t.log.messages.flatMap((m) =>
+        m.type === 'event' && m.event.taskId === taskId ? [m.seq] : [],
+      );
+    expect(seqOf(second.taskId)).toEqual([1]);
+    expect((await t.log.terminal(running.taskId)).type).toBe('task_completed');
+    expect(typesOf(t.log.events(running.taskId))).toEqual([
+      'task_started',
+      'text',
+      'task_completed',
+    ]);
+    expect(seqOf(running.taskId)).toEqual([1, 2, 3]);
+    expect(t.logs.some((line) => line.includes('second delivery'))).toBe(true);
+    expect(server.requestCount).toBe(1);
+  });
+
+  it('logs and skips malformed lines, and keeps working', async () => {
+    await start();
+    t.send('this is not JSON\n');
+    t.send('{"type":"task","taskId":"t-bad"}\n');
+    t.send('{"type":"launch-missiles"}\n');
+    t.send('\n');
+    t.send(`{"type":"shutdown","padding":"${'x'.repeat(RUNTIME_MAX_LINE_BYTES)}"}\n`);
+    t.send('[1, 2, 3]\n');
+    server.script({ content: [text('still here')] });
+
+    const end = await t.run(taskMessage());
+
+    expect(end.type).toBe('task_completed');
+    const warnings = t.logs.filter((line) => line.includes('ignoring an invalid line'));
+    expect(warnings).toHaveLength(5);
+    expect(warnings.join('\n')).toContain(`line longer than ${RUNTIME_MAX_LINE_BYTES} bytes`);
+    expect(t.log.events('t-bad')).toEqual([]);
+  });
+
+  it('keeps events until they are acknowledged, within its bound', async () => {
+    await start({ maxUnackedEvents: 5 });
+    server.script({ content: [text('one')] }, { content: [text('two')] }, { content: [text('3')] });
+    const first = taskMessage();
+    await t.run(first);
+    expect(t.runtime.unackedEvents).toBe(3);
+
+    t.send({ type: 'ack', taskId: first.taskId, seq: 2 });
+    await until(() => t.runtime.unackedEvents === 1, 'the ack to trim the buffer');
+    t.send({ type: 'ack', taskId: 'another-task', seq: 100 });
+    t.send({ type: 'ack', taskId: first.taskId, seq: 3 });
+    await until(() => t.runtime.unackedEvents === 0, 'the last ack to empty the buffer');
+
+    // Unacknowledged, 6 events overflow a buffer of 5: the oldest goes, with a warning.
+    await t.run(taskMessage());
+    await t.run(taskMessage());
+    expect(t.runtime.unackedEvents).toBe(5);
+    expect(t.logs.filter((line) => line.includes('buffer is full'))).toHaveLength(1);
+  });
+
+  it('stops when its input ends: the supervisor is gone', async () => {
+    await start();
+    t.endInput();
+    await t.runtime.done;
+    expect(t.logs.some((line) => line.includes('the supervisor closed the input'))).toBe(true);
+  });
+
+  it('answers a task that arrives during shutdown with a retryable error', async () => {
+    await start();
+    server.script({
+      content: [toolUse('Bash', { command: 'sleep 10' })],
+    });
+    const running = taskMessage();
+    t.send(running);
+    await t.log.waitFor((m) => m.type === 'event' && m.event.type === 'tool_call', 'the tool call');
+    const stopping = t.runtime.shutdown('test');
+    const late = taskMessage();
+    t.send(late);
+    await stopping;
+
+    expect((await t.log.terminal(late.taskId)).payload).toEqual({
+      error: 'the runtime is shutting down',
+      retryable: true,
+    });
+    expect((await t.log.terminal(running.taskId)).type).toBe('task_cancelled');
+  });
+});

@@ -1,0 +1,36 @@
+import { BaseConfigSchema } from '@komputer/service-kit';
+import { z } from 'zod';
+
+/** The scheduler's configuration, read from the environment. */
+export const SchedulerConfigSchema = BaseConfigSchema.extend({
+  /** Approximate cap on each agent's event stream. */
+  KOMPUTER_EVENTS_MAXLEN: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
+  /** Tasks run at once by this scheduler. */
+  KOMPUTER_SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  /** Agents' workspaces live under `<dir>/workspaces/<namespace>/<name>`. */
+  KOMPUTER_DATA_DIR: z.string().min(1).default('.komputer'),
+  /** The agent-runtime bundle the local driver starts. Default: next to this app's bundle. */
+  KOMPUTER_RUNTIME_ENTRY: z.string().min(1).optional(),
+  /** How long a new runtime may take to say it is ready. */
+  KOMPUTER_RUNTIME_START_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** A runtime that sends no heartbeat for this long is considered dead. */
+  KOMPUTER_RUNTIME_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
+  /** Default task limits; an agent's own settings override them. */
+  KOMPUTER_MAX_TURNS: z.coerce.number().int().min(1).max(1000).default(50),
+  KOMPUTER_MAX_BUDGET_USD: z.coerce.number().positive().default(5),
+  KOMPUTER_TASK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(30 * 60_000),
+  /** How often the reconciler looks for tasks that were lost; it also runs at start-up. */
+  KOMPUTER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /** A claim or task is only reconciled once it is this old, so that one being set up is left alone. */
+  KOMPUTER_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Passed to agent runtimes, for their tools. */
+  PATH: z.string().min(1).default('/usr/local/bin:/usr/bin:/bin'),
+  /** Passed to agent runtimes, which give them to the Anthropic SDK. */
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+});
+export type SchedulerConfig = z.infer<typeof SchedulerConfigSchema>;

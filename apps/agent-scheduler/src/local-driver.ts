@@ -1,0 +1,236 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { RUNTIME_MAX_LINE_BYTES, RuntimeMessageSchema } from '@komputer/contracts';
+import type { RuntimeMessage, SupervisorMessage } from '@komputer/contracts';
+import { JsonLineWriter, readJsonLines } from '@komputer/service-kit';
+import type { Logger } from '@komputer/service-kit';
+import type { AgentRef, RuntimeDriver, RuntimeHandle } from './runtime-driver';
+
+/** Options for {@link LocalRuntimeDriver}. */
+export interface LocalDriverOptions {
+  /** The agent-runtime bundle, run with this Node.js. */
+  entry: string;
+  /** Absolute; workspaces live under `<dataDir>/workspaces/<namespace>/<name>`. */
+  dataDir: string;
+  /**
+   * The only environment a runtime gets, besides `KOMPUTER_WORKSPACE` and `HOME`: never the
+   * Redis address (invariant: sandboxes hold no control-plane credentials).
+   */
+  env: Record<string, string>;
+  startTimeoutMs: number;
+  heartbeatTimeoutMs: number;
+  logger: Logger;
+}
+
+/** How long a runtime has to exit after `shutdown` before it is killed. */
+const STOP_GRACE_MS = 5_000;
+
+const keyOf = (agent: AgentRef) => `${agent.namespace}/${agent.name}`;
+
+function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `was killed by ${signal}` : `exited with code ${code}`;
+}
+
+/** One runtime child process. */
+class LocalRuntime implements RuntimeHandle {
+  readonly id: string;
+  readonly exited: Promise<string>;
+  private readonly listeners = new Set<(message: RuntimeMessage) => void>();
+  private readonly exitListeners = new Set<(reason: string) => void>();
+  private exitReason: string | undefined;
+  private readonly writer: JsonLineWriter<SupervisorMessage>;
+  private watchdog: NodeJS.Timeout | undefined;
+  private killedFor: string | undefined;
+
+  constructor(
+    readonly agent: AgentRef,
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly options: LocalDriverOptions,
+  ) {
+    this.id = `pid ${child.pid}`;
+    const logger = options.logger.child({ agent: keyOf(agent), runtime: this.id });
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        clearTimeout(this.watchdog);
+        this.exitReason = this.killedFor ?? `the agent runtime ${exitReason(code, signal)}`;
+        for (const listener of this.exitListeners) listener(this.exitReason);
+        this.exitListeners.clear();
+        resolve(this.exitReason);
+      });
+    });
+    this.writer = new JsonLineWriter<SupervisorMessage>(child.stdin, {
+      drainTimeoutMs: STOP_GRACE_MS,
+      onError: (err) => logger.warn({ err: err.message }, 'the runtime closed its input'),
+    });
+    void readJsonLines(child.stdout, {
+      schema: RuntimeMessageSchema,
+      maxLineBytes: RUNTIME_MAX_LINE_BYTES,
+      onMessage: (message) => {
+        this.feedWatchdog();
+        for (const listener of this.listeners) listener(message);
+      },
+      onInvalid: (reason) => logger.warn({ reason }, 'ignored a message from the runtime'),
+    });
+    // The runtime logs JSON lines on stderr; they join the scheduler's log at their own level.
+    createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
+      let level = 30;
+      let entry: Record<string, unknown> = { line };
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+        level = typeof entry['level'] === 'number' ? entry['level'] : 30;
+      } catch {
+        // Not a log line (a crash trace, say): keep it as text.
+      }
+      const log = level >= 50 ? logger.error : level >= 40 ? logger.warn : logger.debug;
+      log.call(logger, { runtimeLog: entry }, 'runtime');
+    });
+    // The watchdog starts with the first message (`ready`); until then the start timeout rules.
+  }
+
+  send(message: SupervisorMessage): boolean {
+    if (!this.writer.writable) return false;
+    void this.writer.write(message);
+    return true;
+  }
+
+  onMessage(listener: (message: RuntimeMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onExit(listener: (reason: string) => void): () => void {
+    if (this.exitReason !== undefined) {
+      listener(this.exitReason);
+      return () => undefined;
+    }
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  /** Kills the runtime, and records why. */
+  kill(reason: string): void {
+    this.killedFor ??= reason;
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  /** Asks the runtime to finish, then kills it after a grace period. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.send({ type: 'shutdown' });
+    this.child.stdin.end();
+    const timer = setTimeout(
+      () => this.kill('the agent runtime did not stop in time'),
+      STOP_GRACE_MS,
+    );
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  private feedWatchdog(): void {
+    clearTimeout(this.watchdog);
+    const timeoutMs = this.options.heartbeatTimeoutMs;
+    this.watchdog = setTimeout(
+      () => this.kill(`the agent runtime sent no heartbeat for ${timeoutMs} ms`),
+      timeoutMs,
+    );
+    this.watchdog.unref();
+  }
+}
+
+/** Runs each agent's runtime as a child process in the agent's workspace. */
+export class LocalRuntimeDriver implements RuntimeDriver {
+  private readonly runtimes = new Map<string, LocalRuntime>();
+  private readonly starting = new Map<string, Promise<LocalRuntime>>();
+  private closed = false;
+
+  constructor(private readonly options: LocalDriverOptions) {}
+
+  /** The agent's workspace directory. */
+  workspace(agent: AgentRef): string {
+    return join(this.options.dataDir, 'workspaces', agent.namespace, agent.name);
+  }
+
+  async ensure(agent: AgentRef): Promise<RuntimeHandle> {
+    if (this.closed) throw new Error('the runtime driver is closed');
+    const key = keyOf(agent);
+    const running = this.runtimes.get(key);
+    if (running) return running;
+    let starting = this.starting.get(key);
+    if (!starting) {
+      starting = this.start(agent).finally(() => this.starting.delete(key));
+      this.starting.set(key, starting);
+    }
+    return starting;
+  }
+
+  async stop(agent: AgentRef): Promise<void> {
+    const key = keyOf(agent);
+    await this.starting.get(key)?.catch(() => undefined);
+    await this.runtimes.get(key)?.stop();
+  }
+
+  async remove(agent: AgentRef): Promise<void> {
+    await this.stop(agent);
+    await rm(this.workspace(agent), { recursive: true, force: true });
+  }
+
+  running(): AgentRef[] {
+    return [...this.runtimes.values()].map((runtime) => runtime.agent);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.starting.values()].map((p) => p.catch(() => undefined)));
+    await Promise.all([...this.runtimes.values()].map((runtime) => runtime.stop()));
+  }
+
+  private async start(agent: AgentRef): Promise<LocalRuntime> {
+    const workspace = this.workspace(agent);
+    await mkdir(workspace, { recursive: true });
+    const child = spawn(process.execPath, [this.options.entry], {
+      cwd: workspace,
+      env: {
+        HOME: workspace,
+        KOMPUTER_WORKSPACE: workspace,
+        ...this.options.env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C at the terminal reaches the scheduler, which stops
+      // runtimes in order, rather than killing them mid-event.
+      detached: true,
+    });
+    const runtime = new LocalRuntime(agent, child, this.options);
+    const key = keyOf(agent);
+    this.runtimes.set(key, runtime);
+    void runtime.exited.then((reason) => {
+      if (this.runtimes.get(key) === runtime) this.runtimes.delete(key);
+      this.options.logger.info(
+        { agent: key, runtime: runtime.id, reason },
+        'agent runtime stopped',
+      );
+    });
+    child.once('error', (err) => runtime.kill(`the agent runtime could not start: ${err.message}`));
+
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        runtime.kill(`the agent runtime was not ready within ${this.options.startTimeoutMs} ms`);
+      }, this.options.startTimeoutMs);
+      const stopListening = runtime.onMessage((message) => {
+        if (message.type !== 'ready') return;
+        clearTimeout(timer);
+        stopListening();
+        resolve();
+      });
+      void runtime.exited.then((reason) => {
+        clearTimeout(timer);
+        stopListening();
+        reject(new Error(reason));
+      });
+    });
+    this.options.logger.info({ agent: key, runtime: runtime.id }, 'agent runtime ready');
+    return runtime;
+  }
+}

@@ -1,0 +1,36 @@
+import type { RuntimeMessage, SupervisorMessage } from '@komputer/contracts';
+
+/** Which agent a runtime belongs to. */
+export interface AgentRef {
+  namespace: string;
+  name: string;
+}
+
+/** A running agent runtime, whatever it runs on. */
+export interface RuntimeHandle {
+  /** A process id or a pod name, for logs. */
+  readonly id: string;
+  /** Sends a message; false when the runtime is gone. */
+  send(message: SupervisorMessage): boolean;
+  /** Calls `listener` for every valid message; returns a function that stops it. */
+  onMessage(listener: (message: RuntimeMessage) => void): () => void;
+  /** Calls `listener` with why, once the runtime has stopped; returns a function that stops it. */
+  onExit(listener: (reason: string) => void): () => void;
+}
+
+/**
+ * Starts and stops agent runtimes. `local` runs child processes; `kubernetes` runs pods. The
+ * rest of the scheduler knows only this seam.
+ */
+export interface RuntimeDriver {
+  /** The agent's runtime: the running one, or a new one once it is ready. */
+  ensure(agent: AgentRef): Promise<RuntimeHandle>;
+  /** Stops the agent's runtime, if it runs, and waits for it to exit. */
+  stop(agent: AgentRef): Promise<void>;
+  /** Stops the runtime and removes the agent's workspace. */
+  remove(agent: AgentRef): Promise<void>;
+  /** The agents whose runtimes run now. */
+  running(): AgentRef[];
+  /** Stops every runtime. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,133 @@
+import { isAbsolute, resolve } from 'node:path';
+import { TASKS_QUEUE, TaskJobSchema } from '@komputer/contracts';
+import type { TaskJob } from '@komputer/contracts';
+import { closeRedis, createRedis, DEFAULT_REDIS_URL } from '@komputer/service-kit';
+import type { Logger } from '@komputer/service-kit';
+import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
+import type { CancelRequest } from '@komputer/store';
+import { Worker } from 'bullmq';
+import type { SchedulerConfig } from './config';
+import { LocalRuntimeDriver } from './local-driver';
+import { Reconciler } from './reconciler';
+import type { RuntimeDriver } from './runtime-driver';
+import { TaskRunner } from './task-runner';
+
+/** How long running tasks may go on after shutdown begins. */
+const STOP_GRACE_MS = 5_000;
+
+/** A composed scheduler: the queue's worker, the runtime driver and the reconciler. */
+export interface Scheduler {
+  driver: RuntimeDriver;
+  reconciler: Reconciler;
+  /** Starts taking tasks, after one reconciliation pass. */
+  start(): Promise<void>;
+  /** Stops taking tasks, lets running ones end (up to the shutdown deadline), stops runtimes. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Wires the scheduler by hand from its config. `runtimeEntry` is the agent-runtime bundle. */
+export function createScheduler(
+  config: SchedulerConfig,
+  logger: Logger,
+  runtimeEntry: string,
+): Scheduler {
+  const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const redis = createRedis({ url, logger, role: 'scheduler' });
+  // BullMQ's worker blocks on Redis, and the cancel listener subscribes: each needs its own
+  // connection, which waits out an outage instead of failing fast.
+  const workerRedis = createRedis({ url, logger, role: 'scheduler-worker', failFast: false });
+  const subscriber = createRedis({ url, logger, role: 'scheduler-cancels', failFast: false });
+  const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
+  const agents = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
+  const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
+  const dataDir = isAbsolute(config.KOMPUTER_DATA_DIR)
+    ? config.KOMPUTER_DATA_DIR
+    : resolve(config.KOMPUTER_DATA_DIR);
+  const driver = new LocalRuntimeDriver({
+    entry: runtimeEntry,
+    dataDir,
+    env: {
+      PATH: config.PATH,
+      LOG_LEVEL: config.LOG_LEVEL,
+      ...(config.ANTHROPIC_API_KEY ? { ANTHROPIC_API_KEY: config.ANTHROPIC_API_KEY } : {}),
+      ...(config.ANTHROPIC_BASE_URL ? { ANTHROPIC_BASE_URL: config.ANTHROPIC_BASE_URL } : {}),
+    },
+    startTimeoutMs: config.KOMPUTER_RUNTIME_START_TIMEOUT_MS,
+    heartbeatTimeoutMs: config.KOMPUTER_RUNTIME_HEARTBEAT_TIMEOUT_MS,
+    logger,
+  });
+  const runner = new TaskRunner({
+    agents,
+    driver,
+    limits: {
+      maxTurns: config.KOMPUTER_MAX_TURNS,
+      maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,
+      timeoutMs: config.KOMPUTER_TASK_TIMEOUT_MS,
+    },
+    logger,
+  });
+  const reconciler = new Reconciler({
+    redis,
+    keys,
+    agents,
+    tasks,
+    driver,
+    graceMs: config.KOMPUTER_RECONCILE_GRACE_MS,
+    logger,
+  });
+
+  let worker: Worker<TaskJob> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closing: Promise<void> | undefined;
+
+  subscriber.on('message', (channel: string, message: string) => {
+    if (channel !== keys.cancelChannel()) return;
+    try {
+      const request = JSON.parse(message) as CancelRequest;
+      runner.cancel(request.taskId, 'cancelled by request');
+    } catch (err) {
+      logger.warn({ err, message }, 'ignored a malformed cancel request');
+    }
+  });
+
+  return {
+    driver,
+    reconciler,
+    async start() {
+      await subscriber.subscribe(keys.cancelChannel());
+      await reconciler.run();
+      worker = new Worker<TaskJob>(
+        TASKS_QUEUE,
+        async (job) => runner.run(TaskJobSchema.parse(job.data)),
+        {
+          connection: workerRedis,
+          prefix: keys.bullPrefix(),
+          concurrency: config.KOMPUTER_SCHEDULER_CONCURRENCY,
+        },
+      );
+      worker.on('error', (err) => logger.warn({ err: err.message }, 'task worker error'));
+      worker.on('failed', (job, err) => logger.error({ taskId: job?.id, err }, 'task failed'));
+      timer = setInterval(() => {
+        reconciler.run().catch((err: unknown) => logger.warn({ err }, 'reconciliation failed'));
+      }, config.KOMPUTER_RECONCILE_INTERVAL_MS);
+      timer.unref();
+    },
+    close() {
+      closing ??= (async () => {
+        clearInterval(timer);
+        // Running tasks get a grace period to end; then their runtimes are stopped, which
+        // ends each task with an error event, and the worker can close.
+        const workerClosed = worker?.close();
+        await Promise.race([
+          workerClosed,
+          new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref()),
+        ]);
+        await driver.close();
+        await workerClosed;
+        await tasks.close().catch(() => undefined);
+        await Promise.all([closeRedis(subscriber), closeRedis(workerRedis), closeRedis(redis)]);
+      })();
+      return closing;
+    },
+  };
+}

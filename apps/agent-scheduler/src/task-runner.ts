@@ -1,0 +1,204 @@
+import type { NewAgentEvent, RuntimeEventMessage, TaskJob, TaskLimits } from '@komputer/contracts';
+import type { Logger } from '@komputer/service-kit';
+import type { AgentRecord, AgentStore, TaskEnd } from '@komputer/store';
+import type { RuntimeDriver, RuntimeHandle } from './runtime-driver';
+
+/** Options for {@link TaskRunner}. */
+export interface TaskRunnerOptions {
+  agents: AgentStore;
+  driver: RuntimeDriver;
+  limits: TaskLimits;
+  logger: Logger;
+}
+
+/** Extra time past the task's own timeout before the scheduler gives up on the runtime. */
+const TIMEOUT_GRACE_MS = 10_000;
+/** Attempts at storing one event while Redis is unreachable. */
+const STORE_ATTEMPTS = 5;
+
+/** What a terminal event changes on the agent. */
+function taskEnd(event: NewAgentEvent): TaskEnd | undefined {
+  switch (event.type) {
+    case 'task_completed':
+      return {
+        taskStatus: 'Complete',
+        message: event.payload.result,
+        costUsd: event.payload.cost_usd,
+        tokens: event.payload.usage.input_tokens + event.payload.usage.output_tokens,
+        sessionId: event.payload.session_id,
+      };
+    case 'task_cancelled':
+      return { taskStatus: 'Cancelled', message: event.payload.reason };
+    case 'error':
+      return { taskStatus: 'Error', message: event.payload.error };
+    default:
+      return undefined;
+  }
+}
+
+async function withRetries<T>(attempts: number, run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  }
+}
+
+/**
+ * Runs one task: starts it in Redis, hands it to the agent's runtime, and stores every event the
+ * runtime reports, exactly once and in order, until a terminal one. It is the only writer of a
+ * running task's events.
+ */
+export class TaskRunner {
+  /** Cancels for the tasks running here, by task id. */
+  private readonly cancels = new Map<string, (reason: string) => void>();
+
+  constructor(private readonly options: TaskRunnerOptions) {}
+
+  /** Asks the runtime running `taskId` here, if any, to cancel it. */
+  cancel(taskId: string, reason: string): boolean {
+    const cancel = this.cancels.get(taskId);
+    cancel?.(reason);
+    return cancel !== undefined;
+  }
+
+  /** Runs the task of `job` to its terminal event. Resolves when the task has ended. */
+  async run(job: TaskJob): Promise<void> {
+    const { agents, logger } = this.options;
+    const ref = { namespace: job.namespace, name: job.agentName };
+    const log = logger.child({ agent: `${ref.namespace}/${ref.name}`, taskId: job.taskId });
+    const started = await agents.startTask(ref.namespace, ref.name, job.taskId);
+    if (!('agent' in started)) {
+      log.info({ outcome: started.outcome }, 'dropped a task that is no longer the agent’s');
+      return;
+    }
+    const { agent } = started;
+    if (started.outcome === 'interrupted') {
+      await this.fail(job, 'the task was interrupted: the scheduler running it stopped', true);
+      log.warn('ended a task whose scheduler stopped');
+      return;
+    }
+    let runtime: RuntimeHandle;
+    try {
+      runtime = await this.options.driver.ensure(ref);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      await this.fail(job, `could not start the agent runtime: ${reason}`, true);
+      return;
+    }
+    await agents.setStatus(ref.namespace, ref.name, 'Running');
+    await this.supervise(job, agent, runtime, log);
+  }
+
+  private async supervise(
+    job: TaskJob,
+    agent: AgentRecord,
+    runtime: RuntimeHandle,
+    log: Logger,
+  ): Promise<void> {
+    const { taskId } = job;
+    let writes = Promise.resolve();
+    let ended = false;
+    let finish: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+
+    const store = (message: RuntimeEventMessage) => {
+      writes = writes.then(async () => {
+        if (ended) return;
+        const end = taskEnd(message.event);
+        const result = await withRetries(STORE_ATTEMPTS, () =>
+          this.options.agents.recordEvent({
+            namespace: job.namespace,
+            name: job.agentName,
+            event: message.event,
+            seq: message.seq,
+            requiredStatus: 'InProgress',
+            ...(end ? { terminal: end } : {}),
+          }),
+        ).catch((err: unknown) => {
+          log.error({ err, seq: message.seq }, 'could not store an event');
+          return undefined;
+        });
+        runtime.send({ type: 'ack', taskId, seq: message.seq });
+        if (end || result?.outcome === 'stale') {
+          ended = true;
+          finish();
+        }
+      });
+    };
+    const endWith = (reason: string, retryable: boolean) => {
+      writes = writes.then(async () => {
+        if (ended) return;
+        ended = true;
+        await this.fail(job, reason, retryable).catch((err: unknown) =>
+          log.error({ err }, 'could not end the task'),
+        );
+        finish();
+      });
+    };
+
+    const stopListening = runtime.onMessage((message) => {
+      if (message.type === 'event' && message.event.taskId === taskId) store(message);
+    });
+    this.cancels.set(taskId, (reason) => {
+      log.info({ reason }, 'cancelling the task');
+      runtime.send({ type: 'cancel', taskId, reason });
+    });
+    const stopWatchingExit = runtime.onExit((reason) => endWith(reason, true));
+    const timer = setTimeout(
+      () =>
+        endWith(
+          `the agent runtime did not finish within ${this.options.limits.timeoutMs + TIMEOUT_GRACE_MS} ms`,
+          true,
+        ),
+      this.options.limits.timeoutMs + TIMEOUT_GRACE_MS,
+    );
+
+    const sent = runtime.send({
+      type: 'task',
+      taskId,
+      instructions: job.instructions,
+      agent: {
+        name: agent.name,
+        namespace: agent.namespace,
+        model: agent.spec.model,
+        role: agent.spec.role,
+        ...(agent.spec.systemPrompt ? { systemPrompt: agent.spec.systemPrompt } : {}),
+      },
+      limits: this.options.limits,
+      textDeltas: false,
+    });
+    if (!sent) endWith('the agent runtime stopped before it took the task', true);
+    // A cancel may have come before this scheduler listened for it.
+    if (agent.cancelRequested === taskId) this.cancel(taskId, 'cancelled by request');
+
+    try {
+      await done;
+      await writes;
+    } finally {
+      clearTimeout(timer);
+      stopListening();
+      stopWatchingExit();
+      this.cancels.delete(taskId);
+    }
+  }
+
+  /** Ends the task with an `error` event, unless it has ended already. */
+  private async fail(job: TaskJob, reason: string, retryable: boolean): Promise<void> {
+    await this.options.agents.recordEvent({
+      namespace: job.namespace,
+      name: job.agentName,
+      event: {
+        type: 'error',
+        taskId: job.taskId,
+        timestamp: new Date().toISOString(),
+        payload: { error: reason, retryable },
+      },
+      requiredStatus: 'InProgress',
+      terminal: { taskStatus: 'Error', message: reason },
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildRuntime, startFixture } from './harness';
+import type { SchedulerFixture } from './harness';
+import { LocalRuntimeDriver } from '../src/local-driver';
+
+let f: SchedulerFixture;
+beforeAll(async () => {
+  buildRuntime();
+  f = await startFixture();
+});
+afterAll(() => f.close());
+
+const exitOf = (handle: { onExit(listener: (reason: string) => void): () => void }) =>
+  new Promise<string>((resolve) => handle.onExit(resolve));
+
+it('starts one runtime per agent in its workspace, however many ask at once', async () => {
+  const driver = f.driver();
+  const agent = { namespace: 'drv', name: 'one' };
+  const handles = await Promise.all([
+    driver.ensure(agent),
+    driver.ensure(agent),
+    driver.ensure(agent),
+  ]);
+  expect(new Set(handles).size).toBe(1);
+  expect(existsSync(join(f.dataDir, 'workspaces', 'drv', 'one'))).toBe(true);
+  expect(driver.running()).toEqual([agent]);
+
+  const exited = exitOf(handles[0]);
+  await driver.stop(agent);
+  expect(await exited).toBe('the agent runtime exited with code 0');
+  expect(driver.running()).toEqual([]);
+});
+
+it('reports a runtime that cannot start', async () => {
+  const driver = f.driver({ entry: join(f.dataDir, 'no-such-runtime.js') });
+  await expect(driver.ensure({ namespace: 'drv', name: 'broken' })).rejects.toThrow(
+    'the agent runtime exited with code 1',
+  );
+  expect(driver.running()).toEqual([]);
+});
+
+it('kills a runtime that stops sending heartbeats', async () => {
+  const driver = new LocalRuntimeDriver({
+    entry: join(__dirname, '..', '..', '..', 'dist', 'apps', 'agent-runtime', 'main.js'),
+    dataDir: f.dataDir,
+    // The runtime beats far less often than the driver expects.
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', KOMPUTER_HEARTBEAT_MS: '60000' },
+    startTimeoutMs: 15_000,
+    heartbeatTimeoutMs: 300,
+    logger: f.logger,
+  });
+  const handle = await driver.ensure({ namespace: 'drv', name: 'silent' });
+  expect(await exitOf(handle)).toBe('the agent runtime sent no heartbeat for 300 ms');
+  await driver.close();
+});
+
+it('removes the workspace with the runtime', async () => {
+  const driver = f.driver();
+  const agent = { namespace: 'drv', name: 'temp' };
+  await driver.ensure(agent);
+  await driver.remove(agent);
+  expect(existsSync(join(f.dataDir, 'workspaces', 'drv', 'temp'))).toBe(false);
+  await expect(driver.close()).resolves.toBeUndefined();
+  await expect(driver.ensure(agent)).rejects.toThrow('closed');
+});

@@ -1,0 +1,90 @@
+import { resolve } from 'node:path';
+import { createScheduler } from '@komputer/agent-scheduler';
+import type { Scheduler } from '@komputer/agent-scheduler';
+import { createGateway } from '@komputer/gateway';
+import type { Gateway } from '@komputer/gateway';
+import type { Logger } from '@komputer/service-kit';
+import { RedisServer, startScriptedAnthropic } from '@komputer/testing';
+import type { ScriptedAnthropic } from '@komputer/testing';
+import type { DevConfig } from './config';
+import { offlineModel } from './offline-model';
+
+/** Every app in one process, with what it started for them. */
+export interface Stack {
+  /** The gateway's base URL. */
+  url: string;
+  /** Where Redis is, fit to print (no password). */
+  redis: string;
+  /** The offline model's URL, when no Anthropic credentials were set. */
+  offlineModel?: string;
+  gateway: Gateway;
+  scheduler: Scheduler;
+  /** Stops the gateway, then the scheduler and its runtimes, then what the stack started. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** A Redis URL fit to print: its password masked. */
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+/**
+ * Starts every app. Without `REDIS_URL` it starts its own redis-server (append-only, under
+ * `KOMPUTER_DATA_DIR`); without `ANTHROPIC_API_KEY` it serves the offline model.
+ */
+export async function startStack(
+  config: DevConfig,
+  logger: Logger,
+  runtimeEntry: string,
+): Promise<Stack> {
+  const started: { close(): Promise<void> }[] = [];
+  const closeAll = async () => {
+    for (const part of started.reverse()) await part.close();
+  };
+  try {
+    let redisUrl = config.REDIS_URL;
+    let redis = `${redisUrl ? withoutPassword(redisUrl) : ''} (REDIS_URL)`;
+    if (!redisUrl) {
+      const dir = resolve(config.KOMPUTER_DATA_DIR, 'redis');
+      const server = new RedisServer({ dir, appendOnly: true, detached: true });
+      await server.start();
+      started.push({ close: () => server.stop() });
+      redisUrl = server.url;
+      redis = `${redisUrl} (own redis-server, data in ${dir})`;
+    }
+    let offline: ScriptedAnthropic | undefined;
+    if (!config.ANTHROPIC_API_KEY) {
+      const model = await startScriptedAnthropic({ offlineResponder: offlineModel });
+      started.push(model);
+      offline = model;
+    }
+    const scheduler = createScheduler(
+      {
+        ...config,
+        REDIS_URL: redisUrl,
+        ...(offline ? { ANTHROPIC_API_KEY: 'offline', ANTHROPIC_BASE_URL: offline.url } : {}),
+      },
+      logger,
+      runtimeEntry,
+    );
+    started.push(scheduler);
+    await scheduler.start();
+    const gateway = createGateway({ ...config, REDIS_URL: redisUrl }, logger);
+    started.push(gateway);
+    const url = await gateway.listen();
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      redis,
+      ...(offline ? { offlineModel: offline.url } : {}),
+      gateway,
+      scheduler,
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,266 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { AgentEvent } from '@komputer/contracts';
+import { createScheduler, SchedulerConfigSchema } from '@komputer/agent-scheduler';
+import { createLogger, parseConfig } from '@komputer/service-kit';
+import { startRedisServer, startScriptedAnthropic, text, toolUse } from '@komputer/testing';
+import type { RedisServer, ScriptedAnthropic } from '@komputer/testing';
+import { Redis } from 'ioredis';
+import { DevConfigSchema } from '../src/config';
+import { startStack } from '../src/stack';
+import type { Stack } from '../src/stack';
+
+const root = join(__dirname, '..', '..', '..');
+const runtimeEntry = join(root, 'dist', 'apps', 'agent-runtime', 'main.js');
+const logger = createLogger({ name: 'e2e', level: 'silent' });
+
+let redisServer: RedisServer;
+let model: ScriptedAnthropic;
+let redis: Redis;
+let dataDir: string;
+let env: Record<string, string>;
+let stack: Stack;
+
+beforeAll(async () => {
+  // The scheduler runs agent runtimes from their bundle.
+  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs')], {
+    cwd: root,
+    timeout: 60_000,
+  });
+  redisServer = await startRedisServer();
+  model = await startScriptedAnthropic();
+  redis = new Redis(redisServer.url);
+  dataDir = mkdtempSync(join(tmpdir(), 'komputer-e2e-'));
+  env = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REDIS_URL: redisServer.url,
+    KOMPUTER_DATA_DIR: dataDir,
+    ANTHROPIC_API_KEY: 'test-key',
+    ANTHROPIC_BASE_URL: model.url,
+    KOMPUTER_RECONCILE_GRACE_MS: '600000',
+  };
+  stack = await startStack(parseConfig(DevConfigSchema, env), logger, runtimeEntry);
+});
+afterAll(async () => {
+  await stack?.close();
+  redis?.disconnect();
+  await model?.close();
+  await redisServer?.stop({ removeData: true });
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const api = () => `${stack.url}/api/v1`;
+
+// Answers of several shapes; the assertions check them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function post(path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${api()}${path}`, {
+    method: 'POST',
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/**
+ * Follows the agent's event stream in Redis (blocking reads, no polling) until a terminal event
+ * of `taskId`, and returns that task's events.
+ */
+async function taskEvents(name: string, taskId: string, timeoutMs = 15_000): Promise<AgentEvent[]> {
+  const key = `komputer:default:events:${name}`;
+  const deadline = Date.now() + timeoutMs;
+  const seen: AgentEvent[] = [];
+  let cursor = '0-0';
+  for (;;) {
+    const wait = deadline - Date.now();
+    if (wait <= 0)
+      throw new Error(`no terminal event for ${taskId}; saw ${seen.map((e) => e.type)}`);
+    const reply = await redis.xread('BLOCK', Math.min(wait, 1000), 'STREAMS', key, cursor);
+    for (const [, entries] of reply ?? []) {
+      for (const [id, fields] of entries) {
+        cursor = id;
+        const field = Object.fromEntries(
+          fields.flatMap((f, i) => (i % 2 === 0 ? [[f, fields[i + 1]]] : [])),
+        ) as Record<string, string>;
+        if (field['taskId'] !== taskId) continue;
+        const event = {
+          id,
+          type: field['type'],
+          taskId,
+          payload: JSON.parse(field['payload'] ?? '{}'),
+        } as AgentEvent;
+        seen.push(event);
+        if (['task_completed', 'task_cancelled', 'error'].includes(event.type)) return seen;
+      }
+    }
+  }
+}
+
+/** Resolves with the first event of `taskId` of type `type`. */
+async function firstEvent(name: string, taskId: string, type: string): Promise<void> {
+  const key = `komputer:default:events:${name}`;
+  let cursor = '0-0';
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const reply = await redis.xread('BLOCK', 1000, 'STREAMS', key, cursor);
+    for (const [, entries] of reply ?? []) {
+      for (const [id, fields] of entries) {
+        cursor = id;
+        if (fields.includes(taskId) && fields[fields.indexOf('type') + 1] === type) return;
+      }
+    }
+  }
+  throw new Error(`no ${type} event for ${taskId}`);
+}
+
+/** Resolves once `file` exists and is not empty; watches its directory rather than polling. */
+function fileWithContent(file: string, timeoutMs = 5_000): Promise<void> {
+  const ready = () => existsSync(file) && readFileSync(file, 'utf8').trim() !== '';
+  if (ready()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const watcher = watch(dirname(file), () => {
+      if (!ready()) return;
+      clearTimeout(timer);
+      watcher.close();
+      resolve();
+    });
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${file} was not written within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+}
+
+const workspace = (name: string) => join(dataDir, 'workspaces', 'default', name);
+
+describe('a task, end to end: gateway → queue → scheduler → runtime → Redis events', () => {
+  // Each test scripts exactly the model turns its task uses.
+  afterEach(() => expect(model.remainingTurns).toBe(0));
+
+  it('runs a Bash call that writes a file, and reports each step in order', async () => {
+    model.script(
+      {
+        content: [
+          text('I will write the file.'),
+          toolUse('Bash', { command: 'echo hello > note.txt' }),
+        ],
+      },
+      { content: [text('The file is written.')] },
+    );
+    const created = await post('/agents', {
+      name: 'writer',
+      instructions: 'Write hello to note.txt',
+    });
+    expect(created.status).toBe(201);
+    const events = await taskEvents('writer', created.body.taskId);
+    expect(events.map((e) => e.type)).toEqual([
+      'task_started',
+      'text',
+      'tool_call',
+      'tool_result',
+      'text',
+      'task_completed',
+    ]);
+    const completed = events.at(-1) as Extract<AgentEvent, { type: 'task_completed' }>;
+    expect(completed.payload.turns).toBe(2);
+    expect(completed.payload.cost_usd).toBeGreaterThan(0);
+    expect(completed.payload.result).toBe('The file is written.');
+    expect(readFileSync(join(workspace('writer'), 'note.txt'), 'utf8')).toBe('hello\n');
+
+    const agent = (await (await fetch(`${api()}/agents/writer`)).json()) as {
+      totalCostUSD: string;
+    };
+    expect(agent).toMatchObject({
+      status: 'Running',
+      taskStatus: 'Complete',
+      lastTaskMessage: 'The file is written.',
+      sessionId: completed.payload.session_id,
+    });
+    expect(Number(agent.totalCostUSD)).toBeCloseTo(completed.payload.cost_usd, 10);
+  });
+
+  it('continues the same session in the next task', async () => {
+    const before = model.requests.length;
+    model.script({ content: [text('Yes, I remember.')] });
+    const next = await post('/agents', { name: 'writer', instructions: 'Do you remember?' });
+    expect(next.status).toBe(201);
+    const events = await taskEvents('writer', next.body.taskId);
+    expect(events[0]).toMatchObject({ type: 'task_started', payload: { resuming_session: true } });
+    const sent = model.requests[before]?.body.messages ?? [];
+    expect(JSON.stringify(sent)).toContain('Write hello to note.txt');
+    expect(JSON.stringify(sent)).toContain('The file is written.');
+    const first = (await (await fetch(`${api()}/agents/writer`)).json()) as { sessionId: string };
+    expect(events.at(-1)).toMatchObject({
+      type: 'task_completed',
+      payload: { session_id: first.sessionId },
+    });
+  });
+
+  it('cancels a task during a slow model stream; the agent takes the next task', async () => {
+    model.script({ content: [text('word '.repeat(400))], delayMs: 50 });
+    const requests = model.requestCount;
+    const task = await post('/agents', { name: 'slowpoke', instructions: 'Talk slowly' });
+    // The model is streaming its answer.
+    await model.waitForRequests(requests + 1);
+    expect((await post('/agents/slowpoke/cancel')).body.status).toBe('cancelling');
+    const events = await taskEvents('slowpoke', task.body.taskId, 5_000);
+    expect(events.at(-1)?.type).toBe('task_cancelled');
+
+    model.script({ content: [text('Back again.')] });
+    const next = await post('/agents', { name: 'slowpoke', instructions: 'Again' });
+    expect((await taskEvents('slowpoke', next.body.taskId)).at(-1)?.type).toBe('task_completed');
+  });
+
+  it('cancels a long Bash call and kills its processes', async () => {
+    model.script({ content: [toolUse('Bash', { command: 'echo $$ > bash.pid; sleep 60' })] });
+    const task = await post('/agents', { name: 'sleeper', instructions: 'Sleep' });
+    await firstEvent('sleeper', task.body.taskId, 'tool_call');
+    const pidFile = join(workspace('sleeper'), 'bash.pid');
+    await fileWithContent(pidFile);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await post('/agents/sleeper/cancel');
+    const events = await taskEvents('sleeper', task.body.taskId, 5_000);
+    expect(events.at(-1)?.type).toBe('task_cancelled');
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+
+  it('ends a task with an error when its runtime is killed, and runs the next task', async () => {
+    model.script({ content: [text('word '.repeat(400))], delayMs: 50 });
+    const requests = model.requestCount;
+    const task = await post('/agents', { name: 'victim', instructions: 'Talk slowly' });
+    await model.waitForRequests(requests + 1);
+    const runtime = await stack.scheduler.driver.ensure({ namespace: 'default', name: 'victim' });
+    process.kill(Number(runtime.id.replace('pid ', '')), 'SIGKILL');
+    const events = await taskEvents('victim', task.body.taskId, 5_000);
+    expect(events.at(-1)).toMatchObject({
+      type: 'error',
+      payload: { error: expect.stringContaining('SIGKILL') },
+    });
+
+    model.script({ content: [text('Alive again.')] });
+    const next = await post('/agents', { name: 'victim', instructions: 'Again' });
+    expect((await taskEvents('victim', next.body.taskId)).at(-1)?.type).toBe('task_completed');
+  });
+
+  it('runs a task that was queued while no scheduler ran', async () => {
+    await stack.scheduler.close();
+    model.script({ content: [text('Queued and done.')] });
+    const task = await post('/agents', { name: 'patient', instructions: 'Wait for me' });
+    expect(task.status).toBe(201);
+    const scheduler = createScheduler(
+      parseConfig(SchedulerConfigSchema, env),
+      logger,
+      runtimeEntry,
+    );
+    await scheduler.start();
+    try {
+      expect((await taskEvents('patient', task.body.taskId)).at(-1)?.type).toBe('task_completed');
+    } finally {
+      await scheduler.close();
+    }
+  });
+});
