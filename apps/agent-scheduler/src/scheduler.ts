@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { TASKS_QUEUE, TaskJobSchema } from '@komputer/contracts';
 import type { TaskJob } from '@komputer/contracts';
-import { closeRedis, createRedis, DEFAULT_REDIS_URL } from '@komputer/service-kit';
+import { closeRedis, createRedis, DEFAULT_REDIS_URL, waitForRedis } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
 import type { CancelRequest } from '@komputer/store';
@@ -11,6 +11,9 @@ import { LocalRuntimeDriver } from './local-driver';
 import { Reconciler } from './reconciler';
 import type { RuntimeDriver } from './runtime-driver';
 import { TaskRunner } from './task-runner';
+
+/** How long start-up waits for Redis before going on without it. */
+const REDIS_STARTUP_WAIT_MS = 5_000;
 
 /** How long running tasks may go on after shutdown begins. */
 const STOP_GRACE_MS = 5_000;
@@ -94,8 +97,15 @@ export function createScheduler(
     driver,
     reconciler,
     async start() {
+      if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
+        logger.warn('redis is not reachable yet; taking tasks once it is');
+      }
       await subscriber.subscribe(keys.cancelChannel());
-      await reconciler.run();
+      await reconciler
+        .run()
+        .catch((err: unknown) =>
+          logger.warn({ err }, 'reconciliation failed; it runs again later'),
+        );
       worker = new Worker<TaskJob>(
         TASKS_QUEUE,
         async (job) => runner.run(TaskJobSchema.parse(job.data)),
