@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RUNTIME_MAX_LINE_BYTES, RuntimeMessageSchema } from '@komputer/contracts';
@@ -177,8 +177,24 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     await rm(this.workspace(agent), { recursive: true, force: true });
   }
 
+  /** The agents whose runtimes run now. */
   running(): AgentRef[] {
     return [...this.runtimes.values()].map((runtime) => runtime.agent);
+  }
+
+  async known(): Promise<AgentRef[]> {
+    const found = new Map(this.running().map((agent) => [keyOf(agent), agent]));
+    const root = join(this.options.dataDir, 'workspaces');
+    const dirs = async (path: string) =>
+      (await readdir(path, { withFileTypes: true }).catch(() => []))
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name);
+    for (const namespace of await dirs(root)) {
+      for (const name of await dirs(join(root, namespace))) {
+        found.set(keyOf({ namespace, name }), { namespace, name });
+      }
+    }
+    return [...found.values()];
   }
 
   async close(): Promise<void> {

@@ -18,14 +18,14 @@ export interface ReconcilerOptions {
 export interface ReconcileReport {
   /** Tasks that were accepted but lost, now ended with an `error` event. */
   ended: string[];
-  /** Runtimes whose agents are gone, now stopped. */
-  stopped: string[];
+  /** Agents that are gone but still had a runtime or a workspace, now removed. */
+  removed: string[];
 }
 
 /**
  * Finds what a crash left behind and repairs it, so that every accepted task reaches a
- * terminal event: a claim whose job never reached the queue, a task whose job is gone, and a
- * runtime whose agent was deleted.
+ * terminal event: a claim whose job never reached the queue, a task whose job is gone, and the
+ * runtime and workspace of an agent that was deleted while no scheduler listened.
  */
 export class Reconciler {
   constructor(private readonly options: ReconcilerOptions) {}
@@ -33,7 +33,7 @@ export class Reconciler {
   /** One pass over every agent. */
   async run(): Promise<ReconcileReport> {
     const { agents, driver, logger } = this.options;
-    const report: ReconcileReport = { ended: [], stopped: [] };
+    const report: ReconcileReport = { ended: [], removed: [] };
     for (const namespace of await agents.namespaces()) {
       for (const agent of await agents.list(namespace)) {
         const reason = await this.lostTask(agent);
@@ -61,10 +61,10 @@ export class Reconciler {
         }
       }
     }
-    for (const ref of driver.running()) {
+    for (const ref of await driver.known()) {
       if (await agents.get(ref.namespace, ref.name)) continue;
       await driver.remove(ref);
-      report.stopped.push(`${ref.namespace}/${ref.name}`);
+      report.removed.push(`${ref.namespace}/${ref.name}`);
     }
     return report;
   }

@@ -29,8 +29,8 @@ export interface RuntimeDriver {
   stop(agent: AgentRef): Promise<void>;
   /** Stops the runtime and removes the agent's workspace. */
   remove(agent: AgentRef): Promise<void>;
-  /** The agents whose runtimes run now. */
-  running(): AgentRef[];
+  /** Every agent that has a runtime or a workspace here. */
+  known(): Promise<AgentRef[]>;
   /** Stops every runtime. Idempotent. */
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@ import type { TaskJob } from '@komputer/contracts';
 import { closeRedis, createRedis, DEFAULT_REDIS_URL, waitForRedis } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
-import type { CancelRequest } from '@komputer/store';
+import type { ControlMessage } from '@komputer/store';
 import { Worker } from 'bullmq';
 import type { SchedulerConfig } from './config';
 import { LocalRuntimeDriver } from './local-driver';
@@ -84,12 +84,20 @@ export function createScheduler(
   let closing: Promise<void> | undefined;
 
   subscriber.on('message', (channel: string, message: string) => {
-    if (channel !== keys.cancelChannel()) return;
+    if (channel !== keys.controlChannel()) return;
+    let control: ControlMessage;
     try {
-      const request = JSON.parse(message) as CancelRequest;
-      runner.cancel(request.taskId, 'cancelled by request');
+      control = JSON.parse(message) as ControlMessage;
     } catch (err) {
-      logger.warn({ err, message }, 'ignored a malformed cancel request');
+      logger.warn({ err, message }, 'ignored a malformed control message');
+      return;
+    }
+    if (control.type === 'cancel') runner.cancel(control.taskId, 'cancelled by request');
+    if (control.type === 'delete') {
+      // Stopping the runtime cancels its task first; then the workspace goes.
+      driver
+        .remove({ namespace: control.namespace, name: control.name })
+        .catch((err: unknown) => logger.warn({ err, agent: control }, 'could not remove an agent'));
     }
   });
 
@@ -100,7 +108,7 @@ export function createScheduler(
       if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
         logger.warn('redis is not reachable yet; taking tasks once it is');
       }
-      await subscriber.subscribe(keys.cancelChannel());
+      await subscriber.subscribe(keys.controlChannel());
       await reconciler
         .run()
         .catch((err: unknown) =>

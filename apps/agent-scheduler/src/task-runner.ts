@@ -140,13 +140,25 @@ export class TaskRunner {
       });
     };
 
-    const stopListening = runtime.onMessage((message) => {
-      if (message.type === 'event' && message.event.taskId === taskId) store(message);
-    });
-    this.cancels.set(taskId, (reason) => {
+    let cancelSent = false;
+    const cancel = (reason: string) => {
+      if (cancelSent) return;
+      cancelSent = true;
       log.info({ reason }, 'cancelling the task');
       runtime.send({ type: 'cancel', taskId, reason });
+    };
+    const stopListening = runtime.onMessage((message) => {
+      if (message.type === 'event' && message.event.taskId === taskId) store(message);
+      // Pub/sub delivers at most once: a cancel published while this scheduler's subscriber was
+      // reconnecting is lost. The flag on the agent is not, so each heartbeat looks at it.
+      if (message.type === 'heartbeat' && !cancelSent) {
+        this.options.agents.cancelRequested(job.namespace, job.agentName).then(
+          (requested) => requested === taskId && cancel('cancelled by request'),
+          (err: unknown) => log.warn({ err }, 'could not check for a cancel request'),
+        );
+      }
     });
+    this.cancels.set(taskId, cancel);
     const stopWatchingExit = runtime.onExit((reason) => endWith(reason, true));
     const timer = setTimeout(
       () =>

@@ -71,13 +71,14 @@ it('ends a task in progress whose job is gone', async () => {
   });
 });
 
-it('stops the runtime of an agent that was deleted', async () => {
+it('stops the runtime of a deleted agent and removes its workspace', async () => {
   const driver = f.driver();
   await claim('deleted', 't-deleted');
   await driver.ensure({ namespace: NS, name: 'deleted' });
   expect(driver.running()).toEqual([{ namespace: NS, name: 'deleted' }]);
   await f.agents.delete(NS, 'deleted');
   const report = await reconciler(60_000, driver).run();
-  expect(report.stopped).toEqual([`${NS}/deleted`]);
+  expect(report.removed).toEqual([`${NS}/deleted`]);
   expect(driver.running()).toEqual([]);
+  expect(await driver.known()).toEqual([]);
 });

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
 import type { AgentEvent } from '@komputer/contracts';
 import { createScheduler, SchedulerConfigSchema } from '@komputer/agent-scheduler';
 import { createLogger, parseConfig } from '@komputer/service-kit';
@@ -14,7 +15,20 @@ import type { Stack } from '../src/stack';
 
 const root = join(__dirname, '..', '..', '..');
 const runtimeEntry = join(root, 'dist', 'apps', 'agent-runtime', 'main.js');
-const logger = createLogger({ name: 'e2e', level: 'silent' });
+// The apps' log, kept to explain a failure.
+const logLines: string[] = [];
+const logger = createLogger({
+  name: 'e2e',
+  level: 'debug',
+  destination: new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(chunk.toString().trim());
+      if (logLines.length > 500) logLines.shift();
+      done();
+    },
+  }),
+});
+const recentLog = () => logLines.slice(-40).join('\n');
 
 let redisServer: RedisServer;
 let model: ScriptedAnthropic;
@@ -78,7 +92,9 @@ async function taskEvents(name: string, taskId: string, timeoutMs = 15_000): Pro
   for (;;) {
     const wait = deadline - Date.now();
     if (wait <= 0)
-      throw new Error(`no terminal event for ${taskId}; saw ${seen.map((e) => e.type)}`);
+      throw new Error(
+        `no terminal event for ${taskId}; saw ${seen.map((e) => e.type)}\n${recentLog()}`,
+      );
     const reply = await redis.xread('BLOCK', Math.min(wait, 1000), 'STREAMS', key, cursor);
     for (const [, entries] of reply ?? []) {
       for (const [id, fields] of entries) {
@@ -114,7 +130,7 @@ async function firstEvent(name: string, taskId: string, type: string): Promise<v
       }
     }
   }
-  throw new Error(`no ${type} event for ${taskId}`);
+  throw new Error(`no ${type} event for ${taskId}\n${recentLog()}`);
 }
 
 /** Resolves once `file` exists and is not empty; watches its directory rather than polling. */
@@ -132,6 +148,25 @@ function fileWithContent(file: string, timeoutMs = 5_000): Promise<void> {
       watcher.close();
       reject(new Error(`${file} was not written within ${timeoutMs} ms`));
     }, timeoutMs);
+  });
+}
+
+/** Resolves once `path` no longer exists; watches its parent directory rather than polling. */
+function gone(path: string, timeoutMs = 5_000): Promise<void> {
+  if (!existsSync(path)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const watcher = watch(dirname(path), () => {
+      if (existsSync(path)) return;
+      clearTimeout(timer);
+      watcher.close();
+      resolve();
+    });
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${path} still exists after ${timeoutMs} ms`));
+    }, timeoutMs);
+    // It may have gone between the first check and the watch.
+    if (!existsSync(path)) watcher.emit('change');
   });
 }
 
@@ -208,11 +243,23 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     await model.waitForRequests(requests + 1);
     expect((await post('/agents/slowpoke/cancel')).body.status).toBe('cancelling');
     const events = await taskEvents('slowpoke', task.body.taskId, 5_000);
+
     expect(events.at(-1)?.type).toBe('task_cancelled');
 
     model.script({ content: [text('Back again.')] });
     const next = await post('/agents', { name: 'slowpoke', instructions: 'Again' });
     expect((await taskEvents('slowpoke', next.body.taskId)).at(-1)?.type).toBe('task_completed');
+  });
+
+  it('carries out a cancel request whose pub/sub message was lost', async () => {
+    model.script({ content: [text('word '.repeat(400))], delayMs: 50 });
+    const requests = model.requestCount;
+    const task = await post('/agents', { name: 'deaf', instructions: 'Talk slowly' });
+    await model.waitForRequests(requests + 1);
+    // The flag alone, as if the control message had gone while the subscriber reconnected.
+    await redis.hset('komputer:default:agent:deaf', 'cancelRequested', task.body.taskId);
+    const events = await taskEvents('deaf', task.body.taskId, 10_000);
+    expect(events.at(-1)?.type).toBe('task_cancelled');
   });
 
   it('cancels a long Bash call and kills its processes', async () => {
@@ -244,6 +291,27 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     model.script({ content: [text('Alive again.')] });
     const next = await post('/agents', { name: 'victim', instructions: 'Again' });
     expect((await taskEvents('victim', next.body.taskId)).at(-1)?.type).toBe('task_completed');
+  });
+
+  it('deletes an agent mid-task: its tools, runtime, workspace, events and record go', async () => {
+    model.script({ content: [toolUse('Bash', { command: 'echo $$ > bash.pid; sleep 60' })] });
+    const task = await post('/agents', { name: 'doomed', instructions: 'Sleep' });
+    await firstEvent('doomed', task.body.taskId, 'tool_call');
+    await fileWithContent(join(workspace('doomed'), 'bash.pid'));
+    const pid = Number(readFileSync(join(workspace('doomed'), 'bash.pid'), 'utf8'));
+    const runtime = await stack.scheduler.driver.ensure({ namespace: 'default', name: 'doomed' });
+    const runtimeExited = new Promise<string>((resolve) => runtime.onExit(resolve));
+
+    const res = await fetch(`${api()}/agents/doomed`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    expect(await runtimeExited).toBe('the agent runtime exited with code 0');
+    await gone(workspace('doomed'));
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(
+      await redis.exists('komputer:default:agent:doomed', 'komputer:default:events:doomed'),
+    ).toBe(0);
+    expect((await fetch(`${api()}/agents/doomed`)).status).toBe(404);
+    expect(task.status).toBe(201);
   });
 
   it('runs a task that was queued while no scheduler ran', async () => {

@@ -1,7 +1,7 @@
 import { AgentSpecSchema, AgentStatusSchema, TaskStatusSchema } from '@komputer/contracts';
 import type { AgentSpec, AgentStatus, NewAgentEvent, TaskStatus } from '@komputer/contracts';
 import type { Redis } from 'ioredis';
-import type { CancelRequest, Keys } from './keys';
+import type { ControlMessage, Keys } from './keys';
 import { fromPairs } from './redis-hash';
 import { LuaScript } from './script';
 import {
@@ -83,7 +83,7 @@ const patchScript = new LuaScript(PATCH_AGENT, 1);
 const startScript = new LuaScript(START_TASK, 1);
 const recordScript = new LuaScript(RECORD_EVENT, 2);
 const statusScript = new LuaScript(SET_AGENT_STATUS, 1);
-const deleteScript = new LuaScript(DELETE_AGENT, 4);
+const deleteScript = new LuaScript(DELETE_AGENT, 5);
 const requestCancelScript = new LuaScript(REQUEST_CANCEL, 2);
 
 /** Each spec field is its own hash field, so that a PATCH is a single HSET. */
@@ -345,6 +345,13 @@ export class AgentStore {
     return result.outcome === 'appended' ? result.id : undefined;
   }
 
+  /** The task whose cancel was asked for on the agent, if any. */
+  async cancelRequested(namespace: string, name: string): Promise<string | undefined> {
+    return (
+      (await this.redis.hget(this.keys.agent(namespace, name), 'cancelRequested')) ?? undefined
+    );
+  }
+
   /** Sets whether the agent's runtime runs. False when the agent is gone. */
   async setStatus(namespace: string, name: string, status: AgentStatus): Promise<boolean> {
     const set = await statusScript.run(
@@ -363,13 +370,19 @@ export class AgentStore {
     return (
       (await requestCancelScript.run(
         this.redis,
-        [this.keys.agent(namespace, name), this.keys.cancelChannel()],
-        [taskId, JSON.stringify({ namespace, name, taskId } satisfies CancelRequest)],
+        [this.keys.agent(namespace, name), this.keys.controlChannel()],
+        [
+          taskId,
+          JSON.stringify({ type: 'cancel', namespace, name, taskId } satisfies ControlMessage),
+        ],
       )) === 1
     );
   }
 
-  /** Deletes the agent's record, events and index entries. False when it did not exist. */
+  /**
+   * Deletes the agent's record, events and index entries, and tells the schedulers to stop its
+   * runtime and remove its workspace. False when it did not exist.
+   */
   async delete(namespace: string, name: string): Promise<boolean> {
     const removed = await deleteScript.run(
       this.redis,
@@ -378,8 +391,13 @@ export class AgentStore {
         this.keys.agents(namespace),
         this.keys.events(namespace, name),
         this.keys.namespaces(),
+        this.keys.controlChannel(),
       ],
-      [name, namespace],
+      [
+        name,
+        namespace,
+        JSON.stringify({ type: 'delete', namespace, name } satisfies ControlMessage),
+      ],
     );
     return removed === 1;
   }

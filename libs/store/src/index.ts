@@ -10,6 +10,6 @@ export type {
 export { EventStore } from './event-store';
 export type { EventPage, EventStoreOptions } from './event-store';
 export { createKeys } from './keys';
-export type { CancelRequest, Keys } from './keys';
+export type { ControlMessage, Keys } from './keys';
 export { TASK_JOB_NAME, TaskQueue } from './task-queue';
 export type { TaskQueueOptions } from './task-queue';

@@ -13,16 +13,14 @@ export interface Keys {
   namespaces(): string;
   /** Prefix for BullMQ's own keys. */
   bullPrefix(): string;
-  /** Pub/sub channel: cancel requests for running tasks, as JSON {@link CancelRequest}s. */
-  cancelChannel(): string;
+  /** Pub/sub channel: what schedulers must act on, as JSON {@link ControlMessage}s. */
+  controlChannel(): string;
 }
 
-/** A message on the cancel channel. */
-export interface CancelRequest {
-  namespace: string;
-  name: string;
-  taskId: string;
-}
+/** A message on the control channel: cancel a running task, or stop a deleted agent's runtime. */
+export type ControlMessage =
+  | { type: 'cancel'; namespace: string; name: string; taskId: string }
+  | { type: 'delete'; namespace: string; name: string };
 
 /** Builds the key scheme for a prefix. */
 export function createKeys(prefix: string): Keys {
@@ -32,6 +30,6 @@ export function createKeys(prefix: string): Keys {
     events: (ns, name) => `${prefix}:${ns}:events:${name}`,
     namespaces: () => `${prefix}:namespaces`,
     bullPrefix: () => `${prefix}:bull`,
-    cancelChannel: () => `${prefix}:cancel`,
+    controlChannel: () => `${prefix}:control`,
   };
 }

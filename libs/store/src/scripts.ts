@@ -126,14 +126,16 @@ return 1
 `;
 
 /**
- * Remove an agent: its record, its event stream and its index entries.
- * KEYS: agent, agents index, events, namespaces. ARGV: name, namespace. Returns 1, or 0 if absent.
+ * Remove an agent: its record, its event stream and its index entries, and tell the schedulers.
+ * KEYS: agent, agents index, events, namespaces, control channel.
+ * ARGV: name, namespace, message for the channel. Returns 1, or 0 if absent.
  */
 export const DELETE_AGENT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('DEL', KEYS[1], KEYS[3])
 redis.call('SREM', KEYS[2], ARGV[1])
 if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
+redis.call('PUBLISH', KEYS[5], ARGV[3])
 return 1
 `;
 

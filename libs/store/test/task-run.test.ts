@@ -138,11 +138,16 @@ describe('setStatus and requestCancel', () => {
   it('publishes a cancel request on the cancel channel', async () => {
     await queued('f', 't1');
     const subscriber = fixture.connect();
-    await subscriber.subscribe(keys.cancelChannel());
+    await subscriber.subscribe(keys.controlChannel());
     const received = new Promise<string>((resolve) =>
       subscriber.once('message', (_c, m: string) => resolve(m)),
     );
     expect(await store.requestCancel(NS, 'f', 't1')).toBe(true);
-    expect(JSON.parse(await received)).toEqual({ namespace: NS, name: 'f', taskId: 't1' });
+    expect(JSON.parse(await received)).toEqual({
+      type: 'cancel',
+      namespace: NS,
+      name: 'f',
+      taskId: 't1',
+    });
   });
 });
