@@ -1,4 +1,10 @@
-import type { NewAgentEvent, RuntimeEventMessage, TaskJob, TaskLimits } from '@komputer/contracts';
+import type {
+  AgentLimits,
+  NewAgentEvent,
+  RuntimeEventMessage,
+  TaskJob,
+  TaskLimits,
+} from '@komputer/contracts';
 import type { Logger } from '@komputer/service-kit';
 import type { AgentRecord, AgentStore, TaskEnd } from '@komputer/store';
 import type { RuntimeDriver, RuntimeHandle } from './runtime-driver';
@@ -34,6 +40,15 @@ function taskEnd(event: NewAgentEvent): TaskEnd | undefined {
     default:
       return undefined;
   }
+}
+
+/** The scheduler's default limits, with the agent's own where it set them. */
+export function effectiveLimits(defaults: TaskLimits, own: AgentLimits = {}): TaskLimits {
+  return {
+    maxTurns: own.maxTurns ?? defaults.maxTurns,
+    maxBudgetUsd: own.maxBudgetUsd ?? defaults.maxBudgetUsd,
+    timeoutMs: own.timeoutMs ?? defaults.timeoutMs,
+  };
 }
 
 async function withRetries<T>(attempts: number, run: () => Promise<T>): Promise<T> {
@@ -160,13 +175,14 @@ export class TaskRunner {
     });
     this.cancels.set(taskId, cancel);
     const stopWatchingExit = runtime.onExit((reason) => endWith(reason, true));
+    const limits = effectiveLimits(this.options.limits, agent.spec.limits);
     const timer = setTimeout(
       () =>
         endWith(
-          `the agent runtime did not finish within ${this.options.limits.timeoutMs + TIMEOUT_GRACE_MS} ms`,
+          `the agent runtime did not finish within ${limits.timeoutMs + TIMEOUT_GRACE_MS} ms`,
           true,
         ),
-      this.options.limits.timeoutMs + TIMEOUT_GRACE_MS,
+      limits.timeoutMs + TIMEOUT_GRACE_MS,
     );
 
     const sent = runtime.send({
@@ -180,7 +196,7 @@ export class TaskRunner {
         role: agent.spec.role,
         ...(agent.spec.systemPrompt ? { systemPrompt: agent.spec.systemPrompt } : {}),
       },
-      limits: this.options.limits,
+      limits,
       textDeltas: false,
     });
     if (!sent) endWith('the agent runtime stopped before it took the task', true);

@@ -314,6 +314,20 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     expect(task.status).toBe(201);
   });
 
+  it('applies the agent’s own limits', async () => {
+    model.script({ content: [toolUse('Bash', { command: 'true' })] });
+    const task = await post('/agents', {
+      name: 'limited',
+      instructions: 'Keep going',
+      limits: { maxTurns: 1 },
+    });
+    const events = await taskEvents('limited', task.body.taskId);
+    expect(events.at(-1)).toMatchObject({
+      type: 'error',
+      payload: { error: expect.stringContaining('limit of 1 turn'), retryable: false },
+    });
+  });
+
   it('runs a task that was queued while no scheduler ran', async () => {
     await stack.scheduler.close();
     model.script({ content: [text('Queued and done.')] });

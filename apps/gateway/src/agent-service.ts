@@ -33,6 +33,7 @@ function specFromRequest(req: CreateAgentRequest): AgentSpec {
     ...(req.officeManager !== undefined ? { officeManager: req.officeManager } : {}),
     ...(req.storage !== undefined ? { storage: req.storage } : {}),
     ...(req.podSpec !== undefined ? { podSpec: req.podSpec } : {}),
+    ...(req.limits !== undefined ? { limits: req.limits } : {}),
   };
 }
 

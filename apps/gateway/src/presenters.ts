@@ -29,6 +29,7 @@ export function toAgentResponse(agent: AgentRecord): AgentResponse {
     priority: spec.priority,
     ...(spec.storage !== undefined ? { storage: spec.storage } : {}),
     ...(spec.podSpec !== undefined ? { podSpec: spec.podSpec } : {}),
+    ...(spec.limits !== undefined ? { limits: spec.limits } : {}),
     createdAt: agent.createdAt,
     ...(agent.completionTime !== undefined ? { completionTime: agent.completionTime } : {}),
   };

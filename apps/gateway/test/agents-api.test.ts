@@ -35,6 +35,7 @@ describe('POST /agents', () => {
       storage: { size: '5Gi', storageClassName: 'fast-ssd' },
       podSpec: { nodeSelector: { pool: 'agents' } },
       officeManager: 'boss',
+      limits: { maxTurns: 7, maxBudgetUsd: 0.5 },
     };
     const res = await post(body);
     expect(res.status).toBe(201);
@@ -57,6 +58,7 @@ describe('POST /agents', () => {
       priority: 5,
       storage: body.storage,
       podSpec: body.podSpec,
+      limits: body.limits,
     });
     expect(typeof res.body.createdAt).toBe('string');
     expect(res.body.taskId).toEqual(res.body.taskId.trim());

@@ -109,6 +109,36 @@ const PrioritySchema = z
   .max(1_000_000_000)
   .meta({ description: 'Queue priority; higher is admitted first' });
 
+/** Per-agent task limits; each one left out takes the scheduler's default. */
+export const AgentLimitsSchema = z
+  .strictObject({
+    maxTurns: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({ description: 'Model calls per task' }),
+    maxBudgetUsd: z
+      .number()
+      .positive()
+      .max(10_000)
+      .optional()
+      .meta({ description: 'Spend per task, in USD' }),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(24 * 3600_000)
+      .optional()
+      .meta({ description: 'Time per task, in milliseconds' }),
+  })
+  .meta({
+    id: 'AgentLimits',
+    description: 'Task limits (komputer extension); each defaults to the server setting',
+  });
+export type AgentLimits = z.infer<typeof AgentLimitsSchema>;
+
 /** Settings that describe an agent (everything but its name and its task). */
 const agentSpecFields = {
   model: ModelSchema.optional(),
@@ -128,6 +158,7 @@ const agentSpecFields = {
   priority: PrioritySchema.optional(),
   storage: StorageSpecSchema.optional(),
   podSpec: PodSpecSchema.optional(),
+  limits: AgentLimitsSchema.optional(),
 };
 
 const InstructionsSchema = textSchema(MAX_INSTRUCTIONS_LENGTH)
@@ -177,6 +208,7 @@ export const AgentSpecSchema = z.object({
   priority: z.number().int(),
   storage: StorageSpecSchema.optional(),
   podSpec: z.record(z.string(), z.unknown()).optional(),
+  limits: AgentLimitsSchema.optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpecSchema>;
 
@@ -225,6 +257,7 @@ export const AgentResponseSchema = z
     priority: z.number().int(),
     storage: StorageSpecSchema.optional(),
     podSpec: z.record(z.string(), z.unknown()).optional(),
+    limits: AgentLimitsSchema.optional(),
     createdAt: TimestampSchema,
     completionTime: TimestampSchema.optional(),
   })

@@ -1,4 +1,5 @@
 export {
+  AgentLimitsSchema,
   AgentListResponseSchema,
   AgentResponseSchema,
   AgentSpecSchema,
@@ -20,6 +21,7 @@ export {
   TaskStatusSchema,
 } from './agents';
 export type {
+  AgentLimits,
   AgentListResponse,
   AgentResponse,
   AgentSpec,
