@@ -7,8 +7,11 @@ import { z } from 'zod';
  * control plane's Redis address or credentials.
  */
 export const AgentRuntimeConfigSchema = z.object({
-  /** The agent's workspace: its working directory, where file tools are confined. */
-  KOMPUTER_WORKSPACE: z.string().refine(isAbsolute, 'must be an absolute path'),
+  /**
+   * The agent's workspace: its working directory, where file tools are confined. Unset for a
+   * spare runtime, which learns it from its first message (`assign`).
+   */
+  KOMPUTER_WORKSPACE: z.string().refine(isAbsolute, 'must be an absolute path').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KOMPUTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** Default `Bash` timeout; the model may ask for up to 600 000 ms per command. */

@@ -1,6 +1,8 @@
+import { mkdir } from 'node:fs/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import { createLogger, createShutdown, loadConfig } from '@komputer/service-kit';
 import { AgentRuntimeConfigSchema } from './config';
+import { waitForAssignment } from './assignment';
 import { createRuntime } from './runtime';
 
 const config = loadConfig(AgentRuntimeConfigSchema, process.env);
@@ -18,14 +20,27 @@ const client = new Anthropic({
 });
 const shutdown = createShutdown({ logger, timeoutMs: config.KOMPUTER_SHUTDOWN_TIMEOUT_MS });
 
-createRuntime({
-  input: process.stdin,
-  output: process.stdout,
-  client,
-  config,
-  logger,
-  env: process.env,
-}).then(
+/**
+ * A runtime knows its workspace from the start, or it is a spare, started ahead of need with
+ * every module loaded, and told its workspace by its first message.
+ */
+async function start() {
+  const workspace = config.KOMPUTER_WORKSPACE ?? (await waitForAssignment(process.stdin));
+  await mkdir(workspace, { recursive: true });
+  process.chdir(workspace);
+  process.env['HOME'] = workspace;
+  return createRuntime({
+    input: process.stdin,
+    output: process.stdout,
+    client,
+    workspace,
+    config,
+    logger,
+    env: process.env,
+  });
+}
+
+start().then(
   (runtime) => {
     shutdown.add('runtime', () => runtime.shutdown('signal'));
     shutdown.add('logs', () => logger.flush());

@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   /** Where the runtime's messages go, one JSON object a line (stdout). */
   output: Writable;
   client: Anthropic;
+  /** The agent's workspace, absolute: the tools' working directory and the session's home. */
+  workspace: string;
   config: AgentRuntimeConfig;
   /** Logs; never to `output`, which carries only protocol messages. */
   logger: Logger;
@@ -73,8 +75,8 @@ interface CurrentTask {
  */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, logger } = options;
-  await mkdir(config.KOMPUTER_WORKSPACE, { recursive: true });
-  const workspace = await realpath(config.KOMPUTER_WORKSPACE);
+  await mkdir(options.workspace, { recursive: true });
+  const workspace = await realpath(options.workspace);
   const toolbox = builtinToolbox();
   const prices = new PriceList(logger);
   const env = sandboxEnv(options.env);

@@ -205,10 +205,7 @@ export async function startTestRuntime(options: TestRuntimeOptions): Promise<Tes
       done();
     },
   });
-  const config = parseConfig(AgentRuntimeConfigSchema, {
-    KOMPUTER_WORKSPACE: options.workspace,
-    ...options.config,
-  });
+  const config = parseConfig(AgentRuntimeConfigSchema, { ...options.config });
   const logger = createLogger({ name: 'agent-runtime', level: 'debug', destination });
   const runtime = await createRuntime({
     input,
@@ -219,6 +216,7 @@ export async function startTestRuntime(options: TestRuntimeOptions): Promise<Tes
       maxRetries: options.maxRetries ?? 0,
       logger,
     }),
+    workspace: options.workspace,
     config,
     logger,
     env: options.env ?? process.env,

@@ -11,6 +11,8 @@ export const SchedulerConfigSchema = BaseConfigSchema.extend({
   KOMPUTER_DATA_DIR: z.string().min(1).default('.komputer'),
   /** The agent-runtime bundle the local driver starts. Default: next to this app's bundle. */
   KOMPUTER_RUNTIME_ENTRY: z.string().min(1).optional(),
+  /** Keep one runtime started ahead of need, so that a new agent starts faster. */
+  KOMPUTER_RUNTIME_SPARE: z.stringbool().default(true),
   /** How long a new runtime may take to say it is ready. */
   KOMPUTER_RUNTIME_START_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** A runtime that sends no heartbeat for this long is considered dead. */

@@ -4,7 +4,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RUNTIME_MAX_LINE_BYTES, RuntimeMessageSchema } from '@komputer/contracts';
-import type { RuntimeMessage, SupervisorMessage } from '@komputer/contracts';
+import type { RuntimeAssignMessage, RuntimeMessage, SupervisorMessage } from '@komputer/contracts';
 import { JsonLineWriter, readJsonLines } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import type { AgentRef, RuntimeDriver, RuntimeHandle } from './runtime-driver';
@@ -22,6 +22,11 @@ export interface LocalDriverOptions {
   env: Record<string, string>;
   startTimeoutMs: number;
   heartbeatTimeoutMs: number;
+  /**
+   * Keep one runtime started ahead of need, so that a new agent does not wait for Node.js and
+   * the runtime's modules to load.
+   */
+  keepSpare: boolean;
   logger: Logger;
 }
 
@@ -144,9 +149,55 @@ class LocalRuntime implements RuntimeHandle {
 export class LocalRuntimeDriver implements RuntimeDriver {
   private readonly runtimes = new Map<string, LocalRuntime>();
   private readonly starting = new Map<string, Promise<LocalRuntime>>();
+  /** A runtime started ahead of need, its modules loaded, waiting for a workspace. */
+  private spare: { child: ChildProcessWithoutNullStreams; release: () => void } | undefined;
   private closed = false;
 
   constructor(private readonly options: LocalDriverOptions) {}
+
+  /** Starts a spare runtime, if the driver keeps one and has none. */
+  refillSpare(): void {
+    if (!this.options.keepSpare || this.closed || this.spare) return;
+    const child = this.spawn({}, this.options.dataDir);
+    const onExit = () => {
+      if (this.spare?.child === child) this.spare = undefined;
+    };
+    const onError = (err: Error) => this.options.logger.warn({ err }, 'a spare runtime failed');
+    child.once('exit', onExit);
+    child.once('error', onError);
+    this.spare = {
+      child,
+      release: () => {
+        child.off('exit', onExit);
+        child.off('error', onError);
+      },
+    };
+  }
+
+  /** The spare runtime's process id, if there is one. */
+  get sparePid(): number | undefined {
+    return this.spare?.child.pid;
+  }
+
+  private takeSpare(): ChildProcessWithoutNullStreams | undefined {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (!spare) return undefined;
+    spare.release();
+    const { child } = spare;
+    return child.exitCode === null && child.signalCode === null ? child : undefined;
+  }
+
+  private spawn(env: Record<string, string>, cwd: string): ChildProcessWithoutNullStreams {
+    return spawn(process.execPath, [this.options.entry], {
+      cwd,
+      env: { ...env, ...this.options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C at the terminal reaches the scheduler, which stops
+      // runtimes in order, rather than killing them mid-event.
+      detached: true,
+    });
+  }
 
   /** The agent's workspace directory. */
   workspace(agent: AgentRef): string {
@@ -199,6 +250,8 @@ export class LocalRuntimeDriver implements RuntimeDriver {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.spare?.child.kill('SIGKILL');
+    this.spare = undefined;
     await Promise.all([...this.starting.values()].map((p) => p.catch(() => undefined)));
     await Promise.all([...this.runtimes.values()].map((runtime) => runtime.stop()));
   }
@@ -206,18 +259,15 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   private async start(agent: AgentRef): Promise<LocalRuntime> {
     const workspace = this.workspace(agent);
     await mkdir(workspace, { recursive: true });
-    const child = spawn(process.execPath, [this.options.entry], {
-      cwd: workspace,
-      env: {
-        HOME: workspace,
-        KOMPUTER_WORKSPACE: workspace,
-        ...this.options.env,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      // Its own process group: a Ctrl-C at the terminal reaches the scheduler, which stops
-      // runtimes in order, rather than killing them mid-event.
-      detached: true,
-    });
+    let child = this.takeSpare();
+    if (child) {
+      child.stdin.write(
+        `${JSON.stringify({ type: 'assign', workspace } satisfies RuntimeAssignMessage)}\n`,
+      );
+    } else {
+      child = this.spawn({ KOMPUTER_WORKSPACE: workspace, HOME: workspace }, workspace);
+    }
+    this.refillSpare();
     const runtime = new LocalRuntime(agent, child, this.options);
     const key = keyOf(agent);
     this.runtimes.set(key, runtime);

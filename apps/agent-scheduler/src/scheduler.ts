@@ -57,6 +57,7 @@ export function createScheduler(
     },
     startTimeoutMs: config.KOMPUTER_RUNTIME_START_TIMEOUT_MS,
     heartbeatTimeoutMs: config.KOMPUTER_RUNTIME_HEARTBEAT_TIMEOUT_MS,
+    keepSpare: config.KOMPUTER_RUNTIME_SPARE,
     logger,
   });
   const runner = new TaskRunner({
@@ -108,7 +109,16 @@ export function createScheduler(
       if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
         logger.warn('redis is not reachable yet; taking tasks once it is');
       }
-      await subscriber.subscribe(keys.controlChannel());
+      // SUBSCRIBE only on a ready connection: queued before the connection's ready check, it
+      // turns the check into an error and the connection into a reconnect loop. After a
+      // reconnect, ioredis subscribes again by itself.
+      const subscribe = () =>
+        subscriber
+          .subscribe(keys.controlChannel())
+          .catch((err: unknown) => logger.warn({ err }, 'could not subscribe to control messages'));
+      if (await waitForRedis(subscriber, REDIS_STARTUP_WAIT_MS)) await subscribe();
+      else subscriber.once('ready', () => void subscribe());
+      driver.refillSpare();
       await reconciler
         .run()
         .catch((err: unknown) =>

@@ -35,6 +35,7 @@ export interface SchedulerFixture {
     entry?: string;
     startTimeoutMs?: number;
     heartbeatTimeoutMs?: number;
+    keepSpare?: boolean;
   }): LocalRuntimeDriver;
   close(): Promise<void>;
 }
@@ -63,6 +64,7 @@ export async function startFixture(): Promise<SchedulerFixture> {
         env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LOG_LEVEL: 'warn' },
         startTimeoutMs: options.startTimeoutMs ?? 15_000,
         heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 15_000,
+        keepSpare: options.keepSpare ?? false,
         logger,
       });
       drivers.push(driver);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildRuntime, startFixture } from './harness';
 import type { SchedulerFixture } from './harness';
@@ -48,11 +48,29 @@ it('kills a runtime that stops sending heartbeats', async () => {
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', KOMPUTER_HEARTBEAT_MS: '60000' },
     startTimeoutMs: 15_000,
     heartbeatTimeoutMs: 300,
+    keepSpare: false,
     logger: f.logger,
   });
   const handle = await driver.ensure({ namespace: 'drv', name: 'silent' });
   expect(await exitOf(handle)).toBe('the agent runtime sent no heartbeat for 300 ms');
   await driver.close();
+});
+
+it('gives a new agent the spare runtime, in the agent’s workspace, and starts another', async () => {
+  const driver = f.driver({ keepSpare: true });
+  driver.refillSpare();
+  const spare = driver.sparePid;
+  expect(spare).toEqual(expect.any(Number));
+  const agent = { namespace: 'drv', name: 'quick' };
+  const handle = await driver.ensure(agent);
+  expect(handle.id).toBe(`pid ${spare}`);
+  expect(readlinkSync(`/proc/${spare}/cwd`)).toBe(join(f.dataDir, 'workspaces', 'drv', 'quick'));
+  expect(driver.sparePid).toEqual(expect.any(Number));
+  expect(driver.sparePid).not.toBe(spare);
+  const next = driver.sparePid;
+  await driver.close();
+  // The spare goes with the driver.
+  expect(() => process.kill(next as number, 0)).toThrow();
 });
 
 it('removes the workspace with the runtime', async () => {

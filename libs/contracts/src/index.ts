@@ -76,12 +76,14 @@ export {
   NewAgentEventSchema,
   RUNTIME_MAX_LINE_BYTES,
   RuntimeAgentSchema,
+  RuntimeAssignMessageSchema,
   RuntimeMessageSchema,
   SupervisorMessageSchema,
   TaskLimitsSchema,
 } from './runtime';
 export type {
   RuntimeAgent,
+  RuntimeAssignMessage,
   RuntimeEventMessage,
   RuntimeMessage,
   RuntimeTaskMessage,

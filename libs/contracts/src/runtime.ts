@@ -70,6 +70,16 @@ export const RuntimeAckMessageSchema = z.object({
   seq: z.number().int().nonnegative(),
 });
 
+/**
+ * The first message to a spare runtime, started ahead of need without a workspace: from now on
+ * it serves the agent whose workspace this is, and it answers `ready`.
+ */
+export const RuntimeAssignMessageSchema = z.object({
+  type: z.literal('assign'),
+  workspace: z.string().refine((path) => path.startsWith('/'), 'must be an absolute path'),
+});
+export type RuntimeAssignMessage = z.infer<typeof RuntimeAssignMessageSchema>;
+
 /** Finish up and exit (after cancelling a running task). */
 export const RuntimeShutdownMessageSchema = z.object({ type: z.literal('shutdown') });
 

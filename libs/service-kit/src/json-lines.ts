@@ -78,6 +78,9 @@ export function readJsonLines<T>(
       resolve();
     };
     input.on('data', onData);
+    // A 'data' listener does not restart a stream that was paused on purpose (by a reader before
+    // this one, say); this reader wants everything.
+    input.resume();
     input.once('end', finish);
     input.once('close', finish);
     input.once('error', finish);
