@@ -11,6 +11,24 @@ export const SchedulerConfigSchema = BaseConfigSchema.extend({
   KOMPUTER_DATA_DIR: z.string().min(1).default('.komputer'),
   /** The agent-runtime bundle the local driver starts. Default: next to this app's bundle. */
   KOMPUTER_RUNTIME_ENTRY: z.string().min(1).optional(),
+  /**
+   * Node.js options for agent runtimes. The default keeps an idle runtime small: a 1 MB young
+   * generation and V8's size over speed.
+   */
+  KOMPUTER_RUNTIME_NODE_OPTIONS: z
+    .string()
+    .default('--max-semi-space-size=1 --optimize-for-size')
+    .transform((value) => value.split(/\s+/).filter(Boolean))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^--[a-z0-9-]+(=[^\s]+)?$/,
+            'must be Node.js options such as --max-semi-space-size=1',
+          ),
+      ),
+    ),
   /** Keep one runtime started ahead of need, so that a new agent starts faster. */
   KOMPUTER_RUNTIME_SPARE: z.stringbool().default(true),
   /** How long a new runtime may take to say it is ready. */

@@ -13,6 +13,8 @@ import type { AgentRef, RuntimeDriver, RuntimeHandle } from './runtime-driver';
 export interface LocalDriverOptions {
   /** The agent-runtime bundle, run with this Node.js. */
   entry: string;
+  /** Node.js options for runtimes, e.g. to trade a little speed for a smaller footprint. */
+  nodeArgs: string[];
   /** Absolute; workspaces live under `<dataDir>/workspaces/<namespace>/<name>`. */
   dataDir: string;
   /**
@@ -189,7 +191,7 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   }
 
   private spawn(env: Record<string, string>, cwd: string): ChildProcessWithoutNullStreams {
-    return spawn(process.execPath, [this.options.entry], {
+    return spawn(process.execPath, [...this.options.nodeArgs, this.options.entry], {
       cwd,
       env: { ...env, ...this.options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

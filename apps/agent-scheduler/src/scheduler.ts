@@ -48,6 +48,7 @@ export function createScheduler(
     : resolve(config.KOMPUTER_DATA_DIR);
   const driver = new LocalRuntimeDriver({
     entry: runtimeEntry,
+    nodeArgs: config.KOMPUTER_RUNTIME_NODE_OPTIONS,
     dataDir,
     env: {
       PATH: config.PATH,

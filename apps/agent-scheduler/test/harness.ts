@@ -60,6 +60,7 @@ export async function startFixture(): Promise<SchedulerFixture> {
     driver(options = {}) {
       const driver = new LocalRuntimeDriver({
         entry: options.entry ?? join(root, 'dist', 'apps', 'agent-runtime', 'main.js'),
+        nodeArgs: [],
         dataDir,
         env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LOG_LEVEL: 'warn' },
         startTimeoutMs: options.startTimeoutMs ?? 15_000,

@@ -44,6 +44,7 @@ it('kills a runtime that stops sending heartbeats', async () => {
   const driver = new LocalRuntimeDriver({
     entry: join(__dirname, '..', '..', '..', 'dist', 'apps', 'agent-runtime', 'main.js'),
     dataDir: f.dataDir,
+    nodeArgs: [],
     // The runtime beats far less often than the driver expects.
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', KOMPUTER_HEARTBEAT_MS: '60000' },
     startTimeoutMs: 15_000,
