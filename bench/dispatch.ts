@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { createScheduler, SchedulerConfigSchema } from '@komputer/agent-scheduler';
 import { createGateway, GatewayConfigSchema } from '@komputer/gateway';
 import { createLogger, parseConfig } from '@komputer/service-kit';
-import { startRedisServer, startScriptedAnthropic, text } from '@komputer/testing';
+import { followEvents, startRedisServer, startScriptedAnthropic, text } from '@komputer/testing';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 
@@ -26,28 +26,6 @@ const percentile = (samples: number[], q: number) => {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 };
-
-/** Waits, with blocking reads, for the event of `type` of `taskId` on a stream. */
-async function waitForEvent(
-  redis: Redis,
-  key: string,
-  taskId: string,
-  type: string,
-  cursor: { id: string },
-): Promise<number> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const reply = await redis.xread('BLOCK', 1000, 'STREAMS', key, cursor.id);
-    const now = performance.now();
-    for (const [, entries] of reply ?? []) {
-      for (const [id, fields] of entries) {
-        cursor.id = id;
-        if (fields.includes(taskId) && fields[fields.indexOf('type') + 1] === type) return now;
-      }
-    }
-  }
-  throw new Error(`no ${type} event for task ${taskId}`);
-}
 
 async function baseline(url: string, rounds: number): Promise<number[]> {
   const connection = new Redis(url, { maxRetriesPerRequest: null });
@@ -104,9 +82,7 @@ async function main(): Promise<void> {
   /** Runs one task; returns the time from POST to task_started, in ms. */
   const dispatch = async (name: string, instructions: string): Promise<number> => {
     const key = `komputer:default:events:${name}`;
-    const cursor = { id: '$' };
     const last = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
-    cursor.id = last[0]?.[0] ?? '0-0';
     const t0 = performance.now();
     const res = await fetch(`${api}/agents`, {
       method: 'POST',
@@ -115,9 +91,14 @@ async function main(): Promise<void> {
     });
     if (res.status !== 201) throw new Error(`POST /agents answered ${res.status}`);
     const { taskId } = (await res.json()) as { taskId: string };
-    const startedAt = await waitForEvent(redis, key, taskId, 'task_started', cursor);
-    await waitForEvent(redis, key, taskId, 'task_completed', cursor);
-    return startedAt - t0;
+    const events = await followEvents(redis, key, {
+      after: last[0]?.[0] ?? '0-0',
+      until: (e) => e.taskId === taskId && e.type === 'task_completed',
+      timeoutMs: 30_000,
+    });
+    const started = events.find((e) => e.taskId === taskId && e.type === 'task_started');
+    if (!started) throw new Error(`task ${taskId} completed without task_started`);
+    return started.receivedAt - t0;
   };
 
   try {

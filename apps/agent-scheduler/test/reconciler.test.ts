@@ -1,4 +1,4 @@
-import { MINIMAL_SPEC_FOR_TESTS } from './spec';
+import { MINIMAL_AGENT_SPEC } from '@komputer/testing';
 import { buildRuntime, startFixture } from './harness';
 import type { SchedulerFixture } from './harness';
 import { Reconciler } from '../src/reconciler';
@@ -19,7 +19,7 @@ async function claim(name: string, taskId: string, now = longAgo): Promise<void>
     name,
     taskId,
     instructions: 'x',
-    spec: MINIMAL_SPEC_FOR_TESTS,
+    spec: MINIMAL_AGENT_SPEC,
     now,
   });
   expect(result.outcome).toBe('created');

@@ -6,7 +6,13 @@ import { Writable } from 'node:stream';
 import type { AgentEvent } from '@komputer/contracts';
 import { createScheduler, SchedulerConfigSchema } from '@komputer/agent-scheduler';
 import { createLogger, parseConfig } from '@komputer/service-kit';
-import { startRedisServer, startScriptedAnthropic, text, toolUse } from '@komputer/testing';
+import {
+  followEvents,
+  startRedisServer,
+  startScriptedAnthropic,
+  text,
+  toolUse,
+} from '@komputer/testing';
 import type { RedisServer, ScriptedAnthropic } from '@komputer/testing';
 import { Redis } from 'ioredis';
 import { DevConfigSchema } from '../src/config';
@@ -80,57 +86,25 @@ async function post(path: string, body?: unknown): Promise<{ status: number; bod
   return { status: res.status, body: await res.json() };
 }
 
-/**
- * Follows the agent's event stream in Redis (blocking reads, no polling) until a terminal event
- * of `taskId`, and returns that task's events.
- */
+const TERMINAL = ['task_completed', 'task_cancelled', 'error'];
+const eventsKey = (name: string) => `komputer:default:events:${name}`;
+
+/** The events of `taskId`, once it has ended (blocking reads on the agent's stream). */
 async function taskEvents(name: string, taskId: string, timeoutMs = 15_000): Promise<AgentEvent[]> {
-  const key = `komputer:default:events:${name}`;
-  const deadline = Date.now() + timeoutMs;
-  const seen: AgentEvent[] = [];
-  let cursor = '0-0';
-  for (;;) {
-    const wait = deadline - Date.now();
-    if (wait <= 0)
-      throw new Error(
-        `no terminal event for ${taskId}; saw ${seen.map((e) => e.type)}\n${recentLog()}`,
-      );
-    const reply = await redis.xread('BLOCK', Math.min(wait, 1000), 'STREAMS', key, cursor);
-    for (const [, entries] of reply ?? []) {
-      for (const [id, fields] of entries) {
-        cursor = id;
-        const field = Object.fromEntries(
-          fields.flatMap((f, i) => (i % 2 === 0 ? [[f, fields[i + 1]]] : [])),
-        ) as Record<string, string>;
-        if (field['taskId'] !== taskId) continue;
-        const event = {
-          id,
-          type: field['type'],
-          taskId,
-          payload: JSON.parse(field['payload'] ?? '{}'),
-        } as AgentEvent;
-        seen.push(event);
-        if (['task_completed', 'task_cancelled', 'error'].includes(event.type)) return seen;
-      }
-    }
-  }
+  const events = await followEvents(redis, eventsKey(name), {
+    until: (e) => e.taskId === taskId && TERMINAL.includes(e.type),
+    timeoutMs,
+    explain: recentLog,
+  });
+  return events.filter((e) => e.taskId === taskId) as unknown as AgentEvent[];
 }
 
-/** Resolves with the first event of `taskId` of type `type`. */
+/** Resolves at the first event of `taskId` of type `type`. */
 async function firstEvent(name: string, taskId: string, type: string): Promise<void> {
-  const key = `komputer:default:events:${name}`;
-  let cursor = '0-0';
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const reply = await redis.xread('BLOCK', 1000, 'STREAMS', key, cursor);
-    for (const [, entries] of reply ?? []) {
-      for (const [id, fields] of entries) {
-        cursor = id;
-        if (fields.includes(taskId) && fields[fields.indexOf('type') + 1] === type) return;
-      }
-    }
-  }
-  throw new Error(`no ${type} event for ${taskId}\n${recentLog()}`);
+  await followEvents(redis, eventsKey(name), {
+    until: (e) => e.taskId === taskId && e.type === type,
+    explain: recentLog,
+  });
 }
 
 /** Resolves once `file` exists and is not empty; watches its directory rather than polling. */

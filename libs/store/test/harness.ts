@@ -1,5 +1,5 @@
 import type { AgentSpec, NewAgentEvent } from '@komputer/contracts';
-import { startRedisServer } from '@komputer/testing';
+import { MINIMAL_AGENT_SPEC, startRedisServer } from '@komputer/testing';
 import type { RedisServer } from '@komputer/testing';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
@@ -91,18 +91,7 @@ export const FULL_SPEC: AgentSpec = {
 };
 
 /** A spec with no optional field. */
-export const MINIMAL_SPEC: AgentSpec = {
-  model: 'claude-sonnet-4-6',
-  role: 'manager',
-  templateRef: 'default',
-  connectors: [],
-  memories: [],
-  skills: [],
-  secretRefs: [],
-  labels: {},
-  lifecycle: '',
-  priority: 0,
-};
+export const MINIMAL_SPEC: AgentSpec = MINIMAL_AGENT_SPEC;
 
 /** An agent store on `redis` under `prefix`. */
 export function agentStore(

@@ -1,3 +1,6 @@
+export { followEvents } from './event-stream';
+export type { FollowEventsOptions, StreamEvent } from './event-stream';
+export { MINIMAL_AGENT_SPEC } from './fixtures';
 export { findFreePort, listenOnRandomPort } from './listen';
 export type { ListeningAddress } from './listen';
 export { findRedisServerBinary, RedisServer, startRedisServer } from './redis-server';

@@ -1,9 +1,9 @@
 import type { AgentSpec } from '@komputer/contracts';
 
-/** An agent's settings with every default, for tests that create agents directly in the store. */
-export const MINIMAL_SPEC_FOR_TESTS: AgentSpec = {
+/** An agent's settings with every default and no optional field, for tests that store agents directly. */
+export const MINIMAL_AGENT_SPEC: AgentSpec = {
   model: 'claude-sonnet-4-6',
-  role: 'worker',
+  role: 'manager',
   templateRef: 'default',
   connectors: [],
   memories: [],
