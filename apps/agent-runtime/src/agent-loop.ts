@@ -41,6 +41,11 @@ export interface TaskRunOptions {
   maxOutputTokens: number;
   /** Aborted, with the reason as a string, when the task is cancelled. */
   cancel: AbortSignal;
+  /**
+   * The session kept between tasks: a runtime is its workspace's only writer, so the transcript
+   * is read from disk once, by the first task, and only written after that.
+   */
+  sessions: { current?: Session };
 }
 
 /** The event that ends a task. */
@@ -137,7 +142,9 @@ async function agentLoop(
   startedAt: number,
 ): Promise<Terminal> {
   const { agent, limits } = task;
-  const session = await loadSession(options.workspace, options.logger);
+  const session =
+    options.sessions.current ?? (await loadSession(options.workspace, options.logger));
+  options.sessions.current = session;
   progress.session = session;
   progress.baseline = session.messages;
   await options.emit('task_started', {
@@ -145,6 +152,8 @@ async function agentLoop(
     model: agent.model,
     resuming_session: session.resumed,
   });
+  // From the next task on, this conversation goes on.
+  session.resumed = true;
   session.messages = appendUserText(session.messages, task.instructions);
   const system = systemPrompt({
     agent,

@@ -19,6 +19,7 @@ import { runTask } from './agent-loop';
 import type { EmitEvent } from './agent-loop';
 import type { AgentRuntimeConfig } from './config';
 import { PriceList } from './pricing';
+import type { Session } from './session';
 import { sandboxEnv } from './tools/bash';
 import { builtinToolbox } from './tools/toolbox';
 import { UnackedEvents } from './unacked-events';
@@ -78,6 +79,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   await mkdir(options.workspace, { recursive: true });
   const workspace = await realpath(options.workspace);
   const toolbox = builtinToolbox();
+  const sessions: { current?: Session } = {};
   const prices = new PriceList(logger);
   const env = sandboxEnv(options.env);
   const unacked = new UnackedEvents(options.maxUnackedEvents ?? MAX_UNACKED_EVENTS, logger);
@@ -151,6 +153,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       maxOutputBytes: config.KOMPUTER_TOOL_OUTPUT_MAX_BYTES,
       maxOutputTokens: config.KOMPUTER_MAX_OUTPUT_TOKENS,
       cancel: entry.cancel.signal,
+      sessions,
     }).catch((err: unknown) => {
       logger.error({ err, taskId: task.taskId }, 'task failed unexpectedly');
       return emit('error', { error: `the runtime failed: ${String(err)}`, retryable: false });

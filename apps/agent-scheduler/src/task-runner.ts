@@ -104,7 +104,6 @@ export class TaskRunner {
       await this.fail(job, `could not start the agent runtime: ${reason}`, true);
       return;
     }
-    await agents.setStatus(ref.namespace, ref.name, 'Running');
     await this.supervise(job, agent, runtime, log);
   }
 

@@ -11,7 +11,6 @@ import {
   RECORD_EVENT,
   RELEASE_CLAIM,
   REQUEST_CANCEL,
-  SET_AGENT_STATUS,
   START_TASK,
 } from './scripts';
 
@@ -82,7 +81,6 @@ const releaseScript = new LuaScript(RELEASE_CLAIM, 3);
 const patchScript = new LuaScript(PATCH_AGENT, 1);
 const startScript = new LuaScript(START_TASK, 1);
 const recordScript = new LuaScript(RECORD_EVENT, 2);
-const statusScript = new LuaScript(SET_AGENT_STATUS, 1);
 const deleteScript = new LuaScript(DELETE_AGENT, 5);
 const requestCancelScript = new LuaScript(REQUEST_CANCEL, 2);
 
@@ -350,16 +348,6 @@ export class AgentStore {
     return (
       (await this.redis.hget(this.keys.agent(namespace, name), 'cancelRequested')) ?? undefined
     );
-  }
-
-  /** Sets whether the agent's runtime runs. False when the agent is gone. */
-  async setStatus(namespace: string, name: string, status: AgentStatus): Promise<boolean> {
-    const set = await statusScript.run(
-      this.redis,
-      [this.keys.agent(namespace, name)],
-      [status, new Date().toISOString()],
-    );
-    return set === 1;
   }
 
   /**

@@ -83,8 +83,8 @@ return {'started', redis.call('HGETALL', KEYS[1])}
 `;
 
 /**
- * Append one event of the agent's busy task `taskId`, exactly once, and apply what a terminal
- * event changes on the agent, in one step.
+ * Append one event of the agent's busy task `taskId`, exactly once, and apply what it changes on
+ * the agent, in one step: `task_started` means its runtime runs; a terminal event ends the task.
  * KEYS: agent, events.
  * ARGV: taskId, requiredStatus ('' = Queued or InProgress), seq ('' = no deduplication), maxLen,
  *   eventType, eventTimestamp, payloadJson, now,
@@ -102,6 +102,7 @@ if ARGV[3] ~= '' then
   redis.call('HSET', KEYS[1], 'eventSeq', ARGV[3])
 end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'type', ARGV[5], 'taskId', ARGV[1], 'ts', ARGV[6], 'payload', ARGV[7])
+if ARGV[5] == 'task_started' then redis.call('HSET', KEYS[1], 'status', 'Running') end
 if ARGV[9] ~= '' then
   redis.call('HSET', KEYS[1], 'taskStatus', ARGV[9], 'lastTaskMessage', ARGV[10], 'completionTime', ARGV[8], 'updatedAt', ARGV[8])
   redis.call('HDEL', KEYS[1], 'cancelRequested')
@@ -113,16 +114,6 @@ if ARGV[9] ~= '' then
   if ARGV[13] ~= '' then redis.call('HSET', KEYS[1], 'sessionId', ARGV[13]) end
 end
 return {'appended', id}
-`;
-
-/**
- * Set the agent's runtime status, if the agent exists. KEYS: agent. ARGV: status, now.
- * Returns 1, or 0 when the agent is gone.
- */
-export const SET_AGENT_STATUS = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2])
-return 1
 `;
 
 /**

@@ -126,13 +126,21 @@ describe('recordEvent', () => {
   });
 });
 
-describe('setStatus and requestCancel', () => {
-  it('sets the runtime status of an existing agent only', async () => {
+describe('the runtime status and cancel requests', () => {
+  it('marks the agent Running with its task’s task_started', async () => {
     await queued('e', 't1');
-    expect(await store.setStatus(NS, 'e', 'Running')).toBe(true);
+    await store.startTask(NS, 'e', 't1');
+    expect((await store.get(NS, 'e'))?.status).toBe('Pending');
+    const started = {
+      type: 'task_started' as const,
+      taskId: 't1',
+      timestamp: new Date().toISOString(),
+      payload: { instructions: 'go', model: 'm', resuming_session: false },
+    };
+    expect(
+      (await store.recordEvent({ namespace: NS, name: 'e', seq: 1, event: started })).outcome,
+    ).toBe('appended');
     expect((await store.get(NS, 'e'))?.status).toBe('Running');
-    expect(await store.setStatus(NS, 'ghost', 'Running')).toBe(false);
-    expect(await redis.exists(keys.agent(NS, 'ghost'))).toBe(0);
   });
 
   it('publishes a cancel request on the cancel channel', async () => {
