@@ -151,6 +151,7 @@ class LocalRuntime implements RuntimeHandle {
 export class LocalRuntimeDriver implements RuntimeDriver {
   private readonly runtimes = new Map<string, LocalRuntime>();
   private readonly starting = new Map<string, Promise<LocalRuntime>>();
+  private readonly stopping = new Map<string, Promise<void>>();
   /** A runtime started ahead of need, its modules loaded, waiting for a workspace. */
   private spare: { child: ChildProcessWithoutNullStreams; release: () => void } | undefined;
   private closed = false;
@@ -209,6 +210,8 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   async ensure(agent: AgentRef): Promise<RuntimeHandle> {
     if (this.closed) throw new Error('the runtime driver is closed');
     const key = keyOf(agent);
+    // A runtime that is stopping must be gone before another one starts in its workspace.
+    await this.stopping.get(key);
     const running = this.runtimes.get(key);
     if (running) return running;
     let starting = this.starting.get(key);
@@ -222,7 +225,15 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   async stop(agent: AgentRef): Promise<void> {
     const key = keyOf(agent);
     await this.starting.get(key)?.catch(() => undefined);
-    await this.runtimes.get(key)?.stop();
+    const runtime = this.runtimes.get(key);
+    if (!runtime) return this.stopping.get(key);
+    // From now on, ensure() waits for this stop and then starts a new runtime.
+    this.runtimes.delete(key);
+    const stopped = runtime.stop().finally(() => {
+      if (this.stopping.get(key) === stopped) this.stopping.delete(key);
+    });
+    this.stopping.set(key, stopped);
+    return stopped;
   }
 
   async remove(agent: AgentRef): Promise<void> {
@@ -255,7 +266,10 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     this.spare?.child.kill('SIGKILL');
     this.spare = undefined;
     await Promise.all([...this.starting.values()].map((p) => p.catch(() => undefined)));
-    await Promise.all([...this.runtimes.values()].map((runtime) => runtime.stop()));
+    await Promise.all([
+      ...[...this.runtimes.values()].map((runtime) => runtime.stop()),
+      ...this.stopping.values(),
+    ]);
   }
 
   private async start(agent: AgentRef): Promise<LocalRuntime> {

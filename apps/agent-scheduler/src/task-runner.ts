@@ -51,6 +51,11 @@ export function effectiveLimits(defaults: TaskLimits, own: AgentLimits = {}): Ta
   };
 }
 
+/** A sleeping agent's runtime stops after each task: its status says so with the task's end. */
+function withLifecycle(end: TaskEnd | undefined, agent: AgentRecord): TaskEnd | undefined {
+  return end && agent.spec.lifecycle === 'Sleep' ? { ...end, status: 'Sleeping' } : end;
+}
+
 async function withRetries<T>(attempts: number, run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -105,6 +110,25 @@ export class TaskRunner {
       return;
     }
     await this.supervise(job, agent, runtime, log);
+    await this.applyLifecycle(agent, log);
+  }
+
+  /**
+   * What the agent's `lifecycle` asks for once a task has ended: `Sleep` stops its runtime and
+   * keeps its workspace; `AutoDelete` deletes the agent.
+   */
+  private async applyLifecycle(agent: AgentRecord, log: Logger): Promise<void> {
+    const ref = { namespace: agent.namespace, name: agent.name };
+    try {
+      if (agent.spec.lifecycle === 'Sleep') {
+        await this.options.driver.stop(ref);
+      } else if (agent.spec.lifecycle === 'AutoDelete') {
+        await this.options.agents.delete(ref.namespace, ref.name);
+        await this.options.driver.remove(ref);
+      }
+    } catch (err) {
+      log.warn({ err, lifecycle: agent.spec.lifecycle }, 'could not apply the agent’s lifecycle');
+    }
   }
 
   private async supervise(
@@ -122,7 +146,7 @@ export class TaskRunner {
     const store = (message: RuntimeEventMessage) => {
       writes = writes.then(async () => {
         if (ended) return;
-        const end = taskEnd(message.event);
+        const end = withLifecycle(taskEnd(message.event), agent);
         const result = await withRetries(STORE_ATTEMPTS, () =>
           this.options.agents.recordEvent({
             namespace: job.namespace,

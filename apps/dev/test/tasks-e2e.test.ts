@@ -302,6 +302,40 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     });
   });
 
+  it('stops a sleeping agent’s runtime after each task, and wakes it for the next', async () => {
+    model.script({ content: [text('Going to sleep.')] }, { content: [text('Awake again.')] });
+    const first = await post('/agents', { name: 'dozy', instructions: 'Nap', lifecycle: 'Sleep' });
+    expect((await taskEvents('dozy', first.body.taskId)).at(-1)?.type).toBe('task_completed');
+    const dozy = (await (await fetch(`${api()}/agents/dozy`)).json()) as { status: string };
+    expect(dozy.status).toBe('Sleeping');
+
+    const next = await post('/agents', { name: 'dozy', instructions: 'Wake up' });
+    const events = await taskEvents('dozy', next.body.taskId);
+    expect(events[0]).toMatchObject({ type: 'task_started', payload: { resuming_session: true } });
+    expect(events.at(-1)?.type).toBe('task_completed');
+  });
+
+  it('deletes an AutoDelete agent once its task has ended', async () => {
+    const control = redis.duplicate();
+    await control.subscribe('komputer:control');
+    const deleted = new Promise<void>((resolve) =>
+      control.on('message', (_channel: string, message: string) => {
+        if (message.includes('"delete"') && message.includes('"once"')) resolve();
+      }),
+    );
+    model.script({ content: [text('One and done.')] });
+    const task = await post('/agents', {
+      name: 'once',
+      instructions: 'Go',
+      lifecycle: 'AutoDelete',
+    });
+    expect(task.status).toBe(201);
+    await deleted;
+    control.disconnect();
+    expect((await fetch(`${api()}/agents/once`)).status).toBe(404);
+    await gone(workspace('once'));
+  });
+
   it('runs a task that was queued while no scheduler ran', async () => {
     await stack.scheduler.close();
     model.script({ content: [text('Queued and done.')] });

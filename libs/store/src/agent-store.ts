@@ -63,6 +63,8 @@ export interface TaskEnd {
   costUsd?: number;
   tokens?: number;
   sessionId?: string;
+  /** The agent's runtime status from now on, when the task's end changes it. */
+  status?: AgentStatus;
 }
 
 /** Options for {@link AgentStore}. */
@@ -313,6 +315,7 @@ export class AgentStore {
         terminal?.costUsd ?? '',
         terminal?.tokens ?? '',
         terminal?.sessionId ?? '',
+        terminal?.status ?? '',
       ],
     )) as [string, string?];
     if (reply[0] === 'appended' && reply[1]) return { outcome: 'appended', id: reply[1] };

@@ -88,7 +88,8 @@ return {'started', redis.call('HGETALL', KEYS[1])}
  * KEYS: agent, events.
  * ARGV: taskId, requiredStatus ('' = Queued or InProgress), seq ('' = no deduplication), maxLen,
  *   eventType, eventTimestamp, payloadJson, now,
- *   terminal taskStatus ('' = not terminal), lastTaskMessage, costUsd, tokens, sessionId ('' = unchanged).
+ *   terminal taskStatus ('' = not terminal), lastTaskMessage, costUsd, tokens, sessionId, status
+ *   (each '' = unchanged).
  * Returns {"appended", id} | {"duplicate"} when `seq` was stored already | {"stale"} when
  * `taskId` is not the agent's busy task (in `requiredStatus`).
  */
@@ -112,6 +113,7 @@ if ARGV[9] ~= '' then
   end
   if ARGV[12] ~= '' then redis.call('HINCRBY', KEYS[1], 'totalTokens', ARGV[12]) end
   if ARGV[13] ~= '' then redis.call('HSET', KEYS[1], 'sessionId', ARGV[13]) end
+  if ARGV[14] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[14]) end
 end
 return {'appended', id}
 `;
