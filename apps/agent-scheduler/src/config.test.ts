@@ -11,6 +11,20 @@ describe('SchedulerConfigSchema', () => {
     });
   });
 
+  it('takes the runtimes’ settings, to hand them on', () => {
+    expect(parseConfig(SchedulerConfigSchema, {})).toMatchObject({
+      KOMPUTER_BASH_TIMEOUT_MS: 120_000,
+      ANTHROPIC_MAX_RETRIES: 2,
+    });
+    expect(
+      parseConfig(SchedulerConfigSchema, { KOMPUTER_BASH_TIMEOUT_MS: '5000' })
+        .KOMPUTER_BASH_TIMEOUT_MS,
+    ).toBe(5000);
+    expect(() => parseConfig(SchedulerConfigSchema, { KOMPUTER_BASH_TIMEOUT_MS: '10' })).toThrow(
+      'KOMPUTER_BASH_TIMEOUT_MS',
+    );
+  });
+
   it('splits runtime Node.js options, and refuses what is not one', () => {
     const config = parseConfig(SchedulerConfigSchema, {
       KOMPUTER_RUNTIME_NODE_OPTIONS: ' --max-old-space-size=256  --jitless ',

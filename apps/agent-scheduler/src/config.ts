@@ -1,8 +1,9 @@
+import { RuntimeSettingsSchema } from '@komputer/contracts';
 import { BaseConfigSchema } from '@komputer/service-kit';
 import { z } from 'zod';
 
 /** The scheduler's configuration, read from the environment. */
-export const SchedulerConfigSchema = BaseConfigSchema.extend({
+export const SchedulerConfigSchema = BaseConfigSchema.extend(RuntimeSettingsSchema.shape).extend({
   /** Approximate cap on each agent's event stream. */
   KOMPUTER_EVENTS_MAXLEN: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
   /** Tasks run at once by this scheduler. */

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import { TASKS_QUEUE, TaskJobSchema } from '@komputer/contracts';
-import type { TaskJob } from '@komputer/contracts';
+import { RuntimeSettingsSchema, TASKS_QUEUE, TaskJobSchema } from '@komputer/contracts';
+import type { RuntimeSettings, TaskJob } from '@komputer/contracts';
 import { closeRedis, createRedis, DEFAULT_REDIS_URL, waitForRedis } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
@@ -51,6 +51,12 @@ export function createScheduler(
     nodeArgs: config.KOMPUTER_RUNTIME_NODE_OPTIONS,
     dataDir,
     env: {
+      ...Object.fromEntries(
+        Object.keys(RuntimeSettingsSchema.shape).map((name) => [
+          name,
+          String(config[name as keyof RuntimeSettings]),
+        ]),
+      ),
       PATH: config.PATH,
       LOG_LEVEL: config.LOG_LEVEL,
       ...(config.ANTHROPIC_API_KEY ? { ANTHROPIC_API_KEY: config.ANTHROPIC_API_KEY } : {}),

@@ -78,6 +78,7 @@ export {
   RuntimeAgentSchema,
   RuntimeAssignMessageSchema,
   RuntimeMessageSchema,
+  RuntimeSettingsSchema,
   SupervisorMessageSchema,
   TaskLimitsSchema,
 } from './runtime';
@@ -86,6 +87,7 @@ export type {
   RuntimeAssignMessage,
   RuntimeEventMessage,
   RuntimeMessage,
+  RuntimeSettings,
   RuntimeTaskMessage,
   SupervisorMessage,
   TaskLimits,

@@ -7,6 +7,29 @@ import type { NewAgentEvent } from './events';
  * message per line on the local transport. Every message is validated on receipt.
  */
 
+/**
+ * A runtime's tunables, read from its environment. The scheduler takes the same variables from
+ * its own environment and hands them to every runtime it starts.
+ */
+export const RuntimeSettingsSchema = z.object({
+  /** How often a runtime reports that it is alive. */
+  KOMPUTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /** Default `Bash` timeout; the model may ask for up to 600 000 ms per command. */
+  KOMPUTER_BASH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
+  /** Cap on one tool result's output. */
+  KOMPUTER_TOOL_OUTPUT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(1024 * 1024)
+    .default(30_000),
+  /** `max_tokens` of each model call; 8192 is within every supported model's output limit. */
+  KOMPUTER_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(1).max(128_000).default(8_192),
+  /** How often the SDK retries 408, 409, 429 and 5xx answers and connection errors. */
+  ANTHROPIC_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+});
+export type RuntimeSettings = z.infer<typeof RuntimeSettingsSchema>;
+
 /** Limits of one task; each exceeded limit ends the task with an `error` event that names it. */
 export const TaskLimitsSchema = z.object({
   /** Model calls per task. */
