@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { AgentEvent } from '@komputer/contracts';
 import { createScheduler, SchedulerConfigSchema } from '@komputer/agent-scheduler';
 import { createLogger, parseConfig } from '@komputer/service-kit';
 import {
+  collectLogLines,
   followEvents,
   startRedisServer,
   startScriptedAnthropic,
@@ -22,18 +22,8 @@ import type { Stack } from '../src/stack';
 const root = join(__dirname, '..', '..', '..');
 const runtimeEntry = join(root, 'dist', 'apps', 'agent-runtime', 'main.js');
 // The apps' log, kept to explain a failure.
-const logLines: string[] = [];
-const logger = createLogger({
-  name: 'e2e',
-  level: 'debug',
-  destination: new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString().trim());
-      if (logLines.length > 500) logLines.shift();
-      done();
-    },
-  }),
-});
+const { destination, lines: logLines } = collectLogLines(500);
+const logger = createLogger({ name: 'e2e', level: 'debug', destination });
 const recentLog = () => logLines.slice(-40).join('\n');
 
 let redisServer: RedisServer;

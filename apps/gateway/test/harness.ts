@@ -1,6 +1,5 @@
-import { Writable } from 'node:stream';
 import { createLogger, parseConfig } from '@komputer/service-kit';
-import { startRedisServer } from '@komputer/testing';
+import { collectLogLines, startRedisServer } from '@komputer/testing';
 import type { RedisServer } from '@komputer/testing';
 import { Redis } from 'ioredis';
 import { GatewayConfigSchema } from '../src/config';
@@ -29,13 +28,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     REDIS_URL: redisServer.url,
     ...env,
   });
-  const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      logs.push(chunk.toString());
-      done();
-    },
-  });
+  const { destination, lines: logs } = collectLogLines();
   const logger = createLogger({ name: 'gateway', level: 'debug', destination });
   const gateway = createGateway(config, logger);
   const url = await gateway.listen();

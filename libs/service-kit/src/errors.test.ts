@@ -1,9 +1,8 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { Writable } from 'node:stream';
 import { ErrorEnvelopeSchema } from '@komputer/contracts';
 import type { ErrorEnvelope } from '@komputer/contracts';
-import { listenOnRandomPort, startRedisServer } from '@komputer/testing';
+import { collectLogLines, listenOnRandomPort, startRedisServer } from '@komputer/testing';
 import type { RedisServer } from '@komputer/testing';
 import express from 'express';
 import { z } from 'zod';
@@ -154,18 +153,8 @@ describe('toFieldIssues, validationError and parseInput', () => {
 });
 
 describe('errorMiddleware over HTTP', () => {
-  const logLines: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    name: 'errors-test',
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) {
-          logLines.push(JSON.parse(line) as Record<string, unknown>);
-        }
-        callback();
-      },
-    }),
-  });
+  const { destination, records: logLines } = collectLogLines();
+  const logger = createLogger({ name: 'errors-test', destination });
   const BodySchema = z.strictObject({ name: z.string().min(1), count: z.number().int() });
 
   let redisServer: RedisServer;

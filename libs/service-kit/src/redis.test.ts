@@ -1,6 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { Writable } from 'node:stream';
-import { startRedisServer } from '@komputer/testing';
+import { collectLogLines, startRedisServer } from '@komputer/testing';
 import type { RedisServer } from '@komputer/testing';
 import { createLogger } from './logger';
 import { closeRedis, createRedis, isRedisUnavailableError, waitForRedis } from './redis';
@@ -37,16 +36,9 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 function capturedLogger() {
-  const records: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        records.push(JSON.parse(line) as Record<string, unknown>);
-      }
-      callback();
-    },
-  });
-  return { logger: createLogger({ name: 'redis-test', destination }), records };
+  const { destination, records } = collectLogLines();
+  const logger = createLogger({ name: 'redis-test', destination });
+  return { logger, records };
 }
 
 const clients: Redis[] = [];

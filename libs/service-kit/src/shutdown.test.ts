@@ -1,18 +1,11 @@
-import { Writable } from 'node:stream';
+import { collectLogLines } from '@komputer/testing';
 import { createLogger } from './logger';
 import { createShutdown } from './shutdown';
 
 function capturedLogger() {
-  const records: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        records.push(JSON.parse(line) as Record<string, unknown>);
-      }
-      callback();
-    },
-  });
-  return { logger: createLogger({ name: 'shutdown-test', level: 'debug', destination }), records };
+  const { destination, records } = collectLogLines();
+  const logger = createLogger({ name: 'shutdown-test', level: 'debug', destination });
+  return { logger, records };
 }
 
 /** A promise with its resolve function, to hold a step open until the test lets it go. */

@@ -2,6 +2,8 @@ export { followEvents } from './event-stream';
 export type { FollowEventsOptions, StreamEvent } from './event-stream';
 export { MINIMAL_AGENT_SPEC } from './fixtures';
 export { findFreePort, listenOnRandomPort } from './listen';
+export { collectLogLines } from './log-lines';
+export type { CollectedLogLines } from './log-lines';
 export type { ListeningAddress } from './listen';
 export { findRedisServerBinary, RedisServer, startRedisServer } from './redis-server';
 export type { RedisServerOptions } from './redis-server';
