@@ -1,5 +1,6 @@
 import type {
   AgentLimits,
+  AgentStatus,
   NewAgentEvent,
   RuntimeEventMessage,
   TaskJob,
@@ -106,7 +107,7 @@ export class TaskRunner {
       runtime = await this.options.driver.ensure(ref);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      await this.fail(job, `could not start the agent runtime: ${reason}`, true);
+      await this.fail(job, `could not start the agent runtime: ${reason}`, true, 'Failed');
       return;
     }
     await this.supervise(job, agent, runtime, log);
@@ -167,11 +168,11 @@ export class TaskRunner {
         }
       });
     };
-    const endWith = (reason: string, retryable: boolean) => {
+    const endWith = (reason: string, retryable: boolean, status?: AgentStatus) => {
       writes = writes.then(async () => {
         if (ended) return;
         ended = true;
-        await this.fail(job, reason, retryable).catch((err: unknown) =>
+        await this.fail(job, reason, retryable, status).catch((err: unknown) =>
           log.error({ err }, 'could not end the task'),
         );
         finish();
@@ -197,7 +198,8 @@ export class TaskRunner {
       }
     });
     this.cancels.set(taskId, cancel);
-    const stopWatchingExit = runtime.onExit((reason) => endWith(reason, true));
+    // A runtime that stops in the middle of a task has failed; the next task starts a new one.
+    const stopWatchingExit = runtime.onExit((reason) => endWith(reason, true, 'Failed'));
     const limits = effectiveLimits(this.options.limits, agent.spec.limits);
     const timer = setTimeout(
       () =>
@@ -238,7 +240,12 @@ export class TaskRunner {
   }
 
   /** Ends the task with an `error` event, unless it has ended already. */
-  private async fail(job: TaskJob, reason: string, retryable: boolean): Promise<void> {
+  private async fail(
+    job: TaskJob,
+    reason: string,
+    retryable: boolean,
+    status?: AgentStatus,
+  ): Promise<void> {
     await this.options.agents.recordEvent({
       namespace: job.namespace,
       name: job.agentName,
@@ -249,7 +256,7 @@ export class TaskRunner {
         payload: { error: reason, retryable },
       },
       requiredStatus: 'InProgress',
-      terminal: { taskStatus: 'Error', message: reason },
+      terminal: { taskStatus: 'Error', message: reason, ...(status ? { status } : {}) },
     });
   }
 }

@@ -251,6 +251,8 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
       type: 'error',
       payload: { error: expect.stringContaining('SIGKILL') },
     });
+    const victim = (await (await fetch(`${api()}/agents/victim`)).json()) as { status: string };
+    expect(victim.status).toBe('Failed');
 
     model.script({ content: [text('Alive again.')] });
     const next = await post('/agents', { name: 'victim', instructions: 'Again' });
