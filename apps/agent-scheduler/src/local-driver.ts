@@ -263,8 +263,12 @@ export class LocalRuntimeDriver implements RuntimeDriver {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.spare?.child.kill('SIGKILL');
-    this.spare = undefined;
+    const spare = this.takeSpare();
+    if (spare) {
+      const exited = new Promise((resolve) => spare.once('exit', resolve));
+      spare.kill('SIGKILL');
+      await exited;
+    }
     await Promise.all([...this.starting.values()].map((p) => p.catch(() => undefined)));
     await Promise.all([
       ...[...this.runtimes.values()].map((runtime) => runtime.stop()),
