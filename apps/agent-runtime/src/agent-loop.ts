@@ -19,7 +19,7 @@ import {
   settleToolUses,
   toolUsesOf,
 } from './session';
-import type { Session } from './session';
+import type { Session, SessionCache } from './session';
 import type { Toolbox } from './tools/toolbox';
 
 /** Reports one event of the task; resolves when the supervisor's stream can take more. */
@@ -41,11 +41,7 @@ export interface TaskRunOptions {
   maxOutputTokens: number;
   /** Aborted, with the reason as a string, when the task is cancelled. */
   cancel: AbortSignal;
-  /**
-   * The session kept between tasks: a runtime is its workspace's only writer, so the transcript
-   * is read from disk once, by the first task, and only written after that.
-   */
-  sessions: { current?: Session };
+  sessions: SessionCache;
 }
 
 /** The event that ends a task. */

@@ -19,7 +19,7 @@ import { runTask } from './agent-loop';
 import type { EmitEvent } from './agent-loop';
 import type { AgentRuntimeConfig } from './config';
 import { PriceList } from './pricing';
-import type { Session } from './session';
+import type { SessionCache } from './session';
 import { sandboxEnv } from './tools/bash';
 import { builtinToolbox } from './tools/toolbox';
 import { UnackedEvents } from './unacked-events';
@@ -79,7 +79,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   await mkdir(options.workspace, { recursive: true });
   const workspace = await realpath(options.workspace);
   const toolbox = builtinToolbox();
-  const sessions: { current?: Session } = {};
+  const sessions: SessionCache = {};
   const prices = new PriceList(logger);
   const env = sandboxEnv(options.env);
   const unacked = new UnackedEvents(options.maxUnackedEvents ?? MAX_UNACKED_EVENTS, logger);

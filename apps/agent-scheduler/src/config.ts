@@ -4,8 +4,6 @@ import { z } from 'zod';
 
 /** The scheduler's configuration, read from the environment. */
 export const SchedulerConfigSchema = BaseConfigSchema.extend(RuntimeSettingsSchema.shape).extend({
-  /** Approximate cap on each agent's event stream. */
-  KOMPUTER_EVENTS_MAXLEN: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
   /** Tasks run at once by this scheduler. */
   KOMPUTER_SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   /** Agents' workspaces live under `<dir>/workspaces/<namespace>/<name>`. */

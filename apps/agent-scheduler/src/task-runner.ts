@@ -44,7 +44,7 @@ function taskEnd(event: NewAgentEvent): TaskEnd | undefined {
 }
 
 /** The scheduler's default limits, with the agent's own where it set them. */
-export function effectiveLimits(defaults: TaskLimits, own: AgentLimits = {}): TaskLimits {
+function effectiveLimits(defaults: TaskLimits, own: AgentLimits = {}): TaskLimits {
   return {
     maxTurns: own.maxTurns ?? defaults.maxTurns,
     maxBudgetUsd: own.maxBudgetUsd ?? defaults.maxBudgetUsd,

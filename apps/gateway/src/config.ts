@@ -11,6 +11,5 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
-  KOMPUTER_EVENTS_MAXLEN: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

@@ -31,6 +31,7 @@ describe('parseConfig with BaseConfigSchema', () => {
       KOMPUTER_REDIS_PREFIX: 'komputer',
       KOMPUTER_DEFAULT_NAMESPACE: 'default',
       KOMPUTER_SHUTDOWN_TIMEOUT_MS: 10_000,
+      KOMPUTER_EVENTS_MAXLEN: 10_000,
     });
   });
 
@@ -54,6 +55,7 @@ describe('parseConfig with BaseConfigSchema', () => {
       KOMPUTER_REDIS_PREFIX: 'kp_test.1-a',
       KOMPUTER_DEFAULT_NAMESPACE: 'team-a',
       KOMPUTER_SHUTDOWN_TIMEOUT_MS: 2500,
+      KOMPUTER_EVENTS_MAXLEN: 10_000,
     });
     expect(typeof config.KOMPUTER_SHUTDOWN_TIMEOUT_MS).toBe('number');
   });

@@ -76,5 +76,7 @@ export const BaseConfigSchema = z.object({
     .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label')
     .default('default'),
   KOMPUTER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Approximate cap on each agent's event stream (XADD MAXLEN ~), for every writer of events. */
+  KOMPUTER_EVENTS_MAXLEN: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
 });
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;
