@@ -1,15 +1,21 @@
 // Dispatch latency: from `POST /agents` to the task's `task_started` event, for a warm agent
 // (its runtime is up and idle) and for a cold one (a new agent, whose runtime must start).
 // Baseline, measured in the same run: a bare BullMQ add → processor round trip.
+// The services run as they are deployed, each in a process of its own: the gateway, the
+// scheduler (with its agent runtimes), the model (bench/model-server) and redis-server. This
+// process is only the client and the baseline.
 // Usage: npm run bench:dispatch -- [--tasks 200] [--cold 20]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { fork, spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createScheduler, SchedulerConfigSchema } from '@komputer/agent-scheduler';
-import { createGateway, GatewayConfigSchema } from '@komputer/gateway';
-import { createLogger, parseConfig } from '@komputer/service-kit';
-import { followEvents, startRedisServer, startScriptedAnthropic, text } from '@komputer/testing';
+import { followEvents, startRedisServer } from '@komputer/testing';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 
@@ -21,90 +27,220 @@ const { values } = parseArgs({
 });
 const warmTasks = Number(values.tasks);
 const coldTasks = Number(values.cold);
+/** How long a service may take to report that it is up. */
+const START_TIMEOUT_MS = 20_000;
 
 const percentile = (samples: number[], q: number) => {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 };
 
-async function baseline(url: string, rounds: number): Promise<number[]> {
-  const connection = new Redis(url, { maxRetriesPerRequest: null });
-  const queue = new Queue('bench-baseline', { connection });
-  const started = new Map<string, number>();
-  const samples: number[] = [];
-  let next: (() => void) | undefined;
-  const workerConnection = connection.duplicate();
-  const worker = new Worker(
-    'bench-baseline',
-    async (job) => {
-      samples.push(performance.now() - (started.get(job.id ?? '') ?? 0));
-      next?.();
-    },
-    { connection: workerConnection },
+/** A service in a process of its own. */
+interface Service {
+  pid: number;
+  /** What `ready` found in the service's output. */
+  found: string;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `dist/<entry>` with `env` and waits until `ready` finds something in a line of its
+ * stdout. Its output is read to the end, so that the service never blocks on a full pipe.
+ */
+async function startService(
+  entry: string,
+  env: Record<string, string>,
+  ready: (line: string) => string | undefined,
+): Promise<Service> {
+  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(
+    process.execPath,
+    [join(__dirname, '..', entry)],
+    { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] },
   );
-  await worker.waitUntilReady();
-  for (let i = 0; i < rounds; i++) {
-    const processed = new Promise<void>((resolve) => (next = resolve));
-    started.set(`job-${i}`, performance.now());
-    await queue.add('job', {}, { jobId: `job-${i}`, removeOnComplete: true });
-    await processed;
+  const exited = once(child, 'exit');
+  const found = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start`)), START_TIMEOUT_MS);
+    const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
+    lines.on('line', (line) => {
+      const value = ready(line);
+      if (value === undefined) return;
+      clearTimeout(timer);
+      resolve(value);
+    });
+    void exited.then(() => reject(new Error(`${entry} exited before it was ready`)));
+  });
+  return {
+    pid: child.pid ?? 0,
+    found,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Finds a pino line with message `msg`; returns its `field`, or '' when it has none. */
+const logLine = (msg: string, field?: string) => (line: string) => {
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    if (entry['msg'] !== msg) return undefined;
+    return field ? String(entry[field]) : '';
+  } catch {
+    return undefined;
   }
-  await worker.close();
+};
+
+/** The resident set of a process, in MB. */
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** The child process of `parent` whose working directory is `cwd`. */
+function childIn(parent: number, cwd: string): number {
+  const children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').split(' ');
+  const pid = children.map(Number).find((p) => p > 0 && readlinkSync(`/proc/${p}/cwd`) === cwd);
+  if (!pid) throw new Error(`no runtime of the scheduler runs in ${cwd}`);
+  return pid;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/**
+ * POSTs JSON with node:http on a kept-alive connection: the benchmark measures the server's
+ * path, and a leaner client than fetch adds less of its own time to it.
+ */
+function post(url: string, json: unknown): Promise<{ status: number; body: string }> {
+  const body = JSON.stringify(json);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * The baseline: `rounds` bare BullMQ add → processor round trips, one at a time. With
+ * `apart`, the worker runs in a process of its own, as a queue's consumer is deployed (and as
+ * the scheduler is); otherwise in this one, which saves the hand-over between processes.
+ */
+async function baseline(url: string, rounds: number, apart: boolean): Promise<number[]> {
+  const queueName = apart ? 'bench-baseline-apart' : 'bench-baseline';
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const queue = new Queue(queueName, { connection });
+  const samples: number[] = [];
+  let processed: (at: number) => void = () => undefined;
+  let stop: () => Promise<void>;
+  if (apart) {
+    const child = fork(join(__dirname, 'bullmq-worker.js'), [url, queueName]);
+    await new Promise<void>((resolve) => {
+      child.on('message', (message: { ready?: boolean; at?: number }) => {
+        if (message.ready) resolve();
+        else if (message.at !== undefined) processed(message.at - performance.timeOrigin);
+      });
+    });
+    stop = async () => {
+      const exited = once(child, 'exit');
+      child.disconnect();
+      await exited;
+    };
+  } else {
+    const workerConnection = connection.duplicate();
+    const worker = new Worker(queueName, async () => processed(performance.now()), {
+      connection: workerConnection,
+    });
+    await worker.waitUntilReady();
+    stop = async () => {
+      await worker.close();
+      workerConnection.disconnect();
+    };
+  }
+  for (let i = 0; i < rounds; i++) {
+    const done = new Promise<number>((resolve) => (processed = resolve));
+    const t0 = performance.now();
+    await queue.add('job', {}, { jobId: `job-${i}`, removeOnComplete: true });
+    samples.push((await done) - t0);
+  }
+  await stop();
   await queue.close();
-  workerConnection.disconnect();
   connection.disconnect();
   return samples;
 }
 
 async function main(): Promise<void> {
   const redisServer = await startRedisServer();
-  const model = await startScriptedAnthropic({
-    offlineResponder: () => ({ content: [text('ok')] }),
-  });
   const dataDir = mkdtempSync(join(tmpdir(), 'komputer-bench-'));
-  const logger = createLogger({ name: 'bench', level: 'silent' });
-  const env = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    REDIS_URL: redisServer.url,
-    KOMPUTER_DATA_DIR: dataDir,
-    ANTHROPIC_API_KEY: 'bench',
-    ANTHROPIC_BASE_URL: model.url,
-    LOG_LEVEL: 'silent',
-  };
-  const runtimeEntry = join(__dirname, '..', 'apps', 'agent-runtime', 'main.js');
-  const scheduler = createScheduler(parseConfig(SchedulerConfigSchema, env), logger, runtimeEntry);
-  await scheduler.start();
-  const gateway = createGateway(parseConfig(GatewayConfigSchema, env), logger);
-  const api = `${await gateway.listen()}/api/v1`;
+  const services: Service[] = [];
   const redis = new Redis(redisServer.url);
-
-  /** Runs one task; returns the time from POST to task_started, in ms. */
-  const dispatch = async (name: string, instructions: string): Promise<number> => {
-    const key = `komputer:default:events:${name}`;
-    const last = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
-    const t0 = performance.now();
-    const res = await fetch(`${api}/agents`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name, instructions }),
-    });
-    if (res.status !== 201) throw new Error(`POST /agents answered ${res.status}`);
-    const { taskId } = (await res.json()) as { taskId: string };
-    const events = await followEvents(redis, key, {
-      after: last[0]?.[0] ?? '0-0',
-      until: (e) => e.taskId === taskId && e.type === 'task_completed',
-      timeoutMs: 30_000,
-    });
-    const started = events.find((e) => e.taskId === taskId && e.type === 'task_started');
-    if (!started) throw new Error(`task ${taskId} completed without task_started`);
-    return started.receivedAt - t0;
-  };
-
   try {
+    const model = await startService('bench/model-server.js', {}, (line) =>
+      line.startsWith('http') ? line : undefined,
+    );
+    services.push(model);
+    const env = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      REDIS_URL: redisServer.url,
+      KOMPUTER_DATA_DIR: dataDir,
+      ANTHROPIC_API_KEY: 'bench',
+      ANTHROPIC_BASE_URL: model.found,
+      LOG_LEVEL: 'info',
+    };
+    const scheduler = await startService(
+      'apps/agent-scheduler/main.js',
+      env,
+      logLine('scheduler taking tasks'),
+    );
+    services.push(scheduler);
+    const gateway = await startService(
+      'apps/gateway/main.js',
+      env,
+      logLine('gateway listening', 'url'),
+    );
+    services.push(gateway);
+    const api = gateway.found;
+
+    /** Runs one task; returns the time from POST to task_started, in ms. */
+    const dispatch = async (name: string, instructions: string): Promise<number> => {
+      const key = `komputer:default:events:${name}`;
+      const last = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
+      // The reader blocks on the stream before the POST, as a client watching the agent would:
+      // it sees task_started the moment the event is written.
+      const events = followEvents(redis, key, {
+        after: last[0]?.[0] ?? '0-0',
+        until: (e) => e.type === 'task_completed',
+        timeoutMs: 30_000,
+      });
+      const t0 = performance.now();
+      const { status, body } = await post(`${api}/agents`, { name, instructions });
+      if (status !== 201) throw new Error(`POST /agents answered ${status}: ${body}`);
+      const { taskId } = JSON.parse(body) as { taskId: string };
+      const started = (await events).find((e) => e.taskId === taskId && e.type === 'task_started');
+      if (!started) throw new Error(`task ${taskId} completed without task_started`);
+      return started.receivedAt - t0;
+    };
+
     const progress = (what: string) => process.stderr.write(`${what}…\n`);
-    progress('baseline');
-    const base = await baseline(redisServer.url, warmTasks);
+    progress('baselines');
+    const baseApart = await baseline(redisServer.url, warmTasks, true);
+    const base = await baseline(redisServer.url, warmTasks, false);
     progress('cold agents');
     const cold: number[] = [];
     for (let i = 0; i < coldTasks; i++) cold.push(await dispatch(`cold-${i}`, 'hello'));
@@ -112,28 +248,25 @@ async function main(): Promise<void> {
     await dispatch('warm', 'warm up');
     const warm: number[] = [];
     for (let i = 0; i < warmTasks; i++) warm.push(await dispatch('warm', `task ${i}`));
-
-    const runtime = await scheduler.driver.ensure({ namespace: 'default', name: 'warm' });
-    const status = readFileSync(`/proc/${runtime.id.replace('pid ', '')}/status`, 'utf8');
-    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    const runtime = childIn(scheduler.pid, join(dataDir, 'workspaces', 'default', 'warm'));
 
     const row = (label: string, samples: number[], target: string) =>
       `${label.padEnd(40)}${percentile(samples, 0.5).toFixed(2).padStart(9)}${percentile(samples, 0.99).toFixed(2).padStart(9)}   ${target}\n`;
-    const ratio = percentile(warm, 0.5) / percentile(base, 0.5);
+    const ratio = (of: number[]) => (percentile(warm, 0.5) / percentile(of, 0.5)).toFixed(2);
     process.stdout.write(
       `${warmTasks} warm tasks, ${coldTasks} cold tasks, one at a time\n\n` +
         `${'measure'.padEnd(40)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}   target\n` +
-        row('baseline: bare BullMQ add → process', base, '') +
+        row('baseline: BullMQ add → process, apart', baseApart, '') +
+        row('baseline: BullMQ add → process, 1 proc', base, '') +
         row('warm agent: POST → task_started', warm, 'p50 ≤ 15, p99 ≤ 50, ≤ 3× baseline') +
         row('cold agent: POST → task_started', cold, 'p50 ≤ 500') +
-        `\nwarm p50 ÷ baseline p50: ${ratio.toFixed(2)}×\n` +
-        `idle runtime RSS: ${rssMb.toFixed(1)} MB (target ≤ 80 MB)\n`,
+        `\nwarm p50 ÷ baseline p50: ${ratio(baseApart)}× (worker apart), ` +
+        `${ratio(base)}× (worker in the producer's process)\n` +
+        `idle runtime RSS: ${rssMb(runtime).toFixed(1)} MB (target ≤ 80 MB)\n`,
     );
   } finally {
     redis.disconnect();
-    await gateway.close();
-    await scheduler.close();
-    await model.close();
+    for (const service of services.reverse()) await service.stop();
     await redisServer.stop({ removeData: true });
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -11,15 +11,8 @@ import type { Logger } from '@komputer/service-kit';
 import { addUsage, emptyUsage } from './pricing';
 import type { PriceList, TokenUsage } from './pricing';
 import { systemPrompt } from './prompts';
-import {
-  appendUserText,
-  blocksOf,
-  loadSession,
-  saveSession,
-  settleToolUses,
-  toolUsesOf,
-} from './session';
-import type { Session, SessionCache } from './session';
+import { appendUserText, blocksOf, saveSession, settleToolUses, toolUsesOf } from './session';
+import type { Session } from './session';
 import type { Toolbox } from './tools/toolbox';
 
 /** Reports one event of the task; resolves when the supervisor's stream can take more. */
@@ -41,7 +34,8 @@ export interface TaskRunOptions {
   maxOutputTokens: number;
   /** Aborted, with the reason as a string, when the task is cancelled. */
   cancel: AbortSignal;
-  sessions: SessionCache;
+  /** The agent's conversation, which this task continues and leaves valid for the next. */
+  session: Session;
 }
 
 /** The event that ends a task. */
@@ -57,7 +51,6 @@ class LimitError extends Error {
 
 /** What a task has done so far. */
 interface TaskProgress {
-  session: Session | undefined;
   /** The transcript before this task, to go back to when the API rejects the request. */
   baseline: MessageParam[];
   turns: number;
@@ -68,8 +61,8 @@ interface TaskProgress {
 }
 
 /**
- * Runs one task to its end: `task_started`, the model loop with its tool calls, and exactly one
- * terminal event. It never throws: every failure becomes a `task_cancelled` or an `error`, and
+ * Runs one task to its end: the model loop with its tool calls, and exactly one terminal event.
+ * (Its `task_started` is the supervisor's: it writes that event as it hands the task over.) It never throws: every failure becomes a `task_cancelled` or an `error`, and
  * the session is left valid for the next task.
  */
 export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions): Promise<void> {
@@ -85,8 +78,7 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
   else options.cancel.addEventListener('abort', onCancel, { once: true });
 
   const progress: TaskProgress = {
-    session: undefined,
-    baseline: [],
+    baseline: options.session.messages,
     turns: 0,
     usage: emptyUsage(),
     costUsd: 0,
@@ -98,10 +90,10 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
     terminal = await agentLoop(task, options, progress, stop.signal, startedAt);
   } catch (err) {
     terminal = failure(err, stop.signal, timedOut, task);
-    if (err instanceof APIError && (err.status === 400 || err.status === 413) && progress.session) {
+    if (err instanceof APIError && (err.status === 400 || err.status === 413)) {
       // The API refused the request, and it cannot tell which part of this task's additions
       // is to blame. Keeping them would make every later task fail the same way.
-      progress.session.messages = progress.baseline;
+      options.session.messages = progress.baseline;
     }
     options.logger.info({ err }, 'task stopped by an error or a cancel');
   } finally {
@@ -116,8 +108,7 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
 
 /** Closes tool calls left open and saves the session; a failure to save is only logged. */
 async function settleSession(progress: TaskProgress, terminal: Terminal, options: TaskRunOptions) {
-  const session = progress.session;
-  if (!session) return;
+  const { session } = options;
   const why =
     terminal.type === 'task_cancelled'
       ? `not run: the task was cancelled (${terminal.payload.reason})`
@@ -138,18 +129,7 @@ async function agentLoop(
   startedAt: number,
 ): Promise<Terminal> {
   const { agent, limits } = task;
-  const session =
-    options.sessions.current ?? (await loadSession(options.workspace, options.logger));
-  options.sessions.current = session;
-  progress.session = session;
-  progress.baseline = session.messages;
-  await options.emit('task_started', {
-    instructions: task.instructions,
-    model: agent.model,
-    resuming_session: session.resumed,
-  });
-  // From the next task on, this conversation goes on.
-  session.resumed = true;
+  const { session } = options;
   session.messages = appendUserText(session.messages, task.instructions);
   const system = systemPrompt({
     agent,

@@ -19,7 +19,7 @@ import { runTask } from './agent-loop';
 import type { EmitEvent } from './agent-loop';
 import type { AgentRuntimeConfig } from './config';
 import { PriceList } from './pricing';
-import type { SessionCache } from './session';
+import { loadSession } from './session';
 import { sandboxEnv } from './tools/bash';
 import { builtinToolbox } from './tools/toolbox';
 import { UnackedEvents } from './unacked-events';
@@ -79,7 +79,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   await mkdir(options.workspace, { recursive: true });
   const workspace = await realpath(options.workspace);
   const toolbox = builtinToolbox();
-  const sessions: SessionCache = {};
+  // The runtime is its workspace's only writer: the transcript is read once, here, so that
+  // `ready` can say whether there is a conversation to continue.
+  const session = await loadSession(workspace, logger);
   const prices = new PriceList(logger);
   const env = sandboxEnv(options.env);
   const unacked = new UnackedEvents(options.maxUnackedEvents ?? MAX_UNACKED_EVENTS, logger);
@@ -153,7 +155,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       maxOutputBytes: config.KOMPUTER_TOOL_OUTPUT_MAX_BYTES,
       maxOutputTokens: config.KOMPUTER_MAX_OUTPUT_TOKENS,
       cancel: entry.cancel.signal,
-      sessions,
+      session,
     }).catch((err: unknown) => {
       logger.error({ err, taskId: task.taskId }, 'task failed unexpectedly');
       return emit('error', { error: `the runtime failed: ${String(err)}`, retryable: false });
@@ -197,7 +199,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     return stopping;
   }
 
-  void writer.write({ type: 'ready', pid: process.pid });
+  void writer.write({ type: 'ready', pid: process.pid, resumable: session.resumed });
   void readJsonLines(options.input, {
     schema: SupervisorMessageSchema,
     maxLineBytes: RUNTIME_MAX_LINE_BYTES,

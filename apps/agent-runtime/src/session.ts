@@ -36,14 +36,6 @@ export interface Session {
 }
 
 /**
- * The session a runtime keeps between tasks: it is its workspace's only writer, so the
- * transcript is read from disk once, by the first task, and only written after that.
- */
-export interface SessionCache {
-  current?: Session;
-}
-
-/**
  * Loads the workspace's session, or starts a new one when there is none. An unreadable file is
  * logged and replaced by a new session: a broken transcript must not make the agent unusable.
  */

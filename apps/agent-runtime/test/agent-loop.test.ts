@@ -50,33 +50,20 @@ describe('the agent loop', () => {
     const end = await t.run(task);
 
     const events = t.log.events(task.taskId);
-    expect(typesOf(events)).toEqual([
-      'task_started',
-      'text',
-      'tool_call',
-      'tool_result',
-      'text',
-      'task_completed',
-    ]);
+    // task_started is the supervisor's: it writes it as it hands the task over.
+    expect(typesOf(events)).toEqual(['text', 'tool_call', 'tool_result', 'text', 'task_completed']);
     expect(events.map((_e, i) => i + 1)).toEqual(
       t.log.messages.flatMap((m) =>
         m.type === 'event' && m.event.taskId === task.taskId ? [m.seq] : [],
       ),
     );
-    expect(events[0]).toMatchObject({
-      payload: {
-        instructions: 'Write hi into out.txt.',
-        model: task.agent.model,
-        resuming_session: false,
-      },
-    });
-    expect(events[1]?.payload).toEqual({ content: 'I will write the file.' });
-    expect(events[2]?.payload).toEqual({
+    expect(events[0]?.payload).toEqual({ content: 'I will write the file.' });
+    expect(events[1]?.payload).toEqual({
       id: 'toolu_bash1',
       tool: 'Bash',
       input: { command: 'echo hi > out.txt' },
     });
-    expect(events[3]?.payload).toEqual({
+    expect(events[2]?.payload).toEqual({
       id: 'toolu_bash1',
       tool: 'Bash',
       output: '(no output)',
@@ -156,6 +143,8 @@ describe('the agent loop', () => {
 
   it('continues the session in the next task, and in a new runtime on the same workspace', async () => {
     const first = await start();
+    const ready = (t: TestRuntime) => t.log.waitFor((m) => m.type === 'ready', 'ready');
+    expect(await ready(first)).toMatchObject({ resumable: false });
     scriptBashTask();
     const task1 = taskMessage({ instructions: 'Write hi into out.txt.' });
     const end1 = await first.run(task1);
@@ -167,7 +156,6 @@ describe('the agent loop', () => {
     const task2 = taskMessage({ instructions: 'What does out.txt say?' });
     const end2 = await first.run(task2);
 
-    expect(first.log.eventOf(task2.taskId, 'task_started')?.payload.resuming_session).toBe(true);
     expect(end2).toMatchObject({
       type: 'task_completed',
       payload: { session_id: sessionId, turns: 1 },
@@ -188,7 +176,8 @@ describe('the agent loop', () => {
     const task3 = taskMessage({ instructions: 'And now?' });
     const end3 = await second.run(task3);
 
-    expect(second.log.eventOf(task3.taskId, 'task_started')?.payload.resuming_session).toBe(true);
+    // A new runtime on the workspace tells its supervisor that there is a conversation to go on.
+    expect(await ready(second)).toMatchObject({ resumable: true });
     expect(end3).toMatchObject({ type: 'task_completed', payload: { session_id: sessionId } });
     const again = server.requests[3]?.body.messages ?? [];
     expect(again).toHaveLength(7);
@@ -212,7 +201,6 @@ describe('the agent loop', () => {
 
     const events = t.log.events(task.taskId);
     expect(typesOf(events)).toEqual([
-      'task_started',
       'thinking',
       'tool_call',
       'tool_result',
@@ -220,8 +208,8 @@ describe('the agent loop', () => {
       'text',
       'task_completed',
     ]);
-    expect(events[1]?.payload).toEqual({ content: 'Let me see what is here.' });
-    expect(events[4]?.payload).toEqual({ content: 'Nothing yet.' });
+    expect(events[0]?.payload).toEqual({ content: 'Let me see what is here.' });
+    expect(events[3]?.payload).toEqual({ content: 'Nothing yet.' });
     expect(server.requests[1]?.body.messages[1]).toMatchObject({
       role: 'assistant',
       content: [
@@ -241,13 +229,12 @@ describe('the agent loop', () => {
     await t.run(plain);
     await t.run(streamed);
 
-    expect(typesOf(t.log.events(plain.taskId))).toEqual(['task_started', 'text', 'task_completed']);
+    expect(typesOf(t.log.events(plain.taskId))).toEqual(['text', 'task_completed']);
     const events = t.log.events(streamed.taskId);
     const deltas = events.flatMap((e) => (e.type === 'text_delta' ? [e.payload.content] : []));
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.join('')).toBe('one two three four five');
     expect(typesOf(events).filter((type) => type !== 'text_delta')).toEqual([
-      'task_started',
       'text',
       'task_completed',
     ]);

@@ -107,11 +107,7 @@ describe('cancel', () => {
 
     expect(Date.now() - cancelledAt).toBeLessThan(2_000);
     expect(end).toMatchObject({ type: 'task_cancelled', payload: { reason: 'stop' } });
-    expect(typesOf(t.log.events(task.taskId))).toEqual([
-      'task_started',
-      'tool_call',
-      'task_cancelled',
-    ]);
+    expect(typesOf(t.log.events(task.taskId))).toEqual(['tool_call', 'task_cancelled']);
     await until(() => runningInGroup(pgid).length === 0, `process group ${pgid} to be gone`);
 
     server.script({ content: [text('Fine.')] });

@@ -75,7 +75,7 @@ async function exitCode(timeoutMs = 5_000): Promise<number | null> {
 
 describe('the agent-runtime process', () => {
   it('runs a task over stdin and stdout, logs to stderr, and exits when stdin ends', async () => {
-    expect(log.messages[0]).toEqual({ type: 'ready', pid: child.pid });
+    expect(log.messages[0]).toEqual({ type: 'ready', pid: child.pid, resumable: false });
     server.script(
       {
         content: [
@@ -90,7 +90,6 @@ describe('the agent-runtime process', () => {
     const end = await log.terminal(task.taskId);
 
     expect(typesOf(log.events(task.taskId))).toEqual([
-      'task_started',
       'text',
       'tool_call',
       'tool_result',

@@ -56,8 +56,8 @@ describe('a spare runtime', () => {
       `${JSON.stringify({ type: 'assign', workspace })}\n${JSON.stringify(task)}\n`,
     );
     await log.waitFor((m) => m.type === 'event' && m.event.type === 'task_completed', 'the task');
-    expect(log.messages[0]).toEqual({ type: 'ready', pid: child.pid });
-    expect(typesOf(log.events('spare-task'))).toEqual(['task_started', 'text', 'task_completed']);
+    expect(log.messages[0]).toEqual({ type: 'ready', pid: child.pid, resumable: false });
+    expect(typesOf(log.events('spare-task'))).toEqual(['text', 'task_completed']);
     expect(readlinkSync(`/proc/${child.pid}/cwd`)).toBe(realpathSync(workspace));
     expect(log.invalid).toEqual([]);
     child.stdin.end();

@@ -44,6 +44,9 @@ function exitReason(code: number | null, signal: NodeJS.Signals | null): string 
 /** One runtime child process. */
 class LocalRuntime implements RuntimeHandle {
   readonly id: string;
+  resumable = false;
+  /** It has reported `ready`. */
+  isReady = false;
   readonly exited: Promise<string>;
   private readonly listeners = new Set<(message: RuntimeMessage) => void>();
   private readonly exitListeners = new Set<(reason: string) => void>();
@@ -62,6 +65,7 @@ class LocalRuntime implements RuntimeHandle {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         clearTimeout(this.watchdog);
+        this.isReady = false;
         this.exitReason = this.killedFor ?? `the agent runtime ${exitReason(code, signal)}`;
         for (const listener of this.exitListeners) listener(this.exitReason);
         this.exitListeners.clear();
@@ -77,6 +81,10 @@ class LocalRuntime implements RuntimeHandle {
       maxLineBytes: RUNTIME_MAX_LINE_BYTES,
       onMessage: (message) => {
         this.feedWatchdog();
+        if (message.type === 'ready') {
+          this.isReady = true;
+          this.resumable = message.resumable;
+        }
         for (const listener of this.listeners) listener(message);
       },
       onInvalid: (reason) => logger.warn({ reason }, 'ignored a message from the runtime'),
@@ -99,6 +107,8 @@ class LocalRuntime implements RuntimeHandle {
 
   send(message: SupervisorMessage): boolean {
     if (!this.writer.writable) return false;
+    // Every task joins the runtime's conversation, which the next task continues.
+    if (message.type === 'task') this.resumable = true;
     void this.writer.write(message);
     return true;
   }
@@ -220,6 +230,12 @@ export class LocalRuntimeDriver implements RuntimeDriver {
       this.starting.set(key, starting);
     }
     return starting;
+  }
+
+  ready(agent: AgentRef): RuntimeHandle | undefined {
+    const key = keyOf(agent);
+    const running = this.runtimes.get(key);
+    return running?.isReady && !this.stopping.has(key) && !this.closed ? running : undefined;
   }
 
   async stop(agent: AgentRef): Promise<void> {

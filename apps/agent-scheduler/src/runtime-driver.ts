@@ -10,6 +10,11 @@ export interface AgentRef {
 export interface RuntimeHandle {
   /** A process id or a pod name, for logs. */
   readonly id: string;
+  /**
+   * The runtime holds a conversation that its next task continues: its workspace had one when
+   * it started (its `ready` said so), or it has taken a task since.
+   */
+  readonly resumable: boolean;
   /** Sends a message; false when the runtime is gone. */
   send(message: SupervisorMessage): boolean;
   /** Calls `listener` for every valid message; returns a function that stops it. */
@@ -25,6 +30,8 @@ export interface RuntimeHandle {
 export interface RuntimeDriver {
   /** The agent's runtime: the running one, or a new one once it is ready. */
   ensure(agent: AgentRef): Promise<RuntimeHandle>;
+  /** The agent's runtime if it runs and is ready now; never starts one. */
+  ready(agent: AgentRef): RuntimeHandle | undefined;
   /** Stops the agent's runtime, if it runs, and waits for it to exit. */
   stop(agent: AgentRef): Promise<void>;
   /** Stops the runtime and removes the agent's workspace. */

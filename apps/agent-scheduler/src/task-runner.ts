@@ -2,7 +2,6 @@ import type {
   AgentLimits,
   AgentStatus,
   NewAgentEvent,
-  RuntimeEventMessage,
   TaskJob,
   TaskLimits,
 } from '@komputer/contracts';
@@ -86,31 +85,44 @@ export class TaskRunner {
     return cancel !== undefined;
   }
 
-  /** Runs the task of `job` to its terminal event. Resolves when the task has ended. */
+  /**
+   * Runs the task of `job` to its terminal event. Resolves when the task has ended. The task's
+   * `task_started` is written here, as the task goes to a ready runtime: for a warm runtime in
+   * the same step that starts the task, so that a warm start costs one Redis round trip.
+   */
   async run(job: TaskJob): Promise<void> {
-    const { agents, logger } = this.options;
+    const { agents, driver, logger } = this.options;
     const ref = { namespace: job.namespace, name: job.agentName };
     const log = logger.child({ agent: `${ref.namespace}/${ref.name}`, taskId: job.taskId });
-    const started = await agents.startTask(ref.namespace, ref.name, job.taskId);
+    const warm = driver.ready(ref);
+    const started = await agents.startTask({
+      ...ref,
+      taskId: job.taskId,
+      ...(warm
+        ? { announce: { instructions: job.instructions, resumingSession: warm.resumable } }
+        : {}),
+    });
     if (!('agent' in started)) {
       log.info({ outcome: started.outcome }, 'dropped a task that is no longer the agent’s');
       return;
     }
-    const { agent } = started;
     if (started.outcome === 'interrupted') {
       await this.fail(job, 'the task was interrupted: the scheduler running it stopped', true);
       log.warn('ended a task whose scheduler stopped');
       return;
     }
-    let runtime: RuntimeHandle;
-    try {
-      runtime = await this.options.driver.ensure(ref);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      await this.fail(job, `could not start the agent runtime: ${reason}`, true, 'Failed');
-      return;
+    const { agent, announcedId } = started;
+    let runtime = warm;
+    if (!runtime) {
+      try {
+        runtime = await driver.ensure(ref);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        await this.fail(job, `could not start the agent runtime: ${reason}`, true, 'Failed');
+        return;
+      }
     }
-    await this.supervise(job, agent, runtime, log);
+    await this.supervise(job, agent, runtime, announcedId !== undefined, log);
     await this.applyLifecycle(agent, log);
   }
 
@@ -136,6 +148,7 @@ export class TaskRunner {
     job: TaskJob,
     agent: AgentRecord,
     runtime: RuntimeHandle,
+    announced: boolean,
     log: Logger,
   ): Promise<void> {
     const { taskId } = job;
@@ -144,24 +157,25 @@ export class TaskRunner {
     let finish: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finish = resolve));
 
-    const store = (message: RuntimeEventMessage) => {
+    /** Stores an event: the runtime's, numbered by `seq`, or the scheduler's own. */
+    const store = (event: NewAgentEvent, seq?: number) => {
       writes = writes.then(async () => {
         if (ended) return;
-        const end = withLifecycle(taskEnd(message.event), agent);
+        const end = withLifecycle(taskEnd(event), agent);
         const result = await withRetries(STORE_ATTEMPTS, () =>
           this.options.agents.recordEvent({
             namespace: job.namespace,
             name: job.agentName,
-            event: message.event,
-            seq: message.seq,
+            event,
+            ...(seq !== undefined ? { seq } : {}),
             requiredStatus: 'InProgress',
             ...(end ? { terminal: end } : {}),
           }),
         ).catch((err: unknown) => {
-          log.error({ err, seq: message.seq }, 'could not store an event');
+          log.error({ err, seq, type: event.type }, 'could not store an event');
           return undefined;
         });
-        runtime.send({ type: 'ack', taskId, seq: message.seq });
+        if (seq !== undefined) runtime.send({ type: 'ack', taskId, seq });
         if (end || result?.outcome === 'stale') {
           ended = true;
           finish();
@@ -187,7 +201,9 @@ export class TaskRunner {
       runtime.send({ type: 'cancel', taskId, reason });
     };
     const stopListening = runtime.onMessage((message) => {
-      if (message.type === 'event' && message.event.taskId === taskId) store(message);
+      if (message.type === 'event' && message.event.taskId === taskId) {
+        store(message.event, message.seq);
+      }
       // Pub/sub delivers at most once: a cancel published while this scheduler's subscriber was
       // reconnecting is lost. The flag on the agent is not, so each heartbeat looks at it.
       if (message.type === 'heartbeat' && !cancelSent) {
@@ -210,6 +226,18 @@ export class TaskRunner {
       limits.timeoutMs + TIMEOUT_GRACE_MS,
     );
 
+    if (!announced) {
+      store({
+        type: 'task_started',
+        taskId,
+        timestamp: new Date().toISOString(),
+        payload: {
+          instructions: job.instructions,
+          model: agent.spec.model,
+          resuming_session: runtime.resumable,
+        },
+      });
+    }
     const sent = runtime.send({
       type: 'task',
       taskId,

@@ -61,7 +61,9 @@ it('leaves a queued task with its job, and a claim that is still young, alone', 
 
 it('ends a task in progress whose job is gone', async () => {
   await claim('orphaned', 't-orphaned');
-  expect((await f.agents.startTask(NS, 'orphaned', 't-orphaned')).outcome).toBe('started');
+  expect(
+    (await f.agents.startTask({ namespace: NS, name: 'orphaned', taskId: 't-orphaned' })).outcome,
+  ).toBe('started');
   // startTask stamps updatedAt with now; with no grace the task counts as old.
   const report = await reconciler(0).run();
   expect(report.ended).toContain('t-orphaned');

@@ -66,8 +66,10 @@ export class AgentService {
 
   /**
    * Creates the agent with its first task, or queues the next task of an idle agent. The claim
-   * is atomic; when the queue then refuses the task the claim is undone, so that nothing waits
-   * for a task that does not exist.
+   * is atomic. The claim and the job go to Redis together, the claim first on the same
+   * connection, so a worker never sees a job before its claim; a claim that finds the agent
+   * busy takes the job back off the queue before answering, and a job the queue refuses takes
+   * the claim back, so that nothing waits for a task that does not exist.
    */
   async createOrRun(
     namespace: string,
@@ -76,7 +78,7 @@ export class AgentService {
     const { agents, tasks, logger } = this.options;
     const taskId = randomUUID();
     const now = new Date().toISOString();
-    const claim = await agents.claim({
+    const claiming = agents.claim({
       namespace,
       name: request.name,
       taskId,
@@ -84,7 +86,25 @@ export class AgentService {
       spec: specFromRequest(request),
       now,
     });
+    const enqueued = tasks
+      .enqueue({
+        taskId,
+        namespace,
+        agentName: request.name,
+        instructions: request.instructions,
+        enqueuedAt: now,
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    const claim = await claiming.catch(async (err: unknown) => {
+      // A worker drops a job without its claim; taking it back just keeps the queue clean.
+      if ((await enqueued) === undefined) await this.takeBack(taskId, request.name);
+      throw err;
+    });
     if (claim.outcome === 'busy') {
+      if ((await enqueued) === undefined) await this.takeBack(taskId, request.name);
       throw new AppError(
         'AGENT_BUSY',
         409,
@@ -92,15 +112,8 @@ export class AgentService {
         { details: { taskId: claim.taskId }, retryable: true },
       );
     }
-    try {
-      await tasks.enqueue({
-        taskId,
-        namespace,
-        agentName: request.name,
-        instructions: request.instructions,
-        enqueuedAt: now,
-      });
-    } catch (err) {
+    const enqueueError = await enqueued;
+    if (enqueueError !== undefined) {
       await agents
         .releaseClaim({ namespace, name: request.name, taskId, claim })
         .catch((releaseErr: unknown) => {
@@ -110,13 +123,20 @@ export class AgentService {
             'could not undo a claim',
           );
         });
-      throw err;
+      throw enqueueError;
     }
     logger.info(
       { namespace, agent: request.name, taskId, created: claim.outcome === 'created' },
       'task queued',
     );
     return { agent: claim.agent, taskId, created: claim.outcome === 'created' };
+  }
+
+  /** Removes the job of a task that was never claimed; a worker that has it drops it anyway. */
+  private async takeBack(taskId: string, agentName: string): Promise<void> {
+    await this.options.tasks.removeIfNotStarted(taskId).catch((err: unknown) => {
+      this.options.logger.warn({ err, agent: agentName, taskId }, 'could not remove a stale job');
+    });
   }
 
   /** Changes an agent's settings; they apply from its next task. */

@@ -121,6 +121,11 @@ export type RuntimeTaskMessage = z.infer<typeof RuntimeTaskMessageSchema>;
 export const RuntimeReadyMessageSchema = z.object({
   type: z.literal('ready'),
   pid: z.number().int(),
+  /**
+   * The workspace holds a conversation that the next task continues. The supervisor reports it
+   * as that task's `resuming_session`: it writes `task_started` itself, as it hands a task over.
+   */
+  resumable: z.boolean(),
 });
 
 /**

@@ -50,7 +50,14 @@ export type ClaimResult =
 
 /** What {@link AgentStore.startTask} did. */
 export type StartResult =
-  { outcome: 'started' | 'interrupted'; agent: AgentRecord } | { outcome: 'stale' | 'gone' };
+  | {
+      outcome: 'started';
+      agent: AgentRecord;
+      /** The id of the `task_started` event, when the start announced the task. */
+      announcedId?: string;
+    }
+  | { outcome: 'interrupted'; agent: AgentRecord }
+  | { outcome: 'stale' | 'gone' };
 
 /** What {@link AgentStore.recordEvent} did. */
 export type RecordResult = { outcome: 'appended'; id: string } | { outcome: 'duplicate' | 'stale' };
@@ -81,7 +88,7 @@ export const LAST_TASK_MESSAGE_MAX = 256;
 const claimScript = new LuaScript(CLAIM_TASK, 3);
 const releaseScript = new LuaScript(RELEASE_CLAIM, 3);
 const patchScript = new LuaScript(PATCH_AGENT, 1);
-const startScript = new LuaScript(START_TASK, 1);
+const startScript = new LuaScript(START_TASK, 2);
 const recordScript = new LuaScript(RECORD_EVENT, 2);
 const deleteScript = new LuaScript(DELETE_AGENT, 5);
 const requestCancelScript = new LuaScript(REQUEST_CANCEL, 2);
@@ -178,6 +185,7 @@ export class AgentStore {
   /**
    * Claims the agent for task `taskId`: creates it with `spec` when it does not exist, queues
    * the task when it is idle, or reports it busy. The busy check and the claim are one step.
+   * The claim reaches Redis before any command issued after this call on the same connection.
    */
   async claim(input: {
     namespace: string;
@@ -187,7 +195,7 @@ export class AgentStore {
     spec: AgentSpec;
     now: string;
   }): Promise<ClaimResult> {
-    const reply = (await claimScript.run(
+    const reply = (await claimScript.runInOrder(
       this.redis,
       [
         this.keys.agent(input.namespace, input.name),
@@ -269,18 +277,33 @@ export class AgentStore {
 
   /**
    * Starts the agent's queued task `taskId`. `interrupted` means that it was already in
-   * progress: the worker that ran it stopped, and it cannot be resumed.
+   * progress: the worker that ran it stopped, and it cannot be resumed. With `announce` (the
+   * task's runtime is ready to take it), the task's `task_started` event is appended in the same
+   * step, with the agent's model and `announce`'s fields.
    */
-  async startTask(namespace: string, name: string, taskId: string): Promise<StartResult> {
+  async startTask(input: {
+    namespace: string;
+    name: string;
+    taskId: string;
+    announce?: { instructions: string; resumingSession: boolean };
+  }): Promise<StartResult> {
+    const { announce } = input;
     const reply = (await startScript.run(
       this.redis,
-      [this.keys.agent(namespace, name)],
-      [taskId, new Date().toISOString()],
-    )) as [string, string[]?];
+      [this.keys.agent(input.namespace, input.name), this.keys.events(input.namespace, input.name)],
+      [
+        input.taskId,
+        new Date().toISOString(),
+        announce ? (announce.resumingSession ? '1' : '0') : '',
+        announce?.instructions ?? '',
+        this.eventsMaxLen,
+      ],
+    )) as [string, string[]?, string?];
     const agent = reply[1] ? decode(fromPairs(reply[1])) : undefined;
-    if ((reply[0] === 'started' || reply[0] === 'interrupted') && agent) {
-      return { outcome: reply[0], agent };
+    if (reply[0] === 'started' && agent) {
+      return { outcome: 'started', agent, ...(reply[2] ? { announcedId: reply[2] } : {}) };
     }
+    if (reply[0] === 'interrupted' && agent) return { outcome: 'interrupted', agent };
     return { outcome: reply[0] === 'gone' ? 'gone' : 'stale' };
   }
 

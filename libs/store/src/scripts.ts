@@ -67,9 +67,15 @@ return redis.call('HGETALL', KEYS[1])
 
 /**
  * Start the agent's queued task `taskId`: it becomes `InProgress`, and its event sequence
- * starts over. KEYS: agent. ARGV: taskId, now.
- * Returns {"started", hash} | {"interrupted", hash} when the task was already in progress (a
- * worker that ran it stopped) | {"stale"} when `taskId` is not the agent's queued task | {"gone"}.
+ * starts over. With `announce`, the task's runtime is ready, and the task's `task_started`
+ * event is appended in the same step: the agent shows `Running`, and the event costs no second
+ * round trip.
+ * KEYS: agent, events.
+ * ARGV: taskId, now, announce ('' = no; else the event's resuming_session, '1' or '0'),
+ *   instructions, maxLen.
+ * Returns {"started", hash, eventId ('' when not announced)} | {"interrupted", hash} when the
+ * task was already in progress (a worker that ran it stopped) | {"stale"} when `taskId` is not
+ * the agent's queued task | {"gone"}.
  */
 export const START_TASK = `
 local current = redis.call('HGET', KEYS[1], 'taskId')
@@ -79,7 +85,14 @@ local status = redis.call('HGET', KEYS[1], 'taskStatus')
 if status == 'InProgress' then return {'interrupted', redis.call('HGETALL', KEYS[1])} end
 if status ~= 'Queued' then return {'stale'} end
 redis.call('HSET', KEYS[1], 'taskStatus', 'InProgress', 'eventSeq', '0', 'updatedAt', ARGV[2])
-return {'started', redis.call('HGETALL', KEYS[1])}
+local id = ''
+if ARGV[3] ~= '' then
+  local model = cjson.decode(redis.call('HGET', KEYS[1], 'spec.model') or '""')
+  local payload = cjson.encode({instructions = ARGV[4], model = model, resuming_session = ARGV[3] == '1'})
+  id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'type', 'task_started', 'taskId', ARGV[1], 'ts', ARGV[2], 'payload', payload)
+  redis.call('HSET', KEYS[1], 'status', 'Running')
+end
+return {'started', redis.call('HGETALL', KEYS[1]), id}
 `;
 
 /**

@@ -36,15 +36,21 @@ const events = (name: string) =>
 describe('startTask', () => {
   it('starts the queued task once; a second start finds it interrupted', async () => {
     await queued('a', 't1');
-    const first = await store.startTask(NS, 'a', 't1');
+    const first = await store.startTask({ namespace: NS, name: 'a', taskId: 't1' });
     expect(first).toMatchObject({ outcome: 'started', agent: { taskStatus: 'InProgress' } });
-    expect(await store.startTask(NS, 'a', 't1')).toMatchObject({ outcome: 'interrupted' });
+    expect(await store.startTask({ namespace: NS, name: 'a', taskId: 't1' })).toMatchObject({
+      outcome: 'interrupted',
+    });
   });
 
   it('drops a task that is not the agent’s, or whose agent is gone', async () => {
     await queued('b', 't1');
-    expect(await store.startTask(NS, 'b', 'other')).toEqual({ outcome: 'stale' });
-    expect(await store.startTask(NS, 'ghost', 't1')).toEqual({ outcome: 'gone' });
+    expect(await store.startTask({ namespace: NS, name: 'b', taskId: 'other' })).toEqual({
+      outcome: 'stale',
+    });
+    expect(await store.startTask({ namespace: NS, name: 'ghost', taskId: 't1' })).toEqual({
+      outcome: 'gone',
+    });
     await store.finishTask({
       namespace: NS,
       name: 'b',
@@ -58,7 +64,36 @@ describe('startTask', () => {
         payload: { reason: 'x' },
       },
     });
-    expect(await store.startTask(NS, 'b', 't1')).toEqual({ outcome: 'stale' });
+    expect(await store.startTask({ namespace: NS, name: 'b', taskId: 't1' })).toEqual({
+      outcome: 'stale',
+    });
+  });
+
+  it('announces a task whose runtime is ready with task_started, in the same step', async () => {
+    await queued('announced', 't1');
+    const started = await store.startTask({
+      namespace: NS,
+      name: 'announced',
+      taskId: 't1',
+      announce: { instructions: 'go / "quoted" ✓', resumingSession: true },
+    });
+    expect(started).toMatchObject({
+      outcome: 'started',
+      agent: { status: 'Running', taskStatus: 'InProgress' },
+      announcedId: expect.stringMatching(/^\d+-\d+$/),
+    });
+    expect(await events('announced')).toEqual([
+      expect.objectContaining({
+        id: started.outcome === 'started' ? started.announcedId : '',
+        type: 'task_started',
+        taskId: 't1',
+        payload: {
+          instructions: 'go / "quoted" ✓',
+          model: MINIMAL_SPEC.model,
+          resuming_session: true,
+        },
+      }),
+    ]);
   });
 });
 
@@ -75,7 +110,7 @@ describe('recordEvent', () => {
       });
     // Not started yet: nothing is stored for an InProgress-only write.
     expect(await record(1, 'early')).toEqual({ outcome: 'stale' });
-    await store.startTask(NS, 'c', 't1');
+    await store.startTask({ namespace: NS, name: 'c', taskId: 't1' });
     expect((await record(1, 'one')).outcome).toBe('appended');
     expect(await record(1, 'one again')).toEqual({ outcome: 'duplicate' });
     expect((await record(2, 'two')).outcome).toBe('appended');
@@ -90,7 +125,7 @@ describe('recordEvent', () => {
   it('ends the task with a terminal event and adds its cost, tokens and session', async () => {
     for (const [i, taskId] of ['t1', 't2'].entries()) {
       await queued('d', taskId);
-      await store.startTask(NS, 'd', taskId);
+      await store.startTask({ namespace: NS, name: 'd', taskId });
       const event = completedEvent(taskId, `result ${i}`);
       const result = await store.recordEvent({
         namespace: NS,
@@ -129,7 +164,7 @@ describe('recordEvent', () => {
 describe('the runtime status and cancel requests', () => {
   it('marks the agent Running with its task’s task_started', async () => {
     await queued('e', 't1');
-    await store.startTask(NS, 'e', 't1');
+    await store.startTask({ namespace: NS, name: 'e', taskId: 't1' });
     expect((await store.get(NS, 'e'))?.status).toBe('Pending');
     const started = {
       type: 'task_started' as const,
