@@ -131,4 +131,11 @@ describe('the agent-runtime process', () => {
       payload: { reason: 'the runtime is shutting down' },
     });
   });
+
+  it('loads no control-plane client: the bundle requires only what the runtime uses', async () => {
+    const required = [...(await readFile(bundle, 'utf8')).matchAll(/require\("([^"]+)"\)/g)]
+      .map((match) => match[1] ?? '')
+      .filter((name) => !name.startsWith('node:'));
+    expect(new Set(required)).toEqual(new Set(['@anthropic-ai/sdk', 'pino', 'zod']));
+  });
 });
