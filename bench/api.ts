@@ -2,6 +2,7 @@
 // Usage: npm run bench -- [--requests 2000] [--concurrency 16]
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
+import { generateSecretKey } from '@komputer/connectors';
 import { createGateway, GatewayConfigSchema } from '@komputer/gateway';
 import { createLogger, parseConfig } from '@komputer/service-kit';
 import { listenOnRandomPort, startRedisServer } from '@komputer/testing';
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
     PORT: '0',
     HOST: '127.0.0.1',
     REDIS_URL: redis.url,
+    KOMPUTER_SECRET_KEY: generateSecretKey(),
   });
   const gateway = createGateway(config, silent);
   const api = `${await gateway.listen()}/api/v1`;

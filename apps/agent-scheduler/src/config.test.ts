@@ -1,9 +1,13 @@
 import { ConfigError, parseConfig } from '@komputer/service-kit';
+import { generateSecretKey } from '@komputer/connectors';
 import { SchedulerConfigSchema } from './config';
+
+/** The one variable without a default. */
+const required = { KOMPUTER_SECRET_KEY: generateSecretKey() };
 
 describe('SchedulerConfigSchema', () => {
   it('has defaults for everything', () => {
-    expect(parseConfig(SchedulerConfigSchema, {})).toMatchObject({
+    expect(parseConfig(SchedulerConfigSchema, required)).toMatchObject({
       KOMPUTER_SCHEDULER_CONCURRENCY: 16,
       KOMPUTER_RUNTIME_SPARE: true,
       KOMPUTER_RUNTIME_NODE_OPTIONS: ['--max-semi-space-size=1', '--optimize-for-size'],
@@ -12,28 +16,47 @@ describe('SchedulerConfigSchema', () => {
   });
 
   it('takes the runtimes’ settings, to hand them on', () => {
-    expect(parseConfig(SchedulerConfigSchema, {})).toMatchObject({
+    expect(parseConfig(SchedulerConfigSchema, required)).toMatchObject({
       KOMPUTER_BASH_TIMEOUT_MS: 120_000,
       ANTHROPIC_MAX_RETRIES: 2,
     });
     expect(
-      parseConfig(SchedulerConfigSchema, { KOMPUTER_BASH_TIMEOUT_MS: '5000' })
+      parseConfig(SchedulerConfigSchema, { ...required, KOMPUTER_BASH_TIMEOUT_MS: '5000' })
         .KOMPUTER_BASH_TIMEOUT_MS,
     ).toBe(5000);
-    expect(() => parseConfig(SchedulerConfigSchema, { KOMPUTER_BASH_TIMEOUT_MS: '10' })).toThrow(
-      'KOMPUTER_BASH_TIMEOUT_MS',
-    );
+    expect(() =>
+      parseConfig(SchedulerConfigSchema, { ...required, KOMPUTER_BASH_TIMEOUT_MS: '10' }),
+    ).toThrow('KOMPUTER_BASH_TIMEOUT_MS');
   });
 
   it('splits runtime Node.js options, and refuses what is not one', () => {
     const config = parseConfig(SchedulerConfigSchema, {
+      ...required,
       KOMPUTER_RUNTIME_NODE_OPTIONS: ' --max-old-space-size=256  --jitless ',
       KOMPUTER_RUNTIME_SPARE: 'false',
     });
     expect(config.KOMPUTER_RUNTIME_NODE_OPTIONS).toEqual(['--max-old-space-size=256', '--jitless']);
     expect(config.KOMPUTER_RUNTIME_SPARE).toBe(false);
     expect(() =>
-      parseConfig(SchedulerConfigSchema, { KOMPUTER_RUNTIME_NODE_OPTIONS: '--inspect; rm -rf /' }),
+      parseConfig(SchedulerConfigSchema, {
+        ...required,
+        KOMPUTER_RUNTIME_NODE_OPTIONS: '--inspect; rm -rf /',
+      }),
     ).toThrow(ConfigError);
+  });
+
+  it('refuses a missing or malformed secret key, without echoing it', () => {
+    expect(() => parseConfig(SchedulerConfigSchema, {})).toThrow(
+      'KOMPUTER_SECRET_KEY: is required',
+    );
+    const short = 'c2hvcnQta2V5LW5vdC0zMi1ieXRlcw==';
+    let message = '';
+    try {
+      parseConfig(SchedulerConfigSchema, { KOMPUTER_SECRET_KEY: short });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('KOMPUTER_SECRET_KEY: must be 32 random bytes in base64');
+    expect(message).not.toContain(short);
   });
 });

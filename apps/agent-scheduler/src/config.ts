@@ -1,4 +1,5 @@
 import { RuntimeSettingsSchema } from '@komputer/contracts';
+import { SecretKeyVarSchema } from '@komputer/connectors';
 import { BaseConfigSchema } from '@komputer/service-kit';
 import { z } from 'zod';
 
@@ -46,6 +47,11 @@ export const SchedulerConfigSchema = BaseConfigSchema.extend(RuntimeSettingsSche
   KOMPUTER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   /** A claim or task is only reconciled once it is this old, so that one being set up is left alone. */
   KOMPUTER_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * Decrypts the secrets of an agent's connectors, which the scheduler hands to its runtime
+   * with each task: the same key as the gateway's.
+   */
+  KOMPUTER_SECRET_KEY: SecretKeyVarSchema,
   /** Passed to agent runtimes, for their tools. */
   PATH: z.string().min(1).default('/usr/local/bin:/usr/bin:/bin'),
   /** Passed to agent runtimes, which give them to the Anthropic SDK. */

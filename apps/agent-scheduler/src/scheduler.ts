@@ -1,6 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
 import { RuntimeSettingsSchema, TASKS_QUEUE, TaskJobSchema } from '@komputer/contracts';
 import type { RuntimeSettings, TaskJob } from '@komputer/contracts';
+import {
+  ConnectorRegistry,
+  ConnectorStore,
+  parseSecretKey,
+  RedisSecretStore,
+  SecretCipher,
+} from '@komputer/connectors';
 import { closeRedis, createRedis, DEFAULT_REDIS_URL, waitForRedis } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
@@ -67,9 +74,21 @@ export function createScheduler(
     keepSpare: config.KOMPUTER_RUNTIME_SPARE,
     logger,
   });
+  const registry = new ConnectorRegistry({
+    connectors: new ConnectorStore({ redis, keys }),
+    secrets: new RedisSecretStore({
+      redis,
+      keys,
+      cipher: new SecretCipher(parseSecretKey(config.KOMPUTER_SECRET_KEY)),
+    }),
+    agents,
+    logger,
+    mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
+  });
   const runner = new TaskRunner({
     agents,
     driver,
+    resolveConnectors: (namespace, names) => registry.resolveForTask(namespace, names),
     limits: {
       maxTurns: config.KOMPUTER_MAX_TURNS,
       maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,

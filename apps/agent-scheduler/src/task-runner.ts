@@ -2,6 +2,7 @@ import type {
   AgentLimits,
   AgentStatus,
   NewAgentEvent,
+  RuntimeConnector,
   TaskJob,
   TaskLimits,
 } from '@komputer/contracts';
@@ -13,6 +14,8 @@ import type { RuntimeDriver, RuntimeHandle } from './runtime-driver';
 export interface TaskRunnerOptions {
   agents: AgentStore;
   driver: RuntimeDriver;
+  /** The URL and auth headers of each named connector, read for each task. */
+  resolveConnectors: (namespace: string, names: readonly string[]) => Promise<RuntimeConnector[]>;
   limits: TaskLimits;
   logger: Logger;
 }
@@ -238,21 +241,34 @@ export class TaskRunner {
         },
       });
     }
-    const sent = runtime.send({
-      type: 'task',
-      taskId,
-      instructions: job.instructions,
-      agent: {
-        name: agent.name,
-        namespace: agent.namespace,
-        model: agent.spec.model,
-        role: agent.spec.role,
-        ...(agent.spec.systemPrompt ? { systemPrompt: agent.spec.systemPrompt } : {}),
-      },
-      limits,
-      textDeltas: false,
-    });
-    if (!sent) endWith('the agent runtime stopped before it took the task', true);
+    // Read per task, so that a PATCH of the agent's connectors or a rotated secret applies to
+    // the next task; the credentials go to this runtime only, inside the task message.
+    const connectors = await this.options
+      .resolveConnectors(agent.namespace, agent.spec.connectors)
+      .catch((err: unknown) => {
+        log.warn({ err }, 'could not read the agent’s connectors');
+        endWith('could not read the agent’s connectors; retry the task', true);
+        return undefined;
+      });
+    const sent =
+      connectors !== undefined &&
+      runtime.send({
+        type: 'task',
+        taskId,
+        instructions: job.instructions,
+        agent: {
+          name: agent.name,
+          namespace: agent.namespace,
+          model: agent.spec.model,
+          role: agent.spec.role,
+          ...(agent.spec.systemPrompt ? { systemPrompt: agent.spec.systemPrompt } : {}),
+        },
+        limits,
+        connectors,
+        textDeltas: false,
+      });
+    if (connectors !== undefined && !sent)
+      endWith('the agent runtime stopped before it took the task', true);
     // A cancel may have come before this scheduler listened for it.
     if (agent.cancelRequested === taskId) this.cancel(taskId, 'cancelled by request');
 

@@ -8,6 +8,7 @@ import { RedisServer, startScriptedAnthropic } from '@komputer/testing';
 import type { ScriptedAnthropic } from '@komputer/testing';
 import type { DevConfig } from './config';
 import { offlineModel } from './offline-model';
+import { devSecretKey } from './secret-key';
 
 /** Every app in one process, with what it started for them. */
 export interface Stack {
@@ -54,6 +55,8 @@ export async function startStack(
       redisUrl = server.url;
       redis = `${redisUrl} (own redis-server, data in ${dir})`;
     }
+    const secretKey =
+      config.KOMPUTER_SECRET_KEY ?? (await devSecretKey(resolve(config.KOMPUTER_DATA_DIR)));
     let offline: ScriptedAnthropic | undefined;
     if (!config.ANTHROPIC_API_KEY) {
       const model = await startScriptedAnthropic({ offlineResponder: offlineModel });
@@ -64,6 +67,7 @@ export async function startStack(
       {
         ...config,
         REDIS_URL: redisUrl,
+        KOMPUTER_SECRET_KEY: secretKey,
         ...(offline ? { ANTHROPIC_API_KEY: 'offline', ANTHROPIC_BASE_URL: offline.url } : {}),
       },
       logger,
@@ -71,7 +75,10 @@ export async function startStack(
     );
     started.push(scheduler);
     await scheduler.start();
-    const gateway = createGateway({ ...config, REDIS_URL: redisUrl }, logger);
+    const gateway = createGateway(
+      { ...config, REDIS_URL: redisUrl, KOMPUTER_SECRET_KEY: secretKey },
+      logger,
+    );
     started.push(gateway);
     const url = await gateway.listen();
     let closing: Promise<void> | undefined;

@@ -1,8 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateSecretKey } from '@komputer/connectors';
 import { findFreePort, startRedisServer } from '@komputer/testing';
 import type { RedisServer } from '@komputer/testing';
 
@@ -135,6 +136,10 @@ describe('npm start (apps/dev)', () => {
       body: JSON.stringify({ name: 'persistent', instructions: 'remember me' }),
     });
     expect(created.status).toBe(201);
+    // Without KOMPUTER_SECRET_KEY, the launcher made one, readable by its owner only.
+    const keyFile = join(dataDir, 'secret.key');
+    const key = readFileSync(keyFile, 'utf8');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
 
     expect(await ctrlC(app)).toEqual({ code: 0, signal: null });
     expect(isAlive(app.child.pid as number)).toBe(false);
@@ -145,6 +150,7 @@ describe('npm start (apps/dev)', () => {
     const agent = await fetch(`${again.api}/agents/persistent`);
     expect(agent.status).toBe(200);
     expect(await agent.json()).toMatchObject({ name: 'persistent', instructions: 'remember me' });
+    expect(readFileSync(keyFile, 'utf8')).toBe(key);
     expect(await ctrlC(again.app)).toEqual({ code: 0, signal: null });
   });
 
@@ -168,12 +174,18 @@ describe('npm start (apps/dev)', () => {
       expect(redis.pid && isAlive(redis.pid)).toBe(true);
     });
 
-    it('the gateway also runs alone from its own main.ts', async () => {
+    it('the gateway also runs alone from its own main.ts, and only with a secret key', async () => {
       const port = await findFreePort();
+      const keyless = launch('gateway', { PORT: String(port), REDIS_URL: redis.url });
+      running.push(keyless);
+      expect(await keyless.exited).toEqual({ code: 78, signal: null });
+      expect(keyless.output()).toContain('KOMPUTER_SECRET_KEY: is required');
+
       const gateway = launch('gateway', {
         PORT: String(port),
         REDIS_URL: redis.url,
         LOG_LEVEL: 'info',
+        KOMPUTER_SECRET_KEY: generateSecretKey(),
       });
       running.push(gateway);
       await waitForOutput(gateway, 'gateway listening');

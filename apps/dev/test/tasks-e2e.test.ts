@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AgentEvent } from '@komputer/contracts';
 import { createScheduler, SchedulerConfigSchema } from '@komputer/agent-scheduler';
+import { generateSecretKey } from '@komputer/connectors';
 import { createLogger, parseConfig } from '@komputer/service-kit';
 import {
   collectLogLines,
@@ -51,6 +52,7 @@ beforeAll(async () => {
     ANTHROPIC_API_KEY: 'test-key',
     ANTHROPIC_BASE_URL: model.url,
     KOMPUTER_RECONCILE_GRACE_MS: '600000',
+    KOMPUTER_SECRET_KEY: generateSecretKey(),
   };
   stack = await startStack(parseConfig(DevConfigSchema, env), logger, runtimeEntry);
 });

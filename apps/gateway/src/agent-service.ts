@@ -6,6 +6,7 @@ import type {
   CreateAgentRequest,
   PatchAgentRequest,
 } from '@komputer/contracts';
+import type { ConnectorRegistry } from '@komputer/connectors';
 import { AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import type { AgentRecord, AgentStore, TaskQueue } from '@komputer/store';
@@ -14,6 +15,8 @@ import type { AgentRecord, AgentStore, TaskQueue } from '@komputer/store';
 export interface AgentServiceOptions {
   agents: AgentStore;
   tasks: TaskQueue;
+  /** Checks that the connectors and secrets an agent names exist. */
+  registry: ConnectorRegistry;
   logger: Logger;
 }
 
@@ -76,6 +79,7 @@ export class AgentService {
     request: CreateAgentRequest,
   ): Promise<{ agent: AgentRecord; taskId: string; created: boolean }> {
     const { agents, tasks, logger } = this.options;
+    await this.options.registry.checkAgentRefs(namespace, request);
     const taskId = randomUUID();
     const now = new Date().toISOString();
     const claiming = agents.claim({
@@ -142,6 +146,7 @@ export class AgentService {
   /** Changes an agent's settings; they apply from its next task. */
   async patch(namespace: string, name: string, patch: PatchAgentRequest): Promise<AgentRecord> {
     const { instructions, ...changes } = patch;
+    await this.options.registry.checkAgentRefs(namespace, changes);
     const agent = await this.options.agents.patch(namespace, name, changes, instructions);
     if (!agent) throw agentNotFound(namespace, name);
     return agent;

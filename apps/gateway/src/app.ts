@@ -1,3 +1,4 @@
+import type { ConnectorRegistry } from '@komputer/connectors';
 import { buildOpenApiDocument, operations } from '@komputer/contracts';
 import {
   AppError,
@@ -15,6 +16,8 @@ import { mountRoutes, route } from './routes';
 /** Everything the gateway's HTTP app needs, wired by the caller. */
 export interface GatewayDeps {
   agents: AgentService;
+  /** Connectors and secrets. */
+  registry: ConnectorRegistry;
   events: EventStore;
   health: Health;
   logger: Logger;
@@ -27,9 +30,24 @@ export interface GatewayDeps {
 
 /** Builds the gateway's Express app, without listening. */
 export function createApp(deps: GatewayDeps): express.Express {
-  const { agents, events, defaultNamespace } = deps;
+  const { agents, registry, events, defaultNamespace } = deps;
   const openApiDocument = buildOpenApiDocument();
   const ns = (query: { namespace?: string | undefined }) => query.namespace ?? defaultNamespace;
+  /** The namespace of a create request, which may name it in the query, the body, or both alike. */
+  const bodyNamespace = (
+    query: { namespace?: string | undefined },
+    body: { namespace?: string | undefined },
+  ) => {
+    if (query.namespace && body.namespace && query.namespace !== body.namespace) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        400,
+        'body.namespace: differs from the namespace query parameter',
+        { retryable: false },
+      );
+    }
+    return body.namespace ?? ns(query);
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -43,17 +61,7 @@ export function createApp(deps: GatewayDeps): express.Express {
       agents: (await agents.list(ns(query))).map(toAgentResponse),
     })),
     createAgent: route(operations.createAgent, async ({ query, body }) => {
-      if (query.namespace && body.namespace && query.namespace !== body.namespace) {
-        throw new AppError(
-          'VALIDATION_FAILED',
-          400,
-          'body.namespace: differs from the namespace query parameter',
-          {
-            retryable: false,
-          },
-        );
-      }
-      const namespace = body.namespace ?? ns(query);
+      const namespace = bodyNamespace(query, body);
       const { agent, taskId, created } = await agents.createOrRun(namespace, body);
       return { ...toAgentResponse(agent), taskId, created };
     }),
@@ -79,6 +87,38 @@ export function createApp(deps: GatewayDeps): express.Express {
           ? { limit: query.limit, before: query.before }
           : { limit: query.limit };
       return { events: await events.read(namespace, path.name, page) };
+    }),
+    listConnectors: route(operations.listConnectors, async ({ query }) => ({
+      connectors: await registry.listConnectors(ns(query)),
+    })),
+    createConnector: route(operations.createConnector, ({ query, body }) =>
+      registry.putConnector(bodyNamespace(query, body), body),
+    ),
+    getConnector: route(operations.getConnector, ({ path, query }) =>
+      registry.getConnector(ns(query), path.name),
+    ),
+    deleteConnector: route(operations.deleteConnector, async ({ path, query }) => {
+      await registry.deleteConnector(ns(query), path.name, query.force ?? false);
+      return { status: 'deleted', name: path.name, namespace: ns(query) };
+    }),
+    listConnectorTools: route(operations.listConnectorTools, async ({ path, query }) => ({
+      connector: path.name,
+      tools: await registry.listTools(ns(query), path.name),
+    })),
+    listSecrets: route(operations.listSecrets, async ({ query }) => ({
+      secrets: await registry.listSecrets(ns(query)),
+    })),
+    createSecret: route(operations.createSecret, ({ query, body }) =>
+      registry.putSecret(bodyNamespace(query, body), body.name, body.data),
+    ),
+    updateSecret: route(operations.updateSecret, async ({ path, query, body }) => {
+      const namespace = bodyNamespace(query, body);
+      await registry.updateSecret(namespace, path.name, body.data);
+      return { status: 'updated', name: path.name, namespace };
+    }),
+    deleteSecret: route(operations.deleteSecret, async ({ path, query }) => {
+      await registry.deleteSecret(ns(query), path.name);
+      return { status: 'deleted', name: path.name, namespace: ns(query) };
     }),
     listNamespaces: route(operations.listNamespaces, async () => ({
       namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])].sort(),

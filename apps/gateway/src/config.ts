@@ -1,3 +1,4 @@
+import { McpTimeoutVarSchema, SecretKeyVarSchema } from '@komputer/connectors';
 import { BaseConfigSchema, PortSchema } from '@komputer/service-kit';
 import { z } from 'zod';
 
@@ -11,5 +12,9 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
+  /** Encrypts secrets at rest (AES-256-GCM): 32 random bytes, base64. */
+  KOMPUTER_SECRET_KEY: SecretKeyVarSchema,
+  /** Bound on connecting to a connector's MCP server and on each request, for tool discovery. */
+  KOMPUTER_MCP_TIMEOUT_MS: McpTimeoutVarSchema,
 });
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

@@ -1,6 +1,13 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  ConnectorRegistry,
+  ConnectorStore,
+  parseSecretKey,
+  RedisSecretStore,
+  SecretCipher,
+} from '@komputer/connectors';
 import type { Express } from 'express';
 import {
   closeRedis,
@@ -40,6 +47,17 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const agentStore = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const events = new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
+  const registry = new ConnectorRegistry({
+    connectors: new ConnectorStore({ redis, keys }),
+    secrets: new RedisSecretStore({
+      redis,
+      keys,
+      cipher: new SecretCipher(parseSecretKey(config.KOMPUTER_SECRET_KEY)),
+    }),
+    agents: agentStore,
+    logger,
+    mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
+  });
   const health = createHealth({
     checks: {
       redis: async () => {
@@ -48,7 +66,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     },
   });
   const app = createApp({
-    agents: new AgentService({ agents: agentStore, tasks, logger }),
+    agents: new AgentService({ agents: agentStore, tasks, registry, logger }),
+    registry,
     events,
     health,
     logger,

@@ -8,6 +8,16 @@ let queue: Queue;
 beforeAll(async () => {
   t = await startTestGateway();
   queue = new Queue(TASKS_QUEUE, { connection: t.redis, prefix: 'komputer:bull' });
+  // Agents may only name connectors and secrets that exist.
+  for (const name of ['gh-token', 'k1']) {
+    expect((await call('POST', `${t.api}/secrets`, { name, data: { token: 'x' } })).status).toBe(
+      201,
+    );
+  }
+  for (const name of ['github', 'a', 'b', 'c', 'c1']) {
+    const connector = { name, service: name, url: 'http://127.0.0.1:9/mcp' };
+    expect((await call('POST', `${t.api}/connectors`, connector)).status).toBe(201);
+  }
 });
 afterAll(async () => {
   await queue.close();

@@ -1,3 +1,4 @@
+import { generateSecretKey } from '@komputer/connectors';
 import { createLogger, parseConfig } from '@komputer/service-kit';
 import { collectLogLines, startRedisServer } from '@komputer/testing';
 import type { RedisServer } from '@komputer/testing';
@@ -26,6 +27,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     PORT: '0',
     HOST: '127.0.0.1',
     REDIS_URL: redisServer.url,
+    KOMPUTER_SECRET_KEY: generateSecretKey(),
     ...env,
   });
   const { destination, lines: logs } = collectLogLines();

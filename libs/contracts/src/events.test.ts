@@ -30,6 +30,7 @@ const payloads: { [T in EventType]: EventPayload<T> } = {
   error: { error: 'model overloaded', retryable: true },
   user_message: { content: 'also check Y' },
   compaction: { summary: 'earlier turns, summarised' },
+  warning: { message: 'connector "github" is unreachable', connector: 'github' },
 };
 
 const envelope = {

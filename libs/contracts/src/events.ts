@@ -41,6 +41,8 @@ export const EventPayloadSchemas = {
   error: z.object({ error: z.string(), retryable: z.boolean() }),
   user_message: z.object({ content: z.string() }),
   compaction: z.object({ summary: z.string() }),
+  /** Something went wrong that the task survives, such as a connector that cannot be reached. */
+  warning: z.object({ message: z.string(), connector: z.string().optional() }),
 } as const;
 
 /** Every event type. */
@@ -92,6 +94,7 @@ export const AgentEventSchema = z
     envelope('error'),
     envelope('user_message'),
     envelope('compaction'),
+    envelope('warning'),
   ])
   .meta({ id: 'AgentEvent' });
 export type AgentEvent = z.infer<typeof AgentEventSchema>;

@@ -36,6 +36,28 @@ export type {
   TaskStatus,
 } from './agents';
 export {
+  ConnectorAuthTypeSchema,
+  ConnectorListResponseSchema,
+  ConnectorResponseSchema,
+  ConnectorSpecSchema,
+  ConnectorToolsResponseSchema,
+  ConnectorUrlSchema,
+  CreateConnectorRequestSchema,
+  DeleteConnectorQuerySchema,
+  DeleteConnectorResponseSchema,
+  McpToolSchema,
+} from './connectors';
+export type {
+  ConnectorAuthType,
+  ConnectorListResponse,
+  ConnectorResponse,
+  ConnectorSpec,
+  ConnectorToolsResponse,
+  CreateConnectorRequest,
+  DeleteConnectorResponse,
+  McpTool,
+} from './connectors';
+export {
   DnsLabelSchema,
   EventIdSchema,
   NameSchema,
@@ -77,6 +99,7 @@ export {
   RUNTIME_MAX_LINE_BYTES,
   RuntimeAgentSchema,
   RuntimeAssignMessageSchema,
+  RuntimeConnectorSchema,
   RuntimeMessageSchema,
   RuntimeSettingsSchema,
   SupervisorMessageSchema,
@@ -85,6 +108,7 @@ export {
 export type {
   RuntimeAgent,
   RuntimeAssignMessage,
+  RuntimeConnector,
   RuntimeEventMessage,
   RuntimeMessage,
   RuntimeSettings,
@@ -92,3 +116,20 @@ export type {
   SupervisorMessage,
   TaskLimits,
 } from './runtime';
+export {
+  CreateSecretRequestSchema,
+  MAX_SECRET_KEYS,
+  MAX_SECRET_VALUE_LENGTH,
+  SecretKeyNameSchema,
+  SecretListResponseSchema,
+  SecretResponseSchema,
+  SecretStatusResponseSchema,
+  UpdateSecretRequestSchema,
+} from './secrets';
+export type {
+  CreateSecretRequest,
+  SecretListResponse,
+  SecretResponse,
+  SecretStatusResponse,
+  UpdateSecretRequest,
+} from './secrets';

@@ -11,10 +11,11 @@ import type { OperationSpec } from './operations';
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message names the field',
   404: 'Not found',
-  409: 'Conflict: the agent is busy, or has no task to cancel',
+  409: 'Conflict: the agent is busy or has no task to cancel, or the connector is in use',
   413: 'Request body too large',
   415: 'Request body is not JSON',
   500: 'Internal error',
+  502: 'The MCP server could not be reached, or did not answer in time',
   503: 'A dependency (Redis) is unavailable, or the server is shutting down; retry later',
 };
 
@@ -67,6 +68,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     servers: [{ url: '/' }],
     tags: [
       { name: 'agents', description: 'Agents and their tasks' },
+      { name: 'connectors', description: 'MCP servers that agents can be given' },
+      { name: 'secrets', description: 'Write-only credentials, for connectors and agents' },
       { name: 'namespaces', description: 'Namespaces' },
       { name: 'meta', description: 'The API document and health' },
     ],

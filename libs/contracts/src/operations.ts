@@ -10,7 +10,22 @@ import {
   PatchAgentRequestSchema,
 } from './agents';
 import { EventIdSchema, NameSchema, NamespaceSchema } from './common';
+import {
+  ConnectorListResponseSchema,
+  ConnectorResponseSchema,
+  ConnectorToolsResponseSchema,
+  CreateConnectorRequestSchema,
+  DeleteConnectorQuerySchema,
+  DeleteConnectorResponseSchema,
+} from './connectors';
 import { AgentEventListResponseSchema } from './events';
+import {
+  CreateSecretRequestSchema,
+  SecretListResponseSchema,
+  SecretResponseSchema,
+  SecretStatusResponseSchema,
+  UpdateSecretRequestSchema,
+} from './secrets';
 
 /** The API's base path. */
 export const API_PREFIX = '/api/v1';
@@ -21,10 +36,14 @@ export const EVENTS_PAGE = { default: 50, max: 200 } as const;
 /** `?namespace=`, accepted by every endpoint. */
 export const NamespaceQuerySchema = z.object({ namespace: NamespaceSchema.optional() });
 
-/** `:name` in a path. */
-export const NamePathSchema = z.object({
-  name: NameSchema.meta({ param: { description: 'Agent name' } }),
-});
+function namePath(description: string) {
+  return z.object({ name: NameSchema.meta({ param: { description } }) });
+}
+
+/** `:name` in an agent's path. */
+export const NamePathSchema = namePath('Agent name');
+const ConnectorPathSchema = namePath('Connector name');
+const SecretPathSchema = namePath('Secret name');
 
 /** Query of `GET /agents/:name/events`. */
 export const EventsQuerySchema = z
@@ -78,7 +97,7 @@ export interface OperationSpec {
   /** Success status and schema. */
   success: { status: 200 | 201; description: string; schema: z.ZodType };
   /** Error statuses this operation can answer besides 500 and 503. */
-  errors: readonly (400 | 404 | 409 | 413 | 415)[];
+  errors: readonly (400 | 404 | 409 | 413 | 415 | 502)[];
 }
 
 function op<const T extends OperationSpec>(spec: T): T {
@@ -177,6 +196,128 @@ export const operations = {
       status: 200,
       description: 'Events, oldest first',
       schema: AgentEventListResponseSchema,
+    },
+    errors: [400, 404],
+  }),
+  listConnectors: op({
+    method: 'get',
+    path: `${API_PREFIX}/connectors`,
+    summary: 'List connectors',
+    description: 'Every connector in the namespace, by name, with the agents that use it.',
+    tag: 'connectors',
+    params: { query: NamespaceQuerySchema },
+    success: {
+      status: 200,
+      description: 'Connectors, by name',
+      schema: ConnectorListResponseSchema,
+    },
+    errors: [400],
+  }),
+  createConnector: op({
+    method: 'post',
+    path: `${API_PREFIX}/connectors`,
+    summary: 'Create or update a connector',
+    description:
+      'Registers an MCP server (Streamable HTTP, or SSE) that agents can be given. An existing connector of ' +
+      'that name takes the new settings. Its credential comes from the secret named by `authSecretName`.',
+    tag: 'connectors',
+    params: { query: NamespaceQuerySchema },
+    body: CreateConnectorRequestSchema,
+    success: { status: 201, description: 'The connector', schema: ConnectorResponseSchema },
+    errors: [400, 413, 415],
+  }),
+  getConnector: op({
+    method: 'get',
+    path: `${API_PREFIX}/connectors/{name}`,
+    summary: 'Get a connector',
+    tag: 'connectors',
+    params: { path: ConnectorPathSchema, query: NamespaceQuerySchema },
+    success: { status: 200, description: 'The connector', schema: ConnectorResponseSchema },
+    errors: [400, 404],
+  }),
+  deleteConnector: op({
+    method: 'delete',
+    path: `${API_PREFIX}/connectors/{name}`,
+    summary: 'Delete a connector',
+    description:
+      'A connector that agents still use answers 409 and names them, unless `force=true`; ' +
+      'then those agents lose it from their next task.',
+    tag: 'connectors',
+    params: { path: ConnectorPathSchema, query: DeleteConnectorQuerySchema },
+    success: {
+      status: 200,
+      description: 'The connector was deleted',
+      schema: DeleteConnectorResponseSchema,
+    },
+    errors: [400, 404, 409],
+  }),
+  listConnectorTools: op({
+    method: 'get',
+    path: `${API_PREFIX}/connectors/{name}/tools`,
+    summary: "List a connector's tools",
+    description:
+      "Connects to the MCP server with the connector's credential and lists its tools. " +
+      'A server that cannot be reached in time answers 502.',
+    tag: 'connectors',
+    params: { path: ConnectorPathSchema, query: NamespaceQuerySchema },
+    success: {
+      status: 200,
+      description: 'The tools the server offers',
+      schema: ConnectorToolsResponseSchema,
+    },
+    errors: [400, 404, 502],
+  }),
+  listSecrets: op({
+    method: 'get',
+    path: `${API_PREFIX}/secrets`,
+    summary: 'List secrets',
+    description: 'Every secret in the namespace, by name, with its key names (never its values).',
+    tag: 'secrets',
+    params: { query: NamespaceQuerySchema },
+    success: { status: 200, description: 'Secrets, by name', schema: SecretListResponseSchema },
+    errors: [400],
+  }),
+  createSecret: op({
+    method: 'post',
+    path: `${API_PREFIX}/secrets`,
+    summary: 'Create or update a secret',
+    description:
+      'Stores the key-value pairs, encrypted. An existing secret of that name takes the new data. ' +
+      'No answer, event, log line or error ever shows a value.',
+    tag: 'secrets',
+    params: { query: NamespaceQuerySchema },
+    body: CreateSecretRequestSchema,
+    success: {
+      status: 201,
+      description: 'The secret (key names only)',
+      schema: SecretResponseSchema,
+    },
+    errors: [400, 413, 415],
+  }),
+  updateSecret: op({
+    method: 'patch',
+    path: `${API_PREFIX}/secrets/{name}`,
+    summary: "Replace a secret's data",
+    tag: 'secrets',
+    params: { path: SecretPathSchema, query: NamespaceQuerySchema },
+    body: UpdateSecretRequestSchema,
+    success: {
+      status: 200,
+      description: 'The secret was updated',
+      schema: SecretStatusResponseSchema,
+    },
+    errors: [400, 404, 413, 415],
+  }),
+  deleteSecret: op({
+    method: 'delete',
+    path: `${API_PREFIX}/secrets/{name}`,
+    summary: 'Delete a secret',
+    tag: 'secrets',
+    params: { path: SecretPathSchema, query: NamespaceQuerySchema },
+    success: {
+      status: 200,
+      description: 'The secret was deleted',
+      schema: SecretStatusResponseSchema,
     },
     errors: [400, 404],
   }),

@@ -25,6 +25,10 @@ export const RuntimeSettingsSchema = z.object({
     .default(30_000),
   /** `max_tokens` of each model call; 8192 is within every supported model's output limit. */
   KOMPUTER_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(1).max(128_000).default(8_192),
+  /** Bound on connecting to a connector's MCP server and on listing its tools. */
+  KOMPUTER_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Bound on one MCP tool call; a slower call becomes a tool error. */
+  KOMPUTER_MCP_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   /** How often the SDK retries 408, 409, 429 and 5xx answers and connection errors. */
   ANTHROPIC_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
 });
@@ -66,6 +70,18 @@ export const NewAgentEventSchema = z.discriminatedUnion(
   eventVariants as unknown as [(typeof eventVariants)[number], ...(typeof eventVariants)[number][]],
 ) as unknown as z.ZodType<NewAgentEvent>;
 
+/**
+ * A connector as one task needs it: where its MCP server is and the headers that authenticate
+ * to it. The supervisor resolves the headers from the secret store for each task, so the runtime
+ * holds only the credentials of its own agent's connectors, and only while it runs.
+ */
+export const RuntimeConnectorSchema = z.union([
+  z.object({ name: z.string().min(1), url: z.url(), headers: z.record(z.string(), z.string()) }),
+  /** A connector the task cannot use, and why; the runtime reports it as a warning. */
+  z.object({ name: z.string().min(1), unavailable: z.string() }),
+]);
+export type RuntimeConnector = z.infer<typeof RuntimeConnectorSchema>;
+
 // Downward: supervisor → runtime.
 
 /** Run a task. A runtime runs one task at a time. */
@@ -75,6 +91,8 @@ export const RuntimeTaskMessageSchema = z.object({
   instructions: z.string(),
   agent: RuntimeAgentSchema,
   limits: TaskLimitsSchema,
+  /** The agent's connectors; their tools are offered as `mcp__<connector>__<tool>`. */
+  connectors: z.array(RuntimeConnectorSchema).max(64).default([]),
   /** Also report `text_delta` events while text streams. */
   textDeltas: z.boolean().default(false),
 });

@@ -11,6 +11,7 @@ const TYPE_BY_STATUS: Record<number, ErrorType> = {
   409: 'conflict_error',
   413: 'request_too_large',
   415: 'invalid_request_error',
+  502: 'unavailable_error',
   503: 'unavailable_error',
 };
 

@@ -8,6 +8,7 @@ export type {
   TaskEnd,
 } from './agent-store';
 export { EventStore } from './event-store';
+export { LuaScript } from './script';
 export type { EventPage, EventStoreOptions } from './event-store';
 export { createKeys } from './keys';
 export type { ControlMessage, Keys } from './keys';

@@ -9,6 +9,14 @@ export interface Keys {
   agents(namespace: string): string;
   /** Stream: one agent's events. */
   events(namespace: string, name: string): string;
+  /** Hash: one secret's encrypted data and its key names. */
+  secret(namespace: string, name: string): string;
+  /** Set: the names of the secrets in a namespace. */
+  secrets(namespace: string): string;
+  /** Hash: one connector's settings. */
+  connector(namespace: string, name: string): string;
+  /** Set: the names of the connectors in a namespace. */
+  connectors(namespace: string): string;
   /** Set: every namespace that holds an agent. */
   namespaces(): string;
   /** Prefix for BullMQ's own keys. */
@@ -28,6 +36,10 @@ export function createKeys(prefix: string): Keys {
     agent: (ns, name) => `${prefix}:${ns}:agent:${name}`,
     agents: (ns) => `${prefix}:${ns}:agents`,
     events: (ns, name) => `${prefix}:${ns}:events:${name}`,
+    secret: (ns, name) => `${prefix}:${ns}:secret:${name}`,
+    secrets: (ns) => `${prefix}:${ns}:secrets`,
+    connector: (ns, name) => `${prefix}:${ns}:connector:${name}`,
+    connectors: (ns) => `${prefix}:${ns}:connectors`,
     namespaces: () => `${prefix}:namespaces`,
     bullPrefix: () => `${prefix}:bull`,
     controlChannel: () => `${prefix}:control`,

@@ -27,3 +27,5 @@ export type {
   StreamFailure,
   TurnFunction,
 } from './anthropic/turns';
+export { startMcpTestServer } from './mcp-server';
+export type { McpTestServer, McpTestServerOptions } from './mcp-server';

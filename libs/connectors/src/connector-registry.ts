@@ -1,0 +1,286 @@
+import type {
+  ConnectorResponse,
+  CreateConnectorRequest,
+  McpTool,
+  RuntimeConnector,
+  SecretResponse,
+} from '@komputer/contracts';
+import { AppError } from '@komputer/service-kit';
+import type { Logger } from '@komputer/service-kit';
+import type { AgentRecord, AgentStore } from '@komputer/store';
+import { authHeaders } from './connector-auth';
+import type { ConnectorRecord, ConnectorStore } from './connector-store';
+import { discoverMcpTools, McpUnreachableError } from './mcp-client';
+import type { SecretInfo, SecretStore } from './secret-store';
+
+/** Dependencies of {@link ConnectorRegistry}. */
+export interface ConnectorRegistryOptions {
+  connectors: ConnectorStore;
+  secrets: SecretStore;
+  agents: AgentStore;
+  logger: Logger;
+  /** Bound on connecting to an MCP server, and on each request to it. */
+  mcpTimeoutMs: number;
+}
+
+/** The agents of `agents` that name `name` in the field `field` of their spec. */
+function usersOf(
+  agents: AgentRecord[],
+  field: 'connectors' | 'secretRefs',
+  name: string,
+): string[] {
+  return agents.filter((a) => a.spec[field].includes(name)).map((a) => a.name);
+}
+
+function notFound(kind: 'connector' | 'secret', namespace: string, name: string): AppError {
+  return new AppError(
+    kind === 'connector' ? 'CONNECTOR_NOT_FOUND' : 'SECRET_NOT_FOUND',
+    404,
+    `${kind} "${name}" not found in namespace "${namespace}"`,
+    { retryable: false },
+  );
+}
+
+function invalid(path: string, message: string): AppError {
+  return new AppError('VALIDATION_FAILED', 400, `${path}: ${message}`, {
+    details: { issues: [{ path, message }] },
+    retryable: false,
+  });
+}
+
+/**
+ * Connectors and secrets: their API behaviour, tool discovery, and the credentials of a task's
+ * connectors. Secret values leave it only through {@link ConnectorRegistry.resolveForTask} and
+ * as headers to an MCP server.
+ */
+export class ConnectorRegistry {
+  constructor(private readonly options: ConnectorRegistryOptions) {}
+
+  private toConnectorResponse(c: ConnectorRecord, agents: AgentRecord[]): ConnectorResponse {
+    const agentNames = usersOf(agents, 'connectors', c.name);
+    return {
+      name: c.name,
+      namespace: c.namespace,
+      ...c.spec,
+      attachedAgents: agentNames.length,
+      agentNames,
+      createdAt: c.createdAt,
+    };
+  }
+
+  private toSecretResponse(s: SecretInfo, agents: AgentRecord[]): SecretResponse {
+    const agentNames = usersOf(agents, 'secretRefs', s.name);
+    return {
+      name: s.name,
+      namespace: s.namespace,
+      keys: s.keys,
+      managed: true,
+      attachedAgents: agentNames.length,
+      agentNames,
+      createdAt: s.createdAt,
+    };
+  }
+
+  async listConnectors(namespace: string): Promise<ConnectorResponse[]> {
+    const [connectors, agents] = await Promise.all([
+      this.options.connectors.list(namespace),
+      this.options.agents.list(namespace),
+    ]);
+    return connectors.map((c) => this.toConnectorResponse(c, agents));
+  }
+
+  async getConnector(namespace: string, name: string): Promise<ConnectorResponse> {
+    const connector = await this.options.connectors.get(namespace, name);
+    if (!connector) throw notFound('connector', namespace, name);
+    return this.toConnectorResponse(connector, await this.options.agents.list(namespace));
+  }
+
+  /** Creates the connector or replaces its settings. Its secret and key must exist. */
+  async putConnector(
+    namespace: string,
+    request: CreateConnectorRequest,
+  ): Promise<ConnectorResponse> {
+    const { name, namespace: _ns, type: _type, ...fields } = request;
+    if (fields.authSecretName !== undefined) {
+      const secret = await this.options.secrets.get(namespace, fields.authSecretName);
+      if (!secret) {
+        throw invalid(
+          'body.authSecretName',
+          `secret "${fields.authSecretName}" does not exist in namespace "${namespace}"`,
+        );
+      }
+      if (fields.authSecretKey !== undefined && !secret.keys.includes(fields.authSecretKey)) {
+        throw invalid(
+          'body.authSecretKey',
+          `secret "${secret.name}" has no key "${fields.authSecretKey}"`,
+        );
+      }
+    }
+    const record = await this.options.connectors.put(
+      namespace,
+      name,
+      { ...fields, type: 'mcp' },
+      new Date().toISOString(),
+    );
+    this.options.logger.info({ namespace, connector: name }, 'connector saved');
+    return this.toConnectorResponse(record, await this.options.agents.list(namespace));
+  }
+
+  /** Deletes a connector; one that agents use answers 409 naming them, unless `force`. */
+  async deleteConnector(namespace: string, name: string, force: boolean): Promise<void> {
+    if (!(await this.options.connectors.get(namespace, name)))
+      throw notFound('connector', namespace, name);
+    const users = usersOf(await this.options.agents.list(namespace), 'connectors', name);
+    if (users.length > 0 && !force) {
+      throw new AppError(
+        'CONNECTOR_IN_USE',
+        409,
+        `connector "${name}" is used by agents ${users.map((u) => `"${u}"`).join(', ')}; ` +
+          'detach it from them with PATCH, or delete with ?force=true',
+        { details: { agentNames: users }, retryable: false },
+      );
+    }
+    if (!(await this.options.connectors.delete(namespace, name)))
+      throw notFound('connector', namespace, name);
+    this.options.logger.info({ namespace, connector: name, force, users }, 'connector deleted');
+  }
+
+  /** Connects to the connector's MCP server with its credential and lists the tools. */
+  async listTools(namespace: string, name: string): Promise<McpTool[]> {
+    const connector = await this.options.connectors.get(namespace, name);
+    if (!connector) throw notFound('connector', namespace, name);
+    const resolved = await this.resolve(namespace, connector);
+    if ('unavailable' in resolved) {
+      throw new AppError(
+        'CONNECTOR_UNREACHABLE',
+        502,
+        `connector "${name}": ${resolved.unavailable}`,
+      );
+    }
+    try {
+      return await discoverMcpTools({
+        url: resolved.url,
+        headers: resolved.headers,
+        timeoutMs: this.options.mcpTimeoutMs,
+      });
+    } catch (err) {
+      if (!(err instanceof McpUnreachableError)) throw err;
+      throw new AppError(
+        'CONNECTOR_UNREACHABLE',
+        502,
+        `connector "${name}": the MCP server did not answer as expected (${err.message})`,
+        { retryable: true },
+      );
+    }
+  }
+
+  /**
+   * What the runtime needs for each of an agent's connectors: the URL and the auth headers,
+   * read from the secret store now. A connector that cannot be resolved is passed on as
+   * unavailable, with the reason, so that the task runs without it and says why.
+   */
+  async resolveForTask(namespace: string, names: readonly string[]): Promise<RuntimeConnector[]> {
+    return Promise.all(
+      names.map(async (name) => {
+        const connector = await this.options.connectors.get(namespace, name);
+        if (!connector) return { name, unavailable: `connector "${name}" does not exist` };
+        return this.resolve(namespace, connector);
+      }),
+    );
+  }
+
+  private async resolve(namespace: string, connector: ConnectorRecord): Promise<RuntimeConnector> {
+    const { name, spec } = connector;
+    if (!spec.authType || !spec.authSecretName || !spec.authSecretKey) {
+      return { name, url: spec.url, headers: {} };
+    }
+    let data: Record<string, string> | undefined;
+    try {
+      data = await this.options.secrets.reveal(namespace, spec.authSecretName);
+    } catch (err) {
+      this.options.logger.error(
+        { namespace, connector: name, err: (err as Error).message },
+        'could not read a secret',
+      );
+      return { name, unavailable: `its secret "${spec.authSecretName}" cannot be read` };
+    }
+    const value = data?.[spec.authSecretKey];
+    if (value === undefined) {
+      return {
+        name,
+        unavailable: `its secret "${spec.authSecretName}" or key "${spec.authSecretKey}" does not exist`,
+      };
+    }
+    return { name, url: spec.url, headers: authHeaders(spec, value) };
+  }
+
+  /** Throws a 400 naming the first connector or secret in `refs` that does not exist. */
+  async checkAgentRefs(
+    namespace: string,
+    refs: {
+      connectors?: readonly string[] | undefined;
+      secretRefs?: readonly string[] | undefined;
+    },
+  ): Promise<void> {
+    for (const name of refs.connectors ?? []) {
+      if (!(await this.options.connectors.get(namespace, name))) {
+        throw invalid(
+          'body.connectors',
+          `connector "${name}" does not exist in namespace "${namespace}"`,
+        );
+      }
+    }
+    for (const name of refs.secretRefs ?? []) {
+      if (!(await this.options.secrets.get(namespace, name))) {
+        throw invalid(
+          'body.secretRefs',
+          `secret "${name}" does not exist in namespace "${namespace}"`,
+        );
+      }
+    }
+  }
+
+  async listSecrets(namespace: string): Promise<SecretResponse[]> {
+    const [secrets, agents] = await Promise.all([
+      this.options.secrets.list(namespace),
+      this.options.agents.list(namespace),
+    ]);
+    return secrets.map((s) => this.toSecretResponse(s, agents));
+  }
+
+  /** Creates the secret or replaces its data. The values are never logged or returned. */
+  async putSecret(
+    namespace: string,
+    name: string,
+    data: Record<string, string>,
+  ): Promise<SecretResponse> {
+    const { secret, created } = await this.options.secrets.put(
+      namespace,
+      name,
+      data,
+      new Date().toISOString(),
+    );
+    this.options.logger.info(
+      { namespace, secret: name, keys: secret.keys, created },
+      'secret saved',
+    );
+    return this.toSecretResponse(secret, await this.options.agents.list(namespace));
+  }
+
+  async updateSecret(namespace: string, name: string, data: Record<string, string>): Promise<void> {
+    const secret = await this.options.secrets.replace(
+      namespace,
+      name,
+      data,
+      new Date().toISOString(),
+    );
+    if (!secret) throw notFound('secret', namespace, name);
+    this.options.logger.info({ namespace, secret: name, keys: secret.keys }, 'secret updated');
+  }
+
+  async deleteSecret(namespace: string, name: string): Promise<void> {
+    if (!(await this.options.secrets.delete(namespace, name)))
+      throw notFound('secret', namespace, name);
+    this.options.logger.info({ namespace, secret: name }, 'secret deleted');
+  }
+}

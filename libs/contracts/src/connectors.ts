@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { NameSchema, NamespaceSchema, TimestampSchema } from './common';
+import { SecretKeyNameSchema } from './secrets';
+
+/** How a connector authenticates to its MCP server with the value of its secret. */
+export const ConnectorAuthTypeSchema = z.enum(['token', 'header']).meta({
+  description:
+    '"token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`',
+});
+export type ConnectorAuthType = z.infer<typeof ConnectorAuthTypeSchema>;
+
+/** An MCP server's address: http or https, no credentials in it. */
+export const ConnectorUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .max(2048, 'must be at most 2048 characters')
+  .refine((url) => {
+    const parsed = URL.parse(url);
+    return parsed !== null && parsed.username === '' && parsed.password === '';
+  }, 'must not hold credentials; put them in a secret and set authSecretName')
+  .meta({ example: 'https://mcp.example.com/mcp' });
+
+const HeaderNameSchema = z
+  .string()
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name');
+
+const LabelTextSchema = z.string().max(253, 'must be at most 253 characters');
+
+/** `POST /connectors`: create a connector, or replace an existing one's settings. */
+export const CreateConnectorRequestSchema = z
+  .strictObject({
+    name: NameSchema,
+    namespace: NamespaceSchema.optional(),
+    service: LabelTextSchema.min(1, 'must not be empty').meta({ example: 'github' }),
+    displayName: LabelTextSchema.optional(),
+    url: ConnectorUrlSchema,
+    type: z
+      .literal('mcp', 'must be "mcp"')
+      .optional()
+      .meta({ description: 'Connector type; only "mcp"' }),
+    authType: ConnectorAuthTypeSchema.optional(),
+    headerName: HeaderNameSchema.optional().meta({
+      description: 'The header that carries the secret when authType is "header"',
+    }),
+    authSecretName: NameSchema.optional().meta({
+      description: 'The secret that holds the credential',
+    }),
+    authSecretKey: SecretKeyNameSchema.optional().meta({
+      description: 'The key inside that secret',
+    }),
+  })
+  .superRefine((req, ctx) => {
+    const needsAuth = req.authType !== undefined;
+    for (const field of ['authSecretName', 'authSecretKey'] as const) {
+      if (needsAuth && req[field] === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: 'is required with authType' });
+      if (!needsAuth && req[field] !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['authType'], message: `is required with ${field}` });
+    }
+    if (req.authType === 'header' && req.headerName === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['headerName'],
+        message: 'is required with authType "header"',
+      });
+    if (req.authType !== 'header' && req.headerName !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['headerName'],
+        message: 'is only used with authType "header"',
+      });
+  })
+  .meta({ id: 'CreateConnectorRequest' });
+export type CreateConnectorRequest = z.infer<typeof CreateConnectorRequestSchema>;
+
+/** A connector as stored: the create request less its namespace, with the type filled in. */
+export const ConnectorSpecSchema = z.object({
+  service: z.string(),
+  displayName: z.string().optional(),
+  url: z.string(),
+  type: z.literal('mcp'),
+  authType: ConnectorAuthTypeSchema.optional(),
+  headerName: z.string().optional(),
+  authSecretName: z.string().optional(),
+  authSecretKey: z.string().optional(),
+});
+export type ConnectorSpec = z.infer<typeof ConnectorSpecSchema>;
+
+/** A connector as the API shows it, with the agents that use it. */
+export const ConnectorResponseSchema = ConnectorSpecSchema.extend({
+  name: z.string(),
+  namespace: z.string(),
+  type: z.string(),
+  attachedAgents: z.number().int(),
+  agentNames: z.array(z.string()).meta({ description: 'Agents that name it in connectors' }),
+  createdAt: TimestampSchema,
+}).meta({ id: 'ConnectorResponse' });
+export type ConnectorResponse = z.infer<typeof ConnectorResponseSchema>;
+
+export const ConnectorListResponseSchema = z
+  .object({ connectors: z.array(ConnectorResponseSchema) })
+  .meta({ id: 'ConnectorListResponse' });
+export type ConnectorListResponse = z.infer<typeof ConnectorListResponseSchema>;
+
+/** One tool that an MCP server offers. */
+export const McpToolSchema = z
+  .object({
+    name: z.string(),
+    description: z.string().optional(),
+    inputSchema: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'McpTool' });
+export type McpTool = z.infer<typeof McpToolSchema>;
+
+export const ConnectorToolsResponseSchema = z
+  .object({ connector: z.string(), tools: z.array(McpToolSchema) })
+  .meta({ id: 'ConnectorToolsResponse' });
+export type ConnectorToolsResponse = z.infer<typeof ConnectorToolsResponseSchema>;
+
+/** Query of `DELETE /connectors/:name`. */
+export const DeleteConnectorQuerySchema = z.object({
+  namespace: NamespaceSchema.optional(),
+  force: z
+    .stringbool({ error: 'must be true or false' })
+    .optional()
+    .meta({ description: 'Delete even when agents use the connector' }),
+});
+
+export const DeleteConnectorResponseSchema = z
+  .object({ status: z.literal('deleted'), name: z.string(), namespace: z.string() })
+  .meta({ id: 'DeleteConnectorResponse' });
+export type DeleteConnectorResponse = z.infer<typeof DeleteConnectorResponseSchema>;
