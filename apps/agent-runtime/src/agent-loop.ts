@@ -13,6 +13,8 @@ import type { PriceList, TokenUsage } from './pricing';
 import { systemPrompt } from './prompts';
 import { appendUserText, blocksOf, saveSession, settleToolUses, toolUsesOf } from './session';
 import type { Session } from './session';
+import { openConnectorTools } from './tools/connector-tools';
+import type { ConnectorTools } from './tools/connector-tools';
 import type { Toolbox } from './tools/toolbox';
 
 /** Reports one event of the task; resolves when the supervisor's stream can take more. */
@@ -32,6 +34,10 @@ export interface TaskRunOptions {
   bashTimeoutMs: number;
   maxOutputBytes: number;
   maxOutputTokens: number;
+  /** Bound on connecting to a connector's MCP server and listing its tools. */
+  mcpTimeoutMs: number;
+  /** Bound on one MCP tool call. */
+  mcpCallTimeoutMs: number;
   /** Aborted, with the reason as a string, when the task is cancelled. */
   cancel: AbortSignal;
   /** The agent's conversation, which this task continues and leaves valid for the next. */
@@ -86,8 +92,18 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
   };
   options.logger.info({ model: task.agent.model }, 'task started');
   let terminal: Terminal;
+  let connectorTools: ConnectorTools | undefined;
   try {
-    terminal = await agentLoop(task, options, progress, stop.signal, startedAt);
+    // Opened per task: the task message carries the connectors the agent has now, with the
+    // credentials they need, and nothing of them outlives the task.
+    connectorTools = await openConnectorTools(task.connectors, {
+      timeoutMs: options.mcpTimeoutMs,
+      callTimeoutMs: options.mcpCallTimeoutMs,
+      signal: stop.signal,
+      warn: (connector, message) => options.emit('warning', { message, connector }),
+    });
+    const toolbox = options.toolbox.with(connectorTools.tools, connectorTools.unavailable);
+    terminal = await agentLoop(task, { ...options, toolbox }, progress, stop.signal, startedAt);
   } catch (err) {
     terminal = failure(err, stop.signal, timedOut, task);
     if (err instanceof APIError && (err.status === 400 || err.status === 413)) {
@@ -99,6 +115,7 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
   } finally {
     clearTimeout(timer);
     options.cancel.removeEventListener('abort', onCancel);
+    await connectorTools?.close();
   }
   await settleSession(progress, terminal, options);
   await options.emit(terminal.type, terminal.payload);

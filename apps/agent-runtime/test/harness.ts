@@ -9,6 +9,7 @@ import type {
   NewAgentEvent,
   RuntimeEventMessage,
   RuntimeMessage,
+  RuntimeConnector,
   RuntimeTaskMessage,
   SupervisorMessage,
   TaskLimits,
@@ -137,6 +138,7 @@ export interface TaskMessageOptions {
   systemPrompt?: string;
   limits?: Partial<TaskLimits>;
   textDeltas?: boolean;
+  connectors?: RuntimeConnector[];
 }
 
 /** A `task` message with a unique id and generous limits. */
@@ -146,6 +148,7 @@ export function taskMessage(options: TaskMessageOptions = {}): RuntimeTaskMessag
     type: 'task',
     taskId: options.taskId ?? `task-${taskCounter}`,
     instructions: options.instructions ?? 'Do the thing.',
+    connectors: options.connectors ?? [],
     agent: {
       name: 'agent-1',
       namespace: 'default',

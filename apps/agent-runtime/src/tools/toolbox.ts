@@ -17,8 +17,20 @@ export interface ToolOutcome {
 export class Toolbox {
   private readonly byName: ReadonlyMap<string, Tool>;
 
-  constructor(tools: readonly Tool[]) {
+  /**
+   * @param unavailable why the tools under each name prefix cannot be used: a call to one of
+   * them answers with that reason rather than "unknown tool".
+   */
+  constructor(
+    private readonly tools: readonly Tool[],
+    private readonly unavailable: ReadonlyMap<string, string> = new Map(),
+  ) {
     this.byName = new Map(tools.map((tool) => [tool.definition.name, tool]));
+  }
+
+  /** This toolbox with more tools, and more prefixes whose tools cannot be used. */
+  with(tools: readonly Tool[], unavailable: ReadonlyMap<string, string>): Toolbox {
+    return new Toolbox([...this.tools, ...tools], new Map([...this.unavailable, ...unavailable]));
   }
 
   /** What the model is told about the tools. */
@@ -34,6 +46,10 @@ export class Toolbox {
   async run(name: string, input: unknown, context: ToolContext): Promise<ToolOutcome> {
     const tool = this.byName.get(name);
     if (!tool) {
+      for (const [prefix, reason] of this.unavailable) {
+        if (name.startsWith(prefix))
+          return { output: `${name} cannot be used: ${reason}`, isError: true };
+      }
       const known = [...this.byName.keys()].join(', ');
       return {
         output: `unknown tool ${JSON.stringify(name)}; the tools are ${known}`,

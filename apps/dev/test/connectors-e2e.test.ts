@@ -1,0 +1,206 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AgentEvent } from '@komputer/contracts';
+import { generateSecretKey } from '@komputer/connectors';
+import { createLogger, parseConfig } from '@komputer/service-kit';
+import {
+  collectLogLines,
+  followEvents,
+  startMcpTestServer,
+  startRedisServer,
+  startScriptedAnthropic,
+  text,
+  toolUse,
+} from '@komputer/testing';
+import type { McpTestServer, RedisServer, ScriptedAnthropic } from '@komputer/testing';
+import { Redis } from 'ioredis';
+import { DevConfigSchema } from '../src/config';
+import { startStack } from '../src/stack';
+import type { Stack } from '../src/stack';
+
+const root = join(__dirname, '..', '..', '..');
+const runtimeEntry = join(root, 'dist', 'apps', 'agent-runtime', 'main.js');
+// Every log line of the apps and the runtimes, searched for the secret at the end.
+const { destination, lines: logLines } = collectLogLines(100_000);
+const logger = createLogger({ name: 'e2e', level: 'trace', destination });
+const recentLog = () => logLines.slice(-40).join('\n');
+
+/** The planted secret: unique to this run, so that finding it anywhere is a leak. */
+const TOKEN = `planted-${randomUUID()}`;
+const TOOL = 'mcp__echo__echo';
+
+let redisServer: RedisServer;
+let model: ScriptedAnthropic;
+let mcp: McpTestServer;
+let redis: Redis;
+let dataDir: string;
+let stack: Stack;
+/** Every API answer's body, as text. */
+const responses: string[] = [];
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs')], {
+    cwd: root,
+    timeout: 60_000,
+  });
+  redisServer = await startRedisServer();
+  model = await startScriptedAnthropic();
+  mcp = await startMcpTestServer({ token: TOKEN });
+  redis = new Redis(redisServer.url);
+  dataDir = mkdtempSync(join(tmpdir(), 'komputer-connectors-e2e-'));
+  const env = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REDIS_URL: redisServer.url,
+    KOMPUTER_DATA_DIR: dataDir,
+    ANTHROPIC_API_KEY: 'test-key',
+    ANTHROPIC_BASE_URL: model.url,
+    KOMPUTER_RECONCILE_GRACE_MS: '600000',
+    KOMPUTER_SECRET_KEY: generateSecretKey(),
+    KOMPUTER_MCP_TIMEOUT_MS: '3000',
+    LOG_LEVEL: 'trace',
+  };
+  stack = await startStack(parseConfig(DevConfigSchema, env), logger, runtimeEntry);
+});
+afterAll(async () => {
+  await stack?.close();
+  redis?.disconnect();
+  await mcp?.close();
+  await model?.close();
+  await redisServer?.stop({ removeData: true });
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  // Answers of several shapes; the assertions check them.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${stack.url}/api/v1${path}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const raw = await res.text();
+  responses.push(raw);
+  return { status: res.status, body: JSON.parse(raw) };
+}
+
+const TERMINAL = ['task_completed', 'task_cancelled', 'error'];
+
+/** The events of `taskId`, once it has ended. */
+async function taskEvents(name: string, taskId: string): Promise<AgentEvent[]> {
+  const events = await followEvents(redis, `komputer:default:events:${name}`, {
+    until: (e) => e.taskId === taskId && TERMINAL.includes(e.type),
+    timeoutMs: 20_000,
+    explain: recentLog,
+  });
+  return events.filter((e) => e.taskId === taskId) as unknown as AgentEvent[];
+}
+
+const toolNames = (request: number) =>
+  (model.requests[request]?.body.tools ?? []).map((tool) => (tool as { name: string }).name);
+
+describe('connectors, end to end: an agent calls an MCP server with the credential of a secret', () => {
+  afterEach(() => expect(model.remainingTurns).toBe(0));
+
+  it('offers the connector’s tools to the model, calls them, and lists them on the API', async () => {
+    expect(
+      (await call('POST', '/secrets', { name: 'echo-auth', data: { token: TOKEN } })).status,
+    ).toBe(201);
+    const connector = await call('POST', '/connectors', {
+      name: 'echo',
+      service: 'echo',
+      url: mcp.url,
+      authType: 'token',
+      authSecretName: 'echo-auth',
+      authSecretKey: 'token',
+    });
+    expect(connector.status).toBe(201);
+    const tools = await call('GET', '/connectors/echo/tools');
+    expect(tools.status).toBe(200);
+    expect(tools.body.tools.map((t: { name: string }) => t.name)).toEqual(['echo']);
+
+    const before = model.requests.length;
+    model.script(
+      { content: [toolUse(TOOL, { text: 'hello over MCP' })] },
+      { content: [text('The server echoed.')] },
+    );
+    const created = await call('POST', '/agents', {
+      name: 'caller',
+      instructions: 'Call the echo tool',
+      connectors: ['echo'],
+    });
+    expect(created.status).toBe(201);
+    const events = await taskEvents('caller', created.body.taskId);
+    expect(events.map((e) => e.type)).toEqual([
+      'task_started',
+      'tool_call',
+      'tool_result',
+      'text',
+      'task_completed',
+    ]);
+    expect(events[2]).toMatchObject({
+      type: 'tool_result',
+      payload: { tool: TOOL, output: 'echo: hello over MCP', is_error: false },
+    });
+    expect(mcp.calls).toEqual(['hello over MCP']);
+    expect(toolNames(before)).toContain(TOOL);
+    expect(toolNames(before)).toContain('Bash');
+  });
+
+  it('takes the tool away from the next model request once PATCH detaches the connector', async () => {
+    const patched = await call('PATCH', '/agents/caller', { connectors: [] });
+    expect(patched.status).toBe(200);
+    const before = model.requests.length;
+    model.script({ content: [text('No connector now.')] });
+    const next = await call('POST', '/agents', { name: 'caller', instructions: 'Again' });
+    expect((await taskEvents('caller', next.body.taskId)).at(-1)?.type).toBe('task_completed');
+    expect(toolNames(before)).not.toContain(TOOL);
+    expect(toolNames(before)).toContain('Bash');
+  });
+
+  it('with the MCP server stopped, the task completes, with a warning and the tool error', async () => {
+    await call('PATCH', '/agents/caller', { connectors: ['echo'] });
+    await mcp.close();
+    model.script(
+      { content: [toolUse(TOOL, { text: 'anyone there?' })] },
+      { content: [text('The connector is down.')] },
+    );
+    const task = await call('POST', '/agents', { name: 'caller', instructions: 'Try again' });
+    const events = await taskEvents('caller', task.body.taskId);
+    expect(events.at(-1)).toMatchObject({
+      type: 'task_completed',
+      payload: { result: 'The connector is down.' },
+    });
+    expect(events.find((e) => e.type === 'warning')).toMatchObject({
+      payload: { connector: 'echo', message: expect.stringContaining('connector "echo"') },
+    });
+    expect(events.find((e) => e.type === 'tool_result')).toMatchObject({
+      payload: { tool: TOOL, is_error: true, output: expect.stringContaining('cannot be used') },
+    });
+    const tools = await call('GET', '/connectors/echo/tools');
+    expect(tools.status).toBe(502);
+  });
+
+  it('never shows the planted secret in an API answer, an event or a log line', async () => {
+    // The runtime and the server did use it: the first task's call got through.
+    expect(mcp.calls).toEqual(['hello over MCP']);
+    const events = await call('GET', '/agents/caller/events?limit=200');
+    expect(events.body.events.length).toBeGreaterThan(10);
+    const stream = await redis.xrange('komputer:default:events:caller', '-', '+');
+    expect(logLines.length).toBeGreaterThan(0);
+    const haystacks = { responses, stream: JSON.stringify(stream), logs: logLines };
+    for (const [where, texts] of Object.entries(haystacks)) {
+      for (const line of [texts].flat()) {
+        if (line.includes(TOKEN)) throw new Error(`the secret leaked into ${where}: ${line}`);
+      }
+    }
+  });
+});
