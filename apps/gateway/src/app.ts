@@ -5,6 +5,7 @@ import {
   notFoundHandler,
   requestIdMiddleware,
 } from '@komputer/service-kit';
+import type { Relay } from '@komputer/relay';
 import type { Health, Logger } from '@komputer/service-kit';
 import type { EventStore } from '@komputer/store';
 import express from 'express';
@@ -16,6 +17,8 @@ import { mountRoutes, route } from './routes';
 export interface GatewayDeps {
   agents: AgentService;
   events: EventStore;
+  /** Serves the live event routes (SSE here; WebSocket through the server's upgrades). */
+  relay: Relay;
   health: Health;
   logger: Logger;
   defaultNamespace: string;
@@ -80,6 +83,9 @@ export function createApp(deps: GatewayDeps): express.Express {
           : { limit: query.limit };
       return { events: await events.read(namespace, path.name, page) };
     }),
+    watchAgentEvents: deps.relay.handlers.watchAgentEvents,
+    streamAgentEvents: deps.relay.handlers.streamAgentEvents,
+    watchEvents: deps.relay.handlers.watchEvents,
     listNamespaces: route(operations.listNamespaces, async () => ({
       namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])].sort(),
     })),

@@ -10,6 +10,8 @@ import {
   waitForRedis,
 } from '@komputer/service-kit';
 import type { Health, Logger } from '@komputer/service-kit';
+import { createRelay } from '@komputer/relay';
+import type { Relay } from '@komputer/relay';
 import { AgentStore, createKeys, EventStore, TaskQueue } from '@komputer/store';
 import { AgentService } from './agent-service';
 import { createApp } from './app';
@@ -23,13 +25,17 @@ export interface Gateway {
   app: Express;
   server: Server;
   health: Health;
+  relay: Relay;
   /** Starts listening on `config.HOST:config.PORT`; resolves with the URL. */
   listen(): Promise<string>;
-  /** Readiness to 503, stop accepting, finish in-flight requests, close the queue and Redis. Idempotent. */
+  /**
+   * Readiness to 503, stop accepting, close the live event clients (1001), finish in-flight
+   * requests, close the queue and Redis. Idempotent.
+   */
   close(): Promise<void>;
 }
 
-/** Wires the gateway by hand from its config: Redis, stores, queue, app and server. */
+/** Wires the gateway by hand from its config: Redis, stores, queue, relay, app and server. */
 export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const redis = createRedis({
     url: config.REDIS_URL ?? DEFAULT_REDIS_URL,
@@ -40,6 +46,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const agentStore = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const events = new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
+  const relay = createRelay(config, logger);
   const health = createHealth({
     checks: {
       redis: async () => {
@@ -50,6 +57,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const app = createApp({
     agents: new AgentService({ agents: agentStore, tasks, logger }),
     events,
+    relay,
     health,
     logger,
     defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
@@ -60,6 +68,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   // Bound how long a slow client may hold a connection open.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
+  relay.attach(server);
   // A job queue's error must be logged, never thrown at the process.
   tasks.queue.on('error', (err) => logger.warn({ err: err.message }, 'task queue error'));
 
@@ -68,6 +77,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     app,
     server,
     health,
+    relay,
     listen: async () => {
       if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
         logger.warn('redis is not reachable yet; answering 503 until it is');
@@ -86,11 +96,14 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     close: () => {
       closing ??= (async () => {
         health.markShuttingDown();
-        await new Promise<void>((resolve) => {
+        const stopped = new Promise<void>((resolve) => {
           if (!server.listening) return resolve();
           server.close(() => resolve());
-          server.closeIdleConnections();
         });
+        // Event streams never end by themselves: close them, then the idle keep-alives.
+        await relay.close();
+        server.closeIdleConnections();
+        await stopped;
         await tasks
           .close()
           .catch((err: unknown) => logger.warn({ err }, 'closing the task queue failed'));

@@ -12,6 +12,11 @@ export const ErrorCodeSchema = z
     'AGENT_BUSY',
     'NO_ACTIVE_TASK',
     'METHOD_NOT_ALLOWED',
+    'CURSOR_EXPIRED',
+    'UPGRADE_REQUIRED',
+    'SLOW_CONSUMER',
+    'TOO_MANY_CONNECTIONS',
+    'SHUTTING_DOWN',
     'REDIS_UNAVAILABLE',
     'INTERNAL',
   ])

@@ -14,3 +14,8 @@ export const requestIdMiddleware: RequestHandler = (req, res, next) => {
   res.setHeader('X-Request-Id', id);
   next();
 };
+
+/** `/api/v1/agents/{name}` → `/api/v1/agents/:name`: an operation's path as Express routes it. */
+export function toExpressPath(openApiPath: string): string {
+  return openApiPath.replace(/\{([^}]+)\}/g, ':$1');
+}

@@ -1,0 +1,380 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { operations, RELAY_CLOSE_CODES } from '@komputer/contracts';
+import {
+  AppError,
+  closeRedis,
+  createRedis,
+  DEFAULT_REDIS_URL,
+  toExpressPath,
+} from '@komputer/service-kit';
+import type { Logger } from '@komputer/service-kit';
+import { createKeys } from '@komputer/store';
+import { Router } from 'express';
+import type { RequestHandler, Response } from 'express';
+import { WebSocket, WebSocketServer } from 'ws';
+import { AgentFeed } from './agent-feed';
+import { Connection } from './connection';
+import { GroupFeed } from './group-feed';
+import type { RelayConfig } from './relay-config';
+import { matchUpgradeRoute, parseRelayRequest, queryObject, tooManyAgents } from './requests';
+import type { RelayOperationId, RelayRequest } from './requests';
+import { StreamReads } from './stream-reads';
+import { TAIL_BLOCK_MS, TailReader } from './tail-reader';
+import { SseTransport, WebSocketTransport } from './transports';
+import type { Transport } from './transports';
+
+/** What a relay is doing, for tests and operators. */
+export interface RelayStats {
+  /** Open client connections (WebSocket and SSE). */
+  connections: number;
+  /** Streams read live. */
+  streams: number;
+  /** Consumer groups with a member here. */
+  groups: number;
+  /** Connections closed by the relay, counted by close code (SSE ones too). */
+  closedWith: Record<number, number>;
+}
+
+/** The event relay: the live event routes, ready to mount on any HTTP server. */
+export interface Relay {
+  /** The HTTP handlers: SSE, and the WebSocket routes answering a request without an upgrade. */
+  handlers: Record<RelayOperationId, RequestHandler>;
+  /** The handlers mounted at their paths. */
+  router: Router;
+  /** Takes an HTTP upgrade for a relay route; false when the path is not one. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Takes `server`'s upgrades: the relay's routes, and a 404 for any other path. */
+  attach(server: Server): void;
+  stats(): RelayStats;
+  /** Closes every client (WebSocket 1001, SSE `close` event), then the reads and Redis. Idempotent. */
+  close(): Promise<void>;
+}
+
+const SHUTTING_DOWN = {
+  code: 'SHUTTING_DOWN',
+  message: 'the relay is shutting down; reconnect with after',
+} as const;
+
+function agentNotFound(namespace: string, name: string): AppError {
+  return new AppError(
+    'AGENT_NOT_FOUND',
+    404,
+    `agent "${name}" not found in namespace "${namespace}"`,
+    { retryable: false },
+  );
+}
+
+function rejectUpgrade(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * Builds a relay from its config: two Redis connections (commands, and the blocking live
+ * tail), the shared tail reader, and the routes. It listens on nothing itself.
+ */
+export function createRelay(config: RelayConfig, logger: Logger): Relay {
+  const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const command = createRedis({ url, logger, role: 'event-relay' });
+  const blocking = createRedis({
+    url,
+    logger,
+    role: 'event-relay-tail',
+    commandTimeoutMs: TAIL_BLOCK_MS + 5_000,
+  });
+  const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
+  const reads = new StreamReads(command, keys);
+  const instance = randomUUID();
+  // Never more per call than a stream keeps: then a read that is not full cannot hide a trim.
+  const count = Math.min(config.KOMPUTER_RELAY_READ_COUNT, config.KOMPUTER_EVENTS_MAXLEN);
+  const tails = new TailReader({
+    blocking,
+    command,
+    reads,
+    wakeKey: `${config.KOMPUTER_REDIS_PREFIX}:relay:${instance}:wake`,
+    count,
+    logger,
+  });
+  const groups = new Map<string, GroupFeed>();
+  const connections = new Set<Connection>();
+  const closedWith: Record<number, number> = {};
+  // Clients have nothing to say on these sockets: a small limit bounds what they can make us hold.
+  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: 4096 });
+  let closing: Promise<void> | undefined;
+
+  const connect = (transport: Transport, reportLastId: boolean) =>
+    new Connection({
+      transport,
+      logger,
+      maxBufferedBytes: config.KOMPUTER_RELAY_SEND_BUFFER_BYTES,
+      closeGraceMs: config.KOMPUTER_RELAY_CLOSE_GRACE_MS,
+      stallTimeoutMs: 2 * config.KOMPUTER_RELAY_PING_INTERVAL_MS,
+      reportLastId,
+      onClose: (code) => {
+        closedWith[code] = (closedWith[code] ?? 0) + 1;
+      },
+    });
+
+  /** Checks a request against Redis; for `/events/ws`, returns the agents to follow. */
+  async function check(request: RelayRequest): Promise<string[]> {
+    const { namespace } = request;
+    if (request.kind === 'agent') {
+      if (!(await reads.agentExists(namespace, request.name)))
+        throw agentNotFound(namespace, request.name);
+      if (request.after !== undefined)
+        await reads.checkCursor(keys.events(namespace, request.name), request.after);
+      return [request.name];
+    }
+    for (const name of request.names) {
+      if (!(await reads.agentExists(namespace, name))) throw agentNotFound(namespace, name);
+    }
+    const { match } = request;
+    const matched = match ? (await reads.listAgents(namespace)).filter((n) => match.test(n)) : [];
+    const followed = [...new Set([...request.names, ...matched])];
+    if (followed.length > config.KOMPUTER_RELAY_MAX_AGENTS_PER_SOCKET)
+      throw tooManyAgents(config.KOMPUTER_RELAY_MAX_AGENTS_PER_SOCKET);
+    for (const [name, id] of request.cursors)
+      await reads.checkCursor(keys.events(namespace, name), id);
+    return followed;
+  }
+
+  function admit(): void {
+    if (connections.size >= config.KOMPUTER_RELAY_MAX_CONNECTIONS) {
+      throw new AppError(
+        'TOO_MANY_CONNECTIONS',
+        503,
+        `this relay holds ${config.KOMPUTER_RELAY_MAX_CONNECTIONS} connections already; retry shortly`,
+        { retryable: true },
+      );
+    }
+  }
+
+  function follow(
+    connection: Connection,
+    namespace: string,
+    name: string,
+    after: string | undefined,
+    deltas: boolean,
+  ) {
+    new AgentFeed({
+      connection,
+      tail: tails.tail(keys.events(namespace, name), namespace, name),
+      reads,
+      after,
+      deltas,
+      pageSize: count,
+    }).start();
+  }
+
+  /** A group's feed on this relay, made on first use. The group itself exists already. */
+  function joinGroup(connection: Connection, namespace: string, name: string, group: string) {
+    const key = keys.events(namespace, name);
+    const id = `${key}\n${group}`;
+    let feed = groups.get(id);
+    if (!feed) {
+      const tail = tails.tail(key, namespace, name);
+      feed = new GroupFeed({
+        redis: command,
+        tail,
+        group,
+        consumerPrefix: instance,
+        count,
+        claimIdleMs: config.KOMPUTER_RELAY_GROUP_CLAIM_IDLE_MS,
+        logger,
+        onEmpty: () => groups.delete(id),
+      });
+      groups.set(id, feed);
+      // The tail only wakes the group: it may start anywhere, so at the stream's end.
+      if (tail.lastId === undefined) {
+        reads.lastId(key).then(
+          (last) => tail.start(last),
+          (err: unknown) =>
+            logger.warn({ err }, 'group tail not started; reading on the claim timer'),
+        );
+      }
+    }
+    return feed;
+  }
+
+  /** Starts serving an accepted request. */
+  function open(request: RelayRequest, transport: Transport, followed: string[]): void {
+    const connection = connect(transport, request.kind === 'agent');
+    connections.add(connection);
+    connection.onGone(() => connections.delete(connection));
+    const { namespace, deltas } = request;
+    if (request.kind === 'agent') {
+      if (request.group)
+        joinGroup(connection, namespace, request.name, request.group).join(connection, deltas);
+      else follow(connection, namespace, request.name, request.after, deltas);
+      return;
+    }
+    const following = new Set(followed);
+    for (const name of following)
+      follow(connection, namespace, name, request.cursors.get(name), deltas);
+    const { match } = request;
+    if (!match) return;
+    const discovery = setInterval(() => {
+      reads.listAgents(namespace).then(
+        (names) => {
+          for (const name of names) {
+            if (connection.closed || following.has(name) || !match.test(name)) continue;
+            if (following.size >= config.KOMPUTER_RELAY_MAX_AGENTS_PER_SOCKET) {
+              connection.fail(tooManyAgents(config.KOMPUTER_RELAY_MAX_AGENTS_PER_SOCKET));
+              return;
+            }
+            following.add(name);
+            // Created after the socket opened: everything it did is new to this client.
+            follow(connection, namespace, name, '0-0', deltas);
+          }
+        },
+        // Redis is down: look again on the next tick.
+        () => undefined,
+      );
+    }, config.KOMPUTER_RELAY_DISCOVERY_INTERVAL_MS);
+    connection.onGone(() => clearInterval(discovery));
+  }
+
+  async function accept(
+    id: RelayOperationId,
+    params: Record<string, string>,
+    search: URLSearchParams,
+    ws: WebSocket,
+    socket: Duplex,
+  ): Promise<void> {
+    const transport = new WebSocketTransport(ws, socket);
+    try {
+      const request = parseRelayRequest(
+        id,
+        params,
+        queryObject(search),
+        config.KOMPUTER_DEFAULT_NAMESPACE,
+      );
+      const followed = await check(request);
+      if (closing) {
+        connect(transport, false).close(RELAY_CLOSE_CODES.GOING_AWAY, SHUTTING_DOWN);
+        return;
+      }
+      admit();
+      if (request.kind === 'agent' && request.group) {
+        await command
+          .xgroup(
+            'CREATE',
+            keys.events(request.namespace, request.name),
+            request.group,
+            '$',
+            'MKSTREAM',
+          )
+          .catch((err: unknown) => {
+            if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
+          });
+      }
+      // The client may have gone while Redis answered.
+      if (ws.readyState === WebSocket.OPEN) open(request, transport, followed);
+    } catch (err) {
+      connect(transport, false).fail(err);
+    }
+  }
+
+  const watch =
+    (id: 'watchAgentEvents' | 'watchEvents'): RequestHandler =>
+    async (req, res) => {
+      await check(parseRelayRequest(id, req.params, req.query, config.KOMPUTER_DEFAULT_NAMESPACE));
+      res.setHeader('Upgrade', 'websocket');
+      throw new AppError(
+        'UPGRADE_REQUIRED',
+        426,
+        `${req.path} speaks WebSocket: connect with a WebSocket client`,
+        { retryable: false },
+      );
+    };
+
+  const stream: RequestHandler = async (req, res: Response) => {
+    const request = parseRelayRequest(
+      'streamAgentEvents',
+      req.params,
+      req.query,
+      config.KOMPUTER_DEFAULT_NAMESPACE,
+      req.get('last-event-id'),
+    );
+    const followed = await check(request);
+    if (closing) throw new AppError('SHUTTING_DOWN', 503, SHUTTING_DOWN.message);
+    admit();
+    if (res.destroyed) return;
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      // Tells nginx-style proxies not to hold the stream back.
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    open(request, new SseTransport(res), followed);
+  };
+
+  const handlers: Record<RelayOperationId, RequestHandler> = {
+    watchAgentEvents: watch('watchAgentEvents'),
+    streamAgentEvents: stream,
+    watchEvents: watch('watchEvents'),
+  };
+  const router = Router();
+  for (const [id, handler] of Object.entries(handlers) as [RelayOperationId, RequestHandler][]) {
+    router.get(toExpressPath(operations[id].path), handler);
+  }
+
+  const each = (kind: Transport['kind']) => () => {
+    for (const connection of connections) {
+      if (connection.transport.kind === kind) connection.heartbeat();
+    }
+  };
+  const pings = setInterval(each('ws'), config.KOMPUTER_RELAY_PING_INTERVAL_MS);
+  const heartbeats = setInterval(each('sse'), config.KOMPUTER_RELAY_SSE_HEARTBEAT_MS);
+  pings.unref();
+  heartbeats.unref();
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://relay.invalid');
+    const route = matchUpgradeRoute(url.pathname);
+    if (!route) return false;
+    if (closing) {
+      rejectUpgrade(socket, '503 Service Unavailable');
+      return true;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      void accept(route.id, route.params, url.searchParams, ws, socket);
+    });
+    return true;
+  }
+
+  return {
+    handlers,
+    router,
+    handleUpgrade,
+    attach(server) {
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        socket.on('error', () => socket.destroy());
+        if (!handleUpgrade(req, socket, head)) rejectUpgrade(socket, '404 Not Found');
+      });
+    },
+    stats: () => ({
+      connections: connections.size,
+      streams: tails.size,
+      groups: groups.size,
+      closedWith: { ...closedWith },
+    }),
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(pings);
+        clearInterval(heartbeats);
+        const gone = [...connections].map((c) => new Promise<void>((resolve) => c.onGone(resolve)));
+        for (const connection of connections)
+          connection.close(RELAY_CLOSE_CODES.GOING_AWAY, SHUTTING_DOWN);
+        await Promise.all(gone);
+        wss.close();
+        await tails.close();
+        await closeRedis(command);
+        await closeRedis(blocking);
+      })();
+      return closing;
+    },
+  };
+}
