@@ -13,8 +13,8 @@ export interface AgentFeedOptions {
   connection: Connection;
   tail: Tail;
   reads: StreamReads;
-  /** Replay after this id; undefined: live only, from now. */
-  after: string | undefined;
+  /** Send the events after this id (the stream's last id, for live only). */
+  after: string;
   /** Send `text_delta` events too. */
   deltas: boolean;
   /** Entries per catch-up page. */
@@ -31,7 +31,7 @@ export interface AgentFeedOptions {
  * or before the feed's own cursor is skipped: no gap and no duplicate.
  */
 export class AgentFeed implements TailListener {
-  private cursor: string | undefined;
+  private cursor: string;
   private live = false;
 
   constructor(private readonly options: AgentFeedOptions) {
@@ -49,7 +49,7 @@ export class AgentFeed implements TailListener {
   onEvents(events: readonly RelayedEvent[]): void {
     if (!this.live) return;
     for (const event of events) {
-      if (compareIds(event.id, this.cursor as string) > 0) this.deliver(event);
+      if (compareIds(event.id, this.cursor) > 0) this.deliver(event);
     }
   }
 
@@ -72,10 +72,6 @@ export class AgentFeed implements TailListener {
     const { connection, tail, reads, pageSize } = this.options;
     for (let attempt = 0; !connection.closed;) {
       try {
-        if (this.cursor === undefined) {
-          // Live only: from the tail's position when it runs, else from the stream's end.
-          this.cursor = tail.lastId ?? (await reads.lastId(tail.key));
-        }
         const page = await reads.readAfter(tail.key, this.cursor, pageSize);
         attempt = 0;
         if (connection.closed) return;

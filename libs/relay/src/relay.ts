@@ -13,7 +13,7 @@ import type { Logger } from '@komputer/service-kit';
 import { createKeys } from '@komputer/store';
 import { Router } from 'express';
 import type { RequestHandler, Response } from 'express';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { AgentFeed } from './agent-feed';
 import { Connection } from './connection';
 import { GroupFeed } from './group-feed';
@@ -116,27 +116,36 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
       },
     });
 
-  /** Checks a request against Redis; for `/events/ws`, returns the agents to follow. */
-  async function check(request: RelayRequest): Promise<string[]> {
+  /**
+   * Checks a request against Redis and fixes where each agent's feed starts: after its cursor,
+   * or after the stream's last event for "live from now". This runs before a WebSocket upgrade
+   * completes, so that every event appended once the client sees the socket open reaches it.
+   */
+  async function prepare(request: RelayRequest): Promise<Map<string, string>> {
     const { namespace } = request;
+    const startOf = (name: string, after: string | undefined) => {
+      const key = keys.events(namespace, name);
+      return after === undefined
+        ? reads.lastId(key)
+        : reads.checkCursor(key, after).then(() => after);
+    };
     if (request.kind === 'agent') {
       if (!(await reads.agentExists(namespace, request.name)))
         throw agentNotFound(namespace, request.name);
-      if (request.after !== undefined)
-        await reads.checkCursor(keys.events(namespace, request.name), request.after);
-      return [request.name];
+      // A group keeps its own cursor in Redis.
+      if (request.group !== undefined) return new Map();
+      return new Map([[request.name, await startOf(request.name, request.after)]]);
     }
-    for (const name of request.names) {
-      if (!(await reads.agentExists(namespace, name))) throw agentNotFound(namespace, name);
-    }
+    const exists = await Promise.all(request.names.map((n) => reads.agentExists(namespace, n)));
+    const missing = request.names.find((_, i) => !exists[i]);
+    if (missing !== undefined) throw agentNotFound(namespace, missing);
     const { match } = request;
     const matched = match ? (await reads.listAgents(namespace)).filter((n) => match.test(n)) : [];
     const followed = [...new Set([...request.names, ...matched])];
     if (followed.length > config.KOMPUTER_RELAY_MAX_AGENTS_PER_SOCKET)
       throw tooManyAgents(config.KOMPUTER_RELAY_MAX_AGENTS_PER_SOCKET);
-    for (const [name, id] of request.cursors)
-      await reads.checkCursor(keys.events(namespace, name), id);
-    return followed;
+    const starts = await Promise.all(followed.map((n) => startOf(n, request.cursors.get(n))));
+    return new Map(followed.map((name, i) => [name, starts[i] as string]));
   }
 
   function admit(): void {
@@ -154,7 +163,7 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
     connection: Connection,
     namespace: string,
     name: string,
-    after: string | undefined,
+    after: string,
     deltas: boolean,
   ) {
     new AgentFeed({
@@ -197,21 +206,19 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
     return feed;
   }
 
-  /** Starts serving an accepted request. */
-  function open(request: RelayRequest, transport: Transport, followed: string[]): void {
+  /** Starts serving an accepted request from the starts that {@link prepare} fixed. */
+  function open(request: RelayRequest, transport: Transport, starts: Map<string, string>): void {
     const connection = connect(transport, request.kind === 'agent');
     connections.add(connection);
     connection.onGone(() => connections.delete(connection));
     const { namespace, deltas } = request;
-    if (request.kind === 'agent') {
-      if (request.group)
-        joinGroup(connection, namespace, request.name, request.group).join(connection, deltas);
-      else follow(connection, namespace, request.name, request.after, deltas);
+    if (request.kind === 'agent' && request.group !== undefined) {
+      joinGroup(connection, namespace, request.name, request.group).join(connection, deltas);
       return;
     }
-    const following = new Set(followed);
-    for (const name of following)
-      follow(connection, namespace, name, request.cursors.get(name), deltas);
+    for (const [name, after] of starts) follow(connection, namespace, name, after, deltas);
+    if (request.kind === 'agent') return;
+    const following = new Set(starts.keys());
     const { match } = request;
     if (!match) return;
     const discovery = setInterval(() => {
@@ -235,28 +242,28 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
     connection.onGone(() => clearInterval(discovery));
   }
 
-  async function accept(
+  /** Checks the request, completes the upgrade, then serves it or closes with the error's code. */
+  async function upgrade(
     id: RelayOperationId,
+    url: URL,
     params: Record<string, string>,
-    search: URLSearchParams,
-    ws: WebSocket,
+    req: IncomingMessage,
     socket: Duplex,
+    head: Buffer,
   ): Promise<void> {
-    const transport = new WebSocketTransport(ws, socket);
+    let request: RelayRequest | undefined;
+    let starts = new Map<string, string>();
+    let failure: unknown;
     try {
-      const request = parseRelayRequest(
+      request = parseRelayRequest(
         id,
         params,
-        queryObject(search),
+        queryObject(url.searchParams),
         config.KOMPUTER_DEFAULT_NAMESPACE,
       );
-      const followed = await check(request);
-      if (closing) {
-        connect(transport, false).close(RELAY_CLOSE_CODES.GOING_AWAY, SHUTTING_DOWN);
-        return;
-      }
+      starts = await prepare(request);
       admit();
-      if (request.kind === 'agent' && request.group) {
+      if (request.kind === 'agent' && request.group !== undefined) {
         await command
           .xgroup(
             'CREATE',
@@ -269,17 +276,24 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
             if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
           });
       }
-      // The client may have gone while Redis answered.
-      if (ws.readyState === WebSocket.OPEN) open(request, transport, followed);
     } catch (err) {
-      connect(transport, false).fail(err);
+      failure = err;
     }
+    // Errors go out as close codes after the upgrade, where a browser can read them.
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const transport = new WebSocketTransport(ws, socket);
+      if (closing) connect(transport, false).close(RELAY_CLOSE_CODES.GOING_AWAY, SHUTTING_DOWN);
+      else if (failure !== undefined || !request) connect(transport, false).fail(failure);
+      else open(request, transport, starts);
+    });
   }
 
   const watch =
     (id: 'watchAgentEvents' | 'watchEvents'): RequestHandler =>
     async (req, res) => {
-      await check(parseRelayRequest(id, req.params, req.query, config.KOMPUTER_DEFAULT_NAMESPACE));
+      await prepare(
+        parseRelayRequest(id, req.params, req.query, config.KOMPUTER_DEFAULT_NAMESPACE),
+      );
       res.setHeader('Upgrade', 'websocket');
       throw new AppError(
         'UPGRADE_REQUIRED',
@@ -297,7 +311,7 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
       config.KOMPUTER_DEFAULT_NAMESPACE,
       req.get('last-event-id'),
     );
-    const followed = await check(request);
+    const starts = await prepare(request);
     if (closing) throw new AppError('SHUTTING_DOWN', 503, SHUTTING_DOWN.message);
     admit();
     if (res.destroyed) return;
@@ -308,7 +322,7 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
       'X-Accel-Buffering': 'no',
     });
     res.flushHeaders();
-    open(request, new SseTransport(res), followed);
+    open(request, new SseTransport(res), starts);
   };
 
   const handlers: Record<RelayOperationId, RequestHandler> = {
@@ -339,9 +353,8 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
       rejectUpgrade(socket, '503 Service Unavailable');
       return true;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      void accept(route.id, route.params, url.searchParams, ws, socket);
-    });
+    socket.on('error', () => socket.destroy());
+    void upgrade(route.id, url, route.params, req, socket, head);
     return true;
   }
 
@@ -351,8 +364,9 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
     handleUpgrade,
     attach(server) {
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (handleUpgrade(req, socket, head)) return;
         socket.on('error', () => socket.destroy());
-        if (!handleUpgrade(req, socket, head)) rejectUpgrade(socket, '404 Not Found');
+        rejectUpgrade(socket, '404 Not Found');
       });
     },
     stats: () => ({
