@@ -118,6 +118,8 @@ export interface Closed {
  */
 export class TestClient {
   readonly events: AgentEvent[] = [];
+  /** Pings received from the relay. */
+  pings = 0;
   readonly closed: Promise<Closed>;
   private waiters: (() => void)[] = [];
   private closedWith: Closed | undefined;
@@ -125,6 +127,10 @@ export class TestClient {
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
       this.events.push(JSON.parse(data.toString()) as AgentEvent);
+      this.notify();
+    });
+    ws.on('ping', () => {
+      this.pings += 1;
       this.notify();
     });
     this.closed = new Promise((resolve) => {
@@ -215,6 +221,23 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message: string)
       timer = setTimeout(() => reject(new Error(message)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Waits until `check` holds, asking again every `everyMs`; rejects after `timeoutMs`. For state
+ * that announces nothing (what Redis holds), where there is no event to wait for.
+ */
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 10_000,
+  everyMs = 20,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
 }
 
 /** One Server-Sent Event. */

@@ -112,13 +112,24 @@ export class Connection {
     });
   }
 
-  /** Keeps the connection alive; drops a WebSocket peer that stopped answering pings. */
+  /**
+   * Keeps the connection alive; drops a WebSocket peer that stopped answering pings, and cuts
+   * off a client whose buffer grew past the bound with nothing but heartbeats.
+   */
   heartbeat(): void {
     if (this.closing) return;
-    if (!this.options.transport.heartbeat()) {
-      this.options.logger.info('relay client stopped answering pings; dropping it');
+    const { transport, maxBufferedBytes, logger, onClose } = this.options;
+    if (transport.bufferedBytes > maxBufferedBytes) {
+      this.close(RELAY_CLOSE_CODES.SLOW_CONSUMER, {
+        code: 'SLOW_CONSUMER',
+        message: `more than ${maxBufferedBytes} bytes waited to be sent`,
+      });
+    } else if (!transport.heartbeat()) {
+      logger.info('relay client stopped answering pings; dropping it');
       this.closing = true;
-      this.options.transport.destroy();
+      // No close frame can reach a peer that does not answer: counted as an abnormal close.
+      onClose?.(1006);
+      transport.destroy();
     }
   }
 
