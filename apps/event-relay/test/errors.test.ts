@@ -125,13 +125,15 @@ describe('SSE errors', () => {
   ])('%s is answered before the stream starts', async (_what, name, headers, status) => {
     const client = await SseClient.open(`${relay.api}/agents/${name}/events/stream`, headers);
     expect(client.status).toBe(status);
-    expect(client.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(client.headers['content-type']).toMatch(/^application\/json/);
   });
 
   it('a bad namespace is a 400', async () => {
     const res = await fetch(`${relay.api}/agents/known/events/stream?namespace=NS!`);
     expect(res.status).toBe(400);
-    expect((await res.json()).error.message).toMatch(/^query\.namespace: /);
+    expect(ErrorEnvelopeSchema.parse(await res.json()).error.message).toMatch(
+      /^query\.namespace: /,
+    );
   });
 });
 

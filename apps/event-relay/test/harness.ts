@@ -3,6 +3,8 @@ import { createLogger, parseConfig } from '@komputer/service-kit';
 import { createKeys, EventStore } from '@komputer/store';
 import { collectLogLines, startRedisServer } from '@komputer/testing';
 import type { RedisServer } from '@komputer/testing';
+import { get } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
 import type { ClientOptions } from 'ws';
@@ -247,11 +249,10 @@ export interface SseMessage {
   data: string;
 }
 
-/** A streaming SSE reader over fetch: keeps every message, comments counted apart. */
+/** A streaming SSE reader over one plain HTTP connection: keeps every message, counts comments. */
 export class SseClient {
   readonly messages: SseMessage[] = [];
   comments = 0;
-  private readonly abort = new AbortController();
   private waiters: (() => void)[] = [];
   private ended = false;
   /** Resolves when the stream ends. */
@@ -259,19 +260,20 @@ export class SseClient {
 
   private constructor(
     readonly status: number,
-    readonly headers: Headers,
-    body: ReadableStream<Uint8Array>,
+    readonly headers: IncomingHttpHeaders,
+    private readonly res: IncomingMessage,
   ) {
-    this.done = this.read(body);
+    this.done = this.read();
   }
 
   /** Opens the stream; check `status` before reading messages. */
-  static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
-    const abort = new AbortController();
-    const res = await fetch(url, { headers, signal: abort.signal });
-    const client = new SseClient(res.status, res.headers, res.body as ReadableStream<Uint8Array>);
-    client.abort.signal.addEventListener('abort', () => abort.abort());
-    return client;
+  static open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
+    return new Promise((resolve, reject) => {
+      const req = get(url, { headers, agent: false }, (res) => {
+        resolve(new SseClient(res.statusCode ?? 0, res.headers, res));
+      });
+      req.once('error', reject);
+    });
   }
 
   /** The events (not `close`), parsed. */
@@ -305,15 +307,15 @@ export class SseClient {
 
   /** Drops the connection. */
   close(): void {
-    this.abort.abort();
+    this.res.destroy();
   }
 
-  private async read(body: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
+  private async read(): Promise<void> {
+    this.res.setEncoding('utf8');
     let buffer = '';
     try {
-      for await (const chunk of body) {
-        buffer += decoder.decode(chunk, { stream: true });
+      for await (const chunk of this.res) {
+        buffer += chunk as string;
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           this.parse(buffer.slice(0, end));

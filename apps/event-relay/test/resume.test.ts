@@ -77,7 +77,7 @@ it('SSE: a disconnect at a random point and a reconnect with Last-Event-ID miss 
   const url = `${relay.api}/agents/sse-writer/events/stream`;
   const first = await SseClient.open(`${url}?after=0-0`);
   expect(first.status).toBe(200);
-  expect(first.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  expect(first.headers['content-type']).toMatch(/^text\/event-stream/);
   const producing = produce('sse-writer');
   const cut = cutPoint();
   await first.until((c) => c.messages.length >= cut);
