@@ -386,7 +386,6 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
         wss.close();
         await tails.close();
         await closeRedis(command);
-        await closeRedis(blocking);
       })();
       return closing;
     },

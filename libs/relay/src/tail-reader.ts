@@ -1,4 +1,4 @@
-import { isRedisUnavailableError, waitForRedis } from '@komputer/service-kit';
+import { closeRedis, isRedisUnavailableError, waitForRedis } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import type { StreamEntry } from '@komputer/store';
 import type { Redis } from 'ioredis';
@@ -132,7 +132,8 @@ export class TailReader {
     if (this.closed) return this.loop;
     this.closed = true;
     this.tails.clear();
-    this.options.blocking.disconnect();
+    // The loop is blocked in XREAD: QUIT would wait behind it.
+    await closeRedis(this.options.blocking, { quit: false });
     await this.loop;
     await this.options.command.del(this.options.wakeKey).catch(() => undefined);
   }
