@@ -60,10 +60,17 @@ export class Connection {
     return this.closing;
   }
 
-  /** Runs `cleanup` once the connection is gone (at once if it is). */
-  onGone(cleanup: () => void): void {
-    if (this.gone) cleanup();
-    else this.cleanups.push(cleanup);
+  /** Runs `cleanup` once the connection is gone (at once if it is); returns a function that cancels it. */
+  onGone(cleanup: () => void): () => void {
+    if (this.gone) {
+      cleanup();
+      return () => undefined;
+    }
+    this.cleanups.push(cleanup);
+    return () => {
+      const at = this.cleanups.indexOf(cleanup);
+      if (at >= 0) this.cleanups.splice(at, 1);
+    };
   }
 
   /**
@@ -97,10 +104,11 @@ export class Connection {
     return new Promise((resolve) => {
       const done = (ok: boolean) => {
         clearTimeout(timer);
-        cancel();
+        cancelDrain();
+        cancelGone();
         resolve(ok && !this.closing);
       };
-      const cancel = transport.onDrain(() => done(true));
+      const cancelDrain = transport.onDrain(() => done(true));
       const timer = setTimeout(() => {
         this.close(RELAY_CLOSE_CODES.SLOW_CONSUMER, {
           code: 'SLOW_CONSUMER',
@@ -108,7 +116,7 @@ export class Connection {
         });
         done(false);
       }, stallTimeoutMs);
-      this.onGone(() => done(false));
+      const cancelGone = this.onGone(() => done(false));
     });
   }
 
