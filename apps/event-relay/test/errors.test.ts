@@ -118,6 +118,39 @@ describe('an expired cursor', () => {
   });
 });
 
+it('a live client is closed with 4410, never left with a gap, when the stream is trimmed past the relay', async () => {
+  await r.addAgent('burst');
+  const client = await TestClient.connect(`${relay.ws}/agents/burst/ws`);
+  const first = await r.append('burst', 1);
+  await client.count(1);
+  // Ten times the cap in one atomic step: the relay's next read starts after trimmed events.
+  const burst = r.redis.multi();
+  for (let i = 0; i < 1_000; i++) {
+    burst.xadd(
+      r.keys.events('default', 'burst'),
+      'MAXLEN',
+      '~',
+      100,
+      '*',
+      'type',
+      'text',
+      'taskId',
+      't',
+      'ts',
+      new Date().toISOString(),
+      'payload',
+      '{"content":"x"}',
+    );
+  }
+  await burst.exec();
+  const closed = await client.closed;
+  expect(closed).toMatchObject({
+    code: RELAY_CLOSE_CODES.CURSOR_EXPIRED,
+    parsed: { code: 'CURSOR_EXPIRED', lastId: first[0] },
+  });
+  expect(client.ids).toEqual(first);
+});
+
 describe('SSE errors', () => {
   it.each([
     ['a malformed Last-Event-ID', 'known', { 'Last-Event-ID': 'nope' }, 400],
