@@ -48,9 +48,11 @@ export class AgentFeed implements TailListener {
 
   onEvents(events: readonly RelayedEvent[]): void {
     if (!this.live) return;
-    for (const event of events) {
-      if (compareIds(event.id, this.cursor) > 0) this.deliver(event);
-    }
+    this.options.connection.batch(() => {
+      for (const event of events) {
+        if (compareIds(event.id, this.cursor) > 0) this.deliver(event);
+      }
+    });
   }
 
   onGap(): void {
@@ -75,9 +77,11 @@ export class AgentFeed implements TailListener {
         const page = await reads.readAfter(tail.key, this.cursor, pageSize);
         attempt = 0;
         if (connection.closed) return;
-        for (const entry of page.entries) {
-          this.deliver(toRelayedEvent(tail.namespace, tail.agentName, entry));
-        }
+        connection.batch(() => {
+          for (const entry of page.entries) {
+            this.deliver(toRelayedEvent(tail.namespace, tail.agentName, entry));
+          }
+        });
         if (page.complete) {
           tail.start(this.cursor);
           if (compareIds(this.cursor, tail.lastId as string) >= 0) {

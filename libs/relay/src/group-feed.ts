@@ -215,6 +215,10 @@ export class GroupFeed implements TailListener {
   }
 
   private deliver(member: Member, entries: StreamEntry[]): void {
+    member.connection.batch(() => this.send(member, entries));
+  }
+
+  private send(member: Member, entries: StreamEntry[]): void {
     const { tail } = this.options;
     for (const entry of entries) {
       // Redis 6.2 claims an entry that was trimmed meanwhile without its fields.

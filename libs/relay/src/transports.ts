@@ -13,6 +13,9 @@ export interface Transport {
   write(event: RelayedEvent, done?: (err?: Error | null) => void): void;
   /** Bytes waiting in user space. */
   readonly bufferedBytes: number;
+  /** Holds writes back until {@link uncork}, so that a batch of events leaves in one write. */
+  cork(): void;
+  uncork(): void;
   /** True while the writer should wait for {@link onDrain}. */
   readonly needsDrain: boolean;
   /** Runs `listener` once the buffer has drained; returns a function that cancels it. */
@@ -53,6 +56,14 @@ export class WebSocketTransport implements Transport {
 
   get bufferedBytes(): number {
     return this.ws.bufferedAmount;
+  }
+
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
   }
 
   get needsDrain(): boolean {
@@ -102,6 +113,14 @@ export class SseTransport implements Transport {
 
   get bufferedBytes(): number {
     return this.res.writableLength;
+  }
+
+  cork(): void {
+    this.res.cork();
+  }
+
+  uncork(): void {
+    this.res.uncork();
   }
 
   get needsDrain(): boolean {
