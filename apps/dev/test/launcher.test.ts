@@ -71,6 +71,16 @@ function processesMatching(text: string): string[] {
     .map((line) => line.trim());
 }
 
+/** The command lines of the live processes whose parent is `pid`. */
+function childrenOf(pid: number): string[] {
+  const ps = execFileSync('ps', ['-eo', 'ppid=,stat=,args='], { encoding: 'utf8' });
+  return ps
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([ppid, stat]) => Number(ppid) === pid && !stat?.startsWith('Z'))
+    .map((fields) => fields.slice(2).join(' '));
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -174,10 +184,12 @@ describe('npm start (apps/dev)', () => {
     afterAll(() => redis.stop({ removeData: true }));
 
     it('uses that Redis and starts none of its own', async () => {
-      const before = processesMatching('redis-server').length;
       const { app, api } = await startLauncher({ REDIS_URL: redis.url });
       expect(app.output()).toContain(`${redis.url} (REDIS_URL)`);
-      expect(processesMatching('redis-server')).toHaveLength(before);
+      // Its own children only: other test suites start and stop redis-servers meanwhile.
+      expect(childrenOf(app.child.pid as number).filter((p) => p.includes('redis-server'))).toEqual(
+        [],
+      );
       expect((await fetch(`${api}/namespaces`)).status).toBe(200);
       expect(await ctrlC(app)).toEqual({ code: 0, signal: null });
       // Stopping the launcher leaves a Redis it did not start alone.
