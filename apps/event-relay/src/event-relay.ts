@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRelay } from '@komputer/relay';
 import type { Relay } from '@komputer/relay';
 import {
@@ -9,8 +8,10 @@ import {
   createRedis,
   DEFAULT_REDIS_URL,
   errorMiddleware,
+  listenOn,
   notFoundHandler,
   requestIdMiddleware,
+  stopServer,
   waitForRedis,
 } from '@komputer/service-kit';
 import type { Health, Logger } from '@komputer/service-kit';
@@ -68,27 +69,12 @@ export function createEventRelay(config: EventRelayConfig, logger: Logger): Even
       if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
         logger.warn('redis is not reachable yet; clients are told to retry until it is');
       }
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.PORT, config.HOST, () => {
-          server.off('error', reject);
-          const { port } = server.address() as AddressInfo;
-          const host =
-            config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-          resolve(`http://${host}:${port}`);
-        });
-      });
+      return listenOn(server, config.PORT, config.HOST);
     },
     close: () => {
       closing ??= (async () => {
         health.markShuttingDown();
-        const stopped = new Promise<void>((resolve) => {
-          if (!server.listening) return resolve();
-          server.close(() => resolve());
-        });
-        await relay.close();
-        server.closeIdleConnections();
-        await stopped;
+        await stopServer(server, () => relay.close());
         await closeRedis(redis);
       })();
       return closing;

@@ -1,5 +1,5 @@
-import { request } from 'node:http';
 import { ErrorEnvelopeSchema, RELAY_CLOSE_CODES } from '@komputer/contracts';
+import { refusedUpgradeStatus } from '@komputer/testing';
 import { SseClient, startTestRedis, startTestRelay, TestClient } from './harness';
 import type { TestRedis, TestRelay } from './harness';
 
@@ -178,19 +178,6 @@ it('a plain GET on a WebSocket route that is fine answers 426 with Upgrade', asy
 });
 
 it('an upgrade on a path that is not a relay route gets a 404', async () => {
-  const status = await new Promise<number | undefined>((resolve, reject) => {
-    const req = request(`${relay.url}/api/v1/agents`, {
-      headers: {
-        Connection: 'Upgrade',
-        Upgrade: 'websocket',
-        'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-      },
-    });
-    req.on('response', (res) => resolve(res.statusCode));
-    req.on('upgrade', () => reject(new Error('upgraded')));
-    req.on('error', reject);
-    req.end();
-  });
+  const status = await refusedUpgradeStatus(`${relay.url}/api/v1/agents`);
   expect(status).toBe(404);
 });

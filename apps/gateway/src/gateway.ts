@@ -1,12 +1,13 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import {
   closeRedis,
   createHealth,
   createRedis,
   DEFAULT_REDIS_URL,
+  listenOn,
+  stopServer,
   waitForRedis,
 } from '@komputer/service-kit';
 import type { Health, Logger } from '@komputer/service-kit';
@@ -82,28 +83,13 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
         logger.warn('redis is not reachable yet; answering 503 until it is');
       }
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.PORT, config.HOST, () => {
-          server.off('error', reject);
-          const { port } = server.address() as AddressInfo;
-          const host =
-            config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-          resolve(`http://${host}:${port}`);
-        });
-      });
+      return listenOn(server, config.PORT, config.HOST);
     },
     close: () => {
       closing ??= (async () => {
         health.markShuttingDown();
-        const stopped = new Promise<void>((resolve) => {
-          if (!server.listening) return resolve();
-          server.close(() => resolve());
-        });
-        // Event streams never end by themselves: close them, then the idle keep-alives.
-        await relay.close();
-        server.closeIdleConnections();
-        await stopped;
+        // Event streams never end by themselves: the relay closes them.
+        await stopServer(server, () => relay.close());
         await tasks
           .close()
           .catch((err: unknown) => logger.warn({ err }, 'closing the task queue failed'));

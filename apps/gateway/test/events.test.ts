@@ -1,8 +1,9 @@
 import { once } from 'node:events';
-import { get, request } from 'node:http';
+import { get } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { AgentEvent, CloseReason } from '@komputer/contracts';
 import { RELAY_CLOSE_CODES } from '@komputer/contracts';
+import { refusedUpgradeStatus } from '@komputer/testing';
 import { WebSocket } from 'ws';
 import { call, startTestGateway } from './harness';
 import type { TestGateway } from './harness';
@@ -93,20 +94,7 @@ it('a plain GET on the WebSocket route answers 426, and an unknown agent 404', a
 });
 
 it('an upgrade on another path gets a 404', async () => {
-  const status = await new Promise<number | undefined>((resolve, reject) => {
-    const req = request(`${t.url}/api/v1/agents`, {
-      headers: {
-        Connection: 'Upgrade',
-        Upgrade: 'websocket',
-        'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-      },
-    });
-    req.on('response', (res) => resolve(res.statusCode));
-    req.on('upgrade', () => reject(new Error('upgraded')));
-    req.on('error', reject);
-    req.end();
-  });
+  const status = await refusedUpgradeStatus(`${t.url}/api/v1/agents`);
   expect(status).toBe(404);
 });
 

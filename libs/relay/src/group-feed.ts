@@ -87,11 +87,6 @@ export class GroupFeed implements TailListener {
     this.claimTimer.unref();
   }
 
-  /** Number of local members. */
-  get size(): number {
-    return this.members.length;
-  }
-
   /** Adds a member; it receives events until its connection closes. */
   join(connection: Connection, deltas: boolean): void {
     const member = {
