@@ -74,7 +74,9 @@ export default tseslint.config(
   {
     // The dev launcher and the benchmarks compose apps; nothing else imports one.
     files: ['apps/dev/**/*.ts', 'bench/**/*.ts'],
-    rules: boundaries({ allow: ['@komputer/gateway', '@komputer/agent-scheduler'] }),
+    rules: boundaries({
+      allow: ['@komputer/gateway', '@komputer/agent-scheduler', '@komputer/event-relay'],
+    }),
   },
   prettier,
 );

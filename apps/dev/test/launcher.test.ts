@@ -4,8 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSecretKey } from '@komputer/connectors';
+import { TERMINAL_EVENT_TYPES } from '@komputer/contracts';
 import { findFreePort, startRedisServer } from '@komputer/testing';
 import type { RedisServer } from '@komputer/testing';
+import { WebSocket } from 'ws';
 
 const root = join(__dirname, '..', '..', '..');
 const START_TIMEOUT_MS = 30_000;
@@ -70,7 +72,7 @@ function processesMatching(text: string): string[] {
     .map((line) => line.trim());
 }
 
-/** The command lines of the live child processes of `pid`. */
+/** The command lines of the live processes whose parent is `pid`. */
 function childrenOf(pid: number): string[] {
   const ps = execFileSync('ps', ['-eo', 'ppid=,stat=,args='], { encoding: 'utf8' });
   return ps
@@ -95,6 +97,28 @@ async function ctrlC(
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   process.kill(-(app.child.pid as number), 'SIGINT');
   return app.exited;
+}
+
+/** Follows a WebSocket of the event relay until a terminal event; returns what it received. */
+function follow(url: string): Promise<{ type: string }[]> {
+  const events: { type: string }[] = [];
+  const ws = new WebSocket(url.replace(/^http/, 'ws'));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`no terminal event; saw ${events.map((e) => e.type).join(', ')}`));
+    }, START_TIMEOUT_MS);
+    ws.on('message', (data: Buffer) => {
+      const event = JSON.parse(data.toString()) as { type: string };
+      events.push(event);
+      if ((TERMINAL_EVENT_TYPES as readonly string[]).includes(event.type)) {
+        clearTimeout(timer);
+        ws.close();
+        resolve(events);
+      }
+    });
+    ws.once('error', reject);
+  });
 }
 
 const running: Launched[] = [];
@@ -140,6 +164,10 @@ describe('npm start (apps/dev)', () => {
     const keyFile = join(dataDir, 'secret.key');
     const key = readFileSync(keyFile, 'utf8');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    // The task runs (offline model) and its events stream live through the gateway's port.
+    expect((await follow(`${api}/agents/persistent/ws?after=0-0`)).map((e) => e.type)).toEqual(
+      expect.arrayContaining(['task_started', 'task_completed']),
+    );
 
     expect(await ctrlC(app)).toEqual({ code: 0, signal: null });
     expect(isAlive(app.child.pid as number)).toBe(false);
@@ -192,6 +220,22 @@ describe('npm start (apps/dev)', () => {
       expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
       gateway.child.kill('SIGTERM');
       expect(await gateway.exited).toEqual({ code: 0, signal: null });
+    });
+
+    it('the event relay also runs alone from its own main.ts', async () => {
+      const port = await findFreePort();
+      const relay = launch('event-relay', {
+        PORT: String(port),
+        REDIS_URL: redis.url,
+        LOG_LEVEL: 'info',
+      });
+      running.push(relay);
+      await waitForOutput(relay, 'event-relay listening');
+      expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
+      const missing = await fetch(`http://localhost:${port}/api/v1/agents/nobody/ws`);
+      expect(missing.status).toBe(404);
+      relay.child.kill('SIGTERM');
+      expect(await relay.exited).toEqual({ code: 0, signal: null });
     });
   });
 

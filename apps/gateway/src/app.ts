@@ -6,6 +6,7 @@ import {
   notFoundHandler,
   requestIdMiddleware,
 } from '@komputer/service-kit';
+import type { Relay } from '@komputer/relay';
 import type { Health, Logger } from '@komputer/service-kit';
 import type { EventStore } from '@komputer/store';
 import express from 'express';
@@ -19,6 +20,8 @@ export interface GatewayDeps {
   /** Connectors and secrets. */
   registry: ConnectorRegistry;
   events: EventStore;
+  /** Serves the live event routes (SSE here; WebSocket through the server's upgrades). */
+  relay: Relay;
   health: Health;
   logger: Logger;
   defaultNamespace: string;
@@ -120,6 +123,9 @@ export function createApp(deps: GatewayDeps): express.Express {
       await registry.deleteSecret(ns(query), path.name);
       return { status: 'deleted', name: path.name, namespace: ns(query) };
     }),
+    watchAgentEvents: deps.relay.handlers.watchAgentEvents,
+    streamAgentEvents: deps.relay.handlers.streamAgentEvents,
+    watchEvents: deps.relay.handlers.watchEvents,
     listNamespaces: route(operations.listNamespaces, async () => ({
       namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])].sort(),
     })),

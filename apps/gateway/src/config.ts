@@ -1,9 +1,10 @@
 import { McpTimeoutVarSchema, SecretKeyVarSchema } from '@komputer/connectors';
+import { RelaySettingsSchema } from '@komputer/relay';
 import { BaseConfigSchema, PortSchema } from '@komputer/service-kit';
 import { z } from 'zod';
 
-/** The gateway's configuration, read from the environment. */
-export const GatewayConfigSchema = BaseConfigSchema.extend({
+/** The gateway's configuration, read from the environment; it serves the relay's routes too. */
+export const GatewayConfigSchema = BaseConfigSchema.extend(RelaySettingsSchema.shape).extend({
   PORT: PortSchema.default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   KOMPUTER_BODY_LIMIT_BYTES: z.coerce

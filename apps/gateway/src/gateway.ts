@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   ConnectorRegistry,
   ConnectorStore,
@@ -14,9 +13,13 @@ import {
   createHealth,
   createRedis,
   DEFAULT_REDIS_URL,
+  listenOn,
+  stopServer,
   waitForRedis,
 } from '@komputer/service-kit';
 import type { Health, Logger } from '@komputer/service-kit';
+import { createRelay } from '@komputer/relay';
+import type { Relay } from '@komputer/relay';
 import { AgentStore, createKeys, EventStore, TaskQueue } from '@komputer/store';
 import { AgentService } from './agent-service';
 import { createApp } from './app';
@@ -30,13 +33,17 @@ export interface Gateway {
   app: Express;
   server: Server;
   health: Health;
+  relay: Relay;
   /** Starts listening on `config.HOST:config.PORT`; resolves with the URL. */
   listen(): Promise<string>;
-  /** Readiness to 503, stop accepting, finish in-flight requests, close the queue and Redis. Idempotent. */
+  /**
+   * Readiness to 503, stop accepting, close the live event clients (1001), finish in-flight
+   * requests, close the queue and Redis. Idempotent.
+   */
   close(): Promise<void>;
 }
 
-/** Wires the gateway by hand from its config: Redis, stores, queue, app and server. */
+/** Wires the gateway by hand from its config: Redis, stores, queue, relay, app and server. */
 export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const redis = createRedis({
     url: config.REDIS_URL ?? DEFAULT_REDIS_URL,
@@ -58,6 +65,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     logger,
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
+  const relay = createRelay(config, logger);
   const health = createHealth({
     checks: {
       redis: async () => {
@@ -69,6 +77,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     agents: new AgentService({ agents: agentStore, tasks, registry, logger }),
     registry,
     events,
+    relay,
     health,
     logger,
     defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
@@ -79,6 +88,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   // Bound how long a slow client may hold a connection open.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
+  relay.attach(server);
   // A job queue's error must be logged, never thrown at the process.
   tasks.queue.on('error', (err) => logger.warn({ err: err.message }, 'task queue error'));
 
@@ -87,29 +97,18 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     app,
     server,
     health,
+    relay,
     listen: async () => {
       if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
         logger.warn('redis is not reachable yet; answering 503 until it is');
       }
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.PORT, config.HOST, () => {
-          server.off('error', reject);
-          const { port } = server.address() as AddressInfo;
-          const host =
-            config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-          resolve(`http://${host}:${port}`);
-        });
-      });
+      return listenOn(server, config.PORT, config.HOST);
     },
     close: () => {
       closing ??= (async () => {
         health.markShuttingDown();
-        await new Promise<void>((resolve) => {
-          if (!server.listening) return resolve();
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        // Event streams never end by themselves: the relay closes them.
+        await stopServer(server, () => relay.close());
         await tasks
           .close()
           .catch((err: unknown) => logger.warn({ err }, 'closing the task queue failed'));

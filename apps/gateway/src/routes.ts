@@ -1,6 +1,6 @@
 import { operations } from '@komputer/contracts';
 import type { OperationId, OperationSpec } from '@komputer/contracts';
-import { AppError, parseInput } from '@komputer/service-kit';
+import { AppError, parseInput, toExpressPath } from '@komputer/service-kit';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 
@@ -20,11 +20,6 @@ export interface RouteInput<S extends OperationSpec> {
 
 /** A handler for every operation; the compiler checks that none is missing. */
 export type RouteTable = Record<OperationId, RequestHandler>;
-
-/** `/api/v1/agents/{name}` → `/api/v1/agents/:name`. */
-export function toExpressPath(openApiPath: string): string {
-  return openApiPath.replace(/\{([^}]+)\}/g, ':$1');
-}
 
 /**
  * Wraps a typed handler: checks the content type, validates path, query and body with the

@@ -95,6 +95,24 @@ export {
 } from './operations';
 export type { EventsQuery, HealthResponse, OperationId, OperationSpec } from './operations';
 export {
+  AgentGlobSchema,
+  CloseReasonSchema,
+  GroupNameSchema,
+  MAX_WATCHED_AGENTS,
+  RELAY_CLOSE_CODES,
+  SSE_CLOSE_EVENT,
+  StreamAgentEventsQuerySchema,
+  WatchAgentQuerySchema,
+  WatchEventsQuerySchema,
+} from './relay';
+export type {
+  CloseReason,
+  RelayCloseCode,
+  StreamAgentEventsQuery,
+  WatchAgentQuery,
+  WatchEventsQuery,
+} from './relay';
+export {
   NewAgentEventSchema,
   RUNTIME_MAX_LINE_BYTES,
   RuntimeAgentSchema,

@@ -12,8 +12,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message names the field',
   404: 'Not found',
   409: 'Conflict: the agent is busy or has no task to cancel, or the connector is in use',
+  410: 'The cursor is older than what the stream retains: the events after it are gone',
   413: 'Request body too large',
   415: 'Request body is not JSON',
+  426: 'This route speaks WebSocket: send the upgrade headers',
   500: 'Internal error',
   502: 'The MCP server could not be reached, or did not answer in time',
   503: 'A dependency (Redis) is unavailable, or the server is shutting down; retry later',
@@ -29,12 +31,27 @@ function errorResponse(status: number) {
   };
 }
 
+/** A 101 has no body: its messages' schema is named in an extension, by reference. */
+function upgradeResponse(spec: OperationSpec) {
+  const id = (spec.success.schema.meta() as { id?: string } | undefined)?.id;
+  if (!id) throw new Error(`${spec.path}: a WebSocket message schema needs a meta id`);
+  return {
+    description: spec.success.description,
+    'x-websocket-message': { $ref: `#/components/schemas/${id}` },
+  };
+}
+
 function toOperation(operationId: string, spec: OperationSpec): ZodOpenApiOperationObject {
   const responses: Record<string, unknown> = {
-    [spec.success.status]: {
-      description: spec.success.description,
-      content: { 'application/json': { schema: spec.success.schema } },
-    },
+    [spec.success.status]:
+      spec.success.status === 101
+        ? upgradeResponse(spec)
+        : {
+            description: spec.success.description,
+            content: {
+              [spec.success.mediaType ?? 'application/json']: { schema: spec.success.schema },
+            },
+          },
   };
   for (const status of [...spec.errors, 500, 503]) responses[status] = errorResponse(status);
   return {
@@ -70,6 +87,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: 'agents', description: 'Agents and their tasks' },
       { name: 'connectors', description: 'MCP servers that agents can be given' },
       { name: 'secrets', description: 'Write-only credentials, for connectors and agents' },
+      { name: 'events', description: 'Live event streams: WebSocket and Server-Sent Events' },
       { name: 'namespaces', description: 'Namespaces' },
       { name: 'meta', description: 'The API document and health' },
     ],

@@ -18,7 +18,6 @@ import {
   DeleteConnectorQuerySchema,
   DeleteConnectorResponseSchema,
 } from './connectors';
-import { AgentEventListResponseSchema } from './events';
 import {
   CreateSecretRequestSchema,
   SecretListResponseSchema,
@@ -26,6 +25,12 @@ import {
   SecretStatusResponseSchema,
   UpdateSecretRequestSchema,
 } from './secrets';
+import { AgentEventListResponseSchema, AgentEventSchema } from './events';
+import {
+  StreamAgentEventsQuerySchema,
+  WatchAgentQuerySchema,
+  WatchEventsQuerySchema,
+} from './relay';
 
 /** The API's base path. */
 export const API_PREFIX = '/api/v1';
@@ -94,10 +99,18 @@ export interface OperationSpec {
   tag: string;
   params?: { path?: z.ZodObject; query?: z.ZodType };
   body?: z.ZodType;
-  /** Success status and schema. */
-  success: { status: 200 | 201; description: string; schema: z.ZodType };
+  /**
+   * Success status and schema. `101` is a WebSocket upgrade, whose messages `schema` describes;
+   * `text/event-stream` is Server-Sent Events, whose events' data `schema` describes.
+   */
+  success: {
+    status: 101 | 200 | 201;
+    description: string;
+    schema: z.ZodType;
+    mediaType?: 'application/json' | 'text/event-stream';
+  };
   /** Error statuses this operation can answer besides 500 and 503. */
-  errors: readonly (400 | 404 | 409 | 413 | 415 | 502)[];
+  errors: readonly (400 | 404 | 409 | 410 | 413 | 415 | 426 | 502)[];
 }
 
 function op<const T extends OperationSpec>(spec: T): T {
@@ -320,6 +333,62 @@ export const operations = {
       schema: SecretStatusResponseSchema,
     },
     errors: [400, 404],
+  }),
+  watchAgentEvents: op({
+    method: 'get',
+    path: `${API_PREFIX}/agents/{name}/ws`,
+    summary: "Stream the agent's events (WebSocket)",
+    description:
+      'Upgrades to a WebSocket; each message is one event as JSON. `after` replays the events after that id, ' +
+      'then carries on live, with no gap and no duplicate. `group` delivers each event to exactly one live member ' +
+      'of the group across every relay. A failure after the upgrade closes the socket with 4000 + the HTTP status ' +
+      'below (4400, 4404, 4410, 4503), or 4429 for a client too slow to keep up; the close reason is a JSON ' +
+      '`CloseReason` whose `lastId` says where to resume. Without an upgrade, the request is checked and answered ' +
+      'with the error below or 426.',
+    tag: 'events',
+    params: { path: NamePathSchema, query: WatchAgentQuerySchema },
+    success: {
+      status: 101,
+      description: 'Switching to WebSocket; each message is one AgentEvent as JSON',
+      schema: AgentEventSchema,
+    },
+    errors: [400, 404, 410, 426],
+  }),
+  streamAgentEvents: op({
+    method: 'get',
+    path: `${API_PREFIX}/agents/{name}/events/stream`,
+    summary: "Stream the agent's events (Server-Sent Events)",
+    description:
+      'Each SSE event has `id:` (the event id) and `data:` (the event as JSON). Resume with the `Last-Event-ID` ' +
+      'header (which wins over `after`) or `after`. A comment line is sent as a heartbeat. When the relay ends ' +
+      'the stream it sends a last `close` event whose data is a `CloseReason`.',
+    tag: 'events',
+    params: { path: NamePathSchema, query: StreamAgentEventsQuerySchema },
+    success: {
+      status: 200,
+      description: 'The event stream',
+      schema: AgentEventSchema,
+      mediaType: 'text/event-stream',
+    },
+    errors: [400, 404, 410],
+  }),
+  watchEvents: op({
+    method: 'get',
+    path: `${API_PREFIX}/events/ws`,
+    summary: 'Stream the events of several agents (WebSocket)',
+    description:
+      'Upgrades to a WebSocket that carries the events of every agent listed in `agents` and of every agent ' +
+      'whose name matches `match`, including agents created later (these from their first event). Order is ' +
+      'kept per agent. Close codes as on the single-agent socket; a `SLOW_CONSUMER` reason carries no `lastId`: ' +
+      'resume with the last id seen of each agent in `after`.',
+    tag: 'events',
+    params: { query: WatchEventsQuerySchema },
+    success: {
+      status: 101,
+      description: 'Switching to WebSocket; each message is one AgentEvent as JSON',
+      schema: AgentEventSchema,
+    },
+    errors: [400, 404, 410, 426],
   }),
   listNamespaces: op({
     method: 'get',

@@ -9,9 +9,11 @@ const TYPE_BY_STATUS: Record<number, ErrorType> = {
   404: 'not_found_error',
   405: 'invalid_request_error',
   409: 'conflict_error',
+  410: 'invalid_request_error',
   413: 'request_too_large',
   415: 'invalid_request_error',
   502: 'unavailable_error',
+  426: 'invalid_request_error',
   503: 'unavailable_error',
 };
 

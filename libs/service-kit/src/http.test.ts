@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { listenOnRandomPort } from '@komputer/testing';
 import express from 'express';
-import { requestIdMiddleware } from './http';
+import { listenOn, requestIdMiddleware, stopServer } from './http';
 
 const GENERATED = /^req_[0-9a-f]{32}$/;
 
@@ -73,5 +73,44 @@ describe('requestIdMiddleware', () => {
 
   it('generates one for an empty header', async () => {
     expect(await idFor({ 'x-request-id': '' })).toMatch(GENERATED);
+  });
+});
+
+describe('listenOn and stopServer', () => {
+  it('listens and names the URL, with localhost for a wildcard address', async () => {
+    const server = createServer((_req, res) => res.end('ok'));
+    const url = await listenOn(server, 0, '0.0.0.0');
+    expect(url).toMatch(/^http:\/\/localhost:\d+$/);
+    expect(await (await fetch(url)).text()).toBe('ok');
+    await stopServer(server, async () => undefined);
+    expect(server.listening).toBe(false);
+  });
+
+  it('rejects when the port is taken', async () => {
+    const first = createServer();
+    const url = await listenOn(first, 0, '127.0.0.1');
+    const second = createServer();
+    await expect(listenOn(second, Number(new URL(url).port), '127.0.0.1')).rejects.toThrow(
+      /EADDRINUSE/,
+    );
+    await stopServer(first, async () => undefined);
+  });
+
+  it('runs beforeDrain after it stops accepting, and waits for a request in flight', async () => {
+    let finish: (() => void) | undefined;
+    const server = createServer((_req, res) => {
+      finish = () => res.end('late');
+    });
+    const url = await listenOn(server, 0, '127.0.0.1');
+    const inFlight = fetch(url).then((r) => r.text());
+    await new Promise<void>((resolve) => server.once('request', () => resolve()));
+    const order: string[] = [];
+    const stopping = stopServer(server, async () => {
+      order.push(server.listening ? 'listening' : 'closed');
+      finish?.();
+    }).then(() => order.push('stopped'));
+    expect(await inFlight).toBe('late');
+    await stopping;
+    expect(order).toEqual(['closed', 'stopped']);
   });
 });

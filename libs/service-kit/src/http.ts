@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -14,3 +16,38 @@ export const requestIdMiddleware: RequestHandler = (req, res, next) => {
   res.setHeader('X-Request-Id', id);
   next();
 };
+
+/** `/api/v1/agents/{name}` → `/api/v1/agents/:name`: an operation's path as Express routes it. */
+export function toExpressPath(openApiPath: string): string {
+  return openApiPath.replace(/\{([^}]+)\}/g, ':$1');
+}
+
+/**
+ * Starts `server` on `host:port` and resolves with its URL (`localhost` for a wildcard
+ * address), or rejects when it cannot listen.
+ */
+export function listenOn(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const { port: bound } = server.address() as AddressInfo;
+      const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+      resolve(`http://${shown}:${bound}`);
+    });
+  });
+}
+
+/**
+ * Stops `server`: no new connections, `beforeDrain` (which ends long-lived responses such as
+ * event streams), then idle keep-alive connections are closed and in-flight requests finish.
+ */
+export async function stopServer(server: Server, beforeDrain: () => Promise<void>): Promise<void> {
+  const stopped = new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+  });
+  await beforeDrain();
+  server.closeIdleConnections();
+  await stopped;
+}

@@ -19,7 +19,7 @@ export {
 export type { AppErrorOptions } from './errors';
 export { createHealth } from './health';
 export type { Health, HealthOptions, ReadinessCheck } from './health';
-export { requestIdMiddleware } from './http';
+export { listenOn, requestIdMiddleware, stopServer, toExpressPath } from './http';
 export { JsonLineWriter, readJsonLines } from './json-lines';
 export type { JsonLineReaderOptions, JsonLineWriterOptions } from './json-lines';
 export { createLogger } from './logger';

@@ -188,6 +188,21 @@ describe('closeRedis', () => {
     expect(isRedisUnavailableError(await rejection(redis.ping()))).toBe(true);
   });
 
+  it('with quit: false, drops a client blocked in a command at once', async () => {
+    const redisServer = await server();
+    const { redis, records } = client(redisServer.url, { commandTimeoutMs: 20_000 });
+    expect(await waitForRedis(redis, 10_000)).toBe(true);
+    const blocked = rejection(redis.xread('BLOCK', 10_000, 'STREAMS', 'nothing', '$'));
+    const ended = nextEvent(redis, 'end');
+    const t0 = performance.now();
+    await closeRedis(redis, { quit: false });
+    expect(isRedisUnavailableError(await blocked)).toBe(true);
+    await within(ended, 1_000, 'client ends');
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    // Closed on purpose: no "connection lost" in the log.
+    expect(records.map((r) => r['msg'])).not.toContain('redis connection lost; reconnecting');
+  });
+
   it('stops a client that waits to reconnect, leaving no timer behind', async () => {
     const redisServer = await server();
     const url = redisServer.url;

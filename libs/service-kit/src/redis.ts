@@ -85,11 +85,14 @@ export function waitForRedis(redis: Redis, timeoutMs: number): Promise<boolean> 
 /** Clients being closed on purpose: their connection loss is not news. */
 const closing = new WeakSet<Redis>();
 
-/** Closes a client: QUIT when connected, disconnect otherwise. Idempotent. */
-export async function closeRedis(redis: Redis): Promise<void> {
+/**
+ * Closes a client: QUIT when connected, disconnect otherwise. Idempotent. `quit: false`
+ * disconnects at once, for a client blocked in a command that QUIT would wait behind.
+ */
+export async function closeRedis(redis: Redis, options: { quit?: boolean } = {}): Promise<void> {
   closing.add(redis);
   if (redis.status === 'end') return;
-  if (redis.status === 'ready') {
+  if (redis.status === 'ready' && options.quit !== false) {
     try {
       await redis.quit();
       return;

@@ -18,9 +18,15 @@ export interface EventStoreOptions {
 const MAX_STREAM_ID = '18446744073709551615-18446744073709551615';
 const MIN_STREAM_ID = '0-0';
 
-type StreamEntry = [id: string, fields: string[]];
+/** One entry of an event stream as Redis returns it: its id and its field-value pairs. */
+export type StreamEntry = [id: string, fields: string[]];
 
-function toEvent(namespace: string, agentName: string, [id, fields]: StreamEntry): AgentEvent {
+/** Decodes one stream entry into the event envelope that clients see. */
+export function decodeEvent(
+  namespace: string,
+  agentName: string,
+  [id, fields]: StreamEntry,
+): AgentEvent {
   const field = fromPairs(fields);
   let payload: unknown = {};
   try {
@@ -96,6 +102,6 @@ export class EventStore {
         (await this.redis.xrevrange(key, end, '-', 'COUNT', page.limit)) as StreamEntry[]
       ).reverse();
     }
-    return entries.map((entry) => toEvent(namespace, agentName, entry));
+    return entries.map((entry) => decodeEvent(namespace, agentName, entry));
   }
 }

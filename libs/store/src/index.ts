@@ -7,10 +7,10 @@ export type {
   StartResult,
   TaskEnd,
 } from './agent-store';
-export { EventStore } from './event-store';
-export { LuaScript } from './script';
-export type { EventPage, EventStoreOptions } from './event-store';
+export { decodeEvent, EventStore } from './event-store';
+export type { EventPage, EventStoreOptions, StreamEntry } from './event-store';
 export { createKeys } from './keys';
+export { LuaScript } from './script';
 export type { ControlMessage, Keys } from './keys';
 export { TASK_JOB_NAME, TaskQueue } from './task-queue';
 export type { TaskQueueOptions } from './task-queue';

@@ -6,6 +6,7 @@ export { collectLogLines } from './log-lines';
 export type { CollectedLogLines } from './log-lines';
 export type { ListeningAddress } from './listen';
 export { findRedisServerBinary, RedisServer, startRedisServer } from './redis-server';
+export { refusedUpgradeStatus } from './upgrade';
 export type { RedisServerOptions } from './redis-server';
 export { ScriptedAnthropic, startScriptedAnthropic } from './anthropic/server';
 export type { ScriptedAnthropicOptions } from './anthropic/server';

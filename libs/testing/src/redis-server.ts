@@ -23,7 +23,7 @@ export interface RedisServerOptions {
 }
 
 const INSTALL_HINT =
-  'redis-server was not found on PATH. komputer needs a local Redis 6.2+ binary for tests and for `npm start`.\n' +
+  'redis-server was not found on PATH. komputer needs a local Redis 7.0+ binary for tests and for `npm start`.\n' +
   '  Debian/Ubuntu: sudo apt-get install -y redis-server\n' +
   '  macOS:         brew install redis\n' +
   'Or set REDIS_URL to use a Redis you already run.';

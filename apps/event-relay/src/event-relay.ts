@@ -1,0 +1,83 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { createRelay } from '@komputer/relay';
+import type { Relay } from '@komputer/relay';
+import {
+  closeRedis,
+  createHealth,
+  createRedis,
+  DEFAULT_REDIS_URL,
+  errorMiddleware,
+  listenOn,
+  notFoundHandler,
+  requestIdMiddleware,
+  stopServer,
+  waitForRedis,
+} from '@komputer/service-kit';
+import type { Health, Logger } from '@komputer/service-kit';
+import express from 'express';
+import type { EventRelayConfig } from './config';
+
+/** How long start-up waits for Redis before serving anyway. */
+const REDIS_STARTUP_WAIT_MS = 5_000;
+
+/** event-relay on its own: the relay's routes, health and readiness, on its own port. */
+export interface EventRelay {
+  relay: Relay;
+  server: Server;
+  health: Health;
+  /** Starts listening on `config.HOST:config.PORT`; resolves with the URL. */
+  listen(): Promise<string>;
+  /** Readiness to 503, close every client (1001), stop listening, quit Redis. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Wires event-relay by hand from its config. */
+export function createEventRelay(config: EventRelayConfig, logger: Logger): EventRelay {
+  const relay = createRelay(config, logger);
+  // Readiness asks a client of its own, so that it never waits behind the relay's reads.
+  const redis = createRedis({
+    url: config.REDIS_URL ?? DEFAULT_REDIS_URL,
+    logger,
+    role: 'event-relay-health',
+  });
+  const health = createHealth({
+    checks: {
+      redis: async () => {
+        await redis.ping();
+      },
+    },
+  });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestIdMiddleware);
+  app.use(health.router);
+  app.use(relay.router);
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(logger));
+  const server = createServer(app);
+  server.headersTimeout = 10_000;
+  relay.attach(server);
+
+  let closing: Promise<void> | undefined;
+  return {
+    relay,
+    server,
+    health,
+    listen: async () => {
+      if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
+        logger.warn('redis is not reachable yet; clients are told to retry until it is');
+      }
+      return listenOn(server, config.PORT, config.HOST);
+    },
+    close: () => {
+      closing ??= (async () => {
+        health.markShuttingDown();
+        await stopServer(server, () => relay.close());
+        await closeRedis(redis);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export { createRelay } from './relay';
+export type { Relay, RelayStats } from './relay';
+export { RelayConfigSchema, RelaySettingsSchema } from './relay-config';
+export type { RelayConfig, RelaySettings } from './relay-config';
+export type { RelayOperationId } from './requests';
