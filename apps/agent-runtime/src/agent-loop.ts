@@ -34,6 +34,8 @@ export interface TaskRunOptions {
   bashTimeoutMs: number;
   maxOutputBytes: number;
   maxOutputTokens: number;
+  /** Shortest time between two `text_delta` events; the text in between is joined. */
+  textDeltaIntervalMs: number;
   /** Bound on connecting to a connector's MCP server and listing its tools. */
   mcpTimeoutMs: number;
   /** Bound on one MCP tool call. */
@@ -246,6 +248,16 @@ async function modelTurn(
   );
   const consume = async (): Promise<Message> => {
     const blocks = new Map<number, { type: string; text: string }>();
+    // Text deltas not reported yet, and when the last one went out.
+    let pendingDelta = '';
+    let lastDeltaAt = 0;
+    const flushDelta = async () => {
+      if (!pendingDelta) return;
+      const content = pendingDelta;
+      pendingDelta = '';
+      lastDeltaAt = Date.now();
+      await options.emit('text_delta', { content });
+    };
     for await (const event of stream) {
       // Events queued before an abort must not be reported after the task has ended.
       signal.throwIfAborted();
@@ -259,13 +271,19 @@ async function modelTurn(
         const delta = event.delta;
         if (block && delta.type === 'text_delta') {
           block.text += delta.text;
-          if (task.textDeltas) await options.emit('text_delta', { content: delta.text });
+          if (task.textDeltas) {
+            pendingDelta += delta.text;
+            if (Date.now() - lastDeltaAt >= options.textDeltaIntervalMs) await flushDelta();
+          }
         } else if (block && delta.type === 'thinking_delta') {
           block.text += delta.thinking;
         }
       } else if (event.type === 'content_block_stop') {
         const block = blocks.get(event.index);
-        if (block?.type === 'text') await options.emit('text', { content: block.text });
+        if (block?.type === 'text') {
+          await flushDelta();
+          await options.emit('text', { content: block.text });
+        }
         if (block?.type === 'thinking') await options.emit('thinking', { content: block.text });
       }
     }

@@ -154,6 +154,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       bashTimeoutMs: config.KOMPUTER_BASH_TIMEOUT_MS,
       maxOutputBytes: config.KOMPUTER_TOOL_OUTPUT_MAX_BYTES,
       maxOutputTokens: config.KOMPUTER_MAX_OUTPUT_TOKENS,
+      textDeltaIntervalMs: config.KOMPUTER_TEXT_DELTA_INTERVAL_MS,
       mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
       mcpCallTimeoutMs: config.KOMPUTER_MCP_CALL_TIMEOUT_MS,
       cancel: entry.cancel.signal,

@@ -11,8 +11,8 @@ let server: ScriptedAnthropic;
 let workspace: string;
 const runtimes: TestRuntime[] = [];
 
-async function start(): Promise<TestRuntime> {
-  const t = await startTestRuntime({ server, workspace });
+async function start(config?: Record<string, string>): Promise<TestRuntime> {
+  const t = await startTestRuntime({ server, workspace, ...(config ? { config } : {}) });
   runtimes.push(t);
   return t;
 }
@@ -220,7 +220,7 @@ describe('the agent loop', () => {
   });
 
   it('reports text_delta events only when the task asks for them', async () => {
-    const t = await start();
+    const t = await start({ KOMPUTER_TEXT_DELTA_INTERVAL_MS: '0' });
     const reply = { content: [text('one two three four five')], chunkSize: 4 };
     server.script(reply, reply);
     const plain = taskMessage();
@@ -232,8 +232,8 @@ describe('the agent loop', () => {
     expect(typesOf(t.log.events(plain.taskId))).toEqual(['text', 'task_completed']);
     const events = t.log.events(streamed.taskId);
     const deltas = events.flatMap((e) => (e.type === 'text_delta' ? [e.payload.content] : []));
-    expect(deltas.length).toBeGreaterThan(1);
-    expect(deltas.join('')).toBe('one two three four five');
+    // With no interval, each streamed chunk is a delta.
+    expect(deltas).toEqual(['one ', 'two ', 'thre', 'e fo', 'ur f', 'ive']);
     expect(typesOf(events).filter((type) => type !== 'text_delta')).toEqual([
       'text',
       'task_completed',
@@ -241,6 +241,22 @@ describe('the agent loop', () => {
     expect(typesOf(events).indexOf('text')).toBeGreaterThan(
       typesOf(events).lastIndexOf('text_delta'),
     );
+  });
+
+  it('joins the text that streams within the delta interval into one text_delta', async () => {
+    const t = await start({ KOMPUTER_TEXT_DELTA_INTERVAL_MS: '10000' });
+    server.script({ content: [text('one two three four five')], chunkSize: 4 });
+    const task = taskMessage({ textDeltas: true });
+
+    await t.run(task);
+
+    // The first chunk goes out at once; the rest waits for the interval or the block's end.
+    const events = t.log.events(task.taskId);
+    expect(events.filter((e) => e.type === 'text_delta').map((e) => e.payload)).toEqual([
+      { content: 'one ' },
+      { content: 'two three four five' },
+    ]);
+    expect(typesOf(events)).toEqual(['text_delta', 'text_delta', 'text', 'task_completed']);
   });
 
   it('turns unknown tools and invalid tool input into is_error results', async () => {

@@ -31,6 +31,11 @@ export const SchedulerConfigSchema = BaseConfigSchema.extend(RuntimeSettingsSche
     ),
   /** Keep one runtime started ahead of need, so that a new agent starts faster. */
   KOMPUTER_RUNTIME_SPARE: z.stringbool().default(true),
+  /**
+   * Runtimes report `text_delta` events (token streaming, joined per
+   * `KOMPUTER_TEXT_DELTA_INTERVAL_MS`). Readers see them only when they ask (`?deltas=true`).
+   */
+  KOMPUTER_TEXT_DELTAS: z.stringbool().default(true),
   /** How long a new runtime may take to say it is ready. */
   KOMPUTER_RUNTIME_START_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** A runtime that sends no heartbeat for this long is considered dead. */

@@ -94,6 +94,7 @@ export function createScheduler(
       maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,
       timeoutMs: config.KOMPUTER_TASK_TIMEOUT_MS,
     },
+    textDeltas: config.KOMPUTER_TEXT_DELTAS,
     logger,
   });
   const reconciler = new Reconciler({

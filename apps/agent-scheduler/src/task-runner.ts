@@ -17,6 +17,8 @@ export interface TaskRunnerOptions {
   /** The URL and auth headers of each named connector, read for each task. */
   resolveConnectors: (namespace: string, names: readonly string[]) => Promise<RuntimeConnector[]>;
   limits: TaskLimits;
+  /** Ask runtimes for `text_delta` events. */
+  textDeltas: boolean;
   logger: Logger;
 }
 
@@ -265,7 +267,7 @@ export class TaskRunner {
         },
         limits,
         connectors,
-        textDeltas: false,
+        textDeltas: this.options.textDeltas,
       });
     if (connectors !== undefined && !sent)
       endWith('the agent runtime stopped before it took the task', true);

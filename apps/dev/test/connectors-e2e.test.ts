@@ -101,7 +101,10 @@ async function taskEvents(name: string, taskId: string): Promise<AgentEvent[]> {
     timeoutMs: 20_000,
     explain: recentLog,
   });
-  return events.filter((e) => e.taskId === taskId) as unknown as AgentEvent[];
+  // As a reader that did not ask for token streaming sees them: without text_delta.
+  return events.filter(
+    (e) => e.taskId === taskId && e.type !== 'text_delta',
+  ) as unknown as AgentEvent[];
 }
 
 const toolNames = (request: number) =>

@@ -88,7 +88,10 @@ async function taskEvents(name: string, taskId: string, timeoutMs = 15_000): Pro
     timeoutMs,
     explain: recentLog,
   });
-  return events.filter((e) => e.taskId === taskId) as unknown as AgentEvent[];
+  // As a reader that did not ask for token streaming sees them: without text_delta.
+  return events.filter(
+    (e) => e.taskId === taskId && e.type !== 'text_delta',
+  ) as unknown as AgentEvent[];
 }
 
 /** Resolves at the first event of `taskId` of type `type`. */
@@ -171,6 +174,23 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     expect(completed.payload.cost_usd).toBeGreaterThan(0);
     expect(completed.payload.result).toBe('The file is written.');
     expect(readFileSync(join(workspace('writer'), 'note.txt'), 'utf8')).toBe('hello\n');
+
+    // The text streamed as text_delta events too, which a reader sees when it asks for them.
+    const read = async (query: string) =>
+      (
+        (await (await fetch(`${api()}/agents/writer/events?limit=100${query}`)).json()) as {
+          events: AgentEvent[];
+        }
+      ).events.filter((e) => e.taskId === created.body.taskId);
+    expect((await read('')).map((e) => e.type)).toEqual(events.map((e) => e.type));
+    const withDeltas = await read('&deltas=true');
+    const streamed = withDeltas
+      .filter((e) => e.type === 'text_delta' || e.type === 'text')
+      .map((e) => (e.type === 'text_delta' ? e.payload.content : `|${e.payload.content}|`))
+      .join('');
+    expect(streamed).toBe(
+      'I will write the file.|I will write the file.|The file is written.|The file is written.|',
+    );
 
     const agent = (await (await fetch(`${api()}/agents/writer`)).json()) as {
       totalCostUSD: string;

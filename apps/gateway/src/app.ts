@@ -89,7 +89,7 @@ export function createApp(deps: GatewayDeps): express.Express {
         : query.before
           ? { limit: query.limit, before: query.before }
           : { limit: query.limit };
-      return { events: await events.read(namespace, path.name, page) };
+      return { events: await events.read(namespace, path.name, page, { deltas: query.deltas }) };
     }),
     listConnectors: route(operations.listConnectors, async ({ query }) => ({
       connectors: await registry.listConnectors(ns(query)),

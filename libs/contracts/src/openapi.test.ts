@@ -141,7 +141,7 @@ describe('buildOpenApiDocument', () => {
         .filter((p) => p.in === 'query')
         .map((p) => [p.name, p]),
     );
-    expect(Object.keys(query).sort()).toEqual(['after', 'before', 'limit', 'namespace']);
+    expect(Object.keys(query).sort()).toEqual(['after', 'before', 'deltas', 'limit', 'namespace']);
     expect(query['limit']?.schema).toMatchObject({
       type: 'integer',
       minimum: 1,

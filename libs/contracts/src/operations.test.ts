@@ -14,7 +14,8 @@ const table = Object.entries(operations) as [string, OperationSpec][];
 describe('EventsQuerySchema', () => {
   it('defaults limit to 50', () => {
     expect(EVENTS_PAGE).toEqual({ default: 50, max: 200 });
-    expect(EventsQuerySchema.parse({})).toEqual({ limit: 50 });
+    expect(EventsQuerySchema.parse({})).toEqual({ limit: 50, deltas: false });
+    expect(EventsQuerySchema.parse({ deltas: 'true' }).deltas).toBe(true);
   });
 
   it.each([
@@ -48,11 +49,13 @@ describe('EventsQuerySchema', () => {
     expect(EventsQuerySchema.parse({ after: '1700000000000-0' })).toEqual({
       limit: 50,
       after: '1700000000000-0',
+      deltas: false,
     });
     expect(EventsQuerySchema.parse({ before: '5-1', limit: '10', namespace: 'ns' })).toEqual({
       limit: 10,
       before: '5-1',
       namespace: 'ns',
+      deltas: false,
     });
   });
 

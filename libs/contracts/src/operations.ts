@@ -27,6 +27,7 @@ import {
 } from './secrets';
 import { AgentEventListResponseSchema, AgentEventSchema } from './events';
 import {
+  DeltasSchema,
   StreamAgentEventsQuerySchema,
   WatchAgentQuerySchema,
   WatchEventsQuerySchema,
@@ -69,6 +70,7 @@ export const EventsQuerySchema = z
     before: EventIdSchema.optional().meta({
       description: 'Return the events just before this id, oldest first',
     }),
+    deltas: DeltasSchema,
   })
   .refine((q) => !(q.after && q.before), {
     message: 'use either after or before, not both',

@@ -59,7 +59,7 @@ export const GroupNameSchema = z
   .meta({ example: 'billing' });
 
 /** `?deltas=true`: also send `text_delta` events (token streaming). */
-const DeltasSchema = z
+export const DeltasSchema = z
   .stringbool({ error: 'must be true or false' })
   .default(false)
   .meta({ description: 'Also send `text_delta` events (token streaming). Default false.' });

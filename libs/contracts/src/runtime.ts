@@ -23,6 +23,11 @@ export const RuntimeSettingsSchema = z.object({
     .min(1_000)
     .max(1024 * 1024)
     .default(30_000),
+  /**
+   * Shortest time between two `text_delta` events of a task; the text that streams in between
+   * goes out joined, so that token streaming does not flood the agent's event stream.
+   */
+  KOMPUTER_TEXT_DELTA_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   /** `max_tokens` of each model call; 8192 is within every supported model's output limit. */
   KOMPUTER_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(1).max(128_000).default(8_192),
   /** Bound on connecting to a connector's MCP server and on listing its tools. */

@@ -77,10 +77,37 @@ export class EventStore {
     return id as string;
   }
 
-  /** Reads a page of events, oldest first. */
-  async read(namespace: string, agentName: string, page: EventPage): Promise<AgentEvent[]> {
-    const key = this.keys.events(namespace, agentName);
-    let entries: StreamEntry[];
+  /**
+   * Reads a page of events, oldest first. `text_delta` events are left out unless `deltas` is
+   * set; the page still holds up to `limit` events, read on past the deltas it skips.
+   */
+  async read(
+    namespace: string,
+    agentName: string,
+    page: EventPage,
+    options: { deltas?: boolean } = {},
+  ): Promise<AgentEvent[]> {
+    const forward = 'after' in page;
+    const events: AgentEvent[] = [];
+    let cursor = page;
+    for (;;) {
+      const entries = await this.readEntries(this.keys.events(namespace, agentName), cursor);
+      const kept = entries
+        .map((entry) => decodeEvent(namespace, agentName, entry))
+        .filter((event) => options.deltas || event.type !== 'text_delta');
+      if (forward) events.push(...kept);
+      else events.unshift(...kept);
+      const [first, last] = [entries[0], entries.at(-1)];
+      if (entries.length < page.limit || events.length >= page.limit || !first || !last) break;
+      cursor = forward
+        ? { limit: page.limit, after: last[0] }
+        : { limit: page.limit, before: first[0] };
+    }
+    return forward ? events.slice(0, page.limit) : events.slice(-page.limit);
+  }
+
+  /** One page of raw entries, oldest first. */
+  private async readEntries(key: string, page: EventPage): Promise<StreamEntry[]> {
     // Redis rejects an exclusive range that starts past the largest id or ends before the smallest.
     if (
       ('after' in page && page.after === MAX_STREAM_ID) ||
@@ -89,19 +116,17 @@ export class EventStore {
       return [];
     }
     if ('after' in page) {
-      entries = (await this.redis.xrange(
+      return (await this.redis.xrange(
         key,
         `(${page.after}`,
         '+',
         'COUNT',
         page.limit,
       )) as StreamEntry[];
-    } else {
-      const end = 'before' in page ? `(${page.before}` : '+';
-      entries = (
-        (await this.redis.xrevrange(key, end, '-', 'COUNT', page.limit)) as StreamEntry[]
-      ).reverse();
     }
-    return entries.map((entry) => decodeEvent(namespace, agentName, entry));
+    const end = 'before' in page ? `(${page.before}` : '+';
+    return (
+      (await this.redis.xrevrange(key, end, '-', 'COUNT', page.limit)) as StreamEntry[]
+    ).reverse();
   }
 }

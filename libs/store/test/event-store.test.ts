@@ -34,6 +34,42 @@ async function appendMany(agent: string, count: number): Promise<string[]> {
 const contents = (list: { payload: unknown }[]) =>
   list.map((e) => (e.payload as { content: string }).content);
 
+describe('EventStore.read and text_delta', () => {
+  it('leaves deltas out unless asked, and still fills each page past them', async () => {
+    const delta = (content: string) => ({
+      ...textEvent('t', content),
+      type: 'text_delta' as const,
+    });
+    const ids: string[] = [];
+    for (const event of [
+      textEvent('t', 'a'),
+      delta('b1'),
+      delta('b2'),
+      delta('b3'),
+      textEvent('t', 'b'),
+      delta('c1'),
+      delta('c2'),
+      delta('c3'),
+      textEvent('t', 'c'),
+    ]) {
+      ids.push(await events.append(NS, 'streamer', event));
+    }
+    expect(contents(await events.read(NS, 'streamer', { limit: 2 }))).toEqual(['b', 'c']);
+    expect(contents(await events.read(NS, 'streamer', { limit: 2, after: ids[0] ?? '' }))).toEqual([
+      'b',
+      'c',
+    ]);
+    expect(contents(await events.read(NS, 'streamer', { limit: 2, before: ids[8] ?? '' }))).toEqual(
+      ['a', 'b'],
+    );
+    expect(
+      contents(
+        await events.read(NS, 'streamer', { limit: 3, after: ids[0] ?? '' }, { deltas: true }),
+      ),
+    ).toEqual(['b1', 'b2', 'b3']);
+  });
+});
+
 describe('EventStore.append and read', () => {
   it('stores an event and reads it back as the API shows it', async () => {
     const event = completedEvent('task-9', 'the result');
