@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   ConnectorRegistry,
-  ConnectorStore,
+  ContentRegistry,
+  createResourceStores,
   parseSecretKey,
   RedisSecretStore,
   SecretCipher,
@@ -47,8 +48,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const agentStore = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const events = new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
+  const stores = createResourceStores(redis, keys);
   const registry = new ConnectorRegistry({
-    connectors: new ConnectorStore({ redis, keys }),
+    connectors: stores.connectors,
     secrets: new RedisSecretStore({
       redis,
       keys,
@@ -58,6 +60,18 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     logger,
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
+  const memories = new ContentRegistry({
+    kind: 'memory',
+    store: stores.memories,
+    agents: agentStore,
+    logger,
+  });
+  const skills = new ContentRegistry({
+    kind: 'skill',
+    store: stores.skills,
+    agents: agentStore,
+    logger,
+  });
   const health = createHealth({
     checks: {
       redis: async () => {
@@ -66,8 +80,10 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     },
   });
   const app = createApp({
-    agents: new AgentService({ agents: agentStore, tasks, registry, logger }),
+    agents: new AgentService({ agents: agentStore, tasks, registry, memories, skills, logger }),
     registry,
+    memories,
+    skills,
     events,
     health,
     logger,

@@ -11,7 +11,7 @@ import type { OperationSpec } from './operations';
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message names the field',
   404: 'Not found',
-  409: 'Conflict: the agent is busy or has no task to cancel, or the connector is in use',
+  409: 'Conflict: the agent is busy or has no task to cancel, or the resource is in use',
   413: 'Request body too large',
   415: 'Request body is not JSON',
   500: 'Internal error',
@@ -70,6 +70,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: 'agents', description: 'Agents and their tasks' },
       { name: 'connectors', description: 'MCP servers that agents can be given' },
       { name: 'secrets', description: 'Write-only credentials, for connectors and agents' },
+      { name: 'memories', description: 'Text appended to the system prompts of agents' },
+      { name: 'skills', description: "Instructions written into agents' workspaces" },
+      { name: 'templates', description: "Agents' defaults" },
       { name: 'namespaces', description: 'Namespaces' },
       { name: 'meta', description: 'The API document and health' },
     ],
