@@ -180,4 +180,21 @@ describe('memories and skills, end to end: they reach the model request', () => 
     expect(system).toContain('You review code.');
     expect(existsSync(skillPath())).toBe(false);
   });
+
+  it('runs the next task without a memory deleted with force, and says so in a warning', async () => {
+    expect((await call('PATCH', '/agents/reviewer', { memories: ['staging-db'] })).status).toBe(
+      200,
+    );
+    expect((await call('DELETE', '/memories/staging-db')).status).toBe(409);
+    expect((await call('DELETE', '/memories/staging-db?force=true')).status).toBe(200);
+    const before = model.requests.length;
+    model.script({ content: [text('Done without it.')] });
+    const next = await call('POST', '/agents', { name: 'reviewer', instructions: 'Last one' });
+    const events = await taskEvents('reviewer', next.body.taskId);
+    expect(events.at(-1)?.type).toBe('task_completed');
+    expect(events.find((e) => e.type === 'warning')).toMatchObject({
+      payload: { message: 'memory "staging-db" no longer exists; the task runs without it' },
+    });
+    expect(systemOf(before)).not.toContain('<memory');
+  });
 });
