@@ -13,6 +13,7 @@ import type { PriceList, TokenUsage } from './pricing';
 import { systemPrompt } from './prompts';
 import { appendUserText, blocksOf, saveSession, settleToolUses, toolUsesOf } from './session';
 import type { Session } from './session';
+import { writeSkills } from './skills';
 import { openConnectorTools } from './tools/connector-tools';
 import type { ConnectorTools } from './tools/connector-tools';
 import type { Toolbox } from './tools/toolbox';
@@ -104,6 +105,7 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
       signal: stop.signal,
       warn: (connector, message) => options.emit('warning', { message, connector }),
     });
+    await writeSkills(options.workspace, task.skills);
     const toolbox = options.toolbox.with(connectorTools.tools, connectorTools.unavailable);
     terminal = await agentLoop(task, { ...options, toolbox }, progress, stop.signal, startedAt);
   } catch (err) {
@@ -154,6 +156,8 @@ async function agentLoop(
     agent,
     workspace: options.workspace,
     tools: options.toolbox.definitions.map((tool) => tool.name),
+    memories: task.memories,
+    skills: task.skills,
   });
 
   for (;;) {

@@ -1,4 +1,5 @@
-import type { RuntimeAgent } from '@komputer/contracts';
+import type { RuntimeAgent, RuntimeMemory, RuntimeSkill } from '@komputer/contracts';
+import { skillFile } from './skills';
 
 /** Options for {@link systemPrompt}. */
 export interface SystemPromptOptions {
@@ -7,6 +8,10 @@ export interface SystemPromptOptions {
   workspace: string;
   /** Names of the tools the agent has. */
   tools: string[];
+  /** The agent's memories, appended last. */
+  memories: readonly RuntimeMemory[];
+  /** The agent's skills, whose files are in the workspace. */
+  skills: readonly RuntimeSkill[];
 }
 
 const ROLE_PROMPTS: Record<RuntimeAgent['role'], string> = {
@@ -22,9 +27,33 @@ const ROLE_PROMPTS: Record<RuntimeAgent['role'], string> = {
     'Nobody is watching live to answer questions, so decide for yourself and say why.',
 };
 
+/** The list of the agent's skills: what each is for, and the file that holds it. */
+function skillsSection(skills: readonly RuntimeSkill[]): string | undefined {
+  if (skills.length === 0) return undefined;
+  const list = skills.map(
+    (skill) =>
+      `- ${skill.name}: ${skill.description.replace(/\s+/g, ' ').trim()} (${skillFile(skill.name)})`,
+  );
+  return [
+    'Your skills are instructions kept in files in your workspace. When a task matches a ' +
+      "skill's description, read its file first and follow it:",
+    ...list,
+  ].join('\n');
+}
+
+/** The agent's memories, each between tags that name it, so that none runs into the next. */
+function memoriesSection(memories: readonly RuntimeMemory[]): string | undefined {
+  if (memories.length === 0) return undefined;
+  return [
+    'Your memories: what you have been given to know and keep in mind in every task.',
+    ...memories.map((m) => `<memory name="${m.name}">\n${m.content.trim()}\n</memory>`),
+  ].join('\n');
+}
+
 /**
  * The system prompt for a task: the agent's own `systemPrompt`, when it has one, then the
- * built-in prompt for its role and a description of its environment.
+ * built-in prompt for its role, a description of its environment, its skills and, last, its
+ * memories.
  */
 export function systemPrompt(options: SystemPromptOptions): string {
   const environment =
@@ -32,7 +61,13 @@ export function systemPrompt(options: SystemPromptOptions): string {
     'tasks, and file tools can only reach inside it; relative paths are resolved against it. ' +
     `Your tools: ${options.tools.join(', ')}. Your conversation continues from task to task, ` +
     'so earlier tasks and their results may be above.';
-  return [options.agent.systemPrompt, ROLE_PROMPTS[options.agent.role], environment]
+  return [
+    options.agent.systemPrompt,
+    ROLE_PROMPTS[options.agent.role],
+    environment,
+    skillsSection(options.skills),
+    memoriesSection(options.memories),
+  ]
     .filter((part) => part !== undefined && part.trim() !== '')
     .join('\n\n');
 }

@@ -10,6 +10,8 @@ import type {
   RuntimeEventMessage,
   RuntimeMessage,
   RuntimeConnector,
+  RuntimeMemory,
+  RuntimeSkill,
   RuntimeTaskMessage,
   SupervisorMessage,
   TaskLimits,
@@ -139,6 +141,8 @@ export interface TaskMessageOptions {
   limits?: Partial<TaskLimits>;
   textDeltas?: boolean;
   connectors?: RuntimeConnector[];
+  memories?: RuntimeMemory[];
+  skills?: RuntimeSkill[];
 }
 
 /** A `task` message with a unique id and generous limits. */
@@ -149,6 +153,8 @@ export function taskMessage(options: TaskMessageOptions = {}): RuntimeTaskMessag
     taskId: options.taskId ?? `task-${taskCounter}`,
     instructions: options.instructions ?? 'Do the thing.',
     connectors: options.connectors ?? [],
+    memories: options.memories ?? [],
+    skills: options.skills ?? [],
     agent: {
       name: 'agent-1',
       namespace: 'default',

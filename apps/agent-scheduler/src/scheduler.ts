@@ -3,7 +3,8 @@ import { RuntimeSettingsSchema, TASKS_QUEUE, TaskJobSchema } from '@komputer/con
 import type { RuntimeSettings, TaskJob } from '@komputer/contracts';
 import {
   ConnectorRegistry,
-  ConnectorStore,
+  ContentRegistry,
+  createResourceStores,
   parseSecretKey,
   RedisSecretStore,
   SecretCipher,
@@ -74,8 +75,9 @@ export function createScheduler(
     keepSpare: config.KOMPUTER_RUNTIME_SPARE,
     logger,
   });
+  const stores = createResourceStores(redis, keys);
   const registry = new ConnectorRegistry({
-    connectors: new ConnectorStore({ redis, keys }),
+    connectors: stores.connectors,
     secrets: new RedisSecretStore({
       redis,
       keys,
@@ -89,6 +91,8 @@ export function createScheduler(
     agents,
     driver,
     resolveConnectors: (namespace, names) => registry.resolveForTask(namespace, names),
+    memories: new ContentRegistry({ kind: 'memory', store: stores.memories, agents, logger }),
+    skills: new ContentRegistry({ kind: 'skill', store: stores.skills, agents, logger }),
     limits: {
       maxTurns: config.KOMPUTER_MAX_TURNS,
       maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,

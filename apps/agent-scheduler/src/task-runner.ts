@@ -6,6 +6,7 @@ import type {
   TaskJob,
   TaskLimits,
 } from '@komputer/contracts';
+import type { ContentRegistry } from '@komputer/connectors';
 import type { Logger } from '@komputer/service-kit';
 import type { AgentRecord, AgentStore, TaskEnd } from '@komputer/store';
 import type { RuntimeDriver, RuntimeHandle } from './runtime-driver';
@@ -16,6 +17,10 @@ export interface TaskRunnerOptions {
   driver: RuntimeDriver;
   /** The URL and auth headers of each named connector, read for each task. */
   resolveConnectors: (namespace: string, names: readonly string[]) => Promise<RuntimeConnector[]>;
+  /** The agents' memories, read for each task. */
+  memories: ContentRegistry;
+  /** The agents' skills, read for each task. */
+  skills: ContentRegistry;
   limits: TaskLimits;
   /** Ask runtimes for `text_delta` events. */
   textDeltas: boolean;
@@ -243,17 +248,19 @@ export class TaskRunner {
         },
       });
     }
-    // Read per task, so that a PATCH of the agent's connectors or a rotated secret applies to
-    // the next task; the credentials go to this runtime only, inside the task message.
-    const connectors = await this.options
-      .resolveConnectors(agent.namespace, agent.spec.connectors)
-      .catch((err: unknown) => {
-        log.warn({ err }, 'could not read the agent’s connectors');
-        endWith('could not read the agent’s connectors; retry the task', true);
-        return undefined;
-      });
+    // Read per task, so that a PATCH of the agent's connectors, memories or skills, or a rotated
+    // secret, applies to the next task; the credentials go to this runtime only, inside the task
+    // message.
+    const resources = await this.resources(agent).catch((err: unknown) => {
+      log.warn({ err }, 'could not read the agent’s connectors, memories or skills');
+      endWith('could not read the agent’s connectors, memories or skills; retry the task', true);
+      return undefined;
+    });
+    for (const message of resources?.missing ?? []) {
+      store({ type: 'warning', taskId, timestamp: new Date().toISOString(), payload: { message } });
+    }
     const sent =
-      connectors !== undefined &&
+      resources !== undefined &&
       runtime.send({
         type: 'task',
         taskId,
@@ -266,10 +273,16 @@ export class TaskRunner {
           ...(agent.spec.systemPrompt ? { systemPrompt: agent.spec.systemPrompt } : {}),
         },
         limits,
-        connectors,
+        connectors: resources.connectors,
+        memories: resources.memories.map(({ ref, content }) => ({ name: ref, content })),
+        skills: resources.skills.map(({ ref, description, content }) => ({
+          name: ref,
+          description: description ?? '',
+          content,
+        })),
         textDeltas: this.options.textDeltas,
       });
-    if (connectors !== undefined && !sent)
+    if (resources !== undefined && !sent)
       endWith('the agent runtime stopped before it took the task', true);
     // A cancel may have come before this scheduler listened for it.
     if (agent.cancelRequested === taskId) this.cancel(taskId, 'cancelled by request');
@@ -283,6 +296,23 @@ export class TaskRunner {
       stopWatchingExit();
       this.cancels.delete(taskId);
     }
+  }
+
+  /** What the task gets of the agent's connectors, memories and skills, read now. */
+  private async resources(agent: AgentRecord) {
+    const { namespace, spec } = agent;
+    const [connectors, memories, skills] = await Promise.all([
+      this.options.resolveConnectors(namespace, spec.connectors),
+      this.options.memories.resolveForTask(namespace, spec.memories),
+      this.options.skills.resolveForTask(namespace, spec.skills),
+    ]);
+    const missing = [
+      ...memories.missing.map(
+        (ref) => `memory "${ref}" no longer exists; the task runs without it`,
+      ),
+      ...skills.missing.map((ref) => `skill "${ref}" no longer exists; the task runs without it`),
+    ];
+    return { connectors, memories: memories.found, skills: skills.found, missing };
   }
 
   /** Ends the task with an `error` event, unless it has ended already. */

@@ -8,12 +8,12 @@ import { generateSecretKey } from '@komputer/connectors';
 import { createLogger, parseConfig } from '@komputer/service-kit';
 import {
   collectLogLines,
-  followEvents,
   startMcpTestServer,
   startRedisServer,
   startScriptedAnthropic,
   text,
   toolUse,
+  taskEvents,
 } from '@komputer/testing';
 import type { McpTestServer, RedisServer, ScriptedAnthropic } from '@komputer/testing';
 import { Redis } from 'ioredis';
@@ -92,20 +92,11 @@ async function call(
   return { status: res.status, body: JSON.parse(raw) };
 }
 
-const TERMINAL = ['task_completed', 'task_cancelled', 'error'];
-
-/** The events of `taskId`, once it has ended. */
-async function taskEvents(name: string, taskId: string): Promise<AgentEvent[]> {
-  const events = await followEvents(redis, `komputer:default:events:${name}`, {
-    until: (e) => e.taskId === taskId && TERMINAL.includes(e.type),
-    timeoutMs: 20_000,
+/** The events of `taskId`, once it has ended, as a reader without token streaming sees them. */
+const eventsOf = (name: string, taskId: string) =>
+  taskEvents(redis, `komputer:default:events:${name}`, taskId, {
     explain: recentLog,
-  });
-  // As a reader that did not ask for token streaming sees them: without text_delta.
-  return events.filter(
-    (e) => e.taskId === taskId && e.type !== 'text_delta',
-  ) as unknown as AgentEvent[];
-}
+  }) as unknown as Promise<AgentEvent[]>;
 
 const toolNames = (request: number) =>
   (model.requests[request]?.body.tools ?? []).map((tool) => (tool as { name: string }).name);
@@ -141,7 +132,7 @@ describe('connectors, end to end: an agent calls an MCP server with the credenti
       connectors: ['echo'],
     });
     expect(created.status).toBe(201);
-    const events = await taskEvents('caller', created.body.taskId);
+    const events = await eventsOf('caller', created.body.taskId);
     expect(events.map((e) => e.type)).toEqual([
       'task_started',
       'tool_call',
@@ -164,7 +155,7 @@ describe('connectors, end to end: an agent calls an MCP server with the credenti
     const before = model.requests.length;
     model.script({ content: [text('No connector now.')] });
     const next = await call('POST', '/agents', { name: 'caller', instructions: 'Again' });
-    expect((await taskEvents('caller', next.body.taskId)).at(-1)?.type).toBe('task_completed');
+    expect((await eventsOf('caller', next.body.taskId)).at(-1)?.type).toBe('task_completed');
     expect(toolNames(before)).not.toContain(TOOL);
     expect(toolNames(before)).toContain('Bash');
   });
@@ -177,7 +168,7 @@ describe('connectors, end to end: an agent calls an MCP server with the credenti
       { content: [text('The connector is down.')] },
     );
     const task = await call('POST', '/agents', { name: 'caller', instructions: 'Try again' });
-    const events = await taskEvents('caller', task.body.taskId);
+    const events = await eventsOf('caller', task.body.taskId);
     expect(events.at(-1)).toMatchObject({
       type: 'task_completed',
       payload: { result: 'The connector is down.' },

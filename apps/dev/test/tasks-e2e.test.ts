@@ -13,6 +13,7 @@ import {
   startScriptedAnthropic,
   text,
   toolUse,
+  taskEvents,
 } from '@komputer/testing';
 import type { RedisServer, ScriptedAnthropic } from '@komputer/testing';
 import { Redis } from 'ioredis';
@@ -78,21 +79,14 @@ async function post(path: string, body?: unknown): Promise<{ status: number; bod
   return { status: res.status, body: await res.json() };
 }
 
-const TERMINAL = ['task_completed', 'task_cancelled', 'error'];
 const eventsKey = (name: string) => `komputer:default:events:${name}`;
 
-/** The events of `taskId`, once it has ended (blocking reads on the agent's stream). */
-async function taskEvents(name: string, taskId: string, timeoutMs = 15_000): Promise<AgentEvent[]> {
-  const events = await followEvents(redis, eventsKey(name), {
-    until: (e) => e.taskId === taskId && TERMINAL.includes(e.type),
-    timeoutMs,
+/** The events of `taskId`, once it has ended, as a reader without token streaming sees them. */
+const eventsOf = (name: string, taskId: string, timeoutMs?: number) =>
+  taskEvents(redis, eventsKey(name), taskId, {
+    ...(timeoutMs ? { timeoutMs } : {}),
     explain: recentLog,
-  });
-  // As a reader that did not ask for token streaming sees them: without text_delta.
-  return events.filter(
-    (e) => e.taskId === taskId && e.type !== 'text_delta',
-  ) as unknown as AgentEvent[];
-}
+  }) as unknown as Promise<AgentEvent[]>;
 
 /** Resolves at the first event of `taskId` of type `type`. */
 async function firstEvent(name: string, taskId: string, type: string): Promise<void> {
@@ -160,7 +154,7 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
       instructions: 'Write hello to note.txt',
     });
     expect(created.status).toBe(201);
-    const events = await taskEvents('writer', created.body.taskId);
+    const events = await eventsOf('writer', created.body.taskId);
     expect(events.map((e) => e.type)).toEqual([
       'task_started',
       'text',
@@ -209,7 +203,7 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     model.script({ content: [text('Yes, I remember.')] });
     const next = await post('/agents', { name: 'writer', instructions: 'Do you remember?' });
     expect(next.status).toBe(201);
-    const events = await taskEvents('writer', next.body.taskId);
+    const events = await eventsOf('writer', next.body.taskId);
     expect(events[0]).toMatchObject({ type: 'task_started', payload: { resuming_session: true } });
     const sent = model.requests[before]?.body.messages ?? [];
     expect(JSON.stringify(sent)).toContain('Write hello to note.txt');
@@ -228,13 +222,13 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     // The model is streaming its answer.
     await model.waitForRequests(requests + 1);
     expect((await post('/agents/slowpoke/cancel')).body.status).toBe('cancelling');
-    const events = await taskEvents('slowpoke', task.body.taskId, 5_000);
+    const events = await eventsOf('slowpoke', task.body.taskId, 5_000);
 
     expect(events.at(-1)?.type).toBe('task_cancelled');
 
     model.script({ content: [text('Back again.')] });
     const next = await post('/agents', { name: 'slowpoke', instructions: 'Again' });
-    expect((await taskEvents('slowpoke', next.body.taskId)).at(-1)?.type).toBe('task_completed');
+    expect((await eventsOf('slowpoke', next.body.taskId)).at(-1)?.type).toBe('task_completed');
   });
 
   it('carries out a cancel request whose pub/sub message was lost', async () => {
@@ -244,7 +238,7 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     await model.waitForRequests(requests + 1);
     // The flag alone, as if the control message had gone while the subscriber reconnected.
     await redis.hset('komputer:default:agent:deaf', 'cancelRequested', task.body.taskId);
-    const events = await taskEvents('deaf', task.body.taskId, 10_000);
+    const events = await eventsOf('deaf', task.body.taskId, 10_000);
     expect(events.at(-1)?.type).toBe('task_cancelled');
   });
 
@@ -256,7 +250,7 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     await fileWithContent(pidFile);
     const pid = Number(readFileSync(pidFile, 'utf8'));
     await post('/agents/sleeper/cancel');
-    const events = await taskEvents('sleeper', task.body.taskId, 5_000);
+    const events = await eventsOf('sleeper', task.body.taskId, 5_000);
     expect(events.at(-1)?.type).toBe('task_cancelled');
     expect(() => process.kill(pid, 0)).toThrow();
   });
@@ -268,7 +262,7 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     await model.waitForRequests(requests + 1);
     const runtime = await stack.scheduler.driver.ensure({ namespace: 'default', name: 'victim' });
     process.kill(Number(runtime.id.replace('pid ', '')), 'SIGKILL');
-    const events = await taskEvents('victim', task.body.taskId, 5_000);
+    const events = await eventsOf('victim', task.body.taskId, 5_000);
     expect(events.at(-1)).toMatchObject({
       type: 'error',
       payload: { error: expect.stringContaining('SIGKILL') },
@@ -278,7 +272,7 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
 
     model.script({ content: [text('Alive again.')] });
     const next = await post('/agents', { name: 'victim', instructions: 'Again' });
-    expect((await taskEvents('victim', next.body.taskId)).at(-1)?.type).toBe('task_completed');
+    expect((await eventsOf('victim', next.body.taskId)).at(-1)?.type).toBe('task_completed');
   });
 
   it('deletes an agent mid-task: its tools, runtime, workspace, events and record go', async () => {
@@ -309,7 +303,7 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
       instructions: 'Keep going',
       limits: { maxTurns: 1 },
     });
-    const events = await taskEvents('limited', task.body.taskId);
+    const events = await eventsOf('limited', task.body.taskId);
     expect(events.at(-1)).toMatchObject({
       type: 'error',
       payload: { error: expect.stringContaining('limit of 1 turn'), retryable: false },
@@ -319,12 +313,12 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
   it('stops a sleeping agent’s runtime after each task, and wakes it for the next', async () => {
     model.script({ content: [text('Going to sleep.')] }, { content: [text('Awake again.')] });
     const first = await post('/agents', { name: 'dozy', instructions: 'Nap', lifecycle: 'Sleep' });
-    expect((await taskEvents('dozy', first.body.taskId)).at(-1)?.type).toBe('task_completed');
+    expect((await eventsOf('dozy', first.body.taskId)).at(-1)?.type).toBe('task_completed');
     const dozy = (await (await fetch(`${api()}/agents/dozy`)).json()) as { status: string };
     expect(dozy.status).toBe('Sleeping');
 
     const next = await post('/agents', { name: 'dozy', instructions: 'Wake up' });
-    const events = await taskEvents('dozy', next.body.taskId);
+    const events = await eventsOf('dozy', next.body.taskId);
     expect(events[0]).toMatchObject({ type: 'task_started', payload: { resuming_session: true } });
     expect(events.at(-1)?.type).toBe('task_completed');
   });
@@ -362,7 +356,7 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     );
     await scheduler.start();
     try {
-      expect((await taskEvents('patient', task.body.taskId)).at(-1)?.type).toBe('task_completed');
+      expect((await eventsOf('patient', task.body.taskId)).at(-1)?.type).toBe('task_completed');
     } finally {
       await scheduler.close();
     }

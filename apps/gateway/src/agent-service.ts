@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_MODEL, DEFAULT_TEMPLATE } from '@komputer/contracts';
+import { BUILTIN_TEMPLATES, DEFAULT_TEMPLATE } from '@komputer/contracts';
 import type {
   AgentSpec,
   CancelAgentResponse,
   CreateAgentRequest,
   PatchAgentRequest,
+  TemplateResponse,
 } from '@komputer/contracts';
-import type { ConnectorRegistry } from '@komputer/connectors';
+import type { ConnectorRegistry, ContentRegistry } from '@komputer/connectors';
 import { AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import type { AgentRecord, AgentStore, TaskQueue } from '@komputer/store';
@@ -17,14 +18,32 @@ export interface AgentServiceOptions {
   tasks: TaskQueue;
   /** Checks that the connectors and secrets an agent names exist. */
   registry: ConnectorRegistry;
+  /** Checks that the memories an agent names exist. */
+  memories: ContentRegistry;
+  /** Checks that the skills an agent names exist. */
+  skills: ContentRegistry;
   logger: Logger;
 }
 
+/** The template named `name`, or a 400 that names it. */
+function templateOf(name: string): TemplateResponse {
+  const template = BUILTIN_TEMPLATES.find((t) => t.name === name);
+  if (template) return template;
+  const message = `template "${name}" does not exist; the templates are ${BUILTIN_TEMPLATES.map((t) => `"${t.name}"`).join(', ')}`;
+  throw new AppError('VALIDATION_FAILED', 400, `body.templateRef: ${message}`, {
+    details: { issues: [{ path: 'body.templateRef', message }] },
+    retryable: false,
+  });
+}
+
+/** The stored spec of a new agent: the request, with its template's defaults where it is silent. */
 function specFromRequest(req: CreateAgentRequest): AgentSpec {
+  const template = templateOf(req.templateRef ?? DEFAULT_TEMPLATE);
+  const limits = { ...template.limits, ...req.limits };
   return {
-    model: req.model ?? DEFAULT_MODEL,
+    model: req.model ?? template.model,
     role: req.role || 'manager',
-    templateRef: req.templateRef ?? DEFAULT_TEMPLATE,
+    templateRef: template.name,
     connectors: req.connectors ?? [],
     memories: req.memories ?? [],
     skills: req.skills ?? [],
@@ -36,7 +55,7 @@ function specFromRequest(req: CreateAgentRequest): AgentSpec {
     ...(req.officeManager !== undefined ? { officeManager: req.officeManager } : {}),
     ...(req.storage !== undefined ? { storage: req.storage } : {}),
     ...(req.podSpec !== undefined ? { podSpec: req.podSpec } : {}),
-    ...(req.limits !== undefined ? { limits: req.limits } : {}),
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
   };
 }
 
@@ -79,7 +98,8 @@ export class AgentService {
     request: CreateAgentRequest,
   ): Promise<{ agent: AgentRecord; taskId: string; created: boolean }> {
     const { agents, tasks, logger } = this.options;
-    await this.options.registry.checkAgentRefs(namespace, request);
+    const spec = specFromRequest(request);
+    await this.checkRefs(namespace, request);
     const taskId = randomUUID();
     const now = new Date().toISOString();
     const claiming = agents.claim({
@@ -87,7 +107,7 @@ export class AgentService {
       name: request.name,
       taskId,
       instructions: request.instructions,
-      spec: specFromRequest(request),
+      spec,
       now,
     });
     const enqueued = tasks
@@ -136,6 +156,16 @@ export class AgentService {
     return { agent: claim.agent, taskId, created: claim.outcome === 'created' };
   }
 
+  /** Throws a 400 naming the first connector, secret, memory or skill named that does not exist. */
+  private async checkRefs(
+    namespace: string,
+    refs: Pick<PatchAgentRequest, 'connectors' | 'secretRefs' | 'memories' | 'skills'>,
+  ): Promise<void> {
+    await this.options.registry.checkAgentRefs(namespace, refs);
+    await this.options.memories.checkRefs(namespace, refs.memories);
+    await this.options.skills.checkRefs(namespace, refs.skills);
+  }
+
   /** Removes the job of a task that was never claimed; a worker that has it drops it anyway. */
   private async takeBack(taskId: string, agentName: string): Promise<void> {
     await this.options.tasks.removeIfNotStarted(taskId).catch((err: unknown) => {
@@ -146,7 +176,8 @@ export class AgentService {
   /** Changes an agent's settings; they apply from its next task. */
   async patch(namespace: string, name: string, patch: PatchAgentRequest): Promise<AgentRecord> {
     const { instructions, ...changes } = patch;
-    await this.options.registry.checkAgentRefs(namespace, changes);
+    if (changes.templateRef !== undefined) templateOf(changes.templateRef);
+    await this.checkRefs(namespace, changes);
     const agent = await this.options.agents.patch(namespace, name, changes, instructions);
     if (!agent) throw agentNotFound(namespace, name);
     return agent;

@@ -1,5 +1,6 @@
-import type { ConnectorRegistry } from '@komputer/connectors';
-import { buildOpenApiDocument, operations } from '@komputer/contracts';
+import type { ConnectorRegistry, ContentRegistry, ContentResource } from '@komputer/connectors';
+import { BUILTIN_TEMPLATES, buildOpenApiDocument, operations } from '@komputer/contracts';
+import type { SkillResponse } from '@komputer/contracts';
 import {
   AppError,
   errorMiddleware,
@@ -19,6 +20,8 @@ export interface GatewayDeps {
   agents: AgentService;
   /** Connectors and secrets. */
   registry: ConnectorRegistry;
+  memories: ContentRegistry;
+  skills: ContentRegistry;
   events: EventStore;
   /** Serves the live event routes (SSE here; WebSocket through the server's upgrades). */
   relay: Relay;
@@ -31,9 +34,14 @@ export interface GatewayDeps {
   listNamespaces: () => Promise<string[]>;
 }
 
+/** A skill as the reference shows it: no skill is given to every agent unasked here. */
+function toSkillResponse(skill: ContentResource): SkillResponse {
+  return { ...skill, description: skill.description ?? '', isDefault: false };
+}
+
 /** Builds the gateway's Express app, without listening. */
 export function createApp(deps: GatewayDeps): express.Express {
-  const { agents, registry, events, defaultNamespace } = deps;
+  const { agents, registry, memories, skills, events, defaultNamespace } = deps;
   const openApiDocument = buildOpenApiDocument();
   const ns = (query: { namespace?: string | undefined }) => query.namespace ?? defaultNamespace;
   /** The namespace of a create request, which may name it in the query, the body, or both alike. */
@@ -126,6 +134,41 @@ export function createApp(deps: GatewayDeps): express.Express {
     watchAgentEvents: deps.relay.handlers.watchAgentEvents,
     streamAgentEvents: deps.relay.handlers.streamAgentEvents,
     watchEvents: deps.relay.handlers.watchEvents,
+    listMemories: route(operations.listMemories, async ({ query }) => ({
+      memories: await memories.list(ns(query)),
+    })),
+    createMemory: route(operations.createMemory, ({ query, body }) => {
+      const { name, namespace: _ns, ...spec } = body;
+      return memories.put(bodyNamespace(query, body), name, spec);
+    }),
+    getMemory: route(operations.getMemory, ({ path, query }) => memories.get(ns(query), path.name)),
+    patchMemory: route(operations.patchMemory, ({ path, query, body }) =>
+      memories.patch(ns(query), path.name, body),
+    ),
+    deleteMemory: route(operations.deleteMemory, async ({ path, query }) => {
+      await memories.delete(ns(query), path.name, query.force ?? false);
+      return { status: 'deleted', name: path.name, namespace: ns(query) };
+    }),
+    listSkills: route(operations.listSkills, async ({ query }) => ({
+      skills: (await skills.list(ns(query))).map(toSkillResponse),
+    })),
+    createSkill: route(operations.createSkill, async ({ query, body }) => {
+      const { name, namespace: _ns, ...spec } = body;
+      return toSkillResponse(await skills.put(bodyNamespace(query, body), name, spec));
+    }),
+    getSkill: route(operations.getSkill, async ({ path, query }) =>
+      toSkillResponse(await skills.get(ns(query), path.name)),
+    ),
+    patchSkill: route(operations.patchSkill, async ({ path, query, body }) =>
+      toSkillResponse(await skills.patch(ns(query), path.name, body)),
+    ),
+    deleteSkill: route(operations.deleteSkill, async ({ path, query }) => {
+      await skills.delete(ns(query), path.name, query.force ?? false);
+      return { status: 'deleted', name: path.name, namespace: ns(query) };
+    }),
+    listTemplates: route(operations.listTemplates, () => ({
+      templates: [...BUILTIN_TEMPLATES],
+    })),
     listNamespaces: route(operations.listNamespaces, async () => ({
       namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])].sort(),
     })),

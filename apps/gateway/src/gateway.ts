@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import {
   ConnectorRegistry,
-  ConnectorStore,
+  ContentRegistry,
+  createResourceStores,
   parseSecretKey,
   RedisSecretStore,
   SecretCipher,
@@ -54,8 +55,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const agentStore = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const events = new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
+  const stores = createResourceStores(redis, keys);
   const registry = new ConnectorRegistry({
-    connectors: new ConnectorStore({ redis, keys }),
+    connectors: stores.connectors,
     secrets: new RedisSecretStore({
       redis,
       keys,
@@ -66,6 +68,18 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
   const relay = createRelay(config, logger);
+  const memories = new ContentRegistry({
+    kind: 'memory',
+    store: stores.memories,
+    agents: agentStore,
+    logger,
+  });
+  const skills = new ContentRegistry({
+    kind: 'skill',
+    store: stores.skills,
+    agents: agentStore,
+    logger,
+  });
   const health = createHealth({
     checks: {
       redis: async () => {
@@ -74,8 +88,10 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     },
   });
   const app = createApp({
-    agents: new AgentService({ agents: agentStore, tasks, registry, logger }),
+    agents: new AgentService({ agents: agentStore, tasks, registry, memories, skills, logger }),
     registry,
+    memories,
+    skills,
     events,
     relay,
     health,

@@ -8,7 +8,7 @@ let queue: Queue;
 beforeAll(async () => {
   t = await startTestGateway();
   queue = new Queue(TASKS_QUEUE, { connection: t.redis, prefix: 'komputer:bull' });
-  // Agents may only name connectors and secrets that exist.
+  // Agents may only name connectors, secrets, memories and skills that exist.
   for (const name of ['gh-token', 'k1']) {
     expect((await call('POST', `${t.api}/secrets`, { name, data: { token: 'x' } })).status).toBe(
       201,
@@ -17,6 +17,15 @@ beforeAll(async () => {
   for (const name of ['github', 'a', 'b', 'c', 'c1']) {
     const connector = { name, service: name, url: 'http://127.0.0.1:9/mcp' };
     expect((await call('POST', `${t.api}/connectors`, connector)).status).toBe(201);
+  }
+  for (const ref of ['style', 'ops/runbook', 'm1']) {
+    const [namespace, name] = ref.includes('/') ? ref.split('/') : ['default', ref];
+    const memory = { name, namespace, content: `remember ${name}` };
+    expect((await call('POST', `${t.api}/memories`, memory)).status).toBe(201);
+  }
+  for (const name of ['review', 's1']) {
+    const skill = { name, description: `when to ${name}`, content: `how to ${name}` };
+    expect((await call('POST', `${t.api}/skills`, skill)).status).toBe(201);
   }
 });
 afterAll(async () => {
@@ -33,7 +42,7 @@ describe('POST /agents', () => {
       instructions: 'Summarise the logs',
       systemPrompt: 'Be brief.',
       model: 'claude-opus-4-1',
-      templateRef: 'fast',
+      templateRef: 'default',
       role: 'worker',
       connectors: ['github'],
       memories: ['style', 'ops/runbook'],
@@ -57,7 +66,7 @@ describe('POST /agents', () => {
       taskStatus: 'Queued',
       created: true,
       role: 'worker',
-      templateRef: 'fast',
+      templateRef: 'default',
       systemPrompt: 'Be brief.',
       connectors: ['github'],
       memories: ['style', 'ops/runbook'],
@@ -217,7 +226,7 @@ describe('PATCH /agents/:name', () => {
       { priority: 7 },
       { systemPrompt: 'p' },
       { model: 'claude-haiku-4-5' },
-      { templateRef: 'slim' },
+      { templateRef: 'default' },
       { lifecycle: 'Sleep' },
     ];
     const results = await Promise.all(patches.map((p) => call('PATCH', `${t.api}/agents/racy`, p)));

@@ -1,5 +1,6 @@
 import type {
   ConnectorResponse,
+  ConnectorSpec,
   CreateConnectorRequest,
   McpTool,
   RuntimeConnector,
@@ -9,13 +10,13 @@ import { AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import type { AgentRecord, AgentStore } from '@komputer/store';
 import { authHeaders } from './connector-auth';
-import type { ConnectorRecord, ConnectorStore } from './connector-store';
+import type { ResourceRecord, ResourceStore } from './resource-store';
 import { discoverMcpTools, McpUnreachableError } from './mcp-client';
 import type { SecretInfo, SecretStore } from './secret-store';
 
 /** Dependencies of {@link ConnectorRegistry}. */
 export interface ConnectorRegistryOptions {
-  connectors: ConnectorStore;
+  connectors: ResourceStore<ConnectorSpec>;
   secrets: SecretStore;
   agents: AgentStore;
   logger: Logger;
@@ -56,7 +57,10 @@ function invalid(path: string, message: string): AppError {
 export class ConnectorRegistry {
   constructor(private readonly options: ConnectorRegistryOptions) {}
 
-  private toConnectorResponse(c: ConnectorRecord, agents: AgentRecord[]): ConnectorResponse {
+  private toConnectorResponse(
+    c: ResourceRecord<ConnectorSpec>,
+    agents: AgentRecord[],
+  ): ConnectorResponse {
     const agentNames = usersOf(agents, 'connectors', c.name);
     return {
       name: c.name,
@@ -189,7 +193,10 @@ export class ConnectorRegistry {
     );
   }
 
-  private async resolve(namespace: string, connector: ConnectorRecord): Promise<RuntimeConnector> {
+  private async resolve(
+    namespace: string,
+    connector: ResourceRecord<ConnectorSpec>,
+  ): Promise<RuntimeConnector> {
     const { name, spec } = connector;
     if (!spec.authType || !spec.authSecretName || !spec.authSecretKey) {
       return { name, url: spec.url, headers: {} };

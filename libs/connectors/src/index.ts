@@ -1,8 +1,15 @@
 export { authHeaders } from './connector-auth';
 export { ConnectorRegistry } from './connector-registry';
 export type { ConnectorRegistryOptions } from './connector-registry';
-export { ConnectorStore } from './connector-store';
-export type { ConnectorRecord, ConnectorStoreOptions } from './connector-store';
+export { ContentRegistry } from './content-registry';
+export type {
+  ContentKind,
+  ContentRegistryOptions,
+  ContentResource,
+  ResolvedContent,
+} from './content-registry';
+export { createResourceStores, ResourceStore } from './resource-store';
+export type { ResourceRecord, ResourceStoreOptions, ResourceStores } from './resource-store';
 export {
   callMcpTool,
   connectMcp,

@@ -11,6 +11,10 @@ export const MAX_INSTRUCTIONS_LENGTH = 100_000;
 /** Longest accepted custom system prompt, in characters. */
 export const MAX_SYSTEM_PROMPT_LENGTH = 50_000;
 const MAX_REFS = 64;
+/** Most memories one agent may attach: each one goes into every system prompt. */
+export const MAX_AGENT_MEMORIES = 16;
+/** Most skills one agent may attach: each one is written into its workspace for every task. */
+export const MAX_AGENT_SKILLS = 16;
 const MAX_LABELS = 64;
 
 const ModelSchema = z
@@ -19,7 +23,7 @@ const ModelSchema = z
   .meta({ example: DEFAULT_MODEL });
 
 /** "name" in the agent's namespace, or "namespace/name" across namespaces. */
-const ResourceRefSchema = z
+export const ResourceRefSchema = z
   .string()
   .max(127, 'must be at most 127 characters')
   .refine((ref) => {
@@ -27,10 +31,10 @@ const ResourceRefSchema = z
     return parts.length <= 2 && parts.every((p) => DnsLabelSchema.safeParse(p).success);
   }, 'must be "name" or "namespace/name", each a DNS-1123 label');
 
-function refList(refSchema: z.ZodType<string>, description: string) {
+function refList(refSchema: z.ZodType<string>, description: string, max = MAX_REFS) {
   return z
     .array(refSchema)
-    .max(MAX_REFS, `must list at most ${MAX_REFS} names`)
+    .max(max, `must list at most ${max} names`)
     .refine((refs) => new Set(refs).size === refs.length, 'must not list a name twice')
     .meta({ description });
 }
@@ -150,8 +154,8 @@ const agentSpecFields = {
     example: DEFAULT_TEMPLATE,
   }),
   connectors: refList(NameSchema, 'Connector names to attach').optional(),
-  memories: refList(ResourceRefSchema, 'Memory names to attach').optional(),
-  skills: refList(ResourceRefSchema, 'Skill names to attach').optional(),
+  memories: refList(ResourceRefSchema, 'Memory names to attach', MAX_AGENT_MEMORIES).optional(),
+  skills: refList(ResourceRefSchema, 'Skill names to attach', MAX_AGENT_SKILLS).optional(),
   secretRefs: refList(NameSchema, 'Names of secrets to attach').optional(),
   labels: LabelsSchema.optional(),
   lifecycle: LifecycleSchema.optional(),

@@ -53,3 +53,14 @@ export const EventIdSchema = z
 
 /** An ISO-8601 timestamp with milliseconds, always UTC. */
 export const TimestampSchema = z.iso.datetime().meta({ example: '2026-01-01T00:00:00.000Z' });
+
+/** Query of deleting a resource that agents attach by name: `?force=true` deletes it even then. */
+export function forceDeleteQuerySchema(kind: string) {
+  return z.object({
+    namespace: NamespaceSchema.optional(),
+    force: z
+      .stringbool({ error: 'must be true or false' })
+      .optional()
+      .meta({ description: `Delete even when agents use the ${kind}` }),
+  });
+}

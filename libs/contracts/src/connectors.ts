@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NameSchema, NamespaceSchema, TimestampSchema } from './common';
+import { forceDeleteQuerySchema, NameSchema, NamespaceSchema, TimestampSchema } from './common';
 import { SecretKeyNameSchema } from './secrets';
 
 /** How a connector authenticates to its MCP server with the value of its secret. */
@@ -118,13 +118,7 @@ export const ConnectorToolsResponseSchema = z
 export type ConnectorToolsResponse = z.infer<typeof ConnectorToolsResponseSchema>;
 
 /** Query of `DELETE /connectors/:name`. */
-export const DeleteConnectorQuerySchema = z.object({
-  namespace: NamespaceSchema.optional(),
-  force: z
-    .stringbool({ error: 'must be true or false' })
-    .optional()
-    .meta({ description: 'Delete even when agents use the connector' }),
-});
+export const DeleteConnectorQuerySchema = forceDeleteQuerySchema('connector');
 
 export const DeleteConnectorResponseSchema = z
   .object({ status: z.literal('deleted'), name: z.string(), namespace: z.string() })

@@ -12,10 +12,13 @@ export {
   DEFAULT_TEMPLATE,
   DeleteAgentResponseSchema,
   LifecycleSchema,
+  MAX_AGENT_MEMORIES,
+  MAX_AGENT_SKILLS,
   MAX_INSTRUCTIONS_LENGTH,
   MAX_SYSTEM_PROMPT_LENGTH,
   NamespaceListResponseSchema,
   PatchAgentRequestSchema,
+  ResourceRefSchema,
   RoleSchema,
   StorageSpecSchema,
   TaskStatusSchema,
@@ -86,6 +89,7 @@ export type { TaskJob } from './jobs';
 export { API_VERSION, buildOpenApiDocument } from './openapi';
 export {
   API_PREFIX,
+  DeleteResourceResponseSchema,
   EVENTS_PAGE,
   EventsQuerySchema,
   HealthResponseSchema,
@@ -93,7 +97,13 @@ export {
   NamespaceQuerySchema,
   operations,
 } from './operations';
-export type { EventsQuery, HealthResponse, OperationId, OperationSpec } from './operations';
+export type {
+  DeleteResourceResponse,
+  EventsQuery,
+  HealthResponse,
+  OperationId,
+  OperationSpec,
+} from './operations';
 export {
   AgentGlobSchema,
   CloseReasonSchema,
@@ -118,6 +128,8 @@ export {
   RuntimeAgentSchema,
   RuntimeAssignMessageSchema,
   RuntimeConnectorSchema,
+  RuntimeMemorySchema,
+  RuntimeSkillSchema,
   RuntimeMessageSchema,
   RuntimeSettingsSchema,
   SupervisorMessageSchema,
@@ -127,6 +139,8 @@ export type {
   RuntimeAgent,
   RuntimeAssignMessage,
   RuntimeConnector,
+  RuntimeMemory,
+  RuntimeSkill,
   RuntimeEventMessage,
   RuntimeMessage,
   RuntimeSettings,
@@ -151,3 +165,34 @@ export type {
   SecretStatusResponse,
   UpdateSecretRequest,
 } from './secrets';
+export {
+  ContentSpecSchema,
+  CreateMemoryRequestSchema,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_MEMORY_CONTENT_LENGTH,
+  MemoryListResponseSchema,
+  MemoryResponseSchema,
+  PatchMemoryRequestSchema,
+} from './memories';
+export type {
+  ContentSpec,
+  CreateMemoryRequest,
+  MemoryListResponse,
+  MemoryResponse,
+  PatchMemoryRequest,
+} from './memories';
+export {
+  CreateSkillRequestSchema,
+  MAX_SKILL_CONTENT_LENGTH,
+  PatchSkillRequestSchema,
+  SkillListResponseSchema,
+  SkillResponseSchema,
+} from './skills';
+export type {
+  CreateSkillRequest,
+  PatchSkillRequest,
+  SkillListResponse,
+  SkillResponse,
+} from './skills';
+export { BUILTIN_TEMPLATES, TemplateListResponseSchema, TemplateResponseSchema } from './templates';
+export type { TemplateListResponse, TemplateResponse } from './templates';

@@ -11,7 +11,7 @@ import type { OperationSpec } from './operations';
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message names the field',
   404: 'Not found',
-  409: 'Conflict: the agent is busy or has no task to cancel, or the connector is in use',
+  409: 'Conflict: the agent is busy or has no task to cancel, or the resource is in use',
   410: 'The cursor is older than what the stream retains: the events after it are gone',
   413: 'Request body too large',
   415: 'Request body is not JSON',
@@ -88,6 +88,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: 'connectors', description: 'MCP servers that agents can be given' },
       { name: 'secrets', description: 'Write-only credentials, for connectors and agents' },
       { name: 'events', description: 'Live event streams: WebSocket and Server-Sent Events' },
+      { name: 'memories', description: 'Text appended to the system prompts of agents' },
+      { name: 'skills', description: "Instructions written into agents' workspaces" },
+      { name: 'templates', description: "Agents' defaults" },
       { name: 'namespaces', description: 'Namespaces' },
       { name: 'meta', description: 'The API document and health' },
     ],

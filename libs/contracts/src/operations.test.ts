@@ -164,6 +164,12 @@ describe('the operations table', () => {
 
   it('answers 201 only where something is created', () => {
     const created = table.filter(([, spec]) => spec.success.status === 201).map(([id]) => id);
-    expect(created).toEqual(['createAgent', 'createConnector', 'createSecret']);
+    expect(created).toEqual([
+      'createAgent',
+      'createConnector',
+      'createSecret',
+      'createMemory',
+      'createSkill',
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import {
   NamespaceListResponseSchema,
   PatchAgentRequestSchema,
 } from './agents';
-import { EventIdSchema, NameSchema, NamespaceSchema } from './common';
+import { EventIdSchema, forceDeleteQuerySchema, NameSchema, NamespaceSchema } from './common';
 import {
   ConnectorListResponseSchema,
   ConnectorResponseSchema,
@@ -18,6 +18,12 @@ import {
   DeleteConnectorQuerySchema,
   DeleteConnectorResponseSchema,
 } from './connectors';
+import {
+  CreateMemoryRequestSchema,
+  MemoryListResponseSchema,
+  MemoryResponseSchema,
+  PatchMemoryRequestSchema,
+} from './memories';
 import {
   CreateSecretRequestSchema,
   SecretListResponseSchema,
@@ -32,6 +38,13 @@ import {
   WatchAgentQuerySchema,
   WatchEventsQuerySchema,
 } from './relay';
+import {
+  CreateSkillRequestSchema,
+  PatchSkillRequestSchema,
+  SkillListResponseSchema,
+  SkillResponseSchema,
+} from './skills';
+import { TemplateListResponseSchema } from './templates';
 
 /** The API's base path. */
 export const API_PREFIX = '/api/v1';
@@ -50,6 +63,14 @@ function namePath(description: string) {
 export const NamePathSchema = namePath('Agent name');
 const ConnectorPathSchema = namePath('Connector name');
 const SecretPathSchema = namePath('Secret name');
+const MemoryPathSchema = namePath('Memory name');
+const SkillPathSchema = namePath('Skill name');
+
+/** What deleting a memory or a skill answers. */
+export const DeleteResourceResponseSchema = z
+  .object({ status: z.literal('deleted'), name: z.string(), namespace: z.string() })
+  .meta({ id: 'DeleteResourceResponse' });
+export type DeleteResourceResponse = z.infer<typeof DeleteResourceResponseSchema>;
 
 /** Query of `GET /agents/:name/events`. */
 export const EventsQuerySchema = z
@@ -391,6 +412,139 @@ export const operations = {
       schema: AgentEventSchema,
     },
     errors: [400, 404, 410, 426],
+  }),
+  listMemories: op({
+    method: 'get',
+    path: `${API_PREFIX}/memories`,
+    summary: 'List memories',
+    description:
+      'Every memory in the namespace, by name, with its content and the agents that attach it.',
+    tag: 'memories',
+    params: { query: NamespaceQuerySchema },
+    success: { status: 200, description: 'Memories, by name', schema: MemoryListResponseSchema },
+    errors: [400],
+  }),
+  createMemory: op({
+    method: 'post',
+    path: `${API_PREFIX}/memories`,
+    summary: 'Create or update a memory',
+    description:
+      "Stores text that is appended to the system prompt of every agent that names it in `memories`, from the agent's next task. " +
+      'An existing memory of that name takes the new content and description.',
+    tag: 'memories',
+    params: { query: NamespaceQuerySchema },
+    body: CreateMemoryRequestSchema,
+    success: { status: 201, description: 'The memory', schema: MemoryResponseSchema },
+    errors: [400, 413, 415],
+  }),
+  getMemory: op({
+    method: 'get',
+    path: `${API_PREFIX}/memories/{name}`,
+    summary: 'Get a memory',
+    tag: 'memories',
+    params: { path: MemoryPathSchema, query: NamespaceQuerySchema },
+    success: { status: 200, description: 'The memory', schema: MemoryResponseSchema },
+    errors: [400, 404],
+  }),
+  patchMemory: op({
+    method: 'patch',
+    path: `${API_PREFIX}/memories/{name}`,
+    summary: "Change a memory's content or description",
+    description: 'Agents that attach it see the change from their next task.',
+    tag: 'memories',
+    params: { path: MemoryPathSchema, query: NamespaceQuerySchema },
+    body: PatchMemoryRequestSchema,
+    success: { status: 200, description: 'The updated memory', schema: MemoryResponseSchema },
+    errors: [400, 404, 413, 415],
+  }),
+  deleteMemory: op({
+    method: 'delete',
+    path: `${API_PREFIX}/memories/{name}`,
+    summary: 'Delete a memory',
+    description:
+      'A memory that agents still attach answers 409 and names them, unless `force=true`; ' +
+      'then those agents run their next task without it, with a `warning` event.',
+    tag: 'memories',
+    params: { path: MemoryPathSchema, query: forceDeleteQuerySchema('memory') },
+    success: {
+      status: 200,
+      description: 'The memory was deleted',
+      schema: DeleteResourceResponseSchema,
+    },
+    errors: [400, 404, 409],
+  }),
+  listSkills: op({
+    method: 'get',
+    path: `${API_PREFIX}/skills`,
+    summary: 'List skills',
+    description:
+      'Every skill in the namespace, by name, with its content and the agents that attach it.',
+    tag: 'skills',
+    params: { query: NamespaceQuerySchema },
+    success: { status: 200, description: 'Skills, by name', schema: SkillListResponseSchema },
+    errors: [400],
+  }),
+  createSkill: op({
+    method: 'post',
+    path: `${API_PREFIX}/skills`,
+    summary: 'Create or update a skill',
+    description:
+      "Stores a skill that agents name in `skills`. For each task it is written into the agent's workspace as " +
+      '`.komputer/skills/<name>/SKILL.md`, and the system prompt lists it with its description. ' +
+      'An existing skill of that name takes the new content and description.',
+    tag: 'skills',
+    params: { query: NamespaceQuerySchema },
+    body: CreateSkillRequestSchema,
+    success: { status: 201, description: 'The skill', schema: SkillResponseSchema },
+    errors: [400, 413, 415],
+  }),
+  getSkill: op({
+    method: 'get',
+    path: `${API_PREFIX}/skills/{name}`,
+    summary: 'Get a skill',
+    tag: 'skills',
+    params: { path: SkillPathSchema, query: NamespaceQuerySchema },
+    success: { status: 200, description: 'The skill', schema: SkillResponseSchema },
+    errors: [400, 404],
+  }),
+  patchSkill: op({
+    method: 'patch',
+    path: `${API_PREFIX}/skills/{name}`,
+    summary: "Change a skill's content or description",
+    description: 'Agents that attach it see the change from their next task.',
+    tag: 'skills',
+    params: { path: SkillPathSchema, query: NamespaceQuerySchema },
+    body: PatchSkillRequestSchema,
+    success: { status: 200, description: 'The updated skill', schema: SkillResponseSchema },
+    errors: [400, 404, 413, 415],
+  }),
+  deleteSkill: op({
+    method: 'delete',
+    path: `${API_PREFIX}/skills/{name}`,
+    summary: 'Delete a skill',
+    description:
+      'A skill that agents still attach answers 409 and names them, unless `force=true`; ' +
+      'then those agents run their next task without it, with a `warning` event.',
+    tag: 'skills',
+    params: { path: SkillPathSchema, query: forceDeleteQuerySchema('skill') },
+    success: {
+      status: 200,
+      description: 'The skill was deleted',
+      schema: DeleteResourceResponseSchema,
+    },
+    errors: [400, 404, 409],
+  }),
+  listTemplates: op({
+    method: 'get',
+    path: `${API_PREFIX}/templates`,
+    summary: 'List agent templates',
+    description:
+      'Templates set an agent\'s defaults; agents name one in `templateRef` (default "default"). ' +
+      'Only the built-in templates exist: they cannot be created through the API yet.',
+    tag: 'templates',
+    params: { query: NamespaceQuerySchema },
+    success: { status: 200, description: 'Templates, by name', schema: TemplateListResponseSchema },
+    errors: [400],
   }),
   listNamespaces: op({
     method: 'get',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_AGENT_MEMORIES, MAX_AGENT_SKILLS, ResourceRefSchema } from './agents';
 import { EventPayloadSchemas } from './events';
 import type { NewAgentEvent } from './events';
 
@@ -87,6 +88,26 @@ export const RuntimeConnectorSchema = z.union([
 ]);
 export type RuntimeConnector = z.infer<typeof RuntimeConnectorSchema>;
 
+/** A memory as one task needs it; the runtime appends it to the system prompt. */
+export const RuntimeMemorySchema = z.object({
+  /** The reference the agent names it by: "name" or "namespace/name". */
+  name: ResourceRefSchema,
+  content: z.string(),
+});
+export type RuntimeMemory = z.infer<typeof RuntimeMemorySchema>;
+
+/**
+ * A skill as one task needs it; the runtime writes it to `.komputer/skills/<name>/SKILL.md` in
+ * the workspace. The name is checked here too, since it becomes a path.
+ */
+export const RuntimeSkillSchema = z.object({
+  /** The reference the agent names it by: "name" or "namespace/name". */
+  name: ResourceRefSchema,
+  description: z.string(),
+  content: z.string(),
+});
+export type RuntimeSkill = z.infer<typeof RuntimeSkillSchema>;
+
 // Downward: supervisor → runtime.
 
 /** Run a task. A runtime runs one task at a time. */
@@ -98,6 +119,10 @@ export const RuntimeTaskMessageSchema = z.object({
   limits: TaskLimitsSchema,
   /** The agent's connectors; their tools are offered as `mcp__<connector>__<tool>`. */
   connectors: z.array(RuntimeConnectorSchema).max(64).default([]),
+  /** The agent's memories, in the order it names them. */
+  memories: z.array(RuntimeMemorySchema).max(MAX_AGENT_MEMORIES).default([]),
+  /** The agent's skills, in the order it names them. */
+  skills: z.array(RuntimeSkillSchema).max(MAX_AGENT_SKILLS).default([]),
   /** Also report `text_delta` events while text streams. */
   textDeltas: z.boolean().default(false),
 });

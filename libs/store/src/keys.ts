@@ -17,6 +17,14 @@ export interface Keys {
   connector(namespace: string, name: string): string;
   /** Set: the names of the connectors in a namespace. */
   connectors(namespace: string): string;
+  /** Hash: one memory's content and description. */
+  memory(namespace: string, name: string): string;
+  /** Set: the names of the memories in a namespace. */
+  memories(namespace: string): string;
+  /** Hash: one skill's content and description. */
+  skill(namespace: string, name: string): string;
+  /** Set: the names of the skills in a namespace. */
+  skills(namespace: string): string;
   /** Set: every namespace that holds an agent. */
   namespaces(): string;
   /** Prefix for BullMQ's own keys. */
@@ -40,6 +48,10 @@ export function createKeys(prefix: string): Keys {
     secrets: (ns) => `${prefix}:${ns}:secrets`,
     connector: (ns, name) => `${prefix}:${ns}:connector:${name}`,
     connectors: (ns) => `${prefix}:${ns}:connectors`,
+    memory: (ns, name) => `${prefix}:${ns}:memory:${name}`,
+    memories: (ns) => `${prefix}:${ns}:memories`,
+    skill: (ns, name) => `${prefix}:${ns}:skill:${name}`,
+    skills: (ns) => `${prefix}:${ns}:skills`,
     namespaces: () => `${prefix}:namespaces`,
     bullPrefix: () => `${prefix}:bull`,
     controlChannel: () => `${prefix}:control`,

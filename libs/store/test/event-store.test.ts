@@ -1,4 +1,5 @@
 import { AgentEventSchema } from '@komputer/contracts';
+import type { NewAgentEvent } from '@komputer/contracts';
 import type { Redis } from 'ioredis';
 import { EventStore, createKeys } from '../src';
 import type { Keys } from '../src';
@@ -36,9 +37,11 @@ const contents = (list: { payload: unknown }[]) =>
 
 describe('EventStore.read and text_delta', () => {
   it('leaves deltas out unless asked, and still fills each page past them', async () => {
-    const delta = (content: string) => ({
-      ...textEvent('t', content),
-      type: 'text_delta' as const,
+    const delta = (content: string): NewAgentEvent => ({
+      type: 'text_delta',
+      taskId: 't',
+      timestamp: new Date().toISOString(),
+      payload: { content },
     });
     const ids: string[] = [];
     for (const event of [

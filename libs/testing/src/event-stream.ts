@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { TERMINAL_EVENT_TYPES } from '@komputer/contracts';
 
 /** One entry of an agent's event stream, as read from Redis. */
 export interface StreamEvent {
@@ -60,4 +61,31 @@ export async function followEvents(
       }
     }
   }
+}
+
+/** Options for {@link taskEvents}. */
+export interface TaskEventsOptions {
+  /** Default 20 s. */
+  timeoutMs?: number;
+  /** Added to the timeout error, to explain it (a log tail, say). */
+  explain?: () => string;
+}
+
+/**
+ * The events of task `taskId` on stream `key`, once it has ended with its terminal event, read
+ * with blocking reads. `text_delta` events are left out, as a reader that did not ask for token
+ * streaming sees the task.
+ */
+export async function taskEvents(
+  redis: Redis,
+  key: string,
+  taskId: string,
+  options: TaskEventsOptions = {},
+): Promise<StreamEvent[]> {
+  const events = await followEvents(redis, key, {
+    until: (e) => e.taskId === taskId && TERMINAL_EVENT_TYPES.includes(e.type as never),
+    timeoutMs: options.timeoutMs ?? 20_000,
+    ...(options.explain ? { explain: options.explain } : {}),
+  });
+  return events.filter((e) => e.taskId === taskId && e.type !== 'text_delta');
 }

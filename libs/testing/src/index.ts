@@ -1,5 +1,5 @@
-export { followEvents } from './event-stream';
-export type { FollowEventsOptions, StreamEvent } from './event-stream';
+export { followEvents, taskEvents } from './event-stream';
+export type { FollowEventsOptions, StreamEvent, TaskEventsOptions } from './event-stream';
 export { MINIMAL_AGENT_SPEC } from './fixtures';
 export { findFreePort, listenOnRandomPort } from './listen';
 export { collectLogLines } from './log-lines';

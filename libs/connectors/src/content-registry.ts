@@ -1,0 +1,194 @@
+import type { ContentSpec, ErrorCode } from '@komputer/contracts';
+import { AppError } from '@komputer/service-kit';
+import type { Logger } from '@komputer/service-kit';
+import type { AgentRecord, AgentStore } from '@komputer/store';
+import type { ResourceRecord, ResourceStore } from './resource-store';
+
+/** The two kinds of text that agents attach by name. */
+export type ContentKind = 'memory' | 'skill';
+
+const KINDS: Record<
+  ContentKind,
+  { field: 'memories' | 'skills'; notFound: ErrorCode; inUse: ErrorCode }
+> = {
+  memory: { field: 'memories', notFound: 'MEMORY_NOT_FOUND', inUse: 'MEMORY_IN_USE' },
+  skill: { field: 'skills', notFound: 'SKILL_NOT_FOUND', inUse: 'SKILL_IN_USE' },
+};
+
+/** Options for {@link ContentRegistry}. */
+export interface ContentRegistryOptions {
+  kind: ContentKind;
+  store: ResourceStore<ContentSpec>;
+  agents: AgentStore;
+  logger: Logger;
+}
+
+/** A memory or a skill, with the agents that attach it. */
+export interface ContentResource extends ContentSpec {
+  name: string;
+  namespace: string;
+  attachedAgents: number;
+  /** "name" for an agent in the resource's namespace, "namespace/name" for one elsewhere; sorted. */
+  agentNames: string[];
+  createdAt: string;
+}
+
+/** A memory or a skill that a task gets, under the reference its agent names it by. */
+export interface ResolvedContent extends ContentSpec {
+  ref: string;
+}
+
+/** Where an agent's reference points: "name" in the agent's namespace, or "namespace/name". */
+function locate(agentNamespace: string, ref: string): { namespace: string; name: string } {
+  const slash = ref.indexOf('/');
+  return slash === -1
+    ? { namespace: agentNamespace, name: ref }
+    : { namespace: ref.slice(0, slash), name: ref.slice(slash + 1) };
+}
+
+/**
+ * Memories or skills (one registry per kind): their API behaviour, and their text for a task.
+ * Agents attach them by name, from any namespace, so the agents that use one are searched in
+ * every namespace.
+ */
+export class ContentRegistry {
+  private readonly kind: ContentKind;
+  private readonly field: 'memories' | 'skills';
+
+  constructor(private readonly options: ContentRegistryOptions) {
+    this.kind = options.kind;
+    this.field = KINDS[options.kind].field;
+  }
+
+  async list(namespace: string): Promise<ContentResource[]> {
+    const [records, agents] = await Promise.all([
+      this.options.store.list(namespace),
+      this.allAgents(),
+    ]);
+    return records.map((r) => this.present(r, agents));
+  }
+
+  async get(namespace: string, name: string): Promise<ContentResource> {
+    const record = await this.options.store.get(namespace, name);
+    if (!record) throw this.notFound(namespace, name);
+    return this.present(record, await this.allAgents());
+  }
+
+  /** Creates the resource, or replaces an existing one's content and description. */
+  async put(namespace: string, name: string, spec: ContentSpec): Promise<ContentResource> {
+    const record = await this.options.store.put(namespace, name, spec, new Date().toISOString());
+    this.options.logger.info({ namespace, [this.kind]: name }, `${this.kind} saved`);
+    return this.present(record, await this.allAgents());
+  }
+
+  /** Changes the given fields of an existing resource. */
+  async patch(
+    namespace: string,
+    name: string,
+    fields: Partial<ContentSpec>,
+  ): Promise<ContentResource> {
+    const record = await this.options.store.patch(
+      namespace,
+      name,
+      fields,
+      new Date().toISOString(),
+    );
+    if (!record) throw this.notFound(namespace, name);
+    this.options.logger.info({ namespace, [this.kind]: name }, `${this.kind} updated`);
+    return this.present(record, await this.allAgents());
+  }
+
+  /** Deletes a resource; one that agents attach answers 409 naming them, unless `force`. */
+  async delete(namespace: string, name: string, force: boolean): Promise<void> {
+    if (!(await this.options.store.get(namespace, name))) throw this.notFound(namespace, name);
+    const users = this.usersOf(namespace, name, await this.allAgents());
+    if (users.length > 0 && !force) {
+      throw new AppError(
+        KINDS[this.kind].inUse,
+        409,
+        `${this.kind} "${name}" is used by agents ${users.map((u) => `"${u}"`).join(', ')}; ` +
+          'detach it from them with PATCH, or delete with ?force=true',
+        { details: { agentNames: users }, retryable: false },
+      );
+    }
+    if (!(await this.options.store.delete(namespace, name))) throw this.notFound(namespace, name);
+    this.options.logger.info(
+      { namespace, [this.kind]: name, force, users },
+      `${this.kind} deleted`,
+    );
+  }
+
+  /** Throws a 400 naming the first reference in `refs` that points at nothing. */
+  async checkRefs(agentNamespace: string, refs: readonly string[] | undefined): Promise<void> {
+    for (const ref of refs ?? []) {
+      const { namespace, name } = locate(agentNamespace, ref);
+      if (!(await this.options.store.get(namespace, name))) {
+        const message = `${this.kind} "${name}" does not exist in namespace "${namespace}"`;
+        throw new AppError('VALIDATION_FAILED', 400, `body.${this.field}: ${message}`, {
+          details: { issues: [{ path: `body.${this.field}`, message }] },
+          retryable: false,
+        });
+      }
+    }
+  }
+
+  /**
+   * The text of each of an agent's references, read now, in its order; a reference to a
+   * resource deleted since (with `force`) is listed in `missing`.
+   */
+  async resolveForTask(
+    agentNamespace: string,
+    refs: readonly string[],
+  ): Promise<{ found: ResolvedContent[]; missing: string[] }> {
+    const records = await Promise.all(
+      refs.map(async (ref) => {
+        const { namespace, name } = locate(agentNamespace, ref);
+        return { ref, record: await this.options.store.get(namespace, name) };
+      }),
+    );
+    return {
+      found: records.flatMap(({ ref, record }) => (record ? [{ ref, ...record.spec }] : [])),
+      missing: records.flatMap(({ ref, record }) => (record ? [] : [ref])),
+    };
+  }
+
+  private present(record: ResourceRecord<ContentSpec>, agents: AgentRecord[]): ContentResource {
+    const agentNames = this.usersOf(record.namespace, record.name, agents);
+    return {
+      name: record.name,
+      namespace: record.namespace,
+      ...record.spec,
+      attachedAgents: agentNames.length,
+      agentNames,
+      createdAt: record.createdAt,
+    };
+  }
+
+  private usersOf(namespace: string, name: string, agents: AgentRecord[]): string[] {
+    return agents
+      .filter((agent) =>
+        agent.spec[this.field].some((ref) => {
+          const target = locate(agent.namespace, ref);
+          return target.namespace === namespace && target.name === name;
+        }),
+      )
+      .map((agent) =>
+        agent.namespace === namespace ? agent.name : `${agent.namespace}/${agent.name}`,
+      )
+      .sort();
+  }
+
+  private async allAgents(): Promise<AgentRecord[]> {
+    const namespaces = await this.options.agents.namespaces();
+    return (await Promise.all(namespaces.map((ns) => this.options.agents.list(ns)))).flat();
+  }
+
+  private notFound(namespace: string, name: string): AppError {
+    return new AppError(
+      KINDS[this.kind].notFound,
+      404,
+      `${this.kind} "${name}" not found in namespace "${namespace}"`,
+      { retryable: false },
+    );
+  }
+}
