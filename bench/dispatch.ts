@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { generateSecretKey } from '@komputer/connectors';
 import { followEvents, startRedisServer } from '@komputer/testing';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -203,6 +204,7 @@ async function main(): Promise<void> {
       KOMPUTER_DATA_DIR: dataDir,
       ANTHROPIC_API_KEY: 'bench',
       ANTHROPIC_BASE_URL: model.found,
+      KOMPUTER_SECRET_KEY: generateSecretKey(),
       LOG_LEVEL: 'info',
     };
     const scheduler = await startService(

@@ -1,5 +1,4 @@
 import type { RuntimeConnector } from '@komputer/contracts';
-import { callMcpTool, connectMcp, listMcpTools, McpUnreachableError } from '@komputer/connectors';
 import type { McpServerOptions } from '@komputer/connectors';
 import { capText, ToolError } from './tool';
 import type { Tool } from './tool';
@@ -49,6 +48,11 @@ export async function openConnectorTools(
 ): Promise<ConnectorTools> {
   const unavailable = new Map<string, string>();
   const clients: { close(): Promise<void> }[] = [];
+  if (connectors.length === 0) return { tools: [], unavailable, close: async () => undefined };
+  // The MCP client loads with the first task that has a connector: a runtime without one never
+  // pays for it in memory or start-up time.
+  const { callMcpTool, connectMcp, listMcpTools, McpUnreachableError } =
+    await import('@komputer/connectors');
   const markUnavailable = async (name: string, reason: string) => {
     unavailable.set(connectorToolPrefix(name), reason);
     await options.warn(name, `connector "${name}" is unavailable: ${reason}`);
