@@ -1,14 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { RuntimeSettingsSchema, TASKS_QUEUE, TaskJobSchema } from '@komputer/contracts';
 import type { RuntimeSettings, TaskJob } from '@komputer/contracts';
-import {
-  ConnectorRegistry,
-  ContentRegistry,
-  createResourceStores,
-  parseSecretKey,
-  RedisSecretStore,
-  SecretCipher,
-} from '@komputer/connectors';
+import { createRegistries } from '@komputer/connectors';
 import { closeRedis, createRedis, DEFAULT_REDIS_URL, waitForRedis } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
@@ -75,24 +68,20 @@ export function createScheduler(
     keepSpare: config.KOMPUTER_RUNTIME_SPARE,
     logger,
   });
-  const stores = createResourceStores(redis, keys);
-  const registry = new ConnectorRegistry({
-    connectors: stores.connectors,
-    secrets: new RedisSecretStore({
-      redis,
-      keys,
-      cipher: new SecretCipher(parseSecretKey(config.KOMPUTER_SECRET_KEY)),
-    }),
+  const registries = createRegistries({
+    redis,
+    keys,
     agents,
     logger,
+    secretKey: config.KOMPUTER_SECRET_KEY,
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
   const runner = new TaskRunner({
     agents,
     driver,
-    resolveConnectors: (namespace, names) => registry.resolveForTask(namespace, names),
-    memories: new ContentRegistry({ kind: 'memory', store: stores.memories, agents, logger }),
-    skills: new ContentRegistry({ kind: 'skill', store: stores.skills, agents, logger }),
+    resolveConnectors: (namespace, names) => registries.connectors.resolveForTask(namespace, names),
+    memories: registries.memories,
+    skills: registries.skills,
     limits: {
       maxTurns: config.KOMPUTER_MAX_TURNS,
       maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,

@@ -1,102 +1,42 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AgentEvent } from '@komputer/contracts';
-import { generateSecretKey } from '@komputer/connectors';
-import { createLogger, parseConfig } from '@komputer/service-kit';
-import {
-  collectLogLines,
-  startMcpTestServer,
-  startRedisServer,
-  startScriptedAnthropic,
-  text,
-  toolUse,
-  taskEvents,
-} from '@komputer/testing';
-import type { McpTestServer, RedisServer, ScriptedAnthropic } from '@komputer/testing';
-import { Redis } from 'ioredis';
-import { DevConfigSchema } from '../src/config';
-import { startStack } from '../src/stack';
-import type { Stack } from '../src/stack';
-
-const root = join(__dirname, '..', '..', '..');
-const runtimeEntry = join(root, 'dist', 'apps', 'agent-runtime', 'main.js');
-// Every log line of the apps and the runtimes, searched for the secret at the end.
-const { destination, lines: logLines } = collectLogLines(100_000);
-const logger = createLogger({ name: 'e2e', level: 'trace', destination });
-const recentLog = () => logLines.slice(-40).join('\n');
+import { startMcpTestServer, text, toolUse } from '@komputer/testing';
+import type { McpTestServer, ScriptedAnthropic } from '@komputer/testing';
+import type { Redis } from 'ioredis';
+import { startE2eStack } from './e2e-stack';
+import type { E2eStack } from './e2e-stack';
 
 /** The planted secret: unique to this run, so that finding it anywhere is a leak. */
 const TOKEN = `planted-${randomUUID()}`;
 const TOOL = 'mcp__echo__echo';
 
-let redisServer: RedisServer;
+let e2e: E2eStack;
 let model: ScriptedAnthropic;
-let mcp: McpTestServer;
 let redis: Redis;
-let dataDir: string;
-let stack: Stack;
+let mcp: McpTestServer;
+let logLines: string[];
 /** Every API answer's body, as text. */
 const responses: string[] = [];
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs')], {
-    cwd: root,
-    timeout: 60_000,
-  });
-  redisServer = await startRedisServer();
-  model = await startScriptedAnthropic();
   mcp = await startMcpTestServer({ token: TOKEN });
-  redis = new Redis(redisServer.url);
-  dataDir = mkdtempSync(join(tmpdir(), 'komputer-connectors-e2e-'));
-  const env = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    REDIS_URL: redisServer.url,
-    KOMPUTER_DATA_DIR: dataDir,
-    ANTHROPIC_API_KEY: 'test-key',
-    ANTHROPIC_BASE_URL: model.url,
-    KOMPUTER_RECONCILE_GRACE_MS: '600000',
-    KOMPUTER_SECRET_KEY: generateSecretKey(),
-    KOMPUTER_MCP_TIMEOUT_MS: '3000',
-    LOG_LEVEL: 'trace',
-  };
-  stack = await startStack(parseConfig(DevConfigSchema, env), logger, runtimeEntry);
+  // Every log line of the apps and the runtimes, searched for the secret at the end.
+  e2e = await startE2eStack({
+    env: { KOMPUTER_MCP_TIMEOUT_MS: '3000', LOG_LEVEL: 'trace' },
+    logLevel: 'trace',
+    logLines: 100_000,
+    onAnswer: (raw) => responses.push(raw),
+  });
+  ({ model, redis, logLines } = e2e);
 });
 afterAll(async () => {
-  await stack?.close();
-  redis?.disconnect();
+  await e2e?.close();
   await mcp?.close();
-  await model?.close();
-  await redisServer?.stop({ removeData: true });
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  // Answers of several shapes; the assertions check them.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${stack.url}/api/v1${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const raw = await res.text();
-  responses.push(raw);
-  return { status: res.status, body: JSON.parse(raw) };
-}
-
-/** The events of `taskId`, once it has ended, as a reader without token streaming sees them. */
-const eventsOf = (name: string, taskId: string) =>
-  taskEvents(redis, `komputer:default:events:${name}`, taskId, {
-    explain: recentLog,
-  }) as unknown as Promise<AgentEvent[]>;
+const call = (method: string, path: string, body?: unknown) => e2e.call(method, path, body);
+const eventsOf = (name: string, taskId: string): Promise<AgentEvent[]> =>
+  e2e.eventsOf(name, taskId);
 
 const toolNames = (request: number) =>
   (model.requests[request]?.body.tools ?? []).map((tool) => (tool as { name: string }).name);

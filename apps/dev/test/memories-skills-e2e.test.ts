@@ -1,92 +1,29 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentEvent } from '@komputer/contracts';
-import { generateSecretKey } from '@komputer/connectors';
-import { createLogger, parseConfig } from '@komputer/service-kit';
-import {
-  collectLogLines,
-  startRedisServer,
-  startScriptedAnthropic,
-  text,
-  toolUse,
-  taskEvents,
-} from '@komputer/testing';
-import type { RedisServer, ScriptedAnthropic } from '@komputer/testing';
-import { Redis } from 'ioredis';
-import { DevConfigSchema } from '../src/config';
-import { startStack } from '../src/stack';
-import type { Stack } from '../src/stack';
-
-const root = join(__dirname, '..', '..', '..');
-const runtimeEntry = join(root, 'dist', 'apps', 'agent-runtime', 'main.js');
-const { destination, lines: logLines } = collectLogLines(10_000);
-const logger = createLogger({ name: 'e2e', level: 'debug', destination });
-const recentLog = () => logLines.slice(-40).join('\n');
+import { text, toolUse } from '@komputer/testing';
+import type { ScriptedAnthropic } from '@komputer/testing';
+import { startE2eStack } from './e2e-stack';
+import type { E2eStack } from './e2e-stack';
 
 const MEMORY_TEXT = 'The staging database is called orca-7 and must never be dropped.';
 const SKILL_TEXT =
   '1. Run the linter.\n2. Read every changed file.\n3. Report findings by severity.';
 const SKILL_FILE = join('.komputer', 'skills', 'code-review', 'SKILL.md');
 
-let redisServer: RedisServer;
+let e2e: E2eStack;
 let model: ScriptedAnthropic;
-let redis: Redis;
 let dataDir: string;
-let stack: Stack;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs')], {
-    cwd: root,
-    timeout: 60_000,
-  });
-  redisServer = await startRedisServer();
-  model = await startScriptedAnthropic();
-  redis = new Redis(redisServer.url);
-  dataDir = mkdtempSync(join(tmpdir(), 'komputer-memories-e2e-'));
-  const env = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    REDIS_URL: redisServer.url,
-    KOMPUTER_DATA_DIR: dataDir,
-    ANTHROPIC_API_KEY: 'test-key',
-    ANTHROPIC_BASE_URL: model.url,
-    KOMPUTER_RECONCILE_GRACE_MS: '600000',
-    KOMPUTER_SECRET_KEY: generateSecretKey(),
-    LOG_LEVEL: 'debug',
-  };
-  stack = await startStack(parseConfig(DevConfigSchema, env), logger, runtimeEntry);
+  e2e = await startE2eStack({ env: { LOG_LEVEL: 'debug' }, logLines: 10_000 });
+  ({ model, dataDir } = e2e);
 });
-afterAll(async () => {
-  await stack?.close();
-  redis?.disconnect();
-  await model?.close();
-  await redisServer?.stop({ removeData: true });
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  // Answers of several shapes; the assertions check them.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${stack.url}/api/v1${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-/** The events of `taskId`, once it has ended, as a reader without token streaming sees them. */
-const eventsOf = (name: string, taskId: string) =>
-  taskEvents(redis, `komputer:default:events:${name}`, taskId, {
-    explain: recentLog,
-  }) as unknown as Promise<AgentEvent[]>;
+const call = (method: string, path: string, body?: unknown) => e2e.call(method, path, body);
+const eventsOf = (name: string, taskId: string): Promise<AgentEvent[]> =>
+  e2e.eventsOf(name, taskId);
 
 /** The system prompt of the model request numbered `request`. */
 const systemOf = (request: number) => JSON.stringify(model.requests[request]?.body.system ?? '');

@@ -1,92 +1,34 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, watch } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AgentEvent } from '@komputer/contracts';
 import { createScheduler, SchedulerConfigSchema } from '@komputer/agent-scheduler';
-import { generateSecretKey } from '@komputer/connectors';
-import { createLogger, parseConfig } from '@komputer/service-kit';
-import {
-  collectLogLines,
-  followEvents,
-  startRedisServer,
-  startScriptedAnthropic,
-  text,
-  toolUse,
-  taskEvents,
-} from '@komputer/testing';
-import type { RedisServer, ScriptedAnthropic } from '@komputer/testing';
-import { Redis } from 'ioredis';
-import { DevConfigSchema } from '../src/config';
-import { startStack } from '../src/stack';
+import { parseConfig } from '@komputer/service-kit';
+import { followEvents, text, toolUse } from '@komputer/testing';
+import type { ScriptedAnthropic } from '@komputer/testing';
+import type { Redis } from 'ioredis';
 import type { Stack } from '../src/stack';
+import { runtimeEntry, startE2eStack } from './e2e-stack';
+import type { E2eStack } from './e2e-stack';
 
-const root = join(__dirname, '..', '..', '..');
-const runtimeEntry = join(root, 'dist', 'apps', 'agent-runtime', 'main.js');
-// The apps' log, kept to explain a failure.
-const { destination, lines: logLines } = collectLogLines(500);
-const logger = createLogger({ name: 'e2e', level: 'debug', destination });
-const recentLog = () => logLines.slice(-40).join('\n');
-
-let redisServer: RedisServer;
+let e2e: E2eStack;
 let model: ScriptedAnthropic;
 let redis: Redis;
-let dataDir: string;
-let env: Record<string, string>;
 let stack: Stack;
+let recentLog: () => string;
 
 beforeAll(async () => {
-  // The scheduler runs agent runtimes from their bundle.
-  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs')], {
-    cwd: root,
-    timeout: 60_000,
-  });
-  redisServer = await startRedisServer();
-  model = await startScriptedAnthropic();
-  redis = new Redis(redisServer.url);
-  dataDir = mkdtempSync(join(tmpdir(), 'komputer-e2e-'));
-  env = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    REDIS_URL: redisServer.url,
-    KOMPUTER_DATA_DIR: dataDir,
-    ANTHROPIC_API_KEY: 'test-key',
-    ANTHROPIC_BASE_URL: model.url,
-    KOMPUTER_RECONCILE_GRACE_MS: '600000',
-    KOMPUTER_SECRET_KEY: generateSecretKey(),
-  };
-  stack = await startStack(parseConfig(DevConfigSchema, env), logger, runtimeEntry);
+  e2e = await startE2eStack();
+  ({ model, redis, stack, recentLog } = e2e);
 });
-afterAll(async () => {
-  await stack?.close();
-  redis?.disconnect();
-  await model?.close();
-  await redisServer?.stop({ removeData: true });
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
-const api = () => `${stack.url}/api/v1`;
-
-// Answers of several shapes; the assertions check them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function post(path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${api()}${path}`, {
-    method: 'POST',
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const api = () => e2e.api;
+const post = (path: string, body?: unknown) => e2e.call('POST', path, body);
+const eventsOf = (name: string, taskId: string, timeoutMs?: number): Promise<AgentEvent[]> =>
+  e2e.eventsOf(name, taskId, timeoutMs);
+const workspace = (name: string) => e2e.workspace(name);
 
 const eventsKey = (name: string) => `komputer:default:events:${name}`;
-
-/** The events of `taskId`, once it has ended, as a reader without token streaming sees them. */
-const eventsOf = (name: string, taskId: string, timeoutMs?: number) =>
-  taskEvents(redis, eventsKey(name), taskId, {
-    ...(timeoutMs ? { timeoutMs } : {}),
-    explain: recentLog,
-  }) as unknown as Promise<AgentEvent[]>;
 
 /** Resolves at the first event of `taskId` of type `type`. */
 async function firstEvent(name: string, taskId: string, type: string): Promise<void> {
@@ -132,8 +74,6 @@ function gone(path: string, timeoutMs = 5_000): Promise<void> {
     if (!existsSync(path)) watcher.emit('change');
   });
 }
-
-const workspace = (name: string) => join(dataDir, 'workspaces', 'default', name);
 
 describe('a task, end to end: gateway → queue → scheduler → runtime → Redis events', () => {
   // Each test scripts exactly the model turns its task uses.
@@ -350,8 +290,8 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     const task = await post('/agents', { name: 'patient', instructions: 'Wait for me' });
     expect(task.status).toBe(201);
     const scheduler = createScheduler(
-      parseConfig(SchedulerConfigSchema, env),
-      logger,
+      parseConfig(SchedulerConfigSchema, e2e.env),
+      e2e.logger,
       runtimeEntry,
     );
     await scheduler.start();

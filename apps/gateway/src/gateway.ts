@@ -1,13 +1,6 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import {
-  ConnectorRegistry,
-  ContentRegistry,
-  createResourceStores,
-  parseSecretKey,
-  RedisSecretStore,
-  SecretCipher,
-} from '@komputer/connectors';
+import { createRegistries } from '@komputer/connectors';
 import type { Express } from 'express';
 import {
   closeRedis,
@@ -55,31 +48,19 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const agentStore = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const events = new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
-  const stores = createResourceStores(redis, keys);
-  const registry = new ConnectorRegistry({
-    connectors: stores.connectors,
-    secrets: new RedisSecretStore({
-      redis,
-      keys,
-      cipher: new SecretCipher(parseSecretKey(config.KOMPUTER_SECRET_KEY)),
-    }),
+  const {
+    connectors: registry,
+    memories,
+    skills,
+  } = createRegistries({
+    redis,
+    keys,
     agents: agentStore,
     logger,
+    secretKey: config.KOMPUTER_SECRET_KEY,
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
   const relay = createRelay(config, logger);
-  const memories = new ContentRegistry({
-    kind: 'memory',
-    store: stores.memories,
-    agents: agentStore,
-    logger,
-  });
-  const skills = new ContentRegistry({
-    kind: 'skill',
-    store: stores.skills,
-    agents: agentStore,
-    logger,
-  });
   const health = createHealth({
     checks: {
       redis: async () => {

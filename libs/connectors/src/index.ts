@@ -8,6 +8,8 @@ export type {
   ContentResource,
   ResolvedContent,
 } from './content-registry';
+export { createRegistries } from './registries';
+export type { Registries, RegistriesOptions } from './registries';
 export { createResourceStores, ResourceStore } from './resource-store';
 export type { ResourceRecord, ResourceStoreOptions, ResourceStores } from './resource-store';
 export {
