@@ -150,7 +150,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger: logger.child({ taskId: task.taskId }),
       emit,
       workspace,
-      env,
+      // The agent's secrets reach its tools' environment, and go nowhere else.
+      env: { ...env, ...task.env },
       bashTimeoutMs: config.KOMPUTER_BASH_TIMEOUT_MS,
       maxOutputBytes: config.KOMPUTER_TOOL_OUTPUT_MAX_BYTES,
       maxOutputTokens: config.KOMPUTER_MAX_OUTPUT_TOKENS,

@@ -143,6 +143,7 @@ export interface TaskMessageOptions {
   connectors?: RuntimeConnector[];
   memories?: RuntimeMemory[];
   skills?: RuntimeSkill[];
+  env?: Record<string, string>;
 }
 
 /** A `task` message with a unique id and generous limits. */
@@ -155,6 +156,7 @@ export function taskMessage(options: TaskMessageOptions = {}): RuntimeTaskMessag
     connectors: options.connectors ?? [],
     memories: options.memories ?? [],
     skills: options.skills ?? [],
+    env: options.env ?? {},
     agent: {
       name: 'agent-1',
       namespace: 'default',

@@ -79,7 +79,7 @@ export function createScheduler(
   const runner = new TaskRunner({
     agents,
     driver,
-    resolveConnectors: (namespace, names) => registries.connectors.resolveForTask(namespace, names),
+    connectors: registries.connectors,
     memories: registries.memories,
     skills: registries.skills,
     limits: {

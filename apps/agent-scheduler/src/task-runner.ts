@@ -2,11 +2,10 @@ import type {
   AgentLimits,
   AgentStatus,
   NewAgentEvent,
-  RuntimeConnector,
   TaskJob,
   TaskLimits,
 } from '@komputer/contracts';
-import type { ContentRegistry } from '@komputer/connectors';
+import type { ConnectorRegistry, ContentRegistry } from '@komputer/connectors';
 import type { Logger } from '@komputer/service-kit';
 import type { AgentRecord, AgentStore, TaskEnd } from '@komputer/store';
 import type { RuntimeDriver, RuntimeHandle } from './runtime-driver';
@@ -16,7 +15,8 @@ export interface TaskRunnerOptions {
   agents: AgentStore;
   driver: RuntimeDriver;
   /** The URL and auth headers of each named connector, read for each task. */
-  resolveConnectors: (namespace: string, names: readonly string[]) => Promise<RuntimeConnector[]>;
+  /** Connectors with their credentials, and the variables of the agent's secrets, per task. */
+  connectors: Pick<ConnectorRegistry, 'resolveForTask' | 'resolveSecretEnv'>;
   /** The agents' memories, read for each task. */
   memories: ContentRegistry;
   /** The agents' skills, read for each task. */
@@ -274,6 +274,7 @@ export class TaskRunner {
         },
         limits,
         connectors: resources.connectors,
+        env: resources.env,
         memories: resources.memories.map(({ ref, content }) => ({ name: ref, content })),
         skills: resources.skills.map(({ ref, description, content }) => ({
           name: ref,
@@ -301,8 +302,9 @@ export class TaskRunner {
   /** What the task gets of the agent's connectors, memories and skills, read now. */
   private async resources(agent: AgentRecord) {
     const { namespace, spec } = agent;
-    const [connectors, memories, skills] = await Promise.all([
-      this.options.resolveConnectors(namespace, spec.connectors),
+    const [connectors, secretEnv, memories, skills] = await Promise.all([
+      this.options.connectors.resolveForTask(namespace, spec.connectors),
+      this.options.connectors.resolveSecretEnv(namespace, spec.secretRefs),
       this.options.memories.resolveForTask(namespace, spec.memories),
       this.options.skills.resolveForTask(namespace, spec.skills),
     ]);
@@ -311,8 +313,15 @@ export class TaskRunner {
         (ref) => `memory "${ref}" no longer exists; the task runs without it`,
       ),
       ...skills.missing.map((ref) => `skill "${ref}" no longer exists; the task runs without it`),
+      ...secretEnv.missing,
     ];
-    return { connectors, memories: memories.found, skills: skills.found, missing };
+    return {
+      connectors,
+      env: secretEnv.env,
+      memories: memories.found,
+      skills: skills.found,
+      missing,
+    };
   }
 
   /** Ends the task with an `error` event, unless it has ended already. */

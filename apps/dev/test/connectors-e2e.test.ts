@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AgentEvent } from '@komputer/contracts';
 import { startMcpTestServer, text, toolUse } from '@komputer/testing';
 import type { McpTestServer, ScriptedAnthropic } from '@komputer/testing';
@@ -123,12 +123,34 @@ describe('connectors, end to end: an agent calls an MCP server with the credenti
     expect(tools.status).toBe(502);
   });
 
+  it('gives the secrets an agent names in secretRefs to its tools, as environment variables', async () => {
+    model.script(
+      { content: [toolUse('Bash', { command: 'printf %s "$token" | sha256sum' })] },
+      { content: [text('Hashed.')] },
+    );
+    const task = await call('POST', '/agents', {
+      name: 'holder',
+      instructions: 'Hash your token',
+      secretRefs: ['echo-auth'],
+    });
+    expect(task.status).toBe(201);
+    const events = await eventsOf('holder', task.body.taskId);
+    const sha = createHash('sha256').update(TOKEN).digest('hex');
+    expect(events.find((e) => e.type === 'tool_result')).toMatchObject({
+      payload: { is_error: false, output: expect.stringContaining(sha) },
+    });
+    expect(events.at(-1)?.type).toBe('task_completed');
+  });
+
   it('never shows the planted secret in an API answer, an event or a log line', async () => {
     // The runtime and the server did use it: the first task's call got through.
     expect(mcp.calls).toEqual(['hello over MCP']);
     const events = await call('GET', '/agents/caller/events?limit=200');
     expect(events.body.events.length).toBeGreaterThan(10);
-    const stream = await redis.xrange('komputer:default:events:caller', '-', '+');
+    const stream = [
+      ...(await redis.xrange('komputer:default:events:caller', '-', '+')),
+      ...(await redis.xrange('komputer:default:events:holder', '-', '+')),
+    ];
     expect(logLines.length).toBeGreaterThan(0);
     const haystacks = { responses, stream: JSON.stringify(stream), logs: logLines };
     for (const [where, texts] of Object.entries(haystacks)) {

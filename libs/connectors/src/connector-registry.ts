@@ -14,6 +14,8 @@ import type { ResourceRecord, ResourceStore } from './resource-store';
 import { discoverMcpTools, McpUnreachableError } from './mcp-client';
 import type { SecretInfo, SecretStore } from './secret-store';
 
+/** What a secret's key must look like to become an environment variable. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 /** Dependencies of {@link ConnectorRegistry}. */
 export interface ConnectorRegistryOptions {
   connectors: ResourceStore<ConnectorSpec>;
@@ -183,6 +185,31 @@ export class ConnectorRegistry {
    * read from the secret store now. A connector that cannot be resolved is passed on as
    * unavailable, with the reason, so that the task runs without it and says why.
    */
+  /**
+   * The environment variables that an agent's `secretRefs` give its tools: each key of each
+   * named secret, in order (a later secret wins). A secret that is gone, or a key that cannot be
+   * a variable name, is reported in `missing` (by name only) and left out.
+   */
+  async resolveSecretEnv(
+    namespace: string,
+    refs: readonly string[],
+  ): Promise<{ env: Record<string, string>; missing: string[] }> {
+    const env: Record<string, string> = {};
+    const missing: string[] = [];
+    for (const ref of refs) {
+      const data = await this.options.secrets.reveal(namespace, ref);
+      if (!data) {
+        missing.push(`secret "${ref}" no longer exists; the task runs without its variables`);
+        continue;
+      }
+      for (const [key, value] of Object.entries(data)) {
+        if (ENV_NAME.test(key)) env[key] = value;
+        else missing.push(`secret "${ref}": key "${key}" is not a valid variable name; left out`);
+      }
+    }
+    return { env, missing };
+  }
+
   async resolveForTask(namespace: string, names: readonly string[]): Promise<RuntimeConnector[]> {
     return Promise.all(
       names.map(async (name) => {

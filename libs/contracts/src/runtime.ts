@@ -121,6 +121,11 @@ export const RuntimeTaskMessageSchema = z.object({
   connectors: z.array(RuntimeConnectorSchema).max(64).default([]),
   /** The agent's memories, in the order it names them. */
   memories: z.array(RuntimeMemorySchema).max(MAX_AGENT_MEMORIES).default([]),
+  /**
+   * Environment variables for the agent's tools, from the secrets the agent names in
+   * `secretRefs`. The values are secrets: the runtime never logs or reports them.
+   */
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/), z.string()).default({}),
   /** The agent's skills, in the order it names them. */
   skills: z.array(RuntimeSkillSchema).max(MAX_AGENT_SKILLS).default([]),
   /** Also report `text_delta` events while text streams. */
