@@ -1,1 +1,6 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'dev', rootDir: __dirname };
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'dev',
+  rootDir: __dirname,
+  globalSetup: '<rootDir>/test/global-setup.js',
+};

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,12 +63,8 @@ export interface E2eStack {
   close(): Promise<void>;
 }
 
-/** Builds the bundles (the scheduler runs runtimes from theirs) and starts the stack. */
+/** Starts the stack; its runtimes run from the bundles that test/global-setup.js built. */
 export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
-  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs')], {
-    cwd: root,
-    timeout: 60_000,
-  });
   const { destination, lines: logLines } = collectLogLines(options.logLines ?? 500);
   const logger = createLogger({ name: 'e2e', level: options.logLevel ?? 'debug', destination });
   const recentLog = () => logLines.slice(-40).join('\n');

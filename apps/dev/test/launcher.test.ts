@@ -124,11 +124,7 @@ function follow(url: string): Promise<{ type: string }[]> {
 const running: Launched[] = [];
 let dataDir: string;
 beforeAll(() => {
-  // The launcher runs from the bundle that `npm start` builds.
-  execFileSync(process.execPath, [join(root, 'tools', 'build.mjs')], {
-    cwd: root,
-    timeout: 60_000,
-  });
+  // The launcher runs from the bundle that `npm start` builds (test/global-setup.js builds it).
   dataDir = mkdtempSync(join(tmpdir(), 'komputer-dev-'));
 });
 afterAll(() => {

@@ -38,42 +38,50 @@ async function firstEvent(name: string, taskId: string, type: string): Promise<v
   });
 }
 
-/** Resolves once `file` exists and is not empty; watches its directory rather than polling. */
-function fileWithContent(file: string, timeoutMs = 5_000): Promise<void> {
-  const ready = () => existsSync(file) && readFileSync(file, 'utf8').trim() !== '';
-  if (ready()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const watcher = watch(dirname(file), () => {
-      if (!ready()) return;
+/**
+ * Resolves once `holds()` is true of `path`; watches its directory rather than polling, and
+ * looks again once the watch is in place, for a change that came just before it.
+ */
+function watchUntil(path: string, holds: () => boolean, what: string, timeoutMs = 10_000) {
+  if (holds()) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (!holds()) return;
       clearTimeout(timer);
       watcher.close();
       resolve();
-    });
+    };
+    const watcher = watch(dirname(path), check);
     const timer = setTimeout(() => {
       watcher.close();
-      reject(new Error(`${file} was not written within ${timeoutMs} ms`));
+      reject(new Error(`${path} ${what} within ${timeoutMs} ms`));
     }, timeoutMs);
+    check();
   });
 }
 
-/** Resolves once `path` no longer exists; watches its parent directory rather than polling. */
-function gone(path: string, timeoutMs = 5_000): Promise<void> {
-  if (!existsSync(path)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const watcher = watch(dirname(path), () => {
-      if (existsSync(path)) return;
-      clearTimeout(timer);
-      watcher.close();
-      resolve();
-    });
-    const timer = setTimeout(() => {
-      watcher.close();
-      reject(new Error(`${path} still exists after ${timeoutMs} ms`));
-    }, timeoutMs);
-    // It may have gone between the first check and the watch.
-    if (!existsSync(path)) watcher.emit('change');
-  });
+/**
+ * Whether process `pid` still runs. A killed process that its new parent has not reaped yet is a
+ * zombie: it no longer runs, though `kill(pid, 0)` still finds it.
+ */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
+
+/** Resolves once `file` exists and is not empty. */
+const fileWithContent = (file: string) =>
+  watchUntil(
+    file,
+    () => existsSync(file) && readFileSync(file, 'utf8').trim() !== '',
+    'was not written',
+  );
+
+/** Resolves once `path` no longer exists. */
+const gone = (path: string) => watchUntil(path, () => !existsSync(path), 'still exists');
 
 describe('a task, end to end: gateway → queue → scheduler → runtime → Redis events', () => {
   // Each test scripts exactly the model turns its task uses.
@@ -189,10 +197,11 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     const pidFile = join(workspace('sleeper'), 'bash.pid');
     await fileWithContent(pidFile);
     const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(isRunning(pid)).toBe(true);
     await post('/agents/sleeper/cancel');
     const events = await eventsOf('sleeper', task.body.taskId, 5_000);
     expect(events.at(-1)?.type).toBe('task_cancelled');
-    expect(() => process.kill(pid, 0)).toThrow();
+    expect(isRunning(pid)).toBe(false);
   });
 
   it('ends a task with an error when its runtime is killed, and runs the next task', async () => {
@@ -221,6 +230,7 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     await firstEvent('doomed', task.body.taskId, 'tool_call');
     await fileWithContent(join(workspace('doomed'), 'bash.pid'));
     const pid = Number(readFileSync(join(workspace('doomed'), 'bash.pid'), 'utf8'));
+    expect(isRunning(pid)).toBe(true);
     const runtime = await stack.scheduler.driver.ensure({ namespace: 'default', name: 'doomed' });
     const runtimeExited = new Promise<string>((resolve) => runtime.onExit(resolve));
 
@@ -228,7 +238,7 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     expect(res.status).toBe(200);
     expect(await runtimeExited).toBe('the agent runtime exited with code 0');
     await gone(workspace('doomed'));
-    expect(() => process.kill(pid, 0)).toThrow();
+    expect(isRunning(pid)).toBe(false);
     expect(
       await redis.exists('komputer:default:agent:doomed', 'komputer:default:events:doomed'),
     ).toBe(0);
