@@ -92,6 +92,7 @@ export function createApp(deps: GatewayDeps): express.Express {
     getAgentEvents: route(operations.getAgentEvents, async ({ path, query }) => {
       const namespace = ns(query);
       await agents.get(namespace, path.name);
+      if (query.after) await deps.relay.checkCursor(namespace, path.name, query.after);
       const page = query.after
         ? { limit: query.limit, after: query.after }
         : query.before

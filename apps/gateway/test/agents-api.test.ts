@@ -369,6 +369,23 @@ describe('GET /agents/:name/events', () => {
     );
   });
 
+  it('answers 410 for an after cursor whose following events were trimmed', async () => {
+    for (let i = 0; i < 6; i++) {
+      expect((await post({ name: 'trimmed', instructions: `task ${i}` })).status).toBe(201);
+      expect((await call('POST', `${t.api}/agents/trimmed/cancel`)).status).toBe(200);
+    }
+    const all = (await call('GET', `${t.api}/agents/trimmed/events`)).body.events.map(
+      (e: { id: string }) => e.id,
+    );
+    expect(all).toHaveLength(6);
+    await t.redis.xtrim('komputer:default:events:trimmed', 'MAXLEN', 3);
+    const expired = await call('GET', `${t.api}/agents/trimmed/events?after=${all[1]}`);
+    expect(expired.status).toBe(410);
+    expect(expired.body.error).toMatchObject({ code: 'CURSOR_EXPIRED' });
+    const kept = await call('GET', `${t.api}/agents/trimmed/events?after=${all[3]}`);
+    expect(kept.body.events.map((e: { id: string }) => e.id)).toEqual(all.slice(4));
+  });
+
   it('answers 400 for a bad limit or cursor and 404 for an unknown agent', async () => {
     for (const query of [
       'limit=0',

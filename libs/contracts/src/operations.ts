@@ -224,7 +224,8 @@ export const operations = {
     path: `${API_PREFIX}/agents/{name}/events`,
     summary: "Read the agent's events",
     description:
-      'Without a cursor: the most recent `limit` events. With `after`: the `limit` events after that id. ' +
+      'Without a cursor: the most recent `limit` events. With `after`: the `limit` events after that id ' +
+      '(410 when events after it were trimmed from the stream). ' +
       'With `before`: the `limit` events just before that id. Always oldest first.',
     tag: 'agents',
     params: { path: NamePathSchema, query: EventsQuerySchema },
@@ -233,7 +234,7 @@ export const operations = {
       description: 'Events, oldest first',
       schema: AgentEventListResponseSchema,
     },
-    errors: [400, 404],
+    errors: [400, 404, 410],
   }),
   listConnectors: op({
     method: 'get',

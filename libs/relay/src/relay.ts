@@ -48,6 +48,11 @@ export interface Relay {
   /** Takes `server`'s upgrades: the relay's routes, and a 404 for any other path. */
   attach(server: Server): void;
   stats(): RelayStats;
+  /**
+   * Throws `CURSOR_EXPIRED` (410) when events of the agent after `cursor` were trimmed from its
+   * stream, so that a paged read never passes over a gap in silence.
+   */
+  checkCursor(namespace: string, name: string, cursor: string): Promise<void>;
   /** Closes every client (WebSocket 1001, SSE `close` event), then the reads and Redis. Idempotent. */
   close(): Promise<void>;
 }
@@ -362,6 +367,8 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
     handlers,
     router,
     handleUpgrade,
+    checkCursor: (namespace, name, cursor) =>
+      reads.checkCursor(keys.events(namespace, name), cursor),
     attach(server) {
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         if (handleUpgrade(req, socket, head)) return;
