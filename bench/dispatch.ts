@@ -19,6 +19,7 @@ import { generateSecretKey } from '@komputer/connectors';
 import { followEvents, startRedisServer } from '@komputer/testing';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { percentile, rssMb } from './lib/measure';
 
 const { values } = parseArgs({
   options: {
@@ -32,11 +33,6 @@ const coldTasks = Number(values.cold);
 const IDLE_MS = 10_000;
 /** How long a service may take to report that it is up. */
 const START_TIMEOUT_MS = 20_000;
-
-const percentile = (samples: number[], q: number) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-};
 
 /** A service in a process of its own. */
 interface Service {
@@ -94,12 +90,6 @@ const logLine = (msg: string, field?: string) => (line: string) => {
     return undefined;
   }
 };
-
-/** The resident set of a process, in MB. */
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 /** The child process of `parent` whose working directory is `cwd`. */
 function childIn(parent: number, cwd: string): number {

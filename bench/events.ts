@@ -6,7 +6,6 @@
 // Usage: npm run bench:events -- [--seconds 10] [--duration 60]
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -15,6 +14,7 @@ import { createKeys } from '@komputer/store';
 import { findFreePort, startRedisServer } from '@komputer/testing';
 import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
+import { percentile, rssMb } from './lib/measure';
 
 const { values } = parseArgs({
   options: {
@@ -26,10 +26,6 @@ const SECONDS = Number(values.seconds);
 const STALL_SECONDS = Number(values.duration);
 const keys = createKeys('komputer');
 
-const percentile = (samples: number[], q: number) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-};
 const progress = (what: string) => process.stderr.write(`${what}…\n`);
 const until = async (check: () => boolean, timeoutMs: number, what: string) => {
   const deadline = performance.now() + timeoutMs;
@@ -124,11 +120,6 @@ async function startRelay(
     if (!ready) await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { child, ws: `ws://127.0.0.1:${port}/api/v1`, closes };
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 /** A client that counts what it receives and, when `latencies` is given, records each latency. */

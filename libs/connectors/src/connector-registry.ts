@@ -196,8 +196,11 @@ export class ConnectorRegistry {
   ): Promise<{ env: Record<string, string>; missing: string[] }> {
     const env: Record<string, string> = {};
     const missing: string[] = [];
-    for (const ref of refs) {
-      const data = await this.options.secrets.reveal(namespace, ref);
+    const revealed = await Promise.all(
+      refs.map((ref) => this.options.secrets.reveal(namespace, ref)),
+    );
+    for (const [i, ref] of refs.entries()) {
+      const data = revealed[i];
       if (!data) {
         missing.push(`secret "${ref}" no longer exists; the task runs without its variables`);
         continue;
