@@ -1,6 +1,7 @@
 // The dispatch benchmark's baseline worker: a bare BullMQ worker in a process of its own, as a
 // queue's consumer is deployed apart from its producer. For each job it reports, over IPC, the
-// wall-clock time at which its processor ran. Usage: node bullmq-worker.js <redis-url> <queue>
+// wall-clock time at which its processor ran, and then that the job is finished, so that the
+// next job finds the worker idle. Usage: node bullmq-worker.js <redis-url> <queue>
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 
@@ -13,6 +14,7 @@ const worker = new Worker(
   },
   { connection },
 );
+worker.on('completed', (job) => process.send?.({ completed: job.id }));
 void worker.waitUntilReady().then(() => process.send?.({ ready: true }));
 process.once('disconnect', () => {
   void worker.close().then(() => {

@@ -130,9 +130,11 @@ function post(url: string, json: unknown): Promise<{ status: number; body: strin
 }
 
 /**
- * The baseline: `rounds` bare BullMQ add → processor round trips, one at a time. With
- * `apart`, the worker runs in a process of its own, as a queue's consumer is deployed (and as
- * the scheduler is); otherwise in this one, which saves the hand-over between processes.
+ * The baseline: `rounds` bare BullMQ add → processor round trips, one at a time. Each job is
+ * added once the worker has finished the one before and waits for work again, as a warm agent's
+ * task finds the scheduler. With `apart`, the worker runs in a process of its own, as a queue's
+ * consumer is deployed (and as the scheduler is); otherwise in this one, which saves the
+ * hand-over between processes.
  */
 async function baseline(url: string, rounds: number, apart: boolean): Promise<number[]> {
   const queueName = apart ? 'bench-baseline-apart' : 'bench-baseline';
@@ -140,13 +142,15 @@ async function baseline(url: string, rounds: number, apart: boolean): Promise<nu
   const queue = new Queue(queueName, { connection });
   const samples: number[] = [];
   let processed: (at: number) => void = () => undefined;
+  let completed: () => void = () => undefined;
   let stop: () => Promise<void>;
   if (apart) {
     const child = fork(join(__dirname, 'bullmq-worker.js'), [url, queueName]);
     await new Promise<void>((resolve) => {
-      child.on('message', (message: { ready?: boolean; at?: number }) => {
+      child.on('message', (message: { ready?: boolean; at?: number; completed?: string }) => {
         if (message.ready) resolve();
         else if (message.at !== undefined) processed(message.at - performance.timeOrigin);
+        else if (message.completed !== undefined) completed();
       });
     });
     stop = async () => {
@@ -159,6 +163,7 @@ async function baseline(url: string, rounds: number, apart: boolean): Promise<nu
     const worker = new Worker(queueName, async () => processed(performance.now()), {
       connection: workerConnection,
     });
+    worker.on('completed', () => completed());
     await worker.waitUntilReady();
     stop = async () => {
       await worker.close();
@@ -167,9 +172,11 @@ async function baseline(url: string, rounds: number, apart: boolean): Promise<nu
   }
   for (let i = 0; i < rounds; i++) {
     const done = new Promise<number>((resolve) => (processed = resolve));
+    const finished = new Promise<void>((resolve) => (completed = resolve));
     const t0 = performance.now();
     await queue.add('job', {}, { jobId: `job-${i}`, removeOnComplete: true });
     samples.push((await done) - t0);
+    await finished;
   }
   await stop();
   await queue.close();

@@ -24,8 +24,9 @@ export interface ReconcileReport {
 
 /**
  * Finds what a crash left behind and repairs it, so that every accepted task reaches a
- * terminal event: a claim whose job never reached the queue, a task whose job is gone, and the
- * runtime and workspace of an agent that was deleted while no scheduler listened.
+ * terminal event: a claim whose job never reached the queue (nor a scheduler), a task whose job
+ * is gone and whose scheduler has stopped, and the runtime and workspace of an agent that was
+ * deleted while no scheduler listened.
  */
 export class Reconciler {
   constructor(private readonly options: ReconcilerOptions) {}
@@ -80,6 +81,11 @@ export class Reconciler {
     }
     // An active job belongs to a worker; if that worker died, BullMQ hands the job on as stalled.
     if (state === 'active' || state === 'waiting' || state === 'prioritized') return undefined;
-    return 'the task was interrupted: the worker running it stopped';
+    // A task handed straight to a scheduler has no job: it runs while that scheduler lives.
+    const { redis, keys } = this.options;
+    if (agent.scheduler && (await redis.exists(keys.schedulerAlive(agent.scheduler)))) {
+      return undefined;
+    }
+    return 'the task was interrupted: the scheduler running it stopped';
   }
 }

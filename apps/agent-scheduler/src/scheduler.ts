@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { RuntimeSettingsSchema, TASKS_QUEUE, TaskJobSchema } from '@komputer/contracts';
 import type { RuntimeSettings, TaskJob } from '@komputer/contracts';
@@ -19,8 +20,17 @@ const REDIS_STARTUP_WAIT_MS = 5_000;
 /** How long running tasks may go on after shutdown begins. */
 const STOP_GRACE_MS = 5_000;
 
+/**
+ * A running scheduler renews its liveness key this often, with this time to live: a task it
+ * took straight from a claim, outside the queue, is lost once the key has lapsed.
+ */
+const ALIVE_INTERVAL_MS = 5_000;
+const ALIVE_TTL_MS = 15_000;
+
 /** A composed scheduler: the queue's worker, the runtime driver and the reconciler. */
 export interface Scheduler {
+  /** This scheduler's id, unique to the process: tasks it starts are recorded as its own. */
+  id: string;
   driver: RuntimeDriver;
   reconciler: Reconciler;
   /** Starts taking tasks, after one reconciliation pass. */
@@ -35,10 +45,12 @@ export function createScheduler(
   logger: Logger,
   runtimeEntry: string,
 ): Scheduler {
+  const id = randomUUID();
   const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
   const redis = createRedis({ url, logger, role: 'scheduler' });
-  // BullMQ's worker blocks on Redis, and the cancel listener subscribes: each needs its own
-  // connection, which waits out an outage instead of failing fast.
+  // BullMQ's worker blocks on Redis, and the listener for control messages and handed-over
+  // tasks subscribes: each needs its own connection, which waits out an outage instead of
+  // failing fast.
   const workerRedis = createRedis({ url, logger, role: 'scheduler-worker', failFast: false });
   const subscriber = createRedis({ url, logger, role: 'scheduler-cancels', failFast: false });
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
@@ -88,6 +100,7 @@ export function createScheduler(
       timeoutMs: config.KOMPUTER_TASK_TIMEOUT_MS,
     },
     textDeltas: config.KOMPUTER_TEXT_DELTAS,
+    scheduler: id,
     logger,
   });
   const reconciler = new Reconciler({
@@ -102,9 +115,56 @@ export function createScheduler(
 
   let worker: Worker<TaskJob> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let aliveTimer: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
+  const handoverChannel = keys.handoverChannel(id);
+  const handedOver = new Set<Promise<void>>();
+  const keepAlive = () =>
+    redis
+      .set(keys.schedulerAlive(id), '1', 'PX', ALIVE_TTL_MS)
+      .catch((err: unknown) => logger.warn({ err }, 'could not renew the scheduler’s liveness'));
+
+  /**
+   * A claim handed this scheduler the next task of an agent whose runtime it holds. It runs at
+   * once, past the queue, when that runtime is still ready and a slot is free; otherwise it
+   * joins the queue like any task.
+   */
+  const takeHandover = (message: string) => {
+    let job: TaskJob;
+    try {
+      job = TaskJobSchema.parse(JSON.parse(message));
+    } catch (err) {
+      logger.warn({ err, message }, 'ignored a malformed handed-over task');
+      return;
+    }
+    const ref = { namespace: job.namespace, name: job.agentName };
+    if (
+      !closing &&
+      runner.active < config.KOMPUTER_SCHEDULER_CONCURRENCY &&
+      driver.ready(ref) !== undefined
+    ) {
+      const running: Promise<void> = runner
+        .run(job)
+        .catch((err: unknown) => logger.error({ taskId: job.taskId, err }, 'task failed'))
+        .finally(() => handedOver.delete(running));
+      handedOver.add(running);
+      return;
+    }
+    tasks
+      .enqueue(job)
+      .catch((err: unknown) =>
+        logger.error(
+          { err, taskId: job.taskId },
+          'could not queue a handed-over task; the reconciler ends it',
+        ),
+      );
+  };
 
   subscriber.on('message', (channel: string, message: string) => {
+    if (channel === handoverChannel) {
+      takeHandover(message);
+      return;
+    }
     if (channel !== keys.controlChannel()) return;
     let control: ControlMessage;
     try {
@@ -123,18 +183,24 @@ export function createScheduler(
   });
 
   return {
+    id,
     driver,
     reconciler,
     async start() {
       if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
         logger.warn('redis is not reachable yet; taking tasks once it is');
       }
+      // Alive before it takes a task outside the queue: the reconciler leaves such tasks alone
+      // only while their scheduler's key lives.
+      await keepAlive();
+      aliveTimer = setInterval(() => void keepAlive(), ALIVE_INTERVAL_MS);
+      aliveTimer.unref();
       // SUBSCRIBE only on a ready connection: queued before the connection's ready check, it
       // turns the check into an error and the connection into a reconnect loop. After a
       // reconnect, ioredis subscribes again by itself.
       const subscribe = () =>
         subscriber
-          .subscribe(keys.controlChannel())
+          .subscribe(keys.controlChannel(), handoverChannel)
           .catch((err: unknown) => logger.warn({ err }, 'could not subscribe to control messages'));
       if (await waitForRedis(subscriber, REDIS_STARTUP_WAIT_MS)) await subscribe();
       else subscriber.once('ready', () => void subscribe());
@@ -163,15 +229,17 @@ export function createScheduler(
     close() {
       closing ??= (async () => {
         clearInterval(timer);
+        // From now on, claims queue the tasks of this scheduler's agents.
+        await subscriber.unsubscribe(handoverChannel).catch(() => undefined);
         // Running tasks get a grace period to end; then their runtimes are stopped, which
         // ends each task with an error event, and the worker can close.
         const workerClosed = worker?.close();
-        await Promise.race([
-          workerClosed,
-          new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref()),
-        ]);
+        const tasksEnded = Promise.all([workerClosed, ...handedOver]);
+        await Promise.race([tasksEnded, new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
         await driver.close();
-        await workerClosed;
+        await tasksEnded;
+        clearInterval(aliveTimer);
+        await redis.del(keys.schedulerAlive(id)).catch(() => undefined);
         await tasks.close().catch(() => undefined);
         await Promise.all([closeRedis(subscriber), closeRedis(workerRedis), closeRedis(redis)]);
       })();

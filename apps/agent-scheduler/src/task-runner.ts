@@ -24,6 +24,8 @@ export interface TaskRunnerOptions {
   limits: TaskLimits;
   /** Ask runtimes for `text_delta` events. */
   textDeltas: boolean;
+  /** This scheduler's id: the tasks it starts are recorded as its own. */
+  scheduler: string;
   logger: Logger;
 }
 
@@ -85,8 +87,14 @@ async function withRetries<T>(attempts: number, run: () => Promise<T>): Promise<
 export class TaskRunner {
   /** Cancels for the tasks running here, by task id. */
   private readonly cancels = new Map<string, (reason: string) => void>();
+  private running = 0;
 
   constructor(private readonly options: TaskRunnerOptions) {}
+
+  /** How many tasks {@link TaskRunner.run} is running now. */
+  get active(): number {
+    return this.running;
+  }
 
   /** Asks the runtime running `taskId` here, if any, to cancel it. */
   cancel(taskId: string, reason: string): boolean {
@@ -101,6 +109,15 @@ export class TaskRunner {
    * the same step that starts the task, so that a warm start costs one Redis round trip.
    */
   async run(job: TaskJob): Promise<void> {
+    this.running += 1;
+    try {
+      await this.runCounted(job);
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  private async runCounted(job: TaskJob): Promise<void> {
     const { agents, driver, logger } = this.options;
     const ref = { namespace: job.namespace, name: job.agentName };
     const log = logger.child({ agent: `${ref.namespace}/${ref.name}`, taskId: job.taskId });
@@ -108,6 +125,7 @@ export class TaskRunner {
     const started = await agents.startTask({
       ...ref,
       taskId: job.taskId,
+      scheduler: this.options.scheduler,
       ...(warm
         ? { announce: { instructions: job.instructions, resumingSession: warm.resumable } }
         : {}),

@@ -62,7 +62,14 @@ it('leaves a queued task with its job, and a claim that is still young, alone', 
 it('ends a task in progress whose job is gone', async () => {
   await claim('orphaned', 't-orphaned');
   expect(
-    (await f.agents.startTask({ namespace: NS, name: 'orphaned', taskId: 't-orphaned' })).outcome,
+    (
+      await f.agents.startTask({
+        scheduler: 's1',
+        namespace: NS,
+        name: 'orphaned',
+        taskId: 't-orphaned',
+      })
+    ).outcome,
   ).toBe('started');
   // startTask stamps updatedAt with now; with no grace the task counts as old.
   const report = await reconciler(0).run();
@@ -70,6 +77,26 @@ it('ends a task in progress whose job is gone', async () => {
   expect(await f.agents.get(NS, 'orphaned')).toMatchObject({
     taskStatus: 'Error',
     lastTaskMessage: expect.stringContaining('interrupted'),
+  });
+});
+
+it('leaves a handed-over task alone while its scheduler lives, and ends it once it is gone', async () => {
+  await claim('handed', 't-handed');
+  await f.agents.startTask({
+    scheduler: 'live',
+    namespace: NS,
+    name: 'handed',
+    taskId: 't-handed',
+  });
+  await f.redis.set(f.keys.schedulerAlive('live'), '1', 'PX', 60_000);
+  expect((await reconciler(0).run()).ended).not.toContain('t-handed');
+  expect((await f.agents.get(NS, 'handed'))?.taskStatus).toBe('InProgress');
+
+  await f.redis.del(f.keys.schedulerAlive('live'));
+  expect((await reconciler(0).run()).ended).toContain('t-handed');
+  expect(await f.agents.get(NS, 'handed')).toMatchObject({
+    taskStatus: 'Error',
+    lastTaskMessage: 'the task was interrupted: the scheduler running it stopped',
   });
 });
 

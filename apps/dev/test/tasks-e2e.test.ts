@@ -30,6 +30,10 @@ const workspace = (name: string) => e2e.workspace(name);
 
 const eventsKey = (name: string) => `komputer:default:events:${name}`;
 
+/** Whether the task went through the queue: its finished job is kept there for a while. */
+const queued = async (taskId: string) =>
+  (await redis.exists(`komputer:bull:tasks:${taskId}`)) === 1;
+
 /** Resolves at the first event of `taskId` of type `type`. */
 async function firstEvent(name: string, taskId: string, type: string): Promise<void> {
   await followEvents(redis, eventsKey(name), {
@@ -163,6 +167,15 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     });
   });
 
+  it('hands a warm agent’s next task straight to the scheduler that holds its runtime', async () => {
+    model.script({ content: [text('Straight through.')] });
+    const next = await post('/agents', { name: 'writer', instructions: 'Once more' });
+    const events = await eventsOf('writer', next.body.taskId);
+    expect(events.map((e) => e.type)).toEqual(['task_started', 'text', 'task_completed']);
+    expect(await queued(next.body.taskId)).toBe(false);
+    expect(await redis.hget('komputer:default:agent:writer', 'scheduler')).toBe(stack.scheduler.id);
+  });
+
   it('cancels a task during a slow model stream; the agent takes the next task', async () => {
     model.script({ content: [text('word '.repeat(400))], delayMs: 50 });
     const requests = model.requestCount;
@@ -219,9 +232,11 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     const victim = (await (await fetch(`${api()}/agents/victim`)).json()) as { status: string };
     expect(victim.status).toBe('Failed');
 
+    // Its scheduler, handed the next task, finds no runtime to give it to, and queues it.
     model.script({ content: [text('Alive again.')] });
     const next = await post('/agents', { name: 'victim', instructions: 'Again' });
     expect((await eventsOf('victim', next.body.taskId)).at(-1)?.type).toBe('task_completed');
+    expect(await queued(next.body.taskId)).toBe(true);
   });
 
   it('deletes an agent mid-task: its tools, runtime, workspace, events and record go', async () => {

@@ -102,7 +102,7 @@ export class AgentService {
     await this.checkRefs(namespace, request);
     const taskId = randomUUID();
     const now = new Date().toISOString();
-    const claiming = agents.claim({
+    const claim = await agents.claim({
       namespace,
       name: request.name,
       taskId,
@@ -110,25 +110,7 @@ export class AgentService {
       spec,
       now,
     });
-    const enqueued = tasks
-      .enqueue({
-        taskId,
-        namespace,
-        agentName: request.name,
-        instructions: request.instructions,
-        enqueuedAt: now,
-      })
-      .then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-    const claim = await claiming.catch(async (err: unknown) => {
-      // A worker drops a job without its claim; taking it back just keeps the queue clean.
-      if ((await enqueued) === undefined) await this.takeBack(taskId, request.name);
-      throw err;
-    });
     if (claim.outcome === 'busy') {
-      if ((await enqueued) === undefined) await this.takeBack(taskId, request.name);
       throw new AppError(
         'AGENT_BUSY',
         409,
@@ -136,22 +118,38 @@ export class AgentService {
         { details: { taskId: claim.taskId }, retryable: true },
       );
     }
-    const enqueueError = await enqueued;
-    if (enqueueError !== undefined) {
-      await agents
-        .releaseClaim({ namespace, name: request.name, taskId, claim })
-        .catch((releaseErr: unknown) => {
-          // The reconciler finds a claim without a job and ends it with an error event.
-          logger.error(
-            { err: releaseErr, namespace, agent: request.name, taskId },
-            'could not undo a claim',
-          );
+    const handedTo = claim.outcome === 'queued' ? claim.handedTo : undefined;
+    if (!handedTo) {
+      try {
+        await tasks.enqueue({
+          taskId,
+          namespace,
+          agentName: request.name,
+          instructions: request.instructions,
+          enqueuedAt: now,
         });
-      throw enqueueError;
+      } catch (enqueueError) {
+        await agents
+          .releaseClaim({ namespace, name: request.name, taskId, claim })
+          .catch((releaseErr: unknown) => {
+            // The reconciler finds a claim without a job and ends it with an error event.
+            logger.error(
+              { err: releaseErr, namespace, agent: request.name, taskId },
+              'could not undo a claim',
+            );
+          });
+        throw enqueueError;
+      }
     }
     logger.info(
-      { namespace, agent: request.name, taskId, created: claim.outcome === 'created' },
-      'task queued',
+      {
+        namespace,
+        agent: request.name,
+        taskId,
+        created: claim.outcome === 'created',
+        ...(handedTo ? { scheduler: handedTo } : {}),
+      },
+      handedTo ? 'task handed to the scheduler that holds the agent’s runtime' : 'task queued',
     );
     return { agent: claim.agent, taskId, created: claim.outcome === 'created' };
   }
@@ -164,13 +162,6 @@ export class AgentService {
     await this.options.registry.checkAgentRefs(namespace, refs);
     await this.options.memories.checkRefs(namespace, refs.memories);
     await this.options.skills.checkRefs(namespace, refs.skills);
-  }
-
-  /** Removes the job of a task that was never claimed; a worker that has it drops it anyway. */
-  private async takeBack(taskId: string, agentName: string): Promise<void> {
-    await this.options.tasks.removeIfNotStarted(taskId).catch((err: unknown) => {
-      this.options.logger.warn({ err, agent: agentName, taskId }, 'could not remove a stale job');
-    });
   }
 
   /** Changes an agent's settings; they apply from its next task. */

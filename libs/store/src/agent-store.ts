@@ -35,6 +35,8 @@ export interface AgentRecord {
   sessionId?: string;
   /** Set to the task id when a cancel of the running task was asked for. */
   cancelRequested?: string;
+  /** The scheduler that started the agent's current or last task, and that holds its runtime. */
+  scheduler?: string;
 }
 
 /** What {@link AgentStore.claim} did. */
@@ -45,6 +47,8 @@ export type ClaimResult =
       agent: AgentRecord;
       /** The agent's last task, which {@link AgentStore.releaseClaim} restores. */
       previous: { taskStatus: TaskStatus; taskId: string; instructions: string };
+      /** The scheduler that took the task from the claim itself; the task needs no job then. */
+      handedTo?: string;
     }
   | { outcome: 'busy'; taskId: string };
 
@@ -141,6 +145,7 @@ function decode(hash: Record<string, string>): AgentRecord | undefined {
     ...optional('lastTaskCostUSD'),
     ...optional('sessionId'),
     ...optional('cancelRequested'),
+    ...optional('scheduler'),
   };
 }
 
@@ -184,8 +189,9 @@ export class AgentStore {
 
   /**
    * Claims the agent for task `taskId`: creates it with `spec` when it does not exist, queues
-   * the task when it is idle, or reports it busy. The busy check and the claim are one step.
-   * The claim reaches Redis before any command issued after this call on the same connection.
+   * the task when it is idle, or reports it busy. The busy check and the claim are one step. A
+   * claimed task of an existing agent goes to the scheduler that holds the agent's runtime when
+   * that scheduler listens (`handedTo`); otherwise the caller queues it.
    */
   async claim(input: {
     namespace: string;
@@ -195,7 +201,7 @@ export class AgentStore {
     spec: AgentSpec;
     now: string;
   }): Promise<ClaimResult> {
-    const reply = (await claimScript.runInOrder(
+    const reply = (await claimScript.run(
       this.redis,
       [
         this.keys.agent(input.namespace, input.name),
@@ -208,9 +214,10 @@ export class AgentStore {
         input.taskId,
         input.now,
         input.instructions,
+        this.keys.handoverChannel(''),
         ...specPairs(input.spec),
       ],
-    )) as [string, string, string, string[], string?];
+    )) as [string, string, string, string[], string?, string?];
     if (reply[0] === 'busy') return { outcome: 'busy', taskId: reply[1] };
     const agent = decode(fromPairs(reply[3]));
     if (!agent) throw new Error(`claim left an unreadable agent ${input.namespace}/${input.name}`);
@@ -223,6 +230,7 @@ export class AgentStore {
         taskId: reply[2],
         instructions: reply[4] ?? '',
       },
+      ...(reply[5] ? { handedTo: reply[5] } : {}),
     };
   }
 
@@ -279,12 +287,14 @@ export class AgentStore {
    * Starts the agent's queued task `taskId`. `interrupted` means that it was already in
    * progress: the worker that ran it stopped, and it cannot be resumed. With `announce` (the
    * task's runtime is ready to take it), the task's `task_started` event is appended in the same
-   * step, with the agent's model and `announce`'s fields.
+   * step, with the agent's model and `announce`'s fields. `scheduler` is the scheduler that runs
+   * the task: the agent's next task is handed to it.
    */
   async startTask(input: {
     namespace: string;
     name: string;
     taskId: string;
+    scheduler: string;
     announce?: { instructions: string; resumingSession: boolean };
   }): Promise<StartResult> {
     const { announce } = input;
@@ -297,6 +307,7 @@ export class AgentStore {
         announce ? (announce.resumingSession ? '1' : '0') : '',
         announce?.instructions ?? '',
         this.eventsMaxLen,
+        input.scheduler,
       ],
     )) as [string, string[]?, string?];
     const agent = reply[1] ? decode(fromPairs(reply[1])) : undefined;

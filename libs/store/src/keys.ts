@@ -31,6 +31,10 @@ export interface Keys {
   bullPrefix(): string;
   /** Pub/sub channel: what schedulers must act on, as JSON {@link ControlMessage}s. */
   controlChannel(): string;
+  /** Pub/sub channel: the tasks handed straight to one scheduler, each as a JSON task job. */
+  handoverChannel(scheduler: string): string;
+  /** String with a time to live: present while the scheduler `scheduler` runs. */
+  schedulerAlive(scheduler: string): string;
 }
 
 /** A message on the control channel: cancel a running task, or stop a deleted agent's runtime. */
@@ -55,5 +59,7 @@ export function createKeys(prefix: string): Keys {
     namespaces: () => `${prefix}:namespaces`,
     bullPrefix: () => `${prefix}:bull`,
     controlChannel: () => `${prefix}:control`,
+    handoverChannel: (scheduler) => `${prefix}:handover:${scheduler}`,
+    schedulerAlive: (scheduler) => `${prefix}:scheduler:${scheduler}`,
   };
 }

@@ -30,20 +30,6 @@ export class LuaScript {
     }
   }
 
-  /**
-   * Runs the script by sending its source. Unlike {@link LuaScript.run}, it never has to be sent
-   * a second time after a NOSCRIPT, so it reaches Redis in call order with the commands issued
-   * after it on the same connection.
-   */
-  async runInOrder(
-    redis: Redis,
-    keys: readonly string[],
-    args: readonly (string | number)[],
-  ): Promise<unknown> {
-    this.checkKeys(keys);
-    return redis.eval(this.source, keys.length, ...keys, ...args);
-  }
-
   private checkKeys(keys: readonly string[]): void {
     if (keys.length !== this.numberOfKeys) {
       throw new Error(`script expects ${this.numberOfKeys} keys`);

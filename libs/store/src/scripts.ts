@@ -4,12 +4,16 @@
  */
 
 /**
- * Claim the agent for a new task, creating it if it does not exist.
+ * Claim the agent for a new task, creating it if it does not exist. An existing agent's task is
+ * handed straight to the scheduler that ran its last task, which holds its runtime, when that
+ * scheduler listens on its hand-over channel: the message is the task's job as JSON. The caller
+ * queues the task only when no scheduler took it.
  * KEYS: agent, agents index, namespaces.
- * ARGV: name, namespace, taskId, now, instructions, then the spec as field/value pairs
- * (`spec.<field>`, JSON value), which only a created agent takes.
- * Returns {"busy", currentTaskId} | {"queued", prevTaskStatus, prevTaskId, hash, prevInstructions}
- * | {"created", "", "", hash}, where hash is the agent's HGETALL after the claim.
+ * ARGV: name, namespace, taskId, now, instructions, hand-over channel prefix, then the spec as
+ * field/value pairs (`spec.<field>`, JSON value), which only a created agent takes.
+ * Returns {"busy", currentTaskId} | {"queued", prevTaskStatus, prevTaskId, hash, prevInstructions,
+ * handedTo ('' = nobody)} | {"created", "", "", hash}, where hash is the agent's HGETALL after the
+ * claim.
  */
 export const CLAIM_TASK = `
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
@@ -20,13 +24,18 @@ if status then
   local prevTask = redis.call('HGET', KEYS[1], 'taskId') or ''
   local prevInstructions = redis.call('HGET', KEYS[1], 'instructions') or ''
   redis.call('HSET', KEYS[1], 'taskStatus', 'Queued', 'taskId', ARGV[3], 'instructions', ARGV[5], 'updatedAt', ARGV[4])
-  return {'queued', status, prevTask, redis.call('HGETALL', KEYS[1]), prevInstructions}
+  local handedTo = redis.call('HGET', KEYS[1], 'scheduler') or ''
+  if handedTo ~= '' then
+    local job = cjson.encode({taskId = ARGV[3], namespace = ARGV[2], agentName = ARGV[1], instructions = ARGV[5], enqueuedAt = ARGV[4]})
+    if redis.call('PUBLISH', ARGV[6] .. handedTo, job) == 0 then handedTo = '' end
+  end
+  return {'queued', status, prevTask, redis.call('HGETALL', KEYS[1]), prevInstructions, handedTo}
 end
 redis.call('HSET', KEYS[1],
   'name', ARGV[1], 'namespace', ARGV[2], 'instructions', ARGV[5],
   'status', 'Pending', 'taskStatus', 'Queued', 'taskId', ARGV[3],
   'createdAt', ARGV[4], 'updatedAt', ARGV[4], 'totalCostUSD', '0', 'totalTokens', '0')
-if #ARGV > 5 then redis.call('HSET', KEYS[1], unpack(ARGV, 6)) end
+if #ARGV > 6 then redis.call('HSET', KEYS[1], unpack(ARGV, 7)) end
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[2])
 return {'created', '', '', redis.call('HGETALL', KEYS[1])}
@@ -66,13 +75,14 @@ return redis.call('HGETALL', KEYS[1])
 `;
 
 /**
- * Start the agent's queued task `taskId`: it becomes `InProgress`, and its event sequence
- * starts over. With `announce`, the task's runtime is ready, and the task's `task_started`
+ * Start the agent's queued task `taskId`: it becomes `InProgress`, its event sequence starts
+ * over, and `scheduler` names the scheduler that runs it (and that the agent's next task is
+ * handed to). With `announce`, the task's runtime is ready, and the task's `task_started`
  * event is appended in the same step: the agent shows `Running`, and the event costs no second
  * round trip.
  * KEYS: agent, events.
  * ARGV: taskId, now, announce ('' = no; else the event's resuming_session, '1' or '0'),
- *   instructions, maxLen.
+ *   instructions, maxLen, scheduler.
  * Returns {"started", hash, eventId ('' when not announced)} | {"interrupted", hash} when the
  * task was already in progress (a worker that ran it stopped) | {"stale"} when `taskId` is not
  * the agent's queued task | {"gone"}.
@@ -84,7 +94,7 @@ if current ~= ARGV[1] then return {'stale'} end
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
 if status == 'InProgress' then return {'interrupted', redis.call('HGETALL', KEYS[1])} end
 if status ~= 'Queued' then return {'stale'} end
-redis.call('HSET', KEYS[1], 'taskStatus', 'InProgress', 'eventSeq', '0', 'updatedAt', ARGV[2])
+redis.call('HSET', KEYS[1], 'taskStatus', 'InProgress', 'eventSeq', '0', 'updatedAt', ARGV[2], 'scheduler', ARGV[6])
 local id = ''
 if ARGV[3] ~= '' then
   local model = cjson.decode(redis.call('HGET', KEYS[1], 'spec.model') or '""')

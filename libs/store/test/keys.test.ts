@@ -10,6 +10,8 @@ describe('createKeys', () => {
     expect(keys.events('default', 'researcher')).toBe('komputer:default:events:researcher');
     expect(keys.namespaces()).toBe('komputer:namespaces');
     expect(keys.bullPrefix()).toBe('komputer:bull');
+    expect(keys.handoverChannel('0f3c')).toBe('komputer:handover:0f3c');
+    expect(keys.schedulerAlive('0f3c')).toBe('komputer:scheduler:0f3c');
     expect(createKeys('other').agent('a', 'b')).toBe('other:a:agent:b');
   });
 

@@ -31,17 +31,6 @@ describe('LuaScript', () => {
     expect(await redis.get('k2')).toBe('c');
   });
 
-  it('runs in call order by its source, even when Redis has forgotten it', async () => {
-    await redis.set('k3', 'old');
-    await redis.script('FLUSH');
-    // Not awaited in between: the GET goes out after the script, on the same connection.
-    const ran = echo.runInOrder(redis, ['k3'], ['new', 1]);
-    const read = redis.get('k3');
-    expect(await ran).toEqual(['k3', 'new', '1']);
-    expect(await read).toBe('new');
-    await expect(echo.runInOrder(redis, [], ['x'])).rejects.toThrow('script expects 1 keys');
-  });
-
   it('refuses the wrong number of keys', async () => {
     await expect(echo.run(redis, [], ['x'])).rejects.toThrow('script expects 1 keys');
     await expect(echo.run(redis, ['a', 'b'], ['x'])).rejects.toThrow('script expects 1 keys');

@@ -36,19 +36,30 @@ const events = (name: string) =>
 describe('startTask', () => {
   it('starts the queued task once; a second start finds it interrupted', async () => {
     await queued('a', 't1');
-    const first = await store.startTask({ namespace: NS, name: 'a', taskId: 't1' });
+    const first = await store.startTask({
+      scheduler: 's1',
+      namespace: NS,
+      name: 'a',
+      taskId: 't1',
+    });
     expect(first).toMatchObject({ outcome: 'started', agent: { taskStatus: 'InProgress' } });
-    expect(await store.startTask({ namespace: NS, name: 'a', taskId: 't1' })).toMatchObject({
+    expect(
+      await store.startTask({ scheduler: 's1', namespace: NS, name: 'a', taskId: 't1' }),
+    ).toMatchObject({
       outcome: 'interrupted',
     });
   });
 
   it('drops a task that is not the agent’s, or whose agent is gone', async () => {
     await queued('b', 't1');
-    expect(await store.startTask({ namespace: NS, name: 'b', taskId: 'other' })).toEqual({
+    expect(
+      await store.startTask({ scheduler: 's1', namespace: NS, name: 'b', taskId: 'other' }),
+    ).toEqual({
       outcome: 'stale',
     });
-    expect(await store.startTask({ namespace: NS, name: 'ghost', taskId: 't1' })).toEqual({
+    expect(
+      await store.startTask({ scheduler: 's1', namespace: NS, name: 'ghost', taskId: 't1' }),
+    ).toEqual({
       outcome: 'gone',
     });
     await store.finishTask({
@@ -64,7 +75,9 @@ describe('startTask', () => {
         payload: { reason: 'x' },
       },
     });
-    expect(await store.startTask({ namespace: NS, name: 'b', taskId: 't1' })).toEqual({
+    expect(
+      await store.startTask({ scheduler: 's1', namespace: NS, name: 'b', taskId: 't1' }),
+    ).toEqual({
       outcome: 'stale',
     });
   });
@@ -72,6 +85,7 @@ describe('startTask', () => {
   it('announces a task whose runtime is ready with task_started, in the same step', async () => {
     await queued('announced', 't1');
     const started = await store.startTask({
+      scheduler: 's1',
       namespace: NS,
       name: 'announced',
       taskId: 't1',
@@ -110,7 +124,7 @@ describe('recordEvent', () => {
       });
     // Not started yet: nothing is stored for an InProgress-only write.
     expect(await record(1, 'early')).toEqual({ outcome: 'stale' });
-    await store.startTask({ namespace: NS, name: 'c', taskId: 't1' });
+    await store.startTask({ scheduler: 's1', namespace: NS, name: 'c', taskId: 't1' });
     expect((await record(1, 'one')).outcome).toBe('appended');
     expect(await record(1, 'one again')).toEqual({ outcome: 'duplicate' });
     expect((await record(2, 'two')).outcome).toBe('appended');
@@ -125,7 +139,7 @@ describe('recordEvent', () => {
   it('ends the task with a terminal event and adds its cost, tokens and session', async () => {
     for (const [i, taskId] of ['t1', 't2'].entries()) {
       await queued('d', taskId);
-      await store.startTask({ namespace: NS, name: 'd', taskId });
+      await store.startTask({ scheduler: 's1', namespace: NS, name: 'd', taskId });
       const event = completedEvent(taskId, `result ${i}`);
       const result = await store.recordEvent({
         namespace: NS,
@@ -164,7 +178,7 @@ describe('recordEvent', () => {
 describe('the runtime status and cancel requests', () => {
   it('marks the agent Running with its task’s task_started', async () => {
     await queued('e', 't1');
-    await store.startTask({ namespace: NS, name: 'e', taskId: 't1' });
+    await store.startTask({ scheduler: 's1', namespace: NS, name: 'e', taskId: 't1' });
     expect((await store.get(NS, 'e'))?.status).toBe('Pending');
     const started = {
       type: 'task_started' as const,
@@ -192,5 +206,67 @@ describe('the runtime status and cancel requests', () => {
       name: 'f',
       taskId: 't1',
     });
+  });
+});
+
+describe('claim hands a task to the scheduler that holds the agent’s runtime', () => {
+  const claim = (name: string, taskId: string, instructions = 'go') =>
+    store.claim({
+      namespace: NS,
+      name,
+      taskId,
+      instructions,
+      spec: MINIMAL_SPEC,
+      now: '2026-01-02T03:04:05.000Z',
+    });
+  const finish = (name: string, taskId: string) =>
+    store.recordEvent({
+      namespace: NS,
+      name,
+      event: completedEvent(taskId),
+      terminal: { taskStatus: 'Complete', message: 'done' },
+    });
+
+  it('publishes the task as a job to that scheduler, which listens', async () => {
+    await queued('warm', 't1');
+    await store.startTask({ scheduler: 'sched-a', namespace: NS, name: 'warm', taskId: 't1' });
+    await finish('warm', 't1');
+    const listener = redis.duplicate();
+    const received = new Promise<string>((resolve) =>
+      listener.on('message', (_channel: string, message: string) => resolve(message)),
+    );
+    await listener.subscribe(keys.handoverChannel('sched-a'));
+    try {
+      const result = await claim('warm', 't2', 'next / "quoted" ✓');
+      expect(result).toMatchObject({ outcome: 'queued', handedTo: 'sched-a' });
+      expect(JSON.parse(await received)).toEqual({
+        taskId: 't2',
+        namespace: NS,
+        agentName: 'warm',
+        instructions: 'next / "quoted" ✓',
+        enqueuedAt: '2026-01-02T03:04:05.000Z',
+      });
+    } finally {
+      listener.disconnect();
+    }
+  });
+
+  it('leaves the task to the queue when that scheduler no longer listens', async () => {
+    await queued('gone-scheduler', 't1');
+    await store.startTask({
+      scheduler: 'sched-b',
+      namespace: NS,
+      name: 'gone-scheduler',
+      taskId: 't1',
+    });
+    await finish('gone-scheduler', 't1');
+    const result = await claim('gone-scheduler', 't2');
+    expect(result.outcome).toBe('queued');
+    expect(result).not.toHaveProperty('handedTo');
+  });
+
+  it('never hands over the first task of a new agent', async () => {
+    expect(await claim('new', 't1')).toMatchObject({ outcome: 'created' });
+    expect(await claim('new', 't2')).toMatchObject({ outcome: 'busy', taskId: 't1' });
   });
 });
