@@ -1,16 +1,18 @@
 // The dispatch benchmark's baseline worker: a bare BullMQ worker in a process of its own, as a
-// queue's consumer is deployed apart from its producer. For each job it reports, over IPC, the
-// wall-clock time at which its processor ran, and then that the job is finished, so that the
-// next job finds the worker idle. Usage: node bullmq-worker.js <redis-url> <queue>
+// queue's consumer is deployed apart from its producer. Its processor appends the job's id to
+// the stream <done-key>, which the producer reads with a blocked XREAD, as a client reads a
+// task's `task_started`. It reports over IPC once each job is finished, so that the next job
+// finds the worker idle. Usage: node bullmq-worker.js <redis-url> <queue> <done-key>
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 
-const [url = '', queueName = ''] = process.argv.slice(2);
+const [url = '', queueName = '', doneKey = ''] = process.argv.slice(2);
 const connection = new Redis(url, { maxRetriesPerRequest: null });
+const writer = new Redis(url);
 const worker = new Worker(
   queueName,
   async (job) => {
-    process.send?.({ jobId: job.id, at: performance.timeOrigin + performance.now() });
+    await writer.xadd(doneKey, '*', 'job', job.id ?? '');
   },
   { connection },
 );
@@ -19,6 +21,7 @@ void worker.waitUntilReady().then(() => process.send?.({ ready: true }));
 process.once('disconnect', () => {
   void worker.close().then(() => {
     connection.disconnect();
+    writer.disconnect();
     process.exit(0);
   });
 });

@@ -1,6 +1,7 @@
 // Dispatch latency: from `POST /agents` to the task's `task_started` event, for a warm agent
 // (its runtime is up and idle) and for a cold one (a new agent, whose runtime must start).
-// Baseline, measured in the same run: a bare BullMQ add → processor round trip.
+// Baseline, measured in the same run: a bare BullMQ round trip, from `add` until the producer's
+// blocked XREAD sees the entry that the job's processor appended.
 // The services run as they are deployed, each in a process of its own: the gateway, the
 // scheduler (with its agent runtimes), the model (bench/model-server) and redis-server. This
 // process is only the client and the baseline.
@@ -130,26 +131,27 @@ function post(url: string, json: unknown): Promise<{ status: number; body: strin
 }
 
 /**
- * The baseline: `rounds` bare BullMQ add → processor round trips, one at a time. Each job is
- * added once the worker has finished the one before and waits for work again, as a warm agent's
- * task finds the scheduler. With `apart`, the worker runs in a process of its own, as a queue's
- * consumer is deployed (and as the scheduler is); otherwise in this one, which saves the
- * hand-over between processes.
+ * The baseline: `rounds` bare BullMQ round trips, one at a time: from `queue.add` until a blocked
+ * XREAD in this process sees the entry that the job's processor appended to a stream, as a
+ * client sees a task's `task_started`. Each job is added once the worker has finished the one
+ * before and waits for work again, as a warm agent's task finds the scheduler. With `apart`, the
+ * worker runs in a process of its own, as a queue's consumer is deployed (and as the scheduler
+ * is); otherwise in this one, which saves the hand-over between processes.
  */
 async function baseline(url: string, rounds: number, apart: boolean): Promise<number[]> {
   const queueName = apart ? 'bench-baseline-apart' : 'bench-baseline';
+  const doneKey = `${queueName}:processed`;
   const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const reader = new Redis(url);
   const queue = new Queue(queueName, { connection });
   const samples: number[] = [];
-  let processed: (at: number) => void = () => undefined;
   let completed: () => void = () => undefined;
   let stop: () => Promise<void>;
   if (apart) {
-    const child = fork(join(__dirname, 'bullmq-worker.js'), [url, queueName]);
+    const child = fork(join(__dirname, 'bullmq-worker.js'), [url, queueName, doneKey]);
     await new Promise<void>((resolve) => {
-      child.on('message', (message: { ready?: boolean; at?: number; completed?: string }) => {
+      child.on('message', (message: { ready?: boolean; completed?: string }) => {
         if (message.ready) resolve();
-        else if (message.at !== undefined) processed(message.at - performance.timeOrigin);
         else if (message.completed !== undefined) completed();
       });
     });
@@ -160,27 +162,41 @@ async function baseline(url: string, rounds: number, apart: boolean): Promise<nu
     };
   } else {
     const workerConnection = connection.duplicate();
-    const worker = new Worker(queueName, async () => processed(performance.now()), {
-      connection: workerConnection,
-    });
+    const writer = new Redis(url);
+    const worker = new Worker(
+      queueName,
+      async (job) => {
+        await writer.xadd(doneKey, '*', 'job', job.id ?? '');
+      },
+      { connection: workerConnection },
+    );
     worker.on('completed', () => completed());
     await worker.waitUntilReady();
     stop = async () => {
       await worker.close();
       workerConnection.disconnect();
+      writer.disconnect();
     };
   }
+  let last = '0-0';
   for (let i = 0; i < rounds; i++) {
-    const done = new Promise<number>((resolve) => (processed = resolve));
     const finished = new Promise<void>((resolve) => (completed = resolve));
+    const seen = reader.xread('BLOCK', 10_000, 'STREAMS', doneKey, last).then((reply) => {
+      const at = performance.now();
+      const entry = reply?.[0]?.[1].at(-1);
+      if (!entry) throw new Error(`job ${i} was not processed within 10 s`);
+      last = entry[0];
+      return at;
+    });
     const t0 = performance.now();
     await queue.add('job', {}, { jobId: `job-${i}`, removeOnComplete: true });
-    samples.push((await done) - t0);
+    samples.push((await seen) - t0);
     await finished;
   }
   await stop();
   await queue.close();
   connection.disconnect();
+  reader.disconnect();
   return samples;
 }
 
@@ -262,8 +278,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${warmTasks} warm tasks, ${coldTasks} cold tasks, one at a time\n\n` +
         `${'measure'.padEnd(40)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}   target\n` +
-        row('baseline: BullMQ add → process, apart', baseApart, '') +
-        row('baseline: BullMQ add → process, 1 proc', base, '') +
+        row('baseline: BullMQ add → XREAD, apart', baseApart, '') +
+        row('baseline: BullMQ add → XREAD, 1 proc', base, '') +
         row('warm agent: POST → task_started', warm, 'p50 ≤ 15, p99 ≤ 50, ≤ 3× baseline') +
         row('cold agent: POST → task_started', cold, 'p50 ≤ 500') +
         `\nwarm p50 ÷ baseline p50: ${ratio(baseApart)}× (worker apart), ` +
