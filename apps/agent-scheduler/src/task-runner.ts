@@ -190,6 +190,13 @@ export class TaskRunner {
       writes = writes.then(async () => {
         if (ended) return;
         const end = withLifecycle(taskEnd(event), agent);
+        // A sleeping agent's runtime stops before the task's end is stored: the agent's next
+        // task, which may come the moment its end is stored, must not find that runtime ready.
+        if (end?.status === 'Sleeping') {
+          this.options.driver
+            .stop({ namespace: job.namespace, name: job.agentName })
+            .catch((err: unknown) => log.warn({ err }, 'could not stop a sleeping runtime'));
+        }
         const result = await withRetries(STORE_ATTEMPTS, () =>
           this.options.agents.recordEvent({
             namespace: job.namespace,
