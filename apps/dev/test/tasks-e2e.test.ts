@@ -311,9 +311,12 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
 
   it('runs a task that was queued while no scheduler ran', async () => {
     await stack.scheduler.close();
-    model.script({ content: [text('Queued and done.')] });
+    model.script({ content: [text('Queued and done.')] }, { content: [text('Back again.')] });
     const task = await post('/agents', { name: 'patient', instructions: 'Wait for me' });
     expect(task.status).toBe(201);
+    // An agent whose runtime the stopped scheduler held: its task is queued, not handed over.
+    const again = await post('/agents', { name: 'writer', instructions: 'Still there?' });
+    expect(again.status).toBe(201);
     const scheduler = createScheduler(
       parseConfig(SchedulerConfigSchema, e2e.env),
       e2e.logger,
@@ -322,6 +325,8 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     await scheduler.start();
     try {
       expect((await eventsOf('patient', task.body.taskId)).at(-1)?.type).toBe('task_completed');
+      expect((await eventsOf('writer', again.body.taskId)).at(-1)?.type).toBe('task_completed');
+      expect(await queued(again.body.taskId)).toBe(true);
     } finally {
       await scheduler.close();
     }
