@@ -91,9 +91,12 @@ export class Transport {
       timedOut = true;
       controller.abort();
     }, timeout);
+    let streaming = false;
     try {
       const response = await this.settings.fetch(request, { signal: controller.signal });
-      if (stream && response.ok) return response;
+      // A stream's body is read later: the caller's signal stays linked to it.
+      streaming = stream && response.ok;
+      if (streaming) return response;
       // The body is read within the same timeout, so a stalled answer cannot hang the call.
       const body = nullBodyStatus(response.status) ? null : await response.arrayBuffer();
       return new Response(body, {
@@ -107,7 +110,7 @@ export class Transport {
       throw new APIConnectionError(connectionMessage(error), { cause: error });
     } finally {
       clearTimeout(timer);
-      if (!stream) signal?.removeEventListener('abort', onAbort);
+      if (!streaming) signal?.removeEventListener('abort', onAbort);
     }
   }
 }
