@@ -15,6 +15,8 @@ export const EXIT = {
   UNREACHABLE: 4,
   /** A followed task was cancelled. */
   TASK_CANCELLED: 5,
+  /** Something went wrong that should not have: a bug worth reporting. */
+  INTERNAL: 70,
   /** Interrupted (Ctrl-C) while following a task, which goes on. */
   INTERRUPTED: 130,
 } as const;
