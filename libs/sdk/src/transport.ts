@@ -9,7 +9,7 @@ import type { Fetch, RequestOptions } from './options.js';
 export interface TransportSettings {
   /** The server's origin and base path, without `/api/v1`. */
   origin: string;
-  namespace: string;
+  namespace: string | undefined;
   timeout: number;
   maxRetries: number;
   fetch: Fetch;
@@ -34,8 +34,8 @@ export class Transport {
     this.api = createClient<paths>({ baseUrl: settings.origin, headers: settings.defaultHeaders });
   }
 
-  /** The namespace of a call. */
-  namespace(options: RequestOptions = {}): string {
+  /** The namespace of a call; undefined leaves it to the server (its default namespace). */
+  namespace(options: RequestOptions = {}): string | undefined {
     return options.namespace ?? this.settings.namespace;
   }
 
@@ -91,9 +91,12 @@ export class Transport {
       timedOut = true;
       controller.abort();
     }, timeout);
+    let streaming = false;
     try {
       const response = await this.settings.fetch(request, { signal: controller.signal });
-      if (stream && response.ok) return response;
+      // A stream's body is read later: the caller's signal stays linked to it.
+      streaming = stream && response.ok;
+      if (streaming) return response;
       // The body is read within the same timeout, so a stalled answer cannot hang the call.
       const body = nullBodyStatus(response.status) ? null : await response.arrayBuffer();
       return new Response(body, {
@@ -107,7 +110,7 @@ export class Transport {
       throw new APIConnectionError(connectionMessage(error), { cause: error });
     } finally {
       clearTimeout(timer);
-      if (!stream) signal?.removeEventListener('abort', onAbort);
+      if (!streaming) signal?.removeEventListener('abort', onAbort);
     }
   }
 }
