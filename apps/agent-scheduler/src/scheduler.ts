@@ -71,6 +71,10 @@ export function createScheduler(
         ]),
       ),
       PATH: config.PATH,
+      // glibc gives each thread that allocates (V8's helpers, libuv's pool) its own arena and
+      // keeps what they freed: two arenas keep an idle runtime's resident memory from creeping
+      // up with every task.
+      MALLOC_ARENA_MAX: '2',
       LOG_LEVEL: config.LOG_LEVEL,
       ...(config.ANTHROPIC_API_KEY ? { ANTHROPIC_API_KEY: config.ANTHROPIC_API_KEY } : {}),
       ...(config.ANTHROPIC_BASE_URL ? { ANTHROPIC_BASE_URL: config.ANTHROPIC_BASE_URL } : {}),
