@@ -96,7 +96,7 @@ export function exitCodeOf(event: AgentEvent): ExitCode {
 /** Shows events as they come: JSON lines, or rendered lines with a status line under them. */
 class EventPrinter {
   private readonly renderer: EventRenderer;
-  private readonly shown = new Set<string>();
+  private lastShown: string | undefined;
 
   constructor(
     private readonly context: Context,
@@ -105,10 +105,13 @@ class EventPrinter {
     this.renderer = new EventRenderer({ style: context.style, width: context.width, timestamps });
   }
 
-  /** Shows `event`, once: an event delivered twice (a callback, then an error) is skipped. */
+  /**
+   * Shows `event`, once: the terminal event that `run` gets twice (from the callback, then with
+   * the error) is the last one shown, and is skipped the second time.
+   */
   print(event: AgentEvent): void {
-    if (this.shown.has(event.id)) return;
-    this.shown.add(event.id);
+    if (event.id === this.lastShown) return;
+    this.lastShown = event.id;
     const { context } = this;
     if (context.json) return printJsonLine(context, event);
     for (const line of this.renderer.render(event)) context.out.line(line);
