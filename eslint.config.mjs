@@ -12,7 +12,13 @@ const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:lib'] },
   {
     sourceTag: 'type:launcher',
-    onlyDependOnLibsWithTags: ['type:contracts', 'type:lib', 'type:testing', 'type:app'],
+    onlyDependOnLibsWithTags: [
+      'type:contracts',
+      'type:lib',
+      'type:testing',
+      'type:app',
+      'type:sdk',
+    ],
   },
 ];
 

@@ -3,12 +3,16 @@
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
-const moduleNameMapper = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([name, [target]]) => [
-    `^${name}$`,
-    path.join(__dirname, target),
-  ]),
-);
+const moduleNameMapper = {
+  ...Object.fromEntries(
+    Object.entries(compilerOptions.paths).map(([name, [target]]) => [
+      `^${name}$`,
+      path.join(__dirname, target),
+    ]),
+  ),
+  // ESM-style relative imports (`./errors.js`, as the published SDK needs) name the .ts source.
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
 
 module.exports = {
   testEnvironment: 'node',

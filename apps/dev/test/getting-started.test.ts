@@ -3,7 +3,7 @@
 // answer the page shows is compared with the real one.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '@komputer/testing';
@@ -29,19 +29,27 @@ const VARYING = new Set([
 interface Block {
   lang: string;
   body: string;
+  /** The prose between the previous block and this one. */
+  before: string;
 }
 
 function fencedBlocks(markdown: string): Block[] {
-  return [...markdown.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({
-    lang: m[1] ?? '',
-    body: m[2] ?? '',
-  }));
+  let end = 0;
+  return [...markdown.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => {
+    const before = markdown.slice(end, m.index);
+    end = m.index + m[0].length;
+    return { lang: m[1] ?? '', body: m[2] ?? '', before };
+  });
 }
 
-/** A shell command's result, from `bash -c`. */
+/** A shell command's result, from `bash -c` in the reader's directory. */
 function run(command: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', command], { cwd: root, timeout: COMMAND_TIMEOUT_MS });
+    const child = spawn('bash', ['-c', command], {
+      cwd: reader,
+      env: readerEnv(),
+      timeout: COMMAND_TIMEOUT_MS,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -93,12 +101,28 @@ function expectShown(shown: unknown, actual: unknown, path = '$'): void {
   }
 }
 
+/**
+ * Masks what differs from run to run in a program's output: ids, session ids, costs (the
+ * workspace's path, in the prompt, changes the token counts).
+ */
+function masked(text: string): string {
+  return text
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
+    .replace(/\b\d+-\d+\b/g, '<event id>')
+    .replace(/\b\d+\.\d+\b/g, '<number>');
+}
+
 /** The page's streams, which run until Ctrl-C. */
 const streams: ChildProcess[] = [];
 let stack: Launched;
 let port: number;
 let dataDir: string;
+/** Where the reader works: a directory inside the clone, so that the workspace's packages resolve. */
+let reader: string;
+/** The reader's environment, with the client aimed at this test's stack. */
+const readerEnv = () => ({ ...process.env, KOMPUTER_BASE_URL: `http://localhost:${port}` });
 beforeAll(async () => {
+  reader = mkdtempSync(join(root, 'dist', 'getting-started-'));
   dataDir = mkdtempSync(join(tmpdir(), 'komputer-getting-started-'));
   port = await findFreePort();
   stack = launch('dev', { PORT: String(port), KOMPUTER_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
@@ -108,6 +132,7 @@ afterAll(async () => {
   for (const child of streams) if (child.exitCode === null) child.kill('SIGINT');
   if (stack.child.exitCode === null) await ctrlC(stack);
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(reader, { recursive: true, force: true });
 });
 
 /** The page's commands, aimed at this test's stack rather than port 8080. */
@@ -135,7 +160,7 @@ it('the stack is the one the page shows: the offline model, on the port it print
   expect(page).toContain('Model:    OFFLINE, scripted replies');
 });
 
-it('runs the curl part word for word, and every answer it shows is the real one', async () => {
+it('runs every command of the page word for word, and every answer it shows is the real one', async () => {
   const blocks = fencedBlocks(page);
   const shell = blocks.filter((b) => b.lang === 'sh');
   // The two commands: this test runs under the second, and starts what the first starts.
@@ -143,27 +168,32 @@ it('runs the curl part word for word, and every answer it shows is the real one'
     'npm install && npm start\n',
     'npm install && npm test\n',
   ]);
-  const curl = blocks.filter((b) => b.lang === 'sh' && b.body.startsWith('curl'));
-  expect(curl.length).toBeGreaterThanOrEqual(6);
+  expect(shell.length).toBeGreaterThanOrEqual(9);
 
   let stream = '';
-  for (const block of curl) {
+  for (const block of shell.slice(2)) {
+    const at = blocks.indexOf(block);
+    const command = block.body.trim();
     await until('the agent is idle', () => settled('first'));
-    if (block.body.startsWith('curl -N')) {
+    // A file the page asks to save comes just before the command that runs it.
+    const saved = /Save this as `([^`]+)`/.exec(blocks[at - 1]?.before ?? '')?.[1];
+    if (saved) writeFileSync(join(reader, saved), blocks[at - 1]?.body ?? '');
+    if (command.startsWith('curl -N')) {
       // A stream stays open until Ctrl-C: it runs alongside the next commands.
-      const child = spawn('bash', ['-c', `exec ${local(block.body.trim())}`], { cwd: root });
+      const child = spawn('bash', ['-c', `exec ${local(command)}`], { cwd: reader });
       child.stdout.on('data', (chunk: Buffer) => (stream += chunk.toString()));
       streams.push(child);
       continue;
     }
-    const result = await run(local(block.body));
-    expect({ command: block.body, code: result.code, stderr: result.stderr }).toEqual({
-      command: block.body,
+    const result = await run(local(command));
+    expect({ command, code: result.code, stderr: result.stderr }).toEqual({
+      command,
       code: 0,
-      stderr: '',
+      stderr: expect.not.stringMatching(/error/i),
     });
-    const next = blocks[blocks.indexOf(block) + 1];
-    if (next?.lang === 'json') expectShown(JSON.parse(next.body), JSON.parse(result.stdout));
+    const shown = blocks[at + 1];
+    if (shown?.lang === 'json') expectShown(JSON.parse(shown.body), JSON.parse(result.stdout));
+    if (shown?.lang === 'text') expect(masked(result.stdout)).toBe(masked(shown.body));
   }
 
   // The stream replayed the first task and carried the second one live, resuming the session.

@@ -1,0 +1,3495 @@
+/**
+ * The types of the komputer API, from docs/openapi.json. `npm run sdk:types` writes this file:
+ * do not edit it.
+ */
+
+export interface paths {
+  '/api/v1/agents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List agents */
+    get: operations['listAgents'];
+    put?: never;
+    /**
+     * Create an agent or give an idle agent a task
+     * @description Creates the agent with a first task, or queues the next task for an existing idle agent (upsert by name). For an existing agent only `instructions` is used; change its settings with PATCH. A busy agent (a task queued or in progress) answers 409.
+     */
+    post: operations['createAgent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/agents/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get an agent */
+    get: operations['getAgent'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete an agent
+     * @description Removes a queued task, the agent's event stream and its record.
+     */
+    delete: operations['deleteAgent'];
+    options?: never;
+    head?: never;
+    /**
+     * Change an agent
+     * @description Changes apply from the agent's next task. PATCH never starts a task.
+     */
+    patch: operations['patchAgent'];
+    trace?: never;
+  };
+  '/api/v1/agents/{name}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel the agent's task
+     * @description A queued task is removed at once and ends with `task_cancelled`. The agent stays and takes its next task. An agent with no queued or running task answers 409.
+     */
+    post: operations['cancelAgentTask'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/agents/{name}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read the agent's events
+     * @description Without a cursor: the most recent `limit` events. With `after`: the `limit` events after that id (410 when events after it were trimmed from the stream). With `before`: the `limit` events just before that id. Always oldest first.
+     */
+    get: operations['getAgentEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/connectors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List connectors
+     * @description Every connector in the namespace, by name, with the agents that use it.
+     */
+    get: operations['listConnectors'];
+    put?: never;
+    /**
+     * Create or update a connector
+     * @description Registers an MCP server (Streamable HTTP, or SSE) that agents can be given. An existing connector of that name takes the new settings. Its credential comes from the secret named by `authSecretName`.
+     */
+    post: operations['createConnector'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/connectors/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a connector */
+    get: operations['getConnector'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a connector
+     * @description A connector that agents still use answers 409 and names them, unless `force=true`; then those agents lose it from their next task.
+     */
+    delete: operations['deleteConnector'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/connectors/{name}/tools': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List a connector's tools
+     * @description Connects to the MCP server with the connector's credential and lists its tools. A server that cannot be reached in time answers 502.
+     */
+    get: operations['listConnectorTools'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/secrets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List secrets
+     * @description Every secret in the namespace, by name, with its key names (never its values).
+     */
+    get: operations['listSecrets'];
+    put?: never;
+    /**
+     * Create or update a secret
+     * @description Stores the key-value pairs, encrypted. An existing secret of that name takes the new data. No answer, event, log line or error ever shows a value.
+     */
+    post: operations['createSecret'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/secrets/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a secret */
+    delete: operations['deleteSecret'];
+    options?: never;
+    head?: never;
+    /** Replace a secret's data */
+    patch: operations['updateSecret'];
+    trace?: never;
+  };
+  '/api/v1/agents/{name}/ws': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Stream the agent's events (WebSocket)
+     * @description Upgrades to a WebSocket; each message is one event as JSON. `after` replays the events after that id, then carries on live, with no gap and no duplicate. `group` delivers each event to exactly one live member of the group across every relay. A failure after the upgrade closes the socket with 4000 + the HTTP status below (4400, 4404, 4410, 4503), or 4429 for a client too slow to keep up; the close reason is a JSON `CloseReason` whose `lastId` says where to resume. Without an upgrade, the request is checked and answered with the error below or 426.
+     */
+    get: operations['watchAgentEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/agents/{name}/events/stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Stream the agent's events (Server-Sent Events)
+     * @description Each SSE event has `id:` (the event id) and `data:` (the event as JSON). Resume with the `Last-Event-ID` header (which wins over `after`) or `after`. A comment line is sent as a heartbeat. When the relay ends the stream it sends a last `close` event whose data is a `CloseReason`.
+     */
+    get: operations['streamAgentEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events/ws': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Stream the events of several agents (WebSocket)
+     * @description Upgrades to a WebSocket that carries the events of every agent listed in `agents` and of every agent whose name matches `match`, including agents created later (these from their first event). Order is kept per agent. Close codes as on the single-agent socket; a `SLOW_CONSUMER` reason carries no `lastId`: resume with the last id seen of each agent in `after`.
+     */
+    get: operations['watchEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/memories': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List memories
+     * @description Every memory in the namespace, by name, with its content and the agents that attach it.
+     */
+    get: operations['listMemories'];
+    put?: never;
+    /**
+     * Create or update a memory
+     * @description Stores text that is appended to the system prompt of every agent that names it in `memories`, from the agent's next task. An existing memory of that name takes the new content and description.
+     */
+    post: operations['createMemory'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/memories/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a memory */
+    get: operations['getMemory'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a memory
+     * @description A memory that agents still attach answers 409 and names them, unless `force=true`; then those agents run their next task without it, with a `warning` event.
+     */
+    delete: operations['deleteMemory'];
+    options?: never;
+    head?: never;
+    /**
+     * Change a memory's content or description
+     * @description Agents that attach it see the change from their next task.
+     */
+    patch: operations['patchMemory'];
+    trace?: never;
+  };
+  '/api/v1/skills': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List skills
+     * @description Every skill in the namespace, by name, with its content and the agents that attach it.
+     */
+    get: operations['listSkills'];
+    put?: never;
+    /**
+     * Create or update a skill
+     * @description Stores a skill that agents name in `skills`. For each task it is written into the agent's workspace as `.komputer/skills/<name>/SKILL.md`, and the system prompt lists it with its description. An existing skill of that name takes the new content and description.
+     */
+    post: operations['createSkill'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/skills/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a skill */
+    get: operations['getSkill'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a skill
+     * @description A skill that agents still attach answers 409 and names them, unless `force=true`; then those agents run their next task without it, with a `warning` event.
+     */
+    delete: operations['deleteSkill'];
+    options?: never;
+    head?: never;
+    /**
+     * Change a skill's content or description
+     * @description Agents that attach it see the change from their next task.
+     */
+    patch: operations['patchSkill'];
+    trace?: never;
+  };
+  '/api/v1/templates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List agent templates
+     * @description Templates set an agent's defaults; agents name one in `templateRef` (default "default"). Only the built-in templates exist: they cannot be created through the API yet.
+     */
+    get: operations['listTemplates'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/namespaces': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List namespaces
+     * @description The default namespace and every namespace that holds an agent.
+     */
+    get: operations['listNamespaces'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/openapi.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** This OpenAPI document */
+    get: operations['getOpenApiDocument'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/healthz': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Liveness
+     * @description Answers 200 while the process runs.
+     */
+    get: operations['getHealth'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/readyz': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Readiness
+     * @description Answers 200 when the dependencies answer, and 503 when one does not or during shutdown.
+     */
+    get: operations['getReadiness'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    CreateAgentRequest: {
+      /**
+       * @description DNS-1123 label, at most 63 characters
+       * @example researcher
+       */
+      name: string;
+      /** @description The task for the agent */
+      instructions: string;
+      /**
+       * @description Namespace (DNS-1123 label). Defaults to the server default namespace.
+       * @example default
+       */
+      namespace?: string;
+      /** @description "manager" (default) or "worker" */
+      role?: ('manager' | 'worker') | '';
+      /**
+       * @description Set when a manager agent creates this agent
+       * @example researcher
+       */
+      officeManager?: string;
+      /** @example claude-sonnet-4-6 */
+      model?: string;
+      /** @description Custom system prompt, prepended to the built-in role prompt */
+      systemPrompt?: string;
+      /**
+       * @description Agent template name
+       * @example default
+       */
+      templateRef?: string;
+      /** @description Connector names to attach */
+      connectors?: string[];
+      /** @description Memory names to attach */
+      memories?: string[];
+      /** @description Skill names to attach */
+      skills?: string[];
+      /** @description Names of secrets to attach */
+      secretRefs?: string[];
+      /** @description User-defined key=value labels */
+      labels?: {
+        [key: string]: string;
+      };
+      /**
+       * @description "" keeps the runtime, "Sleep" stops it but keeps the workspace, "AutoDelete" deletes the agent after its task
+       * @enum {string}
+       */
+      lifecycle?: '' | 'Sleep' | 'AutoDelete';
+      /** @description Queue priority; higher is admitted first */
+      priority?: number;
+      storage?: components['schemas']['StorageSpec'];
+      /** @description Kubernetes PodSpec override, used by the kubernetes runtime; stored as given */
+      podSpec?: {
+        [key: string]: unknown;
+      };
+      limits?: components['schemas']['AgentLimits'];
+    };
+    StorageSpec: {
+      size?: string;
+      storageClassName?: string;
+    };
+    /** @description Task limits (komputer extension); each defaults to the server setting */
+    AgentLimits: {
+      /** @description Model calls per task */
+      maxTurns?: number;
+      /** @description Spend per task, in USD */
+      maxBudgetUsd?: number;
+      /** @description Time per task, in milliseconds */
+      timeoutMs?: number;
+    };
+    PatchAgentRequest: {
+      /** @description The task for the agent */
+      instructions?: string;
+      /** @example claude-sonnet-4-6 */
+      model?: string;
+      /** @description Custom system prompt, prepended to the built-in role prompt */
+      systemPrompt?: string;
+      /**
+       * @description Agent template name
+       * @example default
+       */
+      templateRef?: string;
+      /** @description Connector names to attach */
+      connectors?: string[];
+      /** @description Memory names to attach */
+      memories?: string[];
+      /** @description Skill names to attach */
+      skills?: string[];
+      /** @description Names of secrets to attach */
+      secretRefs?: string[];
+      /** @description User-defined key=value labels */
+      labels?: {
+        [key: string]: string;
+      };
+      /**
+       * @description "" keeps the runtime, "Sleep" stops it but keeps the workspace, "AutoDelete" deletes the agent after its task
+       * @enum {string}
+       */
+      lifecycle?: '' | 'Sleep' | 'AutoDelete';
+      /** @description Queue priority; higher is admitted first */
+      priority?: number;
+      storage?: components['schemas']['StorageSpec'];
+      /** @description Kubernetes PodSpec override, used by the kubernetes runtime; stored as given */
+      podSpec?: {
+        [key: string]: unknown;
+      };
+      limits?: components['schemas']['AgentLimits'];
+    };
+    CreateConnectorRequest: {
+      /**
+       * @description DNS-1123 label, at most 63 characters
+       * @example researcher
+       */
+      name: string;
+      /**
+       * @description Namespace (DNS-1123 label). Defaults to the server default namespace.
+       * @example default
+       */
+      namespace?: string;
+      /** @example github */
+      service: string;
+      displayName?: string;
+      /**
+       * Format: uri
+       * @example https://mcp.example.com/mcp
+       */
+      url: string;
+      /**
+       * @description Connector type; only "mcp"
+       * @constant
+       */
+      type?: 'mcp';
+      /**
+       * @description "token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`
+       * @enum {string}
+       */
+      authType?: 'token' | 'header';
+      /** @description The header that carries the secret when authType is "header" */
+      headerName?: string;
+      /**
+       * @description The secret that holds the credential
+       * @example researcher
+       */
+      authSecretName?: string;
+      /**
+       * @description The key inside that secret
+       * @example token
+       */
+      authSecretKey?: string;
+    };
+    CreateSecretRequest: {
+      /**
+       * @description DNS-1123 label, at most 63 characters
+       * @example researcher
+       */
+      name: string;
+      /**
+       * @description Namespace (DNS-1123 label). Defaults to the server default namespace.
+       * @example default
+       */
+      namespace?: string;
+      /** @description Key-value pairs; the values are write-only and never shown again */
+      data: {
+        [key: string]: string;
+      };
+    };
+    UpdateSecretRequest: {
+      /**
+       * @description Namespace (DNS-1123 label). Defaults to the server default namespace.
+       * @example default
+       */
+      namespace?: string;
+      /** @description Key-value pairs; the values are write-only and never shown again */
+      data: {
+        [key: string]: string;
+      };
+    };
+    CreateMemoryRequest: {
+      /**
+       * @description DNS-1123 label, at most 63 characters
+       * @example researcher
+       */
+      name: string;
+      /**
+       * @description Namespace (DNS-1123 label). Defaults to the server default namespace.
+       * @example default
+       */
+      namespace?: string;
+      /** @description Text appended to the system prompt of every agent that attaches it (at most 16000 characters) */
+      content: string;
+      description?: string;
+    };
+    PatchMemoryRequest: {
+      /** @description Text appended to the system prompt of every agent that attaches it (at most 16000 characters) */
+      content?: string;
+      description?: string;
+    };
+    CreateSkillRequest: {
+      /**
+       * @description DNS-1123 label, at most 63 characters
+       * @example researcher
+       */
+      name: string;
+      /**
+       * @description Namespace (DNS-1123 label). Defaults to the server default namespace.
+       * @example default
+       */
+      namespace?: string;
+      /** @description The skill's instructions (and any script), written into the workspace as SKILL.md (at most 32000 characters) */
+      content: string;
+      /** @description When to use the skill; the system prompt lists it */
+      description: string;
+    };
+    PatchSkillRequest: {
+      /** @description The skill's instructions (and any script), written into the workspace as SKILL.md (at most 32000 characters) */
+      content?: string;
+      /** @description When to use the skill; the system prompt lists it */
+      description?: string;
+    };
+    AgentListResponse: {
+      agents: components['schemas']['AgentResponse'][];
+    };
+    AgentResponse: {
+      name: string;
+      namespace: string;
+      model: string;
+      /** @enum {string} */
+      role: 'manager' | 'worker';
+      templateRef: string;
+      status: components['schemas']['AgentStatus'];
+      taskStatus?: components['schemas']['TaskStatus'];
+      /** @description The current task, or the last one */
+      taskId?: string;
+      instructions: string;
+      systemPrompt?: string;
+      lastTaskMessage?: string;
+      lastTaskCostUSD?: string;
+      totalCostUSD?: string;
+      totalTokens?: number;
+      sessionId?: string;
+      connectors: string[];
+      memories: string[];
+      skills: string[];
+      /** @description Attached secret names (never values) */
+      secrets: string[];
+      labels: {
+        [key: string]: string;
+      };
+      /**
+       * @description "" keeps the runtime, "Sleep" stops it but keeps the workspace, "AutoDelete" deletes the agent after its task
+       * @enum {string}
+       */
+      lifecycle: '' | 'Sleep' | 'AutoDelete';
+      priority: number;
+      storage?: components['schemas']['StorageSpec'];
+      podSpec?: {
+        [key: string]: unknown;
+      };
+      limits?: components['schemas']['AgentLimits'];
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      completionTime?: string;
+    };
+    /** @enum {string} */
+    AgentStatus: 'Pending' | 'Running' | 'Sleeping' | 'Failed';
+    /** @enum {string} */
+    TaskStatus: 'Queued' | 'InProgress' | 'Complete' | 'Cancelled' | 'Error';
+    Error: {
+      error: {
+        type: components['schemas']['ErrorType'];
+        code: components['schemas']['ErrorCode'];
+        message: string;
+        requestId: string;
+        retryable: boolean;
+        details?: {
+          issues?: components['schemas']['FieldIssue'][];
+        } & {
+          [key: string]: unknown;
+        };
+      };
+    };
+    /** @enum {string} */
+    ErrorType:
+      | 'invalid_request_error'
+      | 'not_found_error'
+      | 'conflict_error'
+      | 'request_too_large'
+      | 'unavailable_error'
+      | 'api_error';
+    /** @enum {string} */
+    ErrorCode:
+      | 'VALIDATION_FAILED'
+      | 'INVALID_JSON'
+      | 'UNSUPPORTED_MEDIA_TYPE'
+      | 'PAYLOAD_TOO_LARGE'
+      | 'NOT_FOUND'
+      | 'AGENT_NOT_FOUND'
+      | 'AGENT_BUSY'
+      | 'NO_ACTIVE_TASK'
+      | 'CONNECTOR_NOT_FOUND'
+      | 'CONNECTOR_IN_USE'
+      | 'CONNECTOR_UNREACHABLE'
+      | 'SECRET_NOT_FOUND'
+      | 'MEMORY_NOT_FOUND'
+      | 'MEMORY_IN_USE'
+      | 'SKILL_NOT_FOUND'
+      | 'SKILL_IN_USE'
+      | 'METHOD_NOT_ALLOWED'
+      | 'CURSOR_EXPIRED'
+      | 'UPGRADE_REQUIRED'
+      | 'SLOW_CONSUMER'
+      | 'TOO_MANY_CONNECTIONS'
+      | 'SHUTTING_DOWN'
+      | 'REDIS_UNAVAILABLE'
+      | 'INTERNAL';
+    FieldIssue: {
+      /** @description Dotted path of the field, e.g. "body.name" */
+      path: string;
+      message: string;
+    };
+    CreateAgentResponse: {
+      name: string;
+      namespace: string;
+      model: string;
+      /** @enum {string} */
+      role: 'manager' | 'worker';
+      templateRef: string;
+      status: components['schemas']['AgentStatus'];
+      taskStatus?: components['schemas']['TaskStatus'];
+      /** @description The queued task (also its queue job id) */
+      taskId: string;
+      instructions: string;
+      systemPrompt?: string;
+      lastTaskMessage?: string;
+      lastTaskCostUSD?: string;
+      totalCostUSD?: string;
+      totalTokens?: number;
+      sessionId?: string;
+      connectors: string[];
+      memories: string[];
+      skills: string[];
+      /** @description Attached secret names (never values) */
+      secrets: string[];
+      labels: {
+        [key: string]: string;
+      };
+      /**
+       * @description "" keeps the runtime, "Sleep" stops it but keeps the workspace, "AutoDelete" deletes the agent after its task
+       * @enum {string}
+       */
+      lifecycle: '' | 'Sleep' | 'AutoDelete';
+      priority: number;
+      storage?: components['schemas']['StorageSpec'];
+      podSpec?: {
+        [key: string]: unknown;
+      };
+      limits?: components['schemas']['AgentLimits'];
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      completionTime?: string;
+      /** @description True when this request created the agent */
+      created: boolean;
+    };
+    DeleteAgentResponse: {
+      /** @constant */
+      status: 'deleted';
+      name: string;
+      namespace: string;
+    };
+    CancelAgentResponse: {
+      /**
+       * @description "cancelled" when a queued task was removed; "cancelling" when a running task was asked to stop
+       * @enum {string}
+       */
+      status: 'cancelled' | 'cancelling';
+      name: string;
+      namespace: string;
+      taskId: string;
+    };
+    AgentEventListResponse: {
+      events: components['schemas']['AgentEvent'][];
+    };
+    AgentEvent:
+      | components['schemas']['TaskStartedEvent']
+      | components['schemas']['ThinkingEvent']
+      | components['schemas']['TextEvent']
+      | components['schemas']['TextDeltaEvent']
+      | components['schemas']['ToolCallEvent']
+      | components['schemas']['ToolResultEvent']
+      | components['schemas']['TaskCompletedEvent']
+      | components['schemas']['TaskCancelledEvent']
+      | components['schemas']['ErrorEvent']
+      | components['schemas']['UserMessageEvent']
+      | components['schemas']['CompactionEvent']
+      | components['schemas']['WarningEvent'];
+    TaskStartedEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'task_started';
+      payload: {
+        instructions: string;
+        model: string;
+        resuming_session: boolean;
+      };
+    };
+    ThinkingEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'thinking';
+      payload: {
+        content: string;
+      };
+    };
+    TextEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'text';
+      payload: {
+        content: string;
+      };
+    };
+    TextDeltaEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'text_delta';
+      payload: {
+        content: string;
+      };
+    };
+    ToolCallEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'tool_call';
+      payload: {
+        id: string;
+        tool: string;
+        input: unknown;
+      };
+    };
+    ToolResultEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'tool_result';
+      payload: {
+        id: string;
+        tool: string;
+        output: string;
+        is_error: boolean;
+      };
+    };
+    TaskCompletedEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'task_completed';
+      payload: {
+        result: string;
+        cost_usd: number;
+        duration_ms: number;
+        turns: number;
+        stop_reason: string;
+        session_id: string;
+        usage: components['schemas']['Usage'];
+        model: string;
+      };
+    };
+    Usage: {
+      input_tokens: number;
+      output_tokens: number;
+      cache_creation_input_tokens?: number;
+      cache_read_input_tokens?: number;
+    };
+    TaskCancelledEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'task_cancelled';
+      payload: {
+        reason: string;
+      };
+    };
+    ErrorEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'error';
+      payload: {
+        error: string;
+        retryable: boolean;
+      };
+    };
+    UserMessageEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'user_message';
+      payload: {
+        content: string;
+      };
+    };
+    CompactionEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'compaction';
+      payload: {
+        summary: string;
+      };
+    };
+    WarningEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'warning';
+      payload: {
+        message: string;
+        connector?: string;
+      };
+    };
+    ConnectorListResponse: {
+      connectors: components['schemas']['ConnectorResponse'][];
+    };
+    ConnectorResponse: {
+      service: string;
+      displayName?: string;
+      url: string;
+      type: string;
+      /**
+       * @description "token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`
+       * @enum {string}
+       */
+      authType?: 'token' | 'header';
+      headerName?: string;
+      authSecretName?: string;
+      authSecretKey?: string;
+      name: string;
+      namespace: string;
+      attachedAgents: number;
+      /** @description Agents that name it in connectors */
+      agentNames: string[];
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt: string;
+    };
+    DeleteConnectorResponse: {
+      /** @constant */
+      status: 'deleted';
+      name: string;
+      namespace: string;
+    };
+    ConnectorToolsResponse: {
+      connector: string;
+      tools: components['schemas']['McpTool'][];
+    };
+    McpTool: {
+      name: string;
+      description?: string;
+      inputSchema: {
+        [key: string]: unknown;
+      };
+    };
+    SecretListResponse: {
+      secrets: components['schemas']['SecretResponse'][];
+    };
+    SecretResponse: {
+      name: string;
+      namespace: string;
+      /** @description Key names, sorted (never values) */
+      keys: string[];
+      /** @description Always true: komputer stores every secret it lists */
+      managed: boolean;
+      attachedAgents: number;
+      /** @description Agents that name it in secretRefs */
+      agentNames: string[];
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt: string;
+    };
+    SecretStatusResponse: {
+      /** @enum {string} */
+      status: 'updated' | 'deleted';
+      name: string;
+      namespace: string;
+    };
+    MemoryListResponse: {
+      memories: components['schemas']['MemoryResponse'][];
+    };
+    MemoryResponse: {
+      name: string;
+      namespace: string;
+      content: string;
+      description?: string;
+      attachedAgents: number;
+      /** @description Agents that name it in memories ("name" in its namespace, "namespace/name" elsewhere) */
+      agentNames: string[];
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt: string;
+    };
+    DeleteResourceResponse: {
+      /** @constant */
+      status: 'deleted';
+      name: string;
+      namespace: string;
+    };
+    SkillListResponse: {
+      skills: components['schemas']['SkillResponse'][];
+    };
+    SkillResponse: {
+      name: string;
+      namespace: string;
+      content: string;
+      description: string;
+      /** @description Whether every agent gets it without naming it; always false here */
+      isDefault: boolean;
+      attachedAgents: number;
+      /** @description Agents that name it in skills ("name" in its namespace, "namespace/name" elsewhere) */
+      agentNames: string[];
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt: string;
+    };
+    TemplateListResponse: {
+      templates: components['schemas']['TemplateResponse'][];
+    };
+    TemplateResponse: {
+      name: string;
+      /**
+       * @description Where it is defined; only "builtin" for now
+       * @constant
+       */
+      scope: 'builtin';
+      description: string;
+      /** @description The model of an agent created without one */
+      model: string;
+      /** @description Task limits of its agents; each left out takes the scheduler setting */
+      limits: components['schemas']['AgentLimits'];
+    };
+    NamespaceListResponse: {
+      namespaces: string[];
+    };
+    OpenApiDocument: {
+      [key: string]: unknown;
+    };
+    HealthResponse: {
+      /** @enum {string} */
+      status: 'ok' | 'unavailable';
+      checks?: {
+        [key: string]: {
+          ok: boolean;
+          message?: string;
+        };
+      };
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  listAgents: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The agents in the namespace, by name */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgentListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createAgent: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateAgentRequest'];
+      };
+    };
+    responses: {
+      /** @description The task was queued */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreateAgentResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getAgent: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Agent name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The agent */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgentResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteAgent: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Agent name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The agent was deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeleteAgentResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  patchAgent: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Agent name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PatchAgentRequest'];
+      };
+    };
+    responses: {
+      /** @description The updated agent */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgentResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  cancelAgentTask: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Agent name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The task is cancelled or cancelling */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CancelAgentResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getAgentEvents: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description Events to return (1-200, default 50) */
+        limit?: number;
+        /** @description Return the events after this id, oldest first */
+        after?: string;
+        /** @description Return the events just before this id, oldest first */
+        before?: string;
+        /** @description Also send `text_delta` events (token streaming). Default false. */
+        deltas?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Agent name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Events, oldest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgentEventListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The cursor is older than what the stream retains: the events after it are gone */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listConnectors: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Connectors, by name */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConnectorListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createConnector: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateConnectorRequest'];
+      };
+    };
+    responses: {
+      /** @description The connector */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConnectorResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getConnector: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Connector name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The connector */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConnectorResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteConnector: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description Delete even when agents use the connector */
+        force?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Connector name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The connector was deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeleteConnectorResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listConnectorTools: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Connector name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The tools the server offers */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConnectorToolsResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The MCP server could not be reached, or did not answer in time */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listSecrets: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Secrets, by name */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecretListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createSecret: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateSecretRequest'];
+      };
+    };
+    responses: {
+      /** @description The secret (key names only) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecretResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteSecret: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Secret name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The secret was deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecretStatusResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  updateSecret: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Secret name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateSecretRequest'];
+      };
+    };
+    responses: {
+      /** @description The secret was updated */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecretStatusResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  watchAgentEvents: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description Replay every event after this id, then carry on live. Without it: live events only, from now. */
+        after?: string;
+        /** @description Join this consumer group: each event goes to exactly one live member of the group, across every relay. A new group starts with the events appended after it is created. */
+        group?: string;
+        /** @description Also send `text_delta` events (token streaming). Default false. */
+        deltas?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Agent name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Switching to WebSocket; each message is one AgentEvent as JSON */
+      101: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The cursor is older than what the stream retains: the events after it are gone */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description This route speaks WebSocket: send the upgrade headers */
+      426: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  streamAgentEvents: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description Replay every event after this id, then carry on live. Without it: live events only, from now. */
+        after?: string;
+        /** @description Also send `text_delta` events (token streaming). Default false. */
+        deltas?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Agent name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The event stream */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': components['schemas']['AgentEvent'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The cursor is older than what the stream retains: the events after it are gone */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  watchEvents: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        agents?: string;
+        /** @description Also every agent whose name matches, including agents created later */
+        match?: string;
+        after?: string;
+        /** @description Also send `text_delta` events (token streaming). Default false. */
+        deltas?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Switching to WebSocket; each message is one AgentEvent as JSON */
+      101: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The cursor is older than what the stream retains: the events after it are gone */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description This route speaks WebSocket: send the upgrade headers */
+      426: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listMemories: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Memories, by name */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MemoryListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createMemory: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateMemoryRequest'];
+      };
+    };
+    responses: {
+      /** @description The memory */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MemoryResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getMemory: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Memory name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The memory */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MemoryResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteMemory: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description Delete even when agents use the memory */
+        force?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Memory name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The memory was deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeleteResourceResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  patchMemory: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Memory name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PatchMemoryRequest'];
+      };
+    };
+    responses: {
+      /** @description The updated memory */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MemoryResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listSkills: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Skills, by name */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SkillListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createSkill: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateSkillRequest'];
+      };
+    };
+    responses: {
+      /** @description The skill */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SkillResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getSkill: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Skill name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The skill */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SkillResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteSkill: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description Delete even when agents use the skill */
+        force?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Skill name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The skill was deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeleteResourceResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  patchSkill: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Skill name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PatchSkillRequest'];
+      };
+    };
+    responses: {
+      /** @description The updated skill */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SkillResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listTemplates: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Templates, by name */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listNamespaces: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Namespace names, sorted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NamespaceListResponse'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getOpenApiDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OpenAPI 3.1 document */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenApiDocument'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Alive */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthResponse'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getReadiness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Ready */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthResponse'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+}

@@ -1,0 +1,66 @@
+export { Komputer } from './client.js';
+export type { ClientOptions, RunParams, RunResult } from './client.js';
+export {
+  APIConnectionError,
+  APIError,
+  APITimeoutError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  GoneError,
+  InternalServerError,
+  KomputerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  TaskCancelledError,
+  TaskFailedError,
+  UnprocessableEntityError,
+} from './errors.js';
+export { Agents } from './resources/agents.js';
+export type { WatchOptions } from './resources/agents.js';
+export { Connectors } from './resources/connectors.js';
+export { Memories } from './resources/memories.js';
+export { Namespaces } from './resources/namespaces.js';
+export { Secrets } from './resources/secrets.js';
+export { Skills } from './resources/skills.js';
+export { Templates } from './resources/templates.js';
+export type { Fetch, RequestOptions } from './options.js';
+export type {
+  Agent,
+  AgentEvent,
+  AgentEventOf,
+  AgentEventsQuery,
+  AgentEventType,
+  AgentLimits,
+  AgentStatus,
+  CancelAgentResponse,
+  CloseReason,
+  Connector,
+  ConnectorTools,
+  CreateAgentParams,
+  CreateAgentResponse,
+  CreateConnectorParams,
+  CreateMemoryParams,
+  CreateSecretParams,
+  CreateSkillParams,
+  DeleteAgentResponse,
+  DeleteConnectorResponse,
+  DeleteResourceResponse,
+  ErrorBody,
+  ErrorCode,
+  McpTool,
+  Memory,
+  Secret,
+  SecretStatusResponse,
+  Skill,
+  TaskStatus,
+  Template,
+  UpdateAgentParams,
+  UpdateMemoryParams,
+  UpdateSecretParams,
+  UpdateSkillParams,
+  Usage,
+} from './types.js';
+export type { components, operations, paths } from './generated/openapi.js';

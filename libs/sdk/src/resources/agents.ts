@@ -1,0 +1,344 @@
+import { APIConnectionError, GoneError, KomputerError } from '../errors.js';
+import { parseSse } from '../sse.js';
+import type { RequestOptions } from '../options.js';
+import { backoff, dataOf, sleep } from '../transport.js';
+import type {
+  Agent,
+  AgentEvent,
+  AgentEventsQuery,
+  CancelAgentResponse,
+  CloseReason,
+  CreateAgentParams,
+  CreateAgentResponse,
+  DeleteAgentResponse,
+  UpdateAgentParams,
+} from '../types.js';
+import { APIResource } from './resource.js';
+
+/** Options of {@link Agents.watch}. */
+export interface WatchOptions {
+  /**
+   * Deliver the events after this id, then carry on live. Without it: the events that come
+   * after the call, from the agent's latest event on.
+   */
+  after?: string;
+  /** Also deliver `text_delta` events (token streaming). Default false. */
+  deltas?: boolean;
+  /** Ends the iteration (without an error) when it aborts. */
+  signal?: AbortSignal;
+  /** The agent's namespace. Default: the client's `namespace`. */
+  namespace?: string;
+  /**
+   * Connection attempts in a row (each a failed connection or an error status that may pass)
+   * before the iteration gives up with that error. Default 10, about a minute of backoff.
+   */
+  maxRetries?: number;
+  /**
+   * Milliseconds without a byte (the relay sends a heartbeat every 15 s) after which the
+   * connection counts as dead and is replaced. Default 45,000.
+   */
+  idleTimeout?: number;
+  /** Milliseconds to wait for each connection's answer. Default: the client's `timeout`. */
+  timeout?: number;
+}
+
+const WATCH_RETRIES = 10;
+const IDLE_TIMEOUT_MS = 45_000;
+/** `after=0-0`: from the first event the stream holds. */
+const FIRST_EVENT = '0-0';
+
+/** Agents, their tasks and their events (`client.agents`). */
+export class Agents extends APIResource {
+  /**
+   * Creates the agent with a first task or, when it exists and is idle, gives it the task in
+   * `instructions` (its other settings stay; change them with {@link Agents.update}). A busy
+   * agent throws `ConflictError` with code `AGENT_BUSY`.
+   *
+   * @example
+   * ```ts
+   * const agent = await client.agents.create({ name: 'researcher', instructions: 'Summarise the logs' });
+   * console.log(agent.taskId, agent.created);
+   * ```
+   */
+  create(body: CreateAgentParams, options?: RequestOptions): Promise<CreateAgentResponse> {
+    const { api, init, namespace } = this.parts(options);
+    return dataOf(api.POST('/api/v1/agents', { params: { query: { namespace } }, body, ...init }));
+  }
+
+  /**
+   * Every agent in the namespace, by name.
+   *
+   * @example
+   * ```ts
+   * for (const agent of await client.agents.list()) console.log(agent.name, agent.status);
+   * ```
+   */
+  async list(options?: RequestOptions): Promise<Agent[]> {
+    const { api, init, namespace } = this.parts(options);
+    const page = await dataOf(
+      api.GET('/api/v1/agents', { params: { query: { namespace } }, ...init }),
+    );
+    return page.agents;
+  }
+
+  /**
+   * One agent; a missing one throws `NotFoundError`.
+   *
+   * @example
+   * ```ts
+   * const agent = await client.agents.get('researcher');
+   * console.log(agent.taskStatus, agent.totalCostUSD);
+   * ```
+   */
+  get(name: string, options?: RequestOptions): Promise<Agent> {
+    const { api, init, namespace } = this.parts(options);
+    return dataOf(
+      api.GET('/api/v1/agents/{name}', {
+        params: { path: { name }, query: { namespace } },
+        ...init,
+      }),
+    );
+  }
+
+  /**
+   * Changes an agent's settings, from its next task on. It never starts a task.
+   *
+   * @example
+   * ```ts
+   * await client.agents.update('researcher', { model: 'claude-opus-4-5', labels: { team: 'infra' } });
+   * ```
+   */
+  update(name: string, patch: UpdateAgentParams, options?: RequestOptions): Promise<Agent> {
+    const { api, init, namespace } = this.parts(options);
+    return dataOf(
+      api.PATCH('/api/v1/agents/{name}', {
+        params: { path: { name }, query: { namespace } },
+        body: patch,
+        ...init,
+      }),
+    );
+  }
+
+  /**
+   * Deletes an agent: a queued task, its event stream and its record.
+   *
+   * @example
+   * ```ts
+   * await client.agents.delete('researcher');
+   * ```
+   */
+  delete(name: string, options?: RequestOptions): Promise<DeleteAgentResponse> {
+    const { api, init, namespace } = this.parts(options);
+    return dataOf(
+      api.DELETE('/api/v1/agents/{name}', {
+        params: { path: { name }, query: { namespace } },
+        ...init,
+      }),
+    );
+  }
+
+  /**
+   * Cancels the agent's queued or running task, which then ends with `task_cancelled`. An agent
+   * with no task throws `ConflictError` with code `NO_ACTIVE_TASK`.
+   *
+   * @example
+   * ```ts
+   * const { status } = await client.agents.cancel('researcher'); // 'cancelled' or 'cancelling'
+   * ```
+   */
+  cancel(name: string, options?: RequestOptions): Promise<CancelAgentResponse> {
+    const { api, init, namespace } = this.parts(options);
+    return dataOf(
+      api.POST('/api/v1/agents/{name}/cancel', {
+        params: { path: { name }, query: { namespace } },
+        ...init,
+      }),
+    );
+  }
+
+  /**
+   * One page of the agent's events, oldest first: without a cursor the latest `limit` (default
+   * 50, at most 200), with `after` the ones after that id, with `before` the ones just before
+   * it. A cursor older than the stream keeps throws `GoneError` (`CURSOR_EXPIRED`).
+   *
+   * @example
+   * ```ts
+   * let page = await client.agents.events('researcher', { after: '0-0', limit: 200 });
+   * while (page.length > 0) {
+   *   for (const event of page) console.log(event.type);
+   *   page = await client.agents.events('researcher', { after: page.at(-1)!.id, limit: 200 });
+   * }
+   * ```
+   */
+  async events(
+    name: string,
+    query: AgentEventsQuery = {},
+    options?: RequestOptions,
+  ): Promise<AgentEvent[]> {
+    const { api, init, namespace } = this.parts(options);
+    const { deltas, ...rest } = query;
+    const page = await dataOf(
+      api.GET('/api/v1/agents/{name}/events', {
+        params: {
+          path: { name },
+          query: {
+            namespace,
+            ...rest,
+            ...(deltas === undefined ? {} : { deltas: String(deltas) }),
+          },
+        },
+        ...init,
+      }),
+    );
+    return page.events;
+  }
+
+  /**
+   * Follows the agent's events live, over Server-Sent Events. When the connection drops it
+   * reconnects with backoff and resumes after the last event it delivered, so no event is
+   * skipped or repeated. It ends when `signal` aborts or the loop breaks; it throws
+   * `GoneError` when the events after its cursor were trimmed (`CURSOR_EXPIRED`),
+   * `NotFoundError` for a missing agent, and the last error once `maxRetries` connection
+   * attempts in a row have failed. A task's end does not end it: stop at the event you wait for.
+   *
+   * @example
+   * ```ts
+   * for await (const event of client.agents.watch('researcher', { after: '0-0' })) {
+   *   console.log(event.id, event.type);
+   *   if (event.type === 'task_completed') break;
+   * }
+   * ```
+   */
+  async *watch(name: string, options: WatchOptions = {}): AsyncGenerator<AgentEvent, void> {
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) return;
+    const namespace = this.transport.namespace(options);
+    const deltas = options.deltas ?? false;
+    const maxRetries = options.maxRetries ?? WATCH_RETRIES;
+    const idleTimeout = options.idleTimeout ?? IDLE_TIMEOUT_MS;
+    try {
+      let cursor = options.after ?? (await this.latestId(name, namespace, deltas, stop.signal));
+      // Connections in a row that ended before a byte came: each waits longer, and too many end it.
+      let fruitless = 0;
+      for (;;) {
+        if (fruitless > 0) await sleep(backoff(fruitless - 1), stop.signal);
+        const connection = new AbortController();
+        const onStop = () => connection.abort();
+        stop.signal.addEventListener('abort', onStop, { once: true });
+        let idle: ReturnType<typeof setTimeout> | undefined;
+        let alive = false;
+        const pause = () => clearTimeout(idle);
+        const resume = () => {
+          clearTimeout(idle);
+          idle = setTimeout(() => connection.abort(), idleTimeout);
+        };
+        try {
+          // Failing to connect, once the retries are spent, ends the iteration with that error.
+          const response = await this.transport.send(
+            this.streamRequest(name, namespace, cursor, deltas),
+            { signal: connection.signal, maxRetries, ...pick(options, 'timeout') },
+            true,
+          );
+          if (!response.body) throw new KomputerError('The event stream answer has no body.');
+          resume();
+          const onActivity = () => {
+            alive = true;
+            resume();
+          };
+          for await (const sse of parseSse(response.body, onActivity)) {
+            if (sse.event === 'close') {
+              const reason = parseJson<CloseReason>(sse.data);
+              if (reason.code === 'CURSOR_EXPIRED') throw cursorExpired(reason, response.headers);
+              break;
+            }
+            if (sse.event !== 'message') continue;
+            const event = parseJson<AgentEvent>(sse.data);
+            if (!isAfter(event.id, cursor)) continue;
+            cursor = event.id;
+            pause();
+            yield event;
+            resume();
+          }
+        } catch (error) {
+          // A dropped or stalled stream is replaced; an error of the SDK's own is final.
+          if (stop.signal.aborted || error instanceof KomputerError) throw error;
+        } finally {
+          pause();
+          stop.signal.removeEventListener('abort', onStop);
+          connection.abort();
+        }
+        fruitless = alive ? 0 : fruitless + 1;
+        if (fruitless > maxRetries) {
+          throw new APIConnectionError(
+            `The event stream of ${name} ended ${fruitless} times in a row before any data came.`,
+          );
+        }
+      }
+    } catch (error) {
+      if (stop.signal.aborted) return;
+      throw error;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      stop.abort();
+    }
+  }
+
+  /** The agent's latest event id (or `0-0` when it has none): "now" as a cursor. */
+  private async latestId(
+    name: string,
+    namespace: string,
+    deltas: boolean,
+    signal: AbortSignal,
+  ): Promise<string> {
+    const [latest] = await this.events(name, { limit: 1, deltas }, { namespace, signal });
+    return latest?.id ?? FIRST_EVENT;
+  }
+
+  private streamRequest(name: string, namespace: string, after: string, deltas: boolean) {
+    const { origin, defaultHeaders } = this.transport.settings;
+    const url = new URL(`${origin}/api/v1/agents/${encodeURIComponent(name)}/events/stream`);
+    url.searchParams.set('namespace', namespace);
+    url.searchParams.set('after', after);
+    if (deltas) url.searchParams.set('deltas', 'true');
+    return new Request(url, { headers: { ...defaultHeaders, accept: 'text/event-stream' } });
+  }
+}
+
+/** Whether event id `id` comes after `cursor`: ids are `<ms>-<seq>`, compared as numbers. */
+export function isAfter(id: string, cursor: string): boolean {
+  const [ms, seq] = splitId(id);
+  const [cursorMs, cursorSeq] = splitId(cursor);
+  return ms > cursorMs || (ms === cursorMs && seq > cursorSeq);
+}
+
+function splitId(id: string): [bigint, bigint] {
+  const [, ms, seq] = /^(\d+)-(\d+)$/.exec(id) ?? [];
+  if (ms === undefined || seq === undefined) throw new KomputerError(`"${id}" is not an event id.`);
+  return [BigInt(ms), BigInt(seq)];
+}
+
+function parseJson<T>(data: string): T {
+  try {
+    return JSON.parse(data) as T;
+  } catch (cause) {
+    throw new KomputerError(`The event stream sent data that is not JSON: ${data.slice(0, 200)}`, {
+      cause,
+    });
+  }
+}
+
+function cursorExpired(reason: CloseReason, headers: Headers): GoneError {
+  return new GoneError(
+    410,
+    undefined,
+    `410 CURSOR_EXPIRED: ${reason.message ?? 'the events after the cursor were trimmed'}`,
+    headers,
+    'CURSOR_EXPIRED',
+  );
+}
+
+function pick<T extends object, K extends keyof T>(object: T, key: K): Partial<Pick<T, K>> {
+  return object[key] === undefined ? {} : ({ [key]: object[key] } as Pick<T, K>);
+}

@@ -1,0 +1,71 @@
+import type { components, operations } from './generated/openapi.js';
+
+type Schemas = components['schemas'];
+
+/** An agent, as the API shows it. */
+export type Agent = Schemas['AgentResponse'];
+/** What `agents.create()` answers: the agent, the queued task's id, and whether it was created. */
+export type CreateAgentResponse = Schemas['CreateAgentResponse'];
+/** The body of `agents.create()`. */
+export type CreateAgentParams = Schemas['CreateAgentRequest'];
+/** The body of `agents.update()`. */
+export type UpdateAgentParams = Schemas['PatchAgentRequest'];
+export type DeleteAgentResponse = Schemas['DeleteAgentResponse'];
+export type CancelAgentResponse = Schemas['CancelAgentResponse'];
+export type AgentStatus = Schemas['AgentStatus'];
+export type TaskStatus = Schemas['TaskStatus'];
+export type AgentLimits = Schemas['AgentLimits'];
+
+/** One event of an agent's stream: the envelope with a payload typed by `type`. */
+export type AgentEvent = Schemas['AgentEvent'];
+/** Every event type. */
+export type AgentEventType = AgentEvent['type'];
+/** The event of type `T`. */
+export type AgentEventOf<T extends AgentEventType> = Extract<AgentEvent, { type: T }>;
+/** Token usage of a task. */
+export type Usage = Schemas['Usage'];
+/**
+ * Why the relay ended a live stream: the data of the final SSE `close` event (docs/events.md).
+ * `lastId` is the id of the last event sent before it.
+ */
+export interface CloseReason {
+  code: ErrorCode;
+  message?: string;
+  lastId?: string;
+}
+
+export type Connector = Schemas['ConnectorResponse'];
+export type CreateConnectorParams = Schemas['CreateConnectorRequest'];
+export type DeleteConnectorResponse = Schemas['DeleteConnectorResponse'];
+export type ConnectorTools = Schemas['ConnectorToolsResponse'];
+export type McpTool = Schemas['McpTool'];
+
+/** A secret: its key names, never its values. */
+export type Secret = Schemas['SecretResponse'];
+export type CreateSecretParams = Schemas['CreateSecretRequest'];
+export type UpdateSecretParams = Schemas['UpdateSecretRequest'];
+export type SecretStatusResponse = Schemas['SecretStatusResponse'];
+
+export type Memory = Schemas['MemoryResponse'];
+export type CreateMemoryParams = Schemas['CreateMemoryRequest'];
+export type UpdateMemoryParams = Schemas['PatchMemoryRequest'];
+
+export type Skill = Schemas['SkillResponse'];
+export type CreateSkillParams = Schemas['CreateSkillRequest'];
+export type UpdateSkillParams = Schemas['PatchSkillRequest'];
+
+/** What deleting a memory or a skill answers. */
+export type DeleteResourceResponse = Schemas['DeleteResourceResponse'];
+
+export type Template = Schemas['TemplateResponse'];
+
+/** The API's error envelope. */
+export type ErrorBody = Schemas['Error'];
+/** Every error code the API answers with. */
+export type ErrorCode = Schemas['ErrorCode'];
+
+/** The query of `agents.events()`, with `deltas` as a boolean. */
+export type AgentEventsQuery = Omit<
+  NonNullable<operations['getAgentEvents']['parameters']['query']>,
+  'namespace' | 'deltas'
+> & { deltas?: boolean };
