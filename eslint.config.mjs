@@ -7,6 +7,7 @@ import prettier from 'eslint-config-prettier';
 const depConstraints = [
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:none'] },
   { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:none'] },
+  { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:sdk'] },
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:contracts', 'type:lib'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:lib'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:lib'] },

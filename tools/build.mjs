@@ -32,10 +32,12 @@ const result = await build({
 });
 
 // Tests build too, sometimes several at once: each file is replaced in one rename, so that a
-// runtime starting meanwhile never reads half a bundle.
+// runtime starting meanwhile never reads half a bundle. A bundle that starts with `#!` (the
+// `komputer` CLI) is made executable.
 for (const file of result.outputFiles) {
   mkdirSync(dirname(file.path), { recursive: true });
   const temporary = `${file.path}.${process.pid}.tmp`;
-  writeFileSync(temporary, file.contents);
+  const executable = file.contents[0] === 0x23 && file.contents[1] === 0x21;
+  writeFileSync(temporary, file.contents, { mode: executable ? 0o755 : 0o644 });
   renameSync(temporary, file.path);
 }

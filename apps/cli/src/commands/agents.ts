@@ -1,0 +1,407 @@
+import type { Agent, AgentEvent, CreateAgentParams } from '@komputer/sdk';
+import { TaskCancelledError, TaskFailedError } from '@komputer/sdk';
+import type { CommandSpec, OptionSpecs } from '../args';
+import type { Context } from '../context';
+import {
+  bodyFrom,
+  flag,
+  intOption,
+  joined,
+  listOption,
+  numberOption,
+  pairsOption,
+  printJson,
+  printJsonLine,
+  stringOption,
+} from '../context';
+import { UsageError } from '../errors';
+import { EXIT } from '../exit-codes';
+import type { ExitCode } from '../exit-codes';
+import { EventRenderer, formatAge, isTerminal, renderFields, renderTable } from '../render';
+import type { Style } from '../terminal';
+
+type Command = CommandSpec<Context>;
+
+/** The settings of an agent that `run` takes, for when it creates the agent. */
+const AGENT_OPTIONS = {
+  model: { type: 'string', value: '<model>', description: 'The model, e.g. claude-sonnet-4-6' },
+  'system-prompt': { type: 'string', value: '<text>', description: 'The system prompt' },
+  template: { type: 'string', value: '<name>', description: 'The template (templateRef)' },
+  connector: { type: 'string', multiple: true, value: '<name>', description: 'A connector' },
+  memory: { type: 'string', multiple: true, value: '<name>', description: 'A memory' },
+  skill: { type: 'string', multiple: true, value: '<name>', description: 'A skill' },
+  secret: {
+    type: 'string',
+    multiple: true,
+    value: '<name>',
+    description: 'A secret whose keys become environment variables of its tools (secretRefs)',
+  },
+  label: { type: 'string', multiple: true, value: '<key=value>', description: 'A label' },
+  lifecycle: {
+    type: 'string',
+    value: '<Sleep|AutoDelete>',
+    description: 'After each task: stop the runtime (Sleep) or delete the agent (AutoDelete)',
+  },
+  'max-turns': { type: 'string', value: '<n>', description: 'Model calls per task' },
+  'max-budget-usd': { type: 'string', value: '<usd>', description: 'Spend per task, in USD' },
+  'timeout-ms': { type: 'string', value: '<ms>', description: 'Time per task' },
+  file: {
+    type: 'string',
+    short: 'f',
+    value: '<file.json>',
+    description: 'More fields of the request body (POST /agents), as JSON; "-" reads stdin',
+  },
+} as const satisfies OptionSpecs;
+
+/** The body of `POST /agents` from the command line. */
+function createBody(context: Context, name: string, instructions: string): CreateAgentParams {
+  const lifecycle = stringOption(context, 'lifecycle');
+  if (lifecycle !== undefined && !['', 'Sleep', 'AutoDelete'].includes(lifecycle))
+    throw new UsageError(`--lifecycle: "${lifecycle}" must be Sleep or AutoDelete`);
+  const limits = {
+    maxTurns: intOption(context, 'max-turns', 1),
+    maxBudgetUsd: numberOption(context, 'max-budget-usd'),
+    timeoutMs: intOption(context, 'timeout-ms', 1),
+  };
+  const hasLimits = Object.values(limits).some((v) => v !== undefined);
+  const list = (option: string) => {
+    const values = listOption(context, option);
+    return values.length > 0 ? values : undefined;
+  };
+  return bodyFrom(context, {
+    name,
+    instructions,
+    model: stringOption(context, 'model'),
+    systemPrompt: stringOption(context, 'system-prompt'),
+    templateRef: stringOption(context, 'template'),
+    connectors: list('connector'),
+    memories: list('memory'),
+    skills: list('skill'),
+    secretRefs: list('secret'),
+    labels: pairsOption(context, 'label'),
+    lifecycle,
+    limits: hasLimits
+      ? Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined))
+      : undefined,
+  }) as CreateAgentParams;
+}
+
+/** The exit status of a task that ended with `event`. */
+export function exitCodeOf(event: AgentEvent): ExitCode {
+  if (event.type === 'error') return EXIT.TASK_FAILED;
+  if (event.type === 'task_cancelled') return EXIT.TASK_CANCELLED;
+  return EXIT.OK;
+}
+
+/** Shows events as they come: JSON lines, or rendered lines with a status line under them. */
+class EventPrinter {
+  private readonly renderer: EventRenderer;
+  private readonly shown = new Set<string>();
+
+  constructor(
+    private readonly context: Context,
+    timestamps: boolean,
+  ) {
+    this.renderer = new EventRenderer({ style: context.style, width: context.width, timestamps });
+  }
+
+  /** Shows `event`, once: an event delivered twice (a callback, then an error) is skipped. */
+  print(event: AgentEvent): void {
+    if (this.shown.has(event.id)) return;
+    this.shown.add(event.id);
+    const { context } = this;
+    if (context.json) return printJsonLine(context, event);
+    for (const line of this.renderer.render(event)) context.out.line(line);
+    const status = this.renderer.statusAfter(event);
+    if (status === undefined) context.out.stop();
+    else context.out.setStatus(status);
+  }
+}
+
+const interrupted = (context: Context, name: string): ExitCode => {
+  context.out.stop();
+  context.note(
+    `Stopped following; the task goes on. Follow it with \`komputer logs ${name} -f\`, stop it with \`komputer cancel ${name}\`.`,
+  );
+  return EXIT.INTERRUPTED;
+};
+
+const run: Command = {
+  name: 'run',
+  args: '<name> <instructions>',
+  positionals: { min: 2, max: 2 },
+  summary: 'Give an agent a task (creating the agent if needed) and follow it live',
+  description: [
+    'Streams the task as it happens: the model’s text, each tool call and a short result, and',
+    'at the end the result with its turns, cost and duration. The exit status is the outcome:',
+    '0 completed, 1 failed, 5 cancelled. Ctrl-C stops following; the task goes on.',
+    'The agent settings below apply when the agent is created; an existing agent keeps its own.',
+  ].join('\n'),
+  options: {
+    ...AGENT_OPTIONS,
+    detach: {
+      type: 'boolean',
+      short: 'd',
+      description: 'Queue the task, print its id and return at once',
+    },
+    quiet: {
+      type: 'boolean',
+      short: 'q',
+      description: 'Print only the result (errors still go to stderr)',
+    },
+  },
+  examples: [
+    'komputer run hello "List the files in your workspace"',
+    'komputer run reviewer "Review the open pull requests" --connector github --max-turns 20',
+    'komputer run hello "Say hi" --json | jq -c \'select(.type == "tool_call")\'',
+    'komputer run hello "Say hi" -d',
+  ],
+  async run(context) {
+    const [name, instructions] = context.positionals as [string, string];
+    const body = createBody(context, name, instructions);
+    if (flag(context, 'detach')) {
+      const created = await context.client.agents.create(body, { signal: context.signal });
+      if (context.json) printJson(context, created);
+      else context.out.line(created.taskId);
+      return EXIT.OK;
+    }
+    const quiet = flag(context, 'quiet') && !context.json;
+    const printer = new EventPrinter(context, false);
+    if (!quiet) context.out.setStatus('starting…');
+    try {
+      const result = await context.client.run({
+        ...body,
+        signal: context.signal,
+        onEvent: (event) => {
+          if (!quiet) printer.print(event);
+        },
+      });
+      if (quiet) context.out.line(result.text);
+      return EXIT.OK;
+    } catch (err) {
+      if (err instanceof TaskFailedError || err instanceof TaskCancelledError) {
+        if (!quiet) printer.print(err.event);
+        else context.note(err.message);
+        return exitCodeOf(err.event);
+      }
+      if (context.signal.aborted) return interrupted(context, name);
+      throw err;
+    } finally {
+      context.out.stop();
+    }
+  },
+};
+
+const STATUS_COLOURS: Record<string, (style: Style, s: string) => string> = {
+  Running: (s, v) => s.green(v),
+  Complete: (s, v) => s.green(v),
+  InProgress: (s, v) => s.cyan(v),
+  Queued: (s, v) => s.cyan(v),
+  Sleeping: (s, v) => s.dim(v),
+  Cancelled: (s, v) => s.yellow(v),
+  Failed: (s, v) => s.red(v),
+  Error: (s, v) => s.red(v),
+};
+
+const ls: Command = {
+  name: 'ls',
+  aliases: ['list'],
+  positionals: { min: 0, max: 0 },
+  summary: 'List the agents of the namespace',
+  examples: ['komputer ls', 'komputer ls -n team-a --json'],
+  async run(context) {
+    const agents = await context.client.agents.list({ signal: context.signal });
+    if (context.json) {
+      printJson(context, agents);
+      return EXIT.OK;
+    }
+    if (agents.length === 0) {
+      context.note(`No agents in namespace ${context.settings.namespace.value}.`);
+      return EXIT.OK;
+    }
+    const now = context.now();
+    const rows = agents.map((a) => [
+      a.name,
+      a.status,
+      a.taskStatus ?? '-',
+      a.model,
+      a.totalCostUSD ? `$${a.totalCostUSD}` : '-',
+      formatAge(a.createdAt, now),
+    ]);
+    const lines = renderTable(
+      ['NAME', 'STATUS', 'TASK', 'MODEL', 'COST', 'AGE'],
+      rows,
+      context.style,
+      (column, cell, padded) =>
+        (column === 1 || column === 2) && STATUS_COLOURS[cell]
+          ? (STATUS_COLOURS[cell] as (s: Style, v: string) => string)(context.style, padded)
+          : padded,
+    );
+    for (const line of lines) context.out.line(line);
+    return EXIT.OK;
+  },
+};
+
+/** An agent as `key: value` lines. */
+function agentFields(agent: Agent, style: Style): string[] {
+  const labels = Object.entries(agent.labels).map(([k, v]) => `${k}=${v}`);
+  const limits = agent.limits
+    ? Object.entries(agent.limits).map(([k, v]) => `${k}=${String(v)}`)
+    : [];
+  return renderFields(
+    [
+      ['name', agent.name],
+      ['namespace', agent.namespace],
+      ['status', agent.status],
+      ['task', agent.taskStatus && `${agent.taskStatus} (${agent.taskId ?? '-'})`],
+      ['model', agent.model],
+      ['template', agent.templateRef],
+      ['role', agent.role],
+      ['lifecycle', agent.lifecycle],
+      ['limits', limits.join(', ')],
+      ['connectors', joined(agent.connectors)],
+      ['memories', joined(agent.memories)],
+      ['skills', joined(agent.skills)],
+      ['secrets', joined(agent.secrets)],
+      ['labels', labels.join(', ')],
+      ['last cost', agent.lastTaskCostUSD && `$${agent.lastTaskCostUSD}`],
+      ['total cost', agent.totalCostUSD && `$${agent.totalCostUSD}`],
+      ['tokens', agent.totalTokens === undefined ? undefined : String(agent.totalTokens)],
+      ['session', agent.sessionId],
+      ['created', agent.createdAt],
+      ['completed', agent.completionTime],
+      ['system prompt', agent.systemPrompt],
+      ['instructions', agent.instructions],
+      ['last message', agent.lastTaskMessage],
+    ],
+    style,
+  );
+}
+
+const get: Command = {
+  name: 'get',
+  args: '<name>',
+  positionals: { min: 1, max: 1 },
+  summary: 'Show an agent: its status, task, settings and costs',
+  examples: ['komputer get hello', 'komputer get hello --json | jq .taskStatus'],
+  async run(context) {
+    const agent = await context.client.agents.get(context.positionals[0] as string, {
+      signal: context.signal,
+    });
+    if (context.json) printJson(context, agent);
+    else for (const line of agentFields(agent, context.style)) context.out.line(line);
+    return EXIT.OK;
+  },
+};
+
+/** Most events one `logs` prints without `--follow`. */
+const MAX_EVENTS = 10_000;
+const PAGE = 200;
+
+const logs: Command = {
+  name: 'logs',
+  args: '<name>',
+  positionals: { min: 1, max: 1 },
+  summary: 'Show an agent’s events; with -f, follow its task until it ends',
+  description: [
+    'Without --after: the latest events (--limit, default 50). With --after <id>: every event',
+    'after that id. With -f: then follows the running or queued task live and returns when it',
+    'ends, with its outcome as the exit status (0 completed, 1 failed, 5 cancelled); an agent',
+    'with no such task returns at once. --json writes one JSON line per event.',
+  ].join('\n'),
+  options: {
+    follow: { type: 'boolean', short: 'f', description: 'Follow the current task until it ends' },
+    after: { type: 'string', value: '<id>', description: 'Only events after this event id' },
+    limit: {
+      type: 'string',
+      value: '<n>',
+      description: 'How many of the latest events, without --after (1-200, default 50)',
+    },
+  },
+  examples: [
+    'komputer logs hello',
+    'komputer logs hello -f',
+    'komputer logs hello --after 1764000000000-0 --json',
+  ],
+  async run(context) {
+    const name = context.positionals[0] as string;
+    const after = stringOption(context, 'after');
+    const limit = intOption(context, 'limit', 1, PAGE);
+    if (after !== undefined && limit !== undefined)
+      throw new UsageError('--limit goes with the latest events; leave it out with --after');
+    const { agents } = context.client;
+    const options = { signal: context.signal };
+    // The agent's task before its events: a task that ends in between is then still followed.
+    const agent = flag(context, 'follow') ? await agents.get(name, options) : undefined;
+    const printer = new EventPrinter(context, true);
+    let cursor = after;
+    if (after === undefined) {
+      const page = await agents.events(name, { limit: limit ?? 50 }, options);
+      page.forEach((event) => printer.print(event));
+      cursor = page.at(-1)?.id;
+    } else {
+      for (let printed = 0; printed < MAX_EVENTS;) {
+        const page = await agents.events(name, { after: cursor, limit: PAGE }, options);
+        page.forEach((event) => printer.print(event));
+        printed += page.length;
+        cursor = page.at(-1)?.id ?? cursor;
+        if (page.length < PAGE) break;
+      }
+    }
+    if (!agent || !agent.taskId || !['Queued', 'InProgress'].includes(agent.taskStatus ?? ''))
+      return EXIT.OK;
+    const taskId = agent.taskId;
+    context.out.setStatus(agent.taskStatus === 'Queued' ? 'queued…' : 'thinking…');
+    try {
+      for await (const event of agents.watch(name, {
+        after: cursor ?? '0-0',
+        signal: context.signal,
+      })) {
+        printer.print(event);
+        if (event.taskId === taskId && isTerminal(event)) return exitCodeOf(event);
+      }
+      return interrupted(context, name);
+    } finally {
+      context.out.stop();
+    }
+  },
+};
+
+const cancel: Command = {
+  name: 'cancel',
+  args: '<name>',
+  positionals: { min: 1, max: 1 },
+  summary: 'Cancel an agent’s queued or running task',
+  examples: ['komputer cancel hello'],
+  async run(context) {
+    const name = context.positionals[0] as string;
+    const answer = await context.client.agents.cancel(name, { signal: context.signal });
+    if (context.json) printJson(context, answer);
+    else
+      context.out.line(
+        answer.status === 'cancelled'
+          ? `Cancelled task ${answer.taskId} of ${name}.`
+          : `Cancelling task ${answer.taskId} of ${name}; it stops within seconds.`,
+      );
+    return EXIT.OK;
+  },
+};
+
+const rm: Command = {
+  name: 'rm',
+  aliases: ['delete'],
+  args: '<name>',
+  positionals: { min: 1, max: 1 },
+  summary: 'Delete an agent: its task, events, runtime and workspace',
+  examples: ['komputer rm hello'],
+  async run(context) {
+    const name = context.positionals[0] as string;
+    const answer = await context.client.agents.delete(name, { signal: context.signal });
+    if (context.json) printJson(context, answer);
+    else context.out.line(`Deleted agent ${name}.`);
+    return EXIT.OK;
+  },
+};
+
+/** The agent commands. */
+export const AGENT_COMMANDS: readonly Command[] = [run, ls, get, logs, cancel, rm];

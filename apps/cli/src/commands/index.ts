@@ -1,0 +1,12 @@
+import type { Entry } from '../args';
+import type { Context } from '../context';
+import { AGENT_COMMANDS } from './agents';
+import { CONFIG_GROUP } from './config';
+import { RESOURCE_COMMANDS } from './resources';
+
+/** Every command, in the order `komputer --help` lists them. */
+export const COMMANDS: readonly Entry<Context>[] = [
+  ...AGENT_COMMANDS,
+  ...RESOURCE_COMMANDS,
+  CONFIG_GROUP,
+];

@@ -1,0 +1,517 @@
+import type {
+  Connector,
+  CreateConnectorParams,
+  CreateSecretParams,
+  Memory,
+  Skill,
+} from '@komputer/sdk';
+import type { CommandSpec, GroupSpec, OptionSpecs } from '../args';
+import type { Context } from '../context';
+import { bodyFrom, flag, joined, pairsOption, printJson, readText, stringOption } from '../context';
+import { UsageError } from '../errors';
+import { EXIT } from '../exit-codes';
+import { formatAge, renderFields, renderTable } from '../render';
+
+type Command = CommandSpec<Context>;
+type Group = GroupSpec<Context>;
+
+const FILE_OPTION = {
+  file: {
+    type: 'string',
+    short: 'f',
+    value: '<file.json>',
+    description: 'The request body as JSON (flags win over its fields); "-" reads stdin',
+  },
+} as const satisfies OptionSpecs;
+
+const FORCE_OPTION = {
+  force: { type: 'boolean', description: 'Delete it even while agents use it' },
+} as const satisfies OptionSpecs;
+
+const nameOf = (context: Context) => context.positionals[0] as string;
+const call = (context: Context) => ({ signal: context.signal });
+
+/** Prints a list: JSON, a table, or a note that there is nothing. */
+function printList<T>(
+  context: Context,
+  kind: string,
+  items: readonly T[],
+  headers: readonly string[],
+  row: (item: T) => string[],
+): number {
+  if (context.json) printJson(context, items);
+  else if (items.length === 0)
+    context.note(`No ${kind} in namespace ${context.settings.namespace.value}.`);
+  else
+    for (const line of renderTable(headers, items.map(row), context.style)) context.out.line(line);
+  return EXIT.OK;
+}
+
+/** Prints one resource: JSON, or `key: value` lines. */
+function printOne(
+  context: Context,
+  value: unknown,
+  fields: readonly (readonly [string, string | undefined])[],
+): number {
+  if (context.json) printJson(context, value);
+  else for (const line of renderFields(fields, context.style)) context.out.line(line);
+  return EXIT.OK;
+}
+
+/** Prints what a change answered: JSON, or a sentence. */
+function printDone(context: Context, answer: unknown, sentence: string): number {
+  if (context.json) printJson(context, answer);
+  else context.out.line(sentence);
+  return EXIT.OK;
+}
+
+const used = (r: { attachedAgents: number; agentNames: readonly string[] }) =>
+  r.attachedAgents === 0 ? '-' : joined(r.agentNames);
+
+// Connectors
+
+function connectorFields(c: Connector): [string, string | undefined][] {
+  return [
+    ['name', c.name],
+    ['namespace', c.namespace],
+    ['service', c.service],
+    ['display name', c.displayName],
+    ['url', c.url],
+    ['type', c.type],
+    ['auth', c.authType && `${c.authType}${c.headerName ? ` (${c.headerName})` : ''}`],
+    ['secret', c.authSecretName && `${c.authSecretName}/${c.authSecretKey ?? ''}`],
+    ['agents', used(c)],
+    ['created', c.createdAt],
+  ];
+}
+
+const connector: Group = {
+  name: 'connector',
+  aliases: ['connectors'],
+  summary: 'MCP servers that agents can be given',
+  commands: [
+    {
+      name: 'ls',
+      aliases: ['list'],
+      positionals: { min: 0, max: 0 },
+      summary: 'List the connectors',
+      async run(context) {
+        const items = await context.client.connectors.list(call(context));
+        const now = context.now();
+        return printList(
+          context,
+          'connectors',
+          items,
+          ['NAME', 'SERVICE', 'URL', 'AUTH', 'AGENTS', 'AGE'],
+          (c) => [
+            c.name,
+            c.service,
+            c.url,
+            c.authType ?? '-',
+            used(c),
+            formatAge(c.createdAt, now),
+          ],
+        );
+      },
+    },
+    {
+      name: 'get',
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Show a connector',
+      async run(context) {
+        const c = await context.client.connectors.get(nameOf(context), call(context));
+        return printOne(context, c, connectorFields(c));
+      },
+    },
+    {
+      name: 'create',
+      aliases: ['apply'],
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Create a connector, or replace the settings of one that exists',
+      options: {
+        url: {
+          type: 'string',
+          value: '<url>',
+          description: 'The MCP server (Streamable HTTP or SSE)',
+        },
+        service: {
+          type: 'string',
+          value: '<service>',
+          description: 'What it is (default: its name)',
+        },
+        'display-name': { type: 'string', value: '<text>', description: 'A name for people' },
+        'auth-type': {
+          type: 'string',
+          value: '<token|header>',
+          description: 'token: Authorization: Bearer <value>; header: <header-name>: <value>',
+        },
+        'header-name': {
+          type: 'string',
+          value: '<header>',
+          description: 'With --auth-type header',
+        },
+        'auth-secret': {
+          type: 'string',
+          value: '<secret>',
+          description: 'The secret that holds the credential',
+        },
+        'auth-secret-key': { type: 'string', value: '<key>', description: 'Its key' },
+        ...FILE_OPTION,
+      },
+      examples: [
+        'komputer connector create github --url https://mcp.example.com/mcp \\\n    --auth-type token --auth-secret github-auth --auth-secret-key token',
+        'komputer connector create github -f github.json',
+      ],
+      async run(context) {
+        const name = nameOf(context);
+        const body = bodyFrom(context, {
+          name,
+          url: stringOption(context, 'url'),
+          service: stringOption(context, 'service'),
+          displayName: stringOption(context, 'display-name'),
+          authType: stringOption(context, 'auth-type'),
+          headerName: stringOption(context, 'header-name'),
+          authSecretName: stringOption(context, 'auth-secret'),
+          authSecretKey: stringOption(context, 'auth-secret-key'),
+        });
+        if (body['url'] === undefined) throw new UsageError('connector create: --url is required');
+        body['service'] ??= name;
+        const c = await context.client.connectors.create(
+          body as CreateConnectorParams,
+          call(context),
+        );
+        return printDone(context, c, `Saved connector ${c.name}.`);
+      },
+    },
+    {
+      name: 'rm',
+      aliases: ['delete'],
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Delete a connector',
+      options: FORCE_OPTION,
+      async run(context) {
+        const name = nameOf(context);
+        const answer = await context.client.connectors.delete(
+          name,
+          { force: flag(context, 'force') },
+          call(context),
+        );
+        return printDone(context, answer, `Deleted connector ${name}.`);
+      },
+    },
+    {
+      name: 'tools',
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'List the tools the connector’s MCP server offers',
+      async run(context) {
+        const answer = await context.client.connectors.tools(nameOf(context), call(context));
+        if (context.json) printJson(context, answer);
+        else
+          for (const line of renderTable(
+            ['TOOL', 'DESCRIPTION'],
+            answer.tools.map((t) => [t.name, (t.description ?? '').split('\n')[0] ?? '']),
+            context.style,
+          ))
+            context.out.line(line);
+        return EXIT.OK;
+      },
+    },
+  ],
+};
+
+// Secrets
+
+const SECRET_DATA_OPTIONS = {
+  data: {
+    type: 'string',
+    multiple: true,
+    value: '<key=value>',
+    description: 'A key and its value (visible to other users of this machine: prefer --from-file)',
+  },
+  'from-file': {
+    type: 'string',
+    multiple: true,
+    value: '<key=path>',
+    description: 'A key whose value is a file’s content; "-" reads stdin',
+  },
+  ...FILE_OPTION,
+} as const satisfies OptionSpecs;
+
+/** `{ data }` from --data, --from-file and --file. */
+function secretBody(context: Context, name: string | undefined): Record<string, unknown> {
+  const files = pairsOption(context, 'from-file') ?? {};
+  const fromFiles = Object.fromEntries(
+    Object.entries(files).map(([key, path]) => [key, readText(path, '--from-file')]),
+  );
+  const given = { ...pairsOption(context, 'data'), ...fromFiles };
+  const body = bodyFrom(context, { name });
+  const data = { ...(body['data'] as Record<string, string> | undefined), ...given };
+  if (Object.keys(data).length === 0)
+    throw new UsageError('give the secret at least one key: --data, --from-file or --file');
+  return { ...body, data };
+}
+
+const secret: Group = {
+  name: 'secret',
+  aliases: ['secrets'],
+  summary: 'Key-value credentials, encrypted at rest; values are never shown',
+  commands: [
+    {
+      name: 'ls',
+      aliases: ['list'],
+      positionals: { min: 0, max: 0 },
+      summary: 'List the secrets: their key names and the agents that use them',
+      async run(context) {
+        const items = await context.client.secrets.list(call(context));
+        const now = context.now();
+        return printList(context, 'secrets', items, ['NAME', 'KEYS', 'AGENTS', 'AGE'], (s) => [
+          s.name,
+          joined(s.keys),
+          used(s),
+          formatAge(s.createdAt, now),
+        ]);
+      },
+    },
+    {
+      name: 'create',
+      aliases: ['apply'],
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Create a secret, or replace the data of one that exists',
+      options: SECRET_DATA_OPTIONS,
+      examples: [
+        'komputer secret create github-auth --from-file token=./token.txt',
+        'printf %s "$TOKEN" | komputer secret create github-auth --from-file token=-',
+      ],
+      async run(context) {
+        const body = secretBody(context, nameOf(context));
+        const s = await context.client.secrets.create(body as CreateSecretParams, call(context));
+        return printDone(context, s, `Saved secret ${s.name} (keys: ${joined(s.keys)}).`);
+      },
+    },
+    {
+      name: 'update',
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Replace the data of a secret that exists',
+      options: SECRET_DATA_OPTIONS,
+      examples: ['komputer secret update github-auth --from-file token=./new-token.txt'],
+      async run(context) {
+        const name = nameOf(context);
+        const { data } = secretBody(context, undefined) as { data: Record<string, string> };
+        const answer = await context.client.secrets.update(name, { data }, call(context));
+        return printDone(context, answer, `Updated secret ${name}.`);
+      },
+    },
+    {
+      name: 'rm',
+      aliases: ['delete'],
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Delete a secret',
+      async run(context) {
+        const name = nameOf(context);
+        const answer = await context.client.secrets.delete(name, call(context));
+        return printDone(context, answer, `Deleted secret ${name}.`);
+      },
+    },
+  ],
+};
+
+// Memories and skills: text with a description, attached to agents by name.
+
+/**
+ * What `memory` and `skill` call. The bodies are built from the command line and checked by the
+ * API, so they are typed `never` here: each SDK resource fits without a cast.
+ */
+interface TextResourceApi<T> {
+  list(options: { signal: AbortSignal }): Promise<T[]>;
+  get(name: string, options: { signal: AbortSignal }): Promise<T>;
+  create(body: never, options: { signal: AbortSignal }): Promise<T>;
+  update(name: string, patch: never, options: { signal: AbortSignal }): Promise<T>;
+  delete(
+    name: string,
+    params: { force?: boolean },
+    options: { signal: AbortSignal },
+  ): Promise<unknown>;
+}
+
+/** The commands of `memory` or `skill`, which differ only in names and words. */
+function textResourceGroup<T extends Memory | Skill>(spec: {
+  name: string;
+  plural: string;
+  summary: string;
+  /** What the content is, for the help. */
+  content: string;
+  descriptionRequired: boolean;
+  api: (context: Context) => TextResourceApi<T>;
+  example: string;
+}): Group {
+  const { name: kind, plural } = spec;
+  const textOptions = {
+    content: { type: 'string', value: '<text>', description: spec.content },
+    'content-file': {
+      type: 'string',
+      value: '<path>',
+      description: 'The content from a file; "-" reads stdin',
+    },
+    description: {
+      type: 'string',
+      value: '<text>',
+      description: `What it is for${spec.descriptionRequired ? ' (required)' : ''}`,
+    },
+    ...FILE_OPTION,
+  } as const satisfies OptionSpecs;
+  const body = (context: Context, name: string | undefined) => {
+    const file = stringOption(context, 'content-file');
+    const inline = stringOption(context, 'content');
+    if (file !== undefined && inline !== undefined)
+      throw new UsageError('give --content or --content-file, not both');
+    return bodyFrom(context, {
+      name,
+      content: file === undefined ? inline : readText(file, '--content-file'),
+      description: stringOption(context, 'description'),
+    });
+  };
+  const fields = (r: T): [string, string | undefined][] => [
+    ['name', r.name],
+    ['namespace', r.namespace],
+    ['description', r.description],
+    ['agents', used(r)],
+    ['created', r.createdAt],
+    ['content', r.content],
+  ];
+  return {
+    name: kind,
+    aliases: [plural],
+    summary: spec.summary,
+    commands: [
+      {
+        name: 'ls',
+        aliases: ['list'],
+        positionals: { min: 0, max: 0 },
+        summary: `List the ${plural}`,
+        async run(context) {
+          const items = await spec.api(context).list(call(context));
+          const now = context.now();
+          return printList(
+            context,
+            plural,
+            items,
+            ['NAME', 'DESCRIPTION', 'AGENTS', 'AGE'],
+            (r) => [
+              r.name,
+              (r.description ?? '').split('\n')[0] ?? '',
+              used(r),
+              formatAge(r.createdAt, now),
+            ],
+          );
+        },
+      },
+      {
+        name: 'get',
+        args: '<name>',
+        positionals: { min: 1, max: 1 },
+        summary: `Show a ${kind} with its content`,
+        async run(context) {
+          const r = await spec.api(context).get(nameOf(context), call(context));
+          return printOne(context, r, fields(r));
+        },
+      },
+      {
+        name: 'create',
+        aliases: ['apply'],
+        args: '<name>',
+        positionals: { min: 1, max: 1 },
+        summary: `Create a ${kind}, or replace the content and description of one that exists`,
+        options: textOptions,
+        examples: [spec.example],
+        async run(context) {
+          const created = body(context, nameOf(context));
+          if (created['content'] === undefined)
+            throw new UsageError(`${kind} create: give --content, --content-file or --file`);
+          const r = await spec.api(context).create(created as never, call(context));
+          return printDone(context, r, `Saved ${kind} ${r.name}.`);
+        },
+      },
+      {
+        name: 'update',
+        args: '<name>',
+        positionals: { min: 1, max: 1 },
+        summary: `Change the content or the description of a ${kind}`,
+        options: textOptions,
+        async run(context) {
+          const name = nameOf(context);
+          const { name: _name, ...patch } = body(context, undefined);
+          if (Object.keys(patch).length === 0)
+            throw new UsageError(`${kind} update: give --content, --content-file or --description`);
+          const r = await spec.api(context).update(name, patch as never, call(context));
+          return printDone(context, r, `Updated ${kind} ${r.name}.`);
+        },
+      },
+      {
+        name: 'rm',
+        aliases: ['delete'],
+        args: '<name>',
+        positionals: { min: 1, max: 1 },
+        summary: `Delete a ${kind}`,
+        options: FORCE_OPTION,
+        async run(context) {
+          const name = nameOf(context);
+          const answer = await spec
+            .api(context)
+            .delete(name, { force: flag(context, 'force') }, call(context));
+          return printDone(context, answer, `Deleted ${kind} ${name}.`);
+        },
+      },
+    ],
+  };
+}
+
+const memory = textResourceGroup<Memory>({
+  name: 'memory',
+  plural: 'memories',
+  summary: 'Text added to the system prompt of every agent that attaches it',
+  content: 'The text',
+  descriptionRequired: false,
+  api: (context) => context.client.memories,
+  example: 'komputer memory create style --content "Answer in British English."',
+});
+
+const skill = textResourceGroup<Skill>({
+  name: 'skill',
+  plural: 'skills',
+  summary: 'Instructions (SKILL.md) written into the workspace of every agent that attaches it',
+  content: 'The SKILL.md text',
+  descriptionRequired: true,
+  api: (context) => context.client.skills,
+  example:
+    'komputer skill create release-notes --content-file SKILL.md --description "Write release notes"',
+});
+
+const template: Command = {
+  name: 'templates',
+  positionals: { min: 0, max: 0 },
+  summary: 'List the agent templates',
+  async run(context) {
+    const items = await context.client.templates.list(call(context));
+    return printList(context, 'templates', items, ['NAME', 'MODEL', 'DESCRIPTION'], (t) => [
+      t.name,
+      t.model,
+      t.description,
+    ]);
+  },
+};
+
+/** The resource commands. */
+export const RESOURCE_COMMANDS: readonly (Group | Command)[] = [
+  connector,
+  secret,
+  memory,
+  skill,
+  template,
+];

@@ -1,0 +1,160 @@
+import type { RenderableEvent } from './render';
+import {
+  EventRenderer,
+  formatAge,
+  formatDuration,
+  renderFields,
+  renderTable,
+  summariseToolInput,
+} from './render';
+import { createStyle } from './terminal';
+
+const plain = createStyle(false);
+let seq = 0;
+const event = (type: string, payload: unknown): RenderableEvent => ({
+  id: `1764000000000-${seq++}`,
+  type,
+  taskId: '0b5c3a54-6d8e-4c0e-9a43-1f0c2f7f3e11',
+  timestamp: '2026-11-24T09:00:00.000Z',
+  payload,
+});
+
+describe('EventRenderer', () => {
+  it('shows a task as a person reads it: start, text, tool call, result, end with its cost', () => {
+    const renderer = new EventRenderer({ style: plain, width: 80 });
+    const lines = [
+      event('task_started', {
+        instructions: 'x',
+        model: 'claude-sonnet-4-6',
+        resuming_session: false,
+      }),
+      event('text', { content: 'I will write the file.' }),
+      event('tool_call', { id: 't1', tool: 'Bash', input: { command: 'echo hello > note.txt' } }),
+      event('tool_result', { id: 't1', tool: 'Bash', output: '', is_error: false }),
+      event('text_delta', { content: 'The' }),
+      event('text', { content: 'The file is written.' }),
+      event('task_completed', {
+        result: 'The file is written.',
+        cost_usd: 0.01234,
+        duration_ms: 3400,
+        turns: 2,
+        stop_reason: 'end_turn',
+        session_id: 's',
+        usage: { input_tokens: 1, output_tokens: 1 },
+        model: 'claude-sonnet-4-6',
+      }),
+    ].flatMap((e) => renderer.render(e));
+    expect(lines).toEqual([
+      '▶ task 0b5c3a54 started · claude-sonnet-4-6',
+      'I will write the file.',
+      '→ Bash echo hello > note.txt',
+      '  │ (no output)',
+      'The file is written.',
+      '✓ completed · 2 turns · $0.0123 · 3.4s',
+    ]);
+  });
+
+  it('shows the result at the end when no text event showed it', () => {
+    const renderer = new EventRenderer({ style: plain, width: 80 });
+    expect(
+      renderer.render(event('task_completed', { result: 'Done.', cost_usd: 0, turns: 1 })),
+    ).toEqual(['Done.', '✓ completed · 1 turn · $0.0000']);
+  });
+
+  it('cuts a long tool result to its first lines and counts the rest', () => {
+    const renderer = new EventRenderer({ style: plain, width: 80 });
+    const output = ['a', 'b', 'c', 'd', 'e', 'f'].join('\n') + '\n';
+    expect(
+      renderer.render(event('tool_result', { id: 't', tool: 'Bash', output, is_error: false })),
+    ).toEqual(['  │ a', '  │ b', '  │ c', '  │ d', '  │ … 2 more lines']);
+    expect(
+      renderer.render(
+        event('tool_result', { id: 't', tool: 'Bash', output: 'no', is_error: true }),
+      ),
+    ).toEqual(['  ✗ no']);
+  });
+
+  it('cuts a tool call to the terminal width, without counting colour codes', () => {
+    const renderer = new EventRenderer({ style: createStyle(true), width: 30 });
+    const [line] = renderer.render(
+      event('tool_call', { id: 't', tool: 'Bash', input: { command: 'x'.repeat(100) } }),
+    );
+    // eslint-disable-next-line no-control-regex
+    expect((line as string).replace(/\x1b\[[0-9;]*m/g, '')).toBe(`→ Bash ${'x'.repeat(22)}…`);
+  });
+
+  it('shows how a task failed or was cancelled, and warnings', () => {
+    const renderer = new EventRenderer({ style: plain, width: 80 });
+    expect(renderer.render(event('error', { error: 'model said no', retryable: false }))).toEqual([
+      '✗ failed · model said no',
+    ]);
+    expect(renderer.render(event('task_cancelled', { reason: 'cancelled by the API' }))).toEqual([
+      '■ cancelled · cancelled by the API',
+    ]);
+    expect(renderer.render(event('warning', { message: 'connector github is down' }))).toEqual([
+      '! connector github is down',
+    ]);
+    expect(renderer.render(event('something_new', { a: 1 }))).toEqual(['something_new {"a":1}']);
+  });
+
+  it('prefixes each event with its local time for logs, indenting the lines after the first', () => {
+    const renderer = new EventRenderer({ style: plain, width: 80, timestamps: true });
+    const time = new Date('2026-11-24T09:00:00.000Z').toTimeString().slice(0, 8);
+    expect(renderer.render(event('text', { content: 'one\ntwo' }))).toEqual([
+      `${time} one`,
+      '         two',
+    ]);
+  });
+
+  it('says what the task is doing after each event, and nothing once it ended', () => {
+    const renderer = new EventRenderer({ style: plain, width: 80 });
+    expect(renderer.statusAfter(event('task_started', {}))).toBe('thinking…');
+    expect(renderer.statusAfter(event('tool_call', { tool: 'Bash' }))).toBe('running Bash…');
+    expect(renderer.statusAfter(event('tool_result', { tool: 'Bash' }))).toBe('thinking…');
+    expect(renderer.statusAfter(event('task_completed', {}))).toBeUndefined();
+    expect(renderer.statusAfter(event('error', {}))).toBeUndefined();
+  });
+});
+
+describe('formatting', () => {
+  it('summarises a tool input by its command or path, else as JSON', () => {
+    expect(summariseToolInput({ command: 'ls -la\ncat x' })).toBe('ls -la ⏎ cat x');
+    expect(summariseToolInput({ file_path: '/w/a.txt', content: 'x' })).toBe('/w/a.txt');
+    expect(summariseToolInput({ text: 'hi' })).toBe('{"text":"hi"}');
+  });
+
+  it('gives durations and ages in a few characters', () => {
+    expect(formatDuration(850)).toBe('850ms');
+    expect(formatDuration(3_400)).toBe('3.4s');
+    expect(formatDuration(125_000)).toBe('2m05s');
+    expect(formatDuration(3_720_000)).toBe('1h02m');
+    const now = Date.parse('2026-11-24T10:00:00Z');
+    expect(formatAge('2026-11-24T09:59:30Z', now)).toBe('30s');
+    expect(formatAge('2026-11-24T09:55:00Z', now)).toBe('5m');
+    expect(formatAge('2026-11-22T10:00:00Z', now)).toBe('2d');
+    expect(formatAge(undefined, now)).toBe('');
+  });
+
+  it('aligns tables and fields', () => {
+    expect(
+      renderTable(
+        ['NAME', 'STATUS'],
+        [
+          ['writer', 'Running'],
+          ['a', 'Sleeping'],
+        ],
+        plain,
+      ),
+    ).toEqual(['NAME    STATUS', 'writer  Running', 'a       Sleeping']);
+    expect(
+      renderFields(
+        [
+          ['name', 'writer'],
+          ['model', undefined],
+          ['instructions', 'one\ntwo'],
+        ],
+        plain,
+      ),
+    ).toEqual(['name:         writer', 'instructions: one\n              two']);
+  });
+});
