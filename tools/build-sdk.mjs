@@ -2,7 +2,7 @@
 // openapi-fetch bundled in, so that the package has no dependencies), each beside its
 // declarations and a package.json that says which module format the folder holds.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -47,4 +47,3 @@ execFileSync(
 );
 for (const format of Object.keys(formats)) cpSync(types, join(dist, format), { recursive: true });
 rmSync(types, { recursive: true });
-console.log(`built ${readdirSync(dist).join(', ')} in ${dist}`);

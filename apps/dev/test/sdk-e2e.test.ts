@@ -85,6 +85,20 @@ describe('@komputer/sdk against the whole stack', () => {
     expect(next.events.map((e) => e.taskId)).toEqual(next.events.map(() => next.taskId));
   });
 
+  it('run() follows the task in the namespace that the body or the client names', async () => {
+    model.script({ content: [text('In team-a.')] }, { content: [text('In team-b.')] });
+    const inBody = await client.run({ name: 'sdk-ns', namespace: 'team-a', instructions: 'Hi' });
+    expect(inBody.text).toBe('In team-a.');
+    expect(inBody.events.every((e) => e.namespace === 'team-a')).toBe(true);
+    const teamB = new Komputer({ baseURL: e2e.stack.url, namespace: 'team-b' });
+    expect((await teamB.run({ name: 'sdk-ns', instructions: 'Hi' })).text).toBe('In team-b.');
+    expect((await teamB.agents.get('sdk-ns')).namespace).toBe('team-b');
+    expect((await client.agents.list({ namespace: 'team-a' })).map((a) => a.name)).toEqual([
+      'sdk-ns',
+    ]);
+    await expect(client.agents.get('sdk-ns')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it('run() throws TaskFailedError with the error event when the task fails', async () => {
     model.script({ content: [toolUse('Bash', { command: 'true' })] });
     const failure = await client

@@ -31,7 +31,10 @@ export interface ClientOptions {
    * `process`, else `http://localhost:8080`.
    */
   baseURL?: string;
-  /** The namespace of every call that names none. Default `default`. */
+  /**
+   * The namespace of every call that names none. Default: none is sent, and the server uses
+   * its default namespace (`default`), or the `namespace` of a request body that has one.
+   */
   namespace?: string;
   /** Milliseconds to wait for each attempt's answer. Default 60,000. */
   timeout?: number;
@@ -96,7 +99,7 @@ const API_PREFIX = '/api/v1';
 export class Komputer {
   /** The API's base URL, `/api/v1` included. */
   readonly baseURL: string;
-  readonly namespace: string;
+  readonly namespace: string | undefined;
   readonly timeout: number;
   readonly maxRetries: number;
 
@@ -123,7 +126,7 @@ export class Komputer {
     }
     const fetch = options.fetch ?? globalFetch();
     this.baseURL = origin + API_PREFIX;
-    this.namespace = options.namespace ?? 'default';
+    this.namespace = options.namespace;
     this.timeout = nonNegative('timeout', options.timeout ?? DEFAULT_TIMEOUT_MS);
     this.maxRetries = nonNegative('maxRetries', options.maxRetries ?? DEFAULT_MAX_RETRIES);
     const transport = new Transport({
@@ -161,7 +164,9 @@ export class Komputer {
    */
   async run(params: RunParams, options: RequestOptions = {}): Promise<RunResult> {
     const { onEvent, deltas, signal = options.signal, ...body } = params;
-    const call = { ...options, ...(signal ? { signal } : {}) };
+    // Every call goes to the agent's namespace, whether the options or the body name it.
+    const namespace = options.namespace ?? body.namespace;
+    const call = { ...options, ...(signal ? { signal } : {}), ...(namespace ? { namespace } : {}) };
     // The cursor comes first, so that no event of the new task can come before it.
     const after = await this.agents
       .events(body.name, { limit: 1, ...(deltas ? { deltas } : {}) }, call)
@@ -176,7 +181,7 @@ export class Komputer {
       after,
       ...(deltas ? { deltas } : {}),
       ...(signal ? { signal } : {}),
-      ...(options.namespace ? { namespace: options.namespace } : {}),
+      ...(namespace ? { namespace } : {}),
     });
     for await (const event of watch) {
       if (event.taskId !== agent.taskId) continue;

@@ -41,14 +41,9 @@ export class APIError extends KomputerError {
   }
 
   /**
+   * @internal
    * The error for an answer: the subclass for its status, with the envelope's code, message
    * and request id.
-   *
-   * @example
-   * ```ts
-   * const error = APIError.from(404, envelope, response.headers);
-   * error instanceof NotFoundError; // true
-   * ```
    */
   static from(status: number, body: unknown, headers: Headers): APIError {
     const envelope = isErrorBody(body) ? body : undefined;

@@ -9,7 +9,7 @@ import type { Fetch, RequestOptions } from './options.js';
 export interface TransportSettings {
   /** The server's origin and base path, without `/api/v1`. */
   origin: string;
-  namespace: string;
+  namespace: string | undefined;
   timeout: number;
   maxRetries: number;
   fetch: Fetch;
@@ -34,8 +34,8 @@ export class Transport {
     this.api = createClient<paths>({ baseUrl: settings.origin, headers: settings.defaultHeaders });
   }
 
-  /** The namespace of a call. */
-  namespace(options: RequestOptions = {}): string {
+  /** The namespace of a call; undefined leaves it to the server (its default namespace). */
+  namespace(options: RequestOptions = {}): string | undefined {
     return options.namespace ?? this.settings.namespace;
   }
 

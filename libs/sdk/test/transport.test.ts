@@ -61,8 +61,8 @@ describe('requests', () => {
     const client = new Komputer({ baseURL: server.url });
     expect(await client.agents.list()).toEqual([agent]);
     expect(await client.agents.events('a', { after: '1-0', limit: 5, deltas: true })).toEqual([]);
+    // No namespace is sent unless one is given: the server's default applies.
     expect(Object.fromEntries(server.requests[1]?.url.searchParams ?? [])).toEqual({
-      namespace: 'default',
       after: '1-0',
       limit: '5',
       deltas: 'true',

@@ -288,18 +288,24 @@ export class Agents extends APIResource {
   /** The agent's latest event id (or `0-0` when it has none): "now" as a cursor. */
   private async latestId(
     name: string,
-    namespace: string,
+    namespace: string | undefined,
     deltas: boolean,
     signal: AbortSignal,
   ): Promise<string> {
-    const [latest] = await this.events(name, { limit: 1, deltas }, { namespace, signal });
+    const options = { signal, ...(namespace ? { namespace } : {}) };
+    const [latest] = await this.events(name, { limit: 1, deltas }, options);
     return latest?.id ?? FIRST_EVENT;
   }
 
-  private streamRequest(name: string, namespace: string, after: string, deltas: boolean) {
+  private streamRequest(
+    name: string,
+    namespace: string | undefined,
+    after: string,
+    deltas: boolean,
+  ) {
     const { origin, defaultHeaders } = this.transport.settings;
     const url = new URL(`${origin}/api/v1/agents/${encodeURIComponent(name)}/events/stream`);
-    url.searchParams.set('namespace', namespace);
+    if (namespace) url.searchParams.set('namespace', namespace);
     url.searchParams.set('after', after);
     if (deltas) url.searchParams.set('deltas', 'true');
     return new Request(url, { headers: { ...defaultHeaders, accept: 'text/event-stream' } });
