@@ -225,7 +225,8 @@ function renderOperation(
   if (operation.requestBody) {
     for (const [type, { schema }] of Object.entries(operation.requestBody.content)) {
       const required = operation.requestBody.required ? ', required' : '';
-      const named = schema.$ref ? `: ${typeLabel(schema)}` : '';
+      // The fields are right here, so the schema's name is not a link to the Schemas section.
+      const named = schema.$ref ? `: ${code(refName(schema.$ref))}` : '';
       parts.push(
         `**Request body** (${code(type)}${required})${named}`,
         fieldTable(resolve(schema)),

@@ -12,7 +12,8 @@ import type { Launched } from './launch';
 
 const root = join(__dirname, '..', '..', '..');
 const page = readFileSync(join(root, 'docs', 'getting-started.md'), 'utf8');
-const COMMAND_TIMEOUT_MS = 30_000;
+/** A command may build the SDK (esbuild and tsc), on a machine busy with other tests. */
+const COMMAND_TIMEOUT_MS = 90_000;
 /** Values that differ from run to run (ids, times, and what depends on the workspace's path). */
 const VARYING = new Set([
   'id',
@@ -102,14 +103,20 @@ function expectShown(shown: unknown, actual: unknown, path = '$'): void {
 }
 
 /**
- * Masks what differs from run to run in a program's output: ids, session ids, costs (the
- * workspace's path, in the prompt, changes the token counts).
+ * Masks what differs from run to run in a program's output: ids, costs (the workspace's path,
+ * in the prompt, changes the token counts), durations and ages, the data directory, the lines
+ * of `ls -la`, and the width of the columns that these change.
  */
 function masked(text: string): string {
   return text
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
+    .replace(/\btask [0-9a-f]{8}\b/g, 'task <id>')
     .replace(/\b\d+-\d+\b/g, '<event id>')
-    .replace(/\b\d+\.\d+\b/g, '<number>');
+    .replace(/\b\d+\.\d+\b/g, '<number>')
+    .replace(/\b\d+(ms|s|m|h|d)\b/g, '<time>')
+    .replace(/\S*\/workspaces\//g, '<data dir>/workspaces/')
+    .replace(/^(\s*│ )[d-][rwx-]{9} .*$/gm, '$1<ls -la line>')
+    .replace(/[ \t]+/g, ' ');
 }
 
 /** The page's streams, which run until Ctrl-C. */
@@ -119,8 +126,18 @@ let port: number;
 let dataDir: string;
 /** Where the reader works: a directory inside the clone, so that the workspace's packages resolve. */
 let reader: string;
-/** The reader's environment, with the client aimed at this test's stack. */
-const readerEnv = () => ({ ...process.env, KOMPUTER_BASE_URL: `http://localhost:${port}` });
+/**
+ * The reader's environment: the SDK and the command line aimed at this test's stack, and npm's
+ * global directory (where `npm link` puts `komputer`) inside the reader's, on the `PATH`.
+ */
+const readerEnv = () => ({
+  // The test's own runner may force colours; the page shows what a pipe gets.
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'FORCE_COLOR')),
+  KOMPUTER_BASE_URL: `http://localhost:${port}`,
+  KOMPUTER_CONFIG: join(reader, 'komputer-config.json'),
+  npm_config_prefix: join(reader, 'npm-global'),
+  PATH: `${join(reader, 'npm-global', 'bin')}:${process.env['PATH'] ?? ''}`,
+});
 beforeAll(async () => {
   reader = mkdtempSync(join(root, 'dist', 'getting-started-'));
   dataDir = mkdtempSync(join(tmpdir(), 'komputer-getting-started-'));
@@ -204,4 +221,4 @@ it('runs every command of the page word for word, and every answer it shows is t
   for (const child of streams) child.kill('SIGINT');
   expect(stream).toMatch(/^id: \d+-\d+\ndata: \{/);
   expect(stream).toContain('"resuming_session":true');
-});
+}, 300_000);
