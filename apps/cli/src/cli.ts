@@ -57,7 +57,7 @@ export async function runCli(io: CliIo): Promise<number> {
       positionals: parsed.positionals,
       out,
       style,
-      width: io.stdout.columns ?? 100,
+      width: io.stdout.columns || 100,
       stdout: io.stdout,
       note: (line) => io.stderr.write(`${line}\n`),
       env: io.env,

@@ -2,11 +2,11 @@ import type { OutputStream } from './terminal';
 import { colorEnabled, createStyle, isInteractive, LineWriter, truncate } from './terminal';
 
 /** A stream that keeps what is written, as a terminal or a pipe. */
-function stream(isTTY: boolean): OutputStream & { text: string } {
+function stream(isTTY: boolean, columns = 40): OutputStream & { text: string } {
   const s = {
     text: '',
     isTTY,
-    columns: 40,
+    columns,
     write(chunk: string) {
       s.text += chunk;
       return true;
@@ -64,5 +64,11 @@ describe('LineWriter', () => {
     const before = out.text;
     writer.line('bye');
     expect(out.text.slice(before.length)).toBe('bye\n');
+  });
+
+  it('fits the status to 80 columns on a terminal that does not know its width', () => {
+    const out = stream(true, 0);
+    new LineWriter(out, true, createStyle(false)).setStatus('x'.repeat(100));
+    expect(out.text).toBe(`\r\x1b[2K⠋ ${'x'.repeat(76)}…`);
   });
 });

@@ -110,7 +110,8 @@ export class LineWriter {
     if (this.status === undefined) return;
     const seconds = Math.floor((this.now() - this.since) / 1000);
     const text = `${FRAMES[this.frame]} ${this.status}${seconds > 0 ? ` ${seconds}s` : ''}`;
-    const width = this.stream.columns ?? 80;
+    // A terminal that does not know its size says 0 columns.
+    const width = this.stream.columns || 80;
     this.stream.write(`${CLEAR_LINE}${this.style.cyan(truncate(text, width - 1))}`);
     this.drawn = true;
   }

@@ -181,6 +181,22 @@ describe('komputer run', () => {
     expect(await run.exited).toBe(5);
     expect(run.stdout()).toMatch(/■ cancelled · .+\n$/);
   });
+
+  it('stops following at Ctrl-C; the task goes on, and `logs -f` exits 5 when it is cancelled', async () => {
+    model.script({ content: [toolUse('Bash', { command: 'sleep 60' })] });
+    const run = komputer(['run', 'napper', 'Sleep a minute']);
+    await run.waitFor('→ Bash sleep 60');
+    run.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.stderr()).toBe(
+      'Stopped following; the task goes on. Follow it with `komputer logs napper -f`, stop it with `komputer cancel napper`.\n',
+    );
+    const logs = komputer(['logs', 'napper', '-f']);
+    await logs.waitFor('→ Bash sleep 60');
+    expect((await komputerDone(['cancel', 'napper'])).code).toBe(0);
+    expect(await logs.exited).toBe(5);
+    expect(logs.stdout()).toMatch(/■ cancelled · .+\n$/);
+  });
 });
 
 describe('komputer logs', () => {
@@ -331,7 +347,7 @@ describe('resources and settings', () => {
     }
     const connectors = await komputerDone(['connector', 'ls', '--json']);
     expect(JSON.parse(connectors.stdout)).toEqual([]);
-  });
+  }, 60_000);
 
   it('keeps the API and namespace in the config file, and flags win over it', async () => {
     const config = join(home, 'config', 'komputer.json');

@@ -1,0 +1,190 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { APIConnectionError, APIError, APITimeoutError } from '@komputer/sdk';
+import type { Entry } from './args';
+import { parseCommandLine } from './args';
+import type { CliIo } from './cli';
+import { reportError, rootCause, runCli } from './cli';
+import { COMMANDS } from './commands';
+import type { Context } from './context';
+import { UsageError } from './errors';
+import { EXIT } from './exit-codes';
+import { createStyle } from './terminal';
+
+/** A stream that keeps what is written, as a pipe does. */
+function sink() {
+  const s = {
+    text: '',
+    write(chunk: string) {
+      s.text += chunk;
+      return true;
+    },
+  };
+  return s;
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'komputer-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  const stdout = sink();
+  const stderr = sink();
+  const io: CliIo = {
+    argv,
+    env: { KOMPUTER_CONFIG: join(dir, 'config.json') },
+    stdout,
+    stderr,
+    version: '9.9.9',
+    onInterrupt: () => () => undefined,
+  };
+  const code = await runCli(io);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('the command table', () => {
+  const names = (entries: readonly { name: string; aliases?: readonly string[] }[]) =>
+    entries.flatMap((e) => [e.name, ...(e.aliases ?? [])]);
+
+  it('has no two commands under one name, and a help for every command', () => {
+    const top = names(COMMANDS);
+    expect(new Set(top).size).toBe(top.length);
+    for (const entry of COMMANDS as readonly Entry<Context>[]) {
+      const paths =
+        'commands' in entry ? entry.commands.map((c) => [entry.name, c.name]) : [[entry.name]];
+      if ('commands' in entry) {
+        const sub = names(entry.commands);
+        expect(new Set(sub).size).toBe(sub.length);
+      }
+      for (const path of paths) {
+        const parsed = parseCommandLine([...path, '--help'], COMMANDS, '1');
+        expect(parsed).toMatchObject({ kind: 'help', exitCode: 0 });
+        expect((parsed as { text: string }).text).toContain(`Usage: komputer ${path.join(' ')}`);
+      }
+    }
+  });
+});
+
+describe('runCli', () => {
+  it('prints the version, and the help on stdout with --help but on stderr without a command', async () => {
+    expect(await cli('--version')).toEqual({ code: 0, stdout: '9.9.9\n', stderr: '' });
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^komputer 9\.9\.9: /);
+    const bare = await cli();
+    expect(bare.code).toBe(EXIT.USAGE);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toBe(help.stdout);
+  });
+
+  it('reports a usage error with the usage line, as JSON with --json', async () => {
+    expect(await cli('logs', 'a', '--limit', '0')).toEqual({
+      code: EXIT.USAGE,
+      stdout: '',
+      stderr: 'komputer: --limit: "0" is not a whole number from 1 to 200\n',
+    });
+    const json = await cli('get', '--json');
+    expect(json.code).toBe(EXIT.USAGE);
+    expect(JSON.parse(json.stderr)).toEqual({
+      error: {
+        kind: 'usage',
+        message: 'get: expected <name>',
+        usage: 'komputer get <name> [options]',
+      },
+    });
+  });
+
+  it('refuses a bad --api before calling anything', async () => {
+    expect(await cli('ls', '--api', 'localhost:8080')).toEqual({
+      code: EXIT.USAGE,
+      stdout: '',
+      stderr: 'komputer: --api: "localhost:8080" must be an http:// or https:// URL\n',
+    });
+  });
+
+  it('sets, shows and unsets the config file’s settings', async () => {
+    const path = join(dir, 'config.json');
+    expect((await cli('config', 'set', 'api', 'http://k.example:8080/api/v1')).stdout).toBe(
+      `Set api to http://k.example:8080 in ${path}.\n`,
+    );
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ api: 'http://k.example:8080' });
+    expect((await cli('config', 'show', '-n', 'ops')).stdout).toBe(
+      [
+        `config file: ${path}`,
+        'api:         http://k.example:8080 (config)',
+        'namespace:   ops (flag)',
+        '',
+      ].join('\n'),
+    );
+    expect((await cli('config', 'set', 'colour', 'blue')).stderr).toBe(
+      'komputer: unknown setting "colour": one of api, namespace\n',
+    );
+    await cli('config', 'unset', 'api');
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({});
+  });
+});
+
+describe('reportError', () => {
+  const report = () => {
+    const stderr = sink();
+    return { stderr, json: false, api: 'http://localhost:8080', style: createStyle(false) };
+  };
+
+  it('shows an API error’s message, then its status, code and request id', () => {
+    const r = report();
+    const body = {
+      error: {
+        type: 'conflict_error',
+        code: 'AGENT_BUSY',
+        message: 'agent "a" is busy with task t1',
+        requestId: 'req_1',
+        retryable: false,
+      },
+    };
+    const err = APIError.from(409, body, new Headers());
+    expect(reportError(err, r)).toBe(EXIT.API_ERROR);
+    expect(r.stderr.text).toBe(
+      'komputer: agent "a" is busy with task t1\n(HTTP 409, AGENT_BUSY, request id req_1)\n',
+    );
+  });
+
+  it('says where the API was looked for when it cannot be reached, or did not answer', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8080'), {
+      code: 'ECONNREFUSED',
+    });
+    const err = new APIConnectionError('Connection error.', {
+      cause: new TypeError('fetch failed', { cause: refused }),
+    });
+    const r = report();
+    expect(reportError(err, r)).toBe(EXIT.UNREACHABLE);
+    expect(r.stderr.text.split('\n')[0]).toBe(
+      'komputer: cannot reach the API at http://localhost:8080: connect ECONNREFUSED 127.0.0.1:8080',
+    );
+    const slow = report();
+    expect(reportError(new APITimeoutError(60_000), slow)).toBe(EXIT.UNREACHABLE);
+    expect(slow.stderr.text.split('\n')[0]).toBe(
+      'komputer: the API at http://localhost:8080 did not answer in time (Request timed out after 60000 ms.)',
+    );
+  });
+
+  it('reports the unexpected as a bug, in one line', () => {
+    const r = report();
+    expect(reportError(new RangeError('oops'), r)).toBe(EXIT.INTERNAL);
+    expect(r.stderr.text).toBe('komputer: unexpected error: oops\n');
+    const usage = report();
+    expect(reportError(new UsageError('bad', 'komputer x'), usage)).toBe(EXIT.USAGE);
+  });
+
+  it('finds the innermost cause, through an AggregateError of several addresses', () => {
+    const first = Object.assign(new Error('connect ECONNREFUSED ::1:8080'), {
+      code: 'ECONNREFUSED',
+    });
+    const aggregate = Object.assign(new AggregateError([first], ''), { code: 'ECONNREFUSED' });
+    expect(rootCause(new TypeError('fetch failed', { cause: aggregate }))).toBe(
+      'connect ECONNREFUSED ::1:8080',
+    );
+  });
+});
