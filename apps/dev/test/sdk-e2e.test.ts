@@ -5,6 +5,7 @@ import {
   ConflictError,
   Komputer,
   NotFoundError,
+  TaskCancelledError,
   TaskFailedError,
 } from '@komputer/sdk';
 import type { AgentEvent, Fetch } from '@komputer/sdk';
@@ -109,6 +110,24 @@ describe('@komputer/sdk against the whole stack', () => {
     expect(failed.event.type).toBe('error');
     expect(failed.event.payload.error).toContain('limit of 1 turn');
     expect(failed.events.at(-1)).toEqual(failed.event);
+  });
+
+  it('run() throws TaskCancelledError when the task is cancelled', async () => {
+    model.script({ content: [toolUse('Bash', { command: 'sleep 30' })] });
+    const failure = await client
+      .run({
+        name: 'sdk-cancelled',
+        instructions: 'Wait',
+        onEvent: (event) => {
+          if (event.type === 'tool_call') void client.agents.cancel('sdk-cancelled');
+        },
+      })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TaskCancelledError);
+    const cancelled = failure as TaskCancelledError;
+    expect(cancelled.event.type).toBe('task_cancelled');
+    expect(cancelled.events.slice(0, 2).map((e) => e.type)).toEqual(['task_started', 'tool_call']);
+    expect(cancelled.events.at(-1)).toEqual(cancelled.event);
   });
 
   it('watch() delivers every event exactly once across a dropped connection', async () => {

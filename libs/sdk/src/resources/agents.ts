@@ -210,10 +210,10 @@ export class Agents extends APIResource {
    * ```
    */
   async *watch(name: string, options: WatchOptions = {}): AsyncGenerator<AgentEvent, void> {
+    if (options.signal?.aborted) return;
     const stop = new AbortController();
     const onAbort = () => stop.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) return;
     const namespace = this.transport.namespace(options);
     const deltas = options.deltas ?? false;
     const maxRetries = options.maxRetries ?? WATCH_RETRIES;
