@@ -79,10 +79,16 @@ export default tseslint.config(
     }),
   },
   {
-    // The dev launcher and the benchmarks compose apps; nothing else imports one.
-    files: ['apps/dev/**/*.ts', 'bench/**/*.ts'],
+    // The dev launcher and the benchmarks compose apps, and the docs tools read their config
+    // schemas; nothing else imports one.
+    files: ['apps/dev/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
     rules: boundaries({
-      allow: ['@komputer/gateway', '@komputer/agent-scheduler', '@komputer/event-relay'],
+      allow: [
+        '@komputer/gateway',
+        '@komputer/agent-scheduler',
+        '@komputer/event-relay',
+        '@komputer/agent-runtime',
+      ],
     }),
   },
   prettier,

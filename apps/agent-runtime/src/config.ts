@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { RuntimeSettingsSchema } from '@komputer/contracts';
+import { BaseConfigSchema } from '@komputer/service-kit';
 import { z } from 'zod';
 
 /**
@@ -8,12 +9,15 @@ import { z } from 'zod';
  * control plane's Redis address or credentials.
  */
 export const AgentRuntimeConfigSchema = RuntimeSettingsSchema.extend({
-  /**
-   * The agent's workspace: its working directory, where file tools are confined. Unset for a
-   * spare runtime, which learns it from its first message (`assign`).
-   */
-  KOMPUTER_WORKSPACE: z.string().refine(isAbsolute, 'must be an absolute path').optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  KOMPUTER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  KOMPUTER_WORKSPACE: z
+    .string()
+    .refine(isAbsolute, 'must be an absolute path')
+    .optional()
+    .describe(
+      "The agent's workspace (an absolute path): its working directory, where its file tools are confined. Unset: a spare runtime, told its workspace by its first message",
+    ),
+  LOG_LEVEL: BaseConfigSchema.shape.LOG_LEVEL,
+  KOMPUTER_SHUTDOWN_TIMEOUT_MS:
+    BaseConfigSchema.shape.KOMPUTER_SHUTDOWN_TIMEOUT_MS.removeDefault().default(5_000),
 });
 export type AgentRuntimeConfig = z.infer<typeof AgentRuntimeConfigSchema>;

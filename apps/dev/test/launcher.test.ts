@@ -1,5 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,60 +7,8 @@ import { TERMINAL_EVENT_TYPES } from '@komputer/contracts';
 import { findFreePort, startRedisServer } from '@komputer/testing';
 import type { RedisServer } from '@komputer/testing';
 import { WebSocket } from 'ws';
-
-const root = join(__dirname, '..', '..', '..');
-const START_TIMEOUT_MS = 30_000;
-
-/** A built app running in its own process group, as a terminal runs a foreground command. */
-interface Launched {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function launch(app: string, env: Record<string, string>): Launched {
-  const { REDIS_URL: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, [join(root, 'dist', 'apps', app, 'main.js')], {
-    cwd: root,
-    env: { ...inherited, LOG_LEVEL: 'warn', ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
-
-/** Resolves once the output holds `text`; rejects on exit or after the timeout. */
-function waitForOutput(app: Launched, text: string, timeoutMs = START_TIMEOUT_MS): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (!app.output().includes(text)) return;
-      done();
-      resolve();
-    };
-    const onExit = () => {
-      done();
-      reject(new Error(`exited before printing "${text}":\n${app.output()}`));
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`no "${text}" after ${timeoutMs} ms:\n${app.output()}`));
-    }, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      app.child.stdout?.off('data', check);
-      app.child.off('exit', onExit);
-    };
-    app.child.stdout?.on('data', check);
-    app.child.once('exit', onExit);
-    check();
-  });
-}
+import { ctrlC, launch, START_TIMEOUT_MS, waitForOutput } from './launch';
+import type { Launched } from './launch';
 
 /** Every live process whose command line contains `text`. */
 function processesMatching(text: string): string[] {
@@ -89,14 +36,6 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Sends SIGINT to the whole process group, as Ctrl-C in a terminal does, and awaits the exit. */
-async function ctrlC(
-  app: Launched,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  process.kill(-(app.child.pid as number), 'SIGINT');
-  return app.exited;
 }
 
 /** Follows a WebSocket of the event relay until a terminal event; returns what it received. */

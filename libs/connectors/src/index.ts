@@ -23,7 +23,6 @@ export {
 export type { McpCallResult, McpServerOptions } from './mcp-client';
 export {
   generateSecretKey,
-  McpTimeoutVarSchema,
   parseSecretKey,
   SecretCipher,
   SecretKeyError,

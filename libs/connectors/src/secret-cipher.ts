@@ -88,7 +88,7 @@ export const SecretKeyVarSchema = z
     } catch {
       return false;
     }
-  }, 'must be 32 random bytes in base64, 44 characters (openssl rand -base64 32)');
-
-/** The bound on connecting to an MCP server and on each request to it, in config. */
-export const McpTimeoutVarSchema = z.coerce.number().int().min(100).max(600_000).default(10_000);
+  }, 'must be 32 random bytes in base64, 44 characters (openssl rand -base64 32)')
+  .describe(
+    'Encrypts secrets at rest (AES-256-GCM): 32 random bytes in base64 (`openssl rand -base64 32`). The gateway and the scheduler need the same key and refuse to start without one; `npm start` without it generates `KOMPUTER_DATA_DIR/secret.key` (mode 0600) on first start and reuses it',
+  );

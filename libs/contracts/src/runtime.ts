@@ -13,30 +13,66 @@ import type { NewAgentEvent } from './events';
  * its own environment and hands them to every runtime it starts.
  */
 export const RuntimeSettingsSchema = z.object({
-  /** How often a runtime reports that it is alive. */
-  KOMPUTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
-  /** Default `Bash` timeout; the model may ask for up to 600 000 ms per command. */
-  KOMPUTER_BASH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
-  /** Cap on one tool result's output. */
+  KOMPUTER_HEARTBEAT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(2_000)
+    .describe('How often a runtime reports that it is alive'),
+  KOMPUTER_BASH_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(120_000)
+    .describe('Default `Bash` timeout; the model may ask for up to 600000 ms per command'),
   KOMPUTER_TOOL_OUTPUT_MAX_BYTES: z.coerce
     .number()
     .int()
     .min(1_000)
     .max(1024 * 1024)
-    .default(30_000),
-  /**
-   * Shortest time between two `text_delta` events of a task; the text that streams in between
-   * goes out joined, so that token streaming does not flood the agent's event stream.
-   */
-  KOMPUTER_TEXT_DELTA_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(100),
-  /** `max_tokens` of each model call; 8192 is within every supported model's output limit. */
-  KOMPUTER_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(1).max(128_000).default(8_192),
-  /** Bound on connecting to a connector's MCP server and on listing its tools. */
-  KOMPUTER_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  /** Bound on one MCP tool call; a slower call becomes a tool error. */
-  KOMPUTER_MCP_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
-  /** How often the SDK retries 408, 409, 429 and 5xx answers and connection errors. */
-  ANTHROPIC_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    .default(30_000)
+    .describe("Cap on one tool result's output"),
+  KOMPUTER_TEXT_DELTA_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(100)
+    .describe(
+      "Shortest time between two `text_delta` events of a task; the text that streams in between goes out joined, so that token streaming does not flood the agent's event stream",
+    ),
+  KOMPUTER_MAX_OUTPUT_TOKENS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(128_000)
+    .default(8_192)
+    .describe("`max_tokens` of each model call; 8192 is within every supported model's limit"),
+  KOMPUTER_MCP_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(10_000)
+    .describe('Bound on connecting to an MCP server and on listing its tools'),
+  KOMPUTER_MCP_CALL_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(60_000)
+    .describe('Bound on one MCP tool call; a slower call becomes a tool error'),
+  ANTHROPIC_MAX_RETRIES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(2)
+    .describe(
+      'How often the model SDK retries 408, 409, 429 and 5xx answers and connection errors',
+    ),
 });
 export type RuntimeSettings = z.infer<typeof RuntimeSettingsSchema>;
 

@@ -59,24 +59,54 @@ function optionalVar<T extends z.ZodType>(schema: T) {
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** TCP port, 0 meaning "any free port". */
-export const PortSchema = z.coerce.number().int().min(0).max(65535);
+export const PortSchema = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(65535)
+  .describe('HTTP port to listen on (`0`: any free port)');
+
+/** The interface a service listens on. */
+export const HostSchema = z.string().min(1).default('0.0.0.0').describe('Interface to listen on');
+
+/** The least severe log level written. */
+const LogLevelSchema = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  .describe('The least severe level that is logged (JSON lines, one per entry)');
 
 /** Config shared by every service. */
 export const BaseConfigSchema = z.object({
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: LogLevelSchema.default('info'),
   REDIS_URL: optionalVar(
     z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
+  ).describe(
+    `The Redis to use (\`redis://\` or \`rediss://\`). Unset: \`${DEFAULT_REDIS_URL}\`; \`npm start\` starts a redis-server of its own instead`,
   ),
   KOMPUTER_REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"')
-    .default('komputer'),
+    .default('komputer')
+    .describe('Prefix of every Redis key (1-64 letters, digits, `_`, `.` or `-`)'),
   KOMPUTER_DEFAULT_NAMESPACE: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label')
-    .default('default'),
-  KOMPUTER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  /** Approximate cap on each agent's event stream (XADD MAXLEN ~), for every writer of events. */
-  KOMPUTER_EVENTS_MAXLEN: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
+    .default('default')
+    .describe('Namespace of a request without `?namespace=`'),
+  KOMPUTER_SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .describe('Deadline of the graceful shutdown; past it the process exits')
+    .default(10_000),
+  KOMPUTER_EVENTS_MAXLEN: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(10_000_000)
+    .default(10_000)
+    .describe(
+      "Approximate cap on each agent's event stream (`XADD MAXLEN ~`); older events are trimmed, and a cursor before them gets `410 CURSOR_EXPIRED`",
+    ),
 });
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;

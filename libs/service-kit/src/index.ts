@@ -4,6 +4,7 @@ export {
   DEFAULT_REDIS_URL,
   loadConfig,
   parseConfig,
+  HostSchema,
   PortSchema,
 } from './config';
 export type { BaseConfig } from './config';

@@ -1,0 +1,2 @@
+export { AgentRuntimeConfigSchema } from './config';
+export type { AgentRuntimeConfig } from './config';
