@@ -7,6 +7,7 @@ import type {
 import { ErrorEnvelopeSchema } from './errors';
 import { operations } from './operations';
 import type { OperationSpec } from './operations';
+import { CloseReasonSchema } from './relay';
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message names the field',
@@ -95,5 +96,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: 'meta', description: 'The API document and health' },
     ],
     paths,
+    // Named in the live routes' descriptions, though no response carries it as a body: the
+    // data of an SSE stream's last `close` event and a WebSocket's close reason.
+    components: { schemas: { CloseReason: CloseReasonSchema } },
   }) as unknown as Record<string, unknown>;
 }

@@ -28,11 +28,7 @@ export type Usage = Schemas['Usage'];
  * Why the relay ended a live stream: the data of the final SSE `close` event (docs/events.md).
  * `lastId` is the id of the last event sent before it.
  */
-export interface CloseReason {
-  code: ErrorCode;
-  message?: string;
-  lastId?: string;
-}
+export type CloseReason = Schemas['CloseReason'];
 
 export type Connector = Schemas['ConnectorResponse'];
 export type CreateConnectorParams = Schemas['CreateConnectorRequest'];

@@ -673,6 +673,32 @@ export interface components {
       /** @description When to use the skill; the system prompt lists it */
       description?: string;
     };
+    /** @enum {string} */
+    ErrorCode:
+      | 'VALIDATION_FAILED'
+      | 'INVALID_JSON'
+      | 'UNSUPPORTED_MEDIA_TYPE'
+      | 'PAYLOAD_TOO_LARGE'
+      | 'NOT_FOUND'
+      | 'AGENT_NOT_FOUND'
+      | 'AGENT_BUSY'
+      | 'NO_ACTIVE_TASK'
+      | 'CONNECTOR_NOT_FOUND'
+      | 'CONNECTOR_IN_USE'
+      | 'CONNECTOR_UNREACHABLE'
+      | 'SECRET_NOT_FOUND'
+      | 'MEMORY_NOT_FOUND'
+      | 'MEMORY_IN_USE'
+      | 'SKILL_NOT_FOUND'
+      | 'SKILL_IN_USE'
+      | 'METHOD_NOT_ALLOWED'
+      | 'CURSOR_EXPIRED'
+      | 'UPGRADE_REQUIRED'
+      | 'SLOW_CONSUMER'
+      | 'TOO_MANY_CONNECTIONS'
+      | 'SHUTTING_DOWN'
+      | 'REDIS_UNAVAILABLE'
+      | 'INTERNAL';
     AgentListResponse: {
       agents: components['schemas']['AgentResponse'][];
     };
@@ -750,32 +776,6 @@ export interface components {
       | 'request_too_large'
       | 'unavailable_error'
       | 'api_error';
-    /** @enum {string} */
-    ErrorCode:
-      | 'VALIDATION_FAILED'
-      | 'INVALID_JSON'
-      | 'UNSUPPORTED_MEDIA_TYPE'
-      | 'PAYLOAD_TOO_LARGE'
-      | 'NOT_FOUND'
-      | 'AGENT_NOT_FOUND'
-      | 'AGENT_BUSY'
-      | 'NO_ACTIVE_TASK'
-      | 'CONNECTOR_NOT_FOUND'
-      | 'CONNECTOR_IN_USE'
-      | 'CONNECTOR_UNREACHABLE'
-      | 'SECRET_NOT_FOUND'
-      | 'MEMORY_NOT_FOUND'
-      | 'MEMORY_IN_USE'
-      | 'SKILL_NOT_FOUND'
-      | 'SKILL_IN_USE'
-      | 'METHOD_NOT_ALLOWED'
-      | 'CURSOR_EXPIRED'
-      | 'UPGRADE_REQUIRED'
-      | 'SLOW_CONSUMER'
-      | 'TOO_MANY_CONNECTIONS'
-      | 'SHUTTING_DOWN'
-      | 'REDIS_UNAVAILABLE'
-      | 'INTERNAL';
     FieldIssue: {
       /** @description Dotted path of the field, e.g. "body.name" */
       path: string;
@@ -1303,6 +1303,15 @@ export interface components {
           message?: string;
         };
       };
+    };
+    CloseReason: {
+      code: components['schemas']['ErrorCode'];
+      message?: string;
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      lastId?: string;
     };
   };
   responses: never;
