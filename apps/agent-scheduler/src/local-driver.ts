@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RUNTIME_MAX_LINE_BYTES, RuntimeMessageSchema } from '@komputer/contracts';
@@ -36,6 +36,12 @@ export interface LocalDriverOptions {
 const STOP_GRACE_MS = 5_000;
 
 const keyOf = (agent: AgentRef) => `${agent.namespace}/${agent.name}`;
+
+/** In a workspace: the uid of the agent that it belongs to. */
+const OWNER_FILE = join('.komputer', 'agent-uid');
+
+/** Whether `a` and `b` may be the same agent: the same uid, or one of them without one. */
+const sameAgent = (a: AgentRef, b: AgentRef) => !a.uid || !b.uid || a.uid === b.uid;
 
 function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `was killed by ${signal}` : `exited with code ${code}`;
@@ -162,6 +168,8 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   private readonly runtimes = new Map<string, LocalRuntime>();
   private readonly starting = new Map<string, Promise<LocalRuntime>>();
   private readonly stopping = new Map<string, Promise<void>>();
+  /** Removals under way: a new runtime for the name waits until the old workspace is gone. */
+  private readonly removing = new Map<string, Promise<void>>();
   /** A runtime started ahead of need, its modules loaded, waiting for a workspace. */
   private spare: { child: ChildProcessWithoutNullStreams; release: () => void } | undefined;
   private closed = false;
@@ -220,22 +228,35 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   async ensure(agent: AgentRef): Promise<RuntimeHandle> {
     if (this.closed) throw new Error('the runtime driver is closed');
     const key = keyOf(agent);
-    // A runtime that is stopping must be gone before another one starts in its workspace.
+    // A workspace that is being removed, and a runtime that is stopping, must be gone before
+    // another runtime starts in that workspace.
+    await this.removing.get(key)?.catch(() => undefined);
     await this.stopping.get(key);
     const running = this.runtimes.get(key);
-    if (running) return running;
+    if (running && sameAgent(running.agent, agent)) return running;
+    // A deleted agent's runtime and workspace never serve a new agent of the same name.
+    if (running) await this.remove(running.agent);
     let starting = this.starting.get(key);
     if (!starting) {
       starting = this.start(agent).finally(() => this.starting.delete(key));
       this.starting.set(key, starting);
     }
-    return starting;
+    const runtime = await starting;
+    if (sameAgent(runtime.agent, agent)) return runtime;
+    await this.remove(runtime.agent);
+    return this.ensure(agent);
   }
 
   ready(agent: AgentRef): RuntimeHandle | undefined {
     const key = keyOf(agent);
     const running = this.runtimes.get(key);
-    return running?.isReady && !this.stopping.has(key) && !this.closed ? running : undefined;
+    return running?.isReady &&
+      sameAgent(running.agent, agent) &&
+      !this.stopping.has(key) &&
+      !this.removing.has(key) &&
+      !this.closed
+      ? running
+      : undefined;
   }
 
   async stop(agent: AgentRef): Promise<void> {
@@ -252,9 +273,31 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     return stopped;
   }
 
-  async remove(agent: AgentRef): Promise<void> {
-    await this.stop(agent);
-    await rm(this.workspace(agent), { recursive: true, force: true });
+  remove(agent: AgentRef): Promise<void> {
+    const key = keyOf(agent);
+    const before = this.removing.get(key);
+    // Registered at once, so that no runtime starts, or is found ready, in the meantime.
+    const removing: Promise<void> = (async () => {
+      await before?.catch(() => undefined);
+      await this.starting.get(key)?.catch(() => undefined);
+      const running = this.runtimes.get(key);
+      if (running && !sameAgent(running.agent, agent)) return;
+      await this.stop(agent);
+      if (!sameAgent(await this.owner(agent), agent)) return;
+      await rm(this.workspace(agent), { recursive: true, force: true });
+    })().finally(() => {
+      if (this.removing.get(key) === removing) this.removing.delete(key);
+    });
+    this.removing.set(key, removing);
+    return removing;
+  }
+
+  /** The agent that the workspace of `agent`'s name belongs to, as far as it says. */
+  private async owner(agent: AgentRef): Promise<AgentRef> {
+    const uid = await readFile(join(this.workspace(agent), OWNER_FILE), 'utf8').catch(
+      () => undefined,
+    );
+    return { namespace: agent.namespace, name: agent.name, ...(uid ? { uid } : {}) };
   }
 
   /** The agents whose runtimes run now. */
@@ -289,12 +332,18 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     await Promise.all([
       ...[...this.runtimes.values()].map((runtime) => runtime.stop()),
       ...this.stopping.values(),
+      ...[...this.removing.values()].map((p) => p.catch(() => undefined)),
     ]);
   }
 
   private async start(agent: AgentRef): Promise<LocalRuntime> {
     const workspace = this.workspace(agent);
-    await mkdir(workspace, { recursive: true });
+    // A workspace that a deleted agent of the same name left (its delete went unheard) goes.
+    if (!sameAgent(await this.owner(agent), agent)) {
+      await rm(workspace, { recursive: true, force: true });
+    }
+    await mkdir(join(workspace, '.komputer'), { recursive: true });
+    if (agent.uid) await writeFile(join(workspace, OWNER_FILE), agent.uid);
     let child = this.takeSpare();
     if (child) {
       child.stdin.write(

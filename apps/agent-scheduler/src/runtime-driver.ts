@@ -4,6 +4,11 @@ import type { RuntimeMessage, SupervisorMessage } from '@komputer/contracts';
 export interface AgentRef {
   namespace: string;
   name: string;
+  /**
+   * The agent's uid, when known: it tells the agent from a deleted one of the same name. A
+   * runtime or a workspace of another uid never serves it.
+   */
+  uid?: string;
 }
 
 /** A running agent runtime, whatever it runs on. */
@@ -28,13 +33,19 @@ export interface RuntimeHandle {
  * rest of the scheduler knows only this seam.
  */
 export interface RuntimeDriver {
-  /** The agent's runtime: the running one, or a new one once it is ready. */
+  /**
+   * The agent's runtime: the running one, or a new one once it is ready. A runtime or a
+   * workspace left by a deleted agent of the same name (another `uid`) is removed first.
+   */
   ensure(agent: AgentRef): Promise<RuntimeHandle>;
-  /** The agent's runtime if it runs and is ready now; never starts one. */
+  /** The agent's runtime if it runs, is ready and is this agent's (its `uid`) now; never starts one. */
   ready(agent: AgentRef): RuntimeHandle | undefined;
   /** Stops the agent's runtime, if it runs, and waits for it to exit. */
   stop(agent: AgentRef): Promise<void>;
-  /** Stops the runtime and removes the agent's workspace. */
+  /**
+   * Stops the runtime and removes the agent's workspace. With a `uid`, a runtime and a
+   * workspace of another uid (a newer agent of the same name) are left alone.
+   */
   remove(agent: AgentRef): Promise<void>;
   /** Every agent that has a runtime or a workspace here. */
   known(): Promise<AgentRef[]>;

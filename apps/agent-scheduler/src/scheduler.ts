@@ -141,7 +141,11 @@ export function createScheduler(
       logger.warn({ err, message }, 'ignored a malformed handed-over task');
       return;
     }
-    const ref = { namespace: job.namespace, name: job.agentName };
+    const ref = {
+      namespace: job.namespace,
+      name: job.agentName,
+      ...(job.agentUid ? { uid: job.agentUid } : {}),
+    };
     if (
       !closing &&
       runner.active < config.KOMPUTER_SCHEDULER_CONCURRENCY &&
@@ -180,8 +184,9 @@ export function createScheduler(
     if (control.type === 'cancel') runner.cancel(control.taskId, 'cancelled by request');
     if (control.type === 'delete') {
       // Stopping the runtime cancels its task first; then the workspace goes.
+      const { namespace, name, uid } = control;
       driver
-        .remove({ namespace: control.namespace, name: control.name })
+        .remove({ namespace, name, ...(uid ? { uid } : {}) })
         .catch((err: unknown) => logger.warn({ err, agent: control }, 'could not remove an agent'));
     }
   });

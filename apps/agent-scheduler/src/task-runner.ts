@@ -119,7 +119,11 @@ export class TaskRunner {
 
   private async runCounted(job: TaskJob): Promise<void> {
     const { agents, driver, logger } = this.options;
-    const ref = { namespace: job.namespace, name: job.agentName };
+    const ref = {
+      namespace: job.namespace,
+      name: job.agentName,
+      ...(job.agentUid ? { uid: job.agentUid } : {}),
+    };
     const log = logger.child({ agent: `${ref.namespace}/${ref.name}`, taskId: job.taskId });
     const warm = driver.ready(ref);
     const started = await agents.startTask({
@@ -159,7 +163,11 @@ export class TaskRunner {
    * keeps its workspace; `AutoDelete` deletes the agent.
    */
   private async applyLifecycle(agent: AgentRecord, log: Logger): Promise<void> {
-    const ref = { namespace: agent.namespace, name: agent.name };
+    const ref = {
+      namespace: agent.namespace,
+      name: agent.name,
+      ...(agent.uid ? { uid: agent.uid } : {}),
+    };
     try {
       if (agent.spec.lifecycle === 'Sleep') {
         await this.options.driver.stop(ref);

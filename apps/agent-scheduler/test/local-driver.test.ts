@@ -1,4 +1,4 @@
-import { existsSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildRuntime, startFixture } from './harness';
 import type { SchedulerFixture } from './harness';
@@ -82,4 +82,56 @@ it('removes the workspace with the runtime', async () => {
   expect(existsSync(join(f.dataDir, 'workspaces', 'drv', 'temp'))).toBe(false);
   await expect(driver.close()).resolves.toBeUndefined();
   await expect(driver.ensure(agent)).rejects.toThrow('closed');
+});
+
+describe('an agent deleted and created again under the same name', () => {
+  const old = { namespace: 'drv', name: 'reborn', uid: 'uid-old' };
+  const reborn = { ...old, uid: 'uid-new' };
+  const note = () => join(f.dataDir, 'workspaces', 'drv', 'reborn', 'note.txt');
+
+  it('never gets the deleted agent’s runtime or workspace, and a late delete spares it', async () => {
+    const driver = f.driver();
+    const first = await driver.ensure(old);
+    writeFileSync(note(), 'the old agent’s file');
+    expect(driver.ready(old)).toBe(first);
+    expect(driver.ready(reborn)).toBeUndefined();
+
+    // Its next task comes before the deleted agent's delete message.
+    const firstExited = exitOf(first);
+    const second = await driver.ensure(reborn);
+    expect(second).not.toBe(first);
+    expect(await firstExited).toBe('the agent runtime exited with code 0');
+    expect(existsSync(note())).toBe(false);
+
+    writeFileSync(note(), 'the new agent’s file');
+    await driver.remove(old);
+    expect(driver.ready(reborn)).toBe(second);
+    expect(readFileSync(note(), 'utf8')).toBe('the new agent’s file');
+    await driver.close();
+  });
+
+  it('starts after the deleted agent’s workspace is gone, when the delete comes first', async () => {
+    const driver = f.driver();
+    await driver.ensure(old);
+    writeFileSync(note(), 'the old agent’s file');
+    const removed = driver.remove(old);
+    expect(driver.ready(old)).toBeUndefined();
+    const started = driver.ensure(reborn);
+    await removed;
+    await started;
+    expect(existsSync(note())).toBe(false);
+    expect(driver.ready(reborn)).toBe(await started);
+    await driver.close();
+  });
+
+  it('clears a workspace that a deleted agent left while no scheduler listened', async () => {
+    const before = f.driver();
+    await before.ensure(old);
+    writeFileSync(note(), 'the old agent’s file');
+    await before.close();
+    const after = f.driver();
+    await after.ensure(reborn);
+    expect(existsSync(note())).toBe(false);
+    await after.close();
+  });
 });

@@ -261,6 +261,29 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     expect(task.status).toBe(201);
   });
 
+  it('gives an agent created again at once, after a delete, nothing of the deleted one', async () => {
+    for (let round = 0; round < 3; round++) {
+      model.script({ content: [text(`Secret number ${round}.`)] });
+      const first = await post('/agents', { name: 'phoenix', instructions: `Remember ${round}` });
+      expect((await eventsOf('phoenix', first.body.taskId)).at(-1)?.type).toBe('task_completed');
+      expect((await fetch(`${api()}/agents/phoenix`, { method: 'DELETE' })).status).toBe(200);
+
+      model.script({ content: [text('A blank slate.')] });
+      const requests = model.requestCount;
+      const again = await post('/agents', { name: 'phoenix', instructions: 'What do you know?' });
+      expect(again.status).toBe(201);
+      const events = await eventsOf('phoenix', again.body.taskId);
+      expect(events[0]).toMatchObject({
+        type: 'task_started',
+        payload: { resuming_session: false },
+      });
+      expect(events.at(-1)?.type).toBe('task_completed');
+      const sent = JSON.stringify(model.requests[requests]?.body.messages);
+      expect(sent).not.toContain(`Remember ${round}`);
+      expect((await fetch(`${api()}/agents/phoenix`, { method: 'DELETE' })).status).toBe(200);
+    }
+  });
+
   it('applies the agent’s own limits', async () => {
     model.script({ content: [toolUse('Bash', { command: 'true' })] });
     const task = await post('/agents', {

@@ -127,6 +127,7 @@ export class AgentService {
           agentName: request.name,
           instructions: request.instructions,
           enqueuedAt: now,
+          ...(claim.agent.uid ? { agentUid: claim.agent.uid } : {}),
         });
       } catch (enqueueError) {
         await agents

@@ -10,5 +10,7 @@ export const TaskJobSchema = z.object({
   agentName: z.string(),
   instructions: z.string(),
   enqueuedAt: z.iso.datetime(),
+  /** The agent's uid: a deleted agent's runtime and workspace never serve a new one of its name. */
+  agentUid: z.string().min(1).optional(),
 });
 export type TaskJob = z.infer<typeof TaskJobSchema>;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AgentSpecSchema, AgentStatusSchema, TaskStatusSchema } from '@komputer/contracts';
 import type { AgentSpec, AgentStatus, NewAgentEvent, TaskStatus } from '@komputer/contracts';
 import type { Redis } from 'ioredis';
@@ -37,6 +38,11 @@ export interface AgentRecord {
   cancelRequested?: string;
   /** The scheduler that started the agent's current or last task, and that holds its runtime. */
   scheduler?: string;
+  /**
+   * Set when the agent is created: it tells this agent from a deleted one of the same name,
+   * whose runtime and workspace must never serve it. Absent on agents stored before it existed.
+   */
+  uid?: string;
 }
 
 /** What {@link AgentStore.claim} did. */
@@ -146,6 +152,7 @@ function decode(hash: Record<string, string>): AgentRecord | undefined {
     ...optional('sessionId'),
     ...optional('cancelRequested'),
     ...optional('scheduler'),
+    ...optional('uid'),
   };
 }
 
@@ -215,6 +222,7 @@ export class AgentStore {
         input.now,
         input.instructions,
         this.keys.handoverChannel(''),
+        randomUUID(),
         ...specPairs(input.spec),
       ],
     )) as [string, string, string, string[], string?, string?];
@@ -418,11 +426,7 @@ export class AgentStore {
         this.keys.namespaces(),
         this.keys.controlChannel(),
       ],
-      [
-        name,
-        namespace,
-        JSON.stringify({ type: 'delete', namespace, name } satisfies ControlMessage),
-      ],
+      [name, namespace],
     );
     return removed === 1;
   }

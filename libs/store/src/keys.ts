@@ -37,10 +37,13 @@ export interface Keys {
   schedulerAlive(scheduler: string): string;
 }
 
-/** A message on the control channel: cancel a running task, or stop a deleted agent's runtime. */
+/**
+ * A message on the control channel: cancel a running task, or stop a deleted agent's runtime
+ * (`uid` names the deleted agent, so that a new one of the same name is left alone).
+ */
 export type ControlMessage =
   | { type: 'cancel'; namespace: string; name: string; taskId: string }
-  | { type: 'delete'; namespace: string; name: string };
+  | { type: 'delete'; namespace: string; name: string; uid?: string };
 
 /** Builds the key scheme for a prefix. */
 export function createKeys(prefix: string): Keys {

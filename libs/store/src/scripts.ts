@@ -9,7 +9,8 @@
  * scheduler listens on its hand-over channel: the message is the task's job as JSON. The caller
  * queues the task only when no scheduler took it.
  * KEYS: agent, agents index, namespaces.
- * ARGV: name, namespace, taskId, now, instructions, hand-over channel prefix, then the spec as
+ * ARGV: name, namespace, taskId, now, instructions, hand-over channel prefix, uid (a created
+ * agent's; it tells this agent from a deleted one of the same name), then the spec as
  * field/value pairs (`spec.<field>`, JSON value), which only a created agent takes.
  * Returns {"busy", currentTaskId} | {"queued", prevTaskStatus, prevTaskId, hash, prevInstructions,
  * handedTo ('' = nobody)} | {"created", "", "", hash}, where hash is the agent's HGETALL after the
@@ -26,16 +27,16 @@ if status then
   redis.call('HSET', KEYS[1], 'taskStatus', 'Queued', 'taskId', ARGV[3], 'instructions', ARGV[5], 'updatedAt', ARGV[4])
   local handedTo = redis.call('HGET', KEYS[1], 'scheduler') or ''
   if handedTo ~= '' then
-    local job = cjson.encode({taskId = ARGV[3], namespace = ARGV[2], agentName = ARGV[1], instructions = ARGV[5], enqueuedAt = ARGV[4]})
+    local job = cjson.encode({taskId = ARGV[3], namespace = ARGV[2], agentName = ARGV[1], instructions = ARGV[5], enqueuedAt = ARGV[4], agentUid = redis.call('HGET', KEYS[1], 'uid') or nil})
     if redis.call('PUBLISH', ARGV[6] .. handedTo, job) == 0 then handedTo = '' end
   end
   return {'queued', status, prevTask, redis.call('HGETALL', KEYS[1]), prevInstructions, handedTo}
 end
 redis.call('HSET', KEYS[1],
   'name', ARGV[1], 'namespace', ARGV[2], 'instructions', ARGV[5],
-  'status', 'Pending', 'taskStatus', 'Queued', 'taskId', ARGV[3],
+  'status', 'Pending', 'taskStatus', 'Queued', 'taskId', ARGV[3], 'uid', ARGV[7],
   'createdAt', ARGV[4], 'updatedAt', ARGV[4], 'totalCostUSD', '0', 'totalTokens', '0')
-if #ARGV > 6 then redis.call('HSET', KEYS[1], unpack(ARGV, 7)) end
+if #ARGV > 7 then redis.call('HSET', KEYS[1], unpack(ARGV, 8)) end
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[2])
 return {'created', '', '', redis.call('HGETALL', KEYS[1])}
@@ -142,16 +143,18 @@ return {'appended', id}
 `;
 
 /**
- * Remove an agent: its record, its event stream and its index entries, and tell the schedulers.
+ * Remove an agent: its record, its event stream and its index entries, and tell the schedulers
+ * with a `delete` control message that names the agent's uid.
  * KEYS: agent, agents index, events, namespaces, control channel.
- * ARGV: name, namespace, message for the channel. Returns 1, or 0 if absent.
+ * ARGV: name, namespace. Returns 1, or 0 if absent.
  */
 export const DELETE_AGENT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local message = cjson.encode({type = 'delete', namespace = ARGV[2], name = ARGV[1], uid = redis.call('HGET', KEYS[1], 'uid') or nil})
 redis.call('DEL', KEYS[1], KEYS[3])
 redis.call('SREM', KEYS[2], ARGV[1])
 if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
-redis.call('PUBLISH', KEYS[5], ARGV[3])
+redis.call('PUBLISH', KEYS[5], message)
 return 1
 `;
 

@@ -89,6 +89,7 @@ describe('AgentStore.claim', () => {
         updatedAt: T0,
         totalCostUSD: '0',
         totalTokens: 0,
+        uid: expect.stringMatching(/^[0-9a-f-]{36}$/),
       },
     });
     expect(await store.get(NS, 'alpha')).toStrictEqual(
@@ -622,6 +623,29 @@ describe('AgentStore.delete', () => {
     expect(await store.delete('one', 'alpha')).toBe(true);
     expect(await store.namespaces()).toEqual(['two']);
     expect((await store.get('two', 'alpha'))?.taskId).toBe('task-2');
+  });
+
+  it('tells the schedulers which agent went, by its uid; one created again gets a new uid', async () => {
+    await claim('alpha', 'task-1');
+    const first = await store.get(NS, 'alpha');
+    const listener = redis.duplicate();
+    const message = new Promise<string>((resolve) =>
+      listener.on('message', (_channel: string, text: string) => resolve(text)),
+    );
+    await listener.subscribe(keys.controlChannel());
+    try {
+      expect(await store.delete(NS, 'alpha')).toBe(true);
+      expect(JSON.parse(await message)).toEqual({
+        type: 'delete',
+        namespace: NS,
+        name: 'alpha',
+        uid: first?.uid,
+      });
+    } finally {
+      listener.disconnect();
+    }
+    await claim('alpha', 'task-2');
+    expect((await store.get(NS, 'alpha'))?.uid).not.toBe(first?.uid);
   });
 
   it('returns false when the agent does not exist', async () => {

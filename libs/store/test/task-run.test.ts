@@ -245,6 +245,7 @@ describe('claim hands a task to the scheduler that holds the agent’s runtime',
         agentName: 'warm',
         instructions: 'next / "quoted" ✓',
         enqueuedAt: '2026-01-02T03:04:05.000Z',
+        agentUid: (await store.get(NS, 'warm'))?.uid,
       });
     } finally {
       listener.disconnect();
