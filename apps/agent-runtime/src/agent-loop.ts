@@ -8,7 +8,7 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import type { EventPayload, EventType, RuntimeTaskMessage } from '@komputer/contracts';
 import type { Logger } from '@komputer/service-kit';
-import { addUsage, emptyUsage } from './pricing';
+import { addUsage, addUsd, emptyUsage } from './pricing';
 import type { PriceList, TokenUsage } from './pricing';
 import { systemPrompt } from './prompts';
 import { appendUserText, blocksOf, saveSession, settleToolUses, toolUsesOf } from './session';
@@ -167,7 +167,7 @@ async function agentLoop(
     session.messages = [...session.messages, { role: 'assistant', content: message.content }];
     const usage = usageOf(message);
     progress.usage = addUsage(progress.usage, usage);
-    progress.costUsd += options.prices.costUsd(agent.model, usage);
+    progress.costUsd = addUsd(progress.costUsd, options.prices.costUsd(agent.model, usage));
     await saveSession(options.workspace, session);
 
     if (message.stop_reason !== 'tool_use') {

@@ -1,6 +1,6 @@
 import { createLogger } from '@komputer/service-kit';
 import { Writable } from 'node:stream';
-import { addUsage, emptyUsage, PriceList } from './pricing';
+import { addUsage, addUsd, emptyUsage, PriceList } from './pricing';
 
 const MILLION = 1_000_000;
 
@@ -31,6 +31,14 @@ describe('PriceList', () => {
     const { list } = prices();
     const usage = { ...emptyUsage(), input_tokens: MILLION, output_tokens: MILLION };
     expect(list.costUsd(model, usage)).toBeCloseTo(input + output, 10);
+  });
+
+  it('prices to a billionth of a dollar, with no floating-point noise', () => {
+    const { list } = prices();
+    const usage = { ...emptyUsage(), input_tokens: 1547, output_tokens: 400 };
+    expect(String(list.costUsd('claude-sonnet-4-6', usage))).toBe('0.010641');
+    // The cost of a task is the sum of its turns'.
+    expect(String(addUsd(0.004641, 0.006))).toBe('0.010641');
   });
 
   it('prices cache writes at 1.25× and cache reads at 0.1× the input price', () => {

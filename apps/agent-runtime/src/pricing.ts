@@ -61,15 +61,28 @@ function priceOf(model: string): Price | undefined {
   return PRICES[model.replace(/-(\d{8}|latest)$/, '')];
 }
 
+/**
+ * `usd` to a billionth of a dollar: the floating-point noise of sums (0.004641 + 0.006 is
+ * 0.010641000000000001) never reaches an event or the agent's `lastTaskCostUSD`.
+ */
+function toNanoUsd(usd: number): number {
+  return Math.round(usd * 1e9) / 1e9;
+}
+
+/** `a + b` in USD, to a billionth of a dollar. */
+export function addUsd(a: number, b: number): number {
+  return toNanoUsd(a + b);
+}
+
 /** What `usage` costs on `model`, in USD, with `price` (USD per million tokens). */
 function cost(price: Price, usage: TokenUsage): number {
   const perToken = (perMillion: number) => perMillion / 1_000_000;
-  return (
+  const usd =
     usage.input_tokens * perToken(price.input) +
     usage.output_tokens * perToken(price.output) +
     usage.cache_creation_input_tokens * perToken(price.input * CACHE_WRITE_FACTOR) +
-    usage.cache_read_input_tokens * perToken(price.input * CACHE_READ_FACTOR)
-  );
+    usage.cache_read_input_tokens * perToken(price.input * CACHE_READ_FACTOR);
+  return toNanoUsd(usd);
 }
 
 /**
