@@ -69,13 +69,17 @@ function typeText(field: JsonSchemaField, boolean: boolean): string {
   return base;
 }
 
+/** A list variable that is unset reads as an empty list: the table says `unset`. */
+const isEmptyList = (value: unknown) => Array.isArray(value) && value.length === 0;
+
 function read(name: string, source: ConfigSource, json: Record<string, JsonSchemaField>): Reading {
   const schema = source.schema.shape[name] as z.ZodType;
   const field = json[name] ?? {};
   const parsed = schema.safeParse(undefined);
   let fallback: string;
   if (field.default !== undefined) fallback = withUnit(name, field.default);
-  else if (parsed.success && parsed.data !== undefined) fallback = withUnit(name, parsed.data);
+  else if (parsed.success && parsed.data !== undefined && !isEmptyList(parsed.data))
+    fallback = withUnit(name, parsed.data);
   else fallback = parsed.success ? 'unset' : 'required';
   const handedBy = source.handedBy?.variables.includes(name) ? source.handedBy.service : undefined;
   return { service: source.service, field, boolean: isStringBool(schema), fallback, handedBy };

@@ -10,6 +10,7 @@ import {
   errorMiddleware,
   listenOn,
   notFoundHandler,
+  corsMiddleware,
   requestIdMiddleware,
   stopServer,
   waitForRedis,
@@ -52,6 +53,7 @@ export function createEventRelay(config: EventRelayConfig, logger: Logger): Even
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestIdMiddleware);
+  app.use(corsMiddleware(config.KOMPUTER_CORS_ORIGINS));
   app.use(health.router);
   app.use(relay.router);
   app.use(notFoundHandler);

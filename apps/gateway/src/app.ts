@@ -3,6 +3,7 @@ import { BUILTIN_TEMPLATES, buildOpenApiDocument, operations } from '@komputer/c
 import type { SkillResponse } from '@komputer/contracts';
 import {
   AppError,
+  corsMiddleware,
   errorMiddleware,
   notFoundHandler,
   requestIdMiddleware,
@@ -30,6 +31,8 @@ export interface GatewayDeps {
   defaultNamespace: string;
   /** Largest JSON body accepted, in bytes. */
   bodyLimitBytes: number;
+  /** Origins whose browser pages may call the API (`*`: any); empty: none. */
+  corsOrigins: readonly string[];
   /** Namespaces that hold agents (the default one is always listed too). */
   listNamespaces: () => Promise<string[]>;
 }
@@ -64,6 +67,7 @@ export function createApp(deps: GatewayDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestIdMiddleware);
+  app.use(corsMiddleware(deps.corsOrigins));
   app.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
 
   const router = express.Router();

@@ -1,7 +1,7 @@
 import { RuntimeSettingsSchema } from '@komputer/contracts';
 import { SecretKeyVarSchema } from '@komputer/connectors';
 import { RelaySettingsSchema } from '@komputer/relay';
-import { BaseConfigSchema, HostSchema, PortSchema } from '@komputer/service-kit';
+import { BaseConfigSchema, CorsOriginsSchema, HostSchema, PortSchema } from '@komputer/service-kit';
 import { z } from 'zod';
 
 /** The gateway's configuration, read from the environment; it serves the relay's routes too. */
@@ -17,5 +17,6 @@ export const GatewayConfigSchema = BaseConfigSchema.extend(RelaySettingsSchema.s
     .describe('Largest request body; a larger one gets `413 PAYLOAD_TOO_LARGE`'),
   KOMPUTER_SECRET_KEY: SecretKeyVarSchema,
   KOMPUTER_MCP_TIMEOUT_MS: RuntimeSettingsSchema.shape.KOMPUTER_MCP_TIMEOUT_MS,
+  KOMPUTER_CORS_ORIGINS: CorsOriginsSchema,
 });
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

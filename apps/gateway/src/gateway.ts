@@ -79,6 +79,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     logger,
     defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
     bodyLimitBytes: config.KOMPUTER_BODY_LIMIT_BYTES,
+    corsOrigins: config.KOMPUTER_CORS_ORIGINS,
     listNamespaces: () => agentStore.namespaces(),
   });
   const server = createServer(app);

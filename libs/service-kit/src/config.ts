@@ -69,6 +69,31 @@ export const PortSchema = z.coerce
 /** The interface a service listens on. */
 export const HostSchema = z.string().min(1).default('0.0.0.0').describe('Interface to listen on');
 
+/** `scheme://host[:port]`: an origin as a browser sends it. */
+const ORIGIN = /^https?:\/\/[^/\s,]+$/;
+
+/**
+ * The origins whose browser pages may call a service (CORS): a comma-separated list, or `*` for
+ * any. Unset: none, so only pages of the service's own origin can.
+ */
+export const CorsOriginsSchema = optionalVar(z.string())
+  .transform((value = '') =>
+    value
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/$/, ''))
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.string().refine((origin) => origin === '*' || ORIGIN.test(origin), {
+        error: 'must be origins such as https://app.example.com, comma-separated, or *',
+      }),
+    ),
+  )
+  .describe(
+    'Origins whose browser pages may call the API (CORS), comma-separated, e.g. `https://app.example.com`; `*` for any. Unset: none, so only pages served from the same origin can',
+  );
+
 /** The least severe log level written. */
 const LogLevelSchema = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

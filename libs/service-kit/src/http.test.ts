@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { listenOnRandomPort } from '@komputer/testing';
 import express from 'express';
-import { listenOn, requestIdMiddleware, stopServer } from './http';
+import { CorsOriginsSchema } from './config';
+import { corsMiddleware, listenOn, requestIdMiddleware, stopServer } from './http';
 
 const GENERATED = /^req_[0-9a-f]{32}$/;
 
@@ -112,5 +113,87 @@ describe('listenOn and stopServer', () => {
     expect(await inFlight).toBe('late');
     await stopping;
     expect(order).toEqual(['closed', 'stopped']);
+  });
+});
+
+describe('corsMiddleware', () => {
+  const servers: Server[] = [];
+  afterAll(async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  /** A service whose one route answers 200, behind the middleware for `origins`. */
+  async function serve(origins: string[]): Promise<string> {
+    const app = express();
+    app.use(requestIdMiddleware);
+    app.use(corsMiddleware(origins));
+    app.get('/thing', (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.use((_req, res) => {
+      res.status(404).end();
+    });
+    const server = createServer(app);
+    servers.push(server);
+    return (await listenOnRandomPort(server)).url;
+  }
+  const preflight = (base: string, origin: string) =>
+    fetch(`${base}/thing`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+
+  it('answers a listed origin’s preflight, and lets its page read the answer and its headers', async () => {
+    const base = await serve(['https://app.example.com', 'http://localhost:5173']);
+    const pre = await preflight(base, 'http://localhost:5173');
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(pre.headers.get('access-control-allow-headers')).toContain('Content-Type');
+    expect(pre.headers.get('vary')).toContain('Origin');
+
+    const res = await fetch(`${base}/thing`, { headers: { origin: 'https://app.example.com' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(res.headers.get('access-control-expose-headers')).toBe('X-Request-Id, Retry-After');
+  });
+
+  it('gives another origin no CORS header, and its preflight goes on to the routes', async () => {
+    const base = await serve(['https://app.example.com']);
+    const pre = await preflight(base, 'https://evil.example.com');
+    expect(pre.status).toBe(404);
+    expect(pre.headers.get('access-control-allow-origin')).toBeNull();
+    const res = await fetch(`${base}/thing`, { headers: { origin: 'https://evil.example.com' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('lets any origin in with *, and none when no origin is listed', async () => {
+    const open = await serve(['*']);
+    const res = await fetch(`${open}/thing`, { headers: { origin: 'https://any.example.com' } });
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const closed = await serve([]);
+    const pre = await preflight(closed, 'https://app.example.com');
+    expect(pre.status).toBe(404);
+    expect(pre.headers.get('access-control-allow-origin')).toBeNull();
+    expect(pre.headers.get('vary')).toBeNull();
+  });
+
+  it('reads KOMPUTER_CORS_ORIGINS as a list of origins, and refuses what is not one', () => {
+    expect(CorsOriginsSchema.parse(undefined)).toEqual([]);
+    expect(CorsOriginsSchema.parse(' https://a.example.com/, http://localhost:3000 ')).toEqual([
+      'https://a.example.com',
+      'http://localhost:3000',
+    ]);
+    expect(CorsOriginsSchema.parse('*')).toEqual(['*']);
+    expect(CorsOriginsSchema.safeParse('app.example.com').success).toBe(false);
+    expect(CorsOriginsSchema.safeParse('https://a.example.com/path').success).toBe(false);
   });
 });

@@ -17,6 +17,33 @@ export const requestIdMiddleware: RequestHandler = (req, res, next) => {
   next();
 };
 
+/**
+ * Lets the browser pages of `origins` (or any, with `*`) call the service: each of their
+ * requests gets `Access-Control-Allow-Origin` and the headers a client reads
+ * (`X-Request-Id`, `Retry-After`), and a preflight is answered `204` here. A request from
+ * another origin gets no CORS header, so its browser keeps the answer from the page.
+ */
+export function corsMiddleware(origins: readonly string[]): RequestHandler {
+  const any = origins.includes('*');
+  const allowed = new Set(origins);
+  return (req, res, next) => {
+    if (origins.length === 0) return next();
+    res.vary('Origin');
+    const origin = req.get('origin');
+    if (!origin || !(any || allowed.has(origin))) return next();
+    res.setHeader('Access-Control-Allow-Origin', any ? '*' : origin);
+    res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
+    if (req.method !== 'OPTIONS' || !req.get('access-control-request-method')) return next();
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
+    res.setHeader(
+      'Access-Control-Allow-Headers',
+      'Content-Type, Authorization, X-Request-Id, Last-Event-ID',
+    );
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.status(204).end();
+  };
+}
+
 /** `/api/v1/agents/{name}` → `/api/v1/agents/:name`: an operation's path as Express routes it. */
 export function toExpressPath(openApiPath: string): string {
   return openApiPath.replace(/\{([^}]+)\}/g, ':$1');

@@ -1,6 +1,7 @@
 export {
   BaseConfigSchema,
   ConfigError,
+  CorsOriginsSchema,
   DEFAULT_REDIS_URL,
   loadConfig,
   parseConfig,
@@ -20,7 +21,7 @@ export {
 export type { AppErrorOptions } from './errors';
 export { createHealth } from './health';
 export type { Health, HealthOptions, ReadinessCheck } from './health';
-export { listenOn, requestIdMiddleware, stopServer, toExpressPath } from './http';
+export { corsMiddleware, listenOn, requestIdMiddleware, stopServer, toExpressPath } from './http';
 export { JsonLineWriter, readJsonLines } from './json-lines';
 export type { JsonLineReaderOptions, JsonLineWriterOptions } from './json-lines';
 export { createLogger } from './logger';
