@@ -12,7 +12,7 @@ export const SchedulerConfigSchema = BaseConfigSchema.extend(RuntimeSettingsSche
     .max(1000)
     .default(16)
     .describe(
-      "Tasks this scheduler takes from the queue at once; a warm agent's task handed straight to it runs while fewer than this many run in all",
+      "Tasks this scheduler runs at once, from the queue and handed straight to it (a warm agent's next task) together; the queue may add one more while every slot holds a handed-over task",
     ),
   KOMPUTER_DATA_DIR: z
     .string()

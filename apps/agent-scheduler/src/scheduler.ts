@@ -33,6 +33,11 @@ export interface Scheduler {
   id: string;
   driver: RuntimeDriver;
   reconciler: Reconciler;
+  /**
+   * How many tasks the queue's worker may run at once now: the slots that the tasks handed
+   * straight to this scheduler leave (at least one).
+   */
+  readonly queueSlots: number;
   /** Starts taking tasks, after one reconciliation pass. */
   start(): Promise<void>;
   /** Stops taking tasks, lets running ones end (up to the shutdown deadline), stops runtimes. Idempotent. */
@@ -123,6 +128,11 @@ export function createScheduler(
   let closing: Promise<void> | undefined;
   const handoverChannel = keys.handoverChannel(id);
   const handedOver = new Set<Promise<void>>();
+  const slots = config.KOMPUTER_SCHEDULER_CONCURRENCY;
+  /** The queue's worker takes only the slots that handed-over tasks leave (at least one). */
+  const fitWorker = () => {
+    if (worker) worker.concurrency = Math.max(1, slots - handedOver.size);
+  };
   const keepAlive = () =>
     redis
       .set(keys.schedulerAlive(id), '1', 'PX', ALIVE_TTL_MS)
@@ -146,16 +156,16 @@ export function createScheduler(
       name: job.agentName,
       ...(job.agentUid ? { uid: job.agentUid } : {}),
     };
-    if (
-      !closing &&
-      runner.active < config.KOMPUTER_SCHEDULER_CONCURRENCY &&
-      driver.ready(ref) !== undefined
-    ) {
+    if (!closing && runner.active < slots && driver.ready(ref) !== undefined) {
       const running: Promise<void> = runner
         .run(job)
         .catch((err: unknown) => logger.error({ taskId: job.taskId, err }, 'task failed'))
-        .finally(() => handedOver.delete(running));
+        .finally(() => {
+          handedOver.delete(running);
+          fitWorker();
+        });
       handedOver.add(running);
+      fitWorker();
       return;
     }
     tasks
@@ -195,6 +205,9 @@ export function createScheduler(
     id,
     driver,
     reconciler,
+    get queueSlots() {
+      return worker?.concurrency ?? slots;
+    },
     async start() {
       if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
         logger.warn('redis is not reachable yet; taking tasks once it is');
@@ -225,9 +238,10 @@ export function createScheduler(
         {
           connection: workerRedis,
           prefix: keys.bullPrefix(),
-          concurrency: config.KOMPUTER_SCHEDULER_CONCURRENCY,
+          concurrency: slots,
         },
       );
+      fitWorker();
       worker.on('error', (err) => logger.warn({ err: err.message }, 'task worker error'));
       worker.on('failed', (job, err) => logger.error({ taskId: job?.id, err }, 'task failed'));
       timer = setInterval(() => {

@@ -1,45 +1,79 @@
+import type { AgentEvent } from '@komputer/contracts';
 import { text } from '@komputer/testing';
 import { startE2eStack } from './e2e-stack';
 import type { E2eStack } from './e2e-stack';
 
-// A scheduler with one slot: a warm agent's task handed to it while the slot is taken waits in
-// the queue like any task, rather than running past the limit.
+// A scheduler with two slots, shared by the tasks it takes from the queue and those handed
+// straight to it: neither way runs a task past the limit.
 let e2e: E2eStack;
 beforeAll(async () => {
-  e2e = await startE2eStack({ env: { KOMPUTER_SCHEDULER_CONCURRENCY: '1' } });
+  e2e = await startE2eStack({ env: { KOMPUTER_SCHEDULER_CONCURRENCY: '2' } });
 });
 afterAll(() => e2e?.close());
 
-it('queues a handed-over task while the scheduler is full, and runs it once the slot frees', async () => {
-  const { model, redis } = e2e;
-  const post = (name: string, instructions: string) =>
-    e2e.call('POST', '/agents', { name, instructions });
-  model.script({ content: [text('Warm now.')] });
-  const first = await post('warm', 'Hello');
-  expect((await e2e.eventsOf('warm', first.body.taskId)).at(-1)?.type).toBe('task_completed');
+const post = (name: string, instructions: string) =>
+  e2e.call('POST', '/agents', { name, instructions });
+const queued = async (taskId: string) =>
+  (await e2e.redis.exists(`komputer:bull:tasks:${taskId}`)) === 1;
+const ms = (event: AgentEvent | undefined) => Number(event?.id.split('-')[0]);
 
+/** Scripts a model turn that waits until the returned function is called. */
+function heldTurn(reply: string): () => void {
   let release: () => void = () => undefined;
   const held = new Promise<void>((resolve) => (release = resolve));
-  model.script(async () => {
+  e2e.model.script(async () => {
     await held;
-    return { content: [text('Done at last.')] };
+    return { content: [text(reply)] };
   });
-  const requests = model.requestCount;
-  const busy = await post('busy', 'Take the slot');
+  return release;
+}
+
+/** Runs `name`'s task to completion, so that its runtime is warm. */
+async function warm(name: string): Promise<void> {
+  e2e.model.script({ content: [text('Warm now.')] });
+  const task = await post(name, 'Hello');
+  expect((await e2e.eventsOf(name, task.body.taskId)).at(-1)?.type).toBe('task_completed');
+}
+
+it('queues a handed-over task while the slots are full, and runs it once one frees', async () => {
+  await warm('warm');
+  const requests = e2e.model.requestCount;
+  const releases = [heldTurn('One done.'), heldTurn('Two done.')];
   try {
-    await model.waitForRequests(requests + 1);
-    model.script({ content: [text('My turn.')] });
+    const one = await post('busy-one', 'Take a slot');
+    const two = await post('busy-two', 'Take a slot');
+    await e2e.model.waitForRequests(requests + 2);
+    e2e.model.script({ content: [text('My turn.')] });
     const next = await post('warm', 'Again');
     expect(next.status).toBe(201);
-    release();
-    const busyEvents = await e2e.eventsOf('busy', busy.body.taskId);
+    releases.forEach((release) => release());
+    const ends = [
+      (await e2e.eventsOf('busy-one', one.body.taskId)).at(-1),
+      (await e2e.eventsOf('busy-two', two.body.taskId)).at(-1),
+    ];
     const nextEvents = await e2e.eventsOf('warm', next.body.taskId);
-    expect(busyEvents.at(-1)?.type).toBe('task_completed');
     expect(nextEvents.at(-1)?.type).toBe('task_completed');
-    // It went through the queue, and started only once the other task had ended.
-    expect(await redis.exists(`komputer:bull:tasks:${next.body.taskId}`)).toBe(1);
-    const ms = (id: string) => Number(id.split('-')[0]);
-    expect(ms(nextEvents[0]?.id ?? '0-0')).toBeGreaterThanOrEqual(ms(busyEvents.at(-1)?.id ?? 'x'));
+    expect(await queued(next.body.taskId)).toBe(true);
+    expect(ms(nextEvents[0])).toBeGreaterThanOrEqual(Math.min(...ends.map(ms)));
+  } finally {
+    releases.forEach((release) => release());
+  }
+});
+
+it('takes from the queue only the slots that handed-over tasks leave', async () => {
+  const { scheduler } = e2e.stack;
+  expect(scheduler.queueSlots).toBe(2);
+  const requests = e2e.model.requestCount;
+  const release = heldTurn('Handed over, done.');
+  try {
+    const handed = await post('warm', 'Hold a slot, handed over');
+    await e2e.model.waitForRequests(requests + 1);
+    expect(await queued(handed.body.taskId)).toBe(false);
+    expect(scheduler.queueSlots).toBe(1);
+    release();
+    expect((await e2e.eventsOf('warm', handed.body.taskId)).at(-1)?.type).toBe('task_completed');
+    await scheduler.close();
+    expect(scheduler.queueSlots).toBe(2);
   } finally {
     release();
   }
