@@ -270,7 +270,7 @@ export type AgentResponse = z.infer<typeof AgentResponseSchema>;
 
 /** `POST /agents` answer: the agent, and the id of the task that was queued. */
 export const CreateAgentResponseSchema = AgentResponseSchema.extend({
-  taskId: z.string().meta({ description: 'The queued task (also its queue job id)' }),
+  taskId: z.string().meta({ description: 'The task given to the agent' }),
   created: z.boolean().meta({ description: 'True when this request created the agent' }),
 }).meta({ id: 'CreateAgentResponse' });
 export type CreateAgentResponse = z.infer<typeof CreateAgentResponseSchema>;

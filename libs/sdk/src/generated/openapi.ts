@@ -790,7 +790,7 @@ export interface components {
       templateRef: string;
       status: components['schemas']['AgentStatus'];
       taskStatus?: components['schemas']['TaskStatus'];
-      /** @description The queued task (also its queue job id) */
+      /** @description The task given to the agent */
       taskId: string;
       instructions: string;
       systemPrompt?: string;
