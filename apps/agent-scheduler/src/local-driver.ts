@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -43,6 +45,42 @@ const OWNER_FILE = join('.komputer', 'agent-uid');
 /** Whether `a` and `b` may be the same agent: the same uid, or one of them without one. */
 const sameAgent = (a: AgentRef, b: AgentRef) => !a.uid || !b.uid || a.uid === b.uid;
 
+/**
+ * In the environment of a runtime and of every command it runs: the runtime's own id. A command
+ * runs in a process group of its own, which the runtime kills when the command is cancelled or
+ * times out; when the runtime itself dies, the driver finds its commands by this id.
+ */
+const RUNTIME_ID_VAR = 'AGENT_RUNTIME_ID';
+
+/**
+ * Kills the process groups of every process whose environment holds `runtimeId`: the commands
+ * of a runtime that died without stopping them. Where there is no `/proc`, it does nothing.
+ */
+function killCommandsOf(runtimeId: string): void {
+  const mark = Buffer.from(`${RUNTIME_ID_VAR}=${runtimeId}\0`);
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`);
+      const at = environ.indexOf(mark);
+      if (at === -1 || (at > 0 && environ[at - 1] !== 0)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (pgid > 1 && pgid !== process.pid) process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // Gone already, or not ours to read.
+    }
+  }
+}
+
+/** The id of each runtime process this driver started. */
+const runtimeIds = new WeakMap<ChildProcessWithoutNullStreams, string>();
+
 function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `was killed by ${signal}` : `exited with code ${code}`;
 }
@@ -67,11 +105,14 @@ class LocalRuntime implements RuntimeHandle {
     private readonly options: LocalDriverOptions,
   ) {
     this.id = `pid ${child.pid}`;
+    const runtimeId = runtimeIds.get(child);
     const logger = options.logger.child({ agent: keyOf(agent), runtime: this.id });
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         clearTimeout(this.watchdog);
         this.isReady = false;
+        // A runtime that stopped cleanly stopped its commands; one that died may have left some.
+        if ((code !== 0 || signal !== null) && runtimeId) killCommandsOf(runtimeId);
         this.exitReason = this.killedFor ?? `the agent runtime ${exitReason(code, signal)}`;
         for (const listener of this.exitListeners) listener(this.exitReason);
         this.exitListeners.clear();
@@ -210,14 +251,17 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   }
 
   private spawn(env: Record<string, string>, cwd: string): ChildProcessWithoutNullStreams {
-    return spawn(process.execPath, [...this.options.nodeArgs, this.options.entry], {
+    const runtimeId = randomUUID();
+    const child = spawn(process.execPath, [...this.options.nodeArgs, this.options.entry], {
       cwd,
-      env: { ...env, ...this.options.env },
+      env: { ...env, ...this.options.env, [RUNTIME_ID_VAR]: runtimeId },
       stdio: ['pipe', 'pipe', 'pipe'],
       // Its own process group: a Ctrl-C at the terminal reaches the scheduler, which stops
       // runtimes in order, rather than killing them mid-event.
       detached: true,
     });
+    runtimeIds.set(child, runtimeId);
+    return child;
   }
 
   /** The agent's workspace directory. */

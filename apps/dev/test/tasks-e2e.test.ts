@@ -239,6 +239,20 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     expect(await queued(next.body.taskId)).toBe(true);
   });
 
+  it('kills the commands of a runtime that died mid-command', async () => {
+    model.script({ content: [toolUse('Bash', { command: 'echo $$ > bash.pid; sleep 60' })] });
+    const task = await post('/agents', { name: 'orphaner', instructions: 'Sleep' });
+    await firstEvent('orphaner', task.body.taskId, 'tool_call');
+    await fileWithContent(join(workspace('orphaner'), 'bash.pid'));
+    const pid = Number(readFileSync(join(workspace('orphaner'), 'bash.pid'), 'utf8'));
+    expect(isRunning(pid)).toBe(true);
+    const runtime = await stack.scheduler.driver.ensure({ namespace: 'default', name: 'orphaner' });
+    process.kill(Number(runtime.id.replace('pid ', '')), 'SIGKILL');
+    const events = await eventsOf('orphaner', task.body.taskId, 5_000);
+    expect(events.at(-1)).toMatchObject({ type: 'error' });
+    expect(isRunning(pid)).toBe(false);
+  });
+
   it('deletes an agent mid-task: its tools, runtime, workspace, events and record go', async () => {
     model.script({ content: [toolUse('Bash', { command: 'echo $$ > bash.pid; sleep 60' })] });
     const task = await post('/agents', { name: 'doomed', instructions: 'Sleep' });
