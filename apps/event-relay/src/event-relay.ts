@@ -68,7 +68,11 @@ export function createEventRelay(config: EventRelayConfig, logger: Logger): Even
     server,
     health,
     listen: async () => {
-      if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
+      const ready = await Promise.all([
+        waitForRedis(redis, REDIS_STARTUP_WAIT_MS),
+        relay.waitUntilReady(REDIS_STARTUP_WAIT_MS),
+      ]);
+      if (!ready.every(Boolean)) {
         logger.warn('redis is not reachable yet; clients are told to retry until it is');
       }
       return listenOn(server, config.PORT, config.HOST);

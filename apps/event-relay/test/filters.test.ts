@@ -134,8 +134,11 @@ describe('/events/ws', () => {
 
   it('refuses a match that selects more agents than a socket may follow', async () => {
     const small = await startTestRelay(r.server.url, { KOMPUTER_RELAY_MAX_AGENTS_PER_SOCKET: '2' });
-    const closed = await TestClient.rejected(`${small.ws}/events/ws?match=build-*`);
-    expect(closed).toMatchObject({ code: 4400, parsed: { code: 'VALIDATION_FAILED' } });
-    await small.eventRelay.close();
+    try {
+      const closed = await TestClient.rejected(`${small.ws}/events/ws?match=build-*`);
+      expect(closed).toMatchObject({ code: 4400, parsed: { code: 'VALIDATION_FAILED' } });
+    } finally {
+      await small.eventRelay.close();
+    }
   });
 });

@@ -97,7 +97,11 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     health,
     relay,
     listen: async () => {
-      if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
+      const ready = await Promise.all([
+        waitForRedis(redis, REDIS_STARTUP_WAIT_MS),
+        relay.waitUntilReady(REDIS_STARTUP_WAIT_MS),
+      ]);
+      if (!ready.every(Boolean)) {
         logger.warn('redis is not reachable yet; answering 503 until it is');
       }
       return listenOn(server, config.PORT, config.HOST);

@@ -8,6 +8,7 @@ import {
   createRedis,
   DEFAULT_REDIS_URL,
   toExpressPath,
+  waitForRedis,
 } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import { createKeys } from '@komputer/store';
@@ -53,6 +54,11 @@ export interface Relay {
    * stream, so that a paged read never passes over a gap in silence.
    */
   checkCursor(namespace: string, name: string, cursor: string): Promise<void>;
+  /**
+   * Resolves true once the relay's Redis connection is ready, or false after `timeoutMs`: a
+   * service starts listening after it, so that its first clients are not told to retry.
+   */
+  waitUntilReady(timeoutMs: number): Promise<boolean>;
   /** Closes every client (WebSocket 1001, SSE `close` event), then the reads and Redis. Idempotent. */
   close(): Promise<void>;
 }
@@ -369,6 +375,7 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
     handleUpgrade,
     checkCursor: (namespace, name, cursor) =>
       reads.checkCursor(keys.events(namespace, name), cursor),
+    waitUntilReady: (timeoutMs) => waitForRedis(command, timeoutMs),
     attach(server) {
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         if (handleUpgrade(req, socket, head)) return;
