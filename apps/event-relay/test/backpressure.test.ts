@@ -63,18 +63,21 @@ it('a stalled client is cut off at the bound with 4429 and its last id, while a 
 
 it('a client that stops answering pings is dropped; one that answers stays', async () => {
   const pinging = await startTestRelay(r.server.url, { KOMPUTER_RELAY_PING_INTERVAL_MS: '100' });
-  await r.addAgent('quiet');
-  const url = `${pinging.ws}/agents/quiet/ws`;
-  const silent = await TestClient.connect(url, { autoPong: false });
-  const alive = await TestClient.connect(url);
-  const closed = await silent.closed;
-  // Dropped without a close frame: the peer is not listening.
-  expect(closed.code).toBe(1006);
-  expect(silent.pings).toBeGreaterThanOrEqual(1);
-  await alive.until(() => alive.pings >= 5);
-  expect(alive.ws.readyState).toBe(alive.ws.OPEN);
-  await alive.close();
-  await pinging.eventRelay.close();
+  try {
+    await r.addAgent('quiet');
+    const url = `${pinging.ws}/agents/quiet/ws`;
+    const silent = await TestClient.connect(url, { autoPong: false });
+    const alive = await TestClient.connect(url);
+    const closed = await silent.closed;
+    // Dropped without a close frame: the peer is not listening.
+    expect(closed.code).toBe(1006);
+    expect(silent.pings).toBeGreaterThanOrEqual(1);
+    await alive.until(() => alive.pings >= 5);
+    expect(alive.ws.readyState).toBe(alive.ws.OPEN);
+    await alive.close();
+  } finally {
+    await pinging.eventRelay.close();
+  }
 });
 
 it('an SSE stream gets heartbeat comments', async () => {
