@@ -1,4 +1,4 @@
-import type { RuntimeMessage, SupervisorMessage } from '@komputer/contracts';
+import type { RuntimeMessage, SupervisorMessage, TaskJob } from '@komputer/contracts';
 
 /** Which agent a runtime belongs to. */
 export interface AgentRef {
@@ -9,6 +9,15 @@ export interface AgentRef {
    * runtime or a workspace of another uid never serves it.
    */
   uid?: string;
+}
+
+/** The agent that a task's job is for. */
+export function agentRefOf(job: TaskJob): AgentRef {
+  return {
+    namespace: job.namespace,
+    name: job.agentName,
+    ...(job.agentUid ? { uid: job.agentUid } : {}),
+  };
 }
 
 /** A running agent runtime, whatever it runs on. */

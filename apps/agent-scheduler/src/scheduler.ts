@@ -11,6 +11,7 @@ import { Worker } from 'bullmq';
 import type { SchedulerConfig } from './config';
 import { LocalRuntimeDriver } from './local-driver';
 import { Reconciler } from './reconciler';
+import { agentRefOf } from './runtime-driver';
 import type { RuntimeDriver } from './runtime-driver';
 import { TaskRunner } from './task-runner';
 
@@ -151,12 +152,7 @@ export function createScheduler(
       logger.warn({ err, message }, 'ignored a malformed handed-over task');
       return;
     }
-    const ref = {
-      namespace: job.namespace,
-      name: job.agentName,
-      ...(job.agentUid ? { uid: job.agentUid } : {}),
-    };
-    if (!closing && runner.active < slots && driver.ready(ref) !== undefined) {
+    if (!closing && runner.active < slots && driver.ready(agentRefOf(job)) !== undefined) {
       const running: Promise<void> = runner
         .run(job)
         .catch((err: unknown) => logger.error({ taskId: job.taskId, err }, 'task failed'))

@@ -8,6 +8,7 @@ import type {
 import type { ConnectorRegistry, ContentRegistry } from '@komputer/connectors';
 import type { Logger } from '@komputer/service-kit';
 import type { AgentRecord, AgentStore, TaskEnd } from '@komputer/store';
+import { agentRefOf } from './runtime-driver';
 import type { RuntimeDriver, RuntimeHandle } from './runtime-driver';
 
 /** Options for {@link TaskRunner}. */
@@ -119,11 +120,7 @@ export class TaskRunner {
 
   private async runCounted(job: TaskJob): Promise<void> {
     const { agents, driver, logger } = this.options;
-    const ref = {
-      namespace: job.namespace,
-      name: job.agentName,
-      ...(job.agentUid ? { uid: job.agentUid } : {}),
-    };
+    const ref = agentRefOf(job);
     const log = logger.child({ agent: `${ref.namespace}/${ref.name}`, taskId: job.taskId });
     const warm = driver.ready(ref);
     const started = await agents.startTask({
@@ -202,7 +199,7 @@ export class TaskRunner {
         // task, which may come the moment its end is stored, must not find that runtime ready.
         if (end?.status === 'Sleeping') {
           this.options.driver
-            .stop({ namespace: job.namespace, name: job.agentName })
+            .stop(agentRefOf(job))
             .catch((err: unknown) => log.warn({ err }, 'could not stop a sleeping runtime'));
         }
         const result = await withRetries(STORE_ATTEMPTS, () =>
