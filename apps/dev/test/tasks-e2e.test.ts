@@ -227,7 +227,7 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     await post('/agents/sleeper/cancel');
     const events = await eventsOf('sleeper', task.body.taskId, 5_000);
     expect(events.at(-1)?.type).toBe('task_cancelled');
-    expect(isRunning(pid)).toBe(false);
+    await died(pid);
   });
 
   it('ends a task with an error when its runtime is killed, and runs the next task', async () => {
@@ -280,7 +280,7 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     expect(res.status).toBe(200);
     expect(await runtimeExited).toBe('the agent runtime exited with code 0');
     await gone(workspace('doomed'));
-    expect(isRunning(pid)).toBe(false);
+    await died(pid);
     expect(
       await redis.exists('komputer:default:agent:doomed', 'komputer:default:events:doomed'),
     ).toBe(0);
