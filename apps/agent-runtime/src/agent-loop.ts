@@ -94,6 +94,9 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
     results: [],
   };
   options.logger.info({ model: task.agent.model }, 'task started');
+  // An emit holds the task while the supervisor is behind; a cancel or the timeout does not
+  // wait for it. The terminal event goes out through the plain emit.
+  const emit: EmitEvent = (type, payload) => abortable(options.emit(type, payload), stop.signal);
   let terminal: Terminal;
   let connectorTools: ConnectorTools | undefined;
   try {
@@ -103,11 +106,17 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
       timeoutMs: options.mcpTimeoutMs,
       callTimeoutMs: options.mcpCallTimeoutMs,
       signal: stop.signal,
-      warn: (connector, message) => options.emit('warning', { message, connector }),
+      warn: (connector, message) => emit('warning', { message, connector }),
     });
     await writeSkills(options.workspace, task.skills);
     const toolbox = options.toolbox.with(connectorTools.tools, connectorTools.unavailable);
-    terminal = await agentLoop(task, { ...options, toolbox }, progress, stop.signal, startedAt);
+    terminal = await agentLoop(
+      task,
+      { ...options, toolbox, emit },
+      progress,
+      stop.signal,
+      startedAt,
+    );
   } catch (err) {
     terminal = failure(err, stop.signal, timedOut, task);
     if (err instanceof APIError && (err.status === 400 || err.status === 413)) {

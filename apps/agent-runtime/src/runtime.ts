@@ -24,8 +24,12 @@ import { sandboxEnv } from './tools/bash';
 import { builtinToolbox } from './tools/toolbox';
 import { UnackedEvents } from './unacked-events';
 
-/** Default capacity of the unacknowledged-event buffer. */
-const MAX_UNACKED_EVENTS = 10_000;
+/**
+ * Default bounds of the unacknowledged events: past them (the supervisor cannot store events,
+ * while Redis is away, say) the task is paused rather than an event dropped.
+ */
+const MAX_UNACKED_EVENTS = 1_000;
+const MAX_UNACKED_BYTES = 8 * 1024 * 1024;
 /** How long a write waits for a supervisor that stopped reading before it moves on. */
 const DRAIN_TIMEOUT_MS = 10_000;
 /** How long shutdown waits for a cancelled task to report its end. */
@@ -45,8 +49,10 @@ export interface RuntimeOptions {
   logger: Logger;
   /** The runtime's environment; `Bash` gets it without model credentials or control-plane settings. */
   env: Record<string, string | undefined>;
-  /** Capacity of the buffer of unacknowledged events. Default 10 000. */
+  /** How many unacknowledged events pause the task. Default 1 000. */
   maxUnackedEvents?: number;
+  /** How many bytes of unacknowledged events pause the task. Default 8 MiB. */
+  maxUnackedBytes?: number;
 }
 
 /** A running agent runtime. */
@@ -84,7 +90,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const session = await loadSession(workspace, logger);
   const prices = new PriceList(logger);
   const env = sandboxEnv(options.env);
-  const unacked = new UnackedEvents(options.maxUnackedEvents ?? MAX_UNACKED_EVENTS, logger);
+  const unacked = new UnackedEvents({
+    maxEvents: options.maxUnackedEvents ?? MAX_UNACKED_EVENTS,
+    maxBytes: options.maxUnackedBytes ?? MAX_UNACKED_BYTES,
+  });
   const writer = new JsonLineWriter<RuntimeMessage>(options.output, {
     drainTimeoutMs: DRAIN_TIMEOUT_MS,
     onError: (err) => {
@@ -108,17 +117,29 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   /**
    * Reports the events of one task, numbered from 1. The terminal event frees the runtime at
-   * once: the supervisor may send the next task as soon as it reads it.
+   * once: the supervisor may send the next task as soon as it reads it. Any other event
+   * resolves only once the unacknowledged events are within their bounds, which pauses the task
+   * while the supervisor cannot store what it was sent.
    */
   function emitterFor(taskId: string): EmitEvent {
     let seq = 0;
-    return (type, payload) => {
+    return async (type, payload) => {
       seq += 1;
-      if (TERMINAL_EVENT_TYPES.includes(type) && current?.taskId === taskId) current = undefined;
+      const terminal = TERMINAL_EVENT_TYPES.includes(type);
+      if (terminal && current?.taskId === taskId) current = undefined;
       const event = { type, taskId, timestamp: new Date().toISOString(), payload } as NewAgentEvent;
       const message: RuntimeEventMessage = { type: 'event', seq, event };
-      unacked.add(message);
-      return writer.write(message);
+      const line = JSON.stringify(message);
+      unacked.add(message, Buffer.byteLength(line));
+      await writer.writeLine(line);
+      if (!terminal && unacked.full) {
+        logger.warn(
+          { taskId, unacked: unacked.size },
+          'the supervisor is behind; pausing the task',
+        );
+        await unacked.room();
+        logger.info({ taskId }, 'the supervisor caught up; the task goes on');
+      }
     };
   }
 

@@ -1,48 +1,90 @@
 import type { RuntimeEventMessage } from '@komputer/contracts';
-import type { Logger } from '@komputer/service-kit';
+
+/** Bounds of {@link UnackedEvents}: past either one, the task that emits is paused. */
+export interface UnackedLimits {
+  maxEvents: number;
+  /** Counted as the bytes of the events' lines. */
+  maxBytes: number;
+}
+
+interface Entry {
+  message: RuntimeEventMessage;
+  bytes: number;
+}
 
 /**
  * The events sent upward that the supervisor has not acknowledged yet, oldest first. They are
- * kept so that a supervisor taking over can ask for what it missed. The buffer is bounded: when
- * it is full the oldest event is dropped (a supervisor that never acknowledges must not grow
- * the runtime's memory without end), with one warning per task.
+ * kept so that a supervisor taking over can ask for what it missed, and nothing is ever dropped:
+ * past a bound, {@link UnackedEvents.room} holds the task back (it stops reading the model's
+ * stream and starting tools) until acknowledgements make room.
+ *
+ * The supervisor stores events in the order they were sent and acknowledges each once it is
+ * stored, so an acknowledgement covers every event sent before it: acknowledging costs O(1) per
+ * event, however many wait.
  */
 export class UnackedEvents {
-  private readonly events: RuntimeEventMessage[] = [];
-  private warnedTaskId: string | undefined;
+  private entries: Entry[] = [];
+  /** Index of the oldest entry still kept: removal from the front is a step of this index. */
+  private head = 0;
+  private bytes = 0;
+  /** How many of the kept events belong to each task. */
+  private readonly perTask = new Map<string, number>();
+  private waiters: (() => void)[] = [];
 
-  constructor(
-    private readonly capacity: number,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly limits: UnackedLimits) {}
 
   /** How many events are waiting for an acknowledgement. */
   get size(): number {
-    return this.events.length;
+    return this.entries.length - this.head;
   }
 
-  /** Keeps `message` until it is acknowledged. */
-  add(message: RuntimeEventMessage): void {
-    this.events.push(message);
-    if (this.events.length <= this.capacity) return;
-    const dropped = this.events.shift();
-    const taskId = message.event.taskId;
-    // One warning per task is enough to show that the supervisor is not acknowledging.
-    if (dropped && this.warnedTaskId !== taskId) {
-      this.warnedTaskId = taskId;
-      this.logger.warn(
-        { capacity: this.capacity, droppedTaskId: dropped.event.taskId, droppedSeq: dropped.seq },
-        'unacknowledged event buffer is full; dropping the oldest events',
-      );
-    }
+  /** True while the buffer is at or past a bound. */
+  get full(): boolean {
+    return this.size >= this.limits.maxEvents || this.bytes >= this.limits.maxBytes;
   }
 
-  /** Forgets the events of `taskId` up to and including `seq`. */
+  /** Keeps `message`, sent as a line of `bytes` bytes, until it is acknowledged. */
+  add(message: RuntimeEventMessage, bytes: number): void {
+    this.entries.push({ message, bytes });
+    this.bytes += bytes;
+    const { taskId } = message.event;
+    this.perTask.set(taskId, (this.perTask.get(taskId) ?? 0) + 1);
+  }
+
+  /**
+   * Forgets the event `seq` of `taskId` and every event sent before it. An acknowledgement for
+   * an event that is not kept (a repeat, or another task's) changes nothing.
+   */
   ack(taskId: string, seq: number): void {
-    let kept = 0;
-    for (const message of this.events) {
-      if (message.event.taskId !== taskId || message.seq > seq) this.events[kept++] = message;
+    if (!this.perTask.has(taskId)) return;
+    for (;;) {
+      const entry = this.entries[this.head];
+      if (!entry) break;
+      const { message } = entry;
+      if (message.event.taskId === taskId && message.seq > seq) break;
+      this.remove(entry);
+      if (message.event.taskId === taskId && message.seq === seq) break;
     }
-    this.events.length = kept;
+    // The array is cut only once its front is half of it: amortised O(1).
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+    if (!this.full) for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Resolves once the buffer is below its bounds (at once if it is). */
+  room(): Promise<void> {
+    if (!this.full) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private remove(entry: Entry): void {
+    this.head += 1;
+    this.bytes -= entry.bytes;
+    const { taskId } = entry.message.event;
+    const left = (this.perTask.get(taskId) ?? 1) - 1;
+    if (left === 0) this.perTask.delete(taskId);
+    else this.perTask.set(taskId, left);
   }
 }

@@ -119,12 +119,48 @@ describe('the runtime protocol', () => {
     t.send({ type: 'ack', taskId: first.taskId, seq: 2 });
     await until(() => t.runtime.unackedEvents === 0, 'the last ack to empty the buffer');
 
-    // Unacknowledged, 6 events (2 a task) overflow a buffer of 5: the oldest goes, with a warning.
+    // Unacknowledged, events pile up to the bound, and then the task waits: nothing is dropped.
     await t.run(taskMessage());
     await t.run(taskMessage());
-    await t.run(taskMessage());
+    const third = taskMessage();
+    t.send(third);
+    await until(() => t.logs.some((line) => line.includes('pausing the task')), 'the pause');
     expect(t.runtime.unackedEvents).toBe(5);
-    expect(t.logs.filter((line) => line.includes('buffer is full'))).toHaveLength(1);
+    expect(typesOf(t.log.events(third.taskId))).toEqual(['text']);
+    t.send({ type: 'ack', taskId: third.taskId, seq: 1 });
+    expect((await t.log.terminal(third.taskId)).type).toBe('task_completed');
+    expect(t.runtime.unackedEvents).toBe(1);
+  });
+
+  it('pauses a task while the supervisor is behind: the model stream is read no further', async () => {
+    await start({ maxUnackedEvents: 3, config: { KOMPUTER_HEARTBEAT_MS: '100' } });
+    const blocks = ['one', 'two', 'three', 'four', 'five', 'six'];
+    server.script({ content: blocks.map((block) => text(block)) });
+    const task = taskMessage();
+    t.send(task);
+    await until(() => t.logs.some((line) => line.includes('pausing the task')), 'the pause');
+    // Heartbeats go on while the task waits, and no further event comes.
+    const beats = t.log.messages.filter((m) => m.type === 'heartbeat').length;
+    await until(
+      () => t.log.messages.filter((m) => m.type === 'heartbeat').length >= beats + 3,
+      'three more heartbeats',
+    );
+    expect(
+      t.log.events(task.taskId).map((e) => (e.payload as { content: string }).content),
+    ).toEqual(['one', 'two', 'three']);
+    // Each acknowledgement lets the task go on, until it ends with every event, in order.
+    for (let seq = 1; seq <= blocks.length; seq++) {
+      await until(() => t.log.events(task.taskId).length >= seq, `event ${seq}`);
+      t.send({ type: 'ack', taskId: task.taskId, seq });
+    }
+    const end = await t.log.terminal(task.taskId);
+    expect(end.type).toBe('task_completed');
+    expect(
+      t.log
+        .events(task.taskId)
+        .slice(0, -1)
+        .map((e) => e.type),
+    ).toEqual(blocks.map(() => 'text'));
   });
 
   it('stops when its input ends: the supervisor is gone', async () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -220,6 +220,8 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   /** Starts a spare runtime, if the driver keeps one and has none. */
   refillSpare(): void {
     if (!this.options.keepSpare || this.closed || this.spare) return;
+    // A spare waits in the data directory, which a fresh install has not made yet.
+    mkdirSync(this.options.dataDir, { recursive: true });
     const child = this.spawn({}, this.options.dataDir);
     const onExit = () => {
       if (this.spare?.child === child) this.spare = undefined;

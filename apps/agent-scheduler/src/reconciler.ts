@@ -1,5 +1,7 @@
 import type { Logger, Redis } from '@komputer/service-kit';
+import { parseTaskMember } from '@komputer/store';
 import type { AgentRecord, AgentStore, Keys, TaskQueue } from '@komputer/store';
+import type { Liveness } from './liveness';
 import type { RuntimeDriver } from './runtime-driver';
 
 /** Options for {@link Reconciler}. */
@@ -9,7 +11,8 @@ export interface ReconcilerOptions {
   agents: AgentStore;
   tasks: TaskQueue;
   driver: RuntimeDriver;
-  /** Claims and tasks younger than this are being set up; they are left alone. */
+  liveness: Liveness;
+  /** Claims younger than this may still be on their way to the queue; they are left alone. */
   graceMs: number;
   logger: Logger;
 }
@@ -18,48 +21,74 @@ export interface ReconcilerOptions {
 export interface ReconcileReport {
   /** Tasks that were accepted but lost, now ended with an `error` event. */
   ended: string[];
+  /** Queued tasks handed to a scheduler that died before it started them, now queued. */
+  requeued: string[];
   /** Agents that are gone but still had a runtime or a workspace, now removed. */
   removed: string[];
 }
 
+/** Why a task of a scheduler that died ends. */
+export const INTERRUPTED = 'the task was interrupted: the scheduler running it stopped';
+
+/** Job states in which the queue still hands the job to a worker. */
+const PENDING_JOB_STATES = new Set([
+  'active',
+  'waiting',
+  'waiting-children',
+  'prioritized',
+  'delayed',
+]);
+
+/** What to do with a busy agent's task. */
+type Verdict = { end: string } | { requeue: true } | undefined;
+
 /**
  * Finds what a crash left behind and repairs it, so that every accepted task reaches a
- * terminal event: a claim whose job never reached the queue (nor a scheduler), a task whose job
- * is gone and whose scheduler has stopped, and the runtime and workspace of an agent that was
- * deleted while no scheduler listened.
+ * terminal event. Two passes:
+ * - {@link Reconciler.sweep}, every few seconds: the tasks of schedulers that died, found
+ *   through each scheduler's task set, without reading every agent. A task in progress ends
+ *   with an `error` event; a task handed over but not started yet goes to the queue.
+ * - {@link Reconciler.run}, at start-up and on a longer interval: every agent. Besides what the
+ *   sweep does, it ends a claim whose job never reached the queue, and it removes the runtime and
+ *   workspace of an agent that was deleted while no scheduler listened.
  */
 export class Reconciler {
   constructor(private readonly options: ReconcilerOptions) {}
 
+  /** One pass over the task sets of the schedulers that died. */
+  async sweep(): Promise<ReconcileReport> {
+    const { redis, keys, liveness } = this.options;
+    const report: ReconcileReport = { ended: [], requeued: [], removed: [] };
+    for (const scheduler of await liveness.dead()) {
+      const set = keys.schedulerTasks(scheduler);
+      for (const member of await redis.smembers(set)) {
+        const task = parseTaskMember(member);
+        const agent = task && (await this.options.agents.get(task.namespace, task.name));
+        if (task && agent?.taskId === task.taskId) {
+          const verdict =
+            agent.taskStatus === 'InProgress' && agent.scheduler === scheduler
+              ? { end: INTERRUPTED }
+              : agent.taskStatus === 'Queued' && agent.handedTo === scheduler
+                ? ({ requeue: true } as const)
+                : undefined;
+          await this.apply(agent, verdict, report);
+        }
+        await redis.srem(set, member);
+      }
+      // Whatever the scheduler took is settled: it is forgotten, unless it came back meanwhile.
+      if (await liveness.alive(scheduler)) continue;
+      await redis.multi().srem(keys.schedulers(), scheduler).del(set).exec();
+    }
+    return report;
+  }
+
   /** One pass over every agent. */
   async run(): Promise<ReconcileReport> {
-    const { agents, driver, logger } = this.options;
-    const report: ReconcileReport = { ended: [], removed: [] };
+    const { agents, driver } = this.options;
+    const report: ReconcileReport = { ended: [], requeued: [], removed: [] };
     for (const namespace of await agents.namespaces()) {
       for (const agent of await agents.list(namespace)) {
-        const reason = await this.lostTask(agent);
-        if (!reason) continue;
-        const eventId = await agents.finishTask({
-          namespace,
-          name: agent.name,
-          taskId: agent.taskId,
-          taskStatus: 'Error',
-          message: reason,
-          requiredStatus: agent.taskStatus as 'Queued' | 'InProgress',
-          event: {
-            type: 'error',
-            taskId: agent.taskId,
-            timestamp: new Date().toISOString(),
-            payload: { error: reason, retryable: true },
-          },
-        });
-        if (eventId) {
-          report.ended.push(agent.taskId);
-          logger.warn(
-            { agent: `${namespace}/${agent.name}`, taskId: agent.taskId, reason },
-            'ended a lost task',
-          );
-        }
+        await this.apply(agent, await this.verdict(agent), report);
       }
     }
     for (const ref of await driver.known()) {
@@ -70,22 +99,69 @@ export class Reconciler {
     return report;
   }
 
-  /** Why the agent's busy task can never end by itself, or undefined when it can. */
-  private async lostTask(agent: AgentRecord): Promise<string | undefined> {
-    if (agent.taskStatus !== 'Queued' && agent.taskStatus !== 'InProgress') return undefined;
-    if (Date.now() - Date.parse(agent.updatedAt) < this.options.graceMs) return undefined;
+  /** Ends or queues the agent's busy task, as `verdict` says. */
+  private async apply(agent: AgentRecord, verdict: Verdict, report: ReconcileReport) {
+    if (!verdict) return;
+    const { agents, tasks, logger } = this.options;
+    const log = logger.child({ agent: `${agent.namespace}/${agent.name}`, taskId: agent.taskId });
+    if ('requeue' in verdict) {
+      await tasks.requeue({
+        taskId: agent.taskId,
+        namespace: agent.namespace,
+        agentName: agent.name,
+        instructions: agent.instructions,
+        enqueuedAt: agent.updatedAt,
+        ...(agent.uid ? { agentUid: agent.uid } : {}),
+      });
+      report.requeued.push(agent.taskId);
+      log.warn({ scheduler: agent.handedTo }, 'queued a task whose scheduler stopped before it');
+      return;
+    }
+    const eventId = await agents.finishTask({
+      namespace: agent.namespace,
+      name: agent.name,
+      taskId: agent.taskId,
+      taskStatus: 'Error',
+      message: verdict.end,
+      requiredStatus: agent.taskStatus as 'Queued' | 'InProgress',
+      event: {
+        type: 'error',
+        taskId: agent.taskId,
+        timestamp: new Date().toISOString(),
+        payload: { error: verdict.end, retryable: true },
+      },
+    });
+    if (eventId) {
+      report.ended.push(agent.taskId);
+      log.warn({ reason: verdict.end }, 'ended a lost task');
+    }
+  }
+
+  /** Whether the agent's busy task can never end by itself, and what to do then. */
+  private async verdict(agent: AgentRecord): Promise<Verdict> {
+    const { liveness } = this.options;
+    if (agent.taskStatus === 'InProgress') {
+      // A task runs as long as the scheduler that started it lives.
+      const alive = agent.scheduler ? await liveness.alive(agent.scheduler) : !this.old(agent);
+      return alive ? undefined : { end: INTERRUPTED };
+    }
+    if (agent.taskStatus !== 'Queued' || (await this.jobPending(agent))) return undefined;
+    // Handed to a scheduler, which starts it or queues it while it lives.
+    if (agent.handedTo) {
+      return (await liveness.alive(agent.handedTo)) ? undefined : { requeue: true };
+    }
+    // The claim's caller queues the task right after the claim, unless it died in between.
+    return this.old(agent)
+      ? { end: 'the task was accepted but never reached the queue' }
+      : undefined;
+  }
+
+  private old(agent: AgentRecord): boolean {
+    return Date.now() - Date.parse(agent.updatedAt) >= this.options.graceMs;
+  }
+
+  private async jobPending(agent: AgentRecord): Promise<boolean> {
     const job = await this.options.tasks.queue.getJob(agent.taskId);
-    const state = job ? await job.getState() : 'missing';
-    if (agent.taskStatus === 'Queued') {
-      return state === 'missing' ? 'the task was accepted but never reached the queue' : undefined;
-    }
-    // An active job belongs to a worker; if that worker died, BullMQ hands the job on as stalled.
-    if (state === 'active' || state === 'waiting' || state === 'prioritized') return undefined;
-    // A task handed straight to a scheduler has no job: it runs while that scheduler lives.
-    const { redis, keys } = this.options;
-    if (agent.scheduler && (await redis.exists(keys.schedulerAlive(agent.scheduler)))) {
-      return undefined;
-    }
-    return 'the task was interrupted: the scheduler running it stopped';
+    return job !== undefined && PENDING_JOB_STATES.has(await job.getState());
   }
 }

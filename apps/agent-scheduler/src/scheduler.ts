@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
-import { RuntimeSettingsSchema, TASKS_QUEUE, TaskJobSchema } from '@komputer/contracts';
-import type { RuntimeSettings, TaskJob } from '@komputer/contracts';
+import {
+  ControlMessageSchema,
+  decodeHandover,
+  RuntimeSettingsSchema,
+  TASKS_QUEUE,
+  TaskJobSchema,
+} from '@komputer/contracts';
+import type { ControlMessage, RuntimeSettings, TaskJob } from '@komputer/contracts';
 import { createRegistries } from '@komputer/connectors';
 import { closeRedis, createRedis, DEFAULT_REDIS_URL, waitForRedis } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
-import type { ControlMessage } from '@komputer/store';
 import { Worker } from 'bullmq';
 import type { SchedulerConfig } from './config';
+import { Liveness } from './liveness';
 import { LocalRuntimeDriver } from './local-driver';
 import { Reconciler } from './reconciler';
 import { agentRefOf } from './runtime-driver';
@@ -21,12 +27,16 @@ const REDIS_STARTUP_WAIT_MS = 5_000;
 /** How long running tasks may go on after shutdown begins. */
 const STOP_GRACE_MS = 5_000;
 
+/** How often the task sets of schedulers that died are looked at. */
+const SWEEP_INTERVAL_MS = 2_000;
+
 /**
- * A running scheduler renews its liveness key this often, with this time to live: a task it
- * took straight from a claim, outside the queue, is lost once the key has lapsed.
+ * A queued job's lock: a worker renews it every half of this. The job of a worker that died is
+ * handed on once its lock has lapsed, by the next stalled-job check; the defaults (30 s each)
+ * took up to a minute.
  */
-const ALIVE_INTERVAL_MS = 5_000;
-const ALIVE_TTL_MS = 15_000;
+const JOB_LOCK_MS = 10_000;
+const STALLED_CHECK_INTERVAL_MS = 5_000;
 
 /** A composed scheduler: the queue's worker, the runtime driver and the reconciler. */
 export interface Scheduler {
@@ -98,9 +108,11 @@ export function createScheduler(
     secretKey: config.KOMPUTER_SECRET_KEY,
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
+  const liveness = new Liveness({ redis, keys, id, logger });
   const runner = new TaskRunner({
     agents,
     driver,
+    liveness,
     connectors: registries.connectors,
     memories: registries.memories,
     skills: registries.skills,
@@ -119,13 +131,14 @@ export function createScheduler(
     agents,
     tasks,
     driver,
+    liveness,
     graceMs: config.KOMPUTER_RECONCILE_GRACE_MS,
     logger,
   });
 
   let worker: Worker<TaskJob> | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let aliveTimer: NodeJS.Timeout | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
   const handoverChannel = keys.handoverChannel(id);
   const handedOver = new Set<Promise<void>>();
@@ -134,10 +147,6 @@ export function createScheduler(
   const fitWorker = () => {
     if (worker) worker.concurrency = Math.max(1, slots - handedOver.size);
   };
-  const keepAlive = () =>
-    redis
-      .set(keys.schedulerAlive(id), '1', 'PX', ALIVE_TTL_MS)
-      .catch((err: unknown) => logger.warn({ err }, 'could not renew the scheduler’s liveness'));
 
   /**
    * A claim handed this scheduler the next task of an agent whose runtime it holds. It runs at
@@ -147,7 +156,7 @@ export function createScheduler(
   const takeHandover = (message: string) => {
     let job: TaskJob;
     try {
-      job = TaskJobSchema.parse(JSON.parse(message));
+      job = decodeHandover(message);
     } catch (err) {
       logger.warn({ err, message }, 'ignored a malformed handed-over task');
       return;
@@ -182,7 +191,7 @@ export function createScheduler(
     if (channel !== keys.controlChannel()) return;
     let control: ControlMessage;
     try {
-      control = JSON.parse(message) as ControlMessage;
+      control = ControlMessageSchema.parse(JSON.parse(message));
     } catch (err) {
       logger.warn({ err, message }, 'ignored a malformed control message');
       return;
@@ -208,11 +217,8 @@ export function createScheduler(
       if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
         logger.warn('redis is not reachable yet; taking tasks once it is');
       }
-      // Alive before it takes a task outside the queue: the reconciler leaves such tasks alone
-      // only while their scheduler's key lives.
-      await keepAlive();
-      aliveTimer = setInterval(() => void keepAlive(), ALIVE_INTERVAL_MS);
-      aliveTimer.unref();
+      // Alive before it takes a task: the others leave its tasks alone only while its key lives.
+      await liveness.start();
       // SUBSCRIBE only on a ready connection: queued before the connection's ready check, it
       // turns the check into an error and the connection into a reconnect loop. After a
       // reconnect, ioredis subscribes again by itself.
@@ -235,6 +241,8 @@ export function createScheduler(
           connection: workerRedis,
           prefix: keys.bullPrefix(),
           concurrency: slots,
+          lockDuration: JOB_LOCK_MS,
+          stalledInterval: STALLED_CHECK_INTERVAL_MS,
         },
       );
       fitWorker();
@@ -244,21 +252,32 @@ export function createScheduler(
         reconciler.run().catch((err: unknown) => logger.warn({ err }, 'reconciliation failed'));
       }, config.KOMPUTER_RECONCILE_INTERVAL_MS);
       timer.unref();
+      sweepTimer = setInterval(() => {
+        reconciler
+          .sweep()
+          .catch((err: unknown) => logger.debug({ err }, 'could not look for stopped schedulers'));
+      }, SWEEP_INTERVAL_MS);
+      sweepTimer.unref();
     },
     close() {
       closing ??= (async () => {
         clearInterval(timer);
+        clearInterval(sweepTimer);
         // From now on, claims queue the tasks of this scheduler's agents.
         await subscriber.unsubscribe(handoverChannel).catch(() => undefined);
         // Running tasks get a grace period to end; then their runtimes are stopped, which
         // ends each task with an error event, and the worker can close.
         const workerClosed = worker?.close();
         const tasksEnded = Promise.all([workerClosed, ...handedOver]);
-        await Promise.race([tasksEnded, new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
+        const grace = () => new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref());
+        await Promise.race([tasksEnded, grace()]);
         await driver.close();
+        // Writes that Redis still refuses after another grace period are left undone; the other
+        // schedulers end those tasks, found through this scheduler's task set.
+        await Promise.race([tasksEnded, grace()]);
+        runner.close();
         await tasksEnded;
-        clearInterval(aliveTimer);
-        await redis.del(keys.schedulerAlive(id)).catch(() => undefined);
+        await liveness.stop({ forget: runner.abandoned === 0 });
         await tasks.close().catch(() => undefined);
         await Promise.all([closeRedis(subscriber), closeRedis(workerRedis), closeRedis(redis)]);
       })();

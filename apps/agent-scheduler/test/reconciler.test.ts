@@ -1,6 +1,7 @@
 import { MINIMAL_AGENT_SPEC } from '@komputer/testing';
 import { buildRuntime, startFixture } from './harness';
 import type { SchedulerFixture } from './harness';
+import { Liveness } from '../src/liveness';
 import { Reconciler } from '../src/reconciler';
 
 let f: SchedulerFixture;
@@ -26,7 +27,9 @@ async function claim(name: string, taskId: string, now = longAgo): Promise<void>
 }
 
 function reconciler(graceMs = 60_000, driver = f.driver()) {
-  return new Reconciler({ ...f, driver, graceMs });
+  // This test's Redis has had no outage: a lapsed liveness key means death at once.
+  const liveness = new Liveness({ ...f, id: 'reconciler-test', judgeAfterMs: 0 });
+  return new Reconciler({ ...f, driver, liveness, graceMs });
 }
 
 it('ends a claim whose job never reached the queue, with an error event', async () => {

@@ -223,7 +223,8 @@ export class AgentService {
   async delete(namespace: string, name: string): Promise<void> {
     const agent = await this.get(namespace, name);
     if (agent.taskStatus === 'Queued') await this.options.tasks.removeIfNotStarted(agent.taskId);
-    if (!(await this.options.agents.delete(namespace, name))) throw agentNotFound(namespace, name);
+    if (!(await this.options.agents.delete(namespace, name, agent.uid ?? '')))
+      throw agentNotFound(namespace, name);
     this.options.logger.info({ namespace, agent: name }, 'agent deleted');
   }
 }

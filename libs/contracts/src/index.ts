@@ -84,8 +84,8 @@ export type {
   EventType,
   NewAgentEvent,
 } from './events';
-export { TASKS_QUEUE, TaskJobSchema } from './jobs';
-export type { TaskJob } from './jobs';
+export { ControlMessageSchema, decodeHandover, TASKS_QUEUE, TaskJobSchema } from './jobs';
+export type { ControlMessage, TaskJob } from './jobs';
 export { API_VERSION, buildOpenApiDocument } from './openapi';
 export {
   API_PREFIX,

@@ -14,3 +14,40 @@ export const TaskJobSchema = z.object({
   agentUid: z.string().min(1).optional(),
 });
 export type TaskJob = z.infer<typeof TaskJobSchema>;
+
+/**
+ * A task handed straight to the scheduler that holds its agent's runtime, as the claim publishes
+ * it: the agent's uid (which only the claim's atomic step reads), a newline, then the task's job
+ * as JSON without `agentUid`. The JSON is built by the caller of the claim, never inside Redis.
+ */
+export function decodeHandover(message: string): TaskJob {
+  const newline = message.indexOf('\n');
+  if (newline === -1) throw new Error('a hand-over is the agent’s uid, a newline, then the job');
+  const uid = message.slice(0, newline);
+  const job: unknown = JSON.parse(message.slice(newline + 1));
+  if (typeof job !== 'object' || job === null || Array.isArray(job)) {
+    throw new Error('a hand-over’s job must be a JSON object');
+  }
+  return TaskJobSchema.parse({ ...job, ...(uid ? { agentUid: uid } : {}) });
+}
+
+/**
+ * A message on the schedulers' control channel: cancel a running task, or stop a deleted
+ * agent's runtime (`uid` names the deleted agent, so that a new one of the same name is left
+ * alone).
+ */
+export const ControlMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('cancel'),
+    namespace: z.string(),
+    name: z.string(),
+    taskId: z.string(),
+  }),
+  z.object({
+    type: z.literal('delete'),
+    namespace: z.string(),
+    name: z.string(),
+    uid: z.string().min(1).optional(),
+  }),
+]);
+export type ControlMessage = z.infer<typeof ControlMessageSchema>;

@@ -127,8 +127,13 @@ export class JsonLineWriter<T> {
    * writer must not hang its caller forever.
    */
   write(message: T): Promise<void> {
+    return this.writeLine(JSON.stringify(message));
+  }
+
+  /** Writes a message that the caller serialized already (to measure it, say), as {@link write}. */
+  writeLine(json: string): Promise<void> {
     if (!this.writable) return Promise.resolve();
-    if (this.output.write(`${JSON.stringify(message)}\n`)) return Promise.resolve();
+    if (this.output.write(`${json}\n`)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { AgentSpecSchema, AgentStatusSchema, TaskStatusSchema } from '@komputer/contracts';
-import type { AgentSpec, AgentStatus, NewAgentEvent, TaskStatus } from '@komputer/contracts';
+import type {
+  AgentSpec,
+  AgentStatus,
+  ControlMessage,
+  NewAgentEvent,
+  TaskJob,
+  TaskStatus,
+} from '@komputer/contracts';
 import type { Redis } from 'ioredis';
-import type { ControlMessage, Keys } from './keys';
+import { taskMember } from './keys';
+import type { Keys } from './keys';
 import { fromPairs } from './redis-hash';
 import { LuaScript } from './script';
 import {
@@ -38,6 +46,8 @@ export interface AgentRecord {
   cancelRequested?: string;
   /** The scheduler that started the agent's current or last task, and that holds its runtime. */
   scheduler?: string;
+  /** The scheduler that the queued task was handed to, until the task starts. */
+  handedTo?: string;
   /**
    * Set when the agent is created: it tells this agent from a deleted one of the same name,
    * whose runtime and workspace must never serve it. Absent on agents stored before it existed.
@@ -98,7 +108,7 @@ export const LAST_TASK_MESSAGE_MAX = 256;
 const claimScript = new LuaScript(CLAIM_TASK, 3);
 const releaseScript = new LuaScript(RELEASE_CLAIM, 3);
 const patchScript = new LuaScript(PATCH_AGENT, 1);
-const startScript = new LuaScript(START_TASK, 2);
+const startScript = new LuaScript(START_TASK, 3);
 const recordScript = new LuaScript(RECORD_EVENT, 2);
 const deleteScript = new LuaScript(DELETE_AGENT, 5);
 const requestCancelScript = new LuaScript(REQUEST_CANCEL, 2);
@@ -152,6 +162,7 @@ function decode(hash: Record<string, string>): AgentRecord | undefined {
     ...optional('sessionId'),
     ...optional('cancelRequested'),
     ...optional('scheduler'),
+    ...optional('handedTo'),
     ...optional('uid'),
   };
 }
@@ -208,6 +219,14 @@ export class AgentStore {
     spec: AgentSpec;
     now: string;
   }): Promise<ClaimResult> {
+    // The job that a hand-over carries; the claim puts the agent's uid in front of it.
+    const job: Omit<TaskJob, 'agentUid'> = {
+      taskId: input.taskId,
+      namespace: input.namespace,
+      agentName: input.name,
+      instructions: input.instructions,
+      enqueuedAt: input.now,
+    };
     const reply = (await claimScript.run(
       this.redis,
       [
@@ -223,6 +242,7 @@ export class AgentStore {
         input.instructions,
         this.keys.handoverChannel(''),
         randomUUID(),
+        JSON.stringify(job),
         ...specPairs(input.spec),
       ],
     )) as [string, string, string, string[], string?, string?];
@@ -292,30 +312,50 @@ export class AgentStore {
   }
 
   /**
-   * Starts the agent's queued task `taskId`. `interrupted` means that it was already in
-   * progress: the worker that ran it stopped, and it cannot be resumed. With `announce` (the
-   * task's runtime is ready to take it), the task's `task_started` event is appended in the same
-   * step, with the agent's model and `announce`'s fields. `scheduler` is the scheduler that runs
-   * the task: the agent's next task is handed to it.
+   * Starts the agent's queued task `taskId` and adds it to the task set of `scheduler`, the
+   * scheduler that runs it (the agent's next task is handed to it). `interrupted` means that
+   * another start began it already (the agent's `scheduler` says whose): it cannot be resumed
+   * here. A start repeated with the same `token` (its first reply was lost) is `started` again,
+   * without an announcement. With `announce` (the task's runtime is ready to take it), the
+   * task's `task_started` event is appended in the same step, with the agent's model and
+   * `announce`'s fields.
    */
   async startTask(input: {
     namespace: string;
     name: string;
     taskId: string;
     scheduler: string;
+    /**
+     * Names this attempt at running the task; a repeat of the same write passes it again.
+     * Default: a new one, so the start is never taken for a repeat.
+     */
+    token?: string;
     announce?: { instructions: string; resumingSession: boolean };
   }): Promise<StartResult> {
     const { announce } = input;
+    // task_started's payload without its model, which only the script reads: it goes between.
+    const head = announce
+      ? `${JSON.stringify({
+          instructions: announce.instructions,
+          resuming_session: announce.resumingSession,
+        }).slice(0, -1)},"model":`
+      : '';
     const reply = (await startScript.run(
       this.redis,
-      [this.keys.agent(input.namespace, input.name), this.keys.events(input.namespace, input.name)],
+      [
+        this.keys.agent(input.namespace, input.name),
+        this.keys.events(input.namespace, input.name),
+        this.keys.schedulerTasks(input.scheduler),
+      ],
       [
         input.taskId,
         new Date().toISOString(),
-        announce ? (announce.resumingSession ? '1' : '0') : '',
-        announce?.instructions ?? '',
-        this.eventsMaxLen,
         input.scheduler,
+        this.eventsMaxLen,
+        taskMember(input.namespace, input.name, input.taskId),
+        head,
+        '}',
+        input.token ?? randomUUID(),
       ],
     )) as [string, string[]?, string?];
     const agent = reply[1] ? decode(fromPairs(reply[1])) : undefined;
@@ -334,8 +374,12 @@ export class AgentStore {
     namespace: string;
     name: string;
     event: NewAgentEvent;
-    /** The runtime's sequence number; events without one are not deduplicated. */
+    /**
+     * The event's number within its task; an event without one is not deduplicated. The
+     * runtime and the scheduler number their events apart (`numberedBy`, default the runtime).
+     */
     seq?: number;
+    numberedBy?: 'runtime' | 'supervisor';
     requiredStatus?: Extract<TaskStatus, 'Queued' | 'InProgress'>;
     terminal?: TaskEnd;
   }): Promise<RecordResult> {
@@ -347,6 +391,7 @@ export class AgentStore {
         event.taskId,
         input.requiredStatus ?? '',
         input.seq ?? '',
+        input.numberedBy === 'supervisor' ? 'supervisorSeq' : 'eventSeq',
         this.eventsMaxLen,
         event.type,
         event.timestamp,
@@ -388,6 +433,11 @@ export class AgentStore {
     return result.outcome === 'appended' ? result.id : undefined;
   }
 
+  /** Takes an ended task out of the task set of the scheduler that ran it. */
+  async forgetTask(scheduler: string, namespace: string, name: string, taskId: string) {
+    await this.redis.srem(this.keys.schedulerTasks(scheduler), taskMember(namespace, name, taskId));
+  }
+
   /** The task whose cancel was asked for on the agent, if any. */
   async cancelRequested(namespace: string, name: string): Promise<string | undefined> {
     return (
@@ -414,20 +464,35 @@ export class AgentStore {
 
   /**
    * Deletes the agent's record, events and index entries, and tells the schedulers to stop its
-   * runtime and remove its workspace. False when it did not exist.
+   * runtime and remove its workspace. With `uid`, only the agent of that uid is deleted (an
+   * agent created again under its name is left alone); without it, whichever agent has the name
+   * now. False when it did not exist.
    */
-  async delete(namespace: string, name: string): Promise<boolean> {
-    const removed = await deleteScript.run(
-      this.redis,
-      [
-        this.keys.agent(namespace, name),
-        this.keys.agents(namespace),
-        this.keys.events(namespace, name),
-        this.keys.namespaces(),
-        this.keys.controlChannel(),
-      ],
-      [name, namespace],
-    );
-    return removed === 1;
+  async delete(namespace: string, name: string, uid?: string): Promise<boolean> {
+    const key = this.keys.agent(namespace, name);
+    // More than a couple of rounds would take a name being created again and again.
+    for (let attempt = 1; ; attempt++) {
+      const expected = uid ?? (await this.redis.hget(key, 'uid')) ?? '';
+      const message: ControlMessage = {
+        type: 'delete',
+        namespace,
+        name,
+        ...(expected ? { uid: expected } : {}),
+      };
+      const removed = await deleteScript.run(
+        this.redis,
+        [
+          key,
+          this.keys.agents(namespace),
+          this.keys.events(namespace, name),
+          this.keys.namespaces(),
+          this.keys.controlChannel(),
+        ],
+        [name, namespace, expected, JSON.stringify(message)],
+      );
+      // Another agent took the name between the read and the delete: delete that one.
+      if (removed === -1 && uid === undefined && attempt < 3) continue;
+      return removed === 1;
+    }
   }
 }

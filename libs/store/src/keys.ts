@@ -29,21 +29,37 @@ export interface Keys {
   namespaces(): string;
   /** Prefix for BullMQ's own keys. */
   bullPrefix(): string;
-  /** Pub/sub channel: what schedulers must act on, as JSON {@link ControlMessage}s. */
+  /** Pub/sub channel: what schedulers must act on, as JSON control messages (`ControlMessageSchema`). */
   controlChannel(): string;
   /** Pub/sub channel: the tasks handed straight to one scheduler, each as a JSON task job. */
   handoverChannel(scheduler: string): string;
   /** String with a time to live: present while the scheduler `scheduler` runs. */
   schedulerAlive(scheduler: string): string;
+  /**
+   * Set: every scheduler that has started and not stopped cleanly, so that the tasks of one that
+   * died are found without reading every agent.
+   */
+  schedulers(): string;
+  /**
+   * Set: the tasks that the scheduler `scheduler` has taken, as {@link taskMember}s. A member
+   * may outlive its task; readers check the agent.
+   */
+  schedulerTasks(scheduler: string): string;
 }
 
-/**
- * A message on the control channel: cancel a running task, or stop a deleted agent's runtime
- * (`uid` names the deleted agent, so that a new one of the same name is left alone).
- */
-export type ControlMessage =
-  | { type: 'cancel'; namespace: string; name: string; taskId: string }
-  | { type: 'delete'; namespace: string; name: string; uid?: string };
+/** A task in a scheduler's task set: `<namespace>/<agent>/<taskId>` (names hold no "/"). */
+export function taskMember(namespace: string, name: string, taskId: string): string {
+  return `${namespace}/${name}/${taskId}`;
+}
+
+/** The task that a {@link taskMember} names, or undefined for a malformed member. */
+export function parseTaskMember(
+  member: string,
+): { namespace: string; name: string; taskId: string } | undefined {
+  const [namespace, name, taskId, ...rest] = member.split('/');
+  if (!namespace || !name || !taskId || rest.length > 0) return undefined;
+  return { namespace, name, taskId };
+}
 
 /** Builds the key scheme for a prefix. */
 export function createKeys(prefix: string): Keys {
@@ -64,5 +80,7 @@ export function createKeys(prefix: string): Keys {
     controlChannel: () => `${prefix}:control`,
     handoverChannel: (scheduler) => `${prefix}:handover:${scheduler}`,
     schedulerAlive: (scheduler) => `${prefix}:scheduler:${scheduler}`,
+    schedulers: () => `${prefix}:schedulers`,
+    schedulerTasks: (scheduler) => `${prefix}:scheduler:${scheduler}:tasks`,
   };
 }

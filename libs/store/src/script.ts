@@ -1,38 +1,37 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
+type Command = (...keysAndArgs: (string | number)[]) => Promise<unknown>;
+
+/** The commands defined on each client: a client's scripts are its own. */
+const defined = new WeakMap<Redis, Set<string>>();
+
 /**
- * A Lua script run by its SHA, loaded on first use and again after a Redis restart
- * (which forgets every loaded script).
+ * A Lua script, run as a custom command of the client (ioredis `defineCommand`): by its SHA,
+ * with a fallback to the source when Redis has forgotten it, as after a restart.
  */
 export class LuaScript {
-  private readonly sha: string;
+  private readonly name: string;
 
   constructor(
     private readonly source: string,
     private readonly numberOfKeys: number,
   ) {
-    this.sha = createHash('sha1').update(source).digest('hex');
+    this.name = `komputer_${createHash('sha1').update(source).digest('hex').slice(0, 16)}`;
   }
 
   /** Runs the script with `keys` and `args`. */
-  async run(
-    redis: Redis,
-    keys: readonly string[],
-    args: readonly (string | number)[],
-  ): Promise<unknown> {
-    this.checkKeys(keys);
-    try {
-      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return redis.eval(this.source, keys.length, ...keys, ...args);
-    }
-  }
-
-  private checkKeys(keys: readonly string[]): void {
+  run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     if (keys.length !== this.numberOfKeys) {
-      throw new Error(`script expects ${this.numberOfKeys} keys`);
+      return Promise.reject(new Error(`script expects ${this.numberOfKeys} keys`));
     }
+    let names = defined.get(redis);
+    if (!names) defined.set(redis, (names = new Set()));
+    if (!names.has(this.name)) {
+      redis.defineCommand(this.name, { numberOfKeys: this.numberOfKeys, lua: this.source });
+      names.add(this.name);
+    }
+    const command = (redis as unknown as Record<string, Command>)[this.name] as Command;
+    return command.call(redis, ...keys, ...args);
   }
 }

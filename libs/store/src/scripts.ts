@@ -6,12 +6,14 @@
 /**
  * Claim the agent for a new task, creating it if it does not exist. An existing agent's task is
  * handed straight to the scheduler that ran its last task, which holds its runtime, when that
- * scheduler listens on its hand-over channel: the message is the task's job as JSON. The caller
- * queues the task only when no scheduler took it.
+ * scheduler listens on its hand-over channel; the agent's `handedTo` then names it until the task
+ * starts. The message is the agent's uid, a newline and the task's job as JSON (built by the
+ * caller; see `decodeHandover`). The caller queues the task only when no scheduler took it.
  * KEYS: agent, agents index, namespaces.
  * ARGV: name, namespace, taskId, now, instructions, hand-over channel prefix, uid (a created
- * agent's; it tells this agent from a deleted one of the same name), then the spec as
- * field/value pairs (`spec.<field>`, JSON value), which only a created agent takes.
+ * agent's; it tells this agent from a deleted one of the same name), the job as JSON without
+ * `agentUid`, then the spec as field/value pairs (`spec.<field>`, JSON value), which only a
+ * created agent takes.
  * Returns {"busy", currentTaskId} | {"queued", prevTaskStatus, prevTaskId, hash, prevInstructions,
  * handedTo ('' = nobody)} | {"created", "", "", hash}, where hash is the agent's HGETALL after the
  * claim.
@@ -25,10 +27,15 @@ if status then
   local prevTask = redis.call('HGET', KEYS[1], 'taskId') or ''
   local prevInstructions = redis.call('HGET', KEYS[1], 'instructions') or ''
   redis.call('HSET', KEYS[1], 'taskStatus', 'Queued', 'taskId', ARGV[3], 'instructions', ARGV[5], 'updatedAt', ARGV[4])
+  redis.call('HDEL', KEYS[1], 'handedTo')
   local handedTo = redis.call('HGET', KEYS[1], 'scheduler') or ''
   if handedTo ~= '' then
-    local job = cjson.encode({taskId = ARGV[3], namespace = ARGV[2], agentName = ARGV[1], instructions = ARGV[5], enqueuedAt = ARGV[4], agentUid = redis.call('HGET', KEYS[1], 'uid') or nil})
-    if redis.call('PUBLISH', ARGV[6] .. handedTo, job) == 0 then handedTo = '' end
+    local uid = redis.call('HGET', KEYS[1], 'uid') or ''
+    if redis.call('PUBLISH', ARGV[6] .. handedTo, uid .. '\\n' .. ARGV[8]) == 0 then
+      handedTo = ''
+    else
+      redis.call('HSET', KEYS[1], 'handedTo', handedTo)
+    end
   end
   return {'queued', status, prevTask, redis.call('HGETALL', KEYS[1]), prevInstructions, handedTo}
 end
@@ -36,7 +43,7 @@ redis.call('HSET', KEYS[1],
   'name', ARGV[1], 'namespace', ARGV[2], 'instructions', ARGV[5],
   'status', 'Pending', 'taskStatus', 'Queued', 'taskId', ARGV[3], 'uid', ARGV[7],
   'createdAt', ARGV[4], 'updatedAt', ARGV[4], 'totalCostUSD', '0', 'totalTokens', '0')
-if #ARGV > 7 then redis.call('HSET', KEYS[1], unpack(ARGV, 8)) end
+if #ARGV > 8 then redis.call('HSET', KEYS[1], unpack(ARGV, 9)) end
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[2])
 return {'created', '', '', redis.call('HGETALL', KEYS[1])}
@@ -59,6 +66,7 @@ if ARGV[4] == '' then
   return 1
 end
 redis.call('HSET', KEYS[1], 'taskStatus', ARGV[4], 'taskId', ARGV[5], 'instructions', ARGV[6])
+redis.call('HDEL', KEYS[1], 'handedTo')
 return 1
 `;
 
@@ -76,32 +84,41 @@ return redis.call('HGETALL', KEYS[1])
 `;
 
 /**
- * Start the agent's queued task `taskId`: it becomes `InProgress`, its event sequence starts
- * over, and `scheduler` names the scheduler that runs it (and that the agent's next task is
- * handed to). With `announce`, the task's runtime is ready, and the task's `task_started`
- * event is appended in the same step: the agent shows `Running`, and the event costs no second
- * round trip.
- * KEYS: agent, events.
- * ARGV: taskId, now, announce ('' = no; else the event's resuming_session, '1' or '0'),
- *   instructions, maxLen, scheduler.
- * Returns {"started", hash, eventId ('' when not announced)} | {"interrupted", hash} when the
- * task was already in progress (a worker that ran it stopped) | {"stale"} when `taskId` is not
- * the agent's queued task | {"gone"}.
+ * Start the agent's queued task `taskId`: it becomes `InProgress`, its event sequences start
+ * over, `scheduler` names the scheduler that runs it (and that the agent's next task is handed
+ * to), and the task joins that scheduler's task set, so that the task is found if the
+ * scheduler dies. With an announcement, the task's runtime is ready, and the task's
+ * `task_started` event (the scheduler's event number 1) is appended in the same step: the agent
+ * shows `Running`, and the event costs no second round trip. Its payload is the caller's JSON
+ * with the agent's stored model (itself JSON) put between the two halves.
+ * KEYS: agent, events, the scheduler's task set.
+ * ARGV: taskId, now, scheduler, maxLen, task-set member, payload head ('' = no announcement),
+ *   payload tail, start token (one per attempt at running the task).
+ * Returns {"started", hash, eventId ('' when not announced)}, also when the start with this
+ * token happened already (a repeated write, after a reply was lost) | {"interrupted", hash} when
+ * another start began the task | {"stale"} when `taskId` is not the agent's queued task |
+ * {"gone"}.
  */
 export const START_TASK = `
 local current = redis.call('HGET', KEYS[1], 'taskId')
 if not current then return {'gone'} end
 if current ~= ARGV[1] then return {'stale'} end
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
-if status == 'InProgress' then return {'interrupted', redis.call('HGETALL', KEYS[1])} end
+if status == 'InProgress' then
+  if redis.call('HGET', KEYS[1], 'startToken') == ARGV[8] then
+    return {'started', redis.call('HGETALL', KEYS[1]), ''}
+  end
+  return {'interrupted', redis.call('HGETALL', KEYS[1])}
+end
 if status ~= 'Queued' then return {'stale'} end
-redis.call('HSET', KEYS[1], 'taskStatus', 'InProgress', 'eventSeq', '0', 'updatedAt', ARGV[2], 'scheduler', ARGV[6])
+redis.call('HSET', KEYS[1], 'taskStatus', 'InProgress', 'eventSeq', '0', 'supervisorSeq', '0', 'updatedAt', ARGV[2], 'scheduler', ARGV[3], 'startToken', ARGV[8])
+redis.call('HDEL', KEYS[1], 'handedTo')
+redis.call('SADD', KEYS[3], ARGV[5])
 local id = ''
-if ARGV[3] ~= '' then
-  local model = cjson.decode(redis.call('HGET', KEYS[1], 'spec.model') or '""')
-  local payload = cjson.encode({instructions = ARGV[4], model = model, resuming_session = ARGV[3] == '1'})
-  id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'type', 'task_started', 'taskId', ARGV[1], 'ts', ARGV[2], 'payload', payload)
-  redis.call('HSET', KEYS[1], 'status', 'Running')
+if ARGV[6] ~= '' then
+  local payload = ARGV[6] .. (redis.call('HGET', KEYS[1], 'spec.model') or '""') .. ARGV[7]
+  id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'type', 'task_started', 'taskId', ARGV[1], 'ts', ARGV[2], 'payload', payload)
+  redis.call('HSET', KEYS[1], 'status', 'Running', 'supervisorSeq', '1')
 end
 return {'started', redis.call('HGETALL', KEYS[1]), id}
 `;
@@ -109,9 +126,13 @@ return {'started', redis.call('HGETALL', KEYS[1]), id}
 /**
  * Append one event of the agent's busy task `taskId`, exactly once, and apply what it changes on
  * the agent, in one step: `task_started` means its runtime runs; a terminal event ends the task.
+ * An event with a sequence number is appended only past the last number stored in `seqField`:
+ * `eventSeq` numbers the runtime's events, `supervisorSeq` the scheduler's own, so that a write
+ * repeated after a lost reply never stores an event twice. A terminal event needs no number:
+ * once it is stored, the task is no longer busy.
  * KEYS: agent, events.
- * ARGV: taskId, requiredStatus ('' = Queued or InProgress), seq ('' = no deduplication), maxLen,
- *   eventType, eventTimestamp, payloadJson, now,
+ * ARGV: taskId, requiredStatus ('' = Queued or InProgress), seq ('' = no deduplication), seqField,
+ *   maxLen, eventType, eventTimestamp, payloadJson, now,
  *   terminal taskStatus ('' = not terminal), lastTaskMessage, costUsd, tokens, sessionId, status
  *   (each '' = unchanged).
  * Returns {"appended", id} | {"duplicate"} when `seq` was stored already | {"stale"} when
@@ -123,38 +144,39 @@ local status = redis.call('HGET', KEYS[1], 'taskStatus')
 if status ~= 'Queued' and status ~= 'InProgress' then return {'stale'} end
 if ARGV[2] ~= '' and status ~= ARGV[2] then return {'stale'} end
 if ARGV[3] ~= '' then
-  if tonumber(ARGV[3]) <= tonumber(redis.call('HGET', KEYS[1], 'eventSeq') or '0') then return {'duplicate'} end
-  redis.call('HSET', KEYS[1], 'eventSeq', ARGV[3])
+  if tonumber(ARGV[3]) <= tonumber(redis.call('HGET', KEYS[1], ARGV[4]) or '0') then return {'duplicate'} end
+  redis.call('HSET', KEYS[1], ARGV[4], ARGV[3])
 end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'type', ARGV[5], 'taskId', ARGV[1], 'ts', ARGV[6], 'payload', ARGV[7])
-if ARGV[5] == 'task_started' then redis.call('HSET', KEYS[1], 'status', 'Running') end
-if ARGV[9] ~= '' then
-  redis.call('HSET', KEYS[1], 'taskStatus', ARGV[9], 'lastTaskMessage', ARGV[10], 'completionTime', ARGV[8], 'updatedAt', ARGV[8])
-  redis.call('HDEL', KEYS[1], 'cancelRequested')
-  if ARGV[11] ~= '' then
-    redis.call('HSET', KEYS[1], 'lastTaskCostUSD', ARGV[11])
-    redis.call('HINCRBYFLOAT', KEYS[1], 'totalCostUSD', ARGV[11])
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'type', ARGV[6], 'taskId', ARGV[1], 'ts', ARGV[7], 'payload', ARGV[8])
+if ARGV[6] == 'task_started' then redis.call('HSET', KEYS[1], 'status', 'Running') end
+if ARGV[10] ~= '' then
+  redis.call('HSET', KEYS[1], 'taskStatus', ARGV[10], 'lastTaskMessage', ARGV[11], 'completionTime', ARGV[9], 'updatedAt', ARGV[9])
+  redis.call('HDEL', KEYS[1], 'cancelRequested', 'handedTo')
+  if ARGV[12] ~= '' then
+    redis.call('HSET', KEYS[1], 'lastTaskCostUSD', ARGV[12])
+    redis.call('HINCRBYFLOAT', KEYS[1], 'totalCostUSD', ARGV[12])
   end
-  if ARGV[12] ~= '' then redis.call('HINCRBY', KEYS[1], 'totalTokens', ARGV[12]) end
-  if ARGV[13] ~= '' then redis.call('HSET', KEYS[1], 'sessionId', ARGV[13]) end
-  if ARGV[14] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[14]) end
+  if ARGV[13] ~= '' then redis.call('HINCRBY', KEYS[1], 'totalTokens', ARGV[13]) end
+  if ARGV[14] ~= '' then redis.call('HSET', KEYS[1], 'sessionId', ARGV[14]) end
+  if ARGV[15] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[15]) end
 end
 return {'appended', id}
 `;
 
 /**
- * Remove an agent: its record, its event stream and its index entries, and tell the schedulers
- * with a `delete` control message that names the agent's uid.
+ * Remove an agent, if it is still the one with uid `uid`: its record, its event stream and its
+ * index entries, and tell the schedulers with the caller's `delete` control message.
  * KEYS: agent, agents index, events, namespaces, control channel.
- * ARGV: name, namespace. Returns 1, or 0 if absent.
+ * ARGV: name, namespace, uid ('' = an agent stored without one), the control message as JSON.
+ * Returns 1, 0 if absent, or -1 when the agent of that name has another uid.
  */
 export const DELETE_AGENT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local message = cjson.encode({type = 'delete', namespace = ARGV[2], name = ARGV[1], uid = redis.call('HGET', KEYS[1], 'uid') or nil})
+if (redis.call('HGET', KEYS[1], 'uid') or '') ~= ARGV[3] then return -1 end
 redis.call('DEL', KEYS[1], KEYS[3])
 redis.call('SREM', KEYS[2], ARGV[1])
 if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
-redis.call('PUBLISH', KEYS[5], message)
+redis.call('PUBLISH', KEYS[5], ARGV[4])
 return 1
 `;
 

@@ -38,6 +38,17 @@ export class TaskQueue {
   }
 
   /**
+   * Adds a task again whose earlier job, if any, has finished without starting it, so that a
+   * worker takes it. A job still waiting or held by a worker is left as it is.
+   */
+  async requeue(job: TaskJob): Promise<void> {
+    const existing = await this.queue.getJob(job.taskId);
+    const state = existing ? await existing.getState() : 'missing';
+    if (state === 'completed' || state === 'failed') await existing?.remove();
+    await this.enqueue(job);
+  }
+
+  /**
    * Removes a task that no worker holds. True when it is gone (removed now, or never there);
    * false when a worker has it locked, i.e. it is running.
    */

@@ -1,3 +1,4 @@
+import { decodeHandover } from '@komputer/contracts';
 import type { Redis } from 'ioredis';
 import { EventStore } from '../src';
 import type { AgentStore, Keys } from '../src';
@@ -34,7 +35,7 @@ const events = (name: string) =>
   new EventStore({ redis, keys, maxLen: 1000 }).read(NS, name, { limit: 200 });
 
 describe('startTask', () => {
-  it('starts the queued task once; a second start finds it interrupted', async () => {
+  it('starts the queued task once; another scheduler’s start finds it interrupted', async () => {
     await queued('a', 't1');
     const first = await store.startTask({
       scheduler: 's1',
@@ -44,10 +45,46 @@ describe('startTask', () => {
     });
     expect(first).toMatchObject({ outcome: 'started', agent: { taskStatus: 'InProgress' } });
     expect(
-      await store.startTask({ scheduler: 's1', namespace: NS, name: 'a', taskId: 't1' }),
+      await store.startTask({ scheduler: 's2', namespace: NS, name: 'a', taskId: 't1' }),
     ).toMatchObject({
       outcome: 'interrupted',
     });
+    expect(await redis.smembers(keys.schedulerTasks('s1'))).toEqual([`${NS}/a/t1`]);
+    expect(await redis.exists(keys.schedulerTasks('s2'))).toBe(0);
+  });
+
+  it('starts again, unannounced, when the same start is repeated (a lost reply)', async () => {
+    await queued('again', 't1');
+    const start = (token = 'attempt-1') =>
+      store.startTask({
+        token,
+        scheduler: 's1',
+        namespace: NS,
+        name: 'again',
+        taskId: 't1',
+        announce: { instructions: 'go', resumingSession: false },
+      });
+    expect(await start()).toMatchObject({ outcome: 'started', announcedId: expect.any(String) });
+    const repeated = await start();
+    expect(repeated).toMatchObject({ outcome: 'started', agent: { taskStatus: 'InProgress' } });
+    expect(repeated).not.toHaveProperty('announcedId');
+    // Another attempt of the same scheduler (a second delivery of the job) is not a repeat.
+    expect(await start('attempt-2')).toMatchObject({ outcome: 'interrupted' });
+    // The scheduler's own task_started is its event 1: storing it again is a no-op.
+    const again = await store.recordEvent({
+      namespace: NS,
+      name: 'again',
+      seq: 1,
+      numberedBy: 'supervisor',
+      event: {
+        type: 'task_started',
+        taskId: 't1',
+        timestamp: new Date().toISOString(),
+        payload: { instructions: 'go', model: MINIMAL_SPEC.model, resuming_session: false },
+      },
+    });
+    expect(again).toEqual({ outcome: 'duplicate' });
+    expect((await events('again')).map((e) => e.type)).toEqual(['task_started']);
   });
 
   it('drops a task that is not the agent’s, or whose agent is gone', async () => {
@@ -239,7 +276,7 @@ describe('claim hands a task to the scheduler that holds the agent’s runtime',
     try {
       const result = await claim('warm', 't2', 'next / "quoted" ✓');
       expect(result).toMatchObject({ outcome: 'queued', handedTo: 'sched-a' });
-      expect(JSON.parse(await received)).toEqual({
+      expect(decodeHandover(await received)).toEqual({
         taskId: 't2',
         namespace: NS,
         agentName: 'warm',
@@ -247,6 +284,7 @@ describe('claim hands a task to the scheduler that holds the agent’s runtime',
         enqueuedAt: '2026-01-02T03:04:05.000Z',
         agentUid: (await store.get(NS, 'warm'))?.uid,
       });
+      expect(await store.get(NS, 'warm')).toMatchObject({ handedTo: 'sched-a' });
     } finally {
       listener.disconnect();
     }

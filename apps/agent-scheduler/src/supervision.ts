@@ -1,0 +1,286 @@
+import type {
+  AgentStatus,
+  NewAgentEvent,
+  RuntimeMessage,
+  RuntimeTaskMessage,
+  TaskJob,
+  TaskLimits,
+} from '@komputer/contracts';
+import { isRedisUnavailableError } from '@komputer/service-kit';
+import type { Logger } from '@komputer/service-kit';
+import type { AgentRecord, AgentStore, TaskEnd } from '@komputer/store';
+import { GAVE_UP } from './persist';
+import type { Persister } from './persist';
+import type { RuntimeHandle } from './runtime-driver';
+
+/** Extra time past the task's own timeout before the scheduler gives up on the runtime. */
+const TIMEOUT_GRACE_MS = 10_000;
+
+/** What a task's runtime gets besides its instructions, read for each task. */
+export type TaskResources = Pick<
+  RuntimeTaskMessage,
+  'connectors' | 'env' | 'memories' | 'skills'
+> & {
+  /** Warnings for the task's events: resources the agent names that are gone. */
+  warnings: string[];
+};
+
+/** Options for {@link Supervision}. */
+export interface SupervisionOptions {
+  job: TaskJob;
+  agent: AgentRecord;
+  runtime: RuntimeHandle;
+  /** The task's `task_started` was stored with its start. */
+  announced: boolean;
+  limits: TaskLimits;
+  textDeltas: boolean;
+  agents: AgentStore;
+  persister: Persister;
+  /** The agent's connectors, secrets, memories and skills, read now. */
+  resources: () => Promise<TaskResources>;
+  /** Ends the task with an `error` event (retried until stored), unless it has ended already. */
+  fail: (reason: string, retryable: boolean, status?: AgentStatus) => Promise<void>;
+  /** Called before a sleeping agent's task end is stored: its runtime must stop first. */
+  stopRuntime: () => void;
+  log: Logger;
+}
+
+/** What a terminal event changes on the agent. */
+function taskEnd(event: NewAgentEvent): TaskEnd | undefined {
+  switch (event.type) {
+    case 'task_completed':
+      return {
+        taskStatus: 'Complete',
+        message: event.payload.result,
+        costUsd: event.payload.cost_usd,
+        tokens: event.payload.usage.input_tokens + event.payload.usage.output_tokens,
+        sessionId: event.payload.session_id,
+      };
+    case 'task_cancelled':
+      return { taskStatus: 'Cancelled', message: event.payload.reason };
+    case 'error':
+      return { taskStatus: 'Error', message: event.payload.error };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * One task on its runtime, from the task message to its terminal event. Every event is stored
+ * in order and exactly once: the runtime's are numbered by the runtime, the scheduler's own
+ * (`task_started`, warnings) by the scheduler, and each number is stored once. The runtime's
+ * events are acknowledged only once stored; until then the runtime keeps them.
+ */
+export class Supervision {
+  /** The writes, one after another, in the order the events came. */
+  private writes = Promise.resolve();
+  private ended = false;
+  /** The scheduler's own events of this task so far: `task_started` is number 1. */
+  private ownEvents = 1;
+  private cancelSent = false;
+  private finish: () => void = () => undefined;
+  private readonly done = new Promise<void>((resolve) => (this.finish = resolve));
+
+  constructor(private readonly options: SupervisionOptions) {}
+
+  private get taskId(): string {
+    return this.options.job.taskId;
+  }
+
+  /**
+   * Runs the task to its end: sends it, stores what the runtime reports, and ends it with an
+   * `error` when the runtime stops or overruns the task's timeout.
+   */
+  async run(): Promise<void> {
+    const { runtime, limits, log } = this.options;
+    const stopListening = runtime.onMessage((message) => this.onRuntimeMessage(message));
+    // A runtime that stops in the middle of a task has failed; the next task starts a new one.
+    const stopWatchingExit = runtime.onExit((reason) => this.endWith(reason, true, 'Failed'));
+    const timeoutMs = limits.timeoutMs + TIMEOUT_GRACE_MS;
+    const timer = setTimeout(
+      () => this.endWith(`the agent runtime did not finish within ${timeoutMs} ms`, true),
+      timeoutMs,
+    );
+    try {
+      if (!this.options.announced) this.storeOwn(this.started());
+      await this.sendTask();
+      // A cancel may have come before this scheduler listened for it.
+      if (this.options.agent.cancelRequested === this.taskId) this.cancel('cancelled by request');
+      await this.done;
+      await this.writes;
+    } finally {
+      clearTimeout(timer);
+      stopListening();
+      stopWatchingExit();
+      log.debug('supervision ended');
+    }
+  }
+
+  /** Asks the runtime to cancel the task, once. */
+  cancel(reason: string): void {
+    if (this.cancelSent) return;
+    this.cancelSent = true;
+    this.options.log.info({ reason }, 'cancelling the task');
+    this.options.runtime.send({ type: 'cancel', taskId: this.taskId, reason });
+  }
+
+  private started(): NewAgentEvent {
+    const { job, agent, runtime } = this.options;
+    return {
+      type: 'task_started',
+      taskId: this.taskId,
+      timestamp: new Date().toISOString(),
+      payload: {
+        instructions: job.instructions,
+        model: agent.spec.model,
+        resuming_session: runtime.resumable,
+      },
+    };
+  }
+
+  /**
+   * Reads the agent's resources and sends the task. Read per task, so that a PATCH of the
+   * agent's connectors, memories or skills, or a rotated secret, applies to the next task; the
+   * credentials go to this runtime only, inside the task message.
+   */
+  private async sendTask(): Promise<void> {
+    const { job, agent, runtime, limits, persister, log } = this.options;
+    const resources = await persister.run(
+      'read the agent’s connectors, memories or skills',
+      log,
+      this.options.resources,
+    );
+    if (resources === GAVE_UP) {
+      this.endWith(
+        'could not read the agent’s connectors, memories or skills; retry the task',
+        true,
+      );
+      return;
+    }
+    for (const message of resources.warnings) {
+      this.storeOwn({
+        type: 'warning',
+        taskId: this.taskId,
+        timestamp: new Date().toISOString(),
+        payload: { message },
+      });
+    }
+    const sent = runtime.send({
+      type: 'task',
+      taskId: this.taskId,
+      instructions: job.instructions,
+      agent: {
+        name: agent.name,
+        namespace: agent.namespace,
+        model: agent.spec.model,
+        role: agent.spec.role,
+        ...(agent.spec.systemPrompt ? { systemPrompt: agent.spec.systemPrompt } : {}),
+      },
+      limits,
+      connectors: resources.connectors,
+      env: resources.env,
+      memories: resources.memories,
+      skills: resources.skills,
+      textDeltas: this.options.textDeltas,
+    });
+    if (!sent) this.endWith('the agent runtime stopped before it took the task', true);
+  }
+
+  private onRuntimeMessage(message: RuntimeMessage): void {
+    if (message.type === 'event' && message.event.taskId === this.taskId) {
+      this.store(message.event, { seq: message.seq, by: 'runtime' });
+    }
+    // Pub/sub delivers at most once: a cancel published while this scheduler's subscriber was
+    // reconnecting is lost. The flag on the agent is not, so each heartbeat looks at it.
+    if (message.type === 'heartbeat' && !this.cancelSent) {
+      const { agents, job, log } = this.options;
+      agents.cancelRequested(job.namespace, job.agentName).then(
+        (requested) => requested === this.taskId && this.cancel('cancelled by request'),
+        (err: unknown) => {
+          if (!isRedisUnavailableError(err))
+            log.warn({ err }, 'could not check for a cancel request');
+        },
+      );
+    }
+  }
+
+  /** Stores one of the scheduler's own events; a non-terminal one gets the next own number. */
+  private storeOwn(event: NewAgentEvent): void {
+    const terminal = taskEnd(event) !== undefined;
+    if (event.type !== 'task_started' && !terminal) this.ownEvents += 1;
+    this.store(
+      event,
+      terminal
+        ? undefined
+        : { seq: event.type === 'task_started' ? 1 : this.ownEvents, by: 'supervisor' },
+    );
+  }
+
+  /** Queues the store of an event behind the ones before it. */
+  private store(event: NewAgentEvent, numbered?: { seq: number; by: 'runtime' | 'supervisor' }) {
+    this.writes = this.writes.then(() => this.write(event, numbered));
+  }
+
+  private async write(
+    event: NewAgentEvent,
+    numbered: { seq: number; by: 'runtime' | 'supervisor' } | undefined,
+  ): Promise<void> {
+    if (this.ended) return;
+    const { job, agent, agents, persister, runtime, log } = this.options;
+    const end = taskEnd(event);
+    const terminal =
+      end && agent.spec.lifecycle === 'Sleep' ? { ...end, status: 'Sleeping' as const } : end;
+    // A sleeping agent's runtime stops before the task's end is stored: the agent's next task,
+    // which may come the moment its end is stored, must not find that runtime ready.
+    if (terminal?.status === 'Sleeping') this.options.stopRuntime();
+    const result = await persister.run(
+      'store an event',
+      log.child({ type: event.type, seq: numbered?.seq }),
+      () =>
+        agents.recordEvent({
+          namespace: job.namespace,
+          name: job.agentName,
+          event,
+          ...(numbered ? { seq: numbered.seq, numberedBy: numbered.by } : {}),
+          requiredStatus: 'InProgress',
+          ...(terminal ? { terminal } : {}),
+        }),
+    );
+    if (result === GAVE_UP) {
+      // An event that cannot be stored (for a reason other than Redis being away) is dropped,
+      // and the task must still end. A closing scheduler leaves the task to the others.
+      if (!persister.closed && terminal) {
+        await this.options.fail(`could not store the task’s end (${event.type})`, true);
+      } else if (!persister.closed && numbered?.by === 'runtime') {
+        runtime.send({ type: 'ack', taskId: this.taskId, seq: numbered.seq });
+      }
+      if (terminal || persister.closed) this.stop();
+      return;
+    }
+    if (numbered?.by === 'runtime')
+      runtime.send({ type: 'ack', taskId: this.taskId, seq: numbered.seq });
+    if (result.outcome === 'stale') {
+      // The task ended without this scheduler (its scheduler was taken for dead, say): the
+      // runtime stops working on it.
+      if (!terminal) this.cancel('the task has ended');
+      log.warn('the task is no longer the agent’s busy task; stopped supervising it');
+      this.stop();
+    } else if (terminal) {
+      this.stop();
+    }
+  }
+
+  /** Ends the task with an `error` event behind the events before it, unless it has ended. */
+  private endWith(reason: string, retryable: boolean, status?: AgentStatus): void {
+    this.writes = this.writes.then(async () => {
+      if (this.ended) return;
+      await this.options.fail(reason, retryable, status);
+      this.stop();
+    });
+  }
+
+  private stop(): void {
+    this.ended = true;
+    this.finish();
+  }
+}
