@@ -146,9 +146,12 @@ export class Reconciler {
       return alive ? undefined : { end: INTERRUPTED };
     }
     if (agent.taskStatus !== 'Queued' || (await this.jobPending(agent))) return undefined;
-    // Handed to a scheduler, which starts it or queues it while it lives.
+    // Handed to a scheduler, which starts it or queues it while it lives; the queue gets it
+    // once that scheduler has stopped, or has not started it within the grace period. A second
+    // delivery is harmless: only one start succeeds.
     if (agent.handedTo) {
-      return (await liveness.alive(agent.handedTo)) ? undefined : { requeue: true };
+      const waiting = !this.old(agent) && (await liveness.alive(agent.handedTo));
+      return waiting ? undefined : { requeue: true };
     }
     // The claim's caller queues the task right after the claim, unless it died in between.
     return this.old(agent)

@@ -74,6 +74,29 @@ it('gives a new agent the spare runtime, in the agent’s workspace, and starts 
   expect(() => process.kill(next as number, 0)).toThrow();
 });
 
+it('starts its first spare in a data directory that does not exist yet', async () => {
+  const dataDir = join(f.dataDir, 'fresh', 'data');
+  const driver = new LocalRuntimeDriver({
+    entry: join(__dirname, '..', '..', '..', 'dist', 'apps', 'agent-runtime', 'main.js'),
+    dataDir,
+    nodeArgs: [],
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LOG_LEVEL: 'warn' },
+    startTimeoutMs: 15_000,
+    heartbeatTimeoutMs: 15_000,
+    keepSpare: true,
+    logger: f.logger,
+  });
+  try {
+    driver.refillSpare();
+    const spare = driver.sparePid;
+    expect(spare).toEqual(expect.any(Number));
+    const handle = await driver.ensure({ namespace: 'drv', name: 'first' });
+    expect(handle.id).toBe(`pid ${spare}`);
+  } finally {
+    await driver.close();
+  }
+});
+
 it('removes the workspace with the runtime', async () => {
   const driver = f.driver();
   const agent = { namespace: 'drv', name: 'temp' };

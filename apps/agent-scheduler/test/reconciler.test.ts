@@ -114,3 +114,111 @@ it('stops the runtime of a deleted agent and removes its workspace', async () =>
   expect(driver.running()).toEqual([]);
   expect(await driver.known()).toEqual([]);
 });
+
+describe('the sweep of stopped schedulers', () => {
+  /** A scheduler known to the others, alive or not, with a task of its own. */
+  async function schedulerWith(id: string, alive: boolean) {
+    await f.redis.sadd(f.keys.schedulers(), id);
+    if (alive) await f.redis.set(f.keys.schedulerAlive(id), '1', 'PX', 60_000);
+  }
+
+  it('ends the tasks of a scheduler whose key lapsed, and then forgets it', async () => {
+    await claim('swept', 't-swept', new Date().toISOString());
+    await f.agents.startTask({
+      scheduler: 'dead-1',
+      namespace: NS,
+      name: 'swept',
+      taskId: 't-swept',
+    });
+    await schedulerWith('dead-1', false);
+    const report = await reconciler().sweep();
+    expect(report.ended).toEqual(['t-swept']);
+    expect(await f.agents.get(NS, 'swept')).toMatchObject({
+      taskStatus: 'Error',
+      lastTaskMessage: 'the task was interrupted: the scheduler running it stopped',
+    });
+    expect(await f.redis.sismember(f.keys.schedulers(), 'dead-1')).toBe(0);
+    expect(await f.redis.exists(f.keys.schedulerTasks('dead-1'))).toBe(0);
+  });
+
+  it('leaves the tasks of a live scheduler alone', async () => {
+    await claim('kept', 't-kept', new Date().toISOString());
+    await f.agents.startTask({
+      scheduler: 'live-1',
+      namespace: NS,
+      name: 'kept',
+      taskId: 't-kept',
+    });
+    await schedulerWith('live-1', true);
+    expect((await reconciler().sweep()).ended).toEqual([]);
+    expect((await f.agents.get(NS, 'kept'))?.taskStatus).toBe('InProgress');
+    expect(await f.redis.smembers(f.keys.schedulerTasks('live-1'))).toEqual([`${NS}/kept/t-kept`]);
+  });
+
+  it('queues a task handed to a scheduler that stopped before it started it', async () => {
+    await claim('handed-dead', 't1', new Date().toISOString());
+    await f.agents.startTask({
+      scheduler: 'dead-2',
+      namespace: NS,
+      name: 'handed-dead',
+      taskId: 't1',
+    });
+    await f.agents.recordEvent({
+      namespace: NS,
+      name: 'handed-dead',
+      event: {
+        type: 'task_cancelled',
+        taskId: 't1',
+        timestamp: new Date().toISOString(),
+        payload: { reason: 'x' },
+      },
+      terminal: { taskStatus: 'Cancelled', message: 'x' },
+    });
+    // dead-2 listens while the next task is claimed, and dies before it starts the task.
+    const listener = f.redis.duplicate();
+    await listener.subscribe(f.keys.handoverChannel('dead-2'));
+    const next = await f.agents.claim({
+      namespace: NS,
+      name: 'handed-dead',
+      taskId: 't2',
+      instructions: 'again',
+      spec: MINIMAL_AGENT_SPEC,
+      now: new Date().toISOString(),
+    });
+    listener.disconnect();
+    expect(next).toMatchObject({ outcome: 'queued', handedTo: 'dead-2' });
+    await schedulerWith('dead-2', false);
+    await f.redis.sadd(f.keys.schedulerTasks('dead-2'), `${NS}/handed-dead/t2`);
+
+    const report = await reconciler().sweep();
+    expect(report.requeued).toEqual(['t2']);
+    const job = await f.tasks.queue.getJob('t2');
+    expect(job?.data).toMatchObject({
+      taskId: 't2',
+      agentName: 'handed-dead',
+      instructions: 'again',
+    });
+    expect(await job?.getState()).toBe('waiting');
+    expect((await f.agents.get(NS, 'handed-dead'))?.taskStatus).toBe('Queued');
+    // The full pass finds the same case without the task set.
+    await f.tasks.queue.remove('t2');
+    expect((await reconciler().run()).requeued).toEqual(['t2']);
+  });
+
+  it('judges no scheduler dead until its own connection has been up for a whole time to live', async () => {
+    await claim('outage', 't-outage', new Date().toISOString());
+    await f.agents.startTask({
+      scheduler: 'dead-3',
+      namespace: NS,
+      name: 'outage',
+      taskId: 't-outage',
+    });
+    await schedulerWith('dead-3', false);
+    // Just after an outage every key may have lapsed: a reconciler that cannot judge yet waits.
+    const liveness = new Liveness({ ...f, id: 'just-reconnected', judgeAfterMs: 60_000 });
+    const patient = new Reconciler({ ...f, driver: f.driver(), liveness, graceMs: 0 });
+    expect(await patient.sweep()).toEqual({ ended: [], requeued: [], removed: [] });
+    expect((await patient.run()).ended).not.toContain('t-outage');
+    expect((await reconciler().sweep()).ended).toEqual(['t-outage']);
+  });
+});
