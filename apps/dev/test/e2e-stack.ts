@@ -36,6 +36,8 @@ export interface E2eStackOptions {
   logLevel?: 'debug' | 'trace';
   /** Sees the raw body of every answer that {@link E2eStack.call} gets. */
   onAnswer?: (raw: string) => void;
+  /** Redis keeps its data on disk, so that a restart loses nothing. Default false. */
+  appendOnly?: boolean;
 }
 
 /** The whole stack of `npm start`, in this process, against a scripted model. */
@@ -44,6 +46,8 @@ export interface E2eStack {
   model: ScriptedAnthropic;
   /** A plain client of the stack's Redis. */
   redis: Redis;
+  /** The stack's redis-server, to stop and start again. */
+  redisServer: RedisServer;
   dataDir: string;
   /** The settings the stack was started with. */
   env: Record<string, string>;
@@ -68,7 +72,9 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
   const { destination, lines: logLines } = collectLogLines(options.logLines ?? 500);
   const logger = createLogger({ name: 'e2e', level: options.logLevel ?? 'debug', destination });
   const recentLog = () => logLines.slice(-40).join('\n');
-  const redisServer: RedisServer = await startRedisServer();
+  const redisServer: RedisServer = await startRedisServer({
+    appendOnly: options.appendOnly ?? false,
+  });
   const model = await startScriptedAnthropic();
   const redis = new Redis(redisServer.url);
   const dataDir = mkdtempSync(join(tmpdir(), 'komputer-e2e-'));
@@ -89,6 +95,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     stack,
     model,
     redis,
+    redisServer,
     dataDir,
     env,
     logger,
