@@ -31,12 +31,11 @@ const STOP_GRACE_MS = 5_000;
 const SWEEP_INTERVAL_MS = 2_000;
 
 /**
- * A queued job's lock: a worker renews it every half of this. The job of a worker that died is
- * handed on once its lock has lapsed, by the next stalled-job check; the defaults (30 s each)
- * took up to a minute.
+ * The queue worker's lock on a job, renewed every half of `lockDuration`. The job of a worker
+ * that died goes back to the queue once its lock has lapsed, at the next stalled-job check but
+ * one; BullMQ's defaults (30 s each) took up to a minute.
  */
-const JOB_LOCK_MS = 10_000;
-const STALLED_CHECK_INTERVAL_MS = 5_000;
+export const TASK_WORKER_LOCKS = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
 
 /** A composed scheduler: the queue's worker, the runtime driver and the reconciler. */
 export interface Scheduler {
@@ -241,8 +240,7 @@ export function createScheduler(
           connection: workerRedis,
           prefix: keys.bullPrefix(),
           concurrency: slots,
-          lockDuration: JOB_LOCK_MS,
-          stalledInterval: STALLED_CHECK_INTERVAL_MS,
+          ...TASK_WORKER_LOCKS,
         },
       );
       fitWorker();
