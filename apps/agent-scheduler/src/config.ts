@@ -94,13 +94,17 @@ export const SchedulerConfigSchema = BaseConfigSchema.extend(RuntimeSettingsSche
     .int()
     .min(100)
     .default(30_000)
-    .describe('How often lost tasks are looked for (also at start-up)'),
+    .describe(
+      'How often every agent is read for lost tasks (also at start-up); the tasks of a scheduler that died are found every 2 s without it',
+    ),
   KOMPUTER_RECONCILE_GRACE_MS: z.coerce
     .number()
     .int()
     .min(0)
     .default(60_000)
-    .describe('Claims and tasks younger than this are left alone by the reconciler'),
+    .describe(
+      'A claim not queued yet, or handed to a live scheduler and not started, is left alone this long by the reconciler',
+    ),
   KOMPUTER_SECRET_KEY: SecretKeyVarSchema,
   PATH: z
     .string()

@@ -82,6 +82,7 @@ async function survive(outageMs: number, names: string[]): Promise<void> {
   // The outage itself: a fault that lasts this long, not a wait for something to happen.
   await new Promise((resolve) => setTimeout(resolve, outageMs));
   await e2e.redisServer.start();
+  const backAt = Date.now();
 
   for (const [i, name] of names.entries()) {
     const taskId = taskIds[i] as string;
@@ -107,6 +108,9 @@ async function survive(outageMs: number, names: string[]): Promise<void> {
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     expect(await e2e.redis.hget(`komputer:default:agent:${name}`, 'taskStatus')).toBe('Complete');
   }
+  process.stdout.write(
+    `faults-redis-outage: ${outageMs} ms outage; every task ended and stored ${Date.now() - backAt} ms after Redis came back\n`,
+  );
   // No agent is left busy: each takes its next task at once.
   e2e.model.script({ content: [text('again')] });
   const next = await e2e.call('POST', '/agents', { name: names[0], instructions: 'Once more.' });

@@ -111,6 +111,7 @@ it('ends the task of a scheduler killed mid-task within 20 s, and the agent runs
     explain: recentLog,
   });
   const endedAfter = Date.now() - killedAt;
+  process.stdout.write(`faults-scheduler-kill: the task ended ${endedAfter} ms after the kill\n`);
   expect(events.at(-1)).toMatchObject({
     type: 'error',
     payload: {
