@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentRuntimeConfigSchema } from '@komputer/agent-runtime';
-import { SchedulerConfigSchema } from '@komputer/agent-scheduler';
+import { LocalDriverConfigSchema, SchedulerConfigSchema } from '@komputer/agent-scheduler';
 import { RuntimeSettingsSchema } from '@komputer/contracts';
 import { EventRelayConfigSchema } from '@komputer/event-relay';
 import { GatewayConfigSchema } from '@komputer/gateway';
@@ -16,11 +16,12 @@ export const CONFIG_SOURCES: ConfigSource[] = [
   { service: 'gateway', schema: GatewayConfigSchema },
   { service: 'event-relay', schema: EventRelayConfigSchema },
   { service: 'agent-scheduler', schema: SchedulerConfigSchema },
+  { service: 'agent-scheduler (local driver)', schema: LocalDriverConfigSchema },
   {
     service: 'agent-runtime',
     schema: AgentRuntimeConfigSchema,
     handedBy: {
-      service: 'agent-scheduler',
+      service: 'agent-scheduler (local driver)',
       variables: [...Object.keys(RuntimeSettingsSchema.shape), 'LOG_LEVEL'],
     },
   },

@@ -10,10 +10,11 @@ import type {
   NewAgentEvent,
   RuntimeEventMessage,
   RuntimeMessage,
+  RuntimeResumeMessage,
   RuntimeTaskMessage,
   SupervisorMessage,
 } from '@komputer/contracts';
-import { JsonLineWriter, readJsonLines } from '@komputer/service-kit';
+import { JsonLineWriter, readJsonLines, RequestPeer } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import { runTask } from './agent-loop';
 import type { EmitEvent } from './agent-loop';
@@ -34,6 +35,8 @@ const MAX_UNACKED_BYTES = 8 * 1024 * 1024;
 const DRAIN_TIMEOUT_MS = 10_000;
 /** How long shutdown waits for a cancelled task to report its end. */
 const TASK_STOP_TIMEOUT_MS = 3_000;
+/** How many of the runtime's requests may wait for the supervisor's answer at once. */
+const MAX_PENDING_REQUESTS = 16;
 
 /** Options for {@link createRuntime}. */
 export interface RuntimeOptions {
@@ -66,6 +69,11 @@ export interface Runtime {
   shutdown(reason: string): Promise<void>;
   /** How many sent events the supervisor has not acknowledged yet. */
   readonly unackedEvents: number;
+  /**
+   * Asks the supervisor to act for the runtime (what a sandbox must not do itself), and
+   * resolves with its answer; rejects on its error answer or after `timeoutMs`.
+   */
+  request(method: string, params: unknown, timeoutMs: number): Promise<unknown>;
 }
 
 /** The task being run. */
@@ -102,6 +110,19 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   });
   let current: CurrentTask | undefined;
+  const requests = new RequestPeer({
+    send: (message) => {
+      if (!writer.writable) return false;
+      void writer.write(message);
+      return true;
+    },
+    maxPending: MAX_PENDING_REQUESTS,
+  });
+  // The supervisor may ask where the runtime stands, to check on it after it attached.
+  requests.handle('status', () => ({
+    ...(current ? { taskId: current.taskId } : {}),
+    unacknowledged: unacked.size,
+  }));
   let stopping: Promise<void> | undefined;
   let markDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (markDone = resolve));
@@ -206,7 +227,32 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       case 'shutdown':
         void shutdown('the supervisor asked');
         return;
+      case 'resume':
+        resume(message);
+        return;
+      case 'request':
+      case 'response':
+        requests.receive(message);
+        return;
     }
+  }
+
+  /**
+   * A supervisor attached: it learns where the runtime stands, then gets again, in order, every
+   * kept event after the last one it knows stored. Later events follow them on the same stream.
+   */
+  function resume(message: RuntimeResumeMessage): void {
+    logger.info(
+      { taskId: message.taskId, afterSeq: message.afterSeq },
+      'a supervisor attached; sending what it has not acknowledged',
+    );
+    void writer.write({
+      type: 'ready',
+      pid: process.pid,
+      resumable: session.resumed || session.messages.length > 0,
+      ...(current ? { taskId: current.taskId } : {}),
+    });
+    for (const event of unacked.after(message.taskId, message.afterSeq)) void writer.write(event);
   }
 
   function shutdown(reason: string): Promise<void> {
@@ -219,6 +265,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         await withTimeout(task.finished, TASK_STOP_TIMEOUT_MS);
       }
       await writer.flush();
+      requests.close('the runtime stopped');
       markDone();
     })();
     return stopping;
@@ -238,6 +285,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     get unackedEvents() {
       return unacked.size;
     },
+    request: (method, params, timeoutMs) => requests.request(method, params, timeoutMs),
   };
 }
 

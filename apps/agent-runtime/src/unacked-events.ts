@@ -73,6 +73,20 @@ export class UnackedEvents {
     if (!this.full) for (const wake of this.waiters.splice(0)) wake();
   }
 
+  /**
+   * The kept events, oldest first, less those of `taskId` up to `afterSeq`: what a supervisor
+   * that knows them stored up to there has not seen stored.
+   */
+  after(taskId: string | undefined, afterSeq: number): RuntimeEventMessage[] {
+    const kept: RuntimeEventMessage[] = [];
+    for (let at = this.head; at < this.entries.length; at++) {
+      const message = (this.entries[at] as Entry).message;
+      if (message.event.taskId === taskId && message.seq <= afterSeq) continue;
+      kept.push(message);
+    }
+    return kept;
+  }
+
   /** Resolves once the buffer is below its bounds (at once if it is). */
   room(): Promise<void> {
     if (!this.full) return Promise.resolve();

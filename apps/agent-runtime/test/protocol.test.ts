@@ -163,6 +163,58 @@ describe('the runtime protocol', () => {
     ).toEqual(blocks.map(() => 'text'));
   });
 
+  it('asks its supervisor, matching each answer to its request by id', async () => {
+    await start();
+    const first = t.runtime.request('create_agent', { name: 'worker' }, 5_000);
+    const second = t.runtime.request('create_agent', { name: 'other' }, 5_000);
+    const requests = await until(
+      () => t.log.messages.filter((m) => m.type === 'request').length === 2,
+      'two requests',
+    ).then(() => t.log.messages.flatMap((m) => (m.type === 'request' ? [m] : [])));
+    expect(requests.map((r) => [r.method, r.params])).toEqual([
+      ['create_agent', { name: 'worker' }],
+      ['create_agent', { name: 'other' }],
+    ]);
+    // Answered out of order, each answer reaches its own request.
+    t.send({
+      type: 'response',
+      id: requests[1]?.id ?? '',
+      error: { code: 'AGENT_BUSY', message: 'busy' },
+    });
+    t.send({ type: 'response', id: requests[0]?.id ?? '', result: { created: true } });
+    expect(await first).toEqual({ created: true });
+    await expect(second).rejects.toMatchObject({ code: 'AGENT_BUSY', message: 'busy' });
+    await expect(t.runtime.request('slow', undefined, 20)).rejects.toMatchObject({
+      code: 'TIMEOUT',
+    });
+  });
+
+  it('answers a supervisor that attaches: where it stands, then every event not acknowledged', async () => {
+    await start();
+    server.script({ content: [text('one'), text('two')] });
+    const task = taskMessage();
+    await t.run(task);
+    t.send({ type: 'ack', taskId: task.taskId, seq: 1 });
+    const seen = t.log.messages.length;
+    t.send({ type: 'resume', taskId: task.taskId, afterSeq: 1 });
+    await until(() => t.log.messages.length >= seen + 3, 'the answer to resume');
+    const answer = t.log.messages.slice(seen);
+    expect(answer[0]).toMatchObject({ type: 'ready', resumable: true });
+    expect(answer[0]).not.toHaveProperty('taskId');
+    expect(
+      answer.slice(1).map((m) => (m.type === 'event' ? [m.seq, m.event.type] : m.type)),
+    ).toEqual([
+      [2, 'text'],
+      [3, 'task_completed'],
+    ]);
+    t.send({ type: 'request', id: 'status-1', method: 'status' });
+    const status = await t.log.waitFor(
+      (m) => m.type === 'response' && m.id === 'status-1',
+      'the status',
+    );
+    expect(status).toMatchObject({ result: { unacknowledged: 2 } });
+  });
+
   it('stops when its input ends: the supervisor is gone', async () => {
     await start();
     t.endInput();

@@ -1,6 +1,7 @@
 import { ConfigError, parseConfig } from '@komputer/service-kit';
 import { generateSecretKey } from '@komputer/connectors';
 import { SchedulerConfigSchema } from './config';
+import { LocalDriverConfigSchema } from './local-config';
 
 /** The one variable without a default. */
 const required = { KOMPUTER_SECRET_KEY: generateSecretKey() };
@@ -8,38 +9,45 @@ const required = { KOMPUTER_SECRET_KEY: generateSecretKey() };
 describe('SchedulerConfigSchema', () => {
   it('has defaults for everything', () => {
     expect(parseConfig(SchedulerConfigSchema, required)).toMatchObject({
+      KOMPUTER_RUNTIME_DRIVER: 'local',
       KOMPUTER_SCHEDULER_CONCURRENCY: 16,
+      KOMPUTER_MAX_TURNS: 50,
+    });
+    expect(parseConfig(LocalDriverConfigSchema, {})).toMatchObject({
       KOMPUTER_RUNTIME_SPARE: true,
       KOMPUTER_RUNTIME_NODE_OPTIONS: ['--max-semi-space-size=1', '--optimize-for-size'],
-      KOMPUTER_MAX_TURNS: 50,
     });
   });
 
-  it('takes the runtimes’ settings, to hand them on', () => {
-    expect(parseConfig(SchedulerConfigSchema, required)).toMatchObject({
+  it('refuses a runtime driver it does not have', () => {
+    expect(() =>
+      parseConfig(SchedulerConfigSchema, { ...required, KOMPUTER_RUNTIME_DRIVER: 'docker' }),
+    ).toThrow('KOMPUTER_RUNTIME_DRIVER');
+  });
+
+  it('takes the runtimes’ settings in the local driver’s, to hand them on', () => {
+    expect(parseConfig(LocalDriverConfigSchema, {})).toMatchObject({
       KOMPUTER_BASH_TIMEOUT_MS: 120_000,
       ANTHROPIC_MAX_RETRIES: 2,
     });
     expect(
-      parseConfig(SchedulerConfigSchema, { ...required, KOMPUTER_BASH_TIMEOUT_MS: '5000' })
+      parseConfig(LocalDriverConfigSchema, { KOMPUTER_BASH_TIMEOUT_MS: '5000' })
         .KOMPUTER_BASH_TIMEOUT_MS,
     ).toBe(5000);
-    expect(() =>
-      parseConfig(SchedulerConfigSchema, { ...required, KOMPUTER_BASH_TIMEOUT_MS: '10' }),
-    ).toThrow('KOMPUTER_BASH_TIMEOUT_MS');
+    expect(() => parseConfig(LocalDriverConfigSchema, { KOMPUTER_BASH_TIMEOUT_MS: '10' })).toThrow(
+      'KOMPUTER_BASH_TIMEOUT_MS',
+    );
   });
 
   it('splits runtime Node.js options, and refuses what is not one', () => {
-    const config = parseConfig(SchedulerConfigSchema, {
-      ...required,
+    const config = parseConfig(LocalDriverConfigSchema, {
       KOMPUTER_RUNTIME_NODE_OPTIONS: ' --max-old-space-size=256  --jitless ',
       KOMPUTER_RUNTIME_SPARE: 'false',
     });
     expect(config.KOMPUTER_RUNTIME_NODE_OPTIONS).toEqual(['--max-old-space-size=256', '--jitless']);
     expect(config.KOMPUTER_RUNTIME_SPARE).toBe(false);
     expect(() =>
-      parseConfig(SchedulerConfigSchema, {
-        ...required,
+      parseConfig(LocalDriverConfigSchema, {
         KOMPUTER_RUNTIME_NODE_OPTIONS: '--inspect; rm -rf /',
       }),
     ).toThrow(ConfigError);

@@ -1,6 +1,9 @@
-export { SchedulerConfigSchema } from './config';
+export { RUNTIME_DRIVERS, SchedulerConfigSchema } from './config';
 export type { SchedulerConfig } from './config';
-export { LocalRuntimeDriver } from './local-driver';
+export { createRuntimeDriver } from './drivers';
+export { LocalDriverConfigSchema } from './local-config';
+export type { LocalDriverConfig } from './local-config';
+export { createLocalDriver, LocalRuntimeDriver } from './local-driver';
 export type { LocalDriverOptions } from './local-driver';
 export { Reconciler } from './reconciler';
 export type { ReconcileReport, ReconcilerOptions } from './reconciler';

@@ -3,12 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { RUNTIME_MAX_LINE_BYTES, RuntimeMessageSchema } from '@komputer/contracts';
-import type { RuntimeAssignMessage, RuntimeMessage, SupervisorMessage } from '@komputer/contracts';
-import { JsonLineWriter, readJsonLines } from '@komputer/service-kit';
-import type { Logger } from '@komputer/service-kit';
+import { RuntimeSettingsSchema } from '@komputer/contracts';
+import type {
+  RuntimeAssignMessage,
+  RuntimeMessage,
+  RuntimeReadyMessage,
+  SupervisorMessage,
+} from '@komputer/contracts';
+import type { Logger, PeerRequestHandler } from '@komputer/service-kit';
+import type { LocalDriverConfig } from './local-config';
+import { RuntimeChannel } from './runtime-channel';
 import type { AgentRef, RuntimeDriver, RuntimeHandle } from './runtime-driver';
 
 /** Options for {@link LocalRuntimeDriver}. */
@@ -85,19 +91,19 @@ function exitReason(code: number | null, signal: NodeJS.Signals | null): string 
   return signal ? `was killed by ${signal}` : `exited with code ${code}`;
 }
 
-/** One runtime child process. */
+/** One runtime child process, and the channel over its stdio. */
 class LocalRuntime implements RuntimeHandle {
   readonly id: string;
-  resumable = false;
-  /** It has reported `ready`. */
-  isReady = false;
   readonly exited: Promise<string>;
+  /** The runtime holds a conversation: its `ready` said so, or it has taken a task since. */
+  private tookTask = false;
+  private channel: RuntimeChannel;
   private readonly listeners = new Set<(message: RuntimeMessage) => void>();
+  private readonly handlers = new Map<string, PeerRequestHandler>();
   private readonly exitListeners = new Set<(reason: string) => void>();
   private exitReason: string | undefined;
-  private readonly writer: JsonLineWriter<SupervisorMessage>;
-  private watchdog: NodeJS.Timeout | undefined;
   private killedFor: string | undefined;
+  private readonly logger: Logger;
 
   constructor(
     readonly agent: AgentRef,
@@ -107,10 +113,10 @@ class LocalRuntime implements RuntimeHandle {
     this.id = `pid ${child.pid}`;
     const runtimeId = runtimeIds.get(child);
     const logger = options.logger.child({ agent: keyOf(agent), runtime: this.id });
+    this.logger = logger;
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        clearTimeout(this.watchdog);
-        this.isReady = false;
+        this.channel.detach('the agent runtime stopped');
         // A runtime that stopped cleanly stopped its commands; one that died may have left some.
         if ((code !== 0 || signal !== null) && runtimeId) killCommandsOf(runtimeId);
         this.exitReason = this.killedFor ?? `the agent runtime ${exitReason(code, signal)}`;
@@ -119,23 +125,7 @@ class LocalRuntime implements RuntimeHandle {
         resolve(this.exitReason);
       });
     });
-    this.writer = new JsonLineWriter<SupervisorMessage>(child.stdin, {
-      drainTimeoutMs: STOP_GRACE_MS,
-      onError: (err) => logger.warn({ err: err.message }, 'the runtime closed its input'),
-    });
-    void readJsonLines(child.stdout, {
-      schema: RuntimeMessageSchema,
-      maxLineBytes: RUNTIME_MAX_LINE_BYTES,
-      onMessage: (message) => {
-        this.feedWatchdog();
-        if (message.type === 'ready') {
-          this.isReady = true;
-          this.resumable = message.resumable;
-        }
-        for (const listener of this.listeners) listener(message);
-      },
-      onInvalid: (reason) => logger.warn({ reason }, 'ignored a message from the runtime'),
-    });
+    this.channel = this.attach();
     // The runtime logs JSON lines on stderr; they join the scheduler's log at their own level.
     createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
       let level = 30;
@@ -149,15 +139,21 @@ class LocalRuntime implements RuntimeHandle {
       const log = level >= 50 ? logger.error : level >= 40 ? logger.warn : logger.debug;
       log.call(logger, { runtimeLog: entry }, 'runtime');
     });
-    // The watchdog starts with the first message (`ready`); until then the start timeout rules.
+  }
+
+  /** It has said `ready` and still runs. */
+  get isReady(): boolean {
+    return this.channel.ready && this.exitReason === undefined;
+  }
+
+  get resumable(): boolean {
+    return this.tookTask || this.channel.resumable;
   }
 
   send(message: SupervisorMessage): boolean {
-    if (!this.writer.writable) return false;
     // Every task joins the runtime's conversation, which the next task continues.
-    if (message.type === 'task') this.resumable = true;
-    void this.writer.write(message);
-    return true;
+    if (message.type === 'task') this.tookTask = true;
+    return this.channel.send(message);
   }
 
   onMessage(listener: (message: RuntimeMessage) => void): () => void {
@@ -172,6 +168,49 @@ class LocalRuntime implements RuntimeHandle {
     }
     this.exitListeners.add(listener);
     return () => this.exitListeners.delete(listener);
+  }
+
+  request(method: string, params: unknown, timeoutMs: number): Promise<unknown> {
+    return this.channel.request(method, params, timeoutMs);
+  }
+
+  handle(method: string, handler: PeerRequestHandler): void {
+    this.handlers.set(method, handler);
+    this.channel.handle(method, handler);
+  }
+
+  async reattach(
+    from: { taskId?: string; afterSeq: number },
+    timeoutMs: number,
+  ): Promise<{ taskId?: string }> {
+    this.channel.detach('a new channel took over');
+    this.channel = this.attach();
+    const answered = this.nextReady(timeoutMs);
+    if (!this.channel.send({ type: 'resume', ...from })) {
+      throw new Error('the agent runtime stopped before it could be attached');
+    }
+    const ready = await answered;
+    return ready.taskId ? { taskId: ready.taskId } : {};
+  }
+
+  /** Resolves with the runtime's next `ready`; rejects when it stops first or after `timeoutMs`. */
+  nextReady(timeoutMs: number): Promise<RuntimeReadyMessage> {
+    return new Promise((resolve, reject) => {
+      const done = (outcome: () => void) => {
+        clearTimeout(timer);
+        stopListening();
+        stopWatchingExit();
+        outcome();
+      };
+      const timer = setTimeout(() => {
+        const reason = `the agent runtime was not ready within ${timeoutMs} ms`;
+        done(() => reject(new Error(reason)));
+      }, timeoutMs);
+      const stopListening = this.onMessage((message) => {
+        if (message.type === 'ready') done(() => resolve(message));
+      });
+      const stopWatchingExit = this.onExit((reason) => done(() => reject(new Error(reason))));
+    });
   }
 
   /** Kills the runtime, and records why. */
@@ -193,14 +232,20 @@ class LocalRuntime implements RuntimeHandle {
     clearTimeout(timer);
   }
 
-  private feedWatchdog(): void {
-    clearTimeout(this.watchdog);
-    const timeoutMs = this.options.heartbeatTimeoutMs;
-    this.watchdog = setTimeout(
-      () => this.kill(`the agent runtime sent no heartbeat for ${timeoutMs} ms`),
-      timeoutMs,
-    );
-    this.watchdog.unref();
+  /** A channel over the child's stdio, with this runtime's listeners and handlers. */
+  private attach(): RuntimeChannel {
+    const channel = new RuntimeChannel({
+      input: this.child.stdout,
+      output: this.child.stdin,
+      heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
+      onSilent: (reason) => this.kill(reason),
+      logger: this.logger,
+    });
+    channel.onMessage((message) => {
+      for (const listener of this.listeners) listener(message);
+    });
+    for (const [method, handler] of this.handlers) channel.handle(method, handler);
+    return channel;
   }
 }
 
@@ -217,8 +262,13 @@ export class LocalRuntimeDriver implements RuntimeDriver {
 
   constructor(private readonly options: LocalDriverOptions) {}
 
+  /** Keeps a spare runtime started, when the driver keeps one. */
+  async start(): Promise<void> {
+    this.refillSpare();
+  }
+
   /** Starts a spare runtime, if the driver keeps one and has none. */
-  refillSpare(): void {
+  private refillSpare(): void {
     if (!this.options.keepSpare || this.closed || this.spare) return;
     // A spare waits in the data directory, which a fresh install has not made yet.
     mkdirSync(this.options.dataDir, { recursive: true });
@@ -284,7 +334,7 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     if (running) await this.remove(running.agent);
     let starting = this.starting.get(key);
     if (!starting) {
-      starting = this.start(agent).finally(() => this.starting.delete(key));
+      starting = this.launch(agent).finally(() => this.starting.delete(key));
       this.starting.set(key, starting);
     }
     const runtime = await starting;
@@ -382,7 +432,7 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     ]);
   }
 
-  private async start(agent: AgentRef): Promise<LocalRuntime> {
+  private async launch(agent: AgentRef): Promise<LocalRuntime> {
     const workspace = this.workspace(agent);
     // A workspace that a deleted agent of the same name left (its delete went unheard) goes.
     if (!sameAgent(await this.owner(agent), agent)) {
@@ -410,24 +460,45 @@ export class LocalRuntimeDriver implements RuntimeDriver {
       );
     });
     child.once('error', (err) => runtime.kill(`the agent runtime could not start: ${err.message}`));
-
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        runtime.kill(`the agent runtime was not ready within ${this.options.startTimeoutMs} ms`);
-      }, this.options.startTimeoutMs);
-      const stopListening = runtime.onMessage((message) => {
-        if (message.type !== 'ready') return;
-        clearTimeout(timer);
-        stopListening();
-        resolve();
-      });
-      void runtime.exited.then((reason) => {
-        clearTimeout(timer);
-        stopListening();
-        reject(new Error(reason));
-      });
+    const { startTimeoutMs } = this.options;
+    await runtime.nextReady(startTimeoutMs).catch((err: unknown) => {
+      runtime.kill(err instanceof Error ? err.message : String(err));
+      throw err;
     });
     this.options.logger.info({ agent: key, runtime: runtime.id }, 'agent runtime ready');
     return runtime;
   }
+}
+
+/**
+ * The local driver, from its configuration. `runtimeEntry` is the agent-runtime bundle used
+ * unless `KOMPUTER_RUNTIME_ENTRY` names another; `logLevel` is handed to every runtime.
+ */
+export function createLocalDriver(
+  config: LocalDriverConfig,
+  options: { logger: Logger; logLevel: string; runtimeEntry: string },
+): LocalRuntimeDriver {
+  const settings = Object.keys(RuntimeSettingsSchema.shape) as (keyof typeof config)[];
+  return new LocalRuntimeDriver({
+    entry: config.KOMPUTER_RUNTIME_ENTRY ?? options.runtimeEntry,
+    nodeArgs: config.KOMPUTER_RUNTIME_NODE_OPTIONS,
+    dataDir: isAbsolute(config.KOMPUTER_DATA_DIR)
+      ? config.KOMPUTER_DATA_DIR
+      : resolve(config.KOMPUTER_DATA_DIR),
+    env: {
+      ...Object.fromEntries(settings.map((name) => [name, String(config[name])])),
+      PATH: config.PATH,
+      // glibc gives each thread that allocates (V8's helpers, libuv's pool) its own arena and
+      // keeps what they freed: two arenas keep an idle runtime's resident memory from creeping
+      // up with every task.
+      MALLOC_ARENA_MAX: '2',
+      LOG_LEVEL: options.logLevel,
+      ...(config.ANTHROPIC_API_KEY ? { ANTHROPIC_API_KEY: config.ANTHROPIC_API_KEY } : {}),
+      ...(config.ANTHROPIC_BASE_URL ? { ANTHROPIC_BASE_URL: config.ANTHROPIC_BASE_URL } : {}),
+    },
+    startTimeoutMs: config.KOMPUTER_RUNTIME_START_TIMEOUT_MS,
+    heartbeatTimeoutMs: config.KOMPUTER_RUNTIME_HEARTBEAT_TIMEOUT_MS,
+    keepSpare: config.KOMPUTER_RUNTIME_SPARE,
+    logger: options.logger,
+  });
 }

@@ -1,4 +1,5 @@
 import type { RuntimeMessage, SupervisorMessage, TaskJob } from '@komputer/contracts';
+import type { PeerRequestHandler } from '@komputer/service-kit';
 
 /** Which agent a runtime belongs to. */
 export interface AgentRef {
@@ -35,6 +36,19 @@ export interface RuntimeHandle {
   onMessage(listener: (message: RuntimeMessage) => void): () => void;
   /** Calls `listener` with why, once the runtime has stopped; returns a function that stops it. */
   onExit(listener: (reason: string) => void): () => void;
+  /** Asks the runtime, id-matched; rejects on its error answer or after `timeoutMs`. */
+  request(method: string, params: unknown, timeoutMs: number): Promise<unknown>;
+  /** Answers the runtime's requests for `method` (it asks its supervisor to act for it). */
+  handle(method: string, handler: PeerRequestHandler): void;
+  /**
+   * Attaches a new channel to the running runtime, as a supervisor that takes over does: it
+   * sends `resume`, and the events not acknowledged yet after event `afterSeq` of `taskId` come
+   * again, in order, none twice. Resolves with the task the runtime runs, once it answers.
+   */
+  reattach(
+    from: { taskId?: string; afterSeq: number },
+    timeoutMs: number,
+  ): Promise<{ taskId?: string }>;
 }
 
 /**
@@ -42,6 +56,8 @@ export interface RuntimeHandle {
  * rest of the scheduler knows only this seam.
  */
 export interface RuntimeDriver {
+  /** Starts what the driver keeps ready besides agents' runtimes (the local driver's spare). */
+  start(): Promise<void>;
   /**
    * The agent's runtime: the running one, or a new one once it is ready. A runtime or a
    * workspace left by a deleted agent of the same name (another `uid`) is removed first.

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { isAbsolute, resolve } from 'node:path';
 import {
   ControlMessageSchema,
   decodeHandover,
-  RuntimeSettingsSchema,
   TASKS_QUEUE,
   TaskJobSchema,
 } from '@komputer/contracts';
-import type { ControlMessage, RuntimeSettings, TaskJob } from '@komputer/contracts';
+import type { ControlMessage, TaskJob } from '@komputer/contracts';
 import { createRegistries } from '@komputer/connectors';
 import { closeRedis, createRedis, DEFAULT_REDIS_URL, waitForRedis } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
@@ -15,7 +13,6 @@ import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
 import { Worker } from 'bullmq';
 import type { SchedulerConfig } from './config';
 import { Liveness } from './liveness';
-import { LocalRuntimeDriver } from './local-driver';
 import { Reconciler } from './reconciler';
 import { agentRefOf } from './runtime-driver';
 import type { RuntimeDriver } from './runtime-driver';
@@ -54,11 +51,14 @@ export interface Scheduler {
   close(): Promise<void>;
 }
 
-/** Wires the scheduler by hand from its config. `runtimeEntry` is the agent-runtime bundle. */
+/**
+ * Wires the scheduler by hand from its config, around the runtime driver it is handed: it knows
+ * runtimes only through that seam.
+ */
 export function createScheduler(
   config: SchedulerConfig,
   logger: Logger,
-  runtimeEntry: string,
+  driver: RuntimeDriver,
 ): Scheduler {
   const id = randomUUID();
   const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
@@ -71,34 +71,6 @@ export function createScheduler(
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
   const agents = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
-  const dataDir = isAbsolute(config.KOMPUTER_DATA_DIR)
-    ? config.KOMPUTER_DATA_DIR
-    : resolve(config.KOMPUTER_DATA_DIR);
-  const driver = new LocalRuntimeDriver({
-    entry: runtimeEntry,
-    nodeArgs: config.KOMPUTER_RUNTIME_NODE_OPTIONS,
-    dataDir,
-    env: {
-      ...Object.fromEntries(
-        Object.keys(RuntimeSettingsSchema.shape).map((name) => [
-          name,
-          String(config[name as keyof RuntimeSettings]),
-        ]),
-      ),
-      PATH: config.PATH,
-      // glibc gives each thread that allocates (V8's helpers, libuv's pool) its own arena and
-      // keeps what they freed: two arenas keep an idle runtime's resident memory from creeping
-      // up with every task.
-      MALLOC_ARENA_MAX: '2',
-      LOG_LEVEL: config.LOG_LEVEL,
-      ...(config.ANTHROPIC_API_KEY ? { ANTHROPIC_API_KEY: config.ANTHROPIC_API_KEY } : {}),
-      ...(config.ANTHROPIC_BASE_URL ? { ANTHROPIC_BASE_URL: config.ANTHROPIC_BASE_URL } : {}),
-    },
-    startTimeoutMs: config.KOMPUTER_RUNTIME_START_TIMEOUT_MS,
-    heartbeatTimeoutMs: config.KOMPUTER_RUNTIME_HEARTBEAT_TIMEOUT_MS,
-    keepSpare: config.KOMPUTER_RUNTIME_SPARE,
-    logger,
-  });
   const registries = createRegistries({
     redis,
     keys,
@@ -227,7 +199,7 @@ export function createScheduler(
           .catch((err: unknown) => logger.warn({ err }, 'could not subscribe to control messages'));
       if (await waitForRedis(subscriber, REDIS_STARTUP_WAIT_MS)) await subscribe();
       else subscriber.once('ready', () => void subscribe());
-      driver.refillSpare();
+      await driver.start();
       await reconciler
         .run()
         .catch((err: unknown) =>

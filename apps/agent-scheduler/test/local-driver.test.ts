@@ -59,7 +59,7 @@ it('kills a runtime that stops sending heartbeats', async () => {
 
 it('gives a new agent the spare runtime, in the agent’s workspace, and starts another', async () => {
   const driver = f.driver({ keepSpare: true });
-  driver.refillSpare();
+  await driver.start();
   const spare = driver.sparePid;
   expect(spare).toEqual(expect.any(Number));
   const agent = { namespace: 'drv', name: 'quick' };
@@ -87,7 +87,7 @@ it('starts its first spare in a data directory that does not exist yet', async (
     logger: f.logger,
   });
   try {
-    driver.refillSpare();
+    await driver.start();
     const spare = driver.sparePid;
     expect(spare).toEqual(expect.any(Number));
     const handle = await driver.ensure({ namespace: 'drv', name: 'first' });

@@ -1,4 +1,4 @@
-import { SchedulerConfigSchema } from '@komputer/agent-scheduler';
+import { LocalDriverConfigSchema, SchedulerConfigSchema } from '@komputer/agent-scheduler';
 import { SecretKeyVarSchema } from '@komputer/connectors';
 import { GatewayConfigSchema } from '@komputer/gateway';
 import type { z } from 'zod';
@@ -7,7 +7,9 @@ import type { z } from 'zod';
  * `npm start`: the settings of every app it runs. `KOMPUTER_DATA_DIR` holds its own Redis's
  * data, the agents' workspaces and, unless `KOMPUTER_SECRET_KEY` is set, a generated secret key.
  */
-export const DevConfigSchema = GatewayConfigSchema.extend(SchedulerConfigSchema.shape).extend({
-  KOMPUTER_SECRET_KEY: SecretKeyVarSchema.optional(),
-});
+export const DevConfigSchema = GatewayConfigSchema.extend(SchedulerConfigSchema.shape)
+  .extend(LocalDriverConfigSchema.shape)
+  .extend({
+    KOMPUTER_SECRET_KEY: SecretKeyVarSchema.optional(),
+  });
 export type DevConfig = z.infer<typeof DevConfigSchema>;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createScheduler } from '@komputer/agent-scheduler';
+import { createLocalDriver, createScheduler } from '@komputer/agent-scheduler';
 import type { Scheduler } from '@komputer/agent-scheduler';
 import { createGateway } from '@komputer/gateway';
 import type { Gateway } from '@komputer/gateway';
@@ -63,15 +63,17 @@ export async function startStack(
       started.push(model);
       offline = model;
     }
-    const scheduler = createScheduler(
+    const driver = createLocalDriver(
       {
         ...config,
-        REDIS_URL: redisUrl,
-        KOMPUTER_SECRET_KEY: secretKey,
         ...(offline ? { ANTHROPIC_API_KEY: 'offline', ANTHROPIC_BASE_URL: offline.url } : {}),
       },
+      { logger, logLevel: config.LOG_LEVEL, runtimeEntry },
+    );
+    const scheduler = createScheduler(
+      { ...config, REDIS_URL: redisUrl, KOMPUTER_SECRET_KEY: secretKey },
       logger,
-      runtimeEntry,
+      driver,
     );
     started.push(scheduler);
     await scheduler.start();

@@ -1,6 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  createLocalDriver,
+  createScheduler,
+  LocalDriverConfigSchema,
+  SchedulerConfigSchema,
+} from '@komputer/agent-scheduler';
+import type { Scheduler } from '@komputer/agent-scheduler';
 import type { AgentEvent } from '@komputer/contracts';
 import { generateSecretKey } from '@komputer/connectors';
 import { createLogger, parseConfig } from '@komputer/service-kit';
@@ -21,6 +28,17 @@ const root = join(__dirname, '..', '..', '..');
 
 /** The agent-runtime bundle that the scheduler starts. */
 export const runtimeEntry = join(root, 'dist', 'apps', 'agent-runtime', 'main.js');
+
+/** A scheduler on the local driver, from the settings in `env`, as its own process builds it. */
+export function localScheduler(env: Record<string, string>, logger: Logger): Scheduler {
+  const config = parseConfig(SchedulerConfigSchema, env);
+  const driver = createLocalDriver(parseConfig(LocalDriverConfigSchema, env), {
+    logger,
+    logLevel: config.LOG_LEVEL,
+    runtimeEntry,
+  });
+  return createScheduler(config, logger, driver);
+}
 
 /** An API answer: its status and its JSON body, whose shape the assertions check. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createScheduler, SchedulerConfigSchema } from '@komputer/agent-scheduler';
 import type { Scheduler } from '@komputer/agent-scheduler';
 import { generateSecretKey } from '@komputer/connectors';
 import { createGateway, GatewayConfigSchema } from '@komputer/gateway';
@@ -17,7 +16,7 @@ import {
 } from '@komputer/testing';
 import type { RedisServer, ScriptedAnthropic } from '@komputer/testing';
 import { Redis } from 'ioredis';
-import { runtimeEntry } from './e2e-stack';
+import { localScheduler } from './e2e-stack';
 import { launch, waitForOutput } from './launch';
 import type { Launched } from './launch';
 
@@ -100,7 +99,7 @@ it('ends the task of a scheduler killed mid-task within 20 s, and the agent runs
   expect(owner).toEqual(expect.any(String));
 
   // The survivor runs beside it, as a deployment with two schedulers would.
-  survivor = createScheduler(parseConfig(SchedulerConfigSchema, env), logger, runtimeEntry);
+  survivor = localScheduler(env, logger);
   await survivor.start();
   expect(survivor.id).not.toBe(owner);
 

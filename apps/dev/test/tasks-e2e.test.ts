@@ -1,13 +1,11 @@
 import { existsSync, readFileSync, watch } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AgentEvent } from '@komputer/contracts';
-import { createScheduler, SchedulerConfigSchema } from '@komputer/agent-scheduler';
-import { parseConfig } from '@komputer/service-kit';
 import { followEvents, text, toolUse } from '@komputer/testing';
 import type { ScriptedAnthropic } from '@komputer/testing';
 import type { Redis } from 'ioredis';
 import type { Stack } from '../src/stack';
-import { runtimeEntry, startE2eStack } from './e2e-stack';
+import { localScheduler, startE2eStack } from './e2e-stack';
 import type { E2eStack } from './e2e-stack';
 
 let e2e: E2eStack;
@@ -367,11 +365,7 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     // An agent whose runtime the stopped scheduler held: its task is queued, not handed over.
     const again = await post('/agents', { name: 'writer', instructions: 'Still there?' });
     expect(again.status).toBe(201);
-    const scheduler = createScheduler(
-      parseConfig(SchedulerConfigSchema, e2e.env),
-      e2e.logger,
-      runtimeEntry,
-    );
+    const scheduler = localScheduler(e2e.env, e2e.logger);
     await scheduler.start();
     try {
       expect((await eventsOf('patient', task.body.taskId)).at(-1)?.type).toBe('task_completed');

@@ -5,7 +5,8 @@ import type { NewAgentEvent } from './events';
 
 /**
  * The runtime protocol between a supervisor (agent-scheduler) and an agent runtime: one JSON
- * message per line on the local transport. Every message is validated on receipt.
+ * message per line over any duplex byte stream (a child process's stdio, locally). Every message
+ * is validated on receipt.
  */
 
 /**
@@ -195,11 +196,52 @@ export type RuntimeAssignMessage = z.infer<typeof RuntimeAssignMessageSchema>;
 /** Finish up and exit (after cancelling a running task). */
 export const RuntimeShutdownMessageSchema = z.object({ type: z.literal('shutdown') });
 
+/**
+ * A supervisor attaches to a running runtime (it took over, or its channel was cut): the runtime
+ * answers `ready`, naming the task it runs, then sends again, in order, every event it keeps
+ * (none is acknowledged yet) after event `afterSeq` of `taskId`, the last one the supervisor
+ * knows to be stored. Without `taskId`, every kept event comes again.
+ */
+export const RuntimeResumeMessageSchema = z.object({
+  type: z.literal('resume'),
+  taskId: z.string().min(1).optional(),
+  afterSeq: z.number().int().nonnegative().default(0),
+});
+export type RuntimeResumeMessage = z.infer<typeof RuntimeResumeMessageSchema>;
+
+/** Longest id of a request. */
+const REQUEST_ID_MAX = 64;
+
+/**
+ * Asks the other side to act, in either direction: the runtime asks its supervisor for what a
+ * sandbox must not do itself, the supervisor asks the runtime about its state. The other side
+ * answers with a `response` that carries the same `id`.
+ */
+export const RuntimeRequestSchema = z.object({
+  type: z.literal('request'),
+  id: z.string().min(1).max(REQUEST_ID_MAX),
+  method: z.string().min(1).max(64),
+  params: z.unknown().optional(),
+});
+export type RuntimeRequest = z.infer<typeof RuntimeRequestSchema>;
+
+/** The answer to a `request`: its `result`, or an `error` with a code and a message. */
+export const RuntimeResponseSchema = z.object({
+  type: z.literal('response'),
+  id: z.string().min(1).max(REQUEST_ID_MAX),
+  result: z.unknown().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type RuntimeResponse = z.infer<typeof RuntimeResponseSchema>;
+
 export const SupervisorMessageSchema = z.discriminatedUnion('type', [
   RuntimeTaskMessageSchema,
   RuntimeCancelMessageSchema,
   RuntimeAckMessageSchema,
   RuntimeShutdownMessageSchema,
+  RuntimeResumeMessageSchema,
+  RuntimeRequestSchema,
+  RuntimeResponseSchema,
 ]);
 export type SupervisorMessage = z.infer<typeof SupervisorMessageSchema>;
 export type RuntimeTaskMessage = z.infer<typeof RuntimeTaskMessageSchema>;
@@ -215,7 +257,10 @@ export const RuntimeReadyMessageSchema = z.object({
    * as that task's `resuming_session`: it writes `task_started` itself, as it hands a task over.
    */
   resumable: z.boolean(),
+  /** The task the runtime runs now, when it answers a `resume`. */
+  taskId: z.string().min(1).optional(),
 });
+export type RuntimeReadyMessage = z.infer<typeof RuntimeReadyMessageSchema>;
 
 /**
  * One event of a task. `seq` counts from 1 within the task, so that the supervisor stores each
@@ -237,6 +282,8 @@ export const RuntimeMessageSchema = z.discriminatedUnion('type', [
   RuntimeReadyMessageSchema,
   RuntimeEventMessageSchema,
   RuntimeHeartbeatMessageSchema,
+  RuntimeRequestSchema,
+  RuntimeResponseSchema,
 ]);
 export type RuntimeMessage = z.infer<typeof RuntimeMessageSchema>;
 export type RuntimeEventMessage = z.infer<typeof RuntimeEventMessageSchema>;

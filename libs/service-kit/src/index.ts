@@ -28,5 +28,12 @@ export { createLogger } from './logger';
 export type { Logger, LoggerOptions } from './logger';
 export { closeRedis, createRedis, isRedisUnavailableError, waitForRedis } from './redis';
 export type { Redis, RedisConnectionOptions } from './redis';
+export { PeerRequestError, RequestPeer } from './request-peer';
+export type {
+  PeerRequest,
+  PeerRequestHandler,
+  PeerResponse,
+  RequestPeerOptions,
+} from './request-peer';
 export { createShutdown } from './shutdown';
 export type { Shutdown, ShutdownOptions, ShutdownStep } from './shutdown';

@@ -10,6 +10,11 @@ export interface JsonLineReaderOptions<T> {
   onMessage: (message: T) => void;
   /** A line that was too long, not JSON, or not a valid message; it is skipped. */
   onInvalid: (reason: string) => void;
+  /**
+   * Stops reading when aborted, leaving `input` open for another reader (a line half read is
+   * dropped).
+   */
+  signal?: AbortSignal;
 }
 
 const NEWLINE = 0x0a;
@@ -17,7 +22,7 @@ const NEWLINE = 0x0a;
 /**
  * Reads newline-delimited JSON messages from `input`. Invalid lines are reported and skipped,
  * never thrown, so that a peer cannot crash the reader with bad input. Resolves when `input`
- * ends, closes or fails.
+ * ends, closes or fails, or when `signal` aborts.
  */
 export function readJsonLines<T>(
   input: Readable,
@@ -71,12 +76,25 @@ export function readJsonLines<T>(
   };
 
   return new Promise((resolve) => {
-    const finish = () => {
+    const detach = () => {
       input.off('data', onData);
+      input.off('end', finish);
+      input.off('close', finish);
+      input.off('error', finish);
+      options.signal?.removeEventListener('abort', stop);
+    };
+    const finish = () => {
+      detach();
       // A last line without its newline still counts: the peer may have exited right after it.
       if (!skipping && pending > 0) finishLine();
       resolve();
     };
+    const stop = () => {
+      detach();
+      resolve();
+    };
+    if (options.signal?.aborted) return resolve();
+    options.signal?.addEventListener('abort', stop, { once: true });
     input.on('data', onData);
     // A 'data' listener does not restart a stream that was paused on purpose (by a reader before
     // this one, say); this reader wants everything.

@@ -1,0 +1,76 @@
+import { RuntimeSettingsSchema } from '@komputer/contracts';
+import { z } from 'zod';
+
+/**
+ * The local driver's configuration, read from the environment besides the scheduler's: where
+ * workspaces live, how runtimes start, and what each runtime is handed (the runtime settings,
+ * and the model's endpoint and key).
+ */
+export const LocalDriverConfigSchema = RuntimeSettingsSchema.extend({
+  KOMPUTER_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('.komputer')
+    .describe(
+      "Agents' workspaces live under `<dir>/workspaces/<namespace>/<name>`; under `npm start` also its own Redis's data and the generated secret key",
+    ),
+  KOMPUTER_RUNTIME_ENTRY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "The agent-runtime bundle the local driver starts. Unset: `agent-runtime/main.js` next to the scheduler's bundle",
+    ),
+  KOMPUTER_RUNTIME_NODE_OPTIONS: z
+    .string()
+    .default('--max-semi-space-size=1 --optimize-for-size')
+    .transform((value) => value.split(/\s+/).filter(Boolean))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^--[a-z0-9-]+(=[^\s]+)?$/,
+            'must be Node.js options such as --max-semi-space-size=1',
+          ),
+      ),
+    )
+    .describe(
+      'Node.js options for agent runtimes, separated by spaces; the default (a 1 MB young generation, size over speed) keeps an idle runtime near 80 MB',
+    ),
+  KOMPUTER_RUNTIME_SPARE: z
+    .stringbool()
+    .default(true)
+    .describe('Keep one runtime started ahead of need, so that a new agent starts faster'),
+  KOMPUTER_RUNTIME_START_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(15_000)
+    .describe('How long a new runtime may take to say it is ready'),
+  KOMPUTER_RUNTIME_HEARTBEAT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(15_000)
+    .describe('A runtime silent for this long is killed, and its task ends with `error`'),
+  PATH: z
+    .string()
+    .min(1)
+    .default('/usr/local/bin:/usr/bin:/bin')
+    .describe('Handed to agent runtimes, for their tools'),
+  ANTHROPIC_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Handed to agent runtimes for the model SDK. Unset: `npm start` serves the offline model',
+    ),
+  ANTHROPIC_BASE_URL: z
+    .url()
+    .optional()
+    .describe(
+      "Handed to agent runtimes: any Anthropic-compatible endpoint. Unset: Anthropic's API",
+    ),
+});
+export type LocalDriverConfig = z.infer<typeof LocalDriverConfigSchema>;

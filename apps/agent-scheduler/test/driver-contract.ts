@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import type { RuntimeEventMessage, RuntimeTaskMessage, TaskJob } from '@komputer/contracts';
+import { createRegistries, generateSecretKey } from '@komputer/connectors';
+import { EventStore } from '@komputer/store';
+import { MINIMAL_AGENT_SPEC, startScriptedAnthropic, text } from '@komputer/testing';
+import type { ScriptedAnthropic } from '@komputer/testing';
+import { Liveness } from '../src/liveness';
+import type { AgentRef, RuntimeDriver, RuntimeHandle } from '../src/runtime-driver';
+import { TaskRunner } from '../src/task-runner';
+import { startFixture } from './harness';
+import type { SchedulerFixture } from './harness';
+
+/** A driver as the contract suite drives it, with what only its own adapter knows how to do. */
+export interface DriverUnderTest {
+  driver: RuntimeDriver;
+  /** Kills the agent's runtime from outside, as a crash would. */
+  kill(agent: AgentRef): Promise<void>;
+  /** Whether the agent's workspace exists. */
+  hasWorkspace(agent: AgentRef): Promise<boolean>;
+}
+
+/** What the suite hands the adapter to build its driver with. */
+export interface DriverContext {
+  fixture: SchedulerFixture;
+  /** The scripted Anthropic-compatible model that the runtimes must call. */
+  modelUrl: string;
+}
+
+const NS = 'contract';
+/** How long a cancelled task may take to end. */
+const CANCEL_WITHIN_MS = 2_000;
+
+/**
+ * The behaviour every `RuntimeDriver` must have, run against a real Redis, the scripted model
+ * and the `TaskRunner`: start and ready, a task's events in order, cancel within 2 s, a killed
+ * runtime's task ending with an error, a new channel attached to a running runtime getting
+ * again what was not acknowledged, stop and remove.
+ */
+export function runtimeDriverContract(
+  name: string,
+  make: (context: DriverContext) => Promise<DriverUnderTest>,
+): void {
+  describe(`${name}: the runtime driver contract`, () => {
+    let f: SchedulerFixture;
+    let model: ScriptedAnthropic;
+    let subject: DriverUnderTest;
+    let runner: TaskRunner;
+    let agents = 0;
+
+    beforeAll(async () => {
+      f = await startFixture();
+      model = await startScriptedAnthropic();
+      subject = await make({ fixture: f, modelUrl: model.url });
+      await subject.driver.start();
+      const registries = createRegistries({
+        redis: f.redis,
+        keys: f.keys,
+        agents: f.agents,
+        logger: f.logger,
+        secretKey: generateSecretKey(),
+        mcpTimeoutMs: 5_000,
+      });
+      runner = new TaskRunner({
+        agents: f.agents,
+        driver: subject.driver,
+        connectors: registries.connectors,
+        memories: registries.memories,
+        skills: registries.skills,
+        liveness: new Liveness({ ...f, id: 'contract', judgeAfterMs: 0 }),
+        limits: { maxTurns: 10, maxBudgetUsd: 5, timeoutMs: 60_000 },
+        textDeltas: false,
+        scheduler: 'contract',
+        logger: f.logger,
+      });
+    });
+    afterAll(async () => {
+      runner?.close();
+      await subject?.driver.close();
+      await model?.close();
+      await f?.close();
+    });
+    afterEach(() => expect(model.remainingTurns).toBe(0));
+
+    /** A new agent with a queued task, and that task's job. */
+    async function queuedTask(instructions = 'Do it.'): Promise<{ ref: AgentRef; job: TaskJob }> {
+      agents += 1;
+      const name = `agent-${agents}`;
+      const taskId = randomUUID();
+      const now = new Date().toISOString();
+      const claim = await f.agents.claim({
+        namespace: NS,
+        name,
+        taskId,
+        instructions,
+        spec: MINIMAL_AGENT_SPEC,
+        now,
+      });
+      const uid = claim.outcome === 'created' ? claim.agent.uid : undefined;
+      const ref = { namespace: NS, name, ...(uid ? { uid } : {}) };
+      return {
+        ref,
+        job: {
+          taskId,
+          namespace: NS,
+          agentName: name,
+          instructions,
+          enqueuedAt: now,
+          ...(uid ? { agentUid: uid } : {}),
+        },
+      };
+    }
+
+    const storedEvents = (name: string) =>
+      new EventStore({ redis: f.redis, keys: f.keys, maxLen: 1000 }).read(NS, name, {
+        limit: 200,
+      });
+
+    /** A model turn that answers only when the returned function is called. */
+    function heldTurn(): () => void {
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      model.script(async () => {
+        await held;
+        return { content: [text('released')] };
+      });
+      return release;
+    }
+
+    function taskMessage(job: TaskJob): RuntimeTaskMessage {
+      return {
+        type: 'task',
+        taskId: job.taskId,
+        instructions: job.instructions,
+        agent: {
+          name: job.agentName,
+          namespace: NS,
+          model: MINIMAL_AGENT_SPEC.model,
+          role: 'worker',
+        },
+        limits: { maxTurns: 10, maxBudgetUsd: 5, timeoutMs: 60_000 },
+        connectors: [],
+        memories: [],
+        skills: [],
+        env: {},
+        textDeltas: false,
+      };
+    }
+
+    /** Collects the events a handle delivers, from now on. */
+    function collect(handle: RuntimeHandle) {
+      const events: RuntimeEventMessage[] = [];
+      const stop = handle.onMessage((message) => {
+        if (message.type === 'event') events.push(message);
+      });
+      return { events, stop };
+    }
+
+    async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+
+    it('starts one runtime per agent, however many ask at once, and says when it is ready', async () => {
+      const { ref } = await queuedTask();
+      const handles = await Promise.all([subject.driver.ensure(ref), subject.driver.ensure(ref)]);
+      expect(handles[0]).toBe(handles[1]);
+      expect(subject.driver.ready(ref)).toBe(handles[0]);
+      expect(handles[0]?.resumable).toBe(false);
+      expect(await subject.hasWorkspace(ref)).toBe(true);
+      expect((await subject.driver.known()).map((a) => a.name)).toContain(ref.name);
+    });
+
+    it('runs a task: every event stored once, in order, ending with the terminal one', async () => {
+      const { ref, job } = await queuedTask('Say two things.');
+      model.script({ content: [text('first'), text('second')] });
+      await runner.run(job);
+      const events = await storedEvents(ref.name);
+      expect(events.map((e) => e.type)).toEqual(['task_started', 'text', 'text', 'task_completed']);
+      expect(events.map((e) => e.payload)).toEqual([
+        expect.objectContaining({ instructions: 'Say two things.' }),
+        { content: 'first' },
+        { content: 'second' },
+        expect.objectContaining({ result: 'first\nsecond' }),
+      ]);
+      expect((await f.agents.get(NS, ref.name))?.taskStatus).toBe('Complete');
+      // The runtime stays up and ready for the agent's next task.
+      expect(subject.driver.ready(ref)?.resumable).toBe(true);
+    });
+
+    it(`cancels a running task within ${CANCEL_WITHIN_MS} ms`, async () => {
+      const { ref, job } = await queuedTask();
+      const release = heldTurn();
+      try {
+        const requests = model.requestCount;
+        const running = runner.run(job);
+        await model.waitForRequests(requests + 1, 10_000);
+        const asked = Date.now();
+        expect(runner.cancel(job.taskId, 'cancelled by request')).toBe(true);
+        await running;
+        expect(Date.now() - asked).toBeLessThanOrEqual(CANCEL_WITHIN_MS);
+        expect((await storedEvents(ref.name)).at(-1)).toMatchObject({
+          type: 'task_cancelled',
+          payload: { reason: 'cancelled by request' },
+        });
+      } finally {
+        release();
+      }
+    });
+
+    it('ends the task of a runtime that is killed with an error, and the next task gets a new one', async () => {
+      const { ref, job } = await queuedTask();
+      const release = heldTurn();
+      try {
+        const requests = model.requestCount;
+        const running = runner.run(job);
+        await model.waitForRequests(requests + 1, 10_000);
+        await subject.kill(ref);
+        await running;
+        expect((await storedEvents(ref.name)).at(-1)).toMatchObject({
+          type: 'error',
+          payload: { retryable: true },
+        });
+        expect(await f.agents.get(NS, ref.name)).toMatchObject({
+          taskStatus: 'Error',
+          status: 'Failed',
+        });
+      } finally {
+        release();
+      }
+      expect(subject.driver.ready(ref)).toBeUndefined();
+      const next = await subject.driver.ensure(ref);
+      expect(subject.driver.ready(ref)).toBe(next);
+    });
+
+    it('re-attaches: a new channel gets again what was not acknowledged, in order, none twice', async () => {
+      const { ref, job } = await queuedTask();
+      const handle = await subject.driver.ensure(ref);
+      model.script({ content: [text('one'), text('two'), text('three')] });
+      const first = collect(handle);
+      expect(handle.send(taskMessage(job))).toBe(true);
+      await until(() => first.events.length === 4, 'the task’s four events');
+      first.stop();
+      // The first supervisor stored event 1 only; a second one attaches.
+      const second = collect(handle);
+      expect(await handle.reattach({ taskId: job.taskId, afterSeq: 1 }, 5_000)).toEqual({});
+      await until(() => second.events.length >= 3, 'the events not acknowledged');
+      expect(second.events.map((m) => [m.seq, m.event.type])).toEqual([
+        [2, 'text'],
+        [3, 'text'],
+        [4, 'task_completed'],
+      ]);
+      // Acknowledged now: a third channel gets nothing again, and the runtime is idle.
+      handle.send({ type: 'ack', taskId: job.taskId, seq: 4 });
+      second.stop();
+      const third = collect(handle);
+      expect(await handle.reattach({ afterSeq: 0 }, 5_000)).toEqual({});
+      expect(await handle.request('status', undefined, 5_000)).toEqual({ unacknowledged: 0 });
+      expect(third.events).toEqual([]);
+      third.stop();
+    });
+
+    it('re-attaches in the middle of a task, which goes on over the new channel', async () => {
+      const { ref, job } = await queuedTask();
+      const handle = await subject.driver.ensure(ref);
+      const release = heldTurn();
+      try {
+        const requests = model.requestCount;
+        handle.send(taskMessage(job));
+        await model.waitForRequests(requests + 1, 10_000);
+        expect(await handle.reattach({ taskId: job.taskId, afterSeq: 0 }, 5_000)).toEqual({
+          taskId: job.taskId,
+        });
+        const after = collect(handle);
+        release();
+        await until(() => after.events.some((m) => m.event.type === 'task_completed'), 'the end');
+        expect(after.events.map((m) => [m.seq, m.event.type])).toEqual([
+          [1, 'text'],
+          [2, 'task_completed'],
+        ]);
+        after.stop();
+      } finally {
+        release();
+      }
+    });
+
+    it('stops a runtime, and removes it with the workspace', async () => {
+      const { ref } = await queuedTask();
+      const handle = await subject.driver.ensure(ref);
+      const exited = new Promise<string>((resolve) => handle.onExit(resolve));
+      await subject.driver.stop(ref);
+      expect(await exited).toEqual(expect.any(String));
+      expect(subject.driver.ready(ref)).toBeUndefined();
+      expect(await subject.hasWorkspace(ref)).toBe(true);
+      await subject.driver.remove(ref);
+      expect(await subject.hasWorkspace(ref)).toBe(false);
+      expect((await subject.driver.known()).map((a) => a.name)).not.toContain(ref.name);
+    });
+  });
+}
