@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, ReplyError } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -55,13 +55,54 @@ export function createRedis(options: RedisConnectionOptions): Redis {
   return redis;
 }
 
-const CONNECTION_ERROR =
-  /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|Command timed out|connect ETIMEDOUT|Reached the max retries per request|LOADING|READONLY|MASTERDOWN/;
+/** Redis's reply codes for a server that answers but cannot serve now. */
+const UNAVAILABLE_REPLIES = new Set([
+  'LOADING',
+  'READONLY',
+  'MASTERDOWN',
+  'CLUSTERDOWN',
+  'TRYAGAIN',
+]);
 
-/** True for errors that mean "Redis is not reachable right now", as opposed to a bug. */
+/** System error codes of a connection that could not be made or was cut. */
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/**
+ * The plain errors with which ioredis rejects a command that it could not send (closed, or
+ * offline with no queue) or that got no answer in time. ioredis has no type or code for these,
+ * so they are told by their exact messages; the version is pinned, and the tests meet each one
+ * against a real server.
+ */
+const CLIENT_UNAVAILABLE_MESSAGES = new Set([
+  'Connection is closed.',
+  "Stream isn't writeable and enableOfflineQueue options is false",
+  'Command timed out',
+]);
+
+/**
+ * True for errors that mean "Redis is not reachable right now", as opposed to a bug: told by
+ * type and code (ioredis's retry limit, Redis's reply code, the socket's error code), never by
+ * searching a message, which may quote a request.
+ */
 export function isRedisUnavailableError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  return err.name === 'MaxRetriesPerRequestError' || CONNECTION_ERROR.test(err.message);
+  if (err.name === 'MaxRetriesPerRequestError') return true;
+  if (err instanceof ReplyError) return UNAVAILABLE_REPLIES.has(err.message.split(' ', 1)[0] ?? '');
+  const { code } = err as NodeJS.ErrnoException;
+  if (typeof code === 'string') return NETWORK_ERROR_CODES.has(code);
+  return (
+    Object.getPrototypeOf(err) === Error.prototype && CLIENT_UNAVAILABLE_MESSAGES.has(err.message)
+  );
 }
 
 /**
