@@ -131,7 +131,7 @@ export const BaseConfigSchema = z.object({
     .max(10_000_000)
     .default(10_000)
     .describe(
-      "Approximate cap on each agent's event stream (`XADD MAXLEN ~`); older events are trimmed, and a cursor before them gets `410 CURSOR_EXPIRED`",
+      "Approximate cap on each agent's event stream, counting only events that are not `text_delta`s (deltas between the kept events stay, up to ten times the cap); older events are trimmed, and a cursor before them gets `410 CURSOR_EXPIRED`",
     ),
 });
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;

@@ -3,6 +3,43 @@
  * another gateway or scheduler. They return plain arrays or numbers; the stores give them types.
  */
 
+/** How many marks the bound of an event stream keeps: it holds to within 1% of its length. */
+const STREAM_MARKS = 100;
+
+/** A stream takes at most this many times its bound in entries, `text_delta`s included. */
+const DELTA_CAP_FACTOR = 10;
+
+/**
+ * A Lua function for the scripts that append events, `append(type, taskId, ts, payload, maxLen)`
+ * on KEYS[1] (the agent) and KEYS[2] (its stream). The stream's bound counts only the events
+ * that are not `text_delta`s, so that a long streamed answer never pushes real events out of
+ * the history: every `maxLen / 100`-th such event is marked (the agent's `eventMarks`, newest
+ * last), and once 100 marks are past, the stream is trimmed up to the oldest one. The deltas
+ * between the kept events stay; a flood of them alone is cut at ten times the bound.
+ */
+const APPEND_EVENT = `
+local function append(kind, taskId, ts, payload, maxLen)
+  maxLen = tonumber(maxLen)
+  if kind == 'text_delta' then
+    return redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxLen * ${DELTA_CAP_FACTOR}, '*', 'type', kind, 'taskId', taskId, 'ts', ts, 'payload', payload)
+  end
+  local id = redis.call('XADD', KEYS[2], '*', 'type', kind, 'taskId', taskId, 'ts', ts, 'payload', payload)
+  local every = math.max(1, math.floor(maxLen / ${STREAM_MARKS}))
+  if redis.call('HINCRBY', KEYS[1], 'eventCount', 1) % every == 0 then
+    local marks = {}
+    for mark in string.gmatch(redis.call('HGET', KEYS[1], 'eventMarks') or '', '%S+') do
+      marks[#marks + 1] = mark
+    end
+    marks[#marks + 1] = id
+    if #marks > math.ceil(maxLen / every) then
+      redis.call('XTRIM', KEYS[2], 'MINID', '~', table.remove(marks, 1))
+    end
+    redis.call('HSET', KEYS[1], 'eventMarks', table.concat(marks, ' '))
+  end
+  return id
+end
+`;
+
 /**
  * Claim the agent for a new task, creating it if it does not exist. An existing agent's task is
  * handed straight to the scheduler that ran its last task, which holds its runtime, when that
@@ -99,7 +136,7 @@ return redis.call('HGETALL', KEYS[1])
  * another start began the task | {"stale"} when `taskId` is not the agent's queued task |
  * {"gone"}.
  */
-export const START_TASK = `
+export const START_TASK = `${APPEND_EVENT}
 local current = redis.call('HGET', KEYS[1], 'taskId')
 if not current then return {'gone'} end
 if current ~= ARGV[1] then return {'stale'} end
@@ -117,7 +154,7 @@ redis.call('SADD', KEYS[3], ARGV[5])
 local id = ''
 if ARGV[6] ~= '' then
   local payload = ARGV[6] .. (redis.call('HGET', KEYS[1], 'spec.model') or '""') .. ARGV[7]
-  id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'type', 'task_started', 'taskId', ARGV[1], 'ts', ARGV[2], 'payload', payload)
+  id = append('task_started', ARGV[1], ARGV[2], payload, ARGV[4])
   redis.call('HSET', KEYS[1], 'status', 'Running', 'supervisorSeq', '1')
 end
 return {'started', redis.call('HGETALL', KEYS[1]), id}
@@ -138,7 +175,7 @@ return {'started', redis.call('HGETALL', KEYS[1]), id}
  * Returns {"appended", id} | {"duplicate"} when `seq` was stored already | {"stale"} when
  * `taskId` is not the agent's busy task (in `requiredStatus`).
  */
-export const RECORD_EVENT = `
+export const RECORD_EVENT = `${APPEND_EVENT}
 if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[1] then return {'stale'} end
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
 if status ~= 'Queued' and status ~= 'InProgress' then return {'stale'} end
@@ -147,7 +184,7 @@ if ARGV[3] ~= '' then
   if tonumber(ARGV[3]) <= tonumber(redis.call('HGET', KEYS[1], ARGV[4]) or '0') then return {'duplicate'} end
   redis.call('HSET', KEYS[1], ARGV[4], ARGV[3])
 end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'type', ARGV[6], 'taskId', ARGV[1], 'ts', ARGV[7], 'payload', ARGV[8])
+local id = append(ARGV[6], ARGV[1], ARGV[7], ARGV[8], ARGV[5])
 if ARGV[6] == 'task_started' then redis.call('HSET', KEYS[1], 'status', 'Running') end
 if ARGV[10] ~= '' then
   redis.call('HSET', KEYS[1], 'taskStatus', ARGV[10], 'lastTaskMessage', ARGV[11], 'completionTime', ARGV[9], 'updatedAt', ARGV[9])

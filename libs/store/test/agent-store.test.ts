@@ -545,16 +545,25 @@ describe('AgentStore.finishTask', () => {
     expect(await redis.exists(keys.agent(NS, 'ghost'), keys.events(NS, 'ghost'))).toBe(0);
   });
 
-  it('caps the event stream (MAXLEN ~)', async () => {
+  it('caps the event stream, counting only the events that are not text deltas', async () => {
     const maxLen = 10;
     ({ store, keys } = agentStore(redis, fixture.uniquePrefix(), maxLen));
     await claim('alpha', 'task-1');
+    await markInProgress('alpha');
     const stream = keys.events(NS, 'alpha');
-    const pipeline = redis.pipeline();
-    for (let i = 0; i < 1_000; i++) pipeline.xadd(stream, '*', 'type', 'text', 'payload', '{}');
-    await pipeline.exec();
-    expect(await redis.xlen(stream)).toBe(1_000);
-
+    const record = (seq: number, type: 'text' | 'text_delta') =>
+      store.recordEvent({
+        namespace: NS,
+        name: 'alpha',
+        seq,
+        event: {
+          type,
+          taskId: 'task-1',
+          timestamp: new Date().toISOString(),
+          payload: { content: `${seq}` },
+        },
+      });
+    for (let seq = 1; seq <= 1_000; seq++) await record(seq, 'text');
     expect(await finish('alpha', 'task-1', 'done')).toBeDefined();
 
     // Approximate trimming removes whole stream nodes (stream-node-max-entries, 100 by default).
@@ -564,6 +573,34 @@ describe('AgentStore.finishTask', () => {
     // The newest entry is the terminal event.
     const [last] = await redis.xrevrange(stream, '+', '-', 'COUNT', 1);
     expect(last?.[1]).toContain('task_completed');
+  });
+
+  it('keeps the last events however many deltas stream between them', async () => {
+    const maxLen = 10;
+    ({ store, keys } = agentStore(redis, fixture.uniquePrefix(), maxLen));
+    await claim('alpha', 'task-1');
+    await markInProgress('alpha');
+    let seq = 0;
+    const record = (type: 'text' | 'text_delta') =>
+      store.recordEvent({
+        namespace: NS,
+        name: 'alpha',
+        seq: ++seq,
+        event: {
+          type,
+          taskId: 'task-1',
+          timestamp: new Date().toISOString(),
+          payload: { content: `${seq}` },
+        },
+      });
+    for (let i = 0; i < 10; i++) await record('text');
+    // A long streamed answer: far more deltas than the bound.
+    for (let i = 0; i < 95; i++) await record('text_delta');
+    await record('text');
+    const entries = await redis.xrange(keys.events(NS, 'alpha'), '-', '+');
+    const types = entries.map(([, fields]) => fields[fields.indexOf('type') + 1]);
+    expect(types.filter((type) => type === 'text')).toHaveLength(11);
+    expect(types.filter((type) => type === 'text_delta')).toHaveLength(95);
   });
 });
 
