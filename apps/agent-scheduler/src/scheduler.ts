@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ControlMessageSchema,
-  decodeHandover,
-  TASKS_QUEUE,
-  TaskJobSchema,
-} from '@komputer/contracts';
-import type { ControlMessage, TaskJob } from '@komputer/contracts';
+import { ControlMessageSchema } from '@komputer/contracts';
+import type { ControlMessage } from '@komputer/contracts';
 import { createRegistries } from '@komputer/connectors';
 import { closeRedis, createRedis, DEFAULT_REDIS_URL, waitForRedis } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
-import { Worker } from 'bullmq';
 import type { SchedulerConfig } from './config';
+import { TaskIntake } from './intake';
 import { Liveness } from './liveness';
 import { Reconciler } from './reconciler';
-import { agentRefOf } from './runtime-driver';
 import type { RuntimeDriver } from './runtime-driver';
 import { TaskRunner } from './task-runner';
 
@@ -26,13 +20,6 @@ const STOP_GRACE_MS = 5_000;
 
 /** How often the task sets of schedulers that died are looked at. */
 const SWEEP_INTERVAL_MS = 2_000;
-
-/**
- * The queue worker's lock on a job, renewed every half of `lockDuration`. The job of a worker
- * that died goes back to the queue once its lock has lapsed, at the next stalled-job check but
- * one; BullMQ's defaults (30 s each) took up to a minute.
- */
-export const TASK_WORKER_LOCKS = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
 
 /** A composed scheduler: the queue's worker, the runtime driver and the reconciler. */
 export interface Scheduler {
@@ -107,59 +94,23 @@ export function createScheduler(
     logger,
   });
 
-  let worker: Worker<TaskJob> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let sweepTimer: NodeJS.Timeout | undefined;
-  let closing: Promise<void> | undefined;
+  const intake = new TaskIntake({
+    runner,
+    driver,
+    tasks,
+    workerRedis,
+    prefix: keys.bullPrefix(),
+    slots: config.KOMPUTER_SCHEDULER_CONCURRENCY,
+    logger,
+  });
   const handoverChannel = keys.handoverChannel(id);
-  const handedOver = new Set<Promise<void>>();
-  const slots = config.KOMPUTER_SCHEDULER_CONCURRENCY;
-  /** The queue's worker takes only the slots that handed-over tasks leave (at least one). */
-  const fitWorker = () => {
-    if (worker) worker.concurrency = Math.max(1, slots - handedOver.size);
-  };
-
-  /**
-   * A claim handed this scheduler the next task of an agent whose runtime it holds. It runs at
-   * once, past the queue, when that runtime is still ready and a slot is free; otherwise it
-   * joins the queue like any task.
-   */
-  const takeHandover = (message: string) => {
-    let job: TaskJob;
-    try {
-      job = decodeHandover(message);
-    } catch (err) {
-      logger.warn({ err, message }, 'ignored a malformed handed-over task');
-      return;
-    }
-    if (!closing && runner.active < slots && driver.ready(agentRefOf(job)) !== undefined) {
-      const running: Promise<void> = runner
-        .run(job)
-        .catch((err: unknown) => logger.error({ taskId: job.taskId, err }, 'task failed'))
-        .finally(() => {
-          handedOver.delete(running);
-          fitWorker();
-        });
-      handedOver.add(running);
-      fitWorker();
-      return;
-    }
-    tasks
-      .enqueue(job)
-      .catch((err: unknown) =>
-        logger.error(
-          { err, taskId: job.taskId },
-          'could not queue a handed-over task; the reconciler ends it',
-        ),
-      );
-  };
-
   subscriber.on('message', (channel: string, message: string) => {
-    if (channel === handoverChannel) {
-      takeHandover(message);
-      return;
-    }
-    if (channel !== keys.controlChannel()) return;
+    if (channel === handoverChannel) intake.takeHandover(message);
+    else if (channel === keys.controlChannel()) act(message);
+  });
+
+  /** What a control message asks of this scheduler: to cancel a task, or remove an agent. */
+  function act(message: string): void {
     let control: ControlMessage;
     try {
       control = ControlMessageSchema.parse(JSON.parse(message));
@@ -175,14 +126,30 @@ export function createScheduler(
         .remove({ namespace, name, ...(uid ? { uid } : {}) })
         .catch((err: unknown) => logger.warn({ err, agent: control }, 'could not remove an agent'));
     }
-  });
+  }
 
+  /** Runs `pass` every `intervalMs`, logging its failures at `level`. */
+  function every(
+    intervalMs: number,
+    level: 'warn' | 'debug',
+    what: string,
+    pass: () => Promise<unknown>,
+  ) {
+    const timer = setInterval(() => {
+      pass().catch((err: unknown) => logger[level]({ err }, what));
+    }, intervalMs);
+    timer.unref();
+    return timer;
+  }
+
+  let timers: NodeJS.Timeout[] = [];
+  let closing: Promise<void> | undefined;
   return {
     id,
     driver,
     reconciler,
     get queueSlots() {
-      return worker?.concurrency ?? slots;
+      return intake.queueSlots;
     },
     async start() {
       if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
@@ -205,40 +172,24 @@ export function createScheduler(
         .catch((err: unknown) =>
           logger.warn({ err }, 'reconciliation failed; it runs again later'),
         );
-      worker = new Worker<TaskJob>(
-        TASKS_QUEUE,
-        async (job) => runner.run(TaskJobSchema.parse(job.data)),
-        {
-          connection: workerRedis,
-          prefix: keys.bullPrefix(),
-          concurrency: slots,
-          ...TASK_WORKER_LOCKS,
-        },
-      );
-      fitWorker();
-      worker.on('error', (err) => logger.warn({ err: err.message }, 'task worker error'));
-      worker.on('failed', (job, err) => logger.error({ taskId: job?.id, err }, 'task failed'));
-      timer = setInterval(() => {
-        reconciler.run().catch((err: unknown) => logger.warn({ err }, 'reconciliation failed'));
-      }, config.KOMPUTER_RECONCILE_INTERVAL_MS);
-      timer.unref();
-      sweepTimer = setInterval(() => {
-        reconciler
-          .sweep()
-          .catch((err: unknown) => logger.debug({ err }, 'could not look for stopped schedulers'));
-      }, SWEEP_INTERVAL_MS);
-      sweepTimer.unref();
+      intake.startWorker();
+      timers = [
+        every(config.KOMPUTER_RECONCILE_INTERVAL_MS, 'warn', 'reconciliation failed', () =>
+          reconciler.run(),
+        ),
+        every(SWEEP_INTERVAL_MS, 'debug', 'could not look for stopped schedulers', () =>
+          reconciler.sweep(),
+        ),
+      ];
     },
     close() {
       closing ??= (async () => {
-        clearInterval(timer);
-        clearInterval(sweepTimer);
+        for (const timer of timers) clearInterval(timer);
         // From now on, claims queue the tasks of this scheduler's agents.
         await subscriber.unsubscribe(handoverChannel).catch(() => undefined);
         // Running tasks get a grace period to end; then their runtimes are stopped, which
-        // ends each task with an error event, and the worker can close.
-        const workerClosed = worker?.close();
-        const tasksEnded = Promise.all([workerClosed, ...handedOver]);
+        // ends each task with an error event.
+        const tasksEnded = intake.close();
         const grace = () => new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref());
         await Promise.race([tasksEnded, grace()]);
         await driver.close();

@@ -5,7 +5,7 @@ import { startRedisServer } from '@komputer/testing';
 import type { RedisServer } from '@komputer/testing';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { TASK_WORKER_LOCKS } from '../src/scheduler';
+import { TASK_WORKER_LOCKS } from '../src/intake';
 
 // A queued task whose worker process died after taking its job, before starting the task: the
 // queue hands the job to a live worker once the dead one's lock lapses. With the scheduler's

@@ -1,0 +1,110 @@
+import { decodeHandover, TASKS_QUEUE, TaskJobSchema } from '@komputer/contracts';
+import type { TaskJob } from '@komputer/contracts';
+import type { Logger, Redis } from '@komputer/service-kit';
+import type { TaskQueue } from '@komputer/store';
+import { Worker } from 'bullmq';
+import { agentRefOf } from './runtime-driver';
+import type { RuntimeDriver } from './runtime-driver';
+import type { TaskRunner } from './task-runner';
+
+/**
+ * The queue worker's lock on a job, renewed every half of `lockDuration`. The job of a worker
+ * that died goes back to the queue once its lock has lapsed, at the next stalled-job check but
+ * one; BullMQ's defaults (30 s each) took up to a minute.
+ */
+export const TASK_WORKER_LOCKS = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
+
+/** Options for {@link TaskIntake}. */
+export interface TaskIntakeOptions {
+  runner: TaskRunner;
+  driver: RuntimeDriver;
+  tasks: TaskQueue;
+  /** A connection for the queue's worker alone: it blocks, and waits out an outage. */
+  workerRedis: Redis;
+  /** BullMQ's key prefix. */
+  prefix: string;
+  /** Tasks run at once, from the queue and handed over together. */
+  slots: number;
+  logger: Logger;
+}
+
+/**
+ * Where this scheduler's tasks come from: the `tasks` queue, and the tasks that claims hand
+ * straight to it because it holds their agents' runtimes. Both share the scheduler's slots: the
+ * queue's worker takes only the slots that handed-over tasks leave (at least one).
+ */
+export class TaskIntake {
+  private worker: Worker<TaskJob> | undefined;
+  private readonly handedOver = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(private readonly options: TaskIntakeOptions) {}
+
+  /** How many tasks the queue's worker may run at once now. */
+  get queueSlots(): number {
+    return this.worker?.concurrency ?? this.options.slots;
+  }
+
+  /** Starts taking tasks from the queue. */
+  startWorker(): void {
+    const { runner, workerRedis, prefix, slots, logger } = this.options;
+    this.worker = new Worker<TaskJob>(
+      TASKS_QUEUE,
+      async (job) => runner.run(TaskJobSchema.parse(job.data)),
+      { connection: workerRedis, prefix, concurrency: slots, ...TASK_WORKER_LOCKS },
+    );
+    this.fitWorker();
+    this.worker.on('error', (err) => logger.warn({ err: err.message }, 'task worker error'));
+    this.worker.on('failed', (job, err) => logger.error({ taskId: job?.id, err }, 'task failed'));
+  }
+
+  /**
+   * A claim handed this scheduler the next task of an agent whose runtime it holds. It runs at
+   * once, past the queue, when that runtime is still ready and a slot is free; otherwise it
+   * joins the queue like any task.
+   */
+  takeHandover(message: string): void {
+    const { runner, driver, tasks, slots, logger } = this.options;
+    let job: TaskJob;
+    try {
+      job = decodeHandover(message);
+    } catch (err) {
+      logger.warn({ err, message }, 'ignored a malformed handed-over task');
+      return;
+    }
+    if (!this.closed && runner.active < slots && driver.ready(agentRefOf(job)) !== undefined) {
+      const running: Promise<void> = runner
+        .run(job)
+        .catch((err: unknown) => logger.error({ taskId: job.taskId, err }, 'task failed'))
+        .finally(() => {
+          this.handedOver.delete(running);
+          this.fitWorker();
+        });
+      this.handedOver.add(running);
+      this.fitWorker();
+      return;
+    }
+    tasks
+      .enqueue(job)
+      .catch((err: unknown) =>
+        logger.error(
+          { err, taskId: job.taskId },
+          'could not queue a handed-over task; the reconciler queues it',
+        ),
+      );
+  }
+
+  /**
+   * Takes no more tasks; resolves once every task taken has ended (they go on meanwhile).
+   * Idempotent.
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.all([this.worker?.close(), ...this.handedOver]).then(() => undefined);
+  }
+
+  private fitWorker(): void {
+    if (this.worker)
+      this.worker.concurrency = Math.max(1, this.options.slots - this.handedOver.size);
+  }
+}
