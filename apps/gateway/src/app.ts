@@ -12,7 +12,7 @@ import type { Relay } from '@komputer/relay';
 import type { Health, Logger } from '@komputer/service-kit';
 import type { EventStore } from '@komputer/store';
 import express from 'express';
-import type { AgentService } from './agent-service';
+import type { AgentService } from '@komputer/agents';
 import { toAgentResponse } from './presenters';
 import { mountRoutes, route } from './routes';
 

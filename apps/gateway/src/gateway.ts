@@ -15,7 +15,7 @@ import type { Health, Logger } from '@komputer/service-kit';
 import { createRelay } from '@komputer/relay';
 import type { Relay } from '@komputer/relay';
 import { AgentStore, createKeys, EventStore, TaskQueue } from '@komputer/store';
-import { AgentService } from './agent-service';
+import { AgentService } from '@komputer/agents';
 import { createApp } from './app';
 import type { GatewayConfig } from './config';
 

@@ -70,7 +70,11 @@ function agentNotFound(namespace: string, name: string): AppError {
   );
 }
 
-/** The agents API's behaviour, above the Redis stores and the queue. */
+/**
+ * The agents domain: the agents API's behaviour above the Redis stores and the queue (claims,
+ * template defaults, reference checks, cancel, delete), shared by every service that creates or
+ * tasks agents: the gateway for the API, the scheduler for manager agents.
+ */
 export class AgentService {
   constructor(private readonly options: AgentServiceOptions) {}
 
@@ -87,11 +91,11 @@ export class AgentService {
   }
 
   /**
-   * Creates the agent with its first task, or queues the next task of an idle agent. The claim
-   * is atomic. The claim and the job go to Redis together, the claim first on the same
-   * connection, so a worker never sees a job before its claim; a claim that finds the agent
-   * busy takes the job back off the queue before answering, and a job the queue refuses takes
-   * the claim back, so that nothing waits for a task that does not exist.
+   * Creates the agent with its first task, or gives an idle agent its next task. The claim is
+   * one atomic step, and it hands an existing agent's task straight to the scheduler that holds
+   * its runtime when that scheduler listens; otherwise the task's job is queued after the claim,
+   * so a worker never sees a job before its claim. A job the queue refuses takes the claim back,
+   * so that nothing waits for a task that does not exist. A busy agent is a 409.
    */
   async createOrRun(
     namespace: string,

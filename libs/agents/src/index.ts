@@ -1,0 +1,2 @@
+export { AgentService } from './agent-service';
+export type { AgentServiceOptions } from './agent-service';
