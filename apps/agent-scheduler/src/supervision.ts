@@ -75,7 +75,7 @@ export class Supervision {
   /** The writes, one after another, in the order the events came. */
   private writes = Promise.resolve();
   private ended = false;
-  /** The scheduler's own events of this task so far: `task_started` is number 1. */
+  /** The number of the scheduler's last own event of this task; `task_started` is number 1. */
   private ownEvents = 1;
   private cancelSent = false;
   private finish: () => void = () => undefined;
@@ -204,16 +204,13 @@ export class Supervision {
     }
   }
 
-  /** Stores one of the scheduler's own events; a non-terminal one gets the next own number. */
+  /**
+   * Stores one of the scheduler's own events (`task_started`, a warning), numbered apart from
+   * the runtime's: `task_started` is always number 1, announced with the start or not.
+   */
   private storeOwn(event: NewAgentEvent): void {
-    const terminal = taskEnd(event) !== undefined;
-    if (event.type !== 'task_started' && !terminal) this.ownEvents += 1;
-    this.store(
-      event,
-      terminal
-        ? undefined
-        : { seq: event.type === 'task_started' ? 1 : this.ownEvents, by: 'supervisor' },
-    );
+    const seq = event.type === 'task_started' ? 1 : ++this.ownEvents;
+    this.store(event, { seq, by: 'supervisor' });
   }
 
   /** Queues the store of an event behind the ones before it. */
