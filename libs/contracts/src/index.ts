@@ -18,6 +18,7 @@ export {
   MAX_SYSTEM_PROMPT_LENGTH,
   NamespaceListResponseSchema,
   PatchAgentRequestSchema,
+  POD_SPEC_LIMITS,
   ResourceRefSchema,
   RoleSchema,
   StorageSpecSchema,
@@ -68,6 +69,8 @@ export {
   textSchema,
   TimestampSchema,
 } from './common';
+export { jsonKeyPath, jsonNodes, PROTOTYPE_KEYS } from './json-nodes';
+export type { JsonNode } from './json-nodes';
 export { ErrorCodeSchema, ErrorEnvelopeSchema, ErrorTypeSchema, FieldIssueSchema } from './errors';
 export type { ErrorCode, ErrorEnvelope, ErrorType, FieldIssue } from './errors';
 export {
