@@ -180,6 +180,9 @@ describe('errorMiddleware over HTTP', () => {
     app.post('/things', (req, res) => {
       res.status(201).json(parseInput(BodySchema, req.body, 'body'));
     });
+    app.get('/things/:name', (req, res) => {
+      res.json({ name: req.params['name'] });
+    });
     app.get('/busy', () => {
       throw new AppError('AGENT_BUSY', 409, 'agent "a" is busy', {
         details: { agent: 'a', issues: [] },
@@ -324,6 +327,17 @@ describe('errorMiddleware over HTTP', () => {
       expect(res.status).toBe(400);
       expect(envelope.code).toBe('INVALID_JSON');
       expect(res.headers.get('retry-after')).toBeNull();
+    },
+  );
+
+  it.each(['%zz', '%', 'a%E0%A4%A', '%C0%AF'])(
+    'answers a malformed escape in a path parameter (%s) with 400, not a 5xx',
+    async (name) => {
+      const { res, envelope } = await call(`/things/${name}`);
+      expect(res.status).toBe(400);
+      expect(envelope).toMatchObject({ code: 'VALIDATION_FAILED', retryable: false });
+      expect(envelope.message).toMatch(/^path: malformed percent-encoding/);
+      expect(logLines).toHaveLength(0);
     },
   );
 
