@@ -6,7 +6,19 @@ export { collectLogLines } from './log-lines';
 export type { CollectedLogLines } from './log-lines';
 export type { ListeningAddress } from './listen';
 export { findRedisServerBinary, RedisServer, startRedisServer } from './redis-server';
-export { refusedUpgradeStatus } from './upgrade';
+export {
+  closeCodeAfter,
+  closePayload,
+  malformedFrames,
+  RawWebSocket,
+  socketPaths,
+  wsFrame,
+} from './raw-websocket';
+export type { FrameOptions, MalformedFrame, RawClose } from './raw-websocket';
+export { BAD_HANDSHAKES, HANDSHAKE_HEADERS, refusedUpgrade } from './upgrade';
+export type { BadHandshake, RefusedUpgradeOptions } from './upgrade';
+export { errorOf, sendRequest } from './http-answer';
+export type { HttpAnswer, SendRequestOptions } from './http-answer';
 export type { RedisServerOptions } from './redis-server';
 export { ScriptedAnthropic, startScriptedAnthropic } from './anthropic/server';
 export type { ScriptedAnthropicOptions } from './anthropic/server';
