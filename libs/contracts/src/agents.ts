@@ -113,7 +113,7 @@ export const StorageSpecSchema = z
 export const POD_SPEC_LIMITS = { maxDepth: 32, maxChars: 65_536 } as const;
 
 const PodSpecSchema = freeFormObjectSchema(POD_SPEC_LIMITS).meta({
-  description: `Kubernetes PodSpec override, used by the kubernetes runtime; stored as given. At most ${POD_SPEC_LIMITS.maxDepth} levels deep and ${POD_SPEC_LIMITS.maxChars} characters as JSON, with no "__proto__", "constructor" or "prototype" key`,
+  description: `Kubernetes PodSpec override, used by the kubernetes runtime; stored as given. At most ${POD_SPEC_LIMITS.maxDepth} levels deep and ${POD_SPEC_LIMITS.maxChars} characters as JSON, with no \`__proto__\`, \`constructor\` or \`prototype\` key`,
 });
 
 const PrioritySchema = z
