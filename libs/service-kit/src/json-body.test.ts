@@ -82,6 +82,24 @@ describe('jsonBodyParser', () => {
     expect(ErrorEnvelopeSchema.parse(body).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('refuses bytes that are not UTF-8 with 400 INVALID_JSON, rather than replace them', async () => {
+    const res = await fetch(`${base}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.concat([
+        Buffer.from('{"a": "'),
+        Buffer.from([0xc3, 0x28, 0xff]),
+        Buffer.from('"}'),
+      ]),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(res.status).toBe(400);
+    expect(ErrorEnvelopeSchema.parse(await res.json()).error).toMatchObject({
+      code: 'INVALID_JSON',
+      message: 'body: malformed JSON (not valid UTF-8)',
+    });
+  });
+
   it.each([
     ['{"__proto__": {"polluted": true}}', 'body.__proto__'],
     ['{"a": [{"b": {"__proto__": 1}}]}', 'body.a.0.b.__proto__'],

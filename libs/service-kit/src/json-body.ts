@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { jsonKeyPath, jsonNodes } from '@komputer/contracts';
 import express from 'express';
 import type { RequestHandler } from 'express';
@@ -60,8 +61,8 @@ export interface JsonBodyOptions {
  * Parses `application/json` bodies within a size and a nesting bound, and refuses a `__proto__`
  * key at any depth. The nesting is counted on the raw bytes before `JSON.parse`, because the
  * validators, `JSON.stringify` and whatever reads the stored value later all recurse: a structure
- * thousands of levels deep would overflow their stack. JSON must be UTF-8 (RFC 8259), which is
- * also what makes the byte count exact. `JSON.parse` makes `__proto__` an ordinary key, but any
+ * thousands of levels deep would overflow their stack. JSON must be valid UTF-8 (RFC 8259),
+ * which is also what makes the byte count exact. `JSON.parse` makes `__proto__` an ordinary key, but any
  * code that copies it by assignment (`Object.assign`, a merge) would set a prototype instead.
  */
 export function jsonBodyParser({ limitBytes, maxDepth }: JsonBodyOptions): RequestHandler {
@@ -72,6 +73,8 @@ export function jsonBodyParser({ limitBytes, maxDepth }: JsonBodyOptions): Reque
       if (encoding !== 'utf-8') {
         throw bodyError('charset.unsupported', 415, `JSON must be UTF-8, not "${encoding}"`);
       }
+      // The decoder would turn each bad byte into U+FFFD, and the request would go on altered.
+      if (!isUtf8(body)) throw bodyError('entity.parse.failed', 400, 'not valid UTF-8');
       if (jsonDepth(body, maxDepth) > maxDepth) {
         throw bodyError(JSON_TOO_DEEP, 400, `JSON nests deeper than ${maxDepth} levels`);
       }
