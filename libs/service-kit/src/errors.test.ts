@@ -365,6 +365,20 @@ describe('errorMiddleware over HTTP', () => {
     });
   });
 
+  it.each(['gzip', 'deflate', 'br'])(
+    'answers a body that does not decompress as %s says with 400, naming the body',
+    async (encoding) => {
+      const { res, envelope } = await postJson('{"name":"n","count":1}', {
+        'content-encoding': encoding,
+      });
+      expect(res.status).toBe(400);
+      expect(envelope).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: 'body: does not decompress as its Content-Encoding says',
+      });
+    },
+  );
+
   it('answers an unsupported content encoding with 415', async () => {
     const { res, envelope } = await postJson('{"name":"n","count":1}', {
       'content-encoding': 'compress',

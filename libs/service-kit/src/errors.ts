@@ -79,6 +79,7 @@ export const JSON_TOO_DEEP = 'entity.too.deep';
 
 interface HttpParserError extends Error {
   type?: string;
+  code?: unknown;
   status?: number;
   expose?: boolean;
 }
@@ -93,6 +94,12 @@ function describeJsonError(message: string): string {
     .trim();
   return `malformed JSON (${withoutQuote || 'not valid JSON'})`;
 }
+
+/**
+ * zlib's error codes (`Z_DATA_ERROR`; brotli's `ERR__ERROR_FORMAT_PADDING_1`...): the body is not
+ * compressed as its Content-Encoding says.
+ */
+const ZLIB_ERROR = /^(Z_|ERR__ERROR_)/;
 
 /** Maps errors that are not ours (body parser, Redis) to an AppError, or undefined when unknown. */
 function classify(err: unknown): AppError | undefined {
@@ -121,6 +128,14 @@ function classify(err: unknown): AppError | undefined {
     case 'stream.encoding.set':
     case 'stream.not.readable':
       return new AppError('VALIDATION_FAILED', 400, `body: ${e.message}`, { retryable: false });
+  }
+  if (typeof e?.code === 'string' && ZLIB_ERROR.test(e.code)) {
+    return new AppError(
+      'VALIDATION_FAILED',
+      400,
+      'body: does not decompress as its Content-Encoding says',
+      { retryable: false },
+    );
   }
   // Express decodes path parameters itself, and a malformed escape (`%zz`, a lone `%`) throws.
   if (err instanceof URIError && e.status === 400) {
