@@ -25,18 +25,28 @@ export interface SendRequestOptions {
 
 /**
  * Sends one request with `node:http`, which leaves the path as given, and reads the answer
- * whole. Rejects on timeout, and when the server upgrades the connection instead of answering.
+ * whole (an event stream's head only). Rejects on timeout, and when the server upgrades the
+ * connection instead of answering.
  */
 export function sendRequest(url: string, options: SendRequestOptions = {}): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
+    const { body } = options;
+    // Framed by its length whatever the method: a GET's body would otherwise go out unframed.
+    const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
     const req = request(url, {
       method: options.method ?? 'GET',
-      headers: options.headers,
+      headers: { ...length, ...options.headers },
       agent: options.agent,
       timeout: options.timeoutMs ?? 10_000,
       ...(options.path === undefined ? {} : { path: options.path }),
     });
     req.on('response', (res) => {
+      if (res.headers['content-type']?.startsWith('text/event-stream')) {
+        // An event stream does not end: its head is the answer.
+        res.destroy();
+        resolve({ status: res.statusCode, headers: res.headers, body: '' });
+        return;
+      }
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
@@ -54,7 +64,7 @@ export function sendRequest(url: string, options: SendRequestOptions = {}): Prom
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url}`)));
     req.on('error', reject);
-    req.end(options.body);
+    req.end(body);
   });
 }
 
