@@ -18,7 +18,6 @@ export {
   MAX_SYSTEM_PROMPT_LENGTH,
   NamespaceListResponseSchema,
   PatchAgentRequestSchema,
-  POD_SPEC_LIMITS,
   ResourceRefSchema,
   RoleSchema,
   StorageSpecSchema,

@@ -30,7 +30,7 @@ export {
   stopServer,
   toExpressPath,
 } from './http';
-export { jsonBodyParser, jsonDepth } from './json-body';
+export { jsonBodyParser } from './json-body';
 export type { JsonBodyOptions } from './json-body';
 export { JsonLineWriter, readJsonLines } from './json-lines';
 export type { JsonLineReaderOptions, JsonLineWriterOptions } from './json-lines';

@@ -62,8 +62,8 @@ export interface JsonBodyOptions {
  * key at any depth. The nesting is counted on the raw bytes before `JSON.parse`, because the
  * validators, `JSON.stringify` and whatever reads the stored value later all recurse: a structure
  * thousands of levels deep would overflow their stack. JSON must be valid UTF-8 (RFC 8259),
- * which is also what makes the byte count exact. `JSON.parse` makes `__proto__` an ordinary key, but any
- * code that copies it by assignment (`Object.assign`, a merge) would set a prototype instead.
+ * which is also what makes the byte count exact. `JSON.parse` makes `__proto__` an ordinary key,
+ * but code that copies it by assignment (`Object.assign`, a merge) would set a prototype instead.
  */
 export function jsonBodyParser({ limitBytes, maxDepth }: JsonBodyOptions): RequestHandler {
   const parse = express.json({

@@ -6,15 +6,8 @@ export { collectLogLines } from './log-lines';
 export type { CollectedLogLines } from './log-lines';
 export type { ListeningAddress } from './listen';
 export { findRedisServerBinary, RedisServer, startRedisServer } from './redis-server';
-export {
-  closeCodeAfter,
-  closePayload,
-  malformedFrames,
-  RawWebSocket,
-  socketPaths,
-  wsFrame,
-} from './raw-websocket';
-export type { FrameOptions, MalformedFrame, RawClose } from './raw-websocket';
+export { closeCodeAfter, malformedFrames, RawWebSocket, socketPaths } from './raw-websocket';
+export type { MalformedFrame } from './raw-websocket';
 export { BAD_HANDSHAKES, HANDSHAKE_HEADERS, refusedUpgrade } from './upgrade';
 export type { BadHandshake, RefusedUpgradeOptions } from './upgrade';
 export { errorOf, sendRequest } from './http-answer';

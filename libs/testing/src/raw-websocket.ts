@@ -5,7 +5,7 @@ import { operations } from '@komputer/contracts';
 import { HANDSHAKE_HEADERS } from './upgrade';
 
 /** One WebSocket frame, built by hand, bits and all. */
-export interface FrameOptions {
+interface FrameOptions {
   opcode: number;
   payload?: Buffer | string;
   /** Default true: the last frame of its message. */
@@ -19,7 +19,7 @@ export interface FrameOptions {
 }
 
 /** The bytes of one frame, whatever RFC 6455 thinks of it. */
-export function wsFrame(options: FrameOptions): Buffer {
+function wsFrame(options: FrameOptions): Buffer {
   const { opcode, fin = true, rsv = 0, masked = true, announcedLength } = options;
   const data = Buffer.from(options.payload ?? '');
   const length = announcedLength ?? BigInt(data.length);
@@ -43,7 +43,7 @@ export function wsFrame(options: FrameOptions): Buffer {
 }
 
 /** A close frame's payload: a code, and a reason given as bytes so that it may be bad UTF-8. */
-export function closePayload(code: number, reason: Buffer = Buffer.alloc(0)): Buffer {
+function closePayload(code: number, reason: Buffer = Buffer.alloc(0)): Buffer {
   const payload = Buffer.alloc(2 + reason.length);
   payload.writeUInt16BE(code, 0);
   reason.copy(payload, 2);
@@ -147,7 +147,7 @@ export function malformedFrames(maxPayload: number): MalformedFrame[] {
 }
 
 /** How a raw socket ended: the code of the server's close frame, if it sent one. */
-export interface RawClose {
+interface RawClose {
   code: number | undefined;
   reason: string;
 }
