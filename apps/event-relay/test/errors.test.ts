@@ -1,5 +1,5 @@
 import { ErrorEnvelopeSchema, RELAY_CLOSE_CODES } from '@komputer/contracts';
-import { refusedUpgradeStatus } from '@komputer/testing';
+import { errorOf, refusedUpgrade } from '@komputer/testing';
 import { SseClient, startTestRedis, startTestRelay, TestClient } from './harness';
 import type { TestRedis, TestRelay } from './harness';
 
@@ -177,7 +177,13 @@ it('a plain GET on a WebSocket route that is fine answers 426 with Upgrade', asy
   expect(ErrorEnvelopeSchema.parse(await res.json()).error.code).toBe('UPGRADE_REQUIRED');
 });
 
-it('an upgrade on a path that is not a relay route gets a 404', async () => {
-  const status = await refusedUpgradeStatus(`${relay.url}/api/v1/agents`);
-  expect(status).toBe(404);
+it('an upgrade on a path that is not a relay route gets a 404 with the error envelope', async () => {
+  const res = await refusedUpgrade(`${relay.url}/api/v1/agents`, {
+    headers: { 'X-Request-Id': 'not a sane id' },
+  });
+  expect(res.status).toBe(404);
+  expect(errorOf(res)).toMatchObject({
+    code: 'NOT_FOUND',
+    requestId: expect.stringMatching(/^req_/),
+  });
 });

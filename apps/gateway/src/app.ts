@@ -5,6 +5,7 @@ import {
   AppError,
   corsMiddleware,
   errorMiddleware,
+  jsonBodyParser,
   notFoundHandler,
   requestIdMiddleware,
 } from '@komputer/service-kit';
@@ -31,6 +32,8 @@ export interface GatewayDeps {
   defaultNamespace: string;
   /** Largest JSON body accepted, in bytes. */
   bodyLimitBytes: number;
+  /** Deepest nesting of arrays and objects accepted in a JSON body. */
+  jsonMaxDepth: number;
   /** Origins whose browser pages may call the API (`*`: any); empty: none. */
   corsOrigins: readonly string[];
   /** Namespaces that hold agents (the default one is always listed too). */
@@ -68,7 +71,7 @@ export function createApp(deps: GatewayDeps): express.Express {
   app.set('query parser', 'simple');
   app.use(requestIdMiddleware);
   app.use(corsMiddleware(deps.corsOrigins));
-  app.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  app.use(jsonBodyParser({ limitBytes: deps.bodyLimitBytes, maxDepth: deps.jsonMaxDepth }));
 
   const router = express.Router();
   mountRoutes(router, {

@@ -15,6 +15,15 @@ export const GatewayConfigSchema = BaseConfigSchema.extend(RelaySettingsSchema.s
     .max(64 * 1024 * 1024)
     .default(1024 * 1024)
     .describe('Largest request body; a larger one gets `413 PAYLOAD_TOO_LARGE`'),
+  KOMPUTER_JSON_MAX_DEPTH: z.coerce
+    .number()
+    .int()
+    .min(8)
+    .max(1000)
+    .default(64)
+    .describe(
+      'Deepest nesting of arrays and objects in a JSON body; a deeper one gets `400 VALIDATION_FAILED` before it is parsed',
+    ),
   KOMPUTER_SECRET_KEY: SecretKeyVarSchema,
   KOMPUTER_MCP_TIMEOUT_MS: RuntimeSettingsSchema.shape.KOMPUTER_MCP_TIMEOUT_MS,
   KOMPUTER_CORS_ORIGINS: CorsOriginsSchema,

@@ -79,6 +79,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     logger,
     defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
     bodyLimitBytes: config.KOMPUTER_BODY_LIMIT_BYTES,
+    jsonMaxDepth: config.KOMPUTER_JSON_MAX_DEPTH,
     corsOrigins: config.KOMPUTER_CORS_ORIGINS,
     listNamespaces: () => agentStore.namespaces(),
   });

@@ -3,7 +3,7 @@ import { get } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { AgentEvent, CloseReason } from '@komputer/contracts';
 import { RELAY_CLOSE_CODES } from '@komputer/contracts';
-import { refusedUpgradeStatus } from '@komputer/testing';
+import { errorOf, refusedUpgrade } from '@komputer/testing';
 import { WebSocket } from 'ws';
 import { call, startTestGateway } from './harness';
 import type { TestGateway } from './harness';
@@ -93,9 +93,10 @@ it('a plain GET on the WebSocket route answers 426, and an unknown agent 404', a
   expect((await call('POST', `${t.api}/agents/plain/ws`)).status).toBe(405);
 });
 
-it('an upgrade on another path gets a 404', async () => {
-  const status = await refusedUpgradeStatus(`${t.url}/api/v1/agents`);
-  expect(status).toBe(404);
+it('an upgrade on another path gets a 404 with the error envelope', async () => {
+  const res = await refusedUpgrade(`${t.url}/api/v1/agents`);
+  expect(res.status).toBe(404);
+  expect(errorOf(res).code).toBe('NOT_FOUND');
 });
 
 it('closing the gateway closes its event sockets with 1001', async () => {

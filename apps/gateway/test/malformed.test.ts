@@ -74,6 +74,28 @@ const cases: Case[] = [
   create('an unknown field', { ...ok, extra: true }),
   create('a __proto__ field', '{"name": "a", "instructions": "x", "__proto__": {"admin": true}}'),
   create('a constructor field', { ...ok, constructor: 'x' }),
+  create(
+    'a __proto__ key inside podSpec',
+    '{"name": "a", "instructions": "x", "podSpec": {"__proto__": {"admin": true}}}',
+  ),
+  create('constructor.prototype inside podSpec', {
+    ...ok,
+    podSpec: { constructor: { prototype: { admin: true } } },
+  }),
+  // Deep nesting.
+  create(
+    'a podSpec nested 10,000 levels deep',
+    `{"name": "a", "instructions": "x", "podSpec": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`,
+  ),
+  create(
+    'a body nested 65 levels deep',
+    `{"name": "a", "instructions": "x", "labels": ${'['.repeat(64)}${']'.repeat(64)}}`,
+  ),
+  create('a podSpec 33 levels deep', {
+    ...ok,
+    podSpec: JSON.parse('{"a":'.repeat(32) + '{}' + '}'.repeat(32)) as object,
+  }),
+  create('a podSpec over 64 KiB', { ...ok, podSpec: { a: long(65_536) } }),
   // Oversized fields.
   create('a 64-character name', { ...ok, name: long(64) }),
   create('instructions over the limit', { ...ok, instructions: long(100_001) }),
@@ -173,6 +195,19 @@ const cases: Case[] = [
     path: '/agents/some-agent/events?before=-1-0',
   },
   { title: 'list with a bad namespace', method: 'GET', path: '/agents?namespace=%00' },
+  // Malformed escapes in a path segment.
+  { title: 'GET a name with a bad escape', method: 'GET', path: '/agents/%zz' },
+  { title: 'DELETE a name that is a lone %', method: 'DELETE', path: '/agents/%' },
+  {
+    title: 'PATCH a name with a cut escape',
+    method: 'PATCH',
+    path: '/agents/a%E0%A4%A',
+    body: '{}',
+  },
+  { title: 'events of a name with a bad escape', method: 'GET', path: '/agents/%zz/events' },
+  { title: 'SSE of a name with a bad escape', method: 'GET', path: '/agents/%zz/events/stream' },
+  { title: 'a plain GET of a socket with a bad escape', method: 'GET', path: '/agents/%/ws' },
+  { title: 'a secret with an overlong escape', method: 'DELETE', path: '/secrets/%C0%AF' },
 ];
 
 describe(`${cases.length} malformed requests`, () => {
@@ -205,4 +240,33 @@ describe(`${cases.length} malformed requests`, () => {
       .filter((l) => l.level >= 50);
     expect(errors).toEqual([]);
   });
+});
+
+it('refuses a body nested deeper than KOMPUTER_JSON_MAX_DEPTH (64) before it is parsed', async () => {
+  const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+  const answer = async (levels: number) => {
+    const res = await fetch(`${t.api}/agents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: nested(levels),
+    });
+    return {
+      status: res.status,
+      error: ((await res.json()) as { error: { message: string } }).error,
+    };
+  };
+  // 64 levels reach the schema, which wants an object.
+  expect(await answer(64)).toMatchObject({
+    status: 400,
+    error: { message: expect.stringMatching(/^body: .*object/) },
+  });
+  for (const levels of [65, 500_000]) {
+    expect(await answer(levels)).toEqual({
+      status: 400,
+      error: expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        message: 'body: JSON nests deeper than 64 levels',
+      }),
+    });
+  }
 });

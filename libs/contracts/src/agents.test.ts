@@ -7,6 +7,7 @@ import {
   MAX_INSTRUCTIONS_LENGTH,
   MAX_SYSTEM_PROMPT_LENGTH,
   PatchAgentRequestSchema,
+  POD_SPEC_LIMITS,
   TaskStatusSchema,
 } from './agents';
 import type { AgentResponse, CreateAgentRequest, PatchAgentRequest } from './agents';
@@ -106,6 +107,59 @@ describe('CreateAgentRequestSchema', () => {
   it('accepts the priority bounds', () => {
     expect(create({ priority: 1_000_000_000 }).success).toBe(true);
     expect(create({ priority: -1_000_000_000 }).success).toBe(true);
+  });
+
+  describe('podSpec', () => {
+    /** An object `levels` deep: the podSpec itself is the first level. */
+    const deep = (levels: number) => {
+      let value: Record<string, unknown> = {};
+      for (let i = 1; i < levels; i++) value = { a: value };
+      return value;
+    };
+
+    it('accepts POD_SPEC_LIMITS.maxDepth levels and rejects one more, at any depth', () => {
+      expect(create({ podSpec: deep(POD_SPEC_LIMITS.maxDepth) }).success).toBe(true);
+      for (const levels of [POD_SPEC_LIMITS.maxDepth + 1, 100_000]) {
+        expect(issues(CreateAgentRequestSchema, { ...minimal, podSpec: deep(levels) })).toEqual([
+          { path: 'podSpec', message: `must nest at most ${POD_SPEC_LIMITS.maxDepth} levels deep` },
+        ]);
+      }
+    });
+
+    it('counts arrays as levels too', () => {
+      const arrays = {
+        a: JSON.parse('['.repeat(POD_SPEC_LIMITS.maxDepth) + ']'.repeat(POD_SPEC_LIMITS.maxDepth)),
+      };
+      expect(issues(CreateAgentRequestSchema, { ...minimal, podSpec: arrays })[0]?.path).toBe(
+        'podSpec',
+      );
+    });
+
+    it('accepts POD_SPEC_LIMITS.maxChars characters of JSON and rejects more', () => {
+      const sized = (chars: number) => ({ a: 'x'.repeat(chars - '{"a":""}'.length) });
+      expect(create({ podSpec: sized(POD_SPEC_LIMITS.maxChars) }).success).toBe(true);
+      expect(
+        issues(CreateAgentRequestSchema, {
+          ...minimal,
+          podSpec: sized(POD_SPEC_LIMITS.maxChars + 1),
+        }),
+      ).toEqual([
+        {
+          path: 'podSpec',
+          message: `must be at most ${POD_SPEC_LIMITS.maxChars} characters as JSON`,
+        },
+      ]);
+    });
+
+    it.each([
+      ['{"constructor": {"prototype": {"polluted": true}}}', 'podSpec.constructor'],
+      ['{"containers": [{"prototype": 1}]}', 'podSpec.containers.0.prototype'],
+      ['{"spec": {"__proto__": {"polluted": true}}}', 'podSpec.spec.__proto__'],
+    ])('rejects a prototype key: %s', (text, path) => {
+      expect(issues(PatchAgentRequestSchema, { podSpec: JSON.parse(text) as unknown })).toEqual([
+        { path, message: expect.stringMatching(/^must not use "\w+" as a key$/) },
+      ]);
+    });
   });
 
   describe('instructions', () => {

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { DnsLabelSchema, NameSchema, NamespaceSchema, textSchema, TimestampSchema } from './common';
+import {
+  DnsLabelSchema,
+  freeFormObjectSchema,
+  NameSchema,
+  NamespaceSchema,
+  textSchema,
+  TimestampSchema,
+} from './common';
 
 /** The model used when a request names none. */
 export const DEFAULT_MODEL = 'claude-sonnet-4-6';
@@ -102,8 +109,11 @@ export const StorageSpecSchema = z
   })
   .meta({ id: 'StorageSpec' });
 
-const PodSpecSchema = z.record(z.string(), z.unknown()).meta({
-  description: 'Kubernetes PodSpec override, used by the kubernetes runtime; stored as given',
+/** Bounds of a `podSpec`: a real PodSpec is a few kilobytes, and about ten levels deep. */
+export const POD_SPEC_LIMITS = { maxDepth: 32, maxChars: 65_536 } as const;
+
+const PodSpecSchema = freeFormObjectSchema(POD_SPEC_LIMITS).meta({
+  description: `Kubernetes PodSpec override, used by the kubernetes runtime; stored as given. At most ${POD_SPEC_LIMITS.maxDepth} levels deep and ${POD_SPEC_LIMITS.maxChars} characters as JSON, with no \`__proto__\`, \`constructor\` or \`prototype\` key`,
 });
 
 const PrioritySchema = z

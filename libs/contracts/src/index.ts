@@ -68,6 +68,8 @@ export {
   textSchema,
   TimestampSchema,
 } from './common';
+export { jsonKeyPath, jsonNodes, PROTOTYPE_KEYS } from './json-nodes';
+export type { JsonNode } from './json-nodes';
 export { ErrorCodeSchema, ErrorEnvelopeSchema, ErrorTypeSchema, FieldIssueSchema } from './errors';
 export type { ErrorCode, ErrorEnvelope, ErrorType, FieldIssue } from './errors';
 export {

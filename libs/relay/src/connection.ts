@@ -50,6 +50,7 @@ export class Connection {
       this.gone = true;
       for (const cleanup of this.cleanups.splice(0)) cleanup();
     });
+    options.transport.onError((err, code) => this.transportFailed(err, code));
   }
 
   /** The connection's transport. */
@@ -169,12 +170,32 @@ export class Connection {
   close(code: number, reason: CloseReason): void {
     if (this.closing) return;
     this.closing = true;
-    const { transport, closeGraceMs, reportLastId, logger, onClose } = this.options;
+    const { transport, reportLastId, logger, onClose } = this.options;
     onClose?.(code);
     const withId =
       reportLastId && this.lastId !== undefined ? { ...reason, lastId: this.lastId } : reason;
     if (code !== RELAY_CLOSE_CODES.GOING_AWAY) logger.info({ code, reason: withId }, 'relay close');
     transport.end(code, encodeCloseReason(withId));
+    this.destroyAfterGrace();
+  }
+
+  /**
+   * The transport failed under the relay: the client broke the WebSocket protocol (`ws` has sent
+   * the close frame with `code` already) or the stream broke. It concerns this one client, so it
+   * is counted as a close with that code and logged once, at info.
+   */
+  private transportFailed(err: Error & { code?: string }, code: number): void {
+    if (this.closing) return;
+    this.closing = true;
+    const { logger, onClose } = this.options;
+    onClose?.(code);
+    logger.info({ code, cause: { code: err.code, message: err.message } }, 'relay client failed');
+    this.destroyAfterGrace();
+  }
+
+  /** Drops the connection if the peer has not finished closing after the grace period. */
+  private destroyAfterGrace(): void {
+    const { transport, closeGraceMs } = this.options;
     const timer = setTimeout(() => transport.destroy(), closeGraceMs);
     timer.unref();
     this.onGone(() => clearTimeout(timer));

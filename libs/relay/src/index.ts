@@ -1,4 +1,4 @@
-export { createRelay } from './relay';
+export { CLIENT_MAX_PAYLOAD_BYTES, createRelay } from './relay';
 export type { Relay, RelayStats } from './relay';
 export { RelayConfigSchema, RelaySettingsSchema } from './relay-config';
 export type { RelayConfig, RelaySettings } from './relay-config';

@@ -7,6 +7,7 @@ import {
   closeRedis,
   createRedis,
   DEFAULT_REDIS_URL,
+  requestIdOf,
   toExpressPath,
   waitForRedis,
 } from '@komputer/service-kit';
@@ -18,6 +19,7 @@ import { WebSocketServer } from 'ws';
 import { AgentFeed } from './agent-feed';
 import { Connection } from './connection';
 import { GroupFeed } from './group-feed';
+import { checkHandshake, refuseUpgrade } from './handshake';
 import type { RelayConfig } from './relay-config';
 import { matchUpgradeRoute, parseRelayRequest, queryObject, tooManyAgents } from './requests';
 import type { RelayOperationId, RelayRequest } from './requests';
@@ -63,6 +65,12 @@ export interface Relay {
   close(): Promise<void>;
 }
 
+/**
+ * The largest message a client may send on a relay socket (a larger one is closed with `1009`).
+ * Clients have nothing to say on these sockets: a small bound limits what they can make us hold.
+ */
+export const CLIENT_MAX_PAYLOAD_BYTES = 4096;
+
 const SHUTTING_DOWN = {
   code: 'SHUTTING_DOWN',
   message: 'the relay is shutting down; reconnect with after',
@@ -77,8 +85,13 @@ function agentNotFound(namespace: string, name: string): AppError {
   );
 }
 
-function rejectUpgrade(socket: Duplex, status: string): void {
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+/** An upgrade request's URL; undefined when its target is not one (`GET http://[ HTTP/1.1`). */
+function urlOf(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://relay.invalid');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -110,8 +123,18 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
   const groups = new Map<string, GroupFeed>();
   const connections = new Set<Connection>();
   const closedWith: Record<number, number> = {};
-  // Clients have nothing to say on these sockets: a small limit bounds what they can make us hold.
-  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: 4096 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    maxPayload: CLIENT_MAX_PAYLOAD_BYTES,
+  });
+  // What checkHandshake leaves to ws (a malformed Sec-WebSocket-Protocol) is answered as ours too.
+  wss.on('wsClientError', (err: Error, socket: Duplex, req: IncomingMessage) => {
+    const error = new AppError('VALIDATION_FAILED', 400, `handshake: ${err.message}`, {
+      retryable: false,
+    });
+    refuseUpgrade(socket, error, requestIdOf(req.headers['x-request-id']));
+  });
   let closing: Promise<void> | undefined;
 
   const connect = (transport: Transport, reportLastId: boolean) =>
@@ -357,14 +380,20 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
   heartbeats.unref();
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const url = new URL(req.url ?? '/', 'http://relay.invalid');
-    const route = matchUpgradeRoute(url.pathname);
+    const url = urlOf(req);
+    const route = url && matchUpgradeRoute(url.pathname);
     if (!route) return false;
+    socket.on('error', () => socket.destroy());
+    const requestId = requestIdOf(req.headers['x-request-id']);
     if (closing) {
-      rejectUpgrade(socket, '503 Service Unavailable');
+      refuseUpgrade(socket, new AppError('SHUTTING_DOWN', 503, SHUTTING_DOWN.message), requestId);
       return true;
     }
-    socket.on('error', () => socket.destroy());
+    const refusal = checkHandshake(req);
+    if (refusal) {
+      refuseUpgrade(socket, refusal.error, requestId, refusal.headers);
+      return true;
+    }
     void upgrade(route.id, url, route.params, req, socket, head);
     return true;
   }
@@ -380,7 +409,11 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         if (handleUpgrade(req, socket, head)) return;
         socket.on('error', () => socket.destroy());
-        rejectUpgrade(socket, '404 Not Found');
+        const where = urlOf(req)?.pathname ?? req.url;
+        const error = new AppError('NOT_FOUND', 404, `no WebSocket route at ${where}`, {
+          retryable: false,
+        });
+        refuseUpgrade(socket, error, requestIdOf(req.headers['x-request-id']));
       });
     },
     stats: () => ({

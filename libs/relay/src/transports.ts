@@ -28,17 +28,38 @@ export interface Transport {
   destroy(): void;
   /** Runs `listener` once, when the connection is gone. */
   onClose(listener: () => void): void;
+  /**
+   * Sets what runs when the connection fails under the relay: the peer broke the WebSocket
+   * protocol (the close frame with `code` is sent already), or the stream errored (`1006`).
+   */
+  onError(listener: (err: Error & { code?: string }, code: number) => void): void;
 }
+
+type ErrorListener = Parameters<Transport['onError']>[0];
 
 function drainOf(stream: NodeJS.EventEmitter, listener: () => void): () => void {
   stream.once('drain', listener);
   return () => stream.off('drain', listener);
 }
 
+/** No close frame: the code a connection that broke off gets. */
+const ABNORMAL_CLOSURE = 1006;
+
+/**
+ * The close code `ws` sent for a frame that broke the protocol (1002, 1007, 1009...): it keeps
+ * it on the error under a symbol of its own, which it does not export.
+ */
+function sentCloseCode(err: Error): number {
+  const key = Object.getOwnPropertySymbols(err).find((s) => s.description === 'status-code');
+  const code: unknown = key === undefined ? undefined : Reflect.get(err, key);
+  return typeof code === 'number' ? code : ABNORMAL_CLOSURE;
+}
+
 /** A WebSocket, with the raw socket underneath it for flow control. */
 export class WebSocketTransport implements Transport {
   readonly kind = 'ws';
   private answered = true;
+  private failed: ErrorListener | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -47,6 +68,9 @@ export class WebSocketTransport implements Transport {
     ws.on('pong', () => {
       this.answered = true;
     });
+    // An 'error' with no listener would end the process. ws emits one at most, after it has sent
+    // the close frame for a bad frame itself, or when a write failed.
+    ws.on('error', (err) => this.failed?.(err, sentCloseCode(err)));
   }
 
   write(event: RelayedEvent, done?: (err?: Error | null) => void): void {
@@ -92,6 +116,10 @@ export class WebSocketTransport implements Transport {
   onClose(listener: () => void): void {
     this.ws.once('close', listener);
   }
+
+  onError(listener: ErrorListener): void {
+    this.failed = listener;
+  }
 }
 
 const SSE_HEARTBEAT = Buffer.from(': keep-alive\n\n');
@@ -99,8 +127,12 @@ const SSE_HEARTBEAT = Buffer.from(': keep-alive\n\n');
 /** A Server-Sent Events response. */
 export class SseTransport implements Transport {
   readonly kind = 'sse';
+  private failed: ErrorListener | undefined;
 
-  constructor(private readonly res: ServerResponse) {}
+  constructor(private readonly res: ServerResponse) {
+    // A write after the end, say, must fail this one stream, not the process.
+    res.on('error', (err) => this.failed?.(err, ABNORMAL_CLOSURE));
+  }
 
   write(event: RelayedEvent, done?: (err?: Error | null) => void): void {
     event.sse ??= Buffer.concat([
@@ -146,5 +178,9 @@ export class SseTransport implements Transport {
 
   onClose(listener: () => void): void {
     this.res.once('close', listener);
+  }
+
+  onError(listener: ErrorListener): void {
+    this.failed = listener;
   }
 }

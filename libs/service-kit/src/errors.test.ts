@@ -180,6 +180,9 @@ describe('errorMiddleware over HTTP', () => {
     app.post('/things', (req, res) => {
       res.status(201).json(parseInput(BodySchema, req.body, 'body'));
     });
+    app.get('/things/:name', (req, res) => {
+      res.json({ name: req.params['name'] });
+    });
     app.get('/busy', () => {
       throw new AppError('AGENT_BUSY', 409, 'agent "a" is busy', {
         details: { agent: 'a', issues: [] },
@@ -327,6 +330,17 @@ describe('errorMiddleware over HTTP', () => {
     },
   );
 
+  it.each(['%zz', '%', 'a%E0%A4%A', '%C0%AF'])(
+    'answers a malformed escape in a path parameter (%s) with 400, not a 5xx',
+    async (name) => {
+      const { res, envelope } = await call(`/things/${name}`);
+      expect(res.status).toBe(400);
+      expect(envelope).toMatchObject({ code: 'VALIDATION_FAILED', retryable: false });
+      expect(envelope.message).toMatch(/^path: malformed percent-encoding/);
+      expect(logLines).toHaveLength(0);
+    },
+  );
+
   it('answers a body over the limit with 413', async () => {
     const big = JSON.stringify({ name: 'x'.repeat(2048), count: 1 });
     const { res, envelope } = await postJson(big);
@@ -350,6 +364,20 @@ describe('errorMiddleware over HTTP', () => {
       retryable: false,
     });
   });
+
+  it.each(['gzip', 'deflate', 'br'])(
+    'answers a body that does not decompress as %s says with 400, naming the body',
+    async (encoding) => {
+      const { res, envelope } = await postJson('{"name":"n","count":1}', {
+        'content-encoding': encoding,
+      });
+      expect(res.status).toBe(400);
+      expect(envelope).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: 'body: does not decompress as its Content-Encoding says',
+      });
+    },
+  );
 
   it('answers an unsupported content encoding with 415', async () => {
     const { res, envelope } = await postJson('{"name":"n","count":1}', {

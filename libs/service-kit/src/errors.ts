@@ -74,8 +74,12 @@ export function parseInput<S extends z.ZodType>(
   return result.data;
 }
 
+/** The `type` of the error for a JSON body nested deeper than its bound (see `jsonBodyParser`). */
+export const JSON_TOO_DEEP = 'entity.too.deep';
+
 interface HttpParserError extends Error {
   type?: string;
+  code?: unknown;
   status?: number;
   expose?: boolean;
 }
@@ -90,6 +94,12 @@ function describeJsonError(message: string): string {
     .trim();
   return `malformed JSON (${withoutQuote || 'not valid JSON'})`;
 }
+
+/**
+ * zlib's error codes (`Z_DATA_ERROR`; brotli's `ERR__ERROR_FORMAT_PADDING_1`...): the body is not
+ * compressed as its Content-Encoding says.
+ */
+const ZLIB_ERROR = /^(Z_|ERR__ERROR_)/;
 
 /** Maps errors that are not ours (body parser, Redis) to an AppError, or undefined when unknown. */
 function classify(err: unknown): AppError | undefined {
@@ -111,11 +121,30 @@ function classify(err: unknown): AppError | undefined {
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 415, `body: ${e.message}`, {
         retryable: false,
       });
+    case JSON_TOO_DEEP:
+      return new AppError('VALIDATION_FAILED', 400, `body: ${e.message}`, { retryable: false });
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':
     case 'stream.not.readable':
       return new AppError('VALIDATION_FAILED', 400, `body: ${e.message}`, { retryable: false });
+  }
+  if (typeof e?.code === 'string' && ZLIB_ERROR.test(e.code)) {
+    return new AppError(
+      'VALIDATION_FAILED',
+      400,
+      'body: does not decompress as its Content-Encoding says',
+      { retryable: false },
+    );
+  }
+  // Express decodes path parameters itself, and a malformed escape (`%zz`, a lone `%`) throws.
+  if (err instanceof URIError && e.status === 400) {
+    return new AppError(
+      'VALIDATION_FAILED',
+      400,
+      'path: malformed percent-encoding (such as "%zz" or a lone "%")',
+      { retryable: false },
+    );
   }
   if (isRedisUnavailableError(err)) {
     return new AppError('REDIS_UNAVAILABLE', 503, 'Redis is unavailable; retry shortly', {
@@ -126,6 +155,11 @@ function classify(err: unknown): AppError | undefined {
     return new AppError('VALIDATION_FAILED', e.status, e.message, { retryable: false });
   }
   return undefined;
+}
+
+/** The headers an error's answer carries besides its envelope: `Retry-After` on a `503`. */
+export function errorHeaders(err: AppError): Record<string, string> {
+  return err.status === 503 ? { 'Retry-After': '1' } : {};
 }
 
 /** Builds the wire envelope. */
@@ -170,7 +204,9 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
         appError.message,
       );
     }
-    if (appError.status === 503) res.setHeader('Retry-After', '1');
-    res.status(appError.status).json(toErrorEnvelope(appError, requestId));
+    res
+      .set(errorHeaders(appError))
+      .status(appError.status)
+      .json(toErrorEnvelope(appError, requestId));
   };
 }

@@ -5,13 +5,19 @@ import type { RequestHandler } from 'express';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** A request's id: the caller's `X-Request-Id` header when it is sane, otherwise a new one. */
+export function requestIdOf(given: string | string[] | undefined): string {
+  return typeof given === 'string' && REQUEST_ID.test(given)
+    ? given
+    : `req_${randomUUID().replaceAll('-', '')}`;
+}
+
 /**
- * Gives each request an id: the caller's `X-Request-Id` when it is sane, otherwise a new one.
- * It is echoed in the response header and in every error envelope.
+ * Gives each request an id with {@link requestIdOf}. It is echoed in the response header and in
+ * every error envelope.
  */
 export const requestIdMiddleware: RequestHandler = (req, res, next) => {
-  const given = req.get('x-request-id');
-  const id = given && REQUEST_ID.test(given) ? given : `req_${randomUUID().replaceAll('-', '')}`;
+  const id = requestIdOf(req.headers['x-request-id']);
   res.locals['requestId'] = id;
   res.setHeader('X-Request-Id', id);
   next();

@@ -11,6 +11,7 @@ export {
 export type { BaseConfig } from './config';
 export {
   AppError,
+  errorHeaders,
   errorMiddleware,
   notFoundHandler,
   parseInput,
@@ -21,7 +22,16 @@ export {
 export type { AppErrorOptions } from './errors';
 export { createHealth } from './health';
 export type { Health, HealthOptions, ReadinessCheck } from './health';
-export { corsMiddleware, listenOn, requestIdMiddleware, stopServer, toExpressPath } from './http';
+export {
+  corsMiddleware,
+  listenOn,
+  requestIdMiddleware,
+  requestIdOf,
+  stopServer,
+  toExpressPath,
+} from './http';
+export { jsonBodyParser } from './json-body';
+export type { JsonBodyOptions } from './json-body';
 export { JsonLineWriter, readJsonLines } from './json-lines';
 export type { JsonLineReaderOptions, JsonLineWriterOptions } from './json-lines';
 export { createLogger } from './logger';

@@ -7,8 +7,8 @@ import { listenOnRandomPort } from './listen';
 
 /** Options for {@link startMcpTestServer}. */
 export interface McpTestServerOptions {
-  /** Every request must carry `Authorization: Bearer <token>`; others get 401. */
-  token: string;
+  /** When set, every request must carry `Authorization: Bearer <token>`; others get 401. */
+  token?: string;
 }
 
 /** A real MCP server (Streamable HTTP, stateless) with one tool, `echo`, for tests. */
@@ -49,11 +49,13 @@ function readJson(req: IncomingMessage): Promise<unknown> {
  * `echo: <text>`. Each request gets its own server and transport, as the SDK's stateless
  * example does.
  */
-export async function startMcpTestServer(options: McpTestServerOptions): Promise<McpTestServer> {
+export async function startMcpTestServer(
+  options: McpTestServerOptions = {},
+): Promise<McpTestServer> {
   const calls: string[] = [];
   let unauthorized = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.headers.authorization !== `Bearer ${options.token}`) {
+    if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
       unauthorized += 1;
       res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
       return;

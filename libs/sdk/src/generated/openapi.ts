@@ -505,7 +505,7 @@ export interface components {
       /** @description Queue priority; higher is admitted first */
       priority?: number;
       storage?: components['schemas']['StorageSpec'];
-      /** @description Kubernetes PodSpec override, used by the kubernetes runtime; stored as given */
+      /** @description Kubernetes PodSpec override, used by the kubernetes runtime; stored as given. At most 32 levels deep and 65536 characters as JSON, with no `__proto__`, `constructor` or `prototype` key */
       podSpec?: {
         [key: string]: unknown;
       };
@@ -556,7 +556,7 @@ export interface components {
       /** @description Queue priority; higher is admitted first */
       priority?: number;
       storage?: components['schemas']['StorageSpec'];
-      /** @description Kubernetes PodSpec override, used by the kubernetes runtime; stored as given */
+      /** @description Kubernetes PodSpec override, used by the kubernetes runtime; stored as given. At most 32 levels deep and 65536 characters as JSON, with no `__proto__`, `constructor` or `prototype` key */
       podSpec?: {
         [key: string]: unknown;
       };
