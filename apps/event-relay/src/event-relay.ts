@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { createRelay } from '@komputer/relay';
-import type { Relay } from '@komputer/relay';
+import type { Relay, RelayOptions } from '@komputer/relay';
 import {
   closeRedis,
   createHealth,
@@ -33,9 +33,16 @@ export interface EventRelay {
   close(): Promise<void>;
 }
 
-/** Wires event-relay by hand from its config. */
-export function createEventRelay(config: EventRelayConfig, logger: Logger): EventRelay {
-  const relay = createRelay(config, logger);
+/**
+ * Wires event-relay by hand from its config. Every route and upgrade goes through
+ * `options.authenticate` (default: everyone may call).
+ */
+export function createEventRelay(
+  config: EventRelayConfig,
+  logger: Logger,
+  options: RelayOptions = {},
+): EventRelay {
+  const relay = createRelay(config, logger, options);
   // Readiness asks a client of its own, so that it never waits behind the relay's reads.
   const redis = createRedis({
     url: config.REDIS_URL ?? DEFAULT_REDIS_URL,

@@ -5,6 +5,7 @@ import type { TestRedis } from '@komputer/testing';
 import { EventRelayConfigSchema } from '../src/config';
 import { createEventRelay } from '../src/event-relay';
 import type { EventRelay } from '../src/event-relay';
+import type { RelayOptions } from '@komputer/relay';
 
 // The clients, the test Redis and the waits are shared with the fault tests of apps/dev.
 export { eventually, SseClient, TestClient, textEvent } from '@komputer/testing';
@@ -30,6 +31,7 @@ export interface TestRelay {
 export async function startTestRelay(
   redisUrl: string,
   env: Record<string, string> = {},
+  options: RelayOptions = {},
 ): Promise<TestRelay> {
   const config = parseConfig(EventRelayConfigSchema, {
     PORT: '0',
@@ -39,7 +41,7 @@ export async function startTestRelay(
   });
   const { destination, lines: logs } = collectLogLines();
   const logger = createLogger({ name: 'event-relay', level: 'debug', destination });
-  const eventRelay = createEventRelay(config, logger);
+  const eventRelay = createEventRelay(config, logger, options);
   const url = await eventRelay.listen();
   return {
     eventRelay,

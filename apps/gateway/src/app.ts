@@ -1,6 +1,6 @@
 import type { ConnectorRegistry, ContentRegistry, ContentResource } from '@komputer/connectors';
 import { BUILTIN_TEMPLATES, buildOpenApiDocument, operations } from '@komputer/contracts';
-import type { SkillResponse } from '@komputer/contracts';
+import type { OperationId, SkillResponse } from '@komputer/contracts';
 import {
   AppError,
   corsMiddleware,
@@ -12,10 +12,12 @@ import {
 import type { Relay } from '@komputer/relay';
 import type { Health, Logger } from '@komputer/service-kit';
 import type { EventStore } from '@komputer/store';
+import { mountRoutes, route } from '@komputer/routes';
+import type { Authenticate } from '@komputer/routes';
 import express from 'express';
+import type { RequestHandler } from 'express';
 import type { AgentService } from '@komputer/agents';
 import { toAgentResponse } from './presenters';
-import { mountRoutes, route } from './routes';
 
 /** Everything the gateway's HTTP app needs, wired by the caller. */
 export interface GatewayDeps {
@@ -38,6 +40,8 @@ export interface GatewayDeps {
   corsOrigins: readonly string[];
   /** Namespaces that hold agents (the default one is always listed too). */
   listNamespaces: () => Promise<string[]>;
+  /** The hook every operation goes through (the relay's upgrades too). */
+  authenticate: Authenticate;
 }
 
 /** A skill as the reference shows it: no skill is given to every agent unasked here. */
@@ -74,7 +78,8 @@ export function createApp(deps: GatewayDeps): express.Express {
   app.use(jsonBodyParser({ limitBytes: deps.bodyLimitBytes, maxDepth: deps.jsonMaxDepth }));
 
   const router = express.Router();
-  mountRoutes(router, {
+  // Every operation of the table: the compiler checks that none is missing.
+  const table: Record<OperationId, RequestHandler> = {
     listAgents: route(operations.listAgents, async ({ query }) => ({
       agents: (await agents.list(ns(query))).map(toAgentResponse),
     })),
@@ -183,7 +188,8 @@ export function createApp(deps: GatewayDeps): express.Express {
     getOpenApiDocument: route(operations.getOpenApiDocument, () => openApiDocument),
     getHealth: deps.health.handlers.healthz,
     getReadiness: deps.health.handlers.readyz,
-  });
+  };
+  mountRoutes(router, table, { authenticate: deps.authenticate });
   app.use(router);
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));

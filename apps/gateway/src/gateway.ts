@@ -13,6 +13,8 @@ import {
 } from '@komputer/service-kit';
 import type { Health, Logger } from '@komputer/service-kit';
 import { createRelay } from '@komputer/relay';
+import { allowEveryone } from '@komputer/routes';
+import type { Authenticate } from '@komputer/routes';
 import type { Relay } from '@komputer/relay';
 import { AgentStore, createKeys, EventStore, TaskQueue } from '@komputer/store';
 import { AgentService } from '@komputer/agents';
@@ -37,8 +39,22 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** Options for {@link createGateway}. */
+export interface GatewayOptions {
+  /**
+   * The authentication hook that every operation and every WebSocket upgrade goes through.
+   * Default: everyone may call.
+   */
+  authenticate?: Authenticate;
+}
+
 /** Wires the gateway by hand from its config: Redis, stores, queue, relay, app and server. */
-export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
+export function createGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  options: GatewayOptions = {},
+): Gateway {
+  const authenticate = options.authenticate ?? allowEveryone;
   const redis = createRedis({
     url: config.REDIS_URL ?? DEFAULT_REDIS_URL,
     logger,
@@ -60,7 +76,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     secretKey: config.KOMPUTER_SECRET_KEY,
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
-  const relay = createRelay(config, logger);
+  const relay = createRelay(config, logger, { authenticate });
   const health = createHealth({
     checks: {
       redis: async () => {
@@ -82,6 +98,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     jsonMaxDepth: config.KOMPUTER_JSON_MAX_DEPTH,
     corsOrigins: config.KOMPUTER_CORS_ORIGINS,
     listNamespaces: () => agentStore.namespaces(),
+    authenticate,
   });
   const server = createServer(app);
   // Bound how long a slow client may hold a connection open.

@@ -5,7 +5,7 @@ import type { RedisServer } from '@komputer/testing';
 import { Redis } from 'ioredis';
 import { GatewayConfigSchema } from '../src/config';
 import { createGateway } from '../src/gateway';
-import type { Gateway } from '../src/gateway';
+import type { Gateway, GatewayOptions } from '../src/gateway';
 
 /** A gateway on a random port against its own real redis-server. */
 export interface TestGateway {
@@ -21,7 +21,10 @@ export interface TestGateway {
 }
 
 /** Starts redis-server and a gateway; `env` overrides config variables. */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  options: GatewayOptions = {},
+): Promise<TestGateway> {
   const redisServer = await startRedisServer({ appendOnly: true });
   const config = parseConfig(GatewayConfigSchema, {
     PORT: '0',
@@ -32,7 +35,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   });
   const { destination, lines: logs } = collectLogLines();
   const logger = createLogger({ name: 'gateway', level: 'debug', destination });
-  const gateway = createGateway(config, logger);
+  const gateway = createGateway(config, logger, options);
   const url = await gateway.listen();
   const redis = new Redis(redisServer.url, { lazyConnect: false, maxRetriesPerRequest: 1 });
   return {

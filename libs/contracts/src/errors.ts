@@ -20,6 +20,8 @@ export const ErrorCodeSchema = z
     'SKILL_NOT_FOUND',
     'SKILL_IN_USE',
     'METHOD_NOT_ALLOWED',
+    'UNAUTHENTICATED',
+    'FORBIDDEN',
     'CURSOR_EXPIRED',
     'UPGRADE_REQUIRED',
     'SLOW_CONSUMER',
@@ -35,6 +37,8 @@ export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 export const ErrorTypeSchema = z
   .enum([
     'invalid_request_error',
+    'authentication_error',
+    'permission_error',
     'not_found_error',
     'conflict_error',
     'request_too_large',

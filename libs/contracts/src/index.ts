@@ -104,6 +104,8 @@ export type {
   EventsQuery,
   HealthResponse,
   OperationId,
+  OperationIdTagged,
+  OperationSecurity,
   OperationSpec,
 } from './operations';
 export {

@@ -134,7 +134,15 @@ export interface OperationSpec {
   };
   /** Error statuses this operation can answer besides 500 and 503. */
   errors: readonly (400 | 404 | 409 | 410 | 413 | 415 | 426 | 502)[];
+  /**
+   * Who may call it: `public` operations (health, readiness, the OpenAPI document) answer
+   * anyone; `caller` operations go through the service's authentication hook, which decides.
+   */
+  security: OperationSecurity;
 }
+
+/** Who may call an operation; see {@link OperationSpec.security}. */
+export type OperationSecurity = 'public' | 'caller';
 
 function op<const T extends OperationSpec>(spec: T): T {
   return spec;
@@ -147,6 +155,7 @@ export const operations = {
     path: `${API_PREFIX}/agents`,
     summary: 'List agents',
     tag: 'agents',
+    security: 'caller',
     params: { query: NamespaceQuerySchema },
     success: {
       status: 200,
@@ -164,6 +173,7 @@ export const operations = {
       'For an existing agent only `instructions` is used; change its settings with PATCH. ' +
       'A busy agent (a task queued or in progress) answers 409.',
     tag: 'agents',
+    security: 'caller',
     params: { query: NamespaceQuerySchema },
     body: CreateAgentRequestSchema,
     success: { status: 201, description: 'The task was queued', schema: CreateAgentResponseSchema },
@@ -174,6 +184,7 @@ export const operations = {
     path: `${API_PREFIX}/agents/{name}`,
     summary: 'Get an agent',
     tag: 'agents',
+    security: 'caller',
     params: { path: NamePathSchema, query: NamespaceQuerySchema },
     success: { status: 200, description: 'The agent', schema: AgentResponseSchema },
     errors: [400, 404],
@@ -184,6 +195,7 @@ export const operations = {
     summary: 'Change an agent',
     description: "Changes apply from the agent's next task. PATCH never starts a task.",
     tag: 'agents',
+    security: 'caller',
     params: { path: NamePathSchema, query: NamespaceQuerySchema },
     body: PatchAgentRequestSchema,
     success: { status: 200, description: 'The updated agent', schema: AgentResponseSchema },
@@ -195,6 +207,7 @@ export const operations = {
     summary: 'Delete an agent',
     description: "Removes a queued task, the agent's event stream and its record.",
     tag: 'agents',
+    security: 'caller',
     params: { path: NamePathSchema, query: NamespaceQuerySchema },
     success: {
       status: 200,
@@ -211,6 +224,7 @@ export const operations = {
       'A queued task is removed at once and ends with `task_cancelled`. The agent stays and takes its next task. ' +
       'An agent with no queued or running task answers 409.',
     tag: 'agents',
+    security: 'caller',
     params: { path: NamePathSchema, query: NamespaceQuerySchema },
     success: {
       status: 200,
@@ -228,6 +242,7 @@ export const operations = {
       '(410 when events after it were trimmed from the stream). ' +
       'With `before`: the `limit` events just before that id. Always oldest first.',
     tag: 'agents',
+    security: 'caller',
     params: { path: NamePathSchema, query: EventsQuerySchema },
     success: {
       status: 200,
@@ -242,6 +257,7 @@ export const operations = {
     summary: 'List connectors',
     description: 'Every connector in the namespace, by name, with the agents that use it.',
     tag: 'connectors',
+    security: 'caller',
     params: { query: NamespaceQuerySchema },
     success: {
       status: 200,
@@ -258,6 +274,7 @@ export const operations = {
       'Registers an MCP server (Streamable HTTP, or SSE) that agents can be given. An existing connector of ' +
       'that name takes the new settings. Its credential comes from the secret named by `authSecretName`.',
     tag: 'connectors',
+    security: 'caller',
     params: { query: NamespaceQuerySchema },
     body: CreateConnectorRequestSchema,
     success: { status: 201, description: 'The connector', schema: ConnectorResponseSchema },
@@ -268,6 +285,7 @@ export const operations = {
     path: `${API_PREFIX}/connectors/{name}`,
     summary: 'Get a connector',
     tag: 'connectors',
+    security: 'caller',
     params: { path: ConnectorPathSchema, query: NamespaceQuerySchema },
     success: { status: 200, description: 'The connector', schema: ConnectorResponseSchema },
     errors: [400, 404],
@@ -280,6 +298,7 @@ export const operations = {
       'A connector that agents still use answers 409 and names them, unless `force=true`; ' +
       'then those agents lose it from their next task.',
     tag: 'connectors',
+    security: 'caller',
     params: { path: ConnectorPathSchema, query: DeleteConnectorQuerySchema },
     success: {
       status: 200,
@@ -296,6 +315,7 @@ export const operations = {
       "Connects to the MCP server with the connector's credential and lists its tools. " +
       'A server that cannot be reached in time answers 502.',
     tag: 'connectors',
+    security: 'caller',
     params: { path: ConnectorPathSchema, query: NamespaceQuerySchema },
     success: {
       status: 200,
@@ -310,6 +330,7 @@ export const operations = {
     summary: 'List secrets',
     description: 'Every secret in the namespace, by name, with its key names (never its values).',
     tag: 'secrets',
+    security: 'caller',
     params: { query: NamespaceQuerySchema },
     success: { status: 200, description: 'Secrets, by name', schema: SecretListResponseSchema },
     errors: [400],
@@ -322,6 +343,7 @@ export const operations = {
       'Stores the key-value pairs, encrypted. An existing secret of that name takes the new data. ' +
       'No answer, event, log line or error ever shows a value.',
     tag: 'secrets',
+    security: 'caller',
     params: { query: NamespaceQuerySchema },
     body: CreateSecretRequestSchema,
     success: {
@@ -336,6 +358,7 @@ export const operations = {
     path: `${API_PREFIX}/secrets/{name}`,
     summary: "Replace a secret's data",
     tag: 'secrets',
+    security: 'caller',
     params: { path: SecretPathSchema, query: NamespaceQuerySchema },
     body: UpdateSecretRequestSchema,
     success: {
@@ -350,6 +373,7 @@ export const operations = {
     path: `${API_PREFIX}/secrets/{name}`,
     summary: 'Delete a secret',
     tag: 'secrets',
+    security: 'caller',
     params: { path: SecretPathSchema, query: NamespaceQuerySchema },
     success: {
       status: 200,
@@ -370,6 +394,7 @@ export const operations = {
       '`CloseReason` whose `lastId` says where to resume. Without an upgrade, the request is checked and answered ' +
       'with the error below or 426.',
     tag: 'events',
+    security: 'caller',
     params: { path: NamePathSchema, query: WatchAgentQuerySchema },
     success: {
       status: 101,
@@ -387,6 +412,7 @@ export const operations = {
       'header (which wins over `after`) or `after`. A comment line is sent as a heartbeat. When the relay ends ' +
       'the stream it sends a last `close` event whose data is a `CloseReason`.',
     tag: 'events',
+    security: 'caller',
     params: { path: NamePathSchema, query: StreamAgentEventsQuerySchema },
     success: {
       status: 200,
@@ -406,6 +432,7 @@ export const operations = {
       'kept per agent. Close codes as on the single-agent socket; a `SLOW_CONSUMER` reason carries no `lastId`: ' +
       'resume with the last id seen of each agent in `after`.',
     tag: 'events',
+    security: 'caller',
     params: { query: WatchEventsQuerySchema },
     success: {
       status: 101,
@@ -421,6 +448,7 @@ export const operations = {
     description:
       'Every memory in the namespace, by name, with its content and the agents that attach it.',
     tag: 'memories',
+    security: 'caller',
     params: { query: NamespaceQuerySchema },
     success: { status: 200, description: 'Memories, by name', schema: MemoryListResponseSchema },
     errors: [400],
@@ -433,6 +461,7 @@ export const operations = {
       "Stores text that is appended to the system prompt of every agent that names it in `memories`, from the agent's next task. " +
       'An existing memory of that name takes the new content and description.',
     tag: 'memories',
+    security: 'caller',
     params: { query: NamespaceQuerySchema },
     body: CreateMemoryRequestSchema,
     success: { status: 201, description: 'The memory', schema: MemoryResponseSchema },
@@ -443,6 +472,7 @@ export const operations = {
     path: `${API_PREFIX}/memories/{name}`,
     summary: 'Get a memory',
     tag: 'memories',
+    security: 'caller',
     params: { path: MemoryPathSchema, query: NamespaceQuerySchema },
     success: { status: 200, description: 'The memory', schema: MemoryResponseSchema },
     errors: [400, 404],
@@ -453,6 +483,7 @@ export const operations = {
     summary: "Change a memory's content or description",
     description: 'Agents that attach it see the change from their next task.',
     tag: 'memories',
+    security: 'caller',
     params: { path: MemoryPathSchema, query: NamespaceQuerySchema },
     body: PatchMemoryRequestSchema,
     success: { status: 200, description: 'The updated memory', schema: MemoryResponseSchema },
@@ -466,6 +497,7 @@ export const operations = {
       'A memory that agents still attach answers 409 and names them, unless `force=true`; ' +
       'then those agents run their next task without it, with a `warning` event.',
     tag: 'memories',
+    security: 'caller',
     params: { path: MemoryPathSchema, query: forceDeleteQuerySchema('memory') },
     success: {
       status: 200,
@@ -481,6 +513,7 @@ export const operations = {
     description:
       'Every skill in the namespace, by name, with its content and the agents that attach it.',
     tag: 'skills',
+    security: 'caller',
     params: { query: NamespaceQuerySchema },
     success: { status: 200, description: 'Skills, by name', schema: SkillListResponseSchema },
     errors: [400],
@@ -494,6 +527,7 @@ export const operations = {
       '`.komputer/skills/<name>/SKILL.md`, and the system prompt lists it with its description. ' +
       'An existing skill of that name takes the new content and description.',
     tag: 'skills',
+    security: 'caller',
     params: { query: NamespaceQuerySchema },
     body: CreateSkillRequestSchema,
     success: { status: 201, description: 'The skill', schema: SkillResponseSchema },
@@ -504,6 +538,7 @@ export const operations = {
     path: `${API_PREFIX}/skills/{name}`,
     summary: 'Get a skill',
     tag: 'skills',
+    security: 'caller',
     params: { path: SkillPathSchema, query: NamespaceQuerySchema },
     success: { status: 200, description: 'The skill', schema: SkillResponseSchema },
     errors: [400, 404],
@@ -514,6 +549,7 @@ export const operations = {
     summary: "Change a skill's content or description",
     description: 'Agents that attach it see the change from their next task.',
     tag: 'skills',
+    security: 'caller',
     params: { path: SkillPathSchema, query: NamespaceQuerySchema },
     body: PatchSkillRequestSchema,
     success: { status: 200, description: 'The updated skill', schema: SkillResponseSchema },
@@ -527,6 +563,7 @@ export const operations = {
       'A skill that agents still attach answers 409 and names them, unless `force=true`; ' +
       'then those agents run their next task without it, with a `warning` event.',
     tag: 'skills',
+    security: 'caller',
     params: { path: SkillPathSchema, query: forceDeleteQuerySchema('skill') },
     success: {
       status: 200,
@@ -543,6 +580,7 @@ export const operations = {
       'Templates set an agent\'s defaults; agents name one in `templateRef` (default "default"). ' +
       'Only the built-in templates exist: they cannot be created through the API yet.',
     tag: 'templates',
+    security: 'caller',
     params: { query: NamespaceQuerySchema },
     success: { status: 200, description: 'Templates, by name', schema: TemplateListResponseSchema },
     errors: [400],
@@ -553,6 +591,7 @@ export const operations = {
     summary: 'List namespaces',
     description: 'The default namespace and every namespace that holds an agent.',
     tag: 'namespaces',
+    security: 'caller',
     success: {
       status: 200,
       description: 'Namespace names, sorted',
@@ -565,6 +604,7 @@ export const operations = {
     path: `${API_PREFIX}/openapi.json`,
     summary: 'This OpenAPI document',
     tag: 'meta',
+    security: 'public',
     success: {
       status: 200,
       description: 'OpenAPI 3.1 document',
@@ -578,6 +618,7 @@ export const operations = {
     summary: 'Liveness',
     description: 'Answers 200 while the process runs.',
     tag: 'meta',
+    security: 'public',
     success: { status: 200, description: 'Alive', schema: HealthResponseSchema },
     errors: [],
   }),
@@ -588,9 +629,15 @@ export const operations = {
     description:
       'Answers 200 when the dependencies answer, and 503 when one does not or during shutdown.',
     tag: 'meta',
+    security: 'public',
     success: { status: 200, description: 'Ready', schema: HealthResponseSchema },
     errors: [],
   }),
 } as const satisfies Record<string, OperationSpec>;
 
 export type OperationId = keyof typeof operations;
+
+/** The operations whose tag is one of `Tag`: the part of the table that one service serves. */
+export type OperationIdTagged<Tag extends string> = {
+  [Id in OperationId]: (typeof operations)[Id]['tag'] extends Tag ? Id : never;
+}[OperationId];

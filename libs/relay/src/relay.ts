@@ -8,11 +8,12 @@ import {
   createRedis,
   DEFAULT_REDIS_URL,
   requestIdOf,
-  toExpressPath,
   waitForRedis,
 } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import { createKeys } from '@komputer/store';
+import { allowEveryone, mountRoutes } from '@komputer/routes';
+import type { Authenticate } from '@komputer/routes';
 import { Router } from 'express';
 import type { RequestHandler, Response } from 'express';
 import { WebSocketServer } from 'ws';
@@ -94,11 +95,25 @@ function urlOf(req: IncomingMessage): URL | undefined {
   }
 }
 
+/** Options for {@link createRelay}. */
+export interface RelayOptions {
+  /**
+   * The service's authentication hook: the relay's HTTP routes and its WebSocket upgrades go
+   * through it. Default: everyone may call.
+   */
+  authenticate?: Authenticate;
+}
+
 /**
  * Builds a relay from its config: two Redis connections (commands, and the blocking live
  * tail), the shared tail reader, and the routes. It listens on nothing itself.
  */
-export function createRelay(config: RelayConfig, logger: Logger): Relay {
+export function createRelay(
+  config: RelayConfig,
+  logger: Logger,
+  options: RelayOptions = {},
+): Relay {
+  const authenticate = options.authenticate ?? allowEveryone;
   const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
   const command = createRedis({ url, logger, role: 'event-relay' });
   const blocking = createRedis({
@@ -289,6 +304,12 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
     let starts = new Map<string, string>();
     let failure: unknown;
     try {
+      await authenticate({
+        operationId: id,
+        security: operations[id].security,
+        headers: req.headers,
+        query: url.searchParams,
+      });
       request = parseRelayRequest(
         id,
         params,
@@ -365,9 +386,7 @@ export function createRelay(config: RelayConfig, logger: Logger): Relay {
     watchEvents: watch('watchEvents'),
   };
   const router = Router();
-  for (const [id, handler] of Object.entries(handlers) as [RelayOperationId, RequestHandler][]) {
-    router.get(toExpressPath(operations[id].path), handler);
-  }
+  mountRoutes(router, handlers, { authenticate });
 
   const each = (kind: Transport['kind']) => () => {
     for (const connection of connections) {

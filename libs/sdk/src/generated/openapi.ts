@@ -692,6 +692,8 @@ export interface components {
       | 'SKILL_NOT_FOUND'
       | 'SKILL_IN_USE'
       | 'METHOD_NOT_ALLOWED'
+      | 'UNAUTHENTICATED'
+      | 'FORBIDDEN'
       | 'CURSOR_EXPIRED'
       | 'UPGRADE_REQUIRED'
       | 'SLOW_CONSUMER'
@@ -771,6 +773,8 @@ export interface components {
     /** @enum {string} */
     ErrorType:
       | 'invalid_request_error'
+      | 'authentication_error'
+      | 'permission_error'
       | 'not_found_error'
       | 'conflict_error'
       | 'request_too_large'

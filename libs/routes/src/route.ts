@@ -1,7 +1,6 @@
-import { operations } from '@komputer/contracts';
-import type { OperationId, OperationSpec } from '@komputer/contracts';
-import { AppError, parseInput, toExpressPath } from '@komputer/service-kit';
-import type { Request, RequestHandler, Response, Router } from 'express';
+import type { OperationSpec } from '@komputer/contracts';
+import { AppError, parseInput } from '@komputer/service-kit';
+import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -17,9 +16,6 @@ export interface RouteInput<S extends OperationSpec> {
   req: Request;
   res: Response;
 }
-
-/** A handler for every operation; the compiler checks that none is missing. */
-export type RouteTable = Record<OperationId, RequestHandler>;
 
 /**
  * Wraps a typed handler: checks the content type, validates path, query and body with the
@@ -50,31 +46,4 @@ export function route<S extends OperationSpec>(
     const result = await handler(input);
     res.status(spec.success.status).json(result);
   };
-}
-
-/**
- * Mounts every operation on `router`, plus a 405 that lists the allowed methods for any
- * other method on a known path.
- */
-export function mountRoutes(router: Router, table: RouteTable): void {
-  const methodsByPath = new Map<string, string[]>();
-  for (const [id, spec] of Object.entries(operations) as [OperationId, OperationSpec][]) {
-    const path = toExpressPath(spec.path);
-    router[spec.method](path, table[id]);
-    methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), spec.method.toUpperCase()]);
-  }
-  for (const [path, methods] of methodsByPath) {
-    const allow = (methods.includes('GET') ? [...methods, 'HEAD'] : methods).join(', ');
-    router.all(path, (req, res) => {
-      res.setHeader('Allow', allow);
-      throw new AppError(
-        'METHOD_NOT_ALLOWED',
-        405,
-        `${req.method} is not allowed on ${req.path}; use ${allow}`,
-        {
-          retryable: false,
-        },
-      );
-    });
-  }
 }
