@@ -17,12 +17,11 @@ import type { Authenticate } from '@komputer/routes';
 import { Router } from 'express';
 import type { RequestHandler, Response } from 'express';
 import { WebSocketServer } from 'ws';
-import { AgentFeed } from './agent-feed';
-import { Connection } from './connection';
-import { GroupFeed } from './group-feed';
+import { Clients } from './clients';
+import { Feeds } from './feeds';
 import { checkHandshake, refuseUpgrade } from './handshake';
 import type { RelayConfig } from './relay-config';
-import { matchUpgradeRoute, parseRelayRequest, queryObject, tooManyAgents } from './requests';
+import { matchUpgradeRoute, parseRelayRequest, queryObject } from './requests';
 import type { RelayOperationId, RelayRequest } from './requests';
 import { StreamReads } from './stream-reads';
 import { TAIL_BLOCK_MS, TailReader } from './tail-reader';
@@ -77,15 +76,6 @@ const SHUTTING_DOWN = {
   message: 'the relay is shutting down; reconnect with after',
 } as const;
 
-function agentNotFound(namespace: string, name: string): AppError {
-  return new AppError(
-    'AGENT_NOT_FOUND',
-    404,
-    `agent "${name}" not found in namespace "${namespace}"`,
-    { retryable: false },
-  );
-}
-
 /** An upgrade request's URL; undefined when its target is not one (`GET http://[ HTTP/1.1`). */
 function urlOf(req: IncomingMessage): URL | undefined {
   try {
@@ -135,9 +125,19 @@ export function createRelay(
     count,
     logger,
   });
-  const groups = new Map<string, GroupFeed>();
-  const connections = new Set<Connection>();
-  const closedWith: Record<number, number> = {};
+  const feeds = new Feeds({
+    command,
+    keys,
+    reads,
+    tails,
+    instance,
+    count,
+    maxAgentsPerSocket: config.KOMPUTER_RELAY_MAX_AGENTS_PER_SOCKET,
+    discoveryIntervalMs: config.KOMPUTER_RELAY_DISCOVERY_INTERVAL_MS,
+    groupClaimIdleMs: config.KOMPUTER_RELAY_GROUP_CLAIM_IDLE_MS,
+    logger,
+  });
+  const clients = new Clients({ settings: config, logger });
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
@@ -152,144 +152,18 @@ export function createRelay(
   });
   let closing: Promise<void> | undefined;
 
-  const connect = (transport: Transport, reportLastId: boolean) =>
-    new Connection({
-      transport,
-      logger,
-      maxBufferedBytes: config.KOMPUTER_RELAY_SEND_BUFFER_BYTES,
-      closeGraceMs: config.KOMPUTER_RELAY_CLOSE_GRACE_MS,
-      stallTimeoutMs: 2 * config.KOMPUTER_RELAY_PING_INTERVAL_MS,
-      reportLastId,
-      onClose: (code) => {
-        closedWith[code] = (closedWith[code] ?? 0) + 1;
-      },
-    });
-
-  /**
-   * Checks a request against Redis and fixes where each agent's feed starts: after its cursor,
-   * or after the stream's last event for "live from now". This runs before a WebSocket upgrade
-   * completes, so that every event appended once the client sees the socket open reaches it.
-   */
-  async function prepare(request: RelayRequest): Promise<Map<string, string>> {
-    const { namespace } = request;
-    const startOf = (name: string, after: string | undefined) => {
-      const key = keys.events(namespace, name);
-      return after === undefined
-        ? reads.lastId(key)
-        : reads.checkCursor(key, after).then(() => after);
-    };
-    if (request.kind === 'agent') {
-      if (!(await reads.agentExists(namespace, request.name)))
-        throw agentNotFound(namespace, request.name);
-      // A group keeps its own cursor in Redis.
-      if (request.group !== undefined) return new Map();
-      return new Map([[request.name, await startOf(request.name, request.after)]]);
-    }
-    const exists = await Promise.all(request.names.map((n) => reads.agentExists(namespace, n)));
-    const missing = request.names.find((_, i) => !exists[i]);
-    if (missing !== undefined) throw agentNotFound(namespace, missing);
-    const { match } = request;
-    const matched = match ? (await reads.listAgents(namespace)).filter((n) => match.test(n)) : [];
-    const followed = [...new Set([...request.names, ...matched])];
-    if (followed.length > config.KOMPUTER_RELAY_MAX_AGENTS_PER_SOCKET)
-      throw tooManyAgents(config.KOMPUTER_RELAY_MAX_AGENTS_PER_SOCKET);
-    const starts = await Promise.all(followed.map((n) => startOf(n, request.cursors.get(n))));
-    return new Map(followed.map((name, i) => [name, starts[i] as string]));
-  }
-
-  function admit(): void {
-    if (connections.size >= config.KOMPUTER_RELAY_MAX_CONNECTIONS) {
-      throw new AppError(
-        'TOO_MANY_CONNECTIONS',
-        503,
-        `this relay holds ${config.KOMPUTER_RELAY_MAX_CONNECTIONS} connections already; retry shortly`,
-        { retryable: true },
-      );
-    }
-  }
-
-  function follow(
-    connection: Connection,
-    namespace: string,
-    name: string,
-    after: string,
-    deltas: boolean,
-  ) {
-    new AgentFeed({
-      connection,
-      tail: tails.tail(keys.events(namespace, name), namespace, name),
-      reads,
-      after,
-      deltas,
-      pageSize: count,
-    }).start();
-  }
-
-  /** A group's feed on this relay, made on first use. The group itself exists already. */
-  function joinGroup(connection: Connection, namespace: string, name: string, group: string) {
-    const key = keys.events(namespace, name);
-    const id = `${key}\n${group}`;
-    let feed = groups.get(id);
-    if (!feed) {
-      const tail = tails.tail(key, namespace, name);
-      feed = new GroupFeed({
-        redis: command,
-        tail,
-        group,
-        consumerPrefix: instance,
-        count,
-        claimIdleMs: config.KOMPUTER_RELAY_GROUP_CLAIM_IDLE_MS,
-        logger,
-        onEmpty: () => groups.delete(id),
-      });
-      groups.set(id, feed);
-      // The tail only wakes the group: it may start anywhere, so at the stream's end.
-      if (tail.lastId === undefined) {
-        reads.lastId(key).then(
-          (last) => tail.start(last),
-          (err: unknown) =>
-            logger.warn({ err }, 'group tail not started; reading on the claim timer'),
-        );
-      }
-    }
-    return feed;
-  }
-
-  /** Starts serving an accepted request from the starts that {@link prepare} fixed. */
+  /** Starts serving an accepted request from the starts that `feeds.prepare` fixed. */
   function open(request: RelayRequest, transport: Transport, starts: Map<string, string>): void {
-    const connection = connect(transport, request.kind === 'agent');
-    connections.add(connection);
-    connection.onGone(() => connections.delete(connection));
-    const { namespace, deltas } = request;
-    if (request.kind === 'agent' && request.group !== undefined) {
-      joinGroup(connection, namespace, request.name, request.group).join(connection, deltas);
-      return;
-    }
-    for (const [name, after] of starts) follow(connection, namespace, name, after, deltas);
-    if (request.kind === 'agent') return;
-    const following = new Set(starts.keys());
-    const { match } = request;
-    if (!match) return;
-    const discovery = setInterval(() => {
-      reads.listAgents(namespace).then(
-        (names) => {
-          for (const name of names) {
-            if (connection.closed || following.has(name) || !match.test(name)) continue;
-            if (following.size >= config.KOMPUTER_RELAY_MAX_AGENTS_PER_SOCKET) {
-              connection.fail(tooManyAgents(config.KOMPUTER_RELAY_MAX_AGENTS_PER_SOCKET));
-              return;
-            }
-            following.add(name);
-            // Created after the socket opened: everything it did is new to this client.
-            follow(connection, namespace, name, '0-0', deltas);
-          }
-        },
-        // Redis is down: look again on the next tick.
-        () => undefined,
-      );
-    }, config.KOMPUTER_RELAY_DISCOVERY_INTERVAL_MS);
-    connection.onGone(() => clearInterval(discovery));
+    const reportLastId = request.kind === 'agent';
+    feeds.serve(clients.connect(transport, { accepted: true, reportLastId }), request, starts);
   }
+
+  /** Closes a socket that was not accepted, with the code that `failure` calls for. */
+  const refuse = (transport: Transport, failure: unknown) => {
+    const connection = clients.connect(transport, { accepted: false, reportLastId: false });
+    if (closing) connection.close(RELAY_CLOSE_CODES.GOING_AWAY, SHUTTING_DOWN);
+    else connection.fail(failure);
+  };
 
   /** Checks the request, completes the upgrade, then serves it or closes with the error's code. */
   async function upgrade(
@@ -316,29 +190,16 @@ export function createRelay(
         queryObject(url.searchParams),
         config.KOMPUTER_DEFAULT_NAMESPACE,
       );
-      starts = await prepare(request);
-      admit();
-      if (request.kind === 'agent' && request.group !== undefined) {
-        await command
-          .xgroup(
-            'CREATE',
-            keys.events(request.namespace, request.name),
-            request.group,
-            '$',
-            'MKSTREAM',
-          )
-          .catch((err: unknown) => {
-            if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
-          });
-      }
+      starts = await feeds.prepare(request);
+      clients.admit();
+      await feeds.createGroup(request);
     } catch (err) {
       failure = err;
     }
     // Errors go out as close codes after the upgrade, where a browser can read them.
     wss.handleUpgrade(req, socket, head, (ws) => {
       const transport = new WebSocketTransport(ws, socket);
-      if (closing) connect(transport, false).close(RELAY_CLOSE_CODES.GOING_AWAY, SHUTTING_DOWN);
-      else if (failure !== undefined || !request) connect(transport, false).fail(failure);
+      if (closing || failure !== undefined || !request) refuse(transport, failure);
       else open(request, transport, starts);
     });
   }
@@ -346,7 +207,7 @@ export function createRelay(
   const watch =
     (id: 'watchAgentEvents' | 'watchEvents'): RequestHandler =>
     async (req, res) => {
-      await prepare(
+      await feeds.prepare(
         parseRelayRequest(id, req.params, req.query, config.KOMPUTER_DEFAULT_NAMESPACE),
       );
       res.setHeader('Upgrade', 'websocket');
@@ -366,9 +227,9 @@ export function createRelay(
       config.KOMPUTER_DEFAULT_NAMESPACE,
       req.get('last-event-id'),
     );
-    const starts = await prepare(request);
+    const starts = await feeds.prepare(request);
     if (closing) throw new AppError('SHUTTING_DOWN', 503, SHUTTING_DOWN.message);
-    admit();
+    clients.admit();
     if (res.destroyed) return;
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -387,16 +248,6 @@ export function createRelay(
   };
   const router = Router();
   mountRoutes(router, handlers, { authenticate });
-
-  const each = (kind: Transport['kind']) => () => {
-    for (const connection of connections) {
-      if (connection.transport.kind === kind) connection.heartbeat();
-    }
-  };
-  const pings = setInterval(each('ws'), config.KOMPUTER_RELAY_PING_INTERVAL_MS);
-  const heartbeats = setInterval(each('sse'), config.KOMPUTER_RELAY_SSE_HEARTBEAT_MS);
-  pings.unref();
-  heartbeats.unref();
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = urlOf(req);
@@ -436,19 +287,14 @@ export function createRelay(
       });
     },
     stats: () => ({
-      connections: connections.size,
+      connections: clients.size,
       streams: tails.size,
-      groups: groups.size,
-      closedWith: { ...closedWith },
+      groups: feeds.groupCount,
+      closedWith: clients.closes(),
     }),
     close: () => {
       closing ??= (async () => {
-        clearInterval(pings);
-        clearInterval(heartbeats);
-        const gone = [...connections].map((c) => new Promise<void>((resolve) => c.onGone(resolve)));
-        for (const connection of connections)
-          connection.close(RELAY_CLOSE_CODES.GOING_AWAY, SHUTTING_DOWN);
-        await Promise.all(gone);
+        await clients.close(SHUTTING_DOWN);
         wss.close();
         await tails.close();
         await closeRedis(command);
