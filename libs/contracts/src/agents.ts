@@ -31,7 +31,7 @@ export const ResourceRefSchema = z
     return parts.length <= 2 && parts.every((p) => DnsLabelSchema.safeParse(p).success);
   }, 'must be "name" or "namespace/name", each a DNS-1123 label');
 
-/** The resource that a {@link ResourceRefSchema} reference of an agent in `agentNamespace` names. */
+/** The resource that an agent in `agentNamespace` names by a {@link ResourceRefSchema}. */
 export function locateRef(
   agentNamespace: string,
   ref: string,

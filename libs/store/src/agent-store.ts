@@ -579,10 +579,10 @@ export class AgentStore {
   }
 
   /**
-   * Deletes the agent's record, events, index entries and reverse index entries, and tells the schedulers to stop its
-   * runtime and remove its workspace. With `uid`, only the agent of that uid is deleted (an
-   * agent created again under its name is left alone); without it, whichever agent has the name
-   * now. False when it did not exist.
+   * Deletes the agent's record, events, index entries and reverse index entries, and tells the
+   * schedulers to stop its runtime and remove its workspace. With `uid`, only the agent of that
+   * uid is deleted (an agent created again under its name is left alone); without it, whichever
+   * agent has the name now. False when it did not exist.
    */
   async delete(namespace: string, name: string, uid?: string): Promise<boolean> {
     const key = this.keys.agent(namespace, name);

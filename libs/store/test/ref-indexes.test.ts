@@ -24,7 +24,7 @@ beforeEach(() => {
   ({ store, keys } = agentStore(redis, prefix));
 });
 
-/** Each kind of reference, the spec field that lists it, and whether it may name another namespace. */
+/** Each kind of reference, its spec field, and whether it may name another namespace. */
 const REF_FIELDS: [RefKind, 'connectors' | 'secretRefs' | 'memories' | 'skills', boolean][] = [
   ['connector', 'connectors', false],
   ['secret', 'secretRefs', false],
