@@ -50,7 +50,8 @@ type Verdict = { end: string } | { requeue: true } | undefined;
  *   with an `error` event; a task handed over but not started yet goes to the queue.
  * - {@link Reconciler.run}, at start-up and on a longer interval: every agent. Besides what the
  *   sweep does, it ends a claim whose job never reached the queue, and it removes the runtime and
- *   workspace of an agent that was deleted while no scheduler listened.
+ *   workspace of an agent that was deleted while no scheduler listened. Its first pass on a
+ *   Redis whose agents predate the reverse indexes of their references builds those indexes.
  */
 export class Reconciler {
   constructor(private readonly options: ReconcilerOptions) {}
@@ -84,8 +85,10 @@ export class Reconciler {
 
   /** One pass over every agent. */
   async run(): Promise<ReconcileReport> {
-    const { agents, driver } = this.options;
+    const { agents, driver, logger } = this.options;
     const report: ReconcileReport = { ended: [], requeued: [], removed: [] };
+    const indexed = await agents.buildRefIndexes();
+    if (indexed !== undefined) logger.info({ agents: indexed }, "indexed the agents' references");
     for (const namespace of await agents.namespaces()) {
       for (const agent of await agents.list(namespace)) {
         await this.apply(agent, await this.verdict(agent), report);

@@ -115,6 +115,26 @@ it('stops the runtime of a deleted agent and removes its workspace', async () =>
   expect(await driver.known()).toEqual([]);
 });
 
+it('indexes the references of the agents stored before the reverse indexes', async () => {
+  await f.agents.claim({
+    namespace: NS,
+    name: 'older',
+    taskId: 't-older',
+    instructions: 'x',
+    spec: { ...MINIMAL_AGENT_SPEC, memories: ['shared/notes'] },
+    now: new Date().toISOString(),
+  });
+  // As a Redis written before the indexes existed holds it: no index, and no marker.
+  await f.redis.del(
+    f.keys.attachedAgents('memory', 'shared', 'notes'),
+    f.keys.agentRefs(NS, 'older'),
+    f.keys.refIndexesBuilt(),
+  );
+  await reconciler().run();
+  expect(await f.agents.attachedAgents('memory', 'shared', ['notes'])).toEqual([[`${NS}/older`]]);
+  expect(await f.redis.exists(f.keys.refIndexesBuilt())).toBe(1);
+});
+
 describe('the sweep of stopped schedulers', () => {
   /** A scheduler known to the others, alive or not, with a task of its own. */
   async function schedulerWith(id: string, alive: boolean) {

@@ -8,7 +8,7 @@ import type {
 } from '@komputer/contracts';
 import { AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
-import type { AgentRecord, AgentStore } from '@komputer/store';
+import type { AgentStore } from '@komputer/store';
 import { authHeaders } from './connector-auth';
 import type { ResourceRecord, ResourceStore } from './resource-store';
 import { discoverMcpTools, McpUnreachableError } from './mcp-client';
@@ -24,15 +24,6 @@ export interface ConnectorRegistryOptions {
   logger: Logger;
   /** Bound on connecting to an MCP server, and on each request to it. */
   mcpTimeoutMs: number;
-}
-
-/** The agents of `agents` that name `name` in the field `field` of their spec. */
-function usersOf(
-  agents: AgentRecord[],
-  field: 'connectors' | 'secretRefs',
-  name: string,
-): string[] {
-  return agents.filter((a) => a.spec[field].includes(name)).map((a) => a.name);
 }
 
 function notFound(kind: 'connector' | 'secret', namespace: string, name: string): AppError {
@@ -61,9 +52,8 @@ export class ConnectorRegistry {
 
   private toConnectorResponse(
     c: ResourceRecord<ConnectorSpec>,
-    agents: AgentRecord[],
+    agentNames: string[],
   ): ConnectorResponse {
-    const agentNames = usersOf(agents, 'connectors', c.name);
     return {
       name: c.name,
       namespace: c.namespace,
@@ -74,8 +64,7 @@ export class ConnectorRegistry {
     };
   }
 
-  private toSecretResponse(s: SecretInfo, agents: AgentRecord[]): SecretResponse {
-    const agentNames = usersOf(agents, 'secretRefs', s.name);
+  private toSecretResponse(s: SecretInfo, agentNames: string[]): SecretResponse {
     return {
       name: s.name,
       namespace: s.namespace,
@@ -88,17 +77,20 @@ export class ConnectorRegistry {
   }
 
   async listConnectors(namespace: string): Promise<ConnectorResponse[]> {
-    const [connectors, agents] = await Promise.all([
-      this.options.connectors.list(namespace),
-      this.options.agents.list(namespace),
-    ]);
-    return connectors.map((c) => this.toConnectorResponse(c, agents));
+    const connectors = await this.options.connectors.list(namespace);
+    const users = await this.options.agents.attachedAgents(
+      'connector',
+      namespace,
+      connectors.map((c) => c.name),
+    );
+    return connectors.map((c, i) => this.toConnectorResponse(c, users[i] ?? []));
   }
 
   async getConnector(namespace: string, name: string): Promise<ConnectorResponse> {
     const connector = await this.options.connectors.get(namespace, name);
     if (!connector) throw notFound('connector', namespace, name);
-    return this.toConnectorResponse(connector, await this.options.agents.list(namespace));
+    const [users = []] = await this.options.agents.attachedAgents('connector', namespace, [name]);
+    return this.toConnectorResponse(connector, users);
   }
 
   /** Creates the connector or replaces its settings. Its secret and key must exist. */
@@ -129,14 +121,15 @@ export class ConnectorRegistry {
       new Date().toISOString(),
     );
     this.options.logger.info({ namespace, connector: name }, 'connector saved');
-    return this.toConnectorResponse(record, await this.options.agents.list(namespace));
+    const [users = []] = await this.options.agents.attachedAgents('connector', namespace, [name]);
+    return this.toConnectorResponse(record, users);
   }
 
   /** Deletes a connector; one that agents use answers 409 naming them, unless `force`. */
   async deleteConnector(namespace: string, name: string, force: boolean): Promise<void> {
     if (!(await this.options.connectors.get(namespace, name)))
       throw notFound('connector', namespace, name);
-    const users = usersOf(await this.options.agents.list(namespace), 'connectors', name);
+    const [users = []] = await this.options.agents.attachedAgents('connector', namespace, [name]);
     if (users.length > 0 && !force) {
       throw new AppError(
         'CONNECTOR_IN_USE',
@@ -278,11 +271,13 @@ export class ConnectorRegistry {
   }
 
   async listSecrets(namespace: string): Promise<SecretResponse[]> {
-    const [secrets, agents] = await Promise.all([
-      this.options.secrets.list(namespace),
-      this.options.agents.list(namespace),
-    ]);
-    return secrets.map((s) => this.toSecretResponse(s, agents));
+    const secrets = await this.options.secrets.list(namespace);
+    const users = await this.options.agents.attachedAgents(
+      'secret',
+      namespace,
+      secrets.map((s) => s.name),
+    );
+    return secrets.map((s, i) => this.toSecretResponse(s, users[i] ?? []));
   }
 
   /** Creates the secret or replaces its data. The values are never logged or returned. */
@@ -301,7 +296,8 @@ export class ConnectorRegistry {
       { namespace, secret: name, keys: secret.keys, created },
       'secret saved',
     );
-    return this.toSecretResponse(secret, await this.options.agents.list(namespace));
+    const [users = []] = await this.options.agents.attachedAgents('secret', namespace, [name]);
+    return this.toSecretResponse(secret, users);
   }
 
   async updateSecret(namespace: string, name: string, data: Record<string, string>): Promise<void> {

@@ -1,7 +1,8 @@
+import { locateRef } from '@komputer/contracts';
 import type { ContentSpec, ErrorCode } from '@komputer/contracts';
 import { AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
-import type { AgentRecord, AgentStore } from '@komputer/store';
+import type { AgentStore } from '@komputer/store';
 import type { ResourceRecord, ResourceStore } from './resource-store';
 
 /** The two kinds of text that agents attach by name. */
@@ -38,18 +39,22 @@ export interface ResolvedContent extends ContentSpec {
   ref: string;
 }
 
-/** Where an agent's reference points: "name" in the agent's namespace, or "namespace/name". */
-function locate(agentNamespace: string, ref: string): { namespace: string; name: string } {
-  const slash = ref.indexOf('/');
-  return slash === -1
-    ? { namespace: agentNamespace, name: ref }
-    : { namespace: ref.slice(0, slash), name: ref.slice(slash + 1) };
+/** A resource as the API shows it, with the agents that name it. */
+function present(record: ResourceRecord<ContentSpec>, agentNames: string[]): ContentResource {
+  return {
+    name: record.name,
+    namespace: record.namespace,
+    ...record.spec,
+    attachedAgents: agentNames.length,
+    agentNames,
+    createdAt: record.createdAt,
+  };
 }
 
 /**
  * Memories or skills (one registry per kind): their API behaviour, and their text for a task.
- * Agents attach them by name, from any namespace, so the agents that use one are searched in
- * every namespace.
+ * Agents attach them by name, from any namespace; the agents that use one are read from its
+ * reverse index, which holds them from every namespace.
  */
 export class ContentRegistry {
   private readonly kind: ContentKind;
@@ -61,24 +66,26 @@ export class ContentRegistry {
   }
 
   async list(namespace: string): Promise<ContentResource[]> {
-    const [records, agents] = await Promise.all([
-      this.options.store.list(namespace),
-      this.allAgents(),
-    ]);
-    return records.map((r) => this.present(r, agents));
+    const records = await this.options.store.list(namespace);
+    const users = await this.options.agents.attachedAgents(
+      this.kind,
+      namespace,
+      records.map((r) => r.name),
+    );
+    return records.map((r, i) => present(r, users[i] ?? []));
   }
 
   async get(namespace: string, name: string): Promise<ContentResource> {
     const record = await this.options.store.get(namespace, name);
     if (!record) throw this.notFound(namespace, name);
-    return this.present(record, await this.allAgents());
+    return this.presentOne(record);
   }
 
   /** Creates the resource, or replaces an existing one's content and description. */
   async put(namespace: string, name: string, spec: ContentSpec): Promise<ContentResource> {
     const record = await this.options.store.put(namespace, name, spec, new Date().toISOString());
     this.options.logger.info({ namespace, [this.kind]: name }, `${this.kind} saved`);
-    return this.present(record, await this.allAgents());
+    return this.presentOne(record);
   }
 
   /** Changes the given fields of an existing resource. */
@@ -95,13 +102,13 @@ export class ContentRegistry {
     );
     if (!record) throw this.notFound(namespace, name);
     this.options.logger.info({ namespace, [this.kind]: name }, `${this.kind} updated`);
-    return this.present(record, await this.allAgents());
+    return this.presentOne(record);
   }
 
   /** Deletes a resource; one that agents attach answers 409 naming them, unless `force`. */
   async delete(namespace: string, name: string, force: boolean): Promise<void> {
     if (!(await this.options.store.get(namespace, name))) throw this.notFound(namespace, name);
-    const users = this.usersOf(namespace, name, await this.allAgents());
+    const [users = []] = await this.options.agents.attachedAgents(this.kind, namespace, [name]);
     if (users.length > 0 && !force) {
       throw new AppError(
         KINDS[this.kind].inUse,
@@ -121,7 +128,7 @@ export class ContentRegistry {
   /** Throws a 400 naming the first reference in `refs` that points at nothing. */
   async checkRefs(agentNamespace: string, refs: readonly string[] | undefined): Promise<void> {
     for (const ref of refs ?? []) {
-      const { namespace, name } = locate(agentNamespace, ref);
+      const { namespace, name } = locateRef(agentNamespace, ref);
       if (!(await this.options.store.get(namespace, name))) {
         const message = `${this.kind} "${name}" does not exist in namespace "${namespace}"`;
         throw new AppError('VALIDATION_FAILED', 400, `body.${this.field}: ${message}`, {
@@ -142,7 +149,7 @@ export class ContentRegistry {
   ): Promise<{ found: ResolvedContent[]; missing: string[] }> {
     const records = await Promise.all(
       refs.map(async (ref) => {
-        const { namespace, name } = locate(agentNamespace, ref);
+        const { namespace, name } = locateRef(agentNamespace, ref);
         return { ref, record: await this.options.store.get(namespace, name) };
       }),
     );
@@ -152,35 +159,11 @@ export class ContentRegistry {
     };
   }
 
-  private present(record: ResourceRecord<ContentSpec>, agents: AgentRecord[]): ContentResource {
-    const agentNames = this.usersOf(record.namespace, record.name, agents);
-    return {
-      name: record.name,
-      namespace: record.namespace,
-      ...record.spec,
-      attachedAgents: agentNames.length,
-      agentNames,
-      createdAt: record.createdAt,
-    };
-  }
-
-  private usersOf(namespace: string, name: string, agents: AgentRecord[]): string[] {
-    return agents
-      .filter((agent) =>
-        agent.spec[this.field].some((ref) => {
-          const target = locate(agent.namespace, ref);
-          return target.namespace === namespace && target.name === name;
-        }),
-      )
-      .map((agent) =>
-        agent.namespace === namespace ? agent.name : `${agent.namespace}/${agent.name}`,
-      )
-      .sort();
-  }
-
-  private async allAgents(): Promise<AgentRecord[]> {
-    const namespaces = await this.options.agents.namespaces();
-    return (await Promise.all(namespaces.map((ns) => this.options.agents.list(ns)))).flat();
+  private async presentOne(record: ResourceRecord<ContentSpec>): Promise<ContentResource> {
+    const [users = []] = await this.options.agents.attachedAgents(this.kind, record.namespace, [
+      record.name,
+    ]);
+    return present(record, users);
   }
 
   private notFound(namespace: string, name: string): AppError {

@@ -4,6 +4,7 @@ import {
   BUSY_TASK_STATUSES,
   CreateAgentRequestSchema,
   CreateAgentResponseSchema,
+  locateRef,
   MAX_INSTRUCTIONS_LENGTH,
   MAX_SYSTEM_PROMPT_LENGTH,
   PatchAgentRequestSchema,
@@ -214,6 +215,11 @@ describe('CreateAgentRequestSchema', () => {
 
     it('accept the longest valid "namespace/name" (63/63)', () => {
       expect(create({ skills: [`${'a'.repeat(63)}/${'b'.repeat(63)}`] }).success).toBe(true);
+    });
+
+    it('locate "name" in the agent\'s namespace and "namespace/name" in the one it names', () => {
+      expect(locateRef('team-a', 'notes')).toEqual({ namespace: 'team-a', name: 'notes' });
+      expect(locateRef('team-a', 'shared/notes')).toEqual({ namespace: 'shared', name: 'notes' });
     });
 
     it('take plain names only for connectors and secretRefs', () => {

@@ -38,6 +38,17 @@ export const ResourceRefSchema = z
     return parts.length <= 2 && parts.every((p) => DnsLabelSchema.safeParse(p).success);
   }, 'must be "name" or "namespace/name", each a DNS-1123 label');
 
+/** The resource that an agent in `agentNamespace` names by a {@link ResourceRefSchema}. */
+export function locateRef(
+  agentNamespace: string,
+  ref: string,
+): { namespace: string; name: string } {
+  const slash = ref.indexOf('/');
+  return slash === -1
+    ? { namespace: agentNamespace, name: ref }
+    : { namespace: ref.slice(0, slash), name: ref.slice(slash + 1) };
+}
+
 function refList(refSchema: z.ZodType<string>, description: string, max = MAX_REFS) {
   return z
     .array(refSchema)

@@ -12,6 +12,7 @@ export {
   DEFAULT_TEMPLATE,
   DeleteAgentResponseSchema,
   LifecycleSchema,
+  locateRef,
   MAX_AGENT_MEMORIES,
   MAX_AGENT_SKILLS,
   MAX_INSTRUCTIONS_LENGTH,

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { AgentSpecSchema, AgentStatusSchema, TaskStatusSchema } from '@komputer/contracts';
+import {
+  AgentSpecSchema,
+  AgentStatusSchema,
+  locateRef,
+  TaskStatusSchema,
+} from '@komputer/contracts';
 import type {
   AgentSpec,
   AgentStatus,
@@ -9,13 +14,14 @@ import type {
   TaskStatus,
 } from '@komputer/contracts';
 import type { Redis } from 'ioredis';
-import { taskMember } from './keys';
-import type { Keys } from './keys';
+import { agentMember, taskMember } from './keys';
+import type { Keys, RefKind } from './keys';
 import { fromPairs } from './redis-hash';
 import { LuaScript } from './script';
 import {
   CLAIM_TASK,
   DELETE_AGENT,
+  INDEX_REFS,
   PATCH_AGENT,
   RECORD_EVENT,
   RELEASE_CLAIM,
@@ -105,16 +111,35 @@ export interface AgentStoreOptions {
 /** Longest `lastTaskMessage` kept on an agent. */
 export const LAST_TASK_MESSAGE_MAX = 256;
 
-const claimScript = new LuaScript(CLAIM_TASK, 3);
-const releaseScript = new LuaScript(RELEASE_CLAIM, 3);
-const patchScript = new LuaScript(PATCH_AGENT, 1);
+const claimScript = new LuaScript(CLAIM_TASK, 4);
+const releaseScript = new LuaScript(RELEASE_CLAIM, 4);
+const patchScript = new LuaScript(PATCH_AGENT, 2);
+const indexRefsScript = new LuaScript(INDEX_REFS, 2);
 const startScript = new LuaScript(START_TASK, 3);
 const recordScript = new LuaScript(RECORD_EVENT, 2);
-const deleteScript = new LuaScript(DELETE_AGENT, 5);
+const deleteScript = new LuaScript(DELETE_AGENT, 6);
 const requestCancelScript = new LuaScript(REQUEST_CANCEL, 2);
 
 /** Each spec field is its own hash field, so that a PATCH is a single HSET. */
 const SPEC_FIELD_PREFIX = 'spec.';
+
+/**
+ * Each kind of reference that has a reverse index: the spec field that lists it, and whether a
+ * reference may name another namespace ("namespace/name").
+ */
+const REFS: readonly {
+  kind: RefKind;
+  field: 'connectors' | 'secretRefs' | 'memories' | 'skills';
+  crossNamespace: boolean;
+}[] = [
+  { kind: 'connector', field: 'connectors', crossNamespace: false },
+  { kind: 'secret', field: 'secretRefs', crossNamespace: false },
+  { kind: 'memory', field: 'memories', crossNamespace: true },
+  { kind: 'skill', field: 'skills', crossNamespace: true },
+];
+
+/** How often indexing one agent is tried while its references keep changing under it. */
+const INDEX_ATTEMPTS = 5;
 
 /** `spec.<field>`/JSON pairs, for HSET; undefined fields are left out. */
 function specPairs(spec: Partial<AgentSpec>): string[] {
@@ -206,6 +231,89 @@ export class AgentStore {
   }
 
   /**
+   * The agents that name each of the resources `names` of `kind` in `namespace`, in the order
+   * of `names`: one reverse index read per resource, whatever the number of agents. Each list
+   * holds "name" for an agent in `namespace` and "namespace/name" for one elsewhere, sorted.
+   */
+  async attachedAgents(
+    kind: RefKind,
+    namespace: string,
+    names: readonly string[],
+  ): Promise<string[][]> {
+    if (names.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const name of names) pipeline.smembers(this.keys.attachedAgents(kind, namespace, name));
+    const local = agentMember(namespace, '');
+    return ((await pipeline.exec()) ?? []).map(([err, members]) => {
+      if (err) throw err;
+      return (members as string[])
+        .map((member) => (member.startsWith(local) ? member.slice(local.length) : member))
+        .sort();
+    });
+  }
+
+  /**
+   * Puts the agents stored before the reverse indexes existed into them, once per key prefix (a
+   * marker key records it); it reads every agent once. Each agent goes in with one step that
+   * checks that its references are still the ones read, so a change made meanwhile is never
+   * undone. Returns how many agents it indexed, or undefined when that was done already.
+   */
+  async buildRefIndexes(): Promise<number | undefined> {
+    if (await this.redis.exists(this.keys.refIndexesBuilt())) return undefined;
+    let indexed = 0;
+    for (const namespace of await this.namespaces()) {
+      for (const name of await this.redis.smembers(this.keys.agents(namespace))) {
+        if (await this.indexRefs(namespace, name)) indexed += 1;
+      }
+    }
+    await this.redis.set(this.keys.refIndexesBuilt(), new Date().toISOString());
+    return indexed;
+  }
+
+  /** Puts one agent into the reverse indexes as its spec is now; false when it is gone. */
+  private async indexRefs(namespace: string, name: string): Promise<boolean> {
+    const key = this.keys.agent(namespace, name);
+    const fields = REFS.map(({ field }) => `${SPEC_FIELD_PREFIX}${field}`);
+    for (let attempt = 0; attempt < INDEX_ATTEMPTS; attempt++) {
+      const values = await this.redis.hmget(key, ...fields);
+      const refs: Partial<AgentSpec> = {};
+      for (const [i, { field }] of REFS.entries()) {
+        refs[field] = AgentSpecSchema.shape[field].parse(JSON.parse(values[i] ?? '[]'));
+      }
+      const indexed = await indexRefsScript.run(
+        this.redis,
+        [key, this.keys.agentRefs(namespace, name)],
+        [
+          agentMember(namespace, name),
+          fields.length,
+          ...fields.flatMap((field, i) => [field, values[i] ?? '']),
+          ...this.refArgs(namespace, refs),
+        ],
+      );
+      if (indexed !== -1) return indexed === 1;
+    }
+    throw new Error(`the references of agent ${namespace}/${name} kept changing while indexed`);
+  }
+
+  /**
+   * The arguments that move an agent of `namespace` into the reverse indexes of the references
+   * that `spec` lists, as the scripts' `replaceRefs` takes them: a kind of reference that `spec`
+   * leaves out stays as it is.
+   */
+  private refArgs(namespace: string, spec: Partial<AgentSpec>): (string | number)[] {
+    const groups = REFS.flatMap(({ kind, field, crossNamespace }) => {
+      const refs = spec[field];
+      if (refs === undefined) return [];
+      const sets = refs.map((ref) => {
+        const target = crossNamespace ? locateRef(namespace, ref) : { namespace, name: ref };
+        return this.keys.attachedAgents(kind, target.namespace, target.name);
+      });
+      return [[kind, sets.length, ...sets]];
+    });
+    return [groups.length, ...groups.flat()];
+  }
+
+  /**
    * Claims the agent for task `taskId`: creates it with `spec` when it does not exist, queues
    * the task when it is idle, or reports it busy. The busy check and the claim are one step. A
    * claimed task of an existing agent goes to the scheduler that holds the agent's runtime when
@@ -233,6 +341,7 @@ export class AgentStore {
         this.keys.agent(input.namespace, input.name),
         this.keys.agents(input.namespace),
         this.keys.namespaces(),
+        this.keys.agentRefs(input.namespace, input.name),
       ],
       [
         input.name,
@@ -243,6 +352,8 @@ export class AgentStore {
         this.keys.handoverChannel(''),
         randomUUID(),
         JSON.stringify(job),
+        agentMember(input.namespace, input.name),
+        ...this.refArgs(input.namespace, input.spec),
         ...specPairs(input.spec),
       ],
     )) as [string, string, string, string[], string?, string?];
@@ -276,6 +387,7 @@ export class AgentStore {
         this.keys.agent(input.namespace, input.name),
         this.keys.agents(input.namespace),
         this.keys.namespaces(),
+        this.keys.agentRefs(input.namespace, input.name),
       ],
       [
         input.name,
@@ -284,13 +396,15 @@ export class AgentStore {
         previous?.taskStatus ?? '',
         previous?.taskId ?? '',
         previous?.instructions ?? '',
+        agentMember(input.namespace, input.name),
       ],
     );
   }
 
   /**
-   * Sets some of the agent's spec fields (and its instructions, when given), in one step.
-   * Returns the agent as it is afterwards, or undefined when it does not exist.
+   * Sets some of the agent's spec fields (and its instructions, when given), and moves it
+   * between the reverse indexes of the references that change, in one step. Returns the agent
+   * as it is afterwards, or undefined when it does not exist.
    */
   async patch(
     namespace: string,
@@ -300,11 +414,13 @@ export class AgentStore {
   ): Promise<AgentRecord | undefined> {
     const reply = (await patchScript.run(
       this.redis,
-      [this.keys.agent(namespace, name)],
+      [this.keys.agent(namespace, name), this.keys.agentRefs(namespace, name)],
       [
         new Date().toISOString(),
         instructions === undefined ? '0' : '1',
         instructions ?? '',
+        agentMember(namespace, name),
+        ...this.refArgs(namespace, changes),
         ...specPairs(changes),
       ],
     )) as string[] | null;
@@ -463,10 +579,10 @@ export class AgentStore {
   }
 
   /**
-   * Deletes the agent's record, events and index entries, and tells the schedulers to stop its
-   * runtime and remove its workspace. With `uid`, only the agent of that uid is deleted (an
-   * agent created again under its name is left alone); without it, whichever agent has the name
-   * now. False when it did not exist.
+   * Deletes the agent's record, events, index entries and reverse index entries, and tells the
+   * schedulers to stop its runtime and remove its workspace. With `uid`, only the agent of that
+   * uid is deleted (an agent created again under its name is left alone); without it, whichever
+   * agent has the name now. False when it did not exist.
    */
   async delete(namespace: string, name: string, uid?: string): Promise<boolean> {
     const key = this.keys.agent(namespace, name);
@@ -487,8 +603,9 @@ export class AgentStore {
           this.keys.events(namespace, name),
           this.keys.namespaces(),
           this.keys.controlChannel(),
+          this.keys.agentRefs(namespace, name),
         ],
-        [name, namespace, expected, JSON.stringify(message)],
+        [name, namespace, expected, JSON.stringify(message), agentMember(namespace, name)],
       );
       // Another agent took the name between the read and the delete: delete that one.
       if (removed === -1 && uid === undefined && attempt < 3) continue;

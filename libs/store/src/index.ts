@@ -9,8 +9,8 @@ export type {
 } from './agent-store';
 export { decodeEvent, EventStore } from './event-store';
 export type { EventPage, EventStoreOptions, StreamEntry } from './event-store';
-export { createKeys, parseTaskMember, taskMember } from './keys';
+export { agentMember, createKeys, parseTaskMember, taskMember } from './keys';
 export { LuaScript } from './script';
-export type { Keys } from './keys';
+export type { Keys, RefKind } from './keys';
 export { TASK_JOB_NAME, TaskQueue } from './task-queue';
 export type { TaskQueueOptions } from './task-queue';

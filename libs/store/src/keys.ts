@@ -1,3 +1,6 @@
+/** The kinds of resource that an agent names in its spec, each with a reverse index. */
+export type RefKind = 'connector' | 'secret' | 'memory' | 'skill';
+
 /**
  * Every Redis key komputer uses, in one place. Keys are scoped by a global prefix
  * (`KOMPUTER_REDIS_PREFIX`) and then by namespace.
@@ -25,6 +28,19 @@ export interface Keys {
   skill(namespace: string, name: string): string;
   /** Set: the names of the skills in a namespace. */
   skills(namespace: string): string;
+  /**
+   * Set: the agents that name the resource `name` of `kind` in `namespace` in their spec, as
+   * {@link agentMember}s, so that they are counted without reading every agent. It changes in
+   * the same step as the agent, and outlives the resource: its agents still name it.
+   */
+  attachedAgents(kind: RefKind, namespace: string, name: string): string;
+  /**
+   * Hash: the {@link Keys.attachedAgents} sets that one agent is in, each mapped to its kind,
+   * so that a change of the agent's references leaves the old sets without decoding its spec.
+   */
+  agentRefs(namespace: string, name: string): string;
+  /** String: present once the agents stored before the reverse indexes are in them. */
+  refIndexesBuilt(): string;
   /** Set: every namespace that holds an agent. */
   namespaces(): string;
   /** Prefix for BullMQ's own keys. */
@@ -45,6 +61,11 @@ export interface Keys {
    * may outlive its task; readers check the agent.
    */
   schedulerTasks(scheduler: string): string;
+}
+
+/** An agent in a {@link Keys.attachedAgents} set: `<namespace>/<name>` (names hold no "/"). */
+export function agentMember(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
 }
 
 /** A task in a scheduler's task set: `<namespace>/<agent>/<taskId>` (names hold no "/"). */
@@ -75,6 +96,9 @@ export function createKeys(prefix: string): Keys {
     memories: (ns) => `${prefix}:${ns}:memories`,
     skill: (ns, name) => `${prefix}:${ns}:skill:${name}`,
     skills: (ns) => `${prefix}:${ns}:skills`,
+    attachedAgents: (kind, ns, name) => `${prefix}:${ns}:${kind}:${name}:agents`,
+    agentRefs: (ns, name) => `${prefix}:${ns}:agent:${name}:refs`,
+    refIndexesBuilt: () => `${prefix}:ref-indexes`,
     namespaces: () => `${prefix}:namespaces`,
     bullPrefix: () => `${prefix}:bull`,
     controlChannel: () => `${prefix}:control`,

@@ -40,22 +40,74 @@ local function append(kind, taskId, ts, payload, maxLen)
 end
 `;
 
+/*
+ * The reverse indexes: each agent is a member of the `attachedAgents` set of every connector,
+ * secret, memory and skill that its spec names, and its refs hash (`agentRefs`) maps each of
+ * those sets to its kind. The scripts that change an agent's references change its entries in
+ * the same step. The set keys come in ARGV, built by the caller from the spec it writes, and the
+ * old ones from the refs hash: they are not in KEYS because their number depends on the agent,
+ * and the old ones are known only inside the script. No script decodes the agent's spec.
+ */
+
+/**
+ * `replaceRefs(refs, member, at)`: for each kind listed in ARGV from `at` (the number of kinds,
+ * then for each the kind, the number of its sets and the set keys), takes the agent `member` out
+ * of its sets of that kind and puts it in the given ones. Returns the position in ARGV after them.
+ */
+const REPLACE_REFS = `
+local function replaceRefs(refs, member, at)
+  if ARGV[at] == '0' then return at + 1 end
+  local kinds, added = {}, {}
+  local i = at + 1
+  for _ = 1, tonumber(ARGV[at]) do
+    local kind, count = ARGV[i], tonumber(ARGV[i + 1])
+    kinds[kind] = true
+    for j = i + 2, i + 1 + count do
+      added[#added + 1] = ARGV[j]
+      added[#added + 1] = kind
+    end
+    i = i + 2 + count
+  end
+  local old = redis.call('HGETALL', refs)
+  for j = 1, #old, 2 do
+    if kinds[old[j + 1]] then
+      redis.call('SREM', old[j], member)
+      redis.call('HDEL', refs, old[j])
+    end
+  end
+  for j = 1, #added, 2 do
+    redis.call('SADD', added[j], member)
+    redis.call('HSET', refs, added[j], added[j + 1])
+  end
+  return i
+end
+`;
+
+/** `dropRefs(refs, member)`: takes the agent `member` out of every set it is in. */
+const DROP_REFS = `
+local function dropRefs(refs, member)
+  for _, set in ipairs(redis.call('HKEYS', refs)) do redis.call('SREM', set, member) end
+  redis.call('DEL', refs)
+end
+`;
+
 /**
  * Claim the agent for a new task, creating it if it does not exist. An existing agent's task is
  * handed straight to the scheduler that ran its last task, which holds its runtime, when that
  * scheduler listens on its hand-over channel; the agent's `handedTo` then names it until the task
  * starts. The message is the agent's uid, a newline and the task's job as JSON (built by the
  * caller; see `decodeHandover`). The caller queues the task only when no scheduler took it.
- * KEYS: agent, agents index, namespaces.
+ * A created agent joins the reverse indexes of every reference of its spec.
+ * KEYS: agent, agents index, namespaces, the agent's refs hash.
  * ARGV: name, namespace, taskId, now, instructions, hand-over channel prefix, uid (a created
  * agent's; it tells this agent from a deleted one of the same name), the job as JSON without
- * `agentUid`, then the spec as field/value pairs (`spec.<field>`, JSON value), which only a
- * created agent takes.
+ * `agentUid`, the agent's index member, its references (as `replaceRefs` takes them), then the
+ * spec as field/value pairs (`spec.<field>`, JSON value); only a created agent takes these.
  * Returns {"busy", currentTaskId} | {"queued", prevTaskStatus, prevTaskId, hash, prevInstructions,
  * handedTo ('' = nobody)} | {"created", "", "", hash}, where hash is the agent's HGETALL after the
  * claim.
  */
-export const CLAIM_TASK = `
+export const CLAIM_TASK = `${REPLACE_REFS}
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
 if status then
   if status == 'Queued' or status == 'InProgress' then
@@ -80,7 +132,8 @@ redis.call('HSET', KEYS[1],
   'name', ARGV[1], 'namespace', ARGV[2], 'instructions', ARGV[5],
   'status', 'Pending', 'taskStatus', 'Queued', 'taskId', ARGV[3], 'uid', ARGV[7],
   'createdAt', ARGV[4], 'updatedAt', ARGV[4], 'totalCostUSD', '0', 'totalTokens', '0')
-if #ARGV > 8 then redis.call('HSET', KEYS[1], unpack(ARGV, 9)) end
+local spec = replaceRefs(KEYS[4], ARGV[9], 10)
+if #ARGV >= spec then redis.call('HSET', KEYS[1], unpack(ARGV, spec)) end
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[2])
 return {'created', '', '', redis.call('HGETALL', KEYS[1])}
@@ -90,14 +143,16 @@ return {'created', '', '', redis.call('HGETALL', KEYS[1])}
  * Undo a claim whose task could not be queued. A created agent is removed again; an existing
  * one gets its previous task back. Only if the claim is still the current one and its task is
  * still Queued: a task that started (the job did reach the queue) or ended must not be undone.
- * KEYS: agent, agents index, namespaces.
- * ARGV: name, namespace, taskId, prevTaskStatus ('' = created), prevTaskId, prevInstructions.
+ * KEYS: agent, agents index, namespaces, the agent's refs hash.
+ * ARGV: name, namespace, taskId, prevTaskStatus ('' = created), prevTaskId, prevInstructions,
+ * the agent's index member.
  */
-export const RELEASE_CLAIM = `
+export const RELEASE_CLAIM = `${DROP_REFS}
 if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[3] then return 0 end
 if redis.call('HGET', KEYS[1], 'taskStatus') ~= 'Queued' then return 0 end
 if ARGV[4] == '' then
   redis.call('DEL', KEYS[1])
+  dropRefs(KEYS[4], ARGV[7])
   redis.call('SREM', KEYS[2], ARGV[1])
   if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[3], ARGV[2]) end
   return 1
@@ -108,16 +163,39 @@ return 1
 `;
 
 /**
- * Change some of the agent's spec fields (and optionally its instructions), if it exists.
- * KEYS: agent. ARGV: now, setInstructions ('1'|'0'), instructions, then `spec.<field>`/JSON pairs.
+ * Change some of the agent's spec fields (and optionally its instructions), if it exists, and
+ * its entries in the reverse indexes of the kinds of reference that change.
+ * KEYS: agent, the agent's refs hash. ARGV: now, setInstructions ('1'|'0'), instructions, the
+ * agent's index member, the references that change (as `replaceRefs` takes them), then
+ * `spec.<field>`/JSON pairs.
  * Returns the agent's HGETALL after the change, or false when it does not exist.
  */
-export const PATCH_AGENT = `
+export const PATCH_AGENT = `${REPLACE_REFS}
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[1])
 if ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'instructions', ARGV[3]) end
-if #ARGV > 3 then redis.call('HSET', KEYS[1], unpack(ARGV, 4)) end
+local spec = replaceRefs(KEYS[2], ARGV[4], 5)
+if #ARGV >= spec then redis.call('HSET', KEYS[1], unpack(ARGV, spec)) end
 return redis.call('HGETALL', KEYS[1])
+`;
+
+/**
+ * Put an agent stored before the reverse indexes existed into them: every kind of reference, as
+ * its spec names them when the caller read it. Only while those spec fields still hold what was
+ * read, so that a change made since is never overwritten.
+ * KEYS: agent, the agent's refs hash. ARGV: the agent's index member, the number of spec fields
+ * read, those fields and their values as read ('' = absent), then the references (as
+ * `replaceRefs` takes them).
+ * Returns 1, 0 when the agent is gone, or -1 when a field has changed since it was read.
+ */
+export const INDEX_REFS = `${REPLACE_REFS}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local fields = tonumber(ARGV[2])
+for i = 3, 2 + 2 * fields, 2 do
+  if (redis.call('HGET', KEYS[1], ARGV[i]) or '') ~= ARGV[i + 1] then return -1 end
+end
+replaceRefs(KEYS[2], ARGV[1], 3 + 2 * fields)
+return 1
 `;
 
 /**
@@ -201,16 +279,19 @@ return {'appended', id}
 `;
 
 /**
- * Remove an agent, if it is still the one with uid `uid`: its record, its event stream and its
- * index entries, and tell the schedulers with the caller's `delete` control message.
- * KEYS: agent, agents index, events, namespaces, control channel.
- * ARGV: name, namespace, uid ('' = an agent stored without one), the control message as JSON.
+ * Remove an agent, if it is still the one with uid `uid`: its record, its event stream, its
+ * index entries and its entries in the reverse indexes, and tell the schedulers with the
+ * caller's `delete` control message.
+ * KEYS: agent, agents index, events, namespaces, control channel, the agent's refs hash.
+ * ARGV: name, namespace, uid ('' = an agent stored without one), the control message as JSON,
+ * the agent's index member.
  * Returns 1, 0 if absent, or -1 when the agent of that name has another uid.
  */
-export const DELETE_AGENT = `
+export const DELETE_AGENT = `${DROP_REFS}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if (redis.call('HGET', KEYS[1], 'uid') or '') ~= ARGV[3] then return -1 end
 redis.call('DEL', KEYS[1], KEYS[3])
+dropRefs(KEYS[6], ARGV[5])
 redis.call('SREM', KEYS[2], ARGV[1])
 if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
 redis.call('PUBLISH', KEYS[5], ARGV[4])

@@ -1,5 +1,6 @@
 import { TASKS_QUEUE } from '@komputer/contracts';
-import { createKeys } from '../src';
+import { agentMember, createKeys } from '../src';
+import type { RefKind } from '../src';
 
 const keys = createKeys('komputer');
 
@@ -12,6 +13,15 @@ describe('createKeys', () => {
     expect(keys.bullPrefix()).toBe('komputer:bull');
     expect(keys.handoverChannel('0f3c')).toBe('komputer:handover:0f3c');
     expect(keys.schedulerAlive('0f3c')).toBe('komputer:scheduler:0f3c');
+    expect(keys.attachedAgents('memory', 'shared', 'notes')).toBe(
+      'komputer:shared:memory:notes:agents',
+    );
+    expect(keys.attachedAgents('secret', 'default', 'gh')).toBe(
+      'komputer:default:secret:gh:agents',
+    );
+    expect(keys.agentRefs('default', 'researcher')).toBe('komputer:default:agent:researcher:refs');
+    expect(agentMember('team-a', 'researcher')).toBe('team-a/researcher');
+    expect(keys.refIndexesBuilt()).toBe('komputer:ref-indexes');
     expect(createKeys('other').agent('a', 'b')).toBe('other:a:agent:b');
   });
 
@@ -37,15 +47,28 @@ describe('createKeys', () => {
       expect(seen.get(key) ?? what).toBe(what);
       seen.set(key, what);
     };
+    // Each kind of reference, with the key of the resource it names.
+    const kinds: [RefKind, (ns: string, name: string) => string][] = [
+      ['connector', keys.connector],
+      ['secret', keys.secret],
+      ['memory', keys.memory],
+      ['skill', keys.skill],
+    ];
     add(keys.namespaces(), 'namespaces');
+    add(keys.refIndexesBuilt(), 'ref indexes built');
     for (const ns of labels) {
       add(keys.agents(ns), `agents ${ns}`);
       for (const name of labels) {
         add(keys.agent(ns, name), `agent ${ns}/${name}`);
         add(keys.events(ns, name), `events ${ns}/${name}`);
+        add(keys.agentRefs(ns, name), `refs of agent ${ns}/${name}`);
+        for (const [kind, resource] of kinds) {
+          add(resource(ns, name), `${kind} ${ns}/${name}`);
+          add(keys.attachedAgents(kind, ns, name), `agents of ${kind} ${ns}/${name}`);
+        }
       }
     }
-    expect(seen.size).toBe(1 + labels.length * (1 + 2 * labels.length));
+    expect(seen.size).toBe(2 + labels.length * (1 + (3 + 2 * kinds.length) * labels.length));
 
     // No namespace key falls inside BullMQ's keys for the tasks queue, even in namespace "bull".
     const bullQueue = `${keys.bullPrefix()}:${TASKS_QUEUE}`;
