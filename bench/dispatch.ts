@@ -6,21 +6,19 @@
 // scheduler (with its agent runtimes), the model (bench/model-server) and redis-server. This
 // process is only the client and the baseline.
 // Usage: npm run bench:dispatch -- [--tasks 200] [--cold 20]
-import { fork, spawn } from 'node:child_process';
-import type { ChildProcessByStdio } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { generateSecretKey } from '@komputer/connectors';
 import { followEvents, startRedisServer } from '@komputer/testing';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { percentile, rssMb } from './lib/measure';
+import { logLine, post, startService } from './lib/services';
+import type { Service } from './lib/services';
 
 const { values } = parseArgs({
   options: {
@@ -32,102 +30,12 @@ const warmTasks = Number(values.tasks);
 const coldTasks = Number(values.cold);
 /** How long the warm runtime idles before its idle RSS is read. */
 const IDLE_MS = 10_000;
-/** How long a service may take to report that it is up. */
-const START_TIMEOUT_MS = 20_000;
-
-/** A service in a process of its own. */
-interface Service {
-  pid: number;
-  /** What `ready` found in the service's output. */
-  found: string;
-  /** SIGTERM, then waits for the exit. */
-  stop(): Promise<void>;
-}
-
-/**
- * Starts `dist/<entry>` with `env` and waits until `ready` finds something in a line of its
- * stdout. Its output is read to the end, so that the service never blocks on a full pipe.
- */
-async function startService(
-  entry: string,
-  env: Record<string, string>,
-  ready: (line: string) => string | undefined,
-): Promise<Service> {
-  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(
-    process.execPath,
-    [join(__dirname, '..', entry)],
-    { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const exited = once(child, 'exit');
-  const found = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not start`)), START_TIMEOUT_MS);
-    const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
-    lines.on('line', (line) => {
-      const value = ready(line);
-      if (value === undefined) return;
-      clearTimeout(timer);
-      resolve(value);
-    });
-    void exited.then(() => reject(new Error(`${entry} exited before it was ready`)));
-  });
-  return {
-    pid: child.pid ?? 0,
-    found,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** Finds a pino line with message `msg`; returns its `field`, or '' when it has none. */
-const logLine = (msg: string, field?: string) => (line: string) => {
-  try {
-    const entry = JSON.parse(line) as Record<string, unknown>;
-    if (entry['msg'] !== msg) return undefined;
-    return field ? String(entry[field]) : '';
-  } catch {
-    return undefined;
-  }
-};
-
 /** The child process of `parent` whose working directory is `cwd`. */
 function childIn(parent: number, cwd: string): number {
   const children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').split(' ');
   const pid = children.map(Number).find((p) => p > 0 && readlinkSync(`/proc/${p}/cwd`) === cwd);
   if (!pid) throw new Error(`no runtime of the scheduler runs in ${cwd}`);
   return pid;
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-/**
- * POSTs JSON with node:http on a kept-alive connection: the benchmark measures the server's
- * path, and a leaner client than fetch adds less of its own time to it.
- */
-function post(url: string, json: unknown): Promise<{ status: number; body: string }> {
-  const body = JSON.stringify(json);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 /**

@@ -48,6 +48,24 @@ export const LocalDriverConfigSchema = RuntimeSettingsSchema.extend({
     .min(100)
     .default(15_000)
     .describe('How long a new runtime may take to say it is ready'),
+  KOMPUTER_RUNTIME_START_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(4)
+    .describe(
+      'Runtimes that may be starting at once; more tasks for new agents wait their turn, so that a burst of them does not starve the machine (the start timeout counts from each start)',
+    ),
+  KOMPUTER_RUNTIME_NICE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(19)
+    .default(10)
+    .describe(
+      'The nice value of runtimes and the commands they run (0–19): above 0, the control plane keeps the CPU it needs when many agents work at once',
+    ),
   KOMPUTER_RUNTIME_HEARTBEAT_TIMEOUT_MS: z.coerce
     .number()
     .int()

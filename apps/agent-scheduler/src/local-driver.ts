@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { setPriority } from 'node:os';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import type {
 import type { Logger, PeerRequestHandler } from '@komputer/service-kit';
 import type { LocalDriverConfig } from './local-config';
 import { RuntimeChannel } from './runtime-channel';
+import { Semaphore } from './semaphore';
 import type { AgentRef, RuntimeDriver, RuntimeHandle } from './runtime-driver';
 
 /** Options for {@link LocalRuntimeDriver}. */
@@ -31,6 +33,10 @@ export interface LocalDriverOptions {
    */
   env: Record<string, string>;
   startTimeoutMs: number;
+  /** How many runtimes may be starting at once. */
+  startConcurrency: number;
+  /** The scheduling priority (nice value) of runtimes and what they run. */
+  nice: number;
   heartbeatTimeoutMs: number;
   /**
    * Keep one runtime started ahead of need, so that a new agent does not wait for Node.js and
@@ -252,6 +258,7 @@ class LocalRuntime implements RuntimeHandle {
 /** Runs each agent's runtime as a child process in the agent's workspace. */
 export class LocalRuntimeDriver implements RuntimeDriver {
   private readonly runtimes = new Map<string, LocalRuntime>();
+  private readonly starts: Semaphore;
   private readonly starting = new Map<string, Promise<LocalRuntime>>();
   private readonly stopping = new Map<string, Promise<void>>();
   /** Removals under way: a new runtime for the name waits until the old workspace is gone. */
@@ -260,7 +267,9 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   private spare: { child: ChildProcessWithoutNullStreams; release: () => void } | undefined;
   private closed = false;
 
-  constructor(private readonly options: LocalDriverOptions) {}
+  constructor(private readonly options: LocalDriverOptions) {
+    this.starts = new Semaphore(options.startConcurrency);
+  }
 
   /** Keeps a spare runtime started, when the driver keeps one. */
   async start(): Promise<void> {
@@ -313,6 +322,15 @@ export class LocalRuntimeDriver implements RuntimeDriver {
       detached: true,
     });
     runtimeIds.set(child, runtimeId);
+    // Below the control plane's priority: when a burst of agents wakes at once, the scheduler,
+    // the gateway and the relay still get the CPU to dispatch tasks and deliver events.
+    if (child.pid !== undefined && this.options.nice !== 0) {
+      try {
+        setPriority(child.pid, this.options.nice);
+      } catch (err) {
+        this.options.logger.warn({ err }, 'could not lower a runtime’s priority');
+      }
+    }
     return child;
   }
 
@@ -440,6 +458,18 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     }
     await mkdir(join(workspace, '.komputer'), { recursive: true });
     if (agent.uid) await writeFile(join(workspace, OWNER_FILE), agent.uid);
+    // A start loads Node.js and the runtime's modules: a burst of new agents takes turns, so
+    // that each start has the CPU to finish within its timeout.
+    const release = await this.starts.acquire();
+    try {
+      return await this.startIn(agent, workspace);
+    } finally {
+      release();
+    }
+  }
+
+  /** Starts the runtime of `agent` in `workspace`, from the spare when there is one. */
+  private async startIn(agent: AgentRef, workspace: string): Promise<LocalRuntime> {
     let child = this.takeSpare();
     if (child) {
       child.stdin.write(
@@ -460,8 +490,7 @@ export class LocalRuntimeDriver implements RuntimeDriver {
       );
     });
     child.once('error', (err) => runtime.kill(`the agent runtime could not start: ${err.message}`));
-    const { startTimeoutMs } = this.options;
-    await runtime.nextReady(startTimeoutMs).catch((err: unknown) => {
+    await runtime.nextReady(this.options.startTimeoutMs).catch((err: unknown) => {
       runtime.kill(err instanceof Error ? err.message : String(err));
       throw err;
     });
@@ -497,6 +526,8 @@ export function createLocalDriver(
       ...(config.ANTHROPIC_BASE_URL ? { ANTHROPIC_BASE_URL: config.ANTHROPIC_BASE_URL } : {}),
     },
     startTimeoutMs: config.KOMPUTER_RUNTIME_START_TIMEOUT_MS,
+    startConcurrency: config.KOMPUTER_RUNTIME_START_CONCURRENCY,
+    nice: config.KOMPUTER_RUNTIME_NICE,
     heartbeatTimeoutMs: config.KOMPUTER_RUNTIME_HEARTBEAT_TIMEOUT_MS,
     keepSpare: config.KOMPUTER_RUNTIME_SPARE,
     logger: options.logger,

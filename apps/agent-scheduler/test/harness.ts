@@ -64,6 +64,8 @@ export async function startFixture(): Promise<SchedulerFixture> {
         dataDir,
         env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LOG_LEVEL: 'warn' },
         startTimeoutMs: options.startTimeoutMs ?? 15_000,
+        startConcurrency: 4,
+        nice: 0,
         heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 15_000,
         keepSpare: options.keepSpare ?? false,
         logger,

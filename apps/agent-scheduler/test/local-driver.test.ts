@@ -48,6 +48,8 @@ it('kills a runtime that stops sending heartbeats', async () => {
     // The runtime beats far less often than the driver expects.
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', KOMPUTER_HEARTBEAT_MS: '60000' },
     startTimeoutMs: 15_000,
+    startConcurrency: 4,
+    nice: 0,
     heartbeatTimeoutMs: 300,
     keepSpare: false,
     logger: f.logger,
@@ -82,6 +84,8 @@ it('starts its first spare in a data directory that does not exist yet', async (
     nodeArgs: [],
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LOG_LEVEL: 'warn' },
     startTimeoutMs: 15_000,
+    startConcurrency: 4,
+    nice: 0,
     heartbeatTimeoutMs: 15_000,
     keepSpare: true,
     logger: f.logger,

@@ -52,6 +52,15 @@ export const RelaySettingsSchema = z.object({
     .max(10_000)
     .default(500)
     .describe('Entries read per stream per Redis call (capped at `KOMPUTER_EVENTS_MAXLEN`)'),
+  KOMPUTER_RELAY_STREAMS_PER_READ: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(16)
+    .describe(
+      'Most agent streams that one blocking read follows; the relay opens a connection per such shard, so that an event costs a read over its shard only',
+    ),
   KOMPUTER_RELAY_GROUP_CLAIM_IDLE_MS: ms(
     50,
     3_600_000,

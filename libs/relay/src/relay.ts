@@ -34,6 +34,8 @@ export interface RelayStats {
   connections: number;
   /** Streams read live. */
   streams: number;
+  /** Blocking Redis connections that read them, one per shard. */
+  tailConnections: number;
   /** Consumer groups with a member here. */
   groups: number;
   /** Connections closed by the relay, counted by close code (SSE ones too). */
@@ -95,8 +97,8 @@ export interface RelayOptions {
 }
 
 /**
- * Builds a relay from its config: two Redis connections (commands, and the blocking live
- * tail), the shared tail reader, and the routes. It listens on nothing itself.
+ * Builds a relay from its config: a Redis connection for commands, the shared tail reader (with
+ * a blocking connection per shard of the streams it follows), and the routes. It listens on nothing itself.
  */
 export function createRelay(
   config: RelayConfig,
@@ -106,23 +108,24 @@ export function createRelay(
   const authenticate = options.authenticate ?? allowEveryone;
   const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
   const command = createRedis({ url, logger, role: 'event-relay' });
-  const blocking = createRedis({
-    url,
-    logger,
-    role: 'event-relay-tail',
-    commandTimeoutMs: TAIL_BLOCK_MS + 5_000,
-  });
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
   const reads = new StreamReads(command, keys);
   const instance = randomUUID();
   // Never more per call than a stream keeps: then a read that is not full cannot hide a trim.
   const count = Math.min(config.KOMPUTER_RELAY_READ_COUNT, config.KOMPUTER_EVENTS_MAXLEN);
   const tails = new TailReader({
-    blocking,
+    connect: () =>
+      createRedis({
+        url,
+        logger,
+        role: 'event-relay-tail',
+        commandTimeoutMs: TAIL_BLOCK_MS + 5_000,
+      }),
     command,
     reads,
     wakeKey: `${config.KOMPUTER_REDIS_PREFIX}:relay:${instance}:wake`,
     count,
+    streamsPerRead: config.KOMPUTER_RELAY_STREAMS_PER_READ,
     logger,
   });
   const feeds = new Feeds({
@@ -289,6 +292,7 @@ export function createRelay(
     stats: () => ({
       connections: clients.size,
       streams: tails.size,
+      tailConnections: tails.shardCount,
       groups: feeds.groupCount,
       closedWith: clients.closes(),
     }),

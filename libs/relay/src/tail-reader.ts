@@ -16,15 +16,20 @@ export interface TailListener {
 
 /** Options for {@link TailReader}. */
 export interface TailReaderOptions {
-  /** A connection of its own: it spends its time in XREAD BLOCK. */
-  blocking: Redis;
-  /** For the wake-up stream and the trim checks. */
+  /**
+   * Opens a connection of its own for one shard of the streams: it spends its time in XREAD
+   * BLOCK.
+   */
+  connect: () => Redis;
+  /** For the wake-up streams and the trim checks. */
   command: Redis;
   reads: StreamReads;
-  /** This reader's wake-up stream (unique to the process). */
+  /** The prefix of this reader's wake-up streams (unique to the process). */
   wakeKey: string;
   /** Entries read per stream per call. */
   count: number;
+  /** Most streams one XREAD reads; past this, streams go to another shard. */
+  streamsPerRead: number;
   logger: Logger;
 }
 
@@ -48,14 +53,14 @@ export class Tail {
     readonly key: string,
     readonly namespace: string,
     readonly agentName: string,
-    private readonly reader: TailReader,
+    private readonly shard: TailShard,
   ) {}
 
   /** Starts reading after `fromId`, unless already reading. */
   start(fromId: string): void {
     if (this.lastId !== undefined) return;
     this.lastId = fromId;
-    this.reader.wake();
+    this.shard.wake();
   }
 
   /** Adds a listener. */
@@ -66,60 +71,118 @@ export class Tail {
   /** Removes a listener; the last one out stops the tail. */
   remove(listener: TailListener): void {
     this.listeners.delete(listener);
-    if (this.listeners.size === 0) this.reader.drop(this);
+    if (this.listeners.size === 0) this.shard.drop(this);
   }
 }
 
 /**
- * Reads every followed stream with one blocking connection: one XREAD BLOCK over all of them,
- * so that a relay holds two Redis connections however many streams and clients it serves.
- *
- * When the set of streams changes, the loop must stop blocking and read the new set. A
- * `CLIENT UNBLOCK` can arrive before the XREAD it means to interrupt, so instead the XREAD
- * also reads a wake-up stream of this process at `0-<generation>`: a change appends
- * `0-<generation + 1>` there, and an XREAD that started before the change returns at once,
- * whichever reaches Redis first.
+ * Reads every followed stream live. The streams are split into shards of at most
+ * `streamsPerRead`, each read by one XREAD BLOCK on a connection of its own: an event costs a
+ * new XREAD over its shard's streams only, so the cost of an event does not grow with the number
+ * of streams that the relay follows, and a relay holds one blocking connection per shard.
  */
 export class TailReader {
-  private readonly tails = new Map<string, Tail>();
-  private generation = 0;
+  private readonly shards = new Set<TailShard>();
+  private readonly shardOf = new Map<string, TailShard>();
+  private shardsMade = 0;
   private closed = false;
-  private loop: Promise<void> | undefined;
 
   constructor(private readonly options: TailReaderOptions) {}
 
   /** The tail of a stream, created (not started) when new. */
   tail(key: string, namespace: string, agentName: string): Tail {
-    let tail = this.tails.get(key);
-    if (!tail) {
-      tail = new Tail(key, namespace, agentName, this);
-      this.tails.set(key, tail);
+    const existing = this.shardOf.get(key)?.tails.get(key);
+    if (existing) return existing;
+    let shard = [...this.shards].find((s) => s.tails.size < this.options.streamsPerRead);
+    if (!shard) {
+      const made: TailShard = new TailShard(
+        this.options,
+        `${this.options.wakeKey}:${this.shardsMade++}`,
+        (dropped, empty) => {
+          if (this.shardOf.get(dropped) === made) this.shardOf.delete(dropped);
+          if (empty) this.shards.delete(made);
+        },
+      );
+      shard = made;
+      this.shards.add(shard);
     }
-    this.loop ??= this.run();
+    const tail = new Tail(key, namespace, agentName, shard);
+    shard.add(tail);
+    this.shardOf.set(key, shard);
     return tail;
   }
 
   /** Number of streams followed. */
   get size(): number {
-    return this.tails.size;
+    return this.shardOf.size;
   }
 
-  /** Stops following a tail (called when its last listener leaves). */
+  /** Number of shards, each with a blocking connection. */
+  get shardCount(): number {
+    return this.shards.size;
+  }
+
+  /** Stops every shard and removes their wake-up streams. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.shards].map((shard) => shard.close()));
+    this.shards.clear();
+    this.shardOf.clear();
+  }
+}
+
+/**
+ * Some of the followed streams, read with one blocking connection: one XREAD BLOCK over all of
+ * them.
+ *
+ * When the set of streams changes, the loop must stop blocking and read the new set. A
+ * `CLIENT UNBLOCK` can arrive before the XREAD it means to interrupt, so instead the XREAD
+ * also reads a wake-up stream of this shard at `0-<generation>`: a change appends
+ * `0-<generation + 1>` there, and an XREAD that started before the change returns at once,
+ * whichever reaches Redis first.
+ */
+class TailShard {
+  readonly tails = new Map<string, Tail>();
+  private readonly blocking: Redis;
+  private generation = 0;
+  private closed = false;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    private readonly options: TailReaderOptions,
+    private readonly wakeKey: string,
+    /** Told when the shard stops following a stream, and whether it is now empty. */
+    private readonly released: (key: string, empty: boolean) => void,
+  ) {
+    this.blocking = options.connect();
+    this.loop = this.run();
+  }
+
+  add(tail: Tail): void {
+    this.tails.set(tail.key, tail);
+  }
+
+  /** Stops following a tail (called when its last listener leaves); an empty shard closes. */
   drop(tail: Tail): void {
     if (this.tails.get(tail.key) !== tail) return;
     this.tails.delete(tail.key);
-    if (tail.lastId !== undefined) this.wake();
+    const empty = this.tails.size === 0;
+    this.released(tail.key, empty);
+    // An empty shard gives its connection back; a new stream gets a new shard.
+    if (empty) void this.close();
+    else if (tail.lastId !== undefined) this.wake();
   }
 
   /** Makes the loop read the current set of streams now. */
   wake(): void {
     if (this.closed) return;
     this.generation += 1;
-    const { command, wakeKey, logger } = this.options;
+    const { command, logger } = this.options;
     command
       .multi()
-      .xadd(wakeKey, 'MAXLEN', '1', `0-${this.generation}`, 'w', '1')
-      .pexpire(wakeKey, WAKE_TTL_MS)
+      .xadd(this.wakeKey, 'MAXLEN', '1', `0-${this.generation}`, 'w', '1')
+      .pexpire(this.wakeKey, WAKE_TTL_MS)
       .exec()
       .catch((err: unknown) => {
         // Redis is down: the loop is not blocked either, and reads the new set when it is back.
@@ -133,13 +196,14 @@ export class TailReader {
     this.closed = true;
     this.tails.clear();
     // The loop is blocked in XREAD: QUIT would wait behind it.
-    await closeRedis(this.options.blocking, { quit: false });
+    await closeRedis(this.blocking, { quit: false });
     await this.loop;
-    await this.options.command.del(this.options.wakeKey).catch(() => undefined);
+    await this.options.command.del(this.wakeKey).catch(() => undefined);
   }
 
   private async run(): Promise<void> {
-    const { blocking, wakeKey, count, logger } = this.options;
+    const { count, logger } = this.options;
+    const { blocking, wakeKey } = this;
     while (!this.closed) {
       const reading = [...this.tails.values()].filter((t) => t.lastId !== undefined);
       const from = new Map(reading.map((t) => [t, t.lastId as string]));
