@@ -1,9 +1,11 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, realpath } from 'node:fs/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import { createLogger, createShutdown, loadConfig } from '@komputer/service-kit';
 import { AgentRuntimeConfigSchema } from './config';
 import { waitForAssignment } from './assignment';
 import { createRuntime } from './runtime';
+import { SandboxedShell } from './sandbox/sandboxed-shell';
+import { HostShell, shellEnv } from './sandbox/shell';
 
 const config = loadConfig(AgentRuntimeConfigSchema, process.env);
 // stdout carries the runtime protocol; every log line goes to stderr.
@@ -29,6 +31,15 @@ async function start() {
   await mkdir(workspace, { recursive: true });
   process.chdir(workspace);
   process.env['HOME'] = workspace;
+  const env = shellEnv(process.env);
+  const shell = config.KOMPUTER_SANDBOX
+    ? new SandboxedShell({
+        workspace: await realpath(workspace),
+        hidden: config.KOMPUTER_SANDBOX_HIDE,
+        env,
+        logger,
+      })
+    : new HostShell(env);
   return createRuntime({
     input: process.stdin,
     output: process.stdout,
@@ -36,7 +47,7 @@ async function start() {
     workspace,
     config,
     logger,
-    env: process.env,
+    shell,
   });
 }
 

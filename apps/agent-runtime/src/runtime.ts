@@ -21,7 +21,7 @@ import type { EmitEvent } from './agent-loop';
 import type { AgentRuntimeConfig } from './config';
 import { PriceList } from './pricing';
 import { loadSession } from './session';
-import { sandboxEnv } from './tools/bash';
+import type { Shell } from './sandbox/shell';
 import { builtinToolbox } from './tools/toolbox';
 import { UnackedEvents } from './unacked-events';
 
@@ -50,8 +50,8 @@ export interface RuntimeOptions {
   config: AgentRuntimeConfig;
   /** Logs; never to `output`, which carries only protocol messages. */
   logger: Logger;
-  /** The runtime's environment; `Bash` gets it without model credentials or control-plane settings. */
-  env: Record<string, string | undefined>;
+  /** Where the agent's commands run: the sandbox, or the host when it is switched off. */
+  shell: Shell;
   /** How many unacknowledged events pause the task. Default 1 000. */
   maxUnackedEvents?: number;
   /** How many bytes of unacknowledged events pause the task. Default 8 MiB. */
@@ -97,7 +97,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // `ready` can say whether there is a conversation to continue.
   const session = await loadSession(workspace, logger);
   const prices = new PriceList(logger);
-  const env = sandboxEnv(options.env);
   const unacked = new UnackedEvents({
     maxEvents: options.maxUnackedEvents ?? MAX_UNACKED_EVENTS,
     maxBytes: options.maxUnackedBytes ?? MAX_UNACKED_BYTES,
@@ -192,8 +191,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger: logger.child({ taskId: task.taskId }),
       emit,
       workspace,
-      // The agent's secrets reach its tools' environment, and go nowhere else.
-      env: { ...env, ...task.env },
+      // The agent's secrets reach its commands' environment, and go nowhere else.
+      env: task.env,
+      shell: options.shell,
       bashTimeoutMs: config.KOMPUTER_BASH_TIMEOUT_MS,
       maxOutputBytes: config.KOMPUTER_TOOL_OUTPUT_MAX_BYTES,
       maxOutputTokens: config.KOMPUTER_MAX_OUTPUT_TOKENS,
@@ -264,6 +264,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         task.cancel.abort('the runtime is shutting down');
         await withTimeout(task.finished, TASK_STOP_TIMEOUT_MS);
       }
+      await options.shell.close();
       await writer.flush();
       requests.close('the runtime stopped');
       markDone();

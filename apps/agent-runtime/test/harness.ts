@@ -22,6 +22,7 @@ import { AgentRuntimeConfigSchema } from '../src/config';
 import { readJsonLines } from '@komputer/service-kit';
 import { createRuntime } from '../src/runtime';
 import type { Runtime } from '../src/runtime';
+import { HostShell, shellEnv } from '../src/sandbox/shell';
 
 /** The model the tests' agents use. */
 export const MODEL = 'claude-sonnet-4-6';
@@ -175,7 +176,7 @@ export interface TestRuntimeOptions {
   workspace: string;
   /** Config variables on top of the workspace's. */
   config?: Record<string, string>;
-  /** The runtime's environment (for Bash). Default: this process's. */
+  /** The runtime's environment: its commands get it, on the host, less control-plane settings. Default: this process's. */
   env?: Record<string, string | undefined>;
   /** SDK retries. Default 0, so that a scripted error is final. */
   maxRetries?: number;
@@ -230,7 +231,7 @@ export async function startTestRuntime(options: TestRuntimeOptions): Promise<Tes
     workspace: options.workspace,
     config,
     logger,
-    env: options.env ?? process.env,
+    shell: new HostShell(shellEnv(options.env ?? process.env)),
     ...(options.maxUnackedEvents === undefined
       ? {}
       : { maxUnackedEvents: options.maxUnackedEvents }),

@@ -144,7 +144,13 @@ describe('the agent-runtime process', () => {
           .join('/'),
       );
     expect(new Set(required)).toEqual(
-      new Set(['@anthropic-ai/sdk', '@modelcontextprotocol/sdk', 'pino', 'zod']),
+      new Set([
+        '@anthropic-ai/sandbox-runtime',
+        '@anthropic-ai/sdk',
+        '@modelcontextprotocol/sdk',
+        'pino',
+        'zod',
+      ]),
     );
   });
 });

@@ -65,6 +65,12 @@ export const RuntimeSettingsSchema = z.object({
     .max(600_000)
     .default(60_000)
     .describe('Bound on one MCP tool call; a slower call becomes a tool error'),
+  KOMPUTER_SANDBOX: z
+    .stringbool()
+    .default(true)
+    .describe(
+      "Run the agent's commands in an OS sandbox (bubblewrap: no access to the control plane, the data directory or other processes). `off` runs them as the runtime's own user, with a warning on every task",
+    ),
   ANTHROPIC_MAX_RETRIES: z.coerce
     .number()
     .int()

@@ -1,12 +1,13 @@
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sandboxEnv } from './bash';
+import { HostShell, shellEnv } from '../sandbox/shell';
 import { builtinToolbox } from './toolbox';
 import type { ToolOutcome } from './toolbox';
 
 let workspace: string;
 const toolbox = builtinToolbox();
+const shell = new HostShell(shellEnv(process.env));
 
 beforeEach(async () => {
   workspace = await realpath(await mkdtemp(join(tmpdir(), 'komputer-tools-')));
@@ -18,7 +19,8 @@ function run(name: string, input: unknown, maxOutputBytes = 30_000): Promise<Too
   return toolbox.run(name, input, {
     workspace,
     signal: new AbortController().signal,
-    env: sandboxEnv(process.env),
+    env: {},
+    shell,
     bashTimeoutMs: 10_000,
     maxOutputBytes,
   });
