@@ -1,3 +1,4 @@
+import type { SchedulerStatus } from '@komputer/contracts';
 import type { RuntimeMessage, SupervisorMessage, TaskJob } from '@komputer/contracts';
 import type { PeerRequestHandler } from '@komputer/service-kit';
 
@@ -56,8 +57,13 @@ export interface RuntimeHandle {
  * rest of the scheduler knows only this seam.
  */
 export interface RuntimeDriver {
-  /** Starts what the driver keeps ready besides agents' runtimes (the local driver's spare). */
+  /**
+   * Starts what the driver keeps ready besides agents' runtimes (the local driver's spare), and
+   * finds out whether its runtimes can sandbox what agents run.
+   */
   start(): Promise<void>;
+  /** Whether what agents run is sandboxed; `unavailable` refuses every task, saying why. */
+  readonly sandbox: SchedulerStatus;
   /**
    * The agent's runtime: the running one, or a new one once it is ready. A runtime or a
    * workspace left by a deleted agent of the same name (another `uid`) is removed first.

@@ -66,7 +66,7 @@ export function createScheduler(
     secretKey: config.KOMPUTER_SECRET_KEY,
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
-  const liveness = new Liveness({ redis, keys, id, logger });
+  const liveness = new Liveness({ redis, keys, id, logger, status: () => driver.sandbox });
   const runner = new TaskRunner({
     agents,
     driver,
@@ -167,6 +167,8 @@ export function createScheduler(
       if (await waitForRedis(subscriber, REDIS_STARTUP_WAIT_MS)) await subscribe();
       else subscriber.once('ready', () => void subscribe());
       await driver.start();
+      // The driver now knows whether its sandbox can start: the status kept with the key says so.
+      await liveness.renew();
       await reconciler
         .run()
         .catch((err: unknown) =>

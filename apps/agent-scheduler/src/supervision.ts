@@ -1,3 +1,4 @@
+import type { TaskStartNotes } from '@komputer/store';
 import type {
   AgentStatus,
   NewAgentEvent,
@@ -32,6 +33,8 @@ export interface SupervisionOptions {
   runtime: RuntimeHandle;
   /** The task's `task_started` was stored with its start. */
   announced: boolean;
+  /** What `task_started` says of how the task runs (the sandbox). */
+  notes: TaskStartNotes;
   limits: TaskLimits;
   textDeltas: boolean;
   agents: AgentStore;
@@ -134,6 +137,7 @@ export class Supervision {
         instructions: job.instructions,
         model: agent.spec.model,
         resuming_session: runtime.resumable,
+        ...this.options.notes,
       },
     };
   }

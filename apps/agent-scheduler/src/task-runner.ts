@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { SchedulerStatus } from '@komputer/contracts';
+import type { TaskStartNotes } from '@komputer/store';
 import type { AgentLimits, AgentStatus, TaskJob, TaskLimits } from '@komputer/contracts';
 import type { ConnectorRegistry, ContentRegistry } from '@komputer/connectors';
 import type { Logger } from '@komputer/service-kit';
@@ -106,6 +108,8 @@ export class TaskRunner {
     const { agents, driver, logger, scheduler } = this.options;
     const ref = agentRefOf(job);
     const log = logger.child({ agent: `${ref.namespace}/${ref.name}`, taskId: job.taskId });
+    const { sandbox } = driver;
+    const notes = startNotes(sandbox);
     const warm = driver.ready(ref);
     const token = randomUUID();
     const started = await this.persister.run('start the task', log, () =>
@@ -115,7 +119,13 @@ export class TaskRunner {
         scheduler,
         token,
         ...(warm
-          ? { announce: { instructions: job.instructions, resumingSession: warm.resumable } }
+          ? {
+              announce: {
+                instructions: job.instructions,
+                resumingSession: warm.resumable,
+                notes,
+              },
+            }
           : {}),
       }),
     );
@@ -135,6 +145,11 @@ export class TaskRunner {
       return;
     }
     const { agent, announcedId } = started;
+    if (sandbox.sandbox === 'unavailable') {
+      log.error({ problem: sandbox.problem }, 'refused a task: the sandbox cannot start here');
+      await this.fail(job, sandbox.problem ?? 'the agent sandbox cannot start here', false);
+      return;
+    }
     let runtime = warm;
     if (!runtime) {
       try {
@@ -150,6 +165,7 @@ export class TaskRunner {
       agent,
       runtime,
       announced: announcedId !== undefined,
+      notes,
       limits: effectiveLimits(this.options.limits, agent.spec.limits),
       textDeltas: this.options.textDeltas,
       agents,
@@ -248,4 +264,15 @@ export class TaskRunner {
       }),
     );
   }
+}
+
+/** Said on every `task_started` when the agent's commands run outside the sandbox. */
+export const SANDBOX_OFF_WARNING =
+  'KOMPUTER_SANDBOX=off: this agent’s commands run unsandboxed, as the runtime’s user, and can reach the control plane, its data directory and other agents’ workspaces';
+
+/** What `task_started` says of how the task runs. */
+function startNotes(status: SchedulerStatus): TaskStartNotes {
+  return status.sandbox === 'off'
+    ? { sandbox: 'off', warning: SANDBOX_OFF_WARNING }
+    : { sandbox: 'on' };
 }

@@ -66,7 +66,12 @@ export function runtimeDriverContract(
         connectors: registries.connectors,
         memories: registries.memories,
         skills: registries.skills,
-        liveness: new Liveness({ ...f, id: 'contract', judgeAfterMs: 0 }),
+        liveness: new Liveness({
+          ...f,
+          id: 'contract',
+          judgeAfterMs: 0,
+          status: () => subject.driver.sandbox,
+        }),
         limits: { maxTurns: 10, maxBudgetUsd: 5, timeoutMs: 60_000 },
         textDeltas: false,
         scheduler: 'contract',

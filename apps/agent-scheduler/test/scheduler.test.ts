@@ -37,6 +37,9 @@ it('runs a queued task on the runtime driver it is handed', async () => {
   const asked: AgentRef[] = [];
   const driver: RuntimeDriver = {
     start: () => local.start(),
+    get sandbox() {
+      return local.sandbox;
+    },
     ensure: (agent) => {
       asked.push(agent);
       return local.ensure(agent);
