@@ -176,6 +176,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       return;
     }
     const emit = emitterFor(task.taskId);
+    options.shell.allowDomains(task.allowedDomains);
     const entry: CurrentTask = {
       taskId: task.taskId,
       cancel: new AbortController(),

@@ -79,7 +79,10 @@ async function startRuntime(name: string, sandbox: boolean) {
   return {
     workspace,
     /** Runs one task whose model runs `commands`, one Bash call each; their outputs by key. */
-    async run(commands: Record<string, string>): Promise<Record<string, string>> {
+    async run(
+      commands: Record<string, string>,
+      allowedDomains?: string[],
+    ): Promise<Record<string, string>> {
       server.script(
         {
           content: Object.entries(commands).map(([id, command]) =>
@@ -88,7 +91,7 @@ async function startRuntime(name: string, sandbox: boolean) {
         },
         { content: [text('Done.')] },
       );
-      const task = taskMessage();
+      const task = { ...taskMessage(), ...(allowedDomains ? { allowedDomains } : {}) };
       child.stdin.write(`${JSON.stringify(task)}\n`);
       await log.waitFor(
         (m) =>
@@ -208,4 +211,24 @@ describe.each([
     expect(await readFile(join(workspace, 'result.txt'), 'utf8')).toBe('kept\n');
     expect(results['fetch']).toBe('kept\n');
   });
+});
+
+describe('the network from the sandbox', () => {
+  // The internet, as this machine reaches it: the npm registry, which installs need anyway.
+  const fetchRegistry =
+    'curl -sS -m 20 -o /dev/null -w "%{http_code}" https://registry.npmjs.org/komputer-does-not-exist 2>&1';
+
+  it('reaches the internet by default, and only the listed hosts once the agent names some', async () => {
+    const runtime = await startRuntime('networked', true);
+    try {
+      const open = await runtime.run({ fetch: fetchRegistry });
+      expect(open['fetch']).toBe('404');
+      const narrowed = await runtime.run({ fetch: fetchRegistry }, ['example.org']);
+      expect(narrowed['fetch']).toMatch(/403|blocked/);
+      const listed = await runtime.run({ fetch: fetchRegistry }, ['registry.npmjs.org']);
+      expect(listed['fetch']).toBe('404');
+    } finally {
+      await runtime.stop();
+    }
+  }, 90_000);
 });

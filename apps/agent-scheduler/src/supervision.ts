@@ -186,6 +186,7 @@ export class Supervision {
       memories: resources.memories,
       skills: resources.skills,
       textDeltas: this.options.textDeltas,
+      ...(agent.spec.allowedDomains ? { allowedDomains: agent.spec.allowedDomains } : {}),
     });
     if (!sent) this.endWith('the agent runtime stopped before it took the task', true);
   }

@@ -173,6 +173,8 @@ export const RuntimeTaskMessageSchema = z.object({
   skills: z.array(RuntimeSkillSchema).max(MAX_AGENT_SKILLS).default([]),
   /** Also report `text_delta` events while text streams. */
   textDeltas: z.boolean().default(false),
+  /** Where the agent's commands may connect; left out: the whole internet (see the agent's field). */
+  allowedDomains: z.array(z.string()).max(100).optional(),
 });
 
 /** Stop the task: abort the model stream and kill running tools. Ends with `task_cancelled`. */

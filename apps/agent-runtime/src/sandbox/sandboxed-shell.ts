@@ -136,6 +136,8 @@ export class SandboxedShell implements Shell {
   private closed = false;
   private manager: typeof SandboxManagerType | undefined;
   private runDir: string | undefined;
+  /** The hosts commands may reach; undefined: the whole internet. */
+  private allowed: string[] | undefined;
 
   constructor(private readonly options: SandboxedShellOptions) {}
 
@@ -150,6 +152,13 @@ export class SandboxedShell implements Shell {
     void running.closed.then(() => this.commands.delete(id));
     send({ op: 'run', id, command, cwd, env });
     return running;
+  }
+
+  allowDomains(domains: string[] | undefined): void {
+    this.allowed = domains === undefined || domains.includes('*') ? undefined : [...domains];
+    // Each connection is decided by the proxy in this process, as it is made: a running sandbox
+    // takes the new list at once.
+    this.manager?.updateConfig(this.config());
   }
 
   async close(): Promise<void> {
@@ -181,15 +190,16 @@ export class SandboxedShell implements Shell {
     if (check.errors.length > 0) {
       throw new Error(`the agent sandbox cannot start here: ${check.errors.join('; ')}`);
     }
-    // The proxy's sockets need a short path (a socket's is at most 108 bytes) outside the hidden
-    // /tmp; /dev/shm is not the sandbox's own /dev, so no sandbox sees the directory.
-    this.runDir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'komputer-'));
+    // The proxy's sockets need a short path (a socket's is at most 108 bytes). The sandbox sees
+    // this directory alone of /var/tmp: it is bound back, read-only, into the hidden region.
+    this.runDir = await mkdtemp(join(existsSync('/var/tmp') ? '/var/tmp' : tmpdir(), 'komputer-'));
     process.env['TMPDIR'] = this.runDir;
     process.env['CLAUDE_CODE_TMPDIR'] = this.runDir;
     const config = this.config();
-    // The internet is open by default: a host that no rule names is allowed, and the proxy still
-    // refuses loopback, this host's addresses and the private ranges it was given.
-    await SandboxManager.initialize(config, async () => true);
+    // The internet is open unless the agent names the hosts it may reach: a host that no rule
+    // names is then allowed, and the proxy still refuses loopback, this host's addresses and the
+    // private ranges it was given.
+    await SandboxManager.initialize(config, async () => this.allowed === undefined);
     const wrapped = await SandboxManager.wrapWithSandbox(
       `exec ${shellQuote(process.execPath)} -e ${shellQuote(EXEC_SERVER_SOURCE)}`,
     );
@@ -260,13 +270,17 @@ export class SandboxedShell implements Shell {
       [...ALWAYS_HIDDEN, ...hidden].some((h) => path === h || path.startsWith(`${h}${sep}`));
     return {
       network: {
-        allowedDomains: [],
+        allowedDomains: this.allowed ?? [],
         deniedDomains: [],
         deniedResolvedAddresses: PRIVATE_NETWORKS,
+        ...(this.allowed ? { strictAllowlist: true } : {}),
       },
       filesystem: {
         denyRead: [...new Set([...ALWAYS_HIDDEN, ...hidden])],
-        allowRead: [workspace, ...[nodeHome, seccomp].filter(underHidden)],
+        allowRead: [
+          workspace,
+          ...[nodeHome, seccomp, this.runDir ?? ''].filter((path) => path && underHidden(path)),
+        ],
         allowWrite: [workspace],
         denyWrite: [],
       },

@@ -41,6 +41,11 @@ export interface Shell {
    * the model and the operator.
    */
   run(command: string, cwd: string, env: Record<string, string>): Promise<ShellCommand>;
+  /**
+   * Where commands may connect from now on: these hosts only, or, left out (or with `*`), the
+   * whole internet. Loopback, this host and private networks stay out of reach in the sandbox.
+   */
+  allowDomains(domains: string[] | undefined): void;
   /** Stops the shell and every command still running in it. Idempotent. */
   close(): Promise<void>;
 }
@@ -89,6 +94,10 @@ export class HostShell implements Shell {
         child.stderr.destroy();
       },
     };
+  }
+
+  allowDomains(): void {
+    // Without the sandbox there is nothing to narrow the network with: `off` gives that up too.
   }
 
   async close(): Promise<void> {
