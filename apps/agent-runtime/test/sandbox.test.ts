@@ -153,6 +153,9 @@ describe.each([
           Object.entries(attacks).map(([id, command]) => [id, `${command}; echo "[ran]"`]),
         ),
         work: 'echo kept > result.txt && echo scratch > /tmp/scratch && cat /tmp/scratch',
+        install:
+          'npm init -y > /dev/null && npm install --no-audit --no-fund --loglevel=error is-number@7.0.0 2>&1 && node -p "require(\'is-number\')(5)"',
+        test: `printf '%s\n' "const test = require('node:test');" "const assert = require('node:assert');" "test('five', () => assert.ok(require('is-number')(5)));" > five.test.js && node --test five.test.js 2>&1 | grep -E '^# (pass|fail)'`,
         serve: `nohup python3 -m http.server ${serverPort} --bind 127.0.0.1 > server.log 2>&1 &`,
         fetch: `for i in $(seq 50); do curl -sf http://127.0.0.1:${serverPort}/result.txt && break; sleep 0.1; done`,
       });
@@ -210,6 +213,11 @@ describe.each([
     expect(results['work']).toBe('scratch\n');
     expect(await readFile(join(workspace, 'result.txt'), 'utf8')).toBe('kept\n');
     expect(results['fetch']).toBe('kept\n');
+  });
+
+  it('installs a package into its workspace and runs a test suite there', () => {
+    expect(results['install']).toMatch(/added 1 package[\s\S]*\ntrue\n$/);
+    expect(results['test']).toBe('# pass 1\n# fail 0\n');
   });
 });
 
