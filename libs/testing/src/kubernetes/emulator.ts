@@ -79,6 +79,8 @@ export function emulatorKubeconfig(url: string, namespace = 'default'): string {
     '- name: kube-emulator',
     '  cluster:',
     `    server: ${url}`,
+    // client-node refuses a plain-HTTP server unless TLS verification is off; kubectl ignores it.
+    '    insecure-skip-tls-verify: true',
     'contexts:',
     '- name: kube-emulator',
     '  context:',

@@ -383,17 +383,16 @@ export class Kubelet {
       .sort((a, b) => b.mountPath.length - a.mountPath.length);
   }
 
-  // Volumes cannot be mounted into a host process, so paths under a mount point (in the working
-  // directory, command, args and env values) are rewritten to the volume's host directory.
+  // Volumes cannot be mounted into a host process, so a mount point where a path starts (in
+  // the working directory, command, args and env values, including inside a shell script) is
+  // rewritten to the volume's host directory.
   private rewriter(runtime: PodRuntime, c: ContainerRuntime): (value: string) => string {
-    const mounts = this.mountsOf(runtime, c);
-    return (value) => {
-      for (const { mountPath, hostPath } of mounts) {
-        if (value === mountPath) return hostPath;
-        if (value.startsWith(`${mountPath}/`)) return hostPath + value.slice(mountPath.length);
-      }
-      return value;
-    };
+    const mounts = this.mountsOf(runtime, c).filter((m) => m.mountPath !== '/');
+    if (mounts.length === 0) return (value) => value;
+    const escaped = mounts.map((m) => m.mountPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const pattern = new RegExp(`(^|[\\s=:'"(,])(${escaped.join('|')})(?=$|[/\\s'";:),])`, 'g');
+    const hostPaths = new Map(mounts.map((m) => [m.mountPath, m.hostPath]));
+    return (value) => value.replace(pattern, (_all, before: string, mountPath: string) => `${before}${hostPaths.get(mountPath)}`);
   }
 
   private resolveEnvironment(runtime: PodRuntime, c: ContainerRuntime): ContainerEnvironment {
