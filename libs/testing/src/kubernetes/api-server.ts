@@ -81,13 +81,16 @@ function parseJson(body: Buffer, what: string): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (err) {
-    throw badRequest(`${what}: couldn't get version/kind; json parse error: ${(err as Error).message}`);
+    throw badRequest(
+      `${what}: couldn't get version/kind; json parse error: ${(err as Error).message}`,
+    );
   }
 }
 
 function integer(value: string | null, name: string): number | undefined {
   if (value === null || value === '') return undefined;
-  if (!/^-?\d+$/.test(value)) throw badRequest(`invalid value for ${name}: ${JSON.stringify(value)}`);
+  if (!/^-?\d+$/.test(value))
+    throw badRequest(`invalid value for ${name}: ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -228,7 +231,9 @@ export class ApiServer {
         return {
           kind: 'APIVersions',
           versions: ['v1'],
-          serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: this.options.address() }],
+          serverAddressByClientCIDRs: [
+            { clientCIDR: '0.0.0.0/0', serverAddress: this.options.address() },
+          ],
         };
       case '/apis':
         return { kind: 'APIGroupList', apiVersion: 'v1', groups: apiGroups() };
@@ -295,23 +300,39 @@ export class ApiServer {
       case 'GET': {
         if (target.watchPath || flag(query.get('watch'))) {
           const fields = parseFieldSelector(`metadata.name=${name}`, def);
-          this.watch(def, namespace, selectorMatcher([], fields, def), query, req, res, table ? include : undefined);
+          this.watch(
+            def,
+            namespace,
+            selectorMatcher([], fields, def),
+            query,
+            req,
+            res,
+            table ? include : undefined,
+          );
           return;
         }
         const obj = this.registry.get(def, namespace, name);
-        if (table) sendJson(res, 200, toTable(def, [obj], obj.metadata?.resourceVersion ?? '', include));
+        if (table)
+          sendJson(res, 200, toTable(def, [obj], obj.metadata?.resourceVersion ?? '', include));
         else sendJson(res, 200, obj);
         return;
       }
       case 'PUT': {
         const body = parseJson(await readBody(req), 'Object');
-        sendJson(res, 200, this.registry.update(def, namespace, name, body, { ...write, ...status }));
+        sendJson(
+          res,
+          200,
+          this.registry.update(def, namespace, name, body, { ...write, ...status }),
+        );
         return;
       }
       case 'PATCH': {
         const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
         const body = parseJson(await readBody(req), 'Patch');
-        const result = this.registry.patch(def, namespace, name, contentType, body, { ...write, ...status });
+        const result = this.registry.patch(def, namespace, name, contentType, body, {
+          ...write,
+          ...status,
+        });
         sendJson(res, 200, result);
         return;
       }
@@ -326,24 +347,37 @@ export class ApiServer {
     }
   }
 
-  private async deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {
+  private async deleteOptions(
+    req: IncomingMessage,
+    query: URLSearchParams,
+  ): Promise<DeleteOptions> {
     const raw = await readBody(req);
     const body = raw.length ? parseJson(raw, 'DeleteOptions') : {};
     if (!isObject(body)) throw badRequest('DeleteOptions must be an object');
-    const grace = integer(query.get('gracePeriodSeconds'), 'gracePeriodSeconds') ?? body.gracePeriodSeconds;
+    const grace =
+      integer(query.get('gracePeriodSeconds'), 'gracePeriodSeconds') ?? body.gracePeriodSeconds;
     let policy = query.get('propagationPolicy') ?? body.propagationPolicy;
     const orphan = query.get('orphanDependents') ?? body.orphanDependents;
     if (policy === undefined && orphan !== undefined) {
       policy = orphan === true || orphan === 'true' ? 'Orphan' : 'Background';
     }
     if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(String(policy))) {
-      throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+      throw badRequest(
+        `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+      );
     }
-    const dryRun = [...query.getAll('dryRun'), ...(Array.isArray(body.dryRun) ? body.dryRun : [])].includes('All');
+    const dryRun = [
+      ...query.getAll('dryRun'),
+      ...(Array.isArray(body.dryRun) ? body.dryRun : []),
+    ].includes('All');
     return {
       ...(typeof grace === 'number' ? { gracePeriodSeconds: grace } : {}),
-      ...(policy !== undefined ? { propagationPolicy: policy as DeleteOptions['propagationPolicy'] } : {}),
-      ...(isObject(body.preconditions) ? { preconditions: body.preconditions as DeleteOptions['preconditions'] } : {}),
+      ...(policy !== undefined
+        ? { propagationPolicy: policy as DeleteOptions['propagationPolicy'] }
+        : {}),
+      ...(isObject(body.preconditions)
+        ? { preconditions: body.preconditions as DeleteOptions['preconditions'] }
+        : {}),
       dryRun,
     };
   }
@@ -374,12 +408,17 @@ export class ApiServer {
     if (limit !== undefined && limit > 0 && items.length > limit) {
       const remaining = items.length - limit;
       items = items.slice(0, limit);
-      metadata.continue = Buffer.from(JSON.stringify({ after: key(items[items.length - 1]!) })).toString('base64url');
+      metadata.continue = Buffer.from(
+        JSON.stringify({ after: key(items[items.length - 1]!) }),
+      ).toString('base64url');
       metadata.remainingItemCount = remaining;
     }
     if (table) {
       const rendered = toTable(def, items, resourceVersion, table);
-      sendJson(res, 200, { ...rendered, metadata: { ...(rendered.metadata as object), ...metadata } });
+      sendJson(res, 200, {
+        ...rendered,
+        metadata: { ...(rendered.metadata as object), ...metadata },
+      });
       return;
     }
     sendJson(res, 200, {
@@ -418,7 +457,12 @@ export class ApiServer {
       if (ended) return;
       const rendered =
         table && type !== 'ERROR' && type !== 'BOOKMARK'
-          ? toTable(def, [object as KubeObject], (object as KubeObject).metadata?.resourceVersion ?? '', table)
+          ? toTable(
+              def,
+              [object as KubeObject],
+              (object as KubeObject).metadata?.resourceVersion ?? '',
+              table,
+            )
           : object;
       res.write(`${JSON.stringify({ type, object: rendered })}\n`);
     };
@@ -431,13 +475,15 @@ export class ApiServer {
           ...(initialEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}),
         },
       });
-    const inScope = (o: KubeObject) => namespace === undefined || o.metadata?.namespace === namespace;
+    const inScope = (o: KubeObject) =>
+      namespace === undefined || o.metadata?.namespace === namespace;
     let lastSent = 0;
     const deliver = (change: StoreChange) => {
       if (change.def !== def || change.resourceVersion <= lastSent) return;
       lastSent = change.resourceVersion;
       const now = inScope(change.object) && matches(change.object);
-      const before = change.previous !== undefined && inScope(change.previous) && matches(change.previous);
+      const before =
+        change.previous !== undefined && inScope(change.previous) && matches(change.previous);
       if (change.type === 'ADDED') {
         if (now) write('ADDED', change.object);
       } else if (change.type === 'DELETED') {
@@ -498,14 +544,25 @@ export class ApiServer {
     res: ServerResponse,
   ): void {
     const logQuery: LogQuery & { previous?: boolean } = {
-      ...(query.get('tailLines') !== null ? { tailLines: integer(query.get('tailLines'), 'tailLines')! } : {}),
-      ...(query.get('sinceSeconds') !== null ? { sinceSeconds: integer(query.get('sinceSeconds'), 'sinceSeconds')! } : {}),
+      ...(query.get('tailLines') !== null
+        ? { tailLines: integer(query.get('tailLines'), 'tailLines')! }
+        : {}),
+      ...(query.get('sinceSeconds') !== null
+        ? { sinceSeconds: integer(query.get('sinceSeconds'), 'sinceSeconds')! }
+        : {}),
       ...(query.get('sinceTime') ? { sinceTime: query.get('sinceTime')! } : {}),
-      ...(query.get('limitBytes') !== null ? { limitBytes: integer(query.get('limitBytes'), 'limitBytes')! } : {}),
+      ...(query.get('limitBytes') !== null
+        ? { limitBytes: integer(query.get('limitBytes'), 'limitBytes')! }
+        : {}),
       timestamps: flag(query.get('timestamps')),
       previous: flag(query.get('previous')),
     };
-    const { log } = this.kubelet.readLog(namespace, podName, query.get('container') ?? undefined, logQuery);
+    const { log } = this.kubelet.readLog(
+      namespace,
+      podName,
+      query.get('container') ?? undefined,
+      logQuery,
+    );
     res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-cache, private' });
     res.write(log.read(logQuery));
     if (!flag(query.get('follow')) || logQuery.previous) {
@@ -513,16 +570,16 @@ export class ApiServer {
       return;
     }
     res.flushHeaders();
-    const stop = log.follow(
-      (data) => res.write(data),
-      () => end(),
-      logQuery.timestamps,
-    );
+    let stop = () => {};
+    let ended = false;
     const end = () => {
+      if (ended) return;
+      ended = true;
       stop();
       this.watches.delete(end);
       res.end();
     };
+    stop = log.follow((data) => res.write(data), end, logQuery.timestamps);
     this.watches.add(end);
     req.on('close', end);
   }
@@ -542,13 +599,17 @@ export class ApiServer {
         throw pathNotFound();
       }
       if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-        throw badRequest(`unsupported upgrade protocol: ${req.headers.upgrade ?? ''} (only websocket is served)`);
+        throw badRequest(
+          `unsupported upgrade protocol: ${req.headers.upgrade ?? ''} (only websocket is served)`,
+        );
       }
       const offered = String(req.headers['sec-websocket-protocol'] ?? '')
         .split(',')
         .map((p) => p.trim());
       if (!CHANNEL_PROTOCOLS.some((p) => offered.includes(p))) {
-        throw badRequest(`unable to upgrade: no supported subprotocol among [${offered.join(', ')}]`);
+        throw badRequest(
+          `unable to upgrade: no supported subprotocol among [${offered.join(', ')}]`,
+        );
       }
       const query = url.searchParams;
       const want = {
@@ -563,9 +624,16 @@ export class ApiServer {
       // Check the pod and container before upgrading, so that an error is a plain HTTP answer.
       const open =
         target.subresource === 'exec'
-          ? (sink: Parameters<Kubelet['exec']>[5]) => this.kubelet.exec(namespace, name, container, command, want, sink)
-          : (sink: Parameters<Kubelet['attach']>[4]) => this.kubelet.attach(namespace, name, container, want, sink);
-      this.preflight(namespace, name, container, target.subresource === 'exec' ? command : undefined);
+          ? (sink: Parameters<Kubelet['exec']>[5]) =>
+              this.kubelet.exec(namespace, name, container, command, want, sink)
+          : (sink: Parameters<Kubelet['attach']>[4]) =>
+              this.kubelet.attach(namespace, name, container, want, sink);
+      this.preflight(
+        namespace,
+        name,
+        container,
+        target.subresource === 'exec' ? command : undefined,
+      );
       this.sockets.handleUpgrade(req, socket, head, (ws) => {
         serveChannels(ws, want, open, target.subresource === 'exec' ? command : undefined);
       });
@@ -575,7 +643,12 @@ export class ApiServer {
     }
   };
 
-  private preflight(namespace: string, name: string, container: string | undefined, command?: string[]): void {
+  private preflight(
+    namespace: string,
+    name: string,
+    container: string | undefined,
+    command?: string[],
+  ): void {
     if (command && command.length === 0) throw badRequest('you must specify at least 1 command');
     this.kubelet.checkRunning(namespace, name, container);
   }

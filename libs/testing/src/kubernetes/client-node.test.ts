@@ -113,7 +113,12 @@ function watchUntil<T>(
 }
 
 /** Watches a pod until `check` holds. */
-function waitForPod(namespace: string, name: string, check: (pod: V1Pod) => boolean, what: string): Promise<V1Pod> {
+function waitForPod(
+  namespace: string,
+  name: string,
+  check: (pod: V1Pod) => boolean,
+  what: string,
+): Promise<V1Pod> {
   return watchUntil(
     `/api/v1/namespaces/${namespace}/pods`,
     { fieldSelector: `metadata.name=${name}` },
@@ -166,7 +171,11 @@ class Lines extends Writable {
   line(match: (line: string) => boolean, what: string): Promise<string> {
     const found = this.text.split('\n').find(match);
     if (found !== undefined) return Promise.resolve(found);
-    return withTimeout(new Promise((resolve) => this.waiters.push({ match, resolve })), 10_000, what);
+    return withTimeout(
+      new Promise((resolve) => this.waiters.push({ match, resolve })),
+      10_000,
+      what,
+    );
   }
 }
 
@@ -186,11 +195,17 @@ describe('CRUD and errors through CoreV1Api', () => {
 
     const read = await core.readNamespacedConfigMap({ name: 'settings', namespace });
     expect(read.data).toEqual({ mode: 'fast' });
-    const onlyA = await core.listNamespacedConfigMap({ namespace, labelSelector: 'tier in (a),tier!=b' });
+    const onlyA = await core.listNamespacedConfigMap({
+      namespace,
+      labelSelector: 'tier in (a),tier!=b',
+    });
     expect(onlyA.items.map((c) => c.metadata?.name)).toEqual(['settings']);
     const generated = await core.listNamespacedConfigMap({ namespace, labelSelector: 'tier=b' });
     expect(generated.items[0]?.metadata?.name).toMatch(/^extra-[a-z0-9]{5}$/);
-    const byField = await core.listNamespacedConfigMap({ namespace, fieldSelector: 'metadata.name!=settings' });
+    const byField = await core.listNamespacedConfigMap({
+      namespace,
+      fieldSelector: 'metadata.name!=settings',
+    });
     expect(byField.items).toHaveLength(1);
 
     const merged = await core.patchNamespacedConfigMap(
@@ -203,7 +218,9 @@ describe('CRUD and errors through CoreV1Api', () => {
       setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
     );
     expect(jsonPatched.data).toEqual({ mode: 'fast' });
-    expect(Number(jsonPatched.metadata?.resourceVersion)).toBeGreaterThan(Number(merged.metadata?.resourceVersion));
+    expect(Number(jsonPatched.metadata?.resourceVersion)).toBeGreaterThan(
+      Number(merged.metadata?.resourceVersion),
+    );
 
     const replaced = await core.replaceNamespacedConfigMap({
       name: 'settings',
@@ -249,7 +266,9 @@ describe('CRUD and errors through CoreV1Api', () => {
       'Operation cannot be fulfilled on secrets "token": the object has been modified; please apply your changes to the latest version and try again',
     );
 
-    const taken = await failure(core.createNamespacedSecret({ namespace, body: { metadata: { name: 'token' } } }));
+    const taken = await failure(
+      core.createNamespacedSecret({ namespace, body: { metadata: { name: 'token' } } }),
+    );
     expect(taken.code).toBe(409);
     expect(taken.status.reason).toBe('AlreadyExists');
   });
@@ -259,7 +278,10 @@ describe('CRUD and errors through CoreV1Api', () => {
     const bad = await failure(
       core.createNamespacedPod({
         namespace,
-        body: { metadata: { name: 'Bad_Name', labels: { ok: 'not ok!' } }, spec: { containers: [{ name: 'c' } as never] } },
+        body: {
+          metadata: { name: 'Bad_Name', labels: { ok: 'not ok!' } },
+          spec: { containers: [{ name: 'c' } as never] },
+        },
       }),
     );
     expect(bad.code).toBe(422);
@@ -270,7 +292,10 @@ describe('CRUD and errors through CoreV1Api', () => {
     );
 
     const nowhere = await failure(
-      core.createNamespacedConfigMap({ namespace: 'no-such-namespace', body: { metadata: { name: 'x' } } }),
+      core.createNamespacedConfigMap({
+        namespace: 'no-such-namespace',
+        body: { metadata: { name: 'x' } },
+      }),
     );
     expect(nowhere.code).toBe(404);
     expect(nowhere.status.message).toBe('namespaces "no-such-namespace" not found');
@@ -281,7 +306,10 @@ describe('CRUD and errors through CoreV1Api', () => {
     const leases = kc.makeApiClient(CoordinationV1Api);
     const lease = await leases.createNamespacedLease({
       namespace,
-      body: { metadata: { name: 'leader' }, spec: { holderIdentity: 'a', leaseDurationSeconds: 15 } },
+      body: {
+        metadata: { name: 'leader' },
+        spec: { holderIdentity: 'a', leaseDurationSeconds: 15 },
+      },
     });
     const taken = await leases.replaceNamespacedLease({
       name: 'leader',
@@ -290,7 +318,11 @@ describe('CRUD and errors through CoreV1Api', () => {
     });
     expect(taken.spec?.holderIdentity).toBe('b');
     const lost = await failure(
-      leases.replaceNamespacedLease({ name: 'leader', namespace, body: { ...lease, spec: { ...lease.spec, holderIdentity: 'c' } } }),
+      leases.replaceNamespacedLease({
+        name: 'leader',
+        namespace,
+        body: { ...lease, spec: { ...lease.spec, holderIdentity: 'c' } },
+      }),
     );
     expect(lost.code).toBe(409);
     expect(lost.status.details).toMatchObject({ group: 'coordination.k8s.io', kind: 'leases' });
@@ -298,7 +330,10 @@ describe('CRUD and errors through CoreV1Api', () => {
     const networking = kc.makeApiClient(NetworkingV1Api);
     const policy = await networking.createNamespacedNetworkPolicy({
       namespace,
-      body: { metadata: { name: 'deny-all' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
+      body: {
+        metadata: { name: 'deny-all' },
+        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      },
     });
     expect(policy.metadata?.generation).toBe(1);
     const list = await networking.listNamespacedNetworkPolicy({ namespace });
@@ -307,12 +342,26 @@ describe('CRUD and errors through CoreV1Api', () => {
 });
 
 describe('watch', () => {
-  type Event = { type: string; name?: string; resourceVersion?: string; code?: number; reason?: string };
+  type Event = {
+    type: string;
+    name?: string;
+    resourceVersion?: string;
+    code?: number;
+    reason?: string;
+  };
 
   /** Collects the events of one watch until `count` arrived. */
-  function collect(path: string, params: Record<string, string | boolean>, count: number): Promise<Event[]> {
+  function collect(
+    path: string,
+    params: Record<string, string | boolean>,
+    count: number,
+  ): Promise<Event[]> {
     const events: Event[] = [];
-    type Seen = { metadata?: { name?: string; resourceVersion?: string }; code?: number; reason?: string };
+    type Seen = {
+      metadata?: { name?: string; resourceVersion?: string };
+      code?: number;
+      reason?: string;
+    };
     return watchUntil(
       path,
       params,
@@ -342,7 +391,11 @@ describe('watch', () => {
     await core.deleteNamespacedConfigMap({ name: 'a', namespace });
 
     const replay = await collect(path, { resourceVersion: from }, 3);
-    expect(replay.map((e) => `${e.type} ${e.name}`)).toEqual(['ADDED a', 'MODIFIED a', 'DELETED a']);
+    expect(replay.map((e) => `${e.type} ${e.name}`)).toEqual([
+      'ADDED a',
+      'MODIFIED a',
+      'DELETED a',
+    ]);
     const versions = replay.map((e) => Number(e.resourceVersion));
     expect(versions).toEqual([...versions].sort((x, y) => x - y));
 
@@ -374,7 +427,9 @@ describe('watch', () => {
       1,
     );
     expect(events[0]?.type).toBe('BOOKMARK');
-    expect(Number(events[0]?.resourceVersion)).toBeGreaterThanOrEqual(Number(listed.metadata!.resourceVersion));
+    expect(Number(events[0]?.resourceVersion)).toBeGreaterThanOrEqual(
+      Number(listed.metadata!.resourceVersion),
+    );
   });
 });
 
@@ -382,7 +437,12 @@ describe('pods', () => {
   it('runs a pod, and attach detaches and re-attaches to the same running process', async () => {
     const namespace = await freshNamespace();
     await core.createNamespacedPod({ namespace, body: echoPod('agent') });
-    const running = await waitForPod(namespace, 'agent', (p) => p.status?.phase === 'Running', 'Running');
+    const running = await waitForPod(
+      namespace,
+      'agent',
+      (p) => p.status?.phase === 'Running',
+      'Running',
+    );
     expect(running.spec?.nodeName).toBe('emulator-node');
     expect(running.status?.podIP).toBe('127.0.0.1');
     expect(running.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
@@ -427,7 +487,10 @@ describe('pods', () => {
 
   it('execs in the container environment with exit codes through the status channel', async () => {
     const namespace = await freshNamespace();
-    await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'creds' }, stringData: { key: 's3cret' } } });
+    await core.createNamespacedSecret({
+      namespace,
+      body: { metadata: { name: 'creds' }, stringData: { key: 's3cret' } },
+    });
     await core.createNamespacedPod({
       namespace,
       body: echoPod('shell', {
@@ -461,7 +524,11 @@ describe('pods', () => {
       );
       return { out: out.text, err: err.text, status };
     };
-    const ok = await run(['sh', '-c', 'echo "$PLAIN $FROM_SECRET $POD_NAME"; basename "$PWD"; echo oops >&2']);
+    const ok = await run([
+      'sh',
+      '-c',
+      'echo "$PLAIN $FROM_SECRET $POD_NAME"; basename "$PWD"; echo oops >&2',
+    ]);
     expect(ok.out).toBe('p s3cret shell\nwork\n');
     expect(ok.err).toBe('oops\n');
     expect(ok.status.status).toBe('Success');
@@ -475,7 +542,7 @@ describe('pods', () => {
     await core.deleteNamespacedPod({ name: 'shell', namespace, gracePeriodSeconds: 0 });
   });
 
-  it('keeps a claim\'s directory across a pod that is deleted and created again', async () => {
+  it("keeps a claim's directory across a pod that is deleted and created again", async () => {
     const namespace = await freshNamespace();
     const claim = await core.createNamespacedPersistentVolumeClaim({
       namespace,
@@ -505,16 +572,33 @@ describe('pods', () => {
         volumes: [{ name: 'ws', persistentVolumeClaim: { claimName: 'workspace' } }],
       },
     });
-    await core.createNamespacedPod({ namespace, body: writer('w', 'echo first >> /workspace/notes.txt') });
-    const done = await waitForPod(namespace, 'w', (p) => p.status?.phase === 'Succeeded', 'Succeeded');
-    expect(done.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    await core.createNamespacedPod({
+      namespace,
+      body: writer('w', 'echo first >> /workspace/notes.txt'),
+    });
+    const done = await waitForPod(
+      namespace,
+      'w',
+      (p) => p.status?.phase === 'Succeeded',
+      'Succeeded',
+    );
+    expect(done.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({
+      exitCode: 0,
+      reason: 'Completed',
+    });
     await core.deleteNamespacedPod({ name: 'w', namespace });
     await waitForGone(namespace, 'w');
     expect(readFileSync(join(volume, 'notes.txt'), 'utf8')).toBe('first\n');
 
-    await core.createNamespacedPod({ namespace, body: writer('w', 'echo second >> /workspace/notes.txt; cat /workspace/notes.txt; exit 3') });
+    await core.createNamespacedPod({
+      namespace,
+      body: writer('w', 'echo second >> /workspace/notes.txt; cat /workspace/notes.txt; exit 3'),
+    });
     const failed = await waitForPod(namespace, 'w', (p) => p.status?.phase === 'Failed', 'Failed');
-    expect(failed.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
+    expect(failed.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({
+      exitCode: 3,
+      reason: 'Error',
+    });
     const log = await core.readNamespacedPodLog({ name: 'w', namespace });
     expect(log).toBe('first\nsecond\n');
   });

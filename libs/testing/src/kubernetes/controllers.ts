@@ -144,7 +144,9 @@ export class Controllers {
   }
 
   private existsByUid(uid: string): boolean {
-    return RESOURCES.some((def) => this.registry.store.list(def).some((o) => o.metadata?.uid === uid));
+    return RESOURCES.some((def) =>
+      this.registry.store.list(def).some((o) => o.metadata?.uid === uid),
+    );
   }
 
   // Background deletion: a dependent whose owners are all gone is deleted.
@@ -191,7 +193,8 @@ export class Controllers {
     for (const def of RESOURCES) {
       for (const obj of this.registry.store.list(def)) {
         const meta = obj.metadata!;
-        if (meta.uid !== ownerUid || !(meta.finalizers ?? []).includes('foregroundDeletion')) continue;
+        if (meta.uid !== ownerUid || !(meta.finalizers ?? []).includes('foregroundDeletion'))
+          continue;
         this.registry.mutate(def, meta.namespace, meta.name!, (o) => {
           o.metadata!.finalizers = (o.metadata!.finalizers ?? []).filter(
             (f) => f !== 'foregroundDeletion',

@@ -58,7 +58,8 @@ function defaultPod(pod: KubeObject): void {
   }
   if (Array.isArray(spec.volumes)) {
     for (const volume of spec.volumes) {
-      if (isObject(volume) && isObject(volume.secret)) setDefault(volume.secret, 'defaultMode', 420);
+      if (isObject(volume) && isObject(volume.secret))
+        setDefault(volume.secret, 'defaultMode', 420);
       if (isObject(volume) && isObject(volume.configMap)) {
         setDefault(volume.configMap, 'defaultMode', 420);
       }

@@ -133,7 +133,12 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   });
   server.on('request', api.handle);
   server.on('upgrade', api.upgrade);
-  for (const name of options.namespaces ?? ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+  for (const name of options.namespaces ?? [
+    'default',
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+  ]) {
     registry.create(NAMESPACES, undefined, { metadata: { name } });
   }
   address = await listenOnRandomPort(server);

@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 
 /** What a kubectl run printed, and how it exited. */
 export interface KubectlResult {
@@ -24,8 +25,22 @@ export function hasKubectl(): boolean {
 export function kubectlMinorVersion(): number | undefined {
   const out = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
   if (out.status !== 0) return undefined;
-  const minor = (JSON.parse(out.stdout) as { clientVersion?: { minor?: string } }).clientVersion?.minor;
+  const minor = (JSON.parse(out.stdout) as { clientVersion?: { minor?: string } }).clientVersion
+    ?.minor;
   return minor ? Number.parseInt(minor, 10) : undefined;
+}
+
+/**
+ * The arguments that point kubectl at a kubeconfig, with its discovery cache beside it rather
+ * than in ~/.kube, where every emulator's random port would leave a directory behind.
+ */
+export function kubectlBaseArgs(kubeconfigPath: string): string[] {
+  return [
+    '--kubeconfig',
+    kubeconfigPath,
+    '--cache-dir',
+    join(dirname(kubeconfigPath), 'kubectl-cache'),
+  ];
 }
 
 /**
@@ -41,7 +56,7 @@ export function runKubectl(
   return new Promise((resolve, reject) => {
     const child = execFile(
       'kubectl',
-      ['--kubeconfig', kubeconfigPath, ...args],
+      [...kubectlBaseArgs(kubeconfigPath), ...args],
       { timeout: options.timeoutMs ?? 20_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
       (err, stdout, stderr) => {
         if (err && typeof err.code !== 'number' && err.signal === null) {

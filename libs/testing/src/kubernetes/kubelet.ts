@@ -154,7 +154,9 @@ class PodRuntime {
     logLimitBytes: number,
   ) {
     const spec = obj(pod.spec);
-    this.containers = list(spec.containers).map((c) => new ContainerRuntime(c, false, logLimitBytes));
+    this.containers = list(spec.containers).map(
+      (c) => new ContainerRuntime(c, false, logLimitBytes),
+    );
     this.initContainers = list(spec.initContainers).map(
       (c) => new ContainerRuntime(c, true, logLimitBytes),
     );
@@ -199,10 +201,13 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 function expand(value: string, env: Record<string, string>): string {
-  return value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (match, name: string | undefined) => {
-    if (match === '$$') return '$';
-    return name !== undefined && name in env ? env[name]! : match;
-  });
+  return value.replace(
+    /\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g,
+    (match, name: string | undefined) => {
+      if (match === '$$') return '$';
+      return name !== undefined && name in env ? env[name]! : match;
+    },
+  );
 }
 
 /**
@@ -280,7 +285,13 @@ export class Kubelet {
       if (obj(p.spec).nodeName || p.metadata?.deletionTimestamp) return false;
       const status = obj(p.status);
       if (missing) {
-        setCondition(status, 'PodScheduled', 'False', 'Unschedulable', `0/1 nodes are available: persistentvolumeclaim "${missing}" not found.`);
+        setCondition(
+          status,
+          'PodScheduled',
+          'False',
+          'Unschedulable',
+          `0/1 nodes are available: persistentvolumeclaim "${missing}" not found.`,
+        );
       } else {
         (p.spec as Obj).nodeName = this.options.nodeName;
         setCondition(status, 'PodScheduled', 'True');
@@ -314,11 +325,13 @@ export class Kubelet {
     }
     for (const init of runtime.initContainers) {
       if (init.done && init.exitCode === 0) continue;
-      if (!init.child && !init.timer && !init.blockedOnConfig) void this.startContainer(runtime, init);
+      if (!init.child && !init.timer && !init.blockedOnConfig)
+        void this.startContainer(runtime, init);
       return;
     }
     for (const c of runtime.containers) {
-      if (!c.child && !c.timer && !c.done && !c.blockedOnConfig) void this.startContainer(runtime, c);
+      if (!c.child && !c.timer && !c.done && !c.blockedOnConfig)
+        void this.startContainer(runtime, c);
     }
     this.writeStatus(runtime);
   }
@@ -334,7 +347,10 @@ export class Kubelet {
         const claim = this.registry.store.get(CLAIMS, namespace, claimName);
         const volumeName = obj(claim?.spec).volumeName;
         if (typeof volumeName !== 'string') {
-          throw new ConfigError('ContainerCreating', `persistentvolumeclaim "${claimName}" not bound`);
+          throw new ConfigError(
+            'ContainerCreating',
+            `persistentvolumeclaim "${claimName}" not bound`,
+          );
         }
         runtime.volumes.set(name, this.options.volumeDir(volumeName));
       } else if (volume.hostPath) {
@@ -343,7 +359,11 @@ export class Kubelet {
         const source = obj(volume.secret ?? volume.configMap);
         const isSecret = !!volume.secret;
         const sourceName = String(isSecret ? source.secretName : source.name);
-        const found = this.registry.store.get(isSecret ? SECRETS : CONFIG_MAPS, namespace, sourceName);
+        const found = this.registry.store.get(
+          isSecret ? SECRETS : CONFIG_MAPS,
+          namespace,
+          sourceName,
+        );
         mkdirSync(own, { recursive: true });
         if (!found) {
           if (source.optional === true) {
@@ -372,7 +392,10 @@ export class Kubelet {
     }
   }
 
-  private mountsOf(runtime: PodRuntime, c: ContainerRuntime): { mountPath: string; hostPath: string }[] {
+  private mountsOf(
+    runtime: PodRuntime,
+    c: ContainerRuntime,
+  ): { mountPath: string; hostPath: string }[] {
     return list(c.spec.volumeMounts)
       .map((m) => {
         const base = runtime.volumes.get(String(m.name)) ?? '';
@@ -392,7 +415,11 @@ export class Kubelet {
     const escaped = mounts.map((m) => m.mountPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     const pattern = new RegExp(`(^|[\\s=:'"(,])(${escaped.join('|')})(?=$|[/\\s'";:),])`, 'g');
     const hostPaths = new Map(mounts.map((m) => [m.mountPath, m.hostPath]));
-    return (value) => value.replace(pattern, (_all, before: string, mountPath: string) => `${before}${hostPaths.get(mountPath)}`);
+    return (value) =>
+      value.replace(
+        pattern,
+        (_all, before: string, mountPath: string) => `${before}${hostPaths.get(mountPath)}`,
+      );
   }
 
   private resolveEnvironment(runtime: PodRuntime, c: ContainerRuntime): ContainerEnvironment {
@@ -421,10 +448,17 @@ export class Kubelet {
     for (const source of list(c.spec.envFrom)) {
       const isSecret = !!source.secretRef;
       const ref = obj(source.secretRef ?? source.configMapRef);
-      const found = this.registry.store.get(isSecret ? SECRETS : CONFIG_MAPS, runtime.namespace, String(ref.name));
+      const found = this.registry.store.get(
+        isSecret ? SECRETS : CONFIG_MAPS,
+        runtime.namespace,
+        String(ref.name),
+      );
       if (!found) {
         if (ref.optional === true) continue;
-        throw new ConfigError('CreateContainerConfigError', `${isSecret ? 'secret' : 'configmap'} "${String(ref.name)}" not found`);
+        throw new ConfigError(
+          'CreateContainerConfigError',
+          `${isSecret ? 'secret' : 'configmap'} "${String(ref.name)}" not found`,
+        );
       }
       for (const [key, value] of Object.entries(dataOf(found, isSecret))) {
         const name = `${String(source.prefix ?? '')}${key}`;
@@ -458,10 +492,17 @@ export class Kubelet {
       const isSecret = !!source.secretKeyRef;
       const ref = obj(source.secretKeyRef ?? source.configMapKeyRef);
       const kind = isSecret ? 'Secret' : 'ConfigMap';
-      const found = this.registry.store.get(isSecret ? SECRETS : CONFIG_MAPS, runtime.namespace, String(ref.name));
+      const found = this.registry.store.get(
+        isSecret ? SECRETS : CONFIG_MAPS,
+        runtime.namespace,
+        String(ref.name),
+      );
       if (!found) {
         if (ref.optional === true) return undefined;
-        throw new ConfigError('CreateContainerConfigError', `${isSecret ? 'secret' : 'configmap'} "${String(ref.name)}" not found`);
+        throw new ConfigError(
+          'CreateContainerConfigError',
+          `${isSecret ? 'secret' : 'configmap'} "${String(ref.name)}" not found`,
+        );
       }
       const value = dataOf(found, isSecret)[String(ref.key)];
       if (value === undefined) {
@@ -507,7 +548,10 @@ export class Kubelet {
         c.timer = setTimeout(() => {
           if (runtime.stopping || runtime.gone) return;
           c.state = {
-            waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${String(c.spec.image)}"` },
+            waiting: {
+              reason: 'ImagePullBackOff',
+              message: `Back-off pulling image "${String(c.spec.image)}"`,
+            },
           };
           this.writeStatus(runtime);
         }, this.options.imagePullBackoffMs);
@@ -552,7 +596,9 @@ export class Kubelet {
       child.once('close', (code, signal) => {
         live.delete(child);
         c.child = undefined;
-        const exitCode = spawnError ? 128 : (code ?? 128 + (constants.signals[signal as NodeJS.Signals] ?? 9));
+        const exitCode = spawnError
+          ? 128
+          : (code ?? 128 + (constants.signals[signal as NodeJS.Signals] ?? 9));
         c.exitCode = exitCode;
         c.state = {
           terminated: {
@@ -580,7 +626,9 @@ export class Kubelet {
       !runtime.stopping &&
       !runtime.gone &&
       !this.stopped &&
-      (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0) || (c.init && policy !== 'Never' && exitCode !== 0));
+      (policy === 'Always' ||
+        (policy === 'OnFailure' && exitCode !== 0) ||
+        (c.init && policy !== 'Never' && exitCode !== 0));
     if (!restart) {
       c.done = true;
       this.writeStatus(runtime);
@@ -622,12 +670,31 @@ export class Kubelet {
       const unready = main.filter((c) => !c.running).map((c) => c.name);
       const terminal = phase === 'Succeeded' || phase === 'Failed';
       setCondition(status, 'PodReadyToStartContainers', runtime.volumesReady ? 'True' : 'False');
-      setCondition(status, 'Initialized', initDone ? 'True' : 'False', initDone ? undefined : 'ContainersNotInitialized');
+      setCondition(
+        status,
+        'Initialized',
+        initDone ? 'True' : 'False',
+        initDone ? undefined : 'ContainersNotInitialized',
+      );
       const readyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
-      const readyMessage = terminal ? undefined : `containers with unready status: [${unready.join(' ')}]`;
+      const readyMessage = terminal
+        ? undefined
+        : `containers with unready status: [${unready.join(' ')}]`;
       const ready = unready.length === 0 && !terminal ? 'True' : 'False';
-      setCondition(status, 'ContainersReady', ready, ready === 'True' ? undefined : readyReason, ready === 'True' ? undefined : readyMessage);
-      setCondition(status, 'Ready', ready, ready === 'True' ? undefined : readyReason, ready === 'True' ? undefined : readyMessage);
+      setCondition(
+        status,
+        'ContainersReady',
+        ready,
+        ready === 'True' ? undefined : readyReason,
+        ready === 'True' ? undefined : readyMessage,
+      );
+      setCondition(
+        status,
+        'Ready',
+        ready,
+        ready === 'True' ? undefined : readyReason,
+        ready === 'True' ? undefined : readyMessage,
+      );
       setCondition(status, 'PodScheduled', 'True');
       status.phase = phase;
       status.hostIP = '127.0.0.1';
@@ -636,9 +703,10 @@ export class Kubelet {
       status.podIPs = [{ ip: '127.0.0.1' }];
       status.startTime = runtime.startTime;
       const describe = (c: ContainerRuntime) => {
-        const state = runtime.waitingForVolumes && !c.started
-          ? { waiting: { reason: 'ContainerCreating' } }
-          : c.state;
+        const state =
+          runtime.waitingForVolumes && !c.started
+            ? { waiting: { reason: 'ContainerCreating' } }
+            : c.state;
         return {
           name: c.name,
           state,
@@ -647,12 +715,15 @@ export class Kubelet {
           restartCount: c.restartCount,
           image: String(c.spec.image ?? ''),
           imageID: c.imageKnown ? `emulator://${String(c.spec.image)}` : '',
-          ...(c.started ? { containerID: `emulator://${runtime.uid}/${c.name}/${c.restartCount}` } : {}),
+          ...(c.started
+            ? { containerID: `emulator://${runtime.uid}/${c.name}/${c.restartCount}` }
+            : {}),
           started: c.running,
         };
       };
       status.containerStatuses = main.map(describe);
-      if (runtime.initContainers.length) status.initContainerStatuses = runtime.initContainers.map(describe);
+      if (runtime.initContainers.length)
+        status.initContainerStatuses = runtime.initContainers.map(describe);
       pod.status = status;
     });
   }
@@ -668,7 +739,10 @@ export class Kubelet {
     }
     if (runtime.stopping) return;
     runtime.stopping = true;
-    const graceMs = Math.min((meta.deletionGracePeriodSeconds ?? 30) * 1000, this.options.maxGracePeriodMs);
+    const graceMs = Math.min(
+      (meta.deletionGracePeriodSeconds ?? 30) * 1000,
+      this.options.maxGracePeriodMs,
+    );
     for (const c of runtime.all) {
       clearTimeout(c.timer);
       c.timer = undefined;
@@ -715,7 +789,9 @@ export class Kubelet {
     if (!name) {
       if (runtime.containers.length === 1) return runtime.containers[0]!;
       const names = runtime.containers.map((c) => c.name).join(' ');
-      throw badRequest(`a container name must be specified for pod ${runtime.name}, choose one of: [${names}]`);
+      throw badRequest(
+        `a container name must be specified for pod ${runtime.name}, choose one of: [${names}]`,
+      );
     }
     const found = runtime.all.find((c) => c.name === name);
     if (!found) throw badRequest(`container ${name} is not valid for pod ${runtime.name}`);
@@ -729,7 +805,12 @@ export class Kubelet {
   }
 
   /** A container's log, as `GET .../log` answers it (without follow). */
-  readLog(namespace: string, podName: string, container: string | undefined, query: LogQuery & { previous?: boolean }): { log: LogBuffer } {
+  readLog(
+    namespace: string,
+    podName: string,
+    container: string | undefined,
+    query: LogQuery & { previous?: boolean },
+  ): { log: LogBuffer } {
     const runtime = this.runtimeOf(namespace, podName);
     const c = this.containerOf(runtime, container);
     if (query.previous) {
@@ -740,7 +821,10 @@ export class Kubelet {
     }
     if (!c.started && !c.done) {
       const reason = String(obj(c.state.waiting).reason ?? 'ContainerCreating');
-      const why = reason === 'ErrImagePull' || reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason;
+      const why =
+        reason === 'ErrImagePull' || reason === 'ImagePullBackOff'
+          ? 'trying and failing to pull image'
+          : reason;
       throw badRequest(`container "${c.name}" in pod "${podName}" is waiting to start: ${why}`);
     }
     return { log: c.log };
@@ -760,7 +844,8 @@ export class Kubelet {
     if (!child || !c.running) throw badRequest(`container ${c.name} is not running`);
     const filtered: StreamSink = {
       output: (channel, data) => {
-        if ((channel === 1 && want.stdout) || (channel === 2 && want.stderr)) sink.output(channel, data);
+        if ((channel === 1 && want.stdout) || (channel === 2 && want.stderr))
+          sink.output(channel, data);
       },
       end: (result) => sink.end(result),
     };
@@ -871,7 +956,9 @@ export class Kubelet {
 function dataOf(found: KubeObject, isSecret: boolean): Record<string, Buffer> {
   const files: Record<string, Buffer> = {};
   for (const [key, value] of Object.entries(obj(found.data))) {
-    files[key] = isSecret ? Buffer.from(String(value), 'base64') : Buffer.from(String(value), 'utf8');
+    files[key] = isSecret
+      ? Buffer.from(String(value), 'base64')
+      : Buffer.from(String(value), 'utf8');
   }
   if (!isSecret) {
     for (const [key, value] of Object.entries(obj(found.binaryData))) {
@@ -881,7 +968,13 @@ function dataOf(found: KubeObject, isSecret: boolean): Record<string, Buffer> {
   return files;
 }
 
-function setCondition(status: Obj, type: string, value: string, reason?: string, message?: string): void {
+function setCondition(
+  status: Obj,
+  type: string,
+  value: string,
+  reason?: string,
+  message?: string,
+): void {
   const conditions = list(status.conditions);
   const existing = conditions.find((c) => c.type === type);
   const changed = !existing || existing.status !== value;

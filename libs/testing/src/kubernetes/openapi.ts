@@ -15,16 +15,20 @@ export function openApiRoot(): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const def of RESOURCES) {
     const path = docPath(def);
-    paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${apiVersionOf(def).replace(/\W/g, '')}` };
+    paths[path] = {
+      serverRelativeURL: `/openapi/v3/${path}?hash=${apiVersionOf(def).replace(/\W/g, '')}`,
+    };
   }
   return { paths };
 }
 
-const QUERY_PARAMETERS = ['dryRun', 'fieldManager', 'fieldValidation', 'force', 'pretty'].map((name) => ({
-  name,
-  in: 'query',
-  schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true },
-}));
+const QUERY_PARAMETERS = ['dryRun', 'fieldManager', 'fieldValidation', 'force', 'pretty'].map(
+  (name) => ({
+    name,
+    in: 'query',
+    schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true },
+  }),
+);
 
 /** `/openapi/v3/api/v1` and `/openapi/v3/apis/{group}/{version}`, or undefined. */
 export function openApiDocument(path: string): Record<string, unknown> | undefined {
@@ -41,15 +45,31 @@ export function openApiDocument(path: string): Record<string, unknown> | undefin
       patch: {
         operationId: `patch${def.kind}`,
         parameters: [
-          { name: 'name', in: 'path', required: true, schema: { type: 'string', uniqueItems: true } },
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            schema: { type: 'string', uniqueItems: true },
+          },
           ...(def.namespaced
-            ? [{ name: 'namespace', in: 'path', required: true, schema: { type: 'string', uniqueItems: true } }]
+            ? [
+                {
+                  name: 'namespace',
+                  in: 'path',
+                  required: true,
+                  schema: { type: 'string', uniqueItems: true },
+                },
+              ]
             : []),
           ...QUERY_PARAMETERS,
         ],
         responses: { '200': { description: 'OK' } },
         'x-kubernetes-action': 'patch',
-        'x-kubernetes-group-version-kind': { group: def.group, version: def.version, kind: def.kind },
+        'x-kubernetes-group-version-kind': {
+          group: def.group,
+          version: def.version,
+          kind: def.kind,
+        },
       },
     };
   }

@@ -149,7 +149,8 @@ export function strategicMerge(target: unknown, patch: unknown): unknown {
   }
   for (const [field, order] of orders) {
     const list = result[field];
-    if (Array.isArray(list)) result[field] = applyElementOrder(list, order, mergeKeyFor(field, list));
+    if (Array.isArray(list))
+      result[field] = applyElementOrder(list, order, mergeKeyFor(field, list));
   }
   if (retainKeys) {
     for (const key of Object.keys(result)) if (!retainKeys.includes(key)) delete result[key];
@@ -244,7 +245,10 @@ function addAt(doc: Json, path: string, value: Json, replace: boolean): Json {
 /** RFC 6902 JSON patch: add, remove, replace, move, copy and test, applied in order. */
 export function jsonPatch(target: unknown, operations: unknown): unknown {
   if (!Array.isArray(operations)) {
-    throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch', true);
+    throw new PatchError(
+      'json: cannot unmarshal object into Go value of type jsonpatch.Patch',
+      true,
+    );
   }
   let doc = clone(target) as Json;
   for (const raw of operations as JsonPatchOperation[]) {

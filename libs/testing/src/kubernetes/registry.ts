@@ -141,7 +141,9 @@ export class Registry {
     obj.apiVersion = apiVersionOf(def);
     obj.kind = def.kind;
     if (obj.metadata !== undefined && !isObject(obj.metadata)) {
-      throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: metadata is not an object`);
+      throw badRequest(
+        `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: metadata is not an object`,
+      );
     }
     obj.metadata = { ...(obj.metadata ?? {}) };
     if (def.namespaced) {
@@ -162,7 +164,12 @@ export class Registry {
   private prepareCreate(def: ResourceDef, obj: KubeObject): void {
     const meta = obj.metadata!;
     if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
-    for (const key of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
+    for (const key of [
+      'uid',
+      'resourceVersion',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+    ] as const) {
       delete meta[key];
     }
     meta.uid = randomUUID();
@@ -174,7 +181,9 @@ export class Registry {
         break;
       case 'PersistentVolumeClaim':
         obj.status = { phase: 'Pending' };
-        meta.finalizers = [...new Set([...(meta.finalizers ?? []), 'kubernetes.io/pvc-protection'])];
+        meta.finalizers = [
+          ...new Set([...(meta.finalizers ?? []), 'kubernetes.io/pvc-protection']),
+        ];
         break;
       case 'Namespace':
         obj.status = { phase: 'Active' };
@@ -198,7 +207,12 @@ export class Registry {
   }
 
   /** POST: creates an object; 409 when the name is taken, 404 when the namespace is missing. */
-  create(def: ResourceDef, namespace: string | undefined, body: unknown, options: WriteOptions = {}): KubeObject {
+  create(
+    def: ResourceDef,
+    namespace: string | undefined,
+    body: unknown,
+    options: WriteOptions = {},
+  ): KubeObject {
     const obj = this.decodeBody(def, namespace, body);
     if (obj.metadata?.resourceVersion) {
       throw badRequest('resourceVersion should not be set on objects to be created');
@@ -248,7 +262,11 @@ export class Registry {
       const old = existing.metadata!;
       if (meta.uid && meta.uid !== old.uid) {
         throw invalid(def, name, [
-          { reason: 'FieldValueInvalid', message: `Invalid value: "${meta.uid}": field is immutable`, field: 'metadata.uid' },
+          {
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: "${meta.uid}": field is immutable`,
+            field: 'metadata.uid',
+          },
         ]);
       }
       meta.uid = old.uid;
@@ -316,7 +334,11 @@ export class Registry {
     if (!type) throw unsupportedMediaType(contentType);
     if (type === 'application/apply-patch+yaml' && !options.fieldManager) {
       throw invalid({ ...def, kind: 'PatchOptions', group: 'meta.k8s.io' }, '', [
-        { reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' },
+        {
+          reason: 'FieldValueRequired',
+          message: 'Required value: is required for apply patch',
+          field: 'fieldManager',
+        },
       ]);
     }
     const existing = this.store.get(def, namespace, name);
@@ -345,7 +367,9 @@ export class Registry {
     }
     const incoming = this.decodeBody(def, namespace, patched);
     if (incoming.metadata?.name !== name) {
-      throw badRequest(`the name of the object (${incoming.metadata?.name ?? ''}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${incoming.metadata?.name ?? ''}) does not match the name on the URL (${name})`,
+      );
     }
     if (incoming.metadata?.resourceVersion !== existing.metadata?.resourceVersion) {
       throw conflict(def, name);
@@ -368,7 +392,11 @@ export class Registry {
     const meta = existing.metadata!;
     const pre = options.preconditions ?? {};
     if (pre.uid && pre.uid !== meta.uid) {
-      throw conflict(def, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`);
+      throw conflict(
+        def,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`,
+      );
     }
     if (pre.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
       throw conflict(
@@ -380,7 +408,11 @@ export class Registry {
     const policy = options.propagationPolicy ?? 'Background';
     const grace = this.gracePeriod(def, existing, options.gracePeriodSeconds);
     const finalizers = [...(meta.finalizers ?? [])];
-    if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion') && this.dependentsOf(meta.uid!).length) {
+    if (
+      policy === 'Foreground' &&
+      !finalizers.includes('foregroundDeletion') &&
+      this.dependentsOf(meta.uid!).length
+    ) {
       finalizers.push('foregroundDeletion');
     }
     if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
@@ -393,15 +425,22 @@ export class Registry {
     const marked = structuredClone(existing);
     const markedMeta = marked.metadata!;
     const now = Date.now();
-    const previousDeadline = markedMeta.deletionTimestamp ? Date.parse(markedMeta.deletionTimestamp) : Infinity;
+    const previousDeadline = markedMeta.deletionTimestamp
+      ? Date.parse(markedMeta.deletionTimestamp)
+      : Infinity;
     const deadline = Math.min(previousDeadline, now + grace * 1000);
-    if (markedMeta.deletionTimestamp && deadline >= previousDeadline && same(finalizers, meta.finalizers ?? [])) {
+    if (
+      markedMeta.deletionTimestamp &&
+      deadline >= previousDeadline &&
+      same(finalizers, meta.finalizers ?? [])
+    ) {
       return this.deleteAnswer(def, existing);
     }
     markedMeta.deletionTimestamp = kubeTime(new Date(deadline));
     markedMeta.deletionGracePeriodSeconds = def.kind === 'Pod' ? grace : 0;
     if (finalizers.length) markedMeta.finalizers = finalizers;
-    if (def.kind === 'Namespace') marked.status = { ...(marked.status as Obj), phase: 'Terminating' };
+    if (def.kind === 'Namespace')
+      marked.status = { ...(marked.status as Obj), phase: 'Terminating' };
     const stored = this.store.put(def, marked);
     return this.deleteAnswer(def, this.finalizeIfDone(def, stored) ?? stored);
   }
@@ -495,7 +534,8 @@ export class Registry {
     const found: { def: ResourceDef; obj: KubeObject }[] = [];
     for (const def of RESOURCES) {
       for (const obj of this.store.list(def)) {
-        if ((obj.metadata?.ownerReferences ?? []).some((o) => o.uid === uid)) found.push({ def, obj });
+        if ((obj.metadata?.ownerReferences ?? []).some((o) => o.uid === uid))
+          found.push({ def, obj });
       }
     }
     return found;

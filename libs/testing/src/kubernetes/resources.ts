@@ -184,7 +184,11 @@ export function apiVersionOf(def: ResourceDef): string {
 }
 
 /** The resource type served at `group`/`version` under `plural`, if any. */
-export function findResource(group: string, version: string, plural: string): ResourceDef | undefined {
+export function findResource(
+  group: string,
+  version: string,
+  plural: string,
+): ResourceDef | undefined {
   return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
 }
 

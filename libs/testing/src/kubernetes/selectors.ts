@@ -70,7 +70,8 @@ export function parseLabelSelector(text: string | undefined): LabelRequirement[]
       const value = match[3]!;
       checkKey(match[1]!, text);
       if (op === '>' || op === '<') {
-        if (!/^-?\d+$/.test(value)) parseError(text, `for 'Gt', 'Lt' operators, the value must be an integer`);
+        if (!/^-?\d+$/.test(value))
+          parseError(text, `for 'Gt', 'Lt' operators, the value must be an integer`);
         requirements.push({ key: match[1]!, operator: op === '>' ? 'gt' : 'lt', values: [value] });
       } else {
         checkValue(value, text);
@@ -84,7 +85,10 @@ export function parseLabelSelector(text: string | undefined): LabelRequirement[]
       requirements.push({ key: match[1]!, operator: 'exists', values: [] });
       continue;
     }
-    parseError(text, `found '${part}', expected: identifier, '!', 'in', 'notin', '=', '==' or '!='`);
+    parseError(
+      text,
+      `found '${part}', expected: identifier, '!', 'in', 'notin', '=', '==' or '!='`,
+    );
   }
   return requirements;
 }

@@ -96,11 +96,16 @@ export function conflict(ref: ResourceRef, name: string, why?: string): KubeApiE
   const reason =
     why ??
     'the object has been modified; please apply your changes to the latest version and try again';
-  return failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(ref)} "${name}": ${reason}`, {
-    name,
-    ...groupOf(ref),
-    kind: ref.plural,
-  });
+  return failure(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualified(ref)} "${name}": ${reason}`,
+    {
+      name,
+      ...groupOf(ref),
+      kind: ref.plural,
+    },
+  );
 }
 
 /** 422 `Invalid`, with one cause per failed field, worded as the real validators word them. */
@@ -150,7 +155,11 @@ export function expired(message: string): KubeApiError {
 
 /** 415 for a body type the server does not decode. */
 export function unsupportedMediaType(contentType: string): KubeApiError {
-  return failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got ${contentType})`);
+  return failure(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got ${contentType})`,
+  );
 }
 
 /** 500 `InternalError`. */
@@ -161,7 +170,11 @@ export function internalError(message: string): KubeApiError {
 }
 
 /** The `Status` a successful delete of a resource that does not return the deleted object gives. */
-export function deletedStatus(ref: ResourceRef, name: string, uid: string): Record<string, unknown> {
+export function deletedStatus(
+  ref: ResourceRef,
+  name: string,
+  uid: string,
+): Record<string, unknown> {
   return {
     kind: 'Status',
     apiVersion: 'v1',

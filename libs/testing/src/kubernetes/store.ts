@@ -58,7 +58,9 @@ export class ObjectStore {
 
   /** The stored object, or undefined. */
   get(def: ResourceDef, namespace: string | undefined, name: string): KubeObject | undefined {
-    const found = this.objects.get(keyOf(def))?.get(objectKey(def.namespaced ? namespace : undefined, name));
+    const found = this.objects
+      .get(keyOf(def))
+      ?.get(objectKey(def.namespaced ? namespace : undefined, name));
     return found ? structuredClone(found) : undefined;
   }
 

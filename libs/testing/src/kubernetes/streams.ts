@@ -30,7 +30,10 @@ function frame(channel: number, data: Buffer): Buffer {
   return Buffer.concat([Buffer.from([channel]), data]);
 }
 
-function statusFor(result: { exitCode?: number; error?: string }, command?: string[]): Record<string, unknown> {
+function statusFor(
+  result: { exitCode?: number; error?: string },
+  command?: string[],
+): Record<string, unknown> {
   if (result.error !== undefined) {
     return {
       metadata: {},
@@ -101,4 +104,3 @@ export function serveChannels(
   });
   ws.on('error', () => {});
 }
-

@@ -60,7 +60,8 @@ const age: Column = {
   name: 'Age',
   type: 'string',
   format: '',
-  description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+  description:
+    'CreationTimestamp is a timestamp representing the server time when this object was created.',
   priority: 0,
   cell: (o, now) => {
     const created = o.metadata?.creationTimestamp;
@@ -109,7 +110,8 @@ const COLUMNS: Record<string, Column[]> = {
     column('Status', podStatus),
     column(
       'Restarts',
-      (o) => list(obj(o.status).containerStatuses).reduce((n, c) => n + Number(c.restartCount ?? 0), 0),
+      (o) =>
+        list(obj(o.status).containerStatuses).reduce((n, c) => n + Number(c.restartCount ?? 0), 0),
       'string',
     ),
     age,
@@ -127,17 +129,31 @@ const COLUMNS: Record<string, Column[]> = {
   ],
   ConfigMap: [
     name,
-    column('Data', (o) => Object.keys(obj(o.data)).length + Object.keys(obj(o.binaryData)).length, 'integer'),
+    column(
+      'Data',
+      (o) => Object.keys(obj(o.data)).length + Object.keys(obj(o.binaryData)).length,
+      'integer',
+    ),
     age,
   ],
   PersistentVolumeClaim: [
     name,
-    column('Status', (o) => (o.metadata?.deletionTimestamp ? 'Terminating' : (obj(o.status).phase ?? ''))),
+    column('Status', (o) =>
+      o.metadata?.deletionTimestamp ? 'Terminating' : (obj(o.status).phase ?? ''),
+    ),
     column('Volume', (o) => obj(o.spec).volumeName ?? ''),
     column('Capacity', (o) => obj(obj(o.status).capacity).storage ?? ''),
     column('Access Modes', (o) =>
       ((obj(o.status).accessModes ?? []) as string[])
-        .map((m) => ({ ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' })[m] ?? m)
+        .map(
+          (m) =>
+            ({
+              ReadWriteOnce: 'RWO',
+              ReadOnlyMany: 'ROX',
+              ReadWriteMany: 'RWX',
+              ReadWriteOncePod: 'RWOP',
+            })[m] ?? m,
+        )
         .join(','),
     ),
     column('StorageClass', (o) => obj(o.spec).storageClassName ?? '<unset>'),
@@ -150,10 +166,12 @@ const COLUMNS: Record<string, Column[]> = {
     column('Type', (o) => obj(o.spec).type ?? 'ClusterIP'),
     column('Cluster-IP', (o) => obj(o.spec).clusterIP ?? '<none>'),
     column('External-IP', () => '<none>'),
-    column('Port(s)', (o) =>
-      list(obj(o.spec).ports)
-        .map((p) => `${p.port}/${p.protocol ?? 'TCP'}`)
-        .join(',') || '<none>',
+    column(
+      'Port(s)',
+      (o) =>
+        list(obj(o.spec).ports)
+          .map((p) => `${p.port}/${p.protocol ?? 'TCP'}`)
+          .join(',') || '<none>',
     ),
     age,
   ],
@@ -196,7 +214,11 @@ export function toTable(
             object:
               include === 'Object'
                 ? o
-                : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+                : {
+                    kind: 'PartialObjectMetadata',
+                    apiVersion: 'meta.k8s.io/v1',
+                    metadata: o.metadata,
+                  },
           }),
     })),
   };

@@ -27,8 +27,8 @@ export type SchemaValidator = (obj: KubeObject) => void;
  * emulator.
  */
 export async function loadSchemaValidators(): Promise<Map<string, SchemaValidator>> {
-  const [pod, namespace, pvc, secret, configMap, service, networkPolicy, lease] =
-    await Promise.all([
+  const [pod, namespace, pvc, secret, configMap, service, networkPolicy, lease] = await Promise.all(
+    [
       import('kubernetes-models/v1/Pod'),
       import('kubernetes-models/v1/Namespace'),
       import('kubernetes-models/v1/PersistentVolumeClaim'),
@@ -37,7 +37,8 @@ export async function loadSchemaValidators(): Promise<Map<string, SchemaValidato
       import('kubernetes-models/v1/Service'),
       import('kubernetes-models/networking.k8s.io/v1/NetworkPolicy'),
       import('kubernetes-models/coordination.k8s.io/v1/Lease'),
-    ]);
+    ],
+  );
   const models: Record<string, new (data: never) => { validate(): void }> = {
     Pod: pod.Pod,
     Namespace: namespace.Namespace,
@@ -207,7 +208,8 @@ function containerCauses(path: string, containers: Obj[], volumeNames: Set<strin
   containers.forEach((c, i) => {
     const at = `${path}[${i}]`;
     if (typeof c.name === 'string' && c.name) {
-      for (const e of dns1123LabelErrors(c.name)) causes.push(invalidValue(`${at}.name`, c.name, e));
+      for (const e of dns1123LabelErrors(c.name))
+        causes.push(invalidValue(`${at}.name`, c.name, e));
       if (seen.has(c.name)) causes.push(duplicate(`${at}.name`, c.name));
       seen.add(c.name);
     }
@@ -292,7 +294,11 @@ function secretCauses(secret: KubeObject): StatusCause[] {
     0,
   );
   if (size > 1024 * 1024) {
-    causes.push({ reason: 'FieldValueTooLong', message: 'Too long: must have at most 1048576 bytes', field: 'data' });
+    causes.push({
+      reason: 'FieldValueTooLong',
+      message: 'Too long: must have at most 1048576 bytes',
+      field: 'data',
+    });
   }
   return causes;
 }
@@ -302,7 +308,8 @@ function configMapCauses(configMap: KubeObject): StatusCause[] {
   const binary = asObject(configMap.binaryData);
   const causes = [...dataKeyCauses('data', data), ...dataKeyCauses('binaryData', binary)];
   for (const key of Object.keys(binary)) {
-    if (key in data) causes.push(invalidValue('data', key, 'duplicate of key present in binaryData'));
+    if (key in data)
+      causes.push(invalidValue('data', key, 'duplicate of key present in binaryData'));
   }
   return causes;
 }
@@ -316,7 +323,9 @@ function serviceCauses(service: KubeObject): StatusCause[] {
   }
   ports.forEach((p, i) => {
     if (typeof p.port === 'number' && (p.port < 1 || p.port > 65535)) {
-      causes.push(invalidValue(`spec.ports[${i}].port`, p.port, 'must be between 1 and 65535, inclusive'));
+      causes.push(
+        invalidValue(`spec.ports[${i}].port`, p.port, 'must be between 1 and 65535, inclusive'),
+      );
     }
     if (ports.length > 1 && !p.name) causes.push(required(`spec.ports[${i}].name`));
   });
