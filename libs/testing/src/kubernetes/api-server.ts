@@ -120,7 +120,11 @@ function parseTarget(segments: string[]): Target | undefined {
   let namespace: string | undefined;
   // `namespaces/{ns}/{plural}/...` names namespaced objects; `namespaces/{name}[/status]` the
   // namespace itself.
-  if (rest[0] === 'namespaces' && rest.length >= 3 && !['status', 'finalize'].includes(rest[2]!)) {
+  if (
+    rest[0] === 'namespaces' &&
+    rest.length >= 3 &&
+    !['status', 'finalize'].includes(rest[2] ?? '')
+  ) {
     namespace = rest[1];
     rest = rest.slice(2);
   }
@@ -248,7 +252,7 @@ export class ApiServer {
     const group = apiGroups().find((g) => g.name === match[1]);
     if (!group) return undefined;
     if (match[2] === undefined) return { kind: 'APIGroup', apiVersion: 'v1', ...group };
-    return resourceList(match[1]!, match[2]);
+    return resourceList(match[1] ?? '', match[2]);
   }
 
   private async serve(
@@ -266,7 +270,7 @@ export class ApiServer {
     const include = (query.get('includeObject') ?? 'Metadata') as IncludeObject;
     if (subresource === 'log') {
       if (method !== 'GET') throw methodNotAllowed();
-      this.serveLog(namespace!, name!, query, req, res);
+      this.serveLog(namespace ?? '', name ?? '', query, req, res);
       return;
     }
     if (subresource === 'exec' || subresource === 'attach') {
@@ -327,7 +331,7 @@ export class ApiServer {
         return;
       }
       case 'PATCH': {
-        const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+        const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
         const body = parseJson(await readBody(req), 'Patch');
         const result = this.registry.patch(def, namespace, name, contentType, body, {
           ...write,
@@ -409,7 +413,7 @@ export class ApiServer {
       const remaining = items.length - limit;
       items = items.slice(0, limit);
       metadata.continue = Buffer.from(
-        JSON.stringify({ after: key(items[items.length - 1]!) }),
+        JSON.stringify({ after: key(items[items.length - 1] ?? {}) }),
       ).toString('base64url');
       metadata.remainingItemCount = remaining;
     }
@@ -501,7 +505,7 @@ export class ApiServer {
       this.watches.delete(end);
       res.end();
     };
-    let unsubscribe: (() => void) | undefined;
+    let unsubscribe: (() => void) | undefined = undefined;
     let timer: NodeJS.Timeout | undefined;
     let ticker: NodeJS.Timeout | undefined;
     this.watches.add(end);
@@ -543,17 +547,15 @@ export class ApiServer {
     req: IncomingMessage,
     res: ServerResponse,
   ): void {
+    const tailLines = integer(query.get('tailLines'), 'tailLines');
+    const sinceSeconds = integer(query.get('sinceSeconds'), 'sinceSeconds');
+    const limitBytes = integer(query.get('limitBytes'), 'limitBytes');
+    const sinceTime = query.get('sinceTime');
     const logQuery: LogQuery & { previous?: boolean } = {
-      ...(query.get('tailLines') !== null
-        ? { tailLines: integer(query.get('tailLines'), 'tailLines')! }
-        : {}),
-      ...(query.get('sinceSeconds') !== null
-        ? { sinceSeconds: integer(query.get('sinceSeconds'), 'sinceSeconds')! }
-        : {}),
-      ...(query.get('sinceTime') ? { sinceTime: query.get('sinceTime')! } : {}),
-      ...(query.get('limitBytes') !== null
-        ? { limitBytes: integer(query.get('limitBytes'), 'limitBytes')! }
-        : {}),
+      ...(tailLines !== undefined ? { tailLines } : {}),
+      ...(sinceSeconds !== undefined ? { sinceSeconds } : {}),
+      ...(sinceTime ? { sinceTime } : {}),
+      ...(limitBytes !== undefined ? { limitBytes } : {}),
       timestamps: flag(query.get('timestamps')),
       previous: flag(query.get('previous')),
     };
@@ -570,7 +572,7 @@ export class ApiServer {
       return;
     }
     res.flushHeaders();
-    let stop = () => {};
+    let stop: () => void = () => undefined;
     let ended = false;
     const end = () => {
       if (ended) return;
@@ -618,8 +620,8 @@ export class ApiServer {
         stderr: flag(query.get('stderr')),
       };
       const container = query.get('container') ?? undefined;
-      const namespace = target.namespace!;
-      const name = target.name!;
+      const namespace = target.namespace ?? '';
+      const name = target.name ?? '';
       const command = query.getAll('command');
       // Check the pod and container before upgrading, so that an error is a plain HTTP answer.
       const open =

@@ -75,10 +75,10 @@ async function failure(call: Promise<unknown>): Promise<{ code: number; status: 
  * Watches `path` until `pick` returns something for an event; stops the watch then. Errors
  * after that (the abort itself) are not failures.
  */
-function watchUntil<T>(
+function watchUntil<T, O = unknown>(
   path: string,
   params: Record<string, string | boolean>,
-  pick: (type: string, obj: never) => T | undefined,
+  pick: (type: string, obj: O) => T | undefined,
   what: string,
 ): Promise<T> {
   return withTimeout(
@@ -90,9 +90,9 @@ function watchUntil<T>(
         .watch(
           path,
           params,
-          (type, obj: never) => {
+          (type, obj) => {
             if (settled) return;
-            const found = pick(type, obj);
+            const found = pick(type, obj as O);
             if (found === undefined) return;
             settled = true;
             resolve(found);
@@ -134,7 +134,7 @@ async function waitForGone(namespace: string, name: string): Promise<void> {
   if (list.items.length === 0) return;
   await watchUntil(
     `/api/v1/namespaces/${namespace}/pods`,
-    { fieldSelector, resourceVersion: list.metadata!.resourceVersion! },
+    { fieldSelector, resourceVersion: list.metadata?.resourceVersion ?? '' },
     (type) => (type === 'DELETED' ? true : undefined),
     `pod ${namespace}/${name} to be deleted`,
   );
@@ -249,7 +249,7 @@ describe('CRUD and errors through CoreV1Api', () => {
       namespace,
       body: { metadata: { name: 'token' }, stringData: { value: 'one' } },
     });
-    expect(Buffer.from(first.data!.value!, 'base64').toString()).toBe('one');
+    expect(Buffer.from(first.data?.value ?? '', 'base64').toString()).toBe('one');
     const updated = await core.replaceNamespacedSecret({
       name: 'token',
       namespace,
@@ -382,7 +382,7 @@ describe('watch', () => {
     const namespace = await freshNamespace();
     const path = `/api/v1/namespaces/${namespace}/configmaps`;
     const listed = await core.listNamespacedConfigMap({ namespace });
-    const from = listed.metadata!.resourceVersion!;
+    const from = listed.metadata?.resourceVersion ?? '';
     await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'a' } } });
     const modified = await core.patchNamespacedConfigMap(
       { name: 'a', namespace, body: { data: { k: 'v' } } },
@@ -400,7 +400,7 @@ describe('watch', () => {
     expect(versions).toEqual([...versions].sort((x, y) => x - y));
 
     // From the MODIFIED version on: only what came after it, then live changes.
-    const resumed = collect(path, { resourceVersion: modified.metadata!.resourceVersion! }, 2);
+    const resumed = collect(path, { resourceVersion: modified.metadata?.resourceVersion ?? '' }, 2);
     await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'b' } } });
     expect((await resumed).map((e) => `${e.type} ${e.name}`)).toEqual(['DELETED a', 'ADDED b']);
   });
@@ -412,7 +412,7 @@ describe('watch', () => {
     emulator.compact();
     const events = await collect(
       `/api/v1/namespaces/${namespace}/configmaps`,
-      { resourceVersion: listed.metadata!.resourceVersion! },
+      { resourceVersion: listed.metadata?.resourceVersion ?? '' },
       1,
     );
     expect(events).toEqual([{ type: 'ERROR', code: 410, reason: 'Expired' }]);
@@ -423,12 +423,12 @@ describe('watch', () => {
     const listed = await core.listNamespacedConfigMap({ namespace });
     const events = await collect(
       `/api/v1/namespaces/${namespace}/configmaps`,
-      { resourceVersion: listed.metadata!.resourceVersion!, allowWatchBookmarks: true },
+      { resourceVersion: listed.metadata?.resourceVersion ?? '', allowWatchBookmarks: true },
       1,
     );
     expect(events[0]?.type).toBe('BOOKMARK');
     expect(Number(events[0]?.resourceVersion)).toBeGreaterThanOrEqual(
-      Number(listed.metadata!.resourceVersion),
+      Number(listed.metadata?.resourceVersion),
     );
   });
 });
@@ -554,7 +554,7 @@ describe('pods', () => {
     expect(claim.metadata?.finalizers).toEqual(['kubernetes.io/pvc-protection']);
     const bound = await core.readNamespacedPersistentVolumeClaim({ name: 'workspace', namespace });
     expect(bound.status).toMatchObject({ phase: 'Bound', capacity: { storage: '1Gi' } });
-    const volume = emulator.volumePath(namespace, 'workspace')!;
+    const volume = emulator.volumePath(namespace, 'workspace') ?? 'unbound';
     expect(existsSync(volume)).toBe(true);
 
     const writer = (name: string, script: string): V1Pod => ({

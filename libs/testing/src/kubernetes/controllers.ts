@@ -1,10 +1,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import type { Registry } from './registry';
 import type { KubeObject, ResourceDef } from './resources';
-import { RESOURCES } from './resources';
+import { metaOf, nameOf, RESOURCES, resourceOfKind, uidOf } from './resources';
 import type { StoreChange } from './store';
 
-const byKind = (kind: string) => RESOURCES.find((r) => r.kind === kind)!;
+const byKind = (kind: string) => resourceOfKind(kind);
 const PODS = byKind('Pod');
 const CLAIMS = byKind('PersistentVolumeClaim');
 const NAMESPACES = byKind('Namespace');
@@ -59,15 +59,15 @@ export class Controllers {
 
   private onChange(change: StoreChange): void {
     const { def, object, type } = change;
-    const meta = object.metadata!;
+    const meta = metaOf(object);
     if (def.kind === 'PersistentVolumeClaim') this.claimChanged(change);
     if (def.kind === 'Pod' && (type === 'DELETED' || isTerminal(object))) {
-      for (const claim of claimsOf(object)) this.releaseClaim(meta.namespace!, claim);
+      for (const claim of claimsOf(object)) this.releaseClaim(meta.namespace ?? '', claim);
     }
     if (def.kind === 'Namespace' && type !== 'DELETED' && meta.deletionTimestamp) {
-      this.drainNamespace(meta.name!);
+      this.drainNamespace(meta.name ?? '');
     }
-    if (def.namespaced && type === 'DELETED') this.removeNamespaceIfEmpty(meta.namespace!);
+    if (def.namespaced && type === 'DELETED') this.removeNamespaceIfEmpty(meta.namespace ?? '');
     if (type === 'DELETED') this.collectDependents(object);
     else if (meta.deletionTimestamp) this.propagate(def, object);
     if (type === 'DELETED') {
@@ -76,7 +76,7 @@ export class Controllers {
   }
 
   private claimChanged({ type, object }: StoreChange): void {
-    const meta = object.metadata!;
+    const meta = metaOf(object);
     const spec = (object.spec ?? {}) as Obj;
     if (type === 'DELETED') {
       if (typeof spec.volumeName === 'string') {
@@ -85,17 +85,17 @@ export class Controllers {
       return;
     }
     if (meta.deletionTimestamp) {
-      this.releaseClaim(meta.namespace!, meta.name!);
+      this.releaseClaim(meta.namespace ?? '', meta.name ?? '');
       return;
     }
     if ((object.status as Obj | undefined)?.phase === 'Bound') return;
     const volumeName = typeof spec.volumeName === 'string' ? spec.volumeName : `pvc-${meta.uid}`;
     mkdirSync(this.volumes.volumeDir(volumeName), { recursive: true });
-    this.registry.mutate(CLAIMS, meta.namespace, meta.name!, (claim) => {
+    this.registry.mutate(CLAIMS, meta.namespace, meta.name ?? '', (claim) => {
       const claimSpec = claim.spec as Obj;
       claimSpec.volumeName = volumeName;
-      claim.metadata!.annotations = {
-        ...claim.metadata!.annotations,
+      metaOf(claim).annotations = {
+        ...claim.metadata?.annotations,
         'pv.kubernetes.io/bind-completed': 'yes',
         'pv.kubernetes.io/bound-by-controller': 'yes',
       };
@@ -117,7 +117,7 @@ export class Controllers {
       .some((pod) => !isTerminal(pod) && claimsOf(pod).includes(name));
     if (inUse) return;
     this.registry.mutate(CLAIMS, namespace, name, (c) => {
-      c.metadata!.finalizers = (c.metadata!.finalizers ?? []).filter(
+      metaOf(c).finalizers = (metaOf(c).finalizers ?? []).filter(
         (f) => f !== 'kubernetes.io/pvc-protection',
       );
     });
@@ -128,7 +128,7 @@ export class Controllers {
       if (!def.namespaced) continue;
       for (const obj of this.registry.store.list(def, namespace)) {
         if (obj.metadata?.deletionTimestamp) continue;
-        this.registry.delete(def, namespace, obj.metadata!.name!);
+        this.registry.delete(def, namespace, nameOf(obj));
       }
     }
     this.removeNamespaceIfEmpty(namespace);
@@ -151,39 +151,38 @@ export class Controllers {
 
   // Background deletion: a dependent whose owners are all gone is deleted.
   private collectDependents(owner: KubeObject): void {
-    for (const { def, obj } of this.registry.dependentsOf(owner.metadata!.uid!)) {
+    for (const { def, obj } of this.registry.dependentsOf(uidOf(owner))) {
       const owners = obj.metadata?.ownerReferences ?? [];
-      if (owners.some((o) => o.uid !== owner.metadata!.uid && this.existsByUid(o.uid))) continue;
+      if (owners.some((o) => o.uid !== metaOf(owner).uid && this.existsByUid(o.uid))) continue;
       if (obj.metadata?.deletionTimestamp) continue;
-      this.registry.delete(def, obj.metadata?.namespace, obj.metadata!.name!);
+      this.registry.delete(def, obj.metadata?.namespace, nameOf(obj));
     }
   }
 
   private propagate(def: ResourceDef, owner: KubeObject): void {
-    const meta = owner.metadata!;
+    const meta = metaOf(owner);
     const finalizers = meta.finalizers ?? [];
     if (finalizers.includes('orphan')) {
-      for (const dep of this.registry.dependentsOf(meta.uid!)) {
-        this.registry.mutate(dep.def, dep.obj.metadata?.namespace, dep.obj.metadata!.name!, (o) => {
-          o.metadata!.ownerReferences = (o.metadata!.ownerReferences ?? []).filter(
-            (r) => r.uid !== meta.uid,
-          );
-          if (o.metadata!.ownerReferences.length === 0) delete o.metadata!.ownerReferences;
+      for (const dep of this.registry.dependentsOf(meta.uid ?? '')) {
+        this.registry.mutate(dep.def, dep.obj.metadata?.namespace, nameOf(dep.obj), (o) => {
+          const owners = (metaOf(o).ownerReferences ?? []).filter((r) => r.uid !== meta.uid);
+          if (owners.length) metaOf(o).ownerReferences = owners;
+          else delete metaOf(o).ownerReferences;
         });
       }
-      this.registry.mutate(def, meta.namespace, meta.name!, (o) => {
-        o.metadata!.finalizers = (o.metadata!.finalizers ?? []).filter((f) => f !== 'orphan');
+      this.registry.mutate(def, meta.namespace, meta.name ?? '', (o) => {
+        metaOf(o).finalizers = (metaOf(o).finalizers ?? []).filter((f) => f !== 'orphan');
       });
       return;
     }
     if (finalizers.includes('foregroundDeletion')) {
-      for (const dep of this.registry.dependentsOf(meta.uid!)) {
+      for (const dep of this.registry.dependentsOf(meta.uid ?? '')) {
         if (dep.obj.metadata?.deletionTimestamp) continue;
-        this.registry.delete(dep.def, dep.obj.metadata?.namespace, dep.obj.metadata!.name!, {
+        this.registry.delete(dep.def, dep.obj.metadata?.namespace, nameOf(dep.obj), {
           propagationPolicy: 'Foreground',
         });
       }
-      this.finishForeground(meta.uid!);
+      this.finishForeground(meta.uid ?? '');
     }
   }
 
@@ -192,11 +191,11 @@ export class Controllers {
     if (this.registry.dependentsOf(ownerUid).length) return;
     for (const def of RESOURCES) {
       for (const obj of this.registry.store.list(def)) {
-        const meta = obj.metadata!;
+        const meta = metaOf(obj);
         if (meta.uid !== ownerUid || !(meta.finalizers ?? []).includes('foregroundDeletion'))
           continue;
-        this.registry.mutate(def, meta.namespace, meta.name!, (o) => {
-          o.metadata!.finalizers = (o.metadata!.finalizers ?? []).filter(
+        this.registry.mutate(def, meta.namespace, meta.name ?? '', (o) => {
+          metaOf(o).finalizers = (metaOf(o).finalizers ?? []).filter(
             (f) => f !== 'foregroundDeletion',
           );
         });

@@ -9,7 +9,7 @@ import { Kubelet } from './kubelet';
 import type { ImageConfig } from './kubelet';
 import { Registry } from './registry';
 import type { KubeObject } from './resources';
-import { RESOURCES } from './resources';
+import { resourceOfKind } from './resources';
 import { ObjectStore } from './store';
 import { loadSchemaValidators } from './validation';
 
@@ -67,8 +67,8 @@ export interface KubeEmulator {
   close(): Promise<void>;
 }
 
-const CLAIMS = RESOURCES.find((r) => r.kind === 'PersistentVolumeClaim')!;
-const NAMESPACES = RESOURCES.find((r) => r.kind === 'Namespace')!;
+const CLAIMS = resourceOfKind('PersistentVolumeClaim');
+const NAMESPACES = resourceOfKind('Namespace');
 
 /** The kubeconfig of an emulator at `url`, with `namespace` as the context's default. */
 export function emulatorKubeconfig(url: string, namespace = 'default'): string {

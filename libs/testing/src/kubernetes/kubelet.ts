@@ -8,11 +8,11 @@ import type { LogQuery } from './log-buffer';
 import type { Registry } from './registry';
 import { kubeTime } from './registry';
 import type { KubeObject } from './resources';
-import { RESOURCES } from './resources';
+import { metaOf, nameOf, namespaceOf, resourceOfKind, uidOf } from './resources';
 import { badRequest, KubeApiError, notFound } from './status';
 import type { StoreChange } from './store';
 
-const byKind = (kind: string) => RESOURCES.find((r) => r.kind === kind)!;
+const byKind = (kind: string) => resourceOfKind(kind);
 const PODS = byKind('Pod');
 const SECRETS = byKind('Secret');
 const CONFIG_MAPS = byKind('ConfigMap');
@@ -163,13 +163,13 @@ class PodRuntime {
   }
 
   get uid(): string {
-    return this.pod.metadata!.uid!;
+    return uidOf(this.pod);
   }
   get namespace(): string {
-    return this.pod.metadata!.namespace!;
+    return namespaceOf(this.pod);
   }
   get name(): string {
-    return this.pod.metadata!.name!;
+    return nameOf(this.pod);
   }
   get restartPolicy(): string {
     return String(obj(this.pod.spec).restartPolicy ?? 'Always');
@@ -198,6 +198,12 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+// A process that exits or closes its stdin makes writes to it fail with EPIPE: what the client
+// sent after that is lost, as it would be in a cluster.
+function ignoreStdinError(): void {
+  // Nothing to do: see above.
+}
+
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 function expand(value: string, env: Record<string, string>): string {
@@ -205,7 +211,7 @@ function expand(value: string, env: Record<string, string>): string {
     /\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g,
     (match, name: string | undefined) => {
       if (match === '$$') return '$';
-      return name !== undefined && name in env ? env[name]! : match;
+      return name !== undefined ? (env[name] ?? match) : match;
     },
   );
 }
@@ -237,16 +243,16 @@ export class Kubelet {
   private onChange(change: StoreChange): void {
     if (this.stopped) return;
     const { def, object, type } = change;
-    const meta = object.metadata!;
+    const meta = metaOf(object);
     if (def.kind === 'Pod') {
       if (type === 'DELETED') {
-        this.forget(meta.uid!);
+        this.forget(meta.uid ?? '');
         return;
       }
       const spec = obj(object.spec);
       if (meta.deletionTimestamp) void this.terminate(object);
       else if (!spec.nodeName) this.schedule(object);
-      else if (spec.nodeName === this.options.nodeName && !this.pods.has(meta.uid!)) {
+      else if (spec.nodeName === this.options.nodeName && !this.pods.has(meta.uid ?? '')) {
         const phase = obj(object.status).phase;
         if (phase !== 'Succeeded' && phase !== 'Failed') void this.startPod(object);
       }
@@ -273,7 +279,7 @@ export class Kubelet {
 
   // The scheduler's part: a pod whose claims all exist is bound to this node.
   private schedule(pod: KubeObject): void {
-    const meta = pod.metadata!;
+    const meta = metaOf(pod);
     const missing = list(obj(pod.spec).volumes)
       .map((v) => obj(v.persistentVolumeClaim).claimName)
       .filter((n): n is string => typeof n === 'string')
@@ -281,7 +287,7 @@ export class Kubelet {
         const found = this.registry.store.get(CLAIMS, meta.namespace, claim);
         return !found || found.metadata?.deletionTimestamp;
       });
-    this.registry.mutate(PODS, meta.namespace, meta.name!, (p) => {
+    this.registry.mutate(PODS, meta.namespace, meta.name ?? '', (p) => {
       if (obj(p.spec).nodeName || p.metadata?.deletionTimestamp) return false;
       const status = obj(p.status);
       if (missing) {
@@ -301,7 +307,7 @@ export class Kubelet {
   }
 
   private async startPod(pod: KubeObject): Promise<void> {
-    const uid = pod.metadata!.uid!;
+    const uid = uidOf(pod);
     const dir = join(this.options.dataDir, 'pods', uid);
     mkdirSync(dir, { recursive: true });
     const runtime = new PodRuntime(pod, dir, this.options.logLimitBytes);
@@ -516,9 +522,10 @@ export class Kubelet {
     }
     if (source.fieldRef) {
       const path = String(obj(source.fieldRef).fieldPath);
-      const meta = pod.metadata!;
+      const meta = metaOf(pod);
       const labelMatch = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
-      if (labelMatch) return obj(meta[labelMatch[1]!])[labelMatch[2]!] as string | undefined;
+      if (labelMatch)
+        return obj(meta[labelMatch[1] ?? ''])[labelMatch[2] ?? ''] as string | undefined;
       const fields: Record<string, unknown> = {
         'metadata.name': meta.name,
         'metadata.namespace': meta.namespace,
@@ -560,9 +567,9 @@ export class Kubelet {
       return;
     }
     c.environment = environment;
-    const [file, ...args] = environment.argv;
+    const [file = '', ...args] = environment.argv;
     const stdin = c.spec.stdin === true;
-    const child = spawn(file!, args, {
+    const child = spawn(file, args, {
       cwd: environment.cwd,
       env: environment.env,
       stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -573,13 +580,13 @@ export class Kubelet {
     const startedAt = kubeTime();
     const containerID = `emulator://${runtime.uid}/${c.name}/${c.restartCount}`;
     let spawnError: Error | undefined;
-    child.stdin?.on('error', () => {});
+    child.stdin?.on('error', ignoreStdinError);
     const onOutput = (channel: 1 | 2) => (data: Buffer) => {
       c.log.append(data);
       for (const sink of c.attached) sink.output(channel, data);
     };
-    child.stdout!.on('data', onOutput(1));
-    child.stderr!.on('data', onOutput(2));
+    child.stdout?.on('data', onOutput(1));
+    child.stderr?.on('data', onOutput(2));
     child.once('error', (err) => {
       spawnError = err;
     });
@@ -731,10 +738,10 @@ export class Kubelet {
   // Graceful deletion: SIGTERM to every container, SIGKILL when the grace period (capped by
   // the options) runs out, then the pod object goes.
   private async terminate(pod: KubeObject): Promise<void> {
-    const meta = pod.metadata!;
-    const runtime = this.pods.get(meta.uid!);
+    const meta = metaOf(pod);
+    const runtime = this.pods.get(meta.uid ?? '');
     if (!runtime) {
-      this.registry.removePod(PODS, meta.namespace!, meta.name!);
+      this.registry.removePod(PODS, meta.namespace ?? '', meta.name ?? '');
       return;
     }
     if (runtime.stopping) return;
@@ -756,7 +763,7 @@ export class Kubelet {
     await Promise.all(runtime.all.map((c) => c.closed));
     clearTimeout(kill);
     this.writeStatus(runtime);
-    this.registry.removePod(PODS, meta.namespace!, meta.name!);
+    this.registry.removePod(PODS, meta.namespace ?? '', meta.name ?? '');
   }
 
   private forget(uid: string): void {
@@ -778,7 +785,7 @@ export class Kubelet {
   private runtimeOf(namespace: string, podName: string): PodRuntime {
     const pod = this.registry.store.get(PODS, namespace, podName);
     if (!pod) throw notFound(PODS, podName);
-    const runtime = this.pods.get(pod.metadata!.uid!);
+    const runtime = this.pods.get(uidOf(pod));
     if (!runtime) {
       throw badRequest(`pod ${podName} does not have a host assigned`);
     }
@@ -787,7 +794,8 @@ export class Kubelet {
 
   private containerOf(runtime: PodRuntime, name: string | undefined): ContainerRuntime {
     if (!name) {
-      if (runtime.containers.length === 1) return runtime.containers[0]!;
+      const [only, ...others] = runtime.containers;
+      if (only && others.length === 0) return only;
       const names = runtime.containers.map((c) => c.name).join(' ');
       throw badRequest(
         `a container name must be specified for pod ${runtime.name}, choose one of: [${names}]`,
@@ -884,7 +892,7 @@ export class Kubelet {
     if (!c.running || !c.environment) throw badRequest(`container ${c.name} is not running`);
     if (command.length === 0) throw badRequest('you must specify at least 1 command');
     const environment = c.environment;
-    const child = spawn(command[0]!, command.slice(1), {
+    const child = spawn(command[0] ?? '', command.slice(1), {
       cwd: environment.cwd,
       env: environment.env,
       stdio: [want.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -893,9 +901,9 @@ export class Kubelet {
     live.add(child);
     runtime.execs.add(child);
     let spawnError: Error | undefined;
-    child.stdin?.on('error', () => {});
-    child.stdout!.on('data', (data: Buffer) => want.stdout && sink.output(1, data));
-    child.stderr!.on('data', (data: Buffer) => want.stderr && sink.output(2, data));
+    child.stdin?.on('error', ignoreStdinError);
+    child.stdout?.on('data', (data: Buffer) => want.stdout && sink.output(1, data));
+    child.stderr?.on('data', (data: Buffer) => want.stderr && sink.output(2, data));
     child.once('error', (err) => {
       spawnError = err;
     });

@@ -32,7 +32,7 @@ export class LogBuffer {
     this.chunks.push(chunk);
     this.bytes += data.length;
     while (this.bytes > this.limitBytes && this.chunks.length > 1) {
-      this.bytes -= this.chunks.shift()!.data.length;
+      this.bytes -= this.chunks.shift()?.data.length ?? 0;
     }
     for (const follower of this.followers) follower(chunk);
   }
@@ -71,7 +71,7 @@ export class LogBuffer {
   follow(onChunk: (data: Buffer) => void, onEnd: () => void, timestamps = false): () => void {
     if (this.closed) {
       onEnd();
-      return () => {};
+      return () => undefined;
     }
     const follower = (chunk: LogChunk) =>
       onChunk(timestamps ? Buffer.from(LogBuffer.stamp(chunk)) : chunk.data);

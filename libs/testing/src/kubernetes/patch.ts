@@ -182,7 +182,7 @@ function parentOf(doc: Json, tokens: string[], path: string): { parent: Json; la
     else node = undefined as unknown as Json;
     if (node === undefined) throw new PatchError(`doc is missing path: "${path}": missing value`);
   }
-  return { parent: node, last: tokens[tokens.length - 1]! };
+  return { parent: node, last: tokens[tokens.length - 1] ?? '' };
 }
 
 function getAt(doc: Json, path: string): Json {
@@ -213,12 +213,12 @@ function removeAt(doc: Json, path: string): Json {
   const { parent, last } = parentOf(doc, tokens, path);
   if (Array.isArray(parent)) {
     const index = arrayIndex(last, parent.length, path, false);
-    return parent.splice(index, 1)[0]!;
+    return parent.splice(index, 1)[0] as Json;
   }
   if (!isObject(parent) || !(last in parent)) {
     throw new PatchError(`doc is missing path: "${path}": missing value`);
   }
-  const value = parent[last]!;
+  const value = parent[last] as Json;
   delete parent[last];
   return value;
 }

@@ -3,7 +3,7 @@ import { applyDefaults } from './defaults';
 import { generatedName } from './names';
 import { jsonPatch, mergePatch, PatchError, strategicMerge } from './patch';
 import type { KubeObject, ResourceDef } from './resources';
-import { apiVersionOf, RESOURCES } from './resources';
+import { apiVersionOf, metaOf, nameOf, RESOURCES, resourceOfKind, uidOf } from './resources';
 import type { Matcher } from './selectors';
 import {
   alreadyExists,
@@ -45,7 +45,7 @@ export const PATCH_TYPES = [
 /** One of {@link PATCH_TYPES}. */
 export type PatchType = (typeof PATCH_TYPES)[number];
 
-const NAMESPACES = RESOURCES.find((r) => r.plural === 'namespaces')!;
+const NAMESPACES = resourceOfKind('Namespace');
 
 type Obj = Record<string, unknown>;
 
@@ -162,7 +162,7 @@ export class Registry {
   }
 
   private prepareCreate(def: ResourceDef, obj: KubeObject): void {
-    const meta = obj.metadata!;
+    const meta = metaOf(obj);
     if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
     for (const key of [
       'uid',
@@ -219,7 +219,7 @@ export class Registry {
     }
     this.prepareCreate(def, obj);
     validateObject(def, obj, this.validators);
-    const name = obj.metadata!.name!;
+    const name = nameOf(obj);
     this.checkNamespace(def, namespace, name);
     if (this.store.get(def, namespace, name)) throw alreadyExists(def, name);
     if (options.dryRun) return obj;
@@ -252,14 +252,14 @@ export class Registry {
     incoming: KubeObject,
     options: WriteOptions & { subresource?: 'status' },
   ): KubeObject {
-    const name = existing.metadata!.name!;
+    const name = nameOf(existing);
     let next: KubeObject;
     if (options.subresource === 'status') {
       next = { ...structuredClone(existing), status: incoming.status };
     } else {
       next = incoming;
-      const meta = next.metadata!;
-      const old = existing.metadata!;
+      const meta = metaOf(next);
+      const old = metaOf(existing);
       if (meta.uid && meta.uid !== old.uid) {
         throw invalid(def, name, [
           {
@@ -311,9 +311,9 @@ export class Registry {
     }
     validateObject(def, next, this.validators);
     if (hasGeneration(def) && !same(specOf(next), specOf(existing))) {
-      next.metadata!.generation = (existing.metadata?.generation ?? 0) + 1;
+      metaOf(next).generation = (existing.metadata?.generation ?? 0) + 1;
     }
-    next.metadata!.resourceVersion = existing.metadata?.resourceVersion;
+    metaOf(next).resourceVersion = existing.metadata?.resourceVersion;
     // A write that changes nothing is not a change: no new resourceVersion and no watch event.
     if (same(withoutVersion(next), withoutVersion(existing))) return existing;
     if (options.dryRun) return next;
@@ -389,7 +389,7 @@ export class Registry {
     options: DeleteOptions = {},
   ): KubeObject | Record<string, unknown> {
     const existing = this.get(def, namespace, name);
-    const meta = existing.metadata!;
+    const meta = metaOf(existing);
     const pre = options.preconditions ?? {};
     if (pre.uid && pre.uid !== meta.uid) {
       throw conflict(
@@ -411,7 +411,7 @@ export class Registry {
     if (
       policy === 'Foreground' &&
       !finalizers.includes('foregroundDeletion') &&
-      this.dependentsOf(meta.uid!).length
+      this.dependentsOf(meta.uid ?? '').length
     ) {
       finalizers.push('foregroundDeletion');
     }
@@ -419,11 +419,11 @@ export class Registry {
     const waits = finalizers.length > 0 || grace > 0 || def.kind === 'Namespace';
     if (options.dryRun) return this.deleteAnswer(def, existing);
     if (!waits) {
-      const gone = this.store.remove(def, namespace, name)!;
-      return this.deleteAnswer(def, gone);
+      const gone = this.store.remove(def, namespace, name);
+      return this.deleteAnswer(def, gone ?? existing);
     }
     const marked = structuredClone(existing);
-    const markedMeta = marked.metadata!;
+    const markedMeta = metaOf(marked);
     const now = Date.now();
     const previousDeadline = markedMeta.deletionTimestamp
       ? Date.parse(markedMeta.deletionTimestamp)
@@ -447,7 +447,7 @@ export class Registry {
 
   private deleteAnswer(def: ResourceDef, obj: KubeObject): KubeObject | Record<string, unknown> {
     if (def.returnsDeletedObject) return obj;
-    return deletedStatus(def, obj.metadata!.name!, obj.metadata!.uid!);
+    return deletedStatus(def, nameOf(obj), uidOf(obj));
   }
 
   // Pods wait for their processes to stop, unless they never ran or have finished; other
@@ -472,7 +472,7 @@ export class Registry {
     const items: unknown[] = [];
     for (const obj of this.list(def, namespace, matches)) {
       try {
-        const answer = this.delete(def, obj.metadata?.namespace, obj.metadata!.name!, options);
+        const answer = this.delete(def, obj.metadata?.namespace, nameOf(obj), options);
         items.push(answer.kind === 'Status' ? obj : answer);
       } catch (err) {
         if (!(err instanceof KubeApiError) || err.code !== 404) throw err;
@@ -491,11 +491,11 @@ export class Registry {
    * its grace period over (the kubelet calls {@link removePod} when its processes stop).
    */
   finalizeIfDone(def: ResourceDef, obj: KubeObject): KubeObject | undefined {
-    const meta = obj.metadata!;
+    const meta = metaOf(obj);
     if (!meta.deletionTimestamp || (meta.finalizers ?? []).length) return undefined;
     if (def.kind === 'Pod' && (meta.deletionGracePeriodSeconds ?? 0) > 0) return undefined;
     if (def.kind === 'Namespace') return undefined;
-    return this.store.remove(def, meta.namespace, meta.name!);
+    return this.store.remove(def, meta.namespace, meta.name ?? '');
   }
 
   /** Removes a pod whose processes have stopped (the kubelet's final step of a graceful delete). */

@@ -241,3 +241,31 @@ export function apiGroups(): Record<string, unknown>[] {
     return { name, versions, preferredVersion: versions[0] };
   });
 }
+
+/** The served resource type of a kind (the emulator's own lookups, which cannot miss). */
+export function resourceOfKind(kind: string): ResourceDef {
+  const found = RESOURCES.find((r) => r.kind === kind);
+  if (!found) throw new Error(`the emulator serves no ${kind}`);
+  return found;
+}
+
+/** An object's metadata, created empty when missing. */
+export function metaOf(obj: KubeObject): ObjectMeta {
+  obj.metadata ??= {};
+  return obj.metadata;
+}
+
+/** An object's name, or '' when it has none yet. */
+export function nameOf(obj: KubeObject): string {
+  return obj.metadata?.name ?? '';
+}
+
+/** An object's namespace, or '' for a cluster-scoped one. */
+export function namespaceOf(obj: KubeObject): string {
+  return obj.metadata?.namespace ?? '';
+}
+
+/** An object's uid, or '' before it is stored. */
+export function uidOf(obj: KubeObject): string {
+  return obj.metadata?.uid ?? '';
+}

@@ -51,38 +51,46 @@ export function parseLabelSelector(text: string | undefined): LabelRequirement[]
     if (!part) parseError(text, 'found empty requirement');
     let match = /^!\s*([^\s=!<>(),]+)$/.exec(part);
     if (match) {
-      checkKey(match[1]!, text);
-      requirements.push({ key: match[1]!, operator: '!', values: [] });
+      checkKey(match[1] ?? '', text);
+      requirements.push({ key: match[1] ?? '', operator: '!', values: [] });
       continue;
     }
     match = /^([^\s=!<>(),]+)\s+(in|notin)\s*\(([^()]*)\)$/.exec(part);
     if (match) {
-      const values = match[3]!.split(',').map((v) => v.trim());
-      checkKey(match[1]!, text);
+      const values = (match[3] ?? '').split(',').map((v) => v.trim());
+      checkKey(match[1] ?? '', text);
       for (const v of values) checkValue(v, text);
       const operator = match[2] as 'in' | 'notin';
-      requirements.push({ key: match[1]!, operator, values });
+      requirements.push({ key: match[1] ?? '', operator, values });
       continue;
     }
     match = /^([^\s=!<>(),]+)\s*(==|=|!=|>|<)\s*([^\s=!<>(),]*)$/.exec(part);
     if (match) {
-      const op = match[2]!;
-      const value = match[3]!;
-      checkKey(match[1]!, text);
+      const op = match[2] ?? '';
+      const value = match[3] ?? '';
+      checkKey(match[1] ?? '', text);
       if (op === '>' || op === '<') {
         if (!/^-?\d+$/.test(value))
           parseError(text, `for 'Gt', 'Lt' operators, the value must be an integer`);
-        requirements.push({ key: match[1]!, operator: op === '>' ? 'gt' : 'lt', values: [value] });
+        requirements.push({
+          key: match[1] ?? '',
+          operator: op === '>' ? 'gt' : 'lt',
+          values: [value],
+        });
       } else {
         checkValue(value, text);
-        requirements.push({ key: match[1]!, operator: op === '!=' ? '!=' : '=', values: [value] });
+        requirements.push({
+          key: match[1] ?? '',
+          operator: op === '!=' ? '!=' : '=',
+          values: [value],
+        });
       }
       continue;
     }
     match = /^([^\s=!<>(),]+)$/.exec(part);
     if (match) {
-      checkKey(match[1]!, text);
-      requirements.push({ key: match[1]!, operator: 'exists', values: [] });
+      checkKey(match[1] ?? '', text);
+      requirements.push({ key: match[1] ?? '', operator: 'exists', values: [] });
       continue;
     }
     parseError(
@@ -112,12 +120,12 @@ export function labelsMatch(
       case '!=':
         return !present || value !== r.values[0];
       case 'in':
-        return present && r.values.includes(value!);
+        return present && r.values.includes(value ?? '');
       case 'notin':
-        return !present || !r.values.includes(value!);
+        return !present || !r.values.includes(value ?? '');
       case 'gt':
       case 'lt': {
-        if (!present || !/^-?\d+$/.test(value!)) return false;
+        if (!present || value === undefined || !/^-?\d+$/.test(value)) return false;
         const a = Number(value);
         const b = Number(r.values[0]);
         return r.operator === 'gt' ? a > b : a < b;
@@ -138,7 +146,7 @@ function splitUnescaped(text: string, separator: string): string[] {
   const parts: string[] = [];
   let current = '';
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
+    const ch = text.charAt(i);
     if (ch === '\\' && i + 1 < text.length) {
       current += ch + text[i + 1];
       i += 1;
@@ -162,11 +170,11 @@ export function parseFieldSelector(text: string | undefined, def: ResourceDef): 
   for (const part of splitUnescaped(text, ',')) {
     const match = /^([^=!]+?)(==|=|!=)(.*)$/s.exec(part.trim());
     if (!match) throw badRequest(`invalid selector: '${text}'; can't understand '${part}'`);
-    const field = match[1]!.trim();
+    const field = (match[1] ?? '').trim();
     if (field !== 'metadata.name' && field !== 'metadata.namespace' && !(field in def.fields)) {
       throw badRequest(`field label not supported: ${field}`);
     }
-    requirements.push({ field, equal: match[2] !== '!=', value: unescape(match[3]!) });
+    requirements.push({ field, equal: match[2] !== '!=', value: unescape(match[3] ?? '') });
   }
   return requirements;
 }

@@ -132,7 +132,7 @@ export class ObjectStore {
   private record(change: StoreChange): void {
     this.history.push(change);
     while (this.history.length > this.options.historySize) {
-      this.oldestResumable = this.history.shift()!.resourceVersion;
+      this.oldestResumable = this.history.shift()?.resourceVersion ?? this.oldestResumable;
     }
     this.pending.push(change);
     // A listener that writes (a controller reacting to a change) queues its own change behind
@@ -140,8 +140,7 @@ export class ObjectStore {
     if (this.emitting) return;
     this.emitting = true;
     try {
-      while (this.pending.length) {
-        const next = this.pending.shift()!;
+      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
         for (const listener of [...this.listeners]) listener(next);
       }
     } finally {

@@ -93,7 +93,7 @@ export function serveChannels(
   ws.on('message', (raw: Buffer, isBinary: boolean) => {
     const data = isBinary ? raw : Buffer.from(raw.toString('utf8'));
     if (data.length === 0) return;
-    const channel = data[0]!;
+    const channel = data.readUInt8(0);
     if (channel === STDIN) session.stdin(data.subarray(1));
     else if (channel === CLOSE && data[1] === STDIN) session.closeStdin();
     // Resize (4) has no terminal to act on: no TTY is allocated.
@@ -102,5 +102,6 @@ export function serveChannels(
     ended = true;
     session.detach();
   });
-  ws.on('error', () => {});
+  // A broken connection also emits 'close', which ends the session.
+  ws.on('error', () => undefined);
 }
