@@ -566,7 +566,9 @@ export class ApiServer {
       logQuery,
     );
     res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-cache, private' });
-    res.write(log.read(logQuery));
+    const initial = log.read(logQuery);
+    const sent = initial.length;
+    res.write(initial);
     if (!flag(query.get('follow')) || logQuery.previous) {
       res.end();
       return;
@@ -581,7 +583,22 @@ export class ApiServer {
       this.watches.delete(end);
       res.end();
     };
-    stop = log.follow((data) => res.write(data), end, logQuery.timestamps);
+    // limitBytes bounds the whole answer, what was already there and what follows.
+    let budget = logQuery.limitBytes === undefined ? Infinity : logQuery.limitBytes - sent;
+    if (budget <= 0) {
+      end();
+      return;
+    }
+    stop = log.follow(
+      (data) => {
+        const part = data.subarray(0, budget);
+        budget -= part.length;
+        res.write(part);
+        if (budget <= 0) end();
+      },
+      end,
+      logQuery.timestamps,
+    );
     this.watches.add(end);
     req.on('close', end);
   }
