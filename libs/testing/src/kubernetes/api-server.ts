@@ -9,7 +9,13 @@ import { apiGroups, apiVersionOf, findResource, resourceList } from './resources
 import { openApiDocument, openApiRoot } from './openapi';
 import { parseFieldSelector, parseLabelSelector, selectorMatcher } from './selectors';
 import type { Matcher } from './selectors';
-import { badRequest, KubeApiError, methodNotAllowed, pathNotFound } from './status';
+import {
+  badRequest,
+  KubeApiError,
+  methodNotAllowed,
+  pathNotFound,
+  unsupportedMediaType,
+} from './status';
 import type { StoreChange } from './store';
 import { CHANNEL_PROTOCOLS, serveChannels } from './streams';
 import { toTable, wantsTable } from './table';
@@ -75,6 +81,21 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+// Typed clients (kubectl's create generators among them) send protobuf or CBOR; the emulator
+// decodes JSON only, and says so as the real server says it of a type it cannot decode.
+function checkBodyType(req: IncomingMessage): void {
+  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim() ?? '';
+  if (
+    type === 'application/json' ||
+    type === '' ||
+    type.endsWith('+json') ||
+    type === 'application/apply-patch+yaml'
+  ) {
+    return;
+  }
+  throw unsupportedMediaType(type);
 }
 
 function parseJson(body: Buffer, what: string): unknown {
@@ -287,6 +308,7 @@ export class ApiServer {
         return;
       }
       if (method === 'POST') {
+        checkBodyType(req);
         const body = parseJson(await readBody(req), 'Object');
         sendJson(res, 201, this.registry.create(def, namespace, body, write));
         return;
@@ -322,6 +344,7 @@ export class ApiServer {
         return;
       }
       case 'PUT': {
+        checkBodyType(req);
         const body = parseJson(await readBody(req), 'Object');
         sendJson(
           res,

@@ -155,6 +155,13 @@ export function expired(message: string): KubeApiError {
 
 /** 415 for a body type the server does not decode. */
 export function unsupportedMediaType(contentType: string): KubeApiError {
+  if (!contentType.includes('patch')) {
+    return failure(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json (got ${contentType})`,
+    );
+  }
   return failure(
     415,
     'UnsupportedMediaType',

@@ -27,18 +27,18 @@ export type SchemaValidator = (obj: KubeObject) => void;
  * emulator.
  */
 export async function loadSchemaValidators(): Promise<Map<string, SchemaValidator>> {
-  const [pod, namespace, pvc, secret, configMap, service, networkPolicy, lease] = await Promise.all(
-    [
+  const [pod, namespace, pvc, secret, configMap, service, event, networkPolicy, lease] =
+    await Promise.all([
       import('kubernetes-models/v1/Pod'),
       import('kubernetes-models/v1/Namespace'),
       import('kubernetes-models/v1/PersistentVolumeClaim'),
       import('kubernetes-models/v1/Secret'),
       import('kubernetes-models/v1/ConfigMap'),
       import('kubernetes-models/v1/Service'),
+      import('kubernetes-models/v1/Event'),
       import('kubernetes-models/networking.k8s.io/v1/NetworkPolicy'),
       import('kubernetes-models/coordination.k8s.io/v1/Lease'),
-    ],
-  );
+    ]);
   const models: Record<string, new (data: never) => { validate(): void }> = {
     Pod: pod.Pod,
     Namespace: namespace.Namespace,
@@ -46,6 +46,7 @@ export async function loadSchemaValidators(): Promise<Map<string, SchemaValidato
     Secret: secret.Secret,
     ConfigMap: configMap.ConfigMap,
     Service: service.Service,
+    Event: event.Event,
     NetworkPolicy: networkPolicy.NetworkPolicy,
     Lease: lease.Lease,
   };
