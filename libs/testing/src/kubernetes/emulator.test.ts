@@ -1,5 +1,6 @@
 // The API server's semantics over plain HTTP, and the kubelet's pod lifecycle: what a driver
 // relies on beyond what the kubectl and client-node tests show.
+import { WebSocket } from 'ws';
 import { withTimeout } from '../wait';
 import { startKubeEmulator } from './emulator';
 import type { KubeEmulator } from './emulator';
@@ -290,6 +291,15 @@ describe('objects', () => {
     expect((await api('GET', path)).status).toBe(404);
   });
 
+  it('ends a watch after its timeoutSeconds', async () => {
+    const started = Date.now();
+    const response = await fetch(
+      `${emulator.url}/api/v1/namespaces/default/secrets?watch=1&timeoutSeconds=1`,
+    );
+    expect(await withTimeout(response.text(), 5_000, 'the watch to end')).toBe('');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
   it('tells a selector watch that an object stopped matching, with a DELETED event', async () => {
     const namespace = await freshNamespace();
     const base = `/api/v1/namespaces/${namespace}/configmaps`;
@@ -416,6 +426,43 @@ describe('the kubelet', () => {
     expect(await previous.text()).toBe('first\n');
     const current = await fetch(`${emulator.url}/api/v1/namespaces/${namespace}/pods/flaky/log`);
     expect(await current.text()).toBe('second\n');
+  });
+
+  it('speaks v4.channel.k8s.io to an older client: frames by channel, the Status last', async () => {
+    const namespace = await freshNamespace();
+    await api('POST', `/api/v1/namespaces/${namespace}/pods`, pod('v4', 'exec sleep 60'));
+    await watchFor(
+      podWatch(namespace, 'v4'),
+      (_t, o) => (phaseOf(o) === 'Running' ? true : undefined),
+      'Running',
+    );
+    const query =
+      'command=sh&command=-c&command=echo%20out%3B%20echo%20err%20%3E%262%3B%20exit%205&stdout=true&stderr=true';
+    const url = `${emulator.url.replace('http', 'ws')}/api/v1/namespaces/${namespace}/pods/v4/exec?${query}`;
+    const socket = new WebSocket(url, ['v4.channel.k8s.io']);
+    const frames: [number, string][] = [];
+    socket.on('message', (data: Buffer) =>
+      frames.push([data.readUInt8(0), data.subarray(1).toString('utf8')]),
+    );
+    await withTimeout(
+      new Promise((resolve) => socket.once('close', resolve)),
+      10_000,
+      'the exec to end',
+    );
+    expect(socket.protocol).toBe('v4.channel.k8s.io');
+    const byChannel = (channel: number) =>
+      frames
+        .filter(([c]) => c === channel)
+        .map(([, text]) => text)
+        .join('');
+    expect(byChannel(1)).toBe('out\n');
+    expect(byChannel(2)).toBe('err\n');
+    expect(frames[frames.length - 1]?.[0]).toBe(3);
+    expect(JSON.parse(byChannel(3))).toMatchObject({
+      status: 'Failure',
+      reason: 'NonZeroExitCode',
+      details: { causes: [{ reason: 'ExitCode', message: '5' }] },
+    });
   });
 
   it('deletes what a namespace holds with it, running pods included', async () => {

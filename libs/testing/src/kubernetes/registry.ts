@@ -112,7 +112,7 @@ export class Registry {
     return found;
   }
 
-  /** The matching objects and the resourceVersion they were read at. */
+  /** The matching objects (in one namespace when given), ordered by namespace and name. */
   list(def: ResourceDef, namespace: string | undefined, matches: Matcher): KubeObject[] {
     return this.store.list(def, namespace).filter(matches);
   }

@@ -141,7 +141,13 @@ export class ObjectStore {
     this.emitting = true;
     try {
       for (let next = this.pending.shift(); next; next = this.pending.shift()) {
-        for (const listener of [...this.listeners]) listener(next);
+        for (const listener of [...this.listeners]) {
+          try {
+            listener(next);
+          } catch {
+            // One listener's failure must not keep the change from the others.
+          }
+        }
       }
     } finally {
       this.emitting = false;
