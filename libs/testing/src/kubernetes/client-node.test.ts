@@ -10,12 +10,13 @@ import {
   CoordinationV1Api,
   Exec,
   KubeConfig,
+  makeInformer,
   NetworkingV1Api,
   PatchStrategy,
   setHeaderOptions,
   Watch,
 } from '@kubernetes/client-node';
-import type { V1Pod, V1Status } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Pod, V1Status } from '@kubernetes/client-node';
 import { withTimeout } from '../wait';
 import { startKubeEmulator } from './emulator';
 import type { KubeEmulator } from './emulator';
@@ -416,6 +417,49 @@ describe('watch', () => {
       1,
     );
     expect(events).toEqual([{ type: 'ERROR', code: 410, reason: 'Expired' }]);
+  });
+
+  it('feeds an informer: list, then add, update and delete from the watch', async () => {
+    const namespace = await freshNamespace();
+    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'before' } } });
+    const informer = makeInformer<V1ConfigMap>(
+      kc,
+      `/api/v1/namespaces/${namespace}/configmaps`,
+      () => core.listNamespacedConfigMap({ namespace }),
+    );
+    const seen: string[] = [];
+    const waiters = new Map<string, () => void>();
+    const record = (text: string) => {
+      seen.push(text);
+      waiters.get(text)?.();
+    };
+    const next = (text: string) =>
+      seen.includes(text)
+        ? Promise.resolve()
+        : withTimeout(
+            new Promise<void>((resolve) => waiters.set(text, resolve)),
+            10_000,
+            `the informer to see ${text}`,
+          );
+    informer.on('add', (cm) => record(`add ${cm.metadata?.name}`));
+    informer.on('update', (cm) => record(`update ${cm.metadata?.name} ${JSON.stringify(cm.data)}`));
+    informer.on('delete', (cm) => record(`delete ${cm.metadata?.name}`));
+    await informer.start();
+    try {
+      await next('add before');
+      await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'after' } } });
+      await next('add after');
+      await core.patchNamespacedConfigMap(
+        { name: 'after', namespace, body: { data: { k: 'v' } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      await next('update after {"k":"v"}');
+      await core.deleteNamespacedConfigMap({ name: 'before', namespace });
+      await next('delete before');
+      expect(informer.list().map((cm) => cm.metadata?.name)).toEqual(['after']);
+    } finally {
+      await informer.stop();
+    }
   });
 
   it('sends bookmarks when allowed, with the current resourceVersion', async () => {
