@@ -465,6 +465,50 @@ describe('the kubelet', () => {
     });
   });
 
+  it('runs init containers first, to success, then the containers', async () => {
+    const namespace = await freshNamespace();
+    const mount = [{ name: 'shared', mountPath: '/shared' }];
+    await api('POST', `/api/v1/namespaces/${namespace}/pods`, {
+      metadata: { name: 'staged' },
+      spec: {
+        restartPolicy: 'Always',
+        volumes: [{ name: 'shared', emptyDir: {} }],
+        initContainers: [
+          {
+            name: 'prepare',
+            image: 'busybox:1.36',
+            command: ['sh', '-c', 'echo ready > /shared/flag'],
+            volumeMounts: mount,
+          },
+        ],
+        containers: [
+          {
+            name: 'main',
+            image: 'busybox:1.36',
+            command: ['sh', '-c', 'cat /shared/flag; exec sleep 60'],
+            volumeMounts: mount,
+          },
+        ],
+      },
+    });
+    const running = await watchFor(
+      podWatch(namespace, 'staged'),
+      (_t, o) => (phaseOf(o) === 'Running' ? o : undefined),
+      'Running',
+    );
+    const init = (((running.status as Json).initContainerStatuses ?? []) as Json[])[0];
+    expect(init).toMatchObject({
+      name: 'prepare',
+      restartCount: 0,
+      state: { terminated: { exitCode: 0, reason: 'Completed' } },
+    });
+    const logs = await fetch(
+      `${emulator.url}/api/v1/namespaces/${namespace}/pods/staged/log?container=main&follow=true&limitBytes=6`,
+    );
+    expect(await logs.text()).toBe('ready\n');
+    await api('DELETE', `/api/v1/namespaces/${namespace}/pods/staged?gracePeriodSeconds=0`);
+  });
+
   it('deletes what a namespace holds with it, running pods included', async () => {
     const namespace = await freshNamespace();
     await api('POST', `/api/v1/namespaces/${namespace}/configmaps`, {

@@ -633,9 +633,10 @@ export class Kubelet {
       !runtime.stopping &&
       !runtime.gone &&
       !this.stopped &&
-      (policy === 'Always' ||
-        (policy === 'OnFailure' && exitCode !== 0) ||
-        (c.init && policy !== 'Never' && exitCode !== 0));
+      // An init container runs to success once; a failed one is retried unless policy is Never.
+      (c.init
+        ? policy !== 'Never' && exitCode !== 0
+        : policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0));
     if (!restart) {
       c.done = true;
       this.writeStatus(runtime);
