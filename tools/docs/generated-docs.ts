@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentRuntimeConfigSchema } from '@komputer/agent-runtime';
-import { LocalDriverConfigSchema, SchedulerConfigSchema } from '@komputer/agent-scheduler';
+import {
+  KubernetesDriverConfigSchema,
+  LocalDriverConfigSchema,
+  SchedulerConfigSchema,
+} from '@komputer/agent-scheduler';
 import { RuntimeSettingsSchema } from '@komputer/contracts';
 import { EventRelayConfigSchema } from '@komputer/event-relay';
 import { GatewayConfigSchema } from '@komputer/gateway';
@@ -17,6 +21,7 @@ export const CONFIG_SOURCES: ConfigSource[] = [
   { service: 'event-relay', schema: EventRelayConfigSchema },
   { service: 'agent-scheduler', schema: SchedulerConfigSchema },
   { service: 'agent-scheduler (local driver)', schema: LocalDriverConfigSchema },
+  { service: 'agent-scheduler (kubernetes driver)', schema: KubernetesDriverConfigSchema },
   {
     service: 'agent-runtime',
     schema: AgentRuntimeConfigSchema,

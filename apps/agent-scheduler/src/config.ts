@@ -4,17 +4,19 @@ import { BaseConfigSchema } from '@komputer/service-kit';
 import { z } from 'zod';
 
 /** The runtime drivers: how agents' runtimes run. */
-export const RUNTIME_DRIVERS = ['local'] as const;
+export const RUNTIME_DRIVERS = ['local', 'kubernetes'] as const;
 
 /**
  * The scheduler's configuration, read from the environment. Each runtime driver reads its own
- * settings besides these (`LocalDriverConfigSchema`).
+ * settings besides these (`LocalDriverConfigSchema`, `KubernetesDriverConfigSchema`).
  */
 export const SchedulerConfigSchema = BaseConfigSchema.extend({
   KOMPUTER_RUNTIME_DRIVER: z
     .enum(RUNTIME_DRIVERS)
     .default('local')
-    .describe('How agents’ runtimes run: `local`, a child process per agent on this machine'),
+    .describe(
+      'How agents’ runtimes run: `local`, a child process per agent on this machine; `kubernetes`, a pod per agent',
+    ),
   KOMPUTER_SCHEDULER_CONCURRENCY: z.coerce
     .number()
     .int()

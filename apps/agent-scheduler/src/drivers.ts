@@ -1,6 +1,8 @@
 import { loadConfig } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import type { SchedulerConfig } from './config';
+import { KubernetesDriverConfigSchema } from './kubernetes/config';
+import { createKubernetesDriver } from './kubernetes/driver';
 import { LocalDriverConfigSchema } from './local-config';
 import { createLocalDriver } from './local-driver';
 import type { RuntimeDriver } from './runtime-driver';
@@ -19,6 +21,11 @@ export function createRuntimeDriver(
     case 'local':
       return createLocalDriver(loadConfig(LocalDriverConfigSchema, env), {
         ...options,
+        logLevel: config.LOG_LEVEL,
+      });
+    case 'kubernetes':
+      return createKubernetesDriver(loadConfig(KubernetesDriverConfigSchema, env), {
+        logger: options.logger,
         logLevel: config.LOG_LEVEL,
       });
   }

@@ -1,0 +1,448 @@
+import { TERMINAL_EVENT_TYPES } from '@komputer/contracts';
+import type { SchedulerStatus } from '@komputer/contracts';
+import type { Logger } from '@komputer/service-kit';
+import type { V1Pod } from '@kubernetes/client-node';
+import type { AgentRef, RuntimeDriver, RuntimeHandle } from '../runtime-driver';
+import type { KubernetesDriverConfig } from './config';
+import { isKubeStatus, KubeApi, kubeError } from './kube-api';
+import { KubeRuntime, stoppedBecause } from './kube-runtime';
+import {
+  agentObjectName,
+  agentOfLabels,
+  agentPod,
+  agentSelector,
+  MANAGED_SELECTOR,
+  podSettings,
+  RUNTIME_CONTAINER,
+  TERMINATION_GRACE_SECONDS,
+  workspaceClaim,
+  workspaceClaimName,
+} from './pod-spec';
+import type { AgentPodSettings } from './pod-spec';
+
+/** Options for {@link KubernetesRuntimeDriver}. */
+export interface KubernetesDriverOptions {
+  config: KubernetesDriverConfig;
+  /** The log level handed to every runtime. */
+  logLevel: string;
+  logger: Logger;
+}
+
+/** How long a task left running in a pod that nobody supervised has to end once cancelled. */
+const LEFTOVER_TASK_TIMEOUT_MS = 10_000;
+/** How often a wait for a claim to go looks again. */
+const POLL_MS = 100;
+
+const keyOf = (agent: AgentRef) => `${agent.namespace}/${agent.name}`;
+
+/** Whether `a` and `b` may be the same agent: the same uid, or one of them without one. */
+const sameAgent = (a: AgentRef, b: AgentRef) => !a.uid || !b.uid || a.uid === b.uid;
+
+/** Why a pod is not running yet, for the error of a start that timed out. */
+function waitingReason(pod: V1Pod | undefined): string {
+  if (!pod) return 'the pod does not exist';
+  const status = pod.status?.containerStatuses?.find((c) => c.name === RUNTIME_CONTAINER);
+  const waiting = status?.state?.waiting;
+  if (waiting?.reason) return `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`;
+  const unscheduled = pod.status?.conditions?.find(
+    (c) => c.type === 'PodScheduled' && c.status === 'False',
+  );
+  if (unscheduled) return `${unscheduled.reason ?? 'Unschedulable'}: ${unscheduled.message ?? ''}`;
+  return `phase ${pod.status?.phase ?? 'Pending'}`;
+}
+
+/** Whether the runtime's container runs. */
+function containerRunning(pod: V1Pod): boolean {
+  const status = pod.status?.containerStatuses?.find((c) => c.name === RUNTIME_CONTAINER);
+  return pod.status?.phase === 'Running' && status?.state?.running !== undefined;
+}
+
+/** Resolves once `check` is true, looking every {@link POLL_MS}; rejects with `what` at `deadline`. */
+async function pollUntil(check: () => Promise<boolean>, deadline: number, what: string) {
+  while (!(await check())) {
+    if (Date.now() >= deadline) throw new Error(`${what} in time`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/**
+ * Runs each agent's runtime in a pod of its own, in one namespace, with a claim for its
+ * workspace that outlives the pod. The scheduler attaches to the runtime's stdio through the
+ * API server and speaks the runtime protocol over it: the pod needs no route to the scheduler,
+ * and it outlives the scheduler, whose successor attaches to it again. Pods and claims are found
+ * by their labels.
+ */
+export class KubernetesRuntimeDriver implements RuntimeDriver {
+  /** In a pod, the pod is the sandbox: hardened, and behind the namespace's network policy. */
+  readonly sandbox: SchedulerStatus = { sandbox: 'on' };
+  private api: KubeApi | undefined;
+  private settings: AgentPodSettings | undefined;
+  private readonly runtimes = new Map<string, KubeRuntime>();
+  private readonly starting = new Map<string, Promise<KubeRuntime>>();
+  private readonly stopping = new Map<string, Promise<void>>();
+  /** Removals under way: a new pod for the name waits until the old objects are gone. */
+  private readonly removing = new Map<string, Promise<void>>();
+  private closed = false;
+
+  constructor(private readonly options: KubernetesDriverOptions) {}
+
+  private get config(): KubernetesDriverConfig {
+    return this.options.config;
+  }
+
+  /**
+   * Connects to the API server and checks that the driver may list pods in its namespace. The
+   * model proxy's address that pods get is `KOMPUTER_MODEL_PROXY_URL`, or else `modelUrl`, the
+   * address the scheduler's own proxy listens on.
+   */
+  async start(options: { modelUrl?: string } = {}): Promise<void> {
+    const { config, logger } = this.options;
+    this.api ??= await KubeApi.connect({
+      ...(config.KOMPUTER_KUBECONFIG ? { kubeconfig: config.KOMPUTER_KUBECONFIG } : {}),
+      namespace: config.KOMPUTER_KUBE_NAMESPACE,
+    });
+    if (!config.KOMPUTER_MODEL_PROXY_URL && !options.modelUrl) {
+      logger.warn(
+        'KOMPUTER_MODEL_PROXY_URL is unset: agents’ pods call the model at the SDK’s default address',
+      );
+    }
+    this.settings = podSettings(config, {
+      logLevel: this.options.logLevel,
+      ...(options.modelUrl ? { modelUrl: options.modelUrl } : {}),
+    });
+    try {
+      await this.api.listPods(MANAGED_SELECTOR);
+    } catch (err) {
+      const { code, message } = kubeError(err);
+      throw new Error(
+        `the kubernetes driver cannot list pods in namespace ${config.KOMPUTER_KUBE_NAMESPACE}` +
+          `${code ? ` (${code})` : ''}: ${message}`,
+      );
+    }
+    logger.info(
+      { namespace: config.KOMPUTER_KUBE_NAMESPACE, image: config.KOMPUTER_KUBE_RUNTIME_IMAGE },
+      'kubernetes driver ready',
+    );
+  }
+
+  private get connected(): { api: KubeApi; settings: AgentPodSettings } {
+    if (!this.api || !this.settings) throw new Error('the kubernetes driver has not started');
+    return { api: this.api, settings: this.settings };
+  }
+
+  async ensure(agent: AgentRef): Promise<RuntimeHandle> {
+    if (this.closed) throw new Error('the runtime driver is closed');
+    const key = keyOf(agent);
+    // Objects being removed, and a pod that is stopping, must be gone before another starts.
+    await this.removing.get(key)?.catch(() => undefined);
+    await this.stopping.get(key);
+    const running = this.runtimes.get(key);
+    if (running && sameAgent(running.agent, agent)) return running;
+    if (running) await this.remove(running.agent);
+    let starting = this.starting.get(key);
+    if (!starting) {
+      starting = this.launch(agent).finally(() => this.starting.delete(key));
+      this.starting.set(key, starting);
+    }
+    const runtime = await starting;
+    if (sameAgent(runtime.agent, agent)) return runtime;
+    await this.remove(runtime.agent);
+    return this.ensure(agent);
+  }
+
+  ready(agent: AgentRef): RuntimeHandle | undefined {
+    const key = keyOf(agent);
+    const running = this.runtimes.get(key);
+    return running?.isReady &&
+      sameAgent(running.agent, agent) &&
+      !this.stopping.has(key) &&
+      !this.removing.has(key) &&
+      !this.closed
+      ? running
+      : undefined;
+  }
+
+  async stop(agent: AgentRef): Promise<void> {
+    const key = keyOf(agent);
+    await this.starting.get(key)?.catch(() => undefined);
+    const runtime = this.runtimes.get(key);
+    if (!runtime) {
+      const before = this.stopping.get(key);
+      if (before) return before;
+      // A pod that runs without this scheduler attached (it started before a restart) stops too.
+      return this.track(key, this.deleteAgentPods(agent, Date.now() + this.stopTimeoutMs()));
+    }
+    // From now on, ensure() waits for this stop and then starts a new pod.
+    this.runtimes.delete(key);
+    return this.track(key, runtime.stop());
+  }
+
+  /** Registers a stop under way, so that no pod starts for the agent until it is over. */
+  private track(key: string, stop: Promise<void>): Promise<void> {
+    const stopped: Promise<void> = stop.finally(() => {
+      if (this.stopping.get(key) === stopped) this.stopping.delete(key);
+    });
+    this.stopping.set(key, stopped);
+    return stopped;
+  }
+
+  remove(agent: AgentRef): Promise<void> {
+    const key = keyOf(agent);
+    const before = this.removing.get(key);
+    // Registered at once, so that no pod starts, or is found ready, in the meantime.
+    const removing: Promise<void> = (async () => {
+      await before?.catch(() => undefined);
+      await this.starting.get(key)?.catch(() => undefined);
+      const running = this.runtimes.get(key);
+      if (running && !sameAgent(running.agent, agent)) return;
+      await this.stop(agent);
+      await this.removeObjects(agent, Date.now() + this.stopTimeoutMs());
+    })().finally(() => {
+      if (this.removing.get(key) === removing) this.removing.delete(key);
+    });
+    this.removing.set(key, removing);
+    return removing;
+  }
+
+  async known(): Promise<AgentRef[]> {
+    const { api } = this.connected;
+    const [pods, claims] = await Promise.all([
+      api.listPods(MANAGED_SELECTOR),
+      api.listClaims(MANAGED_SELECTOR),
+    ]);
+    const found = new Map<string, AgentRef>();
+    for (const object of [...pods, ...claims]) {
+      const agent = agentOfLabels(object.metadata?.labels);
+      if (agent && !found.get(keyOf(agent))?.uid) found.set(keyOf(agent), agent);
+    }
+    for (const runtime of this.runtimes.values()) found.set(keyOf(runtime.agent), runtime.agent);
+    return [...found.values()];
+  }
+
+  /**
+   * Detaches from every pod and leaves them running: pods outlive the scheduler, and the next
+   * one attaches to them again. A task that runs is cancelled first, since nobody will store
+   * its events; each ends with an error. Idempotent.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.starting.values()].map((p) => p.catch(() => undefined)));
+    for (const runtime of this.runtimes.values()) {
+      runtime.detach('the scheduler stopped supervising the agent’s pod');
+    }
+    this.runtimes.clear();
+    await Promise.all([
+      ...this.stopping.values(),
+      ...[...this.removing.values()].map((p) => p.catch(() => undefined)),
+    ]);
+  }
+
+  private stopTimeoutMs(): number {
+    return (TERMINATION_GRACE_SECONDS + 20) * 1000;
+  }
+
+  /**
+   * Starts, or attaches to, the agent's pod: one that runs already (a scheduler before this one
+   * started it) is attached to; a pod that stopped, or one left by a deleted agent of the same
+   * name, is deleted first. Its workspace claim is made if it does not exist.
+   */
+  private async launch(agent: AgentRef): Promise<KubeRuntime> {
+    const { api, settings } = this.connected;
+    const timeoutMs = this.config.KOMPUTER_KUBE_START_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
+    const name = agentObjectName(agent);
+    const log = this.options.logger.child({ agent: keyOf(agent), pod: name });
+    let pod: V1Pod | undefined;
+    for (let attempt = 1; !pod; attempt++) {
+      if (Date.now() >= deadline) throw new Error(`the agent’s pod did not start in time`);
+      const found = await api.readPod(name);
+      if (found) {
+        const owner = agentOfLabels(found.metadata?.labels) ?? {
+          namespace: agent.namespace,
+          name: agent.name,
+        };
+        if (!sameAgent(owner, agent)) {
+          // A deleted agent's pod and workspace never serve a new agent of the same name.
+          log.info({ uid: owner.uid }, 'removing what a deleted agent of the same name left');
+          await this.removeObjects(owner, deadline);
+        } else if (stoppedBecause(found)) {
+          await this.deletePodAndWait(name, found.metadata?.uid, deadline);
+        } else {
+          pod = found;
+          log.info('attaching to the agent’s running pod');
+        }
+        continue;
+      }
+      await this.ensureClaim(agent, deadline);
+      try {
+        pod = await api.createPod(agentPod(agent, settings));
+      } catch (err) {
+        // Another scheduler made it meanwhile, or the old one is still going: look again.
+        if (!isKubeStatus(err, 409) || attempt >= 5) throw err;
+      }
+    }
+    const uid = pod.metadata?.uid ?? '';
+    try {
+      await api.waitForPod(
+        name,
+        (current) => {
+          if (!current || current.metadata?.uid !== uid) {
+            throw new Error('the agent’s pod was deleted while it started');
+          }
+          const stopped = stoppedBecause(current);
+          if (stopped) throw new Error(stopped);
+          return containerRunning(current) ? current : undefined;
+        },
+        {
+          timeoutMs: Math.max(0, deadline - Date.now()),
+          describe: (current) =>
+            `the agent’s pod was not running within ${timeoutMs} ms (${waitingReason(current)})`,
+        },
+      );
+    } catch (err) {
+      // A pod that cannot start (an image that cannot be pulled, say) goes; the next task tries anew.
+      api
+        .deletePod(name, { uid, gracePeriodSeconds: 0 })
+        .catch((e: unknown) => log.warn({ err: e }, 'could not delete a pod that did not start'));
+      throw err;
+    }
+    const runtime = new KubeRuntime({
+      api,
+      agent,
+      pod: { name, uid },
+      heartbeatTimeoutMs: this.config.KOMPUTER_KUBE_HEARTBEAT_TIMEOUT_MS,
+      stopTimeoutMs: this.stopTimeoutMs(),
+      logger: this.options.logger,
+    });
+    try {
+      const ready = await runtime.start(Math.max(100, deadline - Date.now()));
+      if (ready.taskId) await this.endLeftoverTask(runtime, ready.taskId, log);
+    } catch (err) {
+      runtime.kill(err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+    const key = keyOf(agent);
+    this.runtimes.set(key, runtime);
+    void runtime.exited.then((reason) => {
+      if (this.runtimes.get(key) === runtime) this.runtimes.delete(key);
+      log.info({ reason }, 'agent runtime stopped');
+    });
+    log.info('agent runtime ready');
+    return runtime;
+  }
+
+  /**
+   * A pod attached to afresh that still runs a task: nobody supervises that task any more (it
+   * ended, as far as Redis says, when its scheduler stopped), so it is cancelled, and its events
+   * acknowledged, before the pod takes another.
+   */
+  private async endLeftoverTask(runtime: KubeRuntime, taskId: string, log: Logger): Promise<void> {
+    log.warn({ taskId }, 'cancelling a task the agent’s pod ran unsupervised');
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(finish, LEFTOVER_TASK_TIMEOUT_MS);
+      const stop = runtime.onMessage((message) => {
+        if (message.type !== 'event' || message.event.taskId !== taskId) return;
+        runtime.send({ type: 'ack', taskId, seq: message.seq });
+        if (TERMINAL_EVENT_TYPES.includes(message.event.type)) finish();
+      });
+      function finish() {
+        clearTimeout(timer);
+        stop();
+        resolve();
+      }
+      runtime.send({ type: 'cancel', taskId, reason: 'the task has ended' });
+    });
+  }
+
+  /** Makes the agent's workspace claim, unless it has one; one of another agent goes first. */
+  private async ensureClaim(agent: AgentRef, deadline: number): Promise<void> {
+    const { api, settings } = this.connected;
+    const name = workspaceClaimName(agent);
+    for (;;) {
+      const claim = await api.readClaim(name);
+      if (claim) {
+        const owner = agentOfLabels(claim.metadata?.labels);
+        if (!claim.metadata?.deletionTimestamp && owner && sameAgent(owner, agent)) return;
+        if (!claim.metadata?.deletionTimestamp) await api.deleteClaim(name);
+        await pollUntil(
+          async () => (await api.readClaim(name)) === undefined,
+          deadline,
+          `the workspace claim ${name} of a deleted agent did not go`,
+        );
+        continue;
+      }
+      try {
+        await api.createClaim(workspaceClaim(agent, settings));
+        return;
+      } catch (err) {
+        if (!isKubeStatus(err, 409)) throw err;
+      }
+      if (Date.now() >= deadline) throw new Error(`could not make the workspace claim ${name}`);
+    }
+  }
+
+  /** Deletes a pod (the one of `uid`, if given) and waits until it has gone. */
+  private async deletePodAndWait(name: string, uid: string | undefined, deadline: number) {
+    const { api } = this.connected;
+    await api.deletePod(name, uid ? { uid } : {});
+    await api.waitForPod(
+      name,
+      (pod) => (!pod || (uid && pod.metadata?.uid !== uid) ? true : undefined),
+      {
+        timeoutMs: Math.max(0, deadline - Date.now()),
+        describe: () => `the agent’s old pod ${name} did not go in time`,
+      },
+    );
+  }
+
+  /** Deletes the agent's pods (those of its uid, when it has one) and waits until they have gone. */
+  private async deleteAgentPods(agent: AgentRef, deadline: number): Promise<void> {
+    const { api } = this.connected;
+    const pods = (await api.listPods(agentSelector(agent))).filter((pod) => {
+      const owner = agentOfLabels(pod.metadata?.labels);
+      return owner !== undefined && sameAgent(owner, agent);
+    });
+    await Promise.all(
+      pods.map((pod) =>
+        this.deletePodAndWait(pod.metadata?.name ?? '', pod.metadata?.uid, deadline),
+      ),
+    );
+  }
+
+  /**
+   * Deletes everything labelled for the agent (its pods, its workspace claim, its leases), of
+   * its uid when it has one: a newer agent of the same name keeps its own.
+   */
+  private async removeObjects(agent: AgentRef, deadline: number): Promise<void> {
+    const { api } = this.connected;
+    const selector = agentSelector(agent);
+    const mine = (labels: Record<string, string> | undefined) => {
+      const owner = agentOfLabels(labels);
+      return owner !== undefined && sameAgent(owner, agent);
+    };
+    await this.deleteAgentPods(agent, deadline);
+    const claims = (await api.listClaims(selector)).filter((c) => mine(c.metadata?.labels));
+    const leases = (await api.listLeases(selector)).filter((l) => mine(l.metadata?.labels));
+    await Promise.all([
+      ...claims.map((claim) => api.deleteClaim(claim.metadata?.name ?? '')),
+      ...leases.map((lease) => api.deleteLease(lease.metadata?.name ?? '')),
+    ]);
+    // A claim goes once no pod uses it: wait, so that a new claim of the name can be made.
+    for (const claim of claims) {
+      const name = claim.metadata?.name ?? '';
+      await pollUntil(
+        async () => (await api.readClaim(name))?.metadata?.uid !== claim.metadata?.uid,
+        deadline,
+        `the workspace claim ${name} did not go`,
+      );
+    }
+  }
+}
+
+/** The kubernetes driver, from its configuration. */
+export function createKubernetesDriver(
+  config: KubernetesDriverConfig,
+  options: { logger: Logger; logLevel: string },
+): KubernetesRuntimeDriver {
+  return new KubernetesRuntimeDriver({ config, ...options });
+}

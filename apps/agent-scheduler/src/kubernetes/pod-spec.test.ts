@@ -1,0 +1,245 @@
+import { generateSecretKey } from '@komputer/connectors';
+import { parseConfig } from '@komputer/service-kit';
+import type { V1Pod } from '@kubernetes/client-node';
+import { SchedulerConfigSchema } from '../config';
+import { KubernetesDriverConfigSchema } from './config';
+import {
+  agentLabels,
+  agentObjectName,
+  agentOfLabels,
+  agentPod,
+  agentSelector,
+  podSettings,
+  workspaceClaim,
+  workspaceClaimName,
+} from './pod-spec';
+
+const agent = { namespace: 'team-a', name: 'writer', uid: '0b5e8f7e-4a4d-4c43-9d1e-2f7f3d1f9a10' };
+
+/** Every credential the control plane holds, as a scheduler's environment would have them. */
+const SECRETS = {
+  ANTHROPIC_API_KEY: 'sk-ant-api03-control-plane-key',
+  ANTHROPIC_AUTH_TOKEN: 'control-plane-auth-token',
+  REDIS_URL: 'redis://:redis-password-1@redis.komputer.svc:6379/0',
+  REDIS_PASSWORD: 'redis-password-2',
+  KOMPUTER_SECRET_KEY: generateSecretKey(),
+  KOMPUTER_KUBECONFIG: '/var/run/komputer/kubeconfig-with-a-token',
+};
+
+/** The scheduler's whole environment: its own settings, the driver's, and every credential. */
+const ENV = {
+  ...SECRETS,
+  KOMPUTER_RUNTIME_DRIVER: 'kubernetes',
+  KOMPUTER_MODEL_PROXY_URL: 'http://komputer-model-proxy.komputer.svc:8090',
+  KOMPUTER_KUBE_RUNTIME_IMAGE: 'registry.example/komputer/agent-runtime:1.2.3',
+  KOMPUTER_KUBE_STORAGE_CLASS: 'fast-ssd',
+  KOMPUTER_KUBE_STORAGE_SIZE: '5Gi',
+};
+
+function buildPod(): V1Pod {
+  const scheduler = parseConfig(SchedulerConfigSchema, ENV);
+  const config = parseConfig(KubernetesDriverConfigSchema, ENV);
+  return agentPod(agent, podSettings(config, { logLevel: scheduler.LOG_LEVEL }));
+}
+
+/** What breaks the hardening rules in a pod, each named; empty when it keeps them all. */
+function hardeningViolations(pod: V1Pod): string[] {
+  const found: string[] = [];
+  const spec = pod.spec;
+  if (!spec) return ['no spec'];
+  const check = (ok: boolean, rule: string) => {
+    if (!ok) found.push(rule);
+  };
+  check(spec.automountServiceAccountToken === false, 'automountServiceAccountToken is not false');
+  check(spec.enableServiceLinks === false, 'service links are on');
+  check(!spec.hostNetwork && !spec.hostPID && !spec.hostIPC, 'shares a host namespace');
+  check(spec.securityContext?.runAsNonRoot === true, 'the pod may run as root');
+  check((spec.securityContext?.runAsUser ?? 0) > 0, 'the pod runs as uid 0');
+  check(
+    spec.securityContext?.seccompProfile?.type === 'RuntimeDefault',
+    'the pod has no RuntimeDefault seccomp profile',
+  );
+  const volumes = new Map((spec.volumes ?? []).map((v) => [v.name, v]));
+  for (const volume of spec.volumes ?? []) {
+    const kinds = Object.keys(volume).filter((key) => key !== 'name');
+    check(
+      kinds.length === 1 && (kinds[0] === 'persistentVolumeClaim' || kinds[0] === 'emptyDir'),
+      `volume ${volume.name} is a ${kinds.join(',')}: only the workspace claim and an emptyDir are allowed`,
+    );
+  }
+  for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+    const sc = c.securityContext;
+    check(sc?.allowPrivilegeEscalation === false, `${c.name}: privilege escalation is allowed`);
+    check(sc?.privileged !== true, `${c.name}: privileged`);
+    check(sc?.readOnlyRootFilesystem === true, `${c.name}: the root file system is writable`);
+    check(sc?.capabilities?.drop?.includes('ALL') === true, `${c.name}: capabilities not dropped`);
+    check((sc?.capabilities?.add ?? []).length === 0, `${c.name}: adds capabilities`);
+    check(sc?.runAsUser === undefined || sc.runAsUser > 0, `${c.name}: runs as uid 0`);
+    check(sc?.runAsNonRoot !== false, `${c.name}: may run as root`);
+    check(
+      sc?.seccompProfile === undefined || sc.seccompProfile.type === 'RuntimeDefault',
+      `${c.name}: another seccomp profile`,
+    );
+    check((c.envFrom ?? []).length === 0, `${c.name}: takes its environment from an object`);
+    for (const variable of c.env ?? []) {
+      check(variable.valueFrom === undefined, `${c.name}: ${variable.name} comes from an object`);
+    }
+    // Writable: the workspace claim and the emptyDir tmp, and nothing else.
+    for (const mount of c.volumeMounts ?? []) {
+      const volume = volumes.get(mount.name);
+      check(
+        volume?.persistentVolumeClaim !== undefined || volume?.emptyDir !== undefined,
+        `${c.name}: mounts ${mount.name}, which is neither the workspace nor tmp`,
+      );
+    }
+  }
+  return found;
+}
+
+describe('the agent pod', () => {
+  it('is hardened', () => {
+    expect(hardeningViolations(buildPod())).toEqual([]);
+  });
+
+  it('finds a pod that breaks the rules (the check itself works)', () => {
+    const pod = buildPod();
+    const container = pod.spec?.containers[0];
+    if (!pod.spec || !container) throw new Error('no container');
+    pod.spec.automountServiceAccountToken = true;
+    container.securityContext = { ...container.securityContext, readOnlyRootFilesystem: false };
+    pod.spec.volumes?.push({ name: 'host', hostPath: { path: '/' } });
+    expect(hardeningViolations(pod)).toEqual([
+      'automountServiceAccountToken is not false',
+      'volume host is a hostPath: only the workspace claim and an emptyDir are allowed',
+      'runtime: the root file system is writable',
+    ]);
+  });
+
+  it('holds no credential of the control plane', () => {
+    const text = JSON.stringify(buildPod());
+    for (const [name, value] of Object.entries(SECRETS)) {
+      expect({ name, found: text.includes(value) }).toEqual({ name, found: false });
+    }
+    const env = buildPod().spec?.containers[0]?.env ?? [];
+    const names = env.map((variable) => variable.name);
+    for (const forbidden of [
+      'ANTHROPIC_API_KEY',
+      'ANTHROPIC_AUTH_TOKEN',
+      'REDIS_URL',
+      'REDIS_PASSWORD',
+      'KOMPUTER_SECRET_KEY',
+      'KUBECONFIG',
+      'KOMPUTER_KUBECONFIG',
+    ]) {
+      expect(names).not.toContain(forbidden);
+    }
+    // What it gets: the runtime's settings, its workspace, and the model proxy's address.
+    expect(Object.fromEntries(env.map((v) => [v.name, v.value]))).toMatchObject({
+      ANTHROPIC_BASE_URL: 'http://komputer-model-proxy.komputer.svc:8090',
+      KOMPUTER_SANDBOX: 'off',
+      KOMPUTER_WORKSPACE: '/workspace',
+      KOMPUTER_HEARTBEAT_MS: '2000',
+    });
+  });
+
+  it('runs the runtime image with its stdin open for attaching, and is not restarted in place', () => {
+    const pod = buildPod();
+    expect(pod.spec?.restartPolicy).toBe('Never');
+    expect(pod.spec?.containers).toEqual([
+      expect.objectContaining({
+        name: 'runtime',
+        image: 'registry.example/komputer/agent-runtime:1.2.3',
+        stdin: true,
+        stdinOnce: false,
+        tty: false,
+        workingDir: '/workspace',
+        volumeMounts: [
+          { name: 'workspace', mountPath: '/workspace' },
+          { name: 'tmp', mountPath: '/tmp' },
+        ],
+      }),
+    ]);
+    expect(pod.spec?.volumes).toEqual([
+      { name: 'workspace', persistentVolumeClaim: { claimName: workspaceClaimName(agent) } },
+      { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+    ]);
+  });
+
+  it('is labelled with the agent it runs, which the labels give back', () => {
+    const pod = buildPod();
+    expect(pod.metadata?.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'komputer',
+      'app.kubernetes.io/component': 'agent-runtime',
+      'komputer.ai/namespace': 'team-a',
+      'komputer.ai/agent': 'writer',
+      'komputer.ai/uid': agent.uid,
+    });
+    expect(pod.metadata?.namespace).toBe('komputer-agents');
+    expect(agentOfLabels(pod.metadata?.labels)).toEqual(agent);
+    expect(agentOfLabels({ ...pod.metadata?.labels, 'app.kubernetes.io/managed-by': 'x' })).toBe(
+      undefined,
+    );
+    expect(agentSelector(agent)).toBe(
+      'app.kubernetes.io/managed-by=komputer,komputer.ai/namespace=team-a,komputer.ai/agent=writer',
+    );
+  });
+});
+
+describe('names', () => {
+  it('are DNS-1123 labels of at most 63 characters, distinct per namespace and name', () => {
+    const long = 'a'.repeat(63);
+    const names = [
+      agentObjectName({ namespace: 'a-b', name: 'c' }),
+      agentObjectName({ namespace: 'a', name: 'b-c' }),
+      agentObjectName({ namespace: long, name: long }),
+      agentObjectName({ namespace: long, name: `${'a'.repeat(62)}b` }),
+      agentObjectName({ namespace: 'default', name: 'writer' }),
+    ];
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) {
+      expect(name.length).toBeLessThanOrEqual(63);
+      expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    }
+    expect(names[4]).toMatch(/^default-writer-[0-9a-f]{8}$/);
+  });
+});
+
+describe('the workspace claim', () => {
+  it('asks for the configured size and class, labelled for the agent', () => {
+    const config = parseConfig(KubernetesDriverConfigSchema, ENV);
+    const claim = workspaceClaim(agent, podSettings(config, { logLevel: 'info' }));
+    expect(claim).toEqual({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: {
+        name: workspaceClaimName(agent),
+        namespace: 'komputer-agents',
+        labels: agentLabels(agent, 'workspace'),
+      },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '5Gi' } },
+        storageClassName: 'fast-ssd',
+      },
+    });
+  });
+});
+
+describe('the driver’s configuration', () => {
+  it('has defaults for everything, and refuses what is not a quantity or a namespace', () => {
+    expect(parseConfig(KubernetesDriverConfigSchema, {})).toMatchObject({
+      KOMPUTER_KUBE_NAMESPACE: 'komputer-agents',
+      KOMPUTER_KUBE_STORAGE_SIZE: '1Gi',
+      KOMPUTER_KUBE_START_TIMEOUT_MS: 120_000,
+    });
+    expect(() =>
+      parseConfig(KubernetesDriverConfigSchema, { KOMPUTER_KUBE_STORAGE_SIZE: 'lots' }),
+    ).toThrow('KOMPUTER_KUBE_STORAGE_SIZE');
+    expect(() =>
+      parseConfig(KubernetesDriverConfigSchema, { KOMPUTER_KUBE_NAMESPACE: 'Agents_1' }),
+    ).toThrow('KOMPUTER_KUBE_NAMESPACE');
+    expect(() =>
+      parseConfig(KubernetesDriverConfigSchema, { KOMPUTER_KUBECONFIG: 'relative/path' }),
+    ).toThrow('KOMPUTER_KUBECONFIG');
+  });
+});

@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import { RuntimeSettingsSchema } from '@komputer/contracts';
+import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+import type { AgentRef } from '../runtime-driver';
+import type { KubernetesDriverConfig } from './config';
+
+/** The labels that every object the driver makes for an agent carries. */
+export const LABELS = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  component: 'app.kubernetes.io/component',
+  namespace: 'komputer.ai/namespace',
+  agent: 'komputer.ai/agent',
+  uid: 'komputer.ai/uid',
+} as const;
+
+/** The value of `app.kubernetes.io/managed-by` on everything the driver makes. */
+export const MANAGED_BY = 'komputer';
+
+/** What an object is for, in its `app.kubernetes.io/component` label. */
+export type AgentComponent = 'agent-runtime' | 'workspace' | 'lease';
+
+/** The runtime's container in an agent's pod. */
+export const RUNTIME_CONTAINER = 'runtime';
+
+/** Where the workspace claim is mounted in the pod: the runtime's workspace and home. */
+export const WORKSPACE_PATH = '/workspace';
+
+/** Where the pod's scratch volume is mounted: the one other writable place. */
+export const TMP_PATH = '/tmp';
+
+/** How long a stopped pod's runtime has to finish before it is killed. */
+export const TERMINATION_GRACE_SECONDS = 10;
+
+/** The label selector of everything the driver manages in its namespace. */
+export const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
+
+/**
+ * What an agent's pod and claim are made from: the driver's settings, resolved once. Nothing
+ * here is a credential of the control plane; the pod gets nothing else.
+ */
+export interface AgentPodSettings {
+  /** The Kubernetes namespace of agents' pods. */
+  namespace: string;
+  image: string;
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** The non-root user and group the runtime runs as. */
+  runAsUser: number;
+  resources: { cpuRequest: string; cpuLimit: string; memoryRequest: string; memoryLimit: string };
+  /** The size limit of `/tmp`. */
+  tmpSize: string;
+  storage: { size: string; className?: string };
+  /** The runtime's environment: its settings, its log level and the model proxy's address. */
+  env: Record<string, string>;
+}
+
+/**
+ * The environment of every agent's runtime, from the driver's configuration: the runtime
+ * settings, its log level, the sandbox off (the pod is the sandbox), its workspace, and the
+ * model proxy's address as the SDK's endpoint (`KOMPUTER_MODEL_PROXY_URL`, or else `modelUrl`,
+ * where the scheduler's proxy listens). Picked by name, so that nothing else in the scheduler's
+ * configuration can reach a pod.
+ */
+export function runtimeEnv(
+  config: KubernetesDriverConfig,
+  options: { logLevel: string; modelUrl?: string },
+): Record<string, string> {
+  const modelUrl = config.KOMPUTER_MODEL_PROXY_URL ?? options.modelUrl;
+  const settings = Object.keys(RuntimeSettingsSchema.shape).filter(
+    (name): name is keyof KubernetesDriverConfig & string =>
+      name !== 'KOMPUTER_SANDBOX' && name in config,
+  );
+  return {
+    ...Object.fromEntries(settings.map((name) => [name, String(config[name])])),
+    KOMPUTER_SANDBOX: 'off',
+    KOMPUTER_WORKSPACE: WORKSPACE_PATH,
+    HOME: WORKSPACE_PATH,
+    TMPDIR: TMP_PATH,
+    LOG_LEVEL: options.logLevel,
+    ...(modelUrl ? { ANTHROPIC_BASE_URL: modelUrl } : {}),
+  };
+}
+
+/** The pod settings from the driver's configuration. */
+export function podSettings(
+  config: KubernetesDriverConfig,
+  options: { logLevel: string; modelUrl?: string },
+): AgentPodSettings {
+  return {
+    namespace: config.KOMPUTER_KUBE_NAMESPACE,
+    image: config.KOMPUTER_KUBE_RUNTIME_IMAGE,
+    ...(config.KOMPUTER_KUBE_IMAGE_PULL_POLICY
+      ? { imagePullPolicy: config.KOMPUTER_KUBE_IMAGE_PULL_POLICY }
+      : {}),
+    runAsUser: config.KOMPUTER_KUBE_RUN_AS_USER,
+    resources: {
+      cpuRequest: config.KOMPUTER_KUBE_CPU_REQUEST,
+      cpuLimit: config.KOMPUTER_KUBE_CPU_LIMIT,
+      memoryRequest: config.KOMPUTER_KUBE_MEMORY_REQUEST,
+      memoryLimit: config.KOMPUTER_KUBE_MEMORY_LIMIT,
+    },
+    tmpSize: config.KOMPUTER_KUBE_TMP_SIZE,
+    storage: {
+      size: config.KOMPUTER_KUBE_STORAGE_SIZE,
+      ...(config.KOMPUTER_KUBE_STORAGE_CLASS
+        ? { className: config.KOMPUTER_KUBE_STORAGE_CLASS }
+        : {}),
+    },
+    env: runtimeEnv(config, options),
+  };
+}
+
+/**
+ * The name of the agent's pod and lease: its namespace and name, readable, then a hash of both,
+ * so that `a-b/c` and `a/b-c` never share one. At most 63 characters, a DNS-1123 label, so
+ * that it is also a valid host name.
+ */
+export function agentObjectName(agent: Pick<AgentRef, 'namespace' | 'name'>): string {
+  const hash = createHash('sha256')
+    .update(`${agent.namespace}/${agent.name}`)
+    .digest('hex')
+    .slice(0, 8);
+  const readable = `${agent.namespace}-${agent.name}`.slice(0, 54).replace(/-+$/, '');
+  return `${readable}-${hash}`;
+}
+
+/** The name of the agent's workspace claim. */
+export function workspaceClaimName(agent: Pick<AgentRef, 'namespace' | 'name'>): string {
+  return `workspace-${agentObjectName(agent)}`;
+}
+
+/** The labels of an object made for `agent`. */
+export function agentLabels(agent: AgentRef, component: AgentComponent): Record<string, string> {
+  return {
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.component]: component,
+    [LABELS.namespace]: agent.namespace,
+    [LABELS.agent]: agent.name,
+    ...(agent.uid ? { [LABELS.uid]: agent.uid } : {}),
+  };
+}
+
+/** The label selector of every object made for the agent of that namespace and name. */
+export function agentSelector(agent: Pick<AgentRef, 'namespace' | 'name'>): string {
+  return `${MANAGED_SELECTOR},${LABELS.namespace}=${agent.namespace},${LABELS.agent}=${agent.name}`;
+}
+
+/** The agent an object was made for, from its labels; undefined for an object of no agent. */
+export function agentOfLabels(labels: Record<string, string> | undefined): AgentRef | undefined {
+  const namespace = labels?.[LABELS.namespace];
+  const name = labels?.[LABELS.agent];
+  if (labels?.[LABELS.managedBy] !== MANAGED_BY || !namespace || !name) return undefined;
+  const uid = labels[LABELS.uid];
+  return { namespace, name, ...(uid ? { uid } : {}) };
+}
+
+/**
+ * The agent's pod, hardened: no service account token, a non-root user, a read-only root file
+ * system (only the workspace and `/tmp` are writable), every capability dropped, no privilege
+ * escalation, seccomp `RuntimeDefault`, no service links (no addresses of the cluster's
+ * services in its environment). Its one container runs the agent runtime with its stdin open
+ * for the whole of its life (`stdin`, not `stdinOnce`), which the scheduler attaches to. A
+ * runtime that stops is not restarted in place (`restartPolicy: Never`): its task ends, and the
+ * agent's next task gets a new pod.
+ */
+export function agentPod(agent: AgentRef, settings: AgentPodSettings): V1Pod {
+  const user = settings.runAsUser;
+  const seccompProfile = { type: 'RuntimeDefault' };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: agentObjectName(agent),
+      namespace: settings.namespace,
+      labels: agentLabels(agent, 'agent-runtime'),
+    },
+    spec: {
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      hostNetwork: false,
+      hostPID: false,
+      hostIPC: false,
+      terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: user,
+        runAsGroup: user,
+        fsGroup: user,
+        seccompProfile,
+      },
+      containers: [
+        {
+          name: RUNTIME_CONTAINER,
+          image: settings.image,
+          ...(settings.imagePullPolicy ? { imagePullPolicy: settings.imagePullPolicy } : {}),
+          stdin: true,
+          stdinOnce: false,
+          tty: false,
+          workingDir: WORKSPACE_PATH,
+          env: Object.entries(settings.env).map(([name, value]) => ({ name, value })),
+          resources: {
+            requests: {
+              cpu: settings.resources.cpuRequest,
+              memory: settings.resources.memoryRequest,
+            },
+            limits: { cpu: settings.resources.cpuLimit, memory: settings.resources.memoryLimit },
+          },
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            runAsUser: user,
+            runAsGroup: user,
+            capabilities: { drop: ['ALL'] },
+            seccompProfile,
+          },
+          volumeMounts: [
+            { name: 'workspace', mountPath: WORKSPACE_PATH },
+            { name: 'tmp', mountPath: TMP_PATH },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'workspace', persistentVolumeClaim: { claimName: workspaceClaimName(agent) } },
+        { name: 'tmp', emptyDir: { sizeLimit: settings.tmpSize } },
+      ],
+    },
+  };
+}
+
+/** The agent's workspace: a claim that outlives its pods, until the agent is deleted. */
+export function workspaceClaim(
+  agent: AgentRef,
+  settings: Pick<AgentPodSettings, 'namespace' | 'storage'>,
+): V1PersistentVolumeClaim {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: {
+      name: workspaceClaimName(agent),
+      namespace: settings.namespace,
+      labels: agentLabels(agent, 'workspace'),
+    },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: settings.storage.size } },
+      ...(settings.storage.className ? { storageClassName: settings.storage.className } : {}),
+    },
+  };
+}
