@@ -194,7 +194,7 @@ class LocalRuntime implements RuntimeHandle {
     timeoutMs: number,
   ): Promise<{ taskId?: string }> {
     this.channel.detach('a new channel took over');
-    this.channel = this.attach();
+    this.channel = this.attach({ resuming: true });
     const answered = this.nextReady(timeoutMs);
     if (!this.channel.send({ type: 'resume', ...from })) {
       throw new Error('the agent runtime stopped before it could be attached');
@@ -242,12 +242,16 @@ class LocalRuntime implements RuntimeHandle {
     clearTimeout(timer);
   }
 
-  /** A channel over the child's stdio, with this runtime's listeners and handlers. */
-  private attach(): RuntimeChannel {
+  /**
+   * A channel over the child's stdio, with this runtime's listeners and handlers; `resuming`
+   * when it is about to send `resume` to a runtime that runs already.
+   */
+  private attach(options: { resuming?: boolean } = {}): RuntimeChannel {
     const channel = new RuntimeChannel({
       input: this.child.stdout,
       output: this.child.stdin,
       heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
+      ...(options.resuming ? { resuming: true } : {}),
       onSilent: (reason) => this.kill(reason),
       logger: this.logger,
     });

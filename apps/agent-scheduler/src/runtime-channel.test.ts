@@ -6,7 +6,7 @@ import { RuntimeChannel } from './runtime-channel';
 const logger = createLogger({ name: 'test', level: 'silent' });
 
 /** A channel over in-memory streams, with the runtime's end of them. */
-function setup(heartbeatTimeoutMs = 60_000) {
+function setup(heartbeatTimeoutMs = 60_000, resuming = false) {
   const fromRuntime = new PassThrough();
   const toRuntime = new PassThrough();
   const sent: SupervisorMessage[] = [];
@@ -19,6 +19,7 @@ function setup(heartbeatTimeoutMs = 60_000) {
     output: toRuntime,
     heartbeatTimeoutMs,
     onSilent: (reason) => silences.push(reason),
+    resuming,
     logger,
   });
   const received: RuntimeMessage[] = [];
@@ -70,6 +71,20 @@ describe('RuntimeChannel', () => {
     expect(
       t.received.map((m) => (m.type === 'event' ? `${m.event.taskId}${m.seq}` : m.type)),
     ).toEqual(['a1', 'a2', 'a3', 'a4', 'b1']);
+  });
+
+  it('attached to a running runtime, delivers no event before its ready, which sends them again', async () => {
+    const t = setup(60_000, true);
+    // Event 3 was emitted live before the runtime read `resume {afterSeq: 1}`; after its
+    // `ready` it sends again what it keeps after event 1, then goes on.
+    t.say(event('a', 3));
+    t.say({ type: 'heartbeat', taskId: 'a' });
+    t.say({ type: 'ready', pid: 1, resumable: true, taskId: 'a' });
+    for (const seq of [2, 3, 4]) t.say(event('a', seq));
+    await tick();
+    expect(
+      t.received.map((m) => (m.type === 'event' ? `${m.event.taskId}${m.seq}` : m.type)),
+    ).toEqual(['heartbeat', 'ready', 'a2', 'a3', 'a4']);
   });
 
   it('asks the runtime and matches its answer by id; answers the runtime’s requests', async () => {

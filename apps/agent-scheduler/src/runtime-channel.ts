@@ -14,6 +14,14 @@ export interface RuntimeChannelOptions {
   heartbeatTimeoutMs: number;
   /** Called once when the runtime has been silent for `heartbeatTimeoutMs`. */
   onSilent: (reason: string) => void;
+  /**
+   * The channel is attached to a runtime that runs already, and is about to send it `resume`:
+   * events that come before the runtime's `ready` are not delivered. They were sent before the
+   * runtime read the `resume`, so it sends them again, in order, right after its `ready`;
+   * delivered now, they would overtake the older events that it sends again, which a channel
+   * then drops as repeats.
+   */
+  resuming?: boolean;
   logger: Logger;
 }
 
@@ -43,9 +51,12 @@ export class RuntimeChannel {
   private readonly delivered = new Map<string, number>();
   private watchdog: NodeJS.Timeout | undefined;
   private silent = false;
+  /** Events are held back until the runtime's `ready` (see `resuming`). */
+  private awaitingReady: boolean;
 
   constructor(private readonly options: RuntimeChannelOptions) {
     const { logger } = options;
+    this.awaitingReady = options.resuming === true;
     this.writer = new JsonLineWriter<SupervisorMessage>(options.output, {
       drainTimeoutMs: DRAIN_TIMEOUT_MS,
       onError: (err) => logger.warn({ err: err.message }, 'the runtime closed its input'),
@@ -108,8 +119,10 @@ export class RuntimeChannel {
       case 'ready':
         this.ready = true;
         this.resumable = message.resumable;
+        this.awaitingReady = false;
         break;
       case 'event': {
+        if (this.awaitingReady) return;
         const { taskId } = message.event;
         if (message.seq <= (this.delivered.get(taskId) ?? 0)) return;
         this.delivered.set(taskId, message.seq);

@@ -262,6 +262,7 @@ export class KubeRuntime implements RuntimeHandle {
       input,
       output,
       heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
+      resuming: true,
       onSilent: (reason) => {
         if (this.channel === channel) this.recover(reason);
       },
