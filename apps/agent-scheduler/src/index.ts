@@ -8,6 +8,7 @@ export { KubernetesDriverConfigSchema } from './kubernetes/config';
 export type { KubernetesDriverConfig } from './kubernetes/config';
 export { createKubernetesDriver, KubernetesRuntimeDriver } from './kubernetes/driver';
 export type { KubernetesDriverOptions } from './kubernetes/driver';
+export { agentObjectName, workspaceClaimName } from './kubernetes/pod-spec';
 export type { LocalDriverOptions } from './local-driver';
 export { Reconciler } from './reconciler';
 export type { ReconcileReport, ReconcilerOptions } from './reconciler';
