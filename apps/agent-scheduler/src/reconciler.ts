@@ -3,6 +3,7 @@ import { parseTaskMember } from '@komputer/store';
 import type { AgentRecord, AgentStore, Keys, TaskQueue } from '@komputer/store';
 import type { Liveness } from './liveness';
 import type { RuntimeDriver } from './runtime-driver';
+import type { AdoptOutcome } from './task-runner';
 
 /** Options for {@link Reconciler}. */
 export interface ReconcilerOptions {
@@ -14,6 +15,11 @@ export interface ReconcilerOptions {
   liveness: Liveness;
   /** Claims younger than this may still be on their way to the queue; they are left alone. */
   graceMs: number;
+  /**
+   * Adopts a task in progress under `from`, a scheduler that stopped, when its runtime outlived
+   * it (`TaskRunner.adopt`); without it, or when no runtime runs the task, the task ends.
+   */
+  adopt?: (agent: AgentRecord, from: string) => Promise<AdoptOutcome>;
   logger: Logger;
 }
 
@@ -21,6 +27,8 @@ export interface ReconcilerOptions {
 export interface ReconcileReport {
   /** Tasks that were accepted but lost, now ended with an `error` event. */
   ended: string[];
+  /** Tasks of schedulers that died whose runtimes outlived them, now supervised here. */
+  adopted: string[];
   /** Queued tasks handed to a scheduler that died before it started them, now queued. */
   requeued: string[];
   /** Agents that are gone but still had a runtime or a workspace, now removed. */
@@ -39,8 +47,11 @@ const PENDING_JOB_STATES = new Set([
   'delayed',
 ]);
 
-/** What to do with a busy agent's task. */
-type Verdict = { end: string } | { requeue: true } | undefined;
+/**
+ * What to do with a busy agent's task: end it, queue it, or adopt it from the scheduler that
+ * stopped while running it (and end it if no runtime runs it any more).
+ */
+type Verdict = { end: string } | { requeue: true } | { adoptFrom: string } | undefined;
 
 /**
  * Finds what a crash left behind and repairs it, so that every accepted task reaches a
@@ -59,25 +70,30 @@ export class Reconciler {
   /** One pass over the task sets of the schedulers that died. */
   async sweep(): Promise<ReconcileReport> {
     const { redis, keys, liveness } = this.options;
-    const report: ReconcileReport = { ended: [], requeued: [], removed: [] };
+    const report: ReconcileReport = { ended: [], adopted: [], requeued: [], removed: [] };
     for (const scheduler of await liveness.dead()) {
       const set = keys.schedulerTasks(scheduler);
+      let settled = true;
       for (const member of await redis.smembers(set)) {
         const task = parseTaskMember(member);
         const agent = task && (await this.options.agents.get(task.namespace, task.name));
         if (task && agent?.taskId === task.taskId) {
-          const verdict =
+          const verdict: Verdict =
             agent.taskStatus === 'InProgress' && agent.scheduler === scheduler
-              ? { end: INTERRUPTED }
+              ? { adoptFrom: scheduler }
               : agent.taskStatus === 'Queued' && agent.handedTo === scheduler
-                ? ({ requeue: true } as const)
+                ? { requeue: true }
                 : undefined;
-          await this.apply(agent, verdict, report);
+          // A task whose runtime another scheduler drives stays, to be looked at again.
+          if ((await this.apply(agent, verdict, report)) === 'held') {
+            settled = false;
+            continue;
+          }
         }
         await redis.srem(set, member);
       }
       // Whatever the scheduler took is settled: it is forgotten, unless it came back meanwhile.
-      if (await liveness.alive(scheduler)) continue;
+      if (!settled || (await liveness.alive(scheduler))) continue;
       await redis.multi().srem(keys.schedulers(), scheduler).del(set).exec();
     }
     return report;
@@ -86,7 +102,7 @@ export class Reconciler {
   /** One pass over every agent. */
   async run(): Promise<ReconcileReport> {
     const { agents, driver, logger } = this.options;
-    const report: ReconcileReport = { ended: [], requeued: [], removed: [] };
+    const report: ReconcileReport = { ended: [], adopted: [], requeued: [], removed: [] };
     const indexed = await agents.buildRefIndexes();
     if (indexed !== undefined) logger.info({ agents: indexed }, "indexed the agents' references");
     for (const namespace of await agents.namespaces()) {
@@ -102,11 +118,26 @@ export class Reconciler {
     return report;
   }
 
-  /** Ends or queues the agent's busy task, as `verdict` says. */
-  private async apply(agent: AgentRecord, verdict: Verdict, report: ReconcileReport) {
-    if (!verdict) return;
+  /**
+   * Ends, queues or adopts the agent's busy task, as `verdict` says; resolves with the outcome
+   * of an adoption that was tried.
+   */
+  private async apply(
+    agent: AgentRecord,
+    verdict: Verdict,
+    report: ReconcileReport,
+  ): Promise<AdoptOutcome | undefined> {
+    if (!verdict) return undefined;
     const { agents, tasks, logger } = this.options;
     const log = logger.child({ agent: `${agent.namespace}/${agent.name}`, taskId: agent.taskId });
+    if ('adoptFrom' in verdict) {
+      const outcome = this.options.adopt
+        ? await this.options.adopt(agent, verdict.adoptFrom)
+        : 'gone';
+      if (outcome === 'adopted') report.adopted.push(agent.taskId);
+      if (outcome === 'gone') await this.apply(agent, { end: INTERRUPTED }, report);
+      return outcome;
+    }
     if ('requeue' in verdict) {
       await tasks.requeue({
         taskId: agent.taskId,
@@ -118,7 +149,7 @@ export class Reconciler {
       });
       report.requeued.push(agent.taskId);
       log.warn({ scheduler: agent.handedTo }, 'queued a task whose scheduler stopped before it');
-      return;
+      return undefined;
     }
     const eventId = await agents.finishTask({
       namespace: agent.namespace,
@@ -138,15 +169,16 @@ export class Reconciler {
       report.ended.push(agent.taskId);
       log.warn({ reason: verdict.end }, 'ended a lost task');
     }
+    return undefined;
   }
 
   /** Whether the agent's busy task can never end by itself, and what to do then. */
   private async verdict(agent: AgentRecord): Promise<Verdict> {
     const { liveness } = this.options;
     if (agent.taskStatus === 'InProgress') {
-      // A task runs as long as the scheduler that started it lives.
-      const alive = agent.scheduler ? await liveness.alive(agent.scheduler) : !this.old(agent);
-      return alive ? undefined : { end: INTERRUPTED };
+      // A task runs as long as the scheduler that started it lives, or its runtime outlives it.
+      if (!agent.scheduler) return this.old(agent) ? { end: INTERRUPTED } : undefined;
+      return (await liveness.alive(agent.scheduler)) ? undefined : { adoptFrom: agent.scheduler };
     }
     if (agent.taskStatus !== 'Queued' || (await this.jobPending(agent))) return undefined;
     // Handed to a scheduler, which starts it or queues it while it lives; the queue gets it

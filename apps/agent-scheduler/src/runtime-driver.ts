@@ -22,6 +22,14 @@ export function agentRefOf(job: TaskJob): AgentRef {
   };
 }
 
+/**
+ * Another live scheduler drives the agent's runtime (it holds its lease): this one must neither
+ * drive it nor end its task.
+ */
+export class RuntimeHeldError extends Error {
+  readonly code = 'RUNTIME_HELD';
+}
+
 /** A running agent runtime, whatever it runs on. */
 export interface RuntimeHandle {
   /** A process id or a pod name, for logs. */
@@ -69,6 +77,14 @@ export interface RuntimeDriver {
    * workspace left by a deleted agent of the same name (another `uid`) is removed first.
    */
   ensure(agent: AgentRef): Promise<RuntimeHandle>;
+  /**
+   * The agent's runtime that outlived the scheduler that supervised it, attached to, so that
+   * this scheduler can resume the task it runs (see `RuntimeHandle.reattach`); undefined when
+   * there is none. It starts no runtime and cancels nothing. Only drivers whose runtimes outlive
+   * their scheduler have it (`kubernetes`: pods); a local runtime dies with its scheduler. It
+   * throws {@link RuntimeHeldError} while another live scheduler drives that runtime.
+   */
+  adopt?(agent: AgentRef): Promise<RuntimeHandle | undefined>;
   /** The agent's runtime if it runs, is ready and is this agent's (its `uid`) now; never starts one. */
   ready(agent: AgentRef): RuntimeHandle | undefined;
   /** Stops the agent's runtime, if it runs, and waits for it to exit. */

@@ -91,6 +91,7 @@ export function createScheduler(
     driver,
     liveness,
     graceMs: config.KOMPUTER_RECONCILE_GRACE_MS,
+    adopt: (agent, from) => runner.adopt(agent, from),
     logger,
   });
 

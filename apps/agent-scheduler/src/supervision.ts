@@ -16,6 +16,12 @@ import type { RuntimeHandle } from './runtime-driver';
 
 /** Extra time past the task's own timeout before the scheduler gives up on the runtime. */
 const TIMEOUT_GRACE_MS = 10_000;
+/** How long an adopted task's runtime has to answer `resume`, and then a request. */
+const RESUME_TIMEOUT_MS = 10_000;
+
+/** Why an adopted task ends when its runtime turns out never to have taken it. */
+export const NEVER_TAKEN =
+  'the task was interrupted: the scheduler running it stopped before its runtime took it';
 
 /** What a task's runtime gets besides its instructions, read for each task. */
 export type TaskResources = Pick<
@@ -33,6 +39,13 @@ export interface SupervisionOptions {
   runtime: RuntimeHandle;
   /** The task's `task_started` was stored with its start. */
   announced: boolean;
+  /**
+   * The task ran under a scheduler that stopped while its runtime went on, and this one adopted
+   * it: the runtime is attached again and sends what it kept after the last stored event
+   * (`eventSeq`: the runtime's numbers, `supervisorSeq`: the scheduler's own); the task is not
+   * sent again.
+   */
+  adopted?: { eventSeq: number; supervisorSeq: number };
   /** What `task_started` says of how the task runs (the sandbox). */
   notes: TaskStartNotes;
   limits: TaskLimits;
@@ -105,8 +118,12 @@ export class Supervision {
       timeoutMs,
     );
     try {
-      if (!this.options.announced) this.storeOwn(this.started());
-      await this.sendTask();
+      if (this.options.adopted) {
+        await this.resume(this.options.adopted);
+      } else {
+        if (!this.options.announced) this.storeOwn(this.started());
+        await this.sendTask();
+      }
       // A cancel may have come before this scheduler listened for it.
       if (this.options.agent.cancelRequested === this.taskId) this.cancel('cancelled by request');
       await this.done;
@@ -125,6 +142,41 @@ export class Supervision {
     this.cancelSent = true;
     this.options.log.info({ reason }, 'cancelling the task');
     this.options.runtime.send({ type: 'cancel', taskId: this.taskId, reason });
+  }
+
+  /**
+   * Attaches to the runtime of an adopted task again, after the task's last stored event: what
+   * it kept since comes again, in order, and what it reports from then on follows. A runtime
+   * that neither runs the task nor kept any of its events never took it: the task ends.
+   */
+  private async resume(from: { eventSeq: number; supervisorSeq: number }): Promise<void> {
+    const { runtime, log } = this.options;
+    this.ownEvents = Math.max(1, from.supervisorSeq);
+    // Its scheduler stopped before it stored the task's start.
+    if (from.supervisorSeq < 1) this.storeOwn(this.started());
+    let kept = false;
+    const stop = runtime.onMessage((message) => {
+      if (message.type === 'event' && message.event.taskId === this.taskId) kept = true;
+    });
+    try {
+      const answer = await runtime.reattach(
+        { taskId: this.taskId, afterSeq: from.eventSeq },
+        RESUME_TIMEOUT_MS,
+      );
+      // The runtime sends what it kept right after its `ready`; its answer to a request comes
+      // after those.
+      await runtime.request('status', undefined, RESUME_TIMEOUT_MS).catch(() => undefined);
+      if (answer.taskId !== this.taskId && !kept) {
+        this.endWith(NEVER_TAKEN, true);
+        return;
+      }
+      log.info({ afterSeq: from.eventSeq }, 'resumed the task on its runtime');
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.endWith(`could not resume the task on its runtime: ${reason}`, true);
+    } finally {
+      stop();
+    }
   }
 
   private started(): NewAgentEvent {

@@ -8,8 +8,8 @@ import type { AgentRecord, AgentStore } from '@komputer/store';
 import type { Liveness } from './liveness';
 import { GAVE_UP, Persister } from './persist';
 import { INTERRUPTED } from './reconciler';
-import { agentRefOf } from './runtime-driver';
-import type { RuntimeDriver } from './runtime-driver';
+import { agentRefOf, RuntimeHeldError } from './runtime-driver';
+import type { RuntimeDriver, RuntimeHandle } from './runtime-driver';
 import { Supervision } from './supervision';
 import type { TaskResources } from './supervision';
 
@@ -31,6 +31,26 @@ export interface TaskRunnerOptions {
   /** This scheduler's id: the tasks it starts are recorded as its own. */
   scheduler: string;
   logger: Logger;
+}
+
+/**
+ * What {@link TaskRunner.adopt} did with a task whose scheduler stopped: `adopted` (it runs here
+ * now), `held` (another live scheduler drives its runtime, or the adoption could not be stored:
+ * look again later), `gone` (no runtime runs it: the task must end), `stale` (it is no longer in
+ * progress under that scheduler).
+ */
+export type AdoptOutcome = 'adopted' | 'held' | 'gone' | 'stale';
+
+/** The job of an agent's current task, as the queue held it. */
+function jobOf(agent: AgentRecord): TaskJob {
+  return {
+    taskId: agent.taskId,
+    namespace: agent.namespace,
+    agentName: agent.name,
+    instructions: agent.instructions,
+    enqueuedAt: agent.updatedAt,
+    ...(agent.uid ? { agentUid: agent.uid } : {}),
+  };
 }
 
 /** The scheduler's default limits, with the agent's own where it set them. */
@@ -80,6 +100,72 @@ export class TaskRunner {
    */
   close(): void {
     this.persister.close();
+  }
+
+  /**
+   * Adopts the agent's task, in progress under `from`, a scheduler that stopped, when its
+   * runtime outlived that scheduler: attaches to it, makes the task this scheduler's, and
+   * supervises it from its last stored event, in the background. See {@link AdoptOutcome}.
+   */
+  async adopt(agent: AgentRecord, from: string): Promise<AdoptOutcome> {
+    if (this.running.has(agent.taskId)) return 'adopted';
+    this.running.add(agent.taskId);
+    let supervised: Promise<void> | undefined;
+    try {
+      const attempt = await this.attemptAdoption(agent, from);
+      if (attempt.outcome !== 'adopted') return attempt.outcome;
+      supervised = attempt.supervised;
+      return 'adopted';
+    } finally {
+      if (supervised) void supervised.finally(() => this.running.delete(agent.taskId));
+      else this.running.delete(agent.taskId);
+    }
+  }
+
+  private async attemptAdoption(
+    agent: AgentRecord,
+    from: string,
+  ): Promise<
+    { outcome: 'held' | 'gone' | 'stale' } | { outcome: 'adopted'; supervised: Promise<void> }
+  > {
+    const { agents, driver, logger, scheduler } = this.options;
+    const job = jobOf(agent);
+    const ref = agentRefOf(job);
+    const log = logger.child({ agent: `${ref.namespace}/${ref.name}`, taskId: job.taskId });
+    if (!driver.adopt) return { outcome: 'gone' };
+    let runtime: RuntimeHandle | undefined;
+    try {
+      runtime = await driver.adopt(ref);
+    } catch (err) {
+      if (err instanceof RuntimeHeldError) {
+        log.info({ reason: err.message }, 'a task whose scheduler stopped is driven elsewhere');
+        return { outcome: 'held' };
+      }
+      log.warn({ err }, 'could not attach to the runtime of a task whose scheduler stopped');
+      return { outcome: 'gone' };
+    }
+    if (!runtime) return { outcome: 'gone' };
+    const adopted = await this.persister.run('adopt the task', log, () =>
+      agents.adoptTask({
+        namespace: ref.namespace,
+        name: ref.name,
+        taskId: job.taskId,
+        from,
+        scheduler,
+      }),
+    );
+    if (adopted === GAVE_UP) return { outcome: 'held' };
+    if (adopted.outcome === 'stale') return { outcome: 'stale' };
+    log.warn({ from }, 'adopted a task whose scheduler stopped; resuming it on its runtime');
+    const { eventSeq, supervisorSeq } = adopted;
+    return {
+      outcome: 'adopted',
+      supervised: this.supervise(job, adopted.agent, runtime, {
+        announced: true,
+        adopted: { eventSeq, supervisorSeq },
+        log,
+      }),
+    };
   }
 
   /**
@@ -140,6 +226,12 @@ export class TaskRunner {
         log.info({ scheduler: owner }, 'dropped a second delivery of a task that runs elsewhere');
         return;
       }
+      // A runtime that outlived that scheduler goes on with the task here.
+      if (owner && owner !== scheduler) {
+        const attempt = await this.attemptAdoption(started.agent, owner);
+        if (attempt.outcome === 'adopted') await attempt.supervised;
+        if (attempt.outcome !== 'gone') return;
+      }
       await this.fail(job, INTERRUPTED, true);
       log.warn('ended a task whose scheduler stopped');
       return;
@@ -160,12 +252,33 @@ export class TaskRunner {
         return;
       }
     }
+    await this.supervise(job, agent, runtime, { announced: announcedId !== undefined, log });
+  }
+
+  /**
+   * Supervises the task of `job` on `runtime` to its end (see {@link Supervision}), then applies
+   * the agent's lifecycle.
+   */
+  private async supervise(
+    job: TaskJob,
+    agent: AgentRecord,
+    runtime: RuntimeHandle,
+    options: {
+      announced: boolean;
+      adopted?: { eventSeq: number; supervisorSeq: number };
+      log: Logger;
+    },
+  ): Promise<void> {
+    const { agents, driver, scheduler } = this.options;
+    const { log } = options;
+    const ref = agentRefOf(job);
     const supervision = new Supervision({
       job,
       agent,
       runtime,
-      announced: announcedId !== undefined,
-      notes,
+      announced: options.announced,
+      ...(options.adopted ? { adopted: options.adopted } : {}),
+      notes: startNotes(driver.sandbox),
       limits: effectiveLimits(this.options.limits, agent.spec.limits),
       textDeltas: this.options.textDeltas,
       agents,

@@ -13,10 +13,11 @@ import {
   toolUse,
 } from '@komputer/testing';
 import type { KubeEmulator, ScriptedAnthropic } from '@komputer/testing';
-import { CoordinationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, KubeConfig, V1MicroTime } from '@kubernetes/client-node';
 import { createKubernetesDriver } from '../src/kubernetes/driver';
 import type { KubernetesRuntimeDriver } from '../src/kubernetes/driver';
 import { agentLabels, agentObjectName, workspaceClaimName } from '../src/kubernetes/pod-spec';
+import { RuntimeHeldError } from '../src/runtime-driver';
 import type { AgentRef } from '../src/runtime-driver';
 import { buildRuntime, startFixture } from './harness';
 import type { SchedulerFixture } from './harness';
@@ -230,4 +231,57 @@ it('replaces the pod and workspace of a deleted agent of the same name, and remo
   expect(subject.ready(again)).toBeUndefined();
   expect(emulator.volumePath(KUBE_NAMESPACE, claim)).toBeUndefined();
   expect((await subject.known()).map((a) => a.name)).not.toContain(ref.name);
+});
+
+describe('leases: two schedulers never drive one pod', () => {
+  it('keeps a second scheduler off an agent’s pod while the first holds its lease, until it lets go', async () => {
+    const first = await driver({}, true);
+    const second = await driver({ KOMPUTER_KUBE_START_TIMEOUT_MS: '1500' }, true);
+    const { ref } = await queuedTask();
+    const handle = await first.ensure(ref);
+    const lease = () =>
+      coordination.readNamespacedLease({ name: agentObjectName(ref), namespace: KUBE_NAMESPACE });
+    expect((await lease()).spec?.holderIdentity).toBe(first.identity);
+
+    // A start waits for the lease, then gives up saying why; an adoption does not wait.
+    const started = Date.now();
+    await expect(second.ensure(ref)).rejects.toThrow('is driven by another scheduler');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    await expect(second.adopt(ref)).rejects.toBeInstanceOf(RuntimeHeldError);
+    expect(first.ready(ref)).toBe(handle);
+
+    // The first lets go (it stops): the second takes the same pod over at once.
+    const pod = (await podOf(ref)).metadata?.uid;
+    await first.close();
+    const taken = await second.ensure(ref);
+    expect(second.ready(ref)).toBe(taken);
+    expect((await podOf(ref)).metadata?.uid).toBe(pod);
+    expect((await lease()).spec).toMatchObject({ holderIdentity: second.identity });
+  });
+
+  it('takes a pod over once the lease of a scheduler that died has lapsed', async () => {
+    const subject = await driver({}, true);
+    const { ref } = await queuedTask();
+    // A scheduler that died holding the lease: it renewed it just now, and never will again.
+    await coordination.createNamespacedLease({
+      namespace: KUBE_NAMESPACE,
+      body: {
+        metadata: { name: agentObjectName(ref), labels: agentLabels(ref, 'lease') },
+        spec: {
+          holderIdentity: 'a-scheduler-that-died',
+          leaseDurationSeconds: 2,
+          renewTime: new V1MicroTime(),
+          acquireTime: new V1MicroTime(),
+        },
+      },
+    });
+    const started = Date.now();
+    await subject.ensure(ref);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+    const lease = await coordination.readNamespacedLease({
+      name: agentObjectName(ref),
+      namespace: KUBE_NAMESPACE,
+    });
+    expect(lease.spec).toMatchObject({ holderIdentity: subject.identity, leaseTransitions: 1 });
+  });
 });

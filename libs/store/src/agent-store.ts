@@ -19,6 +19,7 @@ import type { Keys, RefKind } from './keys';
 import { fromPairs } from './redis-hash';
 import { LuaScript } from './script';
 import {
+  ADOPT_TASK,
   CLAIM_TASK,
   DELETE_AGENT,
   INDEX_REFS,
@@ -91,6 +92,18 @@ export type StartResult =
   | { outcome: 'interrupted'; agent: AgentRecord }
   | { outcome: 'stale' | 'gone' };
 
+/** What {@link AgentStore.adoptTask} did. */
+export type AdoptResult =
+  | {
+      outcome: 'adopted';
+      agent: AgentRecord;
+      /** The number of the runtime's last event of the task that is stored. */
+      eventSeq: number;
+      /** The number of the scheduler's own last event of the task that is stored. */
+      supervisorSeq: number;
+    }
+  | { outcome: 'stale' };
+
 /** What {@link AgentStore.recordEvent} did. */
 export type RecordResult = { outcome: 'appended'; id: string } | { outcome: 'duplicate' | 'stale' };
 
@@ -123,6 +136,7 @@ const patchScript = new LuaScript(PATCH_AGENT, 2);
 const indexRefsScript = new LuaScript(INDEX_REFS, 2);
 const startScript = new LuaScript(START_TASK, 3);
 const recordScript = new LuaScript(RECORD_EVENT, 2);
+const adoptScript = new LuaScript(ADOPT_TASK, 2);
 const deleteScript = new LuaScript(DELETE_AGENT, 6);
 const requestCancelScript = new LuaScript(REQUEST_CANCEL, 2);
 
@@ -487,6 +501,42 @@ export class AgentStore {
     }
     if (reply[0] === 'interrupted' && agent) return { outcome: 'interrupted', agent };
     return { outcome: reply[0] === 'gone' ? 'gone' : 'stale' };
+  }
+
+  /**
+   * Makes `scheduler` the one that runs the agent's task `taskId`, which was in progress under
+   * `from`, a scheduler that stopped, while its runtime went on: the new scheduler attached to
+   * it. Of two schedulers that try, one adopts the task; `stale` means it is no longer in
+   * progress under `from` (it ended, or another adopted it). The answer says which events of
+   * the task are stored, so that the runtime sends again only those after them.
+   */
+  async adoptTask(input: {
+    namespace: string;
+    name: string;
+    taskId: string;
+    from: string;
+    scheduler: string;
+  }): Promise<AdoptResult> {
+    const reply = (await adoptScript.run(
+      this.redis,
+      [this.keys.agent(input.namespace, input.name), this.keys.schedulerTasks(input.scheduler)],
+      [
+        input.taskId,
+        input.from,
+        input.scheduler,
+        taskMember(input.namespace, input.name, input.taskId),
+        new Date().toISOString(),
+      ],
+    )) as [string, string[]?];
+    const hash = reply[1] ? fromPairs(reply[1]) : undefined;
+    const agent = hash && decode(hash);
+    if (reply[0] !== 'adopted' || !hash || !agent) return { outcome: 'stale' };
+    return {
+      outcome: 'adopted',
+      agent,
+      eventSeq: Number(hash['eventSeq'] ?? 0),
+      supervisorSeq: Number(hash['supervisorSeq'] ?? 0),
+    };
   }
 
   /**

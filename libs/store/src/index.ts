@@ -1,5 +1,6 @@
 export { AgentStore, LAST_TASK_MESSAGE_MAX } from './agent-store';
 export type {
+  AdoptResult,
   AgentRecord,
   AgentStoreOptions,
   ClaimResult,

@@ -239,6 +239,28 @@ return {'started', redis.call('HGETALL', KEYS[1]), id}
 `;
 
 /**
+ * Hand the agent's task `taskId`, in progress under a scheduler that stopped, to the scheduler
+ * that adopts it, because its runtime outlived the first one (a pod) and the new one attached to
+ * it: `scheduler` names the new one, and the task joins its task set. Only while the task is
+ * still in progress under `from`, so that of two schedulers that try, one adopts it; the same
+ * adoption repeated (its reply was lost) adopts it again.
+ * KEYS: agent, the adopting scheduler's task set.
+ * ARGV: taskId, from (the scheduler that stopped), scheduler, task-set member, now.
+ * Returns {"adopted", hash} | {"stale"}.
+ */
+export const ADOPT_TASK = `
+if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[1] then return {'stale'} end
+if redis.call('HGET', KEYS[1], 'taskStatus') ~= 'InProgress' then return {'stale'} end
+local owner = redis.call('HGET', KEYS[1], 'scheduler')
+if owner ~= ARGV[3] then
+  if owner ~= ARGV[2] then return {'stale'} end
+  redis.call('HSET', KEYS[1], 'scheduler', ARGV[3], 'updatedAt', ARGV[5])
+end
+redis.call('SADD', KEYS[2], ARGV[4])
+return {'adopted', redis.call('HGETALL', KEYS[1])}
+`;
+
+/**
  * Append one event of the agent's busy task `taskId`, exactly once, and apply what it changes on
  * the agent, in one step: `task_started` means its runtime runs; a terminal event ends the task.
  * An event with a sequence number is appended only past the last number stored in `seqField`:

@@ -309,3 +309,41 @@ describe('claim hands a task to the scheduler that holds the agent’s runtime',
     expect(await claim('new', 't2')).toMatchObject({ outcome: 'busy', taskId: 't1' });
   });
 });
+
+describe('adoptTask', () => {
+  it('hands a task in progress under a stopped scheduler to one that adopts it, once', async () => {
+    await queued('pod', 't1');
+    await store.startTask({ scheduler: 's1', namespace: NS, name: 'pod', taskId: 't1' });
+    for (const seq of [1, 2]) {
+      await store.recordEvent({
+        namespace: NS,
+        name: 'pod',
+        seq,
+        event: textEvent('t1', `${seq}`),
+      });
+    }
+    const adopt = (scheduler: string, from = 's1', taskId = 't1') =>
+      store.adoptTask({ namespace: NS, name: 'pod', taskId, from, scheduler });
+    expect(await adopt('s2', 's1', 't0')).toEqual({ outcome: 'stale' });
+    expect(await adopt('s2', 's9')).toEqual({ outcome: 'stale' });
+    expect(await adopt('s2')).toMatchObject({
+      outcome: 'adopted',
+      agent: { scheduler: 's2', taskStatus: 'InProgress' },
+      eventSeq: 2,
+      supervisorSeq: 0,
+    });
+    // A repeat (a lost reply) adopts it again; another scheduler is too late.
+    expect(await adopt('s2')).toMatchObject({ outcome: 'adopted', eventSeq: 2 });
+    expect(await adopt('s3')).toEqual({ outcome: 'stale' });
+    expect(await redis.smembers(keys.schedulerTasks('s2'))).toEqual([`${NS}/pod/t1`]);
+    await store.recordEvent({
+      namespace: NS,
+      name: 'pod',
+      seq: 3,
+      event: completedEvent('t1'),
+      requiredStatus: 'InProgress',
+      terminal: { taskStatus: 'Complete', message: 'done' },
+    });
+    expect(await adopt('s4', 's2')).toEqual({ outcome: 'stale' });
+  });
+});

@@ -1,4 +1,6 @@
 import { TERMINAL_EVENT_TYPES } from '@komputer/contracts';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { SchedulerStatus } from '@komputer/contracts';
 import type { Logger } from '@komputer/service-kit';
 import type { V1Pod } from '@kubernetes/client-node';
@@ -6,6 +8,7 @@ import type { AgentRef, RuntimeDriver, RuntimeHandle } from '../runtime-driver';
 import type { KubernetesDriverConfig } from './config';
 import { isKubeStatus, KubeApi, kubeError } from './kube-api';
 import { KubeRuntime, stoppedBecause } from './kube-runtime';
+import { AgentLeases, LeaseHeldError } from './leases';
 import {
   agentObjectName,
   agentOfLabels,
@@ -32,6 +35,8 @@ export interface KubernetesDriverOptions {
 const LEFTOVER_TASK_TIMEOUT_MS = 10_000;
 /** How often a wait for a claim to go looks again. */
 const POLL_MS = 100;
+/** How often a start waits for the lease that another scheduler holds. */
+const LEASE_POLL_MS = 500;
 
 const keyOf = (agent: AgentRef) => `${agent.namespace}/${agent.name}`;
 
@@ -77,8 +82,11 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   readonly sandbox: SchedulerStatus = { sandbox: 'on' };
   private api: KubeApi | undefined;
   private settings: AgentPodSettings | undefined;
+  private leases: AgentLeases | undefined;
+  /** Who this driver is in the leases it holds: its host, and an id of its own. */
+  readonly identity = `${hostname()}_${randomUUID().slice(0, 8)}`;
   private readonly runtimes = new Map<string, KubeRuntime>();
-  private readonly starting = new Map<string, Promise<KubeRuntime>>();
+  private readonly starting = new Map<string, Promise<KubeRuntime | undefined>>();
   private readonly stopping = new Map<string, Promise<void>>();
   /** Removals under way: a new pod for the name waits until the old objects are gone. */
   private readonly removing = new Map<string, Promise<void>>();
@@ -119,15 +127,38 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
           `${code ? ` (${code})` : ''}: ${message}`,
       );
     }
+    this.leases ??= new AgentLeases({
+      api: this.api,
+      identity: this.identity,
+      durationS: config.KOMPUTER_KUBE_LEASE_DURATION_S,
+      onLost: (agent, why) => this.lost(agent, why),
+      logger,
+    });
+    this.leases.start();
     logger.info(
-      { namespace: config.KOMPUTER_KUBE_NAMESPACE, image: config.KOMPUTER_KUBE_RUNTIME_IMAGE },
+      {
+        namespace: config.KOMPUTER_KUBE_NAMESPACE,
+        image: config.KOMPUTER_KUBE_RUNTIME_IMAGE,
+        identity: this.identity,
+      },
       'kubernetes driver ready',
     );
   }
 
-  private get connected(): { api: KubeApi; settings: AgentPodSettings } {
-    if (!this.api || !this.settings) throw new Error('the kubernetes driver has not started');
-    return { api: this.api, settings: this.settings };
+  private get connected(): { api: KubeApi; settings: AgentPodSettings; leases: AgentLeases } {
+    if (!this.api || !this.settings || !this.leases) {
+      throw new Error('the kubernetes driver has not started');
+    }
+    return { api: this.api, settings: this.settings, leases: this.leases };
+  }
+
+  /** Another scheduler took the agent's pod over: this one lets go of it, cancelling nothing. */
+  private lost(agent: AgentRef, why: string): void {
+    const key = keyOf(agent);
+    const runtime = this.runtimes.get(key);
+    if (!runtime || !sameAgent(runtime.agent, agent)) return;
+    this.runtimes.delete(key);
+    runtime.detach(why, { cancel: false });
   }
 
   async ensure(agent: AgentRef): Promise<RuntimeHandle> {
@@ -139,15 +170,44 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     const running = this.runtimes.get(key);
     if (running && sameAgent(running.agent, agent)) return running;
     if (running) await this.remove(running.agent);
-    let starting = this.starting.get(key);
-    if (!starting) {
-      starting = this.launch(agent).finally(() => this.starting.delete(key));
-      this.starting.set(key, starting);
-    }
-    const runtime = await starting;
+    const runtime = await this.launchOnce(key, agent, { adopt: false });
+    // An adoption under way found no pod to attach to: this start makes one.
+    if (!runtime) return this.ensure(agent);
     if (sameAgent(runtime.agent, agent)) return runtime;
     await this.remove(runtime.agent);
     return this.ensure(agent);
+  }
+
+  /**
+   * The agent's runtime that outlived the scheduler that supervised it: its pod still runs, and
+   * this scheduler attaches to it (a runtime attached here already is returned as it is). It
+   * makes no pod, and cancels nothing that the pod runs: the caller resumes the task it runs.
+   * Undefined when the agent has no running pod; {@link LeaseHeldError} while another
+   * scheduler drives the pod.
+   */
+  async adopt(agent: AgentRef): Promise<RuntimeHandle | undefined> {
+    if (this.closed) throw new Error('the runtime driver is closed');
+    const key = keyOf(agent);
+    await this.removing.get(key)?.catch(() => undefined);
+    await this.stopping.get(key);
+    const running = this.runtimes.get(key);
+    if (running) return sameAgent(running.agent, agent) ? running : undefined;
+    const runtime = await this.launchOnce(key, agent, { adopt: true });
+    return runtime && sameAgent(runtime.agent, agent) ? runtime : undefined;
+  }
+
+  /** The launch under way for the agent's name, or a new one: one at a time per agent. */
+  private launchOnce(
+    key: string,
+    agent: AgentRef,
+    options: { adopt: boolean },
+  ): Promise<KubeRuntime | undefined> {
+    let starting = this.starting.get(key);
+    if (!starting) {
+      starting = this.launch(agent, options).finally(() => this.starting.delete(key));
+      this.starting.set(key, starting);
+    }
+    return starting;
   }
 
   ready(agent: AgentRef): RuntimeHandle | undefined {
@@ -165,16 +225,33 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   async stop(agent: AgentRef): Promise<void> {
     const key = keyOf(agent);
     await this.starting.get(key)?.catch(() => undefined);
+    const { leases } = this.connected;
     const runtime = this.runtimes.get(key);
     if (!runtime) {
       const before = this.stopping.get(key);
       if (before) return before;
-      // A pod that runs without this scheduler attached (it started before a restart) stops too.
-      return this.track(key, this.deleteAgentPods(agent, Date.now() + this.stopTimeoutMs()));
+      // A pod that runs without this scheduler attached (it started before a restart) stops
+      // too, unless another scheduler drives it.
+      return this.track(
+        key,
+        (async () => {
+          try {
+            await leases.acquire(agent);
+          } catch (err) {
+            if (err instanceof LeaseHeldError) return;
+            throw err;
+          }
+          await this.deleteAgentPods(agent, Date.now() + this.stopTimeoutMs());
+          await leases.release(agent);
+        })(),
+      );
     }
     // From now on, ensure() waits for this stop and then starts a new pod.
     this.runtimes.delete(key);
-    return this.track(key, runtime.stop());
+    return this.track(
+      key,
+      runtime.stop().then(() => leases.release(runtime.agent)),
+    );
   }
 
   /** Registers a stop under way, so that no pod starts for the agent until it is over. */
@@ -221,8 +298,8 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
 
   /**
    * Detaches from every pod and leaves them running: pods outlive the scheduler, and the next
-   * one attaches to them again. A task that runs is cancelled first, since nobody will store
-   * its events; each ends with an error. Idempotent.
+   * one attaches to them again, at once, since the leases are released. A task that runs is
+   * cancelled first, since nobody will store its events; each ends with an error. Idempotent.
    */
   async close(): Promise<void> {
     this.closed = true;
@@ -235,6 +312,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
       ...this.stopping.values(),
       ...[...this.removing.values()].map((p) => p.catch(() => undefined)),
     ]);
+    await this.leases?.releaseAll();
   }
 
   private stopTimeoutMs(): number {
@@ -242,16 +320,63 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   }
 
   /**
+   * Takes the agent's lease, then starts or attaches to its pod (see {@link startOrAttach}) and
+   * registers its runtime. While another scheduler holds the lease, a start waits for it until
+   * its deadline; an adoption does not wait. A start that fails lets the lease go.
+   */
+  private async launch(
+    agent: AgentRef,
+    options: { adopt: boolean },
+  ): Promise<KubeRuntime | undefined> {
+    const { leases } = this.connected;
+    const deadline = Date.now() + this.config.KOMPUTER_KUBE_START_TIMEOUT_MS;
+    const log = this.options.logger.child({ agent: keyOf(agent), pod: agentObjectName(agent) });
+    for (;;) {
+      try {
+        await leases.acquire(agent);
+        break;
+      } catch (err) {
+        if (!(err instanceof LeaseHeldError) || options.adopt) throw err;
+        if (Date.now() + LEASE_POLL_MS >= deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
+      }
+    }
+    let runtime: KubeRuntime | undefined;
+    try {
+      runtime = await this.startOrAttach(agent, { ...options, deadline, log });
+    } catch (err) {
+      await leases.release(agent);
+      throw err;
+    }
+    if (!runtime) {
+      await leases.release(agent);
+      return undefined;
+    }
+    const key = keyOf(agent);
+    const started = runtime;
+    this.runtimes.set(key, started);
+    void started.exited.then((reason) => {
+      if (this.runtimes.get(key) === started) this.runtimes.delete(key);
+      log.info({ reason }, 'agent runtime stopped');
+    });
+    log.info('agent runtime ready');
+    return started;
+  }
+
+  /**
    * Starts, or attaches to, the agent's pod: one that runs already (a scheduler before this one
    * started it) is attached to; a pod that stopped, or one left by a deleted agent of the same
-   * name, is deleted first. Its workspace claim is made if it does not exist.
+   * name, is deleted first. Its workspace claim is made if it does not exist. An adoption only
+   * attaches: without a running pod of the agent's it answers undefined.
    */
-  private async launch(agent: AgentRef): Promise<KubeRuntime> {
+  private async startOrAttach(
+    agent: AgentRef,
+    options: { adopt: boolean; deadline: number; log: Logger },
+  ): Promise<KubeRuntime | undefined> {
     const { api, settings } = this.connected;
+    const { adopt, deadline, log } = options;
     const timeoutMs = this.config.KOMPUTER_KUBE_START_TIMEOUT_MS;
-    const deadline = Date.now() + timeoutMs;
     const name = agentObjectName(agent);
-    const log = this.options.logger.child({ agent: keyOf(agent), pod: name });
     let pod: V1Pod | undefined;
     for (let attempt = 1; !pod; attempt++) {
       if (Date.now() >= deadline) throw new Error(`the agent’s pod did not start in time`);
@@ -261,11 +386,13 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
           namespace: agent.namespace,
           name: agent.name,
         };
+        const running = sameAgent(owner, agent) && !stoppedBecause(found);
+        if (adopt && !running) return undefined;
         if (!sameAgent(owner, agent)) {
           // A deleted agent's pod and workspace never serve a new agent of the same name.
           log.info({ uid: owner.uid }, 'removing what a deleted agent of the same name left');
           await this.removeObjects(owner, deadline);
-        } else if (stoppedBecause(found)) {
+        } else if (!running) {
           await this.deletePodAndWait(name, found.metadata?.uid, deadline);
         } else {
           pod = found;
@@ -273,11 +400,12 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
         }
         continue;
       }
+      if (adopt) return undefined;
       await this.ensureClaim(agent, deadline);
       try {
         pod = await api.createPod(agentPod(agent, settings));
       } catch (err) {
-        // Another scheduler made it meanwhile, or the old one is still going: look again.
+        // The old pod of the name is still going: look again.
         if (!isKubeStatus(err, 409) || attempt >= 5) throw err;
       }
     }
@@ -316,18 +444,12 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     });
     try {
       const ready = await runtime.start(Math.max(100, deadline - Date.now()));
-      if (ready.taskId) await this.endLeftoverTask(runtime, ready.taskId, log);
+      // A task that nobody will resume: an adoption resumes it, a start ends it.
+      if (ready.taskId && !adopt) await this.endLeftoverTask(runtime, ready.taskId, log);
     } catch (err) {
       runtime.kill(err instanceof Error ? err.message : String(err));
       throw err;
     }
-    const key = keyOf(agent);
-    this.runtimes.set(key, runtime);
-    void runtime.exited.then((reason) => {
-      if (this.runtimes.get(key) === runtime) this.runtimes.delete(key);
-      log.info({ reason }, 'agent runtime stopped');
-    });
-    log.info('agent runtime ready');
     return runtime;
   }
 
@@ -427,6 +549,9 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
       ...claims.map((claim) => api.deleteClaim(claim.metadata?.name ?? '')),
       ...leases.map((lease) => api.deleteLease(lease.metadata?.name ?? '')),
     ]);
+    if (leases.some((lease) => lease.metadata?.name === agentObjectName(agent))) {
+      this.leases?.forget(agent);
+    }
     // A claim goes once no pod uses it: wait, so that a new claim of the name can be made.
     for (const claim of claims) {
       const name = claim.metadata?.name ?? '';

@@ -58,6 +58,7 @@ export class KubeApi {
   private readonly coordination: CoordinationV1Api;
   private readonly attacher: Attach;
   private readonly watcher: Watch;
+  private readonly MicroTime: typeof KubeClient.V1MicroTime;
 
   constructor(
     client: typeof KubeClient,
@@ -68,6 +69,12 @@ export class KubeApi {
     this.coordination = config.makeApiClient(client.CoordinationV1Api);
     this.attacher = new client.Attach(config);
     this.watcher = new client.Watch(config);
+    this.MicroTime = client.V1MicroTime;
+  }
+
+  /** A time as a lease holds it: RFC 3339 with microseconds, which the API server requires. */
+  microTime(at: Date): KubeClient.V1MicroTime {
+    return new this.MicroTime(at.getTime());
   }
 
   /**

@@ -217,13 +217,13 @@ export class KubeRuntime implements RuntimeHandle {
 
   /**
    * Leaves the pod running and the runtime with it, for another supervisor (or this one, later)
-   * to attach to; the handle ends with `reason`. A task that runs is cancelled first: nobody
-   * will store its events.
+   * to attach to; the handle ends with `reason`. A task that runs is cancelled first, since
+   * nobody will store its events, unless another scheduler supervises it now (`cancel: false`).
    */
-  detach(reason: string): void {
+  detach(reason: string, options: { cancel: boolean } = { cancel: true }): void {
     if (this.exitReason !== undefined) return;
     const taskId = this.activeTask;
-    if (taskId) this.channel?.send({ type: 'cancel', taskId, reason });
+    if (taskId && options.cancel) this.channel?.send({ type: 'cancel', taskId, reason });
     this.exit(reason);
   }
 
