@@ -17,7 +17,7 @@ import type { Logger, PeerRequestHandler } from '@komputer/service-kit';
 import type { LocalDriverConfig } from './local-config';
 import { RuntimeChannel } from './runtime-channel';
 import { Semaphore } from './semaphore';
-import type { AgentRef, RuntimeDriver, RuntimeHandle } from './runtime-driver';
+import type { AgentRef, DriverStartOptions, RuntimeDriver, RuntimeHandle } from './runtime-driver';
 
 /** Options for {@link LocalRuntimeDriver}. */
 export interface LocalDriverOptions {
@@ -28,8 +28,9 @@ export interface LocalDriverOptions {
   /** Absolute; workspaces live under `<dataDir>/workspaces/<namespace>/<name>`. */
   dataDir: string;
   /**
-   * The only environment a runtime gets, besides `KOMPUTER_WORKSPACE` and `HOME`: never the
-   * Redis address (invariant: sandboxes hold no control-plane credentials).
+   * The only environment a runtime gets, besides `KOMPUTER_WORKSPACE`, `HOME` and the model
+   * proxy's address (`ANTHROPIC_BASE_URL`): never the Redis address nor the model API key
+   * (invariant: sandboxes hold no credential worth stealing).
    */
   env: Record<string, string>;
   startTimeoutMs: number;
@@ -266,13 +267,16 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   /** A runtime started ahead of need, its modules loaded, waiting for a workspace. */
   private spare: { child: ChildProcessWithoutNullStreams; release: () => void } | undefined;
   private closed = false;
+  /** The model proxy's address, handed to every runtime started from now on. */
+  private modelUrl: string | undefined;
 
   constructor(private readonly options: LocalDriverOptions) {
     this.starts = new Semaphore(options.startConcurrency);
   }
 
-  /** Keeps a spare runtime started, when the driver keeps one. */
-  async start(): Promise<void> {
+  /** Takes the model proxy's address, and keeps a spare runtime started if the driver keeps one. */
+  async start(options: DriverStartOptions): Promise<void> {
+    this.modelUrl = options.modelUrl;
     this.refillSpare();
   }
 
@@ -315,7 +319,13 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     const runtimeId = randomUUID();
     const child = spawn(process.execPath, [...this.options.nodeArgs, this.options.entry], {
       cwd,
-      env: { ...env, ...this.options.env, [RUNTIME_ID_VAR]: runtimeId },
+      env: {
+        ...env,
+        ...this.options.env,
+        // The SDK's endpoint; the runtime calls it with its task's token as the key.
+        ...(this.modelUrl ? { ANTHROPIC_BASE_URL: this.modelUrl } : {}),
+        [RUNTIME_ID_VAR]: runtimeId,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
       // Its own process group: a Ctrl-C at the terminal reaches the scheduler, which stops
       // runtimes in order, rather than killing them mid-event.
@@ -522,8 +532,6 @@ export function createLocalDriver(
       // up with every task.
       MALLOC_ARENA_MAX: '2',
       LOG_LEVEL: options.logLevel,
-      ...(config.ANTHROPIC_API_KEY ? { ANTHROPIC_API_KEY: config.ANTHROPIC_API_KEY } : {}),
-      ...(config.ANTHROPIC_BASE_URL ? { ANTHROPIC_BASE_URL: config.ANTHROPIC_BASE_URL } : {}),
     },
     startTimeoutMs: config.KOMPUTER_RUNTIME_START_TIMEOUT_MS,
     startConcurrency: config.KOMPUTER_RUNTIME_START_CONCURRENCY,

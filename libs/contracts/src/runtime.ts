@@ -167,6 +167,13 @@ export const RuntimeTaskMessageSchema = z.object({
   skills: z.array(RuntimeSkillSchema).max(MAX_AGENT_SKILLS).default([]),
   /** Also report `text_delta` events while text streams. */
   textDeltas: z.boolean().default(false),
+  /**
+   * The credential of this task's model calls: the runtime sends it as its API key to the
+   * scheduler's model proxy (`ANTHROPIC_BASE_URL`), which swaps it for the real key. It is valid
+   * for this task's model calls only, and only until the task ends; the runtime never logs it
+   * and never hands it to its tools. The runtime holds no model API key of its own.
+   */
+  modelToken: z.string().min(1).max(512),
 });
 
 /** Stop the task: abort the model stream and kill running tools. Ends with `task_cancelled`. */
