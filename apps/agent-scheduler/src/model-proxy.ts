@@ -85,18 +85,38 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
 /** Thrown by {@link readBody} past the bound. */
 class BodyTooLargeError extends Error {}
 
-/** The whole request body, or a {@link BodyTooLargeError} once it passes `maxBytes`. */
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLargeError();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new BodyTooLargeError();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+/**
+ * The whole request body, or a {@link BodyTooLargeError} once it passes `maxBytes`. Past the
+ * bound the rest is read and dropped rather than the connection cut, so that the caller gets to
+ * read the answer; the server's request timeout bounds how long that may take.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      req.resume();
+      reject(new BodyTooLargeError());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      tooLarge = true;
+      chunks.length = 0;
+      reject(new BodyTooLargeError());
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+    // After `end` this changes nothing; before it, the caller went away.
+    req.once('close', () => reject(new Error('the caller went away')));
+  });
 }
 
 /**
@@ -214,8 +234,6 @@ export class ModelProxy {
       body = await readBody(req, this.options.maxBodyBytes ?? MAX_BODY_BYTES);
     } catch (err) {
       if (!(err instanceof BodyTooLargeError)) return done(499, { reason: 'the caller went away' });
-      // The rest of the body is read and dropped, so that the caller gets to read the answer.
-      req.resume();
       sendError(
         res,
         413,

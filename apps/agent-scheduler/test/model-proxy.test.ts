@@ -274,22 +274,27 @@ describe('the model proxy', () => {
     );
     expect(err).toMatchObject({ status: 413, error: { error: { type: 'request_too_large' } } });
 
-    // No length declared: the bound holds as the body streams in.
+    // No length declared: the bound holds as the body streams in, and the answer comes while
+    // the caller is still sending.
     const small = await startProxy({ maxBodyBytes: 1024 });
-    const status = await new Promise<number>((resolve, reject) => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const call = request(`${small.url}/v1/messages`, {
         method: 'POST',
         headers: { 'x-api-key': token, 'content-type': 'application/json' },
       });
       call.once('response', (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.once('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        call.end('the rest, which nobody reads');
       });
       call.once('error', reject);
-      for (let i = 0; i < 8; i += 1) call.write('x'.repeat(512));
-      call.end();
+      call.write('x'.repeat(600));
+      call.write('x'.repeat(600));
     });
-    expect(status).toBe(413);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { type: 'request_too_large' } });
     expect(model.requestCount).toBe(before);
   });
 
