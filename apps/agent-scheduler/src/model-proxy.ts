@@ -297,10 +297,12 @@ export class ModelProxy {
     return new Promise((resolve, reject) => {
       const call = send(target, { method: 'POST', headers, agent: this.agent, signal });
       call.setTimeout(UPSTREAM_IDLE_TIMEOUT_MS, () =>
-        call.destroy(new Error(`no answer within ${UPSTREAM_IDLE_TIMEOUT_MS} ms`)),
+        call.destroy(new Error(`the model API was silent for ${UPSTREAM_IDLE_TIMEOUT_MS} ms`)),
       );
       call.once('response', resolve);
-      call.once('error', reject);
+      // An error after the answer began (the connection cut mid-stream) reaches the pipeline
+      // through the answer; this listener keeps it from going unhandled here.
+      call.on('error', reject);
       call.end(body);
     });
   }
