@@ -66,15 +66,18 @@ export async function startStack(
       started.push(model);
       offline = model;
     }
-    const driver = createLocalDriver(
+    const driver = createLocalDriver(config, {
+      logger,
+      logLevel: config.LOG_LEVEL,
+      runtimeEntry,
+    });
+    const scheduler = createScheduler(
       {
         ...config,
+        REDIS_URL: redisUrl,
+        KOMPUTER_SECRET_KEY: secretKey,
         ...(offline ? { ANTHROPIC_API_KEY: 'offline', ANTHROPIC_BASE_URL: offline.url } : {}),
       },
-      { logger, logLevel: config.LOG_LEVEL, runtimeEntry },
-    );
-    const scheduler = createScheduler(
-      { ...config, REDIS_URL: redisUrl, KOMPUTER_SECRET_KEY: secretKey },
       logger,
       driver,
     );
