@@ -252,6 +252,9 @@ export class SandboxedShell implements Shell {
       child.once('error', (err) => reject(err));
     });
     await ready;
+    // The sandbox has its mounts: the empty files that the library made in the workspace to
+    // mount over (`.bashrc`, `.git/hooks`, ...) can go from the host's view of it.
+    SandboxManager.cleanupAfterCommand();
     logger.info({ workspace }, 'sandbox started');
     return child;
   }
