@@ -201,7 +201,7 @@ describe('npm start (apps/dev)', () => {
     const keyFile = join(exposedDir, 'secret.key');
     writeFileSync(keyFile, `${key}\n`);
     chmodSync(keyFile, 0o644);
-    const oldPassword = 'a'.repeat(64);
+    const oldPassword = 'a-password-that-others-could-read';
     const passwordFile = join(exposedDir, 'redis.password');
     writeFileSync(passwordFile, `${oldPassword}\n`);
     chmodSync(passwordFile, 0o644);
@@ -216,6 +216,7 @@ describe('npm start (apps/dev)', () => {
     // The password, which anyone may have read, is replaced: Redis keeps no trace of it.
     expect(modeOf(passwordFile)).toBe(0o600);
     const password = readFileSync(passwordFile, 'utf8').trim();
+    expect(password).not.toBe(oldPassword);
     expect(password).toMatch(/^[0-9a-f]{64}$/);
     expect(app.output()).toContain('the Redis password file was readable by other users');
     const port = Number(/redis:\/\/127\.0\.0\.1:(\d+) \(own redis-server/.exec(app.output())?.[1]);
