@@ -355,11 +355,14 @@ describe('Grep', () => {
       const outcome = runWith(
         'Grep',
         { pattern: 'answer' },
-        { env: { PATH: `${bin}:/usr/bin:/bin` }, signal: controller.signal },
+        // The cancel, not the timeout, must be what ends it.
+        { env: { PATH: `${bin}:/usr/bin:/bin` }, signal: controller.signal, bashTimeoutMs: 60_000 },
       );
       const pid = await rgPid();
+      const cancelled = performance.now();
       controller.abort(new Error('cancelled'));
       await expect(outcome).rejects.toThrow('cancelled');
+      expect(performance.now() - cancelled).toBeLessThan(5_000);
       expect(isAlive(pid)).toBe(false);
     });
   });
