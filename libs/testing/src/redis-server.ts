@@ -138,9 +138,11 @@ export class RedisServer {
       detached: this.options.detached ?? false,
     });
     running.add(child);
-    // A failed write shows as redis-server's own failure to start, reported below.
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(`requirepass ${password}\n`);
+    if (password !== undefined) {
+      // A failed write shows as redis-server's own failure to start, reported below.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(`requirepass ${password}\n`);
+    }
     const timeoutMs = this.options.startTimeoutMs ?? 10_000;
     let output = '';
     return new Promise<void>((resolve, reject) => {
