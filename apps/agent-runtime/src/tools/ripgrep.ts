@@ -68,7 +68,7 @@ function ripgrepArgs(options: RipgrepOptions): string[] {
     '--hidden',
     // Deterministic output, at the price of one thread.
     '--sort=path',
-    // Each match as "path NUL line:text": a NUL cannot occur in a path, a colon can.
+    // Each match as "path NUL line:text": a NUL cannot occur in a path, a colon or a line feed can.
     '--null',
     '--line-number',
     '--with-filename',
@@ -126,12 +126,7 @@ export function ripgrep(options: RipgrepOptions): Promise<RipgrepResult> {
     const onAbort = () => stop('abort');
     options.signal.addEventListener('abort', onAbort, { once: true });
 
-    let pending: Buffer = Buffer.alloc(0);
-    const onRecord = (record: Buffer) => {
-      // Records without a NUL are rg's notes, e.g. that a binary file named on purpose matches.
-      const nul = record.indexOf(0);
-      if (nul === -1) return;
-      const rest = record.subarray(nul + 1).toString('utf8');
+    const onMatch = (path: Buffer, rest: string) => {
       const colon = rest.indexOf(':');
       const line = Number(rest.slice(0, colon));
       if (colon === -1 || !Number.isInteger(line)) return;
@@ -140,19 +135,25 @@ export function ripgrep(options: RipgrepOptions): Promise<RipgrepResult> {
         stop('full');
         return;
       }
-      const text = rest.slice(colon + 1).replace(/\r$/, '');
       matches.push({
-        path: record.subarray(0, nul).toString('utf8'),
+        path: path.toString('utf8'),
         line,
-        text: clipLine(text, options.maxLineChars),
+        text: clipLine(rest.slice(colon + 1).replace(/\r$/, ''), options.maxLineChars),
       });
     };
+    // A match is "path NUL line:text LF". A path may hold a line feed, so a record is read up
+    // to its NUL first. Output without a NUL is one of rg's notes (a binary file named on
+    // purpose matches), which only ever ends the output of a one-file search: it is left over.
+    let pending: Buffer = Buffer.alloc(0);
     child.stdout.on('data', (chunk: Buffer) => {
       if (ended) return;
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       let start = 0;
-      for (let end = pending.indexOf(10); end !== -1; end = pending.indexOf(10, start)) {
-        onRecord(pending.subarray(start, end));
+      for (;;) {
+        const nul = pending.indexOf(0, start);
+        const end = nul === -1 ? -1 : pending.indexOf(10, nul);
+        if (end === -1) break;
+        onMatch(pending.subarray(start, nul), pending.subarray(nul + 1, end).toString('utf8'));
         start = end + 1;
         if (ended) return;
       }

@@ -240,6 +240,9 @@ describe('Grep', () => {
     expect(await run('Grep', { pattern: 'answer', glob: '{a,b' })).toEqual(
       failed(/^invalid glob: /),
     );
+    // A path may hold a colon, even a line feed: it comes whole.
+    await files({ 'odd\nname: 1:x.txt': 'oddity\n' });
+    expect(await run('Grep', { pattern: 'oddity' })).toEqual(ok('odd\nname: 1:x.txt:1:oddity'));
   });
 
   it('stops at 1000 results with a note, in path order, and cuts long lines', async () => {
