@@ -61,7 +61,7 @@ export interface RipgrepResult {
 /** rg's arguments for `options`. Every value is passed as `--flag=value`, so none reads as a flag. */
 function ripgrepArgs(options: RipgrepOptions): string[] {
   return [
-    // An RIPGREP_CONFIG_PATH of the machine's must not change what a search means.
+    // A RIPGREP_CONFIG_PATH of the machine's must not change what a search means.
     '--no-config',
     // Search what a plain directory walk sees: ignore files do not hide anything, dot files count.
     '--no-ignore',
@@ -93,10 +93,9 @@ function ripgrepArgs(options: RipgrepOptions): string[] {
 /** The error rg reported on stderr, in words for the model. */
 function ripgrepError(stderr: string): ToolError {
   const message = stderr.trim();
-  if (message.startsWith('regex parse error') || message.includes('regex')) {
-    return new ToolError(`invalid regular expression: ${message}`);
-  }
   if (message.startsWith('error parsing glob')) return new ToolError(`invalid glob: ${message}`);
+  // "regex parse error: …", or a pattern too large to compile ("… exceeds size limit").
+  if (message.includes('regex')) return new ToolError(`invalid regular expression: ${message}`);
   return new ToolError(`Grep failed: ${message}`);
 }
 
