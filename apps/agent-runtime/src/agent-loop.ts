@@ -16,6 +16,7 @@ import type { Session } from './session';
 import { writeSkills } from './skills';
 import { openConnectorTools } from './tools/connector-tools';
 import type { ConnectorTools } from './tools/connector-tools';
+import type { Shell } from './sandbox/shell';
 import type { Toolbox } from './tools/toolbox';
 
 /** Reports one event of the task; resolves when the supervisor's stream can take more. */
@@ -30,8 +31,10 @@ export interface TaskRunOptions {
   emit: EmitEvent;
   /** The workspace, as a real path. */
   workspace: string;
-  /** The environment for `Bash`, without control-plane variables. */
+  /** What the agent's commands get on top of the shell's environment: its attached secrets. */
   env: Record<string, string>;
+  /** Where the agent's commands run. */
+  shell: Shell;
   bashTimeoutMs: number;
   maxOutputBytes: number;
   maxOutputTokens: number;
@@ -213,6 +216,7 @@ async function agentLoop(
           workspace: options.workspace,
           signal,
           env: options.env,
+          shell: options.shell,
           bashTimeoutMs: options.bashTimeoutMs,
           maxOutputBytes: options.maxOutputBytes,
         }),

@@ -16,6 +16,14 @@ export const AgentRuntimeConfigSchema = RuntimeSettingsSchema.extend({
     .describe(
       "The agent's workspace (an absolute path): its working directory, where its file tools are confined. Unset: a spare runtime, told its workspace by its first message",
     ),
+  KOMPUTER_SANDBOX_HIDE: z
+    .string()
+    .default('')
+    .transform((list) => list.split(':').filter(Boolean))
+    .pipe(z.array(z.string().refine(isAbsolute, 'must be absolute paths')))
+    .describe(
+      'Paths the sandbox hides from the agent, separated by colons, besides home directories, /tmp and the host’s credential files: the data directory and the project’s files',
+    ),
   LOG_LEVEL: BaseConfigSchema.shape.LOG_LEVEL,
   KOMPUTER_SHUTDOWN_TIMEOUT_MS:
     BaseConfigSchema.shape.KOMPUTER_SHUTDOWN_TIMEOUT_MS.removeDefault().default(5_000),

@@ -1,9 +1,11 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, realpath } from 'node:fs/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import { createLogger, createShutdown, loadConfig } from '@komputer/service-kit';
 import { AgentRuntimeConfigSchema } from './config';
 import { waitForAssignment } from './assignment';
 import { createRuntime } from './runtime';
+import { SandboxedShell } from './sandbox/sandboxed-shell';
+import { HostShell, shellEnv } from './sandbox/shell';
 
 const config = loadConfig(AgentRuntimeConfigSchema, process.env);
 // stdout carries the runtime protocol; every log line goes to stderr.
@@ -12,9 +14,13 @@ const logger = createLogger({
   level: config.LOG_LEVEL,
   destination: process.stderr,
 });
-// The SDK reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL itself. Its own log lines (retries,
-// deprecation notices) would go to the console, and so partly to stdout; they join ours instead.
+// The SDK reads ANTHROPIC_BASE_URL itself: the scheduler's model proxy. The runtime holds no key;
+// each task calls the model with its own token. The key here is a function that refuses, so
+// that the SDK never looks for a credential elsewhere (the environment, files in the workspace).
+// Its own log lines (retries, deprecation notices) would go to the console, and so partly to
+// stdout; they join ours instead.
 const client = new Anthropic({
+  apiKey: () => Promise.reject(new Error('a model call needs its task’s token')),
   maxRetries: config.ANTHROPIC_MAX_RETRIES,
   logger: logger.child({ component: 'anthropic-sdk' }),
 });
@@ -29,6 +35,15 @@ async function start() {
   await mkdir(workspace, { recursive: true });
   process.chdir(workspace);
   process.env['HOME'] = workspace;
+  const env = shellEnv(process.env);
+  const shell = config.KOMPUTER_SANDBOX
+    ? new SandboxedShell({
+        workspace: await realpath(workspace),
+        hidden: config.KOMPUTER_SANDBOX_HIDE,
+        env,
+        logger,
+      })
+    : new HostShell(env);
   return createRuntime({
     input: process.stdin,
     output: process.stdout,
@@ -36,7 +51,7 @@ async function start() {
     workspace,
     config,
     logger,
-    env: process.env,
+    shell,
   });
 }
 

@@ -21,7 +21,7 @@ import type { EmitEvent } from './agent-loop';
 import type { AgentRuntimeConfig } from './config';
 import { PriceList } from './pricing';
 import { loadSession } from './session';
-import { sandboxEnv } from './tools/bash';
+import type { Shell } from './sandbox/shell';
 import { builtinToolbox } from './tools/toolbox';
 import { UnackedEvents } from './unacked-events';
 
@@ -44,14 +44,15 @@ export interface RuntimeOptions {
   input: Readable;
   /** Where the runtime's messages go, one JSON object a line (stdout). */
   output: Writable;
+  /** The model's client; each task calls it with the task's `modelToken` as the API key. */
   client: Anthropic;
   /** The agent's workspace, absolute: the tools' working directory and the session's home. */
   workspace: string;
   config: AgentRuntimeConfig;
   /** Logs; never to `output`, which carries only protocol messages. */
   logger: Logger;
-  /** The runtime's environment; `Bash` gets it without model credentials or control-plane settings. */
-  env: Record<string, string | undefined>;
+  /** Where the agent's commands run: the sandbox, or the host when it is switched off. */
+  shell: Shell;
   /** How many unacknowledged events pause the task. Default 1 000. */
   maxUnackedEvents?: number;
   /** How many bytes of unacknowledged events pause the task. Default 8 MiB. */
@@ -97,7 +98,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // `ready` can say whether there is a conversation to continue.
   const session = await loadSession(workspace, logger);
   const prices = new PriceList(logger);
-  const env = sandboxEnv(options.env);
   const unacked = new UnackedEvents({
     maxEvents: options.maxUnackedEvents ?? MAX_UNACKED_EVENTS,
     maxBytes: options.maxUnackedBytes ?? MAX_UNACKED_BYTES,
@@ -177,6 +177,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       return;
     }
     const emit = emitterFor(task.taskId);
+    options.shell.allowDomains(task.allowedDomains);
     const entry: CurrentTask = {
       taskId: task.taskId,
       cancel: new AbortController(),
@@ -186,14 +187,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     // runTask reports its own failures; the catch keeps a bug from crashing the process or from
     // leaving the task without its terminal event.
     entry.finished = runTask(task, {
-      client: options.client,
+      client: options.client.withOptions({ apiKey: task.modelToken }),
       toolbox,
       prices,
       logger: logger.child({ taskId: task.taskId }),
       emit,
       workspace,
-      // The agent's secrets reach its tools' environment, and go nowhere else.
-      env: { ...env, ...task.env },
+      // The agent's secrets reach its commands' environment, and go nowhere else.
+      env: task.env,
+      shell: options.shell,
       bashTimeoutMs: config.KOMPUTER_BASH_TIMEOUT_MS,
       maxOutputBytes: config.KOMPUTER_TOOL_OUTPUT_MAX_BYTES,
       maxOutputTokens: config.KOMPUTER_MAX_OUTPUT_TOKENS,
@@ -264,6 +266,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         task.cancel.abort('the runtime is shutting down');
         await withTimeout(task.finished, TASK_STOP_TIMEOUT_MS);
       }
+      await options.shell.close();
       await writer.flush();
       requests.close('the runtime stopped');
       markDone();

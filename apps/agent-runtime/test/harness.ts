@@ -22,6 +22,7 @@ import { AgentRuntimeConfigSchema } from '../src/config';
 import { readJsonLines } from '@komputer/service-kit';
 import { createRuntime } from '../src/runtime';
 import type { Runtime } from '../src/runtime';
+import { HostShell, shellEnv } from '../src/sandbox/shell';
 
 /** The model the tests' agents use. */
 export const MODEL = 'claude-sonnet-4-6';
@@ -144,9 +145,11 @@ export interface TaskMessageOptions {
   memories?: RuntimeMemory[];
   skills?: RuntimeSkill[];
   env?: Record<string, string>;
+  /** The task's model token. Default: one made up for the task. */
+  modelToken?: string;
 }
 
-/** A `task` message with a unique id and generous limits. */
+/** A `task` message with a unique id, a made-up model token and generous limits. */
 export function taskMessage(options: TaskMessageOptions = {}): RuntimeTaskMessage {
   taskCounter += 1;
   return {
@@ -166,6 +169,8 @@ export function taskMessage(options: TaskMessageOptions = {}): RuntimeTaskMessag
     },
     limits: { maxTurns: 20, maxBudgetUsd: 10, timeoutMs: 60_000, ...options.limits },
     textDeltas: options.textDeltas ?? false,
+    // The scripted model takes any key; the runtime's client is pointed straight at it.
+    modelToken: options.modelToken ?? `token-of-task-${taskCounter}`,
   };
 }
 
@@ -175,7 +180,7 @@ export interface TestRuntimeOptions {
   workspace: string;
   /** Config variables on top of the workspace's. */
   config?: Record<string, string>;
-  /** The runtime's environment (for Bash). Default: this process's. */
+  /** The runtime's environment: its commands get it, on the host, less control-plane settings. Default: this process's. */
   env?: Record<string, string | undefined>;
   /** SDK retries. Default 0, so that a scripted error is final. */
   maxRetries?: number;
@@ -230,7 +235,7 @@ export async function startTestRuntime(options: TestRuntimeOptions): Promise<Tes
     workspace: options.workspace,
     config,
     logger,
-    env: options.env ?? process.env,
+    shell: new HostShell(shellEnv(options.env ?? process.env)),
     ...(options.maxUnackedEvents === undefined
       ? {}
       : { maxUnackedEvents: options.maxUnackedEvents }),

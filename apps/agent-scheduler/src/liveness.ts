@@ -1,3 +1,4 @@
+import type { SchedulerStatus } from '@komputer/contracts';
 import type { Logger, Redis } from '@komputer/service-kit';
 import type { Keys } from '@komputer/store';
 
@@ -15,6 +16,8 @@ export interface LivenessOptions {
   keys: Keys;
   /** This scheduler's id. */
   id: string;
+  /** What the scheduler says of itself, kept with its liveness for the gateway's readiness. */
+  status: () => SchedulerStatus;
   logger: Logger;
   /**
    * How long this scheduler's connection must have been up before a lapsed key counts as death.
@@ -99,11 +102,12 @@ export class Liveness {
     return this.readySince !== undefined && Date.now() - this.readySince >= after;
   }
 
-  private async renew(): Promise<void> {
+  /** Renews the key now, with what the scheduler says of itself now. */
+  async renew(): Promise<void> {
     const { redis, keys, id, logger } = this.options;
     await redis
       .multi()
-      .set(keys.schedulerAlive(id), '1', 'PX', ALIVE_TTL_MS)
+      .set(keys.schedulerAlive(id), JSON.stringify(this.options.status()), 'PX', ALIVE_TTL_MS)
       .sadd(keys.schedulers(), id)
       .exec()
       .catch((err: unknown) => logger.warn({ err }, 'could not renew the scheduler’s liveness'));

@@ -4,11 +4,12 @@ import { setPriority } from 'node:os';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RuntimeSettingsSchema } from '@komputer/contracts';
 import type {
   RuntimeAssignMessage,
+  SchedulerStatus,
   RuntimeMessage,
   RuntimeReadyMessage,
   SupervisorMessage,
@@ -16,8 +17,9 @@ import type {
 import type { Logger, PeerRequestHandler } from '@komputer/service-kit';
 import type { LocalDriverConfig } from './local-config';
 import { RuntimeChannel } from './runtime-channel';
+import { sandboxProblems } from './sandbox-check';
 import { Semaphore } from './semaphore';
-import type { AgentRef, RuntimeDriver, RuntimeHandle } from './runtime-driver';
+import type { AgentRef, DriverStartOptions, RuntimeDriver, RuntimeHandle } from './runtime-driver';
 
 /** Options for {@link LocalRuntimeDriver}. */
 export interface LocalDriverOptions {
@@ -28,8 +30,9 @@ export interface LocalDriverOptions {
   /** Absolute; workspaces live under `<dataDir>/workspaces/<namespace>/<name>`. */
   dataDir: string;
   /**
-   * The only environment a runtime gets, besides `KOMPUTER_WORKSPACE` and `HOME`: never the
-   * Redis address (invariant: sandboxes hold no control-plane credentials).
+   * The only environment a runtime gets, besides `KOMPUTER_WORKSPACE`, `HOME` and the model
+   * proxy's address (`ANTHROPIC_BASE_URL`): never the Redis address nor the model API key
+   * (invariant: sandboxes hold no credential worth stealing).
    */
   env: Record<string, string>;
   startTimeoutMs: number;
@@ -37,6 +40,8 @@ export interface LocalDriverOptions {
   startConcurrency: number;
   /** The scheduling priority (nice value) of runtimes and what they run. */
   nice: number;
+  /** Whether runtimes run the agent's commands in the OS sandbox. */
+  sandboxed: boolean;
   heartbeatTimeoutMs: number;
   /**
    * Keep one runtime started ahead of need, so that a new agent does not wait for Node.js and
@@ -266,13 +271,28 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   /** A runtime started ahead of need, its modules loaded, waiting for a workspace. */
   private spare: { child: ChildProcessWithoutNullStreams; release: () => void } | undefined;
   private closed = false;
+  sandbox: SchedulerStatus;
+  /** The model proxy's address, handed to every runtime started from now on. */
+  private modelUrl: string | undefined;
 
   constructor(private readonly options: LocalDriverOptions) {
     this.starts = new Semaphore(options.startConcurrency);
+    this.sandbox = { sandbox: options.sandboxed ? 'on' : 'off' };
   }
 
-  /** Keeps a spare runtime started, when the driver keeps one. */
-  async start(): Promise<void> {
+  /**
+   * Takes the model proxy's address, checks that the sandbox can start on this host, and keeps a
+   * spare runtime started if the driver keeps one.
+   */
+  async start(options: DriverStartOptions): Promise<void> {
+    this.modelUrl = options.modelUrl;
+    if (this.options.sandboxed) {
+      const errors = sandboxProblems(this.options.env['PATH'] ?? '');
+      if (errors.length > 0) {
+        this.sandbox = { sandbox: 'unavailable', problem: sandboxProblem(errors) };
+        this.options.logger.error({ problem: this.sandbox.problem }, 'agents cannot run here');
+      }
+    }
     this.refillSpare();
   }
 
@@ -315,7 +335,13 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     const runtimeId = randomUUID();
     const child = spawn(process.execPath, [...this.options.nodeArgs, this.options.entry], {
       cwd,
-      env: { ...env, ...this.options.env, [RUNTIME_ID_VAR]: runtimeId },
+      env: {
+        ...env,
+        ...this.options.env,
+        // The SDK's endpoint; the runtime calls it with its task's token as the key.
+        ...(this.modelUrl ? { ANTHROPIC_BASE_URL: this.modelUrl } : {}),
+        [RUNTIME_ID_VAR]: runtimeId,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
       // Its own process group: a Ctrl-C at the terminal reaches the scheduler, which stops
       // runtimes in order, rather than killing them mid-event.
@@ -499,6 +525,15 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   }
 }
 
+/** What an operator reads when the sandbox cannot start: why, and the two ways out. */
+function sandboxProblem(errors: string[]): string {
+  return (
+    `agents run in an OS sandbox, which cannot start on this host: ${errors.join('; ')}. ` +
+    'Install what it needs (Debian or Ubuntu: apt-get install bubblewrap socat ripgrep), or set ' +
+    'KOMPUTER_SANDBOX=off to run agents without one, where they can reach the control plane'
+  );
+}
+
 /**
  * The local driver, from its configuration. `runtimeEntry` is the agent-runtime bundle used
  * unless `KOMPUTER_RUNTIME_ENTRY` names another; `logLevel` is handed to every runtime.
@@ -508,12 +543,14 @@ export function createLocalDriver(
   options: { logger: Logger; logLevel: string; runtimeEntry: string },
 ): LocalRuntimeDriver {
   const settings = Object.keys(RuntimeSettingsSchema.shape) as (keyof typeof config)[];
+  const entry = config.KOMPUTER_RUNTIME_ENTRY ?? options.runtimeEntry;
+  const dataDir = isAbsolute(config.KOMPUTER_DATA_DIR)
+    ? config.KOMPUTER_DATA_DIR
+    : resolve(config.KOMPUTER_DATA_DIR);
   return new LocalRuntimeDriver({
-    entry: config.KOMPUTER_RUNTIME_ENTRY ?? options.runtimeEntry,
+    entry,
     nodeArgs: config.KOMPUTER_RUNTIME_NODE_OPTIONS,
-    dataDir: isAbsolute(config.KOMPUTER_DATA_DIR)
-      ? config.KOMPUTER_DATA_DIR
-      : resolve(config.KOMPUTER_DATA_DIR),
+    dataDir,
     env: {
       ...Object.fromEntries(settings.map((name) => [name, String(config[name])])),
       PATH: config.PATH,
@@ -522,12 +559,15 @@ export function createLocalDriver(
       // up with every task.
       MALLOC_ARENA_MAX: '2',
       LOG_LEVEL: options.logLevel,
-      ...(config.ANTHROPIC_API_KEY ? { ANTHROPIC_API_KEY: config.ANTHROPIC_API_KEY } : {}),
-      ...(config.ANTHROPIC_BASE_URL ? { ANTHROPIC_BASE_URL: config.ANTHROPIC_BASE_URL } : {}),
+      // What the sandbox hides besides home directories and the host's credentials: the data
+      // directory (the secret key, Redis's files, other agents' workspaces) and the project's own
+      // files, the directory that holds the runtime's bundle (<root>/dist/apps/agent-runtime).
+      KOMPUTER_SANDBOX_HIDE: [dataDir, resolve(dirname(entry), '..', '..', '..')].join(':'),
     },
     startTimeoutMs: config.KOMPUTER_RUNTIME_START_TIMEOUT_MS,
     startConcurrency: config.KOMPUTER_RUNTIME_START_CONCURRENCY,
     nice: config.KOMPUTER_RUNTIME_NICE,
+    sandboxed: config.KOMPUTER_SANDBOX,
     heartbeatTimeoutMs: config.KOMPUTER_RUNTIME_HEARTBEAT_TIMEOUT_MS,
     keepSpare: config.KOMPUTER_RUNTIME_SPARE,
     logger: options.logger,

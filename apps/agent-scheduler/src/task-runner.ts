@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { SchedulerStatus } from '@komputer/contracts';
+import type { TaskStartNotes } from '@komputer/store';
 import type { AgentLimits, AgentStatus, TaskJob, TaskLimits } from '@komputer/contracts';
 import type { ConnectorRegistry, ContentRegistry } from '@komputer/connectors';
 import type { Logger } from '@komputer/service-kit';
@@ -10,6 +12,7 @@ import { agentRefOf } from './runtime-driver';
 import type { RuntimeDriver } from './runtime-driver';
 import { Supervision } from './supervision';
 import type { TaskResources } from './supervision';
+import type { TaskTokens } from './task-tokens';
 
 /** Options for {@link TaskRunner}. */
 export interface TaskRunnerOptions {
@@ -21,6 +24,8 @@ export interface TaskRunnerOptions {
   memories: ContentRegistry;
   /** The agents' skills, read for each task. */
   skills: ContentRegistry;
+  /** The model proxy's tokens: each task gets one for its model calls, until it ends. */
+  tokens: TaskTokens;
   /** Tells whether the scheduler that began a task still runs it. */
   liveness: Pick<Liveness, 'alive'>;
   limits: TaskLimits;
@@ -106,6 +111,8 @@ export class TaskRunner {
     const { agents, driver, logger, scheduler } = this.options;
     const ref = agentRefOf(job);
     const log = logger.child({ agent: `${ref.namespace}/${ref.name}`, taskId: job.taskId });
+    const { sandbox } = driver;
+    const notes = startNotes(sandbox);
     const warm = driver.ready(ref);
     const token = randomUUID();
     const started = await this.persister.run('start the task', log, () =>
@@ -115,7 +122,13 @@ export class TaskRunner {
         scheduler,
         token,
         ...(warm
-          ? { announce: { instructions: job.instructions, resumingSession: warm.resumable } }
+          ? {
+              announce: {
+                instructions: job.instructions,
+                resumingSession: warm.resumable,
+                notes,
+              },
+            }
           : {}),
       }),
     );
@@ -135,6 +148,11 @@ export class TaskRunner {
       return;
     }
     const { agent, announcedId } = started;
+    if (sandbox.sandbox === 'unavailable') {
+      log.error({ problem: sandbox.problem }, 'refused a task: the sandbox cannot start here');
+      await this.fail(job, sandbox.problem ?? 'the agent sandbox cannot start here', false);
+      return;
+    }
     let runtime = warm;
     if (!runtime) {
       try {
@@ -150,11 +168,13 @@ export class TaskRunner {
       agent,
       runtime,
       announced: announcedId !== undefined,
+      notes,
       limits: effectiveLimits(this.options.limits, agent.spec.limits),
       textDeltas: this.options.textDeltas,
       agents,
       persister: this.persister,
       resources: () => this.resources(agent),
+      tokens: this.options.tokens,
       fail: (reason, retryable, status) => this.fail(job, reason, retryable, status),
       stopRuntime: () => {
         driver
@@ -248,4 +268,15 @@ export class TaskRunner {
       }),
     );
   }
+}
+
+/** Said on every `task_started` when the agent's commands run outside the sandbox. */
+export const SANDBOX_OFF_WARNING =
+  'KOMPUTER_SANDBOX=off: this agent’s commands run unsandboxed, as the runtime’s user, and can reach the control plane, its data directory and other agents’ workspaces';
+
+/** What `task_started` says of how the task runs. */
+function startNotes(status: SchedulerStatus): TaskStartNotes {
+  return status.sandbox === 'off'
+    ? { sandbox: 'off', warning: SANDBOX_OFF_WARNING }
+    : { sandbox: 'on' };
 }

@@ -66,6 +66,7 @@ export async function startFixture(): Promise<SchedulerFixture> {
         startTimeoutMs: options.startTimeoutMs ?? 15_000,
         startConcurrency: 4,
         nice: 0,
+        sandboxed: true,
         heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 15_000,
         keepSpare: options.keepSpare ?? false,
         logger,

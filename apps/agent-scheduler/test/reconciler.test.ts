@@ -28,7 +28,12 @@ async function claim(name: string, taskId: string, now = longAgo): Promise<void>
 
 function reconciler(graceMs = 60_000, driver = f.driver()) {
   // This test's Redis has had no outage: a lapsed liveness key means death at once.
-  const liveness = new Liveness({ ...f, id: 'reconciler-test', judgeAfterMs: 0 });
+  const liveness = new Liveness({
+    ...f,
+    id: 'reconciler-test',
+    judgeAfterMs: 0,
+    status: () => ({ sandbox: 'on' }),
+  });
   return new Reconciler({ ...f, driver, liveness, graceMs });
 }
 
@@ -235,7 +240,12 @@ describe('the sweep of stopped schedulers', () => {
     });
     await schedulerWith('dead-3', false);
     // Just after an outage every key may have lapsed: a reconciler that cannot judge yet waits.
-    const liveness = new Liveness({ ...f, id: 'just-reconnected', judgeAfterMs: 60_000 });
+    const liveness = new Liveness({
+      ...f,
+      id: 'just-reconnected',
+      judgeAfterMs: 60_000,
+      status: () => ({ sandbox: 'on' }),
+    });
     const patient = new Reconciler({ ...f, driver: f.driver(), liveness, graceMs: 0 });
     expect(await patient.sweep()).toEqual({ ended: [], requeued: [], removed: [] });
     expect((await patient.run()).ended).not.toContain('t-outage');

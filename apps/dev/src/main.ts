@@ -5,6 +5,7 @@ import { createLogger, createShutdown, loadConfig } from '@komputer/service-kit'
 import { DevConfigSchema } from './config';
 import { startStack } from './stack';
 import type { Stack } from './stack';
+import type { SchedulerStatus } from '@komputer/contracts';
 
 const config = loadConfig(DevConfigSchema, process.env);
 const logger = createLogger({ name: 'komputer', level: config.LOG_LEVEL });
@@ -13,6 +14,18 @@ let stack: Stack | undefined;
 shutdown.add('apps', () => stack?.close());
 shutdown.add('logs', () => logger.flush());
 shutdown.installSignalHandlers();
+
+/** The banner's word on the agents' sandbox: a warning when they run without one. */
+function sandboxLine(status: SchedulerStatus): string {
+  switch (status.sandbox) {
+    case 'on':
+      return 'on: agents’ commands cannot reach the control plane, the data directory or each other';
+    case 'off':
+      return 'WARNING: OFF (KOMPUTER_SANDBOX=off): agents’ commands run unsandboxed, as this user, and can reach everything it can';
+    case 'unavailable':
+      return `UNAVAILABLE, agents will not run: ${status.problem ?? 'the sandbox cannot start'}`;
+  }
+}
 
 const runtimeEntry =
   config.KOMPUTER_RUNTIME_ENTRY ?? join(__dirname, '..', 'agent-runtime', 'main.js');
@@ -29,6 +42,7 @@ startStack(config, logger, runtimeEntry).then(
         `  Health:   ${url}/healthz  ${url}/readyz`,
         `  Redis:    ${started.redis}`,
         `  Model:    ${started.offlineModel ? `OFFLINE, scripted replies (${started.offlineModel}); set ANTHROPIC_API_KEY for a real model` : 'Anthropic API (ANTHROPIC_API_KEY)'}`,
+        `  Sandbox:  ${sandboxLine(started.sandbox)}`,
         'Press Ctrl-C to stop.',
         '',
         '',

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { createLocalDriver, createScheduler } from '@komputer/agent-scheduler';
 import type { Scheduler } from '@komputer/agent-scheduler';
+import type { SchedulerStatus } from '@komputer/contracts';
 import { createGateway } from '@komputer/gateway';
 import type { Gateway } from '@komputer/gateway';
 import type { Logger } from '@komputer/service-kit';
@@ -22,6 +23,8 @@ export interface Stack {
   offlineModel?: string;
   gateway: Gateway;
   scheduler: Scheduler;
+  /** Whether the agents' commands run in the sandbox, as the scheduler found at start. */
+  sandbox: SchedulerStatus;
   /** Stops the gateway, then the scheduler and its runtimes, then what the stack started. Idempotent. */
   close(): Promise<void>;
 }
@@ -71,15 +74,18 @@ export async function startStack(
       started.push(model);
       offline = model;
     }
-    const driver = createLocalDriver(
+    const driver = createLocalDriver(config, {
+      logger,
+      logLevel: config.LOG_LEVEL,
+      runtimeEntry,
+    });
+    const scheduler = createScheduler(
       {
         ...config,
+        REDIS_URL: redisUrl,
+        KOMPUTER_SECRET_KEY: secretKey,
         ...(offline ? { ANTHROPIC_API_KEY: 'offline', ANTHROPIC_BASE_URL: offline.url } : {}),
       },
-      { logger, logLevel: config.LOG_LEVEL, runtimeEntry },
-    );
-    const scheduler = createScheduler(
-      { ...config, REDIS_URL: redisUrl, KOMPUTER_SECRET_KEY: secretKey },
       logger,
       driver,
     );
@@ -98,6 +104,7 @@ export async function startStack(
       ...(offline ? { offlineModel: offline.url } : {}),
       gateway,
       scheduler,
+      sandbox: driver.sandbox,
       close: () => (closing ??= closeAll()),
     };
   } catch (err) {

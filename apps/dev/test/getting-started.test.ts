@@ -171,10 +171,13 @@ async function settled(agent: string): Promise<boolean> {
   return res.status === 404 || !['Queued', 'InProgress'].includes(body.taskStatus ?? '');
 }
 
-it('the stack is the one the page shows: the offline model, on the port it printed', () => {
+it('the stack is the one the page shows: the offline model and the sandbox, on the port it printed', () => {
   expect(stack.output()).toContain(`API:      http://localhost:${port}/api/v1`);
   expect(stack.output()).toContain('Model:    OFFLINE, scripted replies');
   expect(page).toContain('Model:    OFFLINE, scripted replies');
+  const sandbox = 'Sandbox:  on: agents’ commands cannot reach the control plane';
+  expect(stack.output()).toContain(sandbox);
+  expect(page).toContain(sandbox);
 });
 
 it('runs every command of the page word for word, and every answer it shows is the real one', async () => {

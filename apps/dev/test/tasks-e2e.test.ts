@@ -161,6 +161,38 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     expect(Number(agent.totalCostUSD)).toBeCloseTo(completed.payload.cost_usd, 10);
   });
 
+  it('gives a runtime no model key: its task calls the model through the scheduler’s proxy', async () => {
+    const key = e2e.env['ANTHROPIC_API_KEY'] ?? '';
+    expect(key).not.toBe('');
+    const before = model.requestCount;
+    model.script(
+      { content: [toolUse('Bash', { command: 'env' })] },
+      { content: [text('Nothing to see.')] },
+    );
+    const created = await post('/agents', { name: 'keyless', instructions: 'Show your env' });
+    const events = await eventsOf('keyless', created.body.taskId);
+    expect(events.at(-1)).toMatchObject({ type: 'task_completed' });
+
+    // The model got the real key from the proxy, on every call of the task.
+    const calls = model.requests.slice(before);
+    expect(calls).toHaveLength(2);
+    for (const call of calls) expect(call.headers.authorization).toBe(`Bearer ${key}`);
+
+    // The runtime holds the proxy's address, and neither the key nor the variable that held it.
+    const runtime = stack.scheduler.driver.ready({ namespace: 'default', name: 'keyless' });
+    const pid = Number(runtime?.id.replace('pid ', ''));
+    expect(pid).toBeGreaterThan(0);
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    expect(environ.split('\0')).toContain(`ANTHROPIC_BASE_URL=${stack.scheduler.modelProxy.url}`);
+    expect(environ).not.toContain('ANTHROPIC_API_KEY');
+    expect(environ).not.toContain(key);
+    expect(cmdline).not.toContain(key);
+    const result = events.find((e) => e.type === 'tool_result');
+    expect(JSON.stringify(result)).toContain('PATH=');
+    expect(JSON.stringify(result)).not.toContain(key);
+  });
+
   it('continues the same session in the next task', async () => {
     const before = model.requests.length;
     model.script({ content: [text('Yes, I remember.')] });

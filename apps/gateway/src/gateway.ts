@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { SchedulerStatus } from '@komputer/contracts';
 import type { Server } from 'node:http';
 import { createRegistries } from '@komputer/connectors';
 import type { Express } from 'express';
@@ -16,7 +17,13 @@ import { createRelay } from '@komputer/relay';
 import { allowEveryone } from '@komputer/routes';
 import type { Authenticate } from '@komputer/routes';
 import type { Relay } from '@komputer/relay';
-import { AgentStore, createKeys, EventStore, TaskQueue } from '@komputer/store';
+import {
+  AgentStore,
+  createKeys,
+  EventStore,
+  readSchedulerStatuses,
+  TaskQueue,
+} from '@komputer/store';
 import { AgentService } from '@komputer/agents';
 import { createApp } from './app';
 import type { GatewayConfig } from './config';
@@ -82,6 +89,8 @@ export function createGateway(
       redis: async () => {
         await redis.ping();
       },
+      // Not a condition of the gateway's own readiness: what operators must know of the agents.
+      sandbox: async () => sandboxNote(await readSchedulerStatuses(redis, keys)),
     },
   });
   const app = createApp({
@@ -137,4 +146,16 @@ export function createGateway(
       return closing;
     },
   };
+}
+
+/** What `/readyz` says of the schedulers' sandboxes: refused, switched off, or on. */
+export function sandboxNote(statuses: Map<string, SchedulerStatus>): string {
+  const all = [...statuses.values()];
+  const unavailable = all.find((s) => s.sandbox === 'unavailable');
+  if (unavailable) return `agents cannot run: ${unavailable.problem ?? 'the sandbox cannot start'}`;
+  const off = all.filter((s) => s.sandbox === 'off').length;
+  if (off > 0) {
+    return `KOMPUTER_SANDBOX=off on ${off} of ${all.length} scheduler(s): agents’ commands run unsandboxed and can reach the control plane`;
+  }
+  return all.length === 0 ? 'no scheduler is running' : 'agents’ commands run in the OS sandbox';
 }

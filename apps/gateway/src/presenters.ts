@@ -30,6 +30,7 @@ export function toAgentResponse(agent: AgentRecord): AgentResponse {
     ...(spec.storage !== undefined ? { storage: spec.storage } : {}),
     ...(spec.podSpec !== undefined ? { podSpec: spec.podSpec } : {}),
     ...(spec.limits !== undefined ? { limits: spec.limits } : {}),
+    ...(spec.allowedDomains !== undefined ? { allowedDomains: spec.allowedDomains } : {}),
     createdAt: agent.createdAt,
     ...(agent.completionTime !== undefined ? { completionTime: agent.completionTime } : {}),
   };

@@ -56,6 +56,7 @@ function specFromRequest(req: CreateAgentRequest): AgentSpec {
     ...(req.storage !== undefined ? { storage: req.storage } : {}),
     ...(req.podSpec !== undefined ? { podSpec: req.podSpec } : {}),
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
+    ...(req.allowedDomains !== undefined ? { allowedDomains: req.allowedDomains } : {}),
   };
 }
 

@@ -164,6 +164,24 @@ export const AgentLimitsSchema = z
   });
 export type AgentLimits = z.infer<typeof AgentLimitsSchema>;
 
+/** A host the agent's commands may reach: `example.com`, `*.example.com`, with `:port` or not. */
+const DomainPatternSchema = z
+  .string()
+  .max(260)
+  .regex(
+    /^(\*|(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?)$/,
+    'must be a lower-case host name, `*.` and a domain, or `*`, with an optional `:port`',
+  );
+
+/**
+ * Where the agent's commands may connect (komputer extension). Left out, or `["*"]`: anywhere on
+ * the internet. Loopback, this host's addresses and private networks stay out of reach either way.
+ */
+export const AllowedDomainsSchema = z.array(DomainPatternSchema).max(100).meta({
+  description:
+    'Hosts the agent’s commands may reach, e.g. ["github.com", "*.npmjs.org:443"]; left out or ["*"]: the whole internet (never loopback, this host or private networks)',
+});
+
 /** Settings that describe an agent (everything but its name and its task). */
 const agentSpecFields = {
   model: ModelSchema.optional(),
@@ -184,6 +202,7 @@ const agentSpecFields = {
   storage: StorageSpecSchema.optional(),
   podSpec: PodSpecSchema.optional(),
   limits: AgentLimitsSchema.optional(),
+  allowedDomains: AllowedDomainsSchema.optional(),
 };
 
 const InstructionsSchema = textSchema(MAX_INSTRUCTIONS_LENGTH)
@@ -234,6 +253,7 @@ export const AgentSpecSchema = z.object({
   storage: StorageSpecSchema.optional(),
   podSpec: z.record(z.string(), z.unknown()).optional(),
   limits: AgentLimitsSchema.optional(),
+  allowedDomains: z.array(z.string()).optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpecSchema>;
 
@@ -283,6 +303,7 @@ export const AgentResponseSchema = z
     storage: StorageSpecSchema.optional(),
     podSpec: z.record(z.string(), z.unknown()).optional(),
     limits: AgentLimitsSchema.optional(),
+    allowedDomains: z.array(z.string()).optional(),
     createdAt: TimestampSchema,
     completionTime: TimestampSchema.optional(),
   })

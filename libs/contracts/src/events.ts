@@ -16,6 +16,14 @@ export const EventPayloadSchemas = {
     instructions: z.string(),
     model: z.string(),
     resuming_session: z.boolean(),
+    sandbox: z
+      .enum(['on', 'off'])
+      .optional()
+      .meta({ description: 'Whether the agent’s commands run in the OS sandbox for this task' }),
+    warning: z
+      .string()
+      .optional()
+      .meta({ description: 'What the operator should know about how the task runs' }),
   }),
   thinking: z.object({ content: z.string() }),
   text: z.object({ content: z.string() }),

@@ -87,8 +87,14 @@ export type {
   EventType,
   NewAgentEvent,
 } from './events';
-export { ControlMessageSchema, decodeHandover, TASKS_QUEUE, TaskJobSchema } from './jobs';
-export type { ControlMessage, TaskJob } from './jobs';
+export {
+  ControlMessageSchema,
+  decodeHandover,
+  SchedulerStatusSchema,
+  TASKS_QUEUE,
+  TaskJobSchema,
+} from './jobs';
+export type { ControlMessage, SchedulerStatus, TaskJob } from './jobs';
 export { API_VERSION, buildOpenApiDocument } from './openapi';
 export {
   API_PREFIX,

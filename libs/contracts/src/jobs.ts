@@ -51,3 +51,14 @@ export const ControlMessageSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type ControlMessage = z.infer<typeof ControlMessageSchema>;
+
+/**
+ * What a scheduler says of itself, with its liveness: whether the agents it runs are sandboxed.
+ * `unavailable`: the sandbox cannot start on its host, and it refuses to run agents (`problem`
+ * says why and how to fix it).
+ */
+export const SchedulerStatusSchema = z.object({
+  sandbox: z.enum(['on', 'off', 'unavailable']),
+  problem: z.string().optional(),
+});
+export type SchedulerStatus = z.infer<typeof SchedulerStatusSchema>;

@@ -65,6 +65,12 @@ export const RuntimeSettingsSchema = z.object({
     .max(600_000)
     .default(60_000)
     .describe('Bound on one MCP tool call; a slower call becomes a tool error'),
+  KOMPUTER_SANDBOX: z
+    .stringbool()
+    .default(true)
+    .describe(
+      "Run the agent's commands in an OS sandbox (bubblewrap: no access to the control plane, the data directory or other processes). `off` runs them as the runtime's own user, with a warning on every task",
+    ),
   ANTHROPIC_MAX_RETRIES: z.coerce
     .number()
     .int()
@@ -167,6 +173,15 @@ export const RuntimeTaskMessageSchema = z.object({
   skills: z.array(RuntimeSkillSchema).max(MAX_AGENT_SKILLS).default([]),
   /** Also report `text_delta` events while text streams. */
   textDeltas: z.boolean().default(false),
+  /** Where the agent's commands may connect; left out: the whole internet (see the agent's field). */
+  allowedDomains: z.array(z.string()).max(100).optional(),
+  /**
+   * The credential of this task's model calls: the runtime sends it as its API key to the
+   * scheduler's model proxy (`ANTHROPIC_BASE_URL`), which swaps it for the real key. It is valid
+   * for this task's model calls only, and only until the task ends; the runtime never logs it
+   * and never hands it to its tools. The runtime holds no model API key of its own.
+   */
+  modelToken: z.string().min(1).max(512),
 });
 
 /** Stop the task: abort the model stream and kill running tools. Ends with `task_cancelled`. */

@@ -2,8 +2,11 @@ import type { HealthResponse } from '@komputer/contracts';
 import { Router } from 'express';
 import type { RequestHandler } from 'express';
 
-/** A dependency check for readiness: resolves when healthy, rejects with the reason otherwise. */
-export type ReadinessCheck = () => Promise<void>;
+/**
+ * A dependency check for readiness: resolves when healthy, with a note for the operator when
+ * there is one to give, and rejects with the reason otherwise.
+ */
+export type ReadinessCheck = () => Promise<void | string>;
 
 /** Options for {@link createHealth}. */
 export interface HealthOptions {
@@ -24,7 +27,7 @@ export interface Health {
   readiness(): Promise<{ ok: boolean; body: HealthResponse }>;
 }
 
-function withTimeout(check: ReadinessCheck, ms: number): Promise<void> {
+function withTimeout(check: ReadinessCheck, ms: number): Promise<void | string> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     check(),
@@ -43,8 +46,8 @@ export function createHealth(options: HealthOptions): Health {
     const entries = await Promise.all(
       Object.entries(options.checks).map(async ([name, check]) => {
         try {
-          await withTimeout(check, timeoutMs);
-          return [name, { ok: true }] as const;
+          const note = await withTimeout(check, timeoutMs);
+          return [name, note ? { ok: true, message: note } : { ok: true }] as const;
         } catch (err) {
           return [
             name,

@@ -61,6 +61,12 @@ export interface AgentRecord {
   uid?: string;
 }
 
+/** What `task_started` says of how a task runs, besides its instructions, model and session. */
+export interface TaskStartNotes {
+  sandbox: 'on' | 'off';
+  warning?: string;
+}
+
 /** What {@link AgentStore.claim} did. */
 export type ClaimResult =
   | { outcome: 'created'; agent: AgentRecord }
@@ -446,7 +452,7 @@ export class AgentStore {
      * Default: a new one, so the start is never taken for a repeat.
      */
     token?: string;
-    announce?: { instructions: string; resumingSession: boolean };
+    announce?: { instructions: string; resumingSession: boolean; notes?: TaskStartNotes };
   }): Promise<StartResult> {
     const { announce } = input;
     // task_started's payload without its model, which only the script reads: it goes between.
@@ -454,6 +460,7 @@ export class AgentStore {
       ? `${JSON.stringify({
           instructions: announce.instructions,
           resuming_session: announce.resumingSession,
+          ...announce.notes,
         }).slice(0, -1)},"model":`
       : '';
     const reply = (await startScript.run(

@@ -6,6 +6,7 @@ export type {
   RecordResult,
   StartResult,
   TaskEnd,
+  TaskStartNotes,
 } from './agent-store';
 export { decodeEvent, EventStore } from './event-store';
 export type { EventPage, EventStoreOptions, StreamEntry } from './event-store';
@@ -14,3 +15,4 @@ export { LuaScript } from './script';
 export type { Keys, RefKind } from './keys';
 export { TASK_JOB_NAME, TaskQueue } from './task-queue';
 export type { TaskQueueOptions } from './task-queue';
+export { readSchedulerStatuses } from './scheduler-statuses';

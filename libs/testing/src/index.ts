@@ -40,3 +40,8 @@ export type {
 } from './anthropic/turns';
 export { startMcpTestServer } from './mcp-server';
 export type { McpTestServer, McpTestServerOptions } from './mcp-server';
+export { emulatorKubeconfig, startKubeEmulator } from './kubernetes/emulator';
+export type { KubeEmulator, KubeEmulatorOptions } from './kubernetes/emulator';
+export type { ImageConfig } from './kubernetes/kubelet';
+export { hasKubectl, kubectlBaseArgs, kubectlMinorVersion, runKubectl } from './kubernetes/kubectl';
+export type { KubectlResult, RunKubectlOptions } from './kubernetes/kubectl';

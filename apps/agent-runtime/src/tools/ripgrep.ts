@@ -21,6 +21,8 @@ export const RIPGREP_MISSING =
 
 /** Options for {@link ripgrep}. */
 export interface RipgrepOptions {
+  /** The rg program: a name found on the runtime's `PATH`, or a path. */
+  command: string;
   /** Where rg runs: result paths, and globs with a slash, are relative to it. */
   cwd: string;
   /** One file (a name in `cwd`) to search instead of all of `cwd`. */
@@ -30,8 +32,6 @@ export interface RipgrepOptions {
   ignoreCase: boolean;
   /** Only search files that match this glob (ripgrep's `--glob`). */
   glob?: string;
-  /** rg's environment: where `PATH` finds it. */
-  env: Record<string, string>;
   /** Cancels the search: rg is killed and the call rejects with the signal's reason. */
   signal: AbortSignal;
   /** rg is killed after this long, and the call fails with a {@link ToolError}. */
@@ -109,9 +109,11 @@ function ripgrepError(stderr: string): ToolError {
 export function ripgrep(options: RipgrepOptions): Promise<RipgrepResult> {
   options.signal.throwIfAborted();
   return new Promise((resolve, reject) => {
-    const child = spawn('rg', ripgrepArgs(options), {
+    // rg runs as the runtime's own tool, outside the agent's sandbox, like Read: with the runtime's
+    // environment (its PATH finds rg; --no-config keeps the rest from changing the search),
+    // not the agent's secrets, which are for its commands.
+    const child = spawn(options.command, ripgrepArgs(options), {
       cwd: options.cwd,
-      env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const matches: RipgrepMatch[] = [];

@@ -5,7 +5,7 @@ import { globToRegExp, walkFiles } from './file-walk';
 import type { WalkedFile } from './file-walk';
 import { ripgrep } from './ripgrep';
 import { capText, defineTool, fsToolError, ToolError } from './tool';
-import type { ToolContext } from './tool';
+import type { Tool, ToolContext } from './tool';
 import { resolveInWorkspace, workspaceRelative } from './workspace-path';
 
 /** Most files or lines a search returns. */
@@ -77,64 +77,73 @@ async function looksBinary(path: string): Promise<boolean> {
   }
 }
 
-/** `Grep`: lines that match a regular expression, as `file:line:text`. */
-export const grepTool = defineTool({
-  name: 'Grep',
-  description:
-    'Searches file contents in the workspace with ripgrep. The pattern is a ripgrep (Rust regex) ' +
-    'regular expression: escape literal braces and other metacharacters (`interface\\{\\}` to ' +
-    'find `interface{}`); there are no lookarounds or backreferences. ' +
-    'Prints each matching line as `file:line:text`, paths relative to the workspace, sorted by ' +
-    `path; lines longer than ${MAX_MATCH_LINE_CHARS} characters are cut. ` +
-    'Skips binary files, .git, node_modules and .komputer; .gitignore does not hide files.',
-  input: z.object({
-    pattern: z.string().min(1).describe('A regular expression, in ripgrep (Rust regex) syntax.'),
-    path: searchPath,
-    glob: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        'Only search files matching this glob, e.g. "*.ts" or "src/**/*.{js,ts}": without a ' +
-          'slash it matches file names, with one paths relative to path.',
-      ),
-    '-i': z.boolean().optional().describe('Ignore case.'),
-  }),
-  async run(input, context) {
-    const requested = input.path ?? '.';
-    const root = await resolveInWorkspace(context.workspace, requested);
-    const info = await stat(root).catch((err: unknown) => {
-      throw fsToolError(err, requested);
-    });
-    let cwd = root;
-    let file: string | undefined;
-    if (!info.isDirectory()) {
-      // rg reads a file named to it whatever it is (a FIFO would block it until the timeout) and
-      // applies no glob to it: both are decided here, as for a file found by walking.
-      if (!info.isFile()) throw new ToolError(`${requested}: not a regular file`);
-      cwd = dirname(root);
-      file = basename(root);
-      if (input.glob !== undefined && !globToRegExp(input.glob).test(file)) {
-        return 'No matches found';
+/** Options for {@link createGrepTool}. */
+export interface GrepToolOptions {
+  /** The rg program. Default: `rg`, found on the runtime's `PATH`. */
+  ripgrepCommand?: string;
+}
+
+/** `Grep`: lines that match a regular expression, as `file:line:text`, found by ripgrep. */
+export function createGrepTool(options: GrepToolOptions = {}): Tool {
+  const command = options.ripgrepCommand ?? 'rg';
+  return defineTool({
+    name: 'Grep',
+    description:
+      'Searches file contents in the workspace with ripgrep. The pattern is a ripgrep (Rust regex) ' +
+      'regular expression: escape literal braces and other metacharacters (`interface\\{\\}` to ' +
+      'find `interface{}`); there are no lookarounds or backreferences. ' +
+      'Prints each matching line as `file:line:text`, paths relative to the workspace, sorted by ' +
+      `path; lines longer than ${MAX_MATCH_LINE_CHARS} characters are cut. ` +
+      'Skips binary files, .git, node_modules and .komputer; .gitignore does not hide files.',
+    input: z.object({
+      pattern: z.string().min(1).describe('A regular expression, in ripgrep (Rust regex) syntax.'),
+      path: searchPath,
+      glob: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'Only search files matching this glob, e.g. "*.ts" or "src/**/*.{js,ts}": without a ' +
+            'slash it matches file names, with one paths relative to path.',
+        ),
+      '-i': z.boolean().optional().describe('Ignore case.'),
+    }),
+    async run(input, context) {
+      const requested = input.path ?? '.';
+      const root = await resolveInWorkspace(context.workspace, requested);
+      const info = await stat(root).catch((err: unknown) => {
+        throw fsToolError(err, requested);
+      });
+      let cwd = root;
+      let file: string | undefined;
+      if (!info.isDirectory()) {
+        // rg reads a file named to it whatever it is (a FIFO would block it until the timeout) and
+        // applies no glob to it: both are decided here, as for a file found by walking.
+        if (!info.isFile()) throw new ToolError(`${requested}: not a regular file`);
+        cwd = dirname(root);
+        file = basename(root);
+        if (input.glob !== undefined && !globToRegExp(input.glob).test(file)) {
+          return 'No matches found';
+        }
+        if (await looksBinary(root)) return 'No matches found';
       }
-      if (await looksBinary(root)) return 'No matches found';
-    }
-    const { matches, complete } = await ripgrep({
-      cwd,
-      ...(file === undefined ? {} : { file }),
-      pattern: input.pattern,
-      ignoreCase: input['-i'] ?? false,
-      ...(input.glob === undefined ? {} : { glob: input.glob }),
-      env: context.env,
-      signal: context.signal,
-      timeoutMs: context.bashTimeoutMs,
-      maxMatches: MAX_RESULTS,
-      maxLineChars: MAX_MATCH_LINE_CHARS,
-    });
-    const lines = matches.map(
-      (match) =>
-        `${workspaceRelative(context.workspace, join(cwd, match.path))}:${match.line}:${match.text}`,
-    );
-    return resultList(lines, complete, 'No matches found', context.maxOutputBytes);
-  },
-});
+      const { matches, complete } = await ripgrep({
+        command,
+        cwd,
+        ...(file === undefined ? {} : { file }),
+        pattern: input.pattern,
+        ignoreCase: input['-i'] ?? false,
+        ...(input.glob === undefined ? {} : { glob: input.glob }),
+        signal: context.signal,
+        timeoutMs: context.bashTimeoutMs,
+        maxMatches: MAX_RESULTS,
+        maxLineChars: MAX_MATCH_LINE_CHARS,
+      });
+      const lines = matches.map(
+        (match) =>
+          `${workspaceRelative(context.workspace, join(cwd, match.path))}:${match.line}:${match.text}`,
+      );
+      return resultList(lines, complete, 'No matches found', context.maxOutputBytes);
+    },
+  });
+}

@@ -1,5 +1,6 @@
 import type { Tool as ToolDefinition } from '@anthropic-ai/sdk/resources/messages';
 import { z } from 'zod';
+import type { Shell } from '../sandbox/shell';
 
 /** What a tool needs from the runtime for one call. */
 export interface ToolContext {
@@ -7,8 +8,10 @@ export interface ToolContext {
   workspace: string;
   /** Aborted when the task is cancelled or times out. */
   signal: AbortSignal;
-  /** The environment for commands, already without control-plane variables. */
+  /** What commands get on top of the shell's environment: the agent's attached secrets. */
   env: Record<string, string>;
+  /** Where commands run: the sandbox, or the host when it is switched off. */
+  shell: Shell;
   /** `Bash` timeout when the model does not give one. */
   bashTimeoutMs: number;
   /** Cap on the output returned to the model. */

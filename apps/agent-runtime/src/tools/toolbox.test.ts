@@ -2,13 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sandboxEnv } from './bash';
+import { HostShell, shellEnv } from '../sandbox/shell';
 import { builtinToolbox } from './toolbox';
 import type { ToolContext } from './tool';
 import type { ToolOutcome } from './toolbox';
 
 let workspace: string;
 const toolbox = builtinToolbox();
+const shell = new HostShell(shellEnv(process.env));
 
 beforeEach(async () => {
   workspace = await realpath(await mkdtemp(join(tmpdir(), 'komputer-tools-')));
@@ -24,11 +25,13 @@ function runWith(
   name: string,
   input: unknown,
   context: Partial<ToolContext>,
+  tools = toolbox,
 ): Promise<ToolOutcome> {
-  return toolbox.run(name, input, {
+  return tools.run(name, input, {
     workspace,
     signal: new AbortController().signal,
-    env: sandboxEnv(process.env),
+    env: {},
+    shell,
     bashTimeoutMs: 10_000,
     maxOutputBytes: 30_000,
     ...context,
@@ -308,7 +311,8 @@ describe('Grep', () => {
   it('says which package to install when rg is missing', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'komputer-no-rg-'));
     try {
-      expect(await runWith('Grep', { pattern: 'answer' }, { env: { PATH: empty } })).toEqual(
+      const without = builtinToolbox({ ripgrepCommand: join(empty, 'rg') });
+      expect(await runWith('Grep', { pattern: 'answer' }, {}, without)).toEqual(
         failed(/^Grep needs ripgrep \(`rg`\).*install the `ripgrep` package/),
       );
     } finally {
@@ -325,6 +329,8 @@ describe('Grep', () => {
       });
     });
     afterEach(() => rm(bin, { recursive: true, force: true }));
+
+    const slow = () => builtinToolbox({ ripgrepCommand: join(bin, 'rg') });
 
     /** The fake rg's pid, once it has started. */
     async function rgPid(): Promise<number> {
@@ -344,11 +350,7 @@ describe('Grep', () => {
     };
 
     it('kills it at the timeout', async () => {
-      const outcome = await runWith(
-        'Grep',
-        { pattern: 'answer' },
-        { env: { PATH: `${bin}:/usr/bin:/bin` }, bashTimeoutMs: 300 },
-      );
+      const outcome = await runWith('Grep', { pattern: 'answer' }, { bashTimeoutMs: 300 }, slow());
       expect(outcome).toEqual(failed(/^Grep stopped after 300 ms without finishing/));
       expect(isAlive(await rgPid())).toBe(false);
     });
@@ -359,7 +361,8 @@ describe('Grep', () => {
         'Grep',
         { pattern: 'answer' },
         // The cancel, not the timeout, must be what ends it.
-        { env: { PATH: `${bin}:/usr/bin:/bin` }, signal: controller.signal, bashTimeoutMs: 60_000 },
+        { signal: controller.signal, bashTimeoutMs: 60_000 },
+        slow(),
       );
       const pid = await rgPid();
       const cancelled = performance.now();

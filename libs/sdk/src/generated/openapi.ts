@@ -510,6 +510,8 @@ export interface components {
         [key: string]: unknown;
       };
       limits?: components['schemas']['AgentLimits'];
+      /** @description Hosts the agent’s commands may reach, e.g. ["github.com", "*.npmjs.org:443"]; left out or ["*"]: the whole internet (never loopback, this host or private networks) */
+      allowedDomains?: string[];
     };
     StorageSpec: {
       size?: string;
@@ -561,6 +563,8 @@ export interface components {
         [key: string]: unknown;
       };
       limits?: components['schemas']['AgentLimits'];
+      /** @description Hosts the agent’s commands may reach, e.g. ["github.com", "*.npmjs.org:443"]; left out or ["*"]: the whole internet (never loopback, this host or private networks) */
+      allowedDomains?: string[];
     };
     CreateConnectorRequest: {
       /**
@@ -741,6 +745,7 @@ export interface components {
         [key: string]: unknown;
       };
       limits?: components['schemas']['AgentLimits'];
+      allowedDomains?: string[];
       /**
        * Format: date-time
        * @example 2026-01-01T00:00:00.000Z
@@ -822,6 +827,7 @@ export interface components {
         [key: string]: unknown;
       };
       limits?: components['schemas']['AgentLimits'];
+      allowedDomains?: string[];
       /**
        * Format: date-time
        * @example 2026-01-01T00:00:00.000Z
@@ -890,6 +896,13 @@ export interface components {
         instructions: string;
         model: string;
         resuming_session: boolean;
+        /**
+         * @description Whether the agent’s commands run in the OS sandbox for this task
+         * @enum {string}
+         */
+        sandbox?: 'on' | 'off';
+        /** @description What the operator should know about how the task runs */
+        warning?: string;
       };
     };
     ThinkingEvent: {
