@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, watch } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, watch } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AgentEvent } from '@komputer/contracts';
 import { followEvents, text, toolUse } from '@komputer/testing';
@@ -87,13 +87,26 @@ async function died(pid: number, timeoutMs = 5_000): Promise<void> {
   }
 }
 
-/** Resolves once `file` exists and is not empty. */
-const fileWithContent = (file: string) =>
-  watchUntil(
-    file,
-    () => existsSync(file) && readFileSync(file, 'utf8').trim() !== '',
-    'was not written',
-  );
+/**
+ * The host's id of the process whose command line is `argv`, once it runs: a sandboxed command
+ * knows only its id in the sandbox's own PID namespace. Looks at /proc every 10 ms, as `died`.
+ */
+async function hostPid(argv: string[], timeoutMs = 5_000): Promise<number> {
+  const wanted = `${argv.join('\0')}\0`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (readFileSync(`/proc/${entry}/cmdline`, 'utf8') === wanted) return Number(entry);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no process runs ${argv.join(' ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 /** Resolves once `path` no longer exists. */
 const gone = (path: string) => watchUntil(path, () => !existsSync(path), 'still exists');
@@ -247,13 +260,10 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
   });
 
   it('cancels a long Bash call and kills its processes', async () => {
-    model.script({ content: [toolUse('Bash', { command: 'echo $$ > bash.pid; sleep 60' })] });
+    model.script({ content: [toolUse('Bash', { command: 'sleep 601' })] });
     const task = await post('/agents', { name: 'sleeper', instructions: 'Sleep' });
     await firstEvent('sleeper', task.body.taskId, 'tool_call');
-    const pidFile = join(workspace('sleeper'), 'bash.pid');
-    await fileWithContent(pidFile);
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    expect(isRunning(pid)).toBe(true);
+    const pid = await hostPid(['sleep', '601']);
     await post('/agents/sleeper/cancel');
     const events = await eventsOf('sleeper', task.body.taskId, 5_000);
     expect(events.at(-1)?.type).toBe('task_cancelled');
@@ -283,12 +293,10 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
   });
 
   it('kills the commands of a runtime that died mid-command', async () => {
-    model.script({ content: [toolUse('Bash', { command: 'echo $$ > bash.pid; sleep 60' })] });
+    model.script({ content: [toolUse('Bash', { command: 'sleep 602' })] });
     const task = await post('/agents', { name: 'orphaner', instructions: 'Sleep' });
     await firstEvent('orphaner', task.body.taskId, 'tool_call');
-    await fileWithContent(join(workspace('orphaner'), 'bash.pid'));
-    const pid = Number(readFileSync(join(workspace('orphaner'), 'bash.pid'), 'utf8'));
-    expect(isRunning(pid)).toBe(true);
+    const pid = await hostPid(['sleep', '602']);
     const runtime = await stack.scheduler.driver.ensure({ namespace: 'default', name: 'orphaner' });
     process.kill(Number(runtime.id.replace('pid ', '')), 'SIGKILL');
     const events = await eventsOf('orphaner', task.body.taskId, 5_000);
@@ -297,12 +305,10 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
   });
 
   it('deletes an agent mid-task: its tools, runtime, workspace, events and record go', async () => {
-    model.script({ content: [toolUse('Bash', { command: 'echo $$ > bash.pid; sleep 60' })] });
+    model.script({ content: [toolUse('Bash', { command: 'sleep 603' })] });
     const task = await post('/agents', { name: 'doomed', instructions: 'Sleep' });
     await firstEvent('doomed', task.body.taskId, 'tool_call');
-    await fileWithContent(join(workspace('doomed'), 'bash.pid'));
-    const pid = Number(readFileSync(join(workspace('doomed'), 'bash.pid'), 'utf8'));
-    expect(isRunning(pid)).toBe(true);
+    const pid = await hostPid(['sleep', '603']);
     const runtime = await stack.scheduler.driver.ensure({ namespace: 'default', name: 'doomed' });
     const runtimeExited = new Promise<string>((resolve) => runtime.onExit(resolve));
 
