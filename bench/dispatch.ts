@@ -12,13 +12,11 @@ import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateSecretKey } from '@komputer/connectors';
 import { followEvents, startRedisServer } from '@komputer/testing';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { percentile, rssMb } from './lib/measure';
-import { logLine, post, startService } from './lib/services';
-import type { Service } from './lib/services';
+import { post, startBenchStack } from './lib/services';
 
 const { values } = parseArgs({
   options: {
@@ -111,36 +109,12 @@ async function baseline(url: string, rounds: number, apart: boolean): Promise<nu
 async function main(): Promise<void> {
   const redisServer = await startRedisServer();
   const dataDir = mkdtempSync(join(tmpdir(), 'komputer-bench-'));
-  const services: Service[] = [];
+  let stopStack = async () => undefined as void;
   const redis = new Redis(redisServer.url);
   try {
-    const model = await startService('bench/model-server.js', {}, (line) =>
-      line.startsWith('http') ? line : undefined,
-    );
-    services.push(model);
-    const env = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      REDIS_URL: redisServer.url,
-      KOMPUTER_DATA_DIR: dataDir,
-      ANTHROPIC_API_KEY: 'bench',
-      ANTHROPIC_BASE_URL: model.found,
-      KOMPUTER_SECRET_KEY: generateSecretKey(),
-      LOG_LEVEL: 'info',
-    };
-    const scheduler = await startService(
-      'apps/agent-scheduler/main.js',
-      env,
-      logLine('scheduler taking tasks'),
-    );
-    services.push(scheduler);
-    const gateway = await startService(
-      'apps/gateway/main.js',
-      env,
-      logLine('gateway listening', 'url'),
-    );
-    services.push(gateway);
-    const api = gateway.found;
+    const stack = await startBenchStack(redisServer.url, dataDir);
+    stopStack = stack.stop;
+    const { scheduler, api } = stack;
 
     /** Runs one task; returns the time from POST to task_started, in ms. */
     const dispatch = async (name: string, instructions: string): Promise<number> => {
@@ -197,7 +171,7 @@ async function main(): Promise<void> {
     );
   } finally {
     redis.disconnect();
-    for (const service of services.reverse()) await service.stop();
+    await stopStack();
     await redisServer.stop({ removeData: true });
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -13,14 +13,12 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateSecretKey } from '@komputer/connectors';
 import type { AgentEvent } from '@komputer/contracts';
 import { startRedisServer } from '@komputer/testing';
 import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
 import { percentile, rssMb } from './lib/measure';
-import { logLine, post, startService } from './lib/services';
-import type { Service } from './lib/services';
+import { post, startBenchStack } from './lib/services';
 
 const { values } = parseArgs({
   options: {
@@ -180,38 +178,15 @@ function childrenOf(pid: number): number[] {
 async function main(): Promise<void> {
   const redisServer = await startRedisServer();
   const dataDir = mkdtempSync(join(tmpdir(), 'komputer-bench-scale-'));
-  const services: Service[] = [];
+  let stopStack = async () => undefined as void;
   const redis = new Redis(redisServer.url);
   const many = new http.Agent({ keepAlive: true, maxSockets: Math.max(TASKS, CREATE_CONCURRENCY) });
   try {
-    const model = await startService('bench/model-server.js', {}, (line) =>
-      line.startsWith('http') ? line : undefined,
-    );
-    services.push(model);
-    const env = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      REDIS_URL: redisServer.url,
-      KOMPUTER_DATA_DIR: dataDir,
-      ANTHROPIC_API_KEY: 'bench',
-      ANTHROPIC_BASE_URL: model.found,
-      KOMPUTER_SECRET_KEY: generateSecretKey(),
+    const stack = await startBenchStack(redisServer.url, dataDir, {
       KOMPUTER_SCHEDULER_CONCURRENCY: String(TASKS + 28),
-      LOG_LEVEL: 'info',
-    };
-    const scheduler = await startService(
-      'apps/agent-scheduler/main.js',
-      env,
-      logLine('scheduler taking tasks'),
-    );
-    services.push(scheduler);
-    const gateway = await startService(
-      'apps/gateway/main.js',
-      env,
-      logLine('gateway listening', 'url'),
-    );
-    services.push(gateway);
-    const api = gateway.found;
+    });
+    stopStack = stack.stop;
+    const { scheduler, api } = stack;
     const wsApi = api.replace(/^http/, 'ws');
 
     progress('baseline, idle');
@@ -399,7 +374,7 @@ async function main(): Promise<void> {
   } finally {
     redis.disconnect();
     many.destroy();
-    for (const service of services.reverse()) await service.stop();
+    await stopStack();
     await redisServer.stop({ removeData: true });
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -58,6 +58,7 @@ async function roundTrips(sandbox: boolean, modelUrl: string): Promise<number[]>
             `${JSON.stringify({
               type: 'task',
               taskId: 'bench',
+              modelToken: 'bench',
               instructions: 'Run them.',
               agent: {
                 name: 'bench',

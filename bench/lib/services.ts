@@ -5,6 +5,7 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import { join } from 'node:path';
+import { generateSecretKey } from '@komputer/connectors';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 
@@ -101,4 +102,64 @@ export function post(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** The stack as deployed: the model, the scheduler and the gateway, each a process of its own. */
+export interface BenchStack {
+  model: Service;
+  scheduler: Service;
+  gateway: Service;
+  /** The gateway's base URL. */
+  api: string;
+  /** Stops the services that started, the last first. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `bench/model-server`, then the scheduler and the gateway against `redisUrl`, with their
+ * data in `dataDir` and `env` on top of the defaults. If one fails to start, the ones before it
+ * are stopped.
+ */
+export async function startBenchStack(
+  redisUrl: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<BenchStack> {
+  const started: Service[] = [];
+  const stop = async () => {
+    for (const service of started.reverse()) await service.stop();
+  };
+  try {
+    const model = await startService('bench/model-server.js', {}, (line) =>
+      line.startsWith('http') ? line : undefined,
+    );
+    started.push(model);
+    const settings = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      REDIS_URL: redisUrl,
+      KOMPUTER_DATA_DIR: dataDir,
+      ANTHROPIC_API_KEY: 'bench',
+      ANTHROPIC_BASE_URL: model.found,
+      KOMPUTER_SECRET_KEY: generateSecretKey(),
+      LOG_LEVEL: 'info',
+      ...env,
+    };
+    const scheduler = await startService(
+      'apps/agent-scheduler/main.js',
+      settings,
+      logLine('scheduler taking tasks'),
+    );
+    started.push(scheduler);
+    const gateway = await startService(
+      'apps/gateway/main.js',
+      settings,
+      logLine('gateway listening', 'url'),
+    );
+    started.push(gateway);
+    return { model, scheduler, gateway, api: gateway.found, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

@@ -14,9 +14,13 @@ const logger = createLogger({
   level: config.LOG_LEVEL,
   destination: process.stderr,
 });
-// The SDK reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL itself. Its own log lines (retries,
-// deprecation notices) would go to the console, and so partly to stdout; they join ours instead.
+// The SDK reads ANTHROPIC_BASE_URL itself: the scheduler's model proxy. The runtime holds no key;
+// each task calls the model with its own token. The key here is a function that refuses, so
+// that the SDK never looks for a credential elsewhere (the environment, files in the workspace).
+// Its own log lines (retries, deprecation notices) would go to the console, and so partly to
+// stdout; they join ours instead.
 const client = new Anthropic({
+  apiKey: () => Promise.reject(new Error('a model call needs its task’s token')),
   maxRetries: config.ANTHROPIC_MAX_RETRIES,
   logger: logger.child({ component: 'anthropic-sdk' }),
 });

@@ -44,6 +44,7 @@ export interface RuntimeOptions {
   input: Readable;
   /** Where the runtime's messages go, one JSON object a line (stdout). */
   output: Writable;
+  /** The model's client; each task calls it with the task's `modelToken` as the API key. */
   client: Anthropic;
   /** The agent's workspace, absolute: the tools' working directory and the session's home. */
   workspace: string;
@@ -186,7 +187,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     // runTask reports its own failures; the catch keeps a bug from crashing the process or from
     // leaving the task without its terminal event.
     entry.finished = runTask(task, {
-      client: options.client,
+      client: options.client.withOptions({ apiKey: task.modelToken }),
       toolbox,
       prices,
       logger: logger.child({ taskId: task.taskId }),

@@ -145,9 +145,11 @@ export interface TaskMessageOptions {
   memories?: RuntimeMemory[];
   skills?: RuntimeSkill[];
   env?: Record<string, string>;
+  /** The task's model token. Default: one made up for the task. */
+  modelToken?: string;
 }
 
-/** A `task` message with a unique id and generous limits. */
+/** A `task` message with a unique id, a made-up model token and generous limits. */
 export function taskMessage(options: TaskMessageOptions = {}): RuntimeTaskMessage {
   taskCounter += 1;
   return {
@@ -167,6 +169,8 @@ export function taskMessage(options: TaskMessageOptions = {}): RuntimeTaskMessag
     },
     limits: { maxTurns: 20, maxBudgetUsd: 10, timeoutMs: 60_000, ...options.limits },
     textDeltas: options.textDeltas ?? false,
+    // The scripted model takes any key; the runtime's client is pointed straight at it.
+    modelToken: options.modelToken ?? `token-of-task-${taskCounter}`,
   };
 }
 

@@ -31,6 +31,7 @@ beforeEach(async () => {
     env: {
       PATH: process.env['PATH'],
       KOMPUTER_WORKSPACE: workspace,
+      // The driver never hands a runtime a key; one left in its environment must go unused.
       ANTHROPIC_API_KEY: 'sk-ant-test-key',
       ANTHROPIC_BASE_URL: server.url,
       KOMPUTER_HEARTBEAT_MS: '200',
@@ -101,6 +102,13 @@ describe('the agent-runtime process', () => {
     const env = log.eventOf(task.taskId, 'tool_result')?.payload.output ?? '';
     expect(env).toContain('PATH=');
     expect(env).not.toMatch(/ANTHROPIC_|KOMPUTER_|sk-ant-test-key/);
+    // Each model call carries the task's token, which the agent's commands never see.
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${task.modelToken}`,
+      `Bearer ${task.modelToken}`,
+    ]);
+    expect(server.requests.every((r) => r.headers['x-api-key'] === undefined)).toBe(true);
+    expect(env).not.toContain(task.modelToken);
     await log.waitFor((m) => m.type === 'heartbeat', 'a heartbeat');
     expect(log.invalid).toEqual([]);
 
@@ -112,6 +120,7 @@ describe('the agent-runtime process', () => {
     for (const line of logLines) expect(JSON.parse(line)).toHaveProperty('level');
     expect(stderr).toContain('the supervisor closed the input');
     expect(stderr).not.toContain('sk-ant-test-key');
+    expect(stderr).not.toContain(task.modelToken);
   });
 
   it('cancels the running task on SIGTERM and exits cleanly', async () => {
@@ -144,13 +153,8 @@ describe('the agent-runtime process', () => {
           .join('/'),
       );
     expect(new Set(required)).toEqual(
-      new Set([
-        '@anthropic-ai/sandbox-runtime',
-        '@anthropic-ai/sdk',
-        '@modelcontextprotocol/sdk',
-        'pino',
-        'zod',
-      ]),
+      // The sandbox library is loaded apart, with the first command (nodeRequire).
+      new Set(['@anthropic-ai/sdk', '@modelcontextprotocol/sdk', 'pino', 'zod']),
     );
   });
 });

@@ -101,6 +101,35 @@ describe('the runtime protocol', () => {
     expect(t.log.events('t-bad')).toEqual([]);
   });
 
+  it('calls the model with each task’s own token, and never logs it', async () => {
+    await start();
+    server.script({ content: [text('one')] }, { content: [text('two')] });
+    const first = taskMessage({ modelToken: 'first-task-token' });
+    const second = taskMessage({ modelToken: 'second-task-token' });
+
+    expect((await t.run(first)).type).toBe('task_completed');
+    expect((await t.run(second)).type).toBe('task_completed');
+
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([
+      'Bearer first-task-token',
+      'Bearer second-task-token',
+    ]);
+    expect(t.logs.join('\n')).not.toMatch(/first-task-token|second-task-token/);
+  });
+
+  it('refuses a task without a model token', async () => {
+    await start();
+    const { modelToken: _dropped, ...withoutToken } = taskMessage({ taskId: 't-no-token' });
+    t.send(`${JSON.stringify(withoutToken)}\n`);
+    await until(
+      () => t.logs.some((line) => line.includes('ignoring an invalid line')),
+      'the line to be refused',
+    );
+    expect(t.logs.join('\n')).toContain('modelToken');
+    expect(t.log.events('t-no-token')).toEqual([]);
+    expect(server.requestCount).toBe(0);
+  });
+
   it('keeps events until they are acknowledged, within its bound', async () => {
     await start({ maxUnackedEvents: 5 });
     server.script(

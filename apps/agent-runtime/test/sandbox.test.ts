@@ -82,6 +82,7 @@ async function startRuntime(name: string, sandbox: boolean) {
     async run(
       commands: Record<string, string>,
       allowedDomains?: string[],
+      env: Record<string, string> = {},
     ): Promise<Record<string, string>> {
       server.script(
         {
@@ -91,7 +92,7 @@ async function startRuntime(name: string, sandbox: boolean) {
         },
         { content: [text('Done.')] },
       );
-      const task = { ...taskMessage(), ...(allowedDomains ? { allowedDomains } : {}) };
+      const task = { ...taskMessage(), env, ...(allowedDomains ? { allowedDomains } : {}) };
       child.stdin.write(`${JSON.stringify(task)}\n`);
       await log.waitFor(
         (m) =>
@@ -148,17 +149,22 @@ describe.each([
           .join('; '),
         write: `echo x > ${join(dataDir, `written-${sandbox}`)}; echo x > /tmp/${marker}`,
       };
-      results = await runtime.run({
-        ...Object.fromEntries(
-          Object.entries(attacks).map(([id, command]) => [id, `${command}; echo "[ran]"`]),
-        ),
-        work: 'echo kept > result.txt && echo scratch > /tmp/scratch && cat /tmp/scratch',
-        install:
-          'npm init -y > /dev/null && npm install --no-audit --no-fund --loglevel=error is-number@7.0.0 2>&1 && node -p "require(\'is-number\')(5)"',
-        test: `printf '%s\n' "const test = require('node:test');" "const assert = require('node:assert');" "test('five', () => assert.ok(require('is-number')(5)));" > five.test.js && node --test five.test.js 2>&1 | grep -E '^# (pass|fail)'`,
-        serve: `nohup python3 -m http.server ${serverPort} --bind 127.0.0.1 > server.log 2>&1 &`,
-        fetch: `for i in $(seq 50); do curl -sf http://127.0.0.1:${serverPort}/result.txt && break; sleep 0.1; done`,
-      });
+      results = await runtime.run(
+        {
+          ...Object.fromEntries(
+            Object.entries(attacks).map(([id, command]) => [id, `${command}; echo "[ran]"`]),
+          ),
+          work: 'echo kept > result.txt && echo scratch > /tmp/scratch && cat /tmp/scratch && echo "$ATTACHED"',
+          install:
+            'npm init -y > /dev/null && npm install --no-audit --no-fund --loglevel=error is-number@7.0.0 2>&1 && node -p "require(\'is-number\')(5)"',
+          test: `printf '%s\n' "const test = require('node:test');" "const assert = require('node:assert');" "test('five', () => assert.ok(require('is-number')(5)));" > five.test.js && node --test five.test.js 2>&1 | grep -E '^# (pass|fail)'`,
+          serve: `nohup python3 -m http.server ${serverPort} --bind 127.0.0.1 > server.log 2>&1 &`,
+          fetch: `for i in $(seq 50); do curl -sf http://127.0.0.1:${serverPort}/result.txt && break; sleep 0.1; done`,
+        },
+        undefined,
+        // A secret attached to the agent on purpose reaches its commands.
+        { ATTACHED: 'attached on purpose' },
+      );
     } finally {
       await runtime.stop();
     }
@@ -209,8 +215,8 @@ describe.each([
     expect(await exists(`/tmp/${marker}`)).toBe(reaches);
   });
 
-  it('writes to its workspace and a tmp of its own, and reaches its own server from its next command', async () => {
-    expect(results['work']).toBe('scratch\n');
+  it('writes to its workspace and a tmp of its own, gets its attached secrets, and reaches its own server from its next command', async () => {
+    expect(results['work']).toBe('scratch\nattached on purpose\n');
     expect(await readFile(join(workspace, 'result.txt'), 'utf8')).toBe('kept\n');
     expect(results['fetch']).toBe('kept\n');
   });

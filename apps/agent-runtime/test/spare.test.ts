@@ -28,7 +28,6 @@ function spare() {
     cwd: root,
     env: {
       PATH: process.env['PATH'],
-      ANTHROPIC_API_KEY: 'sk-ant-test-key',
       ANTHROPIC_BASE_URL: server.url,
     },
   });

@@ -12,11 +12,26 @@ describe('SchedulerConfigSchema', () => {
       KOMPUTER_RUNTIME_DRIVER: 'local',
       KOMPUTER_SCHEDULER_CONCURRENCY: 16,
       KOMPUTER_MAX_TURNS: 50,
+      KOMPUTER_MODEL_PROXY_HOST: '127.0.0.1',
+      KOMPUTER_MODEL_PROXY_PORT: 0,
+      ANTHROPIC_BASE_URL: 'https://api.anthropic.com',
     });
     expect(parseConfig(LocalDriverConfigSchema, {})).toMatchObject({
       KOMPUTER_RUNTIME_SPARE: true,
       KOMPUTER_RUNTIME_NODE_OPTIONS: ['--max-semi-space-size=1', '--optimize-for-size'],
     });
+  });
+
+  it('gives the model API key to the scheduler only, never to the local driver', () => {
+    const env = { ...required, ANTHROPIC_API_KEY: 'sk-ant-key', ANTHROPIC_BASE_URL: 'http://m:1' };
+    expect(parseConfig(SchedulerConfigSchema, env)).toMatchObject({
+      ANTHROPIC_API_KEY: 'sk-ant-key',
+      ANTHROPIC_BASE_URL: 'http://m:1',
+    });
+    const local = parseConfig(LocalDriverConfigSchema, env) as Record<string, unknown>;
+    expect(Object.keys(local).filter((name) => name.startsWith('ANTHROPIC_'))).toEqual([
+      'ANTHROPIC_MAX_RETRIES',
+    ]);
   });
 
   it('refuses a runtime driver it does not have', () => {

@@ -1,6 +1,6 @@
 import { RuntimeSettingsSchema } from '@komputer/contracts';
 import { SecretKeyVarSchema } from '@komputer/connectors';
-import { BaseConfigSchema } from '@komputer/service-kit';
+import { BaseConfigSchema, PortSchema } from '@komputer/service-kit';
 import { z } from 'zod';
 
 /** The runtime drivers: how agents' runtimes run. */
@@ -72,5 +72,26 @@ export const SchedulerConfigSchema = BaseConfigSchema.extend({
     ),
   KOMPUTER_SECRET_KEY: SecretKeyVarSchema,
   KOMPUTER_MCP_TIMEOUT_MS: RuntimeSettingsSchema.shape.KOMPUTER_MCP_TIMEOUT_MS,
+  KOMPUTER_MODEL_PROXY_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      "Interface of the scheduler's model proxy, through which runtimes call the model with their task's token; runtimes must reach it",
+    ),
+  KOMPUTER_MODEL_PROXY_PORT: PortSchema.default(0).describe(
+    "Port of the scheduler's model proxy (`0`: any free port; runtimes are told which)",
+  ),
+  ANTHROPIC_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "The model API key. Only the scheduler's model proxy holds it: runtimes never get it. Unset: `npm start` serves the offline model",
+    ),
+  ANTHROPIC_BASE_URL: z
+    .url()
+    .default('https://api.anthropic.com')
+    .describe('Where the model proxy sends model calls: any Anthropic-compatible endpoint'),
 });
 export type SchedulerConfig = z.infer<typeof SchedulerConfigSchema>;

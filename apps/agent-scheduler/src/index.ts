@@ -10,8 +10,12 @@ export { createKubernetesDriver, KubernetesRuntimeDriver } from './kubernetes/dr
 export type { KubernetesDriverOptions } from './kubernetes/driver';
 export { agentObjectName, workspaceClaimName } from './kubernetes/pod-spec';
 export type { LocalDriverOptions } from './local-driver';
+export { ModelProxy } from './model-proxy';
+export type { ModelProxyOptions } from './model-proxy';
 export { Reconciler } from './reconciler';
 export type { ReconcileReport, ReconcilerOptions } from './reconciler';
-export type { AgentRef, RuntimeDriver, RuntimeHandle } from './runtime-driver';
+export type { AgentRef, DriverStartOptions, RuntimeDriver, RuntimeHandle } from './runtime-driver';
 export { createScheduler } from './scheduler';
 export type { Scheduler } from './scheduler';
+export { TaskTokens } from './task-tokens';
+export type { TaskGrant } from './task-tokens';

@@ -3,8 +3,8 @@ import { z } from 'zod';
 
 /**
  * The local driver's configuration, read from the environment besides the scheduler's: where
- * workspaces live, how runtimes start, and what each runtime is handed (the runtime settings,
- * and the model's endpoint and key).
+ * workspaces live, how runtimes start, and what each runtime is handed (the runtime settings).
+ * The model API key is not among them: only the scheduler's model proxy holds it.
  */
 export const LocalDriverConfigSchema = RuntimeSettingsSchema.extend({
   KOMPUTER_DATA_DIR: z
@@ -77,18 +77,5 @@ export const LocalDriverConfigSchema = RuntimeSettingsSchema.extend({
     .min(1)
     .default('/usr/local/bin:/usr/bin:/bin')
     .describe('Handed to agent runtimes, for their tools'),
-  ANTHROPIC_API_KEY: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(
-      'Handed to agent runtimes for the model SDK. Unset: `npm start` serves the offline model',
-    ),
-  ANTHROPIC_BASE_URL: z
-    .url()
-    .optional()
-    .describe(
-      "Handed to agent runtimes: any Anthropic-compatible endpoint. Unset: Anthropic's API",
-    ),
 });
 export type LocalDriverConfig = z.infer<typeof LocalDriverConfigSchema>;

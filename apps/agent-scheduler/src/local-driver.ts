@@ -19,7 +19,7 @@ import type { LocalDriverConfig } from './local-config';
 import { RuntimeChannel } from './runtime-channel';
 import { sandboxProblems } from './sandbox-check';
 import { Semaphore } from './semaphore';
-import type { AgentRef, RuntimeDriver, RuntimeHandle } from './runtime-driver';
+import type { AgentRef, DriverStartOptions, RuntimeDriver, RuntimeHandle } from './runtime-driver';
 
 /** Options for {@link LocalRuntimeDriver}. */
 export interface LocalDriverOptions {
@@ -30,8 +30,9 @@ export interface LocalDriverOptions {
   /** Absolute; workspaces live under `<dataDir>/workspaces/<namespace>/<name>`. */
   dataDir: string;
   /**
-   * The only environment a runtime gets, besides `KOMPUTER_WORKSPACE` and `HOME`: never the
-   * Redis address (invariant: sandboxes hold no control-plane credentials).
+   * The only environment a runtime gets, besides `KOMPUTER_WORKSPACE`, `HOME` and the model
+   * proxy's address (`ANTHROPIC_BASE_URL`): never the Redis address nor the model API key
+   * (invariant: sandboxes hold no credential worth stealing).
    */
   env: Record<string, string>;
   startTimeoutMs: number;
@@ -275,14 +276,20 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   private spare: { child: ChildProcessWithoutNullStreams; release: () => void } | undefined;
   private closed = false;
   sandbox: SchedulerStatus;
+  /** The model proxy's address, handed to every runtime started from now on. */
+  private modelUrl: string | undefined;
 
   constructor(private readonly options: LocalDriverOptions) {
     this.starts = new Semaphore(options.startConcurrency);
     this.sandbox = { sandbox: options.sandboxed ? 'on' : 'off' };
   }
 
-  /** Checks that the sandbox can start on this host; keeps a spare runtime started. */
-  async start(): Promise<void> {
+  /**
+   * Takes the model proxy's address, checks that the sandbox can start on this host, and keeps a
+   * spare runtime started if the driver keeps one.
+   */
+  async start(options: DriverStartOptions): Promise<void> {
+    this.modelUrl = options.modelUrl;
     if (this.options.sandboxed) {
       const errors = sandboxProblems(this.options.env['PATH'] ?? '');
       if (errors.length > 0) {
@@ -332,7 +339,13 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     const runtimeId = randomUUID();
     const child = spawn(process.execPath, [...this.options.nodeArgs, this.options.entry], {
       cwd,
-      env: { ...env, ...this.options.env, [RUNTIME_ID_VAR]: runtimeId },
+      env: {
+        ...env,
+        ...this.options.env,
+        // The SDK's endpoint; the runtime calls it with its task's token as the key.
+        ...(this.modelUrl ? { ANTHROPIC_BASE_URL: this.modelUrl } : {}),
+        [RUNTIME_ID_VAR]: runtimeId,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
       // Its own process group: a Ctrl-C at the terminal reaches the scheduler, which stops
       // runtimes in order, rather than killing them mid-event.
@@ -554,8 +567,6 @@ export function createLocalDriver(
       // directory (the secret key, Redis's files, other agents' workspaces) and the project's own
       // files, the directory that holds the runtime's bundle (<root>/dist/apps/agent-runtime).
       KOMPUTER_SANDBOX_HIDE: [dataDir, resolve(dirname(entry), '..', '..', '..')].join(':'),
-      ...(config.ANTHROPIC_API_KEY ? { ANTHROPIC_API_KEY: config.ANTHROPIC_API_KEY } : {}),
-      ...(config.ANTHROPIC_BASE_URL ? { ANTHROPIC_BASE_URL: config.ANTHROPIC_BASE_URL } : {}),
     },
     startTimeoutMs: config.KOMPUTER_RUNTIME_START_TIMEOUT_MS,
     startConcurrency: config.KOMPUTER_RUNTIME_START_CONCURRENCY,

@@ -60,16 +60,26 @@ export interface RuntimeHandle {
   ): Promise<{ taskId?: string }>;
 }
 
+/** What a driver learns as it starts, for the runtimes it will run. */
+export interface DriverStartOptions {
+  /**
+   * The scheduler's model proxy, where runtimes send their model calls (their
+   * `ANTHROPIC_BASE_URL`). Runtimes get this address, never the model API key.
+   */
+  modelUrl: string;
+}
+
 /**
  * Starts and stops agent runtimes. `local` runs child processes; `kubernetes` runs pods. The
  * rest of the scheduler knows only this seam.
  */
 export interface RuntimeDriver {
   /**
-   * Starts what the driver keeps ready besides agents' runtimes (the local driver's spare), and
-   * finds out whether its runtimes can sandbox what agents run.
+   * Takes the model proxy's address for the runtimes it starts from now on, starts what the
+   * driver keeps ready besides agents' runtimes (the local driver's spare), and finds out whether
+   * its runtimes can sandbox what agents run.
    */
-  start(): Promise<void>;
+  start(options: DriverStartOptions): Promise<void>;
   /** Whether what agents run is sandboxed; `unavailable` refuses every task, saying why. */
   readonly sandbox: SchedulerStatus;
   /**

@@ -8,9 +8,11 @@ import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
 import type { SchedulerConfig } from './config';
 import { TaskIntake } from './intake';
 import { Liveness } from './liveness';
+import { ModelProxy } from './model-proxy';
 import { Reconciler } from './reconciler';
 import type { RuntimeDriver } from './runtime-driver';
 import { TaskRunner } from './task-runner';
+import { TaskTokens } from './task-tokens';
 
 /** How long start-up waits for Redis before going on without it. */
 const REDIS_STARTUP_WAIT_MS = 5_000;
@@ -21,18 +23,23 @@ const STOP_GRACE_MS = 5_000;
 /** How often the task sets of schedulers that died are looked at. */
 const SWEEP_INTERVAL_MS = 2_000;
 
-/** A composed scheduler: the queue's worker, the runtime driver and the reconciler. */
+/**
+ * A composed scheduler: the queue's worker, the runtime driver, the reconciler, and the model
+ * proxy through which its runtimes call the model.
+ */
 export interface Scheduler {
   /** This scheduler's id, unique to the process: tasks it starts are recorded as its own. */
   id: string;
   driver: RuntimeDriver;
   reconciler: Reconciler;
+  /** Holds the model API key; runtimes call it with their task's token. Listens once started. */
+  modelProxy: ModelProxy;
   /**
    * How many tasks the queue's worker may run at once now: the slots that the tasks handed
    * straight to this scheduler leave (at least one).
    */
   readonly queueSlots: number;
-  /** Starts taking tasks, after one reconciliation pass. */
+  /** Starts the model proxy, then takes tasks after one reconciliation pass. */
   start(): Promise<void>;
   /** Stops taking tasks, lets running ones end (up to the shutdown deadline), stops runtimes. Idempotent. */
   close(): Promise<void>;
@@ -67,6 +74,16 @@ export function createScheduler(
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
   const liveness = new Liveness({ redis, keys, id, logger, status: () => driver.sandbox });
+  // In memory, not in Redis: model calls go on while Redis is away.
+  const tokens = new TaskTokens();
+  const modelProxy = new ModelProxy({
+    host: config.KOMPUTER_MODEL_PROXY_HOST,
+    port: config.KOMPUTER_MODEL_PROXY_PORT,
+    upstream: config.ANTHROPIC_BASE_URL,
+    ...(config.ANTHROPIC_API_KEY ? { apiKey: config.ANTHROPIC_API_KEY } : {}),
+    tokens,
+    logger,
+  });
   const runner = new TaskRunner({
     agents,
     driver,
@@ -74,6 +91,7 @@ export function createScheduler(
     connectors: registries.connectors,
     memories: registries.memories,
     skills: registries.skills,
+    tokens,
     limits: {
       maxTurns: config.KOMPUTER_MAX_TURNS,
       maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,
@@ -149,6 +167,7 @@ export function createScheduler(
     id,
     driver,
     reconciler,
+    modelProxy,
     get queueSlots() {
       return intake.queueSlots;
     },
@@ -167,7 +186,15 @@ export function createScheduler(
           .catch((err: unknown) => logger.warn({ err }, 'could not subscribe to control messages'));
       if (await waitForRedis(subscriber, REDIS_STARTUP_WAIT_MS)) await subscribe();
       else subscriber.once('ready', () => void subscribe());
-      await driver.start();
+      const modelUrl = await modelProxy.listen();
+      logger.info(
+        { modelProxy: modelUrl, upstream: new URL(config.ANTHROPIC_BASE_URL).origin },
+        'model proxy listening',
+      );
+      if (!config.ANTHROPIC_API_KEY) {
+        logger.warn('ANTHROPIC_API_KEY is unset: model calls go upstream without a key');
+      }
+      await driver.start({ modelUrl });
       // The driver now knows whether its sandbox can start: the status kept with the key says so.
       await liveness.renew();
       await reconciler
@@ -196,6 +223,9 @@ export function createScheduler(
         const grace = () => new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref());
         await Promise.race([tasksEnded, grace()]);
         await driver.close();
+        // Its runtimes are gone: no model call is left to serve.
+        tokens.close();
+        await modelProxy.close();
         // Writes that Redis still refuses after another grace period are left undone; the other
         // schedulers end those tasks, found through this scheduler's task set.
         await Promise.race([tasksEnded, grace()]);

@@ -13,6 +13,7 @@ import type { AgentRecord, AgentStore, TaskEnd } from '@komputer/store';
 import { GAVE_UP } from './persist';
 import type { Persister } from './persist';
 import type { RuntimeHandle } from './runtime-driver';
+import type { TaskTokens } from './task-tokens';
 
 /** Extra time past the task's own timeout before the scheduler gives up on the runtime. */
 const TIMEOUT_GRACE_MS = 10_000;
@@ -54,6 +55,8 @@ export interface SupervisionOptions {
   persister: Persister;
   /** The agent's connectors, secrets, memories and skills, read now. */
   resources: () => Promise<TaskResources>;
+  /** Issues the task's model token, which dies with the supervision. */
+  tokens: TaskTokens;
   /** Ends the task with an `error` event (retried until stored), unless it has ended already. */
   fail: (reason: string, retryable: boolean, status?: AgentStatus) => Promise<void>;
   /** Called before a sleeping agent's task end is stored: its runtime must stop first. */
@@ -94,6 +97,8 @@ export class Supervision {
   /** The number of the scheduler's last own event of this task; `task_started` is number 1. */
   private ownEvents = 1;
   private cancelSent = false;
+  /** The task's model token, once the task is sent. */
+  private modelToken: string | undefined;
   private finish: () => void = () => undefined;
   private readonly done = new Promise<void>((resolve) => (this.finish = resolve));
 
@@ -129,6 +134,9 @@ export class Supervision {
       await this.done;
       await this.writes;
     } finally {
+      // However the task ended, its model calls end with it: the runtime's calls still under
+      // way are cut off, and its token is refused from now on.
+      if (this.modelToken) this.options.tokens.revoke(this.modelToken);
       clearTimeout(timer);
       stopListening();
       stopWatchingExit();
@@ -221,6 +229,11 @@ export class Supervision {
         payload: { message },
       });
     }
+    // Valid as long as the supervision may last, should its end go unseen.
+    this.modelToken = this.options.tokens.issue(
+      { agent: `${job.namespace}/${job.agentName}`, taskId: this.taskId },
+      limits.timeoutMs + TIMEOUT_GRACE_MS,
+    );
     const sent = runtime.send({
       type: 'task',
       taskId: this.taskId,
@@ -238,6 +251,7 @@ export class Supervision {
       memories: resources.memories,
       skills: resources.skills,
       textDeltas: this.options.textDeltas,
+      modelToken: this.modelToken,
       ...(agent.spec.allowedDomains ? { allowedDomains: agent.spec.allowedDomains } : {}),
     });
     if (!sent) this.endWith('the agent runtime stopped before it took the task', true);

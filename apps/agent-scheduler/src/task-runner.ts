@@ -12,6 +12,7 @@ import { agentRefOf, RuntimeHeldError } from './runtime-driver';
 import type { RuntimeDriver, RuntimeHandle } from './runtime-driver';
 import { Supervision } from './supervision';
 import type { TaskResources } from './supervision';
+import type { TaskTokens } from './task-tokens';
 
 /** Options for {@link TaskRunner}. */
 export interface TaskRunnerOptions {
@@ -23,6 +24,8 @@ export interface TaskRunnerOptions {
   memories: ContentRegistry;
   /** The agents' skills, read for each task. */
   skills: ContentRegistry;
+  /** The model proxy's tokens: each task gets one for its model calls, until it ends. */
+  tokens: TaskTokens;
   /** Tells whether the scheduler that began a task still runs it. */
   liveness: Pick<Liveness, 'alive'>;
   limits: TaskLimits;
@@ -284,6 +287,7 @@ export class TaskRunner {
       agents,
       persister: this.persister,
       resources: () => this.resources(agent),
+      tokens: this.options.tokens,
       fail: (reason, retryable, status) => this.fail(job, reason, retryable, status),
       stopRuntime: () => {
         driver

@@ -5,8 +5,10 @@ import { EventStore } from '@komputer/store';
 import { MINIMAL_AGENT_SPEC, startScriptedAnthropic, text } from '@komputer/testing';
 import type { ScriptedAnthropic } from '@komputer/testing';
 import { Liveness } from '../src/liveness';
+import { ModelProxy } from '../src/model-proxy';
 import type { AgentRef, RuntimeDriver, RuntimeHandle } from '../src/runtime-driver';
 import { TaskRunner } from '../src/task-runner';
+import { TaskTokens } from '../src/task-tokens';
 import { startFixture } from './harness';
 import type { SchedulerFixture } from './harness';
 
@@ -22,9 +24,10 @@ export interface DriverUnderTest {
 /** What the suite hands the adapter to build its driver with. */
 export interface DriverContext {
   fixture: SchedulerFixture;
-  /** The scripted Anthropic-compatible model that the runtimes must call. */
-  modelUrl: string;
 }
+
+/** The model API key that only the model proxy holds. */
+const MODEL_KEY = 'sk-ant-contract-key';
 
 const NS = 'contract';
 /** How long a cancelled task may take to end. */
@@ -32,7 +35,7 @@ const CANCEL_WITHIN_MS = 2_000;
 
 /**
  * The behaviour every `RuntimeDriver` must have, run against a real Redis, the scripted model
- * and the `TaskRunner`: start and ready, a task's events in order, cancel within 2 s, a killed
+ * behind the model proxy, and the `TaskRunner`: start and ready, model calls through the proxy, a task's events in order, cancel within 2 s, a killed
  * runtime's task ending with an error, a new channel attached to a running runtime getting
  * again what was not acknowledged, stop and remove.
  */
@@ -43,6 +46,8 @@ export function runtimeDriverContract(
   describe(`${name}: the runtime driver contract`, () => {
     let f: SchedulerFixture;
     let model: ScriptedAnthropic;
+    let tokens: TaskTokens;
+    let proxy: ModelProxy;
     let subject: DriverUnderTest;
     let runner: TaskRunner;
     let agents = 0;
@@ -50,8 +55,17 @@ export function runtimeDriverContract(
     beforeAll(async () => {
       f = await startFixture();
       model = await startScriptedAnthropic();
-      subject = await make({ fixture: f, modelUrl: model.url });
-      await subject.driver.start();
+      tokens = new TaskTokens();
+      proxy = new ModelProxy({
+        host: '127.0.0.1',
+        port: 0,
+        upstream: model.url,
+        apiKey: MODEL_KEY,
+        tokens,
+        logger: f.logger,
+      });
+      subject = await make({ fixture: f });
+      await subject.driver.start({ modelUrl: await proxy.listen() });
       const registries = createRegistries({
         redis: f.redis,
         keys: f.keys,
@@ -66,6 +80,7 @@ export function runtimeDriverContract(
         connectors: registries.connectors,
         memories: registries.memories,
         skills: registries.skills,
+        tokens,
         liveness: new Liveness({
           ...f,
           id: 'contract',
@@ -81,6 +96,7 @@ export function runtimeDriverContract(
     afterAll(async () => {
       runner?.close();
       await subject?.driver.close();
+      await proxy?.close();
       await model?.close();
       await f?.close();
     });
@@ -148,6 +164,7 @@ export function runtimeDriverContract(
         skills: [],
         env: {},
         textDeltas: false,
+        modelToken: tokens.issue({ agent: `${NS}/${job.agentName}`, taskId: job.taskId }, 60_000),
       };
     }
 
@@ -191,6 +208,10 @@ export function runtimeDriverContract(
         expect.objectContaining({ result: 'first\nsecond' }),
       ]);
       expect((await f.agents.get(NS, ref.name))?.taskStatus).toBe('Complete');
+      // The call went through the model proxy, which put in the key, and its token died with
+      // the task.
+      expect(model.requests.at(-1)?.headers.authorization).toBe(`Bearer ${MODEL_KEY}`);
+      expect(tokens.size).toBe(0);
       // The runtime stays up and ready for the agent's next task.
       expect(subject.driver.ready(ref)?.resumable).toBe(true);
     });

@@ -11,6 +11,7 @@ import type { KubernetesDriverConfig } from '../src/kubernetes/config';
 import { Liveness } from '../src/liveness';
 import type { RuntimeDriver } from '../src/runtime-driver';
 import { TaskRunner } from '../src/task-runner';
+import { TaskTokens } from '../src/task-tokens';
 import type { SchedulerFixture } from './harness';
 
 /** The Kubernetes namespace of agents' pods in the tests. */
@@ -21,31 +22,24 @@ export const RUNTIME_IMAGE = 'komputer/agent-runtime:dev';
 
 /**
  * What the emulator's kubelet runs for the runtime image: the agent-runtime bundle, as the
- * image's entrypoint does. The image also sets a placeholder model key: until the scheduler's
- * model proxy hands each task its own token, the SDK in the runtime needs one to call the
- * scripted model at all. It is the image's, not the pod's: the driver puts no key in a pod.
+ * image's entrypoint does.
  */
 export function runtimeImage(entry: string): NonNullable<KubeEmulatorOptions['images']> {
-  return {
-    [RUNTIME_IMAGE]: {
-      command: [process.execPath, entry],
-      env: { ANTHROPIC_API_KEY: 'placeholder-until-the-model-proxy' },
-    },
-  };
+  return { [RUNTIME_IMAGE]: { command: [process.execPath, entry] } };
 }
 
-/** The kubernetes driver's settings for the tests, with `overrides` on top. */
+/**
+ * The kubernetes driver's settings for the tests, with `overrides` on top. Without
+ * `KOMPUTER_MODEL_PROXY_URL`, pods call the model proxy whose address the driver's start gets.
+ */
 export function kubeDriverConfig(
   kubeconfigPath: string,
-  modelUrl: string,
   overrides: Record<string, string> = {},
 ): KubernetesDriverConfig {
   return parseConfig(KubernetesDriverConfigSchema, {
     KOMPUTER_KUBECONFIG: kubeconfigPath,
     KOMPUTER_KUBE_NAMESPACE: KUBE_NAMESPACE,
     KOMPUTER_KUBE_RUNTIME_IMAGE: RUNTIME_IMAGE,
-    // Until the scheduler's model proxy lands, pods call the scripted model straight.
-    KOMPUTER_MODEL_PROXY_URL: modelUrl,
     KOMPUTER_KUBE_START_TIMEOUT_MS: '30000',
     ...overrides,
   });
@@ -67,6 +61,8 @@ export function taskRunnerFor(f: SchedulerFixture, driver: RuntimeDriver, id: st
     connectors: registries.connectors,
     memories: registries.memories,
     skills: registries.skills,
+    // The tests' pods call the scripted model, which takes any token, straight.
+    tokens: new TaskTokens(),
     liveness: new Liveness({ ...f, id, judgeAfterMs: 0, status: () => driver.sandbox }),
     limits: { maxTurns: 10, maxBudgetUsd: 5, timeoutMs: 60_000 },
     textDeltas: false,

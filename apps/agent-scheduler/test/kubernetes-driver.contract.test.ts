@@ -22,8 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => emulator?.close());
 
-runtimeDriverContract('kubernetes', async ({ fixture, modelUrl }) => {
-  const config = kubeDriverConfig(emulator.kubeconfigPath, modelUrl);
+runtimeDriverContract('kubernetes', async ({ fixture }) => {
+  // Pods call the suite's model proxy, whose address the driver's start gets.
+  const config = kubeDriverConfig(emulator.kubeconfigPath);
   const driver = createKubernetesDriver(config, { logger: fixture.logger, logLevel: 'warn' });
   return {
     driver,

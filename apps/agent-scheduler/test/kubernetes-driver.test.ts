@@ -76,11 +76,11 @@ async function driver(
   overrides: Record<string, string> = {},
   direct = false,
 ): Promise<KubernetesRuntimeDriver> {
-  const config = kubeDriverConfig(
-    direct ? emulator.kubeconfigPath : proxy.kubeconfigPath,
-    model.url,
-    overrides,
-  );
+  // The pods call the scripted model straight: it takes the token of each task as its key.
+  const config = kubeDriverConfig(direct ? emulator.kubeconfigPath : proxy.kubeconfigPath, {
+    KOMPUTER_MODEL_PROXY_URL: model.url,
+    ...overrides,
+  });
   const made = createKubernetesDriver(config, { logger, logLevel: 'warn' });
   drivers.push(made);
   await made.start();

@@ -46,7 +46,7 @@ it('selects the driver’s pods with a network policy that the API server accept
     podSettings(defaults, { logLevel: 'info' }),
   );
   expect(policy?.metadata?.namespace).toBe(pod.metadata?.namespace);
-  expect(pod.metadata?.labels).toMatchObject(policy?.spec?.podSelector.matchLabels ?? { none: 1 });
+  expect(pod.metadata?.labels).toMatchObject(policy?.spec?.podSelector?.matchLabels ?? { none: 1 });
   expect(policy?.spec?.policyTypes).toEqual(['Ingress', 'Egress']);
   expect(policy?.spec?.ingress).toEqual([]);
 

@@ -6,12 +6,10 @@ import { createLocalDriver } from '../src/local-driver';
 import { runtimeDriverContract } from './driver-contract';
 import { buildRuntime } from './harness';
 
-runtimeDriverContract('local', async ({ fixture, modelUrl }) => {
+runtimeDriverContract('local', async ({ fixture }) => {
   const runtimeEntry = buildRuntime();
   const config = parseConfig(LocalDriverConfigSchema, {
     KOMPUTER_DATA_DIR: join(fixture.dataDir, 'contract'),
-    ANTHROPIC_API_KEY: 'test-key',
-    ANTHROPIC_BASE_URL: modelUrl,
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
   });
   const driver = createLocalDriver(config, {

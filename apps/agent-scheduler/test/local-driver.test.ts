@@ -11,6 +11,9 @@ beforeAll(async () => {
 });
 afterAll(() => f.close());
 
+/** The model proxy's address as runtimes get it; nothing listens there, no model is called. */
+const MODEL_URL = 'http://127.0.0.1:9';
+
 const exitOf = (handle: { onExit(listener: (reason: string) => void): () => void }) =>
   new Promise<string>((resolve) => handle.onExit(resolve));
 
@@ -62,13 +65,17 @@ it('kills a runtime that stops sending heartbeats', async () => {
 
 it('gives a new agent the spare runtime, in the agent’s workspace, and starts another', async () => {
   const driver = f.driver({ keepSpare: true });
-  await driver.start();
+  await driver.start({ modelUrl: MODEL_URL });
   const spare = driver.sparePid;
   expect(spare).toEqual(expect.any(Number));
   const agent = { namespace: 'drv', name: 'quick' };
   const handle = await driver.ensure(agent);
   expect(handle.id).toBe(`pid ${spare}`);
   expect(readlinkSync(`/proc/${spare}/cwd`)).toBe(join(f.dataDir, 'workspaces', 'drv', 'quick'));
+  // The runtime is told where the model proxy is, and holds no model key.
+  const environ = readFileSync(`/proc/${spare}/environ`, 'utf8').split('\0');
+  expect(environ).toContain(`ANTHROPIC_BASE_URL=${MODEL_URL}`);
+  expect(environ.filter((entry) => entry.startsWith('ANTHROPIC_API_KEY='))).toEqual([]);
   expect(driver.sparePid).toEqual(expect.any(Number));
   expect(driver.sparePid).not.toBe(spare);
   const next = driver.sparePid;
@@ -93,7 +100,7 @@ it('starts its first spare in a data directory that does not exist yet', async (
     logger: f.logger,
   });
   try {
-    await driver.start();
+    await driver.start({ modelUrl: MODEL_URL });
     const spare = driver.sparePid;
     expect(spare).toEqual(expect.any(Number));
     const handle = await driver.ensure({ namespace: 'drv', name: 'first' });

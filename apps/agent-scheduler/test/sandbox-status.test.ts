@@ -29,8 +29,6 @@ async function runTask(namespace: string, env: Record<string, string>) {
   const driver = createLocalDriver(
     parseConfig(LocalDriverConfigSchema, {
       KOMPUTER_DATA_DIR: join(f.dataDir, namespace),
-      ANTHROPIC_API_KEY: 'test-key',
-      ANTHROPIC_BASE_URL: model.url,
       KOMPUTER_RUNTIME_SPARE: 'false',
       ...env,
     }),
@@ -39,6 +37,8 @@ async function runTask(namespace: string, env: Record<string, string>) {
   const config = parseConfig(SchedulerConfigSchema, {
     REDIS_URL: f.redisServer.url,
     KOMPUTER_SECRET_KEY: generateSecretKey(),
+    ANTHROPIC_API_KEY: 'test-key',
+    ANTHROPIC_BASE_URL: model.url,
     LOG_LEVEL: 'silent',
   });
   const scheduler = createScheduler(config, f.logger, driver);

@@ -27,8 +27,6 @@ it('runs a queued task on the runtime driver it is handed', async () => {
   const local = createLocalDriver(
     parseConfig(LocalDriverConfigSchema, {
       KOMPUTER_DATA_DIR: join(f.dataDir, 'handed'),
-      ANTHROPIC_API_KEY: 'test-key',
-      ANTHROPIC_BASE_URL: model.url,
       KOMPUTER_RUNTIME_SPARE: 'false',
     }),
     { logger: f.logger, logLevel: 'warn', runtimeEntry: buildRuntime() },
@@ -36,7 +34,7 @@ it('runs a queued task on the runtime driver it is handed', async () => {
   // The scheduler knows runtimes only through the driver: every runtime it asks for is seen here.
   const asked: AgentRef[] = [];
   const driver: RuntimeDriver = {
-    start: () => local.start(),
+    start: (options) => local.start(options),
     get sandbox() {
       return local.sandbox;
     },
@@ -54,6 +52,8 @@ it('runs a queued task on the runtime driver it is handed', async () => {
     REDIS_URL: f.redisServer.url,
     KOMPUTER_SECRET_KEY: generateSecretKey(),
     LOG_LEVEL: 'silent',
+    ANTHROPIC_API_KEY: 'sk-ant-scheduler-key',
+    ANTHROPIC_BASE_URL: model.url,
   });
   const scheduler = createScheduler(config, f.logger, driver);
   await scheduler.start();
@@ -80,6 +80,8 @@ it('runs a queued task on the runtime driver it is handed', async () => {
     });
     const events = await taskEvents(f.redis, f.keys.events('handed', 'agent'), taskId);
     expect(events.map((e) => e.type)).toEqual(['task_started', 'text', 'task_completed']);
+    // The runtime called the scheduler's model proxy, which put in the key.
+    expect(model.requests.at(-1)?.headers.authorization).toBe('Bearer sk-ant-scheduler-key');
     expect(asked).toEqual([{ namespace: 'handed', name: 'agent', ...(uid ? { uid } : {}) }]);
   } finally {
     await scheduler.close();

@@ -4,8 +4,9 @@ import { GatewayConfigSchema } from '@komputer/gateway';
 import type { z } from 'zod';
 
 /**
- * `npm start`: the settings of every app it runs. `KOMPUTER_DATA_DIR` holds its own Redis's
- * data, the agents' workspaces and, unless `KOMPUTER_SECRET_KEY` is set, a generated secret key.
+ * `npm start`: the settings of every app it runs. `KOMPUTER_DATA_DIR` (mode 0700) holds its own
+ * Redis's data and password, the agents' workspaces and, unless `KOMPUTER_SECRET_KEY` is set, a
+ * generated secret key.
  */
 export const DevConfigSchema = GatewayConfigSchema.extend(SchedulerConfigSchema.shape)
   .extend(LocalDriverConfigSchema.shape)

@@ -9,6 +9,8 @@ import { RedisServer, startScriptedAnthropic } from '@komputer/testing';
 import type { ScriptedAnthropic } from '@komputer/testing';
 import type { DevConfig } from './config';
 import { offlineModel } from './offline-model';
+import { ensurePrivateDir } from './private-files';
+import { devRedisPassword, REDIS_PASSWORD_FILE } from './redis-password';
 import { devSecretKey } from './secret-key';
 
 /** Every app in one process, with what it started for them. */
@@ -36,7 +38,9 @@ function withoutPassword(url: string): string {
 
 /**
  * Starts every app. Without `REDIS_URL` it starts its own redis-server (append-only, under
- * `KOMPUTER_DATA_DIR`); without `ANTHROPIC_API_KEY` it serves the offline model.
+ * `KOMPUTER_DATA_DIR`, on 127.0.0.1 only, with the password in `KOMPUTER_DATA_DIR/redis.password`);
+ * without `ANTHROPIC_API_KEY` it serves the offline model. `KOMPUTER_DATA_DIR` is made mode 0700
+ * first: the keys, Redis's data and the agents' workspaces live there.
  */
 export async function startStack(
   config: DevConfig,
@@ -48,33 +52,40 @@ export async function startStack(
     for (const part of started.reverse()) await part.close();
   };
   try {
+    const dataDir = resolve(config.KOMPUTER_DATA_DIR);
+    await ensurePrivateDir(dataDir, logger);
     let redisUrl = config.REDIS_URL;
     let redis = `${redisUrl ? withoutPassword(redisUrl) : ''} (REDIS_URL)`;
     if (!redisUrl) {
-      const dir = resolve(config.KOMPUTER_DATA_DIR, 'redis');
-      const server = new RedisServer({ dir, appendOnly: true, detached: true });
+      const dir = resolve(dataDir, 'redis');
+      const password = await devRedisPassword(dataDir, logger);
+      const server = new RedisServer({ dir, appendOnly: true, detached: true, password });
       await server.start();
       started.push({ close: () => server.stop() });
       redisUrl = server.url;
-      redis = `${redisUrl} (own redis-server, data in ${dir})`;
+      redis =
+        `redis://127.0.0.1:${server.port} (own redis-server, ` +
+        `password in ${resolve(dataDir, REDIS_PASSWORD_FILE)}, data in ${dir})`;
     }
-    const secretKey =
-      config.KOMPUTER_SECRET_KEY ?? (await devSecretKey(resolve(config.KOMPUTER_DATA_DIR)));
+    const secretKey = config.KOMPUTER_SECRET_KEY ?? (await devSecretKey(dataDir, logger));
     let offline: ScriptedAnthropic | undefined;
     if (!config.ANTHROPIC_API_KEY) {
       const model = await startScriptedAnthropic({ offlineResponder: offlineModel });
       started.push(model);
       offline = model;
     }
-    const driver = createLocalDriver(
+    const driver = createLocalDriver(config, {
+      logger,
+      logLevel: config.LOG_LEVEL,
+      runtimeEntry,
+    });
+    const scheduler = createScheduler(
       {
         ...config,
+        REDIS_URL: redisUrl,
+        KOMPUTER_SECRET_KEY: secretKey,
         ...(offline ? { ANTHROPIC_API_KEY: 'offline', ANTHROPIC_BASE_URL: offline.url } : {}),
       },
-      { logger, logLevel: config.LOG_LEVEL, runtimeEntry },
-    );
-    const scheduler = createScheduler(
-      { ...config, REDIS_URL: redisUrl, KOMPUTER_SECRET_KEY: secretKey },
       logger,
       driver,
     );

@@ -108,15 +108,18 @@ function expectShown(shown: unknown, actual: unknown, path = '$'): void {
  * of `ls -la`, and the width of the columns that these change.
  */
 function masked(text: string): string {
-  return text
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
-    .replace(/\btask [0-9a-f]{8}\b/g, 'task <id>')
-    .replace(/\b\d+-\d+\b/g, '<event id>')
-    .replace(/\b\d+\.\d+\b/g, '<number>')
-    .replace(/\b\d+(ms|s|m|h|d)\b/g, '<time>')
-    .replace(/\S*\/workspaces\//g, '<data dir>/workspaces/')
-    .replace(/^(\s*│ )[d-][rwx-]{9} .*$/gm, '$1<ls -la line>')
-    .replace(/[ \t]+/g, ' ');
+  return (
+    text
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
+      .replace(/\btask [0-9a-f]{8}\b/g, 'task <id>')
+      .replace(/\b\d+-\d+\b/g, '<event id>')
+      // A duration first (`850ms`, `3.4s`, `2m05s`), then what is left of numbers.
+      .replace(/\b(\d+(\.\d+)?(ms|s|m|h|d))+\b/g, '<time>')
+      .replace(/\b\d+\.\d+\b/g, '<number>')
+      .replace(/\S*\/workspaces\//g, '<data dir>/workspaces/')
+      .replace(/^(\s*│ )[d-][rwx-]{9} .*$/gm, '$1<ls -la line>')
+      .replace(/[ \t]+/g, ' ')
+  );
 }
 
 /** The page's streams, which run until Ctrl-C. */

@@ -110,6 +110,10 @@ it('runs tasks from the gateway in an agent’s pod, and streams their events to
     workspaceClaimName({ namespace: 'default', name: 'writer' }),
   );
   expect(readFileSync(join(volume ?? '', 'note.txt'), 'utf8')).toBe('hello\n');
+  // The pod holds no model key: its calls went through the scheduler's proxy, which put it in.
+  expect(kube.model.requests.at(-1)?.headers.authorization).toBe(
+    `Bearer ${kube.env['ANTHROPIC_API_KEY']}`,
+  );
   expect(kube.model.remainingTurns).toBe(0);
 }, 90_000);
 

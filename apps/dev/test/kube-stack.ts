@@ -27,24 +27,21 @@ export const RUNTIME_IMAGE = 'komputer/agent-runtime:dev';
 
 /**
  * Starts the Kubernetes API emulator, whose kubelet runs the runtime image as the built
- * agent-runtime bundle. The image also sets a placeholder model key: until the scheduler's
- * model proxy hands each task its own token, the SDK in the runtime needs one to call the
- * scripted model at all. It is the image's, not the pod's: the driver puts no key in a pod.
+ * agent-runtime bundle.
  */
 export function startRuntimeCluster(): Promise<KubeEmulator> {
   return startKubeEmulator({
-    images: {
-      [RUNTIME_IMAGE]: {
-        command: [process.execPath, runtimeEntry],
-        env: { ANTHROPIC_API_KEY: 'placeholder-until-the-model-proxy' },
-      },
-    },
+    images: { [RUNTIME_IMAGE]: { command: [process.execPath, runtimeEntry] } },
     namespaces: ['default', KUBE_NAMESPACE],
     maxGracePeriodMs: 2_000,
   });
 }
 
-/** The settings of a scheduler on the kubernetes driver, on the emulator, and of a gateway. */
+/**
+ * The settings of a scheduler on the kubernetes driver, on the emulator, and of a gateway. The
+ * scheduler's model proxy holds the key and calls `modelUrl`; the emulator's pods run on this
+ * host, so they reach the proxy where it listens, unless `KOMPUTER_MODEL_PROXY_URL` says where.
+ */
 export function kubeEnv(
   emulator: KubeEmulator,
   redisUrl: string,
@@ -60,9 +57,9 @@ export function kubeEnv(
     KOMPUTER_KUBECONFIG: emulator.kubeconfigPath,
     KOMPUTER_KUBE_NAMESPACE: KUBE_NAMESPACE,
     KOMPUTER_KUBE_RUNTIME_IMAGE: RUNTIME_IMAGE,
-    // Until the scheduler's model proxy lands, pods call the scripted model straight.
-    KOMPUTER_MODEL_PROXY_URL: modelUrl,
     KOMPUTER_KUBE_START_TIMEOUT_MS: '30000',
+    ANTHROPIC_API_KEY: 'sk-ant-test-key',
+    ANTHROPIC_BASE_URL: modelUrl,
   };
 }
 

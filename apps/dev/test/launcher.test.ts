@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSecretKey } from '@komputer/connectors';
@@ -19,14 +28,41 @@ function processesMatching(text: string): string[] {
     .map((line) => line.trim());
 }
 
-/** The command lines of the live processes whose parent is `pid`. */
-function childrenOf(pid: number): string[] {
-  const ps = execFileSync('ps', ['-eo', 'ppid=,stat=,args='], { encoding: 'utf8' });
+/** The live processes whose parent is `pid`, with their command lines as `ps` shows them. */
+function childProcesses(pid: number): { pid: number; args: string }[] {
+  const ps = execFileSync('ps', ['-eo', 'ppid=,pid=,stat=,args='], { encoding: 'utf8' });
   return ps
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
-    .filter(([ppid, stat]) => Number(ppid) === pid && !stat?.startsWith('Z'))
-    .map((fields) => fields.slice(2).join(' '));
+    .filter(([ppid, , stat]) => Number(ppid) === pid && !stat?.startsWith('Z'))
+    .map((fields) => ({ pid: Number(fields[1]), args: fields.slice(3).join(' ') }));
+}
+
+/** The command lines of the live processes whose parent is `pid`. */
+function childrenOf(pid: number): string[] {
+  return childProcesses(pid).map((child) => child.args);
+}
+
+/**
+ * Sends inline commands to the Redis on `port`, then QUIT (which Redis answers even before
+ * AUTH), and resolves with every reply, raw.
+ */
+function redisReplies(port: number, commands: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let replies = '';
+    const socket = createConnection({ host: '127.0.0.1', port }, () =>
+      socket.write([...commands, 'QUIT', ''].join('\r\n')),
+    );
+    socket.setTimeout(5_000, () => socket.destroy(new Error(`no answer: ${replies}`)));
+    socket.on('data', (chunk: Buffer) => (replies += chunk.toString()));
+    socket.once('end', () => resolve(replies));
+    socket.once('error', reject);
+  });
+}
+
+/** The permission bits of `path`. */
+function modeOf(path: string): number {
+  return statSync(path).mode & 0o777;
 }
 
 function isAlive(pid: number): boolean {
@@ -61,14 +97,17 @@ function follow(url: string): Promise<{ type: string }[]> {
 }
 
 const running: Launched[] = [];
+let tmp: string;
 let dataDir: string;
 beforeAll(() => {
   // The launcher runs from the bundle that `npm start` builds (test/global-setup.js builds it).
-  dataDir = mkdtempSync(join(tmpdir(), 'komputer-dev-'));
+  tmp = mkdtempSync(join(tmpdir(), 'komputer-dev-'));
+  // Not there yet: the launcher makes it, and must make it private.
+  dataDir = join(tmp, 'data');
 });
 afterAll(() => {
   for (const app of running) if (app.child.exitCode === null) app.child.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 async function startLauncher(
@@ -87,7 +126,7 @@ describe('npm start (apps/dev)', () => {
     const redisPort = /redis:\/\/127\.0\.0\.1:(\d+) \(own redis-server/.exec(app.output())?.[1];
     expect(redisPort).toBeDefined();
     expect(app.output()).toContain(`${api}`);
-    expect(processesMatching(`127.0.0.1:${redisPort}`)).toHaveLength(1);
+    expect(processesMatching(`--port ${redisPort} `)).toHaveLength(1);
 
     const created = await fetch(`${api}/agents`, {
       method: 'POST',
@@ -106,7 +145,7 @@ describe('npm start (apps/dev)', () => {
 
     expect(await ctrlC(app)).toEqual({ code: 0, signal: null });
     expect(isAlive(app.child.pid as number)).toBe(false);
-    expect(processesMatching(`127.0.0.1:${redisPort}`)).toEqual([]);
+    expect(processesMatching(`--port ${redisPort} `)).toEqual([]);
 
     // The data survives a restart: Redis keeps an append-only file under KOMPUTER_DATA_DIR.
     const again = await startLauncher();
@@ -115,6 +154,75 @@ describe('npm start (apps/dev)', () => {
     expect(await agent.json()).toMatchObject({ name: 'persistent', instructions: 'remember me' });
     expect(readFileSync(keyFile, 'utf8')).toBe(key);
     expect(await ctrlC(again.app)).toEqual({ code: 0, signal: null });
+  });
+
+  it('locks its own Redis with a password that only its owner can read', async () => {
+    const { app, api } = await startLauncher();
+    const port = Number(/redis:\/\/127\.0\.0\.1:(\d+) \(own redis-server/.exec(app.output())?.[1]);
+    const passwordFile = join(dataDir, 'redis.password');
+    const password = readFileSync(passwordFile, 'utf8').trim();
+    expect(password).toMatch(/^[0-9a-f]{64}$/);
+
+    // Without the password Redis serves nothing; with it, everything. It listens on loopback only.
+    expect(await redisReplies(port, ['PING', 'KEYS *'])).toBe(
+      '-NOAUTH Authentication required.\r\n-NOAUTH Authentication required.\r\n+OK\r\n',
+    );
+    expect(await redisReplies(port, [`AUTH ${password}`, 'PING', 'CONFIG GET bind'])).toBe(
+      '+OK\r\n+PONG\r\n*2\r\n$4\r\nbind\r\n$9\r\n127.0.0.1\r\n+OK\r\n',
+    );
+    // ... and the services, which got it in their REDIS_URL, work.
+    expect((await fetch(`${api}/agents`)).status).toBe(200);
+
+    // Secrets in files that only their owner can read, in a directory that only it can enter.
+    expect(modeOf(dataDir)).toBe(0o700);
+    expect(modeOf(passwordFile)).toBe(0o600);
+    expect(modeOf(join(dataDir, 'secret.key'))).toBe(0o600);
+
+    // The password is not on any command line that others can read, nor in the banner.
+    const redis = childProcesses(app.child.pid as number).find((child) =>
+      child.args.includes(`--port ${port} `),
+    );
+    expect(redis).toBeDefined();
+    const cmdline = readFileSync(`/proc/${redis?.pid}/cmdline`, 'utf8');
+    expect(cmdline).toContain('redis-server');
+    expect(cmdline).not.toContain(password);
+    expect(redis?.args).not.toContain(password);
+    expect(processesMatching(password)).toEqual([]);
+    expect(app.output()).not.toContain(password);
+    expect(app.output()).toContain(`password in ${passwordFile}`);
+    expect(await ctrlC(app)).toEqual({ code: 0, signal: null });
+  });
+
+  it('tightens a data directory and key files that others could read', async () => {
+    const exposedDir = join(tmp, 'exposed');
+    mkdirSync(exposedDir);
+    chmodSync(exposedDir, 0o755);
+    const key = generateSecretKey();
+    const keyFile = join(exposedDir, 'secret.key');
+    writeFileSync(keyFile, `${key}\n`);
+    chmodSync(keyFile, 0o644);
+    const oldPassword = 'a-password-that-others-could-read';
+    const passwordFile = join(exposedDir, 'redis.password');
+    writeFileSync(passwordFile, `${oldPassword}\n`);
+    chmodSync(passwordFile, 0o644);
+
+    const { app } = await startLauncher({ KOMPUTER_DATA_DIR: exposedDir });
+    expect(modeOf(exposedDir)).toBe(0o700);
+    expect(app.output()).toContain('the data directory was open to other users');
+    // The key stays (a new one could not open the secrets stored under it), with a warning.
+    expect(modeOf(keyFile)).toBe(0o600);
+    expect(readFileSync(keyFile, 'utf8')).toBe(`${key}\n`);
+    expect(app.output()).toContain('the secret key file was readable by other users');
+    // The password, which anyone may have read, is replaced: Redis keeps no trace of it.
+    expect(modeOf(passwordFile)).toBe(0o600);
+    const password = readFileSync(passwordFile, 'utf8').trim();
+    expect(password).not.toBe(oldPassword);
+    expect(password).toMatch(/^[0-9a-f]{64}$/);
+    expect(app.output()).toContain('the Redis password file was readable by other users');
+    const port = Number(/redis:\/\/127\.0\.0\.1:(\d+) \(own redis-server/.exec(app.output())?.[1]);
+    expect(await redisReplies(port, [`AUTH ${oldPassword}`])).toMatch(/^-WRONGPASS/);
+    expect(await redisReplies(port, [`AUTH ${password}`])).toBe('+OK\r\n+OK\r\n');
+    expect(await ctrlC(app)).toEqual({ code: 0, signal: null });
   });
 
   describe('with REDIS_URL', () => {

@@ -10,6 +10,8 @@ import type { E2eStack } from './e2e-stack';
 // scripted model, go for the control plane. Each attack runs with the sandbox switched off, where
 // it must succeed (so that the check can fail), and on, where it must not.
 const root = join(__dirname, '..', '..', '..');
+/** The model API key the stack is given: it must reach no place the agent can read. */
+const PLANTED_KEY = `sk-ant-planted-${Math.random().toString(36).slice(2)}`;
 
 describe.each([
   ['switched off', false],
@@ -21,7 +23,9 @@ describe.each([
   let started: AgentEvent | undefined;
 
   beforeAll(async () => {
-    e2e = await startE2eStack({ env: { KOMPUTER_SANDBOX: String(sandbox) } });
+    e2e = await startE2eStack({
+      env: { KOMPUTER_SANDBOX: String(sandbox), ANTHROPIC_API_KEY: PLANTED_KEY },
+    });
     const secretKey = e2e.env['KOMPUTER_SECRET_KEY'] as string;
     // Where `npm start` keeps the key it generates.
     writeFileSync(join(e2e.dataDir, 'secret.key'), `${secretKey}\n`, { mode: 0o600 });
@@ -36,6 +40,13 @@ describe.each([
       environ: `cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c '^KOMPUTER_\\|^REDIS_URL'`,
       redis: `redis-cli -h 127.0.0.1 -p ${redisPort} --no-raw PING 2>&1`,
       gateway: `curl -sS -m 5 http://127.0.0.1:${gateway.port}/api/v1/agents 2>&1`,
+      // Its environment, every process's environment and command line it can see, and its files.
+      // The key is put together in the shell, so that no command line or transcript holds it.
+      planted: [
+        `KEY=$(printf '%s%s' '${PLANTED_KEY.slice(0, 12)}' '${PLANTED_KEY.slice(12)}')`,
+        `{ env; cat /proc/*/environ /proc/*/cmdline; } 2>/dev/null | tr '\\0' '\\n' | grep -c -F -f <(echo "$KEY")`,
+        `grep -rlsF -f <(echo "$KEY") "$HOME" . /tmp /etc /var/tmp 2>/dev/null | head -3`,
+      ].join('; '),
     };
     e2e.model.script(
       {
@@ -90,6 +101,12 @@ describe.each([
 
   it(`${reaches ? 'calls' : 'cannot call'} the gateway`, () => {
     expect(results['gateway']?.includes('"agents"')).toBe(reaches);
+  });
+
+  it('finds the model API key nowhere: not in its environment, in /proc or in its files', () => {
+    // The runtime calls the model through the scheduler's proxy: the key never reaches it.
+    expect(results['planted']?.replace('[ran]', '').trim()).toBe('0');
+    expect(e2e.model.requests.at(-1)?.headers['authorization']).toBe(`Bearer ${PLANTED_KEY}`);
   });
 
   it('tells /readyz whether the agents run sandboxed', async () => {

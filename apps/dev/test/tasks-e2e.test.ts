@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, watch } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, watch } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AgentEvent } from '@komputer/contracts';
 import { followEvents, text, toolUse } from '@komputer/testing';
@@ -87,13 +87,26 @@ async function died(pid: number, timeoutMs = 5_000): Promise<void> {
   }
 }
 
-/** Resolves once `file` exists and is not empty. */
-const fileWithContent = (file: string) =>
-  watchUntil(
-    file,
-    () => existsSync(file) && readFileSync(file, 'utf8').trim() !== '',
-    'was not written',
-  );
+/**
+ * The host's id of the process whose command line is `argv`, once it runs: a sandboxed command
+ * knows only its id in the sandbox's own PID namespace. Looks at /proc every 10 ms, as `died`.
+ */
+async function hostPid(argv: string[], timeoutMs = 5_000): Promise<number> {
+  const wanted = `${argv.join('\0')}\0`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (readFileSync(`/proc/${entry}/cmdline`, 'utf8') === wanted) return Number(entry);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no process runs ${argv.join(' ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 /** Resolves once `path` no longer exists. */
 const gone = (path: string) => watchUntil(path, () => !existsSync(path), 'still exists');
@@ -161,6 +174,38 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
     expect(Number(agent.totalCostUSD)).toBeCloseTo(completed.payload.cost_usd, 10);
   });
 
+  it('gives a runtime no model key: its task calls the model through the scheduler’s proxy', async () => {
+    const key = e2e.env['ANTHROPIC_API_KEY'] ?? '';
+    expect(key).not.toBe('');
+    const before = model.requestCount;
+    model.script(
+      { content: [toolUse('Bash', { command: 'env' })] },
+      { content: [text('Nothing to see.')] },
+    );
+    const created = await post('/agents', { name: 'keyless', instructions: 'Show your env' });
+    const events = await eventsOf('keyless', created.body.taskId);
+    expect(events.at(-1)).toMatchObject({ type: 'task_completed' });
+
+    // The model got the real key from the proxy, on every call of the task.
+    const calls = model.requests.slice(before);
+    expect(calls).toHaveLength(2);
+    for (const call of calls) expect(call.headers.authorization).toBe(`Bearer ${key}`);
+
+    // The runtime holds the proxy's address, and neither the key nor the variable that held it.
+    const runtime = stack.scheduler.driver.ready({ namespace: 'default', name: 'keyless' });
+    const pid = Number(runtime?.id.replace('pid ', ''));
+    expect(pid).toBeGreaterThan(0);
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    expect(environ.split('\0')).toContain(`ANTHROPIC_BASE_URL=${stack.scheduler.modelProxy.url}`);
+    expect(environ).not.toContain('ANTHROPIC_API_KEY');
+    expect(environ).not.toContain(key);
+    expect(cmdline).not.toContain(key);
+    const result = events.find((e) => e.type === 'tool_result');
+    expect(JSON.stringify(result)).toContain('PATH=');
+    expect(JSON.stringify(result)).not.toContain(key);
+  });
+
   it('continues the same session in the next task', async () => {
     const before = model.requests.length;
     model.script({ content: [text('Yes, I remember.')] });
@@ -215,13 +260,10 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
   });
 
   it('cancels a long Bash call and kills its processes', async () => {
-    model.script({ content: [toolUse('Bash', { command: 'echo $$ > bash.pid; sleep 60' })] });
+    model.script({ content: [toolUse('Bash', { command: 'sleep 601' })] });
     const task = await post('/agents', { name: 'sleeper', instructions: 'Sleep' });
     await firstEvent('sleeper', task.body.taskId, 'tool_call');
-    const pidFile = join(workspace('sleeper'), 'bash.pid');
-    await fileWithContent(pidFile);
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    expect(isRunning(pid)).toBe(true);
+    const pid = await hostPid(['sleep', '601']);
     await post('/agents/sleeper/cancel');
     const events = await eventsOf('sleeper', task.body.taskId, 5_000);
     expect(events.at(-1)?.type).toBe('task_cancelled');
@@ -251,12 +293,10 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
   });
 
   it('kills the commands of a runtime that died mid-command', async () => {
-    model.script({ content: [toolUse('Bash', { command: 'echo $$ > bash.pid; sleep 60' })] });
+    model.script({ content: [toolUse('Bash', { command: 'sleep 602' })] });
     const task = await post('/agents', { name: 'orphaner', instructions: 'Sleep' });
     await firstEvent('orphaner', task.body.taskId, 'tool_call');
-    await fileWithContent(join(workspace('orphaner'), 'bash.pid'));
-    const pid = Number(readFileSync(join(workspace('orphaner'), 'bash.pid'), 'utf8'));
-    expect(isRunning(pid)).toBe(true);
+    const pid = await hostPid(['sleep', '602']);
     const runtime = await stack.scheduler.driver.ensure({ namespace: 'default', name: 'orphaner' });
     process.kill(Number(runtime.id.replace('pid ', '')), 'SIGKILL');
     const events = await eventsOf('orphaner', task.body.taskId, 5_000);
@@ -265,12 +305,10 @@ describe('a task, end to end: gateway → queue → scheduler → runtime → Re
   });
 
   it('deletes an agent mid-task: its tools, runtime, workspace, events and record go', async () => {
-    model.script({ content: [toolUse('Bash', { command: 'echo $$ > bash.pid; sleep 60' })] });
+    model.script({ content: [toolUse('Bash', { command: 'sleep 603' })] });
     const task = await post('/agents', { name: 'doomed', instructions: 'Sleep' });
     await firstEvent('doomed', task.body.taskId, 'tool_call');
-    await fileWithContent(join(workspace('doomed'), 'bash.pid'));
-    const pid = Number(readFileSync(join(workspace('doomed'), 'bash.pid'), 'utf8'));
-    expect(isRunning(pid)).toBe(true);
+    const pid = await hostPid(['sleep', '603']);
     const runtime = await stack.scheduler.driver.ensure({ namespace: 'default', name: 'doomed' });
     const runtimeExited = new Promise<string>((resolve) => runtime.onExit(resolve));
 

@@ -13,7 +13,10 @@ afterAll(async () => {
 });
 
 const stats = () => relay.eventRelay.relay.stats();
-const clientCount = async () => Number((await r.redis.client('LIST')).split('\n').length - 1);
+const clientCount = async () =>
+  String(await r.redis.client('LIST'))
+    .trim()
+    .split('\n').length;
 
 describe('streams split into shards', () => {
   it('reads 18 agents with 5 blocking connections, delivers every event in order, and gives the connections back', async () => {

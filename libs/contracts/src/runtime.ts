@@ -175,6 +175,13 @@ export const RuntimeTaskMessageSchema = z.object({
   textDeltas: z.boolean().default(false),
   /** Where the agent's commands may connect; left out: the whole internet (see the agent's field). */
   allowedDomains: z.array(z.string()).max(100).optional(),
+  /**
+   * The credential of this task's model calls: the runtime sends it as its API key to the
+   * scheduler's model proxy (`ANTHROPIC_BASE_URL`), which swaps it for the real key. It is valid
+   * for this task's model calls only, and only until the task ends; the runtime never logs it
+   * and never hands it to its tools. The runtime holds no model API key of its own.
+   */
+  modelToken: z.string().min(1).max(512),
 });
 
 /** Stop the task: abort the model stream and kill running tools. Ends with `task_cancelled`. */

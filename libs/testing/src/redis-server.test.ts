@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net';
-import { existsSync } from 'node:fs';
-import { startRedisServer } from './redis-server';
+import { existsSync, readFileSync } from 'node:fs';
+import { RedisServer, startRedisServer } from './redis-server';
 
 function redisCommand(port: number, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -41,5 +41,21 @@ describe('RedisServer', () => {
     } finally {
       await Promise.all([a.stop({ removeData: true }), b.stop({ removeData: true })]);
     }
+  });
+
+  it('with a password, refuses clients without it, and takes it through stdin, not argv', async () => {
+    const password = 'p4ssw0rd-for-this-test';
+    const server = await startRedisServer({ password });
+    try {
+      expect(server.url).toBe(`redis://:${password}@127.0.0.1:${server.port}`);
+      expect(await redisCommand(server.port, 'PING')).toBe('-NOAUTH Authentication required.\r\n');
+      expect(await redisCommand(server.port, `AUTH ${password}`)).toBe('+OK\r\n');
+      const cmdline = readFileSync(`/proc/${server.pid}/cmdline`, 'utf8');
+      expect(cmdline).toContain(`--port\0${server.port}\0`);
+      expect(cmdline).not.toContain(password);
+    } finally {
+      await server.stop({ removeData: true });
+    }
+    expect(() => new RedisServer({ password: 'two words' })).toThrow(/A-Z a-z 0-9/);
   });
 });

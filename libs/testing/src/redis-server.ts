@@ -20,7 +20,17 @@ export interface RedisServerOptions {
   detached?: boolean;
   /** How long to wait for "Ready to accept connections". Default 10 s. */
   startTimeoutMs?: number;
+  /**
+   * Require this password of every client (`requirepass`). It reaches redis-server through its
+   * standard input, never its command line, which anyone on the machine can read. URL-safe
+   * characters only (A-Z a-z 0-9 . _ ~ -), so that {@link RedisServer.url} can carry it as it
+   * is. Default: none.
+   */
+  password?: string;
 }
+
+/** Characters that need no escaping in a URL or in redis.conf. */
+const SAFE_PASSWORD = /^[A-Za-z0-9._~-]+$/;
 
 const INSTALL_HINT =
   'redis-server was not found on PATH. komputer needs a local Redis 7.0+ binary for tests and for `npm start`.\n' +
@@ -54,6 +64,9 @@ export class RedisServer {
   private portNumber: number | undefined;
 
   constructor(private readonly options: RedisServerOptions = {}) {
+    if (options.password !== undefined && !SAFE_PASSWORD.test(options.password)) {
+      throw new Error('a redis-server password may hold only A-Z a-z 0-9 . _ ~ -');
+    }
     this.ownsDir = !options.dir;
     this.dir = options.dir ?? mkdtempSync(join(tmpdir(), 'komputer-redis-'));
     this.portNumber = options.port;
@@ -65,9 +78,10 @@ export class RedisServer {
     return this.portNumber;
   }
 
-  /** `redis://127.0.0.1:<port>`. */
+  /** `redis://127.0.0.1:<port>`, or `redis://:<password>@127.0.0.1:<port>` with a password. */
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    const auth = this.options.password === undefined ? '' : `:${this.options.password}@`;
+    return `redis://${auth}127.0.0.1:${this.port}`;
   }
 
   /** The process id while running. */
@@ -110,12 +124,25 @@ export class RedisServer {
       'no',
       '--protected-mode',
       'yes',
+      // Redis rewrites its command line into a title once it runs, which would hide from `ps`
+      // what anyone could read there while it started. Keep the real one, so that what `ps`
+      // shows is what was passed: nothing secret.
+      '--set-proc-title',
+      'no',
     ];
+    const { password } = this.options;
+    // "-" last: read more configuration from standard input, after the arguments.
+    if (password !== undefined) args.push('-');
     const child = spawn(binary, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [password === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       detached: this.options.detached ?? false,
     });
     running.add(child);
+    if (password !== undefined) {
+      // A failed write shows as redis-server's own failure to start, reported below.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(`requirepass ${password}\n`);
+    }
     const timeoutMs = this.options.startTimeoutMs ?? 10_000;
     let output = '';
     return new Promise<void>((resolve, reject) => {

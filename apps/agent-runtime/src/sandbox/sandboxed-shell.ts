@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SandboxRuntimeConfig } from '@anthropic-ai/sandbox-runtime';
-import type { SandboxManager as SandboxManagerType } from '@anthropic-ai/sandbox-runtime';
+import type * as SandboxRuntime from '@anthropic-ai/sandbox-runtime';
 import type { Logger } from '@komputer/service-kit';
 import { EXEC_SERVER_SOURCE } from './exec-server';
 import type { Shell, ShellCommand, ShellExit } from './shell';
@@ -134,7 +134,7 @@ export class SandboxedShell implements Shell {
   private readonly commands = new Map<string, SandboxedCommand>();
   private nextId = 0;
   private closed = false;
-  private manager: typeof SandboxManagerType | undefined;
+  private manager: typeof SandboxRuntime.SandboxManager | undefined;
   private runDir: string | undefined;
   /** The hosts commands may reach; undefined: the whole internet. */
   private allowed: string[] | undefined;
@@ -184,22 +184,29 @@ export class SandboxedShell implements Shell {
     // ES module; Node.js's own require loads it (require(esm)), whatever loaded this file.
     const { SandboxManager } = nodeRequire(
       '@anthropic-ai/sandbox-runtime',
-    ) as typeof import('@anthropic-ai/sandbox-runtime');
-    this.manager = SandboxManager;
+    ) as typeof SandboxRuntime;
     const check = SandboxManager.checkDependencies();
     if (check.errors.length > 0) {
       throw new Error(`the agent sandbox cannot start here: ${check.errors.join('; ')}`);
     }
-    // The proxy's sockets need a short path (a socket's is at most 108 bytes). The sandbox sees
-    // this directory alone of /var/tmp: it is bound back, read-only, into the hidden region.
-    this.runDir = await mkdtemp(join(existsSync('/var/tmp') ? '/var/tmp' : tmpdir(), 'komputer-'));
-    process.env['TMPDIR'] = this.runDir;
-    process.env['CLAUDE_CODE_TMPDIR'] = this.runDir;
-    const config = this.config();
-    // The internet is open unless the agent names the hosts it may reach: a host that no rule
-    // names is then allowed, and the proxy still refuses loopback, this host's addresses and the
-    // private ranges it was given.
-    await SandboxManager.initialize(config, async () => this.allowed === undefined);
+    // Once per runtime: a sandbox started again (the last one stopped) keeps the proxy.
+    if (!this.manager) {
+      // The proxy's sockets need a short path (a socket's is at most 108 bytes). The sandbox
+      // sees this directory alone of /var/tmp: it is bound back, read-only, into the hidden region.
+      this.runDir = await mkdtemp(
+        join(existsSync('/var/tmp') ? '/var/tmp' : tmpdir(), 'komputer-'),
+      );
+      // The library takes its temporary directory from the environment, and nothing else.
+      // eslint-disable-next-line no-restricted-properties
+      process.env['TMPDIR'] = this.runDir;
+      // eslint-disable-next-line no-restricted-properties
+      process.env['CLAUDE_CODE_TMPDIR'] = this.runDir;
+      // The internet is open unless the agent names the hosts it may reach: a host that no rule
+      // names is then allowed, and the proxy still refuses loopback, this host's addresses and
+      // the private ranges it was given.
+      await SandboxManager.initialize(this.config(), async () => this.allowed === undefined);
+      this.manager = SandboxManager;
+    }
     const wrapped = await SandboxManager.wrapWithSandbox(
       `exec ${shellQuote(process.execPath)} -e ${shellQuote(EXEC_SERVER_SOURCE)}`,
     );
@@ -251,7 +258,14 @@ export class SandboxedShell implements Shell {
       });
       child.once('error', (err) => reject(err));
     });
-    await ready;
+    // A sandbox that did not come up is not left half started.
+    await ready.catch((err: unknown) => {
+      child.kill('SIGKILL');
+      throw err;
+    });
+    // The sandbox has its mounts: the empty files that the library made in the workspace to
+    // mount over (`.bashrc`, `.git/hooks`, ...) can go from the host's view of it.
+    SandboxManager.cleanupAfterCommand();
     logger.info({ workspace }, 'sandbox started');
     return child;
   }

@@ -6,7 +6,11 @@ import { ToolError } from './tool';
  * Directories that are never searched: version-control internals, installed packages, and the
  * runtime's own state (the session transcript would match every search for words of the task).
  */
-const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.komputer']);
+export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
+  '.git',
+  'node_modules',
+  '.komputer',
+]);
 
 const REGEXP_SPECIALS = /[.+^$()|[\]\\]/;
 

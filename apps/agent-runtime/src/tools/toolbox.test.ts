@@ -1,8 +1,10 @@
-import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostShell, shellEnv } from '../sandbox/shell';
 import { builtinToolbox } from './toolbox';
+import type { ToolContext } from './tool';
 import type { ToolOutcome } from './toolbox';
 
 let workspace: string;
@@ -16,13 +18,23 @@ beforeEach(async () => {
 afterEach(() => rm(workspace, { recursive: true, force: true }));
 
 function run(name: string, input: unknown, maxOutputBytes = 30_000): Promise<ToolOutcome> {
-  return toolbox.run(name, input, {
+  return runWith(name, input, { maxOutputBytes });
+}
+
+function runWith(
+  name: string,
+  input: unknown,
+  context: Partial<ToolContext>,
+  tools = toolbox,
+): Promise<ToolOutcome> {
+  return tools.run(name, input, {
     workspace,
     signal: new AbortController().signal,
     env: {},
     shell,
     bashTimeoutMs: 10_000,
-    maxOutputBytes,
+    maxOutputBytes: 30_000,
+    ...context,
   });
 }
 
@@ -177,6 +189,188 @@ describe('Grep', () => {
     );
     expect(await run('Grep', { pattern: 'nothing like this' })).toEqual(ok('No matches found'));
     expect(await run('Grep', { pattern: '(' })).toEqual(failed(/^invalid regular expression/));
+  });
+
+  it('searches what a plain walk finds: dot files and ignored files, but no binary files, FIFOs, .git, node_modules or .komputer', async () => {
+    await files({
+      '.env': 'answer=1\n',
+      '.gitignore': 'build/\n',
+      'build/out.js': 'answer();\n',
+      '.git/config': 'answer\n',
+      '.komputer/session.json': '"answer"\n',
+      'src/crlf.txt': 'no\r\nanswer = 43;\r\n',
+    });
+    await writeFile(join(workspace, 'src', 'blob.bin'), Buffer.from('answer\0answer\n'));
+    execFileSync('mkfifo', [join(workspace, 'src', 'pipe')]);
+    expect(await run('Grep', { pattern: 'answer' })).toEqual(
+      ok(
+        [
+          '.env:1:answer=1',
+          'build/out.js:1:answer();',
+          'docs/notes.md:1:The answer is in src.',
+          'src/b.js:1:const answer = 41;',
+          'src/crlf.txt:2:answer = 43;',
+        ].join('\n'),
+      ),
+    );
+    // A CRLF line ends before its \r, as for a file split into lines.
+    expect(await run('Grep', { pattern: '\\d;$', path: 'src/crlf.txt' })).toEqual(
+      ok('src/crlf.txt:2:answer = 43;'),
+    );
+    // A glob narrows a search; none widens it to what is skipped.
+    expect(await run('Grep', { pattern: 'answer', glob: '**' })).toEqual(
+      await run('Grep', { pattern: 'answer' }),
+    );
+    expect(await run('Grep', { pattern: 'answer', glob: '.git/*' })).toEqual(
+      ok('No matches found'),
+    );
+    // With a slash, a glob matches paths relative to the path searched.
+    expect(await run('Grep', { pattern: 'answer', glob: 'src/*.js' })).toEqual(
+      ok('src/b.js:1:const answer = 41;'),
+    );
+    expect(await run('Grep', { pattern: 'answer', glob: 'src/*.js', path: 'src' })).toEqual(
+      ok('No matches found'),
+    );
+    expect(await run('Grep', { pattern: 'answer', glob: '*.md', path: 'src/b.js' })).toEqual(
+      ok('No matches found'),
+    );
+    expect(await run('Grep', { pattern: 'answer', path: 'src/blob.bin' })).toEqual(
+      ok('No matches found'),
+    );
+    expect(await run('Grep', { pattern: 'answer', path: 'src/pipe' })).toEqual(
+      failed('src/pipe: not a regular file'),
+    );
+    expect(await run('Grep', { pattern: 'answer', glob: '{a,b' })).toEqual(
+      failed(/^invalid glob: /),
+    );
+    // A path may hold a colon, even a line feed: it comes whole.
+    await files({ 'odd\nname: 1:x.txt': 'oddity\n' });
+    expect(await run('Grep', { pattern: 'oddity' })).toEqual(ok('odd\nname: 1:x.txt:1:oddity'));
+  });
+
+  it('stops at 1000 results with a note, in path order, and cuts long lines', async () => {
+    await files({
+      'many/a.txt': 'hit\n'.repeat(600),
+      'many/b.txt': 'hit\n'.repeat(600),
+      'wide.txt': `hit ${'é'.repeat(3_000)}\n`,
+    });
+    const many = await run('Grep', { pattern: 'hit', path: 'many' }, 1_000_000);
+    const lines = many.output.split('\n');
+    expect(lines).toHaveLength(1_001);
+    expect(lines.slice(0, 2)).toEqual(['many/a.txt:1:hit', 'many/a.txt:2:hit']);
+    expect(lines[999]).toBe('many/b.txt:400:hit');
+    expect(lines[1_000]).toBe('… (stopped at 1000 results)');
+    expect(await run('Grep', { pattern: 'hit', path: 'wide.txt' })).toEqual(
+      ok(`wide.txt:1:hit ${'é'.repeat(496)}…`),
+    );
+  });
+
+  it('does not follow a symbolic link out of the workspace', async () => {
+    const outside = await realpath(await mkdtemp(join(tmpdir(), 'komputer-outside-')));
+    try {
+      await writeFile(join(outside, 'secret.txt'), 'answer: the secret\n');
+      await symlink(outside, join(workspace, 'linked-dir'));
+      await symlink(join(outside, 'secret.txt'), join(workspace, 'linked-file.txt'));
+      const found = await run('Grep', { pattern: 'secret' });
+      expect(found).toEqual(ok('No matches found'));
+      expect(await run('Grep', { pattern: 'secret', path: 'linked-dir' })).toEqual(
+        failed(/^linked-dir: outside the workspace/),
+      );
+      expect(await run('Grep', { pattern: 'secret', path: 'linked-file.txt' })).toEqual(
+        failed(/^linked-file.txt: outside the workspace/),
+      );
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('runs a pathological pattern on a long line promptly, and the event loop keeps turning', async () => {
+    // (a+)+$ on a run of "a"s that ends in something else backtracks exponentially in a
+    // backtracking engine, such as JavaScript's, which would block this process for good.
+    await files({ 'long.txt': `${'a'.repeat(200_000)}!\n`.repeat(20) });
+    let last = performance.now();
+    let longestGap = 0;
+    const tick = () => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    };
+    const timer = setInterval(tick, 5);
+    const started = performance.now();
+    try {
+      expect(await run('Grep', { pattern: '(a+)+$' })).toEqual(ok('No matches found'));
+      expect(await run('Grep', { pattern: '^(a|aa)+$' })).toEqual(ok('No matches found'));
+    } finally {
+      clearInterval(timer);
+    }
+    tick();
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(longestGap).toBeLessThan(1_000);
+  });
+
+  it('says which package to install when rg is missing', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'komputer-no-rg-'));
+    try {
+      const without = builtinToolbox({ ripgrepCommand: join(empty, 'rg') });
+      expect(await runWith('Grep', { pattern: 'answer' }, {}, without)).toEqual(
+        failed(/^Grep needs ripgrep \(`rg`\).*install the `ripgrep` package/),
+      );
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  describe('with an rg that never finishes', () => {
+    let bin: string;
+    beforeEach(async () => {
+      bin = await mkdtemp(join(tmpdir(), 'komputer-slow-rg-'));
+      await writeFile(join(bin, 'rg'), `#!/bin/sh\necho $$ > "${bin}/pid"\nexec sleep 60\n`, {
+        mode: 0o755,
+      });
+    });
+    afterEach(() => rm(bin, { recursive: true, force: true }));
+
+    const slow = () => builtinToolbox({ ripgrepCommand: join(bin, 'rg') });
+
+    /** The fake rg's pid, once it has started. */
+    async function rgPid(): Promise<number> {
+      for (;;) {
+        const pid = await readFile(join(bin, 'pid'), 'utf8').catch(() => '');
+        if (pid.trim()) return Number(pid);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    const isAlive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    it('kills it at the timeout', async () => {
+      const outcome = await runWith('Grep', { pattern: 'answer' }, { bashTimeoutMs: 300 }, slow());
+      expect(outcome).toEqual(failed(/^Grep stopped after 300 ms without finishing/));
+      expect(isAlive(await rgPid())).toBe(false);
+    });
+
+    it('kills it when the task is cancelled', async () => {
+      const controller = new AbortController();
+      const outcome = runWith(
+        'Grep',
+        { pattern: 'answer' },
+        // The cancel, not the timeout, must be what ends it.
+        { signal: controller.signal, bashTimeoutMs: 60_000 },
+        slow(),
+      );
+      const pid = await rgPid();
+      const cancelled = performance.now();
+      controller.abort(new Error('cancelled'));
+      await expect(outcome).rejects.toThrow('cancelled');
+      expect(performance.now() - cancelled).toBeLessThan(5_000);
+      expect(isAlive(pid)).toBe(false);
+    });
   });
 });
 

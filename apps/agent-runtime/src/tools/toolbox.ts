@@ -1,7 +1,8 @@
 import type { Tool as ToolDefinition } from '@anthropic-ai/sdk/resources/messages';
 import { bashTool } from './bash';
 import { editTool, readTool, writeTool } from './file-tools';
-import { globTool, grepTool } from './search-tools';
+import { createGrepTool, globTool } from './search-tools';
+import type { GrepToolOptions } from './search-tools';
 import type { Tool, ToolContext } from './tool';
 
 /** The result of one tool call, as the model will see it. */
@@ -66,6 +67,6 @@ export class Toolbox {
 }
 
 /** The built-in tools, named as Claude Code names them. */
-export function builtinToolbox(): Toolbox {
-  return new Toolbox([bashTool, readTool, writeTool, editTool, globTool, grepTool]);
+export function builtinToolbox(options: GrepToolOptions = {}): Toolbox {
+  return new Toolbox([bashTool, readTool, writeTool, editTool, globTool, createGrepTool(options)]);
 }

@@ -1,0 +1,51 @@
+import { TaskTokens } from './task-tokens';
+
+const TASK = { agent: 'default/agent-1', taskId: 'task-1' };
+
+describe('TaskTokens', () => {
+  it('issues tokens of 256 random bits, each granting its own task', () => {
+    const tokens = new TaskTokens();
+    const first = tokens.issue(TASK, 60_000);
+    const second = tokens.issue({ ...TASK, taskId: 'task-2' }, 60_000);
+    expect(Buffer.from(first, 'base64url')).toHaveLength(32);
+    expect(first).not.toBe(second);
+    expect(tokens.verify(first)).toMatchObject(TASK);
+    expect(tokens.verify(second)).toMatchObject({ taskId: 'task-2' });
+    expect(tokens.verify('made-up')).toBeUndefined();
+    tokens.close();
+  });
+
+  it('refuses a revoked token, and aborts what was granted with it', () => {
+    const tokens = new TaskTokens();
+    const token = tokens.issue(TASK, 60_000);
+    const grant = tokens.verify(token);
+    tokens.revoke(token);
+    expect(grant?.signal.aborted).toBe(true);
+    expect((grant?.signal.reason as Error).message).toBe('the task ended');
+    expect(tokens.verify(token)).toBeUndefined();
+    expect(tokens.size).toBe(0);
+    // Revoking again, or a token it never issued, does nothing.
+    tokens.revoke(token);
+    tokens.revoke('made-up');
+  });
+
+  it('lets a token expire when its task’s end goes unseen', async () => {
+    const tokens = new TaskTokens();
+    const token = tokens.issue(TASK, 30);
+    const grant = tokens.verify(token);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(tokens.verify(token)).toBeUndefined();
+    expect(grant?.signal.aborted).toBe(true);
+    expect(tokens.size).toBe(0);
+  });
+
+  it('revokes every token when it closes', () => {
+    const tokens = new TaskTokens();
+    const grants = [tokens.issue(TASK, 60_000), tokens.issue(TASK, 60_000)].map((token) =>
+      tokens.verify(token),
+    );
+    tokens.close();
+    expect(grants.map((grant) => grant?.signal.aborted)).toEqual([true, true]);
+    expect(tokens.size).toBe(0);
+  });
+});

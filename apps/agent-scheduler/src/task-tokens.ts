@@ -1,0 +1,91 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Random bytes in a token: 256 bits, far past guessing. */
+const TOKEN_BYTES = 32;
+
+/** What a task's token grants: model calls on behalf of that task, until it is revoked. */
+export interface TaskGrant {
+  /** `namespace/name` of the task's agent, for logs. */
+  agent: string;
+  taskId: string;
+  /** Aborts when the token is revoked or expires: the calls made with it stop then. */
+  signal: AbortSignal;
+}
+
+interface Entry {
+  grant: TaskGrant;
+  revoke: AbortController;
+  expiresAt: number;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * The per-task tokens of the model proxy: a runtime calls the model with its task's token, never
+ * with the model API key. They live in this scheduler's memory only: model calls go on while
+ * Redis is away, and a token dies with the scheduler that issued it, as the task does.
+ *
+ * Only a hash of each token is kept, so that the lookup's timing tells nothing about a token
+ * and a memory dump does not hold working tokens.
+ */
+export class TaskTokens {
+  private readonly entries = new Map<string, Entry>();
+
+  /**
+   * A new token for `task`'s model calls, valid until {@link revoke} or, should the task's end
+   * go unseen, for `ttlMs`.
+   */
+  issue(task: { agent: string; taskId: string }, ttlMs: number): string {
+    const token = randomBytes(TOKEN_BYTES).toString('base64url');
+    const key = hashOf(token);
+    const revoke = new AbortController();
+    const timer = setTimeout(() => this.drop(key, 'the task’s token expired'), ttlMs);
+    timer.unref();
+    this.entries.set(key, {
+      grant: { agent: task.agent, taskId: task.taskId, signal: revoke.signal },
+      revoke,
+      expiresAt: Date.now() + ttlMs,
+      timer,
+    });
+    return token;
+  }
+
+  /** The grant of a live token; undefined for a token that is unknown, revoked or expired. */
+  verify(token: string): TaskGrant | undefined {
+    const key = hashOf(token);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    // A timer may fire late on a busy machine; the deadline holds regardless.
+    if (Date.now() >= entry.expiresAt) {
+      this.drop(key, 'the task’s token expired');
+      return undefined;
+    }
+    return entry.grant;
+  }
+
+  /** Revokes a token: it is refused from now on, and the calls made with it are aborted. */
+  revoke(token: string): void {
+    this.drop(hashOf(token), 'the task ended');
+  }
+
+  /** How many tokens are live. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Revokes every token. Idempotent. */
+  close(): void {
+    for (const key of [...this.entries.keys()]) this.drop(key, 'the scheduler is stopping');
+  }
+
+  private drop(key: string, reason: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    clearTimeout(entry.timer);
+    entry.revoke.abort(new Error(reason));
+  }
+}
+
+function hashOf(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
