@@ -17,6 +17,7 @@ import { writeSkills } from './skills';
 import { openConnectorTools } from './tools/connector-tools';
 import type { ConnectorTools } from './tools/connector-tools';
 import type { Shell } from './sandbox/shell';
+import type { ModelToken } from './model-token';
 import type { Toolbox } from './tools/toolbox';
 
 /** Reports one event of the task; resolves when the supervisor's stream can take more. */
@@ -48,6 +49,16 @@ export interface TaskRunOptions {
   cancel: AbortSignal;
   /** The agent's conversation, which this task continues and leaves valid for the next. */
   session: Session;
+  /**
+   * The task's model token, which a supervisor that adopts the task replaces. Without it, a
+   * model call that its supervisor's proxy refuses fails the task.
+   */
+  modelToken?: ModelToken;
+  /**
+   * How long a model call that lost its supervisor's proxy, before it reported anything, waits
+   * for a new token before it is made again (`KOMPUTER_SUPERVISOR_WAIT_MS`); 0: not at all.
+   */
+  supervisorWaitMs?: number;
 }
 
 /** The event that ends a task. */
@@ -175,7 +186,13 @@ async function agentLoop(
   for (;;) {
     signal.throwIfAborted();
     progress.turns += 1;
-    const message = await modelTurn(task, options, session.messages, system, signal);
+    const message = await modelTurnAcrossSupervisors(
+      task,
+      options,
+      session.messages,
+      system,
+      signal,
+    );
     session.messages = [...session.messages, { role: 'assistant', content: message.content }];
     const usage = usageOf(message);
     progress.usage = addUsage(progress.usage, usage);
@@ -239,6 +256,53 @@ async function agentLoop(
     progress.results = [];
     await saveSession(options.workspace, session);
   }
+}
+
+/**
+ * A model call that outlasts its supervisor. A runtime in a pod outlives the scheduler that
+ * supervises it, and the scheduler's model proxy dies with it: the call's connection is cut,
+ * and the proxy of the scheduler that adopts the task refuses the old token (401). When that
+ * happens before the call reported anything, it waits (up to `supervisorWaitMs`) for the new
+ * supervisor's token, which comes with its `resume`, and is made again: nothing of it was seen,
+ * so nothing is reported twice.
+ */
+async function modelTurnAcrossSupervisors(
+  task: RuntimeTaskMessage,
+  options: TaskRunOptions,
+  messages: MessageParam[],
+  system: string,
+  signal: AbortSignal,
+): Promise<Message> {
+  for (;;) {
+    const generation = options.modelToken?.generation ?? 0;
+    let reported = false;
+    const emit: EmitEvent = (type, payload) => {
+      reported = true;
+      return options.emit(type, payload);
+    };
+    try {
+      return await modelTurn(task, { ...options, emit }, messages, system, signal);
+    } catch (err) {
+      const { modelToken, supervisorWaitMs = 0 } = options;
+      if (reported || signal.aborted || !modelToken || !lostTheProxy(err)) throw err;
+      if (supervisorWaitMs <= 0) throw err;
+      options.logger.warn(
+        { err: String(err) },
+        'the model proxy refused or dropped the call; waiting for a new supervisor',
+      );
+      if (!(await modelToken.next(generation, supervisorWaitMs, signal))) throw err;
+      options.logger.info('a new supervisor took the task over; making the model call again');
+    }
+  }
+}
+
+/**
+ * Whether a failed model call may have lost its supervisor's proxy: its token refused (401), or
+ * its connection failed or was cut mid-stream (what is not an answer of the API).
+ */
+function lostTheProxy(err: unknown): boolean {
+  if (err instanceof APIError) return err.status === 401 || err instanceof APIConnectionError;
+  return err instanceof Error && err.name !== 'AbortError';
 }
 
 /**

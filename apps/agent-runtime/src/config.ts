@@ -24,6 +24,15 @@ export const AgentRuntimeConfigSchema = RuntimeSettingsSchema.extend({
     .describe(
       'Paths the sandbox hides from the agent, separated by colons, besides home directories, /tmp and the host’s credential files: the data directory and the project’s files',
     ),
+  KOMPUTER_SUPERVISOR_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(0)
+    .describe(
+      "How long a model call that lost its supervisor's model proxy (its token refused, its connection cut) before it reported anything waits for a new supervisor's token, then is made again. `0`: the task fails at once (a local runtime stops with its supervisor); the kubernetes driver sets it for pods, which outlive theirs",
+    ),
   LOG_LEVEL: BaseConfigSchema.shape.LOG_LEVEL,
   KOMPUTER_SHUTDOWN_TIMEOUT_MS:
     BaseConfigSchema.shape.KOMPUTER_SHUTDOWN_TIMEOUT_MS.removeDefault().default(5_000),

@@ -19,6 +19,7 @@ import type { Logger } from '@komputer/service-kit';
 import { runTask } from './agent-loop';
 import type { EmitEvent } from './agent-loop';
 import type { AgentRuntimeConfig } from './config';
+import { ModelToken } from './model-token';
 import { PriceList } from './pricing';
 import { loadSession } from './session';
 import type { Shell } from './sandbox/shell';
@@ -82,6 +83,8 @@ interface CurrentTask {
   taskId: string;
   cancel: AbortController;
   finished: Promise<void>;
+  /** The key of its model calls, which a supervisor that adopts the task replaces. */
+  modelToken: ModelToken;
 }
 
 /**
@@ -178,16 +181,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     const emit = emitterFor(task.taskId);
     options.shell.allowDomains(task.allowedDomains);
+    const modelToken = new ModelToken(task.modelToken);
     const entry: CurrentTask = {
       taskId: task.taskId,
       cancel: new AbortController(),
       finished: Promise.resolve(),
+      modelToken,
     };
     current = entry;
     // runTask reports its own failures; the catch keeps a bug from crashing the process or from
     // leaving the task without its terminal event.
     entry.finished = runTask(task, {
-      client: options.client.withOptions({ apiKey: task.modelToken }),
+      // Read at each call: a supervisor that adopts the task hands over a token of its own.
+      client: options.client.withOptions({ apiKey: () => Promise.resolve(modelToken.current) }),
+      modelToken,
+      supervisorWaitMs: config.KOMPUTER_SUPERVISOR_WAIT_MS,
       toolbox,
       prices,
       logger: logger.child({ taskId: task.taskId }),
@@ -248,6 +256,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       { taskId: message.taskId, afterSeq: message.afterSeq },
       'a supervisor attached; sending what it has not acknowledged',
     );
+    if (message.modelToken && current && current.taskId === message.taskId) {
+      current.modelToken.replace(message.modelToken);
+    }
     void writer.write({
       type: 'ready',
       pid: process.pid,

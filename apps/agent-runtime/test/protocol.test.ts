@@ -1,5 +1,5 @@
 import { RUNTIME_MAX_LINE_BYTES } from '@komputer/contracts';
-import { startScriptedAnthropic, text, toolUse } from '@komputer/testing';
+import { apiError, startScriptedAnthropic, text, toolUse } from '@komputer/testing';
 import type { ScriptedAnthropic } from '@komputer/testing';
 import {
   removeWorkspaces,
@@ -115,6 +115,53 @@ describe('the runtime protocol', () => {
       'Bearer second-task-token',
     ]);
     expect(t.logs.join('\n')).not.toMatch(/first-task-token|second-task-token/);
+  });
+
+  it('takes a new token from a supervisor that adopts its task, and makes a refused call again with it', async () => {
+    // A pod's runtime outlives its scheduler, whose model proxy dies with it: the proxy of the
+    // scheduler that adopts the task refuses the old token, until `resume` brings a new one.
+    await start({ config: { KOMPUTER_SUPERVISOR_WAIT_MS: '10000' } });
+    server.script(
+      { content: [text('before')] },
+      apiError('authentication_error', 'unknown task token'),
+      { content: [text('after')] },
+    );
+    const first = taskMessage({ modelToken: 'token-of-the-first-scheduler' });
+    expect((await t.run(first)).type).toBe('task_completed');
+    const task = taskMessage({ modelToken: 'token-of-the-first-scheduler' });
+    t.send(task);
+    await until(
+      () => t.logs.some((line) => line.includes('waiting for a new supervisor')),
+      'the refused call to wait',
+    );
+    t.send({
+      type: 'resume',
+      taskId: task.taskId,
+      afterSeq: 0,
+      modelToken: 'token-of-the-adopting-scheduler',
+    });
+    expect(await t.log.terminal(task.taskId)).toMatchObject({
+      type: 'task_completed',
+      payload: { result: 'after' },
+    });
+    expect(t.log.events(task.taskId).map((e) => e.type)).toEqual(['text', 'task_completed']);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([
+      'Bearer token-of-the-first-scheduler',
+      'Bearer token-of-the-first-scheduler',
+      'Bearer token-of-the-adopting-scheduler',
+    ]);
+    expect(t.logs.join('\n')).not.toMatch(/token-of-the-/);
+  });
+
+  it('fails a refused model call at once when it waits for no supervisor, as a local runtime does', async () => {
+    await start();
+    server.script(apiError('authentication_error', 'unknown task token'));
+    const started = Date.now();
+    expect(await t.run(taskMessage())).toMatchObject({
+      type: 'error',
+      payload: { error: expect.stringContaining('401'), retryable: false },
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('refuses a task without a model token', async () => {

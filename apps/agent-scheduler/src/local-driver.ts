@@ -191,7 +191,7 @@ class LocalRuntime implements RuntimeHandle {
   }
 
   async reattach(
-    from: { taskId?: string; afterSeq: number },
+    from: { taskId?: string; afterSeq: number; modelToken?: string },
     timeoutMs: number,
   ): Promise<{ taskId?: string }> {
     this.channel.detach('a new channel took over');

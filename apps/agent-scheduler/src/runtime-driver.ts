@@ -52,10 +52,11 @@ export interface RuntimeHandle {
   /**
    * Attaches a new channel to the running runtime, as a supervisor that takes over does: it
    * sends `resume`, and the events not acknowledged yet after event `afterSeq` of `taskId` come
-   * again, in order, none twice. Resolves with the task the runtime runs, once it answers.
+   * again, in order, none twice; `modelToken` replaces the task's model token. Resolves with the
+   * task the runtime runs, once it answers.
    */
   reattach(
-    from: { taskId?: string; afterSeq: number },
+    from: { taskId?: string; afterSeq: number; modelToken?: string },
     timeoutMs: number,
   ): Promise<{ taskId?: string }>;
 }

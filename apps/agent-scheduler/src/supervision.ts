@@ -166,9 +166,15 @@ export class Supervision {
     const stop = runtime.onMessage((message) => {
       if (message.type === 'event' && message.event.taskId === this.taskId) kept = true;
     });
+    // The token the task ran with died with the scheduler that issued it: the runtime's model
+    // calls go on with one of this scheduler's.
+    this.modelToken = this.options.tokens.issue(
+      { agent: `${this.options.job.namespace}/${this.options.job.agentName}`, taskId: this.taskId },
+      this.options.limits.timeoutMs + TIMEOUT_GRACE_MS,
+    );
     try {
       const answer = await runtime.reattach(
-        { taskId: this.taskId, afterSeq: from.eventSeq },
+        { taskId: this.taskId, afterSeq: from.eventSeq, modelToken: this.modelToken },
         RESUME_TIMEOUT_MS,
       );
       // The runtime sends what it kept right after its `ready`; its answer to a request comes

@@ -6,6 +6,7 @@ import type { Gateway } from '@komputer/gateway';
 import { createLogger, parseConfig } from '@komputer/service-kit';
 import {
   collectLogLines,
+  findFreePort,
   followEvents,
   startRedisServer,
   startScriptedAnthropic,
@@ -21,9 +22,11 @@ import { launch, waitForOutput } from './launch';
 import type { Launched } from './launch';
 
 // On the kubernetes driver, pods outlive schedulers: a scheduler process dies with SIGKILL in
-// the middle of a task, and the model answers while no scheduler is attached. A scheduler
-// started again finds the agent's pod by its labels, takes its lease once the dead one's has
-// lapsed, attaches and resumes the task after its last stored event: the task completes, and
+// the middle of a task, while the runtime's model call goes through its model proxy, which dies
+// with it. A scheduler started again (behind the same proxy address, as a Service would put it)
+// finds the agent's pod by its labels, takes its lease once the dead one's has lapsed, attaches,
+// hands the runtime a token of its own and resumes the task after its last stored event. The
+// model call that was cut off is made again through the new proxy; the task completes, and
 // every event is stored exactly once.
 
 let emulator: KubeEmulator;
@@ -48,7 +51,13 @@ beforeAll(async () => {
   redisServer = await startRedisServer();
   redis = new Redis(redisServer.url);
   model = await startScriptedAnthropic();
-  env = kubeEnv(emulator, redisServer.url, model.url);
+  // Pods call the model proxy at one address, whichever scheduler listens there.
+  const proxyPort = await findFreePort();
+  env = {
+    ...kubeEnv(emulator, redisServer.url, model.url),
+    KOMPUTER_MODEL_PROXY_PORT: String(proxyPort),
+    KOMPUTER_MODEL_PROXY_URL: `http://127.0.0.1:${proxyPort}`,
+  };
   gateway = createGateway(parseConfig(GatewayConfigSchema, env), logger);
   await gateway.listen();
   const kc = new KubeConfig();
@@ -108,12 +117,13 @@ it('resumes the task of a scheduler killed mid-task on its pod: it completes, ev
   const doomed = await startScheduler();
   model.script(
     { content: [text('Step one.'), toolUse('Bash', { command: 'echo one >> steps.txt' })] },
+    // The call under way when the scheduler dies: its answer never reaches the runtime.
     async () => {
       await held;
-      return {
-        content: [text('Step two.'), toolUse('Bash', { command: 'echo two >> steps.txt' })],
-      };
+      return { content: [text('Lost with the proxy.')] };
     },
+    // The same call, made again through the new scheduler's proxy.
+    { content: [text('Step two.'), toolUse('Bash', { command: 'echo two >> steps.txt' })] },
     { content: [text('Both steps done.')] },
   );
   const taskId = await post(AGENT.name, 'Do two steps.');
@@ -128,7 +138,6 @@ it('resumes the task of a scheduler killed mid-task on its pod: it completes, ev
   const firstHolder = await leaseHolder();
   doomed.child.kill('SIGKILL');
   await doomed.exited;
-  // The runtime goes on with no scheduler attached: what it reports now, it keeps.
   releaseHeld();
 
   const killedAt = Date.now();
@@ -161,6 +170,10 @@ it('resumes the task of a scheduler killed mid-task on its pod: it completes, ev
   expect(adopter).not.toBe(owner);
   expect(await leaseHolder()).not.toBe(firstHolder);
   expect(await redis.hget(`komputer:default:agent:${AGENT.name}`, 'taskStatus')).toBe('Complete');
+  // Every call went through a proxy, which put the key in: the pod holds none.
+  expect(new Set(model.requests.map((r) => r.headers.authorization))).toEqual(
+    new Set([`Bearer ${env['ANTHROPIC_API_KEY']}`]),
+  );
 
   // The agent's next task goes to the same pod, which continues the conversation.
   model.script({ content: [text('Still here.')] });

@@ -221,6 +221,12 @@ export const RuntimeResumeMessageSchema = z.object({
   type: z.literal('resume'),
   taskId: z.string().min(1).optional(),
   afterSeq: z.number().int().nonnegative().default(0),
+  /**
+   * The model token of task `taskId` from now on, from a supervisor that adopts the task: the
+   * token it ran with died with the scheduler that issued it. Like the task's first token, the
+   * runtime never logs it and never hands it to its tools.
+   */
+  modelToken: z.string().min(1).max(512).optional(),
 });
 export type RuntimeResumeMessage = z.infer<typeof RuntimeResumeMessageSchema>;
 

@@ -168,7 +168,7 @@ export class KubeRuntime implements RuntimeHandle {
    * the events not acknowledged after `afterSeq` of `taskId` follow, in order.
    */
   async reattach(
-    from: { taskId?: string; afterSeq: number },
+    from: { taskId?: string; afterSeq: number; modelToken?: string },
     timeoutMs: number,
   ): Promise<{ taskId?: string }> {
     const ready = await this.attach(from, timeoutMs);
@@ -229,7 +229,7 @@ export class KubeRuntime implements RuntimeHandle {
 
   /** Attaches a new session (the old one is dropped), sends `resume`, waits for `ready`. */
   private async attach(
-    from: { taskId?: string; afterSeq: number },
+    from: { taskId?: string; afterSeq: number; modelToken?: string },
     timeoutMs: number,
   ): Promise<RuntimeReadyMessage> {
     if (this.exitReason !== undefined) throw new Error(this.exitReason);

@@ -72,6 +72,10 @@ export function runtimeEnv(
   return {
     ...Object.fromEntries(settings.map((name) => [name, String(config[name])])),
     KOMPUTER_SANDBOX: 'off',
+    // A pod outlives its scheduler, whose model proxy dies with it: a model call cut off then
+    // waits for the token of the scheduler that adopts the task (a lapsed lease and a sweep
+    // later), rather than failing the task.
+    KOMPUTER_SUPERVISOR_WAIT_MS: String(config.KOMPUTER_KUBE_LEASE_DURATION_S * 1000 + 60_000),
     KOMPUTER_WORKSPACE: WORKSPACE_PATH,
     HOME: WORKSPACE_PATH,
     TMPDIR: TMP_PATH,
