@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { SchedulerStatus } from '@komputer/contracts';
 import type { Server } from 'node:http';
-import { createRegistries } from '@komputer/connectors';
+import { createReferenceChecker, createRegistries } from '@komputer/connectors';
 import type { Express } from 'express';
 import {
   closeRedis,
@@ -94,7 +94,12 @@ export function createGateway(
     },
   });
   const app = createApp({
-    agents: new AgentService({ agents: agentStore, tasks, registry, memories, skills, logger }),
+    agents: new AgentService({
+      agents: agentStore,
+      tasks,
+      refs: createReferenceChecker(redis, keys),
+      logger,
+    }),
     registry,
     memories,
     skills,
