@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentRuntimeConfigSchema } from '@komputer/agent-runtime';
 import { LocalDriverConfigSchema, SchedulerConfigSchema } from '@komputer/agent-scheduler';
+import { RegistryConfigSchema } from '@komputer/connector-registry';
 import { RuntimeSettingsSchema } from '@komputer/contracts';
 import { EventRelayConfigSchema } from '@komputer/event-relay';
 import { GatewayConfigSchema } from '@komputer/gateway';
@@ -15,6 +16,7 @@ import { formatMarkdown, replaceBetweenMarkers } from './markdown';
 export const CONFIG_SOURCES: ConfigSource[] = [
   { service: 'gateway', schema: GatewayConfigSchema },
   { service: 'event-relay', schema: EventRelayConfigSchema },
+  { service: 'connector-registry', schema: RegistryConfigSchema },
   { service: 'agent-scheduler', schema: SchedulerConfigSchema },
   { service: 'agent-scheduler (local driver)', schema: LocalDriverConfigSchema },
   {
