@@ -39,6 +39,12 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+/** Options of {@link startTestGateway} besides the gateway's own. */
+export interface TestGatewayOptions {
+  /** Where the gateway finds the registry, when not at the registry's own URL (a tap, say). */
+  registryUrl?: string;
+}
+
 /**
  * Starts redis-server, the connector-registry (from its bundle) and a gateway that forwards to
  * it; `env` overrides config variables of both.
@@ -46,6 +52,7 @@ export interface TestGateway {
 export async function startTestGateway(
   env: Record<string, string> = {},
   options: GatewayOptions = {},
+  testOptions: TestGatewayOptions = {},
 ): Promise<TestGateway> {
   const redisServer = await startRedisServer({ appendOnly: true });
   const registryEnv = {
@@ -68,7 +75,7 @@ export async function startTestGateway(
     PORT: '0',
     HOST: '127.0.0.1',
     REDIS_URL: redisServer.url,
-    KOMPUTER_REGISTRY_URL: t.registry.url,
+    KOMPUTER_REGISTRY_URL: testOptions.registryUrl ?? t.registry.url,
     ...env,
   });
   const { destination, lines: logs } = collectLogLines();
