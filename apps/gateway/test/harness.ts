@@ -56,6 +56,8 @@ export async function startTestGateway(
 ): Promise<TestGateway> {
   const redisServer = await startRedisServer({ appendOnly: true });
   const registryEnv = {
+    ...process.env,
+    LOG_LEVEL: 'info',
     PORT: '0',
     HOST: '127.0.0.1',
     REDIS_URL: redisServer.url,

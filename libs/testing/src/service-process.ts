@@ -14,8 +14,11 @@ export interface ServiceExit {
 export interface ServiceProcessOptions {
   /** The bundle to run, e.g. `dist/apps/connector-registry/main.js` (an absolute path). */
   entry: string;
-  /** Settings on top of this process's environment. `LOG_LEVEL` defaults to `info`. */
-  env?: Record<string, string>;
+  /**
+   * The process's whole environment (the caller's own, when it should inherit it, with its
+   * settings on top); it must log at `info` or below, since its `listening` line is awaited.
+   */
+  env: Record<string, string | undefined>;
   /** The `msg` of the log line that says it listens; its `url` field is the service's URL. */
   listening: string;
   /** How long it may take to listen. Default 20 s. */
@@ -55,7 +58,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     process.execPath,
     [options.entry],
     {
-      env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
+      env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
