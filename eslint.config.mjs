@@ -10,7 +10,12 @@ const depConstraints = [
   { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:sdk'] },
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:contracts', 'type:lib'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:lib'] },
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:lib'] },
+  // An app may use the SDK's generated types: the gateway's client of the connector-registry is
+  // openapi-fetch over them, since services share one document and the client made from it.
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:lib', 'type:sdk'],
+  },
   {
     sourceTag: 'type:launcher',
     onlyDependOnLibsWithTags: [
@@ -87,6 +92,7 @@ export default tseslint.config(
         '@komputer/gateway',
         '@komputer/agent-scheduler',
         '@komputer/event-relay',
+        '@komputer/connector-registry',
         '@komputer/agent-runtime',
       ],
     }),

@@ -6,6 +6,7 @@ import {
   LocalDriverConfigSchema,
   SchedulerConfigSchema,
 } from '@komputer/agent-scheduler';
+import { RegistryConfigSchema } from '@komputer/connector-registry';
 import { RuntimeSettingsSchema } from '@komputer/contracts';
 import { EventRelayConfigSchema } from '@komputer/event-relay';
 import { GatewayConfigSchema } from '@komputer/gateway';
@@ -19,6 +20,7 @@ import { formatMarkdown, replaceBetweenMarkers } from './markdown';
 export const CONFIG_SOURCES: ConfigSource[] = [
   { service: 'gateway', schema: GatewayConfigSchema },
   { service: 'event-relay', schema: EventRelayConfigSchema },
+  { service: 'connector-registry', schema: RegistryConfigSchema },
   { service: 'agent-scheduler', schema: SchedulerConfigSchema },
   { service: 'agent-scheduler (local driver)', schema: LocalDriverConfigSchema },
   { service: 'agent-scheduler (kubernetes driver)', schema: KubernetesDriverConfigSchema },

@@ -6,9 +6,11 @@ import type { z } from 'zod';
 /**
  * `npm start`: the settings of every app it runs. `KOMPUTER_DATA_DIR` (mode 0700) holds its own
  * Redis's data and password, the agents' workspaces and, unless `KOMPUTER_SECRET_KEY` is set, a
- * generated secret key.
+ * generated secret key. The gateway calls the connector-registry that `npm start` runs, on a free
+ * port of 127.0.0.1.
  */
-export const DevConfigSchema = GatewayConfigSchema.extend(SchedulerConfigSchema.shape)
+export const DevConfigSchema = GatewayConfigSchema.omit({ KOMPUTER_REGISTRY_URL: true })
+  .extend(SchedulerConfigSchema.shape)
   .extend(LocalDriverConfigSchema.shape)
   .extend({
     KOMPUTER_SECRET_KEY: SecretKeyVarSchema.optional(),

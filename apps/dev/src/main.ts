@@ -40,6 +40,7 @@ startStack(config, logger, runtimeEntry).then(
         `  API:      ${url}/api/v1`,
         `  OpenAPI:  ${url}/api/v1/openapi.json`,
         `  Health:   ${url}/healthz  ${url}/readyz`,
+        `  Registry: ${started.registryUrl}/api/v1 (connectors, secrets, memories, skills; the gateway forwards to it)`,
         `  Redis:    ${started.redis}`,
         `  Model:    ${started.offlineModel ? `OFFLINE, scripted replies (${started.offlineModel}); set ANTHROPIC_API_KEY for a real model` : 'Anthropic API (ANTHROPIC_API_KEY)'}`,
         `  Sandbox:  ${sandboxLine(started.sandbox)}`,

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { createLocalDriver, createScheduler } from '@komputer/agent-scheduler';
 import type { Scheduler } from '@komputer/agent-scheduler';
+import { createRegistryService } from '@komputer/connector-registry';
+import type { RegistryService } from '@komputer/connector-registry';
 import type { SchedulerStatus } from '@komputer/contracts';
 import { createGateway } from '@komputer/gateway';
 import type { Gateway } from '@komputer/gateway';
@@ -17,15 +19,21 @@ import { devSecretKey } from './secret-key';
 export interface Stack {
   /** The gateway's base URL. */
   url: string;
+  /** The connector-registry's base URL (127.0.0.1, a free port): the gateway forwards to it. */
+  registryUrl: string;
   /** Where Redis is, fit to print (no password). */
   redis: string;
   /** The offline model's URL, when no Anthropic credentials were set. */
   offlineModel?: string;
   gateway: Gateway;
+  registry: RegistryService;
   scheduler: Scheduler;
   /** Whether the agents' commands run in the sandbox, as the scheduler found at start. */
   sandbox: SchedulerStatus;
-  /** Stops the gateway, then the scheduler and its runtimes, then what the stack started. Idempotent. */
+  /**
+   * Stops the gateway, then the registry, then the scheduler and its runtimes, then what the
+   * stack started. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -91,8 +99,21 @@ export async function startStack(
     );
     started.push(scheduler);
     await scheduler.start();
+    // Only the gateway calls the registry here: loopback, and any free port.
+    const registry = createRegistryService(
+      {
+        ...config,
+        REDIS_URL: redisUrl,
+        KOMPUTER_SECRET_KEY: secretKey,
+        HOST: '127.0.0.1',
+        PORT: 0,
+      },
+      logger,
+    );
+    started.push(registry);
+    const registryUrl = await registry.listen();
     const gateway = createGateway(
-      { ...config, REDIS_URL: redisUrl, KOMPUTER_SECRET_KEY: secretKey },
+      { ...config, REDIS_URL: redisUrl, KOMPUTER_REGISTRY_URL: registryUrl },
       logger,
     );
     started.push(gateway);
@@ -100,9 +121,11 @@ export async function startStack(
     let closing: Promise<void> | undefined;
     return {
       url,
+      registryUrl,
       redis,
       ...(offline ? { offlineModel: offline.url } : {}),
       gateway,
+      registry,
       scheduler,
       sandbox: driver.sandbox,
       close: () => (closing ??= closeAll()),

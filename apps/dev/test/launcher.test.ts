@@ -126,6 +126,9 @@ describe('npm start (apps/dev)', () => {
     const redisPort = /redis:\/\/127\.0\.0\.1:(\d+) \(own redis-server/.exec(app.output())?.[1];
     expect(redisPort).toBeDefined();
     expect(app.output()).toContain(`${api}`);
+    // The connector-registry runs in the same process, on a loopback port the banner gives.
+    const registry = /Registry: (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(app.output())?.[1];
+    expect((await fetch(`${registry}/readyz`)).status).toBe(200);
     expect(processesMatching(`--port ${redisPort} `)).toHaveLength(1);
 
     const created = await fetch(`${api}/agents`, {
@@ -245,24 +248,45 @@ describe('npm start (apps/dev)', () => {
       expect(redis.pid && isAlive(redis.pid)).toBe(true);
     });
 
-    it('the gateway also runs alone from its own main.ts, and only with a secret key', async () => {
-      const port = await findFreePort();
-      const keyless = launch('gateway', { PORT: String(port), REDIS_URL: redis.url });
-      running.push(keyless);
-      expect(await keyless.exited).toEqual({ code: 78, signal: null });
-      expect(keyless.output()).toContain('KOMPUTER_SECRET_KEY: is required');
-
+    it('the gateway and the connector-registry also run alone, and only the registry needs the secret key', async () => {
+      const [port, registryPort] = [await findFreePort(), await findFreePort()];
+      const registryUrl = `http://127.0.0.1:${registryPort}`;
       const gateway = launch('gateway', {
         PORT: String(port),
         REDIS_URL: redis.url,
         LOG_LEVEL: 'info',
-        KOMPUTER_SECRET_KEY: generateSecretKey(),
+        KOMPUTER_REGISTRY_URL: registryUrl,
       });
       running.push(gateway);
       await waitForOutput(gateway, 'gateway listening');
       expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
-      gateway.child.kill('SIGTERM');
-      expect(await gateway.exited).toEqual({ code: 0, signal: null });
+      // No registry yet: its routes answer 503, the others work.
+      expect((await fetch(`http://localhost:${port}/api/v1/connectors`)).status).toBe(503);
+      expect((await fetch(`http://localhost:${port}/api/v1/agents`)).status).toBe(200);
+
+      const keyless = launch('connector-registry', {
+        PORT: String(registryPort),
+        REDIS_URL: redis.url,
+      });
+      running.push(keyless);
+      expect(await keyless.exited).toEqual({ code: 78, signal: null });
+      expect(keyless.output()).toContain('KOMPUTER_SECRET_KEY: is required');
+      const registry = launch('connector-registry', {
+        PORT: String(registryPort),
+        HOST: '127.0.0.1',
+        REDIS_URL: redis.url,
+        LOG_LEVEL: 'info',
+        KOMPUTER_SECRET_KEY: generateSecretKey(),
+      });
+      running.push(registry);
+      await waitForOutput(registry, 'connector-registry listening');
+      expect((await fetch(`${registryUrl}/readyz`)).status).toBe(200);
+      expect((await fetch(`http://localhost:${port}/api/v1/connectors`)).status).toBe(200);
+
+      for (const app of [gateway, registry]) {
+        app.child.kill('SIGTERM');
+        expect(await app.exited).toEqual({ code: 0, signal: null });
+      }
     });
 
     it('the event relay also runs alone from its own main.ts', async () => {

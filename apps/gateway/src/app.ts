@@ -1,8 +1,6 @@
-import type { ConnectorRegistry, ContentRegistry, ContentResource } from '@komputer/connectors';
 import { BUILTIN_TEMPLATES, buildOpenApiDocument, operations } from '@komputer/contracts';
-import type { OperationId, SkillResponse } from '@komputer/contracts';
+import type { OperationId } from '@komputer/contracts';
 import {
-  AppError,
   corsMiddleware,
   errorMiddleware,
   jsonBodyParser,
@@ -12,20 +10,20 @@ import {
 import type { Relay } from '@komputer/relay';
 import type { Health, Logger } from '@komputer/service-kit';
 import type { EventStore } from '@komputer/store';
-import { mountRoutes, route } from '@komputer/routes';
-import type { Authenticate } from '@komputer/routes';
+import { bodyNamespaceOf, mountRoutes, namespaceOf, route } from '@komputer/routes';
+import type { Authenticate, NamespaceQuery } from '@komputer/routes';
 import express from 'express';
 import type { RequestHandler } from 'express';
 import type { AgentService } from '@komputer/agents';
 import { toAgentResponse } from './presenters';
+import type { RegistryClient } from './registry-client';
+import { registryRoutes } from './registry-routes';
 
 /** Everything the gateway's HTTP app needs, wired by the caller. */
 export interface GatewayDeps {
   agents: AgentService;
-  /** Connectors and secrets. */
-  registry: ConnectorRegistry;
-  memories: ContentRegistry;
-  skills: ContentRegistry;
+  /** The connector-registry, which serves connectors, secrets, memories and skills. */
+  registry: RegistryClient;
   events: EventStore;
   /** Serves the live event routes (SSE here; WebSocket through the server's upgrades). */
   relay: Relay;
@@ -44,31 +42,13 @@ export interface GatewayDeps {
   authenticate: Authenticate;
 }
 
-/** A skill as the reference shows it: no skill is given to every agent unasked here. */
-function toSkillResponse(skill: ContentResource): SkillResponse {
-  return { ...skill, description: skill.description ?? '', isDefault: false };
-}
-
 /** Builds the gateway's Express app, without listening. */
 export function createApp(deps: GatewayDeps): express.Express {
-  const { agents, registry, memories, skills, events, defaultNamespace } = deps;
+  const { agents, events, defaultNamespace } = deps;
   const openApiDocument = buildOpenApiDocument();
-  const ns = (query: { namespace?: string | undefined }) => query.namespace ?? defaultNamespace;
-  /** The namespace of a create request, which may name it in the query, the body, or both alike. */
-  const bodyNamespace = (
-    query: { namespace?: string | undefined },
-    body: { namespace?: string | undefined },
-  ) => {
-    if (query.namespace && body.namespace && query.namespace !== body.namespace) {
-      throw new AppError(
-        'VALIDATION_FAILED',
-        400,
-        'body.namespace: differs from the namespace query parameter',
-        { retryable: false },
-      );
-    }
-    return body.namespace ?? ns(query);
-  };
+  const ns = (query: NamespaceQuery) => namespaceOf(query, defaultNamespace);
+  const bodyNamespace = (query: NamespaceQuery, body: NamespaceQuery) =>
+    bodyNamespaceOf(query, body, defaultNamespace);
 
   const app = express();
   app.disable('x-powered-by');
@@ -112,73 +92,10 @@ export function createApp(deps: GatewayDeps): express.Express {
           : { limit: query.limit };
       return { events: await events.read(namespace, path.name, page, { deltas: query.deltas }) };
     }),
-    listConnectors: route(operations.listConnectors, async ({ query }) => ({
-      connectors: await registry.listConnectors(ns(query)),
-    })),
-    createConnector: route(operations.createConnector, ({ query, body }) =>
-      registry.putConnector(bodyNamespace(query, body), body),
-    ),
-    getConnector: route(operations.getConnector, ({ path, query }) =>
-      registry.getConnector(ns(query), path.name),
-    ),
-    deleteConnector: route(operations.deleteConnector, async ({ path, query }) => {
-      await registry.deleteConnector(ns(query), path.name, query.force ?? false);
-      return { status: 'deleted', name: path.name, namespace: ns(query) };
-    }),
-    listConnectorTools: route(operations.listConnectorTools, async ({ path, query }) => ({
-      connector: path.name,
-      tools: await registry.listTools(ns(query), path.name),
-    })),
-    listSecrets: route(operations.listSecrets, async ({ query }) => ({
-      secrets: await registry.listSecrets(ns(query)),
-    })),
-    createSecret: route(operations.createSecret, ({ query, body }) =>
-      registry.putSecret(bodyNamespace(query, body), body.name, body.data),
-    ),
-    updateSecret: route(operations.updateSecret, async ({ path, query, body }) => {
-      const namespace = bodyNamespace(query, body);
-      await registry.updateSecret(namespace, path.name, body.data);
-      return { status: 'updated', name: path.name, namespace };
-    }),
-    deleteSecret: route(operations.deleteSecret, async ({ path, query }) => {
-      await registry.deleteSecret(ns(query), path.name);
-      return { status: 'deleted', name: path.name, namespace: ns(query) };
-    }),
     watchAgentEvents: deps.relay.handlers.watchAgentEvents,
     streamAgentEvents: deps.relay.handlers.streamAgentEvents,
     watchEvents: deps.relay.handlers.watchEvents,
-    listMemories: route(operations.listMemories, async ({ query }) => ({
-      memories: await memories.list(ns(query)),
-    })),
-    createMemory: route(operations.createMemory, ({ query, body }) => {
-      const { name, namespace: _ns, ...spec } = body;
-      return memories.put(bodyNamespace(query, body), name, spec);
-    }),
-    getMemory: route(operations.getMemory, ({ path, query }) => memories.get(ns(query), path.name)),
-    patchMemory: route(operations.patchMemory, ({ path, query, body }) =>
-      memories.patch(ns(query), path.name, body),
-    ),
-    deleteMemory: route(operations.deleteMemory, async ({ path, query }) => {
-      await memories.delete(ns(query), path.name, query.force ?? false);
-      return { status: 'deleted', name: path.name, namespace: ns(query) };
-    }),
-    listSkills: route(operations.listSkills, async ({ query }) => ({
-      skills: (await skills.list(ns(query))).map(toSkillResponse),
-    })),
-    createSkill: route(operations.createSkill, async ({ query, body }) => {
-      const { name, namespace: _ns, ...spec } = body;
-      return toSkillResponse(await skills.put(bodyNamespace(query, body), name, spec));
-    }),
-    getSkill: route(operations.getSkill, async ({ path, query }) =>
-      toSkillResponse(await skills.get(ns(query), path.name)),
-    ),
-    patchSkill: route(operations.patchSkill, async ({ path, query, body }) =>
-      toSkillResponse(await skills.patch(ns(query), path.name, body)),
-    ),
-    deleteSkill: route(operations.deleteSkill, async ({ path, query }) => {
-      await skills.delete(ns(query), path.name, query.force ?? false);
-      return { status: 'deleted', name: path.name, namespace: ns(query) };
-    }),
+    ...registryRoutes(deps.registry, defaultNamespace),
     listTemplates: route(operations.listTemplates, () => ({
       templates: [...BUILTIN_TEMPLATES],
     })),

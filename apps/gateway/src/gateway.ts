@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { SchedulerStatus } from '@komputer/contracts';
 import type { Server } from 'node:http';
-import { createRegistries } from '@komputer/connectors';
+import { createReferenceChecker } from '@komputer/connectors';
 import type { Express } from 'express';
 import {
   closeRedis,
@@ -26,6 +26,7 @@ import {
 } from '@komputer/store';
 import { AgentService } from '@komputer/agents';
 import { createApp } from './app';
+import { RegistryClient } from './registry-client';
 import type { GatewayConfig } from './config';
 
 /** How long start-up waits for Redis before serving anyway. */
@@ -71,17 +72,10 @@ export function createGateway(
   const agentStore = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const events = new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
-  const {
-    connectors: registry,
-    memories,
-    skills,
-  } = createRegistries({
-    redis,
-    keys,
-    agents: agentStore,
+  const registry = new RegistryClient({
+    url: config.KOMPUTER_REGISTRY_URL,
+    timeoutMs: config.KOMPUTER_REGISTRY_TIMEOUT_MS,
     logger,
-    secretKey: config.KOMPUTER_SECRET_KEY,
-    mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
   const relay = createRelay(config, logger, { authenticate });
   const health = createHealth({
@@ -91,13 +85,20 @@ export function createGateway(
       },
       // Not a condition of the gateway's own readiness: what operators must know of the agents.
       sandbox: async () => sandboxNote(await readSchedulerStatuses(redis, keys)),
+      // Not a condition either: every route but the registry's works without it.
+      registry: () => registry.readiness(),
     },
   });
   const app = createApp({
-    agents: new AgentService({ agents: agentStore, tasks, registry, memories, skills, logger }),
+    agents: new AgentService({
+      agents: agentStore,
+      tasks,
+      // Read from Redis, not asked of the registry: agents are created and patched while the
+      // registry is away (docs/architecture.md says why).
+      refs: createReferenceChecker(redis, keys),
+      logger,
+    }),
     registry,
-    memories,
-    skills,
     events,
     relay,
     health,

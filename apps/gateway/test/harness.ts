@@ -1,13 +1,26 @@
+import { join } from 'node:path';
 import { generateSecretKey } from '@komputer/connectors';
 import { createLogger, parseConfig } from '@komputer/service-kit';
-import { collectLogLines, startRedisServer } from '@komputer/testing';
-import type { RedisServer } from '@komputer/testing';
+import { collectLogLines, startRedisServer, startServiceProcess } from '@komputer/testing';
+import type { RedisServer, ServiceProcess } from '@komputer/testing';
 import { Redis } from 'ioredis';
 import { GatewayConfigSchema } from '../src/config';
 import { createGateway } from '../src/gateway';
 import type { Gateway, GatewayOptions } from '../src/gateway';
 
-/** A gateway on a random port against its own real redis-server. */
+/** The connector-registry's bundle, which the jest global setup builds. */
+const REGISTRY_ENTRY = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'dist',
+  'apps',
+  'connector-registry',
+  'main.js',
+);
+
+/** A gateway on a random port against its own real redis-server and connector-registry. */
 export interface TestGateway {
   url: string;
   api: string;
@@ -15,22 +28,56 @@ export interface TestGateway {
   /** A separate client for inspecting Redis directly. */
   redis: Redis;
   gateway: Gateway;
+  /** The connector-registry the gateway forwards to: its bundle, in a process of its own. */
+  registry: ServiceProcess;
+  /** Stops the registry (SIGTERM); {@link TestGateway.startRegistry} starts it again. */
+  stopRegistry(): Promise<void>;
+  /** Starts the registry again, on the port the gateway knows. */
+  startRegistry(): Promise<void>;
   /** Every log line the gateway wrote. */
   logs: string[];
   close(): Promise<void>;
 }
 
-/** Starts redis-server and a gateway; `env` overrides config variables. */
+/** Options of {@link startTestGateway} besides the gateway's own. */
+export interface TestGatewayOptions {
+  /** Where the gateway finds the registry, when not at the registry's own URL (a tap, say). */
+  registryUrl?: string;
+}
+
+/**
+ * Starts redis-server, the connector-registry (from its bundle) and a gateway that forwards to
+ * it; `env` overrides config variables of both.
+ */
 export async function startTestGateway(
   env: Record<string, string> = {},
   options: GatewayOptions = {},
+  testOptions: TestGatewayOptions = {},
 ): Promise<TestGateway> {
   const redisServer = await startRedisServer({ appendOnly: true });
-  const config = parseConfig(GatewayConfigSchema, {
+  const registryEnv = {
+    ...process.env,
+    LOG_LEVEL: 'info',
     PORT: '0',
     HOST: '127.0.0.1',
     REDIS_URL: redisServer.url,
     KOMPUTER_SECRET_KEY: generateSecretKey(),
+    ...env,
+  };
+  const startRegistry = (port = '0') =>
+    startServiceProcess({
+      entry: REGISTRY_ENTRY,
+      env: { ...registryEnv, PORT: port },
+      listening: 'connector-registry listening',
+    });
+  const t = {
+    registry: await startRegistry(),
+  };
+  const config = parseConfig(GatewayConfigSchema, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REDIS_URL: redisServer.url,
+    KOMPUTER_REGISTRY_URL: testOptions.registryUrl ?? t.registry.url,
     ...env,
   });
   const { destination, lines: logs } = collectLogLines();
@@ -44,10 +91,20 @@ export async function startTestGateway(
     redisServer,
     redis,
     gateway,
+    get registry() {
+      return t.registry;
+    },
+    async stopRegistry() {
+      await t.registry.stop();
+    },
+    async startRegistry() {
+      t.registry = await startRegistry(String(t.registry.port));
+    },
     logs,
     async close() {
       redis.disconnect();
       await gateway.close();
+      await t.registry.stop();
       await redisServer.stop({ removeData: true });
     },
   };

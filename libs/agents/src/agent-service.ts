@@ -7,7 +7,7 @@ import type {
   PatchAgentRequest,
   TemplateResponse,
 } from '@komputer/contracts';
-import type { ConnectorRegistry, ContentRegistry } from '@komputer/connectors';
+import type { ReferenceChecker } from '@komputer/connectors';
 import { AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import type { AgentRecord, AgentStore, TaskQueue } from '@komputer/store';
@@ -16,12 +16,8 @@ import type { AgentRecord, AgentStore, TaskQueue } from '@komputer/store';
 export interface AgentServiceOptions {
   agents: AgentStore;
   tasks: TaskQueue;
-  /** Checks that the connectors and secrets an agent names exist. */
-  registry: ConnectorRegistry;
-  /** Checks that the memories an agent names exist. */
-  memories: ContentRegistry;
-  /** Checks that the skills an agent names exist. */
-  skills: ContentRegistry;
+  /** Checks that the connectors, secrets, memories and skills an agent names exist. */
+  refs: ReferenceChecker;
   logger: Logger;
 }
 
@@ -104,7 +100,7 @@ export class AgentService {
   ): Promise<{ agent: AgentRecord; taskId: string; created: boolean }> {
     const { agents, tasks, logger } = this.options;
     const spec = specFromRequest(request);
-    await this.checkRefs(namespace, request);
+    await this.options.refs.check(namespace, request);
     const taskId = randomUUID();
     const now = new Date().toISOString();
     const claim = await agents.claim({
@@ -160,21 +156,11 @@ export class AgentService {
     return { agent: claim.agent, taskId, created: claim.outcome === 'created' };
   }
 
-  /** Throws a 400 naming the first connector, secret, memory or skill named that does not exist. */
-  private async checkRefs(
-    namespace: string,
-    refs: Pick<PatchAgentRequest, 'connectors' | 'secretRefs' | 'memories' | 'skills'>,
-  ): Promise<void> {
-    await this.options.registry.checkAgentRefs(namespace, refs);
-    await this.options.memories.checkRefs(namespace, refs.memories);
-    await this.options.skills.checkRefs(namespace, refs.skills);
-  }
-
   /** Changes an agent's settings; they apply from its next task. */
   async patch(namespace: string, name: string, patch: PatchAgentRequest): Promise<AgentRecord> {
     const { instructions, ...changes } = patch;
     if (changes.templateRef !== undefined) templateOf(changes.templateRef);
-    await this.checkRefs(namespace, changes);
+    await this.options.refs.check(namespace, changes);
     const agent = await this.options.agents.patch(namespace, name, changes, instructions);
     if (!agent) throw agentNotFound(namespace, name);
     return agent;

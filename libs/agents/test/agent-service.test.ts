@@ -1,4 +1,4 @@
-import { createRegistries, generateSecretKey } from '@komputer/connectors';
+import { createReferenceChecker } from '@komputer/connectors';
 import { AppError, createLogger } from '@komputer/service-kit';
 import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
 import { startRedisServer } from '@komputer/testing';
@@ -24,20 +24,10 @@ afterAll(async () => {
 function service(queueRedis: Redis = redis) {
   const agents = new AgentStore({ redis, keys, eventsMaxLen: 1_000 });
   const tasks = new TaskQueue({ redis: queueRedis, prefix: keys.bullPrefix() });
-  const registries = createRegistries({
-    redis,
-    keys,
-    agents,
-    logger,
-    secretKey: generateSecretKey(),
-    mcpTimeoutMs: 1_000,
-  });
   const domain = new AgentService({
     agents,
     tasks,
-    registry: registries.connectors,
-    memories: registries.memories,
-    skills: registries.skills,
+    refs: createReferenceChecker(redis, keys),
     logger,
   });
   return { domain, agents, tasks };

@@ -174,11 +174,6 @@ export class ConnectorRegistry {
   }
 
   /**
-   * What the runtime needs for each of an agent's connectors: the URL and the auth headers,
-   * read from the secret store now. A connector that cannot be resolved is passed on as
-   * unavailable, with the reason, so that the task runs without it and says why.
-   */
-  /**
    * The environment variables that an agent's `secretRefs` give its tools: each key of each
    * named secret, in order (a later secret wins). A secret that is gone, or a key that cannot be
    * a variable name, is reported in `missing` (by name only) and left out.
@@ -206,6 +201,11 @@ export class ConnectorRegistry {
     return { env, missing };
   }
 
+  /**
+   * What the runtime needs for each of an agent's connectors: the URL and the auth headers,
+   * read from the secret store now. A connector that cannot be resolved is passed on as
+   * unavailable, with the reason, so that the task runs without it and says why.
+   */
   async resolveForTask(namespace: string, names: readonly string[]): Promise<RuntimeConnector[]> {
     return Promise.all(
       names.map(async (name) => {
@@ -242,32 +242,6 @@ export class ConnectorRegistry {
       };
     }
     return { name, url: spec.url, headers: authHeaders(spec, value) };
-  }
-
-  /** Throws a 400 naming the first connector or secret in `refs` that does not exist. */
-  async checkAgentRefs(
-    namespace: string,
-    refs: {
-      connectors?: readonly string[] | undefined;
-      secretRefs?: readonly string[] | undefined;
-    },
-  ): Promise<void> {
-    for (const name of refs.connectors ?? []) {
-      if (!(await this.options.connectors.get(namespace, name))) {
-        throw invalid(
-          'body.connectors',
-          `connector "${name}" does not exist in namespace "${namespace}"`,
-        );
-      }
-    }
-    for (const name of refs.secretRefs ?? []) {
-      if (!(await this.options.secrets.get(namespace, name))) {
-        throw invalid(
-          'body.secretRefs',
-          `secret "${name}" does not exist in namespace "${namespace}"`,
-        );
-      }
-    }
   }
 
   async listSecrets(namespace: string): Promise<SecretResponse[]> {

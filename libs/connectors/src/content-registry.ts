@@ -8,12 +8,9 @@ import type { ResourceRecord, ResourceStore } from './resource-store';
 /** The two kinds of text that agents attach by name. */
 export type ContentKind = 'memory' | 'skill';
 
-const KINDS: Record<
-  ContentKind,
-  { field: 'memories' | 'skills'; notFound: ErrorCode; inUse: ErrorCode }
-> = {
-  memory: { field: 'memories', notFound: 'MEMORY_NOT_FOUND', inUse: 'MEMORY_IN_USE' },
-  skill: { field: 'skills', notFound: 'SKILL_NOT_FOUND', inUse: 'SKILL_IN_USE' },
+const KINDS: Record<ContentKind, { notFound: ErrorCode; inUse: ErrorCode }> = {
+  memory: { notFound: 'MEMORY_NOT_FOUND', inUse: 'MEMORY_IN_USE' },
+  skill: { notFound: 'SKILL_NOT_FOUND', inUse: 'SKILL_IN_USE' },
 };
 
 /** Options for {@link ContentRegistry}. */
@@ -58,11 +55,9 @@ function present(record: ResourceRecord<ContentSpec>, agentNames: string[]): Con
  */
 export class ContentRegistry {
   private readonly kind: ContentKind;
-  private readonly field: 'memories' | 'skills';
 
   constructor(private readonly options: ContentRegistryOptions) {
     this.kind = options.kind;
-    this.field = KINDS[options.kind].field;
   }
 
   async list(namespace: string): Promise<ContentResource[]> {
@@ -123,20 +118,6 @@ export class ContentRegistry {
       { namespace, [this.kind]: name, force, users },
       `${this.kind} deleted`,
     );
-  }
-
-  /** Throws a 400 naming the first reference in `refs` that points at nothing. */
-  async checkRefs(agentNamespace: string, refs: readonly string[] | undefined): Promise<void> {
-    for (const ref of refs ?? []) {
-      const { namespace, name } = locateRef(agentNamespace, ref);
-      if (!(await this.options.store.get(namespace, name))) {
-        const message = `${this.kind} "${name}" does not exist in namespace "${namespace}"`;
-        throw new AppError('VALIDATION_FAILED', 400, `body.${this.field}: ${message}`, {
-          details: { issues: [{ path: `body.${this.field}`, message }] },
-          retryable: false,
-        });
-      }
-    }
   }
 
   /**

@@ -8,6 +8,8 @@ export type {
   ContentResource,
   ResolvedContent,
 } from './content-registry';
+export { createReferenceChecker, ReferenceChecker } from './reference-checker';
+export type { AgentRefs, ReferenceCheckerOptions } from './reference-checker';
 export { createRegistries } from './registries';
 export type { Registries, RegistriesOptions } from './registries';
 export { createResourceStores, ResourceStore } from './resource-store';

@@ -90,5 +90,5 @@ export const SecretKeyVarSchema = z
     }
   }, 'must be 32 random bytes in base64, 44 characters (openssl rand -base64 32)')
   .describe(
-    'Encrypts secrets at rest (AES-256-GCM): 32 random bytes in base64 (`openssl rand -base64 32`). The gateway and the scheduler need the same key and refuse to start without one; `npm start` without it generates `KOMPUTER_DATA_DIR/secret.key` (mode 0600) on first start and reuses it',
+    'Encrypts secrets at rest (AES-256-GCM): 32 random bytes in base64 (`openssl rand -base64 32`). The connector-registry and the scheduler need the same key and refuse to start without one (the gateway holds none); `npm start` without it generates `KOMPUTER_DATA_DIR/secret.key` (mode 0600) on first start and reuses it',
   );

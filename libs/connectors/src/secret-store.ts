@@ -45,7 +45,11 @@ export interface SecretStore {
 export interface RedisSecretStoreOptions {
   redis: Redis;
   keys: Keys;
-  cipher: SecretCipher;
+  /**
+   * Seals and opens the values. Without it the store lists secrets and their key names, and
+   * refuses to write or reveal a value: what a service that must not hold the key gets.
+   */
+  cipher?: SecretCipher;
 }
 
 // Creates or replaces a secret's data, keeping its createdAt.
@@ -70,7 +74,7 @@ return {created and 1 or 0, redis.call('HGET', KEYS[1], 'createdAt')}
 export class RedisSecretStore implements SecretStore {
   private readonly redis: Redis;
   private readonly keys: Keys;
-  private readonly cipher: SecretCipher;
+  private readonly cipher: SecretCipher | undefined;
 
   constructor(options: RedisSecretStoreOptions) {
     this.redis = options.redis;
@@ -125,7 +129,15 @@ export class RedisSecretStore implements SecretStore {
   async reveal(namespace: string, name: string): Promise<Record<string, string> | undefined> {
     const sealed = await this.redis.hget(this.keys.secret(namespace, name), 'data');
     if (!sealed) return undefined;
-    return JSON.parse(this.cipher.open(sealed, context(namespace, name))) as Record<string, string>;
+    return JSON.parse(this.sealing().open(sealed, context(namespace, name))) as Record<
+      string,
+      string
+    >;
+  }
+
+  private sealing(): SecretCipher {
+    if (!this.cipher) throw new Error('this secret store holds no key: it reads key names only');
+    return this.cipher;
   }
 
   private async write(
@@ -135,7 +147,7 @@ export class RedisSecretStore implements SecretStore {
     now: string,
     mode: 'put' | 'replace',
   ): Promise<{ secret: SecretInfo; created: boolean } | undefined> {
-    const sealed = this.cipher.seal(JSON.stringify(data), context(namespace, name));
+    const sealed = this.sealing().seal(JSON.stringify(data), context(namespace, name));
     const keys = Object.keys(data).sort();
     const [outcome, createdAt] = (await putScript.run(
       this.redis,

@@ -28,6 +28,8 @@ export const ErrorCodeSchema = z
     'TOO_MANY_CONNECTIONS',
     'SHUTTING_DOWN',
     'REDIS_UNAVAILABLE',
+    'REGISTRY_UNAVAILABLE',
+    'REGISTRY_TIMEOUT',
     'INTERNAL',
   ])
   .meta({ id: 'ErrorCode' });

@@ -105,6 +105,7 @@ export {
   NamePathSchema,
   NamespaceQuerySchema,
   operations,
+  REGISTRY_TAGS,
 } from './operations';
 export type {
   DeleteResourceResponse,
@@ -114,6 +115,8 @@ export type {
   OperationIdTagged,
   OperationSecurity,
   OperationSpec,
+  RegistryOperationId,
+  RegistryTag,
 } from './operations';
 export {
   AgentGlobSchema,

@@ -5,7 +5,7 @@ import type {
   ZodOpenApiResponsesObject,
 } from 'zod-openapi';
 import { ErrorEnvelopeSchema } from './errors';
-import { operations } from './operations';
+import { operations, REGISTRY_TAGS } from './operations';
 import type { OperationSpec } from './operations';
 import { CloseReasonSchema } from './relay';
 
@@ -19,7 +19,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   426: 'This route speaks WebSocket: send the upgrade headers',
   500: 'Internal error',
   502: 'The MCP server could not be reached, or did not answer in time',
-  503: 'A dependency (Redis) is unavailable, or the server is shutting down; retry later',
+  503: 'A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later',
+  504: 'The connector-registry did not answer in time: a change may or may not have been made',
 };
 
 /** Version of the API document (not of the compatible reference API). */
@@ -54,7 +55,12 @@ function toOperation(operationId: string, spec: OperationSpec): ZodOpenApiOperat
             },
           },
   };
-  for (const status of [...spec.errors, 500, 503]) responses[status] = errorResponse(status);
+  // The gateway forwards the registry's operations, and a registry that does not answer in time
+  // is a 504 on them.
+  const forwarded = (REGISTRY_TAGS as readonly string[]).includes(spec.tag) ? [504] : [];
+  for (const status of [...spec.errors, 500, 503, ...forwarded]) {
+    responses[status] = errorResponse(status);
+  }
   return {
     operationId,
     summary: spec.summary,

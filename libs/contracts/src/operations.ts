@@ -641,3 +641,10 @@ export type OperationId = keyof typeof operations;
 export type OperationIdTagged<Tag extends string> = {
   [Id in OperationId]: (typeof operations)[Id]['tag'] extends Tag ? Id : never;
 }[OperationId];
+
+/** The tags of the operations that the connector-registry owns; the gateway forwards them to it. */
+export const REGISTRY_TAGS = ['connectors', 'secrets', 'memories', 'skills'] as const;
+export type RegistryTag = (typeof REGISTRY_TAGS)[number];
+
+/** The operations that the connector-registry owns. */
+export type RegistryOperationId = OperationIdTagged<RegistryTag>;

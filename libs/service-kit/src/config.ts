@@ -69,6 +69,26 @@ export const PortSchema = z.coerce
 /** The interface a service listens on. */
 export const HostSchema = z.string().min(1).default('0.0.0.0').describe('Interface to listen on');
 
+/** `KOMPUTER_BODY_LIMIT_BYTES`: the largest JSON body a service with an API accepts. */
+export const BodyLimitBytesSchema = z.coerce
+  .number()
+  .int()
+  .min(1024)
+  .max(64 * 1024 * 1024)
+  .default(1024 * 1024)
+  .describe('Largest request body; a larger one gets `413 PAYLOAD_TOO_LARGE`');
+
+/** `KOMPUTER_JSON_MAX_DEPTH`: the deepest JSON body a service with an API accepts. */
+export const JsonMaxDepthSchema = z.coerce
+  .number()
+  .int()
+  .min(8)
+  .max(1000)
+  .default(64)
+  .describe(
+    'Deepest nesting of arrays and objects in a JSON body; a deeper one gets `400 VALIDATION_FAILED` before it is parsed',
+  );
+
 /** `scheme://host[:port]`: an origin as a browser sends it. */
 const ORIGIN = /^https?:\/\/[^/\s,]+$/;
 

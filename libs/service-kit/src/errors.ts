@@ -17,6 +17,7 @@ const TYPE_BY_STATUS: Record<number, ErrorType> = {
   502: 'unavailable_error',
   426: 'invalid_request_error',
   503: 'unavailable_error',
+  504: 'unavailable_error',
 };
 
 /** Options for {@link AppError}. */

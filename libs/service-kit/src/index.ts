@@ -1,11 +1,13 @@
 export {
   BaseConfigSchema,
+  BodyLimitBytesSchema,
   ConfigError,
   CorsOriginsSchema,
   DEFAULT_REDIS_URL,
   loadConfig,
   parseConfig,
   HostSchema,
+  JsonMaxDepthSchema,
   PortSchema,
 } from './config';
 export type { BaseConfig } from './config';

@@ -7,6 +7,8 @@ export type { CollectedLogLines } from './log-lines';
 export type { ListeningAddress } from './listen';
 export { findRedisServerBinary, RedisServer, startRedisServer } from './redis-server';
 export { SseClient, TestClient } from './relay-clients';
+export { startServiceProcess } from './service-process';
+export type { ServiceExit, ServiceProcess, ServiceProcessOptions } from './service-process';
 export type { Closed, SseMessage } from './relay-clients';
 export { startTestRedis, textEvent } from './test-redis';
 export type { EventAppender, TestRedis, TestRedisKeys, TestRedisStore } from './test-redis';

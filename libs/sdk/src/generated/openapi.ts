@@ -704,6 +704,8 @@ export interface components {
       | 'TOO_MANY_CONNECTIONS'
       | 'SHUTTING_DOWN'
       | 'REDIS_UNAVAILABLE'
+      | 'REGISTRY_UNAVAILABLE'
+      | 'REGISTRY_TIMEOUT'
       | 'INTERNAL';
     AgentListResponse: {
       agents: components['schemas']['AgentResponse'][];
@@ -1377,7 +1379,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1457,7 +1459,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1518,7 +1520,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1579,7 +1581,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1662,7 +1664,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1732,7 +1734,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1810,7 +1812,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1859,8 +1861,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -1930,8 +1941,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -1991,8 +2011,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -2063,8 +2092,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -2133,8 +2171,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -2182,8 +2229,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -2253,8 +2309,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -2314,8 +2379,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -2397,8 +2471,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -2480,7 +2563,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2554,7 +2637,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2634,7 +2717,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2683,8 +2766,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -2754,8 +2846,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -2815,8 +2916,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -2887,8 +2997,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -2970,8 +3089,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -3019,8 +3147,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -3090,8 +3227,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -3151,8 +3297,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -3223,8 +3378,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -3306,8 +3470,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -3355,7 +3528,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3393,7 +3566,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3431,7 +3604,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3469,7 +3642,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3507,7 +3680,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A dependency (Redis) is unavailable, or the server is shutting down; retry later */
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
       503: {
         headers: {
           [name: string]: unknown;

@@ -1,0 +1,129 @@
+import type { ConnectorRegistry, ContentRegistry, ContentResource } from '@komputer/connectors';
+import { operations } from '@komputer/contracts';
+import type { RegistryOperationId, SkillResponse } from '@komputer/contracts';
+import { bodyNamespaceOf, mountRoutes, namespaceOf, route } from '@komputer/routes';
+import type { Authenticate, NamespaceQuery } from '@komputer/routes';
+import {
+  errorMiddleware,
+  jsonBodyParser,
+  notFoundHandler,
+  requestIdMiddleware,
+} from '@komputer/service-kit';
+import type { Health, Logger } from '@komputer/service-kit';
+import express from 'express';
+import type { RequestHandler } from 'express';
+
+/** Everything the registry's HTTP app needs, wired by the caller. */
+export interface RegistryDeps {
+  /** Connectors and secrets. */
+  connectors: ConnectorRegistry;
+  memories: ContentRegistry;
+  skills: ContentRegistry;
+  health: Health;
+  logger: Logger;
+  defaultNamespace: string;
+  /** Largest JSON body accepted, in bytes. */
+  bodyLimitBytes: number;
+  /** Deepest nesting of arrays and objects accepted in a JSON body. */
+  jsonMaxDepth: number;
+  /** The hook every operation goes through. */
+  authenticate: Authenticate;
+}
+
+/** A skill as the reference shows it: no skill is given to every agent unasked here. */
+function toSkillResponse(skill: ContentResource): SkillResponse {
+  return { ...skill, description: skill.description ?? '', isDefault: false };
+}
+
+/**
+ * Builds the registry's Express app, without listening: the connectors', secrets', memories'
+ * and skills' operations of the shared table, with health and readiness.
+ */
+export function createApp(deps: RegistryDeps): express.Express {
+  const { connectors, memories, skills, defaultNamespace } = deps;
+  const ns = (query: NamespaceQuery) => namespaceOf(query, defaultNamespace);
+  const bodyNs = (query: NamespaceQuery, body: NamespaceQuery) =>
+    bodyNamespaceOf(query, body, defaultNamespace);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestIdMiddleware);
+  app.use(jsonBodyParser({ limitBytes: deps.bodyLimitBytes, maxDepth: deps.jsonMaxDepth }));
+
+  const router = express.Router();
+  // The operations of the registry's tags: the compiler checks that none is missing.
+  const table: Record<RegistryOperationId | 'getHealth' | 'getReadiness', RequestHandler> = {
+    listConnectors: route(operations.listConnectors, async ({ query }) => ({
+      connectors: await connectors.listConnectors(ns(query)),
+    })),
+    createConnector: route(operations.createConnector, ({ query, body }) =>
+      connectors.putConnector(bodyNs(query, body), body),
+    ),
+    getConnector: route(operations.getConnector, ({ path, query }) =>
+      connectors.getConnector(ns(query), path.name),
+    ),
+    deleteConnector: route(operations.deleteConnector, async ({ path, query }) => {
+      await connectors.deleteConnector(ns(query), path.name, query.force ?? false);
+      return { status: 'deleted', name: path.name, namespace: ns(query) };
+    }),
+    listConnectorTools: route(operations.listConnectorTools, async ({ path, query }) => ({
+      connector: path.name,
+      tools: await connectors.listTools(ns(query), path.name),
+    })),
+    listSecrets: route(operations.listSecrets, async ({ query }) => ({
+      secrets: await connectors.listSecrets(ns(query)),
+    })),
+    createSecret: route(operations.createSecret, ({ query, body }) =>
+      connectors.putSecret(bodyNs(query, body), body.name, body.data),
+    ),
+    updateSecret: route(operations.updateSecret, async ({ path, query, body }) => {
+      const namespace = bodyNs(query, body);
+      await connectors.updateSecret(namespace, path.name, body.data);
+      return { status: 'updated', name: path.name, namespace };
+    }),
+    deleteSecret: route(operations.deleteSecret, async ({ path, query }) => {
+      await connectors.deleteSecret(ns(query), path.name);
+      return { status: 'deleted', name: path.name, namespace: ns(query) };
+    }),
+    listMemories: route(operations.listMemories, async ({ query }) => ({
+      memories: await memories.list(ns(query)),
+    })),
+    createMemory: route(operations.createMemory, ({ query, body }) => {
+      const { name, namespace: _ns, ...spec } = body;
+      return memories.put(bodyNs(query, body), name, spec);
+    }),
+    getMemory: route(operations.getMemory, ({ path, query }) => memories.get(ns(query), path.name)),
+    patchMemory: route(operations.patchMemory, ({ path, query, body }) =>
+      memories.patch(ns(query), path.name, body),
+    ),
+    deleteMemory: route(operations.deleteMemory, async ({ path, query }) => {
+      await memories.delete(ns(query), path.name, query.force ?? false);
+      return { status: 'deleted', name: path.name, namespace: ns(query) };
+    }),
+    listSkills: route(operations.listSkills, async ({ query }) => ({
+      skills: (await skills.list(ns(query))).map(toSkillResponse),
+    })),
+    createSkill: route(operations.createSkill, async ({ query, body }) => {
+      const { name, namespace: _ns, ...spec } = body;
+      return toSkillResponse(await skills.put(bodyNs(query, body), name, spec));
+    }),
+    getSkill: route(operations.getSkill, async ({ path, query }) =>
+      toSkillResponse(await skills.get(ns(query), path.name)),
+    ),
+    patchSkill: route(operations.patchSkill, async ({ path, query, body }) =>
+      toSkillResponse(await skills.patch(ns(query), path.name, body)),
+    ),
+    deleteSkill: route(operations.deleteSkill, async ({ path, query }) => {
+      await skills.delete(ns(query), path.name, query.force ?? false);
+      return { status: 'deleted', name: path.name, namespace: ns(query) };
+    }),
+    getHealth: deps.health.handlers.healthz,
+    getReadiness: deps.health.handlers.readyz,
+  };
+  mountRoutes(router, table, { authenticate: deps.authenticate });
+  app.use(router);
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

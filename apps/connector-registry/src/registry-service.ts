@@ -1,0 +1,104 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { createRegistries } from '@komputer/connectors';
+import { allowEveryone } from '@komputer/routes';
+import type { Authenticate } from '@komputer/routes';
+import {
+  closeRedis,
+  createHealth,
+  createRedis,
+  DEFAULT_REDIS_URL,
+  listenOn,
+  stopServer,
+  waitForRedis,
+} from '@komputer/service-kit';
+import type { Health, Logger } from '@komputer/service-kit';
+import { AgentStore, createKeys } from '@komputer/store';
+import type { Express } from 'express';
+import { createApp } from './app';
+import type { RegistryConfig } from './config';
+
+/** How long start-up waits for Redis before serving anyway. */
+const REDIS_STARTUP_WAIT_MS = 5_000;
+
+/** A composed connector-registry: its server (not yet listening) and its ordered shutdown. */
+export interface RegistryService {
+  app: Express;
+  server: Server;
+  health: Health;
+  /** Starts listening on `config.HOST:config.PORT`; resolves with the URL. */
+  listen(): Promise<string>;
+  /** Readiness to 503, stop accepting, finish in-flight requests, quit Redis. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options for {@link createRegistryService}. */
+export interface RegistryServiceOptions {
+  /** The hook that every operation goes through. Default: everyone may call. */
+  authenticate?: Authenticate;
+}
+
+/** Wires the connector-registry by hand from its config: Redis, the registries, app and server. */
+export function createRegistryService(
+  config: RegistryConfig,
+  logger: Logger,
+  options: RegistryServiceOptions = {},
+): RegistryService {
+  const redis = createRedis({
+    url: config.REDIS_URL ?? DEFAULT_REDIS_URL,
+    logger,
+    role: 'connector-registry',
+  });
+  const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
+  // Only the reverse indexes of the agents' references are read: who uses each resource.
+  const agents = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
+  const registries = createRegistries({
+    redis,
+    keys,
+    agents,
+    logger,
+    secretKey: config.KOMPUTER_SECRET_KEY,
+    mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
+  });
+  const health = createHealth({
+    checks: {
+      redis: async () => {
+        await redis.ping();
+      },
+    },
+  });
+  const app = createApp({
+    ...registries,
+    health,
+    logger,
+    defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
+    bodyLimitBytes: config.KOMPUTER_BODY_LIMIT_BYTES,
+    jsonMaxDepth: config.KOMPUTER_JSON_MAX_DEPTH,
+    authenticate: options.authenticate ?? allowEveryone,
+  });
+  const server = createServer(app);
+  // Bound how long a slow client may hold a connection open.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    server,
+    health,
+    listen: async () => {
+      if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
+        logger.warn('redis is not reachable yet; answering 503 until it is');
+      }
+      return listenOn(server, config.PORT, config.HOST);
+    },
+    close: () => {
+      closing ??= (async () => {
+        health.markShuttingDown();
+        await stopServer(server, async () => undefined);
+        await closeRedis(redis);
+      })();
+      return closing;
+    },
+  };
+}
