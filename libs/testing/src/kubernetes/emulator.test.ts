@@ -1,5 +1,8 @@
 // The API server's semantics over plain HTTP, and the kubelet's pod lifecycle: what a driver
 // relies on beyond what the kubectl and client-node tests show.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { withTimeout } from '../wait';
 import { startKubeEmulator } from './emulator';
@@ -8,10 +11,16 @@ import type { KubeEmulator } from './emulator';
 type Json = Record<string, unknown>;
 
 let emulator: KubeEmulator;
+const hostScript = join(mkdtempSync(join(tmpdir(), 'komputer-image-')), 'entry.sh');
+writeFileSync(hostScript, 'echo "from the image, tmp is $TMP_DIR"\n');
 
 beforeAll(async () => {
   emulator = await startKubeEmulator({
-    images: { 'komputer/sleeper:test': { command: ['sh', '-c', 'exec sleep 60'] } },
+    images: {
+      'komputer/sleeper:test': { command: ['sh', '-c', 'exec sleep 60'] },
+      // A host command under /tmp, where a pod may also mount a volume.
+      'komputer/host-script:test': { command: ['sh', hostScript] },
+    },
     maxGracePeriodMs: 400,
     restartBackoffMs: 20,
     imagePullBackoffMs: 20,
@@ -426,6 +435,38 @@ describe('the kubelet', () => {
     expect(await previous.text()).toBe('first\n');
     const current = await fetch(`${emulator.url}/api/v1/namespaces/${namespace}/pods/flaky/log`);
     expect(await current.text()).toBe('second\n');
+  });
+
+  it('runs an image’s host command as it is, though it lives under a mount point of the pod', async () => {
+    const namespace = await freshNamespace();
+    const spec = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'mounted-tmp' },
+      spec: {
+        restartPolicy: 'Never',
+        volumes: [{ name: 'tmp', emptyDir: {} }],
+        containers: [
+          {
+            name: 'main',
+            image: 'komputer/host-script:test',
+            env: [{ name: 'TMP_DIR', value: '/tmp' }],
+            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+          },
+        ],
+      },
+    };
+    expect((await api('POST', `/api/v1/namespaces/${namespace}/pods`, spec)).status).toBe(201);
+    await watchFor(
+      podWatch(namespace, 'mounted-tmp'),
+      (_t, o) => (phaseOf(o) === 'Succeeded' ? o : undefined),
+      'Succeeded',
+    );
+    const log = await fetch(`${emulator.url}/api/v1/namespaces/${namespace}/pods/mounted-tmp/log`);
+    // The pod's own env value is rewritten to the volume; the image's command is not.
+    const text = await log.text();
+    expect(text).toMatch(/^from the image, tmp is \//);
+    expect(text).not.toBe('from the image, tmp is /tmp\n');
   });
 
   it('speaks v4.channel.k8s.io to an older client: frames by channel, the Status last', async () => {

@@ -480,14 +480,23 @@ export class Kubelet {
       const value = this.valueFrom(runtime, obj(entry.valueFrom));
       if (value !== undefined) env[name] = value;
     }
-    const entrypoint = command ?? imageConfig?.command ?? [];
-    const parameters = command ? (args ?? []) : (args ?? imageConfig?.args ?? []);
-    const argv = [...entrypoint, ...parameters].map((a) => rewrite(expand(a, env)));
+    // What the pod says is rewritten to the volumes; what the image option says is a host
+    // command already, which may live under a path that is also a mount point (`/tmp`).
+    const fromPod = (values: string[]) => values.map((a) => rewrite(expand(a, env)));
+    const fromImage = (values: string[]) => values.map((a) => expand(a, env));
+    const argv = command
+      ? [...fromPod(command), ...fromPod(args ?? [])]
+      : [
+          ...fromImage(imageConfig?.command ?? []),
+          ...(args ? fromPod(args) : fromImage(imageConfig?.args ?? [])),
+        ];
     if (argv.length === 0) {
       throw new ConfigError('CreateContainerError', 'no command specified');
     }
-    const workingDir = c.spec.workingDir ?? imageConfig?.workingDir;
-    const cwd = typeof workingDir === 'string' ? rewrite(workingDir) : home;
+    const cwd =
+      typeof c.spec.workingDir === 'string'
+        ? rewrite(c.spec.workingDir)
+        : (imageConfig?.workingDir ?? home);
     mkdirSync(cwd, { recursive: true });
     return { argv, env, cwd };
   }
