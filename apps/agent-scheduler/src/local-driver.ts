@@ -17,6 +17,7 @@ import type {
 import type { Logger, PeerRequestHandler } from '@komputer/service-kit';
 import type { LocalDriverConfig } from './local-config';
 import { RuntimeChannel } from './runtime-channel';
+import { RuntimeSignals } from './runtime-signals';
 import { sandboxProblems } from './sandbox-check';
 import { Semaphore } from './semaphore';
 import type { AgentRef, DriverStartOptions, RuntimeDriver, RuntimeHandle } from './runtime-driver';
@@ -109,10 +110,8 @@ class LocalRuntime implements RuntimeHandle {
   /** The runtime holds a conversation: its `ready` said so, or it has taken a task since. */
   private tookTask = false;
   private channel: RuntimeChannel;
-  private readonly listeners = new Set<(message: RuntimeMessage) => void>();
+  private readonly signals = new RuntimeSignals();
   private readonly handlers = new Map<string, PeerRequestHandler>();
-  private readonly exitListeners = new Set<(reason: string) => void>();
-  private exitReason: string | undefined;
   private killedFor: string | undefined;
   private readonly logger: Logger;
 
@@ -130,10 +129,9 @@ class LocalRuntime implements RuntimeHandle {
         this.channel.detach('the agent runtime stopped');
         // A runtime that stopped cleanly stopped its commands; one that died may have left some.
         if ((code !== 0 || signal !== null) && runtimeId) killCommandsOf(runtimeId);
-        this.exitReason = this.killedFor ?? `the agent runtime ${exitReason(code, signal)}`;
-        for (const listener of this.exitListeners) listener(this.exitReason);
-        this.exitListeners.clear();
-        resolve(this.exitReason);
+        const reason = this.killedFor ?? `the agent runtime ${exitReason(code, signal)}`;
+        this.signals.exit(reason);
+        resolve(reason);
       });
     });
     this.channel = this.attach();
@@ -154,7 +152,7 @@ class LocalRuntime implements RuntimeHandle {
 
   /** It has said `ready` and still runs. */
   get isReady(): boolean {
-    return this.channel.ready && this.exitReason === undefined;
+    return this.channel.ready && this.signals.exitReason === undefined;
   }
 
   get resumable(): boolean {
@@ -168,17 +166,11 @@ class LocalRuntime implements RuntimeHandle {
   }
 
   onMessage(listener: (message: RuntimeMessage) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.signals.onMessage(listener);
   }
 
   onExit(listener: (reason: string) => void): () => void {
-    if (this.exitReason !== undefined) {
-      listener(this.exitReason);
-      return () => undefined;
-    }
-    this.exitListeners.add(listener);
-    return () => this.exitListeners.delete(listener);
+    return this.signals.onExit(listener);
   }
 
   request(method: string, params: unknown, timeoutMs: number): Promise<unknown> {
@@ -257,7 +249,7 @@ class LocalRuntime implements RuntimeHandle {
       logger: this.logger,
     });
     channel.onMessage((message) => {
-      for (const listener of this.listeners) listener(message);
+      this.signals.message(message);
     });
     for (const [method, handler] of this.handlers) channel.handle(method, handler);
     return channel;

@@ -5,6 +5,7 @@ import type { Logger, PeerRequestHandler } from '@komputer/service-kit';
 import type { V1Pod } from '@kubernetes/client-node';
 import { RuntimeChannel } from '../runtime-channel';
 import type { AgentRef, RuntimeHandle } from '../runtime-driver';
+import { RuntimeSignals } from '../runtime-signals';
 import type { AttachSession, KubeApi } from './kube-api';
 import { kubeError } from './kube-api';
 import { RUNTIME_CONTAINER } from './pod-spec';
@@ -64,10 +65,8 @@ export class KubeRuntime implements RuntimeHandle {
   private resolveExited: (reason: string) => void = () => undefined;
   private channel: RuntimeChannel | undefined;
   private session: AttachSession | undefined;
-  private readonly listeners = new Set<(message: RuntimeMessage) => void>();
+  private readonly signals = new RuntimeSignals();
   private readonly handlers = new Map<string, PeerRequestHandler>();
-  private readonly exitListeners = new Set<(reason: string) => void>();
-  private exitReason: string | undefined;
   /** The runtime holds a conversation: its `ready` said so, or it has taken a task since. */
   private tookTask = false;
   private saidResumable = false;
@@ -104,7 +103,7 @@ export class KubeRuntime implements RuntimeHandle {
   /** It is attached, has said `ready`, and still runs. */
   get isReady(): boolean {
     return (
-      this.exitReason === undefined &&
+      this.signals.exitReason === undefined &&
       !this.stopping &&
       this.recovering === undefined &&
       this.channel?.ready === true
@@ -124,7 +123,7 @@ export class KubeRuntime implements RuntimeHandle {
   }
 
   send(message: SupervisorMessage): boolean {
-    if (this.exitReason !== undefined) return false;
+    if (this.signals.exitReason !== undefined) return false;
     if (message.type === 'task') {
       // Every task joins the runtime's conversation, which the next task continues.
       this.tookTask = true;
@@ -140,17 +139,11 @@ export class KubeRuntime implements RuntimeHandle {
   }
 
   onMessage(listener: (message: RuntimeMessage) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.signals.onMessage(listener);
   }
 
   onExit(listener: (reason: string) => void): () => void {
-    if (this.exitReason !== undefined) {
-      listener(this.exitReason);
-      return () => undefined;
-    }
-    this.exitListeners.add(listener);
-    return () => this.exitListeners.delete(listener);
+    return this.signals.onExit(listener);
   }
 
   request(method: string, params: unknown, timeoutMs: number): Promise<unknown> {
@@ -182,7 +175,7 @@ export class KubeRuntime implements RuntimeHandle {
 
   /** Ends the runtime: its pod is deleted at once, and its task ends with `reason`. */
   kill(reason: string): void {
-    if (this.exitReason !== undefined) return;
+    if (this.signals.exitReason !== undefined) return;
     this.exit(reason);
     this.options.api
       .deletePod(this.podName, { uid: this.podUid, gracePeriodSeconds: 0 })
@@ -194,7 +187,7 @@ export class KubeRuntime implements RuntimeHandle {
    * the grace period) and waits until the pod is gone.
    */
   async stop(reason = 'the agent runtime was stopped'): Promise<void> {
-    if (this.exitReason !== undefined) return;
+    if (this.signals.exitReason !== undefined) return;
     this.stopping = true;
     this.channel?.send({ type: 'shutdown' });
     const { api } = this.options;
@@ -221,7 +214,7 @@ export class KubeRuntime implements RuntimeHandle {
    * nobody will store its events, unless another scheduler supervises it now (`cancel: false`).
    */
   detach(reason: string, options: { cancel: boolean } = { cancel: true }): void {
-    if (this.exitReason !== undefined) return;
+    if (this.signals.exitReason !== undefined) return;
     const taskId = this.activeTask;
     if (taskId && options.cancel) this.channel?.send({ type: 'cancel', taskId, reason });
     this.exit(reason);
@@ -232,7 +225,7 @@ export class KubeRuntime implements RuntimeHandle {
     from: { taskId?: string; afterSeq: number; modelToken?: string },
     timeoutMs: number,
   ): Promise<RuntimeReadyMessage> {
-    if (this.exitReason !== undefined) throw new Error(this.exitReason);
+    if (this.signals.exitReason !== undefined) throw new Error(this.signals.exitReason);
     this.dropSession('a new session took over');
     const input = new PassThrough();
     const output = new PassThrough();
@@ -254,9 +247,9 @@ export class KubeRuntime implements RuntimeHandle {
       attaching.then((late) => late.close()).catch(() => undefined);
       throw err;
     }
-    if (this.exitReason !== undefined) {
+    if (this.signals.exitReason !== undefined) {
       session.close();
-      throw new Error(this.exitReason);
+      throw new Error(this.signals.exitReason);
     }
     const channel = new RuntimeChannel({
       input,
@@ -302,7 +295,7 @@ export class KubeRuntime implements RuntimeHandle {
         this.activeTask = undefined;
       }
     }
-    for (const listener of this.listeners) listener(message);
+    this.signals.message(message);
   }
 
   /** Resolves with the runtime's next `ready`; rejects when it stops first or after `timeoutMs`. */
@@ -331,13 +324,13 @@ export class KubeRuntime implements RuntimeHandle {
    * within the heartbeat timeout, the runtime has ended.
    */
   private recover(why: string): void {
-    if (this.exitReason !== undefined || this.stopping || this.recovering) return;
+    if (this.signals.exitReason !== undefined || this.stopping || this.recovering) return;
     this.logger.info({ why }, 'attaching to the agent’s pod again');
     this.dropSession(why);
     this.recovering = (async () => {
       const deadline = Date.now() + this.options.heartbeatTimeoutMs;
       let lastError = why;
-      while (Date.now() < deadline && this.exitReason === undefined && !this.stopping) {
+      while (Date.now() < deadline && this.signals.exitReason === undefined && !this.stopping) {
         try {
           const pod = await this.options.api.readPod(this.podName);
           const stopped =
@@ -375,13 +368,11 @@ export class KubeRuntime implements RuntimeHandle {
   }
 
   private exit(reason: string): void {
-    if (this.exitReason !== undefined) return;
-    this.exitReason = reason;
-    this.dropSession(reason);
-    this.held = [];
-    for (const listener of this.exitListeners) listener(reason);
-    this.exitListeners.clear();
-    this.resolveExited(reason);
+    const exited = this.signals.exit(reason, () => {
+      this.dropSession(reason);
+      this.held = [];
+    });
+    if (exited) this.resolveExited(reason);
   }
 }
 
