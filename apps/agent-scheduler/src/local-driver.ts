@@ -16,6 +16,7 @@ import type {
 } from '@komputer/contracts';
 import type { Logger, PeerRequestHandler } from '@komputer/service-kit';
 import type { LocalDriverConfig } from './local-config';
+import { AgentOperations } from './agent-operations';
 import { RuntimeChannel } from './runtime-channel';
 import { RuntimeSignals } from './runtime-signals';
 import { sandboxProblems } from './sandbox-check';
@@ -260,10 +261,8 @@ class LocalRuntime implements RuntimeHandle {
 export class LocalRuntimeDriver implements RuntimeDriver {
   private readonly runtimes = new Map<string, LocalRuntime>();
   private readonly starts: Semaphore;
-  private readonly starting = new Map<string, Promise<LocalRuntime>>();
-  private readonly stopping = new Map<string, Promise<void>>();
-  /** Removals under way: a new runtime for the name waits until the old workspace is gone. */
-  private readonly removing = new Map<string, Promise<void>>();
+  /** Starts, stops and removals under way: a new runtime waits until the old workspace is gone. */
+  private readonly operations = new AgentOperations<LocalRuntime>();
   /** A runtime started ahead of need, its modules loaded, waiting for a workspace. */
   private spare: { child: ChildProcessWithoutNullStreams; release: () => void } | undefined;
   private closed = false;
@@ -366,18 +365,12 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     const key = keyOf(agent);
     // A workspace that is being removed, and a runtime that is stopping, must be gone before
     // another runtime starts in that workspace.
-    await this.removing.get(key)?.catch(() => undefined);
-    await this.stopping.get(key);
+    await this.operations.settled(key);
     const running = this.runtimes.get(key);
     if (running && sameAgent(running.agent, agent)) return running;
     // A deleted agent's runtime and workspace never serve a new agent of the same name.
     if (running) await this.remove(running.agent);
-    let starting = this.starting.get(key);
-    if (!starting) {
-      starting = this.launch(agent).finally(() => this.starting.delete(key));
-      this.starting.set(key, starting);
-    }
-    const runtime = await starting;
+    const runtime = await this.operations.startOnce(key, () => this.launch(agent));
     if (sameAgent(runtime.agent, agent)) return runtime;
     await this.remove(runtime.agent);
     return this.ensure(agent);
@@ -388,8 +381,7 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     const running = this.runtimes.get(key);
     return running?.isReady &&
       sameAgent(running.agent, agent) &&
-      !this.stopping.has(key) &&
-      !this.removing.has(key) &&
+      !this.operations.busy(key) &&
       !this.closed
       ? running
       : undefined;
@@ -397,35 +389,23 @@ export class LocalRuntimeDriver implements RuntimeDriver {
 
   async stop(agent: AgentRef): Promise<void> {
     const key = keyOf(agent);
-    await this.starting.get(key)?.catch(() => undefined);
+    await this.operations.started(key);
     const runtime = this.runtimes.get(key);
-    if (!runtime) return this.stopping.get(key);
+    if (!runtime) return this.operations.stopOf(key);
     // From now on, ensure() waits for this stop and then starts a new runtime.
     this.runtimes.delete(key);
-    const stopped = runtime.stop().finally(() => {
-      if (this.stopping.get(key) === stopped) this.stopping.delete(key);
-    });
-    this.stopping.set(key, stopped);
-    return stopped;
+    return this.operations.trackStop(key, runtime.stop());
   }
 
   remove(agent: AgentRef): Promise<void> {
     const key = keyOf(agent);
-    const before = this.removing.get(key);
-    // Registered at once, so that no runtime starts, or is found ready, in the meantime.
-    const removing: Promise<void> = (async () => {
-      await before?.catch(() => undefined);
-      await this.starting.get(key)?.catch(() => undefined);
+    return this.operations.trackRemove(key, async () => {
       const running = this.runtimes.get(key);
       if (running && !sameAgent(running.agent, agent)) return;
       await this.stop(agent);
       if (!sameAgent(await this.owner(agent), agent)) return;
       await rm(this.workspace(agent), { recursive: true, force: true });
-    })().finally(() => {
-      if (this.removing.get(key) === removing) this.removing.delete(key);
     });
-    this.removing.set(key, removing);
-    return removing;
   }
 
   /** The agent that the workspace of `agent`'s name belongs to, as far as it says. */
@@ -464,11 +444,10 @@ export class LocalRuntimeDriver implements RuntimeDriver {
       spare.kill('SIGKILL');
       await exited;
     }
-    await Promise.all([...this.starting.values()].map((p) => p.catch(() => undefined)));
+    await this.operations.allStarted();
     await Promise.all([
       ...[...this.runtimes.values()].map((runtime) => runtime.stop()),
-      ...this.stopping.values(),
-      ...[...this.removing.values()].map((p) => p.catch(() => undefined)),
+      ...this.operations.stopsAndRemovals(),
     ]);
   }
 

@@ -22,6 +22,7 @@ import {
   workspaceClaimName,
 } from './pod-spec';
 import type { AgentPodSettings } from './pod-spec';
+import { AgentOperations } from '../agent-operations';
 
 /** Options for {@link KubernetesRuntimeDriver}. */
 export interface KubernetesDriverOptions {
@@ -86,10 +87,8 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   /** Who this driver is in the leases it holds: its host, and an id of its own. */
   readonly identity = `${hostname()}_${randomUUID().slice(0, 8)}`;
   private readonly runtimes = new Map<string, KubeRuntime>();
-  private readonly starting = new Map<string, Promise<KubeRuntime | undefined>>();
-  private readonly stopping = new Map<string, Promise<void>>();
-  /** Removals under way: a new pod for the name waits until the old objects are gone. */
-  private readonly removing = new Map<string, Promise<void>>();
+  /** Starts, stops and removals under way: a new pod waits until the old objects are gone. */
+  private readonly operations = new AgentOperations<KubeRuntime | undefined>();
   private closed = false;
 
   constructor(private readonly options: KubernetesDriverOptions) {}
@@ -165,8 +164,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     if (this.closed) throw new Error('the runtime driver is closed');
     const key = keyOf(agent);
     // Objects being removed, and a pod that is stopping, must be gone before another starts.
-    await this.removing.get(key)?.catch(() => undefined);
-    await this.stopping.get(key);
+    await this.operations.settled(key);
     const running = this.runtimes.get(key);
     if (running && sameAgent(running.agent, agent)) return running;
     if (running) await this.remove(running.agent);
@@ -188,8 +186,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   async adopt(agent: AgentRef): Promise<RuntimeHandle | undefined> {
     if (this.closed) throw new Error('the runtime driver is closed');
     const key = keyOf(agent);
-    await this.removing.get(key)?.catch(() => undefined);
-    await this.stopping.get(key);
+    await this.operations.settled(key);
     const running = this.runtimes.get(key);
     if (running) return sameAgent(running.agent, agent) ? running : undefined;
     const runtime = await this.launchOnce(key, agent, { adopt: true });
@@ -202,12 +199,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     agent: AgentRef,
     options: { adopt: boolean },
   ): Promise<KubeRuntime | undefined> {
-    let starting = this.starting.get(key);
-    if (!starting) {
-      starting = this.launch(agent, options).finally(() => this.starting.delete(key));
-      this.starting.set(key, starting);
-    }
-    return starting;
+    return this.operations.startOnce(key, () => this.launch(agent, options));
   }
 
   ready(agent: AgentRef): RuntimeHandle | undefined {
@@ -215,8 +207,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     const running = this.runtimes.get(key);
     return running?.isReady &&
       sameAgent(running.agent, agent) &&
-      !this.stopping.has(key) &&
-      !this.removing.has(key) &&
+      !this.operations.busy(key) &&
       !this.closed
       ? running
       : undefined;
@@ -224,15 +215,15 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
 
   async stop(agent: AgentRef): Promise<void> {
     const key = keyOf(agent);
-    await this.starting.get(key)?.catch(() => undefined);
+    await this.operations.started(key);
     const { leases } = this.connected;
     const runtime = this.runtimes.get(key);
     if (!runtime) {
-      const before = this.stopping.get(key);
+      const before = this.operations.stopOf(key);
       if (before) return before;
       // A pod that runs without this scheduler attached (it started before a restart) stops
       // too, unless another scheduler drives it.
-      return this.track(
+      return this.operations.trackStop(
         key,
         (async () => {
           try {
@@ -248,37 +239,20 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     }
     // From now on, ensure() waits for this stop and then starts a new pod.
     this.runtimes.delete(key);
-    return this.track(
+    return this.operations.trackStop(
       key,
       runtime.stop().then(() => leases.release(runtime.agent)),
     );
   }
 
-  /** Registers a stop under way, so that no pod starts for the agent until it is over. */
-  private track(key: string, stop: Promise<void>): Promise<void> {
-    const stopped: Promise<void> = stop.finally(() => {
-      if (this.stopping.get(key) === stopped) this.stopping.delete(key);
-    });
-    this.stopping.set(key, stopped);
-    return stopped;
-  }
-
   remove(agent: AgentRef): Promise<void> {
     const key = keyOf(agent);
-    const before = this.removing.get(key);
-    // Registered at once, so that no pod starts, or is found ready, in the meantime.
-    const removing: Promise<void> = (async () => {
-      await before?.catch(() => undefined);
-      await this.starting.get(key)?.catch(() => undefined);
+    return this.operations.trackRemove(key, async () => {
       const running = this.runtimes.get(key);
       if (running && !sameAgent(running.agent, agent)) return;
       await this.stop(agent);
       await this.removeObjects(agent, Date.now() + this.stopTimeoutMs());
-    })().finally(() => {
-      if (this.removing.get(key) === removing) this.removing.delete(key);
     });
-    this.removing.set(key, removing);
-    return removing;
   }
 
   async known(): Promise<AgentRef[]> {
@@ -303,15 +277,12 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
    */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.starting.values()].map((p) => p.catch(() => undefined)));
+    await this.operations.allStarted();
     for (const runtime of this.runtimes.values()) {
       runtime.detach('the scheduler stopped supervising the agent’s pod');
     }
     this.runtimes.clear();
-    await Promise.all([
-      ...this.stopping.values(),
-      ...[...this.removing.values()].map((p) => p.catch(() => undefined)),
-    ]);
+    await Promise.all(this.operations.stopsAndRemovals());
     await this.leases?.releaseAll();
   }
 
