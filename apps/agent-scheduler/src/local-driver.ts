@@ -199,22 +199,10 @@ class LocalRuntime implements RuntimeHandle {
 
   /** Resolves with the runtime's next `ready`; rejects when it stops first or after `timeoutMs`. */
   nextReady(timeoutMs: number): Promise<RuntimeReadyMessage> {
-    return new Promise((resolve, reject) => {
-      const done = (outcome: () => void) => {
-        clearTimeout(timer);
-        stopListening();
-        stopWatchingExit();
-        outcome();
-      };
-      const timer = setTimeout(() => {
-        const reason = `the agent runtime was not ready within ${timeoutMs} ms`;
-        done(() => reject(new Error(reason)));
-      }, timeoutMs);
-      const stopListening = this.onMessage((message) => {
-        if (message.type === 'ready') done(() => resolve(message));
-      });
-      const stopWatchingExit = this.onExit((reason) => done(() => reject(new Error(reason))));
-    });
+    return this.signals.nextReady(
+      timeoutMs,
+      `the agent runtime was not ready within ${timeoutMs} ms`,
+    );
   }
 
   /** Kills the runtime, and records why. */

@@ -1,4 +1,4 @@
-import type { RuntimeMessage } from '@komputer/contracts';
+import type { RuntimeMessage, RuntimeReadyMessage } from '@komputer/contracts';
 
 /**
  * What a runtime handle tells its listeners, for every driver: the runtime's messages as they
@@ -44,5 +44,25 @@ export class RuntimeSignals {
     for (const listener of this.exitListeners) listener(reason);
     this.exitListeners.clear();
     return true;
+  }
+
+  /**
+   * Resolves with the runtime's next `ready`; rejects when it exits first, or with
+   * `timeoutReason` after `timeoutMs`.
+   */
+  nextReady(timeoutMs: number, timeoutReason: string): Promise<RuntimeReadyMessage> {
+    return new Promise((resolve, reject) => {
+      const done = (outcome: () => void) => {
+        clearTimeout(timer);
+        stopListening();
+        stopWatchingExit();
+        outcome();
+      };
+      const timer = setTimeout(() => done(() => reject(new Error(timeoutReason))), timeoutMs);
+      const stopListening = this.onMessage((message) => {
+        if (message.type === 'ready') done(() => resolve(message));
+      });
+      const stopWatchingExit = this.onExit((reason) => done(() => reject(new Error(reason))));
+    });
   }
 }

@@ -300,22 +300,10 @@ export class KubeRuntime implements RuntimeHandle {
 
   /** Resolves with the runtime's next `ready`; rejects when it stops first or after `timeoutMs`. */
   private nextReady(timeoutMs: number): Promise<RuntimeReadyMessage> {
-    return new Promise((resolve, reject) => {
-      const done = (outcome: () => void) => {
-        clearTimeout(timer);
-        stopListening();
-        stopWatchingExit();
-        outcome();
-      };
-      const timer = setTimeout(() => {
-        const reason = `the agent runtime did not answer within ${timeoutMs} ms`;
-        done(() => reject(new Error(reason)));
-      }, timeoutMs);
-      const stopListening = this.onMessage((message) => {
-        if (message.type === 'ready') done(() => resolve(message));
-      });
-      const stopWatchingExit = this.onExit((reason) => done(() => reject(new Error(reason))));
-    });
+    return this.signals.nextReady(
+      timeoutMs,
+      `the agent runtime did not answer within ${timeoutMs} ms`,
+    );
   }
 
   /**
