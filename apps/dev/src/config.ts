@@ -10,7 +10,9 @@ import type { z } from 'zod';
  * port of 127.0.0.1.
  */
 export const DevConfigSchema = GatewayConfigSchema.omit({ KOMPUTER_REGISTRY_URL: true })
-  .extend(SchedulerConfigSchema.shape)
+  // PORT and HOST are the gateway's: the scheduler's own HTTP port is for probes, which npm
+  // start has no use for.
+  .extend(SchedulerConfigSchema.omit({ PORT: true, HOST: true }).shape)
   .extend(LocalDriverConfigSchema.shape)
   .extend({
     KOMPUTER_SECRET_KEY: SecretKeyVarSchema.optional(),
