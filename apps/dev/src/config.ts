@@ -1,7 +1,8 @@
 import { LocalDriverConfigSchema, SchedulerConfigSchema } from '@komputer/agent-scheduler';
 import { SecretKeyVarSchema } from '@komputer/connectors';
 import { GatewayConfigSchema } from '@komputer/gateway';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { LOG_FORMATS } from './log-format';
 
 /**
  * `npm start`: the settings of every app it runs. `KOMPUTER_DATA_DIR` (mode 0700) holds its own
@@ -16,5 +17,11 @@ export const DevConfigSchema = GatewayConfigSchema.omit({ KOMPUTER_REGISTRY_URL:
   .extend(LocalDriverConfigSchema.shape)
   .extend({
     KOMPUTER_SECRET_KEY: SecretKeyVarSchema.optional(),
+    KOMPUTER_LOG_FORMAT: z
+      .enum(LOG_FORMATS)
+      .default('auto')
+      .describe(
+        '`npm start` only: `auto` writes readable logs on a terminal and JSON lines elsewhere; `pretty` or `json` choose',
+      ),
   });
 export type DevConfig = z.infer<typeof DevConfigSchema>;
