@@ -6,6 +6,7 @@ import {
   closeRedis,
   createHealth,
   createRedis,
+  writeDurability,
   DEFAULT_REDIS_URL,
   waitForRedis,
 } from '@komputer/service-kit';
@@ -74,7 +75,12 @@ export function createScheduler(
   const workerRedis = createRedis({ url, logger, role: 'scheduler-worker', failFast: false });
   const subscriber = createRedis({ url, logger, role: 'scheduler-cancels', failFast: false });
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
-  const agents = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
+  const agents = new AgentStore({
+    redis,
+    keys,
+    eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN,
+    durability: writeDurability(config, logger),
+  });
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
   const registries = createRegistries({
     redis,

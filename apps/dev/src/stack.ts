@@ -6,6 +6,7 @@ import type { RegistryService } from '@komputer/connector-registry';
 import type { SchedulerStatus } from '@komputer/contracts';
 import { createGateway } from '@komputer/gateway';
 import type { Gateway } from '@komputer/gateway';
+import { redactRedisUrl } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import { RedisServer, startScriptedAnthropic } from '@komputer/testing';
 import type { ScriptedAnthropic } from '@komputer/testing';
@@ -38,12 +39,6 @@ export interface Stack {
 }
 
 /** A Redis URL fit to print: its password masked. */
-function withoutPassword(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
-}
-
 /**
  * Starts every app. Without `REDIS_URL` it starts its own redis-server (append-only, under
  * `KOMPUTER_DATA_DIR`, on 127.0.0.1 only, with the password in `KOMPUTER_DATA_DIR/redis.password`);
@@ -63,7 +58,7 @@ export async function startStack(
     const dataDir = resolve(config.KOMPUTER_DATA_DIR);
     await ensurePrivateDir(dataDir, logger);
     let redisUrl = config.REDIS_URL;
-    let redis = `${redisUrl ? withoutPassword(redisUrl) : ''} (REDIS_URL)`;
+    let redis = `${redisUrl ? redactRedisUrl(redisUrl) : ''} (REDIS_URL)`;
     if (!redisUrl) {
       const dir = resolve(dataDir, 'redis');
       const password = await devRedisPassword(dataDir, logger);

@@ -7,6 +7,7 @@ import {
   closeRedis,
   createHealth,
   createRedis,
+  writeDurability,
   DEFAULT_REDIS_URL,
   listenOn,
   stopServer,
@@ -69,7 +70,12 @@ export function createGateway(
     role: 'gateway',
   });
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
-  const agentStore = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
+  const agentStore = new AgentStore({
+    redis,
+    keys,
+    eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN,
+    durability: writeDurability(config, logger),
+  });
   const events = new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
   const registry = new RegistryClient({

@@ -32,6 +32,8 @@ describe('parseConfig with BaseConfigSchema', () => {
       KOMPUTER_DEFAULT_NAMESPACE: 'default',
       KOMPUTER_SHUTDOWN_TIMEOUT_MS: 10_000,
       KOMPUTER_EVENTS_MAXLEN: 10_000,
+      KOMPUTER_REDIS_WAIT_REPLICAS: 0,
+      KOMPUTER_REDIS_WAIT_TIMEOUT_MS: 1_000,
     });
   });
 
@@ -56,6 +58,8 @@ describe('parseConfig with BaseConfigSchema', () => {
       KOMPUTER_DEFAULT_NAMESPACE: 'team-a',
       KOMPUTER_SHUTDOWN_TIMEOUT_MS: 2500,
       KOMPUTER_EVENTS_MAXLEN: 10_000,
+      KOMPUTER_REDIS_WAIT_REPLICAS: 0,
+      KOMPUTER_REDIS_WAIT_TIMEOUT_MS: 1_000,
     });
     expect(typeof config.KOMPUTER_SHUTDOWN_TIMEOUT_MS).toBe('number');
   });

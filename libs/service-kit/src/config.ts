@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRedisUrl } from './redis-url';
 
 /** Raised by {@link parseConfig} when the environment does not satisfy a config schema. */
 export class ConfigError extends Error {
@@ -123,9 +124,15 @@ const LogLevelSchema = z
 export const BaseConfigSchema = z.object({
   LOG_LEVEL: LogLevelSchema.default('info'),
   REDIS_URL: optionalVar(
-    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
+    z.string().superRefine((url, ctx) => {
+      try {
+        parseRedisUrl(url);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
   ).describe(
-    `The Redis to use (\`redis://\` or \`rediss://\`). Unset: \`${DEFAULT_REDIS_URL}\`; \`npm start\` starts a redis-server of its own instead`,
+    `The Redis to use: \`redis://\` or \`rediss://\`, or a Redis behind Sentinel, \`redis+sentinel://[:password@]host:port[,host:port...]/<master name>\`. Unset: \`${DEFAULT_REDIS_URL}\`; \`npm start\` starts a redis-server of its own instead`,
   ),
   KOMPUTER_REDIS_PREFIX: z
     .string()
@@ -152,6 +159,24 @@ export const BaseConfigSchema = z.object({
     .default(10_000)
     .describe(
       "Approximate cap on each agent's event stream, counting only events that are not `text_delta`s (deltas between the kept events stay, up to ten times the cap); older events are trimmed, and a cursor before them gets `410 CURSOR_EXPIRED`",
+    ),
+  KOMPUTER_REDIS_WAIT_REPLICAS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(16)
+    .default(0)
+    .describe(
+      'Replicas that must hold each task claim, task start and event before it counts as written (Redis `WAIT`), so that a failover loses none; `0`: do not wait',
+    ),
+  KOMPUTER_REDIS_WAIT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60_000)
+    .default(1_000)
+    .describe(
+      'How long a write waits for `KOMPUTER_REDIS_WAIT_REPLICAS`; past it the write stands, and a warning says how many replicas held it',
     ),
 });
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;

@@ -38,7 +38,16 @@ export { JsonLineWriter, readJsonLines } from './json-lines';
 export type { JsonLineReaderOptions, JsonLineWriterOptions } from './json-lines';
 export { createLogger } from './logger';
 export type { Logger, LoggerOptions } from './logger';
-export { closeRedis, createRedis, isRedisUnavailableError, waitForRedis } from './redis';
+export {
+  closeRedis,
+  createRedis,
+  isRedisUnavailableError,
+  waitForRedis,
+  writeDurability,
+} from './redis';
+export type { WriteDurability } from './redis';
+export { parseRedisUrl, redactRedisUrl } from './redis-url';
+export type { RedisTarget } from './redis-url';
 export type { Redis, RedisConnectionOptions } from './redis';
 export { PeerRequestError, RequestPeer } from './request-peer';
 export type {

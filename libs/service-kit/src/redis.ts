@@ -1,6 +1,7 @@
 import { Redis, ReplyError } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import { parseRedisUrl } from './redis-url';
 
 /** Options for {@link createRedis}. */
 export interface RedisConnectionOptions {
@@ -33,7 +34,17 @@ export function createRedis(options: RedisConnectionOptions): Redis {
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
     enableReadyCheck: true,
   };
-  const redis = new Redis(options.url, redisOptions);
+  const target = parseRedisUrl(options.url);
+  const redis =
+    target.kind === 'url'
+      ? new Redis(target.url, redisOptions)
+      : new Redis({
+          ...target.options,
+          ...redisOptions,
+          // After a failover the old master, demoted, refuses writes until the client moves:
+          // reconnecting (through the sentinels) and sending the command again finds the new one.
+          reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+        });
   let lastErrorLog = 0;
   let down = false;
   redis.on('error', (err: Error) => {
@@ -151,3 +162,36 @@ export async function closeRedis(redis: Redis, options: { quit?: boolean } = {})
 }
 
 export type { Redis };
+
+/** The replicas that durable writes wait for (Redis `WAIT`), and what to do when they fall short. */
+export interface WriteDurability {
+  replicas: number;
+  timeoutMs: number;
+  onShortfall: (acknowledged: number) => void;
+}
+
+/**
+ * The durability of task claims, starts and events from the settings: how many replicas must
+ * hold each write. A write that fewer replicas acknowledged in time stands, writes stop waiting
+ * for a few seconds (the store's back-off), and a warning says so, at most every 10 s.
+ */
+export function writeDurability(
+  config: { KOMPUTER_REDIS_WAIT_REPLICAS: number; KOMPUTER_REDIS_WAIT_TIMEOUT_MS: number },
+  logger: Logger,
+): WriteDurability {
+  let lastWarning = 0;
+  const replicas = config.KOMPUTER_REDIS_WAIT_REPLICAS;
+  return {
+    replicas,
+    timeoutMs: config.KOMPUTER_REDIS_WAIT_TIMEOUT_MS,
+    onShortfall: (acknowledged) => {
+      const now = Date.now();
+      if (now - lastWarning < ERROR_LOG_INTERVAL_MS) return;
+      lastWarning = now;
+      logger.warn(
+        { acknowledged, wanted: replicas },
+        'fewer redis replicas than KOMPUTER_REDIS_WAIT_REPLICAS hold a write; writes go on without waiting for them, and a failover now could lose some',
+      );
+    },
+  };
+}

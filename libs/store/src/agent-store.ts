@@ -125,7 +125,24 @@ export interface AgentStoreOptions {
   keys: Keys;
   /** Approximate cap on each agent's event stream (XADD MAXLEN ~). */
   eventsMaxLen: number;
+  /**
+   * Replicas that must hold a task's claim, its start and each of its events before the write
+   * counts as done (Redis `WAIT`), so that a failover to a replica loses none of them. Off by
+   * default (`replicas: 0`).
+   */
+  durability?: Durability;
 }
+
+/** How many replicas must acknowledge a write, and how long to wait for them. */
+export interface Durability {
+  replicas: number;
+  timeoutMs: number;
+  /** Told when fewer replicas than asked acknowledged a write in time; the write stands. */
+  onShortfall?: (acknowledged: number) => void;
+}
+
+/** How long writes stop waiting for replicas after too few acknowledged one in time. */
+const UNREPLICATED_BACKOFF_MS = 5_000;
 
 /** Longest `lastTaskMessage` kept on an agent. */
 export const LAST_TASK_MESSAGE_MAX = 256;
@@ -217,11 +234,34 @@ export class AgentStore {
   private readonly redis: Redis;
   private readonly keys: Keys;
   private readonly eventsMaxLen: number;
+  private readonly durability: Durability | undefined;
+  /** Until when writes do not wait for replicas, after too few acknowledged one. */
+  private unreplicatedUntil = 0;
 
   constructor(options: AgentStoreOptions) {
     this.redis = options.redis;
     this.keys = options.keys;
     this.eventsMaxLen = options.eventsMaxLen;
+    this.durability = options.durability;
+  }
+
+  /**
+   * Waits, when asked to, until the replicas hold the writes made so far on this connection.
+   * `WAIT` follows the write rather than riding with it: a script that Redis has forgotten (a
+   * promoted replica has no script cache) is sent again after the first reply, and must be
+   * covered too.
+   */
+  private async replicated(): Promise<void> {
+    const durability = this.durability;
+    if (!durability || durability.replicas === 0 || Date.now() < this.unreplicatedUntil) return;
+    const acknowledged = await this.redis.wait(durability.replicas, durability.timeoutMs);
+    if (acknowledged < durability.replicas) {
+      // Too few replicas answer (one failed, or a failover left fewer): every write would wait
+      // out the timeout, and a task's stream would crawl. Writes go on without waiting for a
+      // while; then one waits again, to see whether the replicas are back.
+      this.unreplicatedUntil = Date.now() + UNREPLICATED_BACKOFF_MS;
+      durability.onShortfall?.(acknowledged);
+    }
   }
 
   /** Reads one agent, or undefined. */
@@ -377,6 +417,7 @@ export class AgentStore {
         ...specPairs(input.spec),
       ],
     )) as [string, string, string, string[], string?, string?];
+    await this.replicated();
     if (reply[0] === 'busy') return { outcome: 'busy', taskId: reply[1] };
     const agent = decode(fromPairs(reply[3]));
     if (!agent) throw new Error(`claim left an unreadable agent ${input.namespace}/${input.name}`);
@@ -495,6 +536,7 @@ export class AgentStore {
         input.token ?? randomUUID(),
       ],
     )) as [string, string[]?, string?];
+    await this.replicated();
     const agent = reply[1] ? decode(fromPairs(reply[1])) : undefined;
     if (reply[0] === 'started' && agent) {
       return { outcome: 'started', agent, ...(reply[2] ? { announcedId: reply[2] } : {}) };
@@ -578,6 +620,7 @@ export class AgentStore {
         terminal?.status ?? '',
       ],
     )) as [string, string?];
+    await this.replicated();
     if (reply[0] === 'appended' && reply[1]) return { outcome: 'appended', id: reply[1] };
     return { outcome: reply[0] === 'duplicate' ? 'duplicate' : 'stale' };
   }

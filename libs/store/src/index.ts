@@ -4,6 +4,7 @@ export type {
   AgentRecord,
   AgentStoreOptions,
   ClaimResult,
+  Durability,
   RecordResult,
   StartResult,
   TaskEnd,

@@ -20,6 +20,8 @@ export type { BadHandshake, RefusedUpgradeOptions } from './upgrade';
 export { errorOf, sendRequest } from './http-answer';
 export type { HttpAnswer, SendRequestOptions } from './http-answer';
 export type { RedisServerOptions } from './redis-server';
+export { startSentinelGroup } from './redis-sentinel';
+export type { SentinelGroup, SentinelGroupOptions } from './redis-sentinel';
 export { ScriptedAnthropic, startScriptedAnthropic } from './anthropic/server';
 export type { ScriptedAnthropicOptions } from './anthropic/server';
 export {

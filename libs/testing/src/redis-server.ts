@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from './listen';
@@ -27,6 +27,13 @@ export interface RedisServerOptions {
    * is. Default: none.
    */
   password?: string;
+  /** More redis.conf lines (`replicaof 127.0.0.1 6380`, say), read from its standard input. */
+  config?: string[];
+  /**
+   * Run as a Sentinel that monitors this master, instead of as a server. Sentinel keeps its
+   * state in a config file of its own, in `dir`.
+   */
+  sentinel?: { master: string; port: number; quorum: number; downAfterMs: number };
 }
 
 /** Characters that need no escaping in a URL or in redis.conf. */
@@ -109,7 +116,23 @@ export class RedisServer {
   }
 
   private spawnOn(binary: string, port: number): Promise<void> {
+    const { sentinel } = this.options;
+    const sentinelArgs: string[] = [];
+    if (sentinel) {
+      const file = join(this.dir, 'sentinel.conf');
+      writeFileSync(
+        file,
+        [
+          `sentinel monitor ${sentinel.master} 127.0.0.1 ${sentinel.port} ${sentinel.quorum}`,
+          `sentinel down-after-milliseconds ${sentinel.master} ${sentinel.downAfterMs}`,
+          `sentinel failover-timeout ${sentinel.master} ${sentinel.downAfterMs * 4}`,
+          '',
+        ].join('\n'),
+      );
+      sentinelArgs.push(file, '--sentinel');
+    }
     const args = [
+      ...sentinelArgs,
       '--port',
       String(port),
       '--bind',
@@ -131,18 +154,26 @@ export class RedisServer {
       'no',
     ];
     const { password } = this.options;
+    const stdinConfig = [
+      ...(password === undefined ? [] : [`requirepass ${password}`, `masterauth ${password}`]),
+      ...(this.options.config ?? []),
+    ];
     // "-" last: read more configuration from standard input, after the arguments.
-    if (password !== undefined) args.push('-');
+    if (stdinConfig.length > 0) args.push('-');
     const child = spawn(binary, args, {
-      stdio: [password === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: [stdinConfig.length === 0 ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       detached: this.options.detached ?? false,
     });
     running.add(child);
-    if (password !== undefined) {
+    if (stdinConfig.length > 0) {
       // A failed write shows as redis-server's own failure to start, reported below.
       child.stdin?.on('error', () => undefined);
-      child.stdin?.end(`requirepass ${password}\n`);
+      child.stdin?.end(`${stdinConfig.join('\n')}\n`);
     }
+    // A Sentinel says it is up by naming the master it monitors.
+    const readyLines = sentinel
+      ? ['+monitor master']
+      : ['Ready to accept connections', 'ready to accept connections'];
     const timeoutMs = this.options.startTimeoutMs ?? 10_000;
     let output = '';
     return new Promise<void>((resolve, reject) => {
@@ -157,10 +188,7 @@ export class RedisServer {
       const timer = setTimeout(() => fail(`not ready after ${timeoutMs} ms`), timeoutMs);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        if (
-          output.includes('Ready to accept connections') ||
-          output.includes('ready to accept connections')
-        ) {
+        if (readyLines.some((line) => output.includes(line))) {
           clearTimeout(timer);
           child.stdout?.off('data', onData);
           child.stdout?.resume();
@@ -183,14 +211,16 @@ export class RedisServer {
   }
 
   /**
-   * Stops redis-server (SIGTERM, so that it flushes the append-only file) and waits for it to
-   * exit; SIGKILL after `timeoutMs`. Idempotent.
+   * Stops redis-server (SIGTERM, so that it flushes the append-only file, or `signal` SIGKILL,
+   * as a crash) and waits for it to exit; SIGKILL after `timeoutMs`. Idempotent.
    */
-  async stop(options: { removeData?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  async stop(
+    options: { removeData?: boolean; timeoutMs?: number; signal?: 'SIGTERM' | 'SIGKILL' } = {},
+  ): Promise<void> {
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
+      child.kill(options.signal ?? 'SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 5_000);
       await exited;
       clearTimeout(timer);
