@@ -5,14 +5,16 @@
 // The services run as they are deployed, each in a process of its own: the gateway, the
 // scheduler (with its agent runtimes), the model (bench/model-server) and redis-server. This
 // process is only the client and the baseline.
-// Usage: npm run bench:dispatch -- [--tasks 200] [--cold 20]
+// With --replica, Redis gets a replica and every task claim, start and event waits until the
+// replica holds it (KOMPUTER_REDIS_WAIT_REPLICAS=1): what that durability costs.
+// Usage: npm run bench:dispatch -- [--tasks 200] [--cold 20] [--replica]
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { followEvents, startRedisServer } from '@komputer/testing';
+import { followEvents, RedisServer, startRedisServer } from '@komputer/testing';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { percentile, rssMb } from './lib/measure';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
   options: {
     tasks: { type: 'string', default: '200' },
     cold: { type: 'string', default: '20' },
+    replica: { type: 'boolean', default: false },
   },
 });
 const warmTasks = Number(values.tasks);
@@ -108,11 +111,18 @@ async function baseline(url: string, rounds: number, apart: boolean): Promise<nu
 
 async function main(): Promise<void> {
   const redisServer = await startRedisServer();
+  const replica = values.replica
+    ? await new RedisServer({ config: [`replicaof 127.0.0.1 ${redisServer.port}`] }).start()
+    : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'komputer-bench-'));
   let stopStack = async () => undefined as void;
   const redis = new Redis(redisServer.url);
   try {
-    const stack = await startBenchStack(redisServer.url, dataDir);
+    const stack = await startBenchStack(
+      redisServer.url,
+      dataDir,
+      replica ? { KOMPUTER_REDIS_WAIT_REPLICAS: '1' } : {},
+    );
     stopStack = stack.stop;
     const { scheduler, api } = stack;
 
@@ -158,7 +168,8 @@ async function main(): Promise<void> {
       `${label.padEnd(40)}${percentile(samples, 0.5).toFixed(2).padStart(9)}${percentile(samples, 0.99).toFixed(2).padStart(9)}   ${target}\n`;
     const ratio = (of: number[]) => (percentile(warm, 0.5) / percentile(of, 0.5)).toFixed(2);
     process.stdout.write(
-      `${warmTasks} warm tasks, ${coldTasks} cold tasks, one at a time\n\n` +
+      `${warmTasks} warm tasks, ${coldTasks} cold tasks, one at a time` +
+        `${replica ? '; every claim, start and event waits for a replica (WAIT)' : ''}\n\n` +
         `${'measure'.padEnd(40)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}   target\n` +
         row('baseline: BullMQ add → XREAD, apart', baseApart, '') +
         row('baseline: BullMQ add → XREAD, 1 proc', base, '') +
@@ -172,6 +183,7 @@ async function main(): Promise<void> {
   } finally {
     redis.disconnect();
     await stopStack();
+    await replica?.stop({ removeData: true });
     await redisServer.stop({ removeData: true });
     rmSync(dataDir, { recursive: true, force: true });
   }
