@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ControlMessageSchema } from '@komputer/contracts';
 import type { ControlMessage } from '@komputer/contracts';
-import { createRegistries } from '@komputer/connectors';
+import { createRegistries, parseSecretKey, TaskTokenSigner } from '@komputer/connectors';
 import { closeRedis, createRedis, DEFAULT_REDIS_URL, waitForRedis } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
@@ -74,8 +74,9 @@ export function createScheduler(
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
   const liveness = new Liveness({ redis, keys, id, logger, status: () => driver.sandbox });
-  // In memory, not in Redis: model calls go on while Redis is away.
-  const tokens = new TaskTokens();
+  // In memory, not in Redis: model calls go on while Redis is away. Signed with a key derived
+  // from the secret key, so that the connector-registry can check them too.
+  const tokens = new TaskTokens(new TaskTokenSigner(parseSecretKey(config.KOMPUTER_SECRET_KEY)));
   const modelProxy = new ModelProxy({
     host: config.KOMPUTER_MODEL_PROXY_HOST,
     port: config.KOMPUTER_MODEL_PROXY_PORT,
@@ -89,6 +90,7 @@ export function createScheduler(
     driver,
     liveness,
     connectors: registries.connectors,
+    registryUrl: config.KOMPUTER_CONNECTOR_REGISTRY_URL,
     memories: registries.memories,
     skills: registries.skills,
     tokens,

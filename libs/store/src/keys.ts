@@ -20,6 +20,10 @@ export interface Keys {
   connector(namespace: string, name: string): string;
   /** Set: the names of the connectors in a namespace. */
   connectors(namespace: string): string;
+  /** String with a time to live: one connector's tool list as JSON, as its server last gave it. */
+  connectorTools(namespace: string, name: string): string;
+  /** Hash: one connector's health (`reachable`, `lastError`, `checkedAt`), as last seen. */
+  connectorHealth(namespace: string, name: string): string;
   /** Hash: one memory's content and description. */
   memory(namespace: string, name: string): string;
   /** Set: the names of the memories in a namespace. */
@@ -92,6 +96,8 @@ export function createKeys(prefix: string): Keys {
     secrets: (ns) => `${prefix}:${ns}:secrets`,
     connector: (ns, name) => `${prefix}:${ns}:connector:${name}`,
     connectors: (ns) => `${prefix}:${ns}:connectors`,
+    connectorTools: (ns, name) => `${prefix}:${ns}:connector-tools:${name}`,
+    connectorHealth: (ns, name) => `${prefix}:${ns}:connector-health:${name}`,
     memory: (ns, name) => `${prefix}:${ns}:memory:${name}`,
     memories: (ns) => `${prefix}:${ns}:memories`,
     skill: (ns, name) => `${prefix}:${ns}:skill:${name}`,
