@@ -9,7 +9,8 @@ import type {
 } from '@komputer/contracts';
 import { AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
-import type { AgentStore } from '@komputer/store';
+import { agentNamesOf } from '@komputer/store';
+import type { AgentStore, Keys } from '@komputer/store';
 import { authHeaders } from './connector-auth';
 import type { ConnectorStatusStore } from './connector-status';
 import { mcpEndpointUrl } from './mcp-endpoint';
@@ -24,6 +25,7 @@ export interface ConnectorRegistryOptions {
   connectors: ResourceStore<ConnectorSpec>;
   secrets: SecretStore;
   agents: AgentStore;
+  keys: Keys;
   /** Each connector's cached tool list and health. */
   status: ConnectorStatusStore;
   logger: Logger;
@@ -38,9 +40,10 @@ export interface Upstream {
   headers: Record<string, string>;
 }
 
-function unreachable(name: string, reason: string, retryable: boolean): AppError {
+/** No immediate retry can fix a server that did not answer: the next call asks it again. */
+function unreachable(name: string, reason: string): AppError {
   return new AppError('CONNECTOR_UNREACHABLE', 502, `connector "${name}": ${reason}`, {
-    retryable,
+    retryable: false,
   });
 }
 
@@ -152,12 +155,21 @@ export class ConnectorRegistry {
     return this.toConnectorResponse(record, users, undefined);
   }
 
-  /** Deletes a connector; one that agents use answers 409 naming them, unless `force`. */
+  /**
+   * Deletes a connector; one that agents use answers 409 naming them, unless `force`. The check
+   * and the delete are one step, and an agent's create or patch checks in one step that its
+   * connectors exist: no agent can come to name a connector that is gone.
+   */
   async deleteConnector(namespace: string, name: string, force: boolean): Promise<void> {
-    if (!(await this.options.connectors.get(namespace, name)))
-      throw notFound('connector', namespace, name);
-    const [users = []] = await this.options.agents.attachedAgents('connector', namespace, [name]);
-    if (users.length > 0 && !force) {
+    const result = await this.options.connectors.deleteUnlessUsed(
+      namespace,
+      name,
+      this.options.keys.attachedAgents('connector', namespace, name),
+      force,
+    );
+    if (!result) throw notFound('connector', namespace, name);
+    const users = agentNamesOf(namespace, result.users);
+    if (!result.deleted) {
       throw new AppError(
         'CONNECTOR_IN_USE',
         409,
@@ -166,8 +178,6 @@ export class ConnectorRegistry {
         { details: { agentNames: users }, retryable: false },
       );
     }
-    if (!(await this.options.connectors.delete(namespace, name)))
-      throw notFound('connector', namespace, name);
     await this.options.status.forget(namespace, name);
     this.options.logger.info({ namespace, connector: name, force, users }, 'connector deleted');
   }
@@ -187,7 +197,7 @@ export class ConnectorRegistry {
     } catch (err) {
       if (!(err instanceof McpUnreachableError)) throw err;
       await this.recordFailure(namespace, name, err.message);
-      throw unreachable(name, `the MCP server did not answer as expected (${err.message})`, true);
+      throw unreachable(name, `the MCP server did not answer as expected (${err.message})`);
     }
     await status.saveTools(namespace, name, tools);
     return tools;
@@ -203,7 +213,7 @@ export class ConnectorRegistry {
     const headers = await this.credentialHeaders(namespace, connector);
     if ('unavailable' in headers) {
       await this.recordFailure(namespace, name, headers.unavailable);
-      throw unreachable(name, headers.unavailable, false);
+      throw unreachable(name, headers.unavailable);
     }
     return { url: connector.spec.url, headers: headers.headers };
   }

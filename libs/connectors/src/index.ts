@@ -9,7 +9,7 @@ export type {
   ResolvedContent,
 } from './content-registry';
 export { MCP_ENDPOINT_ROUTE, mcpEndpointUrl } from './mcp-endpoint';
-export { createReferenceChecker, ReferenceChecker } from './reference-checker';
+export { createReferenceChecker, missingReference, ReferenceChecker } from './reference-checker';
 export type { AgentRefs, ReferenceCheckerOptions } from './reference-checker';
 export { createRegistries } from './registries';
 export type { Registries, RegistriesOptions } from './registries';

@@ -42,6 +42,7 @@ export function createRegistries(options: RegistriesOptions): Registries {
       connectors: stores.connectors,
       secrets: new RedisSecretStore({ redis, keys, cipher }),
       agents,
+      keys,
       status: new ConnectorStatusStore({
         redis,
         keys,

@@ -72,6 +72,17 @@ export function agentMember(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
+/**
+ * The agents of {@link Keys.attachedAgents} members, sorted: by name for those of `namespace`,
+ * as "namespace/name" for the others.
+ */
+export function agentNamesOf(namespace: string, members: readonly string[]): string[] {
+  const local = agentMember(namespace, '');
+  return members
+    .map((member) => (member.startsWith(local) ? member.slice(local.length) : member))
+    .sort();
+}
+
 /** A task in a scheduler's task set: `<namespace>/<agent>/<taskId>` (names hold no "/"). */
 export function taskMember(namespace: string, name: string, taskId: string): string {
   return `${namespace}/${name}/${taskId}`;
