@@ -263,7 +263,10 @@ describe('an agent’s connector, through the connector-registry in a process of
     await writeFile(gate, '');
     const events = await eventsOf('caller', task.body.taskId);
     expect(resultOf(events, 'late')).toEqual(
-      expect.objectContaining({ is_error: true, output: expect.stringContaining('does not have connector \\"echo\\" attached') }),
+      expect.objectContaining({
+        is_error: true,
+        output: expect.stringContaining('does not have connector \\"echo\\" attached'),
+      }),
     );
     expect(events.find((e) => e.type === 'warning')?.payload).toMatchObject({ connector: 'echo' });
     expect(events.at(-1)?.type).toBe('task_completed');
