@@ -348,7 +348,7 @@ describe('the model proxy', () => {
     const calls = logs.records.filter((r) => r['msg'] === 'model call');
     expect(calls).toContainEqual(
       expect.objectContaining({
-        agent: TASK.agent,
+        agent: `${TASK.namespace}/${TASK.agent}`,
         taskId: TASK.taskId,
         path: '/v1/messages',
         status: 200,
