@@ -1,36 +1,25 @@
-import { createLogger } from '@komputer/service-kit';
-import { AgentStore, createKeys, MissingConnectorError } from '@komputer/store';
-import { MINIMAL_AGENT_SPEC, startRedisServer } from '@komputer/testing';
-import type { RedisServer } from '@komputer/testing';
-import { Redis } from 'ioredis';
-import { createRegistries, generateSecretKey } from '../src';
+import { MissingConnectorError } from '@komputer/store';
+import type { AgentStore } from '@komputer/store';
+import { MINIMAL_AGENT_SPEC } from '@komputer/testing';
+import type { Redis } from 'ioredis';
 import type { Registries } from '../src';
+import { keys, startRegistries } from './fixture';
+import type { RegistriesFixture } from './fixture';
 
 const NS = 'default';
-const keys = createKeys('komputer');
 
-let server: RedisServer;
+let fixture: RegistriesFixture;
 let redis: Redis;
 let agents: AgentStore;
 let registries: Registries;
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
-  agents = new AgentStore({ redis, keys, eventsMaxLen: 100 });
-  registries = createRegistries({
-    redis,
-    keys,
-    agents,
-    logger: createLogger({ name: 'test', level: 'silent' }),
-    secretKey: generateSecretKey(),
-    mcpTimeoutMs: 1_000,
-  });
+  fixture = await startRegistries();
+  ({ redis, agents, registries } = fixture);
 });
 
 afterAll(async () => {
-  redis.disconnect();
-  await server.stop({ removeData: true });
+  await fixture.stop();
 });
 
 const connector = (name: string) =>
