@@ -114,9 +114,10 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
   let terminal: Terminal;
   let connectorTools: ConnectorTools | undefined;
   try {
-    // Opened per task: the task message carries the connectors the agent has now, with the
-    // credentials they need, and nothing of them outlives the task.
+    // Opened per task: the task message carries the connectors the agent has now, and its
+    // token opens them only while the task runs.
     connectorTools = await openConnectorTools(task.connectors, {
+      token: task.modelToken,
       timeoutMs: options.mcpTimeoutMs,
       callTimeoutMs: options.mcpCallTimeoutMs,
       signal: stop.signal,

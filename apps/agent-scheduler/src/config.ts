@@ -75,6 +75,12 @@ export const SchedulerConfigSchema = BaseConfigSchema.extend({
     ),
   KOMPUTER_SECRET_KEY: SecretKeyVarSchema,
   KOMPUTER_MCP_TIMEOUT_MS: RuntimeSettingsSchema.shape.KOMPUTER_MCP_TIMEOUT_MS,
+  KOMPUTER_CONNECTOR_REGISTRY_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('http://127.0.0.1:8082')
+    .describe(
+      "The connector-registry's base URL as agents' runtimes reach it: they call their connectors' MCP endpoints there with their task's token (on Kubernetes, an address the pods can reach, e.g. `http://connector-registry.komputer:8082`)",
+    ),
   KOMPUTER_MODEL_PROXY_HOST: z
     .string()
     .min(1)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ControlMessageSchema } from '@komputer/contracts';
 import type { ControlMessage } from '@komputer/contracts';
-import { createRegistries } from '@komputer/connectors';
+import { createRegistries, parseSecretKey, TaskTokenSigner } from '@komputer/connectors';
 import {
   closeRedis,
   createHealth,
@@ -91,8 +91,9 @@ export function createScheduler(
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
   const liveness = new Liveness({ redis, keys, id, logger, status: () => driver.sandbox });
-  // In memory, not in Redis: model calls go on while Redis is away.
-  const tokens = new TaskTokens();
+  // In memory, not in Redis: model calls go on while Redis is away. Signed with a key derived
+  // from the secret key, so that the connector-registry can check them too.
+  const tokens = new TaskTokens(new TaskTokenSigner(parseSecretKey(config.KOMPUTER_SECRET_KEY)));
   const modelProxy = new ModelProxy({
     host: config.KOMPUTER_MODEL_PROXY_HOST,
     port: config.KOMPUTER_MODEL_PROXY_PORT,
@@ -106,6 +107,7 @@ export function createScheduler(
     driver,
     liveness,
     connectors: registries.connectors,
+    registryUrl: config.KOMPUTER_CONNECTOR_REGISTRY_URL,
     memories: registries.memories,
     skills: registries.skills,
     tokens,

@@ -55,7 +55,7 @@ export interface SupervisionOptions {
   persister: Persister;
   /** The agent's connectors, secrets, memories and skills, read now. */
   resources: () => Promise<TaskResources>;
-  /** Issues the task's model token, which dies with the supervision. */
+  /** Issues the task's token (model and connector calls), which dies with the supervision. */
   tokens: TaskTokens;
   /** Ends the task with an `error` event (retried until stored), unless it has ended already. */
   fail: (reason: string, retryable: boolean, status?: AgentStatus) => Promise<void>;
@@ -168,10 +168,7 @@ export class Supervision {
     });
     // The token the task ran with died with the scheduler that issued it: the runtime's model
     // calls go on with one of this scheduler's.
-    this.modelToken = this.options.tokens.issue(
-      { agent: `${this.options.job.namespace}/${this.options.job.agentName}`, taskId: this.taskId },
-      this.options.limits.timeoutMs + TIMEOUT_GRACE_MS,
-    );
+    this.modelToken = this.issueToken();
     try {
       const answer = await runtime.reattach(
         { taskId: this.taskId, afterSeq: from.eventSeq, modelToken: this.modelToken },
@@ -193,6 +190,18 @@ export class Supervision {
     }
   }
 
+  /**
+   * A token for the task's model and connector calls, valid as long as the supervision may last,
+   * should its end go unseen.
+   */
+  private issueToken(): string {
+    const { job, agent, limits, tokens } = this.options;
+    return tokens.issue(
+      { namespace: job.namespace, agent: job.agentName, uid: agent.uid ?? '', taskId: this.taskId },
+      limits.timeoutMs + TIMEOUT_GRACE_MS,
+    );
+  }
+
   private started(): NewAgentEvent {
     const { job, agent, runtime } = this.options;
     return {
@@ -210,8 +219,9 @@ export class Supervision {
 
   /**
    * Reads the agent's resources and sends the task. Read per task, so that a PATCH of the
-   * agent's connectors, memories or skills, or a rotated secret, applies to the next task; the
-   * credentials go to this runtime only, inside the task message.
+   * agent's connectors, memories or skills, or a rotated secret, applies to the next task. The
+   * task message holds no connector credential: the runtime reaches its connectors through the
+   * connector-registry with the task's token.
    */
   private async sendTask(): Promise<void> {
     const { job, agent, runtime, limits, persister, log } = this.options;
@@ -235,11 +245,7 @@ export class Supervision {
         payload: { message },
       });
     }
-    // Valid as long as the supervision may last, should its end go unseen.
-    this.modelToken = this.options.tokens.issue(
-      { agent: `${job.namespace}/${job.agentName}`, taskId: this.taskId },
-      limits.timeoutMs + TIMEOUT_GRACE_MS,
-    );
+    this.modelToken = this.issueToken();
     const sent = runtime.send({
       type: 'task',
       taskId: this.taskId,

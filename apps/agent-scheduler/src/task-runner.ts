@@ -18,13 +18,15 @@ import type { TaskTokens } from './task-tokens';
 export interface TaskRunnerOptions {
   agents: AgentStore;
   driver: RuntimeDriver;
-  /** Connectors with their credentials, and the variables of the agent's secrets, per task. */
+  /** Connectors' endpoints, and the variables of the agent's secrets, per task. */
   connectors: Pick<ConnectorRegistry, 'resolveForTask' | 'resolveSecretEnv'>;
+  /** The connector-registry's base URL as runtimes reach it. */
+  registryUrl: string;
   /** The agents' memories, read for each task. */
   memories: ContentRegistry;
   /** The agents' skills, read for each task. */
   skills: ContentRegistry;
-  /** The model proxy's tokens: each task gets one for its model calls, until it ends. */
+  /** The tasks' tokens: each task gets one for its model and connector calls, until it ends. */
   tokens: TaskTokens;
   /** Tells whether the scheduler that began a task still runs it. */
   liveness: Pick<Liveness, 'alive'>;
@@ -334,7 +336,7 @@ export class TaskRunner {
   private async resources(agent: AgentRecord): Promise<TaskResources> {
     const { namespace, spec } = agent;
     const [connectors, secretEnv, memories, skills] = await Promise.all([
-      this.options.connectors.resolveForTask(namespace, spec.connectors),
+      this.options.connectors.resolveForTask(namespace, spec.connectors, this.options.registryUrl),
       this.options.connectors.resolveSecretEnv(namespace, spec.secretRefs),
       this.options.memories.resolveForTask(namespace, spec.memories),
       this.options.skills.resolveForTask(namespace, spec.skills),

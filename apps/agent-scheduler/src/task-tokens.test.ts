@@ -1,22 +1,25 @@
+import { generateSecretKey, parseSecretKey, TaskTokenSigner } from '@komputer/connectors';
 import { TaskTokens } from './task-tokens';
 
-const TASK = { agent: 'default/agent-1', taskId: 'task-1' };
+const TASK = { namespace: 'default', agent: 'agent-1', uid: 'uid-1', taskId: 'task-1' };
+const GRANT = { agent: 'default/agent-1', taskId: 'task-1' };
+const signer = new TaskTokenSigner(parseSecretKey(generateSecretKey()));
 
 describe('TaskTokens', () => {
-  it('issues tokens of 256 random bits, each granting its own task', () => {
-    const tokens = new TaskTokens();
+  it('issues signed tokens, each granting its own task', () => {
+    const tokens = new TaskTokens(signer);
     const first = tokens.issue(TASK, 60_000);
     const second = tokens.issue({ ...TASK, taskId: 'task-2' }, 60_000);
-    expect(Buffer.from(first, 'base64url')).toHaveLength(32);
+    expect(signer.verify(first)).toMatchObject(TASK);
     expect(first).not.toBe(second);
-    expect(tokens.verify(first)).toMatchObject(TASK);
+    expect(tokens.verify(first)).toMatchObject(GRANT);
     expect(tokens.verify(second)).toMatchObject({ taskId: 'task-2' });
     expect(tokens.verify('made-up')).toBeUndefined();
     tokens.close();
   });
 
   it('refuses a revoked token, and aborts what was granted with it', () => {
-    const tokens = new TaskTokens();
+    const tokens = new TaskTokens(signer);
     const token = tokens.issue(TASK, 60_000);
     const grant = tokens.verify(token);
     tokens.revoke(token);
@@ -30,7 +33,7 @@ describe('TaskTokens', () => {
   });
 
   it('lets a token expire when its task’s end goes unseen', async () => {
-    const tokens = new TaskTokens();
+    const tokens = new TaskTokens(signer);
     const token = tokens.issue(TASK, 30);
     const grant = tokens.verify(token);
     await new Promise((resolve) => setTimeout(resolve, 60));
@@ -40,7 +43,7 @@ describe('TaskTokens', () => {
   });
 
   it('revokes every token when it closes', () => {
-    const tokens = new TaskTokens();
+    const tokens = new TaskTokens(signer);
     const grants = [tokens.issue(TASK, 60_000), tokens.issue(TASK, 60_000)].map((token) =>
       tokens.verify(token),
     );

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { RuntimeEventMessage, RuntimeTaskMessage, TaskJob } from '@komputer/contracts';
-import { createRegistries, generateSecretKey } from '@komputer/connectors';
+import {
+  createRegistries,
+  generateSecretKey,
+  parseSecretKey,
+  TaskTokenSigner,
+} from '@komputer/connectors';
 import { EventStore } from '@komputer/store';
 import { MINIMAL_AGENT_SPEC, startScriptedAnthropic, text } from '@komputer/testing';
 import type { ScriptedAnthropic } from '@komputer/testing';
@@ -55,7 +60,7 @@ export function runtimeDriverContract(
     beforeAll(async () => {
       f = await startFixture();
       model = await startScriptedAnthropic();
-      tokens = new TaskTokens();
+      tokens = new TaskTokens(new TaskTokenSigner(parseSecretKey(generateSecretKey())));
       proxy = new ModelProxy({
         host: '127.0.0.1',
         port: 0,
@@ -78,6 +83,8 @@ export function runtimeDriverContract(
         agents: f.agents,
         driver: subject.driver,
         connectors: registries.connectors,
+        // No test here gives an agent a connector.
+        registryUrl: 'http://127.0.0.1:9',
         memories: registries.memories,
         skills: registries.skills,
         tokens,
@@ -164,7 +171,10 @@ export function runtimeDriverContract(
         skills: [],
         env: {},
         textDeltas: false,
-        modelToken: tokens.issue({ agent: `${NS}/${job.agentName}`, taskId: job.taskId }, 60_000),
+        modelToken: tokens.issue(
+          { namespace: NS, agent: job.agentName, uid: job.agentUid ?? '', taskId: job.taskId },
+          60_000,
+        ),
       };
     }
 

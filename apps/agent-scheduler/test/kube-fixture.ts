@@ -2,7 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import { createRegistries, generateSecretKey } from '@komputer/connectors';
+import {
+  createRegistries,
+  generateSecretKey,
+  parseSecretKey,
+  TaskTokenSigner,
+} from '@komputer/connectors';
 import { parseConfig } from '@komputer/service-kit';
 import { emulatorKubeconfig } from '@komputer/testing';
 import type { KubeEmulator, KubeEmulatorOptions } from '@komputer/testing';
@@ -59,10 +64,12 @@ export function taskRunnerFor(f: SchedulerFixture, driver: RuntimeDriver, id: st
     agents: f.agents,
     driver,
     connectors: registries.connectors,
+    // No test here gives an agent a connector.
+    registryUrl: 'http://127.0.0.1:9',
     memories: registries.memories,
     skills: registries.skills,
     // The tests' pods call the scripted model, which takes any token, straight.
-    tokens: new TaskTokens(),
+    tokens: new TaskTokens(new TaskTokenSigner(parseSecretKey(generateSecretKey()))),
     liveness: new Liveness({ ...f, id, judgeAfterMs: 0, status: () => driver.sandbox }),
     limits: { maxTurns: 10, maxBudgetUsd: 5, timeoutMs: 60_000 },
     textDeltas: false,

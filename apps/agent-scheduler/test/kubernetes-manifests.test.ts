@@ -58,7 +58,16 @@ it('selects the driver’s pods with a network policy that the API server accept
       namespace: defaults.KOMPUTER_KUBE_NAMESPACE,
       body: policy as V1NetworkPolicy,
     });
-    expect(created.spec?.egress).toHaveLength(3);
+    expect(created.spec?.egress).toHaveLength(4);
+    // The control plane's only doors for agents: the model proxy and the connector-registry.
+    expect(
+      created.spec?.egress?.flatMap((rule) =>
+        (rule.to ?? []).flatMap((peer) => {
+          const name = peer.podSelector?.matchLabels?.['app.kubernetes.io/name'];
+          return name ? [`${name}:${rule.ports?.[0]?.port}`] : [];
+        }),
+      ),
+    ).toEqual(['agent-scheduler:8090', 'connector-registry:8082']);
   } finally {
     await emulator.close();
   }

@@ -14,12 +14,13 @@ import {
 import type { ScriptedAnthropic, ScriptedTurn } from '@komputer/testing';
 import { ModelProxy } from '../src/model-proxy';
 import type { ModelProxyOptions } from '../src/model-proxy';
+import { generateSecretKey, parseSecretKey, TaskTokenSigner } from '@komputer/connectors';
 import { TaskTokens } from '../src/task-tokens';
 
 /** The real model API key: only the proxy holds it. */
 const KEY = 'sk-ant-real-key-held-by-the-scheduler';
 const MODEL = 'claude-sonnet-4-6';
-const TASK = { agent: 'default/agent-1', taskId: 'task-1' };
+const TASK = { namespace: 'default', agent: 'agent-1', uid: '', taskId: 'task-1' };
 
 let model: ScriptedAnthropic;
 let tokens: TaskTokens;
@@ -96,7 +97,7 @@ beforeAll(async () => {
   model = await startScriptedAnthropic();
 });
 beforeEach(async () => {
-  tokens = new TaskTokens();
+  tokens = new TaskTokens(new TaskTokenSigner(parseSecretKey(generateSecretKey())));
   proxy = await startProxy();
 });
 afterEach(async () => {
@@ -347,7 +348,7 @@ describe('the model proxy', () => {
     const calls = logs.records.filter((r) => r['msg'] === 'model call');
     expect(calls).toContainEqual(
       expect.objectContaining({
-        agent: TASK.agent,
+        agent: `${TASK.namespace}/${TASK.agent}`,
         taskId: TASK.taskId,
         path: '/v1/messages',
         status: 200,

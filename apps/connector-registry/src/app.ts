@@ -1,3 +1,4 @@
+import { MCP_ENDPOINT_ROUTE } from '@komputer/connectors';
 import type { ConnectorRegistry, ContentRegistry, ContentResource } from '@komputer/connectors';
 import { operations } from '@komputer/contracts';
 import type { RegistryOperationId, SkillResponse } from '@komputer/contracts';
@@ -12,6 +13,7 @@ import {
 import type { Health, Logger } from '@komputer/service-kit';
 import express from 'express';
 import type { RequestHandler } from 'express';
+import { AppError } from '@komputer/service-kit';
 
 /** Everything the registry's HTTP app needs, wired by the caller. */
 export interface RegistryDeps {
@@ -28,7 +30,19 @@ export interface RegistryDeps {
   jsonMaxDepth: number;
   /** The hook every operation goes through. */
   authenticate: Authenticate;
+  /** The connectors' MCP endpoint for agents' runtimes, which checks their task tokens itself. */
+  mcpGateway: RequestHandler;
 }
+
+/** The MCP endpoint is stateless: no session stream to GET, no session to DELETE. */
+const onlyPost: RequestHandler = (_req, res, next) => {
+  res.setHeader('Allow', 'POST');
+  next(
+    new AppError('METHOD_NOT_ALLOWED', 405, 'the MCP endpoint takes POST only', {
+      retryable: false,
+    }),
+  );
+};
 
 /** A skill as the reference shows it: no skill is given to every agent unasked here. */
 function toSkillResponse(skill: ContentResource): SkillResponse {
@@ -37,7 +51,8 @@ function toSkillResponse(skill: ContentResource): SkillResponse {
 
 /**
  * Builds the registry's Express app, without listening: the connectors', secrets', memories'
- * and skills' operations of the shared table, with health and readiness.
+ * and skills' operations of the shared table, with health and readiness, and the connectors'
+ * MCP endpoint for agents.
  */
 export function createApp(deps: RegistryDeps): express.Express {
   const { connectors, memories, skills, defaultNamespace } = deps;
@@ -122,6 +137,8 @@ export function createApp(deps: RegistryDeps): express.Express {
     getReadiness: deps.health.handlers.readyz,
   };
   mountRoutes(router, table, { authenticate: deps.authenticate });
+  app.post(MCP_ENDPOINT_ROUTE, deps.mcpGateway);
+  app.all(MCP_ENDPOINT_ROUTE, onlyPost);
   app.use(router);
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { createRegistries } from '@komputer/connectors';
+import { createRegistries, parseSecretKey, TaskTokenSigner } from '@komputer/connectors';
 import { allowEveryone } from '@komputer/routes';
 import type { Authenticate } from '@komputer/routes';
 import {
@@ -17,6 +17,9 @@ import { AgentStore, createKeys } from '@komputer/store';
 import type { Express } from 'express';
 import { createApp } from './app';
 import type { RegistryConfig } from './config';
+import { mcpGateway } from './mcp-gateway';
+import { TaskAccess } from './task-access';
+import { UpstreamPool } from './upstream-pool';
 
 /** How long start-up waits for Redis before serving anyway. */
 const REDIS_STARTUP_WAIT_MS = 5_000;
@@ -28,7 +31,10 @@ export interface RegistryService {
   health: Health;
   /** Starts listening on `config.HOST:config.PORT`; resolves with the URL. */
   listen(): Promise<string>;
-  /** Readiness to 503, stop accepting, finish in-flight requests, quit Redis. Idempotent. */
+  /**
+   * Readiness to 503, stop accepting, finish in-flight requests, close the upstream MCP clients,
+   * quit Redis. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -59,6 +65,11 @@ export function createRegistryService(
     logger,
     secretKey: config.KOMPUTER_SECRET_KEY,
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
+    toolsTtlMs: config.KOMPUTER_CONNECTOR_TOOLS_TTL_MS,
+  });
+  const pool = new UpstreamPool({
+    maxClients: config.KOMPUTER_MCP_UPSTREAM_CLIENTS,
+    connectTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
   const health = createHealth({
     checks: {
@@ -75,6 +86,17 @@ export function createRegistryService(
     bodyLimitBytes: config.KOMPUTER_BODY_LIMIT_BYTES,
     jsonMaxDepth: config.KOMPUTER_JSON_MAX_DEPTH,
     authenticate: options.authenticate ?? allowEveryone,
+    mcpGateway: mcpGateway({
+      connectors: registries.connectors,
+      access: new TaskAccess({
+        redis,
+        keys,
+        signer: new TaskTokenSigner(parseSecretKey(config.KOMPUTER_SECRET_KEY)),
+      }),
+      pool,
+      callTimeoutMs: config.KOMPUTER_MCP_CALL_TIMEOUT_MS,
+      logger,
+    }),
   });
   const server = createServer(app);
   // Bound how long a slow client may hold a connection open.
@@ -96,6 +118,7 @@ export function createRegistryService(
       closing ??= (async () => {
         health.markShuttingDown();
         await stopServer(server, async () => undefined);
+        await pool.close();
         await closeRedis(redis);
       })();
       return closing;

@@ -1,4 +1,5 @@
 import { LocalDriverConfigSchema, SchedulerConfigSchema } from '@komputer/agent-scheduler';
+import { RegistryConfigSchema } from '@komputer/connector-registry';
 import { SecretKeyVarSchema } from '@komputer/connectors';
 import { GatewayConfigSchema } from '@komputer/gateway';
 import { z } from 'zod';
@@ -7,13 +8,17 @@ import { LOG_FORMATS } from './log-format';
 /**
  * `npm start`: the settings of every app it runs. `KOMPUTER_DATA_DIR` (mode 0700) holds its own
  * Redis's data and password, the agents' workspaces and, unless `KOMPUTER_SECRET_KEY` is set, a
- * generated secret key. The gateway calls the connector-registry that `npm start` runs, on a free
- * port of 127.0.0.1.
+ * generated secret key. The gateway and the agents' runtimes call the connector-registry that
+ * `npm start` runs, on a free port of 127.0.0.1.
  */
 export const DevConfigSchema = GatewayConfigSchema.omit({ KOMPUTER_REGISTRY_URL: true })
+  .extend(RegistryConfigSchema.omit({ PORT: true, HOST: true }).shape)
   // PORT and HOST are the gateway's: the scheduler's own HTTP port is for probes, which npm
   // start has no use for.
-  .extend(SchedulerConfigSchema.omit({ PORT: true, HOST: true }).shape)
+  .extend(
+    SchedulerConfigSchema.omit({ PORT: true, HOST: true, KOMPUTER_CONNECTOR_REGISTRY_URL: true })
+      .shape,
+  )
   .extend(LocalDriverConfigSchema.shape)
   .extend({
     KOMPUTER_SECRET_KEY: SecretKeyVarSchema.optional(),

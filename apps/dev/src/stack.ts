@@ -32,7 +32,7 @@ export interface Stack {
   /** Whether the agents' commands run in the sandbox, as the scheduler found at start. */
   sandbox: SchedulerStatus;
   /**
-   * Stops the gateway, then the registry, then the scheduler and its runtimes, then what the
+   * Stops the gateway, then the scheduler and its runtimes, then the registry, then what the
    * stack started. Idempotent.
    */
   close(): Promise<void>;
@@ -82,19 +82,7 @@ export async function startStack(
       logLevel: config.LOG_LEVEL,
       runtimeEntry,
     });
-    const scheduler = createScheduler(
-      {
-        ...config,
-        REDIS_URL: redisUrl,
-        KOMPUTER_SECRET_KEY: secretKey,
-        ...(offline ? { ANTHROPIC_API_KEY: 'offline', ANTHROPIC_BASE_URL: offline.url } : {}),
-      },
-      logger,
-      driver,
-    );
-    started.push(scheduler);
-    await scheduler.start();
-    // Only the gateway calls the registry here: loopback, and any free port.
+    // The gateway and the runtimes call the registry: loopback, and any free port.
     const registry = createRegistryService(
       {
         ...config,
@@ -107,6 +95,19 @@ export async function startStack(
     );
     started.push(registry);
     const registryUrl = await registry.listen();
+    const scheduler = createScheduler(
+      {
+        ...config,
+        REDIS_URL: redisUrl,
+        KOMPUTER_SECRET_KEY: secretKey,
+        KOMPUTER_CONNECTOR_REGISTRY_URL: registryUrl,
+        ...(offline ? { ANTHROPIC_API_KEY: 'offline', ANTHROPIC_BASE_URL: offline.url } : {}),
+      },
+      logger,
+      driver,
+    );
+    started.push(scheduler);
+    await scheduler.start();
     const gateway = createGateway(
       { ...config, REDIS_URL: redisUrl, KOMPUTER_REGISTRY_URL: registryUrl },
       logger,

@@ -101,6 +101,7 @@ describe('connectors, end to end: an agent calls an MCP server with the credenti
   });
 
   it('with the MCP server stopped, the task completes, with a warning and the tool error', async () => {
+    // The tool list is cached: the tools are offered, and their calls fail.
     await call('PATCH', '/agents/caller', { connectors: ['echo'] });
     await mcp.close();
     model.script(
@@ -117,10 +118,29 @@ describe('connectors, end to end: an agent calls an MCP server with the credenti
       payload: { connector: 'echo', message: expect.stringContaining('connector "echo"') },
     });
     expect(events.find((e) => e.type === 'tool_result')).toMatchObject({
-      payload: { tool: TOOL, is_error: true, output: expect.stringContaining('cannot be used') },
+      payload: {
+        tool: TOOL,
+        is_error: true,
+        output: expect.stringContaining('its MCP server could not be reached'),
+      },
     });
-    const tools = await call('GET', '/connectors/echo/tools');
-    expect(tools.status).toBe(502);
+    const echo = await call('GET', '/connectors/echo');
+    expect(echo.body.health).toEqual({
+      reachable: false,
+      lastError: expect.stringContaining('fetch failed'),
+      checkedAt: expect.any(String),
+    });
+    // Saved again, the connector is asked anew: nothing cached hides the server's state.
+    const { name, service, url, authSecretName, authSecretKey } = echo.body;
+    const saved = await call('POST', '/connectors', {
+      name,
+      service,
+      url,
+      authSecretName,
+      authSecretKey,
+    });
+    expect(saved.status).toBe(201);
+    expect((await call('GET', '/connectors/echo/tools')).status).toBe(502);
   });
 
   it('gives the secrets an agent names in secretRefs to its tools, as environment variables', async () => {

@@ -7,9 +7,11 @@ import type {
   PatchAgentRequest,
   TemplateResponse,
 } from '@komputer/contracts';
+import { missingReference } from '@komputer/connectors';
 import type { ReferenceChecker } from '@komputer/connectors';
 import { AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
+import { MissingConnectorError } from '@komputer/store';
 import type { AgentRecord, AgentStore, TaskQueue } from '@komputer/store';
 
 /** Dependencies of {@link AgentService}. */
@@ -68,6 +70,15 @@ function agentNotFound(namespace: string, name: string): AppError {
 }
 
 /**
+ * A connector deleted between the reference check and the write, which refuses it in the same
+ * step as the write: the same 400 as the check's.
+ */
+function connectorGone(err: unknown): never {
+  if (err instanceof MissingConnectorError) throw missingReference('connectors', err.message);
+  throw err;
+}
+
+/**
  * The agents domain: the agents API's behaviour above the Redis stores and the queue (claims,
  * template defaults, reference checks, cancel, delete), shared by every service that creates or
  * tasks agents: the gateway for the API, the scheduler for manager agents.
@@ -103,14 +114,16 @@ export class AgentService {
     await this.options.refs.check(namespace, request);
     const taskId = randomUUID();
     const now = new Date().toISOString();
-    const claim = await agents.claim({
-      namespace,
-      name: request.name,
-      taskId,
-      instructions: request.instructions,
-      spec,
-      now,
-    });
+    const claim = await agents
+      .claim({
+        namespace,
+        name: request.name,
+        taskId,
+        instructions: request.instructions,
+        spec,
+        now,
+      })
+      .catch(connectorGone);
     if (claim.outcome === 'busy') {
       throw new AppError(
         'AGENT_BUSY',
@@ -161,7 +174,9 @@ export class AgentService {
     const { instructions, ...changes } = patch;
     if (changes.templateRef !== undefined) templateOf(changes.templateRef);
     await this.options.refs.check(namespace, changes);
-    const agent = await this.options.agents.patch(namespace, name, changes, instructions);
+    const agent = await this.options.agents
+      .patch(namespace, name, changes, instructions)
+      .catch(connectorGone);
     if (!agent) throw agentNotFound(namespace, name);
     return agent;
   }

@@ -1,4 +1,5 @@
 import type {
+  ConnectorHealth,
   ConnectorResponse,
   ConnectorSpec,
   CreateConnectorRequest,
@@ -8,8 +9,11 @@ import type {
 } from '@komputer/contracts';
 import { AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
-import type { AgentStore } from '@komputer/store';
+import { agentNamesOf } from '@komputer/store';
+import type { AgentStore, Keys } from '@komputer/store';
 import { authHeaders } from './connector-auth';
+import type { ConnectorStatusStore } from './connector-status';
+import { mcpEndpointUrl } from './mcp-endpoint';
 import type { ResourceRecord, ResourceStore } from './resource-store';
 import { discoverMcpTools, McpUnreachableError } from './mcp-client';
 import type { SecretInfo, SecretStore } from './secret-store';
@@ -21,9 +25,26 @@ export interface ConnectorRegistryOptions {
   connectors: ResourceStore<ConnectorSpec>;
   secrets: SecretStore;
   agents: AgentStore;
+  keys: Keys;
+  /** Each connector's cached tool list and health. */
+  status: ConnectorStatusStore;
   logger: Logger;
   /** Bound on connecting to an MCP server, and on each request to it. */
   mcpTimeoutMs: number;
+}
+
+/** Where a connector's MCP server is, and the headers that carry its credential. */
+export interface Upstream {
+  url: string;
+  /** Credentials: they go to the server only, never into a log, an answer or an error. */
+  headers: Record<string, string>;
+}
+
+/** No immediate retry can fix a server that did not answer: the next call asks it again. */
+function unreachable(name: string, reason: string): AppError {
+  return new AppError('CONNECTOR_UNREACHABLE', 502, `connector "${name}": ${reason}`, {
+    retryable: false,
+  });
 }
 
 function notFound(kind: 'connector' | 'secret', namespace: string, name: string): AppError {
@@ -53,6 +74,7 @@ export class ConnectorRegistry {
   private toConnectorResponse(
     c: ResourceRecord<ConnectorSpec>,
     agentNames: string[],
+    health: ConnectorHealth | undefined,
   ): ConnectorResponse {
     return {
       name: c.name,
@@ -61,6 +83,7 @@ export class ConnectorRegistry {
       attachedAgents: agentNames.length,
       agentNames,
       createdAt: c.createdAt,
+      ...(health ? { health } : {}),
     };
   }
 
@@ -78,19 +101,22 @@ export class ConnectorRegistry {
 
   async listConnectors(namespace: string): Promise<ConnectorResponse[]> {
     const connectors = await this.options.connectors.list(namespace);
-    const users = await this.options.agents.attachedAgents(
-      'connector',
-      namespace,
-      connectors.map((c) => c.name),
-    );
-    return connectors.map((c, i) => this.toConnectorResponse(c, users[i] ?? []));
+    const names = connectors.map((c) => c.name);
+    const [users, health] = await Promise.all([
+      this.options.agents.attachedAgents('connector', namespace, names),
+      this.options.status.health(namespace, names),
+    ]);
+    return connectors.map((c, i) => this.toConnectorResponse(c, users[i] ?? [], health[i]));
   }
 
   async getConnector(namespace: string, name: string): Promise<ConnectorResponse> {
     const connector = await this.options.connectors.get(namespace, name);
     if (!connector) throw notFound('connector', namespace, name);
-    const [users = []] = await this.options.agents.attachedAgents('connector', namespace, [name]);
-    return this.toConnectorResponse(connector, users);
+    const [[users = []], [health]] = await Promise.all([
+      this.options.agents.attachedAgents('connector', namespace, [name]),
+      this.options.status.health(namespace, [name]),
+    ]);
+    return this.toConnectorResponse(connector, users, health);
   }
 
   /** Creates the connector or replaces its settings. Its secret and key must exist. */
@@ -98,7 +124,9 @@ export class ConnectorRegistry {
     namespace: string,
     request: CreateConnectorRequest,
   ): Promise<ConnectorResponse> {
-    const { name, namespace: _ns, type: _type, ...fields } = request;
+    const { name, namespace: _ns, type = 'mcp', ...fields } = request;
+    // As komputer.ai does, a secret without an authType is sent as a bearer token.
+    if (fields.authSecretName !== undefined) fields.authType ??= 'token';
     if (fields.authSecretName !== undefined) {
       const secret = await this.options.secrets.get(namespace, fields.authSecretName);
       if (!secret) {
@@ -117,20 +145,31 @@ export class ConnectorRegistry {
     const record = await this.options.connectors.put(
       namespace,
       name,
-      { ...fields, type: 'mcp' },
+      { ...fields, type },
       new Date().toISOString(),
     );
+    // Another server, or another credential: what was learnt of the old one no longer holds.
+    await this.options.status.forget(namespace, name);
     this.options.logger.info({ namespace, connector: name }, 'connector saved');
     const [users = []] = await this.options.agents.attachedAgents('connector', namespace, [name]);
-    return this.toConnectorResponse(record, users);
+    return this.toConnectorResponse(record, users, undefined);
   }
 
-  /** Deletes a connector; one that agents use answers 409 naming them, unless `force`. */
+  /**
+   * Deletes a connector; one that agents use answers 409 naming them, unless `force`. The check
+   * and the delete are one step, and an agent's create or patch checks in one step that its
+   * connectors exist: no agent can come to name a connector that is gone.
+   */
   async deleteConnector(namespace: string, name: string, force: boolean): Promise<void> {
-    if (!(await this.options.connectors.get(namespace, name)))
-      throw notFound('connector', namespace, name);
-    const [users = []] = await this.options.agents.attachedAgents('connector', namespace, [name]);
-    if (users.length > 0 && !force) {
+    const result = await this.options.connectors.deleteUnlessUsed(
+      namespace,
+      name,
+      this.options.keys.attachedAgents('connector', namespace, name),
+      force,
+    );
+    if (!result) throw notFound('connector', namespace, name);
+    const users = agentNamesOf(namespace, result.users);
+    if (!result.deleted) {
       throw new AppError(
         'CONNECTOR_IN_USE',
         409,
@@ -139,38 +178,51 @@ export class ConnectorRegistry {
         { details: { agentNames: users }, retryable: false },
       );
     }
-    if (!(await this.options.connectors.delete(namespace, name)))
-      throw notFound('connector', namespace, name);
+    await this.options.status.forget(namespace, name);
     this.options.logger.info({ namespace, connector: name, force, users }, 'connector deleted');
   }
 
-  /** Connects to the connector's MCP server with its credential and lists the tools. */
+  /**
+   * The connector's tools: from the cache while it lasts, else from its MCP server (connected
+   * with its credential), which is then cached. Either way its health is recorded.
+   */
   async listTools(namespace: string, name: string): Promise<McpTool[]> {
-    const connector = await this.options.connectors.get(namespace, name);
-    if (!connector) throw notFound('connector', namespace, name);
-    const resolved = await this.resolve(namespace, connector);
-    if ('unavailable' in resolved) {
-      throw new AppError(
-        'CONNECTOR_UNREACHABLE',
-        502,
-        `connector "${name}": ${resolved.unavailable}`,
-      );
-    }
+    const { status } = this.options;
+    const cached = await status.tools(namespace, name);
+    if (cached) return cached;
+    const upstream = await this.upstream(namespace, name);
+    let tools: McpTool[];
     try {
-      return await discoverMcpTools({
-        url: resolved.url,
-        headers: resolved.headers,
-        timeoutMs: this.options.mcpTimeoutMs,
-      });
+      tools = await discoverMcpTools({ ...upstream, timeoutMs: this.options.mcpTimeoutMs });
     } catch (err) {
       if (!(err instanceof McpUnreachableError)) throw err;
-      throw new AppError(
-        'CONNECTOR_UNREACHABLE',
-        502,
-        `connector "${name}": the MCP server did not answer as expected (${err.message})`,
-        { retryable: true },
-      );
+      await this.recordFailure(namespace, name, err.message);
+      throw unreachable(name, `the MCP server did not answer as expected (${err.message})`);
     }
+    await status.saveTools(namespace, name, tools);
+    return tools;
+  }
+
+  /**
+   * Where the connector's MCP server is and its credential's headers, read now: a 404 when the
+   * connector is gone, a 502 when its credential cannot be read.
+   */
+  async upstream(namespace: string, name: string): Promise<Upstream> {
+    const connector = await this.options.connectors.get(namespace, name);
+    if (!connector) throw notFound('connector', namespace, name);
+    const headers = await this.credentialHeaders(namespace, connector);
+    if ('unavailable' in headers) {
+      await this.recordFailure(namespace, name, headers.unavailable);
+      throw unreachable(name, headers.unavailable);
+    }
+    return { url: connector.spec.url, headers: headers.headers };
+  }
+
+  /** Records that the connector's server failed a check or a call (`error` holds no secret). */
+  async recordFailure(namespace: string, name: string, error: string): Promise<void> {
+    await this.options.status.saveFailure(namespace, name, error).catch((err: unknown) => {
+      this.options.logger.warn({ err, namespace, connector: name }, 'could not record a health');
+    });
   }
 
   /**
@@ -202,28 +254,35 @@ export class ConnectorRegistry {
   }
 
   /**
-   * What the runtime needs for each of an agent's connectors: the URL and the auth headers,
-   * read from the secret store now. A connector that cannot be resolved is passed on as
-   * unavailable, with the reason, so that the task runs without it and says why.
+   * What the runtime gets for each of an agent's connectors: its MCP endpoint on the registry
+   * at `registryUrl`, which the runtime calls with its task's token. No credential is read: the
+   * registry adds it to each call. A connector that is gone is passed on as unavailable, so that
+   * the task runs without it and says why.
    */
-  async resolveForTask(namespace: string, names: readonly string[]): Promise<RuntimeConnector[]> {
+  async resolveForTask(
+    namespace: string,
+    names: readonly string[],
+    registryUrl: string,
+  ): Promise<RuntimeConnector[]> {
     return Promise.all(
-      names.map(async (name) => {
-        const connector = await this.options.connectors.get(namespace, name);
-        if (!connector) return { name, unavailable: `connector "${name}" does not exist` };
-        return this.resolve(namespace, connector);
-      }),
+      names.map(async (name) =>
+        (await this.options.connectors.get(namespace, name))
+          ? { name, url: mcpEndpointUrl(registryUrl, namespace, name) }
+          : { name, unavailable: `connector "${name}" does not exist` },
+      ),
     );
   }
 
-  private async resolve(
+  /**
+   * The headers that carry the connector's credential, read from the secret store now, or why
+   * they cannot be had. Every way of authenticating to a server is decided here.
+   */
+  private async credentialHeaders(
     namespace: string,
     connector: ResourceRecord<ConnectorSpec>,
-  ): Promise<RuntimeConnector> {
+  ): Promise<{ headers: Record<string, string> } | { unavailable: string }> {
     const { name, spec } = connector;
-    if (!spec.authType || !spec.authSecretName || !spec.authSecretKey) {
-      return { name, url: spec.url, headers: {} };
-    }
+    if (!spec.authType || !spec.authSecretName || !spec.authSecretKey) return { headers: {} };
     let data: Record<string, string> | undefined;
     try {
       data = await this.options.secrets.reveal(namespace, spec.authSecretName);
@@ -232,16 +291,15 @@ export class ConnectorRegistry {
         { namespace, connector: name, err: (err as Error).message },
         'could not read a secret',
       );
-      return { name, unavailable: `its secret "${spec.authSecretName}" cannot be read` };
+      return { unavailable: `its secret "${spec.authSecretName}" cannot be read` };
     }
     const value = data?.[spec.authSecretKey];
     if (value === undefined) {
       return {
-        name,
         unavailable: `its secret "${spec.authSecretName}" or key "${spec.authSecretKey}" does not exist`,
       };
     }
-    return { name, url: spec.url, headers: authHeaders(spec, value) };
+    return { headers: authHeaders(spec, value) };
   }
 
   async listSecrets(namespace: string): Promise<SecretResponse[]> {

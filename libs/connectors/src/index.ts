@@ -1,6 +1,6 @@
 export { authHeaders } from './connector-auth';
 export { ConnectorRegistry } from './connector-registry';
-export type { ConnectorRegistryOptions } from './connector-registry';
+export type { ConnectorRegistryOptions, Upstream } from './connector-registry';
 export { ContentRegistry } from './content-registry';
 export type {
   ContentKind,
@@ -8,7 +8,8 @@ export type {
   ContentResource,
   ResolvedContent,
 } from './content-registry';
-export { createReferenceChecker, ReferenceChecker } from './reference-checker';
+export { MCP_ENDPOINT_ROUTE, mcpEndpointUrl } from './mcp-endpoint';
+export { createReferenceChecker, missingReference, ReferenceChecker } from './reference-checker';
 export type { AgentRefs, ReferenceCheckerOptions } from './reference-checker';
 export { createRegistries } from './registries';
 export type { Registries, RegistriesOptions } from './registries';
@@ -31,4 +32,6 @@ export {
   SecretKeyVarSchema,
 } from './secret-cipher';
 export { RedisSecretStore } from './secret-store';
+export { TaskTokenSigner } from './task-token';
+export type { TaskTokenClaims } from './task-token';
 export type { RedisSecretStoreOptions, SecretInfo, SecretStore } from './secret-store';

@@ -25,7 +25,8 @@ export interface ReferenceCheckerOptions {
   skills: ResourceStore<ContentSpec>;
 }
 
-function missing(field: string, message: string): AppError {
+/** The 400 for a reference, in body field `field`, to something that does not exist. */
+export function missingReference(field: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', 400, `body.${field}: ${message}`, {
     details: { issues: [{ path: `body.${field}`, message }] },
     retryable: false,
@@ -45,7 +46,7 @@ export class ReferenceChecker {
     const { connectors, secrets, memories, skills } = this.options;
     for (const name of refs.connectors ?? []) {
       if (!(await connectors.get(namespace, name))) {
-        throw missing(
+        throw missingReference(
           'connectors',
           `connector "${name}" does not exist in namespace "${namespace}"`,
         );
@@ -53,7 +54,10 @@ export class ReferenceChecker {
     }
     for (const name of refs.secretRefs ?? []) {
       if (!(await secrets.get(namespace, name))) {
-        throw missing('secretRefs', `secret "${name}" does not exist in namespace "${namespace}"`);
+        throw missingReference(
+          'secretRefs',
+          `secret "${name}" does not exist in namespace "${namespace}"`,
+        );
       }
     }
     for (const [field, kind, store] of [
@@ -64,7 +68,7 @@ export class ReferenceChecker {
         // A memory or a skill may be named from another namespace, as `namespace/name`.
         const where = locateRef(namespace, ref);
         if (!(await store.get(where.namespace, where.name))) {
-          throw missing(
+          throw missingReference(
             field,
             `${kind} "${where.name}" does not exist in namespace "${where.namespace}"`,
           );

@@ -2,6 +2,7 @@ import type { Logger } from '@komputer/service-kit';
 import type { AgentStore, Keys } from '@komputer/store';
 import type { Redis } from 'ioredis';
 import { ConnectorRegistry } from './connector-registry';
+import { ConnectorStatusStore } from './connector-status';
 import { ContentRegistry } from './content-registry';
 import { createResourceStores } from './resource-store';
 import { parseSecretKey, SecretCipher } from './secret-cipher';
@@ -17,7 +18,12 @@ export interface RegistriesOptions {
   secretKey: string;
   /** Bound on connecting to an MCP server and listing its tools. */
   mcpTimeoutMs: number;
+  /** How long a connector's tool list is cached. Default 5 minutes. */
+  toolsTtlMs?: number;
 }
+
+/** How long a connector's tool list is cached unless the caller says otherwise. */
+const DEFAULT_TOOLS_TTL_MS = 5 * 60_000;
 
 /** What agents can be given: connectors (with their secrets), memories and skills. */
 export interface Registries {
@@ -36,6 +42,12 @@ export function createRegistries(options: RegistriesOptions): Registries {
       connectors: stores.connectors,
       secrets: new RedisSecretStore({ redis, keys, cipher }),
       agents,
+      keys,
+      status: new ConnectorStatusStore({
+        redis,
+        keys,
+        toolsTtlMs: options.toolsTtlMs ?? DEFAULT_TOOLS_TTL_MS,
+      }),
       logger,
       mcpTimeoutMs: options.mcpTimeoutMs,
     }),

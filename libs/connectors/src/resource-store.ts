@@ -41,6 +41,23 @@ return {encoded, redis.call('HGET', KEYS[1], 'createdAt')}
   1,
 );
 
+// Deletes a resource unless agents name it (or `force`), in one step: an agent's write checks
+// in one step too that the connectors it names exist (see the agent store's `missingRef`).
+// KEYS: resource hash, names index, the set of the agents that name it. ARGV: name, force.
+// Returns false when there is no such resource, else {outcome, users}: outcome is 'deleted' or
+// 'in_use' (nothing deleted).
+const deleteUnlessUsedScript = new LuaScript(
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local users = redis.call('SMEMBERS', KEYS[3])
+if ARGV[2] ~= '1' and #users > 0 then return {'in_use', users} end
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+return {'deleted', users}
+`,
+  3,
+);
+
 /**
  * Named resources of one kind in Redis (connectors, memories, skills): a hash per resource,
  * `komputer:{ns}:<kind>:{name}`, holds the spec as JSON; a set per namespace indexes the names.
@@ -127,6 +144,26 @@ export class ResourceStore<Spec extends object> {
       createdAt,
       updatedAt: now,
     };
+  }
+
+  /**
+   * Deletes a resource unless a member of the set `usersKey` (the agents that name it) is left,
+   * or `force`, in one atomic step. Undefined when there was no such resource; else whether it
+   * was deleted and the members of that set, as they were.
+   */
+  async deleteUnlessUsed(
+    namespace: string,
+    name: string,
+    usersKey: string,
+    force: boolean,
+  ): Promise<{ deleted: boolean; users: string[] } | undefined> {
+    const reply = (await deleteUnlessUsedScript.run(
+      this.redis,
+      [this.key(namespace, name), this.index(namespace), usersKey],
+      [name, force ? '1' : '0'],
+    )) as [string, string[]] | null;
+    if (!reply) return undefined;
+    return { deleted: reply[0] === 'deleted', users: reply[1] };
   }
 
   /** Deletes a resource; false when there was none. */

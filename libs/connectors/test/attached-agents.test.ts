@@ -1,34 +1,23 @@
 import type { AgentSpec } from '@komputer/contracts';
-import { createLogger } from '@komputer/service-kit';
-import { AgentStore, createKeys } from '@komputer/store';
-import { MINIMAL_AGENT_SPEC, startRedisServer } from '@komputer/testing';
-import type { RedisServer } from '@komputer/testing';
-import { Redis } from 'ioredis';
-import { createRegistries, generateSecretKey } from '../src';
+import type { AgentStore } from '@komputer/store';
+import { MINIMAL_AGENT_SPEC } from '@komputer/testing';
+import type { Redis } from 'ioredis';
 import type { Registries } from '../src';
+import { startRegistries } from './fixture';
+import type { RegistriesFixture } from './fixture';
 
 const NS = 'default';
-const keys = createKeys('komputer');
 /** Keys that only reading agents touches: an agent's hash, a namespace's agents, the namespaces. */
 const AGENT_KEY = /^komputer:([^:]+:agent:[^:]+|[^:]+:agents|namespaces)$/;
 
-let server: RedisServer;
+let fixture: RegistriesFixture;
 let redis: Redis;
 let agents: AgentStore;
 let registries: Registries;
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
-  agents = new AgentStore({ redis, keys, eventsMaxLen: 100 });
-  registries = createRegistries({
-    redis,
-    keys,
-    agents,
-    logger: createLogger({ name: 'test', level: 'silent' }),
-    secretKey: generateSecretKey(),
-    mcpTimeoutMs: 1_000,
-  });
+  fixture = await startRegistries();
+  ({ redis, agents, registries } = fixture);
   const { memories, skills, connectors } = registries;
   for (const name of ['facts', 'ideas', 'notes']) {
     await memories.put(NS, name, { content: `the ${name}` });
@@ -49,8 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  redis.disconnect();
-  await server.stop({ removeData: true });
+  await fixture.stop();
 });
 
 async function create(namespace: string, name: string, refs: Partial<AgentSpec> = {}) {

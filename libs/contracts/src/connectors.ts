@@ -5,7 +5,7 @@ import { SecretKeyNameSchema } from './secrets';
 /** How a connector authenticates to its MCP server with the value of its secret. */
 export const ConnectorAuthTypeSchema = z.enum(['token', 'header']).meta({
   description:
-    '"token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`',
+    '"token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`. Default "token" when authSecretName is set',
 });
 export type ConnectorAuthType = z.infer<typeof ConnectorAuthTypeSchema>;
 
@@ -18,6 +18,12 @@ export const ConnectorUrlSchema = z
     return parsed !== null && parsed.username === '' && parsed.password === '';
   }, 'must not hold credentials; put them in a secret and set authSecretName')
   .meta({ example: 'https://mcp.example.com/mcp' });
+
+/** What kind of server a connector reaches; komputer.ai clients send "remote" for the same. */
+export const ConnectorTypeSchema = z.enum(['mcp', 'remote'], 'must be "mcp" or "remote"').meta({
+  description:
+    'Connector type: an MCP server over HTTP. "remote" (as komputer.ai clients send it) means the same; default "mcp"',
+});
 
 const HeaderNameSchema = z
   .string()
@@ -34,10 +40,7 @@ export const CreateConnectorRequestSchema = z
     service: LabelTextSchema.min(1, 'must not be empty').meta({ example: 'github' }),
     displayName: LabelTextSchema.optional(),
     url: ConnectorUrlSchema,
-    type: z
-      .literal('mcp', 'must be "mcp"')
-      .optional()
-      .meta({ description: 'Connector type; only "mcp"' }),
+    type: ConnectorTypeSchema.optional(),
     authType: ConnectorAuthTypeSchema.optional(),
     headerName: HeaderNameSchema.optional().meta({
       description: 'The header that carries the secret when authType is "header"',
@@ -50,13 +53,22 @@ export const CreateConnectorRequestSchema = z
     }),
   })
   .superRefine((req, ctx) => {
-    const needsAuth = req.authType !== undefined;
+    // As komputer.ai does, a secret without an authType is sent as a bearer token.
+    const needsAuth = req.authType !== undefined || req.authSecretName !== undefined;
     for (const field of ['authSecretName', 'authSecretKey'] as const) {
       if (needsAuth && req[field] === undefined)
-        ctx.addIssue({ code: 'custom', path: [field], message: 'is required with authType' });
-      if (!needsAuth && req[field] !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['authType'], message: `is required with ${field}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'is required with authType or authSecretName',
+        });
     }
+    if (!needsAuth && req.authSecretKey !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['authSecretName'],
+        message: 'is required with authSecretKey',
+      });
     if (req.authType === 'header' && req.headerName === undefined)
       ctx.addIssue({
         code: 'custom',
@@ -78,13 +90,28 @@ export const ConnectorSpecSchema = z.object({
   service: z.string(),
   displayName: z.string().optional(),
   url: z.string(),
-  type: z.literal('mcp'),
+  type: ConnectorTypeSchema,
   authType: ConnectorAuthTypeSchema.optional(),
   headerName: z.string().optional(),
   authSecretName: z.string().optional(),
   authSecretKey: z.string().optional(),
 });
 export type ConnectorSpec = z.infer<typeof ConnectorSpecSchema>;
+
+/** What the registry last saw of a connector's MCP server. */
+export const ConnectorHealthSchema = z
+  .object({
+    reachable: z.boolean().meta({ description: 'Whether the server answered the last check' }),
+    lastError: z
+      .string()
+      .optional()
+      .meta({ description: 'Why the last check failed; absent when it succeeded' }),
+    checkedAt: TimestampSchema.meta({
+      description: 'When the server was last asked for its tools, or last failed a call',
+    }),
+  })
+  .meta({ id: 'ConnectorHealth' });
+export type ConnectorHealth = z.infer<typeof ConnectorHealthSchema>;
 
 /** A connector as the API shows it, with the agents that use it. */
 export const ConnectorResponseSchema = ConnectorSpecSchema.extend({
@@ -94,6 +121,10 @@ export const ConnectorResponseSchema = ConnectorSpecSchema.extend({
   attachedAgents: z.number().int(),
   agentNames: z.array(z.string()).meta({ description: 'Agents that name it in connectors' }),
   createdAt: TimestampSchema,
+  health: ConnectorHealthSchema.optional().meta({
+    description:
+      'What the registry last saw of the MCP server (tool discovery, tool calls); absent until it is first asked',
+  }),
 }).meta({ id: 'ConnectorResponse' });
 export type ConnectorResponse = z.infer<typeof ConnectorResponseSchema>;
 

@@ -41,6 +41,8 @@ export type {
 } from './agents';
 export {
   ConnectorAuthTypeSchema,
+  ConnectorHealthSchema,
+  ConnectorTypeSchema,
   ConnectorListResponseSchema,
   ConnectorResponseSchema,
   ConnectorSpecSchema,
@@ -53,6 +55,7 @@ export {
 } from './connectors';
 export type {
   ConnectorAuthType,
+  ConnectorHealth,
   ConnectorListResponse,
   ConnectorResponse,
   ConnectorSpec,

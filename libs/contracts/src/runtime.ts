@@ -120,12 +120,12 @@ export const NewAgentEventSchema = z.discriminatedUnion(
 ) as unknown as z.ZodType<NewAgentEvent>;
 
 /**
- * A connector as one task needs it: where its MCP server is and the headers that authenticate
- * to it. The supervisor resolves the headers from the secret store for each task, so the runtime
- * holds only the credentials of its own agent's connectors, and only while it runs.
+ * A connector as one task needs it: its MCP endpoint on the connector-registry, which the
+ * runtime calls with the task's token (`modelToken`) as its bearer token. The registry adds the
+ * connector's credential and forwards: the runtime never holds it.
  */
 export const RuntimeConnectorSchema = z.union([
-  z.object({ name: z.string().min(1), url: z.url(), headers: z.record(z.string(), z.string()) }),
+  z.object({ name: z.string().min(1), url: z.url() }),
   /** A connector the task cannot use, and why; the runtime reports it as a warning. */
   z.object({ name: z.string().min(1), unavailable: z.string() }),
 ]);
@@ -176,10 +176,11 @@ export const RuntimeTaskMessageSchema = z.object({
   /** Where the agent's commands may connect; left out: the whole internet (see the agent's field). */
   allowedDomains: z.array(z.string()).max(100).optional(),
   /**
-   * The credential of this task's model calls: the runtime sends it as its API key to the
-   * scheduler's model proxy (`ANTHROPIC_BASE_URL`), which swaps it for the real key. It is valid
-   * for this task's model calls only, and only until the task ends; the runtime never logs it
-   * and never hands it to its tools. The runtime holds no model API key of its own.
+   * The task's token: the runtime sends it as its API key to the scheduler's model proxy
+   * (`ANTHROPIC_BASE_URL`), which swaps it for the real key, and as its bearer token to its
+   * connectors' endpoints on the connector-registry, which add the connectors' credentials. It
+   * is valid for this task only, and only until the task ends; the runtime never logs it and
+   * never hands it to its tools. The runtime holds no model API key of its own.
    */
   modelToken: z.string().min(1).max(512),
 });
@@ -222,8 +223,8 @@ export const RuntimeResumeMessageSchema = z.object({
   taskId: z.string().min(1).optional(),
   afterSeq: z.number().int().nonnegative().default(0),
   /**
-   * The model token of task `taskId` from now on, from a supervisor that adopts the task: the
-   * token it ran with died with the scheduler that issued it. Like the task's first token, the
+   * The token of task `taskId` from now on (model and connector calls), from a supervisor that
+   * adopts the task: the token it ran with died with the scheduler that issued it. Like the task's first token, the
    * runtime never logs it and never hands it to its tools.
    */
   modelToken: z.string().min(1).max(512).optional(),

@@ -136,9 +136,16 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+/**
+ * Codes that no retry can fix, whatever the server says: a connector's MCP server that did not
+ * answer is asked again by the next call anyway, and a retry only multiplies the wait.
+ */
+const NEVER_RETRIED = new Set<string>(['CONNECTOR_UNREACHABLE']);
+
 function isRetryable(error: APIError): boolean {
   const { status } = error;
   if (status !== 408 && status !== 429 && status < 500) return false;
+  if (error.code !== undefined && NEVER_RETRIED.has(error.code)) return false;
   // The API says when trying again cannot help.
   return error.body?.error.retryable !== false;
 }

@@ -155,6 +155,17 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('does not retry CONNECTOR_UNREACHABLE, even marked retryable', async () => {
+    server = await startServer((_req, res) =>
+      json(res, 502, envelope('CONNECTOR_UNREACHABLE', 'connector "echo": no answer', true)),
+    );
+    const error = await new Komputer({ baseURL: server.url }).connectors
+      .tools('echo')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 502, code: 'CONNECTOR_UNREACHABLE' });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('retries a refused connection, then throws APIConnectionError', async () => {
     server = await startServer((_req, res) => json(res, 200, {}));
     const { url } = server;

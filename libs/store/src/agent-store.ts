@@ -14,7 +14,7 @@ import type {
   TaskStatus,
 } from '@komputer/contracts';
 import type { Redis } from 'ioredis';
-import { agentMember, taskMember } from './keys';
+import { agentMember, agentNamesOf, taskMember } from './keys';
 import type { Keys, RefKind } from './keys';
 import { fromPairs } from './redis-hash';
 import { LuaScript } from './script';
@@ -23,6 +23,7 @@ import {
   CLAIM_TASK,
   DELETE_AGENT,
   INDEX_REFS,
+  MISSING_REF_ERROR,
   PATCH_AGENT,
   RECORD_EVENT,
   RELEASE_CLAIM,
@@ -229,6 +230,21 @@ function decode(hash: Record<string, string>): AgentRecord | undefined {
   };
 }
 
+/**
+ * An agent's create or patch named a connector that does not exist (it was deleted at the same
+ * moment): nothing was written.
+ */
+export class MissingConnectorError extends Error {
+  override readonly name = 'MissingConnectorError';
+
+  constructor(
+    readonly namespace: string,
+    readonly connector: string,
+  ) {
+    super(`connector "${connector}" does not exist in namespace "${namespace}"`);
+  }
+}
+
 /** Agents in Redis: every state change is one atomic step. */
 export class AgentStore {
   private readonly redis: Redis;
@@ -303,12 +319,9 @@ export class AgentStore {
     if (names.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const name of names) pipeline.smembers(this.keys.attachedAgents(kind, namespace, name));
-    const local = agentMember(namespace, '');
     return ((await pipeline.exec()) ?? []).map(([err, members]) => {
       if (err) throw err;
-      return (members as string[])
-        .map((member) => (member.startsWith(local) ? member.slice(local.length) : member))
-        .sort();
+      return agentNamesOf(namespace, members as string[]);
     });
   }
 
@@ -356,6 +369,27 @@ export class AgentStore {
   }
 
   /**
+   * The keys of the connectors that `spec` names, which must exist when the agent is written
+   * (the scripts' `missingRef`): a connector's delete checks its users in one step too, so that
+   * no agent ever names a connector that is gone.
+   */
+  private requiredArgs(namespace: string, spec: Partial<AgentSpec>): (string | number)[] {
+    const keys = (spec.connectors ?? []).map((name) => this.keys.connector(namespace, name));
+    return [keys.length, ...keys];
+  }
+
+  /** Turns a script's missing-reference error into a {@link MissingConnectorError}. */
+  private missingConnector(err: unknown, namespace: string, spec: Partial<AgentSpec>): never {
+    const message = err instanceof Error ? err.message : '';
+    if (message.startsWith(`${MISSING_REF_ERROR} `)) {
+      const key = message.slice(MISSING_REF_ERROR.length + 1);
+      const name = spec.connectors?.find((c) => this.keys.connector(namespace, c) === key);
+      throw new MissingConnectorError(namespace, name ?? key);
+    }
+    throw err;
+  }
+
+  /**
    * The arguments that move an agent of `namespace` into the reverse indexes of the references
    * that `spec` lists, as the scripts' `replaceRefs` takes them: a kind of reference that `spec`
    * leaves out stays as it is.
@@ -395,28 +429,38 @@ export class AgentStore {
       instructions: input.instructions,
       enqueuedAt: input.now,
     };
-    const reply = (await claimScript.run(
-      this.redis,
-      [
-        this.keys.agent(input.namespace, input.name),
-        this.keys.agents(input.namespace),
-        this.keys.namespaces(),
-        this.keys.agentRefs(input.namespace, input.name),
-      ],
-      [
-        input.name,
-        input.namespace,
-        input.taskId,
-        input.now,
-        input.instructions,
-        this.keys.handoverChannel(''),
-        randomUUID(),
-        JSON.stringify(job),
-        agentMember(input.namespace, input.name),
-        ...this.refArgs(input.namespace, input.spec),
-        ...specPairs(input.spec),
-      ],
-    )) as [string, string, string, string[], string?, string?];
+    const reply = (await claimScript
+      .run(
+        this.redis,
+        [
+          this.keys.agent(input.namespace, input.name),
+          this.keys.agents(input.namespace),
+          this.keys.namespaces(),
+          this.keys.agentRefs(input.namespace, input.name),
+        ],
+        [
+          input.name,
+          input.namespace,
+          input.taskId,
+          input.now,
+          input.instructions,
+          this.keys.handoverChannel(''),
+          randomUUID(),
+          JSON.stringify(job),
+          agentMember(input.namespace, input.name),
+          ...this.requiredArgs(input.namespace, input.spec),
+          ...this.refArgs(input.namespace, input.spec),
+          ...specPairs(input.spec),
+        ],
+      )
+      .catch((err: unknown) => this.missingConnector(err, input.namespace, input.spec))) as [
+      string,
+      string,
+      string,
+      string[],
+      string?,
+      string?,
+    ];
     await this.replicated();
     if (reply[0] === 'busy') return { outcome: 'busy', taskId: reply[1] };
     const agent = decode(fromPairs(reply[3]));
@@ -473,18 +517,21 @@ export class AgentStore {
     changes: Partial<AgentSpec>,
     instructions?: string,
   ): Promise<AgentRecord | undefined> {
-    const reply = (await patchScript.run(
-      this.redis,
-      [this.keys.agent(namespace, name), this.keys.agentRefs(namespace, name)],
-      [
-        new Date().toISOString(),
-        instructions === undefined ? '0' : '1',
-        instructions ?? '',
-        agentMember(namespace, name),
-        ...this.refArgs(namespace, changes),
-        ...specPairs(changes),
-      ],
-    )) as string[] | null;
+    const reply = (await patchScript
+      .run(
+        this.redis,
+        [this.keys.agent(namespace, name), this.keys.agentRefs(namespace, name)],
+        [
+          new Date().toISOString(),
+          instructions === undefined ? '0' : '1',
+          instructions ?? '',
+          agentMember(namespace, name),
+          ...this.requiredArgs(namespace, changes),
+          ...this.refArgs(namespace, changes),
+          ...specPairs(changes),
+        ],
+      )
+      .catch((err: unknown) => this.missingConnector(err, namespace, changes))) as string[] | null;
     return reply ? decode(fromPairs(reply)) : undefined;
   }
 

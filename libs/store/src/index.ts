@@ -1,4 +1,4 @@
-export { AgentStore, LAST_TASK_MESSAGE_MAX } from './agent-store';
+export { AgentStore, LAST_TASK_MESSAGE_MAX, MissingConnectorError } from './agent-store';
 export type {
   AdoptResult,
   AgentRecord,
@@ -12,7 +12,7 @@ export type {
 } from './agent-store';
 export { decodeEvent, EventStore } from './event-store';
 export type { EventPage, EventStoreOptions, StreamEntry } from './event-store';
-export { agentMember, createKeys, parseTaskMember, taskMember } from './keys';
+export { agentMember, agentNamesOf, createKeys, parseTaskMember, taskMember } from './keys';
 export { LuaScript } from './script';
 export type { Keys, RefKind } from './keys';
 export { TASK_JOB_NAME, TaskQueue } from './task-queue';

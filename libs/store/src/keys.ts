@@ -20,6 +20,10 @@ export interface Keys {
   connector(namespace: string, name: string): string;
   /** Set: the names of the connectors in a namespace. */
   connectors(namespace: string): string;
+  /** String with a time to live: one connector's tool list as JSON, as its server last gave it. */
+  connectorTools(namespace: string, name: string): string;
+  /** Hash: one connector's health (`reachable`, `lastError`, `checkedAt`), as last seen. */
+  connectorHealth(namespace: string, name: string): string;
   /** Hash: one memory's content and description. */
   memory(namespace: string, name: string): string;
   /** Set: the names of the memories in a namespace. */
@@ -68,6 +72,17 @@ export function agentMember(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
+/**
+ * The agents of {@link Keys.attachedAgents} members, sorted: by name for those of `namespace`,
+ * as "namespace/name" for the others.
+ */
+export function agentNamesOf(namespace: string, members: readonly string[]): string[] {
+  const local = agentMember(namespace, '');
+  return members
+    .map((member) => (member.startsWith(local) ? member.slice(local.length) : member))
+    .sort();
+}
+
 /** A task in a scheduler's task set: `<namespace>/<agent>/<taskId>` (names hold no "/"). */
 export function taskMember(namespace: string, name: string, taskId: string): string {
   return `${namespace}/${name}/${taskId}`;
@@ -92,6 +107,8 @@ export function createKeys(prefix: string): Keys {
     secrets: (ns) => `${prefix}:${ns}:secrets`,
     connector: (ns, name) => `${prefix}:${ns}:connector:${name}`,
     connectors: (ns) => `${prefix}:${ns}:connectors`,
+    connectorTools: (ns, name) => `${prefix}:${ns}:connector-tools:${name}`,
+    connectorHealth: (ns, name) => `${prefix}:${ns}:connector-health:${name}`,
     memory: (ns, name) => `${prefix}:${ns}:memory:${name}`,
     memories: (ns) => `${prefix}:${ns}:memories`,
     skill: (ns, name) => `${prefix}:${ns}:skill:${name}`,

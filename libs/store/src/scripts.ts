@@ -83,6 +83,25 @@ local function replaceRefs(refs, member, at)
 end
 `;
 
+/**
+ * `missingRef(at)`: the first of the keys listed in ARGV from `at` (their number, then the
+ * keys) that does not exist, or false; and the position in ARGV after them. The resources an
+ * agent names must exist when it is written, in the same step, so that a resource deleted at the
+ * same moment is either seen in use by its delete or seen missing here, never both missed.
+ */
+const MISSING_REF = `
+local function missingRef(at)
+  local count = tonumber(ARGV[at])
+  for i = at + 1, at + count do
+    if redis.call('EXISTS', ARGV[i]) == 0 then return ARGV[i], at + 1 + count end
+  end
+  return false, at + 1 + count
+end
+`;
+
+/** The start of the error that a script returns for a reference to a resource that is gone. */
+export const MISSING_REF_ERROR = 'MISSING_REF';
+
 /** `dropRefs(refs, member)`: takes the agent `member` out of every set it is in. */
 const DROP_REFS = `
 local function dropRefs(refs, member)
@@ -101,13 +120,14 @@ end
  * KEYS: agent, agents index, namespaces, the agent's refs hash.
  * ARGV: name, namespace, taskId, now, instructions, hand-over channel prefix, uid (a created
  * agent's; it tells this agent from a deleted one of the same name), the job as JSON without
- * `agentUid`, the agent's index member, its references (as `replaceRefs` takes them), then the
- * spec as field/value pairs (`spec.<field>`, JSON value); only a created agent takes these.
+ * `agentUid`, the agent's index member, the keys of the resources it names that must exist (as
+ * `missingRef` takes them), its references (as `replaceRefs` takes them), then the spec as
+ * field/value pairs (`spec.<field>`, JSON value); only a created agent takes these.
  * Returns {"busy", currentTaskId} | {"queued", prevTaskStatus, prevTaskId, hash, prevInstructions,
  * handedTo ('' = nobody)} | {"created", "", "", hash}, where hash is the agent's HGETALL after the
  * claim.
  */
-export const CLAIM_TASK = `${REPLACE_REFS}
+export const CLAIM_TASK = `${REPLACE_REFS}${MISSING_REF}
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
 if status then
   if status == 'Queued' or status == 'InProgress' then
@@ -128,11 +148,13 @@ if status then
   end
   return {'queued', status, prevTask, redis.call('HGETALL', KEYS[1]), prevInstructions, handedTo}
 end
+local missing, refsAt = missingRef(10)
+if missing then return redis.error_reply('${MISSING_REF_ERROR} ' .. missing) end
 redis.call('HSET', KEYS[1],
   'name', ARGV[1], 'namespace', ARGV[2], 'instructions', ARGV[5],
   'status', 'Pending', 'taskStatus', 'Queued', 'taskId', ARGV[3], 'uid', ARGV[7],
   'createdAt', ARGV[4], 'updatedAt', ARGV[4], 'totalCostUSD', '0', 'totalTokens', '0')
-local spec = replaceRefs(KEYS[4], ARGV[9], 10)
+local spec = replaceRefs(KEYS[4], ARGV[9], refsAt)
 if #ARGV >= spec then redis.call('HSET', KEYS[1], unpack(ARGV, spec)) end
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[2])
@@ -166,15 +188,17 @@ return 1
  * Change some of the agent's spec fields (and optionally its instructions), if it exists, and
  * its entries in the reverse indexes of the kinds of reference that change.
  * KEYS: agent, the agent's refs hash. ARGV: now, setInstructions ('1'|'0'), instructions, the
- * agent's index member, the references that change (as `replaceRefs` takes them), then
- * `spec.<field>`/JSON pairs.
+ * agent's index member, the keys of the resources named that must exist (as `missingRef` takes
+ * them), the references that change (as `replaceRefs` takes them), then `spec.<field>`/JSON pairs.
  * Returns the agent's HGETALL after the change, or false when it does not exist.
  */
-export const PATCH_AGENT = `${REPLACE_REFS}
+export const PATCH_AGENT = `${REPLACE_REFS}${MISSING_REF}
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local missing, refsAt = missingRef(5)
+if missing then return redis.error_reply('${MISSING_REF_ERROR} ' .. missing) end
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[1])
 if ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'instructions', ARGV[3]) end
-local spec = replaceRefs(KEYS[2], ARGV[4], 5)
+local spec = replaceRefs(KEYS[2], ARGV[4], refsAt)
 if #ARGV >= spec then redis.call('HSET', KEYS[1], unpack(ARGV, spec)) end
 return redis.call('HGETALL', KEYS[1])
 `;

@@ -93,6 +93,37 @@ export const FULL_SPEC: AgentSpec = {
 /** A spec with no optional field. */
 export const MINIMAL_SPEC: AgentSpec = MINIMAL_AGENT_SPEC;
 
+/**
+ * An agent store whose agents' connectors exist, as the agents service checks before it writes:
+ * the store refuses an agent that names a connector that does not (connector-delete.test.ts in
+ * libs/connectors covers that).
+ */
+class ConnectorsExistStore extends AgentStore {
+  constructor(
+    private readonly db: Redis,
+    private readonly storeKeys: Keys,
+    eventsMaxLen: number,
+  ) {
+    super({ redis: db, keys: storeKeys, eventsMaxLen });
+  }
+
+  override async claim(input: Parameters<AgentStore['claim']>[0]) {
+    await this.connectorsExist(input.namespace, input.spec.connectors);
+    return super.claim(input);
+  }
+
+  override async patch(...args: Parameters<AgentStore['patch']>) {
+    await this.connectorsExist(args[0], args[2].connectors);
+    return super.patch(...args);
+  }
+
+  private async connectorsExist(namespace: string, names: readonly string[] = []): Promise<void> {
+    for (const name of names) {
+      await this.db.hset(this.storeKeys.connector(namespace, name), 'spec', '{}');
+    }
+  }
+}
+
 /** An agent store on `redis` under `prefix`. */
 export function agentStore(
   redis: Redis,
@@ -100,7 +131,7 @@ export function agentStore(
   eventsMaxLen = 10_000,
 ): { store: AgentStore; keys: Keys } {
   const keys = createKeys(prefix);
-  return { store: new AgentStore({ redis, keys, eventsMaxLen }), keys };
+  return { store: new ConnectorsExistStore(redis, keys, eventsMaxLen), keys };
 }
 
 /** A `task_completed` event for `taskId`. */

@@ -21,6 +21,8 @@ export interface ServiceProcessOptions {
   env: Record<string, string | undefined>;
   /** The `msg` of the log line that says it listens; its `url` field is the service's URL. */
   listening: string;
+  /** The field of that line that holds the URL, when not `url`. */
+  urlField?: string;
   /** How long it may take to listen. Default 20 s. */
   timeoutMs?: number;
   /** Output lines kept, to explain a failure. Default 200. */
@@ -77,10 +79,11 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
         lines.push(line);
         if (lines.length > keep) lines.shift();
         try {
-          const entry = JSON.parse(line) as { msg?: unknown; url?: unknown };
-          if (entry.msg === options.listening && typeof entry.url === 'string') {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          const found = entry[options.urlField ?? 'url'];
+          if (entry['msg'] === options.listening && typeof found === 'string') {
             clearTimeout(timer);
-            resolve(entry.url.replace(/\/api\/v1$/, ''));
+            resolve(found.replace(/\/api\/v1$/, ''));
           }
         } catch {
           // Not a log line of ours.

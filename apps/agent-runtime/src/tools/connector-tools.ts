@@ -18,6 +18,8 @@ export function connectorToolPrefix(connector: string): string {
 
 /** Options for {@link openConnectorTools}. */
 export interface ConnectorToolsOptions {
+  /** The task's token: the registry's MCP endpoints take it as their bearer token. */
+  token: string;
   /** Bound on connecting and listing the tools. */
   timeoutMs: number;
   /** Bound on one tool call. */
@@ -38,9 +40,10 @@ export interface ConnectorTools {
 }
 
 /**
- * Connects to each connector's MCP server, at once, and makes its tools into runtime tools.
- * A connector that cannot be reached is reported with a warning and left out; its calls then
- * answer with the reason. The headers are credentials: they go to the server only.
+ * Connects to each connector's MCP endpoint on the connector-registry, at once, with the task's
+ * token, and makes its tools into runtime tools. The registry adds the connector's credential:
+ * the runtime never holds it. A connector that cannot be reached is reported with a warning and
+ * left out; its calls then answer with the reason.
  */
 export async function openConnectorTools(
   connectors: readonly RuntimeConnector[],
@@ -65,7 +68,7 @@ export async function openConnectorTools(
       }
       const server: McpServerOptions = {
         url: connector.url,
-        headers: connector.headers,
+        headers: { Authorization: `Bearer ${options.token}` },
         timeoutMs: options.timeoutMs,
         signal: options.signal,
       };

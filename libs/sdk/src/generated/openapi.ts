@@ -586,12 +586,12 @@ export interface components {
        */
       url: string;
       /**
-       * @description Connector type; only "mcp"
-       * @constant
+       * @description Connector type: an MCP server over HTTP. "remote" (as komputer.ai clients send it) means the same; default "mcp"
+       * @enum {string}
        */
-      type?: 'mcp';
+      type?: 'mcp' | 'remote';
       /**
-       * @description "token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`
+       * @description "token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`. Default "token" when authSecretName is set
        * @enum {string}
        */
       authType?: 'token' | 'header';
@@ -1189,7 +1189,7 @@ export interface components {
       url: string;
       type: string;
       /**
-       * @description "token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`
+       * @description "token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`. Default "token" when authSecretName is set
        * @enum {string}
        */
       authType?: 'token' | 'header';
@@ -1206,6 +1206,20 @@ export interface components {
        * @example 2026-01-01T00:00:00.000Z
        */
       createdAt: string;
+      /** @description What the registry last saw of the MCP server (tool discovery, tool calls); absent until it is first asked */
+      health?: components['schemas']['ConnectorHealth'];
+    };
+    ConnectorHealth: {
+      /** @description Whether the server answered the last check */
+      reachable: boolean;
+      /** @description Why the last check failed; absent when it succeeded */
+      lastError?: string;
+      /**
+       * Format: date-time
+       * @description When the server was last asked for its tools, or last failed a call
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      checkedAt: string;
     };
     DeleteConnectorResponse: {
       /** @constant */
