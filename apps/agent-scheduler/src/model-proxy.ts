@@ -200,7 +200,7 @@ export class ModelProxy {
       );
     }
     const { token, header } = credentialOf(req.headers);
-    const grant = token ? this.options.tokens.verify(token) : undefined;
+    const grant = token ? await this.options.tokens.verifyAnywhere(token) : undefined;
     const log = this.options.logger.child({
       component: 'model-proxy',
       path: url.pathname,

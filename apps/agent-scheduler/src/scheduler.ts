@@ -93,7 +93,19 @@ export function createScheduler(
   const liveness = new Liveness({ redis, keys, id, logger, status: () => driver.sandbox });
   // In memory, not in Redis: model calls go on while Redis is away. Signed with a key derived
   // from the secret key, so that the connector-registry can check them too.
-  const tokens = new TaskTokens(new TaskTokenSigner(parseSecretKey(config.KOMPUTER_SECRET_KEY)));
+  const tokens = new TaskTokens(
+    new TaskTokenSigner(parseSecretKey(config.KOMPUTER_SECRET_KEY)),
+    // A token another scheduler issued is good while its task runs, as the registry checks it.
+    async (claims) => {
+      const [taskStatus, taskId, uid] = await redis.hmget(
+        keys.agent(claims.namespace, claims.agent),
+        'taskStatus',
+        'taskId',
+        'uid',
+      );
+      return taskStatus === 'InProgress' && taskId === claims.taskId && (uid ?? '') === claims.uid;
+    },
+  );
   const modelProxy = new ModelProxy({
     host: config.KOMPUTER_MODEL_PROXY_HOST,
     port: config.KOMPUTER_MODEL_PROXY_PORT,

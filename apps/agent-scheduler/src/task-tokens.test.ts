@@ -51,4 +51,24 @@ describe('TaskTokens', () => {
     expect(grants.map((grant) => grant?.signal.aborted)).toEqual([true, true]);
     expect(tokens.size).toBe(0);
   });
+
+  it('takes another scheduler’s token while its task runs, as a second replica behind one Service', async () => {
+    const issuer = new TaskTokens(signer);
+    let runs = true;
+    const seen: unknown[] = [];
+    const other = new TaskTokens(signer, async (claims) => {
+      seen.push(claims);
+      return runs;
+    });
+    const token = issuer.issue(TASK, 60_000);
+    expect(await other.verifyAnywhere(token)).toMatchObject(GRANT);
+    expect(seen).toEqual([expect.objectContaining(TASK)]);
+    runs = false;
+    expect(await other.verifyAnywhere(token)).toBeUndefined();
+    // Its own tokens need no question; a scheduler that cannot ask takes only its own.
+    expect(await issuer.verifyAnywhere(token)).toMatchObject(GRANT);
+    expect(await new TaskTokens(signer).verifyAnywhere(token)).toBeUndefined();
+    expect(await other.verifyAnywhere('kt1.made.up')).toBeUndefined();
+    issuer.close();
+  });
 });

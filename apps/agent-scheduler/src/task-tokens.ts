@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TaskTokenSigner } from '@komputer/connectors';
+import type { TaskTokenClaims, TaskTokenSigner } from '@komputer/connectors';
 
 /** The task a token is issued for. */
 export interface TokenSubject {
@@ -40,7 +40,14 @@ interface Entry {
 export class TaskTokens {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly signer: TaskTokenSigner) {}
+  /**
+   * `running` tells whether a token's task still runs, for tokens that another scheduler issued
+   * (see {@link verifyAnywhere}); without it only this scheduler's tokens are taken.
+   */
+  constructor(
+    private readonly signer: TaskTokenSigner,
+    private readonly running?: (claims: TaskTokenClaims) => Promise<boolean>,
+  ) {}
 
   /**
    * A new token for `task`, valid until {@link revoke} or, should the task's end go unseen, for
@@ -76,6 +83,24 @@ export class TaskTokens {
       return undefined;
     }
     return entry.grant;
+  }
+
+  /**
+   * The grant of a token wherever it was issued: a live token of this scheduler, or one that
+   * another scheduler signed for a task that still runs. Behind one Service in front of several
+   * schedulers, a pod's model call may reach any of them; the task's own scheduler is the only
+   * one that aborts its calls when it ends, and the others refuse its next call.
+   */
+  async verifyAnywhere(token: string): Promise<TaskGrant | undefined> {
+    const own = this.verify(token);
+    if (own || !this.running) return own;
+    const claims = this.signer.verify(token);
+    if (!claims || !(await this.running(claims))) return undefined;
+    return {
+      agent: `${claims.namespace}/${claims.agent}`,
+      taskId: claims.taskId,
+      signal: new AbortController().signal,
+    };
   }
 
   /** Revokes a token: it is refused from now on, and the calls made with it are aborted. */
