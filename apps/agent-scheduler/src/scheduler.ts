@@ -10,7 +10,7 @@ import {
   waitForRedis,
 } from '@komputer/service-kit';
 import type { Health, Logger } from '@komputer/service-kit';
-import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
+import { AgentStore, createKeys, TaskQueue, TemplateStore } from '@komputer/store';
 import type { SchedulerConfig } from './config';
 import { TaskIntake } from './intake';
 import { Liveness } from './liveness';
@@ -74,8 +74,13 @@ export function createScheduler(
   const workerRedis = createRedis({ url, logger, role: 'scheduler-worker', failFast: false });
   const subscriber = createRedis({ url, logger, role: 'scheduler-cancels', failFast: false });
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
-  const agents = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
+  const agents = new AgentStore({
+    redis,
+    keys,
+    eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN,
+    queue: tasks,
+  });
   const registries = createRegistries({
     redis,
     keys,
@@ -103,6 +108,7 @@ export function createScheduler(
     memories: registries.memories,
     skills: registries.skills,
     tokens,
+    templates: new TemplateStore({ redis, keys, queue: tasks }),
     limits: {
       maxTurns: config.KOMPUTER_MAX_TURNS,
       maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,
@@ -128,6 +134,7 @@ export function createScheduler(
     runner,
     driver,
     tasks,
+    agents,
     workerRedis,
     prefix: keys.bullPrefix(),
     slots: config.KOMPUTER_SCHEDULER_CONCURRENCY,

@@ -5,7 +5,6 @@ import type {
   RuntimeMessage,
   RuntimeTaskMessage,
   TaskJob,
-  TaskLimits,
 } from '@komputer/contracts';
 import { isRedisUnavailableError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
@@ -13,6 +12,7 @@ import type { AgentRecord, AgentStore, TaskEnd } from '@komputer/store';
 import { GAVE_UP } from './persist';
 import type { Persister } from './persist';
 import type { RuntimeHandle } from './runtime-driver';
+import type { TaskSettings } from './task-settings';
 import type { TaskTokens } from './task-tokens';
 
 /** Extra time past the task's own timeout before the scheduler gives up on the runtime. */
@@ -49,7 +49,8 @@ export interface SupervisionOptions {
   adopted?: { eventSeq: number; supervisorSeq: number };
   /** What `task_started` says of how the task runs (the sandbox). */
   notes: TaskStartNotes;
-  limits: TaskLimits;
+  /** The task's settings: the agent's, its template's and the scheduler's, resolved. */
+  settings: TaskSettings;
   textDeltas: boolean;
   agents: AgentStore;
   persister: Persister;
@@ -113,7 +114,8 @@ export class Supervision {
    * `error` when the runtime stops or overruns the task's timeout.
    */
   async run(): Promise<void> {
-    const { runtime, limits, log } = this.options;
+    const { runtime, log } = this.options;
+    const { limits } = this.options.settings;
     const stopListening = runtime.onMessage((message) => this.onRuntimeMessage(message));
     // A runtime that stops in the middle of a task has failed; the next task starts a new one.
     const stopWatchingExit = runtime.onExit((reason) => this.endWith(reason, true, 'Failed'));
@@ -170,7 +172,7 @@ export class Supervision {
     // calls go on with one of this scheduler's.
     this.modelToken = this.options.tokens.issue(
       { agent: `${this.options.job.namespace}/${this.options.job.agentName}`, taskId: this.taskId },
-      this.options.limits.timeoutMs + TIMEOUT_GRACE_MS,
+      this.options.settings.limits.timeoutMs + TIMEOUT_GRACE_MS,
     );
     try {
       const answer = await runtime.reattach(
@@ -201,7 +203,7 @@ export class Supervision {
       timestamp: new Date().toISOString(),
       payload: {
         instructions: job.instructions,
-        model: agent.spec.model,
+        model: this.options.settings.model,
         resuming_session: runtime.resumable,
         ...this.options.notes,
       },
@@ -214,7 +216,8 @@ export class Supervision {
    * credentials go to this runtime only, inside the task message.
    */
   private async sendTask(): Promise<void> {
-    const { job, agent, runtime, limits, persister, log } = this.options;
+    const { job, agent, runtime, settings, persister, log } = this.options;
+    const { limits } = settings;
     const resources = await persister.run(
       'read the agent’s connectors, memories or skills',
       log,
@@ -247,7 +250,7 @@ export class Supervision {
       agent: {
         name: agent.name,
         namespace: agent.namespace,
-        model: agent.spec.model,
+        model: settings.model,
         role: agent.spec.role,
         ...(agent.spec.systemPrompt ? { systemPrompt: agent.spec.systemPrompt } : {}),
       },
@@ -258,7 +261,7 @@ export class Supervision {
       skills: resources.skills,
       textDeltas: this.options.textDeltas,
       modelToken: this.modelToken,
-      ...(agent.spec.allowedDomains ? { allowedDomains: agent.spec.allowedDomains } : {}),
+      ...(settings.allowedDomains ? { allowedDomains: settings.allowedDomains } : {}),
     });
     if (!sent) this.endWith('the agent runtime stopped before it took the task', true);
   }

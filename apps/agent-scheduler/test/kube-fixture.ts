@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { createRegistries, generateSecretKey } from '@komputer/connectors';
 import { parseConfig } from '@komputer/service-kit';
+import { TemplateStore } from '@komputer/store';
 import { emulatorKubeconfig } from '@komputer/testing';
 import type { KubeEmulator, KubeEmulatorOptions } from '@komputer/testing';
 import { KubernetesDriverConfigSchema } from '../src/kubernetes/config';
@@ -64,6 +65,7 @@ export function taskRunnerFor(f: SchedulerFixture, driver: RuntimeDriver, id: st
     // The tests' pods call the scripted model, which takes any token, straight.
     tokens: new TaskTokens(),
     liveness: new Liveness({ ...f, id, judgeAfterMs: 0, status: () => driver.sandbox }),
+    templates: new TemplateStore({ redis: f.redis, keys: f.keys }),
     limits: { maxTurns: 10, maxBudgetUsd: 5, timeoutMs: 60_000 },
     textDeltas: false,
     scheduler: id,
