@@ -196,7 +196,7 @@ export class Supervision {
   }
 
   private started(): NewAgentEvent {
-    const { job, agent, runtime } = this.options;
+    const { job, runtime } = this.options;
     return {
       type: 'task_started',
       taskId: this.taskId,
