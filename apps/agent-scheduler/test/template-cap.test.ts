@@ -145,3 +145,63 @@ it('runs the agents of a template with maxConcurrentAgents 1 one at a time, in o
     await Promise.all(schedulers.map((s) => s.close()));
   }
 }, 90_000);
+
+it('loses no waiting task and runs none twice when the schedulers restart', async () => {
+  const templates = new TemplateStore({ redis: f.redis, keys: f.keys, queue: f.tasks });
+  await templates.put(
+    { scope: 'namespace', namespace: NS },
+    'restart',
+    { maxConcurrentAgents: 1 },
+    true,
+  );
+  const first = scheduler('before');
+  await first.start();
+  const tasks: { name: string; taskId: string }[] = [];
+  let second: Scheduler | undefined;
+  try {
+    for (const [i, name] of ['r1', 'r2', 'r3'].entries()) {
+      const taskId = randomUUID();
+      const now = new Date(Date.now() + i).toISOString();
+      const spec = { ...MINIMAL_AGENT_SPEC, templateRef: 'restart' };
+      const claim = await f.agents.claim({
+        namespace: NS,
+        name,
+        taskId,
+        instructions: name,
+        spec,
+        now,
+      });
+      const uid = claim.outcome === 'created' ? claim.agent.uid : undefined;
+      await f.tasks.enqueue({
+        taskId,
+        namespace: NS,
+        agentName: name,
+        instructions: name,
+        enqueuedAt: now,
+        ...(uid ? { agentUid: uid } : {}),
+      });
+      tasks.push({ name, taskId });
+    }
+    await eventually(
+      async () =>
+        (await f.agents.list(NS)).filter((a) => a.queuePosition !== undefined).length === 2,
+      'two tasks waiting',
+      20_000,
+    );
+    // The scheduler stops while two tasks wait; another starts.
+    await first.close();
+    second = scheduler('after');
+    await second.start();
+    for (const [i, { name, taskId }] of tasks.entries()) {
+      const events = await taskEvents(f.redis, f.keys.events(NS, name), taskId, {
+        timeoutMs: 45_000,
+      });
+      expect(events.filter((e) => e.type === 'task_started')).toHaveLength(1);
+      // The running one ends as a clean stop ends running tasks; the waiting ones run after.
+      if (i > 0) expect(events.at(-1)?.type).toBe('task_completed');
+    }
+  } finally {
+    await first.close();
+    await second?.close();
+  }
+}, 120_000);
