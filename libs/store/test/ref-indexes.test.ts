@@ -96,7 +96,9 @@ async function fromSpecs(): Promise<Indexes> {
 /** What the reverse indexes hold in Redis, under this test's prefix. */
 async function inRedis(): Promise<Indexes> {
   const found: Indexes = { sets: {}, refs: {} };
-  const setKey = new RegExp(`^${prefix}:[^:]+:(connector|secret|memory|skill|template):[^:]+:agents$`);
+  const setKey = new RegExp(
+    `^${prefix}:[^:]+:(connector|secret|memory|skill|template):[^:]+:agents$`,
+  );
   const refsKey = new RegExp(`^${prefix}:[^:]+:agent:[^:]+:refs$`);
   let cursor = '0';
   do {
