@@ -17,7 +17,7 @@ export type { Keys, RefKind } from './keys';
 export { TASK_JOB_NAME, TaskQueue, WAITING_TASK_RECHECK_MS } from './task-queue';
 export type { TaskQueueOptions } from './task-queue';
 export { readSchedulerStatuses } from './scheduler-statuses';
-export { decodeTemplate, TemplateStore } from './template-store';
+export { TemplateStore } from './template-store';
 export type {
   TemplateDeleteResult,
   TemplateLocation,

@@ -443,14 +443,6 @@ return {1, admitted}
 `;
 
 /**
- * Give the free slots of a template's cap to its waiting tasks, as after its cap was raised.
- * KEYS: the template. Returns the admitted tasks, as START_TASK's.
- */
-export const ADMIT_WAITING = `${ADMIT}
-return admit(KEYS[1])
-`;
-
-/**
  * Delete a template, unless agents name it: the check and the delete are one step, so that no
  * agent is created naming it in between. KEYS: the template, its scope's index of names, the
  * set of the agents that name it. ARGV: its name, '1' to delete it even when agents name it

@@ -5,7 +5,7 @@ import { CLUSTER_SCOPE } from './keys';
 import type { Keys } from './keys';
 import { fromPairs } from './redis-hash';
 import { LuaScript } from './script';
-import { ADMIT_WAITING, DELETE_TEMPLATE, PUT_TEMPLATE } from './scripts';
+import { DELETE_TEMPLATE, PUT_TEMPLATE } from './scripts';
 import type { TaskQueue } from './task-queue';
 
 /** A template as stored. */
@@ -43,7 +43,6 @@ const SPEC_FIELD_PREFIX = 'spec.';
 
 const putScript = new LuaScript(PUT_TEMPLATE, 2);
 const deleteScript = new LuaScript(DELETE_TEMPLATE, 3);
-const admitScript = new LuaScript(ADMIT_WAITING, 1);
 
 /** The scope a template is kept under in its keys: its namespace, or the cluster's. */
 function scopeKey(location: TemplateLocation): string {
@@ -170,18 +169,6 @@ export class TemplateStore {
     if (reply[0] === 1) return { outcome: 'deleted' };
     if (reply[0] === 0) return { outcome: 'absent' };
     return { outcome: 'in-use', count: reply[1] ?? 0, agents: [...(reply[2] ?? [])].sort() };
-  }
-
-  /** Gives the free slots of a template's cap to its waiting tasks; returns how many it admitted. */
-  async admit(location: TemplateLocation, name: string): Promise<number> {
-    const { redis, keys } = this.options;
-    const reply = (await admitScript.run(
-      redis,
-      [keys.template(scopeKey(location), name)],
-      [],
-    )) as string[];
-    await this.wake(reply);
-    return reply.length / 2;
   }
 
   /** Wakes the jobs of admitted tasks; one that stays asleep wakes at its next check. */
