@@ -1,8 +1,9 @@
 import { decodeHandover, TASKS_QUEUE, TaskJobSchema } from '@komputer/contracts';
 import type { TaskJob } from '@komputer/contracts';
 import type { Logger, Redis } from '@komputer/service-kit';
-import type { TaskQueue } from '@komputer/store';
-import { Worker } from 'bullmq';
+import { WAITING_TASK_RECHECK_MS } from '@komputer/store';
+import type { AgentStore, TaskQueue } from '@komputer/store';
+import { DelayedError, Worker } from 'bullmq';
 import { agentRefOf } from './runtime-driver';
 import type { RuntimeDriver } from './runtime-driver';
 import type { TaskRunner } from './task-runner';
@@ -19,6 +20,8 @@ export interface TaskIntakeOptions {
   runner: TaskRunner;
   driver: RuntimeDriver;
   tasks: TaskQueue;
+  /** Tells whether a waiting task was given a slot meanwhile. */
+  agents: Pick<AgentStore, 'holdsSlot'>;
   /** A connection for the queue's worker alone: it blocks, and waits out an outage. */
   workerRedis: Redis;
   /** BullMQ's key prefix. */
@@ -32,6 +35,11 @@ export interface TaskIntakeOptions {
  * Where this scheduler's tasks come from: the `tasks` queue, and the tasks that claims hand
  * straight to it because it holds their agents' runtimes. Both share the scheduler's slots: the
  * queue's worker takes only the slots that handed-over tasks leave (at least one).
+ *
+ * A task whose template's cap is reached waits as a delayed job, which holds no slot: the step
+ * that frees a slot wakes it, and it looks again after {@link WAITING_TASK_RECHECK_MS} should
+ * that wake be lost. The job stays in the queue until its task starts, so that a scheduler that
+ * stops loses none.
  */
 export class TaskIntake {
   private worker: Worker<TaskJob> | undefined;
@@ -50,7 +58,13 @@ export class TaskIntake {
     const { runner, workerRedis, prefix, slots, logger } = this.options;
     this.worker = new Worker<TaskJob>(
       TASKS_QUEUE,
-      async (job) => runner.run(TaskJobSchema.parse(job.data)),
+      async (job, token) => {
+        const task = TaskJobSchema.parse(job.data);
+        if ((await runner.run(task)) === 'ran') return;
+        await job.moveToDelayed(Date.now() + WAITING_TASK_RECHECK_MS, token);
+        await this.wakeIfAdmitted(task);
+        throw new DelayedError();
+      },
       { connection: workerRedis, prefix, concurrency: slots, ...TASK_WORKER_LOCKS },
     );
     this.fitWorker();
@@ -75,6 +89,11 @@ export class TaskIntake {
     if (!this.closed && runner.active < slots && driver.ready(agentRefOf(job)) !== undefined) {
       const running: Promise<void> = runner
         .run(job)
+        .then(async (outcome) => {
+          if (outcome === 'ran') return;
+          await tasks.enqueue(job, { delayMs: WAITING_TASK_RECHECK_MS });
+          await this.wakeIfAdmitted(job);
+        })
         .catch((err: unknown) => logger.error({ taskId: job.taskId, err }, 'task failed'))
         .finally(() => {
           this.handedOver.delete(running);
@@ -101,6 +120,15 @@ export class TaskIntake {
   close(): Promise<void> {
     this.closed = true;
     return Promise.all([this.worker?.close(), ...this.handedOver]).then(() => undefined);
+  }
+
+  /**
+   * Wakes the delayed job of a waiting task that a slot was given to while its job went to
+   * sleep, when the step that gave it could not wake it yet.
+   */
+  private async wakeIfAdmitted(job: TaskJob): Promise<void> {
+    if (await this.options.agents.holdsSlot(job.namespace, job.agentName, job.taskId))
+      await this.options.tasks.wake([job.taskId]);
   }
 
   private fitWorker(): void {

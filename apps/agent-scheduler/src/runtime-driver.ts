@@ -1,4 +1,4 @@
-import type { SchedulerStatus } from '@komputer/contracts';
+import type { AgentPodSpec, SchedulerStatus, StorageSpec } from '@komputer/contracts';
 import type { RuntimeMessage, SupervisorMessage, TaskJob } from '@komputer/contracts';
 import type { PeerRequestHandler } from '@komputer/service-kit';
 
@@ -11,6 +11,15 @@ export interface AgentRef {
    * runtime or a workspace of another uid never serves it.
    */
   uid?: string;
+}
+
+/**
+ * An agent's own pod settings, its template's folded in: what the kubernetes driver applies to
+ * the pod and the workspace claim it makes. The local driver has no pod, and ignores them.
+ */
+export interface AgentPodSettingsOverrides {
+  podSpec?: AgentPodSpec;
+  storage?: StorageSpec;
 }
 
 /** The agent that a task's job is for. */
@@ -85,9 +94,11 @@ export interface RuntimeDriver {
   readonly sandbox: SchedulerStatus;
   /**
    * The agent's runtime: the running one, or a new one once it is ready. A runtime or a
-   * workspace left by a deleted agent of the same name (another `uid`) is removed first.
+   * workspace left by a deleted agent of the same name (another `uid`) is removed first. `pod`
+   * settings apply to a runtime started now (a pod and a claim made now); a running one keeps
+   * its own.
    */
-  ensure(agent: AgentRef): Promise<RuntimeHandle>;
+  ensure(agent: AgentRef, pod?: AgentPodSettingsOverrides): Promise<RuntimeHandle>;
   /**
    * The agent's runtime that outlived the scheduler that supervised it, attached to, so that
    * this scheduler can resume the task it runs (see `RuntimeHandle.reattach`); undefined when

@@ -11,7 +11,7 @@ import {
   waitForRedis,
 } from '@komputer/service-kit';
 import type { Health, Logger } from '@komputer/service-kit';
-import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
+import { AgentStore, createKeys, TaskQueue, TemplateStore } from '@komputer/store';
 import type { SchedulerConfig } from './config';
 import { TaskIntake } from './intake';
 import { Liveness } from './liveness';
@@ -75,13 +75,14 @@ export function createScheduler(
   const workerRedis = createRedis({ url, logger, role: 'scheduler-worker', failFast: false });
   const subscriber = createRedis({ url, logger, role: 'scheduler-cancels', failFast: false });
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
+  const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
   const agents = new AgentStore({
     redis,
     keys,
     eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN,
     durability: writeDurability(config, logger),
+    queue: tasks,
   });
-  const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
   const registries = createRegistries({
     redis,
     keys,
@@ -123,6 +124,7 @@ export function createScheduler(
     memories: registries.memories,
     skills: registries.skills,
     tokens,
+    templates: new TemplateStore({ redis, keys, queue: tasks }),
     limits: {
       maxTurns: config.KOMPUTER_MAX_TURNS,
       maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,
@@ -148,6 +150,7 @@ export function createScheduler(
     runner,
     driver,
     tasks,
+    agents,
     workerRedis,
     prefix: keys.bullPrefix(),
     slots: config.KOMPUTER_SCHEDULER_CONCURRENCY,

@@ -5,7 +5,6 @@ import type {
   RuntimeMessage,
   RuntimeTaskMessage,
   TaskJob,
-  TaskLimits,
 } from '@komputer/contracts';
 import { isRedisUnavailableError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
@@ -13,6 +12,7 @@ import type { AgentRecord, AgentStore, TaskEnd } from '@komputer/store';
 import { GAVE_UP } from './persist';
 import type { Persister } from './persist';
 import type { RuntimeHandle } from './runtime-driver';
+import type { TaskSettings } from './task-settings';
 import type { TaskTokens } from './task-tokens';
 
 /** Extra time past the task's own timeout before the scheduler gives up on the runtime. */
@@ -49,7 +49,8 @@ export interface SupervisionOptions {
   adopted?: { eventSeq: number; supervisorSeq: number };
   /** What `task_started` says of how the task runs (the sandbox). */
   notes: TaskStartNotes;
-  limits: TaskLimits;
+  /** The task's settings: the agent's, its template's and the scheduler's, resolved. */
+  settings: TaskSettings;
   textDeltas: boolean;
   agents: AgentStore;
   persister: Persister;
@@ -113,7 +114,8 @@ export class Supervision {
    * `error` when the runtime stops or overruns the task's timeout.
    */
   async run(): Promise<void> {
-    const { runtime, limits, log } = this.options;
+    const { runtime, log } = this.options;
+    const { limits } = this.options.settings;
     const stopListening = runtime.onMessage((message) => this.onRuntimeMessage(message));
     // A runtime that stops in the middle of a task has failed; the next task starts a new one.
     const stopWatchingExit = runtime.onExit((reason) => this.endWith(reason, true, 'Failed'));
@@ -195,22 +197,22 @@ export class Supervision {
    * should its end go unseen.
    */
   private issueToken(): string {
-    const { job, agent, limits, tokens } = this.options;
+    const { job, agent, settings, tokens } = this.options;
     return tokens.issue(
       { namespace: job.namespace, agent: job.agentName, uid: agent.uid ?? '', taskId: this.taskId },
-      limits.timeoutMs + TIMEOUT_GRACE_MS,
+      settings.limits.timeoutMs + TIMEOUT_GRACE_MS,
     );
   }
 
   private started(): NewAgentEvent {
-    const { job, agent, runtime } = this.options;
+    const { job, runtime } = this.options;
     return {
       type: 'task_started',
       taskId: this.taskId,
       timestamp: new Date().toISOString(),
       payload: {
         instructions: job.instructions,
-        model: agent.spec.model,
+        model: this.options.settings.model,
         resuming_session: runtime.resumable,
         ...this.options.notes,
       },
@@ -224,7 +226,8 @@ export class Supervision {
    * connector-registry with the task's token.
    */
   private async sendTask(): Promise<void> {
-    const { job, agent, runtime, limits, persister, log } = this.options;
+    const { job, agent, runtime, settings, persister, log } = this.options;
+    const { limits } = settings;
     const resources = await persister.run(
       'read the agent’s connectors, memories or skills',
       log,
@@ -253,7 +256,7 @@ export class Supervision {
       agent: {
         name: agent.name,
         namespace: agent.namespace,
-        model: agent.spec.model,
+        model: settings.model,
         role: agent.spec.role,
         ...(agent.spec.systemPrompt ? { systemPrompt: agent.spec.systemPrompt } : {}),
       },
@@ -264,7 +267,7 @@ export class Supervision {
       skills: resources.skills,
       textDeltas: this.options.textDeltas,
       modelToken: this.modelToken,
-      ...(agent.spec.allowedDomains ? { allowedDomains: agent.spec.allowedDomains } : {}),
+      ...(settings.allowedDomains ? { allowedDomains: settings.allowedDomains } : {}),
     });
     if (!sent) this.endWith('the agent runtime stopped before it took the task', true);
   }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { SchedulerStatus } from '@komputer/contracts';
 import type { TaskStartNotes } from '@komputer/store';
-import type { AgentLimits, AgentStatus, TaskJob, TaskLimits } from '@komputer/contracts';
+import type { AgentStatus, TaskJob, TaskLimits } from '@komputer/contracts';
 import type { ConnectorRegistry, ContentRegistry } from '@komputer/connectors';
 import type { Logger } from '@komputer/service-kit';
-import type { AgentRecord, AgentStore } from '@komputer/store';
+import type { AgentRecord, AgentStore, TemplateStore } from '@komputer/store';
 import type { Liveness } from './liveness';
 import { GAVE_UP, Persister } from './persist';
 import { INTERRUPTED } from './reconciler';
@@ -12,6 +12,8 @@ import { agentRefOf, RuntimeHeldError } from './runtime-driver';
 import type { RuntimeDriver, RuntimeHandle } from './runtime-driver';
 import { Supervision } from './supervision';
 import type { TaskResources } from './supervision';
+import { taskSettings } from './task-settings';
+import type { TaskSettings } from './task-settings';
 import type { TaskTokens } from './task-tokens';
 
 /** Options for {@link TaskRunner}. */
@@ -30,6 +32,9 @@ export interface TaskRunnerOptions {
   tokens: TaskTokens;
   /** Tells whether the scheduler that began a task still runs it. */
   liveness: Pick<Liveness, 'alive'>;
+  /** The agents' templates, read for a task that is adopted (a start reads its own). */
+  templates: Pick<TemplateStore, 'resolve'>;
+  /** The scheduler's task limits, under the agent's and its template's. */
   limits: TaskLimits;
   /** Ask runtimes for `text_delta` events. */
   textDeltas: boolean;
@@ -58,14 +63,12 @@ function jobOf(agent: AgentRecord): TaskJob {
   };
 }
 
-/** The scheduler's default limits, with the agent's own where it set them. */
-function effectiveLimits(defaults: TaskLimits, own: AgentLimits = {}): TaskLimits {
-  return {
-    maxTurns: own.maxTurns ?? defaults.maxTurns,
-    maxBudgetUsd: own.maxBudgetUsd ?? defaults.maxBudgetUsd,
-    timeoutMs: own.timeoutMs ?? defaults.timeoutMs,
-  };
-}
+/**
+ * What {@link TaskRunner.run} did with a task: `ran` (it ran to its end, or is no longer the
+ * agent's to run), or `waiting`: its template's cap is reached, and the task stays queued until
+ * a slot frees (its job must wait, and come again).
+ */
+export type RunOutcome = 'ran' | 'waiting';
 
 /**
  * Runs tasks: starts each in Redis, hands it to the agent's runtime, and has its
@@ -163,9 +166,16 @@ export class TaskRunner {
     if (adopted.outcome === 'stale') return { outcome: 'stale' };
     log.warn({ from }, 'adopted a task whose scheduler stopped; resuming it on its runtime');
     const { eventSeq, supervisorSeq } = adopted;
+    const template = await this.options.templates
+      .resolve(ref.namespace, adopted.agent.spec.templateRef)
+      .catch((err: unknown) => {
+        log.warn({ err }, 'could not read the agent’s template; its task goes on without it');
+        return undefined;
+      });
     return {
       outcome: 'adopted',
       supervised: this.supervise(job, adopted.agent, runtime, {
+        settings: taskSettings(adopted.agent.spec, template?.spec, this.options.limits),
         announced: true,
         adopted: { eventSeq, supervisorSeq },
         log,
@@ -177,14 +187,14 @@ export class TaskRunner {
    * Runs the task of `job` to its terminal event. Resolves when the task has ended. A task that
    * runs here already (its job came twice) is left to the run that has it.
    */
-  async run(job: TaskJob): Promise<void> {
+  async run(job: TaskJob): Promise<RunOutcome> {
     if (this.running.has(job.taskId)) {
       this.options.logger.info({ taskId: job.taskId }, 'a task that runs here came again; dropped');
-      return;
+      return 'ran';
     }
     this.running.add(job.taskId);
     try {
-      await this.runOnce(job);
+      return await this.runOnce(job);
     } finally {
       this.running.delete(job.taskId);
     }
@@ -195,7 +205,7 @@ export class TaskRunner {
    * runtime in the same step that starts the task, so that a warm start costs one Redis round
    * trip.
    */
-  private async runOnce(job: TaskJob): Promise<void> {
+  private async runOnce(job: TaskJob): Promise<RunOutcome> {
     const { agents, driver, logger, scheduler } = this.options;
     const ref = agentRefOf(job);
     const log = logger.child({ agent: `${ref.namespace}/${ref.name}`, taskId: job.taskId });
@@ -220,44 +230,54 @@ export class TaskRunner {
           : {}),
       }),
     );
-    if (started === GAVE_UP) return;
+    if (started === GAVE_UP) return 'ran';
     if (!('agent' in started)) {
       log.info({ outcome: started.outcome }, 'dropped a task that is no longer the agent’s');
-      return;
+      return 'ran';
+    }
+    if (started.outcome === 'waiting') {
+      log.info({ reason: started.agent.queueReason }, 'the task waits for a slot of its template');
+      return 'waiting';
     }
     if (started.outcome === 'interrupted') {
       const owner = started.agent.scheduler;
       if (owner && owner !== scheduler && (await this.options.liveness.alive(owner))) {
         log.info({ scheduler: owner }, 'dropped a second delivery of a task that runs elsewhere');
-        return;
+        return 'ran';
       }
       // A runtime that outlived that scheduler goes on with the task here.
       if (owner && owner !== scheduler) {
         const attempt = await this.attemptAdoption(started.agent, owner);
         if (attempt.outcome === 'adopted') await attempt.supervised;
-        if (attempt.outcome !== 'gone') return;
+        if (attempt.outcome !== 'gone') return 'ran';
       }
       await this.fail(job, INTERRUPTED, true);
       log.warn('ended a task whose scheduler stopped');
-      return;
+      return 'ran';
     }
-    const { agent, announcedId } = started;
+    const { agent, announcedId, template } = started;
     if (sandbox.sandbox === 'unavailable') {
       log.error({ problem: sandbox.problem }, 'refused a task: the sandbox cannot start here');
       await this.fail(job, sandbox.problem ?? 'the agent sandbox cannot start here', false);
-      return;
+      return 'ran';
     }
+    const settings = taskSettings(agent.spec, template?.spec, this.options.limits);
     let runtime = warm;
     if (!runtime) {
       try {
-        runtime = await driver.ensure(ref);
+        runtime = await driver.ensure(ref, settings.pod);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         await this.fail(job, `could not start the agent runtime: ${reason}`, true, 'Failed');
-        return;
+        return 'ran';
       }
     }
-    await this.supervise(job, agent, runtime, { announced: announcedId !== undefined, log });
+    await this.supervise(job, agent, runtime, {
+      announced: announcedId !== undefined,
+      settings,
+      log,
+    });
+    return 'ran';
   }
 
   /**
@@ -271,6 +291,7 @@ export class TaskRunner {
     options: {
       announced: boolean;
       adopted?: { eventSeq: number; supervisorSeq: number };
+      settings: TaskSettings;
       log: Logger;
     },
   ): Promise<void> {
@@ -284,11 +305,11 @@ export class TaskRunner {
       announced: options.announced,
       ...(options.adopted ? { adopted: options.adopted } : {}),
       notes: startNotes(driver.sandbox),
-      limits: effectiveLimits(this.options.limits, agent.spec.limits),
+      settings: options.settings,
       textDeltas: this.options.textDeltas,
       agents,
       persister: this.persister,
-      resources: () => this.resources(agent),
+      resources: () => this.resources(agent, options.settings.warnings),
       tokens: this.options.tokens,
       fail: (reason, retryable, status) => this.fail(job, reason, retryable, status),
       stopRuntime: () => {
@@ -332,8 +353,11 @@ export class TaskRunner {
     }
   }
 
-  /** What the task gets of the agent's connectors, memories and skills, read now. */
-  private async resources(agent: AgentRecord): Promise<TaskResources> {
+  /**
+   * What the task gets of the agent's connectors, memories and skills, read now, with the
+   * warnings of its settings.
+   */
+  private async resources(agent: AgentRecord, warnings: string[]): Promise<TaskResources> {
     const { namespace, spec } = agent;
     const [connectors, secretEnv, memories, skills] = await Promise.all([
       this.options.connectors.resolveForTask(namespace, spec.connectors, this.options.registryUrl),
@@ -351,6 +375,7 @@ export class TaskRunner {
         content,
       })),
       warnings: [
+        ...warnings,
         ...memories.missing.map(
           (ref) => `memory "${ref}" no longer exists; the task runs without it`,
         ),

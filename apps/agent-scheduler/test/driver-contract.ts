@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_MODEL } from '@komputer/contracts';
 import type { RuntimeEventMessage, RuntimeTaskMessage, TaskJob } from '@komputer/contracts';
 import {
   createRegistries,
@@ -6,7 +7,7 @@ import {
   parseSecretKey,
   TaskTokenSigner,
 } from '@komputer/connectors';
-import { EventStore } from '@komputer/store';
+import { EventStore, TemplateStore } from '@komputer/store';
 import { MINIMAL_AGENT_SPEC, startScriptedAnthropic, text } from '@komputer/testing';
 import type { ScriptedAnthropic } from '@komputer/testing';
 import { Liveness } from '../src/liveness';
@@ -94,6 +95,7 @@ export function runtimeDriverContract(
           judgeAfterMs: 0,
           status: () => subject.driver.sandbox,
         }),
+        templates: new TemplateStore({ redis: f.redis, keys: f.keys }),
         limits: { maxTurns: 10, maxBudgetUsd: 5, timeoutMs: 60_000 },
         textDeltas: false,
         scheduler: 'contract',
@@ -162,7 +164,7 @@ export function runtimeDriverContract(
         agent: {
           name: job.agentName,
           namespace: NS,
-          model: MINIMAL_AGENT_SPEC.model,
+          model: DEFAULT_MODEL,
           role: 'worker',
         },
         limits: { maxTurns: 10, maxBudgetUsd: 5, timeoutMs: 60_000 },

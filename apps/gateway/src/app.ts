@@ -1,5 +1,5 @@
-import { BUILTIN_TEMPLATES, buildOpenApiDocument, operations } from '@komputer/contracts';
-import type { OperationId } from '@komputer/contracts';
+import { buildOpenApiDocument, operations } from '@komputer/contracts';
+import type { AgentResponse, OperationId, TemplateScope } from '@komputer/contracts';
 import {
   corsMiddleware,
   errorMiddleware,
@@ -9,12 +9,12 @@ import {
 } from '@komputer/service-kit';
 import type { Relay } from '@komputer/relay';
 import type { Health, Logger } from '@komputer/service-kit';
-import type { EventStore } from '@komputer/store';
+import type { AgentRecord, EventStore, TemplateLocation } from '@komputer/store';
 import { bodyNamespaceOf, mountRoutes, namespaceOf, route } from '@komputer/routes';
 import type { Authenticate, NamespaceQuery } from '@komputer/routes';
 import express from 'express';
 import type { RequestHandler } from 'express';
-import type { AgentService } from '@komputer/agents';
+import type { AgentService, TemplateService } from '@komputer/agents';
 import { toAgentResponse } from './presenters';
 import type { RegistryClient } from './registry-client';
 import { registryRoutes } from './registry-routes';
@@ -22,6 +22,7 @@ import { registryRoutes } from './registry-routes';
 /** Everything the gateway's HTTP app needs, wired by the caller. */
 export interface GatewayDeps {
   agents: AgentService;
+  templates: TemplateService;
   /** The connector-registry, which serves connectors, secrets, memories and skills. */
   registry: RegistryClient;
   events: EventStore;
@@ -44,11 +45,33 @@ export interface GatewayDeps {
 
 /** Builds the gateway's Express app, without listening. */
 export function createApp(deps: GatewayDeps): express.Express {
-  const { agents, events, defaultNamespace } = deps;
+  const { agents, templates, events, defaultNamespace } = deps;
   const openApiDocument = buildOpenApiDocument();
   const ns = (query: NamespaceQuery) => namespaceOf(query, defaultNamespace);
   const bodyNamespace = (query: NamespaceQuery, body: NamespaceQuery) =>
     bodyNamespaceOf(query, body, defaultNamespace);
+  const templateAt = (namespace: string, scope: TemplateScope = 'namespace'): TemplateLocation => ({
+    scope,
+    namespace,
+  });
+  /** Agents as the API shows them, each with its template's model where it has none. */
+  const present = async (list: AgentRecord[]): Promise<AgentResponse[]> => {
+    const byNamespace = new Map<string, Map<string, string>>();
+    for (const namespace of new Set(list.map((a) => a.namespace))) {
+      const named = list.filter((a) => a.namespace === namespace && !a.spec.model);
+      byNamespace.set(
+        namespace,
+        await templates.models(
+          namespace,
+          named.map((a) => a.spec.templateRef),
+        ),
+      );
+    }
+    return list.map((a) =>
+      toAgentResponse(a, byNamespace.get(a.namespace)?.get(a.spec.templateRef) ?? ''),
+    );
+  };
+  const presentOne = async (agent: AgentRecord) => (await present([agent]))[0] as AgentResponse;
 
   const app = express();
   app.disable('x-powered-by');
@@ -61,18 +84,18 @@ export function createApp(deps: GatewayDeps): express.Express {
   // Every operation of the table: the compiler checks that none is missing.
   const table: Record<OperationId, RequestHandler> = {
     listAgents: route(operations.listAgents, async ({ query }) => ({
-      agents: (await agents.list(ns(query))).map(toAgentResponse),
+      agents: await present(await agents.list(ns(query))),
     })),
     createAgent: route(operations.createAgent, async ({ query, body }) => {
       const namespace = bodyNamespace(query, body);
       const { agent, taskId, created } = await agents.createOrRun(namespace, body);
-      return { ...toAgentResponse(agent), taskId, created };
+      return { ...(await presentOne(agent)), taskId, created };
     }),
     getAgent: route(operations.getAgent, async ({ path, query }) =>
-      toAgentResponse(await agents.get(ns(query), path.name)),
+      presentOne(await agents.get(ns(query), path.name)),
     ),
     patchAgent: route(operations.patchAgent, async ({ path, query, body }) =>
-      toAgentResponse(await agents.patch(ns(query), path.name, body)),
+      presentOne(await agents.patch(ns(query), path.name, body)),
     ),
     deleteAgent: route(operations.deleteAgent, async ({ path, query }) => {
       await agents.delete(ns(query), path.name);
@@ -96,9 +119,28 @@ export function createApp(deps: GatewayDeps): express.Express {
     streamAgentEvents: deps.relay.handlers.streamAgentEvents,
     watchEvents: deps.relay.handlers.watchEvents,
     ...registryRoutes(deps.registry, defaultNamespace),
-    listTemplates: route(operations.listTemplates, () => ({
-      templates: [...BUILTIN_TEMPLATES],
+    listTemplates: route(operations.listTemplates, async ({ query }) => ({
+      templates: await templates.list(ns(query)),
     })),
+    createTemplate: route(operations.createTemplate, ({ query, body }) =>
+      templates.put(templateAt(bodyNamespace(query, body), body.scope), body),
+    ),
+    getTemplate: route(operations.getTemplate, ({ path, query }) =>
+      templates.get(templateAt(ns(query), query.scope), path.name),
+    ),
+    patchTemplate: route(operations.patchTemplate, ({ path, query, body }) =>
+      templates.patch(templateAt(ns(query), query.scope), path.name, body),
+    ),
+    deleteTemplate: route(operations.deleteTemplate, async ({ path, query }) => {
+      const location = templateAt(ns(query), query.scope);
+      await templates.delete(location, path.name);
+      return {
+        status: 'deleted',
+        name: path.name,
+        scope: location.scope,
+        ...(location.scope === 'namespace' ? { namespace: location.namespace } : {}),
+      };
+    }),
     listNamespaces: route(operations.listNamespaces, async () => ({
       namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])].sort(),
     })),

@@ -24,8 +24,9 @@ import {
   EventStore,
   readSchedulerStatuses,
   TaskQueue,
+  TemplateStore,
 } from '@komputer/store';
-import { AgentService } from '@komputer/agents';
+import { AgentService, TemplateService } from '@komputer/agents';
 import { createApp } from './app';
 import { RegistryClient } from './registry-client';
 import type { GatewayConfig } from './config';
@@ -70,14 +71,19 @@ export function createGateway(
     role: 'gateway',
   });
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
+  const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
   const agentStore = new AgentStore({
     redis,
     keys,
     eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN,
     durability: writeDurability(config, logger),
+    queue: tasks,
   });
   const events = new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN });
-  const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
+  const templates = new TemplateService({
+    templates: new TemplateStore({ redis, keys, queue: tasks }),
+    logger,
+  });
   const registry = new RegistryClient({
     url: config.KOMPUTER_REGISTRY_URL,
     timeoutMs: config.KOMPUTER_REGISTRY_TIMEOUT_MS,
@@ -102,8 +108,10 @@ export function createGateway(
       // Read from Redis, not asked of the registry: agents are created and patched while the
       // registry is away (docs/architecture.md says why).
       refs: createReferenceChecker(redis, keys),
+      templates,
       logger,
     }),
+    templates,
     registry,
     events,
     relay,

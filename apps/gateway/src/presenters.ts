@@ -1,17 +1,22 @@
 import type { AgentResponse } from '@komputer/contracts';
 import type { AgentRecord } from '@komputer/store';
 
-/** An agent record as the API shows it. */
-export function toAgentResponse(agent: AgentRecord): AgentResponse {
+/**
+ * An agent record as the API shows it; `templateModel` is the model its template gives it, shown
+ * when it has none of its own.
+ */
+export function toAgentResponse(agent: AgentRecord, templateModel: string): AgentResponse {
   const { spec } = agent;
   return {
     name: agent.name,
     namespace: agent.namespace,
-    model: spec.model,
+    model: spec.model ?? templateModel,
     role: spec.role,
     templateRef: spec.templateRef,
     status: agent.status,
     taskStatus: agent.taskStatus,
+    ...(agent.queuePosition !== undefined ? { queuePosition: agent.queuePosition } : {}),
+    ...(agent.queueReason !== undefined ? { queueReason: agent.queueReason } : {}),
     taskId: agent.taskId,
     instructions: agent.instructions,
     ...(spec.systemPrompt !== undefined ? { systemPrompt: spec.systemPrompt } : {}),

@@ -310,10 +310,19 @@ async function checkStored(): Promise<void> {
     /^komputer:relay:[0-9a-f-]+:wake$/,
     new RegExp(`^komputer:${label}:(agents|secrets|connectors|memories|skills)$`),
     new RegExp(`^komputer:${label}:(agent|events|secret|connector|memory|skill):${label}$`),
+    new RegExp(`^komputer:${label}:agent:${label}:refs$`),
+    new RegExp(`^komputer:${label}:(connector|secret|memory|skill):${label}:agents$`),
+    new RegExp(`^komputer:(${label}|_cluster):templates$`),
+    new RegExp(`^komputer:(${label}|_cluster):template:${label}(:agents|:slots|:waiting)?$`),
   ];
   const keys = await t.redis.keys('komputer:*');
   expect(keys.filter((key) => !layout.some((pattern) => pattern.test(key)))).toEqual([]);
-  for (const key of keys.filter((k) => /:(agent|secret|connector|memory|skill):/.test(k))) {
+  const hashes = keys.filter(
+    (k) =>
+      /:(agent|secret|connector|memory|skill|template):/.test(k) &&
+      !/:(agents|slots|waiting)$/.test(k),
+  );
+  for (const key of hashes) {
     for (const [field, value] of Object.entries(await t.redis.hgetall(key))) {
       let parsed: unknown;
       try {

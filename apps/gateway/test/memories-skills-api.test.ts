@@ -196,36 +196,3 @@ describe('agents', () => {
     expect(res.body.error.message).toContain('body.memories: must list at most 16 names');
   });
 });
-
-describe('templates', () => {
-  it('lists the built-in default template', async () => {
-    const res = await call('GET', api('/templates'));
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({
-      templates: [
-        {
-          name: 'default',
-          scope: 'builtin',
-          description: expect.any(String),
-          model: 'claude-sonnet-4-6',
-          limits: {},
-        },
-      ],
-    });
-  });
-
-  it('refuses agents that name an unknown template, on create and on PATCH', async () => {
-    const res = await call('POST', api('/agents'), {
-      name: 'templated',
-      instructions: 'hi',
-      templateRef: 'fast',
-    });
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain('body.templateRef: template "fast" does not exist');
-    const created = await call('POST', api('/agents'), { name: 'templated', instructions: 'hi' });
-    expect(created.body).toMatchObject({ templateRef: 'default', model: 'claude-sonnet-4-6' });
-    const patch = await call('PATCH', api('/agents/templated'), { templateRef: 'slim' });
-    expect(patch.status).toBe(400);
-    expect(patch.body.error.message).toContain('template "slim" does not exist');
-  });
-});

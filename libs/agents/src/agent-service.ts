@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { BUILTIN_TEMPLATES, DEFAULT_TEMPLATE } from '@komputer/contracts';
+import { DEFAULT_TEMPLATE } from '@komputer/contracts';
 import type {
   AgentSpec,
   CancelAgentResponse,
   CreateAgentRequest,
   PatchAgentRequest,
-  TemplateResponse,
 } from '@komputer/contracts';
 import { missingReference } from '@komputer/connectors';
 import type { ReferenceChecker } from '@komputer/connectors';
 import { AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
-import { MissingConnectorError } from '@komputer/store';
+import { MissingConnectorError, TemplateNotStoredError } from '@komputer/store';
 import type { AgentRecord, AgentStore, TaskQueue } from '@komputer/store';
+import type { TemplateService } from './template-service';
 
 /** Dependencies of {@link AgentService}. */
 export interface AgentServiceOptions {
@@ -20,28 +20,30 @@ export interface AgentServiceOptions {
   tasks: TaskQueue;
   /** Checks that the connectors, secrets, memories and skills an agent names exist. */
   refs: ReferenceChecker;
+  /** The templates that agents name: checked when an agent names one. */
+  templates: TemplateService;
   logger: Logger;
 }
 
-/** The template named `name`, or a 400 that names it. */
-function templateOf(name: string): TemplateResponse {
-  const template = BUILTIN_TEMPLATES.find((t) => t.name === name);
-  if (template) return template;
-  const message = `template "${name}" does not exist; the templates are ${BUILTIN_TEMPLATES.map((t) => `"${t.name}"`).join(', ')}`;
-  throw new AppError('VALIDATION_FAILED', 400, `body.templateRef: ${message}`, {
+/** The 400 of an agent that names a template that does not exist. */
+function noSuchTemplate(namespace: string, name: string): AppError {
+  const message = `template "${name}" does not exist in namespace "${namespace}" or cluster-wide`;
+  return new AppError('VALIDATION_FAILED', 400, `body.templateRef: ${message}`, {
     details: { issues: [{ path: 'body.templateRef', message }] },
     retryable: false,
   });
 }
 
-/** The stored spec of a new agent: the request, with its template's defaults where it is silent. */
+/**
+ * The stored spec of a new agent: what the request sets, with the defaults of the fields that
+ * every agent has. The template's settings are not copied: they apply at each task, under the
+ * agent's own.
+ */
 function specFromRequest(req: CreateAgentRequest): AgentSpec {
-  const template = templateOf(req.templateRef ?? DEFAULT_TEMPLATE);
-  const limits = { ...template.limits, ...req.limits };
   return {
-    model: req.model ?? template.model,
+    ...(req.model !== undefined ? { model: req.model } : {}),
     role: req.role || 'manager',
-    templateRef: template.name,
+    templateRef: req.templateRef ?? DEFAULT_TEMPLATE,
     connectors: req.connectors ?? [],
     memories: req.memories ?? [],
     skills: req.skills ?? [],
@@ -53,7 +55,7 @@ function specFromRequest(req: CreateAgentRequest): AgentSpec {
     ...(req.officeManager !== undefined ? { officeManager: req.officeManager } : {}),
     ...(req.storage !== undefined ? { storage: req.storage } : {}),
     ...(req.podSpec !== undefined ? { podSpec: req.podSpec } : {}),
-    ...(Object.keys(limits).length > 0 ? { limits } : {}),
+    ...(req.limits !== undefined ? { limits: req.limits } : {}),
     ...(req.allowedDomains !== undefined ? { allowedDomains: req.allowedDomains } : {}),
   };
 }
@@ -111,6 +113,7 @@ export class AgentService {
   ): Promise<{ agent: AgentRecord; taskId: string; created: boolean }> {
     const { agents, tasks, logger } = this.options;
     const spec = specFromRequest(request);
+    await this.checkTemplate(namespace, spec.templateRef);
     await this.options.refs.check(namespace, request);
     const taskId = randomUUID();
     const now = new Date().toISOString();
@@ -123,7 +126,10 @@ export class AgentService {
         spec,
         now,
       })
-      .catch(connectorGone);
+      .catch((err: unknown) => {
+        if (err instanceof TemplateNotStoredError) throw noSuchTemplate(namespace, err.template);
+        connectorGone(err);
+      });
     if (claim.outcome === 'busy') {
       throw new AppError(
         'AGENT_BUSY',
@@ -172,13 +178,25 @@ export class AgentService {
   /** Changes an agent's settings; they apply from its next task. */
   async patch(namespace: string, name: string, patch: PatchAgentRequest): Promise<AgentRecord> {
     const { instructions, ...changes } = patch;
-    if (changes.templateRef !== undefined) templateOf(changes.templateRef);
+    if (changes.templateRef !== undefined) await this.checkTemplate(namespace, changes.templateRef);
     await this.options.refs.check(namespace, changes);
     const agent = await this.options.agents
       .patch(namespace, name, changes, instructions)
-      .catch(connectorGone);
+      .catch((err: unknown) => {
+        if (err instanceof TemplateNotStoredError) throw noSuchTemplate(namespace, err.template);
+        connectorGone(err);
+      });
     if (!agent) throw agentNotFound(namespace, name);
     return agent;
+  }
+
+  /**
+   * A 400 for a template that does not exist, before anything is written; the write checks
+   * again in its own step, for a template deleted meanwhile.
+   */
+  private async checkTemplate(namespace: string, name: string): Promise<void> {
+    if (!(await this.options.templates.resolve(namespace, name)))
+      throw noSuchTemplate(namespace, name);
   }
 
   /**

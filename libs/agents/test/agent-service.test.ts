@@ -1,10 +1,10 @@
 import { createReferenceChecker } from '@komputer/connectors';
 import { AppError, createLogger } from '@komputer/service-kit';
-import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
+import { AgentStore, createKeys, TaskQueue, TemplateStore } from '@komputer/store';
 import { startRedisServer } from '@komputer/testing';
 import type { RedisServer } from '@komputer/testing';
 import { Redis } from 'ioredis';
-import { AgentService } from '../src';
+import { AgentService, TemplateService } from '../src';
 
 let redisServer: RedisServer;
 let redis: Redis;
@@ -28,6 +28,7 @@ function service(queueRedis: Redis = redis) {
     agents,
     tasks,
     refs: createReferenceChecker(redis, keys),
+    templates: new TemplateService({ templates: new TemplateStore({ redis, keys }), logger }),
     logger,
   });
   return { domain, agents, tasks };

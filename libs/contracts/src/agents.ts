@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  DnsLabelSchema,
-  freeFormObjectSchema,
-  NameSchema,
-  NamespaceSchema,
-  textSchema,
-  TimestampSchema,
-} from './common';
+import { DnsLabelSchema, NameSchema, NamespaceSchema, textSchema, TimestampSchema } from './common';
 
 /** The model used when a request names none. */
 export const DEFAULT_MODEL = 'claude-sonnet-4-6';
@@ -24,7 +17,8 @@ export const MAX_AGENT_MEMORIES = 16;
 export const MAX_AGENT_SKILLS = 16;
 const MAX_LABELS = 64;
 
-const ModelSchema = z
+/** A model id. */
+export const ModelSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/, 'must be a model id such as "claude-sonnet-4-6"')
   .meta({ example: DEFAULT_MODEL });
@@ -69,17 +63,27 @@ function isLabelKey(key: string): boolean {
   return prefix.length <= 253 && LABEL_PREFIX.test(prefix) && LABEL_NAME.test(key.slice(slash + 1));
 }
 
-const LabelsSchema = z
-  .record(
-    z.string().refine(isLabelKey, 'label keys must be Kubernetes qualified names ("prefix/name")'),
-    z
-      .string()
-      .regex(
-        /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/,
-        'label values must be Kubernetes label values',
-      )
-      .max(63, 'label values must be at most 63 characters'),
+const LabelKeySchema = z
+  .string()
+  .refine(isLabelKey, 'label keys must be Kubernetes qualified names ("prefix/name")');
+const LabelValueSchema = z
+  .string()
+  .regex(
+    /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/,
+    'label values must be Kubernetes label values',
   )
+  .max(63, 'label values must be at most 63 characters');
+
+/** Node labels that an agent's pod must run on (a Kubernetes `nodeSelector`). */
+const NodeSelectorSchema = z
+  .record(LabelKeySchema, LabelValueSchema)
+  .refine(
+    (labels) => Object.keys(labels).length <= MAX_LABELS,
+    `must have at most ${MAX_LABELS} labels`,
+  );
+
+const LabelsSchema = z
+  .record(LabelKeySchema, LabelValueSchema)
   .refine(
     (labels) => Object.keys(labels).length <= MAX_LABELS,
     `must have at most ${MAX_LABELS} labels`,
@@ -103,29 +107,186 @@ export const LifecycleSchema = z.enum(['', 'Sleep', 'AutoDelete']).meta({
 export const RoleSchema = z.enum(['manager', 'worker']);
 export type Role = z.infer<typeof RoleSchema>;
 
+/** A Kubernetes quantity, such as `500m`, `2`, `1.5Gi`. */
+const QuantitySchema = z
+  .string()
+  .max(64)
+  .regex(
+    /^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/,
+    'must be a Kubernetes quantity such as "500m" or "2Gi"',
+  );
+
 export const StorageSpecSchema = z
   .strictObject({
-    size: z
-      .string()
-      .regex(
-        /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/,
-        'must be a Kubernetes quantity such as "5Gi"',
-      )
-      .optional(),
+    size: QuantitySchema.optional().meta({
+      description: 'The workspace volume’s size, e.g. "5Gi"',
+    }),
     storageClassName: z
       .string()
       .max(253)
       .regex(LABEL_PREFIX, 'must be a DNS-1123 subdomain')
       .optional(),
   })
-  .meta({ id: 'StorageSpec' });
+  .meta({
+    id: 'StorageSpec',
+    description:
+      'The workspace volume of the agent’s pod (kubernetes runtime only; the local runtime ignores it)',
+  });
+export type StorageSpec = z.infer<typeof StorageSpecSchema>;
 
-/** Bounds of a `podSpec`: a real PodSpec is a few kilobytes, and about ten levels deep. */
-export const POD_SPEC_LIMITS = { maxDepth: 32, maxChars: 65_536 } as const;
+/**
+ * Why each PodSpec or container field that the pod hardening fixes is refused, so that a client
+ * reads the reason, not just "unrecognized key".
+ */
+const HARDENED_POD_FIELDS: Readonly<Record<string, string>> = {
+  hostNetwork: 'an agent pod never shares the node’s network',
+  hostPID: 'an agent pod never shares the node’s processes',
+  hostIPC: 'an agent pod never shares the node’s IPC',
+  hostUsers: 'an agent pod keeps its user namespace setting from the hardening',
+  securityContext:
+    'the security context is fixed by the pod hardening (non-root user, no capabilities, seccomp RuntimeDefault, read-only root)',
+  volumes: 'an agent pod mounts only its workspace and /tmp (no hostPath, secret or other volume)',
+  volumeMounts: 'an agent pod mounts only its workspace and /tmp',
+  serviceAccountName: 'an agent pod holds no Kubernetes credential',
+  serviceAccount: 'an agent pod holds no Kubernetes credential',
+  automountServiceAccountToken: 'an agent pod holds no Kubernetes credential',
+  initContainers: 'an agent pod runs only the agent runtime',
+  ephemeralContainers: 'an agent pod runs only the agent runtime',
+  command: 'the container runs the agent runtime',
+  args: 'the container runs the agent runtime',
+  envFrom:
+    'environment from ConfigMaps or Secrets is refused: attach secrets to the agent with secretRefs',
+  nodeName: 'agent pods are placed by the Kubernetes scheduler; use nodeSelector',
+  shareProcessNamespace: 'an agent pod runs only the agent runtime',
+  privileged: 'an agent pod is never privileged',
+  capabilities: 'an agent pod drops every capability',
+  runAsUser: 'the runtime’s user is fixed by the pod hardening (never root)',
+};
 
-const PodSpecSchema = freeFormObjectSchema(POD_SPEC_LIMITS).meta({
-  description: `Kubernetes PodSpec override, used by the kubernetes runtime; stored as given. At most ${POD_SPEC_LIMITS.maxDepth} levels deep and ${POD_SPEC_LIMITS.maxChars} characters as JSON, with no \`__proto__\`, \`constructor\` or \`prototype\` key`,
+/** The message for fields of a pod or container that are not in the accepted subset. */
+function unknownPodFields(where: string, supported: string) {
+  return (issue: { code?: string; keys?: string[] }) =>
+    issue.code === 'unrecognized_keys' && issue.keys
+      ? issue.keys
+          .map((key) =>
+            HARDENED_POD_FIELDS[key]
+              ? `"${key}" is refused: ${HARDENED_POD_FIELDS[key]}`
+              : `"${key}" is not supported in ${where} (supported: ${supported})`,
+          )
+          .join('; ')
+      : undefined;
+}
+
+/** Variable names that belong to the runtime: a pod's own values would break it. */
+const RESERVED_ENV =
+  /^(KOMPUTER_|ANTHROPIC_|NODE_OPTIONS$|HOME$|TMPDIR$|LOG_LEVEL$|AGENT_RUNTIME_ID$)/;
+
+const EnvVarSchema = z.strictObject(
+  {
+    name: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name')
+      .refine(
+        (name) => !RESERVED_ENV.test(name),
+        'is reserved for the agent runtime (KOMPUTER_*, ANTHROPIC_*, NODE_OPTIONS, HOME, TMPDIR, LOG_LEVEL)',
+      ),
+    value: textSchema(4096).meta({ description: 'A plain value; never a secret' }),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' && issue.keys?.includes('valueFrom')
+        ? '"valueFrom" is refused: a pod’s variables are plain values; attach secrets to the agent with secretRefs'
+        : undefined,
+  },
+);
+
+const ResourceListSchema = z
+  .record(
+    z
+      .string()
+      .refine(
+        (name) => ['cpu', 'memory', 'ephemeral-storage'].includes(name) || isLabelKey(name),
+        'must be cpu, memory, ephemeral-storage or an extended resource such as "nvidia.com/gpu"',
+      ),
+    QuantitySchema,
+  )
+  .refine((list) => Object.keys(list).length <= 16, 'must name at most 16 resources');
+
+const CONTAINER_FIELDS = 'name, image, imagePullPolicy, resources, env';
+
+/** The agent runtime's container: the fields a pod may change. */
+const ContainerOverrideSchema = z.strictObject(
+  {
+    name: DnsLabelSchema.optional().meta({
+      description: 'Ignored: the one container is always the agent runtime',
+    }),
+    image: z
+      .string()
+      .min(1)
+      .max(512)
+      .regex(/^[^\s]+$/, 'must be an image reference without spaces')
+      .optional()
+      .meta({ description: 'The agent runtime image to run instead of the scheduler’s' }),
+    imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
+    resources: z
+      .strictObject({
+        requests: ResourceListSchema.optional(),
+        limits: ResourceListSchema.optional(),
+      })
+      .optional(),
+    env: z
+      .array(EnvVarSchema)
+      .max(64, 'must list at most 64 variables')
+      .refine(
+        (vars) => new Set(vars.map((v) => v.name)).size === vars.length,
+        'must not list a variable twice',
+      )
+      .optional()
+      .meta({ description: 'Extra plain variables; the runtime’s own always win' }),
+  },
+  { error: unknownPodFields('a podSpec container', CONTAINER_FIELDS) },
+);
+
+const TolerationSchema = z.strictObject({
+  key: z.string().max(316).optional(),
+  operator: z.enum(['Exists', 'Equal']).optional(),
+  value: z.string().max(63).optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+  tolerationSeconds: z.number().int().min(0).optional(),
 });
+
+const POD_FIELDS = 'containers, nodeSelector, tolerations, runtimeClassName';
+
+/**
+ * The part of a Kubernetes PodSpec that an agent or a template may set, under the reference's
+ * `podSpec` (v1.PodSpec) field name: the runtime container's image, resources and plain
+ * environment, and where the pod is placed. Every field that the pod hardening fixes is refused
+ * with the reason, and so is any other field.
+ */
+export const AgentPodSpecSchema = z
+  .strictObject(
+    {
+      containers: z
+        .array(ContainerOverrideSchema)
+        .max(1, 'must list at most one container: an agent pod runs only the agent runtime')
+        .optional()
+        .meta({ description: 'At most one: settings of the agent runtime’s container' }),
+      nodeSelector: NodeSelectorSchema.optional(),
+      tolerations: z.array(TolerationSchema).max(32).optional(),
+      runtimeClassName: z
+        .string()
+        .max(253)
+        .regex(LABEL_PREFIX, 'must be a DNS-1123 subdomain')
+        .optional()
+        .meta({ description: 'A RuntimeClass, such as a gVisor one, for a stronger sandbox' }),
+    },
+    { error: unknownPodFields('podSpec', POD_FIELDS) },
+  )
+  .meta({
+    id: 'AgentPodSpec',
+    description: `Pod settings of the agent (kubernetes runtime only; the local runtime ignores them): a subset of a Kubernetes PodSpec (${POD_FIELDS}). Fields that the pod hardening fixes are refused (400), with the reason`,
+  });
+export type AgentPodSpec = z.infer<typeof AgentPodSpecSchema>;
 
 const PrioritySchema = z
   .number()
@@ -200,7 +361,7 @@ const agentSpecFields = {
   lifecycle: LifecycleSchema.optional(),
   priority: PrioritySchema.optional(),
   storage: StorageSpecSchema.optional(),
-  podSpec: PodSpecSchema.optional(),
+  podSpec: AgentPodSpecSchema.optional(),
   limits: AgentLimitsSchema.optional(),
   allowedDomains: AllowedDomainsSchema.optional(),
 };
@@ -238,7 +399,8 @@ export type PatchAgentRequest = z.infer<typeof PatchAgentRequestSchema>;
  * name, namespace and task.
  */
 export const AgentSpecSchema = z.object({
-  model: z.string(),
+  /** The agent's own model; without one, its template's applies at each task. */
+  model: z.string().optional(),
   role: RoleSchema,
   templateRef: z.string(),
   systemPrompt: z.string().optional(),
@@ -251,6 +413,10 @@ export const AgentSpecSchema = z.object({
   lifecycle: LifecycleSchema,
   priority: z.number().int(),
   storage: StorageSpecSchema.optional(),
+  /**
+   * As given; read back leniently, because agents stored before pod settings were checked may
+   * hold fields that are refused now (the kubernetes driver checks it again, and skips such a one).
+   */
   podSpec: z.record(z.string(), z.unknown()).optional(),
   limits: AgentLimitsSchema.optional(),
   allowedDomains: z.array(z.string()).optional(),
@@ -280,11 +446,20 @@ export const AgentResponseSchema = z
   .object({
     name: z.string(),
     namespace: z.string(),
-    model: z.string(),
+    model: z.string().meta({
+      description: 'The agent’s own model, or else the one its template gives it',
+    }),
     role: RoleSchema,
     templateRef: z.string(),
     status: AgentStatusSchema,
     taskStatus: TaskStatusSchema.optional(),
+    queuePosition: z.number().int().min(1).optional().meta({
+      description:
+        'While the queued task waits for a slot of its template’s `maxConcurrentAgents`: its place in that queue (1 = next)',
+    }),
+    queueReason: z.string().optional().meta({
+      description: 'Why the queued task waits, while it waits for a slot',
+    }),
     taskId: z.string().optional().meta({ description: 'The current task, or the last one' }),
     instructions: z.string(),
     systemPrompt: z.string().optional(),

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { jsonKeyPath, jsonNodes, PROTOTYPE_KEYS } from './json-nodes';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -63,41 +62,5 @@ export function forceDeleteQuerySchema(kind: string) {
       .stringbool({ error: 'must be true or false' })
       .optional()
       .meta({ description: `Delete even when agents use the ${kind}` }),
-  });
-}
-
-/** Bounds of a free-form JSON object. */
-export interface FreeFormLimits {
-  /** Most levels of objects and arrays, the object itself included. */
-  maxDepth: number;
-  /** Most characters of its JSON text. */
-  maxChars: number;
-}
-
-/**
- * A free-form JSON object, stored as given, within bounds: it nests at most `maxDepth` levels,
- * takes at most `maxChars` characters as JSON, and holds none of the {@link PROTOTYPE_KEYS}
- * at any depth. The depth is checked first, without recursion, so that serializing it is safe.
- */
-export function freeFormObjectSchema({ maxDepth, maxChars }: FreeFormLimits) {
-  return z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-    for (const node of jsonNodes(value)) {
-      const isContainer = node.value !== null && typeof node.value === 'object';
-      if (isContainer && node.depth >= maxDepth) {
-        ctx.addIssue({ code: 'custom', message: `must nest at most ${maxDepth} levels deep` });
-        return;
-      }
-      if (node.key !== undefined && PROTOTYPE_KEYS.has(node.key)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: jsonKeyPath(node),
-          message: `must not use "${node.key}" as a key`,
-        });
-        return;
-      }
-    }
-    if (JSON.stringify(value).length > maxChars) {
-      ctx.addIssue({ code: 'custom', message: `must be at most ${maxChars} characters as JSON` });
-    }
   });
 }

@@ -19,6 +19,8 @@ export const ErrorCodeSchema = z
     'MEMORY_IN_USE',
     'SKILL_NOT_FOUND',
     'SKILL_IN_USE',
+    'TEMPLATE_NOT_FOUND',
+    'TEMPLATE_IN_USE',
     'METHOD_NOT_ALLOWED',
     'UNAUTHENTICATED',
     'FORBIDDEN',

@@ -1,6 +1,7 @@
 export {
   AgentLimitsSchema,
   AgentListResponseSchema,
+  AgentPodSpecSchema,
   AgentResponseSchema,
   AgentSpecSchema,
   AgentStatusSchema,
@@ -17,6 +18,7 @@ export {
   MAX_AGENT_SKILLS,
   MAX_INSTRUCTIONS_LENGTH,
   MAX_SYSTEM_PROMPT_LENGTH,
+  ModelSchema,
   NamespaceListResponseSchema,
   PatchAgentRequestSchema,
   ResourceRefSchema,
@@ -27,6 +29,7 @@ export {
 export type {
   AgentLimits,
   AgentListResponse,
+  AgentPodSpec,
   AgentResponse,
   AgentSpec,
   AgentStatus,
@@ -37,6 +40,7 @@ export type {
   NamespaceListResponse,
   PatchAgentRequest,
   Role,
+  StorageSpec,
   TaskStatus,
 } from './agents';
 export {
@@ -218,5 +222,27 @@ export type {
   SkillListResponse,
   SkillResponse,
 } from './skills';
-export { BUILTIN_TEMPLATES, TemplateListResponseSchema, TemplateResponseSchema } from './templates';
-export type { TemplateListResponse, TemplateResponse } from './templates';
+export {
+  BUILTIN_TEMPLATE,
+  CreateTemplateRequestSchema,
+  DeleteTemplateResponseSchema,
+  MAX_CONCURRENT_AGENTS,
+  MAX_TEMPLATE_DESCRIPTION_LENGTH,
+  PatchTemplateRequestSchema,
+  TemplateListResponseSchema,
+  TemplateQuerySchema,
+  TemplateResponseSchema,
+  TemplateScopeSchema,
+  TemplateSpecSchema,
+  TemplateTtlSchema,
+} from './templates';
+export type {
+  CreateTemplateRequest,
+  DeleteTemplateResponse,
+  PatchTemplateRequest,
+  TemplateListResponse,
+  TemplateResponse,
+  TemplateScope,
+  TemplateSpec,
+  TemplateTtl,
+} from './templates';

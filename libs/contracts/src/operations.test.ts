@@ -170,6 +170,7 @@ describe('the operations table', () => {
       'createSecret',
       'createMemory',
       'createSkill',
+      'createTemplate',
     ]);
   });
 });

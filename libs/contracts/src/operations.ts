@@ -44,7 +44,14 @@ import {
   SkillListResponseSchema,
   SkillResponseSchema,
 } from './skills';
-import { TemplateListResponseSchema } from './templates';
+import {
+  CreateTemplateRequestSchema,
+  DeleteTemplateResponseSchema,
+  PatchTemplateRequestSchema,
+  TemplateListResponseSchema,
+  TemplateQuerySchema,
+  TemplateResponseSchema,
+} from './templates';
 
 /** The API's base path. */
 export const API_PREFIX = '/api/v1';
@@ -65,6 +72,7 @@ const ConnectorPathSchema = namePath('Connector name');
 const SecretPathSchema = namePath('Secret name');
 const MemoryPathSchema = namePath('Memory name');
 const SkillPathSchema = namePath('Skill name');
+const TemplatePathSchema = namePath('Template name');
 
 /** What deleting a memory or a skill answers. */
 export const DeleteResourceResponseSchema = z
@@ -577,13 +585,75 @@ export const operations = {
     path: `${API_PREFIX}/templates`,
     summary: 'List agent templates',
     description:
-      'Templates set an agent\'s defaults; agents name one in `templateRef` (default "default"). ' +
-      'Only the built-in templates exist: they cannot be created through the API yet.',
+      "Every template that the namespace's agents can name in `templateRef`: the namespace's own, then the " +
+      'cluster-wide ones that no template of the namespace shadows, and the built-in "default" while no ' +
+      'template of that name is stored.',
     tag: 'templates',
     security: 'caller',
     params: { query: NamespaceQuerySchema },
     success: { status: 200, description: 'Templates, by name', schema: TemplateListResponseSchema },
     errors: [400],
+  }),
+  createTemplate: op({
+    method: 'post',
+    path: `${API_PREFIX}/templates`,
+    summary: 'Create or replace a template',
+    description:
+      'Stores a template in the namespace (`scope` "namespace", the default) or cluster-wide (`scope` "cluster"). ' +
+      'An existing template of that name and scope takes the new settings, all of them. Agents read their ' +
+      "template at each task: their own fields win, then the template's, then the scheduler's settings.",
+    tag: 'templates',
+    security: 'caller',
+    params: { query: NamespaceQuerySchema },
+    body: CreateTemplateRequestSchema,
+    success: { status: 201, description: 'The template', schema: TemplateResponseSchema },
+    errors: [400, 413, 415],
+  }),
+  getTemplate: op({
+    method: 'get',
+    path: `${API_PREFIX}/templates/{name}`,
+    summary: 'Get a template',
+    description:
+      "The namespace's template of that name, or with `scope=cluster` the cluster-wide one " +
+      '(the built-in "default" while none of that name is stored).',
+    tag: 'templates',
+    security: 'caller',
+    params: { path: TemplatePathSchema, query: TemplateQuerySchema },
+    success: { status: 200, description: 'The template', schema: TemplateResponseSchema },
+    errors: [400, 404],
+  }),
+  patchTemplate: op({
+    method: 'patch',
+    path: `${API_PREFIX}/templates/{name}`,
+    summary: "Change some of a template's settings",
+    description:
+      'Each field given replaces the stored one whole. Its agents see the change from their next task; ' +
+      'a raised `maxConcurrentAgents` lets waiting tasks start at once. Patching the cluster "default" ' +
+      'while it is built in stores it, with the change.',
+    tag: 'templates',
+    security: 'caller',
+    params: { path: TemplatePathSchema, query: TemplateQuerySchema },
+    body: PatchTemplateRequestSchema,
+    success: { status: 200, description: 'The updated template', schema: TemplateResponseSchema },
+    errors: [400, 404, 413, 415],
+  }),
+  deleteTemplate: op({
+    method: 'delete',
+    path: `${API_PREFIX}/templates/{name}`,
+    summary: 'Delete a template',
+    description:
+      'A template that agents name in `templateRef` answers 409 and names them (a cluster template counts the ' +
+      'agents of every namespace), checked in the same atomic step as the delete. The cluster "default" can ' +
+      'always be deleted: the built-in one applies again.',
+    tag: 'templates',
+    security: 'caller',
+    params: { path: TemplatePathSchema, query: TemplateQuerySchema },
+    success: {
+      status: 200,
+      description: 'The template was deleted',
+      schema: DeleteTemplateResponseSchema,
+    },
+    errors: [400, 404, 409],
   }),
   listNamespaces: op({
     method: 'get',

@@ -1,18 +1,137 @@
 import { z } from 'zod';
-import { AgentLimitsSchema, DEFAULT_MODEL, DEFAULT_TEMPLATE } from './agents';
+import {
+  AgentLimitsSchema,
+  AgentPodSpecSchema,
+  AllowedDomainsSchema,
+  DEFAULT_MODEL,
+  DEFAULT_TEMPLATE,
+  ModelSchema,
+  StorageSpecSchema,
+} from './agents';
+import { NameSchema, NamespaceSchema, textSchema, TimestampSchema } from './common';
+
+/** Longest description of a template, in characters. */
+export const MAX_TEMPLATE_DESCRIPTION_LENGTH = 1_000;
+
+/** Most agents of one template that may run tasks at once, as a template may set it. */
+export const MAX_CONCURRENT_AGENTS = 100_000;
+
+/**
+ * Where a template is defined: in one namespace, for that namespace's agents, or cluster-wide,
+ * for the agents of every namespace that has no template of that name.
+ */
+export const TemplateScopeSchema = z.enum(['namespace', 'cluster']).meta({
+  id: 'TemplateScope',
+  description:
+    '"namespace": for the agents of its namespace; "cluster": for the agents of every namespace that has no template of that name',
+});
+export type TemplateScope = z.infer<typeof TemplateScopeSchema>;
+
+/** Lifecycle time-to-live defaults of a template's agents. Stored and checked; not enforced yet. */
+export const TemplateTtlSchema = z
+  .strictObject({
+    idleSleepMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(525_600)
+      .optional()
+      .meta({ description: 'Put an agent to sleep after it has been idle this many minutes' }),
+    deleteAfterHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(87_600)
+      .optional()
+      .meta({ description: 'Delete an agent this many hours after its last task' }),
+  })
+  .meta({
+    id: 'TemplateTtl',
+    description:
+      'Lifecycle time-to-live defaults of the template’s agents. Stored and validated, but not enforced yet',
+  });
+export type TemplateTtl = z.infer<typeof TemplateTtlSchema>;
+
+/** The settings a template gives its agents; each is optional. */
+const templateFields = {
+  description: textSchema(MAX_TEMPLATE_DESCRIPTION_LENGTH).optional(),
+  model: ModelSchema.optional().meta({
+    description: `The model of its agents that name none (default "${DEFAULT_MODEL}")`,
+  }),
+  limits: AgentLimitsSchema.optional(),
+  podSpec: AgentPodSpecSchema.optional(),
+  storage: StorageSpecSchema.optional(),
+  allowedDomains: AllowedDomainsSchema.optional(),
+  maxConcurrentAgents: z
+    .number()
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(MAX_CONCURRENT_AGENTS, `must be at most ${MAX_CONCURRENT_AGENTS}`)
+    .optional()
+    .meta({
+      description:
+        'Most of its agents running a task at once; the tasks of the others wait in the queue, in order of `priority` then age, and show `queuePosition` and `queueReason`. Left out: no cap',
+    }),
+  ttl: TemplateTtlSchema.optional(),
+};
+
+/** A template's settings as stored. */
+export const TemplateSpecSchema = z.object(templateFields);
+export type TemplateSpec = z.infer<typeof TemplateSpecSchema>;
+
+/**
+ * `POST /templates`: create a template, or replace every setting of an existing one of that
+ * name and scope.
+ */
+export const CreateTemplateRequestSchema = z
+  .strictObject({
+    name: NameSchema,
+    namespace: NamespaceSchema.optional(),
+    scope: TemplateScopeSchema.optional().meta({ description: 'Default "namespace"' }),
+    ...templateFields,
+  })
+  .meta({ id: 'CreateTemplateRequest' });
+export type CreateTemplateRequest = z.infer<typeof CreateTemplateRequestSchema>;
+
+/** `PATCH /templates/:name`: the settings to change; each replaces the stored one whole. */
+export const PatchTemplateRequestSchema = z
+  .strictObject(templateFields)
+  .meta({ id: 'PatchTemplateRequest' });
+export type PatchTemplateRequest = z.infer<typeof PatchTemplateRequestSchema>;
+
+/** `?namespace=&scope=` of the routes of one template. */
+export const TemplateQuerySchema = z.object({
+  namespace: NamespaceSchema.optional(),
+  scope: TemplateScopeSchema.optional().meta({
+    description: 'The namespace’s template (default) or the cluster-wide one',
+  }),
+});
 
 /** An agent template: the defaults of the agents that name it in `templateRef`. */
 export const TemplateResponseSchema = z
   .object({
     name: z.string(),
-    scope: z
-      .literal('builtin')
-      .meta({ description: 'Where it is defined; only "builtin" for now' }),
+    scope: TemplateScopeSchema,
+    namespace: z
+      .string()
+      .optional()
+      .meta({ description: 'The namespace of a "namespace" template' }),
+    builtin: z.boolean().optional().meta({
+      description:
+        'True for the built-in "default", which applies until a cluster template of that name is stored',
+    }),
     description: z.string(),
-    model: z.string().meta({ description: 'The model of an agent created without one' }),
+    model: z.string().meta({ description: 'The model of its agents that name none' }),
     limits: AgentLimitsSchema.meta({
       description: 'Task limits of its agents; each left out takes the scheduler setting',
     }),
+    podSpec: AgentPodSpecSchema.optional(),
+    storage: StorageSpecSchema.optional(),
+    allowedDomains: z.array(z.string()).optional(),
+    maxConcurrentAgents: z.number().int().optional(),
+    ttl: TemplateTtlSchema.optional(),
+    createdAt: TimestampSchema.optional(),
+    updatedAt: TimestampSchema.optional(),
   })
   .meta({ id: 'TemplateResponse' });
 export type TemplateResponse = z.infer<typeof TemplateResponseSchema>;
@@ -22,13 +141,25 @@ export const TemplateListResponseSchema = z
   .meta({ id: 'TemplateListResponse' });
 export type TemplateListResponse = z.infer<typeof TemplateListResponseSchema>;
 
-/** The templates every namespace has. Templates cannot be created through the API yet. */
-export const BUILTIN_TEMPLATES: readonly TemplateResponse[] = [
-  {
-    name: DEFAULT_TEMPLATE,
-    scope: 'builtin',
-    description: 'The default agent: the default model, and the scheduler’s task limits',
-    model: DEFAULT_MODEL,
-    limits: {},
-  },
-];
+export const DeleteTemplateResponseSchema = z
+  .object({
+    status: z.literal('deleted'),
+    name: z.string(),
+    scope: TemplateScopeSchema,
+    namespace: z.string().optional(),
+  })
+  .meta({ id: 'DeleteTemplateResponse' });
+export type DeleteTemplateResponse = z.infer<typeof DeleteTemplateResponseSchema>;
+
+/**
+ * The built-in cluster template: what an agent gets that names `default` while no template of
+ * that name is stored.
+ */
+export const BUILTIN_TEMPLATE: TemplateResponse = {
+  name: DEFAULT_TEMPLATE,
+  scope: 'cluster',
+  builtin: true,
+  description: 'The default agent: the default model, and the scheduler’s task limits',
+  model: DEFAULT_MODEL,
+  limits: {},
+};

@@ -26,6 +26,7 @@ export { Namespaces } from './resources/namespaces.js';
 export { Secrets } from './resources/secrets.js';
 export { Skills } from './resources/skills.js';
 export { Templates } from './resources/templates.js';
+export type { TemplateScopeParams } from './resources/templates.js';
 export type { Fetch, RequestOptions } from './options.js';
 export type {
   Agent,
@@ -45,9 +46,11 @@ export type {
   CreateMemoryParams,
   CreateSecretParams,
   CreateSkillParams,
+  CreateTemplateParams,
   DeleteAgentResponse,
   DeleteConnectorResponse,
   DeleteResourceResponse,
+  DeleteTemplateResponse,
   ErrorBody,
   ErrorCode,
   McpTool,
@@ -57,10 +60,12 @@ export type {
   Skill,
   TaskStatus,
   Template,
+  TemplateScope,
   UpdateAgentParams,
   UpdateMemoryParams,
   UpdateSecretParams,
   UpdateSkillParams,
+  UpdateTemplateParams,
   Usage,
 } from './types.js';
 export type { components, operations, paths } from './generated/openapi.js';

@@ -54,6 +54,10 @@ export type UpdateSkillParams = Schemas['PatchSkillRequest'];
 export type DeleteResourceResponse = Schemas['DeleteResourceResponse'];
 
 export type Template = Schemas['TemplateResponse'];
+export type CreateTemplateParams = Schemas['CreateTemplateRequest'];
+export type UpdateTemplateParams = Schemas['PatchTemplateRequest'];
+export type TemplateScope = Schemas['TemplateScope'];
+export type DeleteTemplateResponse = Schemas['DeleteTemplateResponse'];
 
 /** The API's error envelope. */
 export type ErrorBody = Schemas['Error'];

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   AgentSpecSchema,
   AgentStatusSchema,
+  DEFAULT_MODEL,
+  DEFAULT_TEMPLATE,
   locateRef,
   TaskStatusSchema,
 } from '@komputer/contracts';
@@ -14,7 +16,7 @@ import type {
   TaskStatus,
 } from '@komputer/contracts';
 import type { Redis } from 'ioredis';
-import { agentMember, agentNamesOf, taskMember } from './keys';
+import { agentMember, agentNamesOf, CLUSTER_SCOPE, taskMember } from './keys';
 import type { Keys, RefKind } from './keys';
 import { fromPairs } from './redis-hash';
 import { LuaScript } from './script';
@@ -30,6 +32,9 @@ import {
   REQUEST_CANCEL,
   START_TASK,
 } from './scripts';
+import type { TaskQueue } from './task-queue';
+import { admittedTasks, decodeTemplate } from './template-store';
+import type { TemplateRecord } from './template-store';
 
 /** An agent as stored in Redis. */
 export interface AgentRecord {
@@ -61,6 +66,10 @@ export interface AgentRecord {
    * whose runtime and workspace must never serve it. Absent on agents stored before it existed.
    */
   uid?: string;
+  /** While the queued task waits for a slot of its template's cap: why. */
+  queueReason?: string;
+  /** While the queued task waits for a slot of its template's cap: its place (1 = next). */
+  queuePosition?: number;
 }
 
 /** What `task_started` says of how a task runs, besides its instructions, model and session. */
@@ -82,6 +91,16 @@ export type ClaimResult =
     }
   | { outcome: 'busy'; taskId: string };
 
+/**
+ * The template that an agent is to name is stored neither in its namespace nor cluster-wide
+ * (checked in the step that writes the agent, so that a template deleted meanwhile is seen).
+ */
+export class TemplateNotStoredError extends Error {
+  constructor(readonly template: string) {
+    super(`template "${template}" does not exist`);
+  }
+}
+
 /** What {@link AgentStore.startTask} did. */
 export type StartResult =
   | {
@@ -89,8 +108,12 @@ export type StartResult =
       agent: AgentRecord;
       /** The id of the `task_started` event, when the start announced the task. */
       announcedId?: string;
+      /** The agent's template, read in the same step; undefined when none is stored. */
+      template?: TemplateRecord;
     }
   | { outcome: 'interrupted'; agent: AgentRecord }
+  /** The agent's template caps how many of its agents run tasks: the task waits for a slot. */
+  | { outcome: 'waiting'; agent: AgentRecord }
   | { outcome: 'stale' | 'gone' };
 
 /** What {@link AgentStore.adoptTask} did. */
@@ -132,6 +155,11 @@ export interface AgentStoreOptions {
    * default (`replicas: 0`).
    */
   durability?: Durability;
+  /**
+   * Wakes the queued jobs of the tasks that a freed slot of a template's cap admits; without it,
+   * they wake at their next check.
+   */
+  queue?: TaskQueue;
 }
 
 /** How many replicas must acknowledge a write, and how long to wait for them. */
@@ -148,9 +176,9 @@ const UNREPLICATED_BACKOFF_MS = 5_000;
 /** Longest `lastTaskMessage` kept on an agent. */
 export const LAST_TASK_MESSAGE_MAX = 256;
 
-const claimScript = new LuaScript(CLAIM_TASK, 4);
+const claimScript = new LuaScript(CLAIM_TASK, 6);
 const releaseScript = new LuaScript(RELEASE_CLAIM, 4);
-const patchScript = new LuaScript(PATCH_AGENT, 2);
+const patchScript = new LuaScript(PATCH_AGENT, 4);
 const indexRefsScript = new LuaScript(INDEX_REFS, 2);
 const startScript = new LuaScript(START_TASK, 3);
 const recordScript = new LuaScript(RECORD_EVENT, 2);
@@ -162,18 +190,21 @@ const requestCancelScript = new LuaScript(REQUEST_CANCEL, 2);
 const SPEC_FIELD_PREFIX = 'spec.';
 
 /**
- * Each kind of reference that has a reverse index: the spec field that lists it, and whether a
- * reference may name another namespace ("namespace/name").
+ * Each kind of reference that has a reverse index: the spec field that names it, and where the
+ * resources it names live: in the agent's namespace (`local`), in the agent's namespace or the
+ * one a "namespace/name" names (`cross`), or in the agent's namespace and cluster-wide (`scoped`:
+ * a template, whose delete counts the agents that name it in either place).
  */
 const REFS: readonly {
   kind: RefKind;
-  field: 'connectors' | 'secretRefs' | 'memories' | 'skills';
-  crossNamespace: boolean;
+  field: 'connectors' | 'secretRefs' | 'memories' | 'skills' | 'templateRef';
+  where: 'local' | 'cross' | 'scoped';
 }[] = [
-  { kind: 'connector', field: 'connectors', crossNamespace: false },
-  { kind: 'secret', field: 'secretRefs', crossNamespace: false },
-  { kind: 'memory', field: 'memories', crossNamespace: true },
-  { kind: 'skill', field: 'skills', crossNamespace: true },
+  { kind: 'connector', field: 'connectors', where: 'local' },
+  { kind: 'secret', field: 'secretRefs', where: 'local' },
+  { kind: 'memory', field: 'memories', where: 'cross' },
+  { kind: 'skill', field: 'skills', where: 'cross' },
+  { kind: 'template', field: 'templateRef', where: 'scoped' },
 ];
 
 /** How often indexing one agent is tried while its references keep changing under it. */
@@ -204,7 +235,7 @@ function truncate(text: string, max: number): string {
   return `${text.slice(0, end)}…`;
 }
 
-function decode(hash: Record<string, string>): AgentRecord | undefined {
+function decode(hash: Record<string, string>, queuePosition?: number): AgentRecord | undefined {
   if (!hash['taskStatus']) return undefined;
   const optional = (key: string) => (hash[key] ? { [key]: hash[key] } : {});
   return {
@@ -227,6 +258,8 @@ function decode(hash: Record<string, string>): AgentRecord | undefined {
     ...optional('scheduler'),
     ...optional('handedTo'),
     ...optional('uid'),
+    ...optional('queueReason'),
+    ...(queuePosition !== undefined && hash['queueReason'] ? { queuePosition } : {}),
   };
 }
 
@@ -253,12 +286,14 @@ export class AgentStore {
   private readonly durability: Durability | undefined;
   /** Until when writes do not wait for replicas, after too few acknowledged one. */
   private unreplicatedUntil = 0;
+  private readonly queue: TaskQueue | undefined;
 
   constructor(options: AgentStoreOptions) {
     this.redis = options.redis;
     this.keys = options.keys;
     this.eventsMaxLen = options.eventsMaxLen;
     this.durability = options.durability;
+    this.queue = options.queue;
   }
 
   /**
@@ -282,7 +317,28 @@ export class AgentStore {
 
   /** Reads one agent, or undefined. */
   async get(namespace: string, name: string): Promise<AgentRecord | undefined> {
-    return decode(await this.redis.hgetall(this.keys.agent(namespace, name)));
+    const hash = await this.redis.hgetall(this.keys.agent(namespace, name));
+    const [position] = await this.queuePositions([hash]);
+    return decode(hash, position);
+  }
+
+  /**
+   * The place of each agent's task in its template's queue, for the agents whose task waits
+   * for a slot: one read for them all, whatever the number of agents.
+   */
+  private async queuePositions(
+    hashes: readonly Record<string, string>[],
+  ): Promise<(number | undefined)[]> {
+    const waiting = hashes.filter((h) => h['capKey'] && h['capMember']);
+    if (waiting.length === 0) return hashes.map(() => undefined);
+    const pipeline = this.redis.pipeline();
+    for (const h of waiting) pipeline.zrank(`${h['capKey']}:waiting`, h['capMember'] as string);
+    const ranks = new Map<Record<string, string>, number>();
+    for (const [i, [err, rank]] of ((await pipeline.exec()) ?? []).entries()) {
+      if (err) throw err;
+      if (typeof rank === 'number') ranks.set(waiting[i] as Record<string, string>, rank + 1);
+    }
+    return hashes.map((h) => ranks.get(h));
   }
 
   /** Every agent in a namespace, sorted by name. */
@@ -291,11 +347,14 @@ export class AgentStore {
     if (names.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const name of names) pipeline.hgetall(this.keys.agent(namespace, name));
-    const results = (await pipeline.exec()) ?? [];
-    const agents: AgentRecord[] = [];
-    for (const [err, hash] of results) {
+    const hashes = ((await pipeline.exec()) ?? []).map(([err, hash]) => {
       if (err) throw err;
-      const agent = decode(hash as Record<string, string>);
+      return hash as Record<string, string>;
+    });
+    const positions = await this.queuePositions(hashes);
+    const agents: AgentRecord[] = [];
+    for (const [i, hash] of hashes.entries()) {
+      const agent = decode(hash, positions[i]);
       if (agent) agents.push(agent);
     }
     return agents;
@@ -351,7 +410,13 @@ export class AgentStore {
       const values = await this.redis.hmget(key, ...fields);
       const refs: Partial<AgentSpec> = {};
       for (const [i, { field }] of REFS.entries()) {
-        refs[field] = AgentSpecSchema.shape[field].parse(JSON.parse(values[i] ?? '[]'));
+        if (field === 'templateRef') {
+          refs.templateRef = values[i]
+            ? AgentSpecSchema.shape.templateRef.parse(JSON.parse(values[i]))
+            : DEFAULT_TEMPLATE;
+        } else {
+          refs[field] = AgentSpecSchema.shape[field].parse(JSON.parse(values[i] ?? '[]'));
+        }
       }
       const indexed = await indexRefsScript.run(
         this.redis,
@@ -395,13 +460,17 @@ export class AgentStore {
    * leaves out stays as it is.
    */
   private refArgs(namespace: string, spec: Partial<AgentSpec>): (string | number)[] {
-    const groups = REFS.flatMap(({ kind, field, crossNamespace }) => {
-      const refs = spec[field];
-      if (refs === undefined) return [];
-      const sets = refs.map((ref) => {
-        const target = crossNamespace ? locateRef(namespace, ref) : { namespace, name: ref };
-        return this.keys.attachedAgents(kind, target.namespace, target.name);
-      });
+    const groups = REFS.flatMap(({ kind, field, where }) => {
+      const named = spec[field];
+      if (named === undefined) return [];
+      const sets =
+        typeof named === 'string'
+          ? [namespace, CLUSTER_SCOPE].map((scope) => this.keys.attachedAgents(kind, scope, named))
+          : named.map((ref) => {
+              const target =
+                where === 'cross' ? locateRef(namespace, ref) : { namespace, name: ref };
+              return this.keys.attachedAgents(kind, target.namespace, target.name);
+            });
       return [[kind, sets.length, ...sets]];
     });
     return [groups.length, ...groups.flat()];
@@ -437,6 +506,7 @@ export class AgentStore {
           this.keys.agents(input.namespace),
           this.keys.namespaces(),
           this.keys.agentRefs(input.namespace, input.name),
+          ...this.templateKeys(input.namespace, input.spec.templateRef),
         ],
         [
           input.name,
@@ -448,6 +518,7 @@ export class AgentStore {
           randomUUID(),
           JSON.stringify(job),
           agentMember(input.namespace, input.name),
+          input.spec.templateRef === DEFAULT_TEMPLATE ? '0' : '1',
           ...this.requiredArgs(input.namespace, input.spec),
           ...this.refArgs(input.namespace, input.spec),
           ...specPairs(input.spec),
@@ -462,6 +533,7 @@ export class AgentStore {
       string?,
     ];
     await this.replicated();
+    if (reply[0] === 'notemplate') throw new TemplateNotStoredError(input.spec.templateRef);
     if (reply[0] === 'busy') return { outcome: 'busy', taskId: reply[1] };
     const agent = decode(fromPairs(reply[3]));
     if (!agent) throw new Error(`claim left an unreadable agent ${input.namespace}/${input.name}`);
@@ -509,7 +581,8 @@ export class AgentStore {
   /**
    * Sets some of the agent's spec fields (and its instructions, when given), and moves it
    * between the reverse indexes of the references that change, in one step. Returns the agent
-   * as it is afterwards, or undefined when it does not exist.
+   * as it is afterwards, or undefined when it does not exist; throws
+   * {@link TemplateNotStoredError} when a new `templateRef` names no stored template.
    */
   async patch(
     namespace: string,
@@ -517,22 +590,50 @@ export class AgentStore {
     changes: Partial<AgentSpec>,
     instructions?: string,
   ): Promise<AgentRecord | undefined> {
+    const template = changes.templateRef ?? DEFAULT_TEMPLATE;
     const reply = (await patchScript
       .run(
         this.redis,
-        [this.keys.agent(namespace, name), this.keys.agentRefs(namespace, name)],
+        [
+          this.keys.agent(namespace, name),
+          this.keys.agentRefs(namespace, name),
+          ...this.templateKeys(namespace, template),
+        ],
         [
           new Date().toISOString(),
           instructions === undefined ? '0' : '1',
           instructions ?? '',
           agentMember(namespace, name),
+          template === DEFAULT_TEMPLATE ? '0' : '1',
           ...this.requiredArgs(namespace, changes),
           ...this.refArgs(namespace, changes),
           ...specPairs(changes),
         ],
       )
-      .catch((err: unknown) => this.missingConnector(err, namespace, changes))) as string[] | null;
-    return reply ? decode(fromPairs(reply)) : undefined;
+      .catch((err: unknown) => this.missingConnector(err, namespace, changes))) as
+      | string[]
+      | string
+      | null;
+    if (reply === 'notemplate') throw new TemplateNotStoredError(template);
+    return Array.isArray(reply) ? decode(fromPairs(reply)) : undefined;
+  }
+
+  /** The keys of the template `name` in the namespace and cluster-wide. */
+  private templateKeys(namespace: string, name: string): [string, string] {
+    return [this.keys.template(namespace, name), this.keys.template(CLUSTER_SCOPE, name)];
+  }
+
+  /** Whether the agent's task `taskId` holds a slot of its template's cap. */
+  async holdsSlot(namespace: string, name: string, taskId: string): Promise<boolean> {
+    const key = this.keys.agent(namespace, name);
+    const capKey = await this.redis.hget(key, 'capKey');
+    return capKey !== null && (await this.redis.hget(`${capKey}:slots`, key)) === taskId;
+  }
+
+  /** Wakes the jobs of the tasks that a script admitted; one that stays asleep wakes by itself. */
+  private async wake(admitted: readonly string[] | undefined): Promise<void> {
+    const ids = admittedTasks(admitted);
+    if (ids.length > 0 && this.queue) await this.queue.wake(ids);
   }
 
   /**
@@ -581,12 +682,26 @@ export class AgentStore {
         head,
         '}',
         input.token ?? randomUUID(),
+        this.keys.template(input.namespace, ''),
+        this.keys.template(CLUSTER_SCOPE, ''),
+        JSON.stringify(DEFAULT_MODEL),
       ],
-    )) as [string, string[]?, string?];
+    )) as [string, string[]?, (string | string[])?, string[]?, string[]?];
     await this.replicated();
     const agent = reply[1] ? decode(fromPairs(reply[1])) : undefined;
     if (reply[0] === 'started' && agent) {
-      return { outcome: 'started', agent, ...(reply[2] ? { announcedId: reply[2] } : {}) };
+      await this.wake(reply[4]);
+      const template = reply[3] ? decodeTemplate(fromPairs(reply[3])) : undefined;
+      return {
+        outcome: 'started',
+        agent,
+        ...(reply[2] ? { announcedId: reply[2] as string } : {}),
+        ...(template ? { template } : {}),
+      };
+    }
+    if (reply[0] === 'waiting' && agent) {
+      await this.wake(reply[2] as string[]);
+      return { outcome: 'waiting', agent };
     }
     if (reply[0] === 'interrupted' && agent) return { outcome: 'interrupted', agent };
     return { outcome: reply[0] === 'gone' ? 'gone' : 'stale' };
@@ -666,9 +781,12 @@ export class AgentStore {
         terminal?.sessionId ?? '',
         terminal?.status ?? '',
       ],
-    )) as [string, string?];
+    )) as [string, string?, string[]?];
     await this.replicated();
-    if (reply[0] === 'appended' && reply[1]) return { outcome: 'appended', id: reply[1] };
+    if (reply[0] === 'appended' && reply[1]) {
+      await this.wake(reply[2]);
+      return { outcome: 'appended', id: reply[1] };
+    }
     return { outcome: reply[0] === 'duplicate' ? 'duplicate' : 'stale' };
   }
 
@@ -742,7 +860,7 @@ export class AgentStore {
         name,
         ...(expected ? { uid: expected } : {}),
       };
-      const removed = await deleteScript.run(
+      const [removed, admitted] = (await deleteScript.run(
         this.redis,
         [
           key,
@@ -753,7 +871,8 @@ export class AgentStore {
           this.keys.agentRefs(namespace, name),
         ],
         [name, namespace, expected, JSON.stringify(message), agentMember(namespace, name)],
-      );
+      )) as [number, string[]?];
+      await this.wake(admitted);
       // Another agent took the name between the read and the delete: delete that one.
       if (removed === -1 && uid === undefined && attempt < 3) continue;
       return removed === 1;

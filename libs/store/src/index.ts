@@ -1,4 +1,9 @@
-export { AgentStore, LAST_TASK_MESSAGE_MAX, MissingConnectorError } from './agent-store';
+export {
+  AgentStore,
+  LAST_TASK_MESSAGE_MAX,
+  MissingConnectorError,
+  TemplateNotStoredError,
+} from './agent-store';
 export type {
   AdoptResult,
   AgentRecord,
@@ -12,9 +17,23 @@ export type {
 } from './agent-store';
 export { decodeEvent, EventStore } from './event-store';
 export type { EventPage, EventStoreOptions, StreamEntry } from './event-store';
-export { agentMember, agentNamesOf, createKeys, parseTaskMember, taskMember } from './keys';
+export {
+  agentMember,
+  agentNamesOf,
+  CLUSTER_SCOPE,
+  createKeys,
+  parseTaskMember,
+  taskMember,
+} from './keys';
 export { LuaScript } from './script';
 export type { Keys, RefKind } from './keys';
-export { TASK_JOB_NAME, TaskQueue } from './task-queue';
+export { TASK_JOB_NAME, TaskQueue, WAITING_TASK_RECHECK_MS } from './task-queue';
 export type { TaskQueueOptions } from './task-queue';
 export { readSchedulerStatuses } from './scheduler-statuses';
+export { TemplateStore } from './template-store';
+export type {
+  TemplateDeleteResult,
+  TemplateLocation,
+  TemplateRecord,
+  TemplateStoreOptions,
+} from './template-store';

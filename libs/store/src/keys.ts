@@ -1,5 +1,11 @@
 /** The kinds of resource that an agent names in its spec, each with a reverse index. */
-export type RefKind = 'connector' | 'secret' | 'memory' | 'skill';
+export type RefKind = 'connector' | 'secret' | 'memory' | 'skill' | 'template';
+
+/**
+ * The scope under which cluster-wide templates are kept, in place of a namespace: namespaces are
+ * DNS labels, so none can be called this.
+ */
+export const CLUSTER_SCOPE = '_cluster';
 
 /**
  * Every Redis key komputer uses, in one place. Keys are scoped by a global prefix
@@ -32,6 +38,15 @@ export interface Keys {
   skill(namespace: string, name: string): string;
   /** Set: the names of the skills in a namespace. */
   skills(namespace: string): string;
+  /**
+   * Hash: one template's settings (`spec.<field>`, JSON values), in a namespace or under
+   * {@link CLUSTER_SCOPE}. Beside it, with its key as their prefix, live the state of its
+   * `maxConcurrentAgents` cap: `<key>:slots` (hash: agent key → the task that holds a slot) and
+   * `<key>:waiting` (sorted set: the tasks waiting for one, by priority then age).
+   */
+  template(scope: string, name: string): string;
+  /** Set: the names of the templates in a namespace or under {@link CLUSTER_SCOPE}. */
+  templates(scope: string): string;
   /**
    * Set: the agents that name the resource `name` of `kind` in `namespace` in their spec, as
    * {@link agentMember}s, so that they are counted without reading every agent. It changes in
@@ -113,9 +128,12 @@ export function createKeys(prefix: string): Keys {
     memories: (ns) => `${prefix}:${ns}:memories`,
     skill: (ns, name) => `${prefix}:${ns}:skill:${name}`,
     skills: (ns) => `${prefix}:${ns}:skills`,
+    template: (scope, name) => `${prefix}:${scope}:template:${name}`,
+    templates: (scope) => `${prefix}:${scope}:templates`,
     attachedAgents: (kind, ns, name) => `${prefix}:${ns}:${kind}:${name}:agents`,
     agentRefs: (ns, name) => `${prefix}:${ns}:agent:${name}:refs`,
-    refIndexesBuilt: () => `${prefix}:ref-indexes`,
+    // Named anew when a kind of reference joins the indexes, so that the next reconciler builds them.
+    refIndexesBuilt: () => `${prefix}:ref-indexes:templates`,
     namespaces: () => `${prefix}:namespaces`,
     bullPrefix: () => `${prefix}:bull`,
     controlChannel: () => `${prefix}:control`,

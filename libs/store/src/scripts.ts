@@ -110,22 +110,100 @@ local function dropRefs(refs, member)
 end
 `;
 
+/** Most waiting tasks that one step admits; the rest are admitted by the steps after it. */
+const ADMIT_BATCH = 64;
+
+/*
+ * The `maxConcurrentAgents` cap of a template: its key's `:slots` hash maps each agent key that
+ * holds a slot to the task that holds it, and its `:waiting` sorted set holds the tasks that wait
+ * for one, scored by minus the agent's priority; equal scores sort by member,
+ * `<agent createdAt>|<agent key>|<taskId>`, so that the older agent goes first (as komputer.ai
+ * breaks ties). While its task waits or holds a slot, an agent's `capKey` names the template key,
+ * and while it waits, `capMember` its member and `queueReason` why. A slot is held from the
+ * task's admission to its end, whatever ends it.
+ */
+
+/**
+ * `admit(tkey)`: gives the free slots of the template `tkey` to its waiting tasks, in order, up to
+ * ${ADMIT_BATCH}; a task that is no longer its agent's queued one is dropped from the queue.
+ * Without a cap (the template is gone, or its cap removed) every waiting task is admitted.
+ * Returns the admitted tasks as {agentKey, taskId, ...}.
+ */
+const ADMIT = `
+local function admit(tkey)
+  local admitted = {}
+  local cap = tonumber(redis.call('HGET', tkey, 'spec.maxConcurrentAgents') or '')
+  local slots, waiting = tkey .. ':slots', tkey .. ':waiting'
+  while #admitted < ${ADMIT_BATCH} * 2 do
+    if cap and redis.call('HLEN', slots) >= cap then break end
+    local head = redis.call('ZRANGE', waiting, 0, 0)[1]
+    if not head then break end
+    redis.call('ZREM', waiting, head)
+    local _, _, agentKey, taskId = string.find(head, '^[^|]*|(.*)|([^|]*)$')
+    if agentKey and redis.call('HGET', agentKey, 'taskId') == taskId
+      and redis.call('HGET', agentKey, 'taskStatus') == 'Queued' then
+      redis.call('HSET', slots, agentKey, taskId)
+      redis.call('HDEL', agentKey, 'capMember', 'queueReason')
+      admitted[#admitted + 1] = agentKey
+      admitted[#admitted + 1] = taskId
+    end
+  end
+  return admitted
+end
+`;
+
+/**
+ * `release(agentKey, taskId)`: the task `taskId` of the agent leaves its template's queue or
+ * gives back its slot, and the freed slot goes to the next waiting task. Returns what
+ * {@link ADMIT} admitted.
+ */
+const RELEASE = `${ADMIT}
+local function release(agentKey, taskId)
+  local tkey = redis.call('HGET', agentKey, 'capKey')
+  if not tkey then return {} end
+  local member = redis.call('HGET', agentKey, 'capMember')
+  if member then redis.call('ZREM', tkey .. ':waiting', member) end
+  if redis.call('HGET', tkey .. ':slots', agentKey) == taskId then
+    redis.call('HDEL', tkey .. ':slots', agentKey)
+  end
+  redis.call('HDEL', agentKey, 'capKey', 'capMember', 'queueReason')
+  return admit(tkey)
+end
+`;
+
+/**
+ * `templateOf(agentKey, nsPrefix, clusterPrefix)`: the key of the template that the agent's
+ * `templateRef` names, its namespace's before the cluster's, or '' when neither is stored.
+ */
+const TEMPLATE_OF = `
+local function templateOf(agentKey, nsPrefix, clusterPrefix)
+  local ref = redis.call('HGET', agentKey, 'spec.templateRef')
+  ref = ref and cjson.decode(ref) or 'default'
+  if redis.call('EXISTS', nsPrefix .. ref) == 1 then return nsPrefix .. ref end
+  if redis.call('EXISTS', clusterPrefix .. ref) == 1 then return clusterPrefix .. ref end
+  return ''
+end
+`;
+
 /**
  * Claim the agent for a new task, creating it if it does not exist. An existing agent's task is
  * handed straight to the scheduler that ran its last task, which holds its runtime, when that
  * scheduler listens on its hand-over channel; the agent's `handedTo` then names it until the task
  * starts. The message is the agent's uid, a newline and the task's job as JSON (built by the
  * caller; see `decodeHandover`). The caller queues the task only when no scheduler took it.
- * A created agent joins the reverse indexes of every reference of its spec.
- * KEYS: agent, agents index, namespaces, the agent's refs hash.
+ * A created agent joins the reverse indexes of every reference of its spec, its template
+ * included, which must then exist (in its namespace or cluster-wide), unless it is built in.
+ * KEYS: agent, agents index, namespaces, the agent's refs hash, the created agent's template in
+ * its namespace and cluster-wide.
  * ARGV: name, namespace, taskId, now, instructions, hand-over channel prefix, uid (a created
  * agent's; it tells this agent from a deleted one of the same name), the job as JSON without
- * `agentUid`, the agent's index member, the keys of the resources it names that must exist (as
- * `missingRef` takes them), its references (as `replaceRefs` takes them), then the spec as
- * field/value pairs (`spec.<field>`, JSON value); only a created agent takes these.
+ * `agentUid`, the agent's index member, whether its template must be stored ('1'|'0'), the
+ * keys of the resources it names that must exist (as `missingRef` takes them), its references
+ * (as `replaceRefs` takes them), then the spec as field/value pairs (`spec.<field>`, JSON
+ * value); only a created agent takes these.
  * Returns {"busy", currentTaskId} | {"queued", prevTaskStatus, prevTaskId, hash, prevInstructions,
  * handedTo ('' = nobody)} | {"created", "", "", hash}, where hash is the agent's HGETALL after the
- * claim.
+ * claim | {"notemplate"} when a created agent's template is not stored.
  */
 export const CLAIM_TASK = `${REPLACE_REFS}${MISSING_REF}
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
@@ -148,7 +226,10 @@ if status then
   end
   return {'queued', status, prevTask, redis.call('HGETALL', KEYS[1]), prevInstructions, handedTo}
 end
-local missing, refsAt = missingRef(10)
+if ARGV[10] == '1' and redis.call('EXISTS', KEYS[5]) == 0 and redis.call('EXISTS', KEYS[6]) == 0 then
+  return {'notemplate'}
+end
+local missing, refsAt = missingRef(11)
 if missing then return redis.error_reply('${MISSING_REF_ERROR} ' .. missing) end
 redis.call('HSET', KEYS[1],
   'name', ARGV[1], 'namespace', ARGV[2], 'instructions', ARGV[5],
@@ -187,14 +268,20 @@ return 1
 /**
  * Change some of the agent's spec fields (and optionally its instructions), if it exists, and
  * its entries in the reverse indexes of the kinds of reference that change.
- * KEYS: agent, the agent's refs hash. ARGV: now, setInstructions ('1'|'0'), instructions, the
- * agent's index member, the keys of the resources named that must exist (as `missingRef` takes
- * them), the references that change (as `replaceRefs` takes them), then `spec.<field>`/JSON pairs.
- * Returns the agent's HGETALL after the change, or false when it does not exist.
+ * A new template must exist (in the agent's namespace or cluster-wide) unless it is built in.
+ * KEYS: agent, the agent's refs hash, the new template in the namespace and cluster-wide (any
+ * keys when the template does not change). ARGV: now, setInstructions ('1'|'0'), instructions,
+ * the agent's index member, whether the template must be stored ('1'|'0'), the keys of the
+ * resources named that must exist (as `missingRef` takes them), the references that change (as
+ * `replaceRefs` takes them), then `spec.<field>`/JSON pairs.
+ * Returns the agent's HGETALL after the change, false when it does not exist, or "notemplate".
  */
 export const PATCH_AGENT = `${REPLACE_REFS}${MISSING_REF}
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-local missing, refsAt = missingRef(5)
+if ARGV[5] == '1' and redis.call('EXISTS', KEYS[3]) == 0 and redis.call('EXISTS', KEYS[4]) == 0 then
+  return 'notemplate'
+end
+local missing, refsAt = missingRef(6)
 if missing then return redis.error_reply('${MISSING_REF_ERROR} ' .. missing) end
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[1])
 if ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'instructions', ARGV[3]) end
@@ -229,37 +316,68 @@ return 1
  * scheduler dies. With an announcement, the task's runtime is ready, and the task's
  * `task_started` event (the scheduler's event number 1) is appended in the same step: the agent
  * shows `Running`, and the event costs no second round trip. Its payload is the caller's JSON
- * with the agent's stored model (itself JSON) put between the two halves.
+ * with the model (JSON: the agent's own, else its template's, else the default) put between the
+ * two halves.
+ * When the agent's template has a `maxConcurrentAgents` cap, the task starts only with a slot of
+ * it: it joins the template's queue and takes a slot if one is free and no task is ahead of it;
+ * otherwise it stays Queued, waiting, with its `queueReason`.
  * KEYS: agent, events, the scheduler's task set.
  * ARGV: taskId, now, scheduler, maxLen, task-set member, payload head ('' = no announcement),
- *   payload tail, start token (one per attempt at running the task).
- * Returns {"started", hash, eventId ('' when not announced)}, also when the start with this
- * token happened already (a repeated write, after a reply was lost) | {"interrupted", hash} when
- * another start began the task | {"stale"} when `taskId` is not the agent's queued task |
- * {"gone"}.
+ *   payload tail, start token (one per attempt at running the task), the key prefix of the
+ *   namespace's templates and of the cluster's, the default model as JSON.
+ * Returns {"started", hash, eventId ('' when not announced), template HGETALL, admitted}, also
+ * when the start with this token happened already (a repeated write, after a reply was lost) |
+ * {"waiting", hash, admitted} | {"interrupted", hash} when another start began the task |
+ * {"stale"} when `taskId` is not the agent's queued task | {"gone"}. `admitted` lists the other
+ * tasks that took a slot in this step, as {agentKey, taskId, ...}: their jobs must be woken.
  */
-export const START_TASK = `${APPEND_EVENT}
+export const START_TASK = `${APPEND_EVENT}${ADMIT}${TEMPLATE_OF}
 local current = redis.call('HGET', KEYS[1], 'taskId')
 if not current then return {'gone'} end
 if current ~= ARGV[1] then return {'stale'} end
+local tkey = templateOf(KEYS[1], ARGV[9], ARGV[10])
+local template = tkey ~= '' and redis.call('HGETALL', tkey) or {}
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
 if status == 'InProgress' then
   if redis.call('HGET', KEYS[1], 'startToken') == ARGV[8] then
-    return {'started', redis.call('HGETALL', KEYS[1]), ''}
+    return {'started', redis.call('HGETALL', KEYS[1]), '', template, {}}
   end
   return {'interrupted', redis.call('HGETALL', KEYS[1])}
 end
 if status ~= 'Queued' then return {'stale'} end
+-- The cap of the template the task waits under, or else of the agent's template now.
+local ckey = redis.call('HGET', KEYS[1], 'capKey') or tkey
+local admitted = {}
+if ckey ~= '' and redis.call('HGET', ckey .. ':slots', KEYS[1]) ~= ARGV[1] then
+  local cap = redis.call('HGET', ckey, 'spec.maxConcurrentAgents')
+  if cap or redis.call('HGET', KEYS[1], 'capMember') then
+    local member = (redis.call('HGET', KEYS[1], 'createdAt') or '') .. '|' .. KEYS[1] .. '|' .. ARGV[1]
+    local priority = tonumber(redis.call('HGET', KEYS[1], 'spec.priority') or '0') or 0
+    redis.call('ZADD', ckey .. ':waiting', -priority, member)
+    redis.call('HSET', KEYS[1], 'capKey', ckey, 'capMember', member)
+    admitted = admit(ckey)
+    if redis.call('HGET', ckey .. ':slots', KEYS[1]) ~= ARGV[1] then
+      local name = redis.call('HGET', ckey, 'name') or ''
+      redis.call('HSET', KEYS[1], 'queueReason', 'waiting for a slot: template "' .. name .. '" runs at most ' .. (cap or '?') .. ' agents at once (maxConcurrentAgents)')
+      return {'waiting', redis.call('HGETALL', KEYS[1]), admitted}
+    end
+  end
+end
+if ckey ~= '' and redis.call('HGET', ckey .. ':slots', KEYS[1]) == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'capKey', ckey)
+end
 redis.call('HSET', KEYS[1], 'taskStatus', 'InProgress', 'eventSeq', '0', 'supervisorSeq', '0', 'updatedAt', ARGV[2], 'scheduler', ARGV[3], 'startToken', ARGV[8])
 redis.call('HDEL', KEYS[1], 'handedTo')
 redis.call('SADD', KEYS[3], ARGV[5])
 local id = ''
 if ARGV[6] ~= '' then
-  local payload = ARGV[6] .. (redis.call('HGET', KEYS[1], 'spec.model') or '""') .. ARGV[7]
+  local model = redis.call('HGET', KEYS[1], 'spec.model')
+  if not model and tkey ~= '' then model = redis.call('HGET', tkey, 'spec.model') end
+  local payload = ARGV[6] .. (model or ARGV[11]) .. ARGV[7]
   id = append('task_started', ARGV[1], ARGV[2], payload, ARGV[4])
   redis.call('HSET', KEYS[1], 'status', 'Running', 'supervisorSeq', '1')
 end
-return {'started', redis.call('HGETALL', KEYS[1]), id}
+return {'started', redis.call('HGETALL', KEYS[1]), id, template, admitted}
 `;
 
 /**
@@ -296,10 +414,12 @@ return {'adopted', redis.call('HGETALL', KEYS[1])}
  *   maxLen, eventType, eventTimestamp, payloadJson, now,
  *   terminal taskStatus ('' = not terminal), lastTaskMessage, costUsd, tokens, sessionId, status
  *   (each '' = unchanged).
- * Returns {"appended", id} | {"duplicate"} when `seq` was stored already | {"stale"} when
- * `taskId` is not the agent's busy task (in `requiredStatus`).
+ * A terminal event gives back the task's place in its template's queue or its slot, which goes
+ * to the next waiting task.
+ * Returns {"appended", id, admitted (as START_TASK's)} | {"duplicate"} when `seq` was stored
+ * already | {"stale"} when `taskId` is not the agent's busy task (in `requiredStatus`).
  */
-export const RECORD_EVENT = `${APPEND_EVENT}
+export const RECORD_EVENT = `${APPEND_EVENT}${RELEASE}
 if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[1] then return {'stale'} end
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
 if status ~= 'Queued' and status ~= 'InProgress' then return {'stale'} end
@@ -320,8 +440,9 @@ if ARGV[10] ~= '' then
   if ARGV[13] ~= '' then redis.call('HINCRBY', KEYS[1], 'totalTokens', ARGV[13]) end
   if ARGV[14] ~= '' then redis.call('HSET', KEYS[1], 'sessionId', ARGV[14]) end
   if ARGV[15] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[15]) end
+  return {'appended', id, release(KEYS[1], ARGV[1])}
 end
-return {'appended', id}
+return {'appended', id, {}}
 `;
 
 /**
@@ -330,18 +451,36 @@ return {'appended', id}
  * caller's `delete` control message.
  * KEYS: agent, agents index, events, namespaces, control channel, the agent's refs hash.
  * ARGV: name, namespace, uid ('' = an agent stored without one), the control message as JSON,
- * the agent's index member.
- * Returns 1, 0 if absent, or -1 when the agent of that name has another uid.
+ * the agent's index member. Its task's place in its template's queue, or its slot, is given back.
+ * Returns {1, admitted (as START_TASK's)}, {0} if absent, or {-1} when the agent of that name
+ * has another uid.
  */
-export const DELETE_AGENT = `${DROP_REFS}
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-if (redis.call('HGET', KEYS[1], 'uid') or '') ~= ARGV[3] then return -1 end
+export const DELETE_AGENT = `${DROP_REFS}${RELEASE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
+if (redis.call('HGET', KEYS[1], 'uid') or '') ~= ARGV[3] then return {-1} end
+local admitted = release(KEYS[1], redis.call('HGET', KEYS[1], 'taskId') or '')
 redis.call('DEL', KEYS[1], KEYS[3])
 dropRefs(KEYS[6], ARGV[5])
 redis.call('SREM', KEYS[2], ARGV[1])
 if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
 redis.call('PUBLISH', KEYS[5], ARGV[4])
-return 1
+return {1, admitted}
+`;
+
+/**
+ * Delete a template, unless agents name it: the check and the delete are one step, so that no
+ * agent is created naming it in between. KEYS: the template, its scope's index of names, the
+ * set of the agents that name it. ARGV: its name, '1' to delete it even when agents name it
+ * (a "default": the built-in one takes over).
+ * Returns {1} | {0} when it does not exist | {-1, count, up to 20 of those agents}.
+ */
+export const DELETE_TEMPLATE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
+local count = redis.call('SCARD', KEYS[3])
+if count > 0 and ARGV[2] ~= '1' then return {-1, count, redis.call('SRANDMEMBER', KEYS[3], 20)} end
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+return {1}
 `;
 
 /**
@@ -356,4 +495,23 @@ if status ~= 'Queued' and status ~= 'InProgress' then return 0 end
 redis.call('HSET', KEYS[1], 'cancelRequested', ARGV[1])
 redis.call('PUBLISH', KEYS[2], ARGV[2])
 return 1
+`;
+
+/**
+ * Store a template: with `replace`, its settings become exactly the given ones (its createdAt
+ * stays); without, the given ones change and the others stay, and only an existing template is
+ * changed. Then the free slots of a raised cap go to the waiting tasks, in the same step.
+ * KEYS: the template, its scope's index of names. ARGV: name, scope ('namespace'|'cluster'), now,
+ * replace ('1'|'0'), then `spec.<field>`/JSON pairs.
+ * Returns {HGETALL after, admitted (as START_TASK's)}, or false when patching one that does not exist.
+ */
+export const PUT_TEMPLATE = `${ADMIT}
+local exists = redis.call('EXISTS', KEYS[1]) == 1
+if ARGV[4] ~= '1' and not exists then return false end
+local createdAt = redis.call('HGET', KEYS[1], 'createdAt') or ARGV[3]
+if ARGV[4] == '1' then redis.call('DEL', KEYS[1]) end
+redis.call('HSET', KEYS[1], 'name', ARGV[1], 'scope', ARGV[2], 'createdAt', createdAt, 'updatedAt', ARGV[3])
+if #ARGV >= 5 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
+redis.call('SADD', KEYS[2], ARGV[1])
+return {redis.call('HGETALL', KEYS[1]), admit(KEYS[1])}
 `;

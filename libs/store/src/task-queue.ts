@@ -16,6 +16,12 @@ export interface TaskQueueOptions {
 /** Name of every job on the tasks queue. */
 export const TASK_JOB_NAME = 'task';
 
+/**
+ * How long the job of a task that waits for a slot of its template's cap sleeps (delayed) before
+ * it looks again. A freed slot wakes it at once; this bounds the wait should that wake be lost.
+ */
+export const WAITING_TASK_RECHECK_MS = 30_000;
+
 /** The producer side of the `tasks` queue. The job id is the task id. */
 export class TaskQueue {
   readonly queue: Queue<TaskJob, void, typeof TASK_JOB_NAME>;
@@ -32,9 +38,27 @@ export class TaskQueue {
     });
   }
 
-  /** Adds a task. */
-  async enqueue(job: TaskJob): Promise<void> {
-    await this.queue.add(TASK_JOB_NAME, job, { jobId: job.taskId });
+  /** Adds a task; with `delayMs`, a worker takes it only after that long, or once woken. */
+  async enqueue(job: TaskJob, options: { delayMs?: number } = {}): Promise<void> {
+    await this.queue.add(TASK_JOB_NAME, job, {
+      jobId: job.taskId,
+      ...(options.delayMs ? { delay: options.delayMs } : {}),
+    });
+  }
+
+  /**
+   * Wakes the delayed jobs of `taskIds` (tasks that a freed slot admitted), so that a worker
+   * takes them now. Best effort: a job that is not delayed (it was woken or taken meanwhile, or
+   * is not delayed yet: its worker wakes it then) is left alone, and one that stays asleep wakes
+   * by itself after {@link WAITING_TASK_RECHECK_MS}.
+   */
+  async wake(taskIds: readonly string[]): Promise<void> {
+    await Promise.all(
+      taskIds.map(async (taskId) => {
+        const job = await this.queue.getJob(taskId);
+        if (job && (await job.isDelayed())) await job.promote();
+      }),
+    ).catch(() => undefined);
   }
 
   /**

@@ -351,6 +351,7 @@ describe('AgentStore.patch', () => {
 
   it('lands concurrent patches of different fields, on separate connections', async () => {
     await claim('alpha', 'task-1', { spec: MINIMAL_SPEC });
+    await redis.hset(keys.template(NS, 'other'), 'name', 'other', 'createdAt', T0);
     const changes: Partial<AgentSpec>[] = [
       { model: 'm-2' },
       { templateRef: 'other' },

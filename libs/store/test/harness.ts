@@ -76,7 +76,8 @@ async function quit(redis: Redis): Promise<void> {
 export const FULL_SPEC: AgentSpec = {
   model: 'claude-opus-4-1',
   role: 'worker',
-  templateRef: 'coder',
+  // The built-in template: any other must be stored before an agent names it.
+  templateRef: 'default',
   systemPrompt: 'Answer in "quotes", with\nnew lines and ünïcödé 🚀.',
   officeManager: 'boss',
   connectors: ['github', 'slack'],

@@ -21,7 +21,7 @@ describe('createKeys', () => {
     );
     expect(keys.agentRefs('default', 'researcher')).toBe('komputer:default:agent:researcher:refs');
     expect(agentMember('team-a', 'researcher')).toBe('team-a/researcher');
-    expect(keys.refIndexesBuilt()).toBe('komputer:ref-indexes');
+    expect(keys.refIndexesBuilt()).toBe('komputer:ref-indexes:templates');
     expect(createKeys('other').agent('a', 'b')).toBe('other:a:agent:b');
   });
 

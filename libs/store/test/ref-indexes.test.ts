@@ -1,6 +1,6 @@
 import type { AgentSpec } from '@komputer/contracts';
 import type { Redis } from 'ioredis';
-import { agentMember } from '../src';
+import { agentMember, CLUSTER_SCOPE } from '../src';
 import type { AgentStore, ClaimResult, Keys, RefKind } from '../src';
 import { FULL_SPEC, MINIMAL_SPEC, RedisFixture, agentStore, completedEvent } from './harness';
 
@@ -79,6 +79,12 @@ async function fromSpecs(): Promise<Indexes> {
           (refs[keys.agentRefs(namespace, agent.name)] ??= {})[set] = kind;
         }
       }
+      // Its template's index, in its namespace and cluster-wide.
+      for (const scope of [namespace, CLUSTER_SCOPE]) {
+        const set = keys.attachedAgents('template', scope, agent.spec.templateRef);
+        (sets[set] ??= new Set()).add(agentMember(namespace, agent.name));
+        (refs[keys.agentRefs(namespace, agent.name)] ??= {})[set] = 'template';
+      }
     }
   }
   return {
@@ -90,7 +96,9 @@ async function fromSpecs(): Promise<Indexes> {
 /** What the reverse indexes hold in Redis, under this test's prefix. */
 async function inRedis(): Promise<Indexes> {
   const found: Indexes = { sets: {}, refs: {} };
-  const setKey = new RegExp(`^${prefix}:[^:]+:(connector|secret|memory|skill):[^:]+:agents$`);
+  const setKey = new RegExp(
+    `^${prefix}:[^:]+:(connector|secret|memory|skill|template):[^:]+:agents$`,
+  );
   const refsKey = new RegExp(`^${prefix}:[^:]+:agent:[^:]+:refs$`);
   let cursor = '0';
   do {
@@ -129,6 +137,8 @@ describe('the reverse indexes', () => {
       [keys.attachedAgents('memory', NS, 'notes')]: 'memory',
       [keys.attachedAgents('memory', 'shared', 'facts')]: 'memory',
       [keys.attachedAgents('skill', 'ops', 'deploy')]: 'skill',
+      [keys.attachedAgents('template', NS, 'default')]: 'template',
+      [keys.attachedAgents('template', CLUSTER_SCOPE, 'default')]: 'template',
     });
     await expectExact();
   });
@@ -205,7 +215,7 @@ describe('the reverse indexes', () => {
     } finally {
       await Promise.all(connections.map((connection) => fixture.close(connection)));
     }
-    expect(Object.keys((await inRedis()).sets)).toHaveLength(6);
+    expect(Object.keys((await inRedis()).sets)).toHaveLength(8);
     await expectExact();
   });
 

@@ -80,7 +80,7 @@ describe('startTask', () => {
         type: 'task_started',
         taskId: 't1',
         timestamp: new Date().toISOString(),
-        payload: { instructions: 'go', model: MINIMAL_SPEC.model, resuming_session: false },
+        payload: { instructions: 'go', model: 'claude-sonnet-4-6', resuming_session: false },
       },
     });
     expect(again).toEqual({ outcome: 'duplicate' });

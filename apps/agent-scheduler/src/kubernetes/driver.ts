@@ -4,7 +4,12 @@ import { hostname } from 'node:os';
 import type { SchedulerStatus } from '@komputer/contracts';
 import type { Logger } from '@komputer/service-kit';
 import type { V1Pod } from '@kubernetes/client-node';
-import type { AgentRef, RuntimeDriver, RuntimeHandle } from '../runtime-driver';
+import type {
+  AgentPodSettingsOverrides,
+  AgentRef,
+  RuntimeDriver,
+  RuntimeHandle,
+} from '../runtime-driver';
 import type { KubernetesDriverConfig } from './config';
 import { isKubeStatus, KubeApi, kubeError } from './kube-api';
 import { KubeRuntime, stoppedBecause } from './kube-runtime';
@@ -160,7 +165,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     runtime.detach(why, { cancel: false });
   }
 
-  async ensure(agent: AgentRef): Promise<RuntimeHandle> {
+  async ensure(agent: AgentRef, pod: AgentPodSettingsOverrides = {}): Promise<RuntimeHandle> {
     if (this.closed) throw new Error('the runtime driver is closed');
     const key = keyOf(agent);
     // Objects being removed, and a pod that is stopping, must be gone before another starts.
@@ -168,12 +173,12 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     const running = this.runtimes.get(key);
     if (running && sameAgent(running.agent, agent)) return running;
     if (running) await this.remove(running.agent);
-    const runtime = await this.launchOnce(key, agent, { adopt: false });
+    const runtime = await this.launchOnce(key, agent, { adopt: false, pod });
     // An adoption under way found no pod to attach to: this start makes one.
-    if (!runtime) return this.ensure(agent);
+    if (!runtime) return this.ensure(agent, pod);
     if (sameAgent(runtime.agent, agent)) return runtime;
     await this.remove(runtime.agent);
-    return this.ensure(agent);
+    return this.ensure(agent, pod);
   }
 
   /**
@@ -197,7 +202,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   private launchOnce(
     key: string,
     agent: AgentRef,
-    options: { adopt: boolean },
+    options: { adopt: boolean; pod?: AgentPodSettingsOverrides },
   ): Promise<KubeRuntime | undefined> {
     return this.operations.startOnce(key, () => this.launch(agent, options));
   }
@@ -297,7 +302,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
    */
   private async launch(
     agent: AgentRef,
-    options: { adopt: boolean },
+    options: { adopt: boolean; pod?: AgentPodSettingsOverrides },
   ): Promise<KubeRuntime | undefined> {
     const { leases } = this.connected;
     const deadline = Date.now() + this.config.KOMPUTER_KUBE_START_TIMEOUT_MS;
@@ -342,10 +347,10 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
    */
   private async startOrAttach(
     agent: AgentRef,
-    options: { adopt: boolean; deadline: number; log: Logger },
+    options: { adopt: boolean; pod?: AgentPodSettingsOverrides; deadline: number; log: Logger },
   ): Promise<KubeRuntime | undefined> {
     const { api, settings } = this.connected;
-    const { adopt, deadline, log } = options;
+    const { adopt, pod: own = {}, deadline, log } = options;
     const timeoutMs = this.config.KOMPUTER_KUBE_START_TIMEOUT_MS;
     const name = agentObjectName(agent);
     let pod: V1Pod | undefined;
@@ -372,9 +377,9 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
         continue;
       }
       if (adopt) return undefined;
-      await this.ensureClaim(agent, deadline);
+      await this.ensureClaim(agent, own, deadline);
       try {
-        pod = await api.createPod(agentPod(agent, settings));
+        pod = await api.createPod(agentPod(agent, settings, own));
       } catch (err) {
         // The old pod of the name is still going: look again.
         if (!isKubeStatus(err, 409) || attempt >= 5) throw err;
@@ -447,8 +452,15 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     });
   }
 
-  /** Makes the agent's workspace claim, unless it has one; one of another agent goes first. */
-  private async ensureClaim(agent: AgentRef, deadline: number): Promise<void> {
+  /**
+   * Makes the agent's workspace claim, unless it has one (which keeps its size); one of another
+   * agent goes first.
+   */
+  private async ensureClaim(
+    agent: AgentRef,
+    own: AgentPodSettingsOverrides,
+    deadline: number,
+  ): Promise<void> {
     const { api, settings } = this.connected;
     const name = workspaceClaimName(agent);
     for (;;) {
@@ -465,7 +477,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
         continue;
       }
       try {
-        await api.createClaim(workspaceClaim(agent, settings));
+        await api.createClaim(workspaceClaim(agent, settings, own));
         return;
       } catch (err) {
         if (!isKubeStatus(err, 409)) throw err;

@@ -1,7 +1,11 @@
+import { AgentPodSpecSchema, DEFAULT_MODEL } from '@komputer/contracts';
+import type { AgentPodSpec } from '@komputer/contracts';
 import { generateSecretKey } from '@komputer/connectors';
 import { parseConfig } from '@komputer/service-kit';
 import type { V1Pod } from '@kubernetes/client-node';
+import { MINIMAL_AGENT_SPEC } from '@komputer/testing';
 import { SchedulerConfigSchema } from '../config';
+import { taskSettings } from '../task-settings';
 import { KubernetesDriverConfigSchema } from './config';
 import {
   agentLabels,
@@ -36,11 +40,34 @@ const ENV = {
   KOMPUTER_KUBE_STORAGE_SIZE: '5Gi',
 };
 
-function buildPod(): V1Pod {
+function buildPod(podSpec?: AgentPodSpec): V1Pod {
   const scheduler = parseConfig(SchedulerConfigSchema, ENV);
   const config = parseConfig(KubernetesDriverConfigSchema, ENV);
-  return agentPod(agent, podSettings(config, { logLevel: scheduler.LOG_LEVEL }));
+  return agentPod(
+    agent,
+    podSettings(config, { logLevel: scheduler.LOG_LEVEL }),
+    podSpec ? { podSpec } : {},
+  );
 }
+
+/** Every pod setting an agent may give, each at once: what the API accepts, parsed by it. */
+const ALL_POD_SETTINGS = AgentPodSpecSchema.parse({
+  containers: [
+    {
+      name: 'agent',
+      image: 'registry.example/team/runtime:9',
+      imagePullPolicy: 'Always',
+      resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { 'nvidia.com/gpu': '1' } },
+      env: [
+        { name: 'TEAM', value: 'core' },
+        { name: 'PATH_EXTRA', value: '/opt/bin' },
+      ],
+    },
+  ],
+  nodeSelector: { pool: 'agents' },
+  tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'agents', effect: 'NoSchedule' }],
+  runtimeClassName: 'gvisor',
+});
 
 /** What breaks the hardening rules in a pod, each named; empty when it keeps them all. */
 function hardeningViolations(pod: V1Pod): string[] {
@@ -113,6 +140,66 @@ describe('the agent pod', () => {
       'volume host is a hostPath: only the workspace claim and an emptyDir are allowed',
       'runtime: the root file system is writable',
     ]);
+  });
+
+  it('keeps every hardening rule with each pod setting an agent may give, and applies them', () => {
+    const settings = ALL_POD_SETTINGS;
+    const subsets: AgentPodSpec[] = [
+      settings,
+      { containers: settings.containers ?? [] },
+      { nodeSelector: settings.nodeSelector ?? {} },
+      { tolerations: settings.tolerations ?? [] },
+      { runtimeClassName: 'gvisor' },
+      { containers: [{ env: [{ name: 'ONLY', value: 'env' }] }] },
+      {},
+    ];
+    for (const podSpec of subsets) {
+      expect({ podSpec, violations: hardeningViolations(buildPod(podSpec)) }).toEqual({
+        podSpec,
+        violations: [],
+      });
+    }
+    const pod = buildPod(settings);
+    const container = pod.spec?.containers[0];
+    expect(container?.name).toBe('runtime');
+    expect(container?.image).toBe('registry.example/team/runtime:9');
+    expect(container?.imagePullPolicy).toBe('Always');
+    expect(container?.resources).toEqual({
+      requests: { cpu: '1', memory: '2Gi' },
+      limits: { cpu: expect.any(String), memory: expect.any(String), 'nvidia.com/gpu': '1' },
+    });
+    expect(container?.env?.slice(0, 2)).toEqual([
+      { name: 'TEAM', value: 'core' },
+      { name: 'PATH_EXTRA', value: '/opt/bin' },
+    ]);
+    expect(pod.spec?.nodeSelector).toEqual({ pool: 'agents' });
+    expect(pod.spec?.tolerations).toEqual(settings.tolerations);
+    expect(pod.spec?.runtimeClassName).toBe('gvisor');
+    expect(JSON.stringify(pod)).not.toContain('hostNetwork":true');
+  });
+
+  it('lets no pod setting replace a variable of the runtime’s, even one that bypassed the API', () => {
+    const pod = buildPod({ containers: [{ env: [{ name: 'KOMPUTER_SANDBOX', value: 'on' }] }] });
+    const sandbox = (pod.spec?.containers[0]?.env ?? []).filter(
+      (v) => v.name === 'KOMPUTER_SANDBOX',
+    );
+    expect(sandbox).toEqual([{ name: 'KOMPUTER_SANDBOX', value: 'off' }]);
+  });
+
+  it('applies a stored podSpec that is refused now nowhere, and says so', () => {
+    const settings = taskSettings(
+      {
+        ...MINIMAL_AGENT_SPEC,
+        podSpec: { hostNetwork: true, nodeSelector: { pool: 'x' } },
+      },
+      undefined,
+      { maxTurns: 1, maxBudgetUsd: 1, timeoutMs: 1000 },
+    );
+    expect(settings.pod).toEqual({});
+    expect(settings.warnings).toEqual([
+      expect.stringMatching(/^the agent’s podSpec is not applied: "hostNetwork" is refused/),
+    ]);
+    expect(settings.model).toBe(DEFAULT_MODEL);
   });
 
   it('holds no credential of the control plane', () => {
@@ -221,6 +308,19 @@ describe('the workspace claim', () => {
         resources: { requests: { storage: '5Gi' } },
         storageClassName: 'fast-ssd',
       },
+    });
+  });
+});
+
+describe('the workspace claim of an agent with its own storage', () => {
+  it('asks for its size and class', () => {
+    const config = parseConfig(KubernetesDriverConfigSchema, ENV);
+    const claim = workspaceClaim(agent, podSettings(config, { logLevel: 'info' }), {
+      storage: { size: '20Gi', storageClassName: 'standard' },
+    });
+    expect(claim.spec).toMatchObject({
+      resources: { requests: { storage: '20Gi' } },
+      storageClassName: 'standard',
     });
   });
 });

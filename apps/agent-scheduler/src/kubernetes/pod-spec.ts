@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RuntimeSettingsSchema } from '@komputer/contracts';
 import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
-import type { AgentRef } from '../runtime-driver';
+import type { AgentPodSettingsOverrides, AgentRef } from '../runtime-driver';
 import type { KubernetesDriverConfig } from './config';
 
 /** The labels that every object the driver makes for an agent carries. */
@@ -165,10 +165,23 @@ export function agentOfLabels(labels: Record<string, string> | undefined): Agent
  * for the whole of its life (`stdin`, not `stdinOnce`), which the scheduler attaches to. A
  * runtime that stops is not restarted in place (`restartPolicy: Never`): its task ends, and the
  * agent's next task gets a new pod.
+ *
+ * The agent's own `podSpec` (with its template's) changes only what its schema accepts: the
+ * container's image, pull policy, resources and extra plain variables (the runtime's own win),
+ * and the pod's node selector, tolerations and runtime class. Every hardened field is set here
+ * whatever it holds.
  */
-export function agentPod(agent: AgentRef, settings: AgentPodSettings): V1Pod {
+export function agentPod(
+  agent: AgentRef,
+  settings: AgentPodSettings,
+  own: AgentPodSettingsOverrides = {},
+): V1Pod {
   const user = settings.runAsUser;
   const seccompProfile = { type: 'RuntimeDefault' };
+  const podSpec = own.podSpec ?? {};
+  const container = podSpec.containers?.[0] ?? {};
+  const extraEnv = (container.env ?? []).filter(({ name }) => !(name in settings.env));
+  const pullPolicy = container.imagePullPolicy ?? settings.imagePullPolicy;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -178,6 +191,9 @@ export function agentPod(agent: AgentRef, settings: AgentPodSettings): V1Pod {
       labels: agentLabels(agent, 'agent-runtime'),
     },
     spec: {
+      ...(podSpec.nodeSelector ? { nodeSelector: podSpec.nodeSelector } : {}),
+      ...(podSpec.tolerations ? { tolerations: podSpec.tolerations } : {}),
+      ...(podSpec.runtimeClassName ? { runtimeClassName: podSpec.runtimeClassName } : {}),
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
       enableServiceLinks: false,
@@ -195,19 +211,27 @@ export function agentPod(agent: AgentRef, settings: AgentPodSettings): V1Pod {
       containers: [
         {
           name: RUNTIME_CONTAINER,
-          image: settings.image,
-          ...(settings.imagePullPolicy ? { imagePullPolicy: settings.imagePullPolicy } : {}),
+          image: container.image ?? settings.image,
+          ...(pullPolicy ? { imagePullPolicy: pullPolicy } : {}),
           stdin: true,
           stdinOnce: false,
           tty: false,
           workingDir: WORKSPACE_PATH,
-          env: Object.entries(settings.env).map(([name, value]) => ({ name, value })),
+          env: [
+            ...extraEnv.map(({ name, value }) => ({ name, value })),
+            ...Object.entries(settings.env).map(([name, value]) => ({ name, value })),
+          ],
           resources: {
             requests: {
               cpu: settings.resources.cpuRequest,
               memory: settings.resources.memoryRequest,
+              ...container.resources?.requests,
             },
-            limits: { cpu: settings.resources.cpuLimit, memory: settings.resources.memoryLimit },
+            limits: {
+              cpu: settings.resources.cpuLimit,
+              memory: settings.resources.memoryLimit,
+              ...container.resources?.limits,
+            },
           },
           securityContext: {
             allowPrivilegeEscalation: false,
@@ -233,11 +257,17 @@ export function agentPod(agent: AgentRef, settings: AgentPodSettings): V1Pod {
   };
 }
 
-/** The agent's workspace: a claim that outlives its pods, until the agent is deleted. */
+/**
+ * The agent's workspace: a claim that outlives its pods, until the agent is deleted. Its size
+ * and class are the agent's own `storage` (with its template's) where set, else the driver's.
+ */
 export function workspaceClaim(
   agent: AgentRef,
   settings: Pick<AgentPodSettings, 'namespace' | 'storage'>,
+  own: AgentPodSettingsOverrides = {},
 ): V1PersistentVolumeClaim {
+  const size = own.storage?.size ?? settings.storage.size;
+  const className = own.storage?.storageClassName ?? settings.storage.className;
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
@@ -248,8 +278,8 @@ export function workspaceClaim(
     },
     spec: {
       accessModes: ['ReadWriteOnce'],
-      resources: { requests: { storage: settings.storage.size } },
-      ...(settings.storage.className ? { storageClassName: settings.storage.className } : {}),
+      resources: { requests: { storage: size } },
+      ...(className ? { storageClassName: className } : {}),
     },
   };
 }

@@ -257,6 +257,12 @@ function agentFields(agent: Agent, style: Style): string[] {
       ['namespace', agent.namespace],
       ['status', agent.status],
       ['task', agent.taskStatus && `${agent.taskStatus} (${agent.taskId ?? '-'})`],
+      [
+        'queue',
+        agent.queuePosition === undefined
+          ? undefined
+          : `#${agent.queuePosition}: ${agent.queueReason ?? ''}`,
+      ],
       ['model', agent.model],
       ['template', agent.templateRef],
       ['role', agent.role],

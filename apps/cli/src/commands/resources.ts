@@ -4,10 +4,21 @@ import type {
   CreateSecretParams,
   Memory,
   Skill,
+  Template,
+  TemplateScope,
 } from '@komputer/sdk';
 import type { CommandSpec, GroupSpec, OptionSpecs } from '../args';
 import type { Context } from '../context';
-import { bodyFrom, flag, joined, pairsOption, printJson, readText, stringOption } from '../context';
+import {
+  bodyFrom,
+  flag,
+  intOption,
+  joined,
+  pairsOption,
+  printJson,
+  readText,
+  stringOption,
+} from '../context';
 import { UsageError } from '../errors';
 import { EXIT } from '../exit-codes';
 import { formatAge, renderFields, renderTable } from '../render';
@@ -493,18 +504,150 @@ const skill = textResourceGroup<Skill>({
     'komputer skill create release-notes --content-file SKILL.md --description "Write release notes"',
 });
 
-const template: Command = {
-  name: 'templates',
-  positionals: { min: 0, max: 0 },
-  summary: 'List the agent templates',
-  async run(context) {
-    const items = await context.client.templates.list(call(context));
-    return printList(context, 'templates', items, ['NAME', 'MODEL', 'DESCRIPTION'], (t) => [
-      t.name,
-      t.model,
-      t.description,
-    ]);
+const TEMPLATE_SCOPE_OPTION = {
+  cluster: {
+    type: 'boolean',
+    description: 'The cluster-wide template, not the namespace’s',
   },
+} as const satisfies OptionSpecs;
+
+const TEMPLATE_OPTIONS = {
+  model: { type: 'string', value: '<model>', description: 'The model of agents that name none' },
+  description: { type: 'string', value: '<text>', description: 'What the template is for' },
+  'max-concurrent-agents': {
+    type: 'string',
+    value: '<n>',
+    description: 'Most of its agents running a task at once; the others’ tasks wait in the queue',
+  },
+  ...TEMPLATE_SCOPE_OPTION,
+  ...FILE_OPTION,
+} as const satisfies OptionSpecs;
+
+const scopeOf = (context: Context): { scope?: TemplateScope } =>
+  flag(context, 'cluster') ? { scope: 'cluster' } : {};
+
+/** A template's fields from the flags, over `--file`'s. */
+function templateBody(context: Context, name: string | undefined): Record<string, unknown> {
+  return bodyFrom(context, {
+    name,
+    ...scopeOf(context),
+    model: stringOption(context, 'model'),
+    description: stringOption(context, 'description'),
+    maxConcurrentAgents: intOption(context, 'max-concurrent-agents', 1),
+  });
+}
+
+function templateFields(t: Template): [string, string | undefined][] {
+  return [
+    ['name', t.name],
+    ['scope', t.builtin ? 'cluster (built in)' : t.scope],
+    ['namespace', t.namespace],
+    ['description', t.description],
+    ['model', t.model],
+    ['limits', Object.keys(t.limits).length > 0 ? JSON.stringify(t.limits) : undefined],
+    ['max concurrent', t.maxConcurrentAgents?.toString()],
+    ['allowed domains', t.allowedDomains ? joined(t.allowedDomains) : undefined],
+    ['storage', t.storage ? JSON.stringify(t.storage) : undefined],
+    ['pod spec', t.podSpec ? JSON.stringify(t.podSpec) : undefined],
+    ['ttl', t.ttl ? JSON.stringify(t.ttl) : undefined],
+  ];
+}
+
+const template: Group = {
+  name: 'template',
+  aliases: ['templates'],
+  summary:
+    'Agent templates: model, limits, pod settings, storage, allowed domains and a cap of running agents',
+  commands: [
+    {
+      name: 'ls',
+      aliases: ['list'],
+      positionals: { min: 0, max: 0 },
+      summary: 'List the templates the namespace’s agents can name',
+      async run(context) {
+        const items = await context.client.templates.list(call(context));
+        return printList(
+          context,
+          'templates',
+          items,
+          ['NAME', 'SCOPE', 'MODEL', 'MAX', 'DESCRIPTION'],
+          (t) => [
+            t.name,
+            t.scope,
+            t.model,
+            t.maxConcurrentAgents?.toString() ?? '-',
+            t.description.split('\n')[0] ?? '',
+          ],
+        );
+      },
+    },
+    {
+      name: 'get',
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Show a template',
+      options: TEMPLATE_SCOPE_OPTION,
+      async run(context) {
+        const t = await context.client.templates.get(
+          nameOf(context),
+          scopeOf(context),
+          call(context),
+        );
+        return printOne(context, t, templateFields(t));
+      },
+    },
+    {
+      name: 'create',
+      aliases: ['apply'],
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Create a template, or replace every setting of one that exists',
+      options: TEMPLATE_OPTIONS,
+      examples: [
+        'komputer template create coder --model claude-opus-4-1 --max-concurrent-agents 2',
+        'komputer template create gpu --cluster -f gpu-template.json',
+      ],
+      async run(context) {
+        const t = await context.client.templates.create(
+          templateBody(context, nameOf(context)) as never,
+          call(context),
+        );
+        return printDone(context, t, `Saved template ${t.name}.`);
+      },
+    },
+    {
+      name: 'update',
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Change some settings of a template; each one given replaces the stored one',
+      options: TEMPLATE_OPTIONS,
+      async run(context) {
+        const { name: _name, scope, ...patch } = templateBody(context, undefined);
+        if (Object.keys(patch).length === 0)
+          throw new UsageError('template update: give a setting to change, or --file');
+        const t = await context.client.templates.update(
+          nameOf(context),
+          patch as never,
+          scope === 'cluster' ? { scope: 'cluster' } : {},
+          call(context),
+        );
+        return printDone(context, t, `Updated template ${t.name}.`);
+      },
+    },
+    {
+      name: 'rm',
+      aliases: ['delete'],
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Delete a template (refused while agents name it)',
+      options: TEMPLATE_SCOPE_OPTION,
+      async run(context) {
+        const name = nameOf(context);
+        const answer = await context.client.templates.delete(name, scopeOf(context), call(context));
+        return printDone(context, answer, `Deleted template ${name}.`);
+      },
+    },
+  ],
 };
 
 /** The resource commands. */

@@ -364,15 +364,47 @@ export interface paths {
     };
     /**
      * List agent templates
-     * @description Templates set an agent's defaults; agents name one in `templateRef` (default "default"). Only the built-in templates exist: they cannot be created through the API yet.
+     * @description Every template that the namespace's agents can name in `templateRef`: the namespace's own, then the cluster-wide ones that no template of the namespace shadows, and the built-in "default" while no template of that name is stored.
      */
     get: operations['listTemplates'];
     put?: never;
-    post?: never;
+    /**
+     * Create or replace a template
+     * @description Stores a template in the namespace (`scope` "namespace", the default) or cluster-wide (`scope` "cluster"). An existing template of that name and scope takes the new settings, all of them. Agents read their template at each task: their own fields win, then the template's, then the scheduler's settings.
+     */
+    post: operations['createTemplate'];
     delete?: never;
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/api/v1/templates/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get a template
+     * @description The namespace's template of that name, or with `scope=cluster` the cluster-wide one (the built-in "default" while none of that name is stored).
+     */
+    get: operations['getTemplate'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a template
+     * @description A template that agents name in `templateRef` answers 409 and names them (a cluster template counts the agents of every namespace), checked in the same atomic step as the delete. The cluster "default" can always be deleted: the built-in one applies again.
+     */
+    delete: operations['deleteTemplate'];
+    options?: never;
+    head?: never;
+    /**
+     * Change some of a template's settings
+     * @description Each field given replaces the stored one whole. Its agents see the change from their next task; a raised `maxConcurrentAgents` lets waiting tasks start at once. Patching the cluster "default" while it is built in stores it, with the change.
+     */
+    patch: operations['patchTemplate'];
     trace?: never;
   };
   '/api/v1/namespaces': {
@@ -505,17 +537,56 @@ export interface components {
       /** @description Queue priority; higher is admitted first */
       priority?: number;
       storage?: components['schemas']['StorageSpec'];
-      /** @description Kubernetes PodSpec override, used by the kubernetes runtime; stored as given. At most 32 levels deep and 65536 characters as JSON, with no `__proto__`, `constructor` or `prototype` key */
-      podSpec?: {
-        [key: string]: unknown;
-      };
+      podSpec?: components['schemas']['AgentPodSpec'];
       limits?: components['schemas']['AgentLimits'];
       /** @description Hosts the agent’s commands may reach, e.g. ["github.com", "*.npmjs.org:443"]; left out or ["*"]: the whole internet (never loopback, this host or private networks) */
       allowedDomains?: string[];
     };
+    /** @description The workspace volume of the agent’s pod (kubernetes runtime only; the local runtime ignores it) */
     StorageSpec: {
+      /** @description The workspace volume’s size, e.g. "5Gi" */
       size?: string;
       storageClassName?: string;
+    };
+    /** @description Pod settings of the agent (kubernetes runtime only; the local runtime ignores them): a subset of a Kubernetes PodSpec (containers, nodeSelector, tolerations, runtimeClassName). Fields that the pod hardening fixes are refused (400), with the reason */
+    AgentPodSpec: {
+      /** @description At most one: settings of the agent runtime’s container */
+      containers?: {
+        /** @description Ignored: the one container is always the agent runtime */
+        name?: string;
+        /** @description The agent runtime image to run instead of the scheduler’s */
+        image?: string;
+        /** @enum {string} */
+        imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+        resources?: {
+          requests?: {
+            [key: string]: string;
+          };
+          limits?: {
+            [key: string]: string;
+          };
+        };
+        /** @description Extra plain variables; the runtime’s own always win */
+        env?: {
+          name: string;
+          /** @description A plain value; never a secret */
+          value: string;
+        }[];
+      }[];
+      nodeSelector?: {
+        [key: string]: string;
+      };
+      tolerations?: {
+        key?: string;
+        /** @enum {string} */
+        operator?: 'Exists' | 'Equal';
+        value?: string;
+        /** @enum {string} */
+        effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+        tolerationSeconds?: number;
+      }[];
+      /** @description A RuntimeClass, such as a gVisor one, for a stronger sandbox */
+      runtimeClassName?: string;
     };
     /** @description Task limits (komputer extension); each defaults to the server setting */
     AgentLimits: {
@@ -558,10 +629,7 @@ export interface components {
       /** @description Queue priority; higher is admitted first */
       priority?: number;
       storage?: components['schemas']['StorageSpec'];
-      /** @description Kubernetes PodSpec override, used by the kubernetes runtime; stored as given. At most 32 levels deep and 65536 characters as JSON, with no `__proto__`, `constructor` or `prototype` key */
-      podSpec?: {
-        [key: string]: unknown;
-      };
+      podSpec?: components['schemas']['AgentPodSpec'];
       limits?: components['schemas']['AgentLimits'];
       /** @description Hosts the agent’s commands may reach, e.g. ["github.com", "*.npmjs.org:443"]; left out or ["*"]: the whole internet (never loopback, this host or private networks) */
       allowedDomains?: string[];
@@ -677,6 +745,62 @@ export interface components {
       /** @description When to use the skill; the system prompt lists it */
       description?: string;
     };
+    CreateTemplateRequest: {
+      /**
+       * @description DNS-1123 label, at most 63 characters
+       * @example researcher
+       */
+      name: string;
+      /**
+       * @description Namespace (DNS-1123 label). Defaults to the server default namespace.
+       * @example default
+       */
+      namespace?: string;
+      /** @description Default "namespace" */
+      scope?: components['schemas']['TemplateScope'];
+      description?: string;
+      /**
+       * @description The model of its agents that name none (default "claude-sonnet-4-6")
+       * @example claude-sonnet-4-6
+       */
+      model?: string;
+      limits?: components['schemas']['AgentLimits'];
+      podSpec?: components['schemas']['AgentPodSpec'];
+      storage?: components['schemas']['StorageSpec'];
+      /** @description Hosts the agent’s commands may reach, e.g. ["github.com", "*.npmjs.org:443"]; left out or ["*"]: the whole internet (never loopback, this host or private networks) */
+      allowedDomains?: string[];
+      /** @description Most of its agents running a task at once; the tasks of the others wait in the queue, in order of `priority` then age, and show `queuePosition` and `queueReason`. Left out: no cap */
+      maxConcurrentAgents?: number;
+      ttl?: components['schemas']['TemplateTtl'];
+    };
+    /**
+     * @description "namespace": for the agents of its namespace; "cluster": for the agents of every namespace that has no template of that name
+     * @enum {string}
+     */
+    TemplateScope: 'namespace' | 'cluster';
+    /** @description Lifecycle time-to-live defaults of the template’s agents. Stored and validated, but not enforced yet */
+    TemplateTtl: {
+      /** @description Put an agent to sleep after it has been idle this many minutes */
+      idleSleepMinutes?: number;
+      /** @description Delete an agent this many hours after its last task */
+      deleteAfterHours?: number;
+    };
+    PatchTemplateRequest: {
+      description?: string;
+      /**
+       * @description The model of its agents that name none (default "claude-sonnet-4-6")
+       * @example claude-sonnet-4-6
+       */
+      model?: string;
+      limits?: components['schemas']['AgentLimits'];
+      podSpec?: components['schemas']['AgentPodSpec'];
+      storage?: components['schemas']['StorageSpec'];
+      /** @description Hosts the agent’s commands may reach, e.g. ["github.com", "*.npmjs.org:443"]; left out or ["*"]: the whole internet (never loopback, this host or private networks) */
+      allowedDomains?: string[];
+      /** @description Most of its agents running a task at once; the tasks of the others wait in the queue, in order of `priority` then age, and show `queuePosition` and `queueReason`. Left out: no cap */
+      maxConcurrentAgents?: number;
+      ttl?: components['schemas']['TemplateTtl'];
+    };
     /** @enum {string} */
     ErrorCode:
       | 'VALIDATION_FAILED'
@@ -695,6 +819,8 @@ export interface components {
       | 'MEMORY_IN_USE'
       | 'SKILL_NOT_FOUND'
       | 'SKILL_IN_USE'
+      | 'TEMPLATE_NOT_FOUND'
+      | 'TEMPLATE_IN_USE'
       | 'METHOD_NOT_ALLOWED'
       | 'UNAUTHENTICATED'
       | 'FORBIDDEN'
@@ -713,12 +839,17 @@ export interface components {
     AgentResponse: {
       name: string;
       namespace: string;
+      /** @description The agent’s own model, or else the one its template gives it */
       model: string;
       /** @enum {string} */
       role: 'manager' | 'worker';
       templateRef: string;
       status: components['schemas']['AgentStatus'];
       taskStatus?: components['schemas']['TaskStatus'];
+      /** @description While the queued task waits for a slot of its template’s `maxConcurrentAgents`: its place in that queue (1 = next) */
+      queuePosition?: number;
+      /** @description Why the queued task waits, while it waits for a slot */
+      queueReason?: string;
       /** @description The current task, or the last one */
       taskId?: string;
       instructions: string;
@@ -795,12 +926,17 @@ export interface components {
     CreateAgentResponse: {
       name: string;
       namespace: string;
+      /** @description The agent’s own model, or else the one its template gives it */
       model: string;
       /** @enum {string} */
       role: 'manager' | 'worker';
       templateRef: string;
       status: components['schemas']['AgentStatus'];
       taskStatus?: components['schemas']['TaskStatus'];
+      /** @description While the queued task waits for a slot of its template’s `maxConcurrentAgents`: its place in that queue (1 = next) */
+      queuePosition?: number;
+      /** @description Why the queued task waits, while it waits for a slot */
+      queueReason?: string;
       /** @description The task given to the agent */
       taskId: string;
       instructions: string;
@@ -1310,16 +1446,38 @@ export interface components {
     };
     TemplateResponse: {
       name: string;
-      /**
-       * @description Where it is defined; only "builtin" for now
-       * @constant
-       */
-      scope: 'builtin';
+      scope: components['schemas']['TemplateScope'];
+      /** @description The namespace of a "namespace" template */
+      namespace?: string;
+      /** @description True for the built-in "default", which applies until a cluster template of that name is stored */
+      builtin?: boolean;
       description: string;
-      /** @description The model of an agent created without one */
+      /** @description The model of its agents that name none */
       model: string;
       /** @description Task limits of its agents; each left out takes the scheduler setting */
       limits: components['schemas']['AgentLimits'];
+      podSpec?: components['schemas']['AgentPodSpec'];
+      storage?: components['schemas']['StorageSpec'];
+      allowedDomains?: string[];
+      maxConcurrentAgents?: number;
+      ttl?: components['schemas']['TemplateTtl'];
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt?: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      updatedAt?: string;
+    };
+    DeleteTemplateResponse: {
+      /** @constant */
+      status: 'deleted';
+      name: string;
+      scope: components['schemas']['TemplateScope'];
+      namespace?: string;
     };
     NamespaceListResponse: {
       namespaces: string[];
@@ -3526,6 +3684,297 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createTemplate: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTemplateRequest'];
+      };
+    };
+    responses: {
+      /** @description The template */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getTemplate: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description The namespace’s template (default) or the cluster-wide one */
+        scope?: components['schemas']['TemplateScope'];
+      };
+      header?: never;
+      path: {
+        /** @description Template name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The template */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteTemplate: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description The namespace’s template (default) or the cluster-wide one */
+        scope?: components['schemas']['TemplateScope'];
+      };
+      header?: never;
+      path: {
+        /** @description Template name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The template was deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeleteTemplateResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  patchTemplate: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description The namespace’s template (default) or the cluster-wide one */
+        scope?: components['schemas']['TemplateScope'];
+      };
+      header?: never;
+      path: {
+        /** @description Template name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PatchTemplateRequest'];
+      };
+    };
+    responses: {
+      /** @description The updated template */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
         headers: {
           [name: string]: unknown;
         };
