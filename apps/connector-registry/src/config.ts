@@ -1,5 +1,5 @@
 import { RuntimeSettingsSchema } from '@komputer/contracts';
-import { SecretKeyVarSchema } from '@komputer/connectors';
+import { OAUTH_DEFAULTS, SecretKeyVarSchema } from '@komputer/connectors';
 import {
   BaseConfigSchema,
   BodyLimitBytesSchema,
@@ -7,7 +7,7 @@ import {
   JsonMaxDepthSchema,
   PortSchema,
 } from '@komputer/service-kit';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** connector-registry's configuration, read from the environment. */
 export const RegistryConfigSchema = BaseConfigSchema.extend({
@@ -17,5 +17,29 @@ export const RegistryConfigSchema = BaseConfigSchema.extend({
   KOMPUTER_JSON_MAX_DEPTH: JsonMaxDepthSchema,
   KOMPUTER_SECRET_KEY: SecretKeyVarSchema,
   KOMPUTER_MCP_TIMEOUT_MS: RuntimeSettingsSchema.shape.KOMPUTER_MCP_TIMEOUT_MS,
+  KOMPUTER_OAUTH_CALLBACK_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default(OAUTH_DEFAULTS.callbackUrl)
+    .describe(
+      "Where authorization servers send a person back after consenting to an OAuth connector: the gateway's public `/api/v1/oauth/callback`, as the person's browser reaches it. Register it as the redirect URI of each OAuth client. `npm start` sets it to its gateway",
+    ),
+  KOMPUTER_OAUTH_STATE_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .max(3_600_000)
+    .default(OAUTH_DEFAULTS.stateTtlMs)
+    .describe(
+      'How long a consent may take, from `POST /oauth/authorize` to the callback; later, the callback answers `400 OAUTH_STATE_INVALID`',
+    ),
+  KOMPUTER_OAUTH_REFRESH_MARGIN_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(OAUTH_DEFAULTS.refreshMarginMs)
+    .describe(
+      "An OAuth connector's access token that expires within this margin is refreshed before it is used",
+    ),
 });
 export type RegistryConfig = z.infer<typeof RegistryConfigSchema>;

@@ -12,6 +12,8 @@ import type { AgentStore } from '@komputer/store';
 import { authHeaders } from './connector-auth';
 import type { ResourceRecord, ResourceStore } from './resource-store';
 import { discoverMcpTools, McpUnreachableError } from './mcp-client';
+import type { OAuthStore } from './oauth/oauth-store';
+import type { OAuthTokens } from './oauth/oauth-tokens';
 import type { SecretInfo, SecretStore } from './secret-store';
 
 /** What a secret's key must look like to become an environment variable. */
@@ -24,7 +26,14 @@ export interface ConnectorRegistryOptions {
   logger: Logger;
   /** Bound on connecting to an MCP server, and on each request to it. */
   mcpTimeoutMs: number;
+  /** OAuth connectors' clients and statuses. */
+  oauth: OAuthStore;
+  /** OAuth connectors' access tokens. */
+  tokens: OAuthTokens;
 }
+
+/** An OAuth connector's status as a response shows it. */
+type OAuthView = Awaited<ReturnType<OAuthStore['statuses']>>[number];
 
 function notFound(kind: 'connector' | 'secret', namespace: string, name: string): AppError {
   return new AppError(
@@ -53,6 +62,7 @@ export class ConnectorRegistry {
   private toConnectorResponse(
     c: ResourceRecord<ConnectorSpec>,
     agentNames: string[],
+    oauth: OAuthView,
   ): ConnectorResponse {
     return {
       name: c.name,
@@ -61,7 +71,22 @@ export class ConnectorRegistry {
       attachedAgents: agentNames.length,
       agentNames,
       createdAt: c.createdAt,
+      ...(c.spec.authType === 'oauth'
+        ? {
+            oauthStatus: oauth?.status ?? 'pending',
+            ...(oauth?.error ? { oauthError: oauth.error } : {}),
+          }
+        : {}),
     };
+  }
+
+  /** The connector's response, with the agents that use it and its OAuth status. */
+  private async connectorResponse(c: ResourceRecord<ConnectorSpec>): Promise<ConnectorResponse> {
+    const [[users = []], [oauth]] = await Promise.all([
+      this.options.agents.attachedAgents('connector', c.namespace, [c.name]),
+      this.options.oauth.statuses(c.namespace, [c.name]),
+    ]);
+    return this.toConnectorResponse(c, users, oauth);
   }
 
   private toSecretResponse(s: SecretInfo, agentNames: string[]): SecretResponse {
@@ -78,27 +103,36 @@ export class ConnectorRegistry {
 
   async listConnectors(namespace: string): Promise<ConnectorResponse[]> {
     const connectors = await this.options.connectors.list(namespace);
-    const users = await this.options.agents.attachedAgents(
-      'connector',
-      namespace,
-      connectors.map((c) => c.name),
-    );
-    return connectors.map((c, i) => this.toConnectorResponse(c, users[i] ?? []));
+    const names = connectors.map((c) => c.name);
+    const [users, oauth] = await Promise.all([
+      this.options.agents.attachedAgents('connector', namespace, names),
+      this.options.oauth.statuses(namespace, names),
+    ]);
+    return connectors.map((c, i) => this.toConnectorResponse(c, users[i] ?? [], oauth[i]));
   }
 
   async getConnector(namespace: string, name: string): Promise<ConnectorResponse> {
     const connector = await this.options.connectors.get(namespace, name);
     if (!connector) throw notFound('connector', namespace, name);
-    const [users = []] = await this.options.agents.attachedAgents('connector', namespace, [name]);
-    return this.toConnectorResponse(connector, users);
+    return this.connectorResponse(connector);
   }
 
-  /** Creates the connector or replaces its settings. Its secret and key must exist. */
+  /**
+   * Creates the connector or replaces its settings. Its secret and key must exist. An OAuth
+   * connector's client is stored beside it (its secret sealed), never in its settings.
+   */
   async putConnector(
     namespace: string,
     request: CreateConnectorRequest,
   ): Promise<ConnectorResponse> {
-    const { name, namespace: _ns, type: _type, ...fields } = request;
+    const {
+      name,
+      namespace: _ns,
+      type: _type,
+      oauthClientId,
+      oauthClientSecret,
+      ...fields
+    } = request;
     if (fields.authSecretName !== undefined) {
       const secret = await this.options.secrets.get(namespace, fields.authSecretName);
       if (!secret) {
@@ -120,9 +154,14 @@ export class ConnectorRegistry {
       { ...fields, type: 'mcp' },
       new Date().toISOString(),
     );
+    if (oauthClientId !== undefined)
+      await this.options.oauth.configure(namespace, name, {
+        clientId: oauthClientId,
+        clientSecret: oauthClientSecret,
+      });
+    else await this.options.oauth.forget(namespace, name);
     this.options.logger.info({ namespace, connector: name }, 'connector saved');
-    const [users = []] = await this.options.agents.attachedAgents('connector', namespace, [name]);
-    return this.toConnectorResponse(record, users);
+    return this.connectorResponse(record);
   }
 
   /** Deletes a connector; one that agents use answers 409 naming them, unless `force`. */
@@ -141,10 +180,14 @@ export class ConnectorRegistry {
     }
     if (!(await this.options.connectors.delete(namespace, name)))
       throw notFound('connector', namespace, name);
+    await this.options.oauth.forget(namespace, name);
     this.options.logger.info({ namespace, connector: name, force, users }, 'connector deleted');
   }
 
-  /** Connects to the connector's MCP server with its credential and lists the tools. */
+  /**
+   * Connects to the connector's MCP server with its credential and lists the tools. An OAuth
+   * connector without tokens answers 409 `OAUTH_NOT_CONNECTED`.
+   */
   async listTools(namespace: string, name: string): Promise<McpTool[]> {
     const connector = await this.options.connectors.get(namespace, name);
     if (!connector) throw notFound('connector', namespace, name);
@@ -211,7 +254,13 @@ export class ConnectorRegistry {
       names.map(async (name) => {
         const connector = await this.options.connectors.get(namespace, name);
         if (!connector) return { name, unavailable: `connector "${name}" does not exist` };
-        return this.resolve(namespace, connector);
+        try {
+          return await this.resolve(namespace, connector);
+        } catch (err) {
+          // An OAuth connector without a usable token: the task runs without it and says why.
+          if (err instanceof AppError) return { name, unavailable: err.message };
+          throw err;
+        }
       }),
     );
   }
@@ -221,6 +270,10 @@ export class ConnectorRegistry {
     connector: ResourceRecord<ConnectorSpec>,
   ): Promise<RuntimeConnector> {
     const { name, spec } = connector;
+    if (spec.authType === 'oauth') {
+      const token = await this.options.tokens.accessToken(namespace, name);
+      return { name, url: spec.url, headers: { Authorization: `Bearer ${token}` } };
+    }
     if (!spec.authType || !spec.authSecretName || !spec.authSecretKey) {
       return { name, url: spec.url, headers: {} };
     }

@@ -3,9 +3,11 @@ import { forceDeleteQuerySchema, NameSchema, NamespaceSchema, TimestampSchema } 
 import { SecretKeyNameSchema } from './secrets';
 
 /** How a connector authenticates to its MCP server with the value of its secret. */
-export const ConnectorAuthTypeSchema = z.enum(['token', 'header']).meta({
+export const ConnectorAuthTypeSchema = z.enum(['token', 'header', 'oauth']).meta({
   description:
-    '"token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`',
+    '"token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`; ' +
+    '"oauth" sends `Authorization: Bearer <access token>`, obtained by the authorization-code flow ' +
+    '(`POST /oauth/authorize`) and refreshed before it expires',
 });
 export type ConnectorAuthType = z.infer<typeof ConnectorAuthTypeSchema>;
 
@@ -25,6 +27,17 @@ const HeaderNameSchema = z
   .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name');
 
 const LabelTextSchema = z.string().max(253, 'must be at most 253 characters');
+
+/** Whether a connector with authType "oauth" holds tokens; see docs/concepts.md. */
+export const OAuthStatusSchema = z.enum(['pending', 'connected', 'expired', 'error']).meta({
+  id: 'OAuthStatus',
+  description:
+    '"pending": no consent yet (`POST /oauth/authorize`); "connected": it holds tokens; ' +
+    '"expired": the authorization server refused its refresh token (revoked or expired): ' +
+    'authorize again; "error": the authorization server refused its client credentials: ' +
+    'fix oauthClientId/oauthClientSecret, then authorize again',
+});
+export type OAuthStatus = z.infer<typeof OAuthStatusSchema>;
 
 /** `POST /connectors`: create a connector, or replace an existing one's settings. */
 export const CreateConnectorRequestSchema = z
@@ -48,14 +61,50 @@ export const CreateConnectorRequestSchema = z
     authSecretKey: SecretKeyNameSchema.optional().meta({
       description: 'The key inside that secret',
     }),
+    oauthClientId: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(512, 'must be at most 512 characters')
+      .optional()
+      .meta({ description: 'The OAuth client ID, with authType "oauth"' }),
+    oauthClientSecret: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(4096, 'must be at most 4096 characters')
+      .optional()
+      .meta({
+        description:
+          'The OAuth client secret, with authType "oauth": sealed like a secret and never ' +
+          'shown. Leave it out for a public client; on an update with the same client ID, ' +
+          'leaving it out keeps the stored one',
+      }),
   })
   .superRefine((req, ctx) => {
-    const needsAuth = req.authType !== undefined;
+    const oauth = req.authType === 'oauth';
+    if (oauth && req.oauthClientId === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['oauthClientId'],
+        message: 'is required with authType "oauth"',
+      });
+    for (const field of ['oauthClientId', 'oauthClientSecret'] as const) {
+      if (!oauth && req[field] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'is only used with authType "oauth"',
+        });
+    }
+    const needsAuth = req.authType !== undefined && !oauth;
     for (const field of ['authSecretName', 'authSecretKey'] as const) {
       if (needsAuth && req[field] === undefined)
         ctx.addIssue({ code: 'custom', path: [field], message: 'is required with authType' });
       if (!needsAuth && req[field] !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['authType'], message: `is required with ${field}` });
+        ctx.addIssue(
+          oauth
+            ? { code: 'custom', path: [field], message: 'is not used with authType "oauth"' }
+            : { code: 'custom', path: ['authType'], message: `is required with ${field}` },
+        );
     }
     if (req.authType === 'header' && req.headerName === undefined)
       ctx.addIssue({
@@ -94,6 +143,10 @@ export const ConnectorResponseSchema = ConnectorSpecSchema.extend({
   attachedAgents: z.number().int(),
   agentNames: z.array(z.string()).meta({ description: 'Agents that name it in connectors' }),
   createdAt: TimestampSchema,
+  oauthStatus: OAuthStatusSchema.optional().meta({ description: 'With authType "oauth" only' }),
+  oauthError: z.string().optional().meta({
+    description: 'Why oauthStatus is "expired" or "error", as the authorization server said',
+  }),
 }).meta({ id: 'ConnectorResponse' });
 export type ConnectorResponse = z.infer<typeof ConnectorResponseSchema>;
 

@@ -20,6 +20,10 @@ export interface Keys {
   connector(namespace: string, name: string): string;
   /** Set: the names of the connectors in a namespace. */
   connectors(namespace: string): string;
+  /** Hash: an OAuth connector's client, authorization server, sealed tokens and status. */
+  connectorOAuth(namespace: string, name: string): string;
+  /** String with a time to live: one pending OAuth consent, deleted when it is used. */
+  oauthState(namespace: string, id: string): string;
   /** Hash: one memory's content and description. */
   memory(namespace: string, name: string): string;
   /** Set: the names of the memories in a namespace. */
@@ -92,6 +96,8 @@ export function createKeys(prefix: string): Keys {
     secrets: (ns) => `${prefix}:${ns}:secrets`,
     connector: (ns, name) => `${prefix}:${ns}:connector:${name}`,
     connectors: (ns) => `${prefix}:${ns}:connectors`,
+    connectorOAuth: (ns, name) => `${prefix}:${ns}:connector:${name}:oauth`,
+    oauthState: (ns, id) => `${prefix}:${ns}:oauth-state:${id}`,
     memory: (ns, name) => `${prefix}:${ns}:memory:${name}`,
     memories: (ns) => `${prefix}:${ns}:memories`,
     skill: (ns, name) => `${prefix}:${ns}:skill:${name}`,
