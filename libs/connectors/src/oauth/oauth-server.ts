@@ -8,12 +8,36 @@ import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { OAuthRecord, StoredTokens } from './oauth-store';
 
-/** A fetch that gives up after `timeoutMs`, so that no call to an authorization server hangs. */
+/** The largest answer read from an authorization server: metadata and tokens are small. */
+const MAX_ANSWER_BYTES = 256 * 1024;
+
+/**
+ * A fetch for authorization servers: it gives up after `timeoutMs`, body included, and refuses
+ * an answer larger than {@link MAX_ANSWER_BYTES}, so that no server can hang a caller or fill
+ * its memory.
+ */
 export function fetchWithin(timeoutMs: number): FetchLike {
-  return (url, init) => {
+  return async (url, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return fetch(url, { ...init, signal });
+    const response = await fetch(url, { ...init, signal });
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    if (response.body) {
+      for await (const chunk of response.body) {
+        size += chunk.byteLength;
+        // Leaving the loop cancels the rest of the body.
+        if (size > MAX_ANSWER_BYTES) {
+          throw new Error(`the answer of ${new URL(url).origin} is over ${MAX_ANSWER_BYTES} bytes`);
+        }
+        chunks.push(chunk);
+      }
+    }
+    return new Response(size === 0 ? null : Buffer.concat(chunks), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }
 
