@@ -1,4 +1,5 @@
 import { LocalDriverConfigSchema, SchedulerConfigSchema } from '@komputer/agent-scheduler';
+import { RegistryConfigSchema } from '@komputer/connector-registry';
 import { SecretKeyVarSchema } from '@komputer/connectors';
 import { GatewayConfigSchema } from '@komputer/gateway';
 import type { z } from 'zod';
@@ -14,5 +15,12 @@ export const DevConfigSchema = GatewayConfigSchema.omit({ KOMPUTER_REGISTRY_URL:
   .extend(LocalDriverConfigSchema.shape)
   .extend({
     KOMPUTER_SECRET_KEY: SecretKeyVarSchema.optional(),
+    KOMPUTER_OAUTH_CALLBACK_URL: RegistryConfigSchema.shape.KOMPUTER_OAUTH_CALLBACK_URL.unwrap()
+      .optional()
+      .describe(
+        "The registry's setting of that name; `npm start` defaults it to its own gateway, `http://localhost:<PORT>/api/v1/oauth/callback`",
+      ),
+    KOMPUTER_OAUTH_STATE_TTL_MS: RegistryConfigSchema.shape.KOMPUTER_OAUTH_STATE_TTL_MS,
+    KOMPUTER_OAUTH_REFRESH_MARGIN_MS: RegistryConfigSchema.shape.KOMPUTER_OAUTH_REFRESH_MARGIN_MS,
   });
 export type DevConfig = z.infer<typeof DevConfigSchema>;
