@@ -239,6 +239,57 @@ describe('an OAuth connector', () => {
     expect(await echo('again')).toBe('echo: again');
   });
 
+  it('reports client credentials that the authorization server refuses as "error"', async () => {
+    const wrong = await call('POST', `${t.api}/connectors`, {
+      name: 'docs',
+      service: 'docs',
+      url: mcp.url,
+      authType: 'oauth',
+      oauthClientId: provider.client.clientId,
+      oauthClientSecret: 'not-the-secret',
+    });
+    // The same client ID keeps its tokens: only the secret changed.
+    expect(wrong.body.oauthStatus).toBe('connected');
+    const refused = await call('POST', `${t.api}/oauth/refresh`, { connector_name: 'docs' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details).toEqual({ oauthStatus: 'error' });
+    expect(refused.body.error.message).toContain('fix its oauthClientId/oauthClientSecret');
+    expect((await call('GET', `${t.api}/connectors/docs`)).body).toMatchObject({
+      oauthStatus: 'error',
+      oauthError: expect.stringContaining('invalid_client'),
+    });
+    await call('POST', `${t.api}/connectors`, {
+      name: 'docs',
+      service: 'docs',
+      url: mcp.url,
+      authType: 'oauth',
+      oauthClientId: provider.client.clientId,
+      oauthClientSecret: provider.client.clientSecret,
+    });
+    expect((await call('GET', (await consent()).toString())).status).toBe(200);
+  });
+
+  it('answers 502 when the authorization server cannot be reached', async () => {
+    const orphan = await startMcpTestServer({
+      oauth: { authorizationServer: 'http://127.0.0.1:9', scopes: [], verify: async () => false },
+    });
+    try {
+      await call('POST', `${t.api}/connectors`, {
+        name: 'orphan',
+        service: 'orphan',
+        url: orphan.url,
+        authType: 'oauth',
+        oauthClientId: 'anyone',
+      });
+      const res = await call('POST', `${t.api}/oauth/authorize`, { connector_name: 'orphan' });
+      expect(res.status).toBe(502);
+      expect(res.body.error).toMatchObject({ code: 'OAUTH_SERVER_ERROR', retryable: true });
+      expect((await call('GET', `${t.api}/connectors/orphan`)).body.oauthStatus).toBe('pending');
+    } finally {
+      await orphan.close();
+    }
+  });
+
   it('reports a refused consent, and stays as it was', async () => {
     const before = (await call('GET', `${t.api}/connectors/docs`)).body.oauthStatus;
     const started = await call('POST', `${t.api}/oauth/authorize`, { connector_name: 'docs' });

@@ -63,7 +63,7 @@ export class OAuthFlow {
     let started: Awaited<ReturnType<typeof startAuthorization>>;
     try {
       started = await startAuthorization(server.authorizationServerUrl, {
-        ...(server.metadata ? { metadata: server.metadata } : {}),
+        metadata: server.metadata,
         clientInformation: clientOf(record),
         redirectUrl: this.options.callbackUrl,
         state,
@@ -211,15 +211,27 @@ export class OAuthFlow {
         err,
       );
     }
+    // The SDK answers without metadata when none could be fetched; its fallback endpoints would
+    // send the person to a server that may not exist, so the metadata is required (as MCP does).
+    if (!info.authorizationServerMetadata) {
+      throw serverUnreachable(
+        this.options.logger,
+        { namespace, connector },
+        `discovering the authorization server of connector "${connector}"`,
+        new Error(
+          `${info.authorizationServerUrl} published no metadata (RFC 8414 or OpenID discovery), or did not answer`,
+        ),
+      );
+    }
     const scopes = [...(info.resourceMetadata?.scopes_supported ?? [])];
     if (
-      info.authorizationServerMetadata?.scopes_supported?.includes(OFFLINE_ACCESS) &&
+      info.authorizationServerMetadata.scopes_supported?.includes(OFFLINE_ACCESS) &&
       !scopes.includes(OFFLINE_ACCESS)
     )
       scopes.push(OFFLINE_ACCESS);
     return {
       authorizationServerUrl: info.authorizationServerUrl,
-      ...(info.authorizationServerMetadata ? { metadata: info.authorizationServerMetadata } : {}),
+      metadata: info.authorizationServerMetadata,
       ...(info.resourceMetadata ? { resource: info.resourceMetadata.resource } : {}),
       ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
     };
@@ -234,7 +246,7 @@ export class OAuthFlow {
   ) {
     try {
       const tokens = await exchangeAuthorization(server.authorizationServerUrl, {
-        ...(server.metadata ? { metadata: server.metadata } : {}),
+        metadata: server.metadata,
         clientInformation: clientOf(record),
         authorizationCode: grant.code,
         codeVerifier: grant.codeVerifier,

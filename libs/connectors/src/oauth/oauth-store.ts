@@ -10,8 +10,8 @@ import type { SecretCipher } from '../secret-cipher';
 /** Where a connector's tokens come from, as discovered when its consent started. */
 export interface OAuthServer {
   authorizationServerUrl: string;
-  /** Absent when the server published none; the MCP SDK then uses its default paths. */
-  metadata?: AuthorizationServerMetadata;
+  /** Its RFC 8414 or OpenID discovery metadata: endpoints, and what it supports. */
+  metadata: AuthorizationServerMetadata;
   /** RFC 8707 resource indicator, from the MCP server's protected resource metadata. */
   resource?: string;
 }

@@ -96,7 +96,7 @@ export class OAuthTokens {
     try {
       tokens = toStoredTokens(
         await refreshAuthorization(record.server.authorizationServerUrl, {
-          ...(record.server.metadata ? { metadata: record.server.metadata } : {}),
+          metadata: record.server.metadata,
           clientInformation: clientOf(record),
           refreshToken,
           ...(record.server.resource ? { resource: new URL(record.server.resource) } : {}),
