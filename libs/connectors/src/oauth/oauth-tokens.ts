@@ -55,18 +55,33 @@ export class OAuthTokens {
    */
   async accessToken(namespace: string, connector: string): Promise<string> {
     const record = await this.connected(namespace, connector);
-    const { expiresAt } = record.tokens;
-    if (expiresAt === undefined || expiresAt - this.options.refreshMarginMs > Date.now())
-      return record.tokens.accessToken;
-    return (await this.refresh(namespace, connector)).accessToken;
+    if (!this.due(record.tokens)) return record.tokens.accessToken;
+    return (await this.refreshOnce(namespace, connector, 'if-due')).accessToken;
   }
 
   /** Refreshes the connector's access token now (or joins a refresh in progress). */
   refresh(namespace: string, connector: string): Promise<StoredTokens> {
+    return this.refreshOnce(namespace, connector, 'now');
+  }
+
+  private due(tokens: StoredTokens): boolean {
+    return (
+      tokens.expiresAt !== undefined &&
+      tokens.expiresAt - this.options.refreshMarginMs <= Date.now()
+    );
+  }
+
+  private refreshOnce(
+    namespace: string,
+    connector: string,
+    when: 'now' | 'if-due',
+  ): Promise<StoredTokens> {
     const key = `${namespace}/${connector}`;
     let refreshing = this.refreshing.get(key);
     if (!refreshing) {
-      refreshing = this.refreshNow(namespace, connector).finally(() => this.refreshing.delete(key));
+      refreshing = this.refreshNow(namespace, connector, when).finally(() =>
+        this.refreshing.delete(key),
+      );
       this.refreshing.set(key, refreshing);
     }
     return refreshing;
@@ -79,9 +94,15 @@ export class OAuthTokens {
     throw notConnected(connector, record?.status ?? 'pending', record?.error);
   }
 
-  private async refreshNow(namespace: string, connector: string): Promise<StoredTokens> {
+  private async refreshNow(
+    namespace: string,
+    connector: string,
+    when: 'now' | 'if-due',
+  ): Promise<StoredTokens> {
     const { store, logger } = this.options;
     const record = await this.connected(namespace, connector);
+    // A caller that found the token due may come just after a refresh that renewed it.
+    if (when === 'if-due' && !this.due(record.tokens)) return record.tokens;
     const { refreshToken } = record.tokens;
     if (refreshToken === undefined) {
       return this.fail(
