@@ -49,7 +49,10 @@ export class OAuthTokens {
   }
 
   /**
-   * A valid access token for the connector, to send as `Authorization: Bearer <token>`.
+   * A valid access token for the connector, to send as `Authorization: Bearer <token>`: what
+   * every caller that reaches an OAuth connector's MCP server asks (tool discovery, a task's
+   * connectors, the MCP gateway). An upstream that still answers 401 to it (a token revoked
+   * early) calls for {@link OAuthTokens.refresh} and one more try.
    * Throws 409 `OAUTH_NOT_CONNECTED` when it has none (no consent yet, or refused since), and
    * 502 `OAUTH_SERVER_ERROR` when a needed refresh could not reach the authorization server.
    */
@@ -103,8 +106,10 @@ export class OAuthTokens {
     const record = await this.connected(namespace, connector);
     // A caller that found the token due may come just after a refresh that renewed it.
     if (when === 'if-due' && !this.due(record.tokens)) return record.tokens;
-    const { refreshToken } = record.tokens;
+    const { refreshToken, expiresAt } = record.tokens;
     if (refreshToken === undefined) {
+      // Nothing to refresh with: the access token serves until it has expired.
+      if (expiresAt === undefined || expiresAt > Date.now()) return record.tokens;
       return this.fail(
         namespace,
         connector,
