@@ -244,6 +244,8 @@ export class OAuthFlow {
     server: OAuthServer,
     grant: { code: string; codeVerifier: string; redirectUri: string },
   ) {
+    // The token's lifetime runs from when the server issued it: no later than the request began.
+    const requested = Date.now();
     try {
       const tokens = await exchangeAuthorization(server.authorizationServerUrl, {
         metadata: server.metadata,
@@ -254,7 +256,7 @@ export class OAuthFlow {
         ...(server.resource ? { resource: new URL(server.resource) } : {}),
         fetchFn: this.fetchFn,
       });
-      return toStoredTokens(tokens, Date.now());
+      return toStoredTokens(tokens, requested);
     } catch (err) {
       if (err instanceof OAuthError) {
         this.options.logger.warn(

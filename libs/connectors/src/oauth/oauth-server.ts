@@ -49,12 +49,17 @@ export function clientOf(record: OAuthRecord): OAuthClientInformationMixed {
   };
 }
 
-/** Tokens as stored: the expiry made absolute, so that a later reader can tell. */
-export function toStoredTokens(tokens: OAuthTokens, now: number): StoredTokens {
+/**
+ * Tokens as stored: the expiry made absolute, so that a later reader can tell, counted from
+ * `requestedAt` (when the token request began, in ms), which is no later than the issue.
+ */
+export function toStoredTokens(tokens: OAuthTokens, requestedAt: number): StoredTokens {
   return {
     accessToken: tokens.access_token,
     ...(tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {}),
-    ...(tokens.expires_in !== undefined ? { expiresAt: now + tokens.expires_in * 1000 } : {}),
+    ...(tokens.expires_in !== undefined
+      ? { expiresAt: requestedAt + tokens.expires_in * 1000 }
+      : {}),
   };
 }
 

@@ -119,6 +119,8 @@ export class OAuthTokens {
       );
     }
     let tokens: StoredTokens;
+    // The token's lifetime runs from when the server issued it: no later than the request began.
+    const requested = Date.now();
     try {
       tokens = toStoredTokens(
         await refreshAuthorization(record.server.authorizationServerUrl, {
@@ -128,7 +130,7 @@ export class OAuthTokens {
           ...(record.server.resource ? { resource: new URL(record.server.resource) } : {}),
           fetchFn: this.fetchFn,
         }),
-        Date.now(),
+        requested,
       );
     } catch (err) {
       if (err instanceof InvalidGrantError) {
