@@ -1,6 +1,6 @@
 import { RuntimeSettingsSchema } from '@komputer/contracts';
 import { SecretKeyVarSchema } from '@komputer/connectors';
-import { BaseConfigSchema, PortSchema } from '@komputer/service-kit';
+import { BaseConfigSchema, HostSchema, PortSchema } from '@komputer/service-kit';
 import { z } from 'zod';
 
 /** The runtime drivers: how agents' runtimes run. */
@@ -11,6 +11,9 @@ export const RUNTIME_DRIVERS = ['local', 'kubernetes'] as const;
  * settings besides these (`LocalDriverConfigSchema`, `KubernetesDriverConfigSchema`).
  */
 export const SchedulerConfigSchema = BaseConfigSchema.extend({
+  // Its HTTP port serves health and readiness only; it takes its work from Redis.
+  PORT: PortSchema.default(8083),
+  HOST: HostSchema,
   KOMPUTER_RUNTIME_DRIVER: z
     .enum(RUNTIME_DRIVERS)
     .default('local')

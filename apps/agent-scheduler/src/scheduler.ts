@@ -2,8 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { ControlMessageSchema } from '@komputer/contracts';
 import type { ControlMessage } from '@komputer/contracts';
 import { createRegistries } from '@komputer/connectors';
-import { closeRedis, createRedis, DEFAULT_REDIS_URL, waitForRedis } from '@komputer/service-kit';
-import type { Logger } from '@komputer/service-kit';
+import {
+  closeRedis,
+  createHealth,
+  createRedis,
+  DEFAULT_REDIS_URL,
+  waitForRedis,
+} from '@komputer/service-kit';
+import type { Health, Logger } from '@komputer/service-kit';
 import { AgentStore, createKeys, TaskQueue } from '@komputer/store';
 import type { SchedulerConfig } from './config';
 import { TaskIntake } from './intake';
@@ -34,6 +40,11 @@ export interface Scheduler {
   reconciler: Reconciler;
   /** Holds the model API key; runtimes call it with their task's token. Listens once started. */
   modelProxy: ModelProxy;
+  /**
+   * Liveness and readiness, for probes: ready once it takes tasks, while Redis answers and its
+   * runtimes can sandbox what agents run.
+   */
+  health: Health;
   /**
    * How many tasks the queue's worker may run at once now: the slots that the tasks handed
    * straight to this scheduler leave (at least one).
@@ -163,11 +174,28 @@ export function createScheduler(
 
   let timers: NodeJS.Timeout[] = [];
   let closing: Promise<void> | undefined;
+  let taking = false;
+  const health = createHealth({
+    checks: {
+      redis: async () => {
+        await redis.ping();
+      },
+      tasks: async () => {
+        if (!taking) throw new Error('not taking tasks yet');
+      },
+      sandbox: async () => {
+        const { sandbox, problem } = driver.sandbox;
+        if (sandbox === 'unavailable') throw new Error(problem ?? 'the agent sandbox cannot start');
+        return sandbox === 'off' ? 'off: agents run unsandboxed' : undefined;
+      },
+    },
+  });
   return {
     id,
     driver,
     reconciler,
     modelProxy,
+    health,
     get queueSlots() {
       return intake.queueSlots;
     },
@@ -203,6 +231,7 @@ export function createScheduler(
           logger.warn({ err }, 'reconciliation failed; it runs again later'),
         );
       intake.startWorker();
+      taking = true;
       timers = [
         every(config.KOMPUTER_RECONCILE_INTERVAL_MS, 'warn', 'reconciliation failed', () =>
           reconciler.run(),
@@ -214,6 +243,7 @@ export function createScheduler(
     },
     close() {
       closing ??= (async () => {
+        health.markShuttingDown();
         for (const timer of timers) clearInterval(timer);
         // From now on, claims queue the tasks of this scheduler's agents.
         await subscriber.unsubscribe(handoverChannel).catch(() => undefined);

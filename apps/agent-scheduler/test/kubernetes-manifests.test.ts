@@ -7,11 +7,11 @@ import type { V1NetworkPolicy, V1Role } from '@kubernetes/client-node';
 import { KubernetesDriverConfigSchema } from '../src/kubernetes/config';
 import { agentPod, podSettings } from '../src/kubernetes/pod-spec';
 
-// The manifests in deploy/kubernetes that docs/kubernetes.md points to: the scheduler's
+// The manifests in deploy/kubernetes/agents that docs/kubernetes.md points to: the scheduler's
 // permissions are the least the driver needs, and the network policy selects the pods the
 // driver makes, and is one the API server accepts.
 
-const dir = join(__dirname, '..', '..', '..', 'deploy', 'kubernetes');
+const dir = join(__dirname, '..', '..', '..', 'deploy', 'kubernetes', 'agents');
 const load = (file: string) =>
   loadAllYaml(readFileSync(join(dir, file), 'utf8')) as { kind: string }[];
 const defaults = parseConfig(KubernetesDriverConfigSchema, {});

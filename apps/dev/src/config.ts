@@ -2,7 +2,8 @@ import { LocalDriverConfigSchema, SchedulerConfigSchema } from '@komputer/agent-
 import { RegistryConfigSchema } from '@komputer/connector-registry';
 import { SecretKeyVarSchema } from '@komputer/connectors';
 import { GatewayConfigSchema } from '@komputer/gateway';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { LOG_FORMATS } from './log-format';
 
 /**
  * `npm start`: the settings of every app it runs. `KOMPUTER_DATA_DIR` (mode 0700) holds its own
@@ -11,7 +12,9 @@ import type { z } from 'zod';
  * port of 127.0.0.1.
  */
 export const DevConfigSchema = GatewayConfigSchema.omit({ KOMPUTER_REGISTRY_URL: true })
-  .extend(SchedulerConfigSchema.shape)
+  // PORT and HOST are the gateway's: the scheduler's own HTTP port is for probes, which npm
+  // start has no use for.
+  .extend(SchedulerConfigSchema.omit({ PORT: true, HOST: true }).shape)
   .extend(LocalDriverConfigSchema.shape)
   .extend({
     KOMPUTER_SECRET_KEY: SecretKeyVarSchema.optional(),
@@ -22,5 +25,11 @@ export const DevConfigSchema = GatewayConfigSchema.omit({ KOMPUTER_REGISTRY_URL:
       ),
     KOMPUTER_OAUTH_STATE_TTL_MS: RegistryConfigSchema.shape.KOMPUTER_OAUTH_STATE_TTL_MS,
     KOMPUTER_OAUTH_REFRESH_MARGIN_MS: RegistryConfigSchema.shape.KOMPUTER_OAUTH_REFRESH_MARGIN_MS,
+    KOMPUTER_LOG_FORMAT: z
+      .enum(LOG_FORMATS)
+      .default('auto')
+      .describe(
+        '`npm start` only: `auto` writes readable logs on a terminal and JSON lines elsewhere; `pretty` or `json` choose',
+      ),
   });
 export type DevConfig = z.infer<typeof DevConfigSchema>;

@@ -3,12 +3,18 @@
 import { join } from 'node:path';
 import { createLogger, createShutdown, loadConfig } from '@komputer/service-kit';
 import { DevConfigSchema } from './config';
+import { logDestination } from './log-format';
 import { startStack } from './stack';
 import type { Stack } from './stack';
 import type { SchedulerStatus } from '@komputer/contracts';
 
 const config = loadConfig(DevConfigSchema, process.env);
-const logger = createLogger({ name: 'komputer', level: config.LOG_LEVEL });
+const destination = logDestination(config.KOMPUTER_LOG_FORMAT, process.stdout);
+const logger = createLogger({
+  name: 'komputer',
+  level: config.LOG_LEVEL,
+  ...(destination ? { destination } : {}),
+});
 const shutdown = createShutdown({ logger, timeoutMs: config.KOMPUTER_SHUTDOWN_TIMEOUT_MS });
 let stack: Stack | undefined;
 shutdown.add('apps', () => stack?.close());

@@ -39,7 +39,10 @@ export async function followEvents(
     const wait = deadline - Date.now();
     if (wait <= 0) {
       const types = seen.map((e) => e.type).join(', ') || 'nothing';
-      throw new Error(`no awaited event on ${key}; saw ${types}\n${options.explain?.() ?? ''}`);
+      const errors = seen.filter((e) => e.type === 'error').map((e) => JSON.stringify(e.payload));
+      throw new Error(
+        `no awaited event on ${key}; saw ${types}\n${errors.join('\n')}\n${options.explain?.() ?? ''}`,
+      );
     }
     const reply = await redis.xread('BLOCK', Math.min(wait, 1000), 'STREAMS', key, cursor);
     const receivedAt = performance.now();
