@@ -26,10 +26,11 @@ module.exports = {
     ],
   },
   moduleNameMapper,
-  // @kubernetes/client-node and the OpenID packages it imports ship only ES modules, which jest's
-  // CommonJS runtime cannot require on Node 20: swc compiles them like our sources.
+  // @kubernetes/client-node and the OpenID packages it imports, and oidc-provider (the tests'
+  // authorization server), ship only ES modules, which jest's CommonJS runtime cannot require
+  // on Node 20: swc compiles them like our sources.
   transformIgnorePatterns: [
-    '/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)',
+    '/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose|oidc-provider)/)',
   ],
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testTimeout: 20_000,

@@ -273,7 +273,9 @@ function renderSchema(name: string, schema: JsonSchema): string {
   return parts.join('\n\n');
 }
 
-const TITLE = (tag: string) => tag.charAt(0).toUpperCase() + tag.slice(1);
+/** Tags whose title is not the tag with a capital. */
+const TITLES: Record<string, string> = { oauth: 'OAuth' };
+const TITLE = (tag: string) => TITLES[tag] ?? tag.charAt(0).toUpperCase() + tag.slice(1);
 
 /** The reference as Markdown (before Prettier formats it). */
 export function renderApiReference(document: OpenApiDocument): string {

@@ -1,8 +1,13 @@
-import { MCP_ENDPOINT_ROUTE } from '@komputer/connectors';
-import type { ConnectorRegistry, ContentRegistry, ContentResource } from '@komputer/connectors';
+import { MCP_ENDPOINT_ROUTE, oauthCallbackPages } from '@komputer/connectors';
+import type {
+  ConnectorRegistry,
+  ContentRegistry,
+  ContentResource,
+  OAuthFlow,
+} from '@komputer/connectors';
 import { operations } from '@komputer/contracts';
 import type { RegistryOperationId, SkillResponse } from '@komputer/contracts';
-import { bodyNamespaceOf, mountRoutes, namespaceOf, route } from '@komputer/routes';
+import { bodyNamespaceOf, mountRoutes, namespaceOf, pageRoute, route } from '@komputer/routes';
 import type { Authenticate, NamespaceQuery } from '@komputer/routes';
 import {
   errorMiddleware,
@@ -19,6 +24,8 @@ import { AppError } from '@komputer/service-kit';
 export interface RegistryDeps {
   /** Connectors and secrets. */
   connectors: ConnectorRegistry;
+  /** OAuth connectors' consent and refresh. */
+  oauth: OAuthFlow;
   memories: ContentRegistry;
   skills: ContentRegistry;
   health: Health;
@@ -55,7 +62,7 @@ function toSkillResponse(skill: ContentResource): SkillResponse {
  * MCP endpoint for agents.
  */
 export function createApp(deps: RegistryDeps): express.Express {
-  const { connectors, memories, skills, defaultNamespace } = deps;
+  const { connectors, oauth, memories, skills, defaultNamespace } = deps;
   const ns = (query: NamespaceQuery) => namespaceOf(query, defaultNamespace);
   const bodyNs = (query: NamespaceQuery, body: NamespaceQuery) =>
     bodyNamespaceOf(query, body, defaultNamespace);
@@ -86,6 +93,17 @@ export function createApp(deps: RegistryDeps): express.Express {
       connector: path.name,
       tools: await connectors.listTools(ns(query), path.name),
     })),
+    authorizeOAuth: route(operations.authorizeOAuth, ({ query, body }) =>
+      oauth.authorize(bodyNs(query, body), body.connector_name),
+    ),
+    completeOAuth: pageRoute(
+      operations.completeOAuth,
+      ({ query }) => oauth.complete(query),
+      oauthCallbackPages,
+    ),
+    refreshOAuth: route(operations.refreshOAuth, ({ query, body }) =>
+      oauth.refresh(bodyNs(query, body), body.connector_name),
+    ),
     listSecrets: route(operations.listSecrets, async ({ query }) => ({
       secrets: await connectors.listSecrets(ns(query)),
     })),

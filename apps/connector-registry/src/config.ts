@@ -1,5 +1,5 @@
 import { RuntimeSettingsSchema } from '@komputer/contracts';
-import { SecretKeyVarSchema } from '@komputer/connectors';
+import { OAUTH_DEFAULTS, SecretKeyVarSchema } from '@komputer/connectors';
 import {
   BaseConfigSchema,
   BodyLimitBytesSchema,
@@ -35,6 +35,30 @@ export const RegistryConfigSchema = BaseConfigSchema.extend({
     .default(64)
     .describe(
       "MCP clients of connectors' servers the registry keeps connected between agents' tool calls; past it the least recently used is closed",
+    ),
+  KOMPUTER_OAUTH_CALLBACK_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default(OAUTH_DEFAULTS.callbackUrl)
+    .describe(
+      "Where authorization servers send a person back after consenting to an OAuth connector: the gateway's public `/api/v1/oauth/callback`, as the person's browser reaches it. Register it as the redirect URI of each OAuth client. `npm start` sets it to its gateway",
+    ),
+  KOMPUTER_OAUTH_STATE_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .max(3_600_000)
+    .default(OAUTH_DEFAULTS.stateTtlMs)
+    .describe(
+      'How long a consent may take, from `POST /oauth/authorize` to the callback; later, the callback answers `400 OAUTH_STATE_INVALID`',
+    ),
+  KOMPUTER_OAUTH_REFRESH_MARGIN_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(OAUTH_DEFAULTS.refreshMarginMs)
+    .describe(
+      "An OAuth connector's access token that expires within this margin is refreshed before it is used",
     ),
 });
 export type RegistryConfig = z.infer<typeof RegistryConfigSchema>;

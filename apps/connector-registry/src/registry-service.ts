@@ -65,6 +65,11 @@ export function createRegistryService(
     logger,
     secretKey: config.KOMPUTER_SECRET_KEY,
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
+    oauth: {
+      callbackUrl: config.KOMPUTER_OAUTH_CALLBACK_URL,
+      stateTtlMs: config.KOMPUTER_OAUTH_STATE_TTL_MS,
+      refreshMarginMs: config.KOMPUTER_OAUTH_REFRESH_MARGIN_MS,
+    },
     toolsTtlMs: config.KOMPUTER_CONNECTOR_TOOLS_TTL_MS,
   });
   const pool = new UpstreamPool({

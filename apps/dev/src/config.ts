@@ -22,6 +22,13 @@ export const DevConfigSchema = GatewayConfigSchema.omit({ KOMPUTER_REGISTRY_URL:
   .extend(LocalDriverConfigSchema.shape)
   .extend({
     KOMPUTER_SECRET_KEY: SecretKeyVarSchema.optional(),
+    KOMPUTER_OAUTH_CALLBACK_URL: RegistryConfigSchema.shape.KOMPUTER_OAUTH_CALLBACK_URL.unwrap()
+      .optional()
+      .describe(
+        "The registry's setting of that name; `npm start` defaults it to its own gateway, `http://localhost:<PORT>/api/v1/oauth/callback`",
+      ),
+    KOMPUTER_OAUTH_STATE_TTL_MS: RegistryConfigSchema.shape.KOMPUTER_OAUTH_STATE_TTL_MS,
+    KOMPUTER_OAUTH_REFRESH_MARGIN_MS: RegistryConfigSchema.shape.KOMPUTER_OAUTH_REFRESH_MARGIN_MS,
     KOMPUTER_LOG_FORMAT: z
       .enum(LOG_FORMATS)
       .default('auto')

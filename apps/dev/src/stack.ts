@@ -90,6 +90,10 @@ export async function startStack(
         KOMPUTER_SECRET_KEY: secretKey,
         HOST: '127.0.0.1',
         PORT: 0,
+        // A person's browser comes back to the gateway that npm start runs.
+        KOMPUTER_OAUTH_CALLBACK_URL:
+          config.KOMPUTER_OAUTH_CALLBACK_URL ??
+          `http://localhost:${config.PORT}/api/v1/oauth/callback`,
       },
       logger,
     );

@@ -1,6 +1,7 @@
 import { operations } from '@komputer/contracts';
 import type { RegistryOperationId } from '@komputer/contracts';
-import { bodyNamespaceOf, namespaceOf, route } from '@komputer/routes';
+import { oauthCallbackPages } from '@komputer/connectors';
+import { bodyNamespaceOf, namespaceOf, pageRoute, route } from '@komputer/routes';
 import type { NamespaceQuery } from '@komputer/routes';
 import type { RequestHandler, Response } from 'express';
 import type { RegistryCallInit, RegistryClient } from './registry-client';
@@ -66,6 +67,31 @@ export function registryRoutes(
         api.GET('/api/v1/connectors/{name}/tools', {
           ...init,
           params: { path, query: { namespace: ns(query) } },
+        }),
+      ),
+    ),
+    authorizeOAuth: route(operations.authorizeOAuth, ({ query, body, res }) =>
+      send(res, (init) =>
+        api.POST('/api/v1/oauth/authorize', {
+          ...init,
+          params: { query: { namespace: bodyNs(query, body) } },
+          body,
+        }),
+      ),
+    ),
+    // The registry answers JSON; the person's browser gets its page from here.
+    completeOAuth: pageRoute(
+      operations.completeOAuth,
+      ({ query, res }) =>
+        send(res, (init) => api.GET('/api/v1/oauth/callback', { ...init, params: { query } })),
+      oauthCallbackPages,
+    ),
+    refreshOAuth: route(operations.refreshOAuth, ({ query, body, res }) =>
+      send(res, (init) =>
+        api.POST('/api/v1/oauth/refresh', {
+          ...init,
+          params: { query: { namespace: bodyNs(query, body) } },
+          body,
         }),
       ),
     ),

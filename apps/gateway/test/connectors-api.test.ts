@@ -134,7 +134,9 @@ describe('connectors', () => {
   it.each([
     [{ url: 'ftp://example.com/mcp' }, 'body.url: must be an http:// or https:// URL'],
     [{ url: 'http://user:pw@example.com/mcp' }, 'must not hold credentials'],
-    [{ authType: 'oauth' }, 'body.authType'],
+    [{ authType: 'oauth' }, 'body.oauthClientId: is required with authType "oauth"'],
+    [{ authType: 'oauth', oauthClientId: 'c' }, 'body.authSecretName: is not used with authType'],
+    [{ oauthClientSecret: 's' }, 'body.oauthClientSecret: is only used with authType "oauth"'],
     [{ authType: 'header' }, 'body.headerName: is required with authType "header"'],
     [{ authSecretName: 'missing' }, 'secret "missing" does not exist'],
     [{ authSecretKey: 'nokey' }, 'secret "echo-auth" has no key "nokey"'],

@@ -191,6 +191,32 @@ describe('through the gateway, the registry answers as it does on its own', () =
       status: 502,
       code: 'CONNECTOR_UNREACHABLE',
     },
+    {
+      title: 'a consent for a connector that does not use OAuth',
+      op: 'authorizeOAuth',
+      method: 'POST',
+      path: '/oauth/authorize',
+      body: { connector_name: 'echo' },
+      status: 400,
+      code: 'CONNECTOR_NOT_OAUTH',
+    },
+    {
+      title: 'a callback with a state the registry did not make',
+      op: 'completeOAuth',
+      method: 'GET',
+      path: '/oauth/callback?state=default.forged&code=c',
+      status: 400,
+      code: 'OAUTH_STATE_INVALID',
+    },
+    {
+      title: 'a refresh of a connector that does not exist',
+      op: 'refreshOAuth',
+      method: 'POST',
+      path: '/oauth/refresh',
+      body: { connector_name: 'ghost' },
+      status: 404,
+      code: 'CONNECTOR_NOT_FOUND',
+    },
     { title: 'lists secrets', op: 'listSecrets', method: 'GET', path: '/secrets', status: 200 },
     {
       title: 'creates a secret',
@@ -299,7 +325,7 @@ describe('through the gateway, the registry answers as it does on its own', () =
     expect(res.headers.get('x-request-id')).toBe(requestId);
     if (code) {
       expect(res.body.error).toMatchObject({ code, requestId });
-      if (status === 400) {
+      if (code === 'VALIDATION_FAILED') {
         expect(res.body.error.details.issues).toEqual([
           { path: 'body.authSecretName', message: expect.stringContaining('"missing"') },
         ]);

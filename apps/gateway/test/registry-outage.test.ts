@@ -42,9 +42,13 @@ function requestOf(id: OperationId, name: string): { method: string; path: strin
     patchMemory: { content: 'd' },
     createSkill: { name, content: 'c', description: 'd' },
     patchSkill: { content: 'd' },
+    authorizeOAuth: { connector_name: name },
+    refreshOAuth: { connector_name: name },
   };
   const body = bodies[id];
-  return { method: spec.method.toUpperCase(), path, ...(body ? { body } : {}) };
+  // The callback's query is what the authorization server sends; it is checked before forwarding.
+  const query = id === 'completeOAuth' ? `?state=default.${name}&code=c` : '';
+  return { method: spec.method.toUpperCase(), path: `${path}${query}`, ...(body ? { body } : {}) };
 }
 
 const registryOperations = (Object.keys(operations) as OperationId[]).filter((id) =>

@@ -16,6 +16,8 @@ import type { ConnectorStatusStore } from './connector-status';
 import { mcpEndpointUrl } from './mcp-endpoint';
 import type { ResourceRecord, ResourceStore } from './resource-store';
 import { discoverMcpTools, McpUnreachableError } from './mcp-client';
+import type { OAuthStore } from './oauth/oauth-store';
+import type { OAuthTokens } from './oauth/oauth-tokens';
 import type { SecretInfo, SecretStore } from './secret-store';
 
 /** What a secret's key must look like to become an environment variable. */
@@ -31,6 +33,10 @@ export interface ConnectorRegistryOptions {
   logger: Logger;
   /** Bound on connecting to an MCP server, and on each request to it. */
   mcpTimeoutMs: number;
+  /** OAuth connectors' clients and statuses. */
+  oauth: OAuthStore;
+  /** OAuth connectors' access tokens. */
+  tokens: OAuthTokens;
 }
 
 /** Where a connector's MCP server is, and the headers that carry its credential. */
@@ -46,6 +52,9 @@ function unreachable(name: string, reason: string): AppError {
     retryable: false,
   });
 }
+
+/** An OAuth connector's status as a response shows it. */
+type OAuthView = Awaited<ReturnType<OAuthStore['statuses']>>[number];
 
 function notFound(kind: 'connector' | 'secret', namespace: string, name: string): AppError {
   return new AppError(
@@ -75,6 +84,7 @@ export class ConnectorRegistry {
     c: ResourceRecord<ConnectorSpec>,
     agentNames: string[],
     health: ConnectorHealth | undefined,
+    oauth: OAuthView,
   ): ConnectorResponse {
     return {
       name: c.name,
@@ -84,7 +94,23 @@ export class ConnectorRegistry {
       agentNames,
       createdAt: c.createdAt,
       ...(health ? { health } : {}),
+      ...(c.spec.authType === 'oauth'
+        ? {
+            oauthStatus: oauth?.status ?? 'pending',
+            ...(oauth?.error ? { oauthError: oauth.error } : {}),
+          }
+        : {}),
     };
+  }
+
+  /** The connector's response, with the agents that use it and its OAuth status. */
+  private async connectorResponse(c: ResourceRecord<ConnectorSpec>): Promise<ConnectorResponse> {
+    const [[users = []], [health], [oauth]] = await Promise.all([
+      this.options.agents.attachedAgents('connector', c.namespace, [c.name]),
+      this.options.status.health(c.namespace, [c.name]),
+      this.options.oauth.statuses(c.namespace, [c.name]),
+    ]);
+    return this.toConnectorResponse(c, users, health, oauth);
   }
 
   private toSecretResponse(s: SecretInfo, agentNames: string[]): SecretResponse {
@@ -102,29 +128,38 @@ export class ConnectorRegistry {
   async listConnectors(namespace: string): Promise<ConnectorResponse[]> {
     const connectors = await this.options.connectors.list(namespace);
     const names = connectors.map((c) => c.name);
-    const [users, health] = await Promise.all([
+    const [users, health, oauth] = await Promise.all([
       this.options.agents.attachedAgents('connector', namespace, names),
       this.options.status.health(namespace, names),
+      this.options.oauth.statuses(namespace, names),
     ]);
-    return connectors.map((c, i) => this.toConnectorResponse(c, users[i] ?? [], health[i]));
+    return connectors.map((c, i) =>
+      this.toConnectorResponse(c, users[i] ?? [], health[i], oauth[i]),
+    );
   }
 
   async getConnector(namespace: string, name: string): Promise<ConnectorResponse> {
     const connector = await this.options.connectors.get(namespace, name);
     if (!connector) throw notFound('connector', namespace, name);
-    const [[users = []], [health]] = await Promise.all([
-      this.options.agents.attachedAgents('connector', namespace, [name]),
-      this.options.status.health(namespace, [name]),
-    ]);
-    return this.toConnectorResponse(connector, users, health);
+    return this.connectorResponse(connector);
   }
 
-  /** Creates the connector or replaces its settings. Its secret and key must exist. */
+  /**
+   * Creates the connector or replaces its settings. Its secret and key must exist. An OAuth
+   * connector's client is stored beside it (its secret sealed), never in its settings.
+   */
   async putConnector(
     namespace: string,
     request: CreateConnectorRequest,
   ): Promise<ConnectorResponse> {
-    const { name, namespace: _ns, type = 'mcp', ...fields } = request;
+    const {
+      name,
+      namespace: _ns,
+      type = 'mcp',
+      oauthClientId,
+      oauthClientSecret,
+      ...fields
+    } = request;
     // As komputer.ai does, a secret without an authType is sent as a bearer token.
     if (fields.authSecretName !== undefined) fields.authType ??= 'token';
     if (fields.authSecretName !== undefined) {
@@ -150,9 +185,14 @@ export class ConnectorRegistry {
     );
     // Another server, or another credential: what was learnt of the old one no longer holds.
     await this.options.status.forget(namespace, name);
+    if (oauthClientId !== undefined)
+      await this.options.oauth.configure(namespace, name, {
+        clientId: oauthClientId,
+        clientSecret: oauthClientSecret,
+      });
+    else await this.options.oauth.forget(namespace, name);
     this.options.logger.info({ namespace, connector: name }, 'connector saved');
-    const [users = []] = await this.options.agents.attachedAgents('connector', namespace, [name]);
-    return this.toConnectorResponse(record, users, undefined);
+    return this.connectorResponse(record);
   }
 
   /**
@@ -179,12 +219,14 @@ export class ConnectorRegistry {
       );
     }
     await this.options.status.forget(namespace, name);
+    await this.options.oauth.forget(namespace, name);
     this.options.logger.info({ namespace, connector: name, force, users }, 'connector deleted');
   }
 
   /**
    * The connector's tools: from the cache while it lasts, else from its MCP server (connected
-   * with its credential), which is then cached. Either way its health is recorded.
+   * with its credential), which is then cached. Either way its health is recorded. An OAuth
+   * connector without tokens answers 409 `OAUTH_NOT_CONNECTED`.
    */
   async listTools(namespace: string, name: string): Promise<McpTool[]> {
     const { status } = this.options;
@@ -282,6 +324,11 @@ export class ConnectorRegistry {
     connector: ResourceRecord<ConnectorSpec>,
   ): Promise<{ headers: Record<string, string> } | { unavailable: string }> {
     const { name, spec } = connector;
+    if (spec.authType === 'oauth') {
+      // Refreshed first when it is about to expire; none at all is a 409 that says to authorize.
+      const token = await this.options.tokens.accessToken(namespace, name);
+      return { headers: { Authorization: `Bearer ${token}` } };
+    }
     if (!spec.authType || !spec.authSecretName || !spec.authSecretKey) return { headers: {} };
     let data: Record<string, string> | undefined;
     try {

@@ -11,8 +11,14 @@ export type {
 export { MCP_ENDPOINT_ROUTE, mcpEndpointUrl } from './mcp-endpoint';
 export { createReferenceChecker, missingReference, ReferenceChecker } from './reference-checker';
 export type { AgentRefs, ReferenceCheckerOptions } from './reference-checker';
-export { createRegistries } from './registries';
-export type { Registries, RegistriesOptions } from './registries';
+export { oauthCallbackPages } from './oauth/callback-page';
+export { OAuthFlow } from './oauth/oauth-flow';
+export type { OAuthFlowOptions } from './oauth/oauth-flow';
+export type { StoredTokens } from './oauth/oauth-store';
+export { OAuthTokens } from './oauth/oauth-tokens';
+export type { OAuthTokensOptions } from './oauth/oauth-tokens';
+export { createRegistries, OAUTH_DEFAULTS } from './registries';
+export type { OAuthSettings, Registries, RegistriesOptions } from './registries';
 export { createResourceStores, ResourceStore } from './resource-store';
 export type { ResourceRecord, ResourceStoreOptions, ResourceStores } from './resource-store';
 export {

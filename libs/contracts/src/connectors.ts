@@ -3,9 +3,12 @@ import { forceDeleteQuerySchema, NameSchema, NamespaceSchema, TimestampSchema } 
 import { SecretKeyNameSchema } from './secrets';
 
 /** How a connector authenticates to its MCP server with the value of its secret. */
-export const ConnectorAuthTypeSchema = z.enum(['token', 'header']).meta({
+export const ConnectorAuthTypeSchema = z.enum(['token', 'header', 'oauth']).meta({
   description:
-    '"token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`. Default "token" when authSecretName is set',
+    '"token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`; ' +
+    '"oauth" sends `Authorization: Bearer <access token>`, obtained by the authorization-code flow ' +
+    '(`POST /oauth/authorize`) and refreshed before it expires. Default "token" when ' +
+    'authSecretName is set',
 });
 export type ConnectorAuthType = z.infer<typeof ConnectorAuthTypeSchema>;
 
@@ -32,6 +35,17 @@ const HeaderNameSchema = z
 
 const LabelTextSchema = z.string().max(253, 'must be at most 253 characters');
 
+/** Whether a connector with authType "oauth" holds tokens; see docs/concepts.md. */
+export const OAuthStatusSchema = z.enum(['pending', 'connected', 'expired', 'error']).meta({
+  id: 'OAuthStatus',
+  description:
+    '"pending": no consent yet (`POST /oauth/authorize`); "connected": it holds tokens; ' +
+    '"expired": the authorization server refused its refresh token (revoked or expired): ' +
+    'authorize again; "error": the authorization server refused its client credentials: ' +
+    'fix oauthClientId/oauthClientSecret, then authorize again',
+});
+export type OAuthStatus = z.infer<typeof OAuthStatusSchema>;
+
 /** `POST /connectors`: create a connector, or replace an existing one's settings. */
 export const CreateConnectorRequestSchema = z
   .strictObject({
@@ -51,16 +65,54 @@ export const CreateConnectorRequestSchema = z
     authSecretKey: SecretKeyNameSchema.optional().meta({
       description: 'The key inside that secret',
     }),
+    oauthClientId: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(512, 'must be at most 512 characters')
+      .optional()
+      .meta({ description: 'The OAuth client ID, with authType "oauth"' }),
+    oauthClientSecret: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(4096, 'must be at most 4096 characters')
+      .optional()
+      .meta({
+        description:
+          'The OAuth client secret, with authType "oauth": sealed like a secret and never ' +
+          'shown. Leave it out for a public client; on an update with the same client ID, ' +
+          'leaving it out keeps the stored one',
+      }),
   })
   .superRefine((req, ctx) => {
+    const oauth = req.authType === 'oauth';
+    if (oauth && req.oauthClientId === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['oauthClientId'],
+        message: 'is required with authType "oauth"',
+      });
+    for (const field of ['oauthClientId', 'oauthClientSecret'] as const) {
+      if (!oauth && req[field] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'is only used with authType "oauth"',
+        });
+    }
     // As komputer.ai does, a secret without an authType is sent as a bearer token.
-    const needsAuth = req.authType !== undefined || req.authSecretName !== undefined;
+    const needsAuth = !oauth && (req.authType !== undefined || req.authSecretName !== undefined);
     for (const field of ['authSecretName', 'authSecretKey'] as const) {
       if (needsAuth && req[field] === undefined)
         ctx.addIssue({
           code: 'custom',
           path: [field],
           message: 'is required with authType or authSecretName',
+        });
+      if (oauth && req[field] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'is not used with authType "oauth"',
         });
     }
     if (!needsAuth && req.authSecretKey !== undefined)
@@ -124,6 +176,10 @@ export const ConnectorResponseSchema = ConnectorSpecSchema.extend({
   health: ConnectorHealthSchema.optional().meta({
     description:
       'What the registry last saw of the MCP server (tool discovery, tool calls); absent until it is first asked',
+  }),
+  oauthStatus: OAuthStatusSchema.optional().meta({ description: 'With authType "oauth" only' }),
+  oauthError: z.string().optional().meta({
+    description: 'Why oauthStatus is "expired" or "error", as the authorization server said',
   }),
 }).meta({ id: 'ConnectorResponse' });
 export type ConnectorResponse = z.infer<typeof ConnectorResponseSchema>;

@@ -56,6 +56,7 @@ export {
   DeleteConnectorQuerySchema,
   DeleteConnectorResponseSchema,
   McpToolSchema,
+  OAuthStatusSchema,
 } from './connectors';
 export type {
   ConnectorAuthType,
@@ -67,7 +68,24 @@ export type {
   CreateConnectorRequest,
   DeleteConnectorResponse,
   McpTool,
+  OAuthStatus,
 } from './connectors';
+export {
+  OAuthAuthorizeRequestSchema,
+  OAuthAuthorizeResponseSchema,
+  OAuthCallbackQuerySchema,
+  OAuthCallbackResponseSchema,
+  OAuthRefreshRequestSchema,
+  OAuthRefreshResponseSchema,
+} from './oauth';
+export type {
+  OAuthAuthorizeRequest,
+  OAuthAuthorizeResponse,
+  OAuthCallbackQuery,
+  OAuthCallbackResponse,
+  OAuthRefreshRequest,
+  OAuthRefreshResponse,
+} from './oauth';
 export {
   DnsLabelSchema,
   EventIdSchema,

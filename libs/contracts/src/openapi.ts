@@ -93,6 +93,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     tags: [
       { name: 'agents', description: 'Agents and their tasks' },
       { name: 'connectors', description: 'MCP servers that agents can be given' },
+      { name: 'oauth', description: 'Consent and tokens of connectors whose authType is "oauth"' },
       { name: 'secrets', description: 'Write-only credentials, for connectors and agents' },
       { name: 'events', description: 'Live event streams: WebSocket and Server-Sent Events' },
       { name: 'memories', description: 'Text appended to the system prompts of agents' },

@@ -19,6 +19,14 @@ import {
   DeleteConnectorResponseSchema,
 } from './connectors';
 import {
+  OAuthAuthorizeRequestSchema,
+  OAuthAuthorizeResponseSchema,
+  OAuthCallbackQuerySchema,
+  OAuthCallbackResponseSchema,
+  OAuthRefreshRequestSchema,
+  OAuthRefreshResponseSchema,
+} from './oauth';
+import {
   CreateMemoryRequestSchema,
   MemoryListResponseSchema,
   MemoryResponseSchema,
@@ -331,6 +339,66 @@ export const operations = {
       schema: ConnectorToolsResponseSchema,
     },
     errors: [400, 404, 502],
+  }),
+  authorizeOAuth: op({
+    method: 'post',
+    path: `${API_PREFIX}/oauth/authorize`,
+    summary: "Start an OAuth connector's consent",
+    description:
+      "Discovers the authorization server of the connector's MCP server (protected resource " +
+      'metadata, then RFC 8414 or OpenID discovery) and answers the URL that a person opens to ' +
+      'consent (authorization code with PKCE). Its `state` is single-use and expires ' +
+      '(`KOMPUTER_OAUTH_STATE_TTL_MS`). An authorization server that cannot be reached answers 502.',
+    tag: 'oauth',
+    security: 'caller',
+    params: { query: NamespaceQuerySchema },
+    body: OAuthAuthorizeRequestSchema,
+    success: {
+      status: 200,
+      description: 'The URL to open',
+      schema: OAuthAuthorizeResponseSchema,
+    },
+    errors: [400, 404, 413, 415, 502],
+  }),
+  completeOAuth: op({
+    method: 'get',
+    path: `${API_PREFIX}/oauth/callback`,
+    summary: "Complete an OAuth connector's consent",
+    description:
+      'Where the authorization server sends the person back: exchanges the code for tokens, ' +
+      'which are stored sealed, and the connector becomes `connected`. Its `state` is its ' +
+      'authentication, so it answers anyone. A browser (`Accept: text/html`) gets a short ' +
+      'page, which also tells the window that opened it (`postMessage` of ' +
+      '`{type: "oauth-success" | "oauth-error"}`); other clients get JSON.',
+    tag: 'oauth',
+    security: 'public',
+    params: { query: OAuthCallbackQuerySchema },
+    success: {
+      status: 200,
+      description: 'The connector is connected',
+      schema: OAuthCallbackResponseSchema,
+    },
+    errors: [400, 404, 409, 502],
+  }),
+  refreshOAuth: op({
+    method: 'post',
+    path: `${API_PREFIX}/oauth/refresh`,
+    summary: "Refresh an OAuth connector's access token",
+    description:
+      'Refreshes it now; it is also refreshed on use, shortly before it expires. The tokens ' +
+      'are never returned. A refresh token that the authorization server refuses (revoked or ' +
+      "expired) answers 409 `OAUTH_NOT_CONNECTED`, and the connector's oauthStatus becomes " +
+      '"expired": authorize it again.',
+    tag: 'oauth',
+    security: 'caller',
+    params: { query: NamespaceQuerySchema },
+    body: OAuthRefreshRequestSchema,
+    success: {
+      status: 200,
+      description: 'The token was refreshed',
+      schema: OAuthRefreshResponseSchema,
+    },
+    errors: [400, 404, 409, 413, 415, 502],
   }),
   listSecrets: op({
     method: 'get',
@@ -713,7 +781,7 @@ export type OperationIdTagged<Tag extends string> = {
 }[OperationId];
 
 /** The tags of the operations that the connector-registry owns; the gateway forwards them to it. */
-export const REGISTRY_TAGS = ['connectors', 'secrets', 'memories', 'skills'] as const;
+export const REGISTRY_TAGS = ['connectors', 'oauth', 'secrets', 'memories', 'skills'] as const;
 export type RegistryTag = (typeof REGISTRY_TAGS)[number];
 
 /** The operations that the connector-registry owns. */

@@ -4,5 +4,7 @@ export { mountRoutes } from './mount';
 export { bodyNamespaceOf, namespaceOf } from './namespace';
 export type { NamespaceQuery } from './namespace';
 export type { MountOptions } from './mount';
+export { pageRoute } from './page-route';
+export type { RoutePages } from './page-route';
 export { route } from './route';
 export type { RouteInput } from './route';

@@ -26,24 +26,32 @@ export function route<S extends OperationSpec>(
   handler: (input: RouteInput<S>) => Promise<unknown> | unknown,
 ): RequestHandler {
   return async (req, res) => {
-    if (spec.body && !req.is('application/json')) {
-      throw new AppError(
-        'UNSUPPORTED_MEDIA_TYPE',
-        415,
-        'body: send JSON with Content-Type: application/json',
-        {
-          retryable: false,
-        },
-      );
-    }
-    const input = {
-      path: spec.params?.path ? parseInput(spec.params.path, req.params, 'path') : undefined,
-      query: spec.params?.query ? parseInput(spec.params.query, req.query, 'query') : undefined,
-      body: spec.body ? parseInput(spec.body, req.body, 'body') : undefined,
-      req,
-      res,
-    } as RouteInput<S>;
-    const result = await handler(input);
+    const result = await handler(parseRouteInput(spec, req, res));
     res.status(spec.success.status).json(result);
   };
+}
+
+/** Checks the content type and validates path, query and body with the operation's schemas. */
+export function parseRouteInput<S extends OperationSpec>(
+  spec: S,
+  req: Request,
+  res: Response,
+): RouteInput<S> {
+  if (spec.body && !req.is('application/json')) {
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      415,
+      'body: send JSON with Content-Type: application/json',
+      {
+        retryable: false,
+      },
+    );
+  }
+  return {
+    path: spec.params?.path ? parseInput(spec.params.path, req.params, 'path') : undefined,
+    query: spec.params?.query ? parseInput(spec.params.query, req.query, 'query') : undefined,
+    body: spec.body ? parseInput(spec.body, req.body, 'body') : undefined,
+    req,
+    res,
+  } as RouteInput<S>;
 }

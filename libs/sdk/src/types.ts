@@ -35,6 +35,10 @@ export type CreateConnectorParams = Schemas['CreateConnectorRequest'];
 export type DeleteConnectorResponse = Schemas['DeleteConnectorResponse'];
 export type ConnectorTools = Schemas['ConnectorToolsResponse'];
 export type McpTool = Schemas['McpTool'];
+/** An OAuth connector's state: "pending", "connected", "expired" or "error". */
+export type OAuthStatus = Schemas['OAuthStatus'];
+export type OAuthAuthorizeResponse = Schemas['OAuthAuthorizeResponse'];
+export type OAuthRefreshResponse = Schemas['OAuthRefreshResponse'];
 
 /** A secret: its key names, never its values. */
 export type Secret = Schemas['SecretResponse'];

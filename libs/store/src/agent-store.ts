@@ -611,9 +611,7 @@ export class AgentStore {
         ],
       )
       .catch((err: unknown) => this.missingConnector(err, namespace, changes))) as
-      | string[]
-      | string
-      | null;
+      string[] | string | null;
     if (reply === 'notemplate') throw new TemplateNotStoredError(template);
     return Array.isArray(reply) ? decode(fromPairs(reply)) : undefined;
   }

@@ -30,6 +30,10 @@ export interface Keys {
   connectorTools(namespace: string, name: string): string;
   /** Hash: one connector's health (`reachable`, `lastError`, `checkedAt`), as last seen. */
   connectorHealth(namespace: string, name: string): string;
+  /** Hash: an OAuth connector's client, authorization server, sealed tokens and status. */
+  connectorOAuth(namespace: string, name: string): string;
+  /** String with a time to live: one pending OAuth consent, deleted when it is used. */
+  oauthState(namespace: string, id: string): string;
   /** Hash: one memory's content and description. */
   memory(namespace: string, name: string): string;
   /** Set: the names of the memories in a namespace. */
@@ -124,6 +128,8 @@ export function createKeys(prefix: string): Keys {
     connectors: (ns) => `${prefix}:${ns}:connectors`,
     connectorTools: (ns, name) => `${prefix}:${ns}:connector-tools:${name}`,
     connectorHealth: (ns, name) => `${prefix}:${ns}:connector-health:${name}`,
+    connectorOAuth: (ns, name) => `${prefix}:${ns}:connector:${name}:oauth`,
+    oauthState: (ns, id) => `${prefix}:${ns}:oauth-state:${id}`,
     memory: (ns, name) => `${prefix}:${ns}:memory:${name}`,
     memories: (ns) => `${prefix}:${ns}:memories`,
     skill: (ns, name) => `${prefix}:${ns}:skill:${name}`,

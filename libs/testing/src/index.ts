@@ -43,7 +43,14 @@ export type {
   TurnFunction,
 } from './anthropic/turns';
 export { startMcpTestServer } from './mcp-server';
-export type { McpTestServer, McpTestServerOptions } from './mcp-server';
+export type { McpTestServer, McpTestServerOAuth, McpTestServerOptions } from './mcp-server';
+export { startOidcProvider } from './oauth/oidc-provider';
+export type {
+  ConsentResult,
+  OidcTestClient,
+  OidcTestProvider,
+  OidcTestProviderOptions,
+} from './oauth/oidc-provider';
 export { emulatorKubeconfig, startKubeEmulator } from './kubernetes/emulator';
 export type { KubeEmulator, KubeEmulatorOptions } from './kubernetes/emulator';
 export type { ImageConfig } from './kubernetes/kubelet';

@@ -5,10 +5,22 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { z } from 'zod';
 import { listenOnRandomPort } from './listen';
 
+/** An MCP server protected by OAuth: it names its authorization server and checks each token. */
+export interface McpTestServerOAuth {
+  /** The issuer, published in the server's protected resource metadata (RFC 9728). */
+  authorizationServer: string;
+  /** Scopes published in that metadata. */
+  scopes: string[];
+  /** Whether `token` is an active access token issued for `resource` (this server's URL). */
+  verify(token: string, resource: string): Promise<boolean>;
+}
+
 /** Options for {@link startMcpTestServer}. */
 export interface McpTestServerOptions {
   /** When set, every request must carry `Authorization: Bearer <token>`; others get 401. */
   token?: string;
+  /** When set, every request must carry an access token that `oauth.verify` accepts. */
+  oauth?: McpTestServerOAuth;
 }
 
 /** A real MCP server (Streamable HTTP, stateless) with one tool, `echo`, for tests. */
@@ -17,7 +29,7 @@ export interface McpTestServer {
   url: string;
   /** Every `echo` call's text, in order. */
   readonly calls: string[];
-  /** Requests refused for a missing or wrong token. */
+  /** Requests refused for a missing, wrong or (with OAuth) inactive token. */
   readonly unauthorized: number;
   close(): Promise<void>;
 }
@@ -54,10 +66,38 @@ export async function startMcpTestServer(
 ): Promise<McpTestServer> {
   const calls: string[] = [];
   let unauthorized = 0;
+  let origin = '';
+  const metadataPath = '/.well-known/oauth-protected-resource/mcp';
+  const authorized = async (req: IncomingMessage): Promise<boolean> => {
+    if (options.token !== undefined) return req.headers.authorization === `Bearer ${options.token}`;
+    if (!options.oauth) return true;
+    const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    return token !== undefined && options.oauth.verify(token, `${origin}/mcp`);
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
+    if (options.oauth && req.method === 'GET' && req.url === metadataPath) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          resource: `${origin}/mcp`,
+          authorization_servers: [options.oauth.authorizationServer],
+          scopes_supported: options.oauth.scopes,
+          bearer_methods_supported: ['header'],
+        }),
+      );
+      return;
+    }
+    if (!(await authorized(req))) {
       unauthorized += 1;
-      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+      res
+        .writeHead(401, {
+          'content-type': 'application/json',
+          ...(options.oauth
+            ? {
+                'www-authenticate': `Bearer error="invalid_token", resource_metadata="${origin}${metadataPath}"`,
+              }
+            : {}),
+        })
+        .end('{"error":"unauthorized"}');
       return;
     }
     if (req.method !== 'POST' || req.url !== '/mcp') {
@@ -87,6 +127,7 @@ export async function startMcpTestServer(
     });
   });
   const { url } = await listenOnRandomPort(http);
+  origin = url;
   return {
     url: `${url}/mcp`,
     calls,

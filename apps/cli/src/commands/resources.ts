@@ -91,6 +91,7 @@ function connectorFields(c: Connector): [string, string | undefined][] {
     ['type', c.type],
     ['auth', c.authType && `${c.authType}${c.headerName ? ` (${c.headerName})` : ''}`],
     ['secret', c.authSecretName && `${c.authSecretName}/${c.authSecretKey ?? ''}`],
+    ['oauth', c.oauthStatus && `${c.oauthStatus}${c.oauthError ? ` (${c.oauthError})` : ''}`],
     ['agents', used(c)],
     ['created', c.createdAt],
   ];
@@ -155,8 +156,9 @@ const connector: Group = {
         'display-name': { type: 'string', value: '<text>', description: 'A name for people' },
         'auth-type': {
           type: 'string',
-          value: '<token|header>',
-          description: 'token: Authorization: Bearer <value>; header: <header-name>: <value>',
+          value: '<token|header|oauth>',
+          description:
+            'token: Authorization: Bearer <value>; header: <header-name>: <value>; oauth: a token from `connector authorize`',
         },
         'header-name': {
           type: 'string',
@@ -169,6 +171,11 @@ const connector: Group = {
           description: 'The secret that holds the credential',
         },
         'auth-secret-key': { type: 'string', value: '<key>', description: 'Its key' },
+        'oauth-client-id': {
+          type: 'string',
+          value: '<id>',
+          description: 'With --auth-type oauth (a client secret goes in the -f file)',
+        },
         ...FILE_OPTION,
       },
       examples: [
@@ -186,6 +193,7 @@ const connector: Group = {
           headerName: stringOption(context, 'header-name'),
           authSecretName: stringOption(context, 'auth-secret'),
           authSecretKey: stringOption(context, 'auth-secret-key'),
+          oauthClientId: stringOption(context, 'oauth-client-id'),
         });
         if (body['url'] === undefined) throw new UsageError('connector create: --url is required');
         body['service'] ??= name;
@@ -211,6 +219,22 @@ const connector: Group = {
           call(context),
         );
         return printDone(context, answer, `Deleted connector ${name}.`);
+      },
+    },
+    {
+      name: 'authorize',
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Start the consent of an OAuth connector: prints the URL to open',
+      async run(context) {
+        const name = nameOf(context);
+        const answer = await context.client.connectors.authorize(name, call(context));
+        if (context.json) printJson(context, answer);
+        else {
+          context.out.line(`Open this URL to connect ${name}:`);
+          context.out.line(answer.authorizeUrl);
+        }
+        return EXIT.OK;
       },
     },
     {

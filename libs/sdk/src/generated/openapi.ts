@@ -155,6 +155,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/oauth/authorize': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start an OAuth connector's consent
+     * @description Discovers the authorization server of the connector's MCP server (protected resource metadata, then RFC 8414 or OpenID discovery) and answers the URL that a person opens to consent (authorization code with PKCE). Its `state` is single-use and expires (`KOMPUTER_OAUTH_STATE_TTL_MS`). An authorization server that cannot be reached answers 502.
+     */
+    post: operations['authorizeOAuth'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/oauth/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Complete an OAuth connector's consent
+     * @description Where the authorization server sends the person back: exchanges the code for tokens, which are stored sealed, and the connector becomes `connected`. Its `state` is its authentication, so it answers anyone. A browser (`Accept: text/html`) gets a short page, which also tells the window that opened it (`postMessage` of `{type: "oauth-success" | "oauth-error"}`); other clients get JSON.
+     */
+    get: operations['completeOAuth'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/oauth/refresh': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Refresh an OAuth connector's access token
+     * @description Refreshes it now; it is also refreshed on use, shortly before it expires. The tokens are never returned. A refresh token that the authorization server refuses (revoked or expired) answers 409 `OAUTH_NOT_CONNECTED`, and the connector's oauthStatus becomes "expired": authorize it again.
+     */
+    post: operations['refreshOAuth'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/secrets': {
     parameters: {
       query?: never;
@@ -659,10 +719,10 @@ export interface components {
        */
       type?: 'mcp' | 'remote';
       /**
-       * @description "token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`. Default "token" when authSecretName is set
+       * @description "token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`; "oauth" sends `Authorization: Bearer <access token>`, obtained by the authorization-code flow (`POST /oauth/authorize`) and refreshed before it expires. Default "token" when authSecretName is set
        * @enum {string}
        */
-      authType?: 'token' | 'header';
+      authType?: 'token' | 'header' | 'oauth';
       /** @description The header that carries the secret when authType is "header" */
       headerName?: string;
       /**
@@ -675,7 +735,24 @@ export interface components {
        * @example token
        */
       authSecretKey?: string;
+      /** @description The OAuth client ID, with authType "oauth" */
+      oauthClientId?: string;
+      /** @description The OAuth client secret, with authType "oauth": sealed like a secret and never shown. Leave it out for a public client; on an update with the same client ID, leaving it out keeps the stored one */
+      oauthClientSecret?: string;
     };
+    OAuthAuthorizeRequest: {
+      /**
+       * @description The connector, whose authType is "oauth"
+       * @example researcher
+       */
+      connector_name: string;
+      /**
+       * @description Namespace (DNS-1123 label). Defaults to the server default namespace.
+       * @example default
+       */
+      namespace?: string;
+    };
+    OAuthRefreshRequest: components['schemas']['OAuthAuthorizeRequest'];
     CreateSecretRequest: {
       /**
        * @description DNS-1123 label, at most 63 characters
@@ -814,6 +891,11 @@ export interface components {
       | 'CONNECTOR_NOT_FOUND'
       | 'CONNECTOR_IN_USE'
       | 'CONNECTOR_UNREACHABLE'
+      | 'CONNECTOR_NOT_OAUTH'
+      | 'OAUTH_NOT_CONNECTED'
+      | 'OAUTH_STATE_INVALID'
+      | 'OAUTH_DENIED'
+      | 'OAUTH_SERVER_ERROR'
       | 'SECRET_NOT_FOUND'
       | 'MEMORY_NOT_FOUND'
       | 'MEMORY_IN_USE'
@@ -1325,10 +1407,10 @@ export interface components {
       url: string;
       type: string;
       /**
-       * @description "token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`. Default "token" when authSecretName is set
+       * @description "token" sends `Authorization: Bearer <value>`; "header" sends `<headerName>: <value>`; "oauth" sends `Authorization: Bearer <access token>`, obtained by the authorization-code flow (`POST /oauth/authorize`) and refreshed before it expires. Default "token" when authSecretName is set
        * @enum {string}
        */
-      authType?: 'token' | 'header';
+      authType?: 'token' | 'header' | 'oauth';
       headerName?: string;
       authSecretName?: string;
       authSecretKey?: string;
@@ -1344,6 +1426,10 @@ export interface components {
       createdAt: string;
       /** @description What the registry last saw of the MCP server (tool discovery, tool calls); absent until it is first asked */
       health?: components['schemas']['ConnectorHealth'];
+      /** @description With authType "oauth" only */
+      oauthStatus?: components['schemas']['OAuthStatus'];
+      /** @description Why oauthStatus is "expired" or "error", as the authorization server said */
+      oauthError?: string;
     };
     ConnectorHealth: {
       /** @description Whether the server answered the last check */
@@ -1357,6 +1443,11 @@ export interface components {
        */
       checkedAt: string;
     };
+    /**
+     * @description "pending": no consent yet (`POST /oauth/authorize`); "connected": it holds tokens; "expired": the authorization server refused its refresh token (revoked or expired): authorize again; "error": the authorization server refused its client credentials: fix oauthClientId/oauthClientSecret, then authorize again
+     * @enum {string}
+     */
+    OAuthStatus: 'pending' | 'connected' | 'expired' | 'error';
     DeleteConnectorResponse: {
       /** @constant */
       status: 'deleted';
@@ -1373,6 +1464,26 @@ export interface components {
       inputSchema: {
         [key: string]: unknown;
       };
+    };
+    OAuthAuthorizeResponse: {
+      /**
+       * Format: uri
+       * @description The authorization server's page that a person opens to consent; it comes back to `GET /oauth/callback`
+       */
+      authorizeUrl: string;
+    };
+    OAuthCallbackResponse: {
+      connector: string;
+      namespace: string;
+      /** @constant */
+      oauthStatus: 'connected';
+    };
+    OAuthRefreshResponse: {
+      connector: string;
+      namespace: string;
+      oauthStatus: components['schemas']['OAuthStatus'];
+      /** @description When the new access token expires, in seconds since the epoch; absent when the authorization server did not say. The token itself is never returned */
+      expires_at?: number;
     };
     SecretListResponse: {
       secrets: components['schemas']['SecretResponse'][];
@@ -2318,6 +2429,299 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The MCP server could not be reached, or did not answer in time */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  authorizeOAuth: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OAuthAuthorizeRequest'];
+      };
+    };
+    responses: {
+      /** @description The URL to open */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthAuthorizeResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The MCP server could not be reached, or did not answer in time */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  completeOAuth: {
+    parameters: {
+      query: {
+        state: string;
+        code?: string;
+        error?: string;
+        error_description?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The connector is connected */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthCallbackResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The MCP server could not be reached, or did not answer in time */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  refreshOAuth: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OAuthRefreshRequest'];
+      };
+    };
+    responses: {
+      /** @description The token was refreshed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthRefreshResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
         headers: {
           [name: string]: unknown;
         };

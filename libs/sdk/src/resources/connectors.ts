@@ -5,6 +5,8 @@ import type {
   ConnectorTools,
   CreateConnectorParams,
   DeleteConnectorResponse,
+  OAuthAuthorizeResponse,
+  OAuthRefreshResponse,
 } from '../types.js';
 import { APIResource, forceQuery } from './resource.js';
 
@@ -105,6 +107,58 @@ export class Connectors extends APIResource {
     return dataOf(
       api.GET('/api/v1/connectors/{name}/tools', {
         params: { path: { name }, query: { namespace } },
+        ...init,
+      }),
+    );
+  }
+
+  /**
+   * Starts the consent of a connector whose authType is "oauth": answers the URL that a person
+   * opens. When they agree, the authorization server sends them to the gateway's
+   * `/api/v1/oauth/callback`, and the connector's `oauthStatus` becomes "connected".
+   *
+   * @example
+   * ```ts
+   * await client.connectors.create({
+   *   name: 'notes',
+   *   service: 'notes',
+   *   url: 'https://mcp.example.com/notes',
+   *   authType: 'oauth',
+   *   oauthClientId: 'komputer',
+   *   oauthClientSecret: process.env.NOTES_CLIENT_SECRET!,
+   * });
+   * const { authorizeUrl } = await client.connectors.authorize('notes');
+   * console.log(`Open ${authorizeUrl} to connect notes`);
+   * ```
+   */
+  authorize(name: string, options?: RequestOptions): Promise<OAuthAuthorizeResponse> {
+    const { api, init, namespace } = this.parts(options);
+    return dataOf(
+      api.POST('/api/v1/oauth/authorize', {
+        params: { query: { namespace } },
+        body: { connector_name: name },
+        ...init,
+      }),
+    );
+  }
+
+  /**
+   * Refreshes an OAuth connector's access token now (it is also refreshed on use, before it
+   * expires); the token itself is never returned. A refresh token that the authorization server
+   * refused throws `ConflictError` (`OAUTH_NOT_CONNECTED`), and the connector's `oauthStatus`
+   * becomes "expired": call {@link Connectors.authorize} again.
+   *
+   * @example
+   * ```ts
+   * const { expires_at } = await client.connectors.refreshOAuth('notes');
+   * ```
+   */
+  refreshOAuth(name: string, options?: RequestOptions): Promise<OAuthRefreshResponse> {
+    const { api, init, namespace } = this.parts(options);
+    return dataOf(
+      api.POST('/api/v1/oauth/refresh', {
+        params: { query: { namespace } },
+        body: { connector_name: name },
         ...init,
       }),
     );
