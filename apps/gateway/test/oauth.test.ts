@@ -1,4 +1,12 @@
-import { callMcpTool, connectMcp, createRegistries, generateSecretKey } from '@komputer/connectors';
+import {
+  callMcpTool,
+  connectMcp,
+  createRegistries,
+  generateSecretKey,
+  mcpEndpointUrl,
+  parseSecretKey,
+  TaskTokenSigner,
+} from '@komputer/connectors';
 import type { Registries } from '@komputer/connectors';
 import { createLogger } from '@komputer/service-kit';
 import { AgentStore, createKeys } from '@komputer/store';
@@ -46,6 +54,32 @@ async function echo(text: string): Promise<string> {
     return (
       await callMcpTool(client, 'echo', { text }, { url: mcp.url, headers, timeoutMs: 5_000 })
     ).output;
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * A tool call as an agent's runtime makes it: to the registry's MCP endpoint, with its running
+ * task's token; the registry adds the OAuth access token and forwards it.
+ */
+async function echoThroughRegistry(text: string): Promise<string> {
+  const agent = { namespace: 'default', agent: 'reader', uid: 'uid-reader', taskId: 'task-1' };
+  await t.redis.hset('komputer:default:agent:reader', {
+    taskStatus: 'InProgress',
+    taskId: agent.taskId,
+    uid: agent.uid,
+    'spec.connectors': JSON.stringify(['docs']),
+  });
+  const token = new TaskTokenSigner(parseSecretKey(secretKey)).sign({
+    ...agent,
+    expiresAt: Date.now() + 60_000,
+  });
+  const url = mcpEndpointUrl(t.registry.url, 'default', 'docs');
+  const headers = { Authorization: `Bearer ${token}` };
+  const client = await connectMcp({ url, headers, timeoutMs: 5_000 });
+  try {
+    return (await callMcpTool(client, 'echo', { text }, { url, headers, timeoutMs: 5_000 })).output;
   } finally {
     await client.close();
   }
@@ -168,6 +202,7 @@ describe('an OAuth connector', () => {
     const first = await accessToken();
     expect(await echo('before expiry')).toBe('echo: before expiry');
     expect(await provider.introspect(first, mcp.url)).toBe(true);
+    expect(await echoThroughRegistry('from a task')).toBe('echo: from a task');
 
     // The access token expires at the provider: the MCP server refuses it from then on, and
     // the next call gets a refreshed one.
@@ -192,7 +227,7 @@ describe('an OAuth connector', () => {
     expect(second).not.toBe(first);
     expect(await echo('after expiry')).toBe('echo: after expiry');
     expect(mcp.unauthorized).toBe(refusedAfter);
-    expect(mcp.calls).toEqual(['before expiry', 'after expiry']);
+    expect(mcp.calls).toEqual(['before expiry', 'from a task', 'after expiry']);
 
     // A refresh on request answers when the new token expires, never the token.
     const refreshed = await call('POST', `${t.api}/oauth/refresh`, { connector_name: 'docs' });
