@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ControlMessageSchema } from '@komputer/contracts';
 import type { ControlMessage } from '@komputer/contracts';
-import { createRegistries, parseSecretKey, TaskTokenSigner } from '@komputer/connectors';
+import { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
+import {
+  createReferenceChecker,
+  createRegistries,
+  parseSecretKey,
+  TaskTokenSigner,
+} from '@komputer/connectors';
 import {
   closeRedis,
   createHealth,
@@ -11,13 +17,21 @@ import {
   waitForRedis,
 } from '@komputer/service-kit';
 import type { Health, Logger } from '@komputer/service-kit';
-import { AgentStore, createKeys, TaskQueue, TemplateStore } from '@komputer/store';
+import {
+  AgentStore,
+  createKeys,
+  ScheduleQueue,
+  ScheduleStore,
+  TaskQueue,
+  TemplateStore,
+} from '@komputer/store';
 import type { SchedulerConfig } from './config';
 import { TaskIntake } from './intake';
 import { Liveness } from './liveness';
 import { ModelProxy } from './model-proxy';
 import { Reconciler } from './reconciler';
 import type { RuntimeDriver } from './runtime-driver';
+import { ScheduleWorker } from './schedule-worker';
 import { TaskRunner } from './task-runner';
 import { TaskTokens } from './task-tokens';
 
@@ -115,6 +129,7 @@ export function createScheduler(
     tokens,
     logger,
   });
+  const templateStore = new TemplateStore({ redis, keys, queue: tasks });
   const runner = new TaskRunner({
     agents,
     driver,
@@ -124,7 +139,7 @@ export function createScheduler(
     memories: registries.memories,
     skills: registries.skills,
     tokens,
-    templates: new TemplateStore({ redis, keys, queue: tasks }),
+    templates: templateStore,
     limits: {
       maxTurns: config.KOMPUTER_MAX_TURNS,
       maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,
@@ -154,6 +169,25 @@ export function createScheduler(
     workerRedis,
     prefix: keys.bullPrefix(),
     slots: config.KOMPUTER_SCHEDULER_CONCURRENCY,
+    logger,
+  });
+  // Schedules' runs give their tasks through the agents domain, as the gateway's POST /agents.
+  const scheduleQueue = new ScheduleQueue({ redis, prefix: keys.bullPrefix() });
+  const scheduleWorker = new ScheduleWorker({
+    schedules: new ScheduleService({
+      schedules: new ScheduleStore({ redis, keys }),
+      queue: scheduleQueue,
+      agents: new AgentService({
+        agents,
+        tasks,
+        refs: createReferenceChecker(redis, keys),
+        templates: new TemplateService({ templates: templateStore, logger }),
+        logger,
+      }),
+      logger,
+    }),
+    workerRedis,
+    prefix: keys.bullPrefix(),
     logger,
   });
   const handoverChannel = keys.handoverChannel(id);
@@ -254,6 +288,7 @@ export function createScheduler(
           logger.warn({ err }, 'reconciliation failed; it runs again later'),
         );
       intake.startWorker();
+      scheduleWorker.start();
       taking = true;
       timers = [
         every(config.KOMPUTER_RECONCILE_INTERVAL_MS, 'warn', 'reconciliation failed', () =>
@@ -272,7 +307,7 @@ export function createScheduler(
         await subscriber.unsubscribe(handoverChannel).catch(() => undefined);
         // Running tasks get a grace period to end; then their runtimes are stopped, which
         // ends each task with an error event.
-        const tasksEnded = intake.close();
+        const tasksEnded = Promise.all([intake.close(), scheduleWorker.close()]);
         const grace = () => new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref());
         await Promise.race([tasksEnded, grace()]);
         await driver.close();
@@ -285,7 +320,7 @@ export function createScheduler(
         runner.close();
         await tasksEnded;
         await liveness.stop({ forget: runner.abandoned === 0 });
-        await tasks.close().catch(() => undefined);
+        await Promise.all([tasks.close(), scheduleQueue.close()]).catch(() => undefined);
         await Promise.all([closeRedis(subscriber), closeRedis(workerRedis), closeRedis(redis)]);
       })();
       return closing;

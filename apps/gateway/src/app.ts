@@ -14,7 +14,7 @@ import { bodyNamespaceOf, mountRoutes, namespaceOf, route } from '@komputer/rout
 import type { Authenticate, NamespaceQuery } from '@komputer/routes';
 import express from 'express';
 import type { RequestHandler } from 'express';
-import type { AgentService, TemplateService } from '@komputer/agents';
+import type { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
 import { toAgentResponse } from './presenters';
 import type { RegistryClient } from './registry-client';
 import { registryRoutes } from './registry-routes';
@@ -23,6 +23,7 @@ import { registryRoutes } from './registry-routes';
 export interface GatewayDeps {
   agents: AgentService;
   templates: TemplateService;
+  schedules: ScheduleService;
   /** The connector-registry, which serves connectors, secrets, memories and skills. */
   registry: RegistryClient;
   events: EventStore;
@@ -45,7 +46,7 @@ export interface GatewayDeps {
 
 /** Builds the gateway's Express app, without listening. */
 export function createApp(deps: GatewayDeps): express.Express {
-  const { agents, templates, events, defaultNamespace } = deps;
+  const { agents, templates, schedules, events, defaultNamespace } = deps;
   const openApiDocument = buildOpenApiDocument();
   const ns = (query: NamespaceQuery) => namespaceOf(query, defaultNamespace);
   const bodyNamespace = (query: NamespaceQuery, body: NamespaceQuery) =>
@@ -141,6 +142,25 @@ export function createApp(deps: GatewayDeps): express.Express {
         ...(location.scope === 'namespace' ? { namespace: location.namespace } : {}),
       };
     }),
+    listSchedules: route(operations.listSchedules, async ({ query }) => ({
+      schedules: await schedules.list(ns(query)),
+    })),
+    createSchedule: route(operations.createSchedule, ({ query, body }) =>
+      schedules.put(bodyNamespace(query, body), body),
+    ),
+    getSchedule: route(operations.getSchedule, ({ path, query }) =>
+      schedules.get(ns(query), path.name),
+    ),
+    patchSchedule: route(operations.patchSchedule, ({ path, query, body }) =>
+      schedules.patch(ns(query), path.name, body),
+    ),
+    deleteSchedule: route(operations.deleteSchedule, async ({ path, query }) => {
+      await schedules.delete(ns(query), path.name);
+      return { status: 'deleted', name: path.name, namespace: ns(query) };
+    }),
+    triggerSchedule: route(operations.triggerSchedule, ({ path, query }) =>
+      schedules.trigger(ns(query), path.name),
+    ),
     listNamespaces: route(operations.listNamespaces, async () => ({
       namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])].sort(),
     })),

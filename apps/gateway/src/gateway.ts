@@ -23,10 +23,12 @@ import {
   createKeys,
   EventStore,
   readSchedulerStatuses,
+  ScheduleQueue,
+  ScheduleStore,
   TaskQueue,
   TemplateStore,
 } from '@komputer/store';
-import { AgentService, TemplateService } from '@komputer/agents';
+import { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
 import { createApp } from './app';
 import { RegistryClient } from './registry-client';
 import type { GatewayConfig } from './config';
@@ -72,6 +74,7 @@ export function createGateway(
   });
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
+  const scheduleQueue = new ScheduleQueue({ redis, prefix: keys.bullPrefix() });
   const agentStore = new AgentStore({
     redis,
     keys,
@@ -101,17 +104,24 @@ export function createGateway(
       registry: () => registry.readiness(),
     },
   });
+  const agents = new AgentService({
+    agents: agentStore,
+    tasks,
+    // Read from Redis, not asked of the registry: agents are created and patched while the
+    // registry is away (docs/architecture.md says why).
+    refs: createReferenceChecker(redis, keys),
+    templates,
+    logger,
+  });
   const app = createApp({
-    agents: new AgentService({
-      agents: agentStore,
-      tasks,
-      // Read from Redis, not asked of the registry: agents are created and patched while the
-      // registry is away (docs/architecture.md says why).
-      refs: createReferenceChecker(redis, keys),
-      templates,
+    agents,
+    templates,
+    schedules: new ScheduleService({
+      schedules: new ScheduleStore({ redis, keys }),
+      queue: scheduleQueue,
+      agents,
       logger,
     }),
-    templates,
     registry,
     events,
     relay,
@@ -131,6 +141,9 @@ export function createGateway(
   relay.attach(server);
   // A job queue's error must be logged, never thrown at the process.
   tasks.queue.on('error', (err) => logger.warn({ err: err.message }, 'task queue error'));
+  scheduleQueue.queue.on('error', (err) =>
+    logger.warn({ err: err.message }, 'schedule queue error'),
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -153,9 +166,11 @@ export function createGateway(
         health.markShuttingDown();
         // Event streams never end by themselves: the relay closes them.
         await stopServer(server, () => relay.close());
-        await tasks
-          .close()
-          .catch((err: unknown) => logger.warn({ err }, 'closing the task queue failed'));
+        await Promise.all(
+          [tasks, scheduleQueue].map((queue) =>
+            queue.close().catch((err: unknown) => logger.warn({ err }, 'closing a queue failed')),
+          ),
+        );
         await closeRedis(redis);
       })();
       return closing;

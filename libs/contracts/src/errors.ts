@@ -26,6 +26,7 @@ export const ErrorCodeSchema = z
     'SKILL_IN_USE',
     'TEMPLATE_NOT_FOUND',
     'TEMPLATE_IN_USE',
+    'SCHEDULE_NOT_FOUND',
     'METHOD_NOT_ALLOWED',
     'UNAUTHENTICATED',
     'FORBIDDEN',

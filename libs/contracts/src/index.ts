@@ -115,11 +115,13 @@ export type {
 export {
   ControlMessageSchema,
   decodeHandover,
+  ScheduleJobSchema,
   SchedulerStatusSchema,
+  SCHEDULES_QUEUE,
   TASKS_QUEUE,
   TaskJobSchema,
 } from './jobs';
-export type { ControlMessage, SchedulerStatus, TaskJob } from './jobs';
+export type { ControlMessage, ScheduleJob, SchedulerStatus, TaskJob } from './jobs';
 export { API_VERSION, buildOpenApiDocument } from './openapi';
 export {
   API_PREFIX,
@@ -240,6 +242,34 @@ export type {
   SkillListResponse,
   SkillResponse,
 } from './skills';
+export {
+  CreateScheduleRequestSchema,
+  CronSchema,
+  DEFAULT_TIMEZONE,
+  MAX_RECENT_RUNS,
+  PatchScheduleRequestSchema,
+  ScheduleAgentSpecSchema,
+  ScheduleListResponseSchema,
+  ScheduleResponseSchema,
+  ScheduleRunOutcomeSchema,
+  ScheduleRunSchema,
+  ScheduleRunStatusSchema,
+  ScheduleSpecSchema,
+  TimeZoneSchema,
+  TriggerScheduleResponseSchema,
+} from './schedules';
+export type {
+  CreateScheduleRequest,
+  PatchScheduleRequest,
+  ScheduleAgentSpec,
+  ScheduleListResponse,
+  ScheduleResponse,
+  ScheduleRun,
+  ScheduleRunOutcome,
+  ScheduleRunStatus,
+  ScheduleSpec,
+  TriggerScheduleResponse,
+} from './schedules';
 export {
   BUILTIN_TEMPLATE,
   CreateTemplateRequestSchema,

@@ -15,6 +15,19 @@ export const TaskJobSchema = z.object({
 });
 export type TaskJob = z.infer<typeof TaskJobSchema>;
 
+/** Name of the BullMQ queue whose job schedulers fire the schedules' runs. */
+export const SCHEDULES_QUEUE = 'schedules';
+
+/**
+ * Payload of a job on the `schedules` queue: the schedule it fires. The schedule's settings are
+ * read when the run fires, so a job scheduler never holds stale ones.
+ */
+export const ScheduleJobSchema = z.object({
+  namespace: z.string(),
+  name: z.string(),
+});
+export type ScheduleJob = z.infer<typeof ScheduleJobSchema>;
+
 /**
  * A task handed straight to the scheduler that holds its agent's runtime, as the claim publishes
  * it: the agent's uid (which only the claim's atomic step reads), a newline, then the task's job

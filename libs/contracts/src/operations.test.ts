@@ -171,6 +171,7 @@ describe('the operations table', () => {
       'createMemory',
       'createSkill',
       'createTemplate',
+      'createSchedule',
     ]);
   });
 });

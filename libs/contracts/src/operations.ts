@@ -53,6 +53,13 @@ import {
   SkillResponseSchema,
 } from './skills';
 import {
+  CreateScheduleRequestSchema,
+  PatchScheduleRequestSchema,
+  ScheduleListResponseSchema,
+  ScheduleResponseSchema,
+  TriggerScheduleResponseSchema,
+} from './schedules';
+import {
   CreateTemplateRequestSchema,
   DeleteTemplateResponseSchema,
   PatchTemplateRequestSchema,
@@ -81,6 +88,7 @@ const SecretPathSchema = namePath('Secret name');
 const MemoryPathSchema = namePath('Memory name');
 const SkillPathSchema = namePath('Skill name');
 const TemplatePathSchema = namePath('Template name');
+const SchedulePathSchema = namePath('Schedule name');
 
 /** What deleting a memory or a skill answers. */
 export const DeleteResourceResponseSchema = z
@@ -720,6 +728,94 @@ export const operations = {
       status: 200,
       description: 'The template was deleted',
       schema: DeleteTemplateResponseSchema,
+    },
+    errors: [400, 404, 409],
+  }),
+  listSchedules: op({
+    method: 'get',
+    path: `${API_PREFIX}/schedules`,
+    summary: 'List schedules',
+    description:
+      'Every schedule in the namespace, by name, with its next run, its last run and its outcome, and its recent runs.',
+    tag: 'schedules',
+    security: 'caller',
+    params: { query: NamespaceQuerySchema },
+    success: { status: 200, description: 'Schedules, by name', schema: ScheduleListResponseSchema },
+    errors: [400],
+  }),
+  createSchedule: op({
+    method: 'post',
+    path: `${API_PREFIX}/schedules`,
+    summary: 'Create or replace a schedule',
+    description:
+      'Gives an agent a task on a cron expression, read in `timezone`. Each run fires once, whatever the ' +
+      'number of schedulers. A run gives the task to `agentName` (default: the schedule’s name); when that ' +
+      'agent does not exist, a run creates it from `agent`, and without `agent` the agent must exist. ' +
+      'A run that finds its agent busy is skipped and recorded as `Skipped`. Runs missed while no scheduler ' +
+      'ran collapse into one catch-up run. An existing schedule of that name takes the new settings and ' +
+      'keeps its run history.',
+    tag: 'schedules',
+    security: 'caller',
+    params: { query: NamespaceQuerySchema },
+    body: CreateScheduleRequestSchema,
+    success: { status: 201, description: 'The schedule', schema: ScheduleResponseSchema },
+    errors: [400, 413, 415],
+  }),
+  getSchedule: op({
+    method: 'get',
+    path: `${API_PREFIX}/schedules/{name}`,
+    summary: 'Get a schedule',
+    tag: 'schedules',
+    security: 'caller',
+    params: { path: SchedulePathSchema, query: NamespaceQuerySchema },
+    success: { status: 200, description: 'The schedule', schema: ScheduleResponseSchema },
+    errors: [400, 404],
+  }),
+  patchSchedule: op({
+    method: 'patch',
+    path: `${API_PREFIX}/schedules/{name}`,
+    summary: "Change some of a schedule's settings",
+    description:
+      'Each field given replaces the stored one whole. A new `schedule` or `timezone` replaces its job ' +
+      'scheduler, so the next run follows it; `suspended: true` removes it until `suspended: false`.',
+    tag: 'schedules',
+    security: 'caller',
+    params: { path: SchedulePathSchema, query: NamespaceQuerySchema },
+    body: PatchScheduleRequestSchema,
+    success: { status: 200, description: 'The updated schedule', schema: ScheduleResponseSchema },
+    errors: [400, 404, 413, 415],
+  }),
+  deleteSchedule: op({
+    method: 'delete',
+    path: `${API_PREFIX}/schedules/{name}`,
+    summary: 'Delete a schedule',
+    description:
+      'Removes the schedule and its job scheduler; it fires no more. The agents its runs created stay.',
+    tag: 'schedules',
+    security: 'caller',
+    params: { path: SchedulePathSchema, query: NamespaceQuerySchema },
+    success: {
+      status: 200,
+      description: 'The schedule was deleted',
+      schema: DeleteResourceResponseSchema,
+    },
+    errors: [400, 404],
+  }),
+  triggerSchedule: op({
+    method: 'post',
+    path: `${API_PREFIX}/schedules/{name}/trigger`,
+    summary: 'Run a schedule now',
+    description:
+      'Fires a run at once, outside its cron cadence, through the same step as a cron run, and records it. ' +
+      'An agent that is busy answers 409 (the run is recorded as `Skipped`); an agent that does not exist ' +
+      'and that the schedule cannot create answers 404.',
+    tag: 'schedules',
+    security: 'caller',
+    params: { path: SchedulePathSchema, query: NamespaceQuerySchema },
+    success: {
+      status: 200,
+      description: 'The run started a task',
+      schema: TriggerScheduleResponseSchema,
     },
     errors: [400, 404, 409],
   }),

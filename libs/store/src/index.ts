@@ -37,3 +37,12 @@ export type {
   TemplateRecord,
   TemplateStoreOptions,
 } from './template-store';
+export { SCHEDULE_JOB_NAME, ScheduleQueue } from './schedule-queue';
+export type { Cadence, ScheduleQueueOptions } from './schedule-queue';
+export { ScheduleStore } from './schedule-store';
+export type {
+  BeginRunResult,
+  RunSettlement,
+  ScheduleRecord,
+  ScheduleStoreOptions,
+} from './schedule-store';

@@ -52,6 +52,15 @@ export interface Keys {
   /** Set: the names of the templates in a namespace or under {@link CLUSTER_SCOPE}. */
   templates(scope: string): string;
   /**
+   * Hash: one schedule's settings (`spec`, JSON), its timestamps and its run state (counts, the
+   * last run and its outcome). Its BullMQ job scheduler, on the `schedules` queue, fires it.
+   */
+  schedule(namespace: string, name: string): string;
+  /** List: one schedule's most recent runs, as JSON, newest first (bounded). */
+  scheduleRuns(namespace: string, name: string): string;
+  /** Set: the names of the schedules in a namespace. */
+  schedules(namespace: string): string;
+  /**
    * Set: the agents that name the resource `name` of `kind` in `namespace` in their spec, as
    * {@link agentMember}s, so that they are counted without reading every agent. It changes in
    * the same step as the agent, and outlives the resource: its agents still name it.
@@ -136,6 +145,9 @@ export function createKeys(prefix: string): Keys {
     skills: (ns) => `${prefix}:${ns}:skills`,
     template: (scope, name) => `${prefix}:${scope}:template:${name}`,
     templates: (scope) => `${prefix}:${scope}:templates`,
+    schedule: (ns, name) => `${prefix}:${ns}:schedule:${name}`,
+    scheduleRuns: (ns, name) => `${prefix}:${ns}:schedule:${name}:runs`,
+    schedules: (ns) => `${prefix}:${ns}:schedules`,
     attachedAgents: (kind, ns, name) => `${prefix}:${ns}:${kind}:${name}:agents`,
     agentRefs: (ns, name) => `${prefix}:${ns}:agent:${name}:refs`,
     // Named anew when a kind of reference joins the indexes, so that the next reconciler builds them.

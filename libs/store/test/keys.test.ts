@@ -20,6 +20,9 @@ describe('createKeys', () => {
       'komputer:default:secret:gh:agents',
     );
     expect(keys.agentRefs('default', 'researcher')).toBe('komputer:default:agent:researcher:refs');
+    expect(keys.schedule('default', 'nightly')).toBe('komputer:default:schedule:nightly');
+    expect(keys.scheduleRuns('default', 'nightly')).toBe('komputer:default:schedule:nightly:runs');
+    expect(keys.schedules('default')).toBe('komputer:default:schedules');
     expect(agentMember('team-a', 'researcher')).toBe('team-a/researcher');
     expect(keys.refIndexesBuilt()).toBe('komputer:ref-indexes:templates');
     expect(createKeys('other').agent('a', 'b')).toBe('other:a:agent:b');
