@@ -370,6 +370,61 @@ describe('resources and settings', () => {
     expect(JSON.parse(connectors.stdout)).toEqual([]);
   }, 60_000);
 
+  it('creates, shows, suspends, triggers and deletes a schedule', async () => {
+    const steps: [string[], RegExp][] = [
+      [
+        [
+          'schedule',
+          'create',
+          'yearly',
+          '--cron',
+          '0 9 1 1 *',
+          '--timezone',
+          'Europe/Paris',
+          '--instructions',
+          'Say happy new year',
+          '--agent',
+          'greeter',
+          '--model',
+          'claude-sonnet-4-6',
+        ],
+        /^Saved schedule yearly; next run \d{4}-01-01T08:00:00\.000Z\.\n$/,
+      ],
+      [
+        ['schedules', 'ls'],
+        /\nyearly +0 9 1 1 \* +Europe\/Paris +greeter +\d{4}-01-01T08:00:00\.000Z +- +0\n$/,
+      ],
+      [['schedule', 'update', 'yearly', '--suspend'], /^Updated schedule yearly\.\n$/],
+      [['schedule', 'get', 'yearly'], /phase: +Suspended\n[\s\S]*agent: +greeter\n/],
+      [
+        ['schedule', 'trigger', 'yearly'],
+        /^Triggered schedule yearly: task [0-9a-f-]{36} on agent greeter\.\n$/,
+      ],
+      [
+        ['schedule', 'get', 'yearly'],
+        /last run: +\S+ (Queued|InProgress|Complete|Error)\b[\s\S]*runs: +1 \(/,
+      ],
+      [['schedule', 'rm', 'yearly'], /^Deleted schedule yearly\.\n$/],
+    ];
+    for (const [args, expected] of steps) {
+      const { code, stdout, stderr } = await komputerDone(args);
+      expect({ args, code, stderr }).toEqual({ args, code: 0, stderr: '' });
+      expect(stdout).toMatch(expected);
+    }
+    const bad = await komputerDone([
+      'schedule',
+      'create',
+      'nope',
+      '--cron',
+      '61 * * * *',
+      '--instructions',
+      'x',
+    ]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('schedule');
+    expect(bad.stderr).toContain('cron expression');
+  }, 60_000);
+
   it('keeps the API and namespace in the config file, and flags win over it', async () => {
     const config = join(home, 'config', 'komputer.json');
     const env = { KOMPUTER_CONFIG: config };

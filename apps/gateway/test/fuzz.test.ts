@@ -305,11 +305,14 @@ describe.each(operations.map((op) => [`${op.method} ${op.path}`, op] as const))(
 async function checkStored(): Promise<void> {
   const label = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
   const layout = [
-    /^komputer:bull:tasks:/,
+    /^komputer:bull:(tasks|schedules):/,
     /^komputer:namespaces$/,
     /^komputer:relay:[0-9a-f-]+:wake$/,
-    new RegExp(`^komputer:${label}:(agents|secrets|connectors|memories|skills)$`),
-    new RegExp(`^komputer:${label}:(agent|events|secret|connector|memory|skill):${label}$`),
+    new RegExp(`^komputer:${label}:(agents|secrets|connectors|memories|skills|schedules)$`),
+    new RegExp(
+      `^komputer:${label}:(agent|events|secret|connector|memory|skill|schedule):${label}$`,
+    ),
+    new RegExp(`^komputer:${label}:schedule:${label}:runs$`),
     new RegExp(`^komputer:${label}:agent:${label}:refs$`),
     new RegExp(`^komputer:${label}:(connector|secret|memory|skill):${label}:agents$`),
     new RegExp(`^komputer:(${label}|_cluster):templates$`),
@@ -319,8 +322,8 @@ async function checkStored(): Promise<void> {
   expect(keys.filter((key) => !layout.some((pattern) => pattern.test(key)))).toEqual([]);
   const hashes = keys.filter(
     (k) =>
-      /:(agent|secret|connector|memory|skill|template):/.test(k) &&
-      !/:(agents|slots|waiting)$/.test(k),
+      /:(agent|secret|connector|memory|skill|template|schedule):/.test(k) &&
+      !/:(agents|slots|waiting|runs)$/.test(k),
   );
   for (const key of hashes) {
     for (const [field, value] of Object.entries(await t.redis.hgetall(key))) {

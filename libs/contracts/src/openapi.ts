@@ -99,6 +99,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: 'memories', description: 'Text appended to the system prompts of agents' },
       { name: 'skills', description: "Instructions written into agents' workspaces" },
       { name: 'templates', description: "Agents' defaults" },
+      { name: 'schedules', description: 'Tasks given to agents on a cron expression' },
       { name: 'namespaces', description: 'Namespaces' },
       { name: 'meta', description: 'The API document and health' },
     ],

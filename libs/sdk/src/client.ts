@@ -12,6 +12,7 @@ import { Memories } from './resources/memories.js';
 import { Namespaces } from './resources/namespaces.js';
 import { Secrets } from './resources/secrets.js';
 import { Skills } from './resources/skills.js';
+import { Schedules } from './resources/schedules.js';
 import { Templates } from './resources/templates.js';
 import type { Fetch, RequestOptions } from './options.js';
 import { Transport } from './transport.js';
@@ -109,6 +110,7 @@ export class Komputer {
   readonly memories: Memories;
   readonly skills: Skills;
   readonly templates: Templates;
+  readonly schedules: Schedules;
   readonly namespaces: Namespaces;
 
   /**
@@ -143,6 +145,7 @@ export class Komputer {
     this.memories = new Memories(transport);
     this.skills = new Skills(transport);
     this.templates = new Templates(transport);
+    this.schedules = new Schedules(transport);
     this.namespaces = new Namespaces(transport);
   }
 

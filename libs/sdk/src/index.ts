@@ -23,6 +23,7 @@ export type { WatchOptions } from './resources/agents.js';
 export { Connectors } from './resources/connectors.js';
 export { Memories } from './resources/memories.js';
 export { Namespaces } from './resources/namespaces.js';
+export { Schedules } from './resources/schedules.js';
 export { Secrets } from './resources/secrets.js';
 export { Skills } from './resources/skills.js';
 export { Templates } from './resources/templates.js';
@@ -44,6 +45,7 @@ export type {
   CreateAgentResponse,
   CreateConnectorParams,
   CreateMemoryParams,
+  CreateScheduleParams,
   CreateSecretParams,
   CreateSkillParams,
   CreateTemplateParams,
@@ -58,14 +60,18 @@ export type {
   OAuthAuthorizeResponse,
   OAuthRefreshResponse,
   OAuthStatus,
+  Schedule,
+  ScheduleRun,
   Secret,
   SecretStatusResponse,
   Skill,
   TaskStatus,
   Template,
   TemplateScope,
+  TriggerScheduleResponse,
   UpdateAgentParams,
   UpdateMemoryParams,
+  UpdateScheduleParams,
   UpdateSecretParams,
   UpdateSkillParams,
   UpdateTemplateParams,

@@ -73,3 +73,11 @@ export type AgentEventsQuery = Omit<
   NonNullable<operations['getAgentEvents']['parameters']['query']>,
   'namespace' | 'deltas'
 > & { deltas?: boolean };
+
+/** A schedule: its cron expression, time zone and task, its next run and its last run. */
+export type Schedule = Schemas['ScheduleResponse'];
+export type CreateScheduleParams = Schemas['CreateScheduleRequest'];
+export type UpdateScheduleParams = Schemas['PatchScheduleRequest'];
+/** One run of a schedule, as it fired. */
+export type ScheduleRun = Schemas['ScheduleRun'];
+export type TriggerScheduleResponse = Schemas['TriggerScheduleResponse'];

@@ -3,6 +3,7 @@ import type {
   CreateConnectorParams,
   CreateSecretParams,
   Memory,
+  Schedule,
   Skill,
   Template,
   TemplateScope,
@@ -674,6 +675,195 @@ const template: Group = {
   ],
 };
 
+// Schedules
+
+const SCHEDULE_OPTIONS = {
+  cron: {
+    type: 'string',
+    value: '<expression>',
+    description: 'When it fires: 5 cron fields, 6 with seconds first, or a macro such as @daily',
+  },
+  timezone: {
+    type: 'string',
+    value: '<zone>',
+    description: 'The IANA time zone the expression is read in (default UTC)',
+  },
+  instructions: { type: 'string', value: '<text>', description: 'The task each run gives' },
+  agent: {
+    type: 'string',
+    value: '<name>',
+    description: 'The agent its runs task (default: the schedule’s name)',
+  },
+  model: {
+    type: 'string',
+    value: '<model>',
+    description: 'The model of the agent a run creates when it does not exist',
+  },
+  template: {
+    type: 'string',
+    value: '<name>',
+    description: 'The template of the agent a run creates when it does not exist',
+  },
+  suspend: { type: 'boolean', description: 'Stop it firing' },
+  resume: { type: 'boolean', description: 'Let a suspended schedule fire again' },
+  ...FILE_OPTION,
+} as const satisfies OptionSpecs;
+
+/** A schedule's fields from the flags, over `--file`'s. */
+function scheduleBody(context: Context, name: string | undefined): Record<string, unknown> {
+  if (flag(context, 'suspend') && flag(context, 'resume'))
+    throw new UsageError('give --suspend or --resume, not both');
+  const model = stringOption(context, 'model');
+  const templateRef = stringOption(context, 'template');
+  const body = bodyFrom(context, {
+    name,
+    schedule: stringOption(context, 'cron'),
+    timezone: stringOption(context, 'timezone'),
+    instructions: stringOption(context, 'instructions'),
+    agentName: stringOption(context, 'agent'),
+    suspended: flag(context, 'suspend') ? true : flag(context, 'resume') ? false : undefined,
+  });
+  if (model === undefined && templateRef === undefined) return body;
+  const agent = typeof body['agent'] === 'object' && body['agent'] !== null ? body['agent'] : {};
+  return {
+    ...body,
+    agent: {
+      ...agent,
+      ...(model !== undefined ? { model } : {}),
+      ...(templateRef !== undefined ? { templateRef } : {}),
+    },
+  };
+}
+
+function scheduleFields(s: Schedule): [string, string | undefined][] {
+  const last =
+    s.lastRunTime &&
+    `${s.lastRunTime} ${s.lastRunStatus ?? ''}${s.lastRunMessage ? ` (${s.lastRunMessage})` : ''}`;
+  return [
+    ['name', s.name],
+    ['namespace', s.namespace],
+    ['schedule', `${s.schedule} (${s.timezone})`],
+    ['phase', s.phase],
+    ['agent', s.agentName],
+    ['instructions', s.instructions.split('\n')[0]],
+    ['next run', s.nextRunTime],
+    ['last run', last],
+    ['last run cost', s.lastRunCostUSD && `$${s.lastRunCostUSD}`],
+    [
+      'runs',
+      `${s.runCount} (${s.successfulRuns} ok, ${s.failedRuns} failed, ${s.skippedRuns} skipped)`,
+    ],
+    ['total cost', `$${s.totalCostUSD}`],
+    ['created', s.createdAt],
+  ];
+}
+
+const schedule: Group = {
+  name: 'schedule',
+  aliases: ['schedules'],
+  summary: 'Tasks given to agents on a cron expression, in a time zone',
+  commands: [
+    {
+      name: 'ls',
+      aliases: ['list'],
+      positionals: { min: 0, max: 0 },
+      summary: 'List the schedules, with their next and last runs',
+      async run(context) {
+        const items = await context.client.schedules.list(call(context));
+        return printList(
+          context,
+          'schedules',
+          items,
+          ['NAME', 'SCHEDULE', 'TIMEZONE', 'AGENT', 'NEXT RUN', 'LAST RUN', 'RUNS'],
+          (s) => [
+            s.name,
+            s.schedule,
+            s.timezone,
+            s.agentName,
+            s.nextRunTime ?? (s.suspended ? 'suspended' : '-'),
+            s.lastRunStatus ?? '-',
+            String(s.runCount),
+          ],
+        );
+      },
+    },
+    {
+      name: 'get',
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Show a schedule: its next run, its last run and its outcome',
+      async run(context) {
+        const s = await context.client.schedules.get(nameOf(context), call(context));
+        return printOne(context, s, scheduleFields(s));
+      },
+    },
+    {
+      name: 'create',
+      aliases: ['apply'],
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Create a schedule, or replace the settings of one that exists',
+      options: SCHEDULE_OPTIONS,
+      examples: [
+        'komputer schedule create nightly --cron "0 2 * * *" --timezone Europe/Paris --instructions "Summarise the day"',
+        'komputer schedule create triage --agent oncall --cron "*/15 * * * *" --instructions "Triage new alerts"',
+      ],
+      async run(context) {
+        const s = await context.client.schedules.create(
+          scheduleBody(context, nameOf(context)) as never,
+          call(context),
+        );
+        return printDone(context, s, `Saved schedule ${s.name}; next run ${s.nextRunTime ?? '-'}.`);
+      },
+    },
+    {
+      name: 'update',
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Change some settings of a schedule; each one given replaces the stored one',
+      options: SCHEDULE_OPTIONS,
+      async run(context) {
+        const { name: _name, ...patch } = scheduleBody(context, undefined);
+        if (Object.keys(patch).length === 0)
+          throw new UsageError('schedule update: give a setting to change, or --file');
+        const s = await context.client.schedules.update(
+          nameOf(context),
+          patch as never,
+          call(context),
+        );
+        return printDone(context, s, `Updated schedule ${s.name}.`);
+      },
+    },
+    {
+      name: 'trigger',
+      aliases: ['run'],
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Run a schedule now (refused while its agent is busy)',
+      async run(context) {
+        const answer = await context.client.schedules.trigger(nameOf(context), call(context));
+        return printDone(
+          context,
+          answer,
+          `Triggered schedule ${answer.name}: task ${answer.taskId} on agent ${answer.agentName}.`,
+        );
+      },
+    },
+    {
+      name: 'rm',
+      aliases: ['delete'],
+      args: '<name>',
+      positionals: { min: 1, max: 1 },
+      summary: 'Delete a schedule (its agents stay)',
+      async run(context) {
+        const name = nameOf(context);
+        const answer = await context.client.schedules.delete(name, call(context));
+        return printDone(context, answer, `Deleted schedule ${name}.`);
+      },
+    },
+  ],
+};
+
 /** The resource commands. */
 export const RESOURCE_COMMANDS: readonly (Group | Command)[] = [
   connector,
@@ -681,4 +871,5 @@ export const RESOURCE_COMMANDS: readonly (Group | Command)[] = [
   memory,
   skill,
   template,
+  schedule,
 ];

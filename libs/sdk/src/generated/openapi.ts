@@ -467,6 +467,75 @@ export interface paths {
     patch: operations['patchTemplate'];
     trace?: never;
   };
+  '/api/v1/schedules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List schedules
+     * @description Every schedule in the namespace, by name, with its next run, its last run and its outcome, and its recent runs.
+     */
+    get: operations['listSchedules'];
+    put?: never;
+    /**
+     * Create or replace a schedule
+     * @description Gives an agent a task on a cron expression, read in `timezone`. Each run fires once, whatever the number of schedulers. A run gives the task to `agentName` (default: the schedule’s name); when that agent does not exist, a run creates it from `agent`, and without `agent` the agent must exist. A run that finds its agent busy is skipped and recorded as `Skipped`. Runs missed while no scheduler ran collapse into one catch-up run. An existing schedule of that name takes the new settings and keeps its run history.
+     */
+    post: operations['createSchedule'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/schedules/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a schedule */
+    get: operations['getSchedule'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a schedule
+     * @description Removes the schedule and its job scheduler; it fires no more. The agents its runs created stay.
+     */
+    delete: operations['deleteSchedule'];
+    options?: never;
+    head?: never;
+    /**
+     * Change some of a schedule's settings
+     * @description Each field given replaces the stored one whole. A new `schedule` or `timezone` replaces its job scheduler, so the next run follows it; `suspended: true` removes it until `suspended: false`.
+     */
+    patch: operations['patchSchedule'];
+    trace?: never;
+  };
+  '/api/v1/schedules/{name}/trigger': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run a schedule now
+     * @description Fires a run at once, outside its cron cadence, through the same step as a cron run, and records it. An agent that is busy answers 409 (the run is recorded as `Skipped`); an agent that does not exist and that the schedule cannot create answers 404.
+     */
+    post: operations['triggerSchedule'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/namespaces': {
     parameters: {
       query?: never;
@@ -878,6 +947,87 @@ export interface components {
       maxConcurrentAgents?: number;
       ttl?: components['schemas']['TemplateTtl'];
     };
+    CreateScheduleRequest: {
+      /**
+       * @description DNS-1123 label, at most 63 characters
+       * @example researcher
+       */
+      name: string;
+      /**
+       * @description Namespace (DNS-1123 label). Defaults to the server default namespace.
+       * @example default
+       */
+      namespace?: string;
+      /**
+       * @description Cron expression: 5 fields (minute hour day-of-month month day-of-week), 6 with seconds first, or a macro such as "@daily"
+       * @example 0 9 * * 1-5
+       */
+      schedule: string;
+      /**
+       * @description IANA time zone in which the cron expression is read (default "UTC")
+       * @example Europe/Paris
+       */
+      timezone?: string;
+      /** @description The task that each run gives the agent */
+      instructions: string;
+      /**
+       * @description The agent that each run gives the task to (default: the schedule’s name). Without `agent`, it must exist
+       * @example researcher
+       */
+      agentName?: string;
+      agent?: components['schemas']['CreateScheduleAgentSpec'];
+      /** @description Delete the schedule after its first run that starts a task (a one-off) */
+      autoDelete?: boolean;
+      /** @description Accepted for compatibility and shown: runs reuse one agent by name, which stays after each task either way (its `agent.lifecycle` decides whether it sleeps or is deleted) */
+      keepAgents?: boolean;
+      /** @description A suspended schedule does not fire */
+      suspended?: boolean;
+    };
+    /** @description The agent to create when the schedule’s agent does not exist when a run fires; its other settings take their defaults */
+    CreateScheduleAgentSpec: {
+      /** @example claude-sonnet-4-6 */
+      model?: string;
+      /** @description "manager" (default) or "worker" */
+      role?: ('manager' | 'worker') | '';
+      /**
+       * @description Agent template name
+       * @example default
+       */
+      templateRef?: string;
+      /** @description Names of secrets to attach */
+      secretRefs?: string[];
+      /**
+       * @description "" keeps the runtime, "Sleep" stops it but keeps the workspace, "AutoDelete" deletes the agent after its task
+       * @enum {string}
+       */
+      lifecycle?: '' | 'Sleep' | 'AutoDelete';
+    };
+    PatchScheduleRequest: {
+      /**
+       * @description Cron expression: 5 fields (minute hour day-of-month month day-of-week), 6 with seconds first, or a macro such as "@daily"
+       * @example 0 9 * * 1-5
+       */
+      schedule?: string;
+      /**
+       * @description IANA time zone in which the cron expression is read (default "UTC")
+       * @example Europe/Paris
+       */
+      timezone?: string;
+      /** @description The task that each run gives the agent */
+      instructions?: string;
+      /**
+       * @description The agent that each run gives the task to (default: the schedule’s name). Without `agent`, it must exist
+       * @example researcher
+       */
+      agentName?: string;
+      agent?: components['schemas']['CreateScheduleAgentSpec'];
+      /** @description Delete the schedule after its first run that starts a task (a one-off) */
+      autoDelete?: boolean;
+      /** @description Accepted for compatibility and shown: runs reuse one agent by name, which stays after each task either way (its `agent.lifecycle` decides whether it sleeps or is deleted) */
+      keepAgents?: boolean;
+      /** @description A suspended schedule does not fire */
+      suspended?: boolean;
+    };
     /** @enum {string} */
     ErrorCode:
       | 'VALIDATION_FAILED'
@@ -903,6 +1053,7 @@ export interface components {
       | 'SKILL_IN_USE'
       | 'TEMPLATE_NOT_FOUND'
       | 'TEMPLATE_IN_USE'
+      | 'SCHEDULE_NOT_FOUND'
       | 'METHOD_NOT_ALLOWED'
       | 'UNAUTHENTICATED'
       | 'FORBIDDEN'
@@ -1590,6 +1741,110 @@ export interface components {
       scope: components['schemas']['TemplateScope'];
       namespace?: string;
     };
+    ScheduleListResponse: {
+      schedules: components['schemas']['ScheduleResponse'][];
+    };
+    ScheduleResponse: {
+      name: string;
+      namespace: string;
+      schedule: string;
+      timezone: string;
+      instructions: string;
+      /** @description The agent that each run gives the task to */
+      agentName: string;
+      agent?: components['schemas']['CreateScheduleAgentSpecOutput'];
+      autoDelete: boolean;
+      keepAgents: boolean;
+      suspended: boolean;
+      /** @enum {string} */
+      phase: 'Active' | 'Suspended';
+      /**
+       * Format: date-time
+       * @description When it fires next; absent while suspended
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      nextRunTime?: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      lastRunTime?: string;
+      lastRunStatus?: components['schemas']['ScheduleRunStatus'];
+      /** @description Why the last run was skipped or failed, or what its task ended with */
+      lastRunMessage?: string;
+      lastRunTaskId?: string;
+      lastRunCostUSD?: string;
+      lastRunTokens?: number;
+      /** @description Runs fired, skipped ones included */
+      runCount: number;
+      /** @description Runs whose task completed */
+      successfulRuns: number;
+      /** @description Runs that could not start a task, or whose task ended in error or was cancelled */
+      failedRuns: number;
+      /** @description Runs skipped because the agent was busy */
+      skippedRuns: number;
+      totalCostUSD: string;
+      totalTokens: number;
+      /** @description The last 20 runs, newest first */
+      recentRuns: components['schemas']['ScheduleRun'][];
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      updatedAt: string;
+    };
+    /** @enum {string} */
+    ScheduleRunStatus:
+      | 'Queued'
+      | 'InProgress'
+      | 'Complete'
+      | 'Error'
+      | 'Cancelled'
+      | 'Skipped'
+      | 'Failed'
+      | 'Unknown';
+    ScheduleRun: {
+      /** @description The run’s id: its cron iteration, or a manual trigger */
+      id: string;
+      /** @enum {string} */
+      trigger: 'cron' | 'manual';
+      /**
+       * Format: date-time
+       * @description The time the cron expression gave this run (cron runs)
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      scheduledFor?: string;
+      /**
+       * Format: date-time
+       * @description When the run fired
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      time: string;
+      outcome: components['schemas']['ScheduleRunOutcome'];
+      agentName: string;
+      /** @description The task it started */
+      taskId?: string;
+      /** @description Why it was skipped or failed */
+      message?: string;
+    };
+    /** @enum {string} */
+    ScheduleRunOutcome: 'Started' | 'Skipped' | 'Failed';
+    TriggerScheduleResponse: {
+      name: string;
+      namespace: string;
+      agentName: string;
+      /**
+       * @description The run started a task
+       * @constant
+       */
+      status: 'Started';
+      taskId: string;
+    };
     NamespaceListResponse: {
       namespaces: string[];
     };
@@ -1605,6 +1860,25 @@ export interface components {
           message?: string;
         };
       };
+    };
+    /** @description The agent to create when the schedule’s agent does not exist when a run fires; its other settings take their defaults */
+    CreateScheduleAgentSpecOutput: {
+      /** @example claude-sonnet-4-6 */
+      model?: string;
+      /** @description "manager" (default) or "worker" */
+      role?: ('manager' | 'worker') | '';
+      /**
+       * @description Agent template name
+       * @example default
+       */
+      templateRef?: string;
+      /** @description Names of secrets to attach */
+      secretRefs?: string[];
+      /**
+       * @description "" keeps the runtime, "Sleep" stops it but keeps the workspace, "AutoDelete" deletes the agent after its task
+       * @enum {string}
+       */
+      lifecycle?: '' | 'Sleep' | 'AutoDelete';
     };
     CloseReason: {
       code: components['schemas']['ErrorCode'];
@@ -4379,6 +4653,401 @@ export interface operations {
       };
       /** @description Request body is not JSON */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listSchedules: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Schedules, by name */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createSchedule: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateScheduleRequest'];
+      };
+    };
+    responses: {
+      /** @description The schedule */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getSchedule: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Schedule name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The schedule */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteSchedule: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Schedule name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The schedule was deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeleteResourceResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  patchSchedule: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Schedule name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PatchScheduleRequest'];
+      };
+    };
+    responses: {
+      /** @description The updated schedule */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  triggerSchedule: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Schedule name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The run started a task */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TriggerScheduleResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
         headers: {
           [name: string]: unknown;
         };
