@@ -105,11 +105,11 @@ describe('schedules', () => {
     };
     const res = await call('POST', api('/schedules?namespace=sched-bad'), body);
     expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('VALIDATION_FAILED');
-    expect(res.body.error.details.issues).toEqual([
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.details.issues).toEqual([
       expect.objectContaining({ path, message: expect.any(String) }),
     ]);
-    expect(res.body.error.message).toContain(path);
+    expect(res.body.error).toContain(path);
     expect((await call('GET', api('/schedules/refused?namespace=sched-bad'))).status).toBe(404);
     expect(await jobScheduler('sched-bad', 'refused')).toBeUndefined();
   });
@@ -122,7 +122,7 @@ describe('schedules', () => {
       agentName: 'nobody',
     });
     expect(res.status).toBe(400);
-    expect(res.body.error.details.issues).toEqual([
+    expect(res.body.details.issues).toEqual([
       { path: 'body.agentName', message: expect.stringContaining('"nobody" does not exist') },
     ]);
     expect(await jobScheduler('sched-b', 'orphan')).toBeUndefined();
@@ -192,7 +192,7 @@ describe('schedules', () => {
       timezone: 'Nowhere/Special',
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.issues[0].path).toBe('body.timezone');
+    expect(bad.body.details.issues[0].path).toBe('body.timezone');
     expect((await jobScheduler(ns, 'hourly'))?.tz).toBe('America/New_York');
 
     expect(
@@ -217,7 +217,7 @@ describe('schedules', () => {
     expect(await t.redis.keys(`komputer:${ns}:schedule*`)).toEqual([]);
     const again = await call('DELETE', api(`/schedules/gone?namespace=${ns}`));
     expect(again.status).toBe(404);
-    expect(again.body.error.code).toBe('SCHEDULE_NOT_FOUND');
+    expect(again.body.code).toBe('SCHEDULE_NOT_FOUND');
   });
 
   it('triggers a run at once through the agents’ claim; a busy agent answers 409 and the run is skipped', async () => {
@@ -250,7 +250,7 @@ describe('schedules', () => {
     // No scheduler runs here, so the task stays queued: the agent is busy.
     const busy = await call('POST', api(`/schedules/report/trigger?namespace=${ns}`));
     expect(busy.status).toBe(409);
-    expect(busy.body.error.code).toBe('AGENT_BUSY');
+    expect(busy.body.code).toBe('AGENT_BUSY');
     const shown = await call('GET', api(`/schedules/report?namespace=${ns}`));
     expect(shown.body).toMatchObject({
       runCount: 2,
@@ -286,7 +286,7 @@ describe('schedules', () => {
     await call('DELETE', api(`/agents/worker-1?namespace=${ns}`));
     const res = await call('POST', api(`/schedules/poke/trigger?namespace=${ns}`));
     expect(res.status).toBe(404);
-    expect(res.body.error.code).toBe('AGENT_NOT_FOUND');
+    expect(res.body.code).toBe('AGENT_NOT_FOUND');
     // It was not created with default settings either.
     expect((await call('GET', api(`/agents/worker-1?namespace=${ns}`))).status).toBe(404);
     expect((await call('GET', api(`/schedules/poke?namespace=${ns}`))).body).toMatchObject({
