@@ -15,6 +15,7 @@ import type { Authenticate, NamespaceQuery } from '@komputer/routes';
 import express from 'express';
 import type { RequestHandler } from 'express';
 import type { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
+import { isEventId, readEventPage } from './event-pages';
 import { toAgentResponse } from './presenters';
 import type { RegistryClient } from './registry-client';
 import { registryRoutes } from './registry-routes';
@@ -108,13 +109,14 @@ export function createApp(deps: GatewayDeps): express.Express {
     getAgentEvents: route(operations.getAgentEvents, async ({ path, query }) => {
       const namespace = ns(query);
       await agents.get(namespace, path.name);
-      if (query.after) await deps.relay.checkCursor(namespace, path.name, query.after);
-      const page = query.after
-        ? { limit: query.limit, after: query.after }
-        : query.before
-          ? { limit: query.limit, before: query.before }
-          : { limit: query.limit };
-      return { events: await events.read(namespace, path.name, page, { deltas: query.deltas }) };
+      // Only an id can be older than the stream: a timestamp is a position in time.
+      if (query.after && isEventId(query.after)) {
+        await deps.relay.checkCursor(namespace, path.name, query.after);
+      }
+      return {
+        agent: path.name,
+        events: await readEventPage(events, { namespace, agentName: path.name, query }),
+      };
     }),
     watchAgentEvents: deps.relay.handlers.watchAgentEvents,
     streamAgentEvents: deps.relay.handlers.streamAgentEvents,

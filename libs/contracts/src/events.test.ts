@@ -119,11 +119,16 @@ describe('AgentEventSchema', () => {
   });
 
   it('parses a list response', () => {
-    const list = { events: [event('task_started'), event('text'), event('task_completed')] };
+    const list = {
+      agent: 'a',
+      events: [event('task_started'), event('text'), event('task_completed')],
+    };
     expect(AgentEventListResponseSchema.parse(list)).toEqual(list);
     expect(
-      AgentEventListResponseSchema.safeParse({ events: [{ ...event('text'), type: 'nope' }] })
-        .success,
+      AgentEventListResponseSchema.safeParse({
+        agent: 'a',
+        events: [{ ...event('text'), type: 'nope' }],
+      }).success,
     ).toBe(false);
   });
 });

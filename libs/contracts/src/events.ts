@@ -113,6 +113,9 @@ export type NewAgentEvent = {
 }[EventType];
 
 export const AgentEventListResponseSchema = z
-  .object({ events: z.array(AgentEventSchema) })
+  .object({
+    agent: z.string().meta({ description: 'The agent the events are of' }),
+    events: z.array(AgentEventSchema),
+  })
   .meta({ id: 'AgentEventListResponse' });
 export type AgentEventListResponse = z.infer<typeof AgentEventListResponseSchema>;

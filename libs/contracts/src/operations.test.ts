@@ -24,13 +24,13 @@ describe('EventsQuerySchema', () => {
     ['200', 200],
     [' 7 ', 7],
     [12, 12],
-  ])('coerces limit %p to %p', (limit, expected) => {
+    ['201', 200],
+    ['5000', 200],
+  ])('coerces limit %p to %p, clamped to the largest page', (limit, expected) => {
     expect(EventsQuerySchema.parse({ limit }).limit).toBe(expected);
   });
 
   it.each([
-    ['201', 'must be at most 200'],
-    ['1000', 'must be at most 200'],
     ['0', 'must be at least 1'],
     ['-5', 'must be at least 1'],
     ['1.5', 'must be an integer'],
@@ -59,11 +59,28 @@ describe('EventsQuerySchema', () => {
     });
   });
 
-  it('rejects after and before together, on the after field', () => {
-    const result = EventsQuerySchema.safeParse({ after: '1-0', before: '9-0' });
+  it('accepts RFC 3339 timestamps as cursors, with any offset and precision', () => {
+    for (const cursor of [
+      '2026-01-01T00:00:00Z',
+      '2026-01-01T00:00:00.123456789Z',
+      '2026-01-01T02:00:00+02:00',
+    ]) {
+      expect(EventsQuerySchema.parse({ around: cursor }).around).toBe(cursor);
+    }
+  });
+
+  it.each([
+    { after: '1-0', before: '9-0' },
+    { after: '1-0', around: '2026-01-01T00:00:00Z' },
+    { before: '2026-01-01T00:00:00Z', around: '5-0' },
+  ])('rejects several cursors together, on the after field: %j', (query) => {
+    const result = EventsQuerySchema.safeParse(query);
     expect(result.success).toBe(false);
     expect(result.error?.issues).toEqual([
-      expect.objectContaining({ path: ['after'], message: 'use either after or before, not both' }),
+      expect.objectContaining({
+        path: ['after'],
+        message: 'use one of after, before and around, not several',
+      }),
     ]);
   });
 
@@ -71,6 +88,8 @@ describe('EventsQuerySchema', () => {
     ['after', 'latest'],
     ['after', '99999999999999999999-0'],
     ['before', '1-01'],
+    ['around', '2026-01-01'],
+    ['before', 'yesterday'],
     ['after', ['1-0', '2-0']],
     ['namespace', 'Bad NS'],
   ])('rejects %s = %j, naming it', (field, value) => {

@@ -96,6 +96,21 @@ export const DeleteResourceResponseSchema = z
   .meta({ id: 'DeleteResourceResponse' });
 export type DeleteResourceResponse = z.infer<typeof DeleteResourceResponseSchema>;
 
+/**
+ * A cursor of `GET /agents/:name/events`: an event id (ours), or an RFC 3339 timestamp, with any
+ * offset and precision (komputer.ai's). A timestamp compares with the events' `timestamp`.
+ */
+export const EventCursorSchema = z
+  .union([EventIdSchema, z.iso.datetime({ offset: true })], {
+    error: 'must be an event id such as "1700000000000-0" or an RFC 3339 timestamp',
+  })
+  .meta({
+    id: 'EventCursor',
+    description: 'An event id (`<ms>-<seq>`) or an RFC 3339 timestamp',
+  });
+
+const CURSORS = ['after', 'before', 'around'] as const;
+
 /** Query of `GET /agents/:name/events`. */
 export const EventsQuerySchema = z
   .object({
@@ -104,21 +119,28 @@ export const EventsQuerySchema = z
       .number('must be a number')
       .int('must be an integer')
       .min(1, 'must be at least 1')
-      .max(EVENTS_PAGE.max, `must be at most ${EVENTS_PAGE.max}`)
+      // komputer.ai's clients ask for more than a page holds: they get a full page, not a 400.
+      .overwrite((limit) => Math.min(limit, EVENTS_PAGE.max))
       .default(EVENTS_PAGE.default)
       .meta({
-        description: `Events to return (1-${EVENTS_PAGE.max}, default ${EVENTS_PAGE.default})`,
+        description: `Events to return (1-${EVENTS_PAGE.max}, default ${EVENTS_PAGE.default}); more is read as ${EVENTS_PAGE.max}`,
       }),
-    after: EventIdSchema.optional().meta({
-      description: 'Return the events after this id, oldest first',
+    after: EventCursorSchema.optional().meta({
+      description:
+        'Return the events after this id, or strictly after this timestamp, oldest first',
     }),
-    before: EventIdSchema.optional().meta({
-      description: 'Return the events just before this id, oldest first',
+    before: EventCursorSchema.optional().meta({
+      description:
+        'Return the events just before this id, or strictly before this timestamp, oldest first',
+    }),
+    around: EventCursorSchema.optional().meta({
+      description:
+        'Return the events centred on this id or timestamp: half of `limit` before it, the rest from it on',
     }),
     deltas: DeltasSchema,
   })
-  .refine((q) => !(q.after && q.before), {
-    message: 'use either after or before, not both',
+  .refine((q) => CURSORS.filter((cursor) => q[cursor] !== undefined).length <= 1, {
+    message: 'use one of after, before and around, not several',
     path: ['after'],
   });
 export type EventsQuery = z.infer<typeof EventsQuerySchema>;
@@ -263,8 +285,9 @@ export const operations = {
     summary: "Read the agent's events",
     description:
       'Without a cursor: the most recent `limit` events. With `after`: the `limit` events after that id ' +
-      '(410 when events after it were trimmed from the stream). ' +
-      'With `before`: the `limit` events just before that id. Always oldest first.',
+      '(410 when events after it were trimmed from the stream) or timestamp. ' +
+      'With `before`: the `limit` events just before that id or timestamp. ' +
+      'With `around`: the events centred on that id or timestamp. Always oldest first.',
     tag: 'agents',
     security: 'caller',
     params: { path: NamePathSchema, query: EventsQuerySchema },

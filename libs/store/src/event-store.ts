@@ -7,6 +7,18 @@ import { fromPairs } from './redis-hash';
 export type EventPage =
   { limit: number; after: string } | { limit: number; before: string } | { limit: number };
 
+/**
+ * Which page of a stream to read by the events' timestamps, in whole milliseconds since the
+ * epoch: from `from` on (inclusive), or just before `before` (exclusive).
+ */
+export type EventTimePage = { limit: number; from: number } | { limit: number; before: number };
+
+/**
+ * How far an event's timestamp (the clock of whoever reported it) may stray from its stream id
+ * (Redis's clock). The id bounds where a timestamp page is looked for; the timestamps decide.
+ */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 /** Options for {@link EventStore}. */
 export interface EventStoreOptions {
   redis: Redis;
@@ -85,7 +97,7 @@ export class EventStore {
     namespace: string,
     agentName: string,
     page: EventPage,
-    options: { deltas?: boolean } = {},
+    options: { deltas?: boolean; keep?: (event: AgentEvent) => boolean } = {},
   ): Promise<AgentEvent[]> {
     const forward = 'after' in page;
     const events: AgentEvent[] = [];
@@ -94,7 +106,8 @@ export class EventStore {
       const entries = await this.readEntries(this.keys.events(namespace, agentName), cursor);
       const kept = entries
         .map((entry) => decodeEvent(namespace, agentName, entry))
-        .filter((event) => options.deltas || event.type !== 'text_delta');
+        .filter((event) => options.deltas || event.type !== 'text_delta')
+        .filter((event) => options.keep?.(event) ?? true);
       if (forward) events.push(...kept);
       else events.unshift(...kept);
       const [first, last] = [entries[0], entries.at(-1)];
@@ -104,6 +117,36 @@ export class EventStore {
         : { limit: page.limit, before: first[0] };
     }
     return forward ? events.slice(0, page.limit) : events.slice(-page.limit);
+  }
+
+  /**
+   * Reads a page of events by their timestamps, oldest first, in stream order. The stream is
+   * read from {@link CLOCK_SKEW_MS} on the far side of the bound, so that an event whose
+   * reporter's clock was off still lands on the right side of it; the read is bounded by the
+   * stream's length.
+   */
+  readByTime(
+    namespace: string,
+    agentName: string,
+    page: EventTimePage,
+    options: { deltas?: boolean } = {},
+  ): Promise<AgentEvent[]> {
+    const at = (event: AgentEvent) => Date.parse(event.timestamp);
+    if ('from' in page) {
+      const start = Math.max(0, page.from - CLOCK_SKEW_MS - 1);
+      return this.read(
+        namespace,
+        agentName,
+        { limit: page.limit, after: `${start}-0` },
+        { ...options, keep: (event) => at(event) >= page.from },
+      );
+    }
+    return this.read(
+      namespace,
+      agentName,
+      { limit: page.limit, before: `${page.before + CLOCK_SKEW_MS}-0` },
+      { ...options, keep: (event) => at(event) < page.before },
+    );
   }
 
   /** One page of raw entries, oldest first. */

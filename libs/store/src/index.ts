@@ -16,7 +16,7 @@ export type {
   TaskStartNotes,
 } from './agent-store';
 export { decodeEvent, EventStore } from './event-store';
-export type { EventPage, EventStoreOptions, StreamEntry } from './event-store';
+export type { EventPage, EventStoreOptions, EventTimePage, StreamEntry } from './event-store';
 export {
   agentMember,
   agentNamesOf,

@@ -79,7 +79,7 @@ export interface paths {
     };
     /**
      * Read the agent's events
-     * @description Without a cursor: the most recent `limit` events. With `after`: the `limit` events after that id (410 when events after it were trimmed from the stream). With `before`: the `limit` events just before that id. Always oldest first.
+     * @description Without a cursor: the most recent `limit` events. With `after`: the `limit` events after that id (410 when events after it were trimmed from the stream) or timestamp. With `before`: the `limit` events just before that id or timestamp. With `around`: the events centred on that id or timestamp. Always oldest first.
      */
     get: operations['getAgentEvents'];
     put?: never;
@@ -763,6 +763,8 @@ export interface components {
       /** @description Hosts the agent’s commands may reach, e.g. ["github.com", "*.npmjs.org:443"]; left out or ["*"]: the whole internet (never loopback, this host or private networks) */
       allowedDomains?: string[];
     };
+    /** @description An event id (`<ms>-<seq>`) or an RFC 3339 timestamp */
+    EventCursor: string;
     CreateConnectorRequest: {
       /**
        * @description DNS-1123 label, at most 63 characters
@@ -1230,6 +1232,8 @@ export interface components {
       taskId: string;
     };
     AgentEventListResponse: {
+      /** @description The agent the events are of */
+      agent: string;
       events: components['schemas']['AgentEvent'][];
     };
     AgentEvent:
@@ -2307,12 +2311,14 @@ export interface operations {
     parameters: {
       query?: {
         namespace?: string;
-        /** @description Events to return (1-200, default 50) */
+        /** @description Events to return (1-200, default 50); more is read as 200 */
         limit?: number;
-        /** @description Return the events after this id, oldest first */
-        after?: string;
-        /** @description Return the events just before this id, oldest first */
-        before?: string;
+        /** @description Return the events after this id, or strictly after this timestamp, oldest first */
+        after?: components['schemas']['EventCursor'];
+        /** @description Return the events just before this id, or strictly before this timestamp, oldest first */
+        before?: components['schemas']['EventCursor'];
+        /** @description Return the events centred on this id or timestamp: half of `limit` before it, the rest from it on */
+        around?: components['schemas']['EventCursor'];
         /** @description Also send `text_delta` events (token streaming). Default false. */
         deltas?: string;
       };

@@ -158,8 +158,9 @@ export class Agents extends APIResource {
 
   /**
    * One page of the agent's events, oldest first: without a cursor the latest `limit` (default
-   * 50, at most 200), with `after` the ones after that id, with `before` the ones just before
-   * it. A cursor older than the stream keeps throws `GoneError` (`CURSOR_EXPIRED`).
+   * 50, at most 200), with `after` the ones after that id or timestamp, with `before` the ones
+   * just before it, with `around` half of `limit` before it and the rest from it on. An id
+   * cursor older than the stream keeps throws `GoneError` (`CURSOR_EXPIRED`).
    *
    * @example
    * ```ts
