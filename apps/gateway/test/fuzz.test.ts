@@ -309,7 +309,7 @@ async function checkStored(): Promise<void> {
     /^komputer:namespaces$/,
     /^komputer:relay:[0-9a-f-]+:wake$/,
     new RegExp(`^komputer:${label}:(agents|secrets|connectors|memories|skills)$`),
-    new RegExp(`^komputer:${label}:(agent|events|secret|connector|memory|skill):${label}$`),
+    new RegExp(`^komputer:${label}:(agent|events|steers|secret|connector|memory|skill):${label}$`),
     new RegExp(`^komputer:${label}:agent:${label}:refs$`),
     new RegExp(`^komputer:${label}:(connector|secret|memory|skill):${label}:agents$`),
     new RegExp(`^komputer:(${label}|_cluster):templates$`),

@@ -17,6 +17,7 @@ export {
   MAX_AGENT_MEMORIES,
   MAX_AGENT_SKILLS,
   MAX_INSTRUCTIONS_LENGTH,
+  MAX_PENDING_STEERS,
   MAX_SYSTEM_PROMPT_LENGTH,
   ModelSchema,
   NamespaceListResponseSchema,
@@ -123,6 +124,7 @@ export type { ControlMessage, SchedulerStatus, TaskJob } from './jobs';
 export { API_VERSION, buildOpenApiDocument } from './openapi';
 export {
   API_PREFIX,
+  CreateAgentQuerySchema,
   DeleteResourceResponseSchema,
   EVENTS_PAGE,
   EventsQuerySchema,
@@ -133,6 +135,7 @@ export {
   REGISTRY_TAGS,
 } from './operations';
 export type {
+  CreateAgentQuery,
   DeleteResourceResponse,
   EventsQuery,
   HealthResponse,
@@ -164,6 +167,8 @@ export type {
 export {
   NewAgentEventSchema,
   RUNTIME_MAX_LINE_BYTES,
+  RUNTIME_STEERS_MAX_BYTES,
+  RUNTIME_STEERS_METHOD,
   RuntimeAgentSchema,
   RuntimeAssignMessageSchema,
   RuntimeConnectorSchema,
@@ -174,6 +179,8 @@ export {
   RuntimeResponseSchema,
   RuntimeResumeMessageSchema,
   RuntimeSettingsSchema,
+  RuntimeSteersParamsSchema,
+  RuntimeSteersResultSchema,
   SupervisorMessageSchema,
   TaskLimitsSchema,
 } from './runtime';
@@ -190,6 +197,8 @@ export type {
   RuntimeResponse,
   RuntimeResumeMessage,
   RuntimeSettings,
+  RuntimeSteersParams,
+  RuntimeSteersResult,
   RuntimeTaskMessage,
   SupervisorMessage,
   TaskLimits,
