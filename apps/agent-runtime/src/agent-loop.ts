@@ -6,7 +6,12 @@ import type {
   TextBlockParam,
   ToolResultBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { EventPayload, EventType, RuntimeTaskMessage } from '@komputer/contracts';
+import type {
+  EventPayload,
+  EventType,
+  RuntimeSteersResult,
+  RuntimeTaskMessage,
+} from '@komputer/contracts';
 import type { Logger } from '@komputer/service-kit';
 import { addUsage, addUsd, emptyUsage } from './pricing';
 import type { PriceList, TokenUsage } from './pricing';
@@ -59,6 +64,11 @@ export interface TaskRunOptions {
    * for a new token before it is made again (`KOMPUTER_SUPERVISOR_WAIT_MS`); 0: not at all.
    */
   supervisorWaitMs?: number;
+  /**
+   * The task's steers after the one numbered `after`, oldest first (asked of the supervisor);
+   * none when it cannot say. Without it, the task takes no steers.
+   */
+  steers?: (after: number) => Promise<RuntimeSteersResult['steers']>;
 }
 
 /** The event that ends a task. */
@@ -81,6 +91,8 @@ interface TaskProgress {
   costUsd: number;
   /** Results of the tool calls of the current turn that have finished. */
   results: ToolResultBlockParam[];
+  /** The index of the last steer the task took (0: none yet). */
+  steersTaken: number;
 }
 
 /**
@@ -106,6 +118,7 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
     usage: emptyUsage(),
     costUsd: 0,
     results: [],
+    steersTaken: 0,
   };
   options.logger.info({ model: task.agent.model }, 'task started');
   // An emit holds the task while the supervisor is behind; a cancel or the timeout does not
@@ -184,8 +197,12 @@ async function agentLoop(
     skills: task.skills,
   });
 
+  // Steers taken at the end of a turn, for the next model request.
+  let justSteered = false;
   for (;;) {
     signal.throwIfAborted();
+    if (!justSteered) await takeSteers(options, progress);
+    justSteered = false;
     progress.turns += 1;
     const message = await modelTurnAcrossSupervisors(
       task,
@@ -201,6 +218,13 @@ async function agentLoop(
     await saveSession(options.workspace, session);
 
     if (message.stop_reason !== 'tool_use') {
+      // A steer that came while the model answered gets an answer within this task, while its
+      // limits allow another turn; otherwise it becomes the agent's next task.
+      const room = progress.turns < limits.maxTurns && progress.costUsd <= limits.maxBudgetUsd;
+      if (room && (await takeSteers(options, progress))) {
+        justSteered = true;
+        continue;
+      }
       return {
         type: 'task_completed',
         payload: {
@@ -257,6 +281,25 @@ async function agentLoop(
     progress.results = [];
     await saveSession(options.workspace, session);
   }
+}
+
+/**
+ * A turn boundary: adds the task's steers that came since the last one it took to the
+ * conversation, as user text, and reports each with a `user_message` event that carries its
+ * index. Resolves whether there was any.
+ */
+async function takeSteers(options: TaskRunOptions, progress: TaskProgress): Promise<boolean> {
+  const steers = (await options.steers?.(progress.steersTaken)) ?? [];
+  if (steers.length === 0) return false;
+  for (const steer of steers) {
+    options.session.messages = appendUserText(options.session.messages, steer.content);
+  }
+  await saveSession(options.workspace, options.session);
+  for (const steer of steers) {
+    await options.emit('user_message', { content: steer.content, steer_index: steer.index });
+    progress.steersTaken = steer.index;
+  }
+  return true;
 }
 
 /**

@@ -3,6 +3,8 @@ import type { Readable, Writable } from 'node:stream';
 import type Anthropic from '@anthropic-ai/sdk';
 import {
   RUNTIME_MAX_LINE_BYTES,
+  RUNTIME_STEERS_METHOD,
+  RuntimeSteersResultSchema,
   SupervisorMessageSchema,
   TERMINAL_EVENT_TYPES,
 } from '@komputer/contracts';
@@ -11,6 +13,8 @@ import type {
   RuntimeEventMessage,
   RuntimeMessage,
   RuntimeResumeMessage,
+  RuntimeSteersParams,
+  RuntimeSteersResult,
   RuntimeTaskMessage,
   SupervisorMessage,
 } from '@komputer/contracts';
@@ -38,6 +42,11 @@ const DRAIN_TIMEOUT_MS = 10_000;
 const TASK_STOP_TIMEOUT_MS = 3_000;
 /** How many of the runtime's requests may wait for the supervisor's answer at once. */
 const MAX_PENDING_REQUESTS = 16;
+/**
+ * How long a turn boundary waits for the supervisor to say which steers came; without an answer
+ * (a supervisor taking over, Redis away) the task goes on, and takes them at a later boundary.
+ */
+const STEERS_WAIT_MS = 5_000;
 
 /** Options for {@link createRuntime}. */
 export interface RuntimeOptions {
@@ -167,6 +176,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
   }
 
+  /** Asks the supervisor for the steers of task `taskId` after the one numbered `after`. */
+  async function steersOf(taskId: string, after: number): Promise<RuntimeSteersResult['steers']> {
+    const params: RuntimeSteersParams = { taskId, after };
+    try {
+      const answer = await requests.request(RUNTIME_STEERS_METHOD, params, STEERS_WAIT_MS);
+      return RuntimeSteersResultSchema.parse(answer).steers.filter((s) => s.index > after);
+    } catch (err) {
+      logger.warn({ err, taskId }, 'could not ask the supervisor for steers; the task goes on');
+      return [];
+    }
+  }
+
   function startTask(task: RuntimeTaskMessage): void {
     if (current?.taskId === task.taskId) {
       logger.warn({ taskId: task.taskId }, 'ignoring a second delivery of the running task');
@@ -212,6 +233,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       mcpCallTimeoutMs: config.KOMPUTER_MCP_CALL_TIMEOUT_MS,
       cancel: entry.cancel.signal,
       session,
+      steers: (after) => steersOf(task.taskId, after),
     }).catch((err: unknown) => {
       logger.error({ err, taskId: task.taskId }, 'task failed unexpectedly');
       return emit('error', { error: `the runtime failed: ${String(err)}`, retryable: false });

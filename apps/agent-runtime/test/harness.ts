@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import Anthropic from '@anthropic-ai/sdk';
-import { RuntimeMessageSchema, TERMINAL_EVENT_TYPES } from '@komputer/contracts';
+import {
+  RUNTIME_STEERS_METHOD,
+  RuntimeMessageSchema,
+  RuntimeSteersParamsSchema,
+  TERMINAL_EVENT_TYPES,
+} from '@komputer/contracts';
 import type {
   NewAgentEvent,
   RuntimeEventMessage,
@@ -44,17 +49,45 @@ export async function removeWorkspaces(): Promise<void> {
 /**
  * Everything a runtime sent, validated against the protocol, with a way to wait for a message.
  * Waiting never sleeps: it resolves as soon as a matching message arrives, or fails after a
- * timeout that names what it was waiting for.
+ * timeout that names what it was waiting for. It answers the runtime's requests for steers, as a
+ * supervisor does, from the steers that {@link MessageLog.steer} gave it.
  */
 export class MessageLog {
   readonly messages: RuntimeMessage[] = [];
   /** Lines that were not valid protocol messages (the tests expect none). */
   readonly invalid: string[] = [];
   private readonly waiters = new Set<() => void>();
+  /** The steers not taken yet, as the supervisor's store holds them. */
+  private steers: { taskId: string; index: number; content: string }[] = [];
+  private steerCount = 0;
+
+  /** `send` writes to the runtime's input. */
+  constructor(private readonly send: (message: SupervisorMessage) => void) {}
 
   add(message: RuntimeMessage): void {
     this.messages.push(message);
+    if (message.type === 'request' && message.method === RUNTIME_STEERS_METHOD) {
+      const { taskId, after } = RuntimeSteersParamsSchema.parse(message.params);
+      const steers = this.steers
+        .filter((s) => s.taskId === taskId && s.index > after)
+        .map(({ index, content }) => ({ index, content }));
+      this.send({ type: 'response', id: message.id, result: { steers } });
+    }
+    if (message.type === 'event' && message.event.type === 'user_message') {
+      const taken = message.event.payload.steer_index ?? 0;
+      this.steers = this.steers.filter((s) => s.index > taken);
+    }
     for (const wake of this.waiters) wake();
+  }
+
+  /**
+   * Steers task `taskId` with `content`: the runtime gets it when it next asks for steers, until
+   * its `user_message` for it comes. Returns the steer's index.
+   */
+  steer(taskId: string, content: string): number {
+    this.steerCount += 1;
+    this.steers.push({ taskId, index: this.steerCount, content });
+    return this.steerCount;
   }
 
   addInvalid(reason: string): void {
@@ -197,6 +230,8 @@ export interface TestRuntime {
   send(message: SupervisorMessage | RuntimeTaskMessage | string): void;
   /** Sends a task and resolves with its terminal event. */
   run(task: RuntimeTaskMessage, timeoutMs?: number): Promise<NewAgentEvent>;
+  /** Steers task `taskId` with `content` (see {@link MessageLog.steer}); returns its index. */
+  steer(taskId: string, content: string): number;
   /** Ends the runtime's input (the supervisor went away). */
   endInput(): void;
   /** Shuts the runtime down; idempotent. */
@@ -207,7 +242,9 @@ export interface TestRuntime {
 export async function startTestRuntime(options: TestRuntimeOptions): Promise<TestRuntime> {
   const input = new PassThrough();
   const output = new PassThrough();
-  const log = new MessageLog();
+  const send = (message: SupervisorMessage | RuntimeTaskMessage | string) =>
+    input.write(typeof message === 'string' ? message : `${JSON.stringify(message)}\n`);
+  const log = new MessageLog(send);
   void readJsonLines(output, {
     schema: RuntimeMessageSchema,
     maxLineBytes: 16 * 1024 * 1024,
@@ -240,8 +277,6 @@ export async function startTestRuntime(options: TestRuntimeOptions): Promise<Tes
       ? {}
       : { maxUnackedEvents: options.maxUnackedEvents }),
   });
-  const send = (message: SupervisorMessage | RuntimeTaskMessage | string) =>
-    input.write(typeof message === 'string' ? message : `${JSON.stringify(message)}\n`);
   return {
     runtime,
     log,
@@ -251,6 +286,7 @@ export async function startTestRuntime(options: TestRuntimeOptions): Promise<Tes
       send(task);
       return log.terminal(task.taskId, timeoutMs);
     },
+    steer: (taskId, content) => log.steer(taskId, content),
     endInput: () => input.end(),
     async close() {
       await runtime.shutdown('test over');

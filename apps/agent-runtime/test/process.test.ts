@@ -38,7 +38,7 @@ beforeEach(async () => {
     },
   });
   exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  log = new MessageLog();
+  log = new MessageLog((m) => child.stdin.write(`${JSON.stringify(m)}\n`));
   stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   void readJsonLines(child.stdout, {

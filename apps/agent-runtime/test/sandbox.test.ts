@@ -67,7 +67,7 @@ async function startRuntime(name: string, sandbox: boolean) {
       KOMPUTER_SANDBOX_HIDE: `${dataDir}:${root}`,
     },
   });
-  const log = new MessageLog();
+  const log = new MessageLog((m) => child.stdin.write(`${JSON.stringify(m)}\n`));
   void readJsonLines(child.stdout, {
     schema: RuntimeMessageSchema,
     maxLineBytes: 16 * 1024 * 1024,

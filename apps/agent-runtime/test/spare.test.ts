@@ -32,7 +32,7 @@ function spare() {
     },
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const log = new MessageLog();
+  const log = new MessageLog((m) => child.stdin.write(`${JSON.stringify(m)}\n`));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   void readJsonLines(child.stdout, {

@@ -29,7 +29,10 @@ export interface ReconcileReport {
   ended: string[];
   /** Tasks of schedulers that died whose runtimes outlived them, now supervised here. */
   adopted: string[];
-  /** Queued tasks handed to a scheduler that died before it started them, now queued. */
+  /**
+   * Queued tasks handed to a scheduler that died before it started them, or follow-ups of steers
+   * whose job never reached the queue, now queued.
+   */
   requeued: string[];
   /** Agents that are gone but still had a runtime or a workspace, now removed. */
   removed: string[];
@@ -148,7 +151,10 @@ export class Reconciler {
         ...(agent.uid ? { agentUid: agent.uid } : {}),
       });
       report.requeued.push(agent.taskId);
-      log.warn({ scheduler: agent.handedTo }, 'queued a task whose scheduler stopped before it');
+      log.warn(
+        { scheduler: agent.handedTo, followUp: agent.followUp === agent.taskId },
+        'queued a task that had no job',
+      );
       return undefined;
     }
     const eventId = await agents.finishTask({
@@ -188,6 +194,9 @@ export class Reconciler {
       const waiting = !this.old(agent) && (await liveness.alive(agent.handedTo));
       return waiting ? undefined : { requeue: true };
     }
+    // The follow-up of steers its last task did not take: whoever ended that task queues it,
+    // unless that failed. Queuing it again is harmless: a job of the same task is one job.
+    if (agent.followUp === agent.taskId) return { requeue: true };
     // The claim's caller queues the task right after the claim, unless it died in between.
     return this.old(agent)
       ? { end: 'the task was accepted but never reached the queue' }

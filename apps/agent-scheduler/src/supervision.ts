@@ -1,8 +1,14 @@
 import type { TaskStartNotes } from '@komputer/store';
+import {
+  RUNTIME_STEERS_MAX_BYTES,
+  RUNTIME_STEERS_METHOD,
+  RuntimeSteersParamsSchema,
+} from '@komputer/contracts';
 import type {
   AgentStatus,
   NewAgentEvent,
   RuntimeMessage,
+  RuntimeSteersResult,
   RuntimeTaskMessage,
   TaskJob,
 } from '@komputer/contracts';
@@ -117,6 +123,9 @@ export class Supervision {
     const { runtime, log } = this.options;
     const { limits } = this.options.settings;
     const stopListening = runtime.onMessage((message) => this.onRuntimeMessage(message));
+    // At each turn boundary the runtime asks for the steers that came; it reports each it takes
+    // with a `user_message`, whose store drops it from the agent's list.
+    runtime.handle(RUNTIME_STEERS_METHOD, (params) => this.steers(params));
     // A runtime that stops in the middle of a task has failed; the next task starts a new one.
     const stopWatchingExit = runtime.onExit((reason) => this.endWith(reason, true, 'Failed'));
     const timeoutMs = limits.timeoutMs + TIMEOUT_GRACE_MS;
@@ -144,6 +153,20 @@ export class Supervision {
       stopWatchingExit();
       log.debug('supervision ended');
     }
+  }
+
+  /** The steers of the task after the one the runtime names; none once it is no longer running. */
+  private async steers(params: unknown): Promise<RuntimeSteersResult> {
+    const { taskId, after } = RuntimeSteersParamsSchema.parse(params);
+    const { job, agents } = this.options;
+    const steers = await agents.steersAfter({
+      namespace: job.namespace,
+      name: job.agentName,
+      taskId,
+      after,
+      maxBytes: RUNTIME_STEERS_MAX_BYTES,
+    });
+    return { steers };
   }
 
   /** Asks the runtime to cancel the task, once. */

@@ -328,20 +328,24 @@ export class TaskRunner {
     await agents
       .forgetTask(scheduler, ref.namespace, ref.name, job.taskId)
       .catch((err: unknown) => log.debug({ err }, 'could not forget an ended task'));
-    await this.applyLifecycle(agent, log);
+    await this.applyLifecycle(agent, job.taskId, log);
   }
 
   /**
-   * What the agent's `lifecycle` asks for once a task has ended: `Sleep` stops its runtime and
-   * keeps its workspace; `AutoDelete` deletes the agent.
+   * What the agent's `lifecycle` asks for once its task `taskId` has ended: `Sleep` stops its
+   * runtime and keeps its workspace; `AutoDelete` deletes the agent. Not once the agent has moved
+   * on to another task (the follow-up of steers its task did not take, or a new one): that
+   * task's end applies it.
    */
-  private async applyLifecycle(agent: AgentRecord, log: Logger): Promise<void> {
+  private async applyLifecycle(agent: AgentRecord, taskId: string, log: Logger): Promise<void> {
+    if (agent.spec.lifecycle !== 'Sleep' && agent.spec.lifecycle !== 'AutoDelete') return;
     const ref = {
       namespace: agent.namespace,
       name: agent.name,
       ...(agent.uid ? { uid: agent.uid } : {}),
     };
     try {
+      if ((await this.options.agents.get(ref.namespace, ref.name))?.taskId !== taskId) return;
       if (agent.spec.lifecycle === 'Sleep') {
         await this.options.driver.stop(ref);
       } else if (agent.spec.lifecycle === 'AutoDelete') {

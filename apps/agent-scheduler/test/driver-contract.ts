@@ -228,6 +228,47 @@ export function runtimeDriverContract(
       expect(subject.driver.ready(ref)?.resumable).toBe(true);
     });
 
+    it('steers a running task: the steer reaches its next model request, recorded once', async () => {
+      const { ref, job } = await queuedTask('Say hi.');
+      const release = heldTurn();
+      model.script({ content: [text('and bye')] });
+      try {
+        const requests = model.requestCount;
+        const running = runner.run(job);
+        await model.waitForRequests(requests + 1, 10_000);
+        const steer = await f.agents.claim({
+          namespace: NS,
+          name: ref.name,
+          taskId: randomUUID(),
+          instructions: 'Say bye too.',
+          spec: MINIMAL_AGENT_SPEC,
+          now: new Date().toISOString(),
+          steer: true,
+        });
+        expect(steer).toMatchObject({ outcome: 'steered', taskId: job.taskId, steerIndex: 1 });
+        release();
+        await running;
+        const last = model.requests.at(-1)?.body.messages.at(-1);
+        expect(last).toMatchObject({
+          role: 'user',
+          content: [{ type: 'text', text: 'Say bye too.' }],
+        });
+        const events = await storedEvents(ref.name);
+        expect(events.map((e) => e.type)).toEqual([
+          'task_started',
+          'text',
+          'user_message',
+          'text',
+          'task_completed',
+        ]);
+        expect(events[2]?.payload).toEqual({ content: 'Say bye too.', steer_index: 1 });
+        expect(await f.redis.llen(f.keys.steers(NS, ref.name))).toBe(0);
+        expect((await f.agents.get(NS, ref.name))?.taskStatus).toBe('Complete');
+      } finally {
+        release();
+      }
+    });
+
     it(`cancels a running task within ${CANCEL_WITHIN_MS} ms`, async () => {
       const { ref, job } = await queuedTask();
       const release = heldTurn();

@@ -50,6 +50,46 @@ it('ends a claim whose job never reached the queue, with an error event', async 
   expect(event?.[1]).toEqual(expect.arrayContaining(['type', 'error', 'taskId', 't-lost']));
 });
 
+it('queues the follow-up of a steer whose job never reached the queue, at once', async () => {
+  await claim('steered', 't-steered', new Date().toISOString());
+  await f.agents.startTask({
+    scheduler: 'gone',
+    namespace: NS,
+    name: 'steered',
+    taskId: 't-steered',
+  });
+  const steer = { namespace: NS, name: 'steered', spec: MINIMAL_AGENT_SPEC, steer: true };
+  const now = new Date().toISOString();
+  await f.agents.claim({ ...steer, taskId: 'unused', instructions: 'late', now });
+  // This store has no queue: the follow-up is stored, and its job is not.
+  const ended = await f.agents.finishTask({
+    namespace: NS,
+    name: 'steered',
+    taskId: 't-steered',
+    taskStatus: 'Cancelled',
+    message: 'test',
+    event: {
+      type: 'task_cancelled',
+      taskId: 't-steered',
+      timestamp: now,
+      payload: { reason: 'test' },
+    },
+  });
+  expect(ended).toEqual(expect.any(String));
+  const followUp = await f.agents.get(NS, 'steered');
+  expect(followUp).toMatchObject({ taskStatus: 'Queued', instructions: 'late' });
+  expect(await f.tasks.queue.getJob(followUp?.taskId ?? '')).toBeUndefined();
+
+  // Young as it is, the reconciler queues it rather than ending it.
+  const report = await reconciler().run();
+  expect(report.requeued).toContain(followUp?.taskId);
+  expect(report.ended).not.toContain(followUp?.taskId);
+  expect((await f.tasks.queue.getJob(followUp?.taskId ?? ''))?.data).toMatchObject({
+    agentName: 'steered',
+    instructions: 'late',
+  });
+});
+
 it('leaves a queued task with its job, and a claim that is still young, alone', async () => {
   await claim('waiting', 't-waiting');
   await f.tasks.enqueue({

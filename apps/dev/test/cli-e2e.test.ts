@@ -182,6 +182,31 @@ describe('komputer run', () => {
     expect(run.stdout()).toMatch(/■ cancelled · .+\n$/);
   });
 
+  it('steers a busy agent, which the running `run` shows; --no-steer refuses it, exit 3', async () => {
+    const turn = gate();
+    model.script(
+      async () => {
+        await turn.opened;
+        return { content: [text('Counting.')] };
+      },
+      { content: [text('There are three.')] },
+    );
+    const requests = model.requestCount;
+    const run = komputer(['run', 'steered', 'List the files']);
+    await model.waitForRequests(requests + 1, 15_000);
+    const refused = await komputerDone(['run', 'steered', 'Not now', '--no-steer', '-d']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/\(HTTP 409, AGENT_BUSY, request id /);
+    const steer = await komputerDone(['run', 'steered', 'Also count them', '-d']);
+    expect(steer.code).toBe(0);
+    const taskId = steer.stdout.trim();
+    expect(steer.stderr).toBe(`steered is busy: its task ${taskId} takes this as steer 1.\n`);
+    turn.release();
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toContain('» Also count them');
+    expect(run.stdout()).toContain('There are three.');
+  });
+
   it('stops following at Ctrl-C; the task goes on, and `logs -f` exits 5 when it is cancelled', async () => {
     model.script({ content: [toolUse('Bash', { command: 'sleep 60' })] });
     const run = komputer(['run', 'napper', 'Sleep a minute']);

@@ -225,6 +225,47 @@ describe('@komputer/sdk against the whole stack', () => {
     expect((conflict as ConflictError).message).toContain('NO_ACTIVE_TASK');
   });
 
+  it('steers a busy agent: run() follows the busy task to its end; steer: false refuses', async () => {
+    const held = gate();
+    model.script(after(held.opened, { content: [text('First part.')] }), {
+      content: [text('Both parts done.')],
+    });
+    const requests = model.requestCount;
+    const first = client.run({ name: 'sdk-steered', instructions: 'Do the first part.' });
+    await model.waitForRequests(requests + 1, 15_000);
+
+    const refused = await client.agents
+      .create({ name: 'sdk-steered', instructions: 'Not now.' }, { steer: false })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(refused).toMatchObject({ status: 409, code: 'AGENT_BUSY' });
+
+    // The model's first answer waits until the steer is accepted: its POST is answered.
+    const accepted = gate();
+    const watched: Fetch = async (request, init) => {
+      const response = await fetch(request, init);
+      if (request.method === 'POST' && new URL(request.url).pathname === '/api/v1/agents') {
+        accepted.open();
+      }
+      return response;
+    };
+    const seen: AgentEvent[] = [];
+    const steered = new Komputer({ baseURL: e2e.stack.url, fetch: watched }).run({
+      name: 'sdk-steered',
+      instructions: 'And the second part.',
+      onEvent: (event) => seen.push(event),
+    });
+    await accepted.opened;
+    held.open();
+    const [one, two] = await Promise.all([first, steered]);
+    expect(two.agent).toMatchObject({ steered: true, steerIndex: 1, taskId: one.taskId });
+    expect(two.taskId).toBe(one.taskId);
+    expect(two.text).toBe('Both parts done.');
+    expect(seen.filter((e) => e.type === 'user_message').map((e) => e.payload)).toEqual([
+      { content: 'And the second part.', steer_index: 1 },
+    ]);
+  });
+
   it('retries a 503, obeying its Retry-After', async () => {
     // A real HTTP server in front of the stack: it answers the first request with 503, then
     // passes every request through.

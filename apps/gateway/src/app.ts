@@ -90,8 +90,10 @@ export function createApp(deps: GatewayDeps): express.Express {
     })),
     createAgent: route(operations.createAgent, async ({ query, body }) => {
       const namespace = bodyNamespace(query, body);
-      const { agent, taskId, created } = await agents.createOrRun(namespace, body);
-      return { ...(await presentOne(agent)), taskId, created };
+      const { agent, ...outcome } = await agents.createOrRun(namespace, body, {
+        steer: query.steer,
+      });
+      return { ...(await presentOne(agent)), ...outcome };
     }),
     getAgent: route(operations.getAgent, async ({ path, query }) =>
       presentOne(await agents.get(ns(query), path.name)),

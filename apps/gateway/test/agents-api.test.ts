@@ -102,15 +102,34 @@ describe('POST /agents', () => {
     });
   });
 
-  it('answers 409 while the agent has a queued task, and queues the next task once it is idle', async () => {
+  it('steers an agent with a queued task; with steer=false answers 409; queues the next task once it is idle', async () => {
     const first = await post({ name: 'busy', instructions: 'one' });
     expect(first.status).toBe(201);
-    const second = await post({ name: 'busy', instructions: 'two' });
-    expect(second.status).toBe(409);
-    expect(second.body).toMatchObject({ code: 'AGENT_BUSY', type: 'conflict_error' });
-    expect(second.body.error).toContain(first.body.taskId);
+    expect(first.body).toMatchObject({ created: true, steered: false });
+    expect(first.body).not.toHaveProperty('steerIndex');
+    const steered = await post({ name: 'busy', instructions: 'two' });
+    expect(steered.status).toBe(201);
+    expect(steered.body).toMatchObject({
+      taskId: first.body.taskId,
+      created: false,
+      steered: true,
+      steerIndex: 1,
+      instructions: 'one',
+      taskStatus: 'Queued',
+    });
+    const refused = await post({ name: 'busy', instructions: 'not this' }, '?steer=false');
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'AGENT_BUSY', type: 'conflict_error' });
+    expect(refused.body.error).toContain(first.body.taskId);
+    expect((await post({ name: 'busy', instructions: 'x' }, '?steer=maybe')).status).toBe(400);
 
+    // Cancelled before it started, the task leaves its steer to the agent's next task.
     expect((await call('POST', `${t.api}/agents/busy/cancel`)).status).toBe(200);
+    const followUp = await call('GET', `${t.api}/agents/busy`);
+    expect(followUp.body).toMatchObject({ taskStatus: 'Queued', instructions: 'two' });
+    expect((await queue.getJob(followUp.body.taskId))?.data).toMatchObject({ instructions: 'two' });
+    expect((await call('POST', `${t.api}/agents/busy/cancel`)).status).toBe(200);
+
     const third = await post({
       name: 'busy',
       instructions: 'three',
@@ -119,6 +138,7 @@ describe('POST /agents', () => {
     expect(third.status).toBe(201);
     expect(third.body).toMatchObject({
       created: false,
+      steered: false,
       taskStatus: 'Queued',
       instructions: 'three',
     });

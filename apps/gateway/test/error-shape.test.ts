@@ -1,3 +1,4 @@
+import { MAX_PENDING_STEERS } from '@komputer/contracts';
 import { AppError } from '@komputer/service-kit';
 import { errorOf, refusedUpgrade, sendRequest } from '@komputer/testing';
 import type { HttpAnswer } from '@komputer/testing';
@@ -96,6 +97,17 @@ describe('every error path answers {error: "<message>", code, type, requestId, r
     expect((await cancel()).status).toBe(200);
     const body = flatError(await cancel(), 409, 'NO_ACTIVE_TASK');
     expect(body.type).toBe('conflict_error');
+  });
+
+  it('409 for a busy agent with steer=false, 429 once its steers are full', async () => {
+    const post = (query = '') =>
+      json(`/agents${query}`, 'POST', JSON.stringify({ name: 'flooded', instructions: 'go' }));
+    expect((await post()).status).toBe(201);
+    const busy = flatError(await post('?steer=false'), 409, 'AGENT_BUSY');
+    expect(busy.retryable).toBe(true);
+    for (let i = 0; i < MAX_PENDING_STEERS; i++) expect((await post()).status).toBe(201);
+    const full = flatError(await post(), 429, 'TOO_MANY_STEERS');
+    expect(full).toMatchObject({ type: 'rate_limit_error', retryable: true });
   });
 
   it('413 for a body over the limit, 415 for a body that is not JSON', async () => {

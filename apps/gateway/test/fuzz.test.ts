@@ -310,7 +310,7 @@ async function checkStored(): Promise<void> {
     /^komputer:relay:[0-9a-f-]+:wake$/,
     new RegExp(`^komputer:${label}:(agents|secrets|connectors|memories|skills|schedules)$`),
     new RegExp(
-      `^komputer:${label}:(agent|events|secret|connector|memory|skill|schedule):${label}$`,
+      `^komputer:${label}:(agent|events|steers|secret|connector|memory|skill|schedule):${label}$`,
     ),
     new RegExp(`^komputer:${label}:schedule:${label}:runs$`),
     new RegExp(`^komputer:${label}:agent:${label}:refs$`),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TEMPLATE } from '@komputer/contracts';
+import { DEFAULT_TEMPLATE, MAX_PENDING_STEERS } from '@komputer/contracts';
 import type {
   AgentSpec,
   CancelAgentResponse,
@@ -23,6 +23,21 @@ export interface AgentServiceOptions {
   /** The templates that agents name: checked when an agent names one. */
   templates: TemplateService;
   logger: Logger;
+}
+
+/**
+ * What {@link AgentService.createOrRun} did with the instructions: started a task (`created`
+ * says whether it created the agent too), or, for a busy agent, added them to its task `taskId`
+ * as steer `steerIndex`.
+ */
+export type CreateOrRunResult =
+  | { agent: AgentRecord; taskId: string; created: boolean; steered: false }
+  | { agent: AgentRecord; taskId: string; created: false; steered: true; steerIndex: number };
+
+/** Options of {@link AgentService.createOrRun}. */
+export interface CreateOrRunOptions {
+  /** A busy agent takes the instructions as a steer (the default), or refuses them with 409. */
+  steer?: boolean;
 }
 
 /** The 400 of an agent that names a template that does not exist. */
@@ -101,16 +116,20 @@ export class AgentService {
   }
 
   /**
-   * Creates the agent with its first task, or gives an idle agent its next task. The claim is
-   * one atomic step, and it hands an existing agent's task straight to the scheduler that holds
-   * its runtime when that scheduler listens; otherwise the task's job is queued after the claim,
-   * so a worker never sees a job before its claim. A job the queue refuses takes the claim back,
-   * so that nothing waits for a task that does not exist. A busy agent is a 409.
+   * Creates the agent with its first task, gives an idle agent its next task, or steers a busy
+   * agent: its task takes the instructions as a user message before its next model request (a
+   * task that ends before it takes them leaves them to the agent's next task). The claim, or the
+   * steer, is one atomic step, and it hands an existing agent's task straight to the scheduler
+   * that holds its runtime when that scheduler listens; otherwise the task's job is queued after
+   * the claim, so a worker never sees a job before its claim. A job the queue refuses takes the
+   * claim back, so that nothing waits for a task that does not exist. A busy agent is a 409 with
+   * `steer: false`, and a 429 when it holds {@link MAX_PENDING_STEERS} steers not taken yet.
    */
   async createOrRun(
     namespace: string,
     request: CreateAgentRequest,
-  ): Promise<{ agent: AgentRecord; taskId: string; created: boolean }> {
+    options: CreateOrRunOptions = {},
+  ): Promise<CreateOrRunResult> {
     const { agents, tasks, logger } = this.options;
     const spec = specFromRequest(request);
     await this.checkTemplate(namespace, spec.templateRef);
@@ -125,6 +144,7 @@ export class AgentService {
         instructions: request.instructions,
         spec,
         now,
+        steer: options.steer ?? true,
       })
       .catch((err: unknown) => {
         if (err instanceof TemplateNotStoredError) throw noSuchTemplate(namespace, err.template);
@@ -134,9 +154,25 @@ export class AgentService {
       throw new AppError(
         'AGENT_BUSY',
         409,
-        `agent "${request.name}" is busy with task ${claim.taskId}; cancel it or wait for it to finish`,
+        `agent "${request.name}" is busy with task ${claim.taskId}; cancel it, wait for it to finish, or steer it (steer=true)`,
         { details: { taskId: claim.taskId }, retryable: true },
       );
+    }
+    if (claim.outcome === 'steersFull') {
+      throw new AppError(
+        'TOO_MANY_STEERS',
+        429,
+        `agent "${request.name}" holds ${MAX_PENDING_STEERS} steers that task ${claim.taskId} has not taken yet; retry once it has taken some`,
+        { details: { taskId: claim.taskId }, retryable: true },
+      );
+    }
+    if (claim.outcome === 'steered') {
+      const { agent, steerIndex } = claim;
+      logger.info(
+        { namespace, agent: request.name, taskId: claim.taskId, steerIndex },
+        'instructions steered into the busy task',
+      );
+      return { agent, taskId: claim.taskId, created: false, steered: true, steerIndex };
     }
     const handedTo = claim.outcome === 'queued' ? claim.handedTo : undefined;
     if (!handedTo) {
@@ -172,7 +208,7 @@ export class AgentService {
       },
       handedTo ? 'task handed to the scheduler that holds the agent’s runtime' : 'task queued',
     );
-    return { agent: claim.agent, taskId, created: claim.outcome === 'created' };
+    return { agent: claim.agent, taskId, created: claim.outcome === 'created', steered: false };
   }
 
   /** Changes an agent's settings; they apply from its next task. */

@@ -235,7 +235,10 @@ export class ScheduleService {
     };
     try {
       if (!record.spec.agent) await agents.get(namespace, agentName);
-      const { agent, taskId } = await agents.createOrRun(namespace, this.taskOf(record));
+      // A run is a task of its own: a busy agent skips it rather than take it as a steer.
+      const { agent, taskId } = await agents.createOrRun(namespace, this.taskOf(record), {
+        steer: false,
+      });
       await schedules.recordRun(
         namespace,
         name,

@@ -1,3 +1,4 @@
+import { MAX_PENDING_STEERS } from '@komputer/contracts';
 import { createReferenceChecker } from '@komputer/connectors';
 import { AppError, createLogger } from '@komputer/service-kit';
 import { AgentStore, createKeys, TaskQueue, TemplateStore } from '@komputer/store';
@@ -22,8 +23,8 @@ afterAll(async () => {
 
 /** The domain on a real Redis, with its queue on `queueRedis`. */
 function service(queueRedis: Redis = redis) {
-  const agents = new AgentStore({ redis, keys, eventsMaxLen: 1_000 });
   const tasks = new TaskQueue({ redis: queueRedis, prefix: keys.bullPrefix() });
+  const agents = new AgentStore({ redis, keys, eventsMaxLen: 1_000, queue: tasks });
   const domain = new AgentService({
     agents,
     tasks,
@@ -62,14 +63,60 @@ it('creates an agent with its template’s defaults and queues its first task', 
   await tasks.close();
 });
 
-it('refuses a task for a busy agent with 409, naming the task it runs', async () => {
+it('steers a busy agent’s task, or refuses with 409 when asked to, naming the task it runs', async () => {
   const { domain, tasks } = service();
   const first = await domain.createOrRun('team', { name: 'busy', instructions: 'One.' });
-  const busy = await refusal(domain.createOrRun('team', { name: 'busy', instructions: 'Two.' }));
+  const steered = await domain.createOrRun('team', { name: 'busy', instructions: 'Two.' });
+  expect(steered).toMatchObject({
+    taskId: first.taskId,
+    created: false,
+    steered: true,
+    steerIndex: 1,
+    agent: { taskId: first.taskId, instructions: 'One.' },
+  });
+  // A steer is no task of its own: no job.
+  const jobs = (await tasks.queue.getWaiting()).filter((job) => job.data.agentName === 'busy');
+  expect(jobs.map((job) => job.id)).toEqual([first.taskId]);
+  const busy = await refusal(
+    domain.createOrRun('team', { name: 'busy', instructions: 'Three.' }, { steer: false }),
+  );
   expect(busy).toMatchObject({
     code: 'AGENT_BUSY',
     status: 409,
     details: { taskId: first.taskId },
+  });
+  await tasks.close();
+});
+
+it(`answers 429 once ${MAX_PENDING_STEERS} steers wait, and keeps them all`, async () => {
+  const { domain, tasks } = service();
+  const first = await domain.createOrRun('team', { name: 'flooded', instructions: 'Go.' });
+  for (let i = 1; i <= MAX_PENDING_STEERS; i++) {
+    await domain.createOrRun('team', { name: 'flooded', instructions: `steer ${i}` });
+  }
+  const full = await refusal(domain.createOrRun('team', { name: 'flooded', instructions: 'more' }));
+  expect(full).toMatchObject({
+    code: 'TOO_MANY_STEERS',
+    status: 429,
+    retryable: true,
+    details: { taskId: first.taskId },
+  });
+  expect(await redis.llen(keys.steers('team', 'flooded'))).toBe(MAX_PENDING_STEERS);
+  await tasks.close();
+});
+
+it('turns a steer that a queued task never took, as it is cancelled, into the next task', async () => {
+  const { domain, agents, tasks } = service();
+  const first = await domain.createOrRun('team', { name: 'racer', instructions: 'Go.' });
+  await domain.createOrRun('team', { name: 'racer', instructions: 'And then this.' });
+  expect(await domain.cancel('team', 'racer')).toMatchObject({ status: 'cancelled' });
+  const next = await agents.get('team', 'racer');
+  expect(next).toMatchObject({ taskStatus: 'Queued', instructions: 'And then this.' });
+  expect(next?.taskId).not.toBe(first.taskId);
+  expect((await tasks.queue.getJob(next?.taskId ?? ''))?.data).toMatchObject({
+    agentName: 'racer',
+    instructions: 'And then this.',
+    agentUid: next?.uid,
   });
   await tasks.close();
 });

@@ -476,11 +476,25 @@ describe('agent responses', () => {
     expect(AgentResponseSchema.parse(agent)).toEqual(agent);
   });
 
-  it('requires taskId and created in the create response', () => {
+  it('requires taskId, created and steered in the create response', () => {
     expect(CreateAgentResponseSchema.safeParse(agent).success).toBe(false);
     expect(
-      CreateAgentResponseSchema.parse({ ...agent, taskId: 't-2', created: true }),
-    ).toMatchObject({ taskId: 't-2', created: true });
+      CreateAgentResponseSchema.safeParse({ ...agent, taskId: 't-2', created: true }).success,
+    ).toBe(false);
+    expect(
+      CreateAgentResponseSchema.parse({ ...agent, taskId: 't-2', created: true, steered: false }),
+    ).toMatchObject({ taskId: 't-2', created: true, steered: false });
+    expect(
+      CreateAgentResponseSchema.parse({
+        ...agent,
+        taskId: 't-2',
+        created: false,
+        steered: true,
+        steerIndex: 3,
+      }),
+    ).toMatchObject({ steered: true, steerIndex: 3 });
+    const steer = { ...agent, taskId: 't', created: false, steered: true, steerIndex: 0 };
+    expect(CreateAgentResponseSchema.safeParse(steer).success).toBe(false);
   });
 
   it('rejects an unknown status', () => {

@@ -485,10 +485,37 @@ export const AgentResponseSchema = z
   .meta({ id: 'AgentResponse' });
 export type AgentResponse = z.infer<typeof AgentResponseSchema>;
 
-/** `POST /agents` answer: the agent, and the id of the task that was queued. */
+/**
+ * How many steers an agent holds that its task has not taken yet; one more is refused (429
+ * `TOO_MANY_STEERS`) until the task takes some.
+ */
+export const MAX_PENDING_STEERS = 100;
+
+/**
+ * `POST /agents` answer: the agent, and the task that the instructions went to: a new task, or
+ * the agent's busy task as a steer.
+ */
 export const CreateAgentResponseSchema = AgentResponseSchema.extend({
-  taskId: z.string().meta({ description: 'The task given to the agent' }),
+  taskId: z.string().meta({
+    description:
+      'The task given to the agent: a new one, or, when `steered`, the busy task that the instructions were added to',
+  }),
   created: z.boolean().meta({ description: 'True when this request created the agent' }),
+  steered: z.boolean().meta({
+    description:
+      'True when the agent was busy and the instructions were added to its task as a follow-up message ' +
+      '(a steer), taken before its next model request; false when they started a task',
+  }),
+  steerIndex: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({
+      description:
+        'When `steered`: the steer’s number among the agent’s steers (they are taken in this order). ' +
+        'The `user_message` event that records it being taken carries it as `steer_index`',
+    }),
 }).meta({ id: 'CreateAgentResponse' });
 export type CreateAgentResponse = z.infer<typeof CreateAgentResponseSchema>;
 

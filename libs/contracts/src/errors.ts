@@ -10,6 +10,7 @@ export const ErrorCodeSchema = z
     'NOT_FOUND',
     'AGENT_NOT_FOUND',
     'AGENT_BUSY',
+    'TOO_MANY_STEERS',
     'NO_ACTIVE_TASK',
     'CONNECTOR_NOT_FOUND',
     'CONNECTOR_IN_USE',
@@ -52,6 +53,7 @@ export const ErrorTypeSchema = z
     'not_found_error',
     'conflict_error',
     'request_too_large',
+    'rate_limit_error',
     'unavailable_error',
     'api_error',
   ])

@@ -47,7 +47,19 @@ export const EventPayloadSchemas = {
   }),
   task_cancelled: z.object({ reason: z.string() }),
   error: z.object({ error: z.string(), retryable: z.boolean() }),
-  user_message: z.object({ content: z.string() }),
+  user_message: z.object({
+    content: z.string(),
+    steer_index: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'The steer this message is (its `steerIndex` in the answer to the POST that sent it): ' +
+          'recorded as the task takes it, before its next model request',
+      }),
+  }),
   compaction: z.object({ summary: z.string() }),
   /** Something went wrong that the task survives, such as a connector that cannot be reached. */
   warning: z.object({ message: z.string(), connector: z.string().optional() }),

@@ -17,6 +17,7 @@ export {
   MAX_AGENT_MEMORIES,
   MAX_AGENT_SKILLS,
   MAX_INSTRUCTIONS_LENGTH,
+  MAX_PENDING_STEERS,
   MAX_SYSTEM_PROMPT_LENGTH,
   ModelSchema,
   NamespaceListResponseSchema,
@@ -125,6 +126,7 @@ export type { ControlMessage, ScheduleJob, SchedulerStatus, TaskJob } from './jo
 export { API_VERSION, buildOpenApiDocument } from './openapi';
 export {
   API_PREFIX,
+  CreateAgentQuerySchema,
   DeleteResourceResponseSchema,
   EVENTS_PAGE,
   EventsQuerySchema,
@@ -135,6 +137,7 @@ export {
   REGISTRY_TAGS,
 } from './operations';
 export type {
+  CreateAgentQuery,
   DeleteResourceResponse,
   EventsQuery,
   HealthResponse,
@@ -166,6 +169,8 @@ export type {
 export {
   NewAgentEventSchema,
   RUNTIME_MAX_LINE_BYTES,
+  RUNTIME_STEERS_MAX_BYTES,
+  RUNTIME_STEERS_METHOD,
   RuntimeAgentSchema,
   RuntimeAssignMessageSchema,
   RuntimeConnectorSchema,
@@ -176,6 +181,8 @@ export {
   RuntimeResponseSchema,
   RuntimeResumeMessageSchema,
   RuntimeSettingsSchema,
+  RuntimeSteersParamsSchema,
+  RuntimeSteersResultSchema,
   SupervisorMessageSchema,
   TaskLimitsSchema,
 } from './runtime';
@@ -192,6 +199,8 @@ export type {
   RuntimeResponse,
   RuntimeResumeMessage,
   RuntimeSettings,
+  RuntimeSteersParams,
+  RuntimeSteersResult,
   RuntimeTaskMessage,
   SupervisorMessage,
   TaskLimits,

@@ -16,6 +16,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   410: 'The cursor is older than what the stream retains: the events after it are gone',
   413: 'Request body too large',
   415: 'Request body is not JSON',
+  429: 'Too many requests: the agent holds as many steers as it takes; retry once its task has taken some',
   426: 'This route speaks WebSocket: send the upgrade headers',
   500: 'Internal error',
   502: 'The MCP server could not be reached, or did not answer in time',

@@ -6,6 +6,7 @@ import {
   CreateAgentRequestSchema,
   CreateAgentResponseSchema,
   DeleteAgentResponseSchema,
+  MAX_PENDING_STEERS,
   NamespaceListResponseSchema,
   PatchAgentRequestSchema,
 } from './agents';
@@ -76,6 +77,19 @@ export const EVENTS_PAGE = { default: 50, max: 200 } as const;
 
 /** `?namespace=`, accepted by every endpoint. */
 export const NamespaceQuerySchema = z.object({ namespace: NamespaceSchema.optional() });
+
+/** `POST /agents` query: the namespace, and whether a busy agent is steered or refuses. */
+export const CreateAgentQuerySchema = NamespaceQuerySchema.extend({
+  steer: z
+    .stringbool({ error: 'must be true or false' })
+    .default(true)
+    .meta({
+      description:
+        'What a busy agent does with the instructions: `true` (the default) adds them to its task as a steer; ' +
+        '`false` refuses them with 409 `AGENT_BUSY`',
+    }),
+});
+export type CreateAgentQuery = z.infer<typeof CreateAgentQuerySchema>;
 
 function namePath(description: string) {
   return z.object({ name: NameSchema.meta({ param: { description } }) });
@@ -179,7 +193,7 @@ export interface OperationSpec {
     mediaType?: 'application/json' | 'text/event-stream';
   };
   /** Error statuses this operation can answer besides 500 and 503. */
-  errors: readonly (400 | 404 | 409 | 410 | 413 | 415 | 426 | 502)[];
+  errors: readonly (400 | 404 | 409 | 410 | 413 | 415 | 426 | 429 | 502)[];
   /**
    * Who may call it: `public` operations (health, readiness, the OpenAPI document) answer
    * anyone; `caller` operations go through the service's authentication hook, which decides.
@@ -217,13 +231,23 @@ export const operations = {
     description:
       'Creates the agent with a first task, or queues the next task for an existing idle agent (upsert by name). ' +
       'For an existing agent only `instructions` is used; change its settings with PATCH. ' +
-      'A busy agent (a task queued or in progress) answers 409.',
+      'A busy agent (a task queued or in progress) is steered: the instructions are added to its task as a ' +
+      'follow-up user message, which the task takes before its next model request (recorded by a `user_message` ' +
+      'event), in the order the steers were accepted; the answer says `steered: true`. ' +
+      'A steer that the task has not taken when it ends is not dropped: the steers left become the agent’s next task ' +
+      '(the first one its instructions, the others steered into it). ' +
+      `An agent holds at most ${MAX_PENDING_STEERS} steers not yet taken; one more answers 429 \`TOO_MANY_STEERS\`. ` +
+      'With `steer=false` a busy agent answers 409 `AGENT_BUSY` instead.',
     tag: 'agents',
     security: 'caller',
-    params: { query: NamespaceQuerySchema },
+    params: { query: CreateAgentQuerySchema },
     body: CreateAgentRequestSchema,
-    success: { status: 201, description: 'The task was queued', schema: CreateAgentResponseSchema },
-    errors: [400, 409, 413, 415],
+    success: {
+      status: 201,
+      description: 'The task was queued, or the instructions were steered into the busy task',
+      schema: CreateAgentResponseSchema,
+    },
+    errors: [400, 409, 413, 415, 429],
   }),
   getAgent: op({
     method: 'get',

@@ -256,6 +256,36 @@ export const RuntimeResponseSchema = z.object({
 });
 export type RuntimeResponse = z.infer<typeof RuntimeResponseSchema>;
 
+/**
+ * The request a runtime makes of its supervisor at each turn boundary of a task (before each
+ * model request, and before it would end the task): the task's steers after `after`, the last
+ * one it took. It adds each as a user turn, and reports it with a `user_message` event that
+ * carries its `steer_index`; the supervisor drops a steer from the agent's list only as that
+ * event is stored, so that a steer is taken once, whatever fails in between.
+ */
+export const RUNTIME_STEERS_METHOD = 'steers';
+
+/** The params of a {@link RUNTIME_STEERS_METHOD} request. */
+export const RuntimeSteersParamsSchema = z.object({
+  taskId: z.string().min(1),
+  /** The index of the last steer that the runtime took (0: none). */
+  after: z.number().int().nonnegative(),
+});
+export type RuntimeSteersParams = z.infer<typeof RuntimeSteersParamsSchema>;
+
+/**
+ * The answer to a {@link RUNTIME_STEERS_METHOD} request: the steers after `after`, oldest first,
+ * as many as fit in {@link RUNTIME_STEERS_MAX_BYTES} (at least one); the rest come at the next
+ * boundary. None when the task is no longer the agent's running task.
+ */
+export const RuntimeSteersResultSchema = z.object({
+  steers: z.array(z.object({ index: z.number().int().min(1), content: z.string() })),
+});
+export type RuntimeSteersResult = z.infer<typeof RuntimeSteersResultSchema>;
+
+/** Most bytes of steers' content in one answer, well under {@link RUNTIME_MAX_LINE_BYTES}. */
+export const RUNTIME_STEERS_MAX_BYTES = 1024 * 1024;
+
 export const SupervisorMessageSchema = z.discriminatedUnion('type', [
   RuntimeTaskMessageSchema,
   RuntimeCancelMessageSchema,

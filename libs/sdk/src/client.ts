@@ -58,6 +58,12 @@ export type RunParams = CreateAgentParams & {
   deltas?: boolean;
   /** Stops waiting (the task goes on: cancel it with `agents.cancel`). */
   signal?: AbortSignal;
+  /**
+   * What a busy agent does (see `agents.create`): `true` (the default) steers its running task
+   * with the instructions, and `run()` follows that task to its end; `false` throws
+   * `ConflictError` (`AGENT_BUSY`).
+   */
+  steer?: boolean;
 };
 
 /** The outcome of a task that {@link Komputer.run} waited for. */
@@ -151,7 +157,8 @@ export class Komputer {
 
   /**
    * Creates the agent or gives it the task, follows its events until the task ends, and
-   * resolves with the result. A task that ends with an `error` event throws
+   * resolves with the result. A busy agent is steered (unless `steer: false`): `run()` then
+   * follows the busy task, which takes the instructions, and resolves with its result. A task that ends with an `error` event throws
    * `TaskFailedError`; a cancelled one throws `TaskCancelledError`; aborting `signal` throws
    * `APIUserAbortError` (the task goes on).
    *
@@ -166,7 +173,7 @@ export class Komputer {
    * ```
    */
   async run(params: RunParams, options: RequestOptions = {}): Promise<RunResult> {
-    const { onEvent, deltas, signal = options.signal, ...body } = params;
+    const { onEvent, deltas, steer, signal = options.signal, ...body } = params;
     // Every call goes to the agent's namespace, whether the options or the body name it.
     const namespace = options.namespace ?? body.namespace;
     const call = { ...options, ...(signal ? { signal } : {}), ...(namespace ? { namespace } : {}) };
@@ -178,7 +185,10 @@ export class Komputer {
         if (error instanceof NotFoundError) return '0-0';
         throw error;
       });
-    const agent = await this.agents.create(body, call);
+    const agent = await this.agents.create(body, {
+      ...call,
+      ...(steer === undefined ? {} : { steer }),
+    });
     const events: AgentEvent[] = [];
     const watch = this.agents.watch(body.name, {
       after,

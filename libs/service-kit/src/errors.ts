@@ -14,6 +14,7 @@ const TYPE_BY_STATUS: Record<number, ErrorType> = {
   410: 'invalid_request_error',
   413: 'request_too_large',
   415: 'invalid_request_error',
+  429: 'rate_limit_error',
   502: 'unavailable_error',
   426: 'invalid_request_error',
   503: 'unavailable_error',

@@ -5,6 +5,7 @@ import {
   DEFAULT_MODEL,
   DEFAULT_TEMPLATE,
   locateRef,
+  MAX_PENDING_STEERS,
   TaskStatusSchema,
 } from '@komputer/contracts';
 import type {
@@ -31,6 +32,7 @@ import {
   RELEASE_CLAIM,
   REQUEST_CANCEL,
   START_TASK,
+  STEERS_AFTER,
 } from './scripts';
 import type { TaskQueue } from './task-queue';
 import { admittedTasks, decodeTemplate } from './template-store';
@@ -70,6 +72,11 @@ export interface AgentRecord {
   queueReason?: string;
   /** While the queued task waits for a slot of its template's cap: its place (1 = next). */
   queuePosition?: number;
+  /**
+   * The last follow-up task: the one that the steers its task had not taken became, as it ended.
+   * When it names the queued task, the reconciler queues a task whose job is missing.
+   */
+  followUp?: string;
 }
 
 /** What `task_started` says of how a task runs, besides its instructions, model and session. */
@@ -89,7 +96,12 @@ export type ClaimResult =
       /** The scheduler that took the task from the claim itself; the task needs no job then. */
       handedTo?: string;
     }
-  | { outcome: 'busy'; taskId: string };
+  /** The agent was busy: the instructions were added to its task `taskId` as steer `steerIndex`. */
+  | { outcome: 'steered'; agent: AgentRecord; taskId: string; steerIndex: number }
+  /** The agent was busy with task `taskId`, and the caller asked not to steer it. */
+  | { outcome: 'busy'; taskId: string }
+  /** The agent was busy with task `taskId`, which has not taken the steers it holds already. */
+  | { outcome: 'steersFull'; taskId: string };
 
 /**
  * The template that an agent is to name is stored neither in its namespace nor cluster-wide
@@ -129,7 +141,21 @@ export type AdoptResult =
   | { outcome: 'stale' };
 
 /** What {@link AgentStore.recordEvent} did. */
-export type RecordResult = { outcome: 'appended'; id: string } | { outcome: 'duplicate' | 'stale' };
+export type RecordResult =
+  | {
+      outcome: 'appended';
+      id: string;
+      /** The follow-up task that the steers a terminal event's task had not taken became. */
+      followUp?: string;
+    }
+  | { outcome: 'duplicate' | 'stale' };
+
+/** One steer of a task, as {@link AgentStore.steersAfter} reads it. */
+export interface Steer {
+  /** Its number among the agent's steers, from 1. */
+  index: number;
+  content: string;
+}
 
 /** How a task ended, and what it adds to the agent's totals. */
 export interface TaskEnd {
@@ -176,14 +202,15 @@ const UNREPLICATED_BACKOFF_MS = 5_000;
 /** Longest `lastTaskMessage` kept on an agent. */
 export const LAST_TASK_MESSAGE_MAX = 256;
 
-const claimScript = new LuaScript(CLAIM_TASK, 6);
-const releaseScript = new LuaScript(RELEASE_CLAIM, 4);
+const claimScript = new LuaScript(CLAIM_TASK, 7);
+const releaseScript = new LuaScript(RELEASE_CLAIM, 5);
 const patchScript = new LuaScript(PATCH_AGENT, 4);
 const indexRefsScript = new LuaScript(INDEX_REFS, 2);
 const startScript = new LuaScript(START_TASK, 3);
-const recordScript = new LuaScript(RECORD_EVENT, 2);
+const recordScript = new LuaScript(RECORD_EVENT, 3);
 const adoptScript = new LuaScript(ADOPT_TASK, 2);
-const deleteScript = new LuaScript(DELETE_AGENT, 6);
+const deleteScript = new LuaScript(DELETE_AGENT, 7);
+const steersAfterScript = new LuaScript(STEERS_AFTER, 2);
 const requestCancelScript = new LuaScript(REQUEST_CANCEL, 2);
 
 /** Each spec field is its own hash field, so that a PATCH is a single HSET. */
@@ -259,6 +286,7 @@ function decode(hash: Record<string, string>, queuePosition?: number): AgentReco
     ...optional('handedTo'),
     ...optional('uid'),
     ...optional('queueReason'),
+    ...optional('followUp'),
     ...(queuePosition !== undefined && hash['queueReason'] ? { queuePosition } : {}),
   };
 }
@@ -478,7 +506,10 @@ export class AgentStore {
 
   /**
    * Claims the agent for task `taskId`: creates it with `spec` when it does not exist, queues
-   * the task when it is idle, or reports it busy. The busy check and the claim are one step. A
+   * the task when it is idle, or, when it is busy, adds the instructions to its task as a steer
+   * (with `steer`; at most {@link MAX_PENDING_STEERS} wait to be taken) or reports it busy. The
+   * busy check and the claim or the steer are one step, so that of concurrent calls for an idle
+   * agent exactly one starts a task and the others are its steers, in the order of that step. A
    * claimed task of an existing agent goes to the scheduler that holds the agent's runtime when
    * that scheduler listens (`handedTo`); otherwise the caller queues it.
    */
@@ -489,6 +520,8 @@ export class AgentStore {
     instructions: string;
     spec: AgentSpec;
     now: string;
+    /** Steer a busy agent rather than report it busy. Default false. */
+    steer?: boolean;
   }): Promise<ClaimResult> {
     // The job that a hand-over carries; the claim puts the agent's uid in front of it.
     const job: Omit<TaskJob, 'agentUid'> = {
@@ -507,6 +540,7 @@ export class AgentStore {
           this.keys.namespaces(),
           this.keys.agentRefs(input.namespace, input.name),
           ...this.templateKeys(input.namespace, input.spec.templateRef),
+          this.keys.steers(input.namespace, input.name),
         ],
         [
           input.name,
@@ -519,6 +553,8 @@ export class AgentStore {
           JSON.stringify(job),
           agentMember(input.namespace, input.name),
           input.spec.templateRef === DEFAULT_TEMPLATE ? '0' : '1',
+          input.steer ? '1' : '0',
+          MAX_PENDING_STEERS,
           ...this.requiredArgs(input.namespace, input.spec),
           ...this.refArgs(input.namespace, input.spec),
           ...specPairs(input.spec),
@@ -527,7 +563,7 @@ export class AgentStore {
       .catch((err: unknown) => this.missingConnector(err, input.namespace, input.spec))) as [
       string,
       string,
-      string,
+      string | number,
       string[],
       string?,
       string?,
@@ -535,15 +571,19 @@ export class AgentStore {
     await this.replicated();
     if (reply[0] === 'notemplate') throw new TemplateNotStoredError(input.spec.templateRef);
     if (reply[0] === 'busy') return { outcome: 'busy', taskId: reply[1] };
+    if (reply[0] === 'steersfull') return { outcome: 'steersFull', taskId: reply[1] };
     const agent = decode(fromPairs(reply[3]));
     if (!agent) throw new Error(`claim left an unreadable agent ${input.namespace}/${input.name}`);
     if (reply[0] === 'created') return { outcome: 'created', agent };
+    if (reply[0] === 'steered') {
+      return { outcome: 'steered', agent, taskId: reply[1], steerIndex: Number(reply[2]) };
+    }
     return {
       outcome: 'queued',
       agent,
       previous: {
         taskStatus: TaskStatusSchema.parse(reply[1]),
-        taskId: reply[2],
+        taskId: String(reply[2]),
         instructions: reply[4] ?? '',
       },
       ...(reply[5] ? { handedTo: reply[5] } : {}),
@@ -565,6 +605,7 @@ export class AgentStore {
         this.keys.agents(input.namespace),
         this.keys.namespaces(),
         this.keys.agentRefs(input.namespace, input.name),
+        this.keys.steers(input.namespace, input.name),
       ],
       [
         input.name,
@@ -744,6 +785,10 @@ export class AgentStore {
   /**
    * Appends an event of the agent's busy task, once per `seq`, and when `terminal` is given
    * ends the task with it, in one step. `stale` means the task is no longer the agent's busy one.
+   * A `user_message` with a `steer_index` drops the steers up to it from the agent's list. The
+   * steers that an ended task had not taken become the agent's next task (`followUp`), which is
+   * handed to the agent's scheduler or else queued here; should that fail, the reconciler queues
+   * it.
    */
   async recordEvent(input: {
     namespace: string;
@@ -759,9 +804,14 @@ export class AgentStore {
     terminal?: TaskEnd;
   }): Promise<RecordResult> {
     const { event, terminal } = input;
+    const steerIndex = event.type === 'user_message' ? event.payload.steer_index : undefined;
     const reply = (await recordScript.run(
       this.redis,
-      [this.keys.agent(input.namespace, input.name), this.keys.events(input.namespace, input.name)],
+      [
+        this.keys.agent(input.namespace, input.name),
+        this.keys.events(input.namespace, input.name),
+        this.keys.steers(input.namespace, input.name),
+      ],
       [
         event.taskId,
         input.requiredStatus ?? '',
@@ -778,14 +828,58 @@ export class AgentStore {
         terminal?.tokens ?? '',
         terminal?.sessionId ?? '',
         terminal?.status ?? '',
+        steerIndex ?? '',
+        randomUUID(),
+        this.keys.handoverChannel(''),
+        input.namespace,
+        input.name,
       ],
-    )) as [string, string?, string[]?];
+    )) as [string, string?, string[]?, string[]?];
     await this.replicated();
     if (reply[0] === 'appended' && reply[1]) {
       await this.wake(reply[2]);
-      return { outcome: 'appended', id: reply[1] };
+      const [taskId, instructions, handedTo, uid] = reply[3] ?? [];
+      if (taskId === undefined || instructions === undefined) {
+        return { outcome: 'appended', id: reply[1] };
+      }
+      if (!handedTo) {
+        await this.queue
+          ?.enqueue({
+            taskId,
+            namespace: input.namespace,
+            agentName: input.name,
+            instructions,
+            enqueuedAt: new Date().toISOString(),
+            ...(uid ? { agentUid: uid } : {}),
+          })
+          // The follow-up is stored; the reconciler queues it, as its `followUp` says.
+          .catch(() => undefined);
+      }
+      return { outcome: 'appended', id: reply[1], followUp: taskId };
     }
     return { outcome: reply[0] === 'duplicate' ? 'duplicate' : 'stale' };
+  }
+
+  /**
+   * The steers of the agent's running task `taskId` after the one numbered `after`, oldest
+   * first, as many as fit in `maxBytes` of content (always at least one); none when `taskId` is
+   * not the agent's running task.
+   */
+  async steersAfter(input: {
+    namespace: string;
+    name: string;
+    taskId: string;
+    after: number;
+    maxBytes: number;
+  }): Promise<Steer[]> {
+    const reply = (await steersAfterScript.run(
+      this.redis,
+      [this.keys.agent(input.namespace, input.name), this.keys.steers(input.namespace, input.name)],
+      [input.taskId, input.after, input.maxBytes],
+    )) as [number?, ...string[]];
+    const [first, ...contents] = reply;
+    if (first === undefined) return [];
+    return contents.map((content, i) => ({ index: first + i, content }));
   }
 
   /**
@@ -867,6 +961,7 @@ export class AgentStore {
           this.keys.namespaces(),
           this.keys.controlChannel(),
           this.keys.agentRefs(namespace, name),
+          this.keys.steers(namespace, name),
         ],
         [name, namespace, expected, JSON.stringify(message), agentMember(namespace, name)],
       )) as [number, string[]?];

@@ -12,6 +12,7 @@ export type {
   Durability,
   RecordResult,
   StartResult,
+  Steer,
   TaskEnd,
   TaskStartNotes,
 } from './agent-store';

@@ -18,6 +18,11 @@ export interface Keys {
   agents(namespace: string): string;
   /** Stream: one agent's events. */
   events(namespace: string, name: string): string;
+  /**
+   * List: the steers of one agent's busy task that it has not taken yet, oldest first (each the
+   * instructions of a POST that found the agent busy); bounded by `MAX_PENDING_STEERS`.
+   */
+  steers(namespace: string, name: string): string;
   /** Hash: one secret's encrypted data and its key names. */
   secret(namespace: string, name: string): string;
   /** Set: the names of the secrets in a namespace. */
@@ -131,6 +136,7 @@ export function createKeys(prefix: string): Keys {
     agent: (ns, name) => `${prefix}:${ns}:agent:${name}`,
     agents: (ns) => `${prefix}:${ns}:agents`,
     events: (ns, name) => `${prefix}:${ns}:events:${name}`,
+    steers: (ns, name) => `${prefix}:${ns}:steers:${name}`,
     secret: (ns, name) => `${prefix}:${ns}:secret:${name}`,
     secrets: (ns) => `${prefix}:${ns}:secrets`,
     connector: (ns, name) => `${prefix}:${ns}:connector:${name}`,

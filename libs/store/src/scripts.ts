@@ -186,6 +186,25 @@ end
 `;
 
 /**
+ * `handOver(agentKey, channelPrefix, job)`: offers the agent's queued task to the scheduler that
+ * ran its last task, which holds its runtime, on that scheduler's hand-over channel: the message
+ * is the agent's uid, a newline and `job` (the task's job as JSON; see `decodeHandover`). When a
+ * scheduler listens, the agent's `handedTo` names it until the task starts. Returns its id, or ''
+ * when nobody took the task: the caller queues it then.
+ */
+const HAND_OVER = `
+local function handOver(agentKey, channelPrefix, job)
+  redis.call('HDEL', agentKey, 'handedTo')
+  local to = redis.call('HGET', agentKey, 'scheduler') or ''
+  if to == '' then return '' end
+  local uid = redis.call('HGET', agentKey, 'uid') or ''
+  if redis.call('PUBLISH', channelPrefix .. to, uid .. '\\n' .. job) == 0 then return '' end
+  redis.call('HSET', agentKey, 'handedTo', to)
+  return to
+end
+`;
+
+/**
  * Claim the agent for a new task, creating it if it does not exist. An existing agent's task is
  * handed straight to the scheduler that ran its last task, which holds its runtime, when that
  * scheduler listens on its hand-over channel; the agent's `handedTo` then names it until the task
@@ -193,43 +212,46 @@ end
  * caller; see `decodeHandover`). The caller queues the task only when no scheduler took it.
  * A created agent joins the reverse indexes of every reference of its spec, its template
  * included, which must then exist (in its namespace or cluster-wide), unless it is built in.
+ * A busy agent (its task Queued or InProgress) is steered instead, in the same step: the
+ * instructions join the end of its list of steers, which its task takes in that order, and the
+ * agent's `steerSeq` counts them (the steer's index); the list holds the steers not taken yet,
+ * so that its head is steer `steerSeq - LLEN + 1`. A full list refuses the steer; so does a
+ * caller that asked not to steer.
  * KEYS: agent, agents index, namespaces, the agent's refs hash, the created agent's template in
- * its namespace and cluster-wide.
+ * its namespace and cluster-wide, the agent's steers.
  * ARGV: name, namespace, taskId, now, instructions, hand-over channel prefix, uid (a created
  * agent's; it tells this agent from a deleted one of the same name), the job as JSON without
- * `agentUid`, the agent's index member, whether its template must be stored ('1'|'0'), the
- * keys of the resources it names that must exist (as `missingRef` takes them), its references
- * (as `replaceRefs` takes them), then the spec as field/value pairs (`spec.<field>`, JSON
- * value); only a created agent takes these.
- * Returns {"busy", currentTaskId} | {"queued", prevTaskStatus, prevTaskId, hash, prevInstructions,
- * handedTo ('' = nobody)} | {"created", "", "", hash}, where hash is the agent's HGETALL after the
+ * `agentUid`, the agent's index member, whether its template must be stored ('1'|'0'), whether
+ * to steer a busy agent ('1'|'0'), the most steers its list holds, the keys of the resources it
+ * names that must exist (as `missingRef` takes them), its references (as `replaceRefs` takes
+ * them), then the spec as field/value pairs (`spec.<field>`, JSON value); only a created agent
+ * takes these.
+ * Returns {"busy", currentTaskId} | {"steersfull", currentTaskId} | {"steered", currentTaskId,
+ * steerIndex, hash} | {"queued", prevTaskStatus, prevTaskId, hash, prevInstructions, handedTo
+ * ('' = nobody)} | {"created", "", "", hash}, where hash is the agent's HGETALL after the
  * claim | {"notemplate"} when a created agent's template is not stored.
  */
-export const CLAIM_TASK = `${REPLACE_REFS}${MISSING_REF}
+export const CLAIM_TASK = `${REPLACE_REFS}${MISSING_REF}${HAND_OVER}
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
 if status then
   if status == 'Queued' or status == 'InProgress' then
-    return {'busy', redis.call('HGET', KEYS[1], 'taskId') or ''}
+    local current = redis.call('HGET', KEYS[1], 'taskId') or ''
+    if ARGV[11] ~= '1' then return {'busy', current} end
+    if redis.call('LLEN', KEYS[7]) >= tonumber(ARGV[12]) then return {'steersfull', current} end
+    redis.call('RPUSH', KEYS[7], ARGV[5])
+    local index = redis.call('HINCRBY', KEYS[1], 'steerSeq', 1)
+    return {'steered', current, index, redis.call('HGETALL', KEYS[1])}
   end
   local prevTask = redis.call('HGET', KEYS[1], 'taskId') or ''
   local prevInstructions = redis.call('HGET', KEYS[1], 'instructions') or ''
   redis.call('HSET', KEYS[1], 'taskStatus', 'Queued', 'taskId', ARGV[3], 'instructions', ARGV[5], 'updatedAt', ARGV[4])
-  redis.call('HDEL', KEYS[1], 'handedTo')
-  local handedTo = redis.call('HGET', KEYS[1], 'scheduler') or ''
-  if handedTo ~= '' then
-    local uid = redis.call('HGET', KEYS[1], 'uid') or ''
-    if redis.call('PUBLISH', ARGV[6] .. handedTo, uid .. '\\n' .. ARGV[8]) == 0 then
-      handedTo = ''
-    else
-      redis.call('HSET', KEYS[1], 'handedTo', handedTo)
-    end
-  end
+  local handedTo = handOver(KEYS[1], ARGV[6], ARGV[8])
   return {'queued', status, prevTask, redis.call('HGETALL', KEYS[1]), prevInstructions, handedTo}
 end
 if ARGV[10] == '1' and redis.call('EXISTS', KEYS[5]) == 0 and redis.call('EXISTS', KEYS[6]) == 0 then
   return {'notemplate'}
 end
-local missing, refsAt = missingRef(11)
+local missing, refsAt = missingRef(13)
 if missing then return redis.error_reply('${MISSING_REF_ERROR} ' .. missing) end
 redis.call('HSET', KEYS[1],
   'name', ARGV[1], 'namespace', ARGV[2], 'instructions', ARGV[5],
@@ -246,13 +268,16 @@ return {'created', '', '', redis.call('HGETALL', KEYS[1])}
  * Undo a claim whose task could not be queued. A created agent is removed again; an existing
  * one gets its previous task back. Only if the claim is still the current one and its task is
  * still Queued: a task that started (the job did reach the queue) or ended must not be undone.
- * KEYS: agent, agents index, namespaces, the agent's refs hash.
+ * Nor one that steers joined, whose senders were told so: it stays, and the reconciler ends it
+ * (its steers then become the agent's next task).
+ * KEYS: agent, agents index, namespaces, the agent's refs hash, the agent's steers.
  * ARGV: name, namespace, taskId, prevTaskStatus ('' = created), prevTaskId, prevInstructions,
  * the agent's index member.
  */
 export const RELEASE_CLAIM = `${DROP_REFS}
 if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[3] then return 0 end
 if redis.call('HGET', KEYS[1], 'taskStatus') ~= 'Queued' then return 0 end
+if redis.call('LLEN', KEYS[5]) > 0 then return 0 end
 if ARGV[4] == '' then
   redis.call('DEL', KEYS[1])
   dropRefs(KEYS[4], ARGV[7])
@@ -409,17 +434,25 @@ return {'adopted', redis.call('HGETALL', KEYS[1])}
  * `eventSeq` numbers the runtime's events, `supervisorSeq` the scheduler's own, so that a write
  * repeated after a lost reply never stores an event twice. A terminal event needs no number:
  * once it is stored, the task is no longer busy.
- * KEYS: agent, events.
+ * A `user_message` that reports a steer taken (its index in ARGV) drops the steers up to it from
+ * the agent's list, in the same step: a steer leaves the list only once its taking is stored.
+ * KEYS: agent, events, the agent's steers.
  * ARGV: taskId, requiredStatus ('' = Queued or InProgress), seq ('' = no deduplication), seqField,
  *   maxLen, eventType, eventTimestamp, payloadJson, now,
  *   terminal taskStatus ('' = not terminal), lastTaskMessage, costUsd, tokens, sessionId, status
- *   (each '' = unchanged).
+ *   (each '' = unchanged), the index of the steer taken ('' = none), the id of a follow-up
+ *   task, the hand-over channel prefix, the agent's namespace and name.
  * A terminal event gives back the task's place in its template's queue or its slot, which goes
- * to the next waiting task.
- * Returns {"appended", id, admitted (as START_TASK's)} | {"duplicate"} when `seq` was stored
- * already | {"stale"} when `taskId` is not the agent's busy task (in `requiredStatus`).
+ * to the next waiting task. Steers that the task did not take are not lost: they become the
+ * agent's next task, the follow-up, in the same step: the first one is its instructions, the
+ * others stay steers, which it takes before its first model request. The follow-up is offered
+ * to the agent's scheduler (as a claim's task is), and its `followUp` field names it, so that
+ * the reconciler queues it should its job never reach the queue.
+ * Returns {"appended", id, admitted (as START_TASK's), followUp ({} | {taskId, instructions,
+ * handedTo ('' = nobody), uid})} | {"duplicate"} when `seq` was stored already | {"stale"} when
+ * `taskId` is not the agent's busy task (in `requiredStatus`).
  */
-export const RECORD_EVENT = `${APPEND_EVENT}${RELEASE}
+export const RECORD_EVENT = `${APPEND_EVENT}${RELEASE}${HAND_OVER}
 if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[1] then return {'stale'} end
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
 if status ~= 'Queued' and status ~= 'InProgress' then return {'stale'} end
@@ -430,6 +463,15 @@ if ARGV[3] ~= '' then
 end
 local id = append(ARGV[6], ARGV[1], ARGV[7], ARGV[8], ARGV[5])
 if ARGV[6] == 'task_started' then redis.call('HSET', KEYS[1], 'status', 'Running') end
+if ARGV[16] ~= '' then
+  local taken = tonumber(ARGV[16])
+  local count = tonumber(redis.call('HGET', KEYS[1], 'steerSeq') or '0')
+  local left = redis.call('LLEN', KEYS[3])
+  while left > 0 and count - left + 1 <= taken do
+    redis.call('LPOP', KEYS[3])
+    left = left - 1
+  end
+end
 if ARGV[10] ~= '' then
   redis.call('HSET', KEYS[1], 'taskStatus', ARGV[10], 'lastTaskMessage', ARGV[11], 'completionTime', ARGV[9], 'updatedAt', ARGV[9])
   redis.call('HDEL', KEYS[1], 'cancelRequested', 'handedTo')
@@ -440,16 +482,23 @@ if ARGV[10] ~= '' then
   if ARGV[13] ~= '' then redis.call('HINCRBY', KEYS[1], 'totalTokens', ARGV[13]) end
   if ARGV[14] ~= '' then redis.call('HSET', KEYS[1], 'sessionId', ARGV[14]) end
   if ARGV[15] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[15]) end
-  return {'appended', id, release(KEYS[1], ARGV[1])}
+  local admitted = release(KEYS[1], ARGV[1])
+  local next = redis.call('LPOP', KEYS[3])
+  if not next then return {'appended', id, admitted, {}} end
+  redis.call('HSET', KEYS[1], 'taskStatus', 'Queued', 'taskId', ARGV[17], 'instructions', next, 'updatedAt', ARGV[9], 'followUp', ARGV[17])
+  local job = cjson.encode({taskId = ARGV[17], namespace = ARGV[19], agentName = ARGV[20], instructions = next, enqueuedAt = ARGV[9]})
+  local handedTo = handOver(KEYS[1], ARGV[18], job)
+  return {'appended', id, admitted, {ARGV[17], next, handedTo, redis.call('HGET', KEYS[1], 'uid') or ''}}
 end
-return {'appended', id, {}}
+return {'appended', id, {}, {}}
 `;
 
 /**
  * Remove an agent, if it is still the one with uid `uid`: its record, its event stream, its
  * index entries and its entries in the reverse indexes, and tell the schedulers with the
  * caller's `delete` control message.
- * KEYS: agent, agents index, events, namespaces, control channel, the agent's refs hash.
+ * KEYS: agent, agents index, events, namespaces, control channel, the agent's refs hash, its
+ * steers.
  * ARGV: name, namespace, uid ('' = an agent stored without one), the control message as JSON,
  * the agent's index member. Its task's place in its template's queue, or its slot, is given back.
  * Returns {1, admitted (as START_TASK's)}, {0} if absent, or {-1} when the agent of that name
@@ -459,7 +508,7 @@ export const DELETE_AGENT = `${DROP_REFS}${RELEASE}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
 if (redis.call('HGET', KEYS[1], 'uid') or '') ~= ARGV[3] then return {-1} end
 local admitted = release(KEYS[1], redis.call('HGET', KEYS[1], 'taskId') or '')
-redis.call('DEL', KEYS[1], KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[3], KEYS[7])
 dropRefs(KEYS[6], ARGV[5])
 redis.call('SREM', KEYS[2], ARGV[1])
 if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
@@ -481,6 +530,28 @@ if count > 0 and ARGV[2] ~= '1' then return {-1, count, redis.call('SRANDMEMBER'
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], ARGV[1])
 return {1}
+`;
+
+/**
+ * The steers of the agent's running task `taskId` after index `after`, oldest first, as many as
+ * fit in `maxBytes` of content (at least one). KEYS: agent, its steers. ARGV: taskId, after,
+ * maxBytes. Returns {} when the task is not the agent's running task, else {index of the first
+ * steer returned, its content, the next one's, ...} ({first} alone when there is none).
+ */
+export const STEERS_AFTER = `
+if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[1] then return {} end
+if redis.call('HGET', KEYS[1], 'taskStatus') ~= 'InProgress' then return {} end
+local left = redis.call('LLEN', KEYS[2])
+local head = tonumber(redis.call('HGET', KEYS[1], 'steerSeq') or '0') - left + 1
+local from = math.max(0, tonumber(ARGV[2]) + 1 - head)
+local out = {head + from}
+local bytes, max = 0, tonumber(ARGV[3])
+for _, content in ipairs(redis.call('LRANGE', KEYS[2], from, -1)) do
+  if #out > 1 and bytes + #content > max then break end
+  bytes = bytes + #content
+  out[#out + 1] = content
+end
+return out
 `;
 
 /**

@@ -139,9 +139,15 @@ const run: Command = {
     'at the end the result with its turns, cost and duration. The exit status is the outcome:',
     '0 completed, 1 failed, 5 cancelled. Ctrl-C stops following; the task goes on.',
     'The agent settings below apply when the agent is created; an existing agent keeps its own.',
+    'An agent busy with a task is steered: the task takes the instructions before its next',
+    'model request (shown as » <instructions>), and `run` follows that task to its end.',
   ].join('\n'),
   options: {
     ...AGENT_OPTIONS,
+    'no-steer': {
+      type: 'boolean',
+      description: 'Refuse rather than steer a busy agent (409 AGENT_BUSY, exit 3)',
+    },
     detach: {
       type: 'boolean',
       short: 'd',
@@ -155,6 +161,7 @@ const run: Command = {
   },
   examples: [
     'komputer run hello "List the files in your workspace"',
+    'komputer run hello "Also count them" -d   # while the first task runs: a steer',
     'komputer run reviewer "Review the open pull requests" --connector github --max-turns 20',
     'komputer run hello "Say hi" --json | jq -c \'select(.type == "tool_call")\'',
     'komputer run hello "Say hi" -d',
@@ -162,10 +169,19 @@ const run: Command = {
   async run(context) {
     const [name, instructions] = context.positionals as [string, string];
     const body = createBody(context, name, instructions);
+    const steer = !flag(context, 'no-steer');
     if (flag(context, 'detach')) {
-      const created = await context.client.agents.create(body, { signal: context.signal });
+      const created = await context.client.agents.create(body, {
+        signal: context.signal,
+        steer,
+      });
       if (context.json) printJson(context, created);
       else context.out.line(created.taskId);
+      if (created.steered && !context.json) {
+        context.note(
+          `${name} is busy: its task ${created.taskId} takes this as steer ${created.steerIndex}.`,
+        );
+      }
       return EXIT.OK;
     }
     const quiet = flag(context, 'quiet') && !context.json;
@@ -174,6 +190,7 @@ const run: Command = {
     try {
       const result = await context.client.run({
         ...body,
+        steer,
         signal: context.signal,
         onEvent: (event) => {
           if (!quiet) printer.print(event);

@@ -16,7 +16,7 @@ export interface paths {
     put?: never;
     /**
      * Create an agent or give an idle agent a task
-     * @description Creates the agent with a first task, or queues the next task for an existing idle agent (upsert by name). For an existing agent only `instructions` is used; change its settings with PATCH. A busy agent (a task queued or in progress) answers 409.
+     * @description Creates the agent with a first task, or queues the next task for an existing idle agent (upsert by name). For an existing agent only `instructions` is used; change its settings with PATCH. A busy agent (a task queued or in progress) is steered: the instructions are added to its task as a follow-up user message, which the task takes before its next model request (recorded by a `user_message` event), in the order the steers were accepted; the answer says `steered: true`. A steer that the task has not taken when it ends is not dropped: the steers left become the agent’s next task (the first one its instructions, the others steered into it). An agent holds at most 100 steers not yet taken; one more answers 429 `TOO_MANY_STEERS`. With `steer=false` a busy agent answers 409 `AGENT_BUSY` instead.
      */
     post: operations['createAgent'];
     delete?: never;
@@ -1039,6 +1039,7 @@ export interface components {
       | 'NOT_FOUND'
       | 'AGENT_NOT_FOUND'
       | 'AGENT_BUSY'
+      | 'TOO_MANY_STEERS'
       | 'NO_ACTIVE_TASK'
       | 'CONNECTOR_NOT_FOUND'
       | 'CONNECTOR_IN_USE'
@@ -1152,6 +1153,7 @@ export interface components {
       | 'not_found_error'
       | 'conflict_error'
       | 'request_too_large'
+      | 'rate_limit_error'
       | 'unavailable_error'
       | 'api_error';
     FieldIssue: {
@@ -1173,7 +1175,7 @@ export interface components {
       queuePosition?: number;
       /** @description Why the queued task waits, while it waits for a slot */
       queueReason?: string;
-      /** @description The task given to the agent */
+      /** @description The task given to the agent: a new one, or, when `steered`, the busy task that the instructions were added to */
       taskId: string;
       instructions: string;
       systemPrompt?: string;
@@ -1214,6 +1216,10 @@ export interface components {
       completionTime?: string;
       /** @description True when this request created the agent */
       created: boolean;
+      /** @description True when the agent was busy and the instructions were added to its task as a follow-up message (a steer), taken before its next model request; false when they started a task */
+      steered: boolean;
+      /** @description When `steered`: the steer’s number among the agent’s steers (they are taken in this order). The `user_message` event that records it being taken carries it as `steer_index` */
+      steerIndex?: number;
     };
     DeleteAgentResponse: {
       /** @constant */
@@ -1505,6 +1511,8 @@ export interface components {
       type: 'user_message';
       payload: {
         content: string;
+        /** @description The steer this message is (its `steerIndex` in the answer to the POST that sent it): recorded as the task takes it, before its next model request */
+        steer_index?: number;
       };
     };
     CompactionEvent: {
@@ -1956,6 +1964,8 @@ export interface operations {
     parameters: {
       query?: {
         namespace?: string;
+        /** @description What a busy agent does with the instructions: `true` (the default) adds them to its task as a steer; `false` refuses them with 409 `AGENT_BUSY` */
+        steer?: string;
       };
       header?: never;
       path?: never;
@@ -1967,7 +1977,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The task was queued */
+      /** @description The task was queued, or the instructions were steered into the busy task */
       201: {
         headers: {
           [name: string]: unknown;
@@ -2005,6 +2015,15 @@ export interface operations {
       };
       /** @description Request body is not JSON */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the agent holds as many steers as it takes; retry once its task has taken some */
+      429: {
         headers: {
           [name: string]: unknown;
         };

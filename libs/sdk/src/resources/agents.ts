@@ -47,22 +47,38 @@ const IDLE_TIMEOUT_MS = 45_000;
 /** `after=0-0`: from the first event the stream holds. */
 const FIRST_EVENT = '0-0';
 
+/** Options of {@link Agents.create}. */
+export interface CreateOptions extends RequestOptions {
+  /**
+   * What a busy agent does with the instructions: `true` (the default) adds them to its running
+   * task as a steer; `false` refuses them with `ConflictError` (`AGENT_BUSY`).
+   */
+  steer?: boolean;
+}
+
 /** Agents, their tasks and their events (`client.agents`). */
 export class Agents extends APIResource {
   /**
    * Creates the agent with a first task or, when it exists and is idle, gives it the task in
    * `instructions` (its other settings stay; change them with {@link Agents.update}). A busy
-   * agent throws `ConflictError` with code `AGENT_BUSY`.
+   * agent is steered: its running task takes the instructions as a user message before its next
+   * model request, and the answer says `steered: true`, with the busy task's `taskId` and the
+   * steer's `steerIndex` (its `user_message` event carries it as `steer_index`). With
+   * `{ steer: false }` a busy agent throws `ConflictError` with code `AGENT_BUSY` instead. An
+   * agent that holds 100 steers not taken yet throws `RateLimitError` (`TOO_MANY_STEERS`).
    *
    * @example
    * ```ts
    * const agent = await client.agents.create({ name: 'researcher', instructions: 'Summarise the logs' });
-   * console.log(agent.taskId, agent.created);
+   * console.log(agent.taskId, agent.created, agent.steered);
+   * const strict = await client.agents.create({ name: 'researcher', instructions: 'Next' }, { steer: false });
    * ```
    */
-  create(body: CreateAgentParams, options?: RequestOptions): Promise<CreateAgentResponse> {
-    const { api, init, namespace } = this.parts(options);
-    return dataOf(api.POST('/api/v1/agents', { params: { query: { namespace } }, body, ...init }));
+  create(body: CreateAgentParams, options: CreateOptions = {}): Promise<CreateAgentResponse> {
+    const { steer, ...rest } = options;
+    const { api, init, namespace } = this.parts(rest);
+    const query = { namespace, ...(steer === undefined ? {} : { steer: String(steer) }) };
+    return dataOf(api.POST('/api/v1/agents', { params: { query }, body, ...init }));
   }
 
   /**
