@@ -47,7 +47,9 @@ async function page(query: string): Promise<number[]> {
 const id = (i: number) => ids[i] ?? '';
 
 const q = (params: Record<string, string | number>) =>
-  new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+  new URLSearchParams(
+    Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]),
+  ).toString();
 
 it('answers {agent, events}, the latest page without a cursor', async () => {
   expect(await page('limit=3')).toEqual([7, 8, 9]);
