@@ -351,10 +351,14 @@ export function runtimeDriverContract(
     });
 
     describe('lifetimes', () => {
-      /** Enforces lifetimes as the scheduler that runs the suite's tasks does. */
+      /**
+       * Enforces lifetimes as the scheduler that runs the suite's tasks does, or as `scheduler`,
+       * another one, to which that one is alive.
+       */
       function enforcer(
         defaults: AgentLifetimes,
         driver: LifetimeEnforcerOptions['driver'] = subject.driver,
+        scheduler = 'contract',
       ): LifetimeEnforcer {
         return new LifetimeEnforcer({
           agents: f.agents,
@@ -362,7 +366,7 @@ export function runtimeDriverContract(
           driver,
           liveness: { alive: async () => true },
           runsTaskOf: (agent, except) => runner.runsTaskOf(agent, except),
-          scheduler: 'contract',
+          scheduler,
           defaults,
           logger: f.logger,
         });
@@ -425,6 +429,10 @@ export function runtimeDriverContract(
           deleted: [],
         });
         expect(subject.driver.ready(ref)).toBeDefined();
+        // Another scheduler leaves the agent to the live one that holds its runtime.
+        const elsewhere = enforcer({}, subject.driver, 'elsewhere');
+        expect((await elsewhere.enforce([agent], { now: endedAt + 60_000 })).slept).toEqual([]);
+        expect((await f.agents.get(NS, ref.name))?.status).toBe('Running');
         expect(await lifetimes.enforce([agent], { now: endedAt + 60_000 })).toEqual({
           slept: [`${NS}/${ref.name}`],
           deleted: [],
