@@ -20,7 +20,9 @@ import type { SchedulerFixture } from './harness';
 
 let f: SchedulerFixture;
 let model: ScriptedAnthropic;
+let runtimeEntry: string;
 beforeAll(async () => {
+  runtimeEntry = buildRuntime();
   f = await startFixture();
   model = await startScriptedAnthropic();
 });
@@ -35,7 +37,7 @@ it('runs a queued task on the runtime driver it is handed', async () => {
       KOMPUTER_DATA_DIR: join(f.dataDir, 'handed'),
       KOMPUTER_RUNTIME_SPARE: 'false',
     }),
-    { logger: f.logger, logLevel: 'warn', runtimeEntry: buildRuntime() },
+    { logger: f.logger, logLevel: 'warn', runtimeEntry },
   );
   // The scheduler knows runtimes only through the driver: every runtime it asks for is seen here.
   const asked: AgentRef[] = [];
@@ -103,7 +105,7 @@ describe('agents’ lifetimes, as the scheduler’s settings give them', () => {
         KOMPUTER_DATA_DIR: join(f.dataDir, dir),
         KOMPUTER_RUNTIME_SPARE: 'false',
       }),
-      { logger: f.logger, logLevel: 'warn', runtimeEntry: buildRuntime() },
+      { logger: f.logger, logLevel: 'warn', runtimeEntry },
     );
     const config = parseConfig(SchedulerConfigSchema, {
       REDIS_URL: f.redisServer.url,
@@ -147,6 +149,7 @@ describe('agents’ lifetimes, as the scheduler’s settings give them', () => {
     return events;
   }
 
+  // Two runtimes start one after the other, each in its sandbox: room for a loaded machine.
   it('puts an agent to sleep once it has been idle KOMPUTER_SLEEP_AFTER_IDLE_MS; its next task wakes it', async () => {
     const { scheduler: subject, driver } = await scheduler('idle', {
       KOMPUTER_SLEEP_AFTER_IDLE_MS: '200',
@@ -167,7 +170,7 @@ describe('agents’ lifetimes, as the scheduler’s settings give them', () => {
     } finally {
       await subject.close();
     }
-  });
+  }, 40_000);
 
   it('deletes an agent KOMPUTER_DELETE_AFTER_IDLE_MS after its last task', async () => {
     const { scheduler: subject, driver } = await scheduler('expiring', {
