@@ -34,6 +34,26 @@ describe('SchedulerConfigSchema', () => {
     ]);
   });
 
+  it('leaves idle agents alone by default, and takes lifetimes in ms', () => {
+    expect(parseConfig(SchedulerConfigSchema, required)).toMatchObject({
+      KOMPUTER_SLEEP_AFTER_IDLE_MS: 0,
+      KOMPUTER_DELETE_AFTER_IDLE_MS: 0,
+    });
+    expect(
+      parseConfig(SchedulerConfigSchema, {
+        ...required,
+        KOMPUTER_SLEEP_AFTER_IDLE_MS: '900000',
+        KOMPUTER_DELETE_AFTER_IDLE_MS: '86400000',
+      }),
+    ).toMatchObject({
+      KOMPUTER_SLEEP_AFTER_IDLE_MS: 900_000,
+      KOMPUTER_DELETE_AFTER_IDLE_MS: 86_400_000,
+    });
+    expect(() =>
+      parseConfig(SchedulerConfigSchema, { ...required, KOMPUTER_DELETE_AFTER_IDLE_MS: '-1' }),
+    ).toThrow('KOMPUTER_DELETE_AFTER_IDLE_MS');
+  });
+
   it('refuses a runtime driver it does not have', () => {
     expect(() =>
       parseConfig(SchedulerConfigSchema, { ...required, KOMPUTER_RUNTIME_DRIVER: 'docker' }),

@@ -73,6 +73,22 @@ export const SchedulerConfigSchema = BaseConfigSchema.extend({
     .describe(
       'A claim not queued yet, or handed to a live scheduler and not started, is left alone this long by the reconciler',
     ),
+  KOMPUTER_SLEEP_AFTER_IDLE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe(
+      "Put an agent to sleep (its runtime stops, its workspace stays; its next task wakes it) once it has been idle this long after its last task, unless its template's `ttl.idleSleepMinutes` says otherwise; checked on every reconciliation pass. `0`: never",
+    ),
+  KOMPUTER_DELETE_AFTER_IDLE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe(
+      "Delete an agent (as `DELETE` does: its runtime, workspace and events go) this long after its last task ended, unless its template's `ttl.deleteAfterHours` says otherwise; checked on every reconciliation pass. `0`: never",
+    ),
   KOMPUTER_SECRET_KEY: SecretKeyVarSchema,
   KOMPUTER_MCP_TIMEOUT_MS: RuntimeSettingsSchema.shape.KOMPUTER_MCP_TIMEOUT_MS,
   KOMPUTER_CONNECTOR_REGISTRY_URL: z

@@ -376,13 +376,22 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   }
 
   async stop(agent: AgentRef): Promise<void> {
+    await this.stopUnlessBusy(agent, () => false);
+  }
+
+  async stopUnlessBusy(agent: AgentRef, busy: () => boolean): Promise<boolean> {
     const key = keyOf(agent);
     await this.operations.started(key);
     const runtime = this.runtimes.get(key);
-    if (!runtime) return this.operations.stopOf(key);
+    if (!runtime) {
+      await this.operations.stopOf(key);
+      return true;
+    }
+    if (busy()) return false;
     // From now on, ensure() waits for this stop and then starts a new runtime.
     this.runtimes.delete(key);
-    return this.operations.trackStop(key, runtime.stop());
+    await this.operations.trackStop(key, runtime.stop());
+    return true;
   }
 
   remove(agent: AgentRef): Promise<void> {

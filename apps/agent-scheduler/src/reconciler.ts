@@ -1,6 +1,8 @@
 import type { Logger, Redis } from '@komputer/service-kit';
 import { parseTaskMember } from '@komputer/store';
 import type { AgentRecord, AgentStore, Keys, TaskQueue } from '@komputer/store';
+import type { LifetimeEnforcer } from './lifetimes';
+import { LIFETIME_ACTIONS_PER_PASS } from './lifetimes';
 import type { Liveness } from './liveness';
 import type { RuntimeDriver } from './runtime-driver';
 import type { AdoptOutcome } from './task-runner';
@@ -20,6 +22,8 @@ export interface ReconcilerOptions {
    * it (`TaskRunner.adopt`); without it, or when no runtime runs the task, the task ends.
    */
   adopt?: (agent: AgentRecord, from: string) => Promise<AdoptOutcome>;
+  /** Puts idle agents to sleep and deletes them as their lifetimes ask, on every full pass. */
+  lifetimes?: LifetimeEnforcer;
   logger: Logger;
 }
 
@@ -36,7 +40,21 @@ export interface ReconcileReport {
   requeued: string[];
   /** Agents that are gone but still had a runtime or a workspace, now removed. */
   removed: string[];
+  /** Idle agents put to sleep, as "namespace/name", as their lifetimes ask. */
+  slept: string[];
+  /** Idle agents deleted, as "namespace/name", as their lifetimes ask. */
+  deleted: string[];
 }
+
+/** A report of nothing found yet. */
+const emptyReport = (): ReconcileReport => ({
+  ended: [],
+  adopted: [],
+  requeued: [],
+  removed: [],
+  slept: [],
+  deleted: [],
+});
 
 /** Why a task of a scheduler that died ends. */
 export const INTERRUPTED = 'the task was interrupted: the scheduler running it stopped';
@@ -64,8 +82,10 @@ type Verdict = { end: string } | { requeue: true } | { adoptFrom: string } | und
  *   with an `error` event; a task handed over but not started yet goes to the queue.
  * - {@link Reconciler.run}, at start-up and on a longer interval: every agent. Besides what the
  *   sweep does, it ends a claim whose job never reached the queue, and it removes the runtime and
- *   workspace of an agent that was deleted while no scheduler listened. Its first pass on a
- *   Redis whose agents predate the reverse indexes of their references builds those indexes.
+ *   workspace of an agent that was deleted while no scheduler listened, and it enforces the
+ *   agents' lifetimes: idle agents go to sleep or are deleted, at most
+ *   {@link LIFETIME_ACTIONS_PER_PASS} a pass. Its first pass on a Redis whose agents predate the
+ *   reverse indexes of their references builds those indexes.
  */
 export class Reconciler {
   constructor(private readonly options: ReconcilerOptions) {}
@@ -73,7 +93,7 @@ export class Reconciler {
   /** One pass over the task sets of the schedulers that died. */
   async sweep(): Promise<ReconcileReport> {
     const { redis, keys, liveness } = this.options;
-    const report: ReconcileReport = { ended: [], adopted: [], requeued: [], removed: [] };
+    const report = emptyReport();
     for (const scheduler of await liveness.dead()) {
       const set = keys.schedulerTasks(scheduler);
       let settled = true;
@@ -104,13 +124,20 @@ export class Reconciler {
 
   /** One pass over every agent. */
   async run(): Promise<ReconcileReport> {
-    const { agents, driver, logger } = this.options;
-    const report: ReconcileReport = { ended: [], adopted: [], requeued: [], removed: [] };
+    const { agents, driver, lifetimes, logger } = this.options;
+    const report = emptyReport();
     const indexed = await agents.buildRefIndexes();
     if (indexed !== undefined) logger.info({ agents: indexed }, "indexed the agents' references");
     for (const namespace of await agents.namespaces()) {
-      for (const agent of await agents.list(namespace)) {
+      const listed = await agents.list(namespace);
+      for (const agent of listed) {
         await this.apply(agent, await this.verdict(agent), report);
+      }
+      const limit = LIFETIME_ACTIONS_PER_PASS - report.slept.length - report.deleted.length;
+      if (lifetimes && limit > 0) {
+        const enforced = await lifetimes.enforce(listed, { limit });
+        report.slept.push(...enforced.slept);
+        report.deleted.push(...enforced.deleted);
       }
     }
     for (const ref of await driver.known()) {

@@ -112,6 +112,13 @@ export interface RuntimeDriver {
   /** Stops the agent's runtime, if it runs, and waits for it to exit. */
   stop(agent: AgentRef): Promise<void>;
   /**
+   * Stops the agent's runtime as {@link stop} does, unless `busy()` says that a task has been
+   * handed to it: the check and the runtime's withdrawal are one synchronous step, so that a
+   * task is never cut off by a stop that it raced (a task that comes after the withdrawal
+   * starts a new runtime). Resolves with false when `busy()` kept the runtime running.
+   */
+  stopUnlessBusy(agent: AgentRef, busy: () => boolean): Promise<boolean>;
+  /**
    * Stops the runtime and removes the agent's workspace. With a `uid`, a runtime and a
    * workspace of another uid (a newer agent of the same name) are left alone.
    */

@@ -27,6 +27,7 @@ import {
 } from '@komputer/store';
 import type { SchedulerConfig } from './config';
 import { TaskIntake } from './intake';
+import { LifetimeEnforcer } from './lifetimes';
 import { Liveness } from './liveness';
 import { ModelProxy } from './model-proxy';
 import { Reconciler } from './reconciler';
@@ -105,6 +106,7 @@ export function createScheduler(
     secretKey: config.KOMPUTER_SECRET_KEY,
     mcpTimeoutMs: config.KOMPUTER_MCP_TIMEOUT_MS,
   });
+  const templates = new TemplateStore({ redis, keys, queue: tasks });
   const liveness = new Liveness({ redis, keys, id, logger, status: () => driver.sandbox });
   // In memory, not in Redis: model calls go on while Redis is away. Signed with a key derived
   // from the secret key, so that the connector-registry can check them too.
@@ -129,7 +131,6 @@ export function createScheduler(
     tokens,
     logger,
   });
-  const templateStore = new TemplateStore({ redis, keys, queue: tasks });
   const runner = new TaskRunner({
     agents,
     driver,
@@ -139,7 +140,7 @@ export function createScheduler(
     memories: registries.memories,
     skills: registries.skills,
     tokens,
-    templates: templateStore,
+    templates,
     limits: {
       maxTurns: config.KOMPUTER_MAX_TURNS,
       maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,
@@ -158,6 +159,19 @@ export function createScheduler(
     liveness,
     graceMs: config.KOMPUTER_RECONCILE_GRACE_MS,
     adopt: (agent, from) => runner.adopt(agent, from),
+    lifetimes: new LifetimeEnforcer({
+      agents,
+      templates,
+      driver,
+      liveness,
+      runsTaskOf: (agent, except) => runner.runsTaskOf(agent, except),
+      scheduler: id,
+      defaults: {
+        sleepAfterIdleMs: config.KOMPUTER_SLEEP_AFTER_IDLE_MS,
+        deleteAfterIdleMs: config.KOMPUTER_DELETE_AFTER_IDLE_MS,
+      },
+      logger,
+    }),
     logger,
   });
 
@@ -181,7 +195,7 @@ export function createScheduler(
         agents,
         tasks,
         refs: createReferenceChecker(redis, keys),
-        templates: new TemplateService({ templates: templateStore, logger }),
+        templates: new TemplateService({ templates, logger }),
         logger,
       }),
       logger,

@@ -9,7 +9,7 @@ import type { Liveness } from './liveness';
 import { GAVE_UP, Persister } from './persist';
 import { INTERRUPTED } from './reconciler';
 import { agentRefOf, RuntimeHeldError } from './runtime-driver';
-import type { RuntimeDriver, RuntimeHandle } from './runtime-driver';
+import type { AgentRef, RuntimeDriver, RuntimeHandle } from './runtime-driver';
 import { Supervision } from './supervision';
 import type { TaskResources } from './supervision';
 import { taskSettings } from './task-settings';
@@ -51,6 +51,8 @@ export interface TaskRunnerOptions {
  */
 export type AdoptOutcome = 'adopted' | 'held' | 'gone' | 'stale';
 
+const agentKey = (agent: { namespace: string; name: string }) => `${agent.namespace}/${agent.name}`;
+
 /** The job of an agent's current task, as the queue held it. */
 function jobOf(agent: AgentRecord): TaskJob {
   return {
@@ -79,8 +81,11 @@ export type RunOutcome = 'ran' | 'waiting';
 export class TaskRunner {
   /** The supervisions of the tasks running here, by task id. */
   private readonly supervisions = new Map<string, Supervision>();
-  /** The tasks that {@link run} is running here, started or not. */
-  private readonly running = new Set<string>();
+  /**
+   * The tasks that {@link run} runs here, started or not, and the adopted ones: each task's
+   * agent, by task id.
+   */
+  private readonly running = new Map<string, string>();
   private readonly persister = new Persister();
 
   constructor(private readonly options: TaskRunnerOptions) {}
@@ -93,6 +98,17 @@ export class TaskRunner {
   /** How many writes {@link close} left undone: tasks that the other schedulers must end. */
   get abandoned(): number {
     return this.persister.abandoned;
+  }
+
+  /**
+   * Whether a task of the agent other than `except` (its last, which has ended) runs here, or
+   * is on its way to its runtime: such a task may hold the agent's runtime, which must not stop
+   * under it.
+   */
+  runsTaskOf(agent: AgentRef, except: string): boolean {
+    const key = agentKey(agent);
+    for (const [taskId, of] of this.running) if (of === key && taskId !== except) return true;
+    return false;
   }
 
   /** Asks the runtime running `taskId` here, if any, to cancel it. */
@@ -117,7 +133,7 @@ export class TaskRunner {
    */
   async adopt(agent: AgentRecord, from: string): Promise<AdoptOutcome> {
     if (this.running.has(agent.taskId)) return 'adopted';
-    this.running.add(agent.taskId);
+    this.running.set(agent.taskId, agentKey(agent));
     let supervised: Promise<void> | undefined;
     try {
       const attempt = await this.attemptAdoption(agent, from);
@@ -192,7 +208,7 @@ export class TaskRunner {
       this.options.logger.info({ taskId: job.taskId }, 'a task that runs here came again; dropped');
       return 'ran';
     }
-    this.running.add(job.taskId);
+    this.running.set(job.taskId, agentKey(agentRefOf(job)));
     try {
       return await this.runOnce(job);
     } finally {

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_MODEL } from '@komputer/contracts';
-import type { RuntimeEventMessage, RuntimeTaskMessage, TaskJob } from '@komputer/contracts';
+import type {
+  AgentSpec,
+  RuntimeEventMessage,
+  RuntimeTaskMessage,
+  TaskJob,
+} from '@komputer/contracts';
 import {
   createRegistries,
   generateSecretKey,
@@ -10,6 +15,8 @@ import {
 import { EventStore, TemplateStore } from '@komputer/store';
 import { MINIMAL_AGENT_SPEC, startScriptedAnthropic, text } from '@komputer/testing';
 import type { ScriptedAnthropic } from '@komputer/testing';
+import { LifetimeEnforcer } from '../src/lifetimes';
+import type { AgentLifetimes, LifetimeEnforcerOptions } from '../src/lifetimes';
 import { Liveness } from '../src/liveness';
 import { ModelProxy } from '../src/model-proxy';
 import type { AgentRef, RuntimeDriver, RuntimeHandle } from '../src/runtime-driver';
@@ -25,6 +32,8 @@ export interface DriverUnderTest {
   kill(agent: AgentRef): Promise<void>;
   /** Whether the agent's workspace exists. */
   hasWorkspace(agent: AgentRef): Promise<boolean>;
+  /** Whether the agent's runtime runs (its process, or its pod's). */
+  hasRuntime(agent: AgentRef): Promise<boolean>;
 }
 
 /** What the suite hands the adapter to build its driver with. */
@@ -43,7 +52,8 @@ const CANCEL_WITHIN_MS = 2_000;
  * The behaviour every `RuntimeDriver` must have, run against a real Redis, the scripted model
  * behind the model proxy, and the `TaskRunner`: start and ready, model calls through the proxy, a task's events in order, cancel within 2 s, a killed
  * runtime's task ending with an error, a new channel attached to a running runtime getting
- * again what was not acknowledged, stop and remove.
+ * again what was not acknowledged, stop and remove, and the agents' lifetimes: an idle agent put
+ * to sleep and woken, or deleted, and a task that races either keeping its agent.
  */
 export function runtimeDriverContract(
   name: string,
@@ -112,7 +122,10 @@ export function runtimeDriverContract(
     afterEach(() => expect(model.remainingTurns).toBe(0));
 
     /** A new agent with a queued task, and that task's job. */
-    async function queuedTask(instructions = 'Do it.'): Promise<{ ref: AgentRef; job: TaskJob }> {
+    async function queuedTask(
+      instructions = 'Do it.',
+      spec: AgentSpec = MINIMAL_AGENT_SPEC,
+    ): Promise<{ ref: AgentRef; job: TaskJob }> {
       agents += 1;
       const name = `agent-${agents}`;
       const taskId = randomUUID();
@@ -122,7 +135,7 @@ export function runtimeDriverContract(
         name,
         taskId,
         instructions,
-        spec: MINIMAL_AGENT_SPEC,
+        spec,
         now,
       });
       const uid = claim.outcome === 'created' ? claim.agent.uid : undefined;
@@ -376,6 +389,204 @@ export function runtimeDriverContract(
       await subject.driver.remove(ref);
       expect(await subject.hasWorkspace(ref)).toBe(false);
       expect((await subject.driver.known()).map((a) => a.name)).not.toContain(ref.name);
+    });
+
+    describe('lifetimes', () => {
+      /**
+       * Enforces lifetimes as the scheduler that runs the suite's tasks does, or as `scheduler`,
+       * another one, to which that one is alive.
+       */
+      function enforcer(
+        defaults: AgentLifetimes,
+        driver: LifetimeEnforcerOptions['driver'] = subject.driver,
+        scheduler = 'contract',
+      ): LifetimeEnforcer {
+        return new LifetimeEnforcer({
+          agents: f.agents,
+          templates: new TemplateStore({ redis: f.redis, keys: f.keys }),
+          driver,
+          liveness: { alive: async () => true },
+          runsTaskOf: (agent, except) => runner.runsTaskOf(agent, except),
+          scheduler,
+          defaults,
+          logger: f.logger,
+        });
+      }
+
+      /** An agent whose first task has run to its end here, its runtime up. */
+      async function idleAgent(spec?: AgentSpec) {
+        const { ref, job } = await queuedTask('First.', spec);
+        model.script({ content: [text('first done')] });
+        await runner.run(job);
+        const agent = await f.agents.get(NS, ref.name);
+        expect(agent).toMatchObject({ taskStatus: 'Complete', status: 'Running' });
+        if (!agent?.completionTime) throw new Error('the task did not end');
+        return { ref, agent, endedAt: Date.parse(agent.completionTime) };
+      }
+
+      /** Claims the agent's next task, as the gateway does; its job for the runner. */
+      async function nextTask(ref: AgentRef, instructions = 'Next.'): Promise<TaskJob> {
+        const taskId = randomUUID();
+        const now = new Date().toISOString();
+        const claim = await f.agents.claim({
+          namespace: NS,
+          name: ref.name,
+          taskId,
+          instructions,
+          spec: MINIMAL_AGENT_SPEC,
+          now,
+        });
+        expect(claim.outcome).toBe('queued');
+        return {
+          taskId,
+          namespace: NS,
+          agentName: ref.name,
+          instructions,
+          enqueuedAt: now,
+          ...(ref.uid ? { agentUid: ref.uid } : {}),
+        };
+      }
+
+      async function taskTypes(name: string, taskId: string) {
+        return (await storedEvents(name)).filter((e) => e.taskId === taskId).map((e) => e.type);
+      }
+
+      it("puts an idle agent to sleep when its template's ttl says so; its workspace stays, and its next task wakes it", async () => {
+        const templates = new TemplateStore({ redis: f.redis, keys: f.keys });
+        await templates.put(
+          { scope: 'namespace', namespace: NS },
+          'sleepy',
+          { ttl: { idleSleepMinutes: 1 } },
+          true,
+        );
+        const { ref, agent, endedAt } = await idleAgent({
+          ...MINIMAL_AGENT_SPEC,
+          templateRef: 'sleepy',
+        });
+        // The template's minute wins over the scheduler's shorter default.
+        const lifetimes = enforcer({ sleepAfterIdleMs: 10 });
+        expect(await lifetimes.enforce([agent], { now: endedAt + 59_999 })).toEqual({
+          slept: [],
+          deleted: [],
+        });
+        expect(subject.driver.ready(ref)).toBeDefined();
+        // Another scheduler leaves the agent to the live one that holds its runtime.
+        const elsewhere = enforcer({}, subject.driver, 'elsewhere');
+        expect((await elsewhere.enforce([agent], { now: endedAt + 60_000 })).slept).toEqual([]);
+        expect((await f.agents.get(NS, ref.name))?.status).toBe('Running');
+        expect(await lifetimes.enforce([agent], { now: endedAt + 60_000 })).toEqual({
+          slept: [`${NS}/${ref.name}`],
+          deleted: [],
+        });
+        expect(await f.agents.get(NS, ref.name)).toMatchObject({
+          status: 'Sleeping',
+          taskStatus: 'Complete',
+        });
+        expect(subject.driver.ready(ref)).toBeUndefined();
+        expect(await subject.hasRuntime(ref)).toBe(false);
+        expect(await subject.hasWorkspace(ref)).toBe(true);
+        // Once asleep, it is left alone.
+        expect((await lifetimes.enforce([agent], { now: endedAt + 120_000 })).slept).toEqual([]);
+
+        const job = await nextTask(ref);
+        model.script({ content: [text('woken')] });
+        await runner.run(job);
+        const events = (await storedEvents(ref.name)).filter((e) => e.taskId === job.taskId);
+        expect(events.map((e) => e.type)).toEqual(['task_started', 'text', 'task_completed']);
+        // A new runtime, in the workspace that kept the conversation.
+        expect(events[0]?.payload).toMatchObject({ resuming_session: true });
+        expect(await f.agents.get(NS, ref.name)).toMatchObject({
+          status: 'Running',
+          taskStatus: 'Complete',
+        });
+        expect(subject.driver.ready(ref)).toBeDefined();
+      });
+
+      it('deletes an agent its lifetime after its last task: record, runtime and workspace', async () => {
+        const { ref, agent, endedAt } = await idleAgent();
+        const lifetimes = enforcer({ sleepAfterIdleMs: 10, deleteAfterIdleMs: 50 });
+        expect(await lifetimes.enforce([agent], { now: endedAt + 50 })).toEqual({
+          slept: [],
+          deleted: [`${NS}/${ref.name}`],
+        });
+        expect(await f.agents.get(NS, ref.name)).toBeUndefined();
+        expect(await f.redis.exists(f.keys.events(NS, ref.name))).toBe(0);
+        expect(subject.driver.ready(ref)).toBeUndefined();
+        expect(await subject.hasRuntime(ref)).toBe(false);
+        expect(await subject.hasWorkspace(ref)).toBe(false);
+        expect((await subject.driver.known()).map((a) => a.name)).not.toContain(ref.name);
+      });
+
+      it('keeps an agent whose next task was claimed after its lifetime was read: neither deleted nor put to sleep', async () => {
+        const { ref, agent, endedAt } = await idleAgent();
+        const runtime = subject.driver.ready(ref);
+        // The sweep read the agent idle; the task is claimed before it acts.
+        const job = await nextTask(ref);
+        const late = endedAt + 3_600_000;
+        expect(await enforcer({ deleteAfterIdleMs: 50 }).enforce([agent], { now: late })).toEqual({
+          slept: [],
+          deleted: [],
+        });
+        expect(await enforcer({ sleepAfterIdleMs: 10 }).enforce([agent], { now: late })).toEqual({
+          slept: [],
+          deleted: [],
+        });
+        expect(await f.agents.get(NS, ref.name)).toMatchObject({
+          status: 'Running',
+          taskStatus: 'Queued',
+          taskId: job.taskId,
+        });
+        expect(subject.driver.ready(ref)).toBe(runtime);
+        model.script({ content: [text('kept')] });
+        await runner.run(job);
+        expect(await taskTypes(ref.name, job.taskId)).toEqual([
+          'task_started',
+          'text',
+          'task_completed',
+        ]);
+        expect(subject.driver.ready(ref)).toBe(runtime);
+      });
+
+      it('leaves the runtime of a task that took it as the agent went to sleep running, to the task’s end', async () => {
+        const { ref, agent, endedAt } = await idleAgent();
+        const release = heldTurn();
+        let running: Promise<unknown> | undefined;
+        let job: TaskJob | undefined;
+        // Between the sleep's step in Redis and its stop, the next task is claimed and starts
+        // on the runtime, which is still up.
+        const racing: LifetimeEnforcerOptions['driver'] = {
+          remove: (a) => subject.driver.remove(a),
+          async stopUnlessBusy(a, busy) {
+            job = await nextTask(ref);
+            const requests = model.requestCount;
+            running = runner.run(job);
+            await model.waitForRequests(requests + 1, 10_000);
+            return subject.driver.stopUnlessBusy(a, busy);
+          },
+        };
+        try {
+          expect(
+            await enforcer({ sleepAfterIdleMs: 10 }, racing).enforce([agent], {
+              now: endedAt + 10,
+            }),
+          ).toEqual({ slept: [`${NS}/${ref.name}`], deleted: [] });
+          expect(subject.driver.ready(ref)).toBeDefined();
+        } finally {
+          release();
+        }
+        await running;
+        if (!job) throw new Error('the racing task was not claimed');
+        expect(await taskTypes(ref.name, job.taskId)).toEqual([
+          'task_started',
+          'text',
+          'task_completed',
+        ]);
+        expect(await f.agents.get(NS, ref.name)).toMatchObject({
+          status: 'Running',
+          taskStatus: 'Complete',
+        });
+        expect(subject.driver.ready(ref)).toBeDefined();
+      });
     });
   });
 }

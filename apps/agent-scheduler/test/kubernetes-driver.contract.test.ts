@@ -33,6 +33,9 @@ runtimeDriverContract('kubernetes', async ({ fixture }) => {
       if (!pid) throw new Error(`no pod runs for ${agent.name}`);
       process.kill(pid, 'SIGKILL');
     },
+    async hasRuntime(agent) {
+      return emulator.pidOf(KUBE_NAMESPACE, agentObjectName(agent)) !== undefined;
+    },
     async hasWorkspace(agent) {
       const volume = emulator.volumePath(KUBE_NAMESPACE, workspaceClaimName(agent));
       return volume !== undefined && existsSync(volume);

@@ -25,5 +25,6 @@ runtimeDriverContract('local', async ({ fixture }) => {
       process.kill(pid, 'SIGKILL');
     },
     hasWorkspace: async (agent) => existsSync(driver.workspace(agent)),
+    hasRuntime: async (agent) => driver.running().some((a) => a.name === agent.name),
   };
 });

@@ -287,7 +287,14 @@ describe('the sweep of stopped schedulers', () => {
       status: () => ({ sandbox: 'on' }),
     });
     const patient = new Reconciler({ ...f, driver: f.driver(), liveness, graceMs: 0 });
-    expect(await patient.sweep()).toEqual({ ended: [], adopted: [], requeued: [], removed: [] });
+    expect(await patient.sweep()).toEqual({
+      ended: [],
+      adopted: [],
+      requeued: [],
+      removed: [],
+      slept: [],
+      deleted: [],
+    });
     expect((await patient.run()).ended).not.toContain('t-outage');
     expect((await reconciler().sweep()).ended).toEqual(['t-outage']);
   });

@@ -27,28 +27,25 @@ export const TemplateScopeSchema = z.enum(['namespace', 'cluster']).meta({
 });
 export type TemplateScope = z.infer<typeof TemplateScopeSchema>;
 
-/** Lifecycle time-to-live defaults of a template's agents. Stored and checked; not enforced yet. */
+/**
+ * How long a template's agents live on once their last task has ended. Each setting wins over
+ * the scheduler's default (`KOMPUTER_SLEEP_AFTER_IDLE_MS`, `KOMPUTER_DELETE_AFTER_IDLE_MS`).
+ */
 export const TemplateTtlSchema = z
   .strictObject({
-    idleSleepMinutes: z
-      .number()
-      .int()
-      .min(1)
-      .max(525_600)
-      .optional()
-      .meta({ description: 'Put an agent to sleep after it has been idle this many minutes' }),
-    deleteAfterHours: z
-      .number()
-      .int()
-      .min(1)
-      .max(87_600)
-      .optional()
-      .meta({ description: 'Delete an agent this many hours after its last task' }),
+    idleSleepMinutes: z.number().int().min(1).max(525_600).optional().meta({
+      description:
+        'Put an agent to sleep (its runtime stops, its workspace stays; its next task wakes it) once it has been idle this many minutes after its last task. Left out: the scheduler’s `KOMPUTER_SLEEP_AFTER_IDLE_MS`',
+    }),
+    deleteAfterHours: z.number().int().min(1).max(87_600).optional().meta({
+      description:
+        'Delete an agent, as `DELETE` does (runtime, workspace and events), this many hours after its last task ended, unless a task came since. Left out: the scheduler’s `KOMPUTER_DELETE_AFTER_IDLE_MS`',
+    }),
   })
   .meta({
     id: 'TemplateTtl',
     description:
-      'Lifecycle time-to-live defaults of the template’s agents. Stored and validated, but not enforced yet',
+      'How long the template’s agents live on once their last task has ended; each setting wins over the scheduler’s default. Checked on every reconciliation pass of the schedulers',
   });
 export type TemplateTtl = z.infer<typeof TemplateTtlSchema>;
 

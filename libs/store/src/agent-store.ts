@@ -31,6 +31,7 @@ import {
   RECORD_EVENT,
   RELEASE_CLAIM,
   REQUEST_CANCEL,
+  SLEEP_IDLE,
   START_TASK,
   STEERS_AFTER,
 } from './scripts';
@@ -140,6 +141,13 @@ export type AdoptResult =
     }
   | { outcome: 'stale' };
 
+/**
+ * What {@link AgentStore.sleepIdle} did: `slept`, or why not: the agent is `gone` (or another
+ * agent has its name now), is `not-running` (asleep already, or its runtime failed), or is
+ * `busy`: a task was claimed since the idle task.
+ */
+export type SleepResult = 'slept' | 'gone' | 'not-running' | 'busy';
+
 /** What {@link AgentStore.recordEvent} did. */
 export type RecordResult =
   | {
@@ -212,6 +220,7 @@ const adoptScript = new LuaScript(ADOPT_TASK, 2);
 const deleteScript = new LuaScript(DELETE_AGENT, 7);
 const steersAfterScript = new LuaScript(STEERS_AFTER, 2);
 const requestCancelScript = new LuaScript(REQUEST_CANCEL, 2);
+const sleepIdleScript = new LuaScript(SLEEP_IDLE, 1);
 
 /** Each spec field is its own hash field, so that a PATCH is a single HSET. */
 const SPEC_FIELD_PREFIX = 'spec.';
@@ -936,12 +945,36 @@ export class AgentStore {
   }
 
   /**
+   * Puts the agent of `uid` to sleep (its status becomes `Sleeping`) if it is `Running` and
+   * idle since `idleTask`, its last task, which has ended: no task has been claimed since. The
+   * check and the change are one step. The caller stops its runtime.
+   */
+  async sleepIdle(
+    namespace: string,
+    name: string,
+    options: { uid: string; idleTask: string },
+  ): Promise<SleepResult> {
+    const reply = await sleepIdleScript.run(
+      this.redis,
+      [this.keys.agent(namespace, name)],
+      [options.idleTask, options.uid, new Date().toISOString()],
+    );
+    return reply === 1 ? 'slept' : reply === -1 ? 'not-running' : reply === -2 ? 'busy' : 'gone';
+  }
+
+  /**
    * Deletes the agent's record, events, index entries and reverse index entries, and tells the
    * schedulers to stop its runtime and remove its workspace. With `uid`, only the agent of that
    * uid is deleted (an agent created again under its name is left alone); without it, whichever
-   * agent has the name now. False when it did not exist.
+   * agent has the name now. With `idleTask`, only while the agent is idle since that task, its
+   * last, which has ended: a task claimed since keeps it. False when nothing was deleted.
    */
-  async delete(namespace: string, name: string, uid?: string): Promise<boolean> {
+  async delete(
+    namespace: string,
+    name: string,
+    uid?: string,
+    options: { idleTask?: string } = {},
+  ): Promise<boolean> {
     const key = this.keys.agent(namespace, name);
     // More than a couple of rounds would take a name being created again and again.
     for (let attempt = 1; ; attempt++) {
@@ -963,7 +996,14 @@ export class AgentStore {
           this.keys.agentRefs(namespace, name),
           this.keys.steers(namespace, name),
         ],
-        [name, namespace, expected, JSON.stringify(message), agentMember(namespace, name)],
+        [
+          name,
+          namespace,
+          expected,
+          JSON.stringify(message),
+          agentMember(namespace, name),
+          options.idleTask ?? '',
+        ],
       )) as [number, string[]?];
       await this.wake(admitted);
       // Another agent took the name between the read and the delete: delete that one.

@@ -11,6 +11,7 @@ export type {
   ClaimResult,
   Durability,
   RecordResult,
+  SleepResult,
   StartResult,
   Steer,
   TaskEnd,

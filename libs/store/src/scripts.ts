@@ -494,19 +494,35 @@ return {'appended', id, {}, {}}
 `;
 
 /**
+ * `idle(agentKey, taskId)`: whether the agent's last task is `taskId` and has ended, so that no
+ * task has been claimed since. A step that acts on an idle agent checks it in the same step as
+ * it acts, so that a task claimed in between is never lost to it.
+ */
+const IDLE = `
+local function idle(agentKey, taskId)
+  if redis.call('HGET', agentKey, 'taskId') ~= taskId then return false end
+  local status = redis.call('HGET', agentKey, 'taskStatus')
+  return status == 'Complete' or status == 'Cancelled' or status == 'Error'
+end
+`;
+
+/**
  * Remove an agent, if it is still the one with uid `uid`: its record, its event stream, its
  * index entries and its entries in the reverse indexes, and tell the schedulers with the
- * caller's `delete` control message.
+ * caller's `delete` control message. With an idle task, only while the agent is idle since that
+ * task (see `idle`): a time-to-live's delete never takes an agent that a task was claimed for.
  * KEYS: agent, agents index, events, namespaces, control channel, the agent's refs hash, its
  * steers.
  * ARGV: name, namespace, uid ('' = an agent stored without one), the control message as JSON,
- * the agent's index member. Its task's place in its template's queue, or its slot, is given back.
- * Returns {1, admitted (as START_TASK's)}, {0} if absent, or {-1} when the agent of that name
- * has another uid.
+ * the agent's index member, the idle task ('' = delete whatever it does). Its task's place in
+ * its template's queue, or its slot, is given back.
+ * Returns {1, admitted (as START_TASK's)}, {0} if absent, {-1} when the agent of that name
+ * has another uid, or {-2} when it is not idle since the idle task.
  */
-export const DELETE_AGENT = `${DROP_REFS}${RELEASE}
+export const DELETE_AGENT = `${DROP_REFS}${RELEASE}${IDLE}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
 if (redis.call('HGET', KEYS[1], 'uid') or '') ~= ARGV[3] then return {-1} end
+if ARGV[6] ~= '' and not idle(KEYS[1], ARGV[6]) then return {-2} end
 local admitted = release(KEYS[1], redis.call('HGET', KEYS[1], 'taskId') or '')
 redis.call('DEL', KEYS[1], KEYS[3], KEYS[7])
 dropRefs(KEYS[6], ARGV[5])
@@ -514,6 +530,24 @@ redis.call('SREM', KEYS[2], ARGV[1])
 if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
 redis.call('PUBLISH', KEYS[5], ARGV[4])
 return {1, admitted}
+`;
+
+/**
+ * Put an idle agent to sleep, as its time-to-live asks: its status becomes `Sleeping`, only if
+ * it is still the agent of uid `uid`, its status is `Running`, and it is idle since the task
+ * the caller saw (see `idle`), in one step, so that a task claimed since is never lost to the
+ * sleep. The caller then stops its runtime, unless a task has been handed to it meanwhile.
+ * KEYS: agent. ARGV: idle task, uid ('' = an agent stored without one), now.
+ * Returns 1 when it went to sleep, 0 when it is gone or is another agent, -1 when it is not
+ * `Running`, -2 when it is not idle since the idle task.
+ */
+export const SLEEP_IDLE = `${IDLE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if (redis.call('HGET', KEYS[1], 'uid') or '') ~= ARGV[2] then return 0 end
+if not idle(KEYS[1], ARGV[1]) then return -2 end
+if redis.call('HGET', KEYS[1], 'status') ~= 'Running' then return -1 end
+redis.call('HSET', KEYS[1], 'status', 'Sleeping', 'updatedAt', ARGV[3])
+return 1
 `;
 
 /**

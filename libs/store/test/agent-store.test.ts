@@ -692,6 +692,59 @@ describe('AgentStore.delete', () => {
     expect(await store.delete(NS, 'alpha')).toBe(true);
     expect(await store.delete(NS, 'alpha')).toBe(false);
   });
+
+  it('with an idle task, deletes only an agent that no task was claimed for since', async () => {
+    await idleAgent('alpha', 'task-1');
+    const uid = (await store.get(NS, 'alpha'))?.uid ?? '';
+    // A task claimed after the time-to-live's sweep read the agent keeps it.
+    expect((await claim('alpha', 'task-2')).outcome).toBe('queued');
+    expect(await store.delete(NS, 'alpha', uid, { idleTask: 'task-1' })).toBe(false);
+    await markInProgress('alpha');
+    expect(await store.delete(NS, 'alpha', uid, { idleTask: 'task-2' })).toBe(false);
+    expect((await store.get(NS, 'alpha'))?.taskId).toBe('task-2');
+    await store.finishTask({
+      namespace: NS,
+      name: 'alpha',
+      taskId: 'task-2',
+      taskStatus: 'Complete',
+      message: 'done',
+      event: completedEvent('task-2'),
+    });
+    expect(await store.delete(NS, 'alpha', uid, { idleTask: 'task-1' })).toBe(false);
+    expect(await store.delete(NS, 'alpha', uid, { idleTask: 'task-2' })).toBe(true);
+    expect(await store.get(NS, 'alpha')).toBeUndefined();
+  });
+});
+
+describe('AgentStore.sleepIdle', () => {
+  it('puts a Running agent to sleep, only while it is idle since the task seen', async () => {
+    await idleAgent('alpha', 'task-1');
+    await redis.hset(keys.agent(NS, 'alpha'), 'status', 'Running');
+    const uid = (await store.get(NS, 'alpha'))?.uid ?? '';
+    expect((await claim('alpha', 'task-2')).outcome).toBe('queued');
+    expect(await store.sleepIdle(NS, 'alpha', { uid, idleTask: 'task-1' })).toBe('busy');
+    await markInProgress('alpha');
+    expect(await store.sleepIdle(NS, 'alpha', { uid, idleTask: 'task-2' })).toBe('busy');
+    expect((await store.get(NS, 'alpha'))?.status).toBe('Running');
+    await store.finishTask({
+      namespace: NS,
+      name: 'alpha',
+      taskId: 'task-2',
+      taskStatus: 'Complete',
+      message: 'done',
+      event: completedEvent('task-2'),
+    });
+    expect(await store.sleepIdle(NS, 'alpha', { uid: 'another', idleTask: 'task-2' })).toBe('gone');
+    expect(await store.sleepIdle(NS, 'alpha', { uid, idleTask: 'task-1' })).toBe('busy');
+    expect(await store.sleepIdle(NS, 'alpha', { uid, idleTask: 'task-2' })).toBe('slept');
+    expect(await store.get(NS, 'alpha')).toMatchObject({
+      status: 'Sleeping',
+      taskStatus: 'Complete',
+      taskId: 'task-2',
+    });
+    expect(await store.sleepIdle(NS, 'alpha', { uid, idleTask: 'task-2' })).toBe('not-running');
+    expect(await store.sleepIdle(NS, 'ghost', { uid: '', idleTask: 'task-2' })).toBe('gone');
+  });
 });
 
 describe('AgentStore.list and namespaces', () => {

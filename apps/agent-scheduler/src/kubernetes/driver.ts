@@ -219,16 +219,21 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   }
 
   async stop(agent: AgentRef): Promise<void> {
+    await this.stopUnlessBusy(agent, () => false);
+  }
+
+  async stopUnlessBusy(agent: AgentRef, busy: () => boolean): Promise<boolean> {
     const key = keyOf(agent);
     await this.operations.started(key);
     const { leases } = this.connected;
     const runtime = this.runtimes.get(key);
     if (!runtime) {
       const before = this.operations.stopOf(key);
-      if (before) return before;
+      if (before) return before.then(() => true);
+      if (busy()) return false;
       // A pod that runs without this scheduler attached (it started before a restart) stops
       // too, unless another scheduler drives it.
-      return this.operations.trackStop(
+      await this.operations.trackStop(
         key,
         (async () => {
           try {
@@ -241,13 +246,16 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
           await leases.release(agent);
         })(),
       );
+      return true;
     }
+    if (busy()) return false;
     // From now on, ensure() waits for this stop and then starts a new pod.
     this.runtimes.delete(key);
-    return this.operations.trackStop(
+    await this.operations.trackStop(
       key,
       runtime.stop().then(() => leases.release(runtime.agent)),
     );
+    return true;
   }
 
   remove(agent: AgentRef): Promise<void> {

@@ -926,11 +926,11 @@ export interface components {
      * @enum {string}
      */
     TemplateScope: 'namespace' | 'cluster';
-    /** @description Lifecycle time-to-live defaults of the template’s agents. Stored and validated, but not enforced yet */
+    /** @description How long the template’s agents live on once their last task has ended; each setting wins over the scheduler’s default. Checked on every reconciliation pass of the schedulers */
     TemplateTtl: {
-      /** @description Put an agent to sleep after it has been idle this many minutes */
+      /** @description Put an agent to sleep (its runtime stops, its workspace stays; its next task wakes it) once it has been idle this many minutes after its last task. Left out: the scheduler’s `KOMPUTER_SLEEP_AFTER_IDLE_MS` */
       idleSleepMinutes?: number;
-      /** @description Delete an agent this many hours after its last task */
+      /** @description Delete an agent, as `DELETE` does (runtime, workspace and events), this many hours after its last task ended, unless a task came since. Left out: the scheduler’s `KOMPUTER_DELETE_AFTER_IDLE_MS` */
       deleteAfterHours?: number;
     };
     PatchTemplateRequest: {
