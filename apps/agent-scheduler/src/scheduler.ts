@@ -20,6 +20,7 @@ import { Reconciler } from './reconciler';
 import type { RuntimeDriver } from './runtime-driver';
 import { TaskRunner } from './task-runner';
 import { TaskTokens } from './task-tokens';
+import { warmPoolTarget } from './task-settings';
 
 /** How long start-up waits for Redis before going on without it. */
 const REDIS_STARTUP_WAIT_MS = 5_000;
@@ -115,6 +116,7 @@ export function createScheduler(
     tokens,
     logger,
   });
+  const templates = new TemplateStore({ redis, keys, queue: tasks });
   const runner = new TaskRunner({
     agents,
     driver,
@@ -124,7 +126,7 @@ export function createScheduler(
     memories: registries.memories,
     skills: registries.skills,
     tokens,
-    templates: new TemplateStore({ redis, keys, queue: tasks }),
+    templates,
     limits: {
       maxTurns: config.KOMPUTER_MAX_TURNS,
       maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,
@@ -245,7 +247,10 @@ export function createScheduler(
       if (!config.ANTHROPIC_API_KEY) {
         logger.warn('ANTHROPIC_API_KEY is unset: model calls go upstream without a key');
       }
-      await driver.start({ modelUrl });
+      await driver.start({
+        modelUrl,
+        warmPools: async () => (await templates.pools()).map(warmPoolTarget),
+      });
       // The driver now knows whether its sandbox can start: the status kept with the key says so.
       await liveness.renew();
       await reconciler
