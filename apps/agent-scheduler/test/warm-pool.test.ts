@@ -177,7 +177,8 @@ it('runs a new agent’s task in a warm pod, whose claim becomes its workspace, 
   });
   expect(workspace.metadata?.labels).toMatchObject(agentLabelsOf(ref));
   expect(workspace.metadata?.labels?.[LABELS.poolTemplate]).toBeUndefined();
-  expect(existsSync(join(emulator.volumePath(KUBE_NAMESPACE, claimName), 'notes.md'))).toBe(true);
+  const volume = emulator.volumePath(KUBE_NAMESPACE, claimName);
+  expect(volume && existsSync(join(volume, 'notes.md'))).toBe(true);
   await expect(
     core.readNamespacedPod({ name: agentObjectName(ref), namespace: KUBE_NAMESPACE }),
   ).rejects.toMatchObject({ code: 404 });
