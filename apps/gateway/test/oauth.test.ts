@@ -25,9 +25,10 @@ import type { TestGateway } from './harness';
 // consent pages driven over plain HTTP), a real MCP server that accepts only access tokens that
 // the provider's introspection endpoint calls active and issued for it, the connector-registry
 // from its bundle in a process of its own, and the gateway in front of it. Access tokens live
-// three seconds, so that one expires during the test.
+// six seconds, so that one expires during the test; the steps that use the first token must
+// end before it comes within the one-second refresh margin, even on a loaded machine.
 
-const ACCESS_TOKEN_TTL_S = 3;
+const ACCESS_TOKEN_TTL_S = 6;
 const secretKey = generateSecretKey();
 
 let t: TestGateway;

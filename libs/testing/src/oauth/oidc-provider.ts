@@ -1,7 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Provider from 'oidc-provider';
 import { listenOnRandomPort } from '../listen';
 
 /** Options for {@link startOidcProvider}. */
@@ -67,6 +66,9 @@ const MAX_STEPS = 20;
 export async function startOidcProvider(
   options: OidcTestProviderOptions,
 ): Promise<OidcTestProvider> {
+  // Loaded here, not at the top: importing the package warns about the Node version and costs
+  // time in every test file that imports this library, most of which never start a provider.
+  const { default: Provider } = await import('oidc-provider');
   const client: OidcTestClient = {
     clientId: 'komputer',
     clientSecret: randomBytes(24).toString('base64url'),
