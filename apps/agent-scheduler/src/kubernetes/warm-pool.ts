@@ -128,7 +128,7 @@ export class WarmPools {
     });
   }
 
-  /** Resolves once no check runs and no pod is being readied here (for tests and benchmarks). */
+  /** Resolves once no check runs and no pod is being readied here. */
   async idle(): Promise<void> {
     while (this.syncing || this.preparing.size > 0) {
       await Promise.all([this.syncing, ...this.preparing.values()]);
