@@ -52,7 +52,8 @@ beforeAll(async () => {
   core = kc.makeApiClient(CoreV1Api);
   templates = new TemplateStore({ redis: f.redis, keys: f.keys });
   await templates.put({ scope: 'namespace', namespace: NS }, TEMPLATE, { warmPoolSize: 1 }, true);
-});
+  // It builds the runtime and starts the emulator, Redis and the model: slow on a loaded machine.
+}, 60_000);
 afterAll(async () => {
   await Promise.all(drivers.map((d) => d.close()));
   await emulator?.close();
@@ -187,19 +188,23 @@ it('runs a new agent’s task in a warm pod, whose claim becomes its workspace, 
   // The pool refills in the background, with a pod of its own.
   const [refilled] = await poolReady();
   expect(refilled?.metadata?.name).not.toBe(podName);
+  await first.close();
+}, 40_000);
 
-  // A scheduler that stops leaves the pool; the next one adopts it rather than making another.
+it('gives the warm pods that a stopped scheduler left to the next one’s new agents', async () => {
+  const first = await driver();
+  const [left] = await poolReady();
   await first.close();
   const second = await driver();
-  const next = await queuedTask();
+  const { ref, job } = await queuedTask();
   model.script({ content: [text('Done.')] });
-  await taskRunnerFor(f, second, 'warm-2').run(next.job);
-  expect(second.ready(next.ref)?.id).toBe(`pod ${KUBE_NAMESPACE}/${refilled?.metadata?.name}`);
-  expect((await readPod(refilled?.metadata?.name ?? '')).metadata?.labels).toMatchObject(
-    agentLabelsOf(next.ref),
+  await taskRunnerFor(f, second, 'warm-2').run(job);
+  expect(second.ready(ref)?.id).toBe(`pod ${KUBE_NAMESPACE}/${left?.metadata?.name}`);
+  expect((await readPod(left?.metadata?.name ?? '')).metadata?.labels).toMatchObject(
+    agentLabelsOf(ref),
   );
   await second.close();
-});
+}, 40_000);
 
 it('gives the last warm pod to one of two schedulers that claim it at once; the other goes cold', async () => {
   let pools = await storedPools();
