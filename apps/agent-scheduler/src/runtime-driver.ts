@@ -20,6 +20,27 @@ export interface AgentRef {
 export interface AgentPodSettingsOverrides {
   podSpec?: AgentPodSpec;
   storage?: StorageSpec;
+  /**
+   * The warm pool that a new agent may take its pod from: its template's, when the template
+   * keeps one and the agent has no `podSpec` or `storage` of its own (the pool's pods were built
+   * from the template alone).
+   */
+  warmPool?: WarmPoolRef;
+}
+
+/** A template that keeps a warm pool: a namespace's, or a cluster-wide one. */
+export interface WarmPoolRef {
+  scope: 'namespace' | 'cluster';
+  /** The namespace of a `namespace` template. */
+  namespace?: string;
+  template: string;
+}
+
+/** A warm pool to keep filled: its template, its size, and the pod settings its pods are built from. */
+export interface WarmPoolTarget {
+  pool: WarmPoolRef;
+  size: number;
+  pod: Pick<AgentPodSettingsOverrides, 'podSpec' | 'storage'>;
 }
 
 /** The agent that a task's job is for. */
@@ -77,6 +98,11 @@ export interface DriverStartOptions {
    * `ANTHROPIC_BASE_URL`). Runtimes get this address, never the model API key.
    */
   modelUrl: string;
+  /**
+   * The templates that keep warm pools, as they are now: a driver that keeps pools (the
+   * kubernetes driver) reads them to keep each filled; the local driver has none.
+   */
+  warmPools?: () => Promise<WarmPoolTarget[]>;
 }
 
 /**

@@ -35,6 +35,7 @@ import type { RuntimeDriver } from './runtime-driver';
 import { ScheduleWorker } from './schedule-worker';
 import { TaskRunner } from './task-runner';
 import { TaskTokens } from './task-tokens';
+import { warmPoolTarget } from './task-settings';
 
 /** How long start-up waits for Redis before going on without it. */
 const REDIS_STARTUP_WAIT_MS = 5_000;
@@ -131,6 +132,7 @@ export function createScheduler(
     tokens,
     logger,
   });
+  const templates = new TemplateStore({ redis, keys, queue: tasks });
   const runner = new TaskRunner({
     agents,
     driver,
@@ -293,7 +295,10 @@ export function createScheduler(
       if (!config.ANTHROPIC_API_KEY) {
         logger.warn('ANTHROPIC_API_KEY is unset: model calls go upstream without a key');
       }
-      await driver.start({ modelUrl });
+      await driver.start({
+        modelUrl,
+        warmPools: async () => (await templates.pools()).map(warmPoolTarget),
+      });
       // The driver now knows whether its sandbox can start: the status kept with the key says so.
       await liveness.renew();
       await reconciler

@@ -12,7 +12,7 @@ import { agentRefOf, RuntimeHeldError } from './runtime-driver';
 import type { AgentRef, RuntimeDriver, RuntimeHandle } from './runtime-driver';
 import { Supervision } from './supervision';
 import type { TaskResources } from './supervision';
-import { taskSettings } from './task-settings';
+import { taskSettings, warmPoolOf } from './task-settings';
 import type { TaskSettings } from './task-settings';
 import type { TaskTokens } from './task-tokens';
 
@@ -278,10 +278,11 @@ export class TaskRunner {
       return 'ran';
     }
     const settings = taskSettings(agent.spec, template?.spec, this.options.limits);
+    const warmPool = warmPoolOf(agent.spec, template);
     let runtime = warm;
     if (!runtime) {
       try {
-        runtime = await driver.ensure(ref, settings.pod);
+        runtime = await driver.ensure(ref, warmPool ? { ...settings.pod, warmPool } : settings.pod);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         await this.fail(job, `could not start the agent runtime: ${reason}`, true, 'Failed');

@@ -1,6 +1,7 @@
 import { AgentPodSpecSchema, DEFAULT_MODEL } from '@komputer/contracts';
 import type { AgentPodSpec, AgentSpec, TaskLimits, TemplateSpec } from '@komputer/contracts';
-import type { AgentPodSettingsOverrides } from './runtime-driver';
+import type { TemplateRecord } from '@komputer/store';
+import type { AgentPodSettingsOverrides, WarmPoolRef, WarmPoolTarget } from './runtime-driver';
 
 /** How one task of an agent runs: its settings, its template's, and the scheduler's, resolved. */
 export interface TaskSettings {
@@ -86,5 +87,40 @@ export function taskSettings(
     ...(allowedDomains ? { allowedDomains } : {}),
     pod: { ...(podSpec ? { podSpec } : {}), ...(storage ? { storage } : {}) },
     warnings,
+  };
+}
+
+/** Where a template that keeps a warm pool is: its scope, namespace and name. */
+function poolOf(template: TemplateRecord): WarmPoolRef {
+  return {
+    scope: template.scope,
+    ...(template.scope === 'namespace' && template.namespace
+      ? { namespace: template.namespace }
+      : {}),
+    template: template.name,
+  };
+}
+
+/**
+ * The warm pool that a new agent may take its pod from: its template's, when that keeps one and
+ * the agent has no `podSpec` or `storage` of its own, since the pool's pods were built from the
+ * template's settings alone.
+ */
+export function warmPoolOf(
+  spec: AgentSpec,
+  template: TemplateRecord | undefined,
+): WarmPoolRef | undefined {
+  if (!template || (template.spec.warmPoolSize ?? 0) === 0) return undefined;
+  if (spec.podSpec !== undefined || spec.storage !== undefined) return undefined;
+  return poolOf(template);
+}
+
+/** A template's warm pool as a driver keeps it: where, how many, and built from what. */
+export function warmPoolTarget(template: TemplateRecord): WarmPoolTarget {
+  const { podSpec, storage, warmPoolSize } = template.spec;
+  return {
+    pool: poolOf(template),
+    size: warmPoolSize ?? 0,
+    pod: { ...(podSpec ? { podSpec } : {}), ...(storage ? { storage } : {}) },
   };
 }

@@ -5,7 +5,7 @@ import { startKubeEmulator } from '@komputer/testing';
 import { KubeConfig, loadAllYaml, NetworkingV1Api } from '@kubernetes/client-node';
 import type { V1NetworkPolicy, V1Role } from '@kubernetes/client-node';
 import { KubernetesDriverConfigSchema } from '../src/kubernetes/config';
-import { agentPod, podSettings } from '../src/kubernetes/pod-spec';
+import { agentPod, podSettings, poolPod } from '../src/kubernetes/pod-spec';
 
 // The manifests in deploy/kubernetes/agents that docs/kubernetes.md points to: the scheduler's
 // permissions are the least the driver needs, and the network policy selects the pods the
@@ -28,9 +28,9 @@ it('grants the scheduler pods, attach, claims and leases, in the agents’ names
     })),
   );
   expect(granted).toEqual([
-    { resource: '/pods', verbs: ['create', 'delete', 'get', 'list', 'watch'] },
+    { resource: '/pods', verbs: ['create', 'delete', 'get', 'list', 'patch', 'watch'] },
     { resource: '/pods/attach', verbs: ['create', 'get'] },
-    { resource: '/persistentvolumeclaims', verbs: ['create', 'delete', 'get', 'list'] },
+    { resource: '/persistentvolumeclaims', verbs: ['create', 'delete', 'get', 'list', 'patch'] },
     {
       resource: 'coordination.k8s.io/leases',
       verbs: ['create', 'delete', 'get', 'list', 'update'],
@@ -47,6 +47,15 @@ it('selects the driver’s pods with a network policy that the API server accept
   );
   expect(policy?.metadata?.namespace).toBe(pod.metadata?.namespace);
   expect(pod.metadata?.labels).toMatchObject(policy?.spec?.podSelector?.matchLabels ?? { none: 1 });
+  // A warm pool's pods are agents' pods-to-be, behind the same policy.
+  const warm = poolPod(
+    { scope: 'cluster', template: 'default' },
+    'pool-default-0',
+    podSettings(defaults, { logLevel: 'info' }),
+  );
+  expect(warm.metadata?.labels).toMatchObject(
+    policy?.spec?.podSelector?.matchLabels ?? { none: 1 },
+  );
   expect(policy?.spec?.policyTypes).toEqual(['Ingress', 'Egress']);
   expect(policy?.spec?.ingress).toEqual([]);
 

@@ -307,6 +307,7 @@ async function checkStored(): Promise<void> {
   const layout = [
     /^komputer:bull:(tasks|schedules):/,
     /^komputer:namespaces$/,
+    /^komputer:warm-pools$/,
     /^komputer:relay:[0-9a-f-]+:wake$/,
     new RegExp(`^komputer:${label}:(agents|secrets|connectors|memories|skills|schedules)$`),
     new RegExp(

@@ -44,6 +44,7 @@ describe('templates', () => {
       allowedDomains: ['github.com'],
       maxConcurrentAgents: 2,
       ttl: { idleSleepMinutes: 30, deleteAfterHours: 72 },
+      warmPoolSize: 3,
     };
     const created = await call('POST', api('/templates'), body);
     expect(created.status).toBe(201);
@@ -140,6 +141,20 @@ describe('templates', () => {
     expect((await call('GET', api('/templates/default?scope=cluster'))).body).toEqual(BUILTIN);
     await call('DELETE', api('/templates/shared?scope=cluster'));
     await call('DELETE', api('/templates/shared?namespace=team-b'));
+  });
+
+  it('refuses a warm pool that is not a whole number from 0 to 50, and stores nothing', async () => {
+    for (const warmPoolSize of [51, -1, 1.5, '2']) {
+      const refused = await call('POST', api('/templates'), { name: 'pooled', warmPoolSize });
+      expect({ warmPoolSize, status: refused.status }).toEqual({ warmPoolSize, status: 400 });
+    }
+    expect((await call('GET', api('/templates/pooled'))).status).toBe(404);
+    expect(
+      (await call('POST', api('/templates'), { name: 'pooled', warmPoolSize: 50 })).status,
+    ).toBe(201);
+    const patched = await call('PATCH', api('/templates/pooled'), { warmPoolSize: 0 });
+    expect(patched.body).toMatchObject({ warmPoolSize: 0 });
+    await call('DELETE', api('/templates/pooled'));
   });
 
   it('refuses pod settings that would break the pod hardening, saying why', async () => {

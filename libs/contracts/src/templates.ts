@@ -16,6 +16,9 @@ export const MAX_TEMPLATE_DESCRIPTION_LENGTH = 1_000;
 /** Most agents of one template that may run tasks at once, as a template may set it. */
 export const MAX_CONCURRENT_AGENTS = 100_000;
 
+/** Most ready pods that one template may keep in its warm pool. */
+export const MAX_WARM_POOL_SIZE = 50;
+
 /**
  * Where a template is defined: in one namespace, for that namespace's agents, or cluster-wide,
  * for the agents of every namespace that has no template of that name.
@@ -70,6 +73,16 @@ const templateFields = {
         'Most of its agents running a task at once; the tasks of the others wait in the queue, in order of `priority` then age, and show `queuePosition` and `queueReason`. Left out: no cap',
     }),
   ttl: TemplateTtlSchema.optional(),
+  warmPoolSize: z
+    .number()
+    .int('must be an integer')
+    .min(0, 'must be at least 0')
+    .max(MAX_WARM_POOL_SIZE, `must be at most ${MAX_WARM_POOL_SIZE}`)
+    .optional()
+    .meta({
+      description:
+        'How many ready pods, each with its workspace volume, the kubernetes driver keeps for new agents of this template to claim, so that their first task skips pod creation. Agents with their own `podSpec` or `storage` do not take them. Left out or 0: no pool. The local driver ignores it',
+    }),
 };
 
 /** A template's settings as stored. */
@@ -127,6 +140,7 @@ export const TemplateResponseSchema = z
     allowedDomains: z.array(z.string()).optional(),
     maxConcurrentAgents: z.number().int().optional(),
     ttl: TemplateTtlSchema.optional(),
+    warmPoolSize: z.number().int().optional(),
     createdAt: TimestampSchema.optional(),
     updatedAt: TimestampSchema.optional(),
   })

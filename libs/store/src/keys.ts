@@ -66,6 +66,12 @@ export interface Keys {
   /** Set: the names of the schedules in a namespace. */
   schedules(namespace: string): string;
   /**
+   * Set: the templates that keep a warm pool (`warmPoolSize` above 0), as
+   * {@link templateMember}s, so that the kubernetes driver finds them without reading every
+   * namespace. It changes in the same step as the template.
+   */
+  warmPools(): string;
+  /**
    * Set: the agents that name the resource `name` of `kind` in `namespace` in their spec, as
    * {@link agentMember}s, so that they are counted without reading every agent. It changes in
    * the same step as the agent, and outlives the resource: its agents still name it.
@@ -116,6 +122,11 @@ export function agentNamesOf(namespace: string, members: readonly string[]): str
     .sort();
 }
 
+/** A template in the {@link Keys.warmPools} set: `<scope>/<name>` (names hold no "/"). */
+export function templateMember(scope: string, name: string): string {
+  return `${scope}/${name}`;
+}
+
 /** A task in a scheduler's task set: `<namespace>/<agent>/<taskId>` (names hold no "/"). */
 export function taskMember(namespace: string, name: string, taskId: string): string {
   return `${namespace}/${name}/${taskId}`;
@@ -154,6 +165,7 @@ export function createKeys(prefix: string): Keys {
     schedule: (ns, name) => `${prefix}:${ns}:schedule:${name}`,
     scheduleRuns: (ns, name) => `${prefix}:${ns}:schedule:${name}:runs`,
     schedules: (ns) => `${prefix}:${ns}:schedules`,
+    warmPools: () => `${prefix}:warm-pools`,
     attachedAgents: (kind, ns, name) => `${prefix}:${ns}:${kind}:${name}:agents`,
     agentRefs: (ns, name) => `${prefix}:${ns}:agent:${name}:refs`,
     // Named anew when a kind of reference joins the indexes, so that the next reconciler builds them.

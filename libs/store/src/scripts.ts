@@ -553,8 +553,8 @@ return 1
 /**
  * Delete a template, unless agents name it: the check and the delete are one step, so that no
  * agent is created naming it in between. KEYS: the template, its scope's index of names, the
- * set of the agents that name it. ARGV: its name, '1' to delete it even when agents name it
- * (a "default": the built-in one takes over).
+ * set of the agents that name it, the index of warm pools. ARGV: its name, '1' to delete it even
+ * when agents name it (a "default": the built-in one takes over), its warm pools' member.
  * Returns {1} | {0} when it does not exist | {-1, count, up to 20 of those agents}.
  */
 export const DELETE_TEMPLATE = `
@@ -563,6 +563,7 @@ local count = redis.call('SCARD', KEYS[3])
 if count > 0 and ARGV[2] ~= '1' then return {-1, count, redis.call('SRANDMEMBER', KEYS[3], 20)} end
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('SREM', KEYS[4], ARGV[3])
 return {1}
 `;
 
@@ -606,8 +607,10 @@ return 1
  * Store a template: with `replace`, its settings become exactly the given ones (its createdAt
  * stays); without, the given ones change and the others stay, and only an existing template is
  * changed. Then the free slots of a raised cap go to the waiting tasks, in the same step.
- * KEYS: the template, its scope's index of names. ARGV: name, scope ('namespace'|'cluster'), now,
- * replace ('1'|'0'), then `spec.<field>`/JSON pairs.
+ * The index of warm pools holds the template while its `warmPoolSize` is above 0.
+ * KEYS: the template, its scope's index of names, the index of warm pools. ARGV: name, scope
+ * ('namespace'|'cluster'), now, replace ('1'|'0'), its warm pools' member, then
+ * `spec.<field>`/JSON pairs.
  * Returns {HGETALL after, admitted (as START_TASK's)}, or false when patching one that does not exist.
  */
 export const PUT_TEMPLATE = `${ADMIT}
@@ -616,7 +619,9 @@ if ARGV[4] ~= '1' and not exists then return false end
 local createdAt = redis.call('HGET', KEYS[1], 'createdAt') or ARGV[3]
 if ARGV[4] == '1' then redis.call('DEL', KEYS[1]) end
 redis.call('HSET', KEYS[1], 'name', ARGV[1], 'scope', ARGV[2], 'createdAt', createdAt, 'updatedAt', ARGV[3])
-if #ARGV >= 5 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
+if #ARGV >= 6 then redis.call('HSET', KEYS[1], unpack(ARGV, 6)) end
 redis.call('SADD', KEYS[2], ARGV[1])
+local pool = tonumber(redis.call('HGET', KEYS[1], 'spec.warmPoolSize') or '')
+if pool and pool > 0 then redis.call('SADD', KEYS[3], ARGV[5]) else redis.call('SREM', KEYS[3], ARGV[5]) end
 return {redis.call('HGETALL', KEYS[1]), admit(KEYS[1])}
 `;

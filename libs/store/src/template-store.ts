@@ -1,7 +1,7 @@
 import { TemplateSpecSchema } from '@komputer/contracts';
 import type { TemplateScope, TemplateSpec } from '@komputer/contracts';
 import type { Redis } from 'ioredis';
-import { CLUSTER_SCOPE } from './keys';
+import { CLUSTER_SCOPE, templateMember } from './keys';
 import type { Keys } from './keys';
 import { fromPairs } from './redis-hash';
 import { LuaScript } from './script';
@@ -41,8 +41,8 @@ export interface TemplateStoreOptions {
 /** Each template setting is its own hash field, so that the scheduler's scripts read the cap. */
 const SPEC_FIELD_PREFIX = 'spec.';
 
-const putScript = new LuaScript(PUT_TEMPLATE, 2);
-const deleteScript = new LuaScript(DELETE_TEMPLATE, 3);
+const putScript = new LuaScript(PUT_TEMPLATE, 3);
+const deleteScript = new LuaScript(DELETE_TEMPLATE, 4);
 
 /** The scope a template is kept under in its keys: its namespace, or the cluster's. */
 function scopeKey(location: TemplateLocation): string {
@@ -137,8 +137,15 @@ export class TemplateStore {
     );
     const reply = (await putScript.run(
       redis,
-      [keys.template(scope, name), keys.templates(scope)],
-      [name, location.scope, new Date().toISOString(), replace ? '1' : '0', ...pairs],
+      [keys.template(scope, name), keys.templates(scope), keys.warmPools()],
+      [
+        name,
+        location.scope,
+        new Date().toISOString(),
+        replace ? '1' : '0',
+        templateMember(scope, name),
+        ...pairs,
+      ],
     )) as [string[], string[]] | null;
     if (!reply) return undefined;
     await this.wake(reply[1]);
@@ -163,12 +170,44 @@ export class TemplateStore {
         keys.template(scope, name),
         keys.templates(scope),
         keys.attachedAgents('template', scope, name),
+        keys.warmPools(),
       ],
-      [name, force ? '1' : '0'],
+      [name, force ? '1' : '0', templateMember(scope, name)],
     )) as [number, number?, string[]?];
     if (reply[0] === 1) return { outcome: 'deleted' };
     if (reply[0] === 0) return { outcome: 'absent' };
     return { outcome: 'in-use', count: reply[1] ?? 0, agents: [...(reply[2] ?? [])].sort() };
+  }
+
+  /**
+   * Every template that keeps a warm pool (`warmPoolSize` above 0), in every namespace and
+   * cluster-wide, from the index that their writes keep.
+   */
+  async pools(): Promise<TemplateRecord[]> {
+    const { redis, keys } = this.options;
+    const members = (await redis.smembers(keys.warmPools())).sort();
+    if (members.length === 0) return [];
+    const pipeline = redis.pipeline();
+    const locations: TemplateLocation[] = [];
+    for (const member of members) {
+      const [scope = '', name = ''] = member.split('/');
+      locations.push(
+        scope === CLUSTER_SCOPE
+          ? { scope: 'cluster', namespace: '' }
+          : { scope: 'namespace', namespace: scope },
+      );
+      pipeline.hgetall(keys.template(scope, name));
+    }
+    const records: TemplateRecord[] = [];
+    for (const [i, [err, hash]] of ((await pipeline.exec()) ?? []).entries()) {
+      if (err) throw err;
+      const record = decodeTemplate(hash as Record<string, string>);
+      const location = locations[i];
+      if (record && location && (record.spec.warmPoolSize ?? 0) > 0) {
+        records.push(this.locate(record, location));
+      }
+    }
+    return records;
   }
 
   /** Wakes the jobs of admitted tasks; one that stays asleep wakes at its next check. */

@@ -96,6 +96,15 @@ export const KubernetesDriverConfigSchema = RuntimeSettingsSchema.omit({
     .describe(
       'A runtime silent for this long is attached again; one that does not answer then is deleted, and its task ends with `error`',
     ),
+  KOMPUTER_KUBE_POOL_SYNC_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(3_600_000)
+    .default(10_000)
+    .describe(
+      "How often each scheduler checks the templates' warm pools (`warmPoolSize`) against the pods it finds, and fills or trims them; a claim also starts a refill at once",
+    ),
   KOMPUTER_KUBE_LEASE_DURATION_S: z.coerce
     .number()
     .int()

@@ -3,22 +3,25 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { SchedulerStatus } from '@komputer/contracts';
 import type { Logger } from '@komputer/service-kit';
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import type {
   AgentPodSettingsOverrides,
   AgentRef,
   RuntimeDriver,
   RuntimeHandle,
+  WarmPoolTarget,
 } from '../runtime-driver';
 import type { KubernetesDriverConfig } from './config';
 import { isKubeStatus, KubeApi, kubeError } from './kube-api';
-import { KubeRuntime, stoppedBecause } from './kube-runtime';
+import { containerRunning, KubeRuntime, stoppedBecause } from './kube-runtime';
 import { AgentLeases, LeaseHeldError } from './leases';
+import { ownWorkspace, WarmPools } from './warm-pool';
 import {
   agentObjectName,
   agentOfLabels,
   agentPod,
   agentSelector,
+  claimNameOf,
   MANAGED_SELECTOR,
   podSettings,
   RUNTIME_CONTAINER,
@@ -62,12 +65,6 @@ function waitingReason(pod: V1Pod | undefined): string {
   return `phase ${pod.status?.phase ?? 'Pending'}`;
 }
 
-/** Whether the runtime's container runs. */
-function containerRunning(pod: V1Pod): boolean {
-  const status = pod.status?.containerStatuses?.find((c) => c.name === RUNTIME_CONTAINER);
-  return pod.status?.phase === 'Running' && status?.state?.running !== undefined;
-}
-
 /** Resolves once `check` is true, looking every {@link POLL_MS}; rejects with `what` at `deadline`. */
 async function pollUntil(check: () => Promise<boolean>, deadline: number, what: string) {
   while (!(await check())) {
@@ -89,6 +86,8 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   private api: KubeApi | undefined;
   private settings: AgentPodSettings | undefined;
   private leases: AgentLeases | undefined;
+  /** The warm pools, kept when the scheduler hands over its templates' pools. */
+  private pools: WarmPools | undefined;
   /** Who this driver is in the leases it holds: its host, and an id of its own. */
   readonly identity = `${hostname()}_${randomUUID().slice(0, 8)}`;
   private readonly runtimes = new Map<string, KubeRuntime>();
@@ -105,9 +104,12 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   /**
    * Connects to the API server and checks that the driver may list pods in its namespace. The
    * model proxy's address that pods get is `KOMPUTER_MODEL_PROXY_URL`, or else `modelUrl`, the
-   * address the scheduler's own proxy listens on.
+   * address the scheduler's own proxy listens on. With `warmPools`, it keeps the templates'
+   * warm pools filled (see {@link WarmPools}).
    */
-  async start(options: { modelUrl?: string } = {}): Promise<void> {
+  async start(
+    options: { modelUrl?: string; warmPools?: () => Promise<WarmPoolTarget[]> } = {},
+  ): Promise<void> {
     const { config, logger } = this.options;
     this.api ??= await KubeApi.connect({
       ...(config.KOMPUTER_KUBECONFIG ? { kubeconfig: config.KOMPUTER_KUBECONFIG } : {}),
@@ -139,6 +141,17 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
       logger,
     });
     this.leases.start();
+    if (options.warmPools && !this.pools) {
+      this.pools = new WarmPools({
+        api: this.api,
+        settings: this.settings,
+        targets: options.warmPools,
+        syncMs: config.KOMPUTER_KUBE_POOL_SYNC_MS,
+        startTimeoutMs: config.KOMPUTER_KUBE_START_TIMEOUT_MS,
+        logger: logger.child({ component: 'warm-pools' }),
+      });
+      this.pools.start();
+    }
     logger.info(
       {
         namespace: config.KOMPUTER_KUBE_NAMESPACE,
@@ -290,6 +303,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
    */
   async close(): Promise<void> {
     this.closed = true;
+    await this.pools?.close();
     await this.operations.allStarted();
     for (const runtime of this.runtimes.values()) {
       runtime.detach('the scheduler stopped supervising the agent’s pod');
@@ -314,7 +328,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   ): Promise<KubeRuntime | undefined> {
     const { leases } = this.connected;
     const deadline = Date.now() + this.config.KOMPUTER_KUBE_START_TIMEOUT_MS;
-    const log = this.options.logger.child({ agent: keyOf(agent), pod: agentObjectName(agent) });
+    const log = this.options.logger.child({ agent: keyOf(agent) });
     for (;;) {
       try {
         await leases.acquire(agent);
@@ -348,10 +362,12 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   }
 
   /**
-   * Starts, or attaches to, the agent's pod: one that runs already (a scheduler before this one
-   * started it) is attached to; a pod that stopped, or one left by a deleted agent of the same
-   * name, is deleted first. Its workspace claim is made if it does not exist. An adoption only
-   * attaches: without a running pod of the agent's it answers undefined.
+   * Starts, or attaches to, the agent's pod, found by its labels: one that runs already (a
+   * scheduler before this one started it, or it is a warm pod the agent claimed) is attached
+   * to; a pod that stopped, or one left by a deleted agent of the same name, is deleted first. A
+   * new agent (it has no workspace yet) whose template keeps a warm pool claims a ready pod of
+   * it; otherwise, or when none is left, its workspace claim is made if it has none, then its
+   * pod. An adoption only attaches: without a running pod of the agent's it answers undefined.
    */
   private async startOrAttach(
     agent: AgentRef,
@@ -360,11 +376,10 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     const { api, settings } = this.connected;
     const { adopt, pod: own = {}, deadline, log } = options;
     const timeoutMs = this.config.KOMPUTER_KUBE_START_TIMEOUT_MS;
-    const name = agentObjectName(agent);
     let pod: V1Pod | undefined;
     for (let attempt = 1; !pod; attempt++) {
       if (Date.now() >= deadline) throw new Error(`the agent’s pod did not start in time`);
-      const found = await api.readPod(name);
+      const [found] = await api.listPods(agentSelector(agent));
       if (found) {
         const owner = agentOfLabels(found.metadata?.labels) ?? {
           namespace: agent.namespace,
@@ -377,46 +392,58 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
           log.info({ uid: owner.uid }, 'removing what a deleted agent of the same name left');
           await this.removeObjects(owner, deadline);
         } else if (!running) {
-          await this.deletePodAndWait(name, found.metadata?.uid, deadline);
+          await this.deletePodAndWait(found.metadata?.name ?? '', found.metadata?.uid, deadline);
         } else {
           pod = found;
-          log.info('attaching to the agent’s running pod');
+          log.info({ pod: found.metadata?.name }, 'attaching to the agent’s running pod');
+          // A warm pod claimed by a scheduler that stopped before its workspace followed.
+          if (claimNameOf(found) !== workspaceClaimName(agent)) {
+            await ownWorkspace(api, found, agent, log);
+          }
         }
         continue;
       }
       if (adopt) return undefined;
-      await this.ensureClaim(agent, own, deadline);
+      const workspace = await this.agentClaim(agent, deadline);
+      if (!workspace && own.warmPool && this.pools) {
+        pod = await this.pools.claim(agent, own.warmPool, own);
+        if (pod) continue;
+      }
       try {
-        pod = await api.createPod(agentPod(agent, settings, own));
+        const claimName = workspace ?? (await this.makeClaim(agent, own));
+        pod = await api.createPod(agentPod(agent, settings, own, claimName));
       } catch (err) {
-        // The old pod of the name is still going: look again.
+        // A claim or an old pod of the name is still going: look again.
         if (!isKubeStatus(err, 409) || attempt >= 5) throw err;
       }
     }
+    const name = pod.metadata?.name ?? '';
     const uid = pod.metadata?.uid ?? '';
-    try {
-      await api.waitForPod(
-        name,
-        (current) => {
-          if (!current || current.metadata?.uid !== uid) {
-            throw new Error('the agent’s pod was deleted while it started');
-          }
-          const stopped = stoppedBecause(current);
-          if (stopped) throw new Error(stopped);
-          return containerRunning(current) ? current : undefined;
-        },
-        {
-          timeoutMs: Math.max(0, deadline - Date.now()),
-          describe: (current) =>
-            `the agent’s pod was not running within ${timeoutMs} ms (${waitingReason(current)})`,
-        },
-      );
-    } catch (err) {
-      // A pod that cannot start (an image that cannot be pulled, say) goes; the next task tries anew.
-      api
-        .deletePod(name, { uid, gracePeriodSeconds: 0 })
-        .catch((e: unknown) => log.warn({ err: e }, 'could not delete a pod that did not start'));
-      throw err;
+    if (!containerRunning(pod)) {
+      try {
+        await api.waitForPod(
+          name,
+          (current) => {
+            if (!current || current.metadata?.uid !== uid) {
+              throw new Error('the agent’s pod was deleted while it started');
+            }
+            const stopped = stoppedBecause(current);
+            if (stopped) throw new Error(stopped);
+            return containerRunning(current) ? current : undefined;
+          },
+          {
+            timeoutMs: Math.max(0, deadline - Date.now()),
+            describe: (current) =>
+              `the agent’s pod was not running within ${timeoutMs} ms (${waitingReason(current)})`,
+          },
+        );
+      } catch (err) {
+        // A pod that cannot start (an image that cannot be pulled, say) goes; the next task tries anew.
+        api
+          .deletePod(name, { uid, gracePeriodSeconds: 0 })
+          .catch((e: unknown) => log.warn({ err: e }, 'could not delete a pod that did not start'));
+        throw err;
+      }
     }
     const runtime = new KubeRuntime({
       api,
@@ -461,37 +488,38 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   }
 
   /**
-   * Makes the agent's workspace claim, unless it has one (which keeps its size); one of another
-   * agent goes first.
+   * The name of the agent's workspace claim, found by its labels (a warm pod's claim keeps the
+   * name it was made with); undefined when it has none. Claims of a deleted agent of the same
+   * name, and one of the agent's that is being deleted, are waited out first.
    */
-  private async ensureClaim(
-    agent: AgentRef,
-    own: AgentPodSettingsOverrides,
-    deadline: number,
-  ): Promise<void> {
-    const { api, settings } = this.connected;
-    const name = workspaceClaimName(agent);
-    for (;;) {
-      const claim = await api.readClaim(name);
-      if (claim) {
-        const owner = agentOfLabels(claim.metadata?.labels);
-        if (!claim.metadata?.deletionTimestamp && owner && sameAgent(owner, agent)) return;
-        if (!claim.metadata?.deletionTimestamp) await api.deleteClaim(name);
-        await pollUntil(
-          async () => (await api.readClaim(name)) === undefined,
-          deadline,
-          `the workspace claim ${name} of a deleted agent did not go`,
-        );
-        continue;
-      }
-      try {
-        await api.createClaim(workspaceClaim(agent, settings, own));
-        return;
-      } catch (err) {
-        if (!isKubeStatus(err, 409)) throw err;
-      }
-      if (Date.now() >= deadline) throw new Error(`could not make the workspace claim ${name}`);
+  private async agentClaim(agent: AgentRef, deadline: number): Promise<string | undefined> {
+    const { api } = this.connected;
+    const selector = agentSelector(agent);
+    const isMine = (claim: V1PersistentVolumeClaim) => {
+      const owner = agentOfLabels(claim.metadata?.labels);
+      return !claim.metadata?.deletionTimestamp && owner !== undefined && sameAgent(owner, agent);
+    };
+    const claims = await api.listClaims(selector);
+    const mine = claims.find(isMine);
+    if (mine) return mine.metadata?.name;
+    if (claims.length === 0) return undefined;
+    for (const claim of claims) {
+      if (!claim.metadata?.deletionTimestamp) await api.deleteClaim(claim.metadata?.name ?? '');
     }
+    const going = new Set(claims.map((claim) => claim.metadata?.uid));
+    await pollUntil(
+      async () => (await api.listClaims(selector)).every((c) => !going.has(c.metadata?.uid)),
+      deadline,
+      `the workspace claim of a deleted agent of the name did not go`,
+    );
+    return undefined;
+  }
+
+  /** Makes the agent's workspace claim, and answers its name. */
+  private async makeClaim(agent: AgentRef, own: AgentPodSettingsOverrides): Promise<string> {
+    const { api, settings } = this.connected;
+    const claim = await api.createClaim(workspaceClaim(agent, settings, own));
+    return claim.metadata?.name ?? workspaceClaimName(agent);
   }
 
   /** Deletes a pod (the one of `uid`, if given) and waits until it has gone. */

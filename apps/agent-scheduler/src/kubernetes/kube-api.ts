@@ -59,6 +59,8 @@ export class KubeApi {
   private readonly attacher: Attach;
   private readonly watcher: Watch;
   private readonly MicroTime: typeof KubeClient.V1MicroTime;
+  /** The options that send a PATCH as a JSON merge patch. */
+  private readonly mergePatch: ReturnType<typeof KubeClient.setHeaderOptions>;
 
   constructor(
     client: typeof KubeClient,
@@ -70,6 +72,7 @@ export class KubeApi {
     this.attacher = new client.Attach(config);
     this.watcher = new client.Watch(config);
     this.MicroTime = client.V1MicroTime;
+    this.mergePatch = client.setHeaderOptions('Content-Type', client.PatchStrategy.MergePatch);
   }
 
   /** A time as a lease holds it: RFC 3339 with microseconds, which the API server requires. */
@@ -103,8 +106,15 @@ export class KubeApi {
     return this.core.createNamespacedPod({ namespace: this.namespace, body });
   }
 
-  /** Deletes a pod, only if it is still the one with `uid`; false when there was none. */
-  async deletePod(name: string, options: { uid?: string; gracePeriodSeconds?: number } = {}) {
+  /**
+   * Deletes a pod, only if it is still the one with `uid` (and unchanged since
+   * `resourceVersion`, when given); false when there was none, or it changed.
+   */
+  async deletePod(
+    name: string,
+    options: { uid?: string; resourceVersion?: string; gracePeriodSeconds?: number } = {},
+  ) {
+    const { uid, resourceVersion } = options;
     const deleted = await absentIf404(
       this.core.deleteNamespacedPod({
         name,
@@ -112,7 +122,16 @@ export class KubeApi {
         ...(options.gracePeriodSeconds !== undefined
           ? { gracePeriodSeconds: options.gracePeriodSeconds }
           : {}),
-        ...(options.uid ? { body: { preconditions: { uid: options.uid } } } : {}),
+        ...(uid || resourceVersion
+          ? {
+              body: {
+                preconditions: {
+                  ...(uid ? { uid } : {}),
+                  ...(resourceVersion ? { resourceVersion } : {}),
+                },
+              },
+            }
+          : {}),
       }),
     ).catch((err: unknown) => {
       // A precondition that fails: the pod of that uid is gone, and another took its name.
@@ -120,6 +139,37 @@ export class KubeApi {
       throw err;
     });
     return deleted !== undefined;
+  }
+
+  /**
+   * Changes a pod's labels (a null one is removed) by a JSON merge patch. With
+   * `resourceVersion`, the write fails with 409 if the pod changed since it was read: of two
+   * schedulers that patch the same pod from the same read, one wins.
+   */
+  patchPodLabels(
+    name: string,
+    labels: Record<string, string | null>,
+    resourceVersion?: string,
+  ): Promise<V1Pod> {
+    return this.core.patchNamespacedPod(
+      {
+        name,
+        namespace: this.namespace,
+        body: { metadata: { labels, ...(resourceVersion ? { resourceVersion } : {}) } },
+      },
+      this.mergePatch,
+    );
+  }
+
+  /** Changes a claim's labels (a null one is removed) by a JSON merge patch. */
+  patchClaimLabels(
+    name: string,
+    labels: Record<string, string | null>,
+  ): Promise<V1PersistentVolumeClaim> {
+    return this.core.patchNamespacedPersistentVolumeClaim(
+      { name, namespace: this.namespace, body: { metadata: { labels } } },
+      this.mergePatch,
+    );
   }
 
   readClaim(name: string): Promise<V1PersistentVolumeClaim | undefined> {
@@ -138,10 +188,18 @@ export class KubeApi {
     return this.core.createNamespacedPersistentVolumeClaim({ namespace: this.namespace, body });
   }
 
-  async deleteClaim(name: string): Promise<boolean> {
+  /** Deletes a claim (only if unchanged since `resourceVersion`, when given); false when there was none, or it changed. */
+  async deleteClaim(name: string, resourceVersion?: string): Promise<boolean> {
     const deleted = await absentIf404(
-      this.core.deleteNamespacedPersistentVolumeClaim({ name, namespace: this.namespace }),
-    );
+      this.core.deleteNamespacedPersistentVolumeClaim({
+        name,
+        namespace: this.namespace,
+        ...(resourceVersion ? { body: { preconditions: { resourceVersion } } } : {}),
+      }),
+    ).catch((err: unknown) => {
+      if (isKubeStatus(err, 409)) return undefined;
+      throw err;
+    });
     return deleted !== undefined;
   }
 
@@ -206,12 +264,16 @@ export class KubeApi {
    * Waits until `until` answers something for the pod named `name` (`undefined` while it does
    * not exist): it reads the pod, then watches it from there, reading it again when the watch
    * ends or its version expired. Rejects after `timeoutMs` with what `describe` says of the pod
-   * last seen.
+   * last seen, or as soon as `signal` aborts.
    */
   waitForPod<T>(
     name: string,
     until: (pod: V1Pod | undefined) => T | undefined,
-    options: { timeoutMs: number; describe: (pod: V1Pod | undefined) => string },
+    options: {
+      timeoutMs: number;
+      describe: (pod: V1Pod | undefined) => string;
+      signal?: AbortSignal;
+    },
   ): Promise<T> {
     const fieldSelector = `metadata.name=${name}`;
     const path = `/api/v1/namespaces/${this.namespace}/pods`;
@@ -223,6 +285,7 @@ export class KubeApi {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        options.signal?.removeEventListener('abort', aborted);
         watching?.abort();
         outcome();
       };
@@ -230,6 +293,9 @@ export class KubeApi {
         () => finish(() => reject(new Error(options.describe(last)))),
         options.timeoutMs,
       );
+      const aborted = () => finish(() => reject(new Error(`the wait for pod ${name} was aborted`)));
+      if (options.signal?.aborted) aborted();
+      options.signal?.addEventListener('abort', aborted, { once: true });
       const look = (pod: V1Pod | undefined): boolean => {
         last = pod;
         let found: T | undefined;

@@ -51,6 +51,12 @@ export function stoppedBecause(pod: V1Pod | undefined): string | undefined {
   return undefined;
 }
 
+/** Whether the runtime's container runs. */
+export function containerRunning(pod: V1Pod): boolean {
+  const status = pod.status?.containerStatuses?.find((c) => c.name === RUNTIME_CONTAINER);
+  return pod.status?.phase === 'Running' && status?.state?.running !== undefined;
+}
+
 /**
  * An agent runtime in a pod, and the channel to it: the runtime protocol's `RuntimeChannel`,
  * unchanged, over the container's stdio attached through the API server. The pod needs no route
@@ -361,6 +367,62 @@ export class KubeRuntime implements RuntimeHandle {
       this.held = [];
     });
     if (exited) this.resolveExited(reason);
+  }
+}
+
+/**
+ * Checks that the runtime of a running pod answers, and leaves it running for whoever attaches
+ * next: attaches, sends `resume`, waits for its `ready`, and detaches. A warm pool's pod is
+ * claimable only once its runtime has answered. Rejects after `timeoutMs`.
+ */
+export async function probeRuntime(
+  api: KubeApi,
+  podName: string,
+  timeoutMs: number,
+  logger: Logger,
+): Promise<RuntimeReadyMessage> {
+  const deadline = Date.now() + timeoutMs;
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const logs = runtimeLog(logger);
+  const attaching = api.attach(podName, RUNTIME_CONTAINER, {
+    stdin: output,
+    stdout: input,
+    stderr: logs,
+  });
+  let session: AttachSession;
+  try {
+    session = await withTimeout(attaching, timeoutMs, `could not attach to pod ${podName} in time`);
+  } catch (err) {
+    attaching.then((late) => late.close()).catch(() => undefined);
+    logs.end();
+    throw err;
+  }
+  const channel = new RuntimeChannel({
+    input,
+    output,
+    heartbeatTimeoutMs: timeoutMs,
+    resuming: true,
+    onSilent: () => undefined,
+    logger,
+  });
+  try {
+    const ready = new Promise<RuntimeReadyMessage>((resolve) => {
+      channel.onMessage((message) => {
+        if (message.type === 'ready') resolve(message);
+      });
+    });
+    channel.send({ type: 'resume', afterSeq: 0 });
+    return await withTimeout(
+      ready,
+      Math.max(0, deadline - Date.now()),
+      `the runtime of pod ${podName} did not answer in time`,
+    );
+  } finally {
+    channel.detach('the runtime answered');
+    session.close();
+    input.end();
+    logs.end();
   }
 }
 

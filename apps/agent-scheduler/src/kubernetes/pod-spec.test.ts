@@ -13,10 +13,19 @@ import {
   agentOfLabels,
   agentPod,
   agentSelector,
+  claimedLabels,
+  claimNameOf,
   podSettings,
+  poolClaim,
+  poolClaimName,
+  poolOfLabels,
+  poolPod,
+  poolPodName,
+  poolSpecHash,
   workspaceClaim,
   workspaceClaimName,
 } from './pod-spec';
+import type { AgentPodSettings } from './pod-spec';
 
 const agent = { namespace: 'team-a', name: 'writer', uid: '0b5e8f7e-4a4d-4c43-9d1e-2f7f3d1f9a10' };
 
@@ -269,6 +278,108 @@ describe('the agent pod', () => {
     expect(agentSelector(agent)).toBe(
       'app.kubernetes.io/managed-by=komputer,komputer.ai/namespace=team-a,komputer.ai/agent=writer',
     );
+  });
+});
+
+describe('a warm pool’s pod', () => {
+  const pool = { scope: 'namespace', namespace: 'team-a', template: 'coder' } as const;
+  const settings = (): AgentPodSettings =>
+    podSettings(parseConfig(KubernetesDriverConfigSchema, ENV), {
+      logLevel: parseConfig(SchedulerConfigSchema, ENV).LOG_LEVEL,
+    });
+  const buildPoolPod = (podSpec?: AgentPodSpec) => {
+    const own = podSpec ? { podSpec } : {};
+    return poolPod(pool, poolPodName(pool, poolSpecHash(settings(), own), 0), settings(), own);
+  };
+
+  it('is hardened as an agent’s is, with every pod setting a template may give', () => {
+    const subsets: AgentPodSpec[] = [
+      ALL_POD_SETTINGS,
+      { containers: ALL_POD_SETTINGS.containers ?? [] },
+      { runtimeClassName: 'gvisor' },
+      {},
+    ];
+    for (const podSpec of subsets) {
+      const pod = buildPoolPod(podSpec);
+      expect({ podSpec, violations: hardeningViolations(pod) }).toEqual({
+        podSpec,
+        violations: [],
+      });
+      // Built by the same function as an agent's pod: only its name, labels and claim differ.
+      const claimName = claimNameOf(pod) ?? '';
+      expect(pod.spec).toEqual(agentPod(agent, settings(), { podSpec }, claimName).spec);
+    }
+  });
+
+  it('finds a pool pod that breaks the rules (the check itself works)', () => {
+    const pod = buildPoolPod();
+    const container = pod.spec?.containers[0];
+    if (!pod.spec || !container) throw new Error('no container');
+    container.securityContext = {
+      ...container.securityContext,
+      capabilities: { add: ['NET_ADMIN'] },
+    };
+    pod.spec.securityContext = {
+      ...pod.spec.securityContext,
+      seccompProfile: { type: 'Unconfined' },
+    };
+    expect(hardeningViolations(pod)).toEqual([
+      'the pod has no RuntimeDefault seccomp profile',
+      'runtime: capabilities not dropped',
+      'runtime: adds capabilities',
+    ]);
+  });
+
+  it('holds no credential of the control plane, and no agent’s identity', () => {
+    const pod = buildPoolPod(ALL_POD_SETTINGS);
+    const text = JSON.stringify(pod);
+    for (const [name, value] of Object.entries(SECRETS)) {
+      expect({ name, found: text.includes(value) }).toEqual({ name, found: false });
+    }
+    const names = (pod.spec?.containers[0]?.env ?? []).map((variable) => variable.name);
+    for (const forbidden of [
+      'ANTHROPIC_API_KEY',
+      'REDIS_URL',
+      'KOMPUTER_SECRET_KEY',
+      'KUBECONFIG',
+    ]) {
+      expect(names).not.toContain(forbidden);
+    }
+    // Every task brings its agent and its token: the pod names none.
+    expect(text).not.toContain(agent.name);
+    expect(agentOfLabels(pod.metadata?.labels)).toBeUndefined();
+  });
+
+  it('is labelled as its pool’s until an agent claims it, with a claim of its own', () => {
+    const pod = buildPoolPod();
+    const name = pod.metadata?.name ?? '';
+    expect(name).toMatch(/^pool-coder-[0-9a-f]{8}-0$/);
+    expect(poolOfLabels(pod.metadata?.labels)).toEqual(pool);
+    expect(pod.metadata?.labels?.['komputer.ai/pool-spec']).toBe(poolSpecHash(settings(), {}));
+    expect(claimNameOf(pod)).toBe(poolClaimName(name));
+    const claim = poolClaim(pool, name, settings());
+    expect(claim.metadata?.name).toBe(poolClaimName(name));
+    expect(poolOfLabels(claim.metadata?.labels)).toEqual(pool);
+    expect(claim.spec).toEqual(workspaceClaim(agent, settings()).spec);
+    // A claim's labels patch, applied as a JSON merge patch: the agent's, and no pool's.
+    const patched = Object.fromEntries(
+      Object.entries({ ...pod.metadata?.labels, ...claimedLabels(agent, 'agent-runtime') }).filter(
+        (entry): entry is [string, string] => entry[1] !== null,
+      ),
+    );
+    expect(agentOfLabels(patched)).toEqual(agent);
+    expect(poolOfLabels(patched)).toBeUndefined();
+    expect(Object.keys(patched).filter((key) => key.startsWith('komputer.ai/pool'))).toEqual([]);
+  });
+
+  it('is built anew when the template’s pod settings or the driver’s change', () => {
+    const base = poolSpecHash(settings(), {});
+    expect(poolSpecHash(settings(), {})).toBe(base);
+    expect(poolSpecHash(settings(), { storage: { size: '9Gi' } })).not.toBe(base);
+    expect(poolSpecHash(settings(), { podSpec: { runtimeClassName: 'gvisor' } })).not.toBe(base);
+    expect(poolSpecHash({ ...settings(), image: 'other:1' }, {})).not.toBe(base);
+    const cluster = { scope: 'cluster', template: 'coder' } as const;
+    expect(poolPodName(cluster, base, 0)).not.toBe(poolPodName(pool, base, 0));
   });
 });
 

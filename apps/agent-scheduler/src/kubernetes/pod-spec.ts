@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RuntimeSettingsSchema } from '@komputer/contracts';
 import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
-import type { AgentPodSettingsOverrides, AgentRef } from '../runtime-driver';
+import type { AgentPodSettingsOverrides, AgentRef, WarmPoolRef } from '../runtime-driver';
 import type { KubernetesDriverConfig } from './config';
 
 /** The labels that every object the driver makes for an agent carries. */
@@ -11,6 +11,14 @@ export const LABELS = {
   namespace: 'komputer.ai/namespace',
   agent: 'komputer.ai/agent',
   uid: 'komputer.ai/uid',
+  /** A warm pool's member: its template's scope, namespace (of a namespace template) and name. */
+  poolScope: 'komputer.ai/pool-scope',
+  poolNamespace: 'komputer.ai/pool-namespace',
+  poolTemplate: 'komputer.ai/pool-template',
+  /** A hash of what the member was built from: one built from older settings is never claimed. */
+  poolSpec: 'komputer.ai/pool-spec',
+  /** `true` once the member's runtime has answered: only then may an agent claim it. */
+  poolReady: 'komputer.ai/pool-ready',
 } as const;
 
 /** The value of `app.kubernetes.io/managed-by` on everything the driver makes. */
@@ -33,6 +41,9 @@ export const TERMINATION_GRACE_SECONDS = 10;
 
 /** The label selector of everything the driver manages in its namespace. */
 export const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
+
+/** The label selector of every warm pool's pods and claims, of no agent yet. */
+export const POOL_SELECTOR = `${MANAGED_SELECTOR},${LABELS.poolTemplate}`;
 
 /**
  * What an agent's pod and claim are made from: the driver's settings, resolved once. Nothing
@@ -148,6 +159,85 @@ export function agentSelector(agent: Pick<AgentRef, 'namespace' | 'name'>): stri
   return `${MANAGED_SELECTOR},${LABELS.namespace}=${agent.namespace},${LABELS.agent}=${agent.name}`;
 }
 
+/** The labels of a warm pool's pod or claim, built from settings whose hash is `specHash`. */
+export function poolLabels(
+  pool: WarmPoolRef,
+  component: AgentComponent,
+  specHash: string,
+): Record<string, string> {
+  return {
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.component]: component,
+    [LABELS.poolScope]: pool.scope,
+    ...(pool.scope === 'namespace' && pool.namespace
+      ? { [LABELS.poolNamespace]: pool.namespace }
+      : {}),
+    [LABELS.poolTemplate]: pool.template,
+    [LABELS.poolSpec]: specHash,
+  };
+}
+
+/** The label selector of a warm pool's members built from settings whose hash is `specHash`. */
+export function poolSelector(pool: WarmPoolRef, specHash: string): string {
+  const labels = poolLabels(pool, 'agent-runtime', specHash);
+  delete labels[LABELS.component];
+  return Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
+}
+
+/** The warm pool an object belongs to, from its labels; undefined for one of no pool. */
+export function poolOfLabels(labels: Record<string, string> | undefined): WarmPoolRef | undefined {
+  const scope = labels?.[LABELS.poolScope];
+  const template = labels?.[LABELS.poolTemplate];
+  if (labels?.[LABELS.managedBy] !== MANAGED_BY || !template) return undefined;
+  if (scope === 'cluster') return { scope, template };
+  const namespace = labels[LABELS.poolNamespace];
+  return scope === 'namespace' && namespace ? { scope, namespace, template } : undefined;
+}
+
+/**
+ * The labels patch that makes a pool's member the agent's: the agent's labels, and the pool's
+ * removed (a JSON merge patch removes a key set to null).
+ */
+export function claimedLabels(
+  agent: AgentRef,
+  component: AgentComponent,
+): Record<string, string | null> {
+  return {
+    ...agentLabels(agent, component),
+    [LABELS.poolScope]: null,
+    [LABELS.poolNamespace]: null,
+    [LABELS.poolTemplate]: null,
+    [LABELS.poolSpec]: null,
+    [LABELS.poolReady]: null,
+  };
+}
+
+/**
+ * The name of slot `slot` of a warm pool built from settings whose hash is `specHash`: readable,
+ * then a hash of the pool and the settings, then the slot. Every scheduler names a pool's pods
+ * alike, so that two that fill one pool at once make each pod once. A claimed pod keeps its name.
+ */
+export function poolPodName(pool: WarmPoolRef, specHash: string, slot: number): string {
+  const hash = createHash('sha256')
+    .update(`${pool.scope}/${pool.namespace ?? ''}/${pool.template}/${specHash}`)
+    .digest('hex')
+    .slice(0, 8);
+  const readable = `pool-${pool.template}`.slice(0, 44).replace(/-+$/, '');
+  return `${readable}-${hash}-${slot}`;
+}
+
+/** The name of the workspace claim of the pool's pod `podName`. */
+export function poolClaimName(podName: string): string {
+  return `workspace-${podName}`;
+}
+
+/** The name of the workspace claim that a pod mounts. */
+export function claimNameOf(pod: V1Pod): string | undefined {
+  return pod.spec?.volumes?.find((v) => v.name === 'workspace')?.persistentVolumeClaim?.claimName;
+}
+
 /** The agent an object was made for, from its labels; undefined for an object of no agent. */
 export function agentOfLabels(labels: Record<string, string> | undefined): AgentRef | undefined {
   const namespace = labels?.[LABELS.namespace];
@@ -175,6 +265,73 @@ export function agentPod(
   agent: AgentRef,
   settings: AgentPodSettings,
   own: AgentPodSettingsOverrides = {},
+  claimName = workspaceClaimName(agent),
+): V1Pod {
+  return runtimePod(
+    { name: agentObjectName(agent), labels: agentLabels(agent, 'agent-runtime'), claimName },
+    settings,
+    own,
+  );
+}
+
+/**
+ * A pod of a warm pool, built by {@link runtimePod} as an agent's is, hardened alike, from its
+ * template's pod settings alone; it is labelled as the pool's, and of no agent until one claims
+ * it. Its runtime holds no agent's identity: every task brings its agent and its token.
+ */
+export function poolPod(
+  pool: WarmPoolRef,
+  name: string,
+  settings: AgentPodSettings,
+  own: AgentPodSettingsOverrides = {},
+): V1Pod {
+  return runtimePod(
+    {
+      name,
+      labels: poolLabels(pool, 'agent-runtime', poolSpecHash(settings, own)),
+      claimName: poolClaimName(name),
+    },
+    settings,
+    own,
+  );
+}
+
+/** The workspace claim of a warm pool's pod `podName`, sized as an agent's would be. */
+export function poolClaim(
+  pool: WarmPoolRef,
+  podName: string,
+  settings: AgentPodSettings,
+  own: AgentPodSettingsOverrides = {},
+): V1PersistentVolumeClaim {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: {
+      name: poolClaimName(podName),
+      namespace: settings.namespace,
+      labels: poolLabels(pool, 'workspace', poolSpecHash(settings, own)),
+    },
+    spec: claimSpec(settings, own),
+  };
+}
+
+/**
+ * A hash of what a pool's pods and claims are built from (the driver's settings and the
+ * template's pod settings): a pod built before either changed is replaced, never claimed.
+ */
+export function poolSpecHash(settings: AgentPodSettings, own: AgentPodSettingsOverrides): string {
+  const pod = runtimePod({ name: '', labels: {}, claimName: '' }, settings, own);
+  return createHash('sha256')
+    .update(JSON.stringify({ pod: pod.spec, claim: claimSpec(settings, own) }))
+    .digest('hex')
+    .slice(0, 12);
+}
+
+/** The hardened pod that runs a runtime: an agent's, or a warm pool's. See {@link agentPod}. */
+function runtimePod(
+  meta: { name: string; labels: Record<string, string>; claimName: string },
+  settings: AgentPodSettings,
+  own: AgentPodSettingsOverrides,
 ): V1Pod {
   const user = settings.runAsUser;
   const seccompProfile = { type: 'RuntimeDefault' };
@@ -185,11 +342,7 @@ export function agentPod(
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: {
-      name: agentObjectName(agent),
-      namespace: settings.namespace,
-      labels: agentLabels(agent, 'agent-runtime'),
-    },
+    metadata: { name: meta.name, namespace: settings.namespace, labels: meta.labels },
     spec: {
       ...(podSpec.nodeSelector ? { nodeSelector: podSpec.nodeSelector } : {}),
       ...(podSpec.tolerations ? { tolerations: podSpec.tolerations } : {}),
@@ -250,7 +403,7 @@ export function agentPod(
         },
       ],
       volumes: [
-        { name: 'workspace', persistentVolumeClaim: { claimName: workspaceClaimName(agent) } },
+        { name: 'workspace', persistentVolumeClaim: { claimName: meta.claimName } },
         { name: 'tmp', emptyDir: { sizeLimit: settings.tmpSize } },
       ],
     },
@@ -266,8 +419,6 @@ export function workspaceClaim(
   settings: Pick<AgentPodSettings, 'namespace' | 'storage'>,
   own: AgentPodSettingsOverrides = {},
 ): V1PersistentVolumeClaim {
-  const size = own.storage?.size ?? settings.storage.size;
-  const className = own.storage?.storageClassName ?? settings.storage.className;
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
@@ -276,10 +427,20 @@ export function workspaceClaim(
       namespace: settings.namespace,
       labels: agentLabels(agent, 'workspace'),
     },
-    spec: {
-      accessModes: ['ReadWriteOnce'],
-      resources: { requests: { storage: size } },
-      ...(className ? { storageClassName: className } : {}),
-    },
+    spec: claimSpec(settings, own),
+  };
+}
+
+/** A workspace claim's spec: the agent's (or template's) `storage` where set, else the driver's. */
+function claimSpec(
+  settings: Pick<AgentPodSettings, 'storage'>,
+  own: AgentPodSettingsOverrides,
+): NonNullable<V1PersistentVolumeClaim['spec']> {
+  const size = own.storage?.size ?? settings.storage.size;
+  const className = own.storage?.storageClassName ?? settings.storage.className;
+  return {
+    accessModes: ['ReadWriteOnce'],
+    resources: { requests: { storage: size } },
+    ...(className ? { storageClassName: className } : {}),
   };
 }

@@ -544,6 +544,11 @@ const TEMPLATE_OPTIONS = {
     value: '<n>',
     description: 'Most of its agents running a task at once; the others’ tasks wait in the queue',
   },
+  'warm-pool-size': {
+    type: 'string',
+    value: '<n>',
+    description: 'Ready pods kept for its new agents to claim (kubernetes driver); 0: none',
+  },
   ...TEMPLATE_SCOPE_OPTION,
   ...FILE_OPTION,
 } as const satisfies OptionSpecs;
@@ -559,6 +564,7 @@ function templateBody(context: Context, name: string | undefined): Record<string
     model: stringOption(context, 'model'),
     description: stringOption(context, 'description'),
     maxConcurrentAgents: intOption(context, 'max-concurrent-agents', 1),
+    warmPoolSize: intOption(context, 'warm-pool-size', 0),
   });
 }
 
@@ -571,6 +577,7 @@ function templateFields(t: Template): [string, string | undefined][] {
     ['model', t.model],
     ['limits', Object.keys(t.limits).length > 0 ? JSON.stringify(t.limits) : undefined],
     ['max concurrent', t.maxConcurrentAgents?.toString()],
+    ['warm pool', t.warmPoolSize?.toString()],
     ['allowed domains', t.allowedDomains ? joined(t.allowedDomains) : undefined],
     ['storage', t.storage ? JSON.stringify(t.storage) : undefined],
     ['pod spec', t.podSpec ? JSON.stringify(t.podSpec) : undefined],

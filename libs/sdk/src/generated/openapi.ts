@@ -920,6 +920,8 @@ export interface components {
       /** @description Most of its agents running a task at once; the tasks of the others wait in the queue, in order of `priority` then age, and show `queuePosition` and `queueReason`. Left out: no cap */
       maxConcurrentAgents?: number;
       ttl?: components['schemas']['TemplateTtl'];
+      /** @description How many ready pods, each with its workspace volume, the kubernetes driver keeps for new agents of this template to claim, so that their first task skips pod creation. Agents with their own `podSpec` or `storage` do not take them. Left out or 0: no pool. The local driver ignores it */
+      warmPoolSize?: number;
     };
     /**
      * @description "namespace": for the agents of its namespace; "cluster": for the agents of every namespace that has no template of that name
@@ -948,6 +950,8 @@ export interface components {
       /** @description Most of its agents running a task at once; the tasks of the others wait in the queue, in order of `priority` then age, and show `queuePosition` and `queueReason`. Left out: no cap */
       maxConcurrentAgents?: number;
       ttl?: components['schemas']['TemplateTtl'];
+      /** @description How many ready pods, each with its workspace volume, the kubernetes driver keeps for new agents of this template to claim, so that their first task skips pod creation. Agents with their own `podSpec` or `storage` do not take them. Left out or 0: no pool. The local driver ignores it */
+      warmPoolSize?: number;
     };
     CreateScheduleRequest: {
       /**
@@ -1736,6 +1740,7 @@ export interface components {
       allowedDomains?: string[];
       maxConcurrentAgents?: number;
       ttl?: components['schemas']['TemplateTtl'];
+      warmPoolSize?: number;
       /**
        * Format: date-time
        * @example 2026-01-01T00:00:00.000Z
