@@ -5,12 +5,13 @@ import { createRegistries, parseSecretKey, TaskTokenSigner } from '@komputer/con
 import {
   closeRedis,
   createHealth,
+  createMetrics,
   createRedis,
   writeDurability,
   DEFAULT_REDIS_URL,
   waitForRedis,
 } from '@komputer/service-kit';
-import type { Health, Logger } from '@komputer/service-kit';
+import type { Health, Logger, Metrics } from '@komputer/service-kit';
 import { AgentStore, createKeys, TaskQueue, TemplateStore } from '@komputer/store';
 import type { SchedulerConfig } from './config';
 import { TaskIntake } from './intake';
@@ -18,6 +19,7 @@ import { Liveness } from './liveness';
 import { ModelProxy } from './model-proxy';
 import { Reconciler } from './reconciler';
 import type { RuntimeDriver } from './runtime-driver';
+import { SchedulerMetrics } from './scheduler-metrics';
 import { TaskRunner } from './task-runner';
 import { TaskTokens } from './task-tokens';
 
@@ -46,6 +48,8 @@ export interface Scheduler {
    * runtimes can sandbox what agents run.
    */
   health: Health;
+  /** Its metrics, served on its status port: tasks, the queue, runtimes, model usage, events. */
+  metrics: Metrics;
   /**
    * How many tasks the queue's worker may run at once now: the slots that the tasks handed
    * straight to this scheduler leave (at least one).
@@ -76,12 +80,22 @@ export function createScheduler(
   const subscriber = createRedis({ url, logger, role: 'scheduler-cancels', failFast: false });
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
+  const metrics = createMetrics();
+  const taskMetrics: SchedulerMetrics = new SchedulerMetrics({
+    metrics,
+    tasks,
+    driver,
+    running: () => runner.active,
+    busy: () => runner.supervising,
+    logger,
+  });
   const agents = new AgentStore({
     redis,
     keys,
     eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN,
     durability: writeDurability(config, logger),
     queue: tasks,
+    onRecorded: taskMetrics.recorded,
   });
   const registries = createRegistries({
     redis,
@@ -132,6 +146,7 @@ export function createScheduler(
     },
     textDeltas: config.KOMPUTER_TEXT_DELTAS,
     scheduler: id,
+    metrics: taskMetrics,
     logger,
   });
   const reconciler = new Reconciler({
@@ -219,6 +234,7 @@ export function createScheduler(
     reconciler,
     modelProxy,
     health,
+    metrics,
     get queueSlots() {
       return intake.queueSlots;
     },

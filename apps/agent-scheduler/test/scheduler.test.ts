@@ -46,6 +46,7 @@ it('runs a queued task on the runtime driver it is handed', async () => {
     stop: (agent) => local.stop(agent),
     remove: (agent) => local.remove(agent),
     known: () => local.known(),
+    counts: () => local.counts(),
     close: () => local.close(),
   };
   const config = parseConfig(SchedulerConfigSchema, {

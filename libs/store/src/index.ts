@@ -10,11 +10,13 @@ export type {
   AgentStoreOptions,
   ClaimResult,
   Durability,
+  RecordedEvent,
   RecordResult,
   StartResult,
   TaskEnd,
   TaskStartNotes,
 } from './agent-store';
+export { outcomeLabel, storeMetrics } from './store-metrics';
 export { decodeEvent, EventStore } from './event-store';
 export type { EventPage, EventStoreOptions, StreamEntry } from './event-store';
 export {
