@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSecretKey } from '@komputer/connectors';
@@ -52,6 +52,9 @@ async function call(method: string, path: string, body?: unknown): Promise<any> 
   return { status: res.status, body: await res.json() };
 }
 
+/** How long each app may take to start: four start at once, on a machine that may be busy. */
+const START_TIMEOUT_MS = 45_000;
+
 const scrape = (app: keyof typeof apps) => scrapeMetrics(`${apps[app].url}/metrics`);
 
 beforeAll(async () => {
@@ -73,11 +76,13 @@ beforeAll(async () => {
       entry: bundle('connector-registry'),
       env: common,
       listening: 'connector-registry listening',
+      timeoutMs: START_TIMEOUT_MS,
     }),
     startServiceProcess({
       entry: bundle('event-relay'),
       env: common,
       listening: 'event-relay listening',
+      timeoutMs: START_TIMEOUT_MS,
     }),
   ]);
   apps.registry = registry;
@@ -96,11 +101,13 @@ beforeAll(async () => {
       },
       // Its status port: probes and /metrics.
       listening: 'scheduler taking tasks',
+      timeoutMs: START_TIMEOUT_MS,
     }),
     startServiceProcess({
       entry: bundle('gateway'),
       env: { ...common, KOMPUTER_REGISTRY_URL: registry.url },
       listening: 'gateway listening',
+      timeoutMs: START_TIMEOUT_MS,
     }),
   ]);
   apps.scheduler = scheduler;
@@ -112,7 +119,7 @@ beforeAll(async () => {
     url: mcp.url,
   });
   expect(connector).toMatchObject({ status: 201 });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all(Object.values(apps).map((p) => p?.stop()));
@@ -280,3 +287,42 @@ it('moves the families when tasks run', async () => {
   expect(moved('relay', 'komputer_relay_event_lag_seconds_count')).toBeGreaterThanOrEqual(relayed);
   expect(after.relay.value('komputer_relay_clients')).toBe(0);
 }, 90_000);
+
+/** The metric names a PromQL expression reads: what is left once its syntax is taken out. */
+function metricsIn(expr: string): string[] {
+  const bare = expr
+    .replace(/"(?:[^"\\]|\\.)*"/g, '')
+    .replace(/\{[^}]*\}/g, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/\b(?:by|without)\s*\([^)]*\)/g, '');
+  return [...bare.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()/g)].map((m) => m[1] ?? '');
+}
+
+it('has the Grafana dashboard chart every family, and only metrics that the apps serve', async () => {
+  const dashboard = JSON.parse(
+    readFileSync(join(root, 'deploy', 'grafana-dashboard.json'), 'utf8'),
+  ) as { panels: { title: string; targets: { expr: string }[] }[] };
+  const scrapes = await Promise.all((Object.keys(apps) as (keyof typeof apps)[]).map(scrape));
+  const served = (name: string) => scrapes.some((s) => s.familyOf(name) !== undefined);
+  const charted = new Set<string>();
+  for (const panel of dashboard.panels) {
+    expect(panel.targets.length).toBeGreaterThan(0);
+    for (const { expr } of panel.targets) {
+      const names = metricsIn(expr);
+      expect({ expr, names: names.length > 0 }).toEqual({ expr, names: true });
+      for (const name of names) {
+        expect({ panel: panel.title, name, served: served(name) }).toEqual({
+          panel: panel.title,
+          name,
+          served: true,
+        });
+        charted.add(name.replace(/_(bucket|sum|count)$/, ''));
+      }
+    }
+  }
+  const families = Object.values(FAMILIES).flatMap((f) => Object.keys(f));
+  for (const family of [...families, 'komputer_http_request_duration_seconds']) {
+    expect({ family, charted: charted.has(family) }).toEqual({ family, charted: true });
+  }
+  expect(charted.has('komputer_redis_command_errors_total')).toBe(true);
+});
