@@ -89,11 +89,9 @@ describe('runCli', () => {
     const json = await cli('get', '--json');
     expect(json.code).toBe(EXIT.USAGE);
     expect(JSON.parse(json.stderr)).toEqual({
-      error: {
-        kind: 'usage',
-        message: 'get: expected <name>',
-        usage: 'komputer get <name> [options]',
-      },
+      error: 'get: expected <name>',
+      kind: 'usage',
+      usage: 'komputer get <name> [options]',
     });
   });
 
@@ -136,13 +134,11 @@ describe('reportError', () => {
   it('shows an API error’s message, then its status, code and request id', () => {
     const r = report();
     const body = {
-      error: {
-        type: 'conflict_error',
-        code: 'AGENT_BUSY',
-        message: 'agent "a" is busy with task t1',
-        requestId: 'req_1',
-        retryable: false,
-      },
+      error: 'agent "a" is busy with task t1',
+      code: 'AGENT_BUSY',
+      type: 'conflict_error',
+      requestId: 'req_1',
+      retryable: false,
     };
     const err = APIError.from(409, body, new Headers());
     expect(reportError(err, r)).toBe(EXIT.API_ERROR);

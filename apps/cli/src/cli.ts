@@ -91,7 +91,7 @@ export function reportError(err: unknown, report: Report): number {
   const { style } = report;
   const write = (kind: string, code: number, lines: string[], fields: Record<string, unknown>) => {
     if (report.json)
-      report.stderr.write(`${JSON.stringify({ error: { kind, message: lines[0], ...fields } })}\n`);
+      report.stderr.write(`${JSON.stringify({ error: lines[0], kind, ...fields })}\n`);
     else
       report.stderr.write(
         `${[`${style.red('komputer:')} ${lines[0]}`, ...lines.slice(1).map(style.dim)].join('\n')}\n`,
@@ -106,7 +106,7 @@ export function reportError(err: unknown, report: Report): number {
       err.usage ? { usage: err.usage } : {},
     );
   if (err instanceof APIError) {
-    const message = err.body?.error.message ?? err.message;
+    const message = err.body?.error ?? err.message;
     const facts = [`HTTP ${err.status}`, err.code, err.requestId && `request id ${err.requestId}`];
     return write('api', EXIT.API_ERROR, [message, `(${facts.filter(Boolean).join(', ')})`], {
       status: err.status,

@@ -47,7 +47,7 @@ describe('secrets', () => {
     });
     const gone = await call('DELETE', api('/secrets/gh'));
     expect(gone.status).toBe(404);
-    expect(gone.body.error.code).toBe('SECRET_NOT_FOUND');
+    expect(gone.body.code).toBe('SECRET_NOT_FOUND');
     expect(JSON.stringify([created, patched, listed]) + t.logs.join('\n')).not.toContain(
       'plain-value',
     );
@@ -87,7 +87,7 @@ describe('connectors', () => {
       'x-request-id': 'in-use-1',
     });
     expect(inUse.status).toBe(409);
-    expect(inUse.body.error).toMatchObject({
+    expect(inUse.body).toMatchObject({
       type: 'conflict_error',
       code: 'CONNECTOR_IN_USE',
       requestId: 'in-use-1',
@@ -108,16 +108,14 @@ describe('connectors', () => {
       authSecretKey: 'token',
     });
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({
+    expect(res.body).toMatchObject({
       code: 'VALIDATION_FAILED',
       details: { issues: [{ path: 'body.authSecretName' }] },
     });
   });
 
   it('answers 404 for a connector that does not exist, and 502 for a server it cannot reach', async () => {
-    expect((await call('GET', api('/connectors/ghost'))).body.error.code).toBe(
-      'CONNECTOR_NOT_FOUND',
-    );
+    expect((await call('GET', api('/connectors/ghost'))).body.code).toBe('CONNECTOR_NOT_FOUND');
     await call('POST', api('/connectors'), {
       name: 'down',
       service: 'x',
@@ -125,7 +123,7 @@ describe('connectors', () => {
     });
     const down = await call('GET', api('/connectors/down/tools'));
     expect(down.status).toBe(502);
-    expect(down.body.error.code).toBe('CONNECTOR_UNREACHABLE');
+    expect(down.body.code).toBe('CONNECTOR_UNREACHABLE');
   });
 });
 
@@ -165,13 +163,13 @@ describe.each([
     ]);
     const inUse = await call('DELETE', api(`/${route}/notes?namespace=team`));
     expect(inUse.status).toBe(409);
-    expect(inUse.body.error.code).toBe(`${code}_IN_USE`);
+    expect(inUse.body.code).toBe(`${code}_IN_USE`);
     expect((await call('DELETE', api(`/${route}/notes?namespace=team&force=true`))).status).toBe(
       200,
     );
     const gone = await call('GET', api(`/${route}/notes?namespace=team`));
     expect(gone.status).toBe(404);
-    expect(gone.body.error.code).toBe(`${code}_NOT_FOUND`);
+    expect(gone.body.code).toBe(`${code}_NOT_FOUND`);
   });
 });
 
@@ -179,7 +177,7 @@ describe('its edge', () => {
   it('validates input as the gateway does, and serves only its part of the operation table', async () => {
     const bad = await call('POST', api('/memories'), { name: 'Bad', content: '' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/^body\.(name|content)/);
+    expect(bad.body.error).toMatch(/^body\.(name|content)/);
     const text = await fetch(api('/secrets'), { method: 'POST', body: 'x' });
     expect(text.status).toBe(415);
     const clash = await call('POST', api('/skills?namespace=a'), {
@@ -188,7 +186,7 @@ describe('its edge', () => {
       content: 'c',
       description: 'd',
     });
-    expect(clash.body.error.message).toContain('body.namespace');
+    expect(clash.body.error).toContain('body.namespace');
     const wrong = await call('PUT', api('/secrets'));
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET, POST, HEAD');

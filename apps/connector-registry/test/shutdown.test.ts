@@ -18,7 +18,7 @@ it('closes in order: readiness first, then new connections, then in-flight reque
     // It still answers the request it had, with the registry's own error for that server.
     const answer = await inFlight;
     expect(answer.status).toBe(502);
-    expect(answer.body.error.code).toBe('CONNECTOR_UNREACHABLE');
+    expect(answer.body.code).toBe('CONNECTOR_UNREACHABLE');
     await closing;
     await expect(fetch(`${t.url}/healthz`)).rejects.toThrow();
     // close() is idempotent.

@@ -209,7 +209,7 @@ describe('@komputer/sdk against the whole stack', () => {
     expect(invalid).toBeInstanceOf(BadRequestError);
     expect(invalid).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     expect((invalid as BadRequestError).requestId).toMatch(/^req_/);
-    expect((invalid as BadRequestError).body?.error.details?.issues?.[0]?.path).toBe('body.name');
+    expect((invalid as BadRequestError).body?.details?.issues?.[0]?.path).toBe('body.name');
 
     const missing = await client.agents.get('no-such-agent').catch((error: unknown) => error);
     expect(missing).toBeInstanceOf(NotFoundError);
@@ -235,13 +235,11 @@ describe('@komputer/sdk against the whole stack', () => {
         res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
         res.end(
           JSON.stringify({
-            error: {
-              type: 'unavailable_error',
-              code: 'REDIS_UNAVAILABLE',
-              message: 'Redis is unavailable',
-              requestId: 'req_proxy',
-              retryable: true,
-            },
+            error: 'Redis is unavailable',
+            code: 'REDIS_UNAVAILABLE',
+            type: 'unavailable_error',
+            requestId: 'req_proxy',
+            retryable: true,
           }),
         );
         return;

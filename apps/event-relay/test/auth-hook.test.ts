@@ -29,7 +29,7 @@ it('refuses the SSE stream and both sockets through its hook', async () => {
   await r.addAgent('guarded');
   const sse = await fetch(`${relay.api}/agents/guarded/events/stream`);
   expect(sse.status).toBe(403);
-  expect(await sse.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
+  expect(await sse.json()).toMatchObject({ code: 'FORBIDDEN' });
   const one = await TestClient.rejected(`${relay.ws}/agents/guarded/ws`);
   const many = await TestClient.rejected(`${relay.ws}/events/ws?agents=guarded`);
   expect([one.code, many.code]).toEqual([4403, 4403]);

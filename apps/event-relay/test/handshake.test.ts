@@ -34,7 +34,7 @@ describe.each(socketPaths('target'))('%s', (path) => {
         headers: { ...headers, 'X-Request-Id': requestId },
       });
       expect(res.status).toBe(status);
-      expect(errorOf(res)).toMatchObject({ code, requestId, message: expect.any(String) });
+      expect(errorOf(res)).toMatchObject({ code, requestId, error: expect.any(String) });
       expect(res.headers).toMatchObject(answer);
     },
   );

@@ -100,7 +100,7 @@ export class RegistryClient {
       );
       throw unavailable();
     }
-    const { code, message, details, retryable } = envelope.data.error;
+    const { code, error: message, details, retryable } = envelope.data;
     throw new AppError(code, answer.response.status, message, {
       ...(details ? { details } : {}),
       retryable,

@@ -107,8 +107,8 @@ describe('POST /agents', () => {
     expect(first.status).toBe(201);
     const second = await post({ name: 'busy', instructions: 'two' });
     expect(second.status).toBe(409);
-    expect(second.body.error).toMatchObject({ code: 'AGENT_BUSY', type: 'conflict_error' });
-    expect(second.body.error.message).toContain(first.body.taskId);
+    expect(second.body).toMatchObject({ code: 'AGENT_BUSY', type: 'conflict_error' });
+    expect(second.body.error).toContain(first.body.taskId);
 
     expect((await call('POST', `${t.api}/agents/busy/cancel`)).status).toBe(200);
     const third = await post({
@@ -137,7 +137,7 @@ describe('POST /agents', () => {
       '?namespace=team-a',
     );
     expect(mismatch.status).toBe(400);
-    expect(mismatch.body.error.message).toContain('namespace');
+    expect(mismatch.body.error).toContain('namespace');
     // The same name in two namespaces is two agents.
     expect((await post({ name: 'nsq', instructions: 'x' }, '?namespace=team-b')).status).toBe(201);
   });
@@ -145,17 +145,17 @@ describe('POST /agents', () => {
   it('answers 400 naming the field, 413 for a body over the limit and 415 for a non-JSON body', async () => {
     const bad = await post({ name: 'Bad_Name', instructions: 'x' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
-    expect(bad.body.error.message).toMatch(/^body\.name: /);
-    expect(bad.body.error.details.issues[0].path).toBe('body.name');
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.error).toMatch(/^body\.name: /);
+    expect(bad.body.details.issues[0].path).toBe('body.name');
 
     const missing = await post({ name: 'ok' });
     expect(missing.status).toBe(400);
-    expect(missing.body.error.message).toContain('body.instructions');
+    expect(missing.body.error).toContain('body.instructions');
 
     const big = await post({ name: 'big', instructions: 'x'.repeat(1024 * 1024 + 10) });
     expect(big.status).toBe(413);
-    expect(big.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(big.body.code).toBe('PAYLOAD_TOO_LARGE');
 
     const text = await call('POST', `${t.api}/agents`, undefined, { 'content-type': 'text/plain' });
     expect(text.status).toBe(415);
@@ -181,7 +181,7 @@ describe('GET /agents and GET /agents/:name', () => {
     expect(res.body).toMatchObject({ name: 'getme', systemPrompt: 'sp', taskStatus: 'Queued' });
     const missing = await call('GET', `${t.api}/agents/nobody`);
     expect(missing.status).toBe(404);
-    expect(missing.body.error).toMatchObject({ code: 'AGENT_NOT_FOUND', type: 'not_found_error' });
+    expect(missing.body).toMatchObject({ code: 'AGENT_NOT_FOUND', type: 'not_found_error' });
     expect((await call('GET', `${t.api}/agents/getme?namespace=other`)).status).toBe(404);
     expect((await call('GET', `${t.api}/agents/UPPER`)).status).toBe(400);
   });
@@ -242,10 +242,10 @@ describe('PATCH /agents/:name', () => {
     await post({ name: 'patch-bad', instructions: 'x' });
     const unknown = await call('PATCH', `${t.api}/agents/patch-bad`, { name: 'rename' });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error.message).toContain('name');
+    expect(unknown.body.error).toContain('name');
     const wrongType = await call('PATCH', `${t.api}/agents/patch-bad`, { connectors: 'a' });
     expect(wrongType.status).toBe(400);
-    expect(wrongType.body.error.message).toContain('body.connectors');
+    expect(wrongType.body.error).toContain('body.connectors');
   });
 });
 
@@ -285,7 +285,7 @@ describe('POST /agents/:name/cancel', () => {
     await call('POST', `${t.api}/agents/idle/cancel`);
     const again = await call('POST', `${t.api}/agents/idle/cancel`);
     expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('NO_ACTIVE_TASK');
+    expect(again.body.code).toBe('NO_ACTIVE_TASK');
     expect((await call('POST', `${t.api}/agents/ghost/cancel`)).status).toBe(404);
   });
 
@@ -381,7 +381,7 @@ describe('GET /agents/:name/events', () => {
     await t.redis.xtrim('komputer:default:events:trimmed', 'MAXLEN', 3);
     const expired = await call('GET', `${t.api}/agents/trimmed/events?after=${all[1]}`);
     expect(expired.status).toBe(410);
-    expect(expired.body.error).toMatchObject({ code: 'CURSOR_EXPIRED' });
+    expect(expired.body).toMatchObject({ code: 'CURSOR_EXPIRED' });
     const kept = await call('GET', `${t.api}/agents/trimmed/events?after=${all[3]}`);
     expect(kept.body.events.map((e: { id: string }) => e.id)).toEqual(all.slice(4));
   });
@@ -418,7 +418,7 @@ describe('the rest of the surface', () => {
   it('answers 404 for unknown routes and 405 with Allow for a wrong method', async () => {
     const unknown = await call('GET', `${t.api}/nothing-here`);
     expect(unknown.status).toBe(404);
-    expect(unknown.body.error.code).toBe('NOT_FOUND');
+    expect(unknown.body.code).toBe('NOT_FOUND');
     const wrong = await call('PUT', `${t.api}/agents/x`);
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET, PATCH, DELETE, HEAD');
@@ -429,7 +429,7 @@ describe('the rest of the surface', () => {
       'x-request-id': 'trace-123',
     });
     expect(res.headers.get('x-request-id')).toBe('trace-123');
-    expect(res.body.error.requestId).toBe('trace-123');
+    expect(res.body.requestId).toBe('trace-123');
   });
 
   it('serves health and readiness', async () => {

@@ -38,7 +38,7 @@ it('asks the hook for every operation, before anything else looks at the request
       headers: { 'content-type': 'application/json', authorization: 'Bearer nothing' },
       ...(spec.method === 'get' || spec.method === 'delete' ? {} : { body: '{"bogus": true}' }),
     });
-    const body = (await res.json()) as { error?: { code: string } };
+    const body = (await res.json()) as { code?: string };
     expect({ id, asked: asked.map((a) => a.operationId) }).toEqual({ id, asked: [id] });
     expect(asked[0]?.headers['authorization']).toBe('Bearer nothing');
     expect(asked[0]?.query.get('token')).toBe('abc');
@@ -48,7 +48,7 @@ it('asks the hook for every operation, before anything else looks at the request
       const status = id === 'completeOAuth' ? 400 : 200;
       expect({ id, status: res.status }).toEqual({ id, status });
     } else {
-      expect({ id, status: res.status, code: body.error?.code }).toEqual({
+      expect({ id, status: res.status, code: body.code }).toEqual({
         id,
         status: 401,
         code: 'UNAUTHENTICATED',

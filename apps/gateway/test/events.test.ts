@@ -89,7 +89,7 @@ it('a cancelled task’s event reaches WebSocket, many-agent and SSE clients on 
 it('a plain GET on the WebSocket route answers 426, and an unknown agent 404', async () => {
   await call('POST', `${t.api}/agents`, { name: 'plain', instructions: 'go' });
   expect((await call('GET', `${t.api}/agents/plain/ws`)).status).toBe(426);
-  expect((await call('GET', `${t.api}/agents/nobody/ws`)).body.error.code).toBe('AGENT_NOT_FOUND');
+  expect((await call('GET', `${t.api}/agents/nobody/ws`)).body.code).toBe('AGENT_NOT_FOUND');
   expect((await call('POST', `${t.api}/agents/plain/ws`)).status).toBe(405);
 });
 

@@ -274,7 +274,7 @@ async function check(request: Generated): Promise<void> {
   if (answer.status >= 400) {
     const error = errorOf(answer);
     // A clear message, not a bare status phrase.
-    if (Object.values(STATUS_CODES).includes(error.message)) throw new Error(`${what}: message`);
+    if (Object.values(STATUS_CODES).includes(error.error)) throw new Error(`${what}: message`);
     const given = request.requestId;
     const expected = given !== null && SANE_ID.test(given) ? given : undefined;
     if (expected !== undefined && error.requestId !== expected) throw new Error(`${what}: id`);

@@ -98,8 +98,8 @@ describe.each([
     ] as const) {
       const res = await call(method, api(`/${route}/nope`), payload);
       expect(res.status).toBe(404);
-      expect(res.body.error.code).toBe(`${code}_NOT_FOUND`);
-      expect(res.body.error.message).toContain(`${kind} "nope" not found`);
+      expect(res.body.code).toBe(`${code}_NOT_FOUND`);
+      expect(res.body.error).toContain(`${kind} "nope" not found`);
     }
   });
 
@@ -112,13 +112,13 @@ describe.each([
   ])('refuses %j with a 400', async (over, message) => {
     const res = await call('POST', api(`/${route}`), body(over));
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain(message);
+    expect(res.body.error).toContain(message);
   });
 
   it('refuses content over the bound with a 400 that gives it', async () => {
     const res = await call('POST', api(`/${route}`), body({ content: 'x'.repeat(maxContent + 1) }));
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain(`body.content: must be at most ${maxContent}`);
+    expect(res.body.error).toContain(`body.content: must be at most ${maxContent}`);
     const patch = await call('PATCH', api(`/${route}/notes`), {
       content: 'x'.repeat(maxContent + 1),
     });
@@ -132,7 +132,7 @@ describe.each([
       [route]: ['notes', 'ghost'],
     });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.message).toContain(
+    expect(refused.body.error).toContain(
       `body.${route}: ${kind} "ghost" does not exist in namespace "default"`,
     );
     const crossRefused = await call('POST', api('/agents?namespace=team-c'), {
@@ -140,7 +140,7 @@ describe.each([
       instructions: 'hi',
       [route]: ['notes'],
     });
-    expect(crossRefused.body.error.message).toContain(
+    expect(crossRefused.body.error).toContain(
       `${kind} "notes" does not exist in namespace "team-c"`,
     );
 
@@ -149,7 +149,7 @@ describe.each([
     ).toBe(201);
     const patchRefused = await call('PATCH', api(`/agents/${kind}-user`), { [route]: ['ghost'] });
     expect(patchRefused.status).toBe(400);
-    expect(patchRefused.body.error.message).toContain(`${kind} "ghost" does not exist`);
+    expect(patchRefused.body.error).toContain(`${kind} "ghost" does not exist`);
     expect((await call('PATCH', api(`/agents/${kind}-user`), { [route]: ['notes'] })).status).toBe(
       200,
     );
@@ -166,7 +166,7 @@ describe.each([
     });
     const inUse = await call('DELETE', api(`/${route}/notes`));
     expect(inUse.status).toBe(409);
-    expect(inUse.body.error).toMatchObject({
+    expect(inUse.body).toMatchObject({
       code: `${code}_IN_USE`,
       details: { agentNames: [`${kind}-user`, `team-c/${kind}-user`] },
     });
@@ -184,7 +184,7 @@ describe('skills', () => {
   it('need a description', async () => {
     const res = await call('POST', api('/skills'), { name: 'bare', content: 'x' });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain('body.description');
+    expect(res.body.error).toContain('body.description');
   });
 });
 
@@ -193,6 +193,6 @@ describe('agents', () => {
     const memories = Array.from({ length: 17 }, (_, i) => `m${i}`);
     const res = await call('POST', api('/agents'), { name: 'greedy', instructions: 'x', memories });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain('body.memories: must list at most 16 names');
+    expect(res.body.error).toContain('body.memories: must list at most 16 names');
   });
 });

@@ -97,7 +97,7 @@ describe('templates', () => {
       scope: 'namespace',
       namespace: 'team-a',
     });
-    expect((await call('GET', api('/templates/coder?namespace=team-a'))).body.error.code).toBe(
+    expect((await call('GET', api('/templates/coder?namespace=team-a'))).body.code).toBe(
       'TEMPLATE_NOT_FOUND',
     );
     expect((await call('DELETE', api('/templates/coder?namespace=team-a'))).status).toBe(404);
@@ -148,14 +148,14 @@ describe('templates', () => {
       podSpec: { hostNetwork: true, containers: [{ securityContext: { privileged: true } }] },
     });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.message).toContain('"hostNetwork" is refused');
+    expect(refused.body.error).toContain('"hostNetwork" is refused');
     const agent = await call('POST', api('/agents'), {
       name: 'mounter',
       instructions: 'hi',
       podSpec: { volumes: [{ name: 'host', hostPath: { path: '/' } }] },
     });
     expect(agent.status).toBe(400);
-    expect(agent.body.error.message).toContain('"volumes" is refused');
+    expect(agent.body.error).toContain('"volumes" is refused');
     const secretEnv = await call('POST', api('/agents'), {
       name: 'leaker',
       instructions: 'hi',
@@ -166,7 +166,7 @@ describe('templates', () => {
       },
     });
     expect(secretEnv.status).toBe(400);
-    expect(secretEnv.body.error.message).toContain('"valueFrom" is refused');
+    expect(secretEnv.body.error).toContain('"valueFrom" is refused');
   });
 
   it('gives agents their template’s model until they set their own, read at each use', async () => {
@@ -191,7 +191,7 @@ describe('templates', () => {
     // Named by an agent: the delete is refused, and names it; a cluster one of the name too.
     const refused = await call('DELETE', api('/templates/thinker?namespace=team-d'));
     expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({
+    expect(refused.body).toMatchObject({
       code: 'TEMPLATE_IN_USE',
       details: { agents: ['team-d/deep'], count: 1 },
     });
@@ -209,11 +209,11 @@ describe('templates', () => {
       templateRef: 'fast',
     });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain('body.templateRef: template "fast" does not exist');
+    expect(res.body.error).toContain('body.templateRef: template "fast" does not exist');
     const created = await call('POST', api('/agents'), { name: 'templated', instructions: 'hi' });
     expect(created.body).toMatchObject({ templateRef: 'default', model: 'claude-sonnet-4-6' });
     const patch = await call('PATCH', api('/agents/templated'), { templateRef: 'slim' });
     expect(patch.status).toBe(400);
-    expect(patch.body.error.message).toContain('template "slim" does not exist');
+    expect(patch.body.error).toContain('template "slim" does not exist');
   });
 });

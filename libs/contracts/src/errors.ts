@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Every error code the API returns. Clients switch on `error.code`. */
+/** Every error code the API returns. Clients switch on the error body's `code`. */
 export const ErrorCodeSchema = z
   .enum([
     'VALIDATION_FAILED',
@@ -67,22 +67,22 @@ export const FieldIssueSchema = z
 export type FieldIssue = z.infer<typeof FieldIssueSchema>;
 
 /**
- * The error envelope. Clients of the seed API that read `error` as a string still find a
- * human message in `error.message`.
+ * The error body. `error` is the human message, a string, as komputer.ai's clients read it; the
+ * structured fields beside it are for clients that switch on a code.
  */
 export const ErrorEnvelopeSchema = z
   .object({
-    error: z.object({
-      type: ErrorTypeSchema,
-      code: ErrorCodeSchema,
-      message: z.string(),
-      requestId: z.string(),
-      retryable: z.boolean(),
-      details: z
-        .object({ issues: z.array(FieldIssueSchema).optional() })
-        .catchall(z.unknown())
-        .optional(),
-    }),
+    error: z.string().meta({ description: 'What went wrong, for a person to read' }),
+    code: ErrorCodeSchema,
+    type: ErrorTypeSchema,
+    requestId: z
+      .string()
+      .meta({ description: 'The X-Request-Id of the request; quote it in a report' }),
+    retryable: z.boolean().meta({ description: 'Whether the same request may succeed later' }),
+    details: z
+      .object({ issues: z.array(FieldIssueSchema).optional() })
+      .catchall(z.unknown())
+      .optional(),
   })
   .meta({ id: 'Error' });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>;

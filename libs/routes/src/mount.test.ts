@@ -67,7 +67,7 @@ it('mounts the part of the table one service owns, behind its hook, with 405 for
     // Refused before its body is looked at.
     const refused = await call('POST', '/secrets', 'bad', { nonsense: 1 });
     expect(refused.status).toBe(401);
-    expect(await refused.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+    expect(await refused.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(asked.map((a) => a.operationId)).toEqual([
       'listSecrets',
       'createSecret',

@@ -29,10 +29,10 @@ export class APIError extends KomputerError {
     body: ErrorBody | undefined,
     message: string,
     headers: Headers,
-    code: ErrorCode | undefined = body?.error.code,
+    code: ErrorCode | undefined = body?.code,
   ) {
     super(message, {
-      requestId: body?.error.requestId ?? headers.get('x-request-id') ?? undefined,
+      requestId: body?.requestId ?? headers.get('x-request-id') ?? undefined,
     });
     this.status = status;
     this.code = code;
@@ -48,14 +48,14 @@ export class APIError extends KomputerError {
   static from(status: number, body: unknown, headers: Headers): APIError {
     const envelope = isErrorBody(body) ? body : undefined;
     const message = envelope
-      ? `${status} ${envelope.error.code}: ${envelope.error.message}`
+      ? `${status} ${envelope.code}: ${envelope.error}`
       : `${status} status code (no error body)`;
     const Subclass = errorClassFor(status);
     return new Subclass(status, envelope, message, headers);
   }
 }
 
-/** 400: the request is invalid; `body.error.details.issues` names each field. */
+/** 400: the request is invalid; `body.details.issues` names each field. */
 export class BadRequestError extends APIError {}
 /** 401: the request carries no valid credentials. */
 export class AuthenticationError extends APIError {}
@@ -90,15 +90,13 @@ function errorClassFor(status: number): typeof APIError {
 }
 
 function isErrorBody(body: unknown): body is ErrorBody {
-  if (typeof body !== 'object' || body === null || !('error' in body)) return false;
-  const { error } = body;
   return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    typeof error.code === 'string' &&
-    'message' in error &&
-    typeof error.message === 'string'
+    typeof body === 'object' &&
+    body !== null &&
+    'error' in body &&
+    typeof body.error === 'string' &&
+    'code' in body &&
+    typeof body.code === 'string'
   );
 }
 

@@ -147,7 +147,7 @@ function isRetryable(error: APIError): boolean {
   if (status !== 408 && status !== 429 && status < 500) return false;
   if (error.code !== undefined && NEVER_RETRIED.has(error.code)) return false;
   // The API says when trying again cannot help.
-  return error.body?.error.retryable !== false;
+  return error.body?.retryable !== false;
 }
 
 /** The wait that `Retry-After` (seconds or an HTTP date) or `retry-after-ms` asks for. */

@@ -66,7 +66,7 @@ export function json(
 
 /** The API's error envelope. */
 export function envelope(code: string, message: string, retryable = false) {
-  return { error: { type: 'api_error', code, message, requestId: 'req_test', retryable } };
+  return { error: message, code, type: 'api_error', requestId: 'req_test', retryable };
 }
 
 /** An event with id `id`, as the API sends it. */

@@ -62,22 +62,20 @@ describe('toErrorEnvelope', () => {
     const err = new AppError('AGENT_BUSY', 409, 'busy', { details: { taskId: 't1' } });
     const envelope = toErrorEnvelope(err, 'req_1');
     expect(envelope).toEqual({
-      error: {
-        type: 'conflict_error',
-        code: 'AGENT_BUSY',
-        message: 'busy',
-        requestId: 'req_1',
-        retryable: false,
-        details: { taskId: 't1' },
-      },
+      error: 'busy',
+      code: 'AGENT_BUSY',
+      type: 'conflict_error',
+      requestId: 'req_1',
+      retryable: false,
+      details: { taskId: 't1' },
     });
     expect(ErrorEnvelopeSchema.parse(envelope)).toEqual(envelope);
   });
 
   it('leaves details out entirely when there are none', () => {
     const envelope = toErrorEnvelope(new AppError('NOT_FOUND', 404, 'gone'), 'req_2');
-    expect(Object.keys(envelope.error).sort()).toEqual(
-      ['code', 'message', 'requestId', 'retryable', 'type'].sort(),
+    expect(Object.keys(envelope).sort()).toEqual(
+      ['code', 'error', 'requestId', 'retryable', 'type'].sort(),
     );
   });
 });
@@ -230,7 +228,7 @@ describe('errorMiddleware over HTTP', () => {
   async function call(path: string, init: RequestInit = {}) {
     const res = await fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(10_000) });
     const body = (await res.json()) as ErrorEnvelope;
-    return { res, body, envelope: ErrorEnvelopeSchema.parse(body).error };
+    return { res, body, envelope: ErrorEnvelopeSchema.parse(body) };
   }
 
   function postJson(raw: string | Buffer, headers: Record<string, string> = {}) {
@@ -258,7 +256,7 @@ describe('errorMiddleware over HTTP', () => {
     expect(envelope).toEqual({
       type: 'conflict_error',
       code: 'AGENT_BUSY',
-      message: 'agent "a" is busy',
+      error: 'agent "a" is busy',
       requestId: 'caller-1',
       retryable: false,
       details: { agent: 'a', issues: [] },
@@ -273,9 +271,9 @@ describe('errorMiddleware over HTTP', () => {
     expect(envelope.code).toBe('VALIDATION_FAILED');
     expect(envelope.type).toBe('invalid_request_error');
     expect(envelope.retryable).toBe(false);
-    expect(envelope.message).toContain('body.name: ');
-    expect(envelope.message).toContain('body.count: ');
-    expect(envelope.message).toMatch(/body: .*extra/);
+    expect(envelope.error).toContain('body.name: ');
+    expect(envelope.error).toContain('body.count: ');
+    expect(envelope.error).toMatch(/body: .*extra/);
     expect(envelope.details?.issues?.map((i) => i.path).sort()).toEqual([
       'body',
       'body.count',
@@ -292,7 +290,7 @@ describe('errorMiddleware over HTTP', () => {
     });
     expect(res.status).toBe(400);
     expect(envelope.code).toBe('VALIDATION_FAILED');
-    expect(envelope.message).toMatch(/^body: /);
+    expect(envelope.error).toMatch(/^body: /);
   });
 
   it('answers malformed JSON with 400 INVALID_JSON', async () => {
@@ -303,7 +301,7 @@ describe('errorMiddleware over HTTP', () => {
       code: 'INVALID_JSON',
       retryable: false,
     });
-    expect(envelope.message).toMatch(/^body: malformed JSON \(.+\)$/);
+    expect(envelope.error).toMatch(/^body: malformed JSON \(.+\)$/);
   });
 
   it.each([
@@ -316,8 +314,8 @@ describe('errorMiddleware over HTTP', () => {
     expect(res.status).toBe(400);
     expect(envelope.code).toBe('INVALID_JSON');
     // V8 quotes about ten characters either side of the fault: the key's start would show.
-    expect(envelope.message).not.toContain('sk-ant');
-    expect(envelope.message).toMatch(/^body: malformed JSON \(.+\)$/);
+    expect(envelope.error).not.toContain('sk-ant');
+    expect(envelope.error).toMatch(/^body: malformed JSON \(.+\)$/);
   });
 
   it.each(['READONLY', '{"state": LOADING}', 'ECONNREFUSED'])(
@@ -336,7 +334,7 @@ describe('errorMiddleware over HTTP', () => {
       const { res, envelope } = await call(`/things/${name}`);
       expect(res.status).toBe(400);
       expect(envelope).toMatchObject({ code: 'VALIDATION_FAILED', retryable: false });
-      expect(envelope.message).toMatch(/^path: malformed percent-encoding/);
+      expect(envelope.error).toMatch(/^path: malformed percent-encoding/);
       expect(logLines).toHaveLength(0);
     },
   );
@@ -350,7 +348,7 @@ describe('errorMiddleware over HTTP', () => {
       code: 'PAYLOAD_TOO_LARGE',
       retryable: false,
     });
-    expect(envelope.message).toMatch(/^body: /);
+    expect(envelope.error).toMatch(/^body: /);
   });
 
   it('answers an unsupported charset with 415', async () => {
@@ -374,7 +372,7 @@ describe('errorMiddleware over HTTP', () => {
       expect(res.status).toBe(400);
       expect(envelope).toMatchObject({
         code: 'VALIDATION_FAILED',
-        message: 'body: does not decompress as its Content-Encoding says',
+        error: 'body: does not decompress as its Content-Encoding says',
       });
     },
   );
@@ -407,7 +405,7 @@ describe('errorMiddleware over HTTP', () => {
     expect(envelope).toMatchObject({
       type: 'api_error',
       code: 'INTERNAL',
-      message: 'internal error',
+      error: 'internal error',
       retryable: true,
     });
     expect(JSON.stringify(body)).not.toContain('kaboom');
@@ -425,20 +423,20 @@ describe('errorMiddleware over HTTP', () => {
     const { res, envelope } = await call('/reject');
     expect(res.status).toBe(500);
     expect(envelope.code).toBe('INTERNAL');
-    expect(envelope.message).toBe('internal error');
+    expect(envelope.error).toBe('internal error');
   });
 
   it('keeps the status of an exposed 4xx http error', async () => {
     const { res, envelope } = await call('/exposed');
     expect(res.status).toBe(416);
-    expect(envelope.message).toBe('Range not satisfiable');
+    expect(envelope.error).toBe('Range not satisfiable');
     expect(envelope.retryable).toBe(false);
   });
 
   it('does not reveal a non-exposed error with a status', async () => {
     const { res, envelope } = await call('/hidden-status');
     expect(res.status).toBe(500);
-    expect(envelope.message).toBe('internal error');
+    expect(envelope.error).toBe('internal error');
   });
 
   it('leaves a response whose headers were already sent to express, which cuts it off', async () => {
@@ -453,7 +451,7 @@ describe('errorMiddleware over HTTP', () => {
     expect(envelope).toMatchObject({
       type: 'not_found_error',
       code: 'NOT_FOUND',
-      message: 'no route for DELETE /nowhere',
+      error: 'no route for DELETE /nowhere',
       retryable: false,
     });
     expect(envelope.requestId).toMatch(/^req_[0-9a-f]{32}$/);

@@ -168,14 +168,12 @@ export function errorHeaders(err: AppError): Record<string, string> {
 /** Builds the wire envelope. */
 export function toErrorEnvelope(err: AppError, requestId: string): ErrorEnvelope {
   return {
-    error: {
-      type: err.type,
-      code: err.code,
-      message: err.message,
-      requestId,
-      retryable: err.retryable,
-      ...(err.details ? { details: err.details } : {}),
-    },
+    error: err.message,
+    code: err.code,
+    type: err.type,
+    requestId,
+    retryable: err.retryable,
+    ...(err.details ? { details: err.details } : {}),
   };
 }
 

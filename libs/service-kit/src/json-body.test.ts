@@ -70,16 +70,16 @@ describe('jsonBodyParser', () => {
   it.each([9, 10_000, 500_000])('refuses a body %i levels deep with 400', async (depth) => {
     const { status, body } = await post(nested(depth));
     expect(status).toBe(400);
-    expect(ErrorEnvelopeSchema.parse(body).error).toMatchObject({
+    expect(ErrorEnvelopeSchema.parse(body)).toMatchObject({
       code: 'VALIDATION_FAILED',
-      message: 'body: JSON nests deeper than 8 levels',
+      error: 'body: JSON nests deeper than 8 levels',
     });
   });
 
   it('refuses JSON that is not UTF-8 with 415', async () => {
     const { status, body } = await post('{}', 'application/json; charset=utf-16');
     expect(status).toBe(415);
-    expect(ErrorEnvelopeSchema.parse(body).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(ErrorEnvelopeSchema.parse(body).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('refuses bytes that are not UTF-8 with 400 INVALID_JSON, rather than replace them', async () => {
@@ -94,9 +94,9 @@ describe('jsonBodyParser', () => {
       signal: AbortSignal.timeout(10_000),
     });
     expect(res.status).toBe(400);
-    expect(ErrorEnvelopeSchema.parse(await res.json()).error).toMatchObject({
+    expect(ErrorEnvelopeSchema.parse(await res.json())).toMatchObject({
       code: 'INVALID_JSON',
-      message: 'body: malformed JSON (not valid UTF-8)',
+      error: 'body: malformed JSON (not valid UTF-8)',
     });
   });
 
@@ -107,7 +107,7 @@ describe('jsonBodyParser', () => {
   ])('refuses a "__proto__" key: %s', async (text, path) => {
     const { status, body } = await post(text);
     expect(status).toBe(400);
-    expect(ErrorEnvelopeSchema.parse(body).error.message).toBe(
+    expect(ErrorEnvelopeSchema.parse(body).error).toBe(
       `${path}: "__proto__" is not allowed as a key`,
     );
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();

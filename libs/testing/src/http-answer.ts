@@ -72,16 +72,16 @@ export function sendRequest(url: string, options: SendRequestOptions = {}): Prom
  * The error of an answer in the API's error shape: JSON holding the documented envelope, whose
  * `requestId` is the `X-Request-Id` header. Throws, saying what is wrong, for anything else.
  */
-export function errorOf(answer: HttpAnswer): ErrorEnvelope['error'] {
+export function errorOf(answer: HttpAnswer): ErrorEnvelope {
   const type = answer.headers['content-type'];
   if (!type?.startsWith('application/json')) {
     throw new Error(`${answer.status} came as ${type}: ${answer.body.slice(0, 200)}`);
   }
-  const { error } = ErrorEnvelopeSchema.parse(JSON.parse(answer.body));
-  if (error.requestId !== answer.headers['x-request-id']) {
+  const envelope = ErrorEnvelopeSchema.parse(JSON.parse(answer.body));
+  if (envelope.requestId !== answer.headers['x-request-id']) {
     throw new Error(
-      `requestId ${error.requestId} is not X-Request-Id ${String(answer.headers['x-request-id'])}`,
+      `requestId ${envelope.requestId} is not X-Request-Id ${String(answer.headers['x-request-id'])}`,
     );
   }
-  return error;
+  return envelope;
 }

@@ -977,17 +977,18 @@ export interface components {
     /** @enum {string} */
     TaskStatus: 'Queued' | 'InProgress' | 'Complete' | 'Cancelled' | 'Error';
     Error: {
-      error: {
-        type: components['schemas']['ErrorType'];
-        code: components['schemas']['ErrorCode'];
-        message: string;
-        requestId: string;
-        retryable: boolean;
-        details?: {
-          issues?: components['schemas']['FieldIssue'][];
-        } & {
-          [key: string]: unknown;
-        };
+      /** @description What went wrong, for a person to read */
+      error: string;
+      code: components['schemas']['ErrorCode'];
+      type: components['schemas']['ErrorType'];
+      /** @description The X-Request-Id of the request; quote it in a report */
+      requestId: string;
+      /** @description Whether the same request may succeed later */
+      retryable: boolean;
+      details?: {
+        issues?: components['schemas']['FieldIssue'][];
+      } & {
+        [key: string]: unknown;
       };
     };
     /** @enum {string} */
