@@ -7,7 +7,9 @@ import type {
   V1Deployment,
   V1HorizontalPodAutoscaler,
   V1PodSpec,
+  V1Service,
 } from '@kubernetes/client-node';
+import type { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { parseAllDocuments } from 'yaml';
 import { IMAGES } from '../images/layout';
 import type { ImageApp } from '../images/layout';
@@ -20,6 +22,8 @@ const root = join(__dirname, '..', '..');
 const OVERLAYS = ['dev', 'production'] as const;
 /** The services that run as Deployments: every image but the agents' runtime. */
 const SERVICES = ['gateway', 'event-relay', 'connector-registry', 'agent-scheduler'] as const;
+
+type ServiceMonitorSpec = ServiceMonitor['spec'];
 
 interface KubeObject {
   apiVersion: string;
@@ -53,6 +57,10 @@ async function validators(): Promise<Map<string, (obj: KubeObject) => void>> {
     'rbac.authorization.k8s.io/v1/RoleBinding': (
       await import('kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding')
     ).RoleBinding,
+    // A custom resource: its schema is the prometheus-operator's CRD's.
+    'monitoring.coreos.com/v1/ServiceMonitor': (
+      await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor')
+    ).ServiceMonitor,
   };
   return new Map(
     Object.entries(models).map(([kind, Model]) => [
@@ -169,6 +177,9 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
       const check = validate.get(`${obj.apiVersion}/${obj.kind}`);
       if (!check) throw new Error(`${obj.apiVersion} ${obj.kind} ${obj.metadata.name}: no schema`);
       expect(() => check(obj)).not.toThrow();
+      // client-node has no model of a custom resource: the ServiceMonitor's test below checks
+      // its whole spec.
+      if (obj.kind === 'ServiceMonitor') continue;
       expect(unknownFields(obj, modelTypeOf(obj), obj.metadata.name, [])).toEqual([]);
       expect(obj.metadata.namespace ?? (obj.kind === 'Namespace' ? 'cluster' : '')).not.toBe('');
     }
@@ -196,6 +207,40 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     // Only the scheduler talks to the Kubernetes API.
     expect(pod.automountServiceAccountToken).toBe(app === 'agent-scheduler' ? undefined : false);
     expect(find(objects, 'Service', app)).toBeDefined();
+  });
+
+  it('has Prometheus scrape /metrics on the http port of each service, and of nothing else', () => {
+    const objects = objectsOf(overlay);
+    const monitors = objects.filter((o) => o.kind === 'ServiceMonitor') as (KubeObject & {
+      spec: ServiceMonitorSpec;
+    })[];
+    expect(monitors.map((m) => m.metadata.namespace)).toEqual(['komputer']);
+    const [monitor] = monitors;
+    // The whole spec, so that a misspelt field (which the CRD's schema lets pass) cannot.
+    expect(monitor?.spec).toEqual({
+      selector: {
+        matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: SERVICES }],
+      },
+      namespaceSelector: { matchNames: ['komputer'] },
+      endpoints: [{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }],
+    });
+    const scraped = objects.filter(
+      (o) =>
+        o.kind === 'Service' &&
+        o.metadata.namespace === 'komputer' &&
+        (SERVICES as readonly string[]).includes(
+          o.metadata.labels?.['app.kubernetes.io/name'] ?? '',
+        ),
+    ) as (KubeObject & V1Service)[];
+    expect(scraped.map((s) => s.metadata.name).sort()).toEqual([...SERVICES].sort());
+    for (const service of scraped) {
+      // The port the monitor names leads to the container port the app serves /metrics on.
+      const port = service.spec?.ports?.find((p) => p.name === 'http');
+      expect({ service: service.metadata.name, targetPort: port?.targetPort }).toEqual({
+        service: service.metadata.name,
+        targetPort: 'http',
+      });
+    }
   });
 
   it('gives each service only the secrets it needs', () => {

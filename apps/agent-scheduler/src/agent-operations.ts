@@ -66,6 +66,12 @@ export class AgentOperations<R> {
     return removing;
   }
 
+  /** How many agents' runtimes start now, and how many stop or are removed. */
+  counts(): { starting: number; stopping: number } {
+    const stopping = new Set([...this.stopping.keys(), ...this.removing.keys()]);
+    return { starting: this.starting.size, stopping: stopping.size };
+  }
+
   /** Waits for every start under way, whatever its outcome. */
   async allStarted(): Promise<void> {
     await Promise.all([...this.starting.values()].map((p) => p.catch(() => undefined)));

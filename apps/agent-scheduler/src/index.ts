@@ -14,8 +14,15 @@ export { ModelProxy } from './model-proxy';
 export type { ModelProxyOptions } from './model-proxy';
 export { Reconciler } from './reconciler';
 export type { ReconcileReport, ReconcilerOptions } from './reconciler';
-export type { AgentRef, DriverStartOptions, RuntimeDriver, RuntimeHandle } from './runtime-driver';
+export type {
+  AgentRef,
+  DriverStartOptions,
+  RuntimeCounts,
+  RuntimeDriver,
+  RuntimeHandle,
+} from './runtime-driver';
 export { createScheduler } from './scheduler';
+export { createStatusServer } from './status-server';
 export type { Scheduler } from './scheduler';
 export { TaskTokens } from './task-tokens';
 export type { TaskGrant } from './task-tokens';

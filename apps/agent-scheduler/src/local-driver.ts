@@ -21,7 +21,13 @@ import { RuntimeChannel } from './runtime-channel';
 import { RuntimeSignals } from './runtime-signals';
 import { sandboxProblems } from './sandbox-check';
 import { Semaphore } from './semaphore';
-import type { AgentRef, DriverStartOptions, RuntimeDriver, RuntimeHandle } from './runtime-driver';
+import type {
+  AgentRef,
+  DriverStartOptions,
+  RuntimeCounts,
+  RuntimeDriver,
+  RuntimeHandle,
+} from './runtime-driver';
 
 /** Options for {@link LocalRuntimeDriver}. */
 export interface LocalDriverOptions {
@@ -431,6 +437,10 @@ export class LocalRuntimeDriver implements RuntimeDriver {
       }
     }
     return [...found.values()];
+  }
+
+  counts(): RuntimeCounts {
+    return { ...this.operations.counts(), running: this.runtimes.size };
   }
 
   async close(): Promise<void> {

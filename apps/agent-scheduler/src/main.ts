@@ -18,7 +18,7 @@ const driver = createRuntimeDriver(config, process.env, {
   runtimeEntry: join(__dirname, '..', 'agent-runtime', 'main.js'),
 });
 const scheduler = createScheduler(config, logger, driver);
-const statusServer = createStatusServer(scheduler.health, logger);
+const statusServer = createStatusServer(scheduler.health, scheduler.metrics, logger);
 const shutdown = createShutdown({ logger, timeoutMs: config.KOMPUTER_SHUTDOWN_TIMEOUT_MS });
 // Readiness goes to 503 as the scheduler begins to close; its probes answer until it has.
 shutdown.add('scheduler', () => scheduler.close());

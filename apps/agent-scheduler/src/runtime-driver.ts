@@ -105,6 +105,16 @@ export interface DriverStartOptions {
   warmPools?: () => Promise<WarmPoolTarget[]>;
 }
 
+/** How many runtimes a driver holds, by state, for the metrics. */
+export interface RuntimeCounts {
+  /** Being started (a process spawned or a pod made, not yet ready), or attached to. */
+  starting: number;
+  /** Running and held by this driver, busy or idle. */
+  running: number;
+  /** Being stopped or removed. */
+  stopping: number;
+}
+
 /**
  * Starts and stops agent runtimes. `local` runs child processes; `kubernetes` runs pods. The
  * rest of the scheduler knows only this seam.
@@ -151,6 +161,8 @@ export interface RuntimeDriver {
   remove(agent: AgentRef): Promise<void>;
   /** Every agent that has a runtime or a workspace here. */
   known(): Promise<AgentRef[]>;
+  /** How many runtimes it holds now, by state. */
+  counts(): RuntimeCounts;
   /** Stops every runtime. Idempotent. */
   close(): Promise<void>;
 }

@@ -11,12 +11,13 @@ import {
 import {
   closeRedis,
   createHealth,
+  createMetrics,
   createRedis,
   writeDurability,
   DEFAULT_REDIS_URL,
   waitForRedis,
 } from '@komputer/service-kit';
-import type { Health, Logger } from '@komputer/service-kit';
+import type { Health, Logger, Metrics } from '@komputer/service-kit';
 import {
   AgentStore,
   createKeys,
@@ -33,6 +34,7 @@ import { ModelProxy } from './model-proxy';
 import { Reconciler } from './reconciler';
 import type { RuntimeDriver } from './runtime-driver';
 import { ScheduleWorker } from './schedule-worker';
+import { SchedulerMetrics } from './scheduler-metrics';
 import { TaskRunner } from './task-runner';
 import { TaskTokens } from './task-tokens';
 import { warmPoolTarget } from './task-settings';
@@ -62,6 +64,8 @@ export interface Scheduler {
    * runtimes can sandbox what agents run.
    */
   health: Health;
+  /** Its metrics, served on its status port: tasks, the queue, runtimes, model usage, events. */
+  metrics: Metrics;
   /**
    * How many tasks the queue's worker may run at once now: the slots that the tasks handed
    * straight to this scheduler leave (at least one).
@@ -92,12 +96,22 @@ export function createScheduler(
   const subscriber = createRedis({ url, logger, role: 'scheduler-cancels', failFast: false });
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
+  const metrics = createMetrics();
+  const taskMetrics: SchedulerMetrics = new SchedulerMetrics({
+    metrics,
+    tasks,
+    driver,
+    running: () => runner.active,
+    busy: () => runner.supervising,
+    logger,
+  });
   const agents = new AgentStore({
     redis,
     keys,
     eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN,
     durability: writeDurability(config, logger),
     queue: tasks,
+    onRecorded: taskMetrics.recorded,
   });
   const registries = createRegistries({
     redis,
@@ -150,6 +164,7 @@ export function createScheduler(
     },
     textDeltas: config.KOMPUTER_TEXT_DELTAS,
     scheduler: id,
+    metrics: taskMetrics,
     logger,
   });
   const reconciler = new Reconciler({
@@ -269,6 +284,7 @@ export function createScheduler(
     reconciler,
     modelProxy,
     health,
+    metrics,
     get queueSlots() {
       return intake.queueSlots;
     },

@@ -6,6 +6,7 @@ import type { ConnectorRegistry, ContentRegistry } from '@komputer/connectors';
 import type { Logger } from '@komputer/service-kit';
 import type { AgentRecord, AgentStore, TemplateStore } from '@komputer/store';
 import type { Liveness } from './liveness';
+import type { SchedulerMetrics } from './scheduler-metrics';
 import { GAVE_UP, Persister } from './persist';
 import { INTERRUPTED } from './reconciler';
 import { agentRefOf, RuntimeHeldError } from './runtime-driver';
@@ -40,6 +41,8 @@ export interface TaskRunnerOptions {
   textDeltas: boolean;
   /** This scheduler's id: the tasks it starts are recorded as its own. */
   scheduler: string;
+  /** Told when a task starts here and when it no longer runs here. */
+  metrics?: Pick<SchedulerMetrics, 'started' | 'left'>;
   logger: Logger;
 }
 
@@ -93,6 +96,11 @@ export class TaskRunner {
   /** How many tasks {@link TaskRunner.run} is running now. */
   get active(): number {
     return this.running.size;
+  }
+
+  /** How many tasks run on a runtime here now. */
+  get supervising(): number {
+    return this.supervisions.size;
   }
 
   /** How many writes {@link close} left undone: tasks that the other schedulers must end. */
@@ -213,6 +221,7 @@ export class TaskRunner {
       return await this.runOnce(job);
     } finally {
       this.running.delete(job.taskId);
+      this.options.metrics?.left(job.taskId);
     }
   }
 
@@ -272,6 +281,7 @@ export class TaskRunner {
       return 'ran';
     }
     const { agent, announcedId, template } = started;
+    this.options.metrics?.started(job);
     if (sandbox.sandbox === 'unavailable') {
       log.error({ problem: sandbox.problem }, 'refused a task: the sandbox cannot start here');
       await this.fail(job, sandbox.problem ?? 'the agent sandbox cannot start here', false);

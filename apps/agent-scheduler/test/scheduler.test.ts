@@ -55,6 +55,7 @@ it('runs a queued task on the runtime driver it is handed', async () => {
     stopUnlessBusy: (agent, busy) => local.stopUnlessBusy(agent, busy),
     remove: (agent) => local.remove(agent),
     known: () => local.known(),
+    counts: () => local.counts(),
     close: () => local.close(),
   };
   const config = parseConfig(SchedulerConfigSchema, {

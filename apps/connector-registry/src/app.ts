@@ -15,7 +15,7 @@ import {
   notFoundHandler,
   requestIdMiddleware,
 } from '@komputer/service-kit';
-import type { Health, Logger } from '@komputer/service-kit';
+import type { Health, Logger, Metrics } from '@komputer/service-kit';
 import express from 'express';
 import type { RequestHandler } from 'express';
 import { AppError } from '@komputer/service-kit';
@@ -29,6 +29,8 @@ export interface RegistryDeps {
   memories: ContentRegistry;
   skills: ContentRegistry;
   health: Health;
+  /** Observes every request, and serves `GET /metrics`. */
+  metrics: Metrics;
   logger: Logger;
   defaultNamespace: string;
   /** Largest JSON body accepted, in bytes. */
@@ -70,6 +72,8 @@ export function createApp(deps: RegistryDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(deps.metrics.http);
+  app.get('/metrics', deps.metrics.handler);
   app.use(requestIdMiddleware);
   app.use(jsonBodyParser({ limitBytes: deps.bodyLimitBytes, maxDepth: deps.jsonMaxDepth }));
 

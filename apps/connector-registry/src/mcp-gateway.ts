@@ -1,13 +1,14 @@
 import { redact } from '@komputer/connectors';
 import type { ConnectorRegistry, TaskTokenClaims, Upstream } from '@komputer/connectors';
 import type { McpTool } from '@komputer/contracts';
-import { AppError } from '@komputer/service-kit';
-import type { Logger } from '@komputer/service-kit';
+import { AppError, boundedLabel } from '@komputer/service-kit';
+import type { Logger, Metrics } from '@komputer/service-kit';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, RequestHandler, Response } from 'express';
+import { Counter, Histogram } from 'prom-client';
 import type { TaskAccess } from './task-access';
 import type { UpstreamPool } from './upstream-pool';
 
@@ -18,7 +19,41 @@ export interface McpGatewayOptions {
   pool: UpstreamPool;
   /** Bound on one tool call upstream. */
   callTimeoutMs: number;
+  /** Where the tool calls are counted. */
+  metrics: Metrics;
   logger: Logger;
+}
+
+/** Most distinct connector names counted apart; the rest count as `other`. */
+const MAX_CONNECTORS = 200;
+
+/** Bounds of the tool call histogram, in seconds. */
+const CALL_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+/** Counts each tool call by connector and outcome, and times it by connector. */
+type CallObserver = (connector: string, outcome: Outcome, seconds: number) => void;
+
+function callObserver(metrics: Metrics): CallObserver {
+  const registers = [metrics.registry];
+  const calls = new Counter({
+    name: 'komputer_connector_tool_calls_total',
+    help: 'Tool calls through the MCP endpoint, by connector and outcome (ok, tool_error, unavailable, unreachable, cancelled)',
+    labelNames: ['connector', 'outcome'],
+    registers,
+  });
+  const durations = new Histogram({
+    name: 'komputer_connector_tool_call_duration_seconds',
+    help: 'How long tool calls through the MCP endpoint took, by connector',
+    labelNames: ['connector'],
+    buckets: CALL_BUCKETS,
+    registers,
+  });
+  const label = boundedLabel(MAX_CONNECTORS);
+  return (connector, outcome, seconds) => {
+    const name = label(connector);
+    calls.inc({ connector: name, outcome });
+    durations.observe({ connector: name }, seconds);
+  };
 }
 
 /** How a tool call ended, as the log says it. */
@@ -52,12 +87,18 @@ function mcpError(message: string): Error {
  * the connector's credential. Each call is logged with its outcome and latency.
  */
 export function mcpGateway(options: McpGatewayOptions): RequestHandler {
+  const observe = callObserver(options.metrics);
   return (req, res, next) => {
-    serve(options, req, res).catch(next);
+    serve(options, observe, req, res).catch(next);
   };
 }
 
-async function serve(options: McpGatewayOptions, req: Request, res: Response): Promise<void> {
+async function serve(
+  options: McpGatewayOptions,
+  observe: CallObserver,
+  req: Request,
+  res: Response,
+): Promise<void> {
   const namespace = String(req.params['namespace']);
   const connector = String(req.params['name']);
   const claims = await options.access.check(req.headers.authorization, namespace, connector);
@@ -71,7 +112,7 @@ async function serve(options: McpGatewayOptions, req: Request, res: Response): P
     }
   });
   server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-    callTool(options, claims, connector, request.params, extra.signal),
+    callTool(options, observe, claims, connector, request.params, extra.signal),
   );
   const transport = new StreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
@@ -87,6 +128,7 @@ async function serve(options: McpGatewayOptions, req: Request, res: Response): P
 
 async function callTool(
   options: McpGatewayOptions,
+  observe: CallObserver,
   claims: TaskTokenClaims,
   connector: string,
   params: { name: string; arguments?: Record<string, unknown> | undefined },
@@ -123,6 +165,8 @@ async function callTool(
     await options.connectors.recordFailure(namespace, connector, reason);
     throw mcpError(`its MCP server could not be reached (${reason})`);
   } finally {
+    const seconds = (performance.now() - startedAt) / 1000;
+    observe(connector, outcome, seconds);
     options.logger.info(
       {
         namespace,
@@ -131,7 +175,7 @@ async function callTool(
         taskId: claims.taskId,
         tool: params.name,
         outcome,
-        durationMs: Math.round(performance.now() - startedAt),
+        durationMs: Math.round(seconds * 1000),
       },
       'connector tool call',
     );

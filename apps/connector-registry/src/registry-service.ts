@@ -6,13 +6,14 @@ import type { Authenticate } from '@komputer/routes';
 import {
   closeRedis,
   createHealth,
+  createMetrics,
   createRedis,
   DEFAULT_REDIS_URL,
   listenOn,
   stopServer,
   waitForRedis,
 } from '@komputer/service-kit';
-import type { Health, Logger } from '@komputer/service-kit';
+import type { Health, Logger, Metrics } from '@komputer/service-kit';
 import { AgentStore, createKeys } from '@komputer/store';
 import type { Express } from 'express';
 import { createApp } from './app';
@@ -29,6 +30,8 @@ export interface RegistryService {
   app: Express;
   server: Server;
   health: Health;
+  /** Its `/metrics`: HTTP requests and connector tool calls. */
+  metrics: Metrics;
   /** Starts listening on `config.HOST:config.PORT`; resolves with the URL. */
   listen(): Promise<string>;
   /**
@@ -50,6 +53,7 @@ export function createRegistryService(
   logger: Logger,
   options: RegistryServiceOptions = {},
 ): RegistryService {
+  const metrics = createMetrics();
   const redis = createRedis({
     url: config.REDIS_URL ?? DEFAULT_REDIS_URL,
     logger,
@@ -86,6 +90,7 @@ export function createRegistryService(
   const app = createApp({
     ...registries,
     health,
+    metrics,
     logger,
     defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
     bodyLimitBytes: config.KOMPUTER_BODY_LIMIT_BYTES,
@@ -100,6 +105,7 @@ export function createRegistryService(
       }),
       pool,
       callTimeoutMs: config.KOMPUTER_MCP_CALL_TIMEOUT_MS,
+      metrics,
       logger,
     }),
   });
@@ -113,6 +119,7 @@ export function createRegistryService(
     app,
     server,
     health,
+    metrics,
     listen: async () => {
       if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
         logger.warn('redis is not reachable yet; answering 503 until it is');

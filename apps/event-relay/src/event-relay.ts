@@ -5,6 +5,7 @@ import type { Relay, RelayOptions } from '@komputer/relay';
 import {
   closeRedis,
   createHealth,
+  createMetrics,
   createRedis,
   DEFAULT_REDIS_URL,
   errorMiddleware,
@@ -15,7 +16,7 @@ import {
   stopServer,
   waitForRedis,
 } from '@komputer/service-kit';
-import type { Health, Logger } from '@komputer/service-kit';
+import type { Health, Logger, Metrics } from '@komputer/service-kit';
 import express from 'express';
 import type { EventRelayConfig } from './config';
 
@@ -27,6 +28,8 @@ export interface EventRelay {
   relay: Relay;
   server: Server;
   health: Health;
+  /** Its `/metrics`: HTTP requests, clients, streams and event lag. */
+  metrics: Metrics;
   /** Starts listening on `config.HOST:config.PORT`; resolves with the URL. */
   listen(): Promise<string>;
   /** Readiness to 503, close every client (1001), stop listening, quit Redis. Idempotent. */
@@ -40,9 +43,10 @@ export interface EventRelay {
 export function createEventRelay(
   config: EventRelayConfig,
   logger: Logger,
-  options: RelayOptions = {},
+  options: Omit<RelayOptions, 'metrics'> = {},
 ): EventRelay {
-  const relay = createRelay(config, logger, options);
+  const metrics = createMetrics();
+  const relay = createRelay(config, logger, { ...options, metrics });
   // Readiness asks a client of its own, so that it never waits behind the relay's reads.
   const redis = createRedis({
     url: config.REDIS_URL ?? DEFAULT_REDIS_URL,
@@ -59,6 +63,8 @@ export function createEventRelay(
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(metrics.http);
+  app.get('/metrics', metrics.handler);
   app.use(requestIdMiddleware);
   app.use(corsMiddleware(config.KOMPUTER_CORS_ORIGINS));
   app.use(health.router);
@@ -74,6 +80,7 @@ export function createEventRelay(
     relay,
     server,
     health,
+    metrics,
     listen: async () => {
       const ready = await Promise.all([
         waitForRedis(redis, REDIS_STARTUP_WAIT_MS),

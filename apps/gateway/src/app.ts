@@ -8,7 +8,7 @@ import {
   requestIdMiddleware,
 } from '@komputer/service-kit';
 import type { Relay } from '@komputer/relay';
-import type { Health, Logger } from '@komputer/service-kit';
+import type { Health, Logger, Metrics } from '@komputer/service-kit';
 import type { AgentRecord, EventStore, TemplateLocation } from '@komputer/store';
 import { bodyNamespaceOf, mountRoutes, namespaceOf, route } from '@komputer/routes';
 import type { Authenticate, NamespaceQuery } from '@komputer/routes';
@@ -31,6 +31,8 @@ export interface GatewayDeps {
   /** Serves the live event routes (SSE here; WebSocket through the server's upgrades). */
   relay: Relay;
   health: Health;
+  /** Observes every request, and serves `GET /metrics`. */
+  metrics: Metrics;
   logger: Logger;
   defaultNamespace: string;
   /** Largest JSON body accepted, in bytes. */
@@ -78,6 +80,8 @@ export function createApp(deps: GatewayDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(deps.metrics.http);
+  app.get('/metrics', deps.metrics.handler);
   app.use(requestIdMiddleware);
   app.use(corsMiddleware(deps.corsOrigins));
   app.use(jsonBodyParser({ limitBytes: deps.bodyLimitBytes, maxDepth: deps.jsonMaxDepth }));

@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import {
   closeRedis,
   createHealth,
+  createMetrics,
   createRedis,
   writeDurability,
   DEFAULT_REDIS_URL,
@@ -13,7 +14,7 @@ import {
   stopServer,
   waitForRedis,
 } from '@komputer/service-kit';
-import type { Health, Logger } from '@komputer/service-kit';
+import type { Health, Logger, Metrics } from '@komputer/service-kit';
 import { createRelay } from '@komputer/relay';
 import { allowEveryone } from '@komputer/routes';
 import type { Authenticate } from '@komputer/routes';
@@ -25,6 +26,7 @@ import {
   readSchedulerStatuses,
   ScheduleQueue,
   ScheduleStore,
+  storeMetrics,
   TaskQueue,
   TemplateStore,
 } from '@komputer/store';
@@ -42,6 +44,8 @@ export interface Gateway {
   server: Server;
   health: Health;
   relay: Relay;
+  /** Its `/metrics`: HTTP requests, the relay's, and the events it writes. */
+  metrics: Metrics;
   /** Starts listening on `config.HOST:config.PORT`; resolves with the URL. */
   listen(): Promise<string>;
   /**
@@ -67,6 +71,7 @@ export function createGateway(
   options: GatewayOptions = {},
 ): Gateway {
   const authenticate = options.authenticate ?? allowEveryone;
+  const metrics = createMetrics();
   const redis = createRedis({
     url: config.REDIS_URL ?? DEFAULT_REDIS_URL,
     logger,
@@ -81,6 +86,7 @@ export function createGateway(
     eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN,
     durability: writeDurability(config, logger),
     queue: tasks,
+    onRecorded: storeMetrics(metrics.registry),
   });
   const events = new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const templates = new TemplateService({
@@ -92,7 +98,7 @@ export function createGateway(
     timeoutMs: config.KOMPUTER_REGISTRY_TIMEOUT_MS,
     logger,
   });
-  const relay = createRelay(config, logger, { authenticate });
+  const relay = createRelay(config, logger, { authenticate, metrics });
   const health = createHealth({
     checks: {
       redis: async () => {
@@ -126,6 +132,7 @@ export function createGateway(
     events,
     relay,
     health,
+    metrics,
     logger,
     defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
     bodyLimitBytes: config.KOMPUTER_BODY_LIMIT_BYTES,
@@ -151,6 +158,7 @@ export function createGateway(
     server,
     health,
     relay,
+    metrics,
     listen: async () => {
       const ready = await Promise.all([
         waitForRedis(redis, REDIS_STARTUP_WAIT_MS),

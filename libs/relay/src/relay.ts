@@ -10,11 +10,12 @@ import {
   requestIdOf,
   waitForRedis,
 } from '@komputer/service-kit';
-import type { Logger } from '@komputer/service-kit';
+import type { Logger, Metrics } from '@komputer/service-kit';
 import { createKeys } from '@komputer/store';
 import { allowEveryone, mountRoutes } from '@komputer/routes';
 import type { Authenticate } from '@komputer/routes';
 import { Router } from 'express';
+import { Gauge, Histogram } from 'prom-client';
 import type { RequestHandler, Response } from 'express';
 import { WebSocketServer } from 'ws';
 import { Clients } from './clients';
@@ -94,7 +95,12 @@ export interface RelayOptions {
    * through it. Default: everyone may call.
    */
   authenticate?: Authenticate;
+  /** The service's metrics: the relay adds its clients, streams and event lag. */
+  metrics?: Metrics;
 }
+
+/** Bounds of the event lag histogram, in seconds. */
+const LAG_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
  * Builds a relay from its config: a Redis connection for commands, the shared tail reader (with
@@ -111,6 +117,13 @@ export function createRelay(
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
   const reads = new StreamReads(command, keys);
   const instance = randomUUID();
+  const registers = options.metrics ? [options.metrics.registry] : [];
+  const lag = new Histogram({
+    name: 'komputer_relay_event_lag_seconds',
+    help: 'From an event’s append (its stream id’s time, on Redis’s clock) to the relay reading it live',
+    buckets: LAG_BUCKETS,
+    registers,
+  });
   // Never more per call than a stream keeps: then a read that is not full cannot hide a trim.
   const count = Math.min(config.KOMPUTER_RELAY_READ_COUNT, config.KOMPUTER_EVENTS_MAXLEN);
   const tails = new TailReader({
@@ -126,6 +139,7 @@ export function createRelay(
     wakeKey: `${config.KOMPUTER_REDIS_PREFIX}:relay:${instance}:wake`,
     count,
     streamsPerRead: config.KOMPUTER_RELAY_STREAMS_PER_READ,
+    onLag: (seconds) => lag.observe(seconds),
     logger,
   });
   const feeds = new Feeds({
@@ -141,6 +155,22 @@ export function createRelay(
     logger,
   });
   const clients = new Clients({ settings: config, logger });
+  new Gauge({
+    name: 'komputer_relay_clients',
+    help: 'Open live event connections (WebSocket and SSE)',
+    registers,
+    collect() {
+      this.set(clients.size);
+    },
+  });
+  new Gauge({
+    name: 'komputer_relay_streams',
+    help: 'Agents’ event streams read live',
+    registers,
+    collect() {
+      this.set(tails.size);
+    },
+  });
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,

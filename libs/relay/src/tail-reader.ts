@@ -30,6 +30,8 @@ export interface TailReaderOptions {
   count: number;
   /** Most streams one XREAD reads; past this, streams go to another shard. */
   streamsPerRead: number;
+  /** Told, for each event read, how long ago it was appended, in seconds. */
+  onLag?: (seconds: number) => void;
   logger: Logger;
 }
 
@@ -245,8 +247,19 @@ class TailShard {
           toRelayedEvent(tail.namespace, tail.agentName, entry),
         );
         tail.lastId = events[events.length - 1]?.id;
+        this.observeLag(events);
         for (const listener of tail.listeners) listener.onEvents(events);
       }
+    }
+  }
+
+  /** An event's lag: now, less the time in its stream id (`<ms>-<seq>`). */
+  private observeLag(events: readonly RelayedEvent[]): void {
+    const { onLag } = this.options;
+    if (!onLag) return;
+    const now = Date.now();
+    for (const event of events) {
+      onLag(Math.max(0, now - Number(event.id.slice(0, event.id.indexOf('-')))) / 1000);
     }
   }
 

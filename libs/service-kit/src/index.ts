@@ -32,6 +32,8 @@ export {
   stopServer,
   toExpressPath,
 } from './http';
+export { boundedLabel, createMetrics } from './metrics';
+export type { Metrics } from './metrics';
 export { jsonBodyParser } from './json-body';
 export type { JsonBodyOptions } from './json-body';
 export { JsonLineWriter, readJsonLines } from './json-lines';

@@ -1,6 +1,7 @@
 import { Redis, ReplyError } from 'ioredis';
-import type { RedisOptions } from 'ioredis';
+import type { Command, RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import { countRedisError } from './metrics';
 import { parseRedisUrl } from './redis-url';
 
 /** Options for {@link createRedis}. */
@@ -45,6 +46,7 @@ export function createRedis(options: RedisConnectionOptions): Redis {
           // reconnecting (through the sentinels) and sending the command again finds the new one.
           reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
         });
+  countCommandErrors(redis, options.role);
   let lastErrorLog = 0;
   let down = false;
   redis.on('error', (err: Error) => {
@@ -64,6 +66,36 @@ export function createRedis(options: RedisConnectionOptions): Redis {
     down = false;
   });
   return redis;
+}
+
+/** The `CLIENT SETINFO` that ioredis sends on connecting, best effort. */
+function isClientInfo(command: Command): boolean {
+  return command.name === 'client' && String(command.args[0]).toUpperCase() === 'SETINFO';
+}
+
+/**
+ * Counts the client's failed commands in `komputer_redis_command_errors_total`: every command goes
+ * through `sendCommand`, which is the one place to see its outcome. A command may pass through it
+ * more than once (sent again after a reconnect); it is counted once. Two refusals are not
+ * failures: `NOSCRIPT` (how a script is loaded again), and the `CLIENT SETINFO` that ioredis sends
+ * on connecting, which servers before 7.2 refuse and ioredis ignores.
+ */
+function countCommandErrors(redis: Redis, role: string): void {
+  const seen = new WeakSet<Command>();
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = (command, stream) => {
+    if (!seen.has(command)) {
+      seen.add(command);
+      command.promise.catch((err: Error) => {
+        if (isRedisUnavailableError(err)) countRedisError(role, 'unavailable');
+        else if (!(err instanceof ReplyError)) countRedisError(role, 'other');
+        else if (!err.message.startsWith('NOSCRIPT') && !isClientInfo(command)) {
+          countRedisError(role, 'reply');
+        }
+      });
+    }
+    return send(command, stream);
+  };
 }
 
 /** Redis's reply codes for a server that answers but cannot serve now. */

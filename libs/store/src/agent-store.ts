@@ -194,6 +194,19 @@ export interface AgentStoreOptions {
    * they wake at their next check.
    */
   queue?: TaskQueue;
+  /** Told of every event this store appended (for the metrics). */
+  onRecorded?: (recorded: RecordedEvent) => void;
+}
+
+/**
+ * An event that a store appended: its type and task, the event itself when the caller gave it
+ * (not a `task_started` that a start announced), and the task's end when the event ended it.
+ */
+export interface RecordedEvent {
+  type: NewAgentEvent['type'];
+  taskId: string;
+  event?: NewAgentEvent;
+  end?: TaskEnd;
 }
 
 /** How many replicas must acknowledge a write, and how long to wait for them. */
@@ -324,6 +337,7 @@ export class AgentStore {
   /** Until when writes do not wait for replicas, after too few acknowledged one. */
   private unreplicatedUntil = 0;
   private readonly queue: TaskQueue | undefined;
+  private readonly onRecorded: ((recorded: RecordedEvent) => void) | undefined;
 
   constructor(options: AgentStoreOptions) {
     this.redis = options.redis;
@@ -331,6 +345,7 @@ export class AgentStore {
     this.eventsMaxLen = options.eventsMaxLen;
     this.durability = options.durability;
     this.queue = options.queue;
+    this.onRecorded = options.onRecorded;
   }
 
   /**
@@ -738,6 +753,7 @@ export class AgentStore {
     await this.replicated();
     const agent = reply[1] ? decode(fromPairs(reply[1])) : undefined;
     if (reply[0] === 'started' && agent) {
+      if (reply[2]) this.onRecorded?.({ type: 'task_started', taskId: input.taskId });
       await this.wake(reply[4]);
       const template = reply[3] ? decodeTemplate(fromPairs(reply[3])) : undefined;
       return {
@@ -846,6 +862,12 @@ export class AgentStore {
     )) as [string, string?, string[]?, string[]?];
     await this.replicated();
     if (reply[0] === 'appended' && reply[1]) {
+      this.onRecorded?.({
+        type: event.type,
+        taskId: event.taskId,
+        event,
+        ...(terminal ? { end: terminal } : {}),
+      });
       await this.wake(reply[2]);
       const [taskId, instructions, handedTo, uid] = reply[3] ?? [];
       if (taskId === undefined || instructions === undefined) {

@@ -10,6 +10,7 @@ export type {
   AgentStoreOptions,
   ClaimResult,
   Durability,
+  RecordedEvent,
   RecordResult,
   SleepResult,
   StartResult,
@@ -17,6 +18,7 @@ export type {
   TaskEnd,
   TaskStartNotes,
 } from './agent-store';
+export { outcomeLabel, storeMetrics } from './store-metrics';
 export { decodeEvent, EventStore } from './event-store';
 export type { EventPage, EventStoreOptions, EventTimePage, StreamEntry } from './event-store';
 export {

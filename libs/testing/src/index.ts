@@ -5,6 +5,8 @@ export { findFreePort, listenOnRandomPort } from './listen';
 export { collectLogLines } from './log-lines';
 export type { CollectedLogLines } from './log-lines';
 export type { ListeningAddress } from './listen';
+export { parsePrometheusText, PrometheusScrape, scrapeMetrics } from './prometheus';
+export type { PrometheusFamily, PrometheusSample } from './prometheus';
 export { findRedisServerBinary, RedisServer, startRedisServer } from './redis-server';
 export { SseClient, TestClient } from './relay-clients';
 export { startServiceProcess } from './service-process';

@@ -7,6 +7,7 @@ import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import type {
   AgentPodSettingsOverrides,
   AgentRef,
+  RuntimeCounts,
   RuntimeDriver,
   RuntimeHandle,
   WarmPoolTarget,
@@ -294,6 +295,10 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     }
     for (const runtime of this.runtimes.values()) found.set(keyOf(runtime.agent), runtime.agent);
     return [...found.values()];
+  }
+
+  counts(): RuntimeCounts {
+    return { ...this.operations.counts(), running: this.runtimes.size };
   }
 
   /**
