@@ -146,7 +146,6 @@ export function createScheduler(
     tokens,
     logger,
   });
-  const templates = new TemplateStore({ redis, keys, queue: tasks });
   const runner = new TaskRunner({
     agents,
     driver,
