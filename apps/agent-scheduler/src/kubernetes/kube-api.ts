@@ -110,12 +110,13 @@ export class KubeApi {
    * Deletes a pod, only if it is still the one with `uid` (and unchanged since
    * `resourceVersion`, when given); false when there was none, or it changed.
    */
-  async deletePod(
+  deletePod(
     name: string,
     options: { uid?: string; resourceVersion?: string; gracePeriodSeconds?: number } = {},
-  ) {
+  ): Promise<boolean> {
     const { uid, resourceVersion } = options;
-    const deleted = await absentIf404(
+    // A precondition that fails: the pod of that uid is gone, and another took its name.
+    return deletedUnlessChanged(
       this.core.deleteNamespacedPod({
         name,
         namespace: this.namespace,
@@ -133,12 +134,7 @@ export class KubeApi {
             }
           : {}),
       }),
-    ).catch((err: unknown) => {
-      // A precondition that fails: the pod of that uid is gone, and another took its name.
-      if (isKubeStatus(err, 409)) return undefined;
-      throw err;
-    });
-    return deleted !== undefined;
+    );
   }
 
   /**
@@ -189,18 +185,14 @@ export class KubeApi {
   }
 
   /** Deletes a claim (only if unchanged since `resourceVersion`, when given); false when there was none, or it changed. */
-  async deleteClaim(name: string, resourceVersion?: string): Promise<boolean> {
-    const deleted = await absentIf404(
+  deleteClaim(name: string, resourceVersion?: string): Promise<boolean> {
+    return deletedUnlessChanged(
       this.core.deleteNamespacedPersistentVolumeClaim({
         name,
         namespace: this.namespace,
         ...(resourceVersion ? { body: { preconditions: { resourceVersion } } } : {}),
       }),
-    ).catch((err: unknown) => {
-      if (isKubeStatus(err, 409)) return undefined;
-      throw err;
-    });
-    return deleted !== undefined;
+    );
   }
 
   readLease(name: string): Promise<V1Lease | undefined> {
@@ -226,18 +218,14 @@ export class KubeApi {
     });
   }
 
-  async deleteLease(name: string, resourceVersion?: string): Promise<boolean> {
-    const deleted = await absentIf404(
+  deleteLease(name: string, resourceVersion?: string): Promise<boolean> {
+    return deletedUnlessChanged(
       this.coordination.deleteNamespacedLease({
         name,
         namespace: this.namespace,
         ...(resourceVersion ? { body: { preconditions: { resourceVersion } } } : {}),
       }),
-    ).catch((err: unknown) => {
-      if (isKubeStatus(err, 409)) return undefined;
-      throw err;
-    });
-    return deleted !== undefined;
+    );
   }
 
   /**
@@ -354,6 +342,20 @@ export class KubeApi {
 }
 
 /** A call's answer, or `undefined` when it failed with 404. */
+/**
+ * Whether a delete with preconditions deleted something: false when there was nothing (404) or
+ * a precondition failed (409: the object changed, or another of that name took its place).
+ */
+async function deletedUnlessChanged(call: Promise<unknown>): Promise<boolean> {
+  try {
+    await call;
+    return true;
+  } catch (err) {
+    if (isKubeStatus(err, 404) || isKubeStatus(err, 409)) return false;
+    throw err;
+  }
+}
+
 async function absentIf404<T>(call: Promise<T>): Promise<T | undefined> {
   try {
     return await call;
