@@ -214,7 +214,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     // leaving the task without its terminal event.
     entry.finished = runTask(task, {
       // Read at each call: a supervisor that adopts the task hands over a token of its own.
-      client: options.client.withOptions({ apiKey: () => Promise.resolve(modelToken.current) }),
+      // The task's span, when traces are on, parents the model proxy's span of each call.
+      client: options.client.withOptions({
+        apiKey: () => Promise.resolve(modelToken.current),
+        ...(task.traceparent ? { defaultHeaders: { traceparent: task.traceparent } } : {}),
+      }),
       modelToken,
       supervisorWaitMs: config.KOMPUTER_SUPERVISOR_WAIT_MS,
       toolbox,

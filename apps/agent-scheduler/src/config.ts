@@ -1,6 +1,11 @@
 import { RuntimeSettingsSchema } from '@komputer/contracts';
 import { SecretKeyVarSchema } from '@komputer/connectors';
-import { BaseConfigSchema, HostSchema, PortSchema } from '@komputer/service-kit';
+import {
+  BaseConfigSchema,
+  HostSchema,
+  PortSchema,
+  TracingConfigSchema,
+} from '@komputer/service-kit';
 import { z } from 'zod';
 
 /** The runtime drivers: how agents' runtimes run. */
@@ -10,7 +15,7 @@ export const RUNTIME_DRIVERS = ['local', 'kubernetes'] as const;
  * The scheduler's configuration, read from the environment. Each runtime driver reads its own
  * settings besides these (`LocalDriverConfigSchema`, `KubernetesDriverConfigSchema`).
  */
-export const SchedulerConfigSchema = BaseConfigSchema.extend({
+export const SchedulerConfigSchema = BaseConfigSchema.extend(TracingConfigSchema.shape).extend({
   // Its HTTP port serves health and readiness only; it takes its work from Redis.
   PORT: PortSchema.default(8083),
   HOST: HostSchema,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   createLogger,
   createShutdown,
+  startTracing,
   listenOn,
   loadConfig,
   stopServer,
@@ -13,6 +14,7 @@ import { createStatusServer } from './status-server';
 
 const config = loadConfig(SchedulerConfigSchema, process.env);
 const logger = createLogger({ name: 'agent-scheduler', level: config.LOG_LEVEL });
+const tracing = startTracing(config, { serviceName: 'agent-scheduler' });
 const driver = createRuntimeDriver(config, process.env, {
   logger,
   runtimeEntry: join(__dirname, '..', 'agent-runtime', 'main.js'),
@@ -23,6 +25,7 @@ const shutdown = createShutdown({ logger, timeoutMs: config.KOMPUTER_SHUTDOWN_TI
 // Readiness goes to 503 as the scheduler begins to close; its probes answer until it has.
 shutdown.add('scheduler', () => scheduler.close());
 shutdown.add('status server', () => stopServer(statusServer, async () => undefined));
+shutdown.add('traces', () => tracing.shutdown());
 shutdown.add('logs', () => logger.flush());
 shutdown.installSignalHandlers();
 // Probes reach it from the start: readiness says when it takes tasks.

@@ -9,8 +9,12 @@ import type {
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { pipeline } from 'node:stream/promises';
+import { contextFrom, endSpan, tracerOf, tracingEnabled } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
+import { SpanKind } from '@opentelemetry/api';
 import type { TaskGrant, TaskTokens } from './task-tokens';
+
+const tracer = tracerOf('agent-scheduler');
 
 /** The Messages API routes the proxy forwards; every other one is a 404. */
 const ROUTES = new Set(['/v1/messages', '/v1/messages/count_tokens']);
@@ -206,10 +210,28 @@ export class ModelProxy {
       path: url.pathname,
       ...(grant ? { agent: grant.agent, taskId: grant.taskId } : {}),
     });
+    // With traces on, the call is a span of its task's trace (the runtime sends the task's).
+    const traceparent = req.headers.traceparent;
+    const span =
+      grant && typeof traceparent === 'string' && tracingEnabled()
+        ? tracer.startSpan(
+            'model call',
+            {
+              kind: SpanKind.CLIENT,
+              attributes: { 'url.path': url.pathname, 'komputer.task_id': grant.taskId },
+            },
+            contextFrom(traceparent),
+          )
+        : undefined;
     const done = (status: number, extra: Record<string, unknown> = {}) => {
       const durationMs = Math.round(performance.now() - startedAt);
       const level = status < 400 ? 'debug' : 'info';
       log[level]({ status, durationMs, ...extra }, 'model call');
+      if (span) {
+        endSpan(span, status >= 400 ? `answered ${status}` : undefined, {
+          'http.response.status_code': status,
+        });
+      }
     };
     if (!grant) {
       req.resume();

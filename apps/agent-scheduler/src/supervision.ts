@@ -17,6 +17,7 @@ import type { Logger } from '@komputer/service-kit';
 import type { AgentRecord, AgentStore, TaskEnd } from '@komputer/store';
 import { GAVE_UP } from './persist';
 import type { Persister } from './persist';
+import type { TaskTrace } from './task-trace';
 import type { RuntimeHandle } from './runtime-driver';
 import type { TaskSettings } from './task-settings';
 import type { TaskTokens } from './task-tokens';
@@ -68,6 +69,8 @@ export interface SupervisionOptions {
   fail: (reason: string, retryable: boolean, status?: AgentStatus) => Promise<void>;
   /** Called before a sleeping agent's task end is stored: its runtime must stop first. */
   stopRuntime: () => void;
+  /** The task's spans, when traces are on: they follow its tool calls and outcome. */
+  trace?: TaskTrace;
   log: Logger;
 }
 
@@ -272,6 +275,7 @@ export class Supervision {
       });
     }
     this.modelToken = this.issueToken();
+    const traceparent = this.options.trace?.traceparent;
     const sent = runtime.send({
       type: 'task',
       taskId: this.taskId,
@@ -291,6 +295,7 @@ export class Supervision {
       textDeltas: this.options.textDeltas,
       modelToken: this.modelToken,
       ...(settings.allowedDomains ? { allowedDomains: settings.allowedDomains } : {}),
+      ...(traceparent ? { traceparent } : {}),
     });
     if (!sent) this.endWith('the agent runtime stopped before it took the task', true);
   }
@@ -324,6 +329,7 @@ export class Supervision {
 
   /** Queues the store of an event behind the ones before it. */
   private store(event: NewAgentEvent, numbered?: { seq: number; by: 'runtime' | 'supervisor' }) {
+    this.options.trace?.onEvent(event);
     this.writes = this.writes.then(() => this.write(event, numbered));
   }
 

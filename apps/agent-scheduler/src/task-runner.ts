@@ -10,6 +10,7 @@ import type { SchedulerMetrics } from './scheduler-metrics';
 import { GAVE_UP, Persister } from './persist';
 import { INTERRUPTED } from './reconciler';
 import { agentRefOf, RuntimeHeldError } from './runtime-driver';
+import { TaskTrace } from './task-trace';
 import type { AgentRef, RuntimeDriver, RuntimeHandle } from './runtime-driver';
 import { Supervision } from './supervision';
 import type { TaskResources } from './supervision';
@@ -217,9 +218,11 @@ export class TaskRunner {
       return 'ran';
     }
     this.running.set(job.taskId, agentKey(agentRefOf(job)));
+    const trace = new TaskTrace(job);
     try {
-      return await this.runOnce(job);
+      return await this.runOnce(job, trace);
     } finally {
+      trace.end();
       this.running.delete(job.taskId);
       this.options.metrics?.left(job.taskId);
     }
@@ -230,7 +233,7 @@ export class TaskRunner {
    * runtime in the same step that starts the task, so that a warm start costs one Redis round
    * trip.
    */
-  private async runOnce(job: TaskJob): Promise<RunOutcome> {
+  private async runOnce(job: TaskJob, trace: TaskTrace): Promise<RunOutcome> {
     const { agents, driver, logger, scheduler } = this.options;
     const ref = agentRefOf(job);
     const log = logger.child({ agent: `${ref.namespace}/${ref.name}`, taskId: job.taskId });
@@ -302,6 +305,7 @@ export class TaskRunner {
     await this.supervise(job, agent, runtime, {
       announced: announcedId !== undefined,
       settings,
+      trace,
       log,
     });
     return 'ran';
@@ -319,6 +323,8 @@ export class TaskRunner {
       announced: boolean;
       adopted?: { eventSeq: number; supervisorSeq: number };
       settings: TaskSettings;
+      /** The task's spans; an adopted task has none. */
+      trace?: TaskTrace;
       log: Logger;
     },
   ): Promise<void> {
@@ -331,6 +337,7 @@ export class TaskRunner {
       runtime,
       announced: options.announced,
       ...(options.adopted ? { adopted: options.adopted } : {}),
+      ...(options.trace ? { trace: options.trace } : {}),
       notes: startNotes(driver.sandbox),
       settings: options.settings,
       textDeltas: this.options.textDeltas,

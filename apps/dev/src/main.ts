@@ -1,7 +1,7 @@
 // `npm start`: every app in one process for development. Ctrl-C stops the apps first, then
 // what the launcher started for them.
 import { join } from 'node:path';
-import { createLogger, createShutdown, loadConfig } from '@komputer/service-kit';
+import { createLogger, createShutdown, loadConfig, startTracing } from '@komputer/service-kit';
 import { DevConfigSchema } from './config';
 import { logDestination } from './log-format';
 import { startStack } from './stack';
@@ -15,9 +15,13 @@ const logger = createLogger({
   level: config.LOG_LEVEL,
   ...(destination ? { destination } : {}),
 });
+// Every app runs in this process, so they share one tracer provider: their spans say which app
+// made them by their instrumentation scope (`komputer/<app>`).
+const tracing = startTracing(config, { serviceName: 'komputer' });
 const shutdown = createShutdown({ logger, timeoutMs: config.KOMPUTER_SHUTDOWN_TIMEOUT_MS });
 let stack: Stack | undefined;
 shutdown.add('apps', () => stack?.close());
+shutdown.add('traces', () => tracing.shutdown());
 shutdown.add('logs', () => logger.flush());
 shutdown.installSignalHandlers();
 

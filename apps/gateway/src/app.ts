@@ -6,6 +6,8 @@ import {
   jsonBodyParser,
   notFoundHandler,
   requestIdMiddleware,
+  tracingEnabled,
+  tracingMiddleware,
 } from '@komputer/service-kit';
 import type { Relay } from '@komputer/relay';
 import type { Health, Logger, Metrics } from '@komputer/service-kit';
@@ -80,6 +82,8 @@ export function createApp(deps: GatewayDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // A span per request when traces are on: a task's trace starts at its POST.
+  if (tracingEnabled()) app.use(tracingMiddleware('gateway'));
   app.use(deps.metrics.http);
   app.get('/metrics', deps.metrics.handler);
   app.use(requestIdMiddleware);

@@ -8,7 +8,7 @@ import type {
 } from '@komputer/contracts';
 import { missingReference } from '@komputer/connectors';
 import type { ReferenceChecker } from '@komputer/connectors';
-import { AppError } from '@komputer/service-kit';
+import { activeTraceparent, AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import { MissingConnectorError, TemplateNotStoredError } from '@komputer/store';
 import type { AgentRecord, AgentStore, TaskQueue } from '@komputer/store';
@@ -136,6 +136,8 @@ export class AgentService {
     await this.options.refs.check(namespace, request);
     const taskId = randomUUID();
     const now = new Date().toISOString();
+    // With traces on, the task's spans (on a scheduler, in its model calls) join the request's.
+    const traceparent = activeTraceparent();
     const claim = await agents
       .claim({
         namespace,
@@ -145,6 +147,7 @@ export class AgentService {
         spec,
         now,
         steer: options.steer ?? true,
+        ...(traceparent ? { traceparent } : {}),
       })
       .catch((err: unknown) => {
         if (err instanceof TemplateNotStoredError) throw noSuchTemplate(namespace, err.template);
@@ -184,6 +187,7 @@ export class AgentService {
           instructions: request.instructions,
           enqueuedAt: now,
           ...(claim.agent.uid ? { agentUid: claim.agent.uid } : {}),
+          ...(traceparent ? { traceparent } : {}),
         });
       } catch (enqueueError) {
         await agents

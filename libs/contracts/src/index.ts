@@ -121,6 +121,7 @@ export {
   SCHEDULES_QUEUE,
   TASKS_QUEUE,
   TaskJobSchema,
+  TraceparentSchema,
 } from './jobs';
 export type { ControlMessage, ScheduleJob, SchedulerStatus, TaskJob } from './jobs';
 export { API_VERSION, buildOpenApiDocument } from './openapi';

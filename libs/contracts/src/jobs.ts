@@ -3,6 +3,11 @@ import { z } from 'zod';
 /** Name of the BullMQ queue that carries tasks from the gateway to the scheduler. */
 export const TASKS_QUEUE = 'tasks';
 
+/** A W3C trace-context `traceparent`: the span that a task's work continues. */
+export const TraceparentSchema = z
+  .string()
+  .regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'must be a W3C traceparent');
+
 /** Payload of a job on the `tasks` queue. The job id is the task id. */
 export const TaskJobSchema = z.object({
   taskId: z.string(),
@@ -12,6 +17,8 @@ export const TaskJobSchema = z.object({
   enqueuedAt: z.iso.datetime(),
   /** The agent's uid: a deleted agent's runtime and workspace never serve a new one of its name. */
   agentUid: z.string().min(1).optional(),
+  /** The request that gave the task, when traces are on: the task's spans continue its trace. */
+  traceparent: TraceparentSchema.optional(),
 });
 export type TaskJob = z.infer<typeof TaskJobSchema>;
 

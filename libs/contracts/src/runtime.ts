@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_AGENT_MEMORIES, MAX_AGENT_SKILLS, ResourceRefSchema } from './agents';
 import { EventPayloadSchemas } from './events';
 import type { NewAgentEvent } from './events';
+import { TraceparentSchema } from './jobs';
 
 /**
  * The runtime protocol between a supervisor (agent-scheduler) and an agent runtime: one JSON
@@ -183,6 +184,11 @@ export const RuntimeTaskMessageSchema = z.object({
    * never hands it to its tools. The runtime holds no model API key of its own.
    */
   modelToken: z.string().min(1).max(512),
+  /**
+   * The task's span, when traces are on: the runtime sends it as the `traceparent` header of
+   * its model calls, so that the model proxy's spans join the task's trace.
+   */
+  traceparent: TraceparentSchema.optional(),
 });
 
 /** Stop the task: abort the model stream and kill running tools. Ends with `task_cancelled`. */

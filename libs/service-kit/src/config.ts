@@ -120,6 +120,25 @@ const LogLevelSchema = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   .describe('The least severe level that is logged (JSON lines, one per entry)');
 
+/** The settings of traces that every app reads: the standard OpenTelemetry variables. */
+export const TracingConfigSchema = z.object({
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalVar(z.url({ protocol: /^https?$/ })).describe(
+    'The OTLP/HTTP collector that receives traces (spans go to `<endpoint>/v1/traces`); unset: no traces are made',
+  ),
+  OTEL_EXPORTER_OTLP_HEADERS: optionalVar(
+    z
+      .string()
+      .regex(
+        /^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/,
+        'must be comma-separated key=value pairs',
+      ),
+  ).describe('Headers for the collector, as comma-separated `key=value` pairs (an API key, say)'),
+  OTEL_SERVICE_NAME: optionalVar(z.string().min(1).max(128)).describe(
+    'The `service.name` of the spans; default: the app’s name (`komputer` under `npm start`)',
+  ),
+});
+export type TracingConfig = z.infer<typeof TracingConfigSchema>;
+
 /** Config shared by every service. */
 export const BaseConfigSchema = z.object({
   LOG_LEVEL: LogLevelSchema.default('info'),

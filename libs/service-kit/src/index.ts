@@ -9,8 +9,9 @@ export {
   HostSchema,
   JsonMaxDepthSchema,
   PortSchema,
+  TracingConfigSchema,
 } from './config';
-export type { BaseConfig } from './config';
+export type { BaseConfig, TracingConfig } from './config';
 export {
   AppError,
   errorHeaders,
@@ -59,4 +60,14 @@ export type {
   RequestPeerOptions,
 } from './request-peer';
 export { createShutdown } from './shutdown';
+export {
+  activeTraceparent,
+  contextFrom,
+  endSpan,
+  startTracing,
+  tracerOf,
+  tracingEnabled,
+  tracingMiddleware,
+} from './tracing';
+export type { Tracing, TracingOptions } from './tracing';
 export type { Shutdown, ShutdownOptions, ShutdownStep } from './shutdown';

@@ -546,6 +546,8 @@ export class AgentStore {
     now: string;
     /** Steer a busy agent rather than report it busy. Default false. */
     steer?: boolean;
+    /** The request's trace, which the task's spans continue. */
+    traceparent?: string;
   }): Promise<ClaimResult> {
     // The job that a hand-over carries; the claim puts the agent's uid in front of it.
     const job: Omit<TaskJob, 'agentUid'> = {
@@ -554,6 +556,7 @@ export class AgentStore {
       agentName: input.name,
       instructions: input.instructions,
       enqueuedAt: input.now,
+      ...(input.traceparent ? { traceparent: input.traceparent } : {}),
     };
     const reply = (await claimScript
       .run(
