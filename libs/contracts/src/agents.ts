@@ -117,7 +117,7 @@ const QuantitySchema = z
   );
 
 export const StorageSpecSchema = z
-  .strictObject({
+  .object({
     size: QuantitySchema.optional().meta({
       description: 'The workspace volume’s size, e.g. "5Gi"',
     }),
@@ -297,7 +297,7 @@ const PrioritySchema = z
 
 /** Per-agent task limits; each one left out takes the scheduler's default. */
 export const AgentLimitsSchema = z
-  .strictObject({
+  .object({
     maxTurns: z
       .number()
       .int()
@@ -370,9 +370,14 @@ const InstructionsSchema = textSchema(MAX_INSTRUCTIONS_LENGTH)
   .refine((s) => s.trim().length > 0, 'must not be empty')
   .meta({ description: 'The task for the agent' });
 
-/** `POST /agents`: create an agent with a first task, or give an idle agent its next task. */
+/**
+ * `POST /agents`: create an agent with a first task, or give an idle agent its next task.
+ * Unknown fields are dropped, not refused, as komputer.ai drops them: its clients send fields
+ * that this API does not have. Only `podSpec` refuses them, because there an ignored field would
+ * hide a pod setting that the hardening does not allow.
+ */
 export const CreateAgentRequestSchema = z
-  .strictObject({
+  .object({
     name: NameSchema,
     instructions: InstructionsSchema,
     namespace: NamespaceSchema.optional(),
@@ -388,9 +393,12 @@ export const CreateAgentRequestSchema = z
   .meta({ id: 'CreateAgentRequest' });
 export type CreateAgentRequest = z.infer<typeof CreateAgentRequestSchema>;
 
-/** `PATCH /agents/:name`: fields to change. A change applies from the agent's next task. */
+/**
+ * `PATCH /agents/:name`: fields to change. A change applies from the agent's next task. Unknown
+ * fields are dropped, as on create.
+ */
 export const PatchAgentRequestSchema = z
-  .strictObject({ instructions: InstructionsSchema.optional(), ...agentSpecFields })
+  .object({ instructions: InstructionsSchema.optional(), ...agentSpecFields })
   .meta({ id: 'PatchAgentRequest' });
 export type PatchAgentRequest = z.infer<typeof PatchAgentRequestSchema>;
 

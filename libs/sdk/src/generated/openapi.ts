@@ -1113,11 +1113,11 @@ export interface components {
        */
       lifecycle: '' | 'Sleep' | 'AutoDelete';
       priority: number;
-      storage?: components['schemas']['StorageSpec'];
+      storage?: components['schemas']['StorageSpecOutput'];
       podSpec?: {
         [key: string]: unknown;
       };
-      limits?: components['schemas']['AgentLimits'];
+      limits?: components['schemas']['AgentLimitsOutput'];
       allowedDomains?: string[];
       /**
        * Format: date-time
@@ -1202,11 +1202,11 @@ export interface components {
        */
       lifecycle: '' | 'Sleep' | 'AutoDelete';
       priority: number;
-      storage?: components['schemas']['StorageSpec'];
+      storage?: components['schemas']['StorageSpecOutput'];
       podSpec?: {
         [key: string]: unknown;
       };
-      limits?: components['schemas']['AgentLimits'];
+      limits?: components['schemas']['AgentLimitsOutput'];
       allowedDomains?: string[];
       /**
        * Format: date-time
@@ -1734,12 +1734,12 @@ export interface components {
       /** @description The model of its agents that name none */
       model: string;
       /** @description Task limits of its agents; each left out takes the scheduler setting */
-      limits: components['schemas']['AgentLimits'];
+      limits: components['schemas']['AgentLimitsOutput'];
       podSpec?: components['schemas']['AgentPodSpec'];
-      storage?: components['schemas']['StorageSpec'];
+      storage?: components['schemas']['StorageSpecOutput'];
       allowedDomains?: string[];
       maxConcurrentAgents?: number;
-      ttl?: components['schemas']['TemplateTtl'];
+      ttl?: components['schemas']['TemplateTtlOutput'];
       warmPoolSize?: number;
       /**
        * Format: date-time
@@ -1878,6 +1878,28 @@ export interface components {
           message?: string;
         };
       };
+    };
+    /** @description The workspace volume of the agent’s pod (kubernetes runtime only; the local runtime ignores it) */
+    StorageSpecOutput: {
+      /** @description The workspace volume’s size, e.g. "5Gi" */
+      size?: string;
+      storageClassName?: string;
+    };
+    /** @description Task limits (komputer extension); each defaults to the server setting */
+    AgentLimitsOutput: {
+      /** @description Model calls per task */
+      maxTurns?: number;
+      /** @description Spend per task, in USD */
+      maxBudgetUsd?: number;
+      /** @description Time per task, in milliseconds */
+      timeoutMs?: number;
+    };
+    /** @description How long the template’s agents live on once their last task has ended; each setting wins over the scheduler’s default. Checked on every reconciliation pass of the schedulers */
+    TemplateTtlOutput: {
+      /** @description Put an agent to sleep (its runtime stops, its workspace stays; its next task wakes it) once it has been idle this many minutes after its last task. Left out: the scheduler’s `KOMPUTER_SLEEP_AFTER_IDLE_MS` */
+      idleSleepMinutes?: number;
+      /** @description Delete an agent, as `DELETE` does (runtime, workspace and events), this many hours after its last task ended, unless a task came since. Left out: the scheduler’s `KOMPUTER_DELETE_AFTER_IDLE_MS` */
+      deleteAfterHours?: number;
     };
     /** @description The agent to create when the schedule’s agent does not exist when a run fires; its other settings take their defaults */
     CreateScheduleAgentSpecOutput: {
