@@ -74,6 +74,34 @@ const LabelValueSchema = z
   )
   .max(63, 'label values must be at most 63 characters');
 
+/** One `key=value` of the agent list's `label` filter, read into its key and value. */
+export const LabelMatchSchema = z
+  .string()
+  .max(317, 'must be at most 317 characters')
+  .transform((text, ctx) => {
+    const at = text.indexOf('=');
+    const key = text.slice(0, at);
+    const value = text.slice(at + 1);
+    if (at === -1 || !isLabelKey(key) || !LabelValueSchema.safeParse(value).success) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" must be key=value, with a label key and a label value`,
+      });
+      return z.NEVER;
+    }
+    return { key, value };
+  })
+  .meta({ example: 'team=core' });
+export type LabelMatch = z.infer<typeof LabelMatchSchema>;
+
+/** Whether `labels` hold every `key=value` of `matches` (no match: every agent). */
+export function matchesLabels(
+  labels: Readonly<Record<string, string>>,
+  matches: readonly LabelMatch[],
+): boolean {
+  return matches.every(({ key, value }) => Object.hasOwn(labels, key) && labels[key] === value);
+}
+
 /** Node labels that an agent's pod must run on (a Kubernetes `nodeSelector`). */
 const NodeSelectorSchema = z
   .record(LabelKeySchema, LabelValueSchema)

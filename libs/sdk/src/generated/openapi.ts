@@ -11,7 +11,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List agents */
+    /**
+     * List agents
+     * @description Every agent of the namespace, by name. With `label=key=value` (repeatable), only the agents whose labels hold each of those pairs; a `label` that is not `key=value` answers 400.
+     */
     get: operations['listAgents'];
     put?: never;
     /**
@@ -1942,6 +1945,8 @@ export interface operations {
     parameters: {
       query?: {
         namespace?: string;
+        /** @description Only the agents whose labels hold this `key=value`; repeat it for several, which must all match */
+        label?: string | string[];
       };
       header?: never;
       path?: never;
