@@ -68,8 +68,6 @@ const KNOWN_GAPS: Readonly<Record<string, string>> = {
   'POST /mcp': 'the platform as MCP tools: being built on the managers branch',
   'AgentResponse.modelContextWindow':
     'the model’s context window: being built with compaction on the compaction branch',
-  'AgentResponse.errors': 'the agent’s recent errors: not yet shown',
-  'SecretResponse.agentName': 'the agent that a secret belongs to: not yet shown',
   'AgentResponse.squad': 'squad membership: being built on the squads branch',
   'AgentResponse.squadName': 'squad membership: being built on the squads branch',
 };

@@ -459,11 +459,29 @@ export const AgentSpecSchema = z.object({
 });
 export type AgentSpec = z.infer<typeof AgentSpecSchema>;
 
-/** Whether the agent's runtime exists. `Pending` until a runtime first starts. */
-export const AgentStatusSchema = z
-  .enum(['Pending', 'Running', 'Sleeping', 'Failed'])
-  .meta({ id: 'AgentStatus' });
+/** Whether the agent's runtime exists, as stored. `Pending` until a runtime first starts. */
+export const AgentStatusSchema = z.enum(['Pending', 'Running', 'Sleeping', 'Failed']);
 export type AgentStatus = z.infer<typeof AgentStatusSchema>;
+
+/**
+ * The agent's `status` as the API shows it: komputer.ai's agent phases. The runtime's own status,
+ * except `Queued` while its task waits for a slot of its template's cap (as komputer.ai shows an
+ * agent that its template's `maxConcurrentAgents` holds back). komputer.ai's `Succeeded` (a pod
+ * that ran to its end) never applies: a runtime stays up, or sleeps.
+ */
+export const AgentPhaseSchema = z.enum([...AgentStatusSchema.options, 'Queued']).meta({
+  id: 'AgentStatus',
+  description:
+    '`Pending` (no runtime started yet), `Running`, `Sleeping` (runtime stopped, workspace kept), `Failed` ' +
+    '(its runtime died; the next task starts a new one), or `Queued` while its task waits for a slot of its ' +
+    'template’s `maxConcurrentAgents` (komputer.ai’s phases; its `Succeeded` never applies)',
+});
+export type AgentPhase = z.infer<typeof AgentPhaseSchema>;
+
+/** The phase an agent shows: its runtime's status, or `Queued` while it waits for a slot. */
+export function agentPhase(status: AgentStatus, waitsForSlot: boolean): AgentPhase {
+  return waitsForSlot ? 'Queued' : status;
+}
 
 /**
  * Where the agent's current or last task stands. `Queued` and `InProgress` mean busy;
@@ -487,15 +505,30 @@ export const AgentResponseSchema = z
     }),
     role: RoleSchema,
     templateRef: z.string(),
-    status: AgentStatusSchema,
+    status: AgentPhaseSchema,
     taskStatus: TaskStatusSchema.optional(),
-    queuePosition: z.number().int().min(1).optional().meta({
-      description:
-        'While the queued task waits for a slot of its template’s `maxConcurrentAgents`: its place in that queue (1 = next)',
-    }),
+    queuePosition: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'While the queued task waits its turn: its place in that line (1 = next). The line is the template’s, ' +
+          'while the task waits for a slot of its `maxConcurrentAgents` (`status` is then `Queued`), or else the ' +
+          'task queue’s, while it waits for a scheduler to take it',
+      }),
     queueReason: z.string().optional().meta({
-      description: 'Why the queued task waits, while it waits for a slot',
+      description: 'Why the queued task waits, while `queuePosition` is shown',
     }),
+    errors: z
+      .array(z.string())
+      .optional()
+      .meta({
+        description:
+          'What went wrong, when the agent’s last task ended in an error (`taskStatus` `Error`): that error’s ' +
+          'message, as its `lastTaskMessage` holds it. Left out when there is none',
+      }),
     taskId: z.string().optional().meta({ description: 'The current task, or the last one' }),
     instructions: z.string(),
     systemPrompt: z.string().optional(),

@@ -1,6 +1,8 @@
 export {
   AgentLimitsSchema,
   AgentListResponseSchema,
+  agentPhase,
+  AgentPhaseSchema,
   AgentPodSpecSchema,
   AgentResponseSchema,
   AgentSpecSchema,
@@ -32,6 +34,7 @@ export {
 export type {
   AgentLimits,
   AgentListResponse,
+  AgentPhase,
   AgentPodSpec,
   AgentResponse,
   AgentSpec,

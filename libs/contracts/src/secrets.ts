@@ -59,6 +59,10 @@ export const SecretResponseSchema = z
       .meta({ description: 'Always true: komputer stores every secret it lists' }),
     attachedAgents: z.number().int(),
     agentNames: z.array(z.string()).meta({ description: 'Agents that name it in secretRefs' }),
+    agentName: z.string().optional().meta({
+      description:
+        'The agent the secret belongs to: the one agent that names it in secretRefs, when exactly one does (as komputer.ai names the agent a secret was made for); left out otherwise',
+    }),
     createdAt: TimestampSchema,
   })
   .meta({ id: 'SecretResponse' });

@@ -1089,10 +1089,12 @@ export interface components {
       templateRef: string;
       status: components['schemas']['AgentStatus'];
       taskStatus?: components['schemas']['TaskStatus'];
-      /** @description While the queued task waits for a slot of its template’s `maxConcurrentAgents`: its place in that queue (1 = next) */
+      /** @description While the queued task waits its turn: its place in that line (1 = next). The line is the template’s, while the task waits for a slot of its `maxConcurrentAgents` (`status` is then `Queued`), or else the task queue’s, while it waits for a scheduler to take it */
       queuePosition?: number;
-      /** @description Why the queued task waits, while it waits for a slot */
+      /** @description Why the queued task waits, while `queuePosition` is shown */
       queueReason?: string;
+      /** @description What went wrong, when the agent’s last task ended in an error (`taskStatus` `Error`): that error’s message, as its `lastTaskMessage` holds it. Left out when there is none */
+      errors?: string[];
       /** @description The current task, or the last one */
       taskId?: string;
       instructions: string;
@@ -1133,8 +1135,11 @@ export interface components {
        */
       completionTime?: string;
     };
-    /** @enum {string} */
-    AgentStatus: 'Pending' | 'Running' | 'Sleeping' | 'Failed';
+    /**
+     * @description `Pending` (no runtime started yet), `Running`, `Sleeping` (runtime stopped, workspace kept), `Failed` (its runtime died; the next task starts a new one), or `Queued` while its task waits for a slot of its template’s `maxConcurrentAgents` (komputer.ai’s phases; its `Succeeded` never applies)
+     * @enum {string}
+     */
+    AgentStatus: 'Pending' | 'Running' | 'Sleeping' | 'Failed' | 'Queued';
     /** @enum {string} */
     TaskStatus: 'Queued' | 'InProgress' | 'Complete' | 'Cancelled' | 'Error';
     Error: {
@@ -1178,10 +1183,12 @@ export interface components {
       templateRef: string;
       status: components['schemas']['AgentStatus'];
       taskStatus?: components['schemas']['TaskStatus'];
-      /** @description While the queued task waits for a slot of its template’s `maxConcurrentAgents`: its place in that queue (1 = next) */
+      /** @description While the queued task waits its turn: its place in that line (1 = next). The line is the template’s, while the task waits for a slot of its `maxConcurrentAgents` (`status` is then `Queued`), or else the task queue’s, while it waits for a scheduler to take it */
       queuePosition?: number;
-      /** @description Why the queued task waits, while it waits for a slot */
+      /** @description Why the queued task waits, while `queuePosition` is shown */
       queueReason?: string;
+      /** @description What went wrong, when the agent’s last task ended in an error (`taskStatus` `Error`): that error’s message, as its `lastTaskMessage` holds it. Left out when there is none */
+      errors?: string[];
       /** @description The task given to the agent: a new one, or, when `steered`, the busy task that the instructions were added to */
       taskId: string;
       instructions: string;
@@ -1669,6 +1676,8 @@ export interface components {
       attachedAgents: number;
       /** @description Agents that name it in secretRefs */
       agentNames: string[];
+      /** @description The agent the secret belongs to: the one agent that names it in secretRefs, when exactly one does (as komputer.ai names the agent a secret was made for); left out otherwise */
+      agentName?: string;
       /**
        * Format: date-time
        * @example 2026-01-01T00:00:00.000Z
