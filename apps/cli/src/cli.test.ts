@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APIConnectionError, APIError, APITimeoutError } from '@komputer/sdk';
@@ -101,6 +103,31 @@ describe('runCli', () => {
       stdout: '',
       stderr: 'komputer: --api: "localhost:8080" must be an http:// or https:// URL\n',
     });
+  });
+
+  it('lists with --label as repeated label=key=value, and refuses one that is not key=value', async () => {
+    const asked: URL[] = [];
+    const server = createServer((req, res) => {
+      asked.push(new URL(req.url ?? '/', 'http://cli.test'));
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ agents: [] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const listed = await cli('ls', '--label', 'team=core', '--label', 'tier=web', '--api', api);
+      expect(listed.code).toBe(0);
+      expect(asked.map((url) => url.searchParams.getAll('label'))).toEqual([
+        ['team=core', 'tier=web'],
+      ]);
+      expect(await cli('ls', '--label', 'team', '--api', api)).toMatchObject({
+        code: EXIT.USAGE,
+        stderr: 'komputer: --label: "team" is not key=value\n',
+      });
+      expect(asked).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('sets, shows and unsets the config file’s settings', async () => {

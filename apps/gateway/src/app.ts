@@ -1,4 +1,4 @@
-import { buildOpenApiDocument, operations } from '@komputer/contracts';
+import { buildOpenApiDocument, matchesLabels, operations } from '@komputer/contracts';
 import type { AgentResponse, OperationId, TemplateScope } from '@komputer/contracts';
 import {
   corsMiddleware,
@@ -94,7 +94,9 @@ export function createApp(deps: GatewayDeps): express.Express {
   // Every operation of the table: the compiler checks that none is missing.
   const table: Record<OperationId, RequestHandler> = {
     listAgents: route(operations.listAgents, async ({ query }) => ({
-      agents: await present(await agents.list(ns(query))),
+      agents: await present(
+        (await agents.list(ns(query))).filter((a) => matchesLabels(a.spec.labels, query.label)),
+      ),
     })),
     createAgent: route(operations.createAgent, async ({ query, body }) => {
       const namespace = bodyNamespace(query, body);

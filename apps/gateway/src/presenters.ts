@@ -1,3 +1,4 @@
+import { agentPhase } from '@komputer/contracts';
 import type { AgentResponse } from '@komputer/contracts';
 import type { AgentRecord } from '@komputer/store';
 
@@ -13,10 +14,14 @@ export function toAgentResponse(agent: AgentRecord, templateModel: string): Agen
     model: spec.model ?? templateModel,
     role: spec.role,
     templateRef: spec.templateRef,
-    status: agent.status,
+    status: agentPhase(agent.status, agent.waitsForSlot === true),
     taskStatus: agent.taskStatus,
-    ...(agent.queuePosition !== undefined ? { queuePosition: agent.queuePosition } : {}),
-    ...(agent.queueReason !== undefined ? { queueReason: agent.queueReason } : {}),
+    ...(agent.queuePosition !== undefined
+      ? { queuePosition: agent.queuePosition, queueReason: agent.queueReason ?? '' }
+      : {}),
+    ...(agent.taskStatus === 'Error' && agent.lastTaskMessage
+      ? { errors: [agent.lastTaskMessage] }
+      : {}),
     taskId: agent.taskId,
     instructions: agent.instructions,
     ...(spec.systemPrompt !== undefined ? { systemPrompt: spec.systemPrompt } : {}),

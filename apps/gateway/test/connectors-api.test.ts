@@ -83,9 +83,8 @@ describe('secrets', () => {
 
   it('never quotes a value in a 400', async () => {
     const res = await call('POST', api('/secrets'), {
-      name: 'x',
+      name: 'X',
       data: { a: 'secret-in-error-7' },
-      extra: 1,
     });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).not.toContain('secret-in-error-7');

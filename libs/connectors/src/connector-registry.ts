@@ -121,6 +121,9 @@ export class ConnectorRegistry {
       managed: true,
       attachedAgents: agentNames.length,
       agentNames,
+      // komputer.ai names the agent a secret was made for; here, a secret that one agent alone
+      // uses is that agent's.
+      ...(agentNames.length === 1 ? { agentName: agentNames[0] } : {}),
       createdAt: s.createdAt,
     };
   }

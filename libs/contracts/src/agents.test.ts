@@ -62,17 +62,41 @@ describe('CreateAgentRequestSchema', () => {
     expect(create({ lifecycle }).success).toBe(true);
   });
 
-  it('is strict: an unknown field is rejected and named', () => {
-    const found = issues(CreateAgentRequestSchema, { ...minimal, modle: 'typo', extra: 1 });
-    expect(found).toHaveLength(1);
-    expect(found[0]?.path).toBe('');
-    expect(found[0]?.message).toContain('modle');
-    expect(found[0]?.message).toContain('extra');
+  it('ignores unknown fields, as komputer.ai does: they are dropped, not kept', () => {
+    const parsed = CreateAgentRequestSchema.parse({
+      ...minimal,
+      modle: 'typo',
+      squad: true,
+      storage: { size: '1Gi', speed: 'fast' },
+      limits: { maxTurns: 3, maxTokens: 5 },
+    });
+    expect(parsed).toStrictEqual({
+      ...minimal,
+      storage: { size: '1Gi' },
+      limits: { maxTurns: 3 },
+    });
+    expect(PatchAgentRequestSchema.parse({ name: 'rename', model: 'm' })).toStrictEqual({
+      model: 'm',
+    });
   });
 
-  it('does not let a "__proto__" key through', () => {
-    const body: unknown = JSON.parse('{"name":"a","instructions":"x","__proto__":{"admin":true}}');
-    expect(CreateAgentRequestSchema.safeParse(body).success).toBe(false);
+  it.each([
+    '{"name":"a","instructions":"x","__proto__":{"admin":true}}',
+    '{"name":"a","instructions":"x","constructor":{"prototype":{"admin":true}}}',
+    '{"name":"a","instructions":"x","storage":{"__proto__":{"admin":true}}}',
+  ])('drops a prototype key without polluting anything: %s', (text) => {
+    const parsed = CreateAgentRequestSchema.parse(JSON.parse(text) as unknown);
+    expect(parsed).toStrictEqual({
+      name: 'a',
+      instructions: 'x',
+      ...(text.includes('storage') ? { storage: {} } : {}),
+    });
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+    expect(Object.hasOwn(parsed, '__proto__')).toBe(false);
+    expect(Object.hasOwn(parsed, 'constructor')).toBe(false);
+    expect((parsed as Record<string, unknown>)['admin']).toBeUndefined();
+    expect(({} as Record<string, unknown>)['admin']).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('admin');
   });
 
   it('requires name and instructions', () => {
@@ -393,9 +417,11 @@ describe('CreateAgentRequestSchema', () => {
       );
     });
 
-    it('rejects a bad storage class and unknown storage fields', () => {
+    it('rejects a bad storage class, and drops unknown storage fields', () => {
       expect(create({ storage: { storageClassName: 'Fast_SSD' } }).success).toBe(false);
-      expect(create({ storage: { size: '1Gi', iops: 3000 } }).success).toBe(false);
+      expect(create({ storage: { size: '1Gi', iops: 3000 } }).data?.storage).toStrictEqual({
+        size: '1Gi',
+      });
     });
   });
 });
@@ -430,10 +456,10 @@ describe('PatchAgentRequestSchema', () => {
     ['role', 'worker'],
     ['officeManager', 'boss'],
     ['unknown', true],
-  ])('rejects %s, which a patch cannot change', (field, value) => {
-    const found = issues(PatchAgentRequestSchema, { [field]: value });
-    expect(found).toHaveLength(1);
-    expect(found[0]?.message).toContain(field);
+  ])('drops %s, which a patch cannot change, as an unknown field', (field, value) => {
+    expect(PatchAgentRequestSchema.parse({ [field]: value, priority: 2 })).toStrictEqual({
+      priority: 2,
+    });
   });
 
   it('applies the same field rules as create', () => {

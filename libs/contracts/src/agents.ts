@@ -74,6 +74,34 @@ const LabelValueSchema = z
   )
   .max(63, 'label values must be at most 63 characters');
 
+/** One `key=value` of the agent list's `label` filter, read into its key and value. */
+export const LabelMatchSchema = z
+  .string()
+  .max(317, 'must be at most 317 characters')
+  .transform((text, ctx) => {
+    const at = text.indexOf('=');
+    const key = text.slice(0, at);
+    const value = text.slice(at + 1);
+    if (at === -1 || !isLabelKey(key) || !LabelValueSchema.safeParse(value).success) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" must be key=value, with a label key and a label value`,
+      });
+      return z.NEVER;
+    }
+    return { key, value };
+  })
+  .meta({ example: 'team=core' });
+export type LabelMatch = z.infer<typeof LabelMatchSchema>;
+
+/** Whether `labels` hold every `key=value` of `matches` (no match: every agent). */
+export function matchesLabels(
+  labels: Readonly<Record<string, string>>,
+  matches: readonly LabelMatch[],
+): boolean {
+  return matches.every(({ key, value }) => Object.hasOwn(labels, key) && labels[key] === value);
+}
+
 /** Node labels that an agent's pod must run on (a Kubernetes `nodeSelector`). */
 const NodeSelectorSchema = z
   .record(LabelKeySchema, LabelValueSchema)
@@ -117,7 +145,7 @@ const QuantitySchema = z
   );
 
 export const StorageSpecSchema = z
-  .strictObject({
+  .object({
     size: QuantitySchema.optional().meta({
       description: 'The workspace volume’s size, e.g. "5Gi"',
     }),
@@ -297,7 +325,7 @@ const PrioritySchema = z
 
 /** Per-agent task limits; each one left out takes the scheduler's default. */
 export const AgentLimitsSchema = z
-  .strictObject({
+  .object({
     maxTurns: z
       .number()
       .int()
@@ -370,9 +398,14 @@ const InstructionsSchema = textSchema(MAX_INSTRUCTIONS_LENGTH)
   .refine((s) => s.trim().length > 0, 'must not be empty')
   .meta({ description: 'The task for the agent' });
 
-/** `POST /agents`: create an agent with a first task, or give an idle agent its next task. */
+/**
+ * `POST /agents`: create an agent with a first task, or give an idle agent its next task.
+ * Unknown fields are dropped, not refused, as komputer.ai drops them: its clients send fields
+ * that this API does not have. Only `podSpec` refuses them, because there an ignored field would
+ * hide a pod setting that the hardening does not allow.
+ */
 export const CreateAgentRequestSchema = z
-  .strictObject({
+  .object({
     name: NameSchema,
     instructions: InstructionsSchema,
     namespace: NamespaceSchema.optional(),
@@ -388,9 +421,12 @@ export const CreateAgentRequestSchema = z
   .meta({ id: 'CreateAgentRequest' });
 export type CreateAgentRequest = z.infer<typeof CreateAgentRequestSchema>;
 
-/** `PATCH /agents/:name`: fields to change. A change applies from the agent's next task. */
+/**
+ * `PATCH /agents/:name`: fields to change. A change applies from the agent's next task. Unknown
+ * fields are dropped, as on create.
+ */
 export const PatchAgentRequestSchema = z
-  .strictObject({ instructions: InstructionsSchema.optional(), ...agentSpecFields })
+  .object({ instructions: InstructionsSchema.optional(), ...agentSpecFields })
   .meta({ id: 'PatchAgentRequest' });
 export type PatchAgentRequest = z.infer<typeof PatchAgentRequestSchema>;
 
@@ -423,11 +459,29 @@ export const AgentSpecSchema = z.object({
 });
 export type AgentSpec = z.infer<typeof AgentSpecSchema>;
 
-/** Whether the agent's runtime exists. `Pending` until a runtime first starts. */
-export const AgentStatusSchema = z
-  .enum(['Pending', 'Running', 'Sleeping', 'Failed'])
-  .meta({ id: 'AgentStatus' });
+/** Whether the agent's runtime exists, as stored. `Pending` until a runtime first starts. */
+export const AgentStatusSchema = z.enum(['Pending', 'Running', 'Sleeping', 'Failed']);
 export type AgentStatus = z.infer<typeof AgentStatusSchema>;
+
+/**
+ * The agent's `status` as the API shows it: komputer.ai's agent phases. The runtime's own status,
+ * except `Queued` while its task waits for a slot of its template's cap (as komputer.ai shows an
+ * agent that its template's `maxConcurrentAgents` holds back). komputer.ai's `Succeeded` (a pod
+ * that ran to its end) never applies: a runtime stays up, or sleeps.
+ */
+export const AgentPhaseSchema = z.enum([...AgentStatusSchema.options, 'Queued']).meta({
+  id: 'AgentStatus',
+  description:
+    '`Pending` (no runtime started yet), `Running`, `Sleeping` (runtime stopped, workspace kept), `Failed` ' +
+    '(its runtime died; the next task starts a new one), or `Queued` while its task waits for a slot of its ' +
+    'template’s `maxConcurrentAgents` (komputer.ai’s phases; its `Succeeded` never applies)',
+});
+export type AgentPhase = z.infer<typeof AgentPhaseSchema>;
+
+/** The phase an agent shows: its runtime's status, or `Queued` while it waits for a slot. */
+export function agentPhase(status: AgentStatus, waitsForSlot: boolean): AgentPhase {
+  return waitsForSlot ? 'Queued' : status;
+}
 
 /**
  * Where the agent's current or last task stands. `Queued` and `InProgress` mean busy;
@@ -451,15 +505,30 @@ export const AgentResponseSchema = z
     }),
     role: RoleSchema,
     templateRef: z.string(),
-    status: AgentStatusSchema,
+    status: AgentPhaseSchema,
     taskStatus: TaskStatusSchema.optional(),
-    queuePosition: z.number().int().min(1).optional().meta({
-      description:
-        'While the queued task waits for a slot of its template’s `maxConcurrentAgents`: its place in that queue (1 = next)',
-    }),
+    queuePosition: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'While the queued task waits its turn: its place in that line (1 = next). The line is the template’s, ' +
+          'while the task waits for a slot of its `maxConcurrentAgents` (`status` is then `Queued`), or else the ' +
+          'task queue’s, while it waits for a scheduler to take it',
+      }),
     queueReason: z.string().optional().meta({
-      description: 'Why the queued task waits, while it waits for a slot',
+      description: 'Why the queued task waits, while `queuePosition` is shown',
     }),
+    errors: z
+      .array(z.string())
+      .optional()
+      .meta({
+        description:
+          'What went wrong, when the agent’s last task ended in an error (`taskStatus` `Error`): that error’s ' +
+          'message, as its `lastTaskMessage` holds it. Left out when there is none',
+      }),
     taskId: z.string().optional().meta({ description: 'The current task, or the last one' }),
     instructions: z.string(),
     systemPrompt: z.string().optional(),

@@ -46,9 +46,12 @@ export const OAuthStatusSchema = z.enum(['pending', 'connected', 'expired', 'err
 });
 export type OAuthStatus = z.infer<typeof OAuthStatusSchema>;
 
-/** `POST /connectors`: create a connector, or replace an existing one's settings. */
+/**
+ * `POST /connectors`: create a connector, or replace an existing one's settings. Unknown fields
+ * are dropped, as komputer.ai drops them.
+ */
 export const CreateConnectorRequestSchema = z
-  .strictObject({
+  .object({
     name: NameSchema,
     namespace: NamespaceSchema.optional(),
     service: LabelTextSchema.min(1, 'must not be empty').meta({ example: 'github' }),

@@ -16,9 +16,12 @@ const MemoryContentSchema = contentSchema(MAX_MEMORY_CONTENT_LENGTH).meta({
 });
 const DescriptionSchema = textSchema(MAX_DESCRIPTION_LENGTH);
 
-/** `POST /memories`: create a memory, or replace an existing one's content and description. */
+/**
+ * `POST /memories`: create a memory, or replace an existing one's content and description.
+ * Unknown fields are dropped, as komputer.ai drops them.
+ */
 export const CreateMemoryRequestSchema = z
-  .strictObject({
+  .object({
     name: NameSchema,
     namespace: NamespaceSchema.optional(),
     content: MemoryContentSchema,
@@ -27,9 +30,9 @@ export const CreateMemoryRequestSchema = z
   .meta({ id: 'CreateMemoryRequest' });
 export type CreateMemoryRequest = z.infer<typeof CreateMemoryRequestSchema>;
 
-/** `PATCH /memories/:name`: the fields to change. */
+/** `PATCH /memories/:name`: the fields to change. Unknown fields are dropped. */
 export const PatchMemoryRequestSchema = z
-  .strictObject({
+  .object({
     content: MemoryContentSchema.optional(),
     description: DescriptionSchema.optional(),
   })

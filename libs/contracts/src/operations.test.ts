@@ -3,6 +3,8 @@ import {
   EVENTS_PAGE,
   EventsQuerySchema,
   HealthResponseSchema,
+  ListAgentsQuerySchema,
+  MAX_LABEL_MATCHES,
   NamePathSchema,
   NamespaceQuerySchema,
   operations,
@@ -115,6 +117,28 @@ describe('path and query schemas', () => {
     expect(NamespaceQuerySchema.parse({})).toEqual({});
     expect(NamespaceQuerySchema.parse({ namespace: 'team-a' })).toEqual({ namespace: 'team-a' });
     expect(NamespaceQuerySchema.safeParse({ namespace: '' }).success).toBe(false);
+  });
+
+  it('read the label filter into key and value, once or repeated', () => {
+    expect(ListAgentsQuerySchema.parse({})).toEqual({ label: [] });
+    expect(ListAgentsQuerySchema.parse({ label: 'team=core' })).toEqual({
+      label: [{ key: 'team', value: 'core' }],
+    });
+    expect(
+      ListAgentsQuerySchema.parse({ label: ['example.com/tier=web', 'empty=', 'a=b'] }).label,
+    ).toEqual([
+      { key: 'example.com/tier', value: 'web' },
+      { key: 'empty', value: '' },
+      { key: 'a', value: 'b' },
+    ]);
+    for (const label of ['team', '=core', 'bad key=x', 'team=a=b', 'team=x'.padEnd(80, 'x')]) {
+      expect({ label, ok: ListAgentsQuerySchema.safeParse({ label }).success }).toEqual({
+        label,
+        ok: false,
+      });
+    }
+    const many = Array.from({ length: MAX_LABEL_MATCHES + 1 }, (_, i) => `k${i}=v`);
+    expect(ListAgentsQuerySchema.safeParse({ label: many }).success).toBe(false);
   });
 
   it('parse health answers', () => {

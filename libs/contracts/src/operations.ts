@@ -6,6 +6,7 @@ import {
   CreateAgentRequestSchema,
   CreateAgentResponseSchema,
   DeleteAgentResponseSchema,
+  LabelMatchSchema,
   MAX_PENDING_STEERS,
   NamespaceListResponseSchema,
   PatchAgentRequestSchema,
@@ -90,6 +91,26 @@ export const CreateAgentQuerySchema = NamespaceQuerySchema.extend({
     }),
 });
 export type CreateAgentQuery = z.infer<typeof CreateAgentQuerySchema>;
+
+/** Most `label` matches one agent list takes. */
+export const MAX_LABEL_MATCHES = 64;
+
+/** `GET /agents` query: the namespace, and the labels that every agent listed must have. */
+export const ListAgentsQuerySchema = NamespaceQuerySchema.extend({
+  label: z
+    .union([LabelMatchSchema.transform((match) => [match]), z.array(LabelMatchSchema)])
+    .optional()
+    .transform((matches) => matches ?? [])
+    .refine(
+      (matches) => matches.length <= MAX_LABEL_MATCHES,
+      `must be given at most ${MAX_LABEL_MATCHES} times`,
+    )
+    .meta({
+      description:
+        'Only the agents whose labels hold this `key=value`; repeat it for several, which must all match',
+    }),
+});
+export type ListAgentsQuery = z.infer<typeof ListAgentsQuerySchema>;
 
 function namePath(description: string) {
   return z.object({ name: NameSchema.meta({ param: { description } }) });
@@ -214,9 +235,12 @@ export const operations = {
     method: 'get',
     path: `${API_PREFIX}/agents`,
     summary: 'List agents',
+    description:
+      'Every agent of the namespace, by name. With `label=key=value` (repeatable), only the agents ' +
+      'whose labels hold each of those pairs; a `label` that is not `key=value` answers 400.',
     tag: 'agents',
     security: 'caller',
-    params: { query: NamespaceQuerySchema },
+    params: { query: ListAgentsQuerySchema },
     success: {
       status: 200,
       description: 'The agents in the namespace, by name',

@@ -29,9 +29,12 @@ const SecretDataSchema = z
   )
   .meta({ description: 'Key-value pairs; the values are write-only and never shown again' });
 
-/** `POST /secrets`: create a secret, or replace the data of an existing one. */
+/**
+ * `POST /secrets`: create a secret, or replace the data of an existing one. Unknown fields are
+ * dropped, as komputer.ai drops them.
+ */
 export const CreateSecretRequestSchema = z
-  .strictObject({
+  .object({
     name: NameSchema,
     namespace: NamespaceSchema.optional(),
     data: SecretDataSchema,
@@ -39,9 +42,9 @@ export const CreateSecretRequestSchema = z
   .meta({ id: 'CreateSecretRequest' });
 export type CreateSecretRequest = z.infer<typeof CreateSecretRequestSchema>;
 
-/** `PATCH /secrets/:name`: replace the secret's key-value pairs. */
+/** `PATCH /secrets/:name`: replace the secret's key-value pairs. Unknown fields are dropped. */
 export const UpdateSecretRequestSchema = z
-  .strictObject({ namespace: NamespaceSchema.optional(), data: SecretDataSchema })
+  .object({ namespace: NamespaceSchema.optional(), data: SecretDataSchema })
   .meta({ id: 'UpdateSecretRequest' });
 export type UpdateSecretRequest = z.infer<typeof UpdateSecretRequestSchema>;
 
@@ -56,6 +59,10 @@ export const SecretResponseSchema = z
       .meta({ description: 'Always true: komputer stores every secret it lists' }),
     attachedAgents: z.number().int(),
     agentNames: z.array(z.string()).meta({ description: 'Agents that name it in secretRefs' }),
+    agentName: z.string().optional().meta({
+      description:
+        'The agent the secret belongs to: the one agent that names it in secretRefs, when exactly one does (as komputer.ai names the agent a secret was made for); left out otherwise',
+    }),
     createdAt: TimestampSchema,
   })
   .meta({ id: 'SecretResponse' });

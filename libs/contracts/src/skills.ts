@@ -12,9 +12,12 @@ const SkillDescriptionSchema = textSchema(MAX_DESCRIPTION_LENGTH)
   .refine((s) => s.trim().length > 0, 'must not be empty')
   .meta({ description: 'When to use the skill; the system prompt lists it' });
 
-/** `POST /skills`: create a skill, or replace an existing one's content and description. */
+/**
+ * `POST /skills`: create a skill, or replace an existing one's content and description. Unknown
+ * fields are dropped, as komputer.ai drops them.
+ */
 export const CreateSkillRequestSchema = z
-  .strictObject({
+  .object({
     name: NameSchema,
     namespace: NamespaceSchema.optional(),
     content: SkillContentSchema,
@@ -23,9 +26,9 @@ export const CreateSkillRequestSchema = z
   .meta({ id: 'CreateSkillRequest' });
 export type CreateSkillRequest = z.infer<typeof CreateSkillRequestSchema>;
 
-/** `PATCH /skills/:name`: the fields to change. */
+/** `PATCH /skills/:name`: the fields to change. Unknown fields are dropped. */
 export const PatchSkillRequestSchema = z
-  .strictObject({
+  .object({
     content: SkillContentSchema.optional(),
     description: SkillDescriptionSchema.optional(),
   })

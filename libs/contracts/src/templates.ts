@@ -35,7 +35,7 @@ export type TemplateScope = z.infer<typeof TemplateScopeSchema>;
  * the scheduler's default (`KOMPUTER_SLEEP_AFTER_IDLE_MS`, `KOMPUTER_DELETE_AFTER_IDLE_MS`).
  */
 export const TemplateTtlSchema = z
-  .strictObject({
+  .object({
     idleSleepMinutes: z.number().int().min(1).max(525_600).optional().meta({
       description:
         'Put an agent to sleep (its runtime stops, its workspace stays; its next task wakes it) once it has been idle this many minutes after its last task. Left out: the scheduler’s `KOMPUTER_SLEEP_AFTER_IDLE_MS`',
@@ -91,10 +91,10 @@ export type TemplateSpec = z.infer<typeof TemplateSpecSchema>;
 
 /**
  * `POST /templates`: create a template, or replace every setting of an existing one of that
- * name and scope.
+ * name and scope. Unknown fields are dropped, as on an agent (`podSpec` still refuses them).
  */
 export const CreateTemplateRequestSchema = z
-  .strictObject({
+  .object({
     name: NameSchema,
     namespace: NamespaceSchema.optional(),
     scope: TemplateScopeSchema.optional().meta({ description: 'Default "namespace"' }),
@@ -103,9 +103,12 @@ export const CreateTemplateRequestSchema = z
   .meta({ id: 'CreateTemplateRequest' });
 export type CreateTemplateRequest = z.infer<typeof CreateTemplateRequestSchema>;
 
-/** `PATCH /templates/:name`: the settings to change; each replaces the stored one whole. */
+/**
+ * `PATCH /templates/:name`: the settings to change; each replaces the stored one whole. Unknown
+ * fields are dropped.
+ */
 export const PatchTemplateRequestSchema = z
-  .strictObject(templateFields)
+  .object(templateFields)
   .meta({ id: 'PatchTemplateRequest' });
 export type PatchTemplateRequest = z.infer<typeof PatchTemplateRequestSchema>;
 

@@ -19,7 +19,7 @@ export {
   UnprocessableEntityError,
 } from './errors.js';
 export { Agents } from './resources/agents.js';
-export type { CreateOptions, WatchOptions } from './resources/agents.js';
+export type { CreateOptions, ListAgentsOptions, WatchOptions } from './resources/agents.js';
 export { Connectors } from './resources/connectors.js';
 export { Memories } from './resources/memories.js';
 export { Namespaces } from './resources/namespaces.js';

@@ -53,6 +53,21 @@ describe('requests', () => {
     expect(get.url.searchParams.get('namespace')).toBe('team-a');
   });
 
+  it('sends a labels filter as repeated label=key=value', async () => {
+    server = await startServer((_req, res) => json(res, 200, { agents: [agent] }));
+    const client = new Komputer({ baseURL: server.url });
+    expect(
+      await client.agents.list({ labels: { team: 'core', 'example.com/tier': 'web' } }),
+    ).toEqual([agent]);
+    await client.agents.list({ labels: {} });
+    const [filtered, unfiltered] = server.requests as [SeenRequest, SeenRequest];
+    expect(filtered.url.searchParams.getAll('label')).toEqual([
+      'team=core',
+      'example.com/tier=web',
+    ]);
+    expect([...unfiltered.url.searchParams.keys()]).toEqual([]);
+  });
+
   it('unwraps lists and passes query options', async () => {
     server = await startServer((req, res) => {
       if (req.url.pathname.endsWith('/events')) json(res, 200, { events: [] });

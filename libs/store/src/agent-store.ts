@@ -69,10 +69,15 @@ export interface AgentRecord {
    * whose runtime and workspace must never serve it. Absent on agents stored before it existed.
    */
   uid?: string;
-  /** While the queued task waits for a slot of its template's cap: why. */
+  /**
+   * While the queued task waits its turn: why. For a slot of its template's cap, or for a
+   * scheduler to take it from the task queue.
+   */
   queueReason?: string;
-  /** While the queued task waits for a slot of its template's cap: its place (1 = next). */
+  /** While the queued task waits its turn: its place in that line (1 = next). */
   queuePosition?: number;
+  /** True while the queued task waits for a slot of its template's cap (not for a scheduler). */
+  waitsForSlot?: boolean;
   /**
    * The last follow-up task: the one that the steers its task had not taken became, as it ended.
    * When it names the queued task, the reconciler queues a task whose job is missing.
@@ -284,7 +289,18 @@ function truncate(text: string, max: number): string {
   return `${text.slice(0, end)}…`;
 }
 
-function decode(hash: Record<string, string>, queuePosition?: number): AgentRecord | undefined {
+/** Where a queued task waits its turn, as {@link AgentStore} reads it. */
+interface QueuePlace {
+  position: number;
+  reason: string;
+  forSlot: boolean;
+}
+
+/** Why a task waits in the task queue (the template cap's reason is the store's own). */
+export const SCHEDULER_WAIT_REASON =
+  'waiting in the task queue for a scheduler to take it: every scheduler runs as many tasks as it has slots for';
+
+function decode(hash: Record<string, string>, place?: QueuePlace): AgentRecord | undefined {
   if (!hash['taskStatus']) return undefined;
   const optional = (key: string) => (hash[key] ? { [key]: hash[key] } : {});
   return {
@@ -309,7 +325,9 @@ function decode(hash: Record<string, string>, queuePosition?: number): AgentReco
     ...optional('uid'),
     ...optional('queueReason'),
     ...optional('followUp'),
-    ...(queuePosition !== undefined && hash['queueReason'] ? { queuePosition } : {}),
+    ...(place
+      ? { queuePosition: place.position, queueReason: place.reason, waitsForSlot: place.forSlot }
+      : {}),
   };
 }
 
@@ -375,22 +393,38 @@ export class AgentStore {
   }
 
   /**
-   * The place of each agent's task in its template's queue, for the agents whose task waits
-   * for a slot: one read for them all, whatever the number of agents.
+   * Where each agent's queued task waits its turn: in its template's queue for a slot of the
+   * cap, or in the task queue for a scheduler (a task handed to a scheduler straight from its
+   * claim waits in neither). Two reads for them all, whatever the number of agents.
    */
   private async queuePositions(
     hashes: readonly Record<string, string>[],
-  ): Promise<(number | undefined)[]> {
-    const waiting = hashes.filter((h) => h['capKey'] && h['capMember']);
-    if (waiting.length === 0) return hashes.map(() => undefined);
-    const pipeline = this.redis.pipeline();
-    for (const h of waiting) pipeline.zrank(`${h['capKey']}:waiting`, h['capMember'] as string);
-    const ranks = new Map<Record<string, string>, number>();
-    for (const [i, [err, rank]] of ((await pipeline.exec()) ?? []).entries()) {
-      if (err) throw err;
-      if (typeof rank === 'number') ranks.set(waiting[i] as Record<string, string>, rank + 1);
+  ): Promise<(QueuePlace | undefined)[]> {
+    const places = new Map<Record<string, string>, QueuePlace>();
+    const forSlot = hashes.filter((h) => h['capKey'] && h['capMember']);
+    if (forSlot.length > 0) {
+      const pipeline = this.redis.pipeline();
+      for (const h of forSlot) pipeline.zrank(`${h['capKey']}:waiting`, h['capMember'] as string);
+      for (const [i, [err, rank]] of ((await pipeline.exec()) ?? []).entries()) {
+        if (err) throw err;
+        const hash = forSlot[i] as Record<string, string>;
+        if (typeof rank === 'number' && hash['queueReason']) {
+          places.set(hash, { position: rank + 1, reason: hash['queueReason'], forSlot: true });
+        }
+      }
     }
-    return hashes.map((h) => ranks.get(h));
+    const forScheduler = hashes.filter(
+      (h) => h['taskStatus'] === 'Queued' && !h['capMember'] && !h['handedTo'] && h['taskId'],
+    );
+    if (this.queue && forScheduler.length > 0) {
+      const positions = await this.queue.waitingPlaces(forScheduler.map((h) => h['taskId'] ?? ''));
+      for (const [i, position] of positions.entries()) {
+        if (position === undefined) continue;
+        const hash = forScheduler[i] as Record<string, string>;
+        places.set(hash, { position, reason: SCHEDULER_WAIT_REASON, forSlot: false });
+      }
+    }
+    return hashes.map((h) => places.get(h));
   }
 
   /** Every agent in a namespace, sorted by name. */

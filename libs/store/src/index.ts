@@ -2,6 +2,7 @@ export {
   AgentStore,
   LAST_TASK_MESSAGE_MAX,
   MissingConnectorError,
+  SCHEDULER_WAIT_REASON,
   TemplateNotStoredError,
 } from './agent-store';
 export type {

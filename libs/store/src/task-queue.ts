@@ -25,8 +25,10 @@ export const WAITING_TASK_RECHECK_MS = 30_000;
 /** The producer side of the `tasks` queue. The job id is the task id. */
 export class TaskQueue {
   readonly queue: Queue<TaskJob, void, typeof TASK_JOB_NAME>;
+  private readonly redis: Redis;
 
   constructor(options: TaskQueueOptions) {
+    this.redis = options.redis;
     const keep = options.keepFinished ?? 1_000;
     this.queue = new Queue<TaskJob, void, typeof TASK_JOB_NAME>(TASKS_QUEUE, {
       connection: options.redis,
@@ -59,6 +61,29 @@ export class TaskQueue {
         if (job && (await job.isDelayed())) await job.promote();
       }),
     ).catch(() => undefined);
+  }
+
+  /**
+   * Each task's place among the jobs that wait for a worker (1 = taken next), or undefined for a
+   * task whose job does not wait there (delayed, held by a worker, or gone). BullMQ has no call
+   * for it, so this reads its wait list: a job joins it on the left and a worker takes the one
+   * on the right (RPOPLPUSH), so a job's place is its distance from the right end. One round
+   * trip for all the tasks.
+   */
+  async waitingPlaces(taskIds: readonly string[]): Promise<(number | undefined)[]> {
+    if (taskIds.length === 0) return [];
+    const wait = this.queue.toKey('wait');
+    const pipeline = this.redis.pipeline().llen(wait);
+    for (const taskId of taskIds) pipeline.lpos(wait, taskId);
+    const [length, ...indexes] = ((await pipeline.exec()) ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value as number | null;
+    });
+    return indexes.map((index) =>
+      typeof index === 'number' && typeof length === 'number' && index < length
+        ? length - index
+        : undefined,
+    );
   }
 
   /**

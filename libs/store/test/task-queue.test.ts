@@ -98,6 +98,28 @@ describe('TaskQueue.enqueue', () => {
   });
 });
 
+describe('TaskQueue.waitingPlaces', () => {
+  it('gives each waiting task its place in line, which moves up as workers take jobs', async () => {
+    const [a, b, c, late] = [newTask(), newTask(), newTask(), newTask()];
+    for (const task of [a, b, c]) await tasks.enqueue(task);
+    await tasks.enqueue(late, { delayMs: 60_000 });
+    const ids = [a, b, c, late].map((task) => task.taskId);
+    expect(await tasks.waitingPlaces(ids)).toEqual([1, 2, 3, undefined]);
+    expect(await tasks.waitingPlaces([])).toEqual([]);
+    expect(await tasks.waitingPlaces(['not-a-task'])).toEqual([undefined]);
+
+    // The place is the order in which a worker takes them: the first is taken, and has none.
+    expect((await take('w')).id).toBe(a.taskId);
+    expect(await tasks.waitingPlaces(ids)).toEqual([undefined, 1, 2, undefined]);
+    await tasks.removeIfNotStarted(b.taskId);
+    expect(await tasks.waitingPlaces(ids)).toEqual([undefined, undefined, 1, undefined]);
+    // A woken delayed job joins the line at its end.
+    await tasks.wake([late.taskId]);
+    expect(await tasks.waitingPlaces(ids)).toEqual([undefined, undefined, 1, 2]);
+    expect((await take('w')).id).toBe(c.taskId);
+  });
+});
+
 describe('TaskQueue.removeIfNotStarted', () => {
   it('removes a waiting job', async () => {
     const task = newTask();

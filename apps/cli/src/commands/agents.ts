@@ -228,9 +228,25 @@ const ls: Command = {
   aliases: ['list'],
   positionals: { min: 0, max: 0 },
   summary: 'List the agents of the namespace',
-  examples: ['komputer ls', 'komputer ls -n team-a --json'],
+  options: {
+    label: {
+      type: 'string',
+      multiple: true,
+      value: '<key=value>',
+      description: 'Only the agents with this label; all given must match',
+    },
+  },
+  examples: [
+    'komputer ls',
+    'komputer ls -n team-a --json',
+    'komputer ls --label team=core --label tier=web',
+  ],
   async run(context) {
-    const agents = await context.client.agents.list({ signal: context.signal });
+    const labels = pairsOption(context, 'label');
+    const agents = await context.client.agents.list({
+      signal: context.signal,
+      ...(labels ? { labels } : {}),
+    });
     if (context.json) {
       printJson(context, agents);
       return EXIT.OK;

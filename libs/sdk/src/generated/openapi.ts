@@ -11,7 +11,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List agents */
+    /**
+     * List agents
+     * @description Every agent of the namespace, by name. With `label=key=value` (repeatable), only the agents whose labels hold each of those pairs; a `label` that is not `key=value` answers 400.
+     */
     get: operations['listAgents'];
     put?: never;
     /**
@@ -1086,10 +1089,12 @@ export interface components {
       templateRef: string;
       status: components['schemas']['AgentStatus'];
       taskStatus?: components['schemas']['TaskStatus'];
-      /** @description While the queued task waits for a slot of its template’s `maxConcurrentAgents`: its place in that queue (1 = next) */
+      /** @description While the queued task waits its turn: its place in that line (1 = next). The line is the template’s, while the task waits for a slot of its `maxConcurrentAgents` (`status` is then `Queued`), or else the task queue’s, while it waits for a scheduler to take it */
       queuePosition?: number;
-      /** @description Why the queued task waits, while it waits for a slot */
+      /** @description Why the queued task waits, while `queuePosition` is shown */
       queueReason?: string;
+      /** @description What went wrong, when the agent’s last task ended in an error (`taskStatus` `Error`): that error’s message, as its `lastTaskMessage` holds it. Left out when there is none */
+      errors?: string[];
       /** @description The current task, or the last one */
       taskId?: string;
       instructions: string;
@@ -1113,11 +1118,11 @@ export interface components {
        */
       lifecycle: '' | 'Sleep' | 'AutoDelete';
       priority: number;
-      storage?: components['schemas']['StorageSpec'];
+      storage?: components['schemas']['StorageSpecOutput'];
       podSpec?: {
         [key: string]: unknown;
       };
-      limits?: components['schemas']['AgentLimits'];
+      limits?: components['schemas']['AgentLimitsOutput'];
       allowedDomains?: string[];
       /**
        * Format: date-time
@@ -1130,8 +1135,11 @@ export interface components {
        */
       completionTime?: string;
     };
-    /** @enum {string} */
-    AgentStatus: 'Pending' | 'Running' | 'Sleeping' | 'Failed';
+    /**
+     * @description `Pending` (no runtime started yet), `Running`, `Sleeping` (runtime stopped, workspace kept), `Failed` (its runtime died; the next task starts a new one), or `Queued` while its task waits for a slot of its template’s `maxConcurrentAgents` (komputer.ai’s phases; its `Succeeded` never applies)
+     * @enum {string}
+     */
+    AgentStatus: 'Pending' | 'Running' | 'Sleeping' | 'Failed' | 'Queued';
     /** @enum {string} */
     TaskStatus: 'Queued' | 'InProgress' | 'Complete' | 'Cancelled' | 'Error';
     Error: {
@@ -1175,10 +1183,12 @@ export interface components {
       templateRef: string;
       status: components['schemas']['AgentStatus'];
       taskStatus?: components['schemas']['TaskStatus'];
-      /** @description While the queued task waits for a slot of its template’s `maxConcurrentAgents`: its place in that queue (1 = next) */
+      /** @description While the queued task waits its turn: its place in that line (1 = next). The line is the template’s, while the task waits for a slot of its `maxConcurrentAgents` (`status` is then `Queued`), or else the task queue’s, while it waits for a scheduler to take it */
       queuePosition?: number;
-      /** @description Why the queued task waits, while it waits for a slot */
+      /** @description Why the queued task waits, while `queuePosition` is shown */
       queueReason?: string;
+      /** @description What went wrong, when the agent’s last task ended in an error (`taskStatus` `Error`): that error’s message, as its `lastTaskMessage` holds it. Left out when there is none */
+      errors?: string[];
       /** @description The task given to the agent: a new one, or, when `steered`, the busy task that the instructions were added to */
       taskId: string;
       instructions: string;
@@ -1202,11 +1212,11 @@ export interface components {
        */
       lifecycle: '' | 'Sleep' | 'AutoDelete';
       priority: number;
-      storage?: components['schemas']['StorageSpec'];
+      storage?: components['schemas']['StorageSpecOutput'];
       podSpec?: {
         [key: string]: unknown;
       };
-      limits?: components['schemas']['AgentLimits'];
+      limits?: components['schemas']['AgentLimitsOutput'];
       allowedDomains?: string[];
       /**
        * Format: date-time
@@ -1666,6 +1676,8 @@ export interface components {
       attachedAgents: number;
       /** @description Agents that name it in secretRefs */
       agentNames: string[];
+      /** @description The agent the secret belongs to: the one agent that names it in secretRefs, when exactly one does (as komputer.ai names the agent a secret was made for); left out otherwise */
+      agentName?: string;
       /**
        * Format: date-time
        * @example 2026-01-01T00:00:00.000Z
@@ -1734,12 +1746,12 @@ export interface components {
       /** @description The model of its agents that name none */
       model: string;
       /** @description Task limits of its agents; each left out takes the scheduler setting */
-      limits: components['schemas']['AgentLimits'];
+      limits: components['schemas']['AgentLimitsOutput'];
       podSpec?: components['schemas']['AgentPodSpec'];
-      storage?: components['schemas']['StorageSpec'];
+      storage?: components['schemas']['StorageSpecOutput'];
       allowedDomains?: string[];
       maxConcurrentAgents?: number;
-      ttl?: components['schemas']['TemplateTtl'];
+      ttl?: components['schemas']['TemplateTtlOutput'];
       warmPoolSize?: number;
       /**
        * Format: date-time
@@ -1879,6 +1891,28 @@ export interface components {
         };
       };
     };
+    /** @description The workspace volume of the agent’s pod (kubernetes runtime only; the local runtime ignores it) */
+    StorageSpecOutput: {
+      /** @description The workspace volume’s size, e.g. "5Gi" */
+      size?: string;
+      storageClassName?: string;
+    };
+    /** @description Task limits (komputer extension); each defaults to the server setting */
+    AgentLimitsOutput: {
+      /** @description Model calls per task */
+      maxTurns?: number;
+      /** @description Spend per task, in USD */
+      maxBudgetUsd?: number;
+      /** @description Time per task, in milliseconds */
+      timeoutMs?: number;
+    };
+    /** @description How long the template’s agents live on once their last task has ended; each setting wins over the scheduler’s default. Checked on every reconciliation pass of the schedulers */
+    TemplateTtlOutput: {
+      /** @description Put an agent to sleep (its runtime stops, its workspace stays; its next task wakes it) once it has been idle this many minutes after its last task. Left out: the scheduler’s `KOMPUTER_SLEEP_AFTER_IDLE_MS` */
+      idleSleepMinutes?: number;
+      /** @description Delete an agent, as `DELETE` does (runtime, workspace and events), this many hours after its last task ended, unless a task came since. Left out: the scheduler’s `KOMPUTER_DELETE_AFTER_IDLE_MS` */
+      deleteAfterHours?: number;
+    };
     /** @description The agent to create when the schedule’s agent does not exist when a run fires; its other settings take their defaults */
     CreateScheduleAgentSpecOutput: {
       /** @example claude-sonnet-4-6 */
@@ -1920,6 +1954,8 @@ export interface operations {
     parameters: {
       query?: {
         namespace?: string;
+        /** @description Only the agents whose labels hold this `key=value`; repeat it for several, which must all match */
+        label?: string | string[];
       };
       header?: never;
       path?: never;

@@ -56,6 +56,12 @@ export interface CreateOptions extends RequestOptions {
   steer?: boolean;
 }
 
+/** Options of {@link Agents.list}. */
+export interface ListAgentsOptions extends RequestOptions {
+  /** Only the agents whose labels hold every one of these pairs. */
+  labels?: Record<string, string>;
+}
+
 /** Agents, their tasks and their events (`client.agents`). */
 export class Agents extends APIResource {
   /**
@@ -82,17 +88,24 @@ export class Agents extends APIResource {
   }
 
   /**
-   * Every agent in the namespace, by name.
+   * Every agent in the namespace, by name; with `labels`, only those whose labels hold each
+   * given pair.
    *
    * @example
    * ```ts
    * for (const agent of await client.agents.list()) console.log(agent.name, agent.status);
+   * const core = await client.agents.list({ labels: { team: 'core' } });
    * ```
    */
-  async list(options?: RequestOptions): Promise<Agent[]> {
-    const { api, init, namespace } = this.parts(options);
+  async list(options: ListAgentsOptions = {}): Promise<Agent[]> {
+    const { labels, ...rest } = options;
+    const { api, init, namespace } = this.parts(rest);
+    const label = Object.entries(labels ?? {}).map(([key, value]) => `${key}=${value}`);
     const page = await dataOf(
-      api.GET('/api/v1/agents', { params: { query: { namespace } }, ...init }),
+      api.GET('/api/v1/agents', {
+        params: { query: { namespace, ...(label.length > 0 ? { label } : {}) } },
+        ...init,
+      }),
     );
     return page.agents;
   }
