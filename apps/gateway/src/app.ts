@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { buildOpenApiDocument, operations } from '@komputer/contracts';
 import type { AgentResponse, OperationId, TemplateScope } from '@komputer/contracts';
 import {
@@ -18,7 +19,6 @@ import {
   route,
 } from '@komputer/routes';
 import type { Authenticate, NamespaceQuery } from '@komputer/routes';
-import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import type { RequestHandler } from 'express';
 import type { AgentService, ScheduleService, TemplateService } from '@komputer/agents';

@@ -25,9 +25,10 @@ export const requestIdMiddleware: RequestHandler = (req, res, next) => {
 
 /**
  * Lets the browser pages of `origins` (or any, with `*`) call the service: each of their
- * requests gets `Access-Control-Allow-Origin` and the headers a client reads
- * (`X-Request-Id`, `Retry-After`, a download's `Content-Disposition`), and a preflight is answered `204` here. A request from
- * another origin gets no CORS header, so its browser keeps the answer from the page.
+ * requests gets `Access-Control-Allow-Origin` and the headers a client reads (`X-Request-Id`,
+ * `Retry-After`, a download's `Content-Disposition`), and a preflight is answered `204` here.
+ * A request from another origin gets no CORS header, so its browser keeps the answer from the
+ * page.
  */
 export function corsMiddleware(origins: readonly string[]): RequestHandler {
   const any = origins.includes('*');

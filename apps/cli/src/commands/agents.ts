@@ -522,13 +522,20 @@ const download: Command = {
   async run(context) {
     const [name, path] = context.positionals as [string, string];
     const file = await context.client.agents.download(name, path, { signal: context.signal });
+    const named = basename(file.filename);
+    const output = stringOption(context, 'output') ?? named;
+    if (output === '' || output === '.' || output === '..') {
+      await file.body.cancel();
+      throw new UsageError(`the file has no name to save it under ("${named}"); give one with -o`);
+    }
     const body = Readable.fromWeb(file.body as NodeReadableStream<Uint8Array>);
-    const output = stringOption(context, 'output') ?? basename(file.filename);
     if (output === '-') {
+      // stdout stays open after the file (pipeline would end it), and its pace is kept.
+      const drains = context.stdout as Partial<Pick<NodeJS.WritableStream, 'once'>>;
       const stdout = new Writable({
         write(chunk: Buffer, _encoding, done) {
-          context.stdout.write(chunk);
-          done();
+          if (context.stdout.write(chunk) === false && drains.once) drains.once('drain', done);
+          else done();
         },
       });
       await pipeline(body, stdout, { signal: context.signal });
