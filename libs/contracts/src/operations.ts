@@ -384,7 +384,7 @@ export const operations = {
     params: { path: DownloadPathSchema, query: NamespaceQuerySchema },
     success: {
       status: 200,
-      description: 'The file’s bytes',
+      description: 'The file’s bytes; its `Content-Type` is guessed from its name',
       schema: z.string().meta({ format: 'binary' }),
       mediaType: 'application/octet-stream',
     },

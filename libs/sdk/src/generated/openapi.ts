@@ -2630,7 +2630,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The file’s bytes */
+      /** @description The file’s bytes; its `Content-Type` is guessed from its name */
       200: {
         headers: {
           [name: string]: unknown;
