@@ -99,8 +99,10 @@ it('gives a wildcard parameter the rest of the path, slashes included, as one st
   app.use(router);
   const server = await serve(app);
   try {
-    const path = async (rest: string) =>
-      (await (await fetch(`${server.url}/api/v1/agents/a/download/${rest}`)).json()).path;
+    const path = async (rest: string) => {
+      const res = await fetch(`${server.url}/api/v1/agents/a/download/${rest}`);
+      return ((await res.json()) as { path: unknown }).path;
+    };
     expect(await path('report.md')).toBe('report.md');
     expect(await path('out/data/x.csv')).toBe('out/data/x.csv');
     expect(await path('out%2Fdata%2Fx.csv')).toBe('out/data/x.csv');
