@@ -1,4 +1,5 @@
 import { RuntimeSettingsSchema } from '@komputer/contracts';
+import { DATA_DIR_DESCRIPTION } from '@komputer/service-kit';
 import { z } from 'zod';
 
 /**
@@ -7,13 +8,7 @@ import { z } from 'zod';
  * The model API key is not among them: only the scheduler's model proxy holds it.
  */
 export const LocalDriverConfigSchema = RuntimeSettingsSchema.extend({
-  KOMPUTER_DATA_DIR: z
-    .string()
-    .min(1)
-    .default('.komputer')
-    .describe(
-      "Agents' workspaces live under `<dir>/workspaces/<namespace>/<name>`; under `npm start` also its own Redis's data and the generated secret key",
-    ),
+  KOMPUTER_DATA_DIR: z.string().min(1).default('.komputer').describe(DATA_DIR_DESCRIPTION),
   KOMPUTER_RUNTIME_ENTRY: z
     .string()
     .min(1)

@@ -158,3 +158,100 @@ describe('formatting', () => {
     ).toEqual(['name:         writer', 'instructions: one\n              two']);
   });
 });
+
+describe('EventRenderer.live: text as the model writes it', () => {
+  const completed = (result: string) =>
+    event('task_completed', { result, cost_usd: 0.01, duration_ms: 1000, turns: 1 });
+
+  /** What a terminal shows: every `text` written as it is, every line on its own. */
+  function screen(renderer: EventRenderer, events: RenderableEvent[]): string {
+    let out = '';
+    let open = false;
+    for (const e of events) {
+      const { text, lines } = renderer.live(e);
+      out += text;
+      open = text === '' ? open : !text.endsWith('\n');
+      for (const line of lines) {
+        if (open) out += '\n';
+        open = false;
+        out += `${line}\n`;
+      }
+    }
+    return out;
+  }
+
+  it('writes each delta at once, and only the end of the line when the text event comes', () => {
+    const renderer = new EventRenderer({ style: plain, width: 80 });
+    expect(renderer.live(event('text_delta', { content: 'The file ' }))).toEqual({
+      text: 'The file ',
+      lines: [],
+    });
+    expect(renderer.live(event('text_delta', { content: 'is written' }))).toEqual({
+      text: 'is written',
+      lines: [],
+    });
+    expect(renderer.live(event('text', { content: 'The file is written.' }))).toEqual({
+      text: '.\n',
+      lines: [],
+    });
+    // The result is the text already shown: not again.
+    expect(renderer.live(completed('The file is written.'))).toEqual({
+      text: '',
+      lines: ['✓ completed · 1 turn · $0.0100 · 1.0s'],
+    });
+  });
+
+  it('shows a streamed task as the same lines as one shown without deltas', () => {
+    const task = (withDeltas: boolean) => [
+      event('task_started', { instructions: 'x', model: 'm', resuming_session: false }),
+      ...(withDeltas
+        ? [
+            event('text_delta', { content: 'Two lines:\nfir' }),
+            event('text_delta', { content: 'st' }),
+          ]
+        : []),
+      event('text', { content: 'Two lines:\nfirst' }),
+      event('tool_call', { id: 't1', tool: 'Bash', input: { command: 'ls' } }),
+      ...(withDeltas ? [event('text_delta', { content: 'All ' })] : []),
+      event('text', { content: 'All done' }),
+      completed('All done'),
+    ];
+    for (const timestamps of [false, true]) {
+      const streamed = screen(
+        new EventRenderer({ style: plain, width: 80, timestamps }),
+        task(true),
+      );
+      const whole = screen(new EventRenderer({ style: plain, width: 80, timestamps }), task(false));
+      expect(streamed).toBe(whole);
+    }
+    expect(screen(new EventRenderer({ style: plain, width: 80 }), task(true))).toBe(
+      [
+        '▶ task 0b5c3a54 started · m',
+        'Two lines:',
+        'first',
+        '→ Bash ls',
+        'All done',
+        '✓ completed · 1 turn · $0.0100 · 1.0s',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('ends a streamed line that a cancel cuts short, and shows a text that its deltas do not begin', () => {
+    const cut = new EventRenderer({ style: plain, width: 80 });
+    expect(
+      screen(cut, [
+        event('text_delta', { content: 'Half a sen' }),
+        event('task_cancelled', { reason: 'cancelled by the user' }),
+      ]),
+    ).toBe('Half a sen\n■ cancelled · cancelled by the user\n');
+    // Joined in the middle of a block: the deltas seen are not its start.
+    const joined = new EventRenderer({ style: plain, width: 80 });
+    expect(
+      screen(joined, [
+        event('text_delta', { content: 'end of it' }),
+        event('text', { content: 'The whole text, to the end of it' }),
+      ]),
+    ).toBe('end of it\nThe whole text, to the end of it\n');
+  });
+});

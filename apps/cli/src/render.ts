@@ -77,21 +77,81 @@ export function summariseToolInput(input: unknown): string {
 }
 
 /**
+ * What to write for one event of a live stream: `text` where the output stands (the model's
+ * words as they come, which may leave the line open), then whole `lines`, which start on a line
+ * of their own.
+ */
+export interface LiveRendering {
+  text: string;
+  lines: string[];
+}
+
+/** Where the lines of an event go under its time (`09:00:00 `) with timestamps. */
+const TIME_INDENT = ' '.repeat(9);
+
+/**
  * Turns events into the lines a person reads: the model's text as it is, a tool call and a
  * short result, the end of the task with its cost. One renderer follows one stream, because
- * it remembers the last text, so that a task's result is not shown twice.
+ * it remembers the last text, so that a task's result is not shown twice, and the text that
+ * `text_delta`s showed, so that the `text` event that follows them is not shown twice either.
  */
 export class EventRenderer {
   private lastText: string | undefined;
+  /** The text of the block under way that its `text_delta`s showed. */
+  private streamed = '';
+  /** The streamed text ended a line: the next piece starts under the time (timestamps). */
+  private atLineStart = false;
 
   constructor(private readonly options: EventRendererOptions) {}
+
+  /**
+   * What to write for `event` as it comes live: a `text_delta`'s piece at once, on the line
+   * being written; the `text` event that ends the block only what its deltas have not shown,
+   * and the end of the line; any other event its lines. Should the deltas not match the text
+   * (the stream was joined in the middle of a block), the text is shown whole on its own line.
+   */
+  live(event: RenderableEvent): LiveRendering {
+    if (event.type === 'text_delta') {
+      const piece = stringField(event.payload, 'content');
+      const start = this.streamed === '' && piece !== '' ? this.timePrefix(event) : '';
+      this.streamed += piece;
+      return { text: start + this.flow(piece), lines: [] };
+    }
+    const streamed = this.streamed;
+    this.streamed = '';
+    this.atLineStart = false;
+    if (event.type === 'text' && streamed !== '') {
+      const content = stringField(event.payload, 'content');
+      if (content.startsWith(streamed)) {
+        this.lastText = content;
+        const rest = this.flow(content.slice(streamed.length));
+        this.atLineStart = false;
+        return { text: rest.endsWith('\n') ? rest : `${rest}\n`, lines: [] };
+      }
+    }
+    return { text: '', lines: this.render(event) };
+  }
+
+  /** A streamed piece, its lines after the first under the time (with timestamps). */
+  private flow(piece: string): string {
+    if (!this.options.timestamps || piece === '') return piece;
+    const indented = `${this.atLineStart ? TIME_INDENT : ''}${piece.replace(/\n(?=[\s\S])/g, `\n${TIME_INDENT}`)}`;
+    this.atLineStart = piece.endsWith('\n');
+    return indented;
+  }
+
+  /** `09:00:00 ` with timestamps; nothing without. */
+  private timePrefix(event: RenderableEvent): string {
+    return this.options.timestamps ? `${this.options.style.dim(clock(event.timestamp))} ` : '';
+  }
 
   /** The lines of one event; none for events that only a machine needs (`text_delta`). */
   render(event: RenderableEvent): string[] {
     const lines = this.body(event).flatMap((line) => line.split('\n'));
     if (!this.options.timestamps || lines.length === 0) return lines;
-    const time = this.options.style.dim(clock(event.timestamp));
-    return lines.map((line, i) => (i === 0 ? `${time} ${line}` : `         ${line}`));
+    return lines.map((line, i) =>
+      i === 0 ? `${this.timePrefix(event)}${line}` : `${TIME_INDENT}${line}`,
+    );
   }
 
   /** What the status line says after this event while the task goes on; none once it ended. */

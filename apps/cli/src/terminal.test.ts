@@ -71,4 +71,20 @@ describe('LineWriter', () => {
     new LineWriter(out, true, createStyle(false)).setStatus('x'.repeat(100));
     expect(out.text).toBe(`\r\x1b[2K⠋ ${'x'.repeat(76)}…`);
   });
+
+  it('writes streamed text on an open line, and hides the status until the line ends', () => {
+    const out = stream(true);
+    const writer = new LineWriter(out, true, createStyle(false), () => 0);
+    writer.setStatus('thinking…');
+    writer.write('Hel');
+    writer.setStatus('thinking…');
+    writer.write('lo');
+    // The status was cleared once, before the text, and not drawn over the open line.
+    expect(out.text).toBe('\r\x1b[2K⠋ thinking…\r\x1b[2KHello');
+    writer.line('→ Bash ls');
+    expect(out.text.endsWith('Hello\n→ Bash ls\n\r\x1b[2K⠋ thinking…')).toBe(true);
+    writer.write('Done.');
+    writer.stop();
+    expect(out.text.endsWith('Done.\n')).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
 /** The part of a writable stream that the CLI uses: a TTY has `isTTY` and `columns`. */
 export interface OutputStream {
-  write(chunk: string): unknown;
+  write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean;
   columns?: number;
 }
@@ -68,6 +68,8 @@ export class LineWriter {
   private frame = 0;
   private timer: NodeJS.Timeout | undefined;
   private drawn = false;
+  /** A line is being written piece by piece (streamed text): no status until it ends. */
+  private open = false;
 
   constructor(
     private readonly stream: OutputStream,
@@ -79,8 +81,27 @@ export class LineWriter {
   /** Writes one line (or several, joined by newlines) above the status. */
   line(text: string): void {
     this.clear();
+    this.endLine();
     this.stream.write(`${text}\n`);
     this.draw();
+  }
+
+  /**
+   * Writes `text` where the output stands, leaving the line open for more (text as the model
+   * writes it). The status line stays hidden until the line ends.
+   */
+  write(text: string): void {
+    if (text === '') return;
+    this.clear();
+    this.stream.write(text);
+    this.open = !text.endsWith('\n');
+  }
+
+  /** Ends a line that {@link write} left open; nothing when none is. */
+  endLine(): void {
+    if (!this.open) return;
+    this.stream.write('\n');
+    this.open = false;
   }
 
   /** Shows `text` with a spinner until the next `setStatus` or `stop`; a no-op off a terminal. */
@@ -103,11 +124,12 @@ export class LineWriter {
     clearInterval(this.timer);
     this.timer = undefined;
     this.clear();
+    this.endLine();
     this.status = undefined;
   }
 
   private draw(): void {
-    if (this.status === undefined) return;
+    if (this.status === undefined || this.open) return;
     const seconds = Math.floor((this.now() - this.since) / 1000);
     const text = `${FRAMES[this.frame]} ${this.status}${seconds > 0 ? ` ${seconds}s` : ''}`;
     // A terminal that does not know its size says 0 columns.

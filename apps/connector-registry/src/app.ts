@@ -1,4 +1,4 @@
-import { MCP_ENDPOINT_ROUTE, oauthCallbackPages } from '@komputer/connectors';
+import { CONNECTOR_TEMPLATES, MCP_ENDPOINT_ROUTE, oauthCallbackPages } from '@komputer/connectors';
 import type {
   ConnectorRegistry,
   ContentRegistry,
@@ -96,6 +96,9 @@ export function createApp(deps: RegistryDeps): express.Express {
     listConnectorTools: route(operations.listConnectorTools, async ({ path, query }) => ({
       connector: path.name,
       tools: await connectors.listTools(ns(query), path.name),
+    })),
+    listConnectorTemplates: route(operations.listConnectorTemplates, () => ({
+      templates: CONNECTOR_TEMPLATES,
     })),
     authorizeOAuth: route(operations.authorizeOAuth, ({ query, body }) =>
       oauth.authorize(bodyNs(query, body), body.connector_name),

@@ -31,7 +31,7 @@ const served = (Object.keys(operations) as OperationId[]).filter(
 );
 
 it('asks the hook for each of its operations before anything else looks at the request', async () => {
-  expect(served.length).toBe(24);
+  expect(served.length).toBe(25);
   for (const id of served) {
     const spec = operations[id];
     asked.length = 0;

@@ -224,6 +224,77 @@ describe('komputer run', () => {
   });
 });
 
+describe('what the model writes, as it writes it', () => {
+  it('`run` shows the text before the model has finished it, and once', async () => {
+    const sentence = 'Streaming this answer a few characters at a time.';
+    model.script({ content: [text(sentence)], chunkSize: 6, delayMs: 300 });
+    const run = komputer(['run', 'streamer', 'Say something slowly']);
+    await run.waitFor(sentence.slice(0, 6), 15_000);
+    // The first piece is on screen while the model is still writing the rest.
+    expect(run.stdout()).not.toContain(sentence);
+    expect(await run.exited).toBe(0);
+    const lines = run.stdout().trimEnd().split('\n');
+    expect(lines.slice(1, -1)).toEqual([sentence]);
+    expect(run.stdout().split(sentence)).toHaveLength(2);
+  });
+});
+
+describe('komputer download, cost and connector templates', () => {
+  it('downloads what the agent wrote, and nothing outside its workspace', async () => {
+    model.script(
+      {
+        content: [
+          toolUse('Bash', {
+            command: 'mkdir -p out && printf "made by the agent" > out/report.txt',
+          }),
+        ],
+      },
+      { content: [text('Written.')] },
+    );
+    // Through the API: this test is about the download, and each CLI process takes a while.
+    const task = await e2e.call('POST', '/agents', { name: 'author', instructions: 'Write it' });
+    expect((await e2e.eventsOf('author', task.body.taskId)).at(-1)?.type).toBe('task_completed');
+
+    const target = join(home, 'report-copy.txt');
+    const download = await komputerDone(['download', 'author', 'out/report.txt', '-o', target]);
+    expect(download).toMatchObject({ code: 0, stderr: `Saved ${target} (17 bytes).\n` });
+    expect(readFileSync(target, 'utf8')).toBe('made by the agent');
+    const again = await komputerDone(['download', 'author', 'out/report.txt', '-o', target]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('exists');
+    const outside = await komputerDone(['download', 'author', '../../secret.key', '-o', '-']);
+    expect({ code: outside.code, stdout: outside.stdout }).toEqual({ code: 3, stdout: '' });
+    expect(outside.stderr).toMatch(/HTTP 400, INVALID_PATH/);
+    const piped = await komputerDone(['download', 'author', 'out/report.txt', '-o', '-']);
+    expect(piped).toMatchObject({ code: 0, stdout: 'made by the agent' });
+    // Four processes of the CLI, each a Node.js start, as the other multi-command tests here.
+  }, 30_000);
+
+  it('shows what each task cost, as a table', async () => {
+    model.script({ content: [text('Cheap.')] });
+    expect((await komputerDone(['run', 'frugal', 'Answer briefly'])).code).toBe(0);
+    const cost = await komputerDone(['cost', 'frugal']);
+    expect(cost.code).toBe(0);
+    const [header, row, total] = cost.stdout.trimEnd().split('\n');
+    expect(header).toMatch(
+      /^# +STARTED +OUTCOME +COST +TIME +TURNS +TOKENS +STEERS +INSTRUCTIONS$/,
+    );
+    expect(row).toMatch(
+      /^1 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +completed +\$\d+\.\d{4} +\S+ +1 +\d+ +- +Answer briefly$/,
+    );
+    expect(total).toMatch(/^1 task · \$\d+\.\d{4}$/);
+  });
+
+  it('lists the connector templates', async () => {
+    const templates = await komputerDone(['connector', 'templates']);
+    expect(templates.code).toBe(0);
+    expect(templates.stdout).toMatch(/^SERVICE +NAME +AUTH +URL\n/);
+    expect(templates.stdout).toMatch(
+      /\ngithub +GitHub +token \(Personal access token\) +https:\/\/api\.githubcopilot\.com\/mcp\/\n/,
+    );
+  });
+});
+
 describe('komputer logs', () => {
   it('-f follows the running task live and returns when it ends', async () => {
     const turn = gate();

@@ -167,7 +167,8 @@ beforeAll(async () => {
   });
   gateway = await startServiceProcess({
     entry: bundle('gateway'),
-    env: { ...common, KOMPUTER_REGISTRY_URL: registry.url },
+    // The scheduler's data directory: the gateway serves workspace files from it.
+    env: { ...common, KOMPUTER_REGISTRY_URL: registry.url, KOMPUTER_DATA_DIR: dataDir },
     listening: 'gateway listening',
   });
   expect(
@@ -320,5 +321,22 @@ describe('an agent’s connector, through the connector-registry in a process of
       expect.objectContaining({ output: 'echo: back again', is_error: false }),
     );
     expect(mcp.calls).toEqual(['hello through the registry', 'back again']);
+  }, 60_000);
+});
+
+describe('a workspace file, through a gateway in a process of its own', () => {
+  it('is downloaded from the data directory that the gateway shares with the scheduler', async () => {
+    model.script(
+      { content: [toolUse('Bash', { command: 'printf "from the sandbox" > notes.txt' }, 'w')] },
+      { content: [text('Noted.')] },
+    );
+    const created = await call('POST', '/agents', { name: 'scribe', instructions: 'Take notes' });
+    expect((await eventsOf('scribe', created.body.taskId)).at(-1)?.type).toBe('task_completed');
+    const res = await fetch(`${gateway.url}/api/v1/agents/scribe/download/notes.txt`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename=notes.txt');
+    expect(await res.text()).toBe('from the sandbox');
+    const out = await fetch(`${gateway.url}/api/v1/agents/scribe/download/..%2Fcaller%2Fgo`);
+    expect(out.status).toBe(400);
   }, 60_000);
 });

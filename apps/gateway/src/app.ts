@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { buildOpenApiDocument, matchesLabels, operations } from '@komputer/contracts';
 import type { AgentResponse, OperationId, TemplateScope } from '@komputer/contracts';
 import {
@@ -12,15 +13,23 @@ import {
 import type { Relay } from '@komputer/relay';
 import type { Health, Logger, Metrics } from '@komputer/service-kit';
 import type { AgentRecord, EventStore, TemplateLocation } from '@komputer/store';
-import { bodyNamespaceOf, mountRoutes, namespaceOf, route } from '@komputer/routes';
+import {
+  bodyNamespaceOf,
+  mountRoutes,
+  namespaceOf,
+  parseRouteInput,
+  route,
+} from '@komputer/routes';
 import type { Authenticate, NamespaceQuery } from '@komputer/routes';
 import express from 'express';
 import type { RequestHandler } from 'express';
 import type { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
+import { readCostBreakdown } from './cost-breakdown';
 import { isEventId, readEventPage } from './event-pages';
 import { toAgentResponse } from './presenters';
 import type { RegistryClient } from './registry-client';
 import { registryRoutes } from './registry-routes';
+import type { WorkspaceFiles } from './workspace-files';
 
 /** Everything the gateway's HTTP app needs, wired by the caller. */
 export interface GatewayDeps {
@@ -30,6 +39,8 @@ export interface GatewayDeps {
   /** The connector-registry, which serves connectors, secrets, memories and skills. */
   registry: RegistryClient;
   events: EventStore;
+  /** Agents' workspace files, for downloads. */
+  workspaces: WorkspaceFiles;
   /** Serves the live event routes (SSE here; WebSocket through the server's upgrades). */
   relay: Relay;
   health: Health;
@@ -130,6 +141,36 @@ export function createApp(deps: GatewayDeps): express.Express {
         events: await readEventPage(events, { namespace, agentName: path.name, query }),
       };
     }),
+    getAgentCost: route(operations.getAgentCost, async ({ path, query }) => {
+      const namespace = ns(query);
+      await agents.get(namespace, path.name);
+      return readCostBreakdown(events, namespace, path.name);
+    }),
+    downloadAgentFile: async (req, res) => {
+      const { path, query } = parseRouteInput(operations.downloadAgentFile, req, res);
+      const agent = await agents.get(ns(query), path.name);
+      const file = await deps.workspaces.open(agent, path.path);
+      // A file an agent wrote is never run as a page of the gateway's origin.
+      res
+        .status(200)
+        .attachment(file.filename)
+        .set({
+          'Content-Length': String(file.size),
+          'X-Content-Type-Options': 'nosniff',
+          'Content-Security-Policy': "default-src 'none'; sandbox",
+        });
+      if (file.size === 0 || req.method === 'HEAD') {
+        await file.handle.close();
+        res.end();
+        return;
+      }
+      // No more than the size it had when opened, should the agent be writing to it.
+      const stream = file.handle.createReadStream({ start: 0, end: file.size - 1 });
+      await pipeline(stream, res).catch((err: unknown) => {
+        deps.logger.debug({ err, agent: path.name }, 'a download ended early');
+        res.destroy();
+      });
+    },
     watchAgentEvents: deps.relay.handlers.watchAgentEvents,
     streamAgentEvents: deps.relay.handlers.streamAgentEvents,
     watchEvents: deps.relay.handlers.watchEvents,

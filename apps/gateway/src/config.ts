@@ -3,6 +3,7 @@ import {
   BaseConfigSchema,
   BodyLimitBytesSchema,
   CorsOriginsSchema,
+  DATA_DIR_DESCRIPTION,
   HostSchema,
   JsonMaxDepthSchema,
   PortSchema,
@@ -33,6 +34,15 @@ export const GatewayConfigSchema = BaseConfigSchema.extend(RelaySettingsSchema.s
       .default(30_000)
       .describe(
         "Bound on one call from the gateway to the connector-registry, answer included; past it the gateway answers `504 REGISTRY_TIMEOUT`. Keep it above the registry's tool discovery, which may take a few `KOMPUTER_MCP_TIMEOUT_MS`",
+      ),
+    KOMPUTER_DATA_DIR: z.string().min(1).optional().describe(DATA_DIR_DESCRIPTION),
+    KOMPUTER_DOWNLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(100 * 1024 * 1024)
+      .describe(
+        'Largest workspace file that `GET /agents/{name}/download/{path}` serves; a larger one answers `413 FILE_TOO_LARGE`',
       ),
   });
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

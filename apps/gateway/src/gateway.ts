@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { resolve } from 'node:path';
 import type { SchedulerStatus } from '@komputer/contracts';
 import type { Server } from 'node:http';
 import { createReferenceChecker } from '@komputer/connectors';
@@ -33,6 +34,7 @@ import {
 import { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
 import { createApp } from './app';
 import { RegistryClient } from './registry-client';
+import { WorkspaceFiles } from './workspace-files';
 import type { GatewayConfig } from './config';
 
 /** How long start-up waits for Redis before serving anyway. */
@@ -130,6 +132,11 @@ export function createGateway(
     }),
     registry,
     events,
+    workspaces: new WorkspaceFiles({
+      dataDir:
+        config.KOMPUTER_DATA_DIR === undefined ? undefined : resolve(config.KOMPUTER_DATA_DIR),
+      maxBytes: config.KOMPUTER_DOWNLOAD_MAX_BYTES,
+    }),
     relay,
     health,
     metrics,

@@ -70,6 +70,14 @@ export function registryRoutes(
         }),
       ),
     ),
+    listConnectorTemplates: route(operations.listConnectorTemplates, ({ query, res }) =>
+      send(res, (init) =>
+        api.GET('/api/v1/connector-templates', {
+          ...init,
+          params: { query: { namespace: ns(query) } },
+        }),
+      ),
+    ),
     authorizeOAuth: route(operations.authorizeOAuth, ({ query, body, res }) =>
       send(res, (init) =>
         api.POST('/api/v1/oauth/authorize', {

@@ -46,7 +46,7 @@ async function validate(document: unknown): Promise<{ valid: boolean; output: st
 function expressRoutes(router: Router, prefix = ''): string[] {
   return router.stack.flatMap((layer) => {
     if (layer.route) {
-      const path = `${prefix}${String(layer.route.path)}`.replace(/:(\w+)/g, '{$1}');
+      const path = `${prefix}${String(layer.route.path)}`.replace(/[:*](\w+)/g, '{$1}');
       const methods = Object.keys((layer.route as unknown as { methods: object }).methods);
       // `router.all` marks the 405 answers; they are not operations.
       return methods.filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${path}`);

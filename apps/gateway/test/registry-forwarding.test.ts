@@ -160,6 +160,13 @@ describe('through the gateway, the registry answers as it does on its own', () =
       code: 'CONNECTOR_NOT_FOUND',
     },
     {
+      title: 'lists the connector templates',
+      op: 'listConnectorTemplates',
+      method: 'GET',
+      path: '/connector-templates',
+      status: 200,
+    },
+    {
       title: 'a connector in use',
       op: 'deleteConnector',
       method: 'DELETE',

@@ -132,9 +132,28 @@ export {
 export type { ControlMessage, ScheduleJob, SchedulerStatus, TaskJob } from './jobs';
 export { API_VERSION, buildOpenApiDocument } from './openapi';
 export {
+  AgentCostResponseSchema,
+  COST_INSTRUCTION_LENGTH,
+  TaskCostSchema,
+  TaskOutcomeSchema,
+} from './costs';
+export type { AgentCostResponse, TaskCost, TaskOutcome } from './costs';
+export {
+  ConnectorTemplateAuthTypeSchema,
+  ConnectorTemplateListResponseSchema,
+  ConnectorTemplateSchema,
+} from './connector-templates';
+export type {
+  ConnectorTemplate,
+  ConnectorTemplateAuthType,
+  ConnectorTemplateListResponse,
+} from './connector-templates';
+export {
   API_PREFIX,
   CreateAgentQuerySchema,
   DeleteResourceResponseSchema,
+  DownloadPathSchema,
+  MAX_DOWNLOAD_PATH_LENGTH,
   EVENTS_PAGE,
   EventsQuerySchema,
   HealthResponseSchema,
@@ -148,6 +167,7 @@ export {
 export type {
   CreateAgentQuery,
   DeleteResourceResponse,
+  DownloadPath,
   EventsQuery,
   HealthResponse,
   ListAgentsQuery,

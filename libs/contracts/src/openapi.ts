@@ -11,14 +11,16 @@ import { CloseReasonSchema } from './relay';
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message names the field',
+  403: 'Forbidden: the path leads outside the agent’s workspace',
   404: 'Not found',
   409: 'Conflict: the agent is busy or has no task to cancel, or the resource is in use',
   410: 'The cursor is older than what the stream retains: the events after it are gone',
-  413: 'Request body too large',
+  413: 'Request body, or the file asked for, too large',
   415: 'Request body is not JSON',
   429: 'Too many requests: the agent holds as many steers as it takes; retry once its task has taken some',
   426: 'This route speaks WebSocket: send the upgrade headers',
   500: 'Internal error',
+  501: 'Not available in this deployment: the message says why',
   502: 'The MCP server could not be reached, or did not answer in time',
   503: 'A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later',
   504: 'The connector-registry did not answer in time: a change may or may not have been made',

@@ -42,6 +42,8 @@ import {
   UpdateSecretRequestSchema,
 } from './secrets';
 import { AgentEventListResponseSchema, AgentEventSchema } from './events';
+import { AgentCostResponseSchema } from './costs';
+import { ConnectorTemplateListResponseSchema } from './connector-templates';
 import {
   DeltasSchema,
   StreamAgentEventsQuerySchema,
@@ -124,6 +126,24 @@ const MemoryPathSchema = namePath('Memory name');
 const SkillPathSchema = namePath('Skill name');
 const TemplatePathSchema = namePath('Template name');
 const SchedulePathSchema = namePath('Schedule name');
+
+/** Largest file path that `GET /agents/:name/download/:path` takes, in characters. */
+export const MAX_DOWNLOAD_PATH_LENGTH = 4096;
+
+/** The path of `GET /agents/:name/download/:path`: the agent, and a file in its workspace. */
+export const DownloadPathSchema = NamePathSchema.extend({
+  path: z
+    .string()
+    .min(1, 'must name a file')
+    .max(MAX_DOWNLOAD_PATH_LENGTH, `must be at most ${MAX_DOWNLOAD_PATH_LENGTH} characters`)
+    .meta({
+      param: {
+        description:
+          'The file’s path relative to the workspace, slashes included (`reports/summary.md`); each segment percent-encoded',
+      },
+    }),
+});
+export type DownloadPath = z.infer<typeof DownloadPathSchema>;
 
 /** What deleting a memory or a skill answers. */
 export const DeleteResourceResponseSchema = z
@@ -211,10 +231,15 @@ export interface OperationSpec {
     status: 101 | 200 | 201;
     description: string;
     schema: z.ZodType;
-    mediaType?: 'application/json' | 'text/event-stream';
+    mediaType?: 'application/json' | 'text/event-stream' | 'application/octet-stream';
   };
+  /**
+   * The path parameter, the last one, that takes the rest of the path, slashes included (a
+   * file's path). OpenAPI has no such parameter: the document names it as a plain one.
+   */
+  wildcard?: string;
   /** Error statuses this operation can answer besides 500 and 503. */
-  errors: readonly (400 | 404 | 409 | 410 | 413 | 415 | 426 | 429 | 502)[];
+  errors: readonly (400 | 403 | 404 | 409 | 410 | 413 | 415 | 426 | 429 | 501 | 502)[];
   /**
    * Who may call it: `public` operations (health, readiness, the OpenAPI document) answer
    * anyone; `caller` operations go through the service's authentication hook, which decides.
@@ -346,6 +371,49 @@ export const operations = {
     },
     errors: [400, 404, 410],
   }),
+  getAgentCost: op({
+    method: 'get',
+    path: `${API_PREFIX}/agents/{name}/cost`,
+    summary: "The agent's tasks and what each cost",
+    description:
+      'Reads the agent’s event stream, oldest first, in pages, and answers each task that ended and whose ' +
+      '`task_started` the stream still holds (older tasks were trimmed with their events): its instructions, ' +
+      'outcome, cost, duration, turns and tokens (from its `task_completed`), how many steers it took and how ' +
+      'many events it has. A task still running is left out; a cancelled or failed one costs 0 here, since ' +
+      'only `task_completed` reports a cost.',
+    tag: 'agents',
+    security: 'caller',
+    params: { path: NamePathSchema, query: NamespaceQuerySchema },
+    success: {
+      status: 200,
+      description: 'The tasks, oldest first, and their total',
+      schema: AgentCostResponseSchema,
+    },
+    errors: [400, 404],
+  }),
+  downloadAgentFile: op({
+    method: 'get',
+    path: `${API_PREFIX}/agents/{name}/download/{path}`,
+    summary: "Download a file from the agent's workspace",
+    description:
+      'Answers the file as an attachment (`Content-Disposition`). The path stays in the workspace: `..`, an ' +
+      'absolute path, or a symbolic link that leads out of the workspace is refused (400 `INVALID_PATH`, ' +
+      '403 `PATH_OUTSIDE_WORKSPACE`); a directory is 400 `NOT_A_FILE`; a file larger than ' +
+      '`KOMPUTER_DOWNLOAD_MAX_BYTES` is 413. The gateway reads workspaces where the local runtime driver keeps ' +
+      'them, in the data directory it shares with the scheduler (`KOMPUTER_DATA_DIR`); a gateway without one ' +
+      '(the kubernetes driver keeps workspaces in the agents’ volumes) answers 501 `DOWNLOAD_UNAVAILABLE`.',
+    tag: 'agents',
+    security: 'caller',
+    wildcard: 'path',
+    params: { path: DownloadPathSchema, query: NamespaceQuerySchema },
+    success: {
+      status: 200,
+      description: 'The file’s bytes; its `Content-Type` is guessed from its name',
+      schema: z.string().meta({ format: 'binary' }),
+      mediaType: 'application/octet-stream',
+    },
+    errors: [400, 403, 404, 413, 501],
+  }),
   listConnectors: op({
     method: 'get',
     path: `${API_PREFIX}/connectors`,
@@ -418,6 +486,24 @@ export const operations = {
       schema: ConnectorToolsResponseSchema,
     },
     errors: [400, 404, 502],
+  }),
+  listConnectorTemplates: op({
+    method: 'get',
+    path: `${API_PREFIX}/connector-templates`,
+    summary: 'List known MCP services',
+    description:
+      'A catalogue of hosted MCP servers, with their URL, how they take a credential and how to get one: a ' +
+      'convenience for a "new connector" form. It is the same in every namespace, and short: add any other ' +
+      'server by its URL.',
+    tag: 'connectors',
+    security: 'caller',
+    params: { query: NamespaceQuerySchema },
+    success: {
+      status: 200,
+      description: 'The catalogue',
+      schema: ConnectorTemplateListResponseSchema,
+    },
+    errors: [400],
   }),
   authorizeOAuth: op({
     method: 'post',

@@ -6,5 +6,5 @@ export type { NamespaceQuery } from './namespace';
 export type { MountOptions } from './mount';
 export { pageRoute } from './page-route';
 export type { RoutePages } from './page-route';
-export { route } from './route';
+export { parseRouteInput, route } from './route';
 export type { RouteInput } from './route';

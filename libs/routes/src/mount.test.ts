@@ -83,3 +83,30 @@ it('mounts the part of the table one service owns, behind its hook, with 405 for
     await server.close();
   }
 });
+
+it('gives a wildcard parameter the rest of the path, slashes included, as one string', async () => {
+  const table: Record<'downloadAgentFile', RequestHandler> = {
+    downloadAgentFile: (req, res) => {
+      res.json({ path: req.params['path'] });
+    },
+  };
+  const app = express();
+  app.use(requestIdMiddleware);
+  const router = express.Router();
+  mountRoutes(router, table, {
+    authenticate: () => ({ kind: 'anonymous' }),
+  });
+  app.use(router);
+  const server = await serve(app);
+  try {
+    const path = async (rest: string) => {
+      const res = await fetch(`${server.url}/api/v1/agents/a/download/${rest}`);
+      return ((await res.json()) as { path: unknown }).path;
+    };
+    expect(await path('report.md')).toBe('report.md');
+    expect(await path('out/data/x.csv')).toBe('out/data/x.csv');
+    expect(await path('out%2Fdata%2Fx.csv')).toBe('out/data/x.csv');
+  } finally {
+    await server.close();
+  }
+});

@@ -31,8 +31,12 @@ export function mountRoutes<Id extends OperationId>(
   const methodsByPath = new Map<string, string[]>();
   for (const [id, handler] of Object.entries(table) as [Id, RequestHandler][]) {
     const spec = operations[id];
-    const path = toExpressPath(spec.path);
+    const wildcard = 'wildcard' in spec ? spec.wildcard : undefined;
+    const path = toExpressPath(spec.path, wildcard);
     const authenticated: RequestHandler = async (req, res, next) => {
+      // Express gives a wildcard's segments, each decoded; the operation's schema takes a string.
+      const rest: unknown = wildcard ? req.params[wildcard] : undefined;
+      if (wildcard && Array.isArray(rest)) req.params[wildcard] = rest.join('/');
       res.locals['principal'] = await options.authenticate({
         operationId: id,
         security: spec.security,

@@ -19,7 +19,12 @@ export {
   UnprocessableEntityError,
 } from './errors.js';
 export { Agents } from './resources/agents.js';
-export type { CreateOptions, ListAgentsOptions, WatchOptions } from './resources/agents.js';
+export type {
+  CreateOptions,
+  FileDownload,
+  ListAgentsOptions,
+  WatchOptions,
+} from './resources/agents.js';
 export { Connectors } from './resources/connectors.js';
 export { Memories } from './resources/memories.js';
 export { Namespaces } from './resources/namespaces.js';
@@ -31,6 +36,7 @@ export type { TemplateScopeParams } from './resources/templates.js';
 export type { Fetch, RequestOptions } from './options.js';
 export type {
   Agent,
+  AgentCost,
   AgentEvent,
   AgentEventOf,
   AgentEventsQuery,
@@ -40,6 +46,7 @@ export type {
   CancelAgentResponse,
   CloseReason,
   Connector,
+  ConnectorTemplate,
   ConnectorTools,
   CreateAgentParams,
   CreateAgentResponse,
@@ -65,6 +72,7 @@ export type {
   Secret,
   SecretStatusResponse,
   Skill,
+  TaskCost,
   TaskStatus,
   Template,
   TemplateScope,

@@ -16,6 +16,11 @@ export type AgentStatus = Schemas['AgentStatus'];
 export type TaskStatus = Schemas['TaskStatus'];
 export type AgentLimits = Schemas['AgentLimits'];
 
+/** `agents.cost()`: an agent's tasks with what each cost, and their total. */
+export type AgentCost = Schemas['AgentCostResponse'];
+/** One task of a cost breakdown. */
+export type TaskCost = Schemas['TaskCost'];
+
 /** One event of an agent's stream: the envelope with a payload typed by `type`. */
 export type AgentEvent = Schemas['AgentEvent'];
 /** Every event type. */
@@ -35,6 +40,8 @@ export type CreateConnectorParams = Schemas['CreateConnectorRequest'];
 export type DeleteConnectorResponse = Schemas['DeleteConnectorResponse'];
 export type ConnectorTools = Schemas['ConnectorToolsResponse'];
 export type McpTool = Schemas['McpTool'];
+/** A known MCP service of `connectors.templates()`, for a "new connector" form. */
+export type ConnectorTemplate = Schemas['ConnectorTemplate'];
 /** An OAuth connector's state: "pending", "connected", "expired" or "error". */
 export type OAuthStatus = Schemas['OAuthStatus'];
 export type OAuthAuthorizeResponse = Schemas['OAuthAuthorizeResponse'];

@@ -115,6 +115,13 @@ export const CorsOriginsSchema = optionalVar(z.string())
     'Origins whose browser pages may call the API (CORS), comma-separated, e.g. `https://app.example.com`; `*` for any. Unset: none, so only pages served from the same origin can',
   );
 
+/**
+ * What `KOMPUTER_DATA_DIR` holds, said once: the scheduler keeps the agents' workspaces there,
+ * and a gateway that shares it serves their files.
+ */
+export const DATA_DIR_DESCRIPTION =
+  "The data directory. Agents' workspaces live under `<dir>/workspaces/<namespace>/<name>` (local runtime driver); under `npm start` also its own Redis's data and the generated secret key. A gateway that shares it with the scheduler serves `GET /agents/{name}/download/{path}` from it; a gateway without it answers those `501 DOWNLOAD_UNAVAILABLE` (the kubernetes driver keeps workspaces in the agents' volumes)";
+
 /** The least severe log level written. */
 const LogLevelSchema = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -162,7 +162,9 @@ describe('corsMiddleware', () => {
     const res = await fetch(`${base}/thing`, { headers: { origin: 'https://app.example.com' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-    expect(res.headers.get('access-control-expose-headers')).toBe('X-Request-Id, Retry-After');
+    expect(res.headers.get('access-control-expose-headers')).toBe(
+      'X-Request-Id, Retry-After, Content-Disposition',
+    );
   });
 
   it('gives another origin no CORS header, and its preflight goes on to the routes', async () => {

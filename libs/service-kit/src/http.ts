@@ -25,9 +25,10 @@ export const requestIdMiddleware: RequestHandler = (req, res, next) => {
 
 /**
  * Lets the browser pages of `origins` (or any, with `*`) call the service: each of their
- * requests gets `Access-Control-Allow-Origin` and the headers a client reads
- * (`X-Request-Id`, `Retry-After`), and a preflight is answered `204` here. A request from
- * another origin gets no CORS header, so its browser keeps the answer from the page.
+ * requests gets `Access-Control-Allow-Origin` and the headers a client reads (`X-Request-Id`,
+ * `Retry-After`, a download's `Content-Disposition`), and a preflight is answered `204` here.
+ * A request from another origin gets no CORS header, so its browser keeps the answer from the
+ * page.
  */
 export function corsMiddleware(origins: readonly string[]): RequestHandler {
   const any = origins.includes('*');
@@ -38,7 +39,10 @@ export function corsMiddleware(origins: readonly string[]): RequestHandler {
     const origin = req.get('origin');
     if (!origin || !(any || allowed.has(origin))) return next();
     res.setHeader('Access-Control-Allow-Origin', any ? '*' : origin);
-    res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
+    res.setHeader(
+      'Access-Control-Expose-Headers',
+      'X-Request-Id, Retry-After, Content-Disposition',
+    );
     if (req.method !== 'OPTIONS' || !req.get('access-control-request-method')) return next();
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
     res.setHeader(
@@ -50,9 +54,14 @@ export function corsMiddleware(origins: readonly string[]): RequestHandler {
   };
 }
 
-/** `/api/v1/agents/{name}` → `/api/v1/agents/:name`: an operation's path as Express routes it. */
-export function toExpressPath(openApiPath: string): string {
-  return openApiPath.replace(/\{([^}]+)\}/g, ':$1');
+/**
+ * `/api/v1/agents/{name}` → `/api/v1/agents/:name`: an operation's path as Express routes it.
+ * The `wildcard` parameter takes the rest of the path, slashes included (`*path`).
+ */
+export function toExpressPath(openApiPath: string, wildcard?: string): string {
+  return openApiPath.replace(/\{([^}]+)\}/g, (_match, name: string) =>
+    name === wildcard ? `*${name}` : `:${name}`,
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ export {
   BodyLimitBytesSchema,
   ConfigError,
   CorsOriginsSchema,
+  DATA_DIR_DESCRIPTION,
   DEFAULT_REDIS_URL,
   loadConfig,
   parseConfig,

@@ -27,6 +27,9 @@ export interface EventStoreOptions {
   maxLen: number;
 }
 
+/** Entries per read of {@link EventStore.scan}. */
+const SCAN_PAGE = 500;
+
 const MAX_STREAM_ID = '18446744073709551615-18446744073709551615';
 const MIN_STREAM_ID = '0-0';
 
@@ -147,6 +150,30 @@ export class EventStore {
       { limit: page.limit, before: `${page.before + CLOCK_SKEW_MS}-0` },
       { ...options, keep: (event) => at(event) < page.before },
     );
+  }
+
+  /**
+   * The whole stream, oldest first, one page of at most `pageSize` entries at a time: for a
+   * reader that folds every event (a cost breakdown) without holding the stream in memory. The
+   * stream is capped, so the reads are too. `text_delta` events are left out before their
+   * payload is parsed.
+   */
+  async *scan(
+    namespace: string,
+    agentName: string,
+    pageSize = SCAN_PAGE,
+  ): AsyncGenerator<AgentEvent[], void> {
+    const key = this.keys.events(namespace, agentName);
+    let after = MIN_STREAM_ID;
+    for (;;) {
+      const entries = await this.readEntries(key, { limit: pageSize, after });
+      yield entries
+        .filter(([, fields]) => fromPairs(fields)['type'] !== 'text_delta')
+        .map((entry) => decodeEvent(namespace, agentName, entry));
+      const last = entries.at(-1);
+      if (entries.length < pageSize || !last) return;
+      after = last[0];
+    }
   }
 
   /** One page of raw entries, oldest first. */

@@ -216,3 +216,27 @@ describe('EventStore cap', () => {
     expect(contents(latest)).toEqual(['499']);
   });
 });
+
+describe('EventStore.scan', () => {
+  it('reads the whole stream oldest first, a bounded page at a time, without deltas', async () => {
+    await appendMany('scanned', 5);
+    await events.append(NS, 'scanned', {
+      type: 'text_delta',
+      taskId: 't',
+      timestamp: new Date().toISOString(),
+      payload: { content: 'piece' },
+    });
+    await appendMany('scanned', 2);
+    const pages: string[][] = [];
+    for await (const page of events.scan(NS, 'scanned', 3)) pages.push(contents(page));
+    // Pages of three entries; the delta takes its place in a read, and is left out.
+    expect(pages).toEqual([
+      ['0', '1', '2'],
+      ['3', '4'],
+      ['0', '1'],
+    ]);
+    const none: unknown[] = [];
+    for await (const page of events.scan(NS, 'nobody')) none.push(...page);
+    expect(none).toEqual([]);
+  });
+});

@@ -1,3 +1,8 @@
+import { createWriteStream } from 'node:fs';
+import { basename } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Agent, AgentEvent, CreateAgentParams } from '@komputer/sdk';
 import { TaskCancelledError, TaskFailedError } from '@komputer/sdk';
 import type { CommandSpec, OptionSpecs } from '../args';
@@ -17,7 +22,15 @@ import {
 import { UsageError } from '../errors';
 import { EXIT } from '../exit-codes';
 import type { ExitCode } from '../exit-codes';
-import { EventRenderer, formatAge, isTerminal, renderFields, renderTable } from '../render';
+import {
+  EventRenderer,
+  formatAge,
+  formatCost,
+  formatDuration,
+  isTerminal,
+  renderFields,
+  renderTable,
+} from '../render';
 import type { Style } from '../terminal';
 
 type Command = CommandSpec<Context>;
@@ -93,7 +106,10 @@ export function exitCodeOf(event: AgentEvent): ExitCode {
   return EXIT.OK;
 }
 
-/** Shows events as they come: JSON lines, or rendered lines with a status line under them. */
+/**
+ * Shows events as they come: JSON lines, or rendered lines with a status line under them, the
+ * model's text written as it streams (`text_delta`) and not again when its `text` event comes.
+ */
 class EventPrinter {
   private readonly renderer: EventRenderer;
   private lastShown: string | undefined;
@@ -114,7 +130,9 @@ class EventPrinter {
     this.lastShown = event.id;
     const { context } = this;
     if (context.json) return printJsonLine(context, event);
-    for (const line of this.renderer.render(event)) context.out.line(line);
+    const { text, lines } = this.renderer.live(event);
+    context.out.write(text);
+    for (const line of lines) context.out.line(line);
     const status = this.renderer.statusAfter(event);
     if (status === undefined) context.out.stop();
     else context.out.setStatus(status);
@@ -191,6 +209,8 @@ const run: Command = {
       const result = await context.client.run({
         ...body,
         steer,
+        // Text as the model writes it, for a person; a script's JSON lines stay as they were.
+        deltas: !quiet && !context.json,
         signal: context.signal,
         onEvent: (event) => {
           if (!quiet) printer.print(event);
@@ -397,6 +417,7 @@ const logs: Command = {
     try {
       for await (const event of agents.watch(name, {
         after: cursor ?? '0-0',
+        deltas: !context.json,
         signal: context.signal,
       })) {
         printer.print(event);
@@ -445,5 +466,117 @@ const rm: Command = {
   },
 };
 
+const cost: Command = {
+  name: 'cost',
+  args: '<name>',
+  positionals: { min: 1, max: 1 },
+  summary: 'Show what each of an agent’s tasks cost',
+  description: [
+    'One line per task that ended, oldest first: when it started, how it ended, its cost,',
+    'duration, turns, tokens (input + output), the steers it took and its instructions; then',
+    'the total. Tasks older than what the agent’s event stream keeps are not shown.',
+  ].join('\n'),
+  examples: ['komputer cost hello', 'komputer cost hello --json | jq .totalCost'],
+  async run(context) {
+    const name = context.positionals[0] as string;
+    const breakdown = await context.client.agents.cost(name, { signal: context.signal });
+    if (context.json) {
+      printJson(context, breakdown);
+      return EXIT.OK;
+    }
+    if (breakdown.tasks.length === 0) {
+      context.note(`${name} has no task that ended.`);
+      return EXIT.OK;
+    }
+    const rows = breakdown.tasks.map((task) => [
+      String(task.index + 1),
+      task.startedAt.replace('T', ' ').slice(0, 19),
+      task.outcome,
+      formatCost(task.costUSD),
+      formatDuration(task.durationMs),
+      String(task.turns),
+      String(task.inputTokens + task.outputTokens),
+      task.steers > 0 ? String(task.steers) : '-',
+      task.instruction.replace(/\s+/g, ' '),
+    ]);
+    const lines = renderTable(
+      ['#', 'STARTED', 'OUTCOME', 'COST', 'TIME', 'TURNS', 'TOKENS', 'STEERS', 'INSTRUCTIONS'],
+      rows,
+      context.style,
+    );
+    for (const line of lines) context.out.line(line);
+    const count = `${breakdown.taskCount} task${breakdown.taskCount === 1 ? '' : 's'}`;
+    context.out.line(context.style.bold(`${count} · ${formatCost(breakdown.totalCost)}`));
+    return EXIT.OK;
+  },
+};
+
+const download: Command = {
+  name: 'download',
+  args: '<name> <path>',
+  positionals: { min: 2, max: 2 },
+  summary: 'Download a file from an agent’s workspace',
+  description: [
+    'The path is relative to the agent’s workspace. The file is saved under its own name in',
+    'the current directory, or where -o says ("-": stdout); an existing file is kept unless',
+    '--force.',
+  ].join('\n'),
+  options: {
+    output: {
+      type: 'string',
+      short: 'o',
+      value: '<file>',
+      description: 'Where to save it; "-" for stdout',
+    },
+    force: { type: 'boolean', description: 'Replace a file that exists there' },
+  },
+  examples: [
+    'komputer download hello report.md',
+    'komputer download hello out/data.csv -o data.csv',
+    'komputer download hello notes.txt -o - | less',
+  ],
+  async run(context) {
+    const [name, path] = context.positionals as [string, string];
+    const file = await context.client.agents.download(name, path, { signal: context.signal });
+    const named = basename(file.filename);
+    const output = stringOption(context, 'output') ?? named;
+    if (output === '' || output === '.' || output === '..') {
+      await file.body.cancel();
+      throw new UsageError(`the file has no name to save it under ("${named}"); give one with -o`);
+    }
+    const body = Readable.fromWeb(file.body as NodeReadableStream<Uint8Array>);
+    if (output === '-') {
+      // stdout stays open after the file (pipeline would end it), and its pace is kept.
+      const drains = context.stdout as Partial<Pick<NodeJS.WritableStream, 'once'>>;
+      const stdout = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          if (context.stdout.write(chunk) === false && drains.once) drains.once('drain', done);
+          else done();
+        },
+      });
+      await pipeline(body, stdout, { signal: context.signal });
+      return EXIT.OK;
+    }
+    try {
+      // `wx` keeps a file that is there already, unless --force.
+      await pipeline(
+        body,
+        createWriteStream(output, { flags: flag(context, 'force') ? 'w' : 'wx' }),
+        { signal: context.signal },
+      );
+    } catch (err) {
+      body.destroy();
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new UsageError(
+          `${output} exists; choose another with -o, or replace it with --force`,
+        );
+      throw err;
+    }
+    if (context.json) printJson(context, { saved: output, bytes: file.size ?? null });
+    else context.note(`Saved ${output}${file.size === undefined ? '' : ` (${file.size} bytes)`}.`);
+    return EXIT.OK;
+  },
+};
+
 /** The agent commands. */
-export const AGENT_COMMANDS: readonly Command[] = [run, ls, get, logs, cancel, rm];
+export const AGENT_COMMANDS: readonly Command[] = [run, ls, get, logs, cancel, cost, download, rm];

@@ -239,6 +239,29 @@ const connector: Group = {
       },
     },
     {
+      name: 'templates',
+      positionals: { min: 0, max: 0 },
+      summary: 'List known MCP services, with their URL and credential',
+      examples: ['komputer connector templates', 'komputer connector templates --json'],
+      async run(context) {
+        const templates = await context.client.connectors.templates(call(context));
+        if (context.json) printJson(context, templates);
+        else
+          for (const line of renderTable(
+            ['SERVICE', 'NAME', 'AUTH', 'URL'],
+            templates.map((t) => [
+              t.service,
+              t.displayName,
+              t.authType === 'token' ? `token (${t.authLabel})` : t.authType,
+              t.url === '__custom__' ? '(any URL)' : t.url,
+            ]),
+            context.style,
+          ))
+            context.out.line(line);
+        return EXIT.OK;
+      },
+    },
+    {
       name: 'tools',
       args: '<name>',
       positionals: { min: 1, max: 1 },

@@ -93,6 +93,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/agents/{name}/cost': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The agent's tasks and what each cost
+     * @description Reads the agent’s event stream, oldest first, in pages, and answers each task that ended and whose `task_started` the stream still holds (older tasks were trimmed with their events): its instructions, outcome, cost, duration, turns and tokens (from its `task_completed`), how many steers it took and how many events it has. A task still running is left out; a cancelled or failed one costs 0 here, since only `task_completed` reports a cost.
+     */
+    get: operations['getAgentCost'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/agents/{name}/download/{path}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download a file from the agent's workspace
+     * @description Answers the file as an attachment (`Content-Disposition`). The path stays in the workspace: `..`, an absolute path, or a symbolic link that leads out of the workspace is refused (400 `INVALID_PATH`, 403 `PATH_OUTSIDE_WORKSPACE`); a directory is 400 `NOT_A_FILE`; a file larger than `KOMPUTER_DOWNLOAD_MAX_BYTES` is 413. The gateway reads workspaces where the local runtime driver keeps them, in the data directory it shares with the scheduler (`KOMPUTER_DATA_DIR`); a gateway without one (the kubernetes driver keeps workspaces in the agents’ volumes) answers 501 `DOWNLOAD_UNAVAILABLE`.
+     */
+    get: operations['downloadAgentFile'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/connectors': {
     parameters: {
       query?: never;
@@ -150,6 +190,26 @@ export interface paths {
      * @description Connects to the MCP server with the connector's credential and lists its tools. A server that cannot be reached in time answers 502.
      */
     get: operations['listConnectorTools'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/connector-templates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List known MCP services
+     * @description A catalogue of hosted MCP servers, with their URL, how they take a credential and how to get one: a convenience for a "new connector" form. It is the same in every namespace, and short: add any other server by its URL.
+     */
+    get: operations['listConnectorTemplates'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1064,6 +1124,12 @@ export interface components {
       | 'TEMPLATE_NOT_FOUND'
       | 'TEMPLATE_IN_USE'
       | 'SCHEDULE_NOT_FOUND'
+      | 'FILE_NOT_FOUND'
+      | 'INVALID_PATH'
+      | 'NOT_A_FILE'
+      | 'PATH_OUTSIDE_WORKSPACE'
+      | 'FILE_TOO_LARGE'
+      | 'DOWNLOAD_UNAVAILABLE'
       | 'METHOD_NOT_ALLOWED'
       | 'UNAUTHENTICATED'
       | 'FORBIDDEN'
@@ -1576,6 +1642,52 @@ export interface components {
         connector?: string;
       };
     };
+    AgentCostResponse: {
+      agent: string;
+      /** @description The tasks that ended and whose `task_started` the event stream still holds, oldest first */
+      tasks: components['schemas']['TaskCost'][];
+      /** @description The sum of the tasks’ `costUSD` */
+      totalCost: number;
+      taskCount: number;
+    };
+    TaskCost: {
+      /** @description The task’s place among the tasks of the breakdown, oldest first, from 0 */
+      index: number;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @description When its `task_started` was recorded
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      startedAt: string;
+      /**
+       * Format: date-time
+       * @description When its terminal event was recorded
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      completedAt: string;
+      /** @description The task’s instructions, cut to 200 characters */
+      instruction: string;
+      outcome: components['schemas']['TaskOutcome'];
+      costUSD: number;
+      durationMs: number;
+      turns: number;
+      inputTokens: number;
+      outputTokens: number;
+      cacheReadTokens: number;
+      cacheCreateTokens: number;
+      /** @description Whether the task took a steer: a message sent to the agent while it was busy */
+      steer: boolean;
+      /** @description How many steers the task took (its `user_message` events with a `steer_index`) */
+      steers: number;
+      /** @description How many events of the task the stream holds, `text_delta`s left out */
+      events: number;
+    };
+    /**
+     * @description The task’s terminal event: `task_completed`, `task_cancelled` or `error`. Only a completed task reports its cost and usage
+     * @enum {string}
+     */
+    TaskOutcome: 'completed' | 'cancelled' | 'error';
     ConnectorListResponse: {
       connectors: components['schemas']['ConnectorResponse'][];
     };
@@ -1643,6 +1755,36 @@ export interface components {
         [key: string]: unknown;
       };
     };
+    ConnectorTemplateListResponse: {
+      templates: components['schemas']['ConnectorTemplate'][];
+    };
+    ConnectorTemplate: {
+      /**
+       * @description The connector’s `service`
+       * @example github
+       */
+      service: string;
+      displayName: string;
+      description: string;
+      /** @description The MCP server’s URL; `__custom__` for the entry that asks for a URL (komputer.ai’s form reads it so) */
+      url: string;
+      authType: components['schemas']['ConnectorTemplateAuthType'];
+      /** @description What to call the credential in a form */
+      authLabel: string;
+      /** @description What a credential looks like, or "" */
+      authPlaceholder: string;
+      /** @description How to get the credential, step by step */
+      guideSteps: string[];
+      /** @description The brand colour, `#rrggbb` */
+      color: string;
+      /** @description A logo to show, or "" */
+      logoUrl: string;
+    };
+    /**
+     * @description `token`: a secret sent as `Authorization: Bearer` (a connector’s authType "token"); `oauth`: a consent (authType "oauth"); `none`: no credential
+     * @enum {string}
+     */
+    ConnectorTemplateAuthType: 'token' | 'oauth' | 'none';
     OAuthAuthorizeResponse: {
       /**
        * Format: uri
@@ -2045,7 +2187,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -2259,7 +2401,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -2447,6 +2589,157 @@ export interface operations {
       };
     };
   };
+  getAgentCost: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Agent name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The tasks, oldest first, and their total */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgentCostResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  downloadAgentFile: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Agent name */
+        name: string;
+        /** @description The file’s path relative to the workspace, slashes included (`reports/summary.md`); each segment percent-encoded */
+        path: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file’s bytes; its `Content-Type` is guessed from its name */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': string;
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body, or the file asked for, too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not available in this deployment: the message says why */
+      501: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   listConnectors: {
     parameters: {
       query?: {
@@ -2538,7 +2831,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -2815,6 +3108,64 @@ export interface operations {
       };
     };
   };
+  listConnectorTemplates: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The catalogue */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConnectorTemplateListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The connector-registry did not answer in time: a change may or may not have been made */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   authorizeOAuth: {
     parameters: {
       query?: {
@@ -2857,7 +3208,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -3052,7 +3403,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -3199,7 +3550,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -3361,7 +3712,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -3736,7 +4087,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -3979,7 +4330,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -4117,7 +4468,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -4360,7 +4711,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -4489,7 +4840,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -4709,7 +5060,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -4829,7 +5180,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -5034,7 +5385,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;

@@ -4,6 +4,7 @@ import type { RequestOptions } from '../options.js';
 import { backoff, dataOf, sleep } from '../transport.js';
 import type {
   Agent,
+  AgentCost,
   AgentEvent,
   AgentEventsQuery,
   CancelAgentResponse,
@@ -46,6 +47,18 @@ const WATCH_RETRIES = 10;
 const IDLE_TIMEOUT_MS = 45_000;
 /** `after=0-0`: from the first event the stream holds. */
 const FIRST_EVENT = '0-0';
+
+/** A file of an agent's workspace, as {@link Agents.download} answers it. */
+export interface FileDownload {
+  /** The file's name, from `Content-Disposition`. */
+  filename: string;
+  /** Its media type, guessed from its name by the server. */
+  contentType: string;
+  /** Its size in bytes. */
+  size: number | undefined;
+  /** Its bytes, read as they come; read it or cancel it. */
+  body: ReadableStream<Uint8Array>;
+}
 
 /** Options of {@link Agents.create}. */
 export interface CreateOptions extends RequestOptions {
@@ -183,6 +196,65 @@ export class Agents extends APIResource {
         ...init,
       }),
     );
+  }
+
+  /**
+   * The agent's tasks and what each cost, oldest first, read from its event stream: each task
+   * that ended (its outcome, cost, duration, turns and tokens, how many steers it took and how
+   * many events it has), and their total. A task still running is left out.
+   *
+   * @example
+   * ```ts
+   * const { tasks, totalCost } = await client.agents.cost('researcher');
+   * for (const task of tasks) console.log(task.index, task.costUSD, task.steers, task.instruction);
+   * console.log(totalCost);
+   * ```
+   */
+  cost(name: string, options?: RequestOptions): Promise<AgentCost> {
+    const { api, init, namespace } = this.parts(options);
+    return dataOf(
+      api.GET('/api/v1/agents/{name}/cost', {
+        params: { path: { name }, query: { namespace } },
+        ...init,
+      }),
+    );
+  }
+
+  /**
+   * Downloads a file of the agent's workspace; `path` is relative to the workspace
+   * (`reports/summary.md`), and sent as it is, for the server to check. A path that leaves the workspace throws `BadRequestError`
+   * (`INVALID_PATH`) or `PermissionDeniedError` (`PATH_OUTSIDE_WORKSPACE`); a missing file
+   * `NotFoundError` (`FILE_NOT_FOUND`). The timeout covers the wait for the answer's headers;
+   * the body streams after.
+   *
+   * @example
+   * ```ts
+   * const file = await client.agents.download('researcher', 'reports/summary.md');
+   * console.log(file.filename, file.size, await new Response(file.body).text());
+   * ```
+   */
+  async download(name: string, path: string, options: RequestOptions = {}): Promise<FileDownload> {
+    const namespace = this.transport.namespace(options);
+    const { origin, defaultHeaders } = this.transport.settings;
+    // One segment, its slashes encoded: a URL resolves `..` segments before the request leaves,
+    // which would send the request to another route, where the server must see the path and
+    // refuse it. Only a path that is all dots is refused here.
+    if (/^\.{1,2}$/.test(path)) {
+      throw new KomputerError(`"${path}" is not a file of the workspace.`);
+    }
+    const file = encodeURIComponent(path);
+    const url = new URL(`${origin}/api/v1/agents/${encodeURIComponent(name)}/download/${file}`);
+    if (namespace) url.searchParams.set('namespace', namespace);
+    const request = new Request(url, { headers: { ...defaultHeaders, ...options.headers } });
+    const response = await this.transport.send(request, options, true);
+    const length = response.headers.get('content-length');
+    return {
+      filename: filenameOf(response.headers.get('content-disposition')) ?? lastSegment(path),
+      contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+      size: length === null ? undefined : Number(length),
+      // A 200 always has a body, empty for an empty file; a HEAD through a proxy may not.
+      body: response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
+    };
   }
 
   /**
@@ -341,6 +413,23 @@ export class Agents extends APIResource {
     return new Request(url, { headers: { ...defaultHeaders, accept: 'text/event-stream' } });
   }
 }
+
+/** The file name that a `Content-Disposition` names: `filename*` (RFC 5987) first. */
+export function filenameOf(disposition: string | null): string | undefined {
+  if (!disposition) return undefined;
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (extended) {
+    try {
+      return decodeURIComponent(extended.trim());
+    } catch {
+      // A malformed extended name: the plain one below still counts.
+    }
+  }
+  const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(disposition);
+  return plain ? (plain[1]?.replace(/\\(.)/g, '$1') ?? plain[2]) : undefined;
+}
+
+const lastSegment = (path: string) => path.split('/').filter(Boolean).at(-1) ?? path;
 
 /** Whether event id `id` comes after `cursor`: ids are `<ms>-<seq>`, compared as numbers. */
 export function isAfter(id: string, cursor: string): boolean {

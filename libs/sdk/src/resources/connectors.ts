@@ -2,6 +2,7 @@ import type { RequestOptions } from '../options.js';
 import { dataOf } from '../transport.js';
 import type {
   Connector,
+  ConnectorTemplate,
   ConnectorTools,
   CreateConnectorParams,
   DeleteConnectorResponse,
@@ -90,6 +91,25 @@ export class Connectors extends APIResource {
         ...init,
       }),
     );
+  }
+
+  /**
+   * A catalogue of known hosted MCP servers: each with its URL, how it takes a credential and
+   * how to get one, for a "new connector" form. Short on purpose: any other server is added by
+   * its URL.
+   *
+   * @example
+   * ```ts
+   * const github = (await client.connectors.templates()).find((t) => t.service === 'github');
+   * if (github) await client.connectors.create({ name: 'github', service: github.service, url: github.url });
+   * ```
+   */
+  async templates(options?: RequestOptions): Promise<ConnectorTemplate[]> {
+    const { api, init, namespace } = this.parts(options);
+    const page = await dataOf(
+      api.GET('/api/v1/connector-templates', { params: { query: { namespace } }, ...init }),
+    );
+    return page.templates;
   }
 
   /**

@@ -1,0 +1,107 @@
+import type { ConnectorTemplate } from '@komputer/contracts';
+
+/**
+ * `GET /connector-templates`: hosted MCP servers whose address and way of taking a credential
+ * are known, for a "new connector" form. A convenience, kept short on purpose: any other server
+ * is added by its URL, through the `custom` entry.
+ */
+export const CONNECTOR_TEMPLATES: readonly ConnectorTemplate[] = [
+  {
+    service: 'github',
+    displayName: 'GitHub',
+    description: 'Repositories, issues, pull requests and code search.',
+    url: 'https://api.githubcopilot.com/mcp/',
+    authType: 'token',
+    authLabel: 'Personal access token',
+    authPlaceholder: 'github_pat_…',
+    guideSteps: [
+      'Open github.com/settings/personal-access-tokens and choose "Generate new token"',
+      'Give it the repositories the agent works on, and the permissions its tools need (contents, issues, pull requests)',
+      'Generate the token and copy it: GitHub shows it once',
+    ],
+    color: '#181717',
+    logoUrl: 'https://cdn.simpleicons.org/github',
+  },
+  {
+    service: 'linear',
+    displayName: 'Linear',
+    description: 'Issues, projects and cycles.',
+    url: 'https://mcp.linear.app/mcp',
+    authType: 'token',
+    authLabel: 'API key',
+    authPlaceholder: 'lin_api_…',
+    guideSteps: [
+      'Open Linear’s settings, Security & access (linear.app/settings/account/security)',
+      'Under "Personal API keys", create a key and copy it',
+    ],
+    color: '#5E6AD2',
+    logoUrl: 'https://cdn.simpleicons.org/linear',
+  },
+  {
+    service: 'stripe',
+    displayName: 'Stripe',
+    description: 'Customers, payments, invoices and Stripe’s documentation.',
+    url: 'https://mcp.stripe.com',
+    authType: 'token',
+    authLabel: 'Restricted API key',
+    authPlaceholder: 'rk_test_…',
+    guideSteps: [
+      'Open the API keys page of the Stripe Dashboard (dashboard.stripe.com/apikeys)',
+      'Create a restricted key with only the permissions the agent needs; a test-mode key to try it out',
+      'Copy the key',
+    ],
+    color: '#635BFF',
+    logoUrl: 'https://cdn.simpleicons.org/stripe',
+  },
+  {
+    service: 'huggingface',
+    displayName: 'Hugging Face',
+    description: 'Search models, datasets, Spaces and papers.',
+    url: 'https://huggingface.co/mcp',
+    authType: 'token',
+    authLabel: 'Access token',
+    authPlaceholder: 'hf_…',
+    guideSteps: [
+      'Open huggingface.co/settings/tokens and create a token (read access is enough to search)',
+      'Copy the token',
+    ],
+    color: '#FFD21E',
+    logoUrl: 'https://cdn.simpleicons.org/huggingface',
+  },
+  {
+    service: 'deepwiki',
+    displayName: 'DeepWiki',
+    description: 'Documentation of public GitHub repositories, and questions about them.',
+    url: 'https://mcp.deepwiki.com/mcp',
+    authType: 'none',
+    authLabel: '',
+    authPlaceholder: '',
+    guideSteps: [],
+    color: '#3B82F6',
+    logoUrl: '',
+  },
+  {
+    service: 'cloudflare-docs',
+    displayName: 'Cloudflare Docs',
+    description: 'Search Cloudflare’s developer documentation.',
+    url: 'https://docs.mcp.cloudflare.com/mcp',
+    authType: 'none',
+    authLabel: '',
+    authPlaceholder: '',
+    guideSteps: [],
+    color: '#F38020',
+    logoUrl: 'https://cdn.simpleicons.org/cloudflare',
+  },
+  {
+    service: 'custom',
+    displayName: 'Custom',
+    description: 'Any MCP server, by its URL.',
+    url: '__custom__',
+    authType: 'token',
+    authLabel: 'Bearer token',
+    authPlaceholder: '',
+    guideSteps: [],
+    color: '#6B7280',
+    logoUrl: '',
+  },
+];
