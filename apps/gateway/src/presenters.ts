@@ -1,3 +1,4 @@
+import { contextWindowOf } from '@komputer/contracts';
 import type { AgentResponse } from '@komputer/contracts';
 import type { AgentRecord } from '@komputer/store';
 
@@ -7,14 +8,17 @@ import type { AgentRecord } from '@komputer/store';
  */
 export function toAgentResponse(agent: AgentRecord, templateModel: string): AgentResponse {
   const { spec } = agent;
+  const model = spec.model ?? templateModel;
+  // Compacting is a stage of the running task, recorded beside its status.
+  const compacting = agent.taskStatus === 'InProgress' && agent.compacting === agent.taskId;
   return {
     name: agent.name,
     namespace: agent.namespace,
-    model: spec.model ?? templateModel,
+    model,
     role: spec.role,
     templateRef: spec.templateRef,
     status: agent.status,
-    taskStatus: agent.taskStatus,
+    taskStatus: compacting ? 'Compacting' : agent.taskStatus,
     ...(agent.queuePosition !== undefined ? { queuePosition: agent.queuePosition } : {}),
     ...(agent.queueReason !== undefined ? { queueReason: agent.queueReason } : {}),
     taskId: agent.taskId,
@@ -36,6 +40,8 @@ export function toAgentResponse(agent: AgentRecord, templateModel: string): Agen
     ...(spec.podSpec !== undefined ? { podSpec: spec.podSpec } : {}),
     ...(spec.limits !== undefined ? { limits: spec.limits } : {}),
     ...(spec.allowedDomains !== undefined ? { allowedDomains: spec.allowedDomains } : {}),
+    modelContextWindow: spec.modelContextWindow ?? contextWindowOf(model),
+    ...(spec.thinking !== undefined ? { thinking: spec.thinking } : {}),
     createdAt: agent.createdAt,
     ...(agent.completionTime !== undefined ? { completionTime: agent.completionTime } : {}),
   };

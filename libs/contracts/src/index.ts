@@ -7,6 +7,8 @@ export {
   AgentStatusSchema,
   BUSY_TASK_STATUSES,
   CancelAgentResponseSchema,
+  CompactAgentRequestSchema,
+  CompactAgentResponseSchema,
   CreateAgentRequestSchema,
   CreateAgentResponseSchema,
   DEFAULT_MODEL,
@@ -16,9 +18,12 @@ export {
   locateRef,
   MAX_AGENT_MEMORIES,
   MAX_AGENT_SKILLS,
+  MAX_COMPACT_INSTRUCTIONS_LENGTH,
   MAX_INSTRUCTIONS_LENGTH,
   MAX_PENDING_STEERS,
   MAX_SYSTEM_PROMPT_LENGTH,
+  MAX_THINKING_BUDGET,
+  MIN_THINKING_BUDGET,
   ModelSchema,
   NamespaceListResponseSchema,
   PatchAgentRequestSchema,
@@ -26,6 +31,7 @@ export {
   RoleSchema,
   StorageSpecSchema,
   TaskStatusSchema,
+  ThinkingSchema,
 } from './agents';
 export type {
   AgentLimits,
@@ -35,6 +41,8 @@ export type {
   AgentSpec,
   AgentStatus,
   CancelAgentResponse,
+  CompactAgentRequest,
+  CompactAgentResponse,
   CreateAgentRequest,
   CreateAgentResponse,
   DeleteAgentResponse,
@@ -43,7 +51,14 @@ export type {
   Role,
   StorageSpec,
   TaskStatus,
+  Thinking,
 } from './agents';
+export {
+  contextWindowOf,
+  DEFAULT_CONTEXT_WINDOW,
+  MAX_CONTEXT_WINDOW,
+  MIN_CONTEXT_WINDOW,
+} from './models';
 export {
   ConnectorAuthTypeSchema,
   ConnectorHealthSchema,
@@ -168,11 +183,13 @@ export type {
 } from './relay';
 export {
   NewAgentEventSchema,
+  RUNTIME_COMPACTING_METHOD,
   RUNTIME_MAX_LINE_BYTES,
   RUNTIME_STEERS_MAX_BYTES,
   RUNTIME_STEERS_METHOD,
   RuntimeAgentSchema,
   RuntimeAssignMessageSchema,
+  RuntimeCompactingParamsSchema,
   RuntimeConnectorSchema,
   RuntimeMemorySchema,
   RuntimeSkillSchema,
@@ -189,6 +206,7 @@ export {
 export type {
   RuntimeAgent,
   RuntimeAssignMessage,
+  RuntimeCompactingParams,
   RuntimeConnector,
   RuntimeMemory,
   RuntimeSkill,

@@ -37,7 +37,9 @@ export function parseRouteInput<S extends OperationSpec>(
   req: Request,
   res: Response,
 ): RouteInput<S> {
-  if (spec.body && !req.is('application/json')) {
+  // `req.is` is null for a request without a body, which an optional body may be.
+  const noBody = spec.bodyOptional === true && req.is('application/json') === null;
+  if (spec.body && !noBody && !req.is('application/json')) {
     throw new AppError(
       'UNSUPPORTED_MEDIA_TYPE',
       415,
@@ -50,7 +52,7 @@ export function parseRouteInput<S extends OperationSpec>(
   return {
     path: spec.params?.path ? parseInput(spec.params.path, req.params, 'path') : undefined,
     query: spec.params?.query ? parseInput(spec.params.query, req.query, 'query') : undefined,
-    body: spec.body ? parseInput(spec.body, req.body, 'body') : undefined,
+    body: spec.body ? parseInput(spec.body, noBody ? {} : req.body, 'body') : undefined,
     req,
     res,
   } as RouteInput<S>;
