@@ -29,5 +29,7 @@ const CONTEXT_WINDOWS: readonly (readonly [prefix: string, tokens: number])[] = 
 
 /** The context window of `model`, in tokens ({@link DEFAULT_CONTEXT_WINDOW} when unknown). */
 export function contextWindowOf(model: string): number {
-  return CONTEXT_WINDOWS.find(([prefix]) => model.startsWith(prefix))?.[1] ?? DEFAULT_CONTEXT_WINDOW;
+  return (
+    CONTEXT_WINDOWS.find(([prefix]) => model.startsWith(prefix))?.[1] ?? DEFAULT_CONTEXT_WINDOW
+  );
 }
