@@ -315,7 +315,8 @@ export type RuntimeSteersResult = z.infer<typeof RuntimeSteersResultSchema>;
 /**
  * The request a runtime makes of its supervisor as it starts to compact the task's conversation
  * (`active: true`) and when it failed to (`active: false`), so that the agent shows `Compacting`
- * meanwhile; the `compaction` event's store ends it too.
+ * meanwhile; the `compaction` event's store ends it too. A failed compaction drops the one asked
+ * for, which is not tried again at each boundary.
  */
 export const RUNTIME_COMPACTING_METHOD = 'compacting';
 

@@ -644,8 +644,9 @@ return taskId
 `;
 
 /**
- * Mark the agent's running task `taskId` as compacting ('1') or no longer ('0'); nothing when it
- * is not the agent's running task. KEYS: agent. ARGV: taskId, '1'|'0'.
+ * Mark the agent's running task `taskId` as compacting ('1') or no longer ('0': the compaction
+ * failed, and the compaction asked for is dropped with it, rather than tried at every boundary);
+ * nothing when it is not the agent's running task. KEYS: agent. ARGV: taskId, '1'|'0'.
  * Returns 1, or 0 when `taskId` is not the agent's running task.
  */
 export const SET_COMPACTING = `
@@ -654,7 +655,7 @@ if redis.call('HGET', KEYS[1], 'taskStatus') ~= 'InProgress' then return 0 end
 if ARGV[2] == '1' then
   redis.call('HSET', KEYS[1], 'compacting', ARGV[1])
 else
-  redis.call('HDEL', KEYS[1], 'compacting')
+  redis.call('HDEL', KEYS[1], 'compacting', 'compactRequested', 'compactInstructions')
 end
 return 1
 `;

@@ -55,6 +55,11 @@ export class ScriptedAnthropic {
   private closed: Promise<void> | undefined;
   private received = 0;
   private streaming = 0;
+  /**
+   * The model's context window, in tokens (see {@link ScriptedAnthropicOptions.contextWindow});
+   * a test may change it between requests.
+   */
+  contextWindow: number | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -63,6 +68,7 @@ export class ScriptedAnthropic {
     private readonly options: ScriptedAnthropicOptions,
   ) {
     this.script(...(options.script ?? []));
+    this.contextWindow = options.contextWindow;
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
@@ -184,7 +190,7 @@ export class ScriptedAnthropic {
    * than the context window, or a thinking budget out of the API's bounds.
    */
   private refusal(body: MessageCreateParamsBase): string | undefined {
-    const { contextWindow } = this.options;
+    const { contextWindow } = this;
     const tokens = inputTokensOf(body);
     if (contextWindow !== undefined && tokens > contextWindow) {
       return `prompt is too long: ${tokens} tokens > ${contextWindow} maximum`;
