@@ -73,6 +73,8 @@ function specFromRequest(req: CreateAgentRequest): AgentSpec {
     ...(req.podSpec !== undefined ? { podSpec: req.podSpec } : {}),
     ...(req.limits !== undefined ? { limits: req.limits } : {}),
     ...(req.allowedDomains !== undefined ? { allowedDomains: req.allowedDomains } : {}),
+    ...(req.modelContextWindow !== undefined ? { modelContextWindow: req.modelContextWindow } : {}),
+    ...(req.thinking !== undefined ? { thinking: req.thinking } : {}),
   };
 }
 

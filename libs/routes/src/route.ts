@@ -37,8 +37,7 @@ export function parseRouteInput<S extends OperationSpec>(
   req: Request,
   res: Response,
 ): RouteInput<S> {
-  // `req.is` is null for a request without a body, which an optional body may be.
-  const noBody = spec.bodyOptional === true && req.is('application/json') === null;
+  const noBody = spec.bodyOptional === true && isEmpty(req);
   if (spec.body && !noBody && !req.is('application/json')) {
     throw new AppError(
       'UNSUPPORTED_MEDIA_TYPE',
@@ -56,4 +55,14 @@ export function parseRouteInput<S extends OperationSpec>(
     req,
     res,
   } as RouteInput<S>;
+}
+
+/**
+ * Whether the request has no body: neither a length nor a chunked one, or a length of 0 with no
+ * content type (what a client sends for a POST it gives no body).
+ */
+function isEmpty(req: Request): boolean {
+  const { headers } = req;
+  if (headers['transfer-encoding'] !== undefined) return false;
+  return (headers['content-length'] ?? '0') === '0' && headers['content-type'] === undefined;
 }
