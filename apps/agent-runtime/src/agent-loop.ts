@@ -6,6 +6,7 @@ import type {
   TextBlockParam,
   ToolResultBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
+import { contextWindowOf } from '@komputer/contracts';
 import type {
   EventPayload,
   EventType,
@@ -13,6 +14,13 @@ import type {
   RuntimeTaskMessage,
 } from '@komputer/contracts';
 import type { Logger } from '@komputer/service-kit';
+import {
+  compactedTranscript,
+  compactionLimit,
+  estimateContextTokens,
+  isPromptTooLong,
+  summarise,
+} from './compaction';
 import { addUsage, addUsd, emptyUsage } from './pricing';
 import type { PriceList, TokenUsage } from './pricing';
 import { systemPrompt } from './prompts';
@@ -65,10 +73,18 @@ export interface TaskRunOptions {
    */
   supervisorWaitMs?: number;
   /**
-   * The task's steers after the one numbered `after`, oldest first (asked of the supervisor);
-   * none when it cannot say. Without it, the task takes no steers.
+   * What the supervisor has for the task at a turn boundary: its steers after the one numbered
+   * `after`, oldest first, and a compaction asked for; nothing when it cannot say. Without it,
+   * the task takes no steers and is never asked to compact.
    */
-  steers?: (after: number) => Promise<RuntimeSteersResult['steers']>;
+  boundary?: (after: number) => Promise<RuntimeSteersResult>;
+  /** Tells the supervisor that the task starts to compact its conversation, or failed to. */
+  compacting?: (active: boolean) => Promise<void>;
+  /**
+   * The share of the model's context window, in percent, past which a model request's input
+   * is compacted first (`KOMPUTER_COMPACT_THRESHOLD_PERCENT`).
+   */
+  compactThresholdPercent: number;
 }
 
 /** The event that ends a task. */
@@ -151,6 +167,7 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
       // The API refused the request, and it cannot tell which part of this task's additions
       // is to blame. Keeping them would make every later task fail the same way.
       options.session.messages = progress.baseline;
+      delete options.session.context;
     }
     options.logger.info({ err }, 'task stopped by an error or a cancel');
   } finally {
@@ -197,22 +214,43 @@ async function agentLoop(
     skills: task.skills,
   });
 
+  const context: ConversationContext = {
+    system,
+    limit: compactionLimit(
+      agent.contextWindow ?? contextWindowOf(agent.model),
+      options.compactThresholdPercent,
+      maxTokensOf(task, options),
+    ),
+    signal,
+  };
+
   // Steers taken at the end of a turn, for the next model request.
   let justSteered = false;
   for (;;) {
     signal.throwIfAborted();
-    if (!justSteered) await takeSteers(options, progress);
+    if (!justSteered) await turnBoundary(task, options, progress, context, true);
     justSteered = false;
     progress.turns += 1;
-    const message = await modelTurnAcrossSupervisors(
-      task,
-      options,
-      session.messages,
-      system,
-      signal,
-    );
+    let message: Message;
+    try {
+      message = await modelTurnAcrossSupervisors(task, options, session.messages, system, signal);
+    } catch (err) {
+      // The estimate missed (a tool's output much denser than four characters a token): the
+      // model says the conversation does not fit. Compacted, it does; nothing was reported yet.
+      if (!isPromptTooLong(err) || !(await compact(task, options, progress, context, 'auto')))
+        throw err;
+      message = await modelTurnAcrossSupervisors(task, options, session.messages, system, signal);
+    }
     session.messages = [...session.messages, { role: 'assistant', content: message.content }];
     const usage = usageOf(message);
+    session.context = {
+      tokens:
+        usage.input_tokens +
+        usage.cache_creation_input_tokens +
+        usage.cache_read_input_tokens +
+        usage.output_tokens,
+      messages: session.messages.length,
+    };
     progress.usage = addUsage(progress.usage, usage);
     progress.costUsd = addUsd(progress.costUsd, options.prices.costUsd(agent.model, usage));
     await saveSession(options.workspace, session);
@@ -221,7 +259,7 @@ async function agentLoop(
       // A steer that came while the model answered gets an answer within this task, while its
       // limits allow another turn; otherwise it becomes the agent's next task.
       const room = progress.turns < limits.maxTurns && progress.costUsd <= limits.maxBudgetUsd;
-      if (room && (await takeSteers(options, progress))) {
+      if (await turnBoundary(task, options, progress, context, room)) {
         justSteered = true;
         continue;
       }
@@ -283,13 +321,34 @@ async function agentLoop(
   }
 }
 
+/** What a compaction of the task's conversation needs. */
+interface ConversationContext {
+  system: string;
+  /** The input tokens past which the next model request compacts first. */
+  limit: number;
+  signal: AbortSignal;
+}
+
 /**
- * A turn boundary: adds the task's steers that came since the last one it took to the
- * conversation, as user text, and reports each with a `user_message` event that carries its
- * index. Resolves whether there was any.
+ * A turn boundary. First the conversation is compacted, when a compaction was asked for, or
+ * when the next request's input would pass the limit. Then, with `takeSteers`, the task's
+ * steers that came since the last one it took join the conversation, as user text, each
+ * reported with a `user_message` event that carries its index. Resolves whether there was any.
  */
-async function takeSteers(options: TaskRunOptions, progress: TaskProgress): Promise<boolean> {
-  const steers = (await options.steers?.(progress.steersTaken)) ?? [];
+async function turnBoundary(
+  task: RuntimeTaskMessage,
+  options: TaskRunOptions,
+  progress: TaskProgress,
+  context: ConversationContext,
+  takeSteers: boolean,
+): Promise<boolean> {
+  const answer = (await options.boundary?.(progress.steersTaken)) ?? { steers: [] };
+  if (answer.compact) {
+    await compact(task, options, progress, context, 'manual', answer.compact.instructions);
+  } else if (estimateContextTokens(options.session) > context.limit) {
+    await compact(task, options, progress, context, 'auto');
+  }
+  const steers = takeSteers ? answer.steers : [];
   if (steers.length === 0) return false;
   for (const steer of steers) {
     options.session.messages = appendUserText(options.session.messages, steer.content);
@@ -300,6 +359,74 @@ async function takeSteers(options: TaskRunOptions, progress: TaskProgress): Prom
     progress.steersTaken = steer.index;
   }
   return true;
+}
+
+/**
+ * Replaces the conversation by its summary, written by the model, and reports a `compaction`
+ * event; the session, and its id, go on. The summary's cost is the task's. A summary that
+ * cannot be written is reported as a warning, and the task goes on with the conversation as it
+ * is. Resolves whether it was compacted.
+ */
+async function compact(
+  task: RuntimeTaskMessage,
+  options: TaskRunOptions,
+  progress: TaskProgress,
+  context: ConversationContext,
+  trigger: 'manual' | 'auto',
+  instructions?: string,
+): Promise<boolean> {
+  const { session, logger } = options;
+  const { model } = task.agent;
+  if (session.messages.length === 0) return false;
+  await options.compacting?.(true);
+  try {
+    const summary = await abortable(
+      summarise({
+        client: options.client,
+        model,
+        system: context.system,
+        tools: options.toolbox.definitions,
+        messages: settleToolUses(session.messages, progress.results, 'not run'),
+        ...(instructions ? { instructions } : {}),
+        maxOutputTokens: options.maxOutputTokens,
+        signal: context.signal,
+      }),
+      context.signal,
+    );
+    progress.usage = addUsage(progress.usage, summary.usage);
+    progress.costUsd = addUsd(progress.costUsd, options.prices.costUsd(model, summary.usage));
+    session.messages = compactedTranscript(summary.text);
+    // The summary is counted afresh, from its text, until the next response counts it.
+    delete session.context;
+    // What the task added is in the summary now: a refused request goes back to it.
+    progress.baseline = session.messages;
+    await saveSession(options.workspace, session);
+    logger.info(
+      { trigger, tokensBefore: summary.tokensBefore, tokensAfter: summary.tokensAfter },
+      'compacted the conversation',
+    );
+    await options.emit('compaction', {
+      summary: summary.text,
+      trigger,
+      tokens_before: summary.tokensBefore,
+      tokens_after: summary.tokensAfter,
+      ...(instructions ? { instructions } : {}),
+    });
+    return true;
+  } catch (err) {
+    if (context.signal.aborted) throw err;
+    logger.warn({ err, trigger }, 'could not compact the conversation; the task goes on');
+    await options.compacting?.(false);
+    await options.emit('warning', {
+      message: `could not compact the conversation: ${err instanceof Error ? err.message : String(err)}`,
+    });
+    return false;
+  }
+}
+
+/** `max_tokens` of the task's model calls: the answer's, and the thinking budget on top. */
+function maxTokensOf(task: RuntimeTaskMessage, options: TaskRunOptions): number {
+  return options.maxOutputTokens + (task.agent.thinking?.budgetTokens ?? 0);
 }
 
 /**
@@ -361,10 +488,13 @@ async function modelTurn(
   system: string,
   signal: AbortSignal,
 ): Promise<Message> {
+  const { thinking } = task.agent;
   const stream = options.client.messages.stream(
     {
       model: task.agent.model,
-      max_tokens: options.maxOutputTokens,
+      // Thinking tokens count against max_tokens: the budget comes on top of the answer's room.
+      max_tokens: maxTokensOf(task, options),
+      ...(thinking ? { thinking: { type: 'enabled', budget_tokens: thinking.budgetTokens } } : {}),
       system: [{ type: 'text', text: system, cache_control: { type: 'ephemeral' } }],
       tools: options.toolbox.definitions,
       messages: withCacheBreakpoint(messages),

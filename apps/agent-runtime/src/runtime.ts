@@ -2,6 +2,7 @@ import { mkdir, realpath } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import type Anthropic from '@anthropic-ai/sdk';
 import {
+  RUNTIME_COMPACTING_METHOD,
   RUNTIME_MAX_LINE_BYTES,
   RUNTIME_STEERS_METHOD,
   RuntimeSteersResultSchema,
@@ -10,6 +11,7 @@ import {
 } from '@komputer/contracts';
 import type {
   NewAgentEvent,
+  RuntimeCompactingParams,
   RuntimeEventMessage,
   RuntimeMessage,
   RuntimeResumeMessage,
@@ -176,15 +178,30 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
   }
 
-  /** Asks the supervisor for the steers of task `taskId` after the one numbered `after`. */
-  async function steersOf(taskId: string, after: number): Promise<RuntimeSteersResult['steers']> {
+  /**
+   * Asks the supervisor for the steers of task `taskId` after the one numbered `after`, and for
+   * a compaction asked of it.
+   */
+  async function boundaryOf(taskId: string, after: number): Promise<RuntimeSteersResult> {
     const params: RuntimeSteersParams = { taskId, after };
     try {
       const answer = await requests.request(RUNTIME_STEERS_METHOD, params, STEERS_WAIT_MS);
-      return RuntimeSteersResultSchema.parse(answer).steers.filter((s) => s.index > after);
+      const result = RuntimeSteersResultSchema.parse(answer);
+      return { ...result, steers: result.steers.filter((s) => s.index > after) };
     } catch (err) {
       logger.warn({ err, taskId }, 'could not ask the supervisor for steers; the task goes on');
-      return [];
+      return { steers: [] };
+    }
+  }
+
+  /** Tells the supervisor that task `taskId` compacts its conversation, or failed to. */
+  async function compactingOf(taskId: string, active: boolean): Promise<void> {
+    const params: RuntimeCompactingParams = { taskId, active };
+    try {
+      await requests.request(RUNTIME_COMPACTING_METHOD, params, STEERS_WAIT_MS);
+    } catch (err) {
+      // The agent only shows its stage late, or not at all: the compaction goes on.
+      logger.debug({ err, taskId }, 'could not tell the supervisor of a compaction');
     }
   }
 
@@ -237,7 +254,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       mcpCallTimeoutMs: config.KOMPUTER_MCP_CALL_TIMEOUT_MS,
       cancel: entry.cancel.signal,
       session,
-      steers: (after) => steersOf(task.taskId, after),
+      boundary: (after) => boundaryOf(task.taskId, after),
+      compacting: (active) => compactingOf(task.taskId, active),
+      compactThresholdPercent: config.KOMPUTER_COMPACT_THRESHOLD_PERCENT,
     }).catch((err: unknown) => {
       logger.error({ err, taskId: task.taskId }, 'task failed unexpectedly');
       return emit('error', { error: `the runtime failed: ${String(err)}`, retryable: false });

@@ -19,6 +19,10 @@ export const SESSION_FILE = join('.komputer', 'session.json');
  */
 const SessionFileSchema = z.object({
   session_id: z.string().min(1),
+  /** The conversation's size as the last model response counted it (see {@link Session}). */
+  context: z
+    .object({ tokens: z.number().int().nonnegative(), messages: z.number().int().nonnegative() })
+    .optional(),
   messages: z.array(
     z.object({
       role: z.enum(['user', 'assistant']),
@@ -33,6 +37,11 @@ export interface Session {
   messages: MessageParam[];
   /** Whether it was loaded from the workspace (false: a new session). */
   resumed: boolean;
+  /**
+   * The input tokens of the first `messages` messages, as the last model response counted them
+   * (its input and output tokens); what came after is not counted yet.
+   */
+  context?: { tokens: number; messages: number };
 }
 
 /**
@@ -61,6 +70,7 @@ export async function loadSession(workspace: string, logger: Logger): Promise<Se
     sessionId: parsed.session_id,
     messages: settleToolUses(messages, [], 'not run: the runtime stopped'),
     resumed: true,
+    ...(parsed.context ? { context: parsed.context } : {}),
   };
 }
 
@@ -74,6 +84,7 @@ export async function saveSession(workspace: string, session: Session): Promise<
   const body: z.input<typeof SessionFileSchema> = {
     session_id: session.sessionId,
     messages: session.messages as z.input<typeof SessionFileSchema>['messages'],
+    ...(session.context ? { context: session.context } : {}),
   };
   await mkdir(join(workspace, '.komputer'), { recursive: true });
   const file = await open(temporary, 'w');

@@ -219,6 +219,35 @@ describe('the agent loop', () => {
     });
   });
 
+  it('asks for extended thinking with the budget on top of max_tokens, and pays for the thinking', async () => {
+    const t = await start({ KOMPUTER_MAX_OUTPUT_TOKENS: '1000' });
+    const reasoning = 'First the ledger, then the totals. '.repeat(40);
+    server.script({ content: [thinking(reasoning), text('42')] });
+    const task = taskMessage({ thinkingBudget: 2048 });
+    const plain = taskMessage();
+
+    const end = await t.run(task);
+
+    const [request] = server.requests;
+    expect(request?.body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    expect(request?.body.max_tokens).toBe(3048);
+    expect(t.log.eventOf(task.taskId, 'thinking')?.payload).toEqual({ content: reasoning });
+    if (end.type !== 'task_completed') throw new Error(`the task ended ${end.type}`);
+    // Thinking tokens are output tokens: the usage counts them, and the cost follows from it
+    // at the model's output price ($15 per million on Sonnet 4.6).
+    expect(end.payload.usage.output_tokens).toBe(Math.ceil((reasoning.length + '42'.length) / 4));
+    expect(end.payload.cost_usd).toBeCloseTo(
+      (end.payload.usage.input_tokens * 3 + end.payload.usage.output_tokens * 15) / 1e6,
+      9,
+    );
+
+    // Without a budget, the task asks for no thinking.
+    server.script({ content: [text('43')] });
+    await t.run(plain);
+    expect(server.requests[1]?.body.thinking).toBeUndefined();
+    expect(server.requests[1]?.body.max_tokens).toBe(1000);
+  });
+
   it('reports text_delta events only when the task asks for them', async () => {
     const t = await start({ KOMPUTER_TEXT_DELTA_INTERVAL_MS: '0' });
     const reply = { content: [text('one two three four five')], chunkSize: 4 };

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import Anthropic from '@anthropic-ai/sdk';
 import {
+  RUNTIME_COMPACTING_METHOD,
   RUNTIME_STEERS_METHOD,
+  RuntimeCompactingParamsSchema,
   RuntimeMessageSchema,
   RuntimeSteersParamsSchema,
   TERMINAL_EVENT_TYPES,
@@ -50,7 +52,8 @@ export async function removeWorkspaces(): Promise<void> {
  * Everything a runtime sent, validated against the protocol, with a way to wait for a message.
  * Waiting never sleeps: it resolves as soon as a matching message arrives, or fails after a
  * timeout that names what it was waiting for. It answers the runtime's requests for steers, as a
- * supervisor does, from the steers that {@link MessageLog.steer} gave it.
+ * supervisor does, from the steers that {@link MessageLog.steer} gave it and the compaction that
+ * {@link MessageLog.compact} asked for, and records what the runtime says of its compactions.
  */
 export class MessageLog {
   readonly messages: RuntimeMessage[] = [];
@@ -60,6 +63,10 @@ export class MessageLog {
   /** The steers not taken yet, as the supervisor's store holds them. */
   private steers: { taskId: string; index: number; content: string }[] = [];
   private steerCount = 0;
+  /** The compactions asked for and not done yet, by task. */
+  private readonly compactions = new Map<string, { instructions?: string }>();
+  /** What the runtime said of its compactions (`active`), in order. */
+  readonly compacting: boolean[] = [];
 
   /** `send` writes to the runtime's input. */
   constructor(private readonly send: (message: SupervisorMessage) => void) {}
@@ -71,7 +78,21 @@ export class MessageLog {
       const steers = this.steers
         .filter((s) => s.taskId === taskId && s.index > after)
         .map(({ index, content }) => ({ index, content }));
-      this.send({ type: 'response', id: message.id, result: { steers } });
+      const compact = this.compactions.get(taskId);
+      this.send({
+        type: 'response',
+        id: message.id,
+        result: { steers, ...(compact ? { compact } : {}) },
+      });
+    }
+    if (message.type === 'request' && message.method === RUNTIME_COMPACTING_METHOD) {
+      const { taskId, active } = RuntimeCompactingParamsSchema.parse(message.params);
+      this.compacting.push(active);
+      if (!active) this.compactions.delete(taskId);
+      this.send({ type: 'response', id: message.id, result: { marked: true } });
+    }
+    if (message.type === 'event' && message.event.type === 'compaction') {
+      this.compactions.delete(message.event.taskId);
     }
     if (message.type === 'event' && message.event.type === 'user_message') {
       const taken = message.event.payload.steer_index ?? 0;
@@ -88,6 +109,14 @@ export class MessageLog {
     this.steerCount += 1;
     this.steers.push({ taskId, index: this.steerCount, content });
     return this.steerCount;
+  }
+
+  /**
+   * Asks task `taskId` to compact its conversation: the runtime is told so at each turn
+   * boundary, until its `compaction` event comes.
+   */
+  compact(taskId: string, instructions?: string): void {
+    this.compactions.set(taskId, instructions ? { instructions } : {});
   }
 
   addInvalid(reason: string): void {
@@ -180,6 +209,10 @@ export interface TaskMessageOptions {
   env?: Record<string, string>;
   /** The task's model token. Default: one made up for the task. */
   modelToken?: string;
+  /** The model's context window, as the supervisor resolves it. */
+  contextWindow?: number;
+  /** Extended thinking's budget per model call. */
+  thinkingBudget?: number;
 }
 
 /** A `task` message with a unique id, a made-up model token and generous limits. */
@@ -199,6 +232,10 @@ export function taskMessage(options: TaskMessageOptions = {}): RuntimeTaskMessag
       model: options.model ?? MODEL,
       role: options.role ?? 'worker',
       ...(options.systemPrompt === undefined ? {} : { systemPrompt: options.systemPrompt }),
+      ...(options.contextWindow === undefined ? {} : { contextWindow: options.contextWindow }),
+      ...(options.thinkingBudget === undefined
+        ? {}
+        : { thinking: { budgetTokens: options.thinkingBudget } }),
     },
     limits: { maxTurns: 20, maxBudgetUsd: 10, timeoutMs: 60_000, ...options.limits },
     textDeltas: options.textDeltas ?? false,

@@ -1,7 +1,9 @@
 import type { TaskStartNotes } from '@komputer/store';
 import {
+  RUNTIME_COMPACTING_METHOD,
   RUNTIME_STEERS_MAX_BYTES,
   RUNTIME_STEERS_METHOD,
+  RuntimeCompactingParamsSchema,
   RuntimeSteersParamsSchema,
 } from '@komputer/contracts';
 import type {
@@ -129,6 +131,8 @@ export class Supervision {
     // At each turn boundary the runtime asks for the steers that came; it reports each it takes
     // with a `user_message`, whose store drops it from the agent's list.
     runtime.handle(RUNTIME_STEERS_METHOD, (params) => this.steers(params));
+    // The runtime says when it starts to compact the conversation, so that the agent shows it.
+    runtime.handle(RUNTIME_COMPACTING_METHOD, (params) => this.compacting(params));
     // A runtime that stops in the middle of a task has failed; the next task starts a new one.
     const stopWatchingExit = runtime.onExit((reason) => this.endWith(reason, true, 'Failed'));
     const timeoutMs = limits.timeoutMs + TIMEOUT_GRACE_MS;
@@ -158,18 +162,34 @@ export class Supervision {
     }
   }
 
-  /** The steers of the task after the one the runtime names; none once it is no longer running. */
+  /**
+   * The steers of the task after the one the runtime names, and the compaction asked of it;
+   * none once it is no longer running.
+   */
   private async steers(params: unknown): Promise<RuntimeSteersResult> {
     const { taskId, after } = RuntimeSteersParamsSchema.parse(params);
     const { job, agents } = this.options;
-    const steers = await agents.steersAfter({
-      namespace: job.namespace,
-      name: job.agentName,
-      taskId,
-      after,
-      maxBytes: RUNTIME_STEERS_MAX_BYTES,
-    });
-    return { steers };
+    const [steers, compact] = await Promise.all([
+      agents.steersAfter({
+        namespace: job.namespace,
+        name: job.agentName,
+        taskId,
+        after,
+        maxBytes: RUNTIME_STEERS_MAX_BYTES,
+      }),
+      taskId === this.taskId
+        ? agents.compactionRequested(job.namespace, job.agentName, taskId)
+        : undefined,
+    ]);
+    return { steers, ...(compact ? { compact } : {}) };
+  }
+
+  /** Marks the agent as compacting its task's conversation, or no longer. */
+  private async compacting(params: unknown): Promise<{ marked: boolean }> {
+    const { taskId, active } = RuntimeCompactingParamsSchema.parse(params);
+    const { job, agents } = this.options;
+    if (taskId !== this.taskId) return { marked: false };
+    return { marked: await agents.setCompacting(job.namespace, job.agentName, taskId, active) };
   }
 
   /** Asks the runtime to cancel the task, once. */
@@ -286,6 +306,8 @@ export class Supervision {
         model: settings.model,
         role: agent.spec.role,
         ...(agent.spec.systemPrompt ? { systemPrompt: agent.spec.systemPrompt } : {}),
+        contextWindow: settings.contextWindow,
+        ...(settings.thinking ? { thinking: settings.thinking } : {}),
       },
       limits,
       connectors: resources.connectors,

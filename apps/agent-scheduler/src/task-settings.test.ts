@@ -23,6 +23,7 @@ describe('taskSettings', () => {
     );
     expect(settings).toEqual({
       model: 'claude-opus-4-1',
+      contextWindow: 200_000,
       limits: { maxTurns: 3, maxBudgetUsd: 5, timeoutMs: 60_000 },
       allowedDomains: ['github.com'],
       pod: { storage: { size: '9Gi', storageClassName: 'fast' } },
@@ -30,10 +31,27 @@ describe('taskSettings', () => {
     });
     expect(taskSettings(MINIMAL_AGENT_SPEC, undefined, DEFAULTS)).toEqual({
       model: MINIMAL_AGENT_SPEC.model,
+      contextWindow: 200_000,
       limits: DEFAULTS,
       pod: {},
       warnings: [],
     });
+  });
+
+  it('takes the agent’s context window and thinking, else the template’s thinking', () => {
+    const template = { thinking: { budgetTokens: 8_000 } };
+    expect(
+      taskSettings(
+        { ...MINIMAL_AGENT_SPEC, modelContextWindow: 32_000, thinking: { budgetTokens: 2_048 } },
+        template,
+        DEFAULTS,
+      ),
+    ).toMatchObject({ contextWindow: 32_000, thinking: { budgetTokens: 2_048 } });
+    expect(taskSettings(MINIMAL_AGENT_SPEC, template, DEFAULTS)).toMatchObject({
+      contextWindow: 200_000,
+      thinking: { budgetTokens: 8_000 },
+    });
+    expect(taskSettings(MINIMAL_AGENT_SPEC, undefined, DEFAULTS).thinking).toBeUndefined();
   });
 });
 

@@ -1,11 +1,21 @@
-import { AgentPodSpecSchema, DEFAULT_MODEL } from '@komputer/contracts';
-import type { AgentPodSpec, AgentSpec, TaskLimits, TemplateSpec } from '@komputer/contracts';
+import { AgentPodSpecSchema, contextWindowOf, DEFAULT_MODEL } from '@komputer/contracts';
+import type {
+  AgentPodSpec,
+  AgentSpec,
+  TaskLimits,
+  TemplateSpec,
+  Thinking,
+} from '@komputer/contracts';
 import type { TemplateRecord } from '@komputer/store';
 import type { AgentPodSettingsOverrides, WarmPoolRef, WarmPoolTarget } from './runtime-driver';
 
 /** How one task of an agent runs: its settings, its template's, and the scheduler's, resolved. */
 export interface TaskSettings {
   model: string;
+  /** The model's context window: the agent's own, or the model's from the table. */
+  contextWindow: number;
+  /** Extended thinking: the agent's, or else its template's. */
+  thinking?: Thinking;
   limits: TaskLimits;
   allowedDomains?: string[];
   /** For the kubernetes driver's pod and claim; the local driver ignores them. */
@@ -77,8 +87,12 @@ export function taskSettings(
     template?.storage || spec.storage ? { ...template?.storage, ...spec.storage } : undefined;
   const limits = { ...template?.limits, ...spec.limits };
   const allowedDomains = spec.allowedDomains ?? template?.allowedDomains;
+  const model = spec.model ?? template?.model ?? DEFAULT_MODEL;
+  const thinking = spec.thinking ?? template?.thinking;
   return {
-    model: spec.model ?? template?.model ?? DEFAULT_MODEL,
+    model,
+    contextWindow: spec.modelContextWindow ?? contextWindowOf(model),
+    ...(thinking ? { thinking } : {}),
     limits: {
       maxTurns: limits.maxTurns ?? defaults.maxTurns,
       maxBudgetUsd: limits.maxBudgetUsd ?? defaults.maxBudgetUsd,

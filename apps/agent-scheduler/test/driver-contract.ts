@@ -282,6 +282,70 @@ export function runtimeDriverContract(
       }
     });
 
+    it('compacts a running task when asked: Compacting meanwhile, a compaction event, the session kept', async () => {
+      const { ref, job } = await queuedTask('Write the plan for the red project.');
+      const release = heldTurn();
+      const summary = 'I wrote the plan for the red project and said so.';
+      let compactingSeen: string | undefined;
+      model.script(async (request) => {
+        compactingSeen = (await f.agents.get(NS, ref.name))?.compacting;
+        const asked = JSON.stringify(request.body.messages.at(-1));
+        return asked.includes('Keep the colour.')
+          ? { content: [text(summary)] }
+          : { error: { status: 400, type: 'invalid_request_error', message: 'not a summary' } };
+      });
+      try {
+        const requests = model.requestCount;
+        const running = runner.run(job);
+        await model.waitForRequests(requests + 1, 10_000);
+        expect(await f.agents.requestCompaction(NS, ref.name, 'Keep the colour.')).toBe(job.taskId);
+        release();
+        await running;
+      } finally {
+        release();
+      }
+      expect(compactingSeen).toBe(job.taskId);
+      const events = await storedEvents(ref.name);
+      expect(events.map((e) => e.type)).toEqual([
+        'task_started',
+        'text',
+        'compaction',
+        'task_completed',
+      ]);
+      const compaction = events[2];
+      if (compaction?.type !== 'compaction') throw new Error('no compaction event');
+      expect(compaction.payload).toMatchObject({
+        summary,
+        trigger: 'manual',
+        instructions: 'Keep the colour.',
+      });
+      expect(compaction.payload.tokens_before).toBeGreaterThan(compaction.payload.tokens_after);
+      const agent = await f.agents.get(NS, ref.name);
+      expect(agent?.compacting).toBeUndefined();
+      expect(await f.agents.compactionRequested(NS, ref.name, job.taskId)).toBeUndefined();
+
+      // The agent's next task goes on from the summary, in the same session.
+      const next = randomUUID();
+      await f.agents.claim({
+        namespace: NS,
+        name: ref.name,
+        taskId: next,
+        instructions: 'What colour was it?',
+        spec: MINIMAL_AGENT_SPEC,
+        now: new Date().toISOString(),
+      });
+      model.script({ content: [text('Red.')] });
+      await runner.run({ ...job, taskId: next, instructions: 'What colour was it?' });
+      const sent = JSON.stringify(model.requests.at(-1)?.body.messages);
+      expect(sent).toContain(summary);
+      expect(sent).not.toContain('Write the plan for the red project.');
+      const ends = (await storedEvents(ref.name)).filter((e) => e.type === 'task_completed');
+      expect(ends).toHaveLength(2);
+      expect(ends[1]?.payload).toMatchObject({
+        session_id: (ends[0]?.payload as { session_id: string }).session_id,
+      });
+    });
+
     it(`cancels a running task within ${CANCEL_WITHIN_MS} ms`, async () => {
       const { ref, job } = await queuedTask();
       const release = heldTurn();

@@ -97,6 +97,19 @@ describe('EventRenderer', () => {
     expect(renderer.render(event('something_new', { a: 1 }))).toEqual(['something_new {"a":1}']);
   });
 
+  it('shows a compaction with the tokens before and after', () => {
+    const renderer = new EventRenderer({ style: plain, width: 80 });
+    const payload = {
+      summary: 's',
+      trigger: 'manual',
+      tokens_before: 152_000,
+      tokens_after: 1_800,
+    };
+    expect(renderer.render(event('compaction', payload))).toEqual([
+      '⋯ the conversation was summarised (manual) · 152,000 → 1,800 tokens',
+    ]);
+  });
+
   it('prefixes each event with its local time for logs, indenting the lines after the first', () => {
     const renderer = new EventRenderer({ style: plain, width: 80, timestamps: true });
     const time = new Date('2026-11-24T09:00:00.000Z').toTimeString().slice(0, 8);

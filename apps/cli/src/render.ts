@@ -198,8 +198,19 @@ export class EventRenderer {
       }
       case 'user_message':
         return [`${style.cyan('»')} ${stringField(p, 'content')}`];
-      case 'compaction':
-        return [style.dim('⋯ the conversation was summarised to fit')];
+      case 'compaction': {
+        const before = numberField(p, 'tokens_before');
+        const after = numberField(p, 'tokens_after');
+        const sizes =
+          before === undefined || after === undefined
+            ? ''
+            : ` · ${before.toLocaleString('en-US')} → ${after.toLocaleString('en-US')} tokens`;
+        return [
+          style.dim(
+            `⋯ the conversation was summarised (${stringField(p, 'trigger') || 'auto'})${sizes}`,
+          ),
+        ];
+      }
       case 'warning':
         return [style.yellow(`! ${stringField(p, 'message')}`)];
       case 'task_completed':

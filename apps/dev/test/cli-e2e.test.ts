@@ -182,6 +182,35 @@ describe('komputer run', () => {
     expect(run.stdout()).toMatch(/■ cancelled · .+\n$/);
   });
 
+  it('compacts a running task with `komputer compact`, which the running `run` shows', async () => {
+    const turn = gate();
+    model.script(
+      async () => {
+        await turn.opened;
+        return { content: [text('Read it all.')] };
+      },
+      { content: [text('I read the whole book.')] },
+    );
+    const requests = model.requestCount;
+    const run = komputer(['run', 'reader', 'Read the book']);
+    await model.waitForRequests(requests + 1, 15_000);
+    const compact = await komputerDone(['compact', 'reader', '--instructions', 'Keep the title.']);
+    expect(compact.code).toBe(0);
+    expect(compact.stdout).toMatch(
+      /^Task \S+ of reader compacts its conversation at its next turn\.\n$/,
+    );
+    turn.release();
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toMatch(
+      /⋯ the conversation was summarised \(manual\) · [\d,]+ → \d+ tokens/,
+    );
+    expect(JSON.stringify(model.requests.at(-1)?.body.messages)).toContain('Keep the title.');
+
+    const idle = await komputerDone(['compact', 'reader']);
+    expect(idle.code).toBe(3);
+    expect(idle.stderr).toMatch(/\(HTTP 409, NO_ACTIVE_TASK, request id /);
+  });
+
   it('steers a busy agent, which the running `run` shows; --no-steer refuses it, exit 3', async () => {
     const turn = gate();
     model.script(

@@ -9,7 +9,7 @@ import {
   TaskFailedError,
 } from '@komputer/sdk';
 import type { AgentEvent, Fetch } from '@komputer/sdk';
-import { listenOnRandomPort, text, toolUse } from '@komputer/testing';
+import { listenOnRandomPort, text, thinking, toolUse } from '@komputer/testing';
 import type { ScriptedAnthropic, ScriptedTurn } from '@komputer/testing';
 import { startE2eStack } from './e2e-stack';
 import type { E2eStack } from './e2e-stack';
@@ -223,6 +223,73 @@ describe('@komputer/sdk against the whole stack', () => {
     expect(conflict).toBeInstanceOf(ConflictError);
     expect(conflict).toMatchObject({ status: 409, code: 'NO_ACTIVE_TASK' });
     expect((conflict as ConflictError).message).toContain('NO_ACTIVE_TASK');
+  });
+
+  it('compacts a running task: Compacting meanwhile, a compaction event, the next task from the summary', async () => {
+    const held = gate();
+    const summary = 'I did part one of the green plan.';
+    let statusWhileSummarising: string | undefined;
+    model.script(after(held.opened, { content: [text('Part one done.')] }), async () => {
+      statusWhileSummarising = (await client.agents.get('sdk-compact')).taskStatus;
+      return { content: [text(summary)] };
+    });
+    const requests = model.requestCount;
+    const first = client.run({
+      name: 'sdk-compact',
+      instructions: 'Do part one of the green plan.',
+    });
+    await model.waitForRequests(requests + 1, 15_000);
+
+    const asked = await client.agents.compact('sdk-compact', { instructions: 'Keep the colour.' });
+    held.open();
+    const result = await first;
+
+    expect(asked).toEqual({
+      status: 'compacting',
+      name: 'sdk-compact',
+      namespace: 'default',
+      taskId: result.taskId,
+    });
+    expect(statusWhileSummarising).toBe('Compacting');
+    expect(result.events.map((e) => e.type)).toEqual([
+      'task_started',
+      'text',
+      'compaction',
+      'task_completed',
+    ]);
+    expect(result.events[2]).toMatchObject({
+      payload: { summary, trigger: 'manual', instructions: 'Keep the colour.' },
+    });
+    expect((await client.agents.get('sdk-compact')).taskStatus).toBe('Complete');
+
+    model.script({ content: [text('Green.')] });
+    const next = await client.run({ name: 'sdk-compact', instructions: 'Which colour?' });
+    const sent = JSON.stringify(model.requests.at(-1)?.body.messages);
+    expect(sent).toContain(summary);
+    expect(sent).not.toContain('Do part one of the green plan.');
+    expect(next.sessionId).toBe(result.sessionId);
+
+    const idle = await client.agents.compact('sdk-compact').catch((error: unknown) => error);
+    expect(idle).toBeInstanceOf(ConflictError);
+    expect(idle).toMatchObject({ status: 409, code: 'NO_ACTIVE_TASK' });
+  });
+
+  it('thinks with the budget the agent asks for, and reports the thinking', async () => {
+    model.script({ content: [thinking('Two and two make four.'), text('4')] });
+    const result = await client.run({
+      name: 'sdk-thinker',
+      instructions: 'What is 2 + 2?',
+      thinking: { budgetTokens: 2048 },
+    });
+    expect(model.requests.at(-1)?.body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    expect(result.events.map((e) => e.type)).toEqual([
+      'task_started',
+      'thinking',
+      'text',
+      'task_completed',
+    ]);
+    expect(result.events[1]?.payload).toEqual({ content: 'Two and two make four.' });
+    expect((await client.agents.get('sdk-thinker')).thinking).toEqual({ budgetTokens: 2048 });
   });
 
   it('steers a busy agent: run() follows the busy task to its end; steer: false refuses', async () => {

@@ -129,6 +129,9 @@ export function createApp(deps: GatewayDeps): express.Express {
     cancelAgentTask: route(operations.cancelAgentTask, ({ path, query }) =>
       agents.cancel(ns(query), path.name),
     ),
+    compactAgentTask: route(operations.compactAgentTask, ({ path, query, body }) =>
+      agents.compact(ns(query), path.name, body.instructions),
+    ),
     getAgentEvents: route(operations.getAgentEvents, async ({ path, query }) => {
       const namespace = ns(query);
       await agents.get(namespace, path.name);

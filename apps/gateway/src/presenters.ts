@@ -1,4 +1,4 @@
-import { agentPhase } from '@komputer/contracts';
+import { agentPhase, contextWindowOf } from '@komputer/contracts';
 import type { AgentResponse } from '@komputer/contracts';
 import type { AgentRecord } from '@komputer/store';
 
@@ -8,14 +8,17 @@ import type { AgentRecord } from '@komputer/store';
  */
 export function toAgentResponse(agent: AgentRecord, templateModel: string): AgentResponse {
   const { spec } = agent;
+  const model = spec.model ?? templateModel;
+  // Compacting is a stage of the running task, recorded beside its status.
+  const compacting = agent.taskStatus === 'InProgress' && agent.compacting === agent.taskId;
   return {
     name: agent.name,
     namespace: agent.namespace,
-    model: spec.model ?? templateModel,
+    model,
     role: spec.role,
     templateRef: spec.templateRef,
     status: agentPhase(agent.status, agent.waitsForSlot === true),
-    taskStatus: agent.taskStatus,
+    taskStatus: compacting ? 'Compacting' : agent.taskStatus,
     ...(agent.queuePosition !== undefined
       ? { queuePosition: agent.queuePosition, queueReason: agent.queueReason ?? '' }
       : {}),
@@ -41,6 +44,8 @@ export function toAgentResponse(agent: AgentRecord, templateModel: string): Agen
     ...(spec.podSpec !== undefined ? { podSpec: spec.podSpec } : {}),
     ...(spec.limits !== undefined ? { limits: spec.limits } : {}),
     ...(spec.allowedDomains !== undefined ? { allowedDomains: spec.allowedDomains } : {}),
+    modelContextWindow: spec.modelContextWindow ?? contextWindowOf(model),
+    ...(spec.thinking !== undefined ? { thinking: spec.thinking } : {}),
     createdAt: agent.createdAt,
     ...(agent.completionTime !== undefined ? { completionTime: agent.completionTime } : {}),
   };

@@ -3,6 +3,7 @@ import { DEFAULT_TEMPLATE, MAX_PENDING_STEERS } from '@komputer/contracts';
 import type {
   AgentSpec,
   CancelAgentResponse,
+  CompactAgentResponse,
   CreateAgentRequest,
   PatchAgentRequest,
 } from '@komputer/contracts';
@@ -72,6 +73,8 @@ function specFromRequest(req: CreateAgentRequest): AgentSpec {
     ...(req.podSpec !== undefined ? { podSpec: req.podSpec } : {}),
     ...(req.limits !== undefined ? { limits: req.limits } : {}),
     ...(req.allowedDomains !== undefined ? { allowedDomains: req.allowedDomains } : {}),
+    ...(req.modelContextWindow !== undefined ? { modelContextWindow: req.modelContextWindow } : {}),
+    ...(req.thinking !== undefined ? { thinking: req.thinking } : {}),
   };
 }
 
@@ -281,6 +284,29 @@ export class AgentService {
     }
     await agents.requestCancel(namespace, name, taskId);
     return { status: 'cancelling', name, namespace, taskId };
+  }
+
+  /**
+   * Asks the agent's task to compact its conversation: its runtime summarises it at the task's
+   * next turn boundary, guided by `instructions`, and reports a `compaction` event.
+   */
+  async compact(
+    namespace: string,
+    name: string,
+    instructions: string | undefined,
+  ): Promise<CompactAgentResponse> {
+    await this.get(namespace, name);
+    const taskId = await this.options.agents.requestCompaction(namespace, name, instructions);
+    if (!taskId) {
+      throw new AppError(
+        'NO_ACTIVE_TASK',
+        409,
+        `agent "${name}" has no queued or running task whose conversation could be compacted`,
+        { retryable: false },
+      );
+    }
+    this.options.logger.info({ namespace, agent: name, taskId }, 'compaction asked for');
+    return { status: 'compacting', name, namespace, taskId };
   }
 
   /** Deletes the agent: its queued task, its events and its record. */

@@ -28,6 +28,7 @@ export function toTemplateResponse(record: TemplateRecord): TemplateResponse {
     ...(spec.podSpec !== undefined ? { podSpec: spec.podSpec } : {}),
     ...(spec.storage !== undefined ? { storage: spec.storage } : {}),
     ...(spec.allowedDomains !== undefined ? { allowedDomains: spec.allowedDomains } : {}),
+    ...(spec.thinking !== undefined ? { thinking: spec.thinking } : {}),
     ...(spec.maxConcurrentAgents !== undefined
       ? { maxConcurrentAgents: spec.maxConcurrentAgents }
       : {}),

@@ -495,6 +495,7 @@ describe('agent responses', () => {
     labels: {},
     lifecycle: '',
     priority: 0,
+    modelContextWindow: 200_000,
     createdAt: '2026-01-01T00:00:00.000Z',
   };
 
@@ -527,10 +528,39 @@ describe('agent responses', () => {
     expect(AgentResponseSchema.safeParse({ ...agent, status: 'Done' }).success).toBe(false);
   });
 
-  it('counts exactly Queued and InProgress as busy', () => {
-    expect([...BUSY_TASK_STATUSES].sort()).toEqual(['InProgress', 'Queued']);
+  it('counts exactly Queued, InProgress and Compacting as busy', () => {
+    expect([...BUSY_TASK_STATUSES].sort()).toEqual(['Compacting', 'InProgress', 'Queued']);
     for (const status of BUSY_TASK_STATUSES) {
       expect(TaskStatusSchema.options).toContain(status);
     }
+  });
+});
+
+describe('thinking and the context window', () => {
+  it('accepts a thinking budget within the model API’s bounds', () => {
+    expect(create({ thinking: { budgetTokens: 1024 } }).success).toBe(true);
+    expect(create({ thinking: { budgetTokens: 32_000 } }).success).toBe(true);
+  });
+
+  it.each([
+    [{ budgetTokens: 1023 }, 'thinking.budgetTokens', /at least 1024/],
+    [{ budgetTokens: 32_001 }, 'thinking.budgetTokens', /at most 32000/],
+    [{ budgetTokens: 2048.5 }, 'thinking.budgetTokens', /integer/],
+    [{ budgetTokens: '4096' }, 'thinking.budgetTokens', /number/],
+    [{}, 'thinking.budgetTokens', /number/],
+  ])('refuses thinking %j', (thinking, path, message) => {
+    expect(issues(CreateAgentRequestSchema, { ...minimal, thinking })).toEqual([
+      { path, message: expect.stringMatching(message) },
+    ]);
+  });
+
+  it('refuses a context window too small for a task or beyond any model', () => {
+    expect(create({ modelContextWindow: 8_000 }).success).toBe(true);
+    expect(issues(PatchAgentRequestSchema, { modelContextWindow: 100 })).toEqual([
+      { path: 'modelContextWindow', message: expect.stringMatching(/at least 4096/) },
+    ]);
+    expect(issues(PatchAgentRequestSchema, { modelContextWindow: 20_000_000 })).toEqual([
+      { path: 'modelContextWindow', message: expect.stringMatching(/at most 10000000/) },
+    ]);
   });
 });

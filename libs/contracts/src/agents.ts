@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DnsLabelSchema, NameSchema, NamespaceSchema, textSchema, TimestampSchema } from './common';
+import { MAX_CONTEXT_WINDOW, MIN_CONTEXT_WINDOW } from './models';
 
 /** The model used when a request names none. */
 export const DEFAULT_MODEL = 'claude-sonnet-4-6';
@@ -371,6 +372,41 @@ export const AllowedDomainsSchema = z.array(DomainPatternSchema).max(100).meta({
     'Hosts the agent’s commands may reach, e.g. ["github.com", "*.npmjs.org:443"]; left out or ["*"]: the whole internet (never loopback, this host or private networks)',
 });
 
+/** Smallest thinking budget the Messages API accepts. */
+export const MIN_THINKING_BUDGET = 1_024;
+/** Largest thinking budget an agent may ask for. */
+export const MAX_THINKING_BUDGET = 32_000;
+
+/**
+ * Extended thinking (komputer extension): the model reasons before it answers, within a budget
+ * of tokens per model call. Its thinking comes as `thinking` events, and counts as output tokens.
+ */
+export const ThinkingSchema = z
+  .strictObject({
+    budgetTokens: z
+      .number()
+      .int('must be an integer')
+      .min(MIN_THINKING_BUDGET, `must be at least ${MIN_THINKING_BUDGET} (the model API's minimum)`)
+      .max(MAX_THINKING_BUDGET, `must be at most ${MAX_THINKING_BUDGET}`)
+      .meta({
+        description:
+          'Most tokens the model may think for in one model call; each call may write this many tokens more',
+      }),
+  })
+  .meta({
+    id: 'Thinking',
+    description:
+      'Extended thinking: the model reasons before it answers, within `budgetTokens` per model call; its thinking comes as `thinking` events and is paid as output tokens',
+  });
+export type Thinking = z.infer<typeof ThinkingSchema>;
+
+/** The size of the model's context window, as an agent may declare it. */
+const ModelContextWindowSchema = z
+  .number()
+  .int('must be an integer')
+  .min(MIN_CONTEXT_WINDOW, `must be at least ${MIN_CONTEXT_WINDOW}`)
+  .max(MAX_CONTEXT_WINDOW, `must be at most ${MAX_CONTEXT_WINDOW}`);
+
 /** Settings that describe an agent (everything but its name and its task). */
 const agentSpecFields = {
   model: ModelSchema.optional(),
@@ -392,6 +428,11 @@ const agentSpecFields = {
   podSpec: AgentPodSpecSchema.optional(),
   limits: AgentLimitsSchema.optional(),
   allowedDomains: AllowedDomainsSchema.optional(),
+  modelContextWindow: ModelContextWindowSchema.optional().meta({
+    description:
+      'The model’s context window, in tokens (komputer extension), for a model the built-in table does not know, such as one behind an Anthropic-compatible endpoint. The conversation is compacted before a model request would pass `KOMPUTER_COMPACT_THRESHOLD_PERCENT` of it',
+  }),
+  thinking: ThinkingSchema.optional(),
 };
 
 const InstructionsSchema = textSchema(MAX_INSTRUCTIONS_LENGTH)
@@ -456,6 +497,8 @@ export const AgentSpecSchema = z.object({
   podSpec: z.record(z.string(), z.unknown()).optional(),
   limits: AgentLimitsSchema.optional(),
   allowedDomains: z.array(z.string()).optional(),
+  modelContextWindow: z.number().int().optional(),
+  thinking: z.object({ budgetTokens: z.number().int() }).optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpecSchema>;
 
@@ -484,16 +527,17 @@ export function agentPhase(status: AgentStatus, waitsForSlot: boolean): AgentPha
 }
 
 /**
- * Where the agent's current or last task stands. `Queued` and `InProgress` mean busy;
- * the other values are terminal.
+ * Where the agent's current or last task stands. `Queued`, `InProgress` and `Compacting` (an
+ * `InProgress` task that is summarising its conversation) mean busy; the other values are
+ * terminal.
  */
 export const TaskStatusSchema = z
-  .enum(['Queued', 'InProgress', 'Complete', 'Cancelled', 'Error'])
+  .enum(['Queued', 'InProgress', 'Compacting', 'Complete', 'Cancelled', 'Error'])
   .meta({ id: 'TaskStatus' });
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
 /** Task statuses in which the agent accepts no new task. */
-export const BUSY_TASK_STATUSES: readonly TaskStatus[] = ['Queued', 'InProgress'];
+export const BUSY_TASK_STATUSES: readonly TaskStatus[] = ['Queued', 'InProgress', 'Compacting'];
 
 /** An agent as the API shows it (the reference `AgentResponse`, plus a few fields). */
 export const AgentResponseSchema = z
@@ -548,6 +592,11 @@ export const AgentResponseSchema = z
     podSpec: z.record(z.string(), z.unknown()).optional(),
     limits: AgentLimitsSchema.optional(),
     allowedDomains: z.array(z.string()).optional(),
+    modelContextWindow: z.number().int().meta({
+      description:
+        'The model’s context window, in tokens: the agent’s own `modelContextWindow`, or the model’s from the built-in table (200000 for a model it does not know)',
+    }),
+    thinking: ThinkingSchema.optional(),
     createdAt: TimestampSchema,
     completionTime: TimestampSchema.optional(),
   })
@@ -610,6 +659,33 @@ export const CancelAgentResponseSchema = z
   })
   .meta({ id: 'CancelAgentResponse' });
 export type CancelAgentResponse = z.infer<typeof CancelAgentResponseSchema>;
+
+/** Longest guidance for a compaction's summary, in characters. */
+export const MAX_COMPACT_INSTRUCTIONS_LENGTH = 10_000;
+
+/** `POST /agents/:name/compact`: what the summary should keep, optionally. */
+export const CompactAgentRequestSchema = z
+  .object({
+    instructions: textSchema(MAX_COMPACT_INSTRUCTIONS_LENGTH)
+      .optional()
+      .meta({ description: 'Guidance for the summary: what it must keep, what it may drop' }),
+  })
+  .meta({ id: 'CompactAgentRequest' });
+export type CompactAgentRequest = z.infer<typeof CompactAgentRequestSchema>;
+
+/** `POST /agents/:name/compact` answer: the compaction is asked for; a `compaction` event follows. */
+export const CompactAgentResponseSchema = z
+  .object({
+    status: z.literal('compacting').meta({
+      description:
+        'The running task compacts its conversation at its next turn boundary; a `compaction` event records it',
+    }),
+    name: z.string(),
+    namespace: z.string(),
+    taskId: z.string().meta({ description: 'The running task that compacts' }),
+  })
+  .meta({ id: 'CompactAgentResponse' });
+export type CompactAgentResponse = z.infer<typeof CompactAgentResponseSchema>;
 
 export const NamespaceListResponseSchema = z
   .object({ namespaces: z.array(z.string()) })

@@ -29,7 +29,12 @@ const payloads: { [T in EventType]: EventPayload<T> } = {
   task_cancelled: { reason: 'cancelled by the user' },
   error: { error: 'model overloaded', retryable: true },
   user_message: { content: 'also check Y' },
-  compaction: { summary: 'earlier turns, summarised' },
+  compaction: {
+    summary: 'earlier turns, summarised',
+    trigger: 'manual',
+    tokens_before: 150_000,
+    tokens_after: 2_000,
+  },
   warning: { message: 'connector "github" is unreachable', connector: 'github' },
 };
 

@@ -60,7 +60,23 @@ export const EventPayloadSchemas = {
           'recorded as the task takes it, before its next model request',
       }),
   }),
-  compaction: z.object({ summary: z.string() }),
+  compaction: z.object({
+    summary: z.string().meta({ description: 'The summary that replaced the conversation' }),
+    trigger: z.enum(['manual', 'auto']).meta({
+      description:
+        '`manual`: asked for with `POST /agents/{name}/compact`; `auto`: the conversation neared the model’s context window',
+    }),
+    tokens_before: z.number().int().nonnegative().meta({
+      description: 'The conversation’s input tokens before, as the model counted them',
+    }),
+    tokens_after: z.number().int().nonnegative().meta({
+      description: 'The summary’s tokens, as the model counted them: the conversation’s size after',
+    }),
+    instructions: z
+      .string()
+      .optional()
+      .meta({ description: 'The guidance given with a manual compaction' }),
+  }),
   /** Something went wrong that the task survives, such as a connector that cannot be reached. */
   warning: z.object({ message: z.string(), connector: z.string().optional() }),
 } as const;

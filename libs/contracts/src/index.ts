@@ -9,6 +9,8 @@ export {
   AgentStatusSchema,
   BUSY_TASK_STATUSES,
   CancelAgentResponseSchema,
+  CompactAgentRequestSchema,
+  CompactAgentResponseSchema,
   CreateAgentRequestSchema,
   CreateAgentResponseSchema,
   DEFAULT_MODEL,
@@ -20,9 +22,12 @@ export {
   matchesLabels,
   MAX_AGENT_MEMORIES,
   MAX_AGENT_SKILLS,
+  MAX_COMPACT_INSTRUCTIONS_LENGTH,
   MAX_INSTRUCTIONS_LENGTH,
   MAX_PENDING_STEERS,
   MAX_SYSTEM_PROMPT_LENGTH,
+  MAX_THINKING_BUDGET,
+  MIN_THINKING_BUDGET,
   ModelSchema,
   NamespaceListResponseSchema,
   PatchAgentRequestSchema,
@@ -30,6 +35,7 @@ export {
   RoleSchema,
   StorageSpecSchema,
   TaskStatusSchema,
+  ThinkingSchema,
 } from './agents';
 export type {
   AgentLimits,
@@ -40,6 +46,8 @@ export type {
   AgentSpec,
   AgentStatus,
   CancelAgentResponse,
+  CompactAgentRequest,
+  CompactAgentResponse,
   CreateAgentRequest,
   CreateAgentResponse,
   DeleteAgentResponse,
@@ -49,7 +57,14 @@ export type {
   Role,
   StorageSpec,
   TaskStatus,
+  Thinking,
 } from './agents';
+export {
+  contextWindowOf,
+  DEFAULT_CONTEXT_WINDOW,
+  MAX_CONTEXT_WINDOW,
+  MIN_CONTEXT_WINDOW,
+} from './models';
 export {
   ConnectorAuthTypeSchema,
   ConnectorHealthSchema,
@@ -198,11 +213,13 @@ export type {
 } from './relay';
 export {
   NewAgentEventSchema,
+  RUNTIME_COMPACTING_METHOD,
   RUNTIME_MAX_LINE_BYTES,
   RUNTIME_STEERS_MAX_BYTES,
   RUNTIME_STEERS_METHOD,
   RuntimeAgentSchema,
   RuntimeAssignMessageSchema,
+  RuntimeCompactingParamsSchema,
   RuntimeConnectorSchema,
   RuntimeMemorySchema,
   RuntimeSkillSchema,
@@ -219,6 +236,7 @@ export {
 export type {
   RuntimeAgent,
   RuntimeAssignMessage,
+  RuntimeCompactingParams,
   RuntimeConnector,
   RuntimeMemory,
   RuntimeSkill,

@@ -71,7 +71,12 @@ function toOperation(operationId: string, spec: OperationSpec): ZodOpenApiOperat
     tags: [spec.tag],
     ...(spec.params ? { requestParams: spec.params } : {}),
     ...(spec.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } }
+      ? {
+          requestBody: {
+            required: spec.bodyOptional !== true,
+            content: { 'application/json': { schema: spec.body } },
+          },
+        }
       : {}),
     responses: responses as ZodOpenApiResponsesObject,
   } as ZodOpenApiOperationObject;

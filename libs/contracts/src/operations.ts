@@ -3,6 +3,8 @@ import {
   AgentListResponseSchema,
   AgentResponseSchema,
   CancelAgentResponseSchema,
+  CompactAgentRequestSchema,
+  CompactAgentResponseSchema,
   CreateAgentRequestSchema,
   CreateAgentResponseSchema,
   DeleteAgentResponseSchema,
@@ -223,6 +225,8 @@ export interface OperationSpec {
   tag: string;
   params?: { path?: z.ZodObject; query?: z.ZodType };
   body?: z.ZodType;
+  /** The body may be left out (no body at all, not an empty one): it is then read as `{}`. */
+  bodyOptional?: true;
   /**
    * Success status and schema. `101` is a WebSocket upgrade, whose messages `schema` describes;
    * `text/event-stream` is Server-Sent Events, whose events' data `schema` describes.
@@ -351,6 +355,27 @@ export const operations = {
       schema: CancelAgentResponseSchema,
     },
     errors: [400, 404, 409],
+  }),
+  compactAgentTask: op({
+    method: 'post',
+    path: `${API_PREFIX}/agents/{name}/compact`,
+    summary: "Compact the agent's conversation",
+    description:
+      'The running task summarises its conversation so far with the model, at its next turn boundary, ' +
+      'guided by the optional `instructions`; the summary replaces the transcript and the session goes on. ' +
+      'The agent shows taskStatus `Compacting` meanwhile, and a `compaction` event records it with the tokens ' +
+      'before and after. An agent with no queued or running task answers 409.',
+    tag: 'agents',
+    security: 'caller',
+    params: { path: NamePathSchema, query: NamespaceQuerySchema },
+    body: CompactAgentRequestSchema,
+    bodyOptional: true,
+    success: {
+      status: 200,
+      description: 'The compaction is asked for',
+      schema: CompactAgentResponseSchema,
+    },
+    errors: [400, 404, 409, 413, 415],
   }),
   getAgentEvents: op({
     method: 'get',

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { MAX_AGENT_MEMORIES, MAX_AGENT_SKILLS, ResourceRefSchema } from './agents';
+import {
+  MAX_AGENT_MEMORIES,
+  MAX_AGENT_SKILLS,
+  MAX_COMPACT_INSTRUCTIONS_LENGTH,
+  ResourceRefSchema,
+  ThinkingSchema,
+} from './agents';
 import { EventPayloadSchemas } from './events';
 import type { NewAgentEvent } from './events';
 import { TraceparentSchema } from './jobs';
@@ -72,6 +78,15 @@ export const RuntimeSettingsSchema = z.object({
     .describe(
       "Run the agent's commands in an OS sandbox (bubblewrap: no access to the control plane, the data directory or other processes). `off` runs them as the runtime's own user, with a warning on every task",
     ),
+  KOMPUTER_COMPACT_THRESHOLD_PERCENT: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(95)
+    .default(80)
+    .describe(
+      "Compact an agent's conversation before a model request whose input would pass this share of the model's context window",
+    ),
   ANTHROPIC_MAX_RETRIES: z.coerce
     .number()
     .int()
@@ -102,6 +117,13 @@ export const RuntimeAgentSchema = z.object({
   model: z.string(),
   role: z.enum(['manager', 'worker']),
   systemPrompt: z.string().optional(),
+  /**
+   * The model's context window, in tokens; the conversation is compacted before it would pass
+   * the runtime's threshold of it. Left out: the runtime's table for the model.
+   */
+  contextWindow: z.number().int().positive().optional(),
+  /** Extended thinking, with its budget per model call; left out: none. */
+  thinking: ThinkingSchema.optional(),
 });
 export type RuntimeAgent = z.infer<typeof RuntimeAgentSchema>;
 
@@ -286,8 +308,30 @@ export type RuntimeSteersParams = z.infer<typeof RuntimeSteersParamsSchema>;
  */
 export const RuntimeSteersResultSchema = z.object({
   steers: z.array(z.object({ index: z.number().int().min(1), content: z.string() })),
+  /**
+   * A compaction asked for with `POST /agents/{name}/compact`: the runtime summarises the
+   * conversation at this boundary and reports a `compaction` event, whose store clears the ask.
+   */
+  compact: z
+    .object({ instructions: z.string().max(MAX_COMPACT_INSTRUCTIONS_LENGTH).optional() })
+    .optional(),
 });
 export type RuntimeSteersResult = z.infer<typeof RuntimeSteersResultSchema>;
+
+/**
+ * The request a runtime makes of its supervisor as it starts to compact the task's conversation
+ * (`active: true`) and when it failed to (`active: false`), so that the agent shows `Compacting`
+ * meanwhile; the `compaction` event's store ends it too. A failed compaction drops the one asked
+ * for, which is not tried again at each boundary.
+ */
+export const RUNTIME_COMPACTING_METHOD = 'compacting';
+
+/** The params of a {@link RUNTIME_COMPACTING_METHOD} request. */
+export const RuntimeCompactingParamsSchema = z.object({
+  taskId: z.string().min(1),
+  active: z.boolean(),
+});
+export type RuntimeCompactingParams = z.infer<typeof RuntimeCompactingParamsSchema>;
 
 /** Most bytes of steers' content in one answer, well under {@link RUNTIME_MAX_LINE_BYTES}. */
 export const RUNTIME_STEERS_MAX_BYTES = 1024 * 1024;

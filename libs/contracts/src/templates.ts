@@ -7,6 +7,7 @@ import {
   DEFAULT_TEMPLATE,
   ModelSchema,
   StorageSpecSchema,
+  ThinkingSchema,
 } from './agents';
 import { NameSchema, NamespaceSchema, textSchema, TimestampSchema } from './common';
 
@@ -62,6 +63,9 @@ const templateFields = {
   podSpec: AgentPodSpecSchema.optional(),
   storage: StorageSpecSchema.optional(),
   allowedDomains: AllowedDomainsSchema.optional(),
+  thinking: ThinkingSchema.optional().meta({
+    description: 'Extended thinking for its agents that ask for none of their own',
+  }),
   maxConcurrentAgents: z
     .number()
     .int('must be an integer')
@@ -141,6 +145,7 @@ export const TemplateResponseSchema = z
     podSpec: AgentPodSpecSchema.optional(),
     storage: StorageSpecSchema.optional(),
     allowedDomains: z.array(z.string()).optional(),
+    thinking: ThinkingSchema.optional(),
     maxConcurrentAgents: z.number().int().optional(),
     ttl: TemplateTtlSchema.optional(),
     warmPoolSize: z.number().int().optional(),

@@ -37,7 +37,8 @@ export function parseRouteInput<S extends OperationSpec>(
   req: Request,
   res: Response,
 ): RouteInput<S> {
-  if (spec.body && !req.is('application/json')) {
+  const noBody = spec.bodyOptional === true && isEmpty(req);
+  if (spec.body && !noBody && !req.is('application/json')) {
     throw new AppError(
       'UNSUPPORTED_MEDIA_TYPE',
       415,
@@ -50,8 +51,18 @@ export function parseRouteInput<S extends OperationSpec>(
   return {
     path: spec.params?.path ? parseInput(spec.params.path, req.params, 'path') : undefined,
     query: spec.params?.query ? parseInput(spec.params.query, req.query, 'query') : undefined,
-    body: spec.body ? parseInput(spec.body, req.body, 'body') : undefined,
+    body: spec.body ? parseInput(spec.body, noBody ? {} : req.body, 'body') : undefined,
     req,
     res,
   } as RouteInput<S>;
+}
+
+/**
+ * Whether the request has no body: neither a length nor a chunked one, or a length of 0 with no
+ * content type (what a client sends for a POST it gives no body).
+ */
+function isEmpty(req: Request): boolean {
+  const { headers } = req;
+  if (headers['transfer-encoding'] !== undefined) return false;
+  return (headers['content-length'] ?? '0') === '0' && headers['content-type'] === undefined;
 }

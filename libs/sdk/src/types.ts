@@ -12,6 +12,11 @@ export type CreateAgentParams = Schemas['CreateAgentRequest'];
 export type UpdateAgentParams = Schemas['PatchAgentRequest'];
 export type DeleteAgentResponse = Schemas['DeleteAgentResponse'];
 export type CancelAgentResponse = Schemas['CancelAgentResponse'];
+/** The body of `agents.compact()`: guidance for the summary. */
+export type CompactAgentParams = Schemas['CompactAgentRequest'];
+export type CompactAgentResponse = Schemas['CompactAgentResponse'];
+/** Extended thinking, with its budget per model call. */
+export type Thinking = Schemas['Thinking'];
 export type AgentStatus = Schemas['AgentStatus'];
 export type TaskStatus = Schemas['TaskStatus'];
 export type AgentLimits = Schemas['AgentLimits'];

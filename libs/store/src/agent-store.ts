@@ -31,6 +31,8 @@ import {
   RECORD_EVENT,
   RELEASE_CLAIM,
   REQUEST_CANCEL,
+  REQUEST_COMPACTION,
+  SET_COMPACTING,
   SLEEP_IDLE,
   START_TASK,
   STEERS_AFTER,
@@ -60,6 +62,8 @@ export interface AgentRecord {
   sessionId?: string;
   /** Set to the task id when a cancel of the running task was asked for. */
   cancelRequested?: string;
+  /** Set to the task id while the running task compacts its conversation. */
+  compacting?: string;
   /** The scheduler that started the agent's current or last task, and that holds its runtime. */
   scheduler?: string;
   /** The scheduler that the queued task was handed to, until the task starts. */
@@ -239,6 +243,8 @@ const deleteScript = new LuaScript(DELETE_AGENT, 7);
 const steersAfterScript = new LuaScript(STEERS_AFTER, 2);
 const requestCancelScript = new LuaScript(REQUEST_CANCEL, 2);
 const sleepIdleScript = new LuaScript(SLEEP_IDLE, 1);
+const requestCompactionScript = new LuaScript(REQUEST_COMPACTION, 1);
+const setCompactingScript = new LuaScript(SET_COMPACTING, 1);
 
 /** Each spec field is its own hash field, so that a PATCH is a single HSET. */
 const SPEC_FIELD_PREFIX = 'spec.';
@@ -320,6 +326,7 @@ function decode(hash: Record<string, string>, place?: QueuePlace): AgentRecord |
     ...optional('lastTaskCostUSD'),
     ...optional('sessionId'),
     ...optional('cancelRequested'),
+    ...optional('compacting'),
     ...optional('scheduler'),
     ...optional('handedTo'),
     ...optional('uid'),
@@ -999,6 +1006,60 @@ export class AgentStore {
           taskId,
           JSON.stringify({ type: 'cancel', namespace, name, taskId } satisfies ControlMessage),
         ],
+      )) === 1
+    );
+  }
+
+  /**
+   * Asks the agent's queued or running task to compact its conversation at its next turn
+   * boundary. Returns the task's id, or undefined when the agent has no such task.
+   */
+  async requestCompaction(
+    namespace: string,
+    name: string,
+    instructions: string | undefined,
+  ): Promise<string | undefined> {
+    const taskId = (await requestCompactionScript.run(
+      this.redis,
+      [this.keys.agent(namespace, name)],
+      [instructions ?? ''],
+    )) as string | null;
+    return taskId ?? undefined;
+  }
+
+  /**
+   * The compaction asked of the agent's task `taskId`, with its guidance, if one is asked for
+   * and not yet done.
+   */
+  async compactionRequested(
+    namespace: string,
+    name: string,
+    taskId: string,
+  ): Promise<{ instructions?: string } | undefined> {
+    const [requested, instructions] = await this.redis.hmget(
+      this.keys.agent(namespace, name),
+      'compactRequested',
+      'compactInstructions',
+    );
+    if (requested !== taskId) return undefined;
+    return instructions ? { instructions } : {};
+  }
+
+  /**
+   * Marks the agent's running task `taskId` as compacting its conversation, or no longer; false
+   * when it is not the agent's running task. Its `compaction` event, or its end, ends it too.
+   */
+  async setCompacting(
+    namespace: string,
+    name: string,
+    taskId: string,
+    active: boolean,
+  ): Promise<boolean> {
+    return (
+      (await setCompactingScript.run(
+        this.redis,
+        [this.keys.agent(namespace, name)],
+        [taskId, active ? '1' : '0'],
       )) === 1
     );
   }

@@ -436,6 +436,8 @@ return {'adopted', redis.call('HGETALL', KEYS[1])}
  * once it is stored, the task is no longer busy.
  * A `user_message` that reports a steer taken (its index in ARGV) drops the steers up to it from
  * the agent's list, in the same step: a steer leaves the list only once its taking is stored.
+ * A `compaction` ends the agent's `Compacting` stage and answers the compaction asked for; so
+ * does the task's end.
  * KEYS: agent, events, the agent's steers.
  * ARGV: taskId, requiredStatus ('' = Queued or InProgress), seq ('' = no deduplication), seqField,
  *   maxLen, eventType, eventTimestamp, payloadJson, now,
@@ -463,6 +465,7 @@ if ARGV[3] ~= '' then
 end
 local id = append(ARGV[6], ARGV[1], ARGV[7], ARGV[8], ARGV[5])
 if ARGV[6] == 'task_started' then redis.call('HSET', KEYS[1], 'status', 'Running') end
+if ARGV[6] == 'compaction' then redis.call('HDEL', KEYS[1], 'compacting', 'compactRequested', 'compactInstructions') end
 if ARGV[16] ~= '' then
   local taken = tonumber(ARGV[16])
   local count = tonumber(redis.call('HGET', KEYS[1], 'steerSeq') or '0')
@@ -474,7 +477,7 @@ if ARGV[16] ~= '' then
 end
 if ARGV[10] ~= '' then
   redis.call('HSET', KEYS[1], 'taskStatus', ARGV[10], 'lastTaskMessage', ARGV[11], 'completionTime', ARGV[9], 'updatedAt', ARGV[9])
-  redis.call('HDEL', KEYS[1], 'cancelRequested', 'handedTo')
+  redis.call('HDEL', KEYS[1], 'cancelRequested', 'handedTo', 'compacting', 'compactRequested', 'compactInstructions')
   if ARGV[12] ~= '' then
     redis.call('HSET', KEYS[1], 'lastTaskCostUSD', ARGV[12])
     redis.call('HINCRBYFLOAT', KEYS[1], 'totalCostUSD', ARGV[12])
@@ -624,4 +627,35 @@ redis.call('SADD', KEYS[2], ARGV[1])
 local pool = tonumber(redis.call('HGET', KEYS[1], 'spec.warmPoolSize') or '')
 if pool and pool > 0 then redis.call('SADD', KEYS[3], ARGV[5]) else redis.call('SREM', KEYS[3], ARGV[5]) end
 return {redis.call('HGETALL', KEYS[1]), admit(KEYS[1])}
+`;
+
+/**
+ * Ask the agent's busy task to compact its conversation at its next turn boundary, with the
+ * caller's guidance ('' = none): the check and the ask are one step, so that the ask never lands
+ * on a task that has ended. KEYS: agent. ARGV: instructions.
+ * Returns the task's id, or false when the agent has no queued or running task.
+ */
+export const REQUEST_COMPACTION = `
+local status = redis.call('HGET', KEYS[1], 'taskStatus')
+if status ~= 'Queued' and status ~= 'InProgress' then return false end
+local taskId = redis.call('HGET', KEYS[1], 'taskId')
+redis.call('HSET', KEYS[1], 'compactRequested', taskId, 'compactInstructions', ARGV[1])
+return taskId
+`;
+
+/**
+ * Mark the agent's running task `taskId` as compacting ('1') or no longer ('0': the compaction
+ * failed, and the compaction asked for is dropped with it, rather than tried at every boundary);
+ * nothing when it is not the agent's running task. KEYS: agent. ARGV: taskId, '1'|'0'.
+ * Returns 1, or 0 when `taskId` is not the agent's running task.
+ */
+export const SET_COMPACTING = `
+if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'taskStatus') ~= 'InProgress' then return 0 end
+if ARGV[2] == '1' then
+  redis.call('HSET', KEYS[1], 'compacting', ARGV[1])
+else
+  redis.call('HDEL', KEYS[1], 'compacting', 'compactRequested', 'compactInstructions')
+end
+return 1
 `;

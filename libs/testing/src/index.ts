@@ -26,6 +26,7 @@ export { startSentinelGroup } from './redis-sentinel';
 export type { SentinelGroup, SentinelGroupOptions } from './redis-sentinel';
 export { ScriptedAnthropic, startScriptedAnthropic } from './anthropic/server';
 export type { ScriptedAnthropicOptions } from './anthropic/server';
+export { inputTokensOf } from './anthropic/wire';
 export {
   apiError,
   echoLastUserText,

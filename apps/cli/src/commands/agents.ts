@@ -58,6 +58,11 @@ const AGENT_OPTIONS = {
   'max-turns': { type: 'string', value: '<n>', description: 'Model calls per task' },
   'max-budget-usd': { type: 'string', value: '<usd>', description: 'Spend per task, in USD' },
   'timeout-ms': { type: 'string', value: '<ms>', description: 'Time per task' },
+  'thinking-budget': {
+    type: 'string',
+    value: '<tokens>',
+    description: 'Extended thinking: the most tokens the model may think for per call (1024-32000)',
+  },
   file: {
     type: 'string',
     short: 'f',
@@ -77,6 +82,7 @@ function createBody(context: Context, name: string, instructions: string): Creat
     timeoutMs: intOption(context, 'timeout-ms', 1),
   };
   const hasLimits = Object.values(limits).some((v) => v !== undefined);
+  const budgetTokens = intOption(context, 'thinking-budget', 1);
   const list = (option: string) => {
     const values = listOption(context, option);
     return values.length > 0 ? values : undefined;
@@ -96,6 +102,7 @@ function createBody(context: Context, name: string, instructions: string): Creat
     limits: hasLimits
       ? Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined))
       : undefined,
+    thinking: budgetTokens === undefined ? undefined : { budgetTokens },
   }) as CreateAgentParams;
 }
 
@@ -410,7 +417,11 @@ const logs: Command = {
         if (page.length < PAGE) break;
       }
     }
-    if (!agent || !agent.taskId || !['Queued', 'InProgress'].includes(agent.taskStatus ?? ''))
+    if (
+      !agent ||
+      !agent.taskId ||
+      !['Queued', 'InProgress', 'Compacting'].includes(agent.taskStatus ?? '')
+    )
       return EXIT.OK;
     const taskId = agent.taskId;
     context.out.setStatus(agent.taskStatus === 'Queued' ? 'queued…' : 'thinking…');
@@ -445,6 +456,41 @@ const cancel: Command = {
         answer.status === 'cancelled'
           ? `Cancelled task ${answer.taskId} of ${name}.`
           : `Cancelling task ${answer.taskId} of ${name}; it stops within seconds.`,
+      );
+    return EXIT.OK;
+  },
+};
+
+const compact: Command = {
+  name: 'compact',
+  args: '<name>',
+  positionals: { min: 1, max: 1 },
+  summary: 'Compact an agent’s conversation: its running task summarises it',
+  description: [
+    'Asks the running task to have the model summarise the conversation so far at its next',
+    'turn; the summary replaces the transcript, and the session goes on. A `compaction` event',
+    'records it (see `komputer logs <name>`). An agent with no task answers 409 (exit 3).',
+  ].join('\n'),
+  options: {
+    instructions: {
+      type: 'string',
+      value: '<text>',
+      description: 'What the summary must keep, or may drop',
+    },
+  },
+  examples: ['komputer compact hello', "komputer compact hello --instructions 'Keep every URL.'"],
+  async run(context) {
+    const name = context.positionals[0] as string;
+    const instructions = stringOption(context, 'instructions');
+    const answer = await context.client.agents.compact(
+      name,
+      instructions === undefined ? {} : { instructions },
+      { signal: context.signal },
+    );
+    if (context.json) printJson(context, answer);
+    else
+      context.out.line(
+        `Task ${answer.taskId} of ${name} compacts its conversation at its next turn.`,
       );
     return EXIT.OK;
   },
@@ -579,4 +625,14 @@ const download: Command = {
 };
 
 /** The agent commands. */
-export const AGENT_COMMANDS: readonly Command[] = [run, ls, get, logs, cancel, cost, download, rm];
+export const AGENT_COMMANDS: readonly Command[] = [
+  run,
+  ls,
+  get,
+  logs,
+  cancel,
+  compact,
+  cost,
+  download,
+  rm,
+];

@@ -73,6 +73,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/agents/{name}/compact': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Compact the agent's conversation
+     * @description The running task summarises its conversation so far with the model, at its next turn boundary, guided by the optional `instructions`; the summary replaces the transcript and the session goes on. The agent shows taskStatus `Compacting` meanwhile, and a `compaction` event records it with the tokens before and after. An agent with no queued or running task answers 409.
+     */
+    post: operations['compactAgentTask'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/agents/{name}/events': {
     parameters: {
       query?: never;
@@ -733,6 +753,9 @@ export interface components {
       limits?: components['schemas']['AgentLimits'];
       /** @description Hosts the agent’s commands may reach, e.g. ["github.com", "*.npmjs.org:443"]; left out or ["*"]: the whole internet (never loopback, this host or private networks) */
       allowedDomains?: string[];
+      /** @description The model’s context window, in tokens (komputer extension), for a model the built-in table does not know, such as one behind an Anthropic-compatible endpoint. The conversation is compacted before a model request would pass `KOMPUTER_COMPACT_THRESHOLD_PERCENT` of it */
+      modelContextWindow?: number;
+      thinking?: components['schemas']['Thinking'];
     };
     /** @description The workspace volume of the agent’s pod (kubernetes runtime only; the local runtime ignores it) */
     StorageSpec: {
@@ -789,6 +812,11 @@ export interface components {
       /** @description Time per task, in milliseconds */
       timeoutMs?: number;
     };
+    /** @description Extended thinking: the model reasons before it answers, within `budgetTokens` per model call; its thinking comes as `thinking` events and is paid as output tokens */
+    Thinking: {
+      /** @description Most tokens the model may think for in one model call; each call may write this many tokens more */
+      budgetTokens: number;
+    };
     PatchAgentRequest: {
       /** @description The task for the agent */
       instructions?: string;
@@ -825,6 +853,13 @@ export interface components {
       limits?: components['schemas']['AgentLimits'];
       /** @description Hosts the agent’s commands may reach, e.g. ["github.com", "*.npmjs.org:443"]; left out or ["*"]: the whole internet (never loopback, this host or private networks) */
       allowedDomains?: string[];
+      /** @description The model’s context window, in tokens (komputer extension), for a model the built-in table does not know, such as one behind an Anthropic-compatible endpoint. The conversation is compacted before a model request would pass `KOMPUTER_COMPACT_THRESHOLD_PERCENT` of it */
+      modelContextWindow?: number;
+      thinking?: components['schemas']['Thinking'];
+    };
+    CompactAgentRequest: {
+      /** @description Guidance for the summary: what it must keep, what it may drop */
+      instructions?: string;
     };
     /** @description An event id (`<ms>-<seq>`) or an RFC 3339 timestamp */
     EventCursor: string;
@@ -980,6 +1015,8 @@ export interface components {
       storage?: components['schemas']['StorageSpec'];
       /** @description Hosts the agent’s commands may reach, e.g. ["github.com", "*.npmjs.org:443"]; left out or ["*"]: the whole internet (never loopback, this host or private networks) */
       allowedDomains?: string[];
+      /** @description Extended thinking for its agents that ask for none of their own */
+      thinking?: components['schemas']['Thinking'];
       /** @description Most of its agents running a task at once; the tasks of the others wait in the queue, in order of `priority` then age, and show `queuePosition` and `queueReason`. Left out: no cap */
       maxConcurrentAgents?: number;
       ttl?: components['schemas']['TemplateTtl'];
@@ -1010,6 +1047,8 @@ export interface components {
       storage?: components['schemas']['StorageSpec'];
       /** @description Hosts the agent’s commands may reach, e.g. ["github.com", "*.npmjs.org:443"]; left out or ["*"]: the whole internet (never loopback, this host or private networks) */
       allowedDomains?: string[];
+      /** @description Extended thinking for its agents that ask for none of their own */
+      thinking?: components['schemas']['Thinking'];
       /** @description Most of its agents running a task at once; the tasks of the others wait in the queue, in order of `priority` then age, and show `queuePosition` and `queueReason`. Left out: no cap */
       maxConcurrentAgents?: number;
       ttl?: components['schemas']['TemplateTtl'];
@@ -1190,6 +1229,9 @@ export interface components {
       };
       limits?: components['schemas']['AgentLimitsOutput'];
       allowedDomains?: string[];
+      /** @description The model’s context window, in tokens: the agent’s own `modelContextWindow`, or the model’s from the built-in table (200000 for a model it does not know) */
+      modelContextWindow: number;
+      thinking?: components['schemas']['Thinking'];
       /**
        * Format: date-time
        * @example 2026-01-01T00:00:00.000Z
@@ -1207,7 +1249,7 @@ export interface components {
      */
     AgentStatus: 'Pending' | 'Running' | 'Sleeping' | 'Failed' | 'Queued';
     /** @enum {string} */
-    TaskStatus: 'Queued' | 'InProgress' | 'Complete' | 'Cancelled' | 'Error';
+    TaskStatus: 'Queued' | 'InProgress' | 'Compacting' | 'Complete' | 'Cancelled' | 'Error';
     Error: {
       /** @description What went wrong, for a person to read */
       error: string;
@@ -1284,6 +1326,9 @@ export interface components {
       };
       limits?: components['schemas']['AgentLimitsOutput'];
       allowedDomains?: string[];
+      /** @description The model’s context window, in tokens: the agent’s own `modelContextWindow`, or the model’s from the built-in table (200000 for a model it does not know) */
+      modelContextWindow: number;
+      thinking?: components['schemas']['Thinking'];
       /**
        * Format: date-time
        * @example 2026-01-01T00:00:00.000Z
@@ -1315,6 +1360,17 @@ export interface components {
       status: 'cancelled' | 'cancelling';
       name: string;
       namespace: string;
+      taskId: string;
+    };
+    CompactAgentResponse: {
+      /**
+       * @description The running task compacts its conversation at its next turn boundary; a `compaction` event records it
+       * @constant
+       */
+      status: 'compacting';
+      name: string;
+      namespace: string;
+      /** @description The running task that compacts */
       taskId: string;
     };
     AgentEventListResponse: {
@@ -1615,7 +1671,19 @@ export interface components {
        */
       type: 'compaction';
       payload: {
+        /** @description The summary that replaced the conversation */
         summary: string;
+        /**
+         * @description `manual`: asked for with `POST /agents/{name}/compact`; `auto`: the conversation neared the model’s context window
+         * @enum {string}
+         */
+        trigger: 'manual' | 'auto';
+        /** @description The conversation’s input tokens before, as the model counted them */
+        tokens_before: number;
+        /** @description The summary’s tokens, as the model counted them: the conversation’s size after */
+        tokens_after: number;
+        /** @description The guidance given with a manual compaction */
+        instructions?: string;
       };
     };
     WarningEvent: {
@@ -1892,6 +1960,7 @@ export interface components {
       podSpec?: components['schemas']['AgentPodSpec'];
       storage?: components['schemas']['StorageSpecOutput'];
       allowedDomains?: string[];
+      thinking?: components['schemas']['Thinking'];
       maxConcurrentAgents?: number;
       ttl?: components['schemas']['TemplateTtlOutput'];
       warmPoolSize?: number;
@@ -2482,6 +2551,98 @@ export interface operations {
       };
       /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  compactAgentTask: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Agent name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['CompactAgentRequest'];
+      };
+    };
+    responses: {
+      /** @description The compaction is asked for */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CompactAgentResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
         headers: {
           [name: string]: unknown;
         };

@@ -9,6 +9,8 @@ import type {
   AgentEventsQuery,
   CancelAgentResponse,
   CloseReason,
+  CompactAgentParams,
+  CompactAgentResponse,
   CreateAgentParams,
   CreateAgentResponse,
   DeleteAgentResponse,
@@ -215,6 +217,33 @@ export class Agents extends APIResource {
     return dataOf(
       api.GET('/api/v1/agents/{name}/cost', {
         params: { path: { name }, query: { namespace } },
+        ...init,
+      }),
+    );
+  }
+
+  /**
+   * Asks the agent's running task to compact its conversation: at its next turn boundary it has
+   * the model summarise the conversation so far (guided by `instructions`), which replaces the
+   * transcript; the session goes on. The agent shows taskStatus `Compacting` meanwhile, and a
+   * `compaction` event records it, with the tokens before and after. An agent with no task
+   * throws `ConflictError` with code `NO_ACTIVE_TASK`.
+   *
+   * @example
+   * ```ts
+   * await client.agents.compact('researcher', { instructions: 'Keep every URL you found.' });
+   * ```
+   */
+  compact(
+    name: string,
+    params: CompactAgentParams = {},
+    options?: RequestOptions,
+  ): Promise<CompactAgentResponse> {
+    const { api, init, namespace } = this.parts(options);
+    return dataOf(
+      api.POST('/api/v1/agents/{name}/compact', {
+        params: { path: { name }, query: { namespace } },
+        body: params,
         ...init,
       }),
     );

@@ -385,4 +385,64 @@ describe('scripted Anthropic server', () => {
     });
     expect(server.activeStreams).toBe(0);
   });
+
+  it('refuses a thinking budget out of the API’s bounds, and streams thinking within them', async () => {
+    server.script({ content: [thinking('Let me think.'), text('42')] });
+    const within = await client.messages.create({
+      ...ask('Think'),
+      max_tokens: 3000,
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+    });
+    expect(within.content.map((block) => block.type)).toEqual(['thinking', 'text']);
+
+    const tooSmall = await rejectionOf(
+      client.messages.create({ ...ask('x'), thinking: { type: 'enabled', budget_tokens: 512 } }),
+    );
+    expect(tooSmall).toMatchObject({ status: 400, message: expect.stringMatching(/1024/) });
+    const overMax = await rejectionOf(
+      client.messages.create({ ...ask('x'), thinking: { type: 'enabled', budget_tokens: 1024 } }),
+    );
+    expect(overMax).toMatchObject({ status: 400, message: expect.stringMatching(/max_tokens/) });
+  });
+});
+
+describe('scripted Anthropic server with a context window', () => {
+  let server: ScriptedAnthropic;
+  let client: Anthropic;
+
+  beforeEach(async () => {
+    server = await startScriptedAnthropic({ contextWindow: 100 });
+    client = new Anthropic({ apiKey: 'test', baseURL: server.url, maxRetries: 0 });
+  });
+
+  afterEach(() => server.close());
+
+  it('refuses a prompt longer than the window as the API does, consuming no turn', async () => {
+    server.script({ content: [text('fits')] });
+    const long = ask('x'.repeat(1_000));
+
+    const err = (await rejectionOf(client.messages.create(long))) as APIError;
+
+    expect(err.status).toBe(400);
+    expect(err.type).toBe('invalid_request_error');
+    expect(err.message).toMatch(/prompt is too long: \d+ tokens > 100 maximum/);
+    expect(server.remainingTurns).toBe(1);
+    expect(server.requestCount).toBe(1);
+  });
+
+  it('answers a prompt within the window, with the input tokens it counted against it', async () => {
+    server.script({ content: [text('fits')] });
+    const request = ask('x'.repeat(300));
+
+    const message = await client.messages.create(request);
+
+    const counted = message.usage.input_tokens;
+    expect(counted).toBeGreaterThan(75);
+    expect(counted).toBeLessThanOrEqual(100);
+    // A request a little longer than the one counted passes the window.
+    const err = (await rejectionOf(
+      client.messages.create(ask('x'.repeat(300 + 4 * (101 - counted)))),
+    )) as APIError;
+    expect(err.message).toMatch(/prompt is too long: 101 tokens > 100 maximum/);
+  });
 });

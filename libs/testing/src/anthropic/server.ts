@@ -13,7 +13,7 @@ import type {
   StreamFailure,
   TurnFunction,
 } from './turns';
-import { buildMessage, errorBody, formatSse, newId, streamEvents } from './wire';
+import { buildMessage, errorBody, formatSse, inputTokensOf, newId, streamEvents } from './wire';
 
 /** Options for {@link startScriptedAnthropic}. */
 export interface ScriptedAnthropicOptions {
@@ -28,6 +28,12 @@ export interface ScriptedAnthropicOptions {
   maxLoggedRequests?: number;
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
+  /**
+   * The model's context window, in tokens: a request whose input (counted as its answers'
+   * `usage.input_tokens` are, about four characters a token) is longer is refused with the
+   * API's 400 `prompt is too long`, and consumes no scripted turn. Default: no limit.
+   */
+  contextWindow?: number;
 }
 
 interface Waiter {
@@ -49,6 +55,11 @@ export class ScriptedAnthropic {
   private closed: Promise<void> | undefined;
   private received = 0;
   private streaming = 0;
+  /**
+   * The model's context window, in tokens (see {@link ScriptedAnthropicOptions.contextWindow});
+   * a test may change it between requests.
+   */
+  contextWindow: number | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -57,6 +68,7 @@ export class ScriptedAnthropic {
     private readonly options: ScriptedAnthropicOptions,
   ) {
     this.script(...(options.script ?? []));
+    this.contextWindow = options.contextWindow;
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
@@ -159,6 +171,8 @@ export class ScriptedAnthropic {
 
     const request: ScriptedRequest = { body: parsed, headers: req.headers, receivedAt: new Date() };
     const number = this.record(request);
+    const refused = this.refusal(parsed);
+    if (refused) return sendError(res, 400, 'invalid_request_error', refused);
     let turn = this.turns.shift() ?? this.fallback(number);
     try {
       while (typeof turn === 'function') turn = await turn(request);
@@ -169,6 +183,28 @@ export class ScriptedAnthropic {
     if ('error' in turn) return sendScriptedError(res, turn);
     if (parsed.stream === true) return this.stream(res, parsed, turn);
     return this.reply(res, parsed, turn);
+  }
+
+  /**
+   * Why the API would refuse the request as it stands, before any model work: an input longer
+   * than the context window, or a thinking budget out of the API's bounds.
+   */
+  private refusal(body: MessageCreateParamsBase): string | undefined {
+    const { contextWindow } = this;
+    const tokens = inputTokensOf(body);
+    if (contextWindow !== undefined && tokens > contextWindow) {
+      return `prompt is too long: ${tokens} tokens > ${contextWindow} maximum`;
+    }
+    const { thinking } = body;
+    if (thinking?.type === 'enabled') {
+      if (thinking.budget_tokens < 1024) {
+        return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+      }
+      if (thinking.budget_tokens >= body.max_tokens) {
+        return '`max_tokens` must be greater than `thinking.budget_tokens`';
+      }
+    }
+    return undefined;
   }
 
   /** Logs the request, wakes the waits it completes and returns its number (from 1). */

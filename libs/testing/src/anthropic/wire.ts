@@ -77,10 +77,19 @@ function usageOf(inputTokens: number, outputTokens: number): Usage {
   };
 }
 
+/**
+ * The input tokens of a request, as the server counts them: about four characters a token of
+ * its system prompt, messages and tools. Its answers' `usage` and its context window use it.
+ */
+export function inputTokensOf(body: MessageCreateParamsBase): number {
+  return estimateTokens(
+    JSON.stringify([body.system ?? '', body.messages, body.tools ?? []]).length,
+  );
+}
+
 /** The `Message` a reply stands for, as a non-streamed response returns it. */
 export function buildMessage(body: MessageCreateParamsBase, reply: ScriptedReply): ScriptedMessage {
   const content = wireBlocks(reply.content);
-  const inputChars = JSON.stringify([body.system ?? '', body.messages, body.tools ?? []]).length;
   const outputChars = content
     .map((block) => {
       if (block.type === 'text') return block.text.length;
@@ -101,7 +110,7 @@ export function buildMessage(body: MessageCreateParamsBase, reply: ScriptedReply
     stop_details: null,
     stop_sequence: null,
     usage: usageOf(
-      reply.usage?.inputTokens ?? estimateTokens(inputChars),
+      reply.usage?.inputTokens ?? inputTokensOf(body),
       reply.usage?.outputTokens ?? estimateTokens(outputChars),
     ),
   };
