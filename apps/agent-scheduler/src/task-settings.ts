@@ -1,5 +1,11 @@
 import { AgentPodSpecSchema, DEFAULT_MODEL } from '@komputer/contracts';
-import type { AgentPodSpec, AgentSpec, TaskLimits, TemplateSpec } from '@komputer/contracts';
+import type {
+  AgentPodSpec,
+  AgentSpec,
+  ManagerScope,
+  TaskLimits,
+  TemplateSpec,
+} from '@komputer/contracts';
 import type { TemplateRecord } from '@komputer/store';
 import type { AgentPodSettingsOverrides, WarmPoolRef, WarmPoolTarget } from './runtime-driver';
 
@@ -10,6 +16,8 @@ export interface TaskSettings {
   allowedDomains?: string[];
   /** For the kubernetes driver's pod and claim; the local driver ignores them. */
   pod: AgentPodSettingsOverrides;
+  /** Which agents a manager may act on with its platform tools (its template's setting). */
+  managerScope: ManagerScope;
   /** What the task's events must say was not applied. */
   warnings: string[];
 }
@@ -86,6 +94,7 @@ export function taskSettings(
     },
     ...(allowedDomains ? { allowedDomains } : {}),
     pod: { ...(podSpec ? { podSpec } : {}), ...(storage ? { storage } : {}) },
+    managerScope: template?.managerScope ?? 'created',
     warnings,
   };
 }

@@ -171,6 +171,10 @@ export {
   RUNTIME_MAX_LINE_BYTES,
   RUNTIME_STEERS_MAX_BYTES,
   RUNTIME_STEERS_METHOD,
+  RUNTIME_PLATFORM_METHOD,
+  PlatformToolDefinitionSchema,
+  RuntimePlatformParamsSchema,
+  RuntimePlatformResultSchema,
   RuntimeAgentSchema,
   RuntimeAssignMessageSchema,
   RuntimeConnectorSchema,
@@ -200,6 +204,9 @@ export type {
   RuntimeResumeMessage,
   RuntimeSettings,
   RuntimeSteersParams,
+  PlatformToolDefinition,
+  RuntimePlatformParams,
+  RuntimePlatformResult,
   RuntimeSteersResult,
   RuntimeTaskMessage,
   SupervisorMessage,
@@ -292,6 +299,7 @@ export {
   TemplateScopeSchema,
   TemplateSpecSchema,
   TemplateTtlSchema,
+  ManagerScopeSchema,
 } from './templates';
 export type {
   CreateTemplateRequest,
@@ -302,4 +310,5 @@ export type {
   TemplateScope,
   TemplateSpec,
   TemplateTtl,
+  ManagerScope,
 } from './templates';
