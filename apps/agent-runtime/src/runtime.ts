@@ -3,7 +3,9 @@ import type { Readable, Writable } from 'node:stream';
 import type Anthropic from '@anthropic-ai/sdk';
 import {
   RUNTIME_MAX_LINE_BYTES,
+  RUNTIME_PLATFORM_METHOD,
   RUNTIME_STEERS_METHOD,
+  RuntimePlatformResultSchema,
   RuntimeSteersResultSchema,
   SupervisorMessageSchema,
   TERMINAL_EVENT_TYPES,
@@ -234,6 +236,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       cancel: entry.cancel.signal,
       session,
       steers: (after) => steersOf(task.taskId, after),
+      // A platform call lasts as long as the supervisor takes (an `await_agents` waits for
+      // sub-agents): the task's own timeout bounds it.
+      platform: async (call) =>
+        RuntimePlatformResultSchema.parse(
+          await requests.request(
+            RUNTIME_PLATFORM_METHOD,
+            { taskId: task.taskId, ...call },
+            task.limits.timeoutMs,
+          ),
+        ),
     }).catch((err: unknown) => {
       logger.error({ err, taskId: task.taskId }, 'task failed unexpectedly');
       return emit('error', { error: `the runtime failed: ${String(err)}`, retryable: false });

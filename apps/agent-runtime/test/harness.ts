@@ -12,6 +12,7 @@ import {
 } from '@komputer/contracts';
 import type {
   NewAgentEvent,
+  PlatformToolDefinition,
   RuntimeEventMessage,
   RuntimeMessage,
   RuntimeConnector,
@@ -178,6 +179,8 @@ export interface TaskMessageOptions {
   memories?: RuntimeMemory[];
   skills?: RuntimeSkill[];
   env?: Record<string, string>;
+  /** The platform tools the supervisor gives a manager's task. Default: none. */
+  platformTools?: PlatformToolDefinition[];
   /** The task's model token. Default: one made up for the task. */
   modelToken?: string;
 }
@@ -192,6 +195,7 @@ export function taskMessage(options: TaskMessageOptions = {}): RuntimeTaskMessag
     connectors: options.connectors ?? [],
     memories: options.memories ?? [],
     skills: options.skills ?? [],
+    platformTools: options.platformTools ?? [],
     env: options.env ?? {},
     agent: {
       name: 'agent-1',

@@ -1,5 +1,6 @@
 import { RuntimeSettingsSchema } from '@komputer/contracts';
 import { SecretKeyVarSchema } from '@komputer/connectors';
+import { PlatformSettingsSchema } from '@komputer/platform-tools';
 import { BaseConfigSchema, HostSchema, PortSchema } from '@komputer/service-kit';
 import { z } from 'zod';
 
@@ -10,7 +11,7 @@ export const RUNTIME_DRIVERS = ['local', 'kubernetes'] as const;
  * The scheduler's configuration, read from the environment. Each runtime driver reads its own
  * settings besides these (`LocalDriverConfigSchema`, `KubernetesDriverConfigSchema`).
  */
-export const SchedulerConfigSchema = BaseConfigSchema.extend({
+export const SchedulerConfigSchema = BaseConfigSchema.extend(PlatformSettingsSchema.shape).extend({
   // Its HTTP port serves health and readiness only; it takes its work from Redis.
   PORT: PortSchema.default(8083),
   HOST: HostSchema,

@@ -1,3 +1,4 @@
+import { PlatformSettingsSchema } from '@komputer/platform-tools';
 import { RelaySettingsSchema } from '@komputer/relay';
 import {
   BaseConfigSchema,
@@ -10,26 +11,28 @@ import {
 import { z } from 'zod';
 
 /** The gateway's configuration, read from the environment; it serves the relay's routes too. */
-export const GatewayConfigSchema = BaseConfigSchema.extend(RelaySettingsSchema.shape).extend({
-  PORT: PortSchema.default(8080),
-  HOST: HostSchema,
-  KOMPUTER_BODY_LIMIT_BYTES: BodyLimitBytesSchema,
-  KOMPUTER_JSON_MAX_DEPTH: JsonMaxDepthSchema,
-  KOMPUTER_CORS_ORIGINS: CorsOriginsSchema,
-  KOMPUTER_REGISTRY_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-    .default('http://127.0.0.1:8082')
-    .describe(
-      "The connector-registry's base URL, without `/api/v1`: the gateway forwards the connectors', secrets', memories' and skills' routes to it. `npm start` sets it to the registry it runs",
-    ),
-  KOMPUTER_REGISTRY_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .min(100)
-    .max(600_000)
-    .default(30_000)
-    .describe(
-      "Bound on one call from the gateway to the connector-registry, answer included; past it the gateway answers `504 REGISTRY_TIMEOUT`. Keep it above the registry's tool discovery, which may take a few `KOMPUTER_MCP_TIMEOUT_MS`",
-    ),
-});
+export const GatewayConfigSchema = BaseConfigSchema.extend(RelaySettingsSchema.shape)
+  .extend(PlatformSettingsSchema.shape)
+  .extend({
+    PORT: PortSchema.default(8080),
+    HOST: HostSchema,
+    KOMPUTER_BODY_LIMIT_BYTES: BodyLimitBytesSchema,
+    KOMPUTER_JSON_MAX_DEPTH: JsonMaxDepthSchema,
+    KOMPUTER_CORS_ORIGINS: CorsOriginsSchema,
+    KOMPUTER_REGISTRY_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .default('http://127.0.0.1:8082')
+      .describe(
+        "The connector-registry's base URL, without `/api/v1`: the gateway forwards the connectors', secrets', memories' and skills' routes to it. `npm start` sets it to the registry it runs",
+      ),
+    KOMPUTER_REGISTRY_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(600_000)
+      .default(30_000)
+      .describe(
+        "Bound on one call from the gateway to the connector-registry, answer included; past it the gateway answers `504 REGISTRY_TIMEOUT`. Keep it above the registry's tool discovery, which may take a few `KOMPUTER_MCP_TIMEOUT_MS`",
+      ),
+  });
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

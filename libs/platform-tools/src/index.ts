@@ -7,3 +7,5 @@ export type { PlatformToolsDeps, PlatformToolsOptions } from './platform-tools';
 export { MAX_SUB_TASKS, SubTasks } from './sub-tasks';
 export { outcomeOf, TaskWaits } from './task-waits';
 export type { TaskOutcome, TaskRef, TaskWaitsOptions } from './task-waits';
+export { PlatformSettingsSchema } from './settings';
+export type { PlatformSettings } from './settings';
