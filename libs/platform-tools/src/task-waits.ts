@@ -123,11 +123,12 @@ export class TaskWaits {
     if (ended.size === refs.length || timeoutMs <= 0) return ended;
 
     // A blocking read holds its connection: each wait has its own, closed when it ends.
-    const reader = redis.duplicate();
+    const reader = redis.duplicate({ lazyConnect: true });
     const onAbort = () => reader.disconnect();
     signal.addEventListener('abort', onAbort, { once: true });
     const deadline = Date.now() + timeoutMs;
     try {
+      await reader.connect();
       while (ended.size < refs.length) {
         signal.throwIfAborted();
         const left = deadline - Date.now();
