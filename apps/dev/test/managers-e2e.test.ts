@@ -1,4 +1,6 @@
 import type { MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { followEvents, lastUserText, taskEvents, text, toolUse } from '@komputer/testing';
 import type {
   ScriptedAnthropic,
@@ -353,5 +355,99 @@ describe('what a manager may touch', () => {
     });
     expect(allowed.map((r) => r.is_error)).toEqual([false]);
     expect((await get('/agents/outsider')).status).toBe(404);
+  });
+});
+
+describe('the platform over MCP', () => {
+  /** A real MCP client of the gateway's `/mcp`, with `headers` on every request. */
+  async function mcpClient(query = '', headers: Record<string, string> = {}): Promise<Client> {
+    const client = new Client({ name: 'e2e', version: '1.0.0' });
+    const url = new URL(`${e2e.stack.url}/mcp${query}`);
+    await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers } }));
+    return client;
+  }
+
+  /** The text of a tool result. */
+  const textOf = (result: Awaited<ReturnType<Client['callTool']>>) =>
+    (result.content as { type: string; text: string }[]).map((c) => c.text).join('');
+
+  it('lists the tools that managers get, and runs them for an outside client', async () => {
+    const client = await mcpClient('?namespace=mcp-team');
+    try {
+      const { tools } = await client.listTools();
+      const names = tools.map((t) => t.name);
+      // One registry: the tools a manager's model is offered, less the built-in ones.
+      model.script({ content: [text('ready')] });
+      const probe = await post('/agents', { name: 'mcp-probe', instructions: 'Get ready.' });
+      await eventsOf('mcp-probe', probe.body.taskId);
+      const managerRequest = model.requests.at(-1);
+      const offered = (managerRequest?.body.tools ?? [])
+        .map((t) => t.name)
+        .filter((name) => /^[a-z_]+$/.test(name));
+      expect(names.sort()).toEqual(offered.sort());
+      expect(names).toEqual(
+        expect.arrayContaining(['create_agent', 'await_agents', 'list_agents']),
+      );
+      const create = tools.find((t) => t.name === 'create_agent');
+      expect(create?.inputSchema.required).toEqual(
+        expect.arrayContaining(['name', 'instructions']),
+      );
+
+      model.script(workerAnswer);
+      const created = await client.callTool({
+        name: 'create_agent',
+        arguments: { name: 'mcp-worker', instructions: 'Name your colour: teal' },
+      });
+      expect(created.isError).toBe(false);
+      const { taskId, namespace } = JSON.parse(textOf(created));
+      expect(namespace).toBe('mcp-team');
+      const awaited = await client.callTool({
+        name: 'await_agents',
+        arguments: { agents: ['mcp-worker'], timeoutSeconds: 30 },
+      });
+      expect(JSON.parse(textOf(awaited)).agents).toEqual([
+        expect.objectContaining({ taskId, status: 'Complete', result: 'answer of teal' }),
+      ]);
+      // The agent is the API's, in the session's namespace.
+      expect((await get('/agents/mcp-worker?namespace=mcp-team')).body.taskId).toBe(taskId);
+
+      const missing = await client.callTool({ name: 'get_agent', arguments: { name: 'nobody' } });
+      expect(missing.isError).toBe(true);
+      expect(textOf(missing)).toBe(
+        'AGENT_NOT_FOUND: agent "nobody" not found in namespace "mcp-team"',
+      );
+      const invalid = await client.callTool({ name: 'create_agent', arguments: { name: 'X!' } });
+      expect(invalid.isError).toBe(true);
+      expect(textOf(invalid)).toMatch(/^VALIDATION_FAILED: invalid input for create_agent: name: /);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('takes the namespace from the X-Komputer-Namespace header, and refuses a bad one', async () => {
+    model.script({ content: [text('here')] });
+    const there = await post('/agents?namespace=header-team', {
+      name: 'header-agent',
+      instructions: 'Be here.',
+    });
+    await taskEvents(redis, 'komputer:header-team:events:header-agent', there.body.taskId);
+    const client = await mcpClient('', { 'X-Komputer-Namespace': 'header-team' });
+    try {
+      const listed = await client.callTool({ name: 'list_agents', arguments: {} });
+      const agents = JSON.parse(textOf(listed)).agents as { name: string; namespace: string }[];
+      expect(agents.map((a) => [a.namespace, a.name])).toEqual([['header-team', 'header-agent']]);
+    } finally {
+      await client.close();
+    }
+    const refused = await fetch(`${e2e.stack.url}/mcp?namespace=Not_A_Namespace`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { code: string }).code).toBe('VALIDATION_FAILED');
   });
 });

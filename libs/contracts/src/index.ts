@@ -133,6 +133,7 @@ export {
   HealthResponseSchema,
   NamePathSchema,
   NamespaceQuerySchema,
+  McpMessageSchema,
   operations,
   REGISTRY_TAGS,
 } from './operations';
