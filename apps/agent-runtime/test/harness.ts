@@ -5,14 +5,18 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import Anthropic from '@anthropic-ai/sdk';
 import {
+  RUNTIME_PLATFORM_METHOD,
   RUNTIME_STEERS_METHOD,
   RuntimeMessageSchema,
+  RuntimePlatformParamsSchema,
   RuntimeSteersParamsSchema,
   TERMINAL_EVENT_TYPES,
 } from '@komputer/contracts';
 import type {
   NewAgentEvent,
   PlatformToolDefinition,
+  RuntimePlatformParams,
+  RuntimePlatformResult,
   RuntimeEventMessage,
   RuntimeMessage,
   RuntimeConnector,
@@ -61,6 +65,8 @@ export class MessageLog {
   /** The steers not taken yet, as the supervisor's store holds them. */
   private steers: { taskId: string; index: number; content: string }[] = [];
   private steerCount = 0;
+  /** Answers the runtime's platform tool calls, as a manager's supervisor does. */
+  private platform: ((params: RuntimePlatformParams) => RuntimePlatformResult) | undefined;
 
   /** `send` writes to the runtime's input. */
   constructor(private readonly send: (message: SupervisorMessage) => void) {}
@@ -73,6 +79,10 @@ export class MessageLog {
         .filter((s) => s.taskId === taskId && s.index > after)
         .map(({ index, content }) => ({ index, content }));
       this.send({ type: 'response', id: message.id, result: { steers } });
+    }
+    if (message.type === 'request' && message.method === RUNTIME_PLATFORM_METHOD && this.platform) {
+      const result = this.platform(RuntimePlatformParamsSchema.parse(message.params));
+      this.send({ type: 'response', id: message.id, result });
     }
     if (message.type === 'event' && message.event.type === 'user_message') {
       const taken = message.event.payload.steer_index ?? 0;
@@ -89,6 +99,11 @@ export class MessageLog {
     this.steerCount += 1;
     this.steers.push({ taskId, index: this.steerCount, content });
     return this.steerCount;
+  }
+
+  /** Answers the runtime's platform tool calls with `handler` from now on. */
+  answerPlatform(handler: (params: RuntimePlatformParams) => RuntimePlatformResult): void {
+    this.platform = handler;
   }
 
   addInvalid(reason: string): void {
