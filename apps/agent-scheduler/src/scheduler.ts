@@ -254,6 +254,16 @@ export function createScheduler(
       return;
     }
     if (control.type === 'cancel') runner.cancel(control.taskId, 'cancelled by request');
+    if (control.type === 'sleep') {
+      // Only the scheduler that holds the runtime has it to stop; a task that came since keeps it.
+      const { namespace, name, uid, idleTask } = control;
+      const ref = { namespace, name, ...(uid ? { uid } : {}) };
+      driver
+        .stopUnlessBusy(ref, () => runner.runsTaskOf(ref, idleTask))
+        .catch((err: unknown) =>
+          logger.warn({ err, agent: ref }, 'could not put an agent to sleep'),
+        );
+    }
     if (control.type === 'delete') {
       // Stopping the runtime cancels its task first; then the workspace goes.
       const { namespace, name, uid } = control;

@@ -1,7 +1,14 @@
 import type { MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { followEvents, lastUserText, taskEvents, text, toolUse } from '@komputer/testing';
+import {
+  eventually,
+  followEvents,
+  lastUserText,
+  taskEvents,
+  text,
+  toolUse,
+} from '@komputer/testing';
 import type {
   ScriptedAnthropic,
   ScriptedReply,
@@ -196,6 +203,56 @@ describe('a manager runs a team of workers, end to end', () => {
         result: 'answer of violet',
       }),
     ]);
+  });
+
+  it('puts a worker to sleep and wakes it with its next task', async () => {
+    const statuses: string[] = [];
+    const route = async (request: ScriptedRequest): Promise<ScriptedReply> => {
+      if (!fromManager(request)) return workerAnswer(request);
+      const turns = request.body.messages.filter((m: MessageParam) => m.role === 'assistant');
+      const plan = [
+        [
+          toolUse('create_agent', { name: 'napper', instructions: 'Name your colour: white' }),
+          toolUse('await_agents', { agents: ['napper'], timeoutSeconds: 60 }),
+          toolUse('sleep_agent', { name: 'napper' }),
+        ],
+        [
+          toolUse('wake_agent', { name: 'napper', instructions: 'Name your colour: black' }),
+          toolUse('await_agents', { agents: ['napper'], timeoutSeconds: 60 }),
+        ],
+      ][turns.length];
+      if (turns.length === 1) {
+        const napper = (await get('/agents/napper')).body;
+        statuses.push(napper.status);
+        // Its runtime stops: the scheduler that holds it no longer has it ready.
+        const ref = { namespace: 'default', name: 'napper' };
+        await eventually(
+          () => e2e.stack.scheduler.driver.ready(ref) === undefined,
+          'the sleeping worker’s runtime stops',
+        );
+      }
+      return managerTurn({ content: plan ?? [text('rested')] });
+    };
+    model.script(...Array.from({ length: 5 }, () => route));
+    const started = await post('/agents', { name: 'nap-boss', instructions: 'Rest a worker.' });
+    const events = await eventsOf('nap-boss', started.body.taskId);
+    expect(events.at(-1)?.type).toBe('task_completed');
+    const results = toolResults(events);
+    expect(results.map((r) => [r.tool, r.is_error])).toEqual([
+      ['create_agent', false],
+      ['await_agents', false],
+      ['sleep_agent', false],
+      ['wake_agent', false],
+      ['await_agents', false],
+    ]);
+    // Asleep between the two tasks; awake, with the second task's answer, after.
+    expect(JSON.parse(results[2]?.output ?? '{}').status).toBe('Sleeping');
+    expect(statuses).toEqual(['Sleeping']);
+    expect(JSON.parse(results[4]?.output ?? '{}').agents[0]).toMatchObject({
+      status: 'Complete',
+      result: 'answer of black',
+    });
+    expect((await get('/agents/napper')).body.status).toBe('Running');
   });
 
   it('cancels the workers’ tasks when the manager is cancelled while it waits for them', async () => {

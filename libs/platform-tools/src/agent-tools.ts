@@ -151,6 +151,44 @@ const PatchAgentInputSchema = PatchAgentRequestSchema.pick({
   priority: true,
 }).extend({ name: selfName, namespace: namespaceField });
 
+/**
+ * Gives an agent a task as `POST /agents` does, creating it (`create`) or only for one that
+ * exists (`existing`). A manager may task only the agents it manages, within its budget; the
+ * agents it creates are its own (`officeManager`), workers unless it says otherwise, and the task
+ * is recorded as its sub-task.
+ */
+async function giveTask(
+  deps: PlatformToolsDeps,
+  caller: PlatformCaller,
+  input: CreateAgentRequest & { namespace: string },
+  mode: 'create' | 'existing',
+) {
+  const { namespace } = input;
+  checkLocalRefs(caller, [...(input.memories ?? []), ...(input.skills ?? [])]);
+  let request: CreateAgentRequest = input;
+  const existing =
+    mode === 'existing' || caller.kind === 'manager'
+      ? await findAgent(deps, namespace, input.name)
+      : undefined;
+  if (mode === 'existing' && !existing) await deps.agents.get(namespace, input.name);
+  if (caller.kind === 'manager') {
+    if (existing) checkManages(caller, existing, 'give a task to');
+    await checkBudget(caller, deps);
+    if (!existing)
+      request = { ...request, officeManager: caller.name, role: input.role || 'worker' };
+  }
+  const outcome = await deps.agents.createOrRun(namespace, request);
+  if (caller.kind === 'manager') {
+    caller.subTasks.record({ namespace, agent: input.name, taskId: outcome.taskId });
+  }
+  return {
+    ...agentSummary(outcome.agent),
+    taskId: outcome.taskId,
+    created: outcome.created,
+    steered: outcome.steered,
+  };
+}
+
 /** The agents tools: create and task, read, change, cancel, delete, and wait for agents. */
 export function agentTools(deps: PlatformToolsDeps): PlatformTool[] {
   return [
@@ -162,26 +200,33 @@ export function agentTools(deps: PlatformToolsDeps): PlatformTool[] {
       input: CreateAgentInputSchema,
       async run(input, { caller }) {
         const namespace = namespaceFor(caller, input.namespace);
-        checkLocalRefs(caller, [...(input.memories ?? []), ...(input.skills ?? [])]);
-        let request: CreateAgentRequest = { ...input, namespace };
-        if (caller.kind === 'manager') {
-          const existing = await findAgent(deps, namespace, input.name);
-          if (existing) checkManages(caller, existing, 'give a task to');
-          await checkBudget(caller, deps);
-          if (!existing) {
-            request = { ...request, officeManager: caller.name, role: input.role || 'worker' };
-          }
-        }
-        const outcome = await deps.agents.createOrRun(namespace, request);
-        if (caller.kind === 'manager') {
-          caller.subTasks.record({ namespace, agent: input.name, taskId: outcome.taskId });
-        }
-        return {
-          ...agentSummary(outcome.agent),
-          taskId: outcome.taskId,
-          created: outcome.created,
-          steered: outcome.steered,
-        };
+        return giveTask(deps, caller, { ...input, namespace }, 'create');
+      },
+    }),
+    definePlatformTool({
+      name: 'wake_agent',
+      description:
+        'Wake a sleeping agent by giving it its next task: its runtime starts again on its kept workspace and continues its conversation. ' +
+        'Wait for its result with await_agents.',
+      input: z.strictObject({
+        name: NameSchema,
+        instructions: CreateAgentRequestSchema.shape.instructions,
+        namespace: namespaceField,
+      }),
+      async run(input, { caller }) {
+        const namespace = namespaceFor(caller, input.namespace);
+        return giveTask(deps, caller, { ...input, namespace }, 'existing');
+      },
+    }),
+    definePlatformTool({
+      name: 'sleep_agent',
+      description:
+        'Put an idle agent to sleep: its runtime stops and its workspace stays; its next task wakes it.',
+      input: z.strictObject({ name: NameSchema, namespace: namespaceField }),
+      async run(input, { caller }) {
+        const namespace = namespaceFor(caller, input.namespace);
+        await managedAgent(deps, caller, namespace, input.name, 'put to sleep');
+        return agentSummary(await deps.agents.sleep(namespace, input.name));
       },
     }),
     definePlatformTool({
