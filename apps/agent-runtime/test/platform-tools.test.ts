@@ -18,6 +18,9 @@ afterEach(async () => {
   await removeWorkspaces();
 });
 
+/** A tool's name: every tool the runtime offers has one. */
+const nameOf = (tool: unknown) => (tool as { name: string }).name;
+
 const listAgents = {
   name: 'list_agents',
   description: 'List the agents of the namespace.',
@@ -44,8 +47,8 @@ it('offers a manager’s platform tools and sends each call to its supervisor', 
   expect(end.type).toBe('task_completed');
   // The model sees the tool as the supervisor defined it, beside the built-in ones.
   const offered = server.requests[0]?.body.tools ?? [];
-  expect(offered.find((tool) => tool.name === 'list_agents')).toEqual(listAgents);
-  expect(offered.map((tool) => tool.name)).toContain('Bash');
+  expect(offered.find((tool) => nameOf(tool) === 'list_agents')).toEqual(listAgents);
+  expect(offered.map(nameOf)).toContain('Bash');
   // Each call went to the supervisor, with the task and what it had spent before it.
   expect(asked.map(({ taskId, tool, input }) => ({ taskId, tool, input }))).toEqual([
     { taskId: task.taskId, tool: 'list_agents', input: {} },
@@ -72,7 +75,7 @@ it('gives a task without platform tools none of them', async () => {
   server.script({ content: [text('Done.')] });
   const end = await t.run(taskMessage({ role: 'worker' }));
   expect(end.type).toBe('task_completed');
-  const offered = (server.requests[0]?.body.tools ?? []).map((tool) => tool.name);
+  const offered = (server.requests[0]?.body.tools ?? []).map(nameOf);
   expect(offered).not.toContain('list_agents');
   expect(offered).toContain('Bash');
 });

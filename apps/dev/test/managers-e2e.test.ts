@@ -38,9 +38,12 @@ const managerTurn = (reply: ScriptedReply): ScriptedReply => ({
   usage: { inputTokens: 10, outputTokens: 10 },
 });
 
+/** A tool's name: every tool the runtime offers has one. */
+const nameOf = (tool: unknown) => (tool as { name: string }).name;
+
 /** Whether a request comes from a manager's task: only managers have `await_agents`. */
 const fromManager = (request: ScriptedRequest) =>
-  (request.body.tools ?? []).some((tool) => tool.name === 'await_agents');
+  (request.body.tools ?? []).some((tool) => nameOf(tool) === 'await_agents');
 
 /** The names of the tools that the last assistant turn of a conversation called. */
 function lastToolCalls(request: ScriptedRequest): string[] {
@@ -439,7 +442,7 @@ describe('the platform over MCP', () => {
       await eventsOf('mcp-probe', probe.body.taskId);
       const managerRequest = model.requests.at(-1);
       const offered = (managerRequest?.body.tools ?? [])
-        .map((t) => t.name)
+        .map(nameOf)
         .filter((name) => /^[a-z_]+$/.test(name));
       expect(names.sort()).toEqual(offered.sort());
       expect(names).toEqual(
