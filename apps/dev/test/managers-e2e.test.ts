@@ -28,6 +28,8 @@ beforeAll(async () => {
   ({ model, redis } = e2e);
 });
 afterAll(() => e2e?.close());
+// Each test scripts exactly the model turns its tasks use: none is left for the next test.
+afterEach(() => expect(model.remainingTurns).toBe(0));
 
 const post = (path: string, body?: unknown) => e2e.call('POST', path, body);
 const get = (path: string) => e2e.call('GET', path);
@@ -261,9 +263,15 @@ describe('a manager runs a team of workers, end to end', () => {
   it('cancels the workers’ tasks when the manager is cancelled while it waits for them', async () => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
+    // Every worker's task is running once its model call has come.
+    let calling = 0;
+    let allCalling: () => void = () => undefined;
+    const workersCalling = new Promise<void>((resolve) => (allCalling = resolve));
     const route = async (request: ScriptedRequest): Promise<ScriptedReply> => {
       if (!fromManager(request)) {
         // The workers' model calls do not answer until the test is over.
+        calling += 1;
+        if (calling === 3) allCalling();
         await held;
         return workerAnswer(request);
       }
@@ -292,10 +300,11 @@ describe('a manager runs a team of workers, end to end', () => {
         timeoutMs: 30_000,
         explain: e2e.recentLog,
       });
+      await workersCalling;
       const workers = await Promise.all(
         [1, 2, 3].map(async (i) => (await get(`/agents/slow-${i}`)).body),
       );
-      expect(workers.map((w) => w.taskStatus)).not.toContain('Complete');
+      expect(workers.map((w) => w.taskStatus)).toEqual(['InProgress', 'InProgress', 'InProgress']);
 
       expect((await post('/agents/slow-boss/cancel')).status).toBe(200);
       const bossEvents = await eventsOf('slow-boss', started.body.taskId);
