@@ -80,6 +80,12 @@ export const McpMessageSchema = z
   .looseObject({ jsonrpc: z.literal('2.0') })
   .meta({ id: 'McpMessage', description: 'A JSON-RPC 2.0 message of the Model Context Protocol' });
 
+/** The answer of `/mcp` to a request: a JSON-RPC 2.0 result or error of the same id. */
+export const McpAnswerSchema = z.looseObject({ jsonrpc: z.literal('2.0') }).meta({
+  id: 'McpAnswer',
+  description: 'A JSON-RPC 2.0 answer (`result` or `error`) of the Model Context Protocol',
+});
+
 /** `?namespace=`, accepted by every endpoint. */
 export const NamespaceQuerySchema = z.object({ namespace: NamespaceSchema.optional() });
 
@@ -902,7 +908,7 @@ export const operations = {
     success: {
       status: 200,
       description: 'The JSON-RPC answer (none for a notification: 202)',
-      schema: McpMessageSchema,
+      schema: McpAnswerSchema,
     },
     errors: [400, 413, 415],
   }),

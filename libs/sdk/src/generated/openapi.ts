@@ -1907,6 +1907,13 @@ export interface components {
     NamespaceListResponse: {
       namespaces: string[];
     };
+    /** @description A JSON-RPC 2.0 answer (`result` or `error`) of the Model Context Protocol */
+    McpAnswer: {
+      /** @constant */
+      jsonrpc: '2.0';
+    } & {
+      [key: string]: unknown;
+    };
     OpenApiDocument: {
       [key: string]: unknown;
     };
@@ -5206,7 +5213,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['McpMessage'];
+          'application/json': components['schemas']['McpAnswer'];
         };
       };
       /** @description Invalid request: the message names the field */
