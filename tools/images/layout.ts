@@ -23,7 +23,9 @@ export interface ImageSpec {
 
 /** Every app that ships as an image of its own. */
 export const IMAGES = {
-  gateway: { bundles: ['gateway'], dynamicRequires: [], port: 8080, budgetMiB: 22 },
+  // The MCP SDK serves `/mcp` (the platform tools for outside MCP clients), and the
+  // OpenTelemetry SDK makes the request spans.
+  gateway: { bundles: ['gateway'], dynamicRequires: [], port: 8080, budgetMiB: 26 },
   'event-relay': { bundles: ['event-relay'], dynamicRequires: [], port: 8081, budgetMiB: 12 },
   'connector-registry': {
     bundles: ['connector-registry'],

@@ -10,6 +10,8 @@ import { contextWindowOf } from '@komputer/contracts';
 import type {
   EventPayload,
   EventType,
+  RuntimePlatformParams,
+  RuntimePlatformResult,
   RuntimeSteersResult,
   RuntimeTaskMessage,
 } from '@komputer/contracts';
@@ -29,6 +31,7 @@ import type { Session } from './session';
 import { writeSkills } from './skills';
 import { openConnectorTools } from './tools/connector-tools';
 import type { ConnectorTools } from './tools/connector-tools';
+import { platformTools } from './tools/platform-tools';
 import type { Shell } from './sandbox/shell';
 import type { ModelToken } from './model-token';
 import type { Toolbox } from './tools/toolbox';
@@ -85,6 +88,11 @@ export interface TaskRunOptions {
    * is compacted first (`KOMPUTER_COMPACT_THRESHOLD_PERCENT`).
    */
   compactThresholdPercent: number;
+  /**
+   * Sends a platform tool call, with what the task has spent so far, to the supervisor (a
+   * manager's task). Without it, the task's platform tools answer that they cannot be used.
+   */
+  platform?: (call: Omit<RuntimePlatformParams, 'taskId'>) => Promise<RuntimePlatformResult>;
 }
 
 /** The event that ends a task. */
@@ -153,7 +161,14 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
       warn: (connector, message) => emit('warning', { message, connector }),
     });
     await writeSkills(options.workspace, task.skills);
-    const toolbox = options.toolbox.with(connectorTools.tools, connectorTools.unavailable);
+    const managerTools = platformTools(task.platformTools, (tool, input) => {
+      if (!options.platform) throw new Error('platform tools cannot be called here');
+      return options.platform({ tool, input, spentUsd: progress.costUsd });
+    });
+    const toolbox = options.toolbox.with(
+      [...connectorTools.tools, ...managerTools],
+      connectorTools.unavailable,
+    );
     terminal = await agentLoop(
       task,
       { ...options, toolbox, emit },

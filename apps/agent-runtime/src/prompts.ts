@@ -27,6 +27,14 @@ const ROLE_PROMPTS: Record<RuntimeAgent['role'], string> = {
     'Nobody is watching live to answer questions, so decide for yourself and say why.',
 };
 
+/** What a manager with platform tools is told of them. */
+const TEAM_PROMPT =
+  'You can run a team: create_agent creates a worker agent and gives it a task (or gives an ' +
+  'existing agent its next task), and await_agents waits until their tasks end and returns ' +
+  'each result. Split work that can run in parallel across workers, give each a complete, ' +
+  'self-contained task, wait for them, check their results and combine them. Work you give ' +
+  'to workers counts against your own budget.';
+
 /** The list of the agent's skills: what each is for, and the file that holds it. */
 function skillsSection(skills: readonly RuntimeSkill[]): string | undefined {
   if (skills.length === 0) return undefined;
@@ -64,6 +72,7 @@ export function systemPrompt(options: SystemPromptOptions): string {
   return [
     options.agent.systemPrompt,
     ROLE_PROMPTS[options.agent.role],
+    options.tools.includes('await_agents') ? TEAM_PROMPT : undefined,
     environment,
     skillsSection(options.skills),
     memoriesSection(options.memories),

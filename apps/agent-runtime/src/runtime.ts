@@ -4,7 +4,9 @@ import type Anthropic from '@anthropic-ai/sdk';
 import {
   RUNTIME_COMPACTING_METHOD,
   RUNTIME_MAX_LINE_BYTES,
+  RUNTIME_PLATFORM_METHOD,
   RUNTIME_STEERS_METHOD,
+  RuntimePlatformResultSchema,
   RuntimeSteersResultSchema,
   SupervisorMessageSchema,
   TERMINAL_EVENT_TYPES,
@@ -257,6 +259,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       boundary: (after) => boundaryOf(task.taskId, after),
       compacting: (active) => compactingOf(task.taskId, active),
       compactThresholdPercent: config.KOMPUTER_COMPACT_THRESHOLD_PERCENT,
+      // A platform call lasts as long as the supervisor takes (an `await_agents` waits for
+      // sub-agents): the task's own timeout bounds it.
+      platform: async (call) =>
+        RuntimePlatformResultSchema.parse(
+          await requests.request(
+            RUNTIME_PLATFORM_METHOD,
+            { taskId: task.taskId, ...call },
+            task.limits.timeoutMs,
+          ),
+        ),
     }).catch((err: unknown) => {
       logger.error({ err, taskId: task.taskId }, 'task failed unexpectedly');
       return emit('error', { error: `the runtime failed: ${String(err)}`, retryable: false });

@@ -6,14 +6,19 @@ import { PassThrough, Writable } from 'node:stream';
 import Anthropic from '@anthropic-ai/sdk';
 import {
   RUNTIME_COMPACTING_METHOD,
+  RUNTIME_PLATFORM_METHOD,
   RUNTIME_STEERS_METHOD,
   RuntimeCompactingParamsSchema,
   RuntimeMessageSchema,
+  RuntimePlatformParamsSchema,
   RuntimeSteersParamsSchema,
   TERMINAL_EVENT_TYPES,
 } from '@komputer/contracts';
 import type {
   NewAgentEvent,
+  PlatformToolDefinition,
+  RuntimePlatformParams,
+  RuntimePlatformResult,
   RuntimeEventMessage,
   RuntimeMessage,
   RuntimeConnector,
@@ -67,6 +72,8 @@ export class MessageLog {
   private readonly compactions = new Map<string, { instructions?: string }>();
   /** What the runtime said of its compactions (`active`), in order. */
   readonly compacting: boolean[] = [];
+  /** Answers the runtime's platform tool calls, as a manager's supervisor does. */
+  private platform: ((params: RuntimePlatformParams) => RuntimePlatformResult) | undefined;
 
   /** `send` writes to the runtime's input. */
   constructor(private readonly send: (message: SupervisorMessage) => void) {}
@@ -94,6 +101,10 @@ export class MessageLog {
     if (message.type === 'event' && message.event.type === 'compaction') {
       this.compactions.delete(message.event.taskId);
     }
+    if (message.type === 'request' && message.method === RUNTIME_PLATFORM_METHOD && this.platform) {
+      const result = this.platform(RuntimePlatformParamsSchema.parse(message.params));
+      this.send({ type: 'response', id: message.id, result });
+    }
     if (message.type === 'event' && message.event.type === 'user_message') {
       const taken = message.event.payload.steer_index ?? 0;
       this.steers = this.steers.filter((s) => s.index > taken);
@@ -117,6 +128,11 @@ export class MessageLog {
    */
   compact(taskId: string, instructions?: string): void {
     this.compactions.set(taskId, instructions ? { instructions } : {});
+  }
+
+  /** Answers the runtime's platform tool calls with `handler` from now on. */
+  answerPlatform(handler: (params: RuntimePlatformParams) => RuntimePlatformResult): void {
+    this.platform = handler;
   }
 
   addInvalid(reason: string): void {
@@ -207,6 +223,8 @@ export interface TaskMessageOptions {
   memories?: RuntimeMemory[];
   skills?: RuntimeSkill[];
   env?: Record<string, string>;
+  /** The platform tools the supervisor gives a manager's task. Default: none. */
+  platformTools?: PlatformToolDefinition[];
   /** The task's model token. Default: one made up for the task. */
   modelToken?: string;
   /** The model's context window, as the supervisor resolves it. */
@@ -225,6 +243,7 @@ export function taskMessage(options: TaskMessageOptions = {}): RuntimeTaskMessag
     connectors: options.connectors ?? [],
     memories: options.memories ?? [],
     skills: options.skills ?? [],
+    platformTools: options.platformTools ?? [],
     env: options.env ?? {},
     agent: {
       name: 'agent-1',

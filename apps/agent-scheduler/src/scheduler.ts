@@ -18,9 +18,11 @@ import {
   waitForRedis,
 } from '@komputer/service-kit';
 import type { Health, Logger, Metrics } from '@komputer/service-kit';
+import { PlatformTools, TaskWaits } from '@komputer/platform-tools';
 import {
   AgentStore,
   createKeys,
+  EventStore,
   ScheduleQueue,
   ScheduleStore,
   TaskQueue,
@@ -146,6 +148,34 @@ export function createScheduler(
     tokens,
     logger,
   });
+  // Manager agents and schedules' runs give their tasks through the agents domain, as the
+  // gateway's POST /agents does.
+  const scheduleQueue = new ScheduleQueue({ redis, prefix: keys.bullPrefix() });
+  const templateService = new TemplateService({ templates, logger });
+  const agentService = new AgentService({
+    agents,
+    tasks,
+    refs: createReferenceChecker(redis, keys),
+    templates: templateService,
+    logger,
+  });
+  const schedules = new ScheduleService({
+    schedules: new ScheduleStore({ redis, keys }),
+    queue: scheduleQueue,
+    agents: agentService,
+    logger,
+  });
+  const platformTools = new PlatformTools({
+    agents: agentService,
+    schedules,
+    templates: templateService,
+    events: new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN }),
+    waits: new TaskWaits({ redis, keys, maxScan: config.KOMPUTER_EVENTS_MAXLEN }),
+    listNamespaces: () => agents.namespaces(),
+    defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
+    awaitMaxMs: config.KOMPUTER_AWAIT_MAX_MS,
+    logger,
+  });
   const runner = new TaskRunner({
     agents,
     driver,
@@ -164,6 +194,7 @@ export function createScheduler(
     textDeltas: config.KOMPUTER_TEXT_DELTAS,
     scheduler: id,
     metrics: taskMetrics,
+    platform: { tools: platformTools, agents: agentService },
     logger,
   });
   const reconciler = new Reconciler({
@@ -201,21 +232,8 @@ export function createScheduler(
     slots: config.KOMPUTER_SCHEDULER_CONCURRENCY,
     logger,
   });
-  // Schedules' runs give their tasks through the agents domain, as the gateway's POST /agents.
-  const scheduleQueue = new ScheduleQueue({ redis, prefix: keys.bullPrefix() });
   const scheduleWorker = new ScheduleWorker({
-    schedules: new ScheduleService({
-      schedules: new ScheduleStore({ redis, keys }),
-      queue: scheduleQueue,
-      agents: new AgentService({
-        agents,
-        tasks,
-        refs: createReferenceChecker(redis, keys),
-        templates: new TemplateService({ templates, logger }),
-        logger,
-      }),
-      logger,
-    }),
+    schedules,
     workerRedis,
     prefix: keys.bullPrefix(),
     logger,
@@ -236,6 +254,16 @@ export function createScheduler(
       return;
     }
     if (control.type === 'cancel') runner.cancel(control.taskId, 'cancelled by request');
+    if (control.type === 'sleep') {
+      // Only the scheduler that holds the runtime has it to stop; a task that came since keeps it.
+      const { namespace, name, uid, idleTask } = control;
+      const ref = { namespace, name, ...(uid ? { uid } : {}) };
+      driver
+        .stopUnlessBusy(ref, () => runner.runsTaskOf(ref, idleTask))
+        .catch((err: unknown) =>
+          logger.warn({ err, agent: ref }, 'could not put an agent to sleep'),
+        );
+    }
     if (control.type === 'delete') {
       // Stopping the runtime cancels its task first; then the workspace goes.
       const { namespace, name, uid } = control;

@@ -1,15 +1,22 @@
 import type { TaskStartNotes } from '@komputer/store';
 import {
+  BUSY_TASK_STATUSES,
   RUNTIME_COMPACTING_METHOD,
+  RUNTIME_PLATFORM_METHOD,
   RUNTIME_STEERS_MAX_BYTES,
   RUNTIME_STEERS_METHOD,
   RuntimeCompactingParamsSchema,
+  RuntimePlatformParamsSchema,
   RuntimeSteersParamsSchema,
 } from '@komputer/contracts';
+import type { AgentService } from '@komputer/agents';
+import { SubTasks } from '@komputer/platform-tools';
+import type { ManagerCaller, PlatformTools } from '@komputer/platform-tools';
 import type {
   AgentStatus,
   NewAgentEvent,
   RuntimeMessage,
+  RuntimePlatformResult,
   RuntimeSteersResult,
   RuntimeTaskMessage,
   TaskJob,
@@ -42,6 +49,13 @@ export type TaskResources = Pick<
   warnings: string[];
 };
 
+/** What a supervisor runs manager agents' platform tools with. */
+export interface SupervisorPlatform {
+  tools: PlatformTools;
+  /** Cancels a manager's sub-tasks when its own task is cancelled. */
+  agents: Pick<AgentService, 'cancel' | 'get'>;
+}
+
 /** Options for {@link Supervision}. */
 export interface SupervisionOptions {
   job: TaskJob;
@@ -73,6 +87,8 @@ export interface SupervisionOptions {
   stopRuntime: () => void;
   /** The task's spans, when traces are on: they follow its tool calls and outcome. */
   trace?: TaskTrace;
+  /** Runs a manager agent's platform tools; without it, an agent gets none. */
+  platform?: SupervisorPlatform;
   log: Logger;
 }
 
@@ -113,6 +129,10 @@ export class Supervision {
   private modelToken: string | undefined;
   private finish: () => void = () => undefined;
   private readonly done = new Promise<void>((resolve) => (this.finish = resolve));
+  /** The sub-tasks that the task's platform calls started, when its agent is a manager. */
+  private readonly subTasks = new SubTasks();
+  /** Stops the task's platform calls under way: its cancel, or its end. */
+  private readonly platformCalls = new AbortController();
 
   constructor(private readonly options: SupervisionOptions) {}
 
@@ -133,6 +153,8 @@ export class Supervision {
     runtime.handle(RUNTIME_STEERS_METHOD, (params) => this.steers(params));
     // The runtime says when it starts to compact the conversation, so that the agent shows it.
     runtime.handle(RUNTIME_COMPACTING_METHOD, (params) => this.compacting(params));
+    // A manager's platform tool calls run here, outside the sandbox, as its agent.
+    runtime.handle(RUNTIME_PLATFORM_METHOD, (params) => this.platformCall(params));
     // A runtime that stops in the middle of a task has failed; the next task starts a new one.
     const stopWatchingExit = runtime.onExit((reason) => this.endWith(reason, true, 'Failed'));
     const timeoutMs = limits.timeoutMs + TIMEOUT_GRACE_MS;
@@ -155,6 +177,7 @@ export class Supervision {
       // However the task ended, its model calls end with it: the runtime's calls still under
       // way are cut off, and its token is refused from now on.
       if (this.modelToken) this.options.tokens.revoke(this.modelToken);
+      this.platformCalls.abort('the task has ended');
       clearTimeout(timer);
       stopListening();
       stopWatchingExit();
@@ -192,12 +215,70 @@ export class Supervision {
     return { marked: await agents.setCompacting(job.namespace, job.agentName, taskId, active) };
   }
 
-  /** Asks the runtime to cancel the task, once. */
+  /**
+   * Runs one platform tool call of the task's agent, with its identity: only a manager's, and
+   * only for the task it runs now.
+   */
+  private async platformCall(params: unknown): Promise<RuntimePlatformResult> {
+    const { taskId, tool, input, spentUsd } = RuntimePlatformParamsSchema.parse(params);
+    const { agent, platform, settings } = this.options;
+    if (!platform || agent.spec.role !== 'manager') {
+      return {
+        output: `agent "${agent.name}" is not a manager: it has no platform tools`,
+        isError: true,
+      };
+    }
+    if (taskId !== this.taskId || this.ended) {
+      return { output: `task ${taskId} is no longer running`, isError: true };
+    }
+    const caller: ManagerCaller = {
+      kind: 'manager',
+      namespace: agent.namespace,
+      name: agent.name,
+      taskId,
+      scope: settings.managerScope,
+      budgetUsd: settings.limits.maxBudgetUsd,
+      spentUsd,
+      subTasks: this.subTasks,
+    };
+    return platform.tools.call(tool, input, caller, this.platformCalls.signal);
+  }
+
+  /**
+   * Asks the runtime to cancel the task, once; the sub-tasks that the task started and that
+   * still run are cancelled with it, and its platform calls under way (an `await_agents`) stop.
+   */
   cancel(reason: string): void {
     if (this.cancelSent) return;
     this.cancelSent = true;
     this.options.log.info({ reason }, 'cancelling the task');
     this.options.runtime.send({ type: 'cancel', taskId: this.taskId, reason });
+    this.platformCalls.abort(reason);
+    void this.cancelSubTasks();
+  }
+
+  /** Cancels each sub-task of this task that its agent still runs (or has queued). */
+  private async cancelSubTasks(): Promise<void> {
+    const { platform, log } = this.options;
+    if (!platform) return;
+    await Promise.all(
+      this.subTasks.all().map(async (ref) => {
+        try {
+          const agent = await platform.agents.get(ref.namespace, ref.agent);
+          if (agent.taskId !== ref.taskId || !BUSY_TASK_STATUSES.includes(agent.taskStatus)) return;
+          await platform.agents.cancel(ref.namespace, ref.agent);
+          log.info(
+            { subAgent: ref.agent, subTask: ref.taskId },
+            'cancelled a sub-task with its manager’s task',
+          );
+        } catch (err) {
+          log.warn(
+            { err, subAgent: ref.agent, subTask: ref.taskId },
+            'could not cancel a sub-task',
+          );
+        }
+      }),
+    );
   }
 
   /**
@@ -316,6 +397,10 @@ export class Supervision {
       skills: resources.skills,
       textDeltas: this.options.textDeltas,
       modelToken: this.modelToken,
+      platformTools:
+        this.options.platform && agent.spec.role === 'manager'
+          ? this.options.platform.tools.definitions
+          : [],
       ...(settings.allowedDomains ? { allowedDomains: settings.allowedDomains } : {}),
       ...(traceparent ? { traceparent } : {}),
     });

@@ -13,7 +13,7 @@ import { agentRefOf, RuntimeHeldError } from './runtime-driver';
 import { TaskTrace } from './task-trace';
 import type { AgentRef, RuntimeDriver, RuntimeHandle } from './runtime-driver';
 import { Supervision } from './supervision';
-import type { TaskResources } from './supervision';
+import type { SupervisorPlatform, TaskResources } from './supervision';
 import { taskSettings, warmPoolOf } from './task-settings';
 import type { TaskSettings } from './task-settings';
 import type { TaskTokens } from './task-tokens';
@@ -44,6 +44,8 @@ export interface TaskRunnerOptions {
   scheduler: string;
   /** Told when a task starts here and when it no longer runs here. */
   metrics?: Pick<SchedulerMetrics, 'started' | 'left'>;
+  /** Runs manager agents' platform tools; without it, no agent gets any. */
+  platform?: SupervisorPlatform;
   logger: Logger;
 }
 
@@ -351,6 +353,7 @@ export class TaskRunner {
           .stop(ref)
           .catch((err: unknown) => log.warn({ err }, 'could not stop a sleeping runtime'));
       },
+      ...(this.options.platform ? { platform: this.options.platform } : {}),
       log,
     });
     this.supervisions.set(job.taskId, supervision);

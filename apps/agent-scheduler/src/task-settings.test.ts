@@ -18,6 +18,7 @@ describe('taskSettings', () => {
         allowedDomains: ['github.com'],
         storage: { size: '2Gi', storageClassName: 'fast' },
         maxConcurrentAgents: 2,
+        managerScope: 'namespace',
       },
       DEFAULTS,
     );
@@ -27,6 +28,7 @@ describe('taskSettings', () => {
       limits: { maxTurns: 3, maxBudgetUsd: 5, timeoutMs: 60_000 },
       allowedDomains: ['github.com'],
       pod: { storage: { size: '9Gi', storageClassName: 'fast' } },
+      managerScope: 'namespace',
       warnings: [],
     });
     expect(taskSettings(MINIMAL_AGENT_SPEC, undefined, DEFAULTS)).toEqual({
@@ -34,6 +36,7 @@ describe('taskSettings', () => {
       contextWindow: 200_000,
       limits: DEFAULTS,
       pod: {},
+      managerScope: 'created',
       warnings: [],
     });
   });

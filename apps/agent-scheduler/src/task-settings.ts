@@ -2,6 +2,7 @@ import { AgentPodSpecSchema, contextWindowOf, DEFAULT_MODEL } from '@komputer/co
 import type {
   AgentPodSpec,
   AgentSpec,
+  ManagerScope,
   TaskLimits,
   TemplateSpec,
   Thinking,
@@ -20,6 +21,8 @@ export interface TaskSettings {
   allowedDomains?: string[];
   /** For the kubernetes driver's pod and claim; the local driver ignores them. */
   pod: AgentPodSettingsOverrides;
+  /** Which agents a manager may act on with its platform tools (its template's setting). */
+  managerScope: ManagerScope;
   /** What the task's events must say was not applied. */
   warnings: string[];
 }
@@ -100,6 +103,7 @@ export function taskSettings(
     },
     ...(allowedDomains ? { allowedDomains } : {}),
     pod: { ...(podSpec ? { podSpec } : {}), ...(storage ? { storage } : {}) },
+    managerScope: template?.managerScope ?? 'created',
     warnings,
   };
 }

@@ -184,6 +184,7 @@ export function runtimeDriverContract(
         connectors: [],
         memories: [],
         skills: [],
+        platformTools: [],
         env: {},
         textDeltas: false,
         modelToken: tokens.issue(

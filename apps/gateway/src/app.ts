@@ -25,7 +25,9 @@ import express from 'express';
 import type { RequestHandler } from 'express';
 import type { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
 import { readCostBreakdown } from './cost-breakdown';
+import type { PlatformTools } from '@komputer/platform-tools';
 import { isEventId, readEventPage } from './event-pages';
+import { platformMcp } from './platform-mcp';
 import { toAgentResponse } from './presenters';
 import type { RegistryClient } from './registry-client';
 import { registryRoutes } from './registry-routes';
@@ -58,6 +60,8 @@ export interface GatewayDeps {
   listNamespaces: () => Promise<string[]>;
   /** The hook every operation goes through (the relay's upgrades too). */
   authenticate: Authenticate;
+  /** The platform tools that `/mcp` serves to outside MCP clients. */
+  platform: PlatformTools;
 }
 
 /** Builds the gateway's Express app, without listening. */
@@ -222,6 +226,7 @@ export function createApp(deps: GatewayDeps): express.Express {
     listNamespaces: route(operations.listNamespaces, async () => ({
       namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])].sort(),
     })),
+    callPlatformTools: platformMcp({ tools: deps.platform, defaultNamespace }),
     getOpenApiDocument: route(operations.getOpenApiDocument, () => openApiDocument),
     getHealth: deps.health.handlers.healthz,
     getReadiness: deps.health.handlers.readyz,

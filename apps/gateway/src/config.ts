@@ -1,3 +1,4 @@
+import { PlatformSettingsSchema } from '@komputer/platform-tools';
 import { RelaySettingsSchema } from '@komputer/relay';
 import {
   BaseConfigSchema,
@@ -14,6 +15,7 @@ import { z } from 'zod';
 /** The gateway's configuration, read from the environment; it serves the relay's routes too. */
 export const GatewayConfigSchema = BaseConfigSchema.extend(RelaySettingsSchema.shape)
   .extend(TracingConfigSchema.shape)
+  .extend(PlatformSettingsSchema.shape)
   .extend({
     PORT: PortSchema.default(8080),
     HOST: HostSchema,

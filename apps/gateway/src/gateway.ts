@@ -32,6 +32,7 @@ import {
   TemplateStore,
 } from '@komputer/store';
 import { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
+import { PlatformTools, TaskWaits } from '@komputer/platform-tools';
 import { createApp } from './app';
 import { RegistryClient } from './registry-client';
 import { WorkspaceFiles } from './workspace-files';
@@ -121,15 +122,17 @@ export function createGateway(
     templates,
     logger,
   });
+  const schedules = new ScheduleService({
+    schedules: new ScheduleStore({ redis, keys }),
+    queue: scheduleQueue,
+    agents,
+    logger,
+  });
+  const listNamespaces = () => agentStore.namespaces();
   const app = createApp({
     agents,
     templates,
-    schedules: new ScheduleService({
-      schedules: new ScheduleStore({ redis, keys }),
-      queue: scheduleQueue,
-      agents,
-      logger,
-    }),
+    schedules,
     registry,
     events,
     workspaces: new WorkspaceFiles({
@@ -145,8 +148,19 @@ export function createGateway(
     bodyLimitBytes: config.KOMPUTER_BODY_LIMIT_BYTES,
     jsonMaxDepth: config.KOMPUTER_JSON_MAX_DEPTH,
     corsOrigins: config.KOMPUTER_CORS_ORIGINS,
-    listNamespaces: () => agentStore.namespaces(),
+    listNamespaces,
     authenticate,
+    platform: new PlatformTools({
+      agents,
+      schedules,
+      templates,
+      events,
+      waits: new TaskWaits({ redis, keys, maxScan: config.KOMPUTER_EVENTS_MAXLEN }),
+      listNamespaces,
+      defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
+      awaitMaxMs: config.KOMPUTER_AWAIT_MAX_MS,
+      logger,
+    }),
   });
   const server = createServer(app);
   // Bound how long a slow client may hold a connection open.

@@ -309,6 +309,31 @@ export class AgentService {
     return { status: 'compacting', name, namespace, taskId };
   }
 
+  /**
+   * Puts an idle agent to sleep: its status becomes `Sleeping` and its runtime stops, its
+   * workspace stays, and its next task wakes it on that workspace. A busy agent is a 409; an
+   * agent without a runtime (`Pending`, `Failed`) or asleep already is left as it is.
+   */
+  async sleep(namespace: string, name: string): Promise<AgentRecord> {
+    const agent = await this.get(namespace, name);
+    const outcome = await this.options.agents.sleep(namespace, name, {
+      uid: agent.uid ?? '',
+      idleTask: agent.taskId,
+    });
+    if (outcome === 'gone') throw agentNotFound(namespace, name);
+    if (outcome === 'busy') {
+      throw new AppError(
+        'AGENT_BUSY',
+        409,
+        `agent "${name}" is busy with task ${agent.taskId}; cancel it or wait for it to end before it sleeps`,
+        { details: { taskId: agent.taskId }, retryable: true },
+      );
+    }
+    if (outcome === 'slept')
+      this.options.logger.info({ namespace, agent: name }, 'agent put to sleep');
+    return this.get(namespace, name);
+  }
+
   /** Deletes the agent: its queued task, its events and its record. */
   async delete(namespace: string, name: string): Promise<void> {
     const agent = await this.get(namespace, name);

@@ -33,6 +33,7 @@ export function toTemplateResponse(record: TemplateRecord): TemplateResponse {
       ? { maxConcurrentAgents: spec.maxConcurrentAgents }
       : {}),
     ...(spec.ttl !== undefined ? { ttl: spec.ttl } : {}),
+    ...(spec.managerScope !== undefined ? { managerScope: spec.managerScope } : {}),
     ...(spec.warmPoolSize !== undefined ? { warmPoolSize: spec.warmPoolSize } : {}),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

@@ -159,3 +159,49 @@ it('cancels a queued task at once, and deletes only the agent it read', async ()
   expect(await refusal(domain.delete('team', 'short'))).toMatchObject({ status: 404 });
   await tasks.close();
 });
+
+it('puts an idle agent to sleep and tells the schedulers, and refuses a busy one with 409', async () => {
+  const { domain, agents, tasks } = service();
+  const { taskId } = await domain.createOrRun('team', { name: 'dozer', instructions: 'Go.' });
+  expect(await refusal(domain.sleep('team', 'dozer'))).toMatchObject({
+    status: 409,
+    code: 'AGENT_BUSY',
+  });
+  expect((await agents.get('team', 'dozer'))?.status).toBe('Pending');
+
+  await agents.startTask({
+    namespace: 'team',
+    name: 'dozer',
+    taskId,
+    scheduler: 's-1',
+    announce: { instructions: 'Go.', resumingSession: false },
+  });
+  await agents.recordEvent({
+    namespace: 'team',
+    name: 'dozer',
+    event: {
+      type: 'task_cancelled',
+      taskId,
+      timestamp: new Date().toISOString(),
+      payload: { reason: 'x' },
+    },
+    requiredStatus: 'InProgress',
+    terminal: { taskStatus: 'Cancelled', message: 'x' },
+  });
+  expect((await agents.get('team', 'dozer'))?.status).toBe('Running');
+  const subscriber = redis.duplicate();
+  const heard = new Promise<string>((resolve) => subscriber.once('message', (_c, m) => resolve(m)));
+  await subscriber.subscribe(keys.controlChannel());
+  try {
+    expect((await domain.sleep('team', 'dozer')).status).toBe('Sleeping');
+    expect(JSON.parse(await heard)).toMatchObject({
+      type: 'sleep',
+      namespace: 'team',
+      name: 'dozer',
+      idleTask: taskId,
+    });
+  } finally {
+    subscriber.disconnect();
+    await tasks.close();
+  }
+});

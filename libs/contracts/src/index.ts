@@ -176,6 +176,7 @@ export {
   MAX_LABEL_MATCHES,
   NamePathSchema,
   NamespaceQuerySchema,
+  McpMessageSchema,
   operations,
   REGISTRY_TAGS,
 } from './operations';
@@ -217,6 +218,10 @@ export {
   RUNTIME_MAX_LINE_BYTES,
   RUNTIME_STEERS_MAX_BYTES,
   RUNTIME_STEERS_METHOD,
+  RUNTIME_PLATFORM_METHOD,
+  PlatformToolDefinitionSchema,
+  RuntimePlatformParamsSchema,
+  RuntimePlatformResultSchema,
   RuntimeAgentSchema,
   RuntimeAssignMessageSchema,
   RuntimeCompactingParamsSchema,
@@ -248,6 +253,9 @@ export type {
   RuntimeResumeMessage,
   RuntimeSettings,
   RuntimeSteersParams,
+  PlatformToolDefinition,
+  RuntimePlatformParams,
+  RuntimePlatformResult,
   RuntimeSteersResult,
   RuntimeTaskMessage,
   SupervisorMessage,
@@ -340,6 +348,7 @@ export {
   TemplateScopeSchema,
   TemplateSpecSchema,
   TemplateTtlSchema,
+  ManagerScopeSchema,
 } from './templates';
 export type {
   CreateTemplateRequest,
@@ -350,4 +359,5 @@ export type {
   TemplateScope,
   TemplateSpec,
   TemplateTtl,
+  ManagerScope,
 } from './templates';

@@ -69,6 +69,17 @@ export const ControlMessageSchema = z.discriminatedUnion('type', [
     name: z.string(),
     uid: z.string().min(1).optional(),
   }),
+  /**
+   * The agent was put to sleep, idle since task `idleTask`: the scheduler that holds its runtime
+   * stops it, unless a task has come to it since.
+   */
+  z.object({
+    type: z.literal('sleep'),
+    namespace: z.string(),
+    name: z.string(),
+    uid: z.string().min(1).optional(),
+    idleTask: z.string(),
+  }),
 ]);
 export type ControlMessage = z.infer<typeof ControlMessageSchema>;
 

@@ -109,6 +109,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: 'templates', description: "Agents' defaults" },
       { name: 'schedules', description: 'Tasks given to agents on a cron expression' },
       { name: 'namespaces', description: 'Namespaces' },
+      { name: 'platform', description: 'The platform tools over MCP, for outside MCP clients' },
       { name: 'meta', description: 'The API document and health' },
     ],
     paths,

@@ -159,9 +159,9 @@ describe('the operations table', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('puts every API path under the prefix, and health at the root', () => {
+  it('puts every API path under the prefix, and health and MCP at the root', () => {
     for (const [id, spec] of table) {
-      const atRoot = spec.path === '/healthz' || spec.path === '/readyz';
+      const atRoot = ['/healthz', '/readyz', '/mcp'].includes(spec.path);
       expect({ id, ok: atRoot || spec.path.startsWith(`${API_PREFIX}/`) }).toEqual({
         id,
         ok: true,

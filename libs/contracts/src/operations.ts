@@ -80,6 +80,17 @@ export const API_PREFIX = '/api/v1';
 /** Default and largest page size of `GET /agents/:name/events`. */
 export const EVENTS_PAGE = { default: 50, max: 200 } as const;
 
+/** A JSON-RPC 2.0 message of the Model Context Protocol, at `/mcp`. */
+export const McpMessageSchema = z
+  .looseObject({ jsonrpc: z.literal('2.0') })
+  .meta({ id: 'McpMessage', description: 'A JSON-RPC 2.0 message of the Model Context Protocol' });
+
+/** The answer of `/mcp` to a request: a JSON-RPC 2.0 result or error of the same id. */
+export const McpAnswerSchema = z.looseObject({ jsonrpc: z.literal('2.0') }).meta({
+  id: 'McpAnswer',
+  description: 'A JSON-RPC 2.0 answer (`result` or `error`) of the Model Context Protocol',
+});
+
 /** `?namespace=`, accepted by every endpoint. */
 export const NamespaceQuerySchema = z.object({ namespace: NamespaceSchema.optional() });
 
@@ -1014,6 +1025,27 @@ export const operations = {
       schema: NamespaceListResponseSchema,
     },
     errors: [],
+  }),
+  callPlatformTools: op({
+    method: 'post',
+    path: '/mcp',
+    summary: 'The platform as MCP tools (streamable HTTP)',
+    description:
+      'A Model Context Protocol endpoint (streamable HTTP, stateless, JSON answers) that serves the platform tools: ' +
+      'the same tools, with the same names, checks and errors, that manager agents get (`create_agent`, `await_agents`, ' +
+      '`list_agents`, …). Point an MCP client (Claude Code, an IDE) at it. The namespace of a session is `?namespace=`, ' +
+      'else the `X-Komputer-Namespace` header, else the default one; a tool call may name another in its `namespace` ' +
+      'argument. A client is not an agent: it has no agents of its own and no budget, and acts as the API does.',
+    tag: 'platform',
+    security: 'caller',
+    params: { query: NamespaceQuerySchema },
+    body: McpMessageSchema,
+    success: {
+      status: 200,
+      description: 'The JSON-RPC answer (none for a notification: 202)',
+      schema: McpAnswerSchema,
+    },
+    errors: [400, 413, 415],
   }),
   getOpenApiDocument: op({
     method: 'get',

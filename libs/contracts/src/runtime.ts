@@ -110,6 +110,14 @@ export const TaskLimitsSchema = z.object({
 });
 export type TaskLimits = z.infer<typeof TaskLimitsSchema>;
 
+/** A platform tool as the model sees it: the Messages API's tool definition. */
+export const PlatformToolDefinitionSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
+  description: z.string().max(4_000),
+  input_schema: z.record(z.string(), z.unknown()),
+});
+export type PlatformToolDefinition = z.infer<typeof PlatformToolDefinitionSchema>;
+
 /** The agent settings a runtime needs for one task. */
 export const RuntimeAgentSchema = z.object({
   name: z.string(),
@@ -198,6 +206,12 @@ export const RuntimeTaskMessageSchema = z.object({
   textDeltas: z.boolean().default(false),
   /** Where the agent's commands may connect; left out: the whole internet (see the agent's field). */
   allowedDomains: z.array(z.string()).max(100).optional(),
+  /**
+   * The platform tools of a manager agent (none for a worker): the runtime offers them to the
+   * model as they are, and sends each call to its supervisor as a {@link RUNTIME_PLATFORM_METHOD}
+   * request, which runs it outside the sandbox with the agent's identity.
+   */
+  platformTools: z.array(PlatformToolDefinitionSchema).max(128).default([]),
   /**
    * The task's token: the runtime sends it as its API key to the scheduler's model proxy
    * (`ANTHROPIC_BASE_URL`), which swaps it for the real key, and as its bearer token to its
@@ -335,6 +349,34 @@ export type RuntimeCompactingParams = z.infer<typeof RuntimeCompactingParamsSche
 
 /** Most bytes of steers' content in one answer, well under {@link RUNTIME_MAX_LINE_BYTES}. */
 export const RUNTIME_STEERS_MAX_BYTES = 1024 * 1024;
+
+/**
+ * The request a manager agent's runtime makes of its supervisor for each call of a platform
+ * tool: the supervisor runs the tool with the identity of the task's agent, and answers with
+ * what the model reads. A tool's failure (bad input, a refused call, an agent that does not
+ * exist) is an answer with `isError`, not an error response.
+ */
+export const RUNTIME_PLATFORM_METHOD = 'platform';
+
+/** The params of a {@link RUNTIME_PLATFORM_METHOD} request. */
+export const RuntimePlatformParamsSchema = z.object({
+  taskId: z.string().min(1),
+  tool: z.string().min(1).max(64),
+  input: z.unknown(),
+  /**
+   * What the task has spent on its own model calls so far, in USD: with the cost of its
+   * sub-agents' tasks, it is held against the task's budget before a new sub-task starts.
+   */
+  spentUsd: z.number().nonnegative(),
+});
+export type RuntimePlatformParams = z.infer<typeof RuntimePlatformParamsSchema>;
+
+/** The answer to a {@link RUNTIME_PLATFORM_METHOD} request: the tool result for the model. */
+export const RuntimePlatformResultSchema = z.object({
+  output: z.string(),
+  isError: z.boolean(),
+});
+export type RuntimePlatformResult = z.infer<typeof RuntimePlatformResultSchema>;
 
 export const SupervisorMessageSchema = z.discriminatedUnion('type', [
   RuntimeTaskMessageSchema,

@@ -53,6 +53,19 @@ export const TemplateTtlSchema = z
   });
 export type TemplateTtl = z.infer<typeof TemplateTtlSchema>;
 
+/**
+ * Which agents of its namespace a manager agent of the template may change, task, cancel, put to
+ * sleep or delete with its platform tools: `created`, only the agents it created (and itself);
+ * `namespace`, every agent of its namespace. It reads every agent of its namespace either way,
+ * and never reaches another namespace.
+ */
+export const ManagerScopeSchema = z.enum(['created', 'namespace']).meta({
+  id: 'ManagerScope',
+  description:
+    'Which agents a manager agent of this template may change, task, cancel, sleep or delete with its platform tools: "created" (the default), only those it created (their `officeManager` is its name) and itself; "namespace", every agent of its namespace. It never reaches another namespace',
+});
+export type ManagerScope = z.infer<typeof ManagerScopeSchema>;
+
 /** The settings a template gives its agents; each is optional. */
 const templateFields = {
   description: textSchema(MAX_TEMPLATE_DESCRIPTION_LENGTH).optional(),
@@ -77,6 +90,7 @@ const templateFields = {
         'Most of its agents running a task at once; the tasks of the others wait in the queue, in order of `priority` then age, and show `queuePosition` and `queueReason`. Left out: no cap',
     }),
   ttl: TemplateTtlSchema.optional(),
+  managerScope: ManagerScopeSchema.optional(),
   warmPoolSize: z
     .number()
     .int('must be an integer')
@@ -148,6 +162,7 @@ export const TemplateResponseSchema = z
     thinking: ThinkingSchema.optional(),
     maxConcurrentAgents: z.number().int().optional(),
     ttl: TemplateTtlSchema.optional(),
+    managerScope: ManagerScopeSchema.optional(),
     warmPoolSize: z.number().int().optional(),
     createdAt: TimestampSchema.optional(),
     updatedAt: TimestampSchema.optional(),

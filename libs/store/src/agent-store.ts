@@ -1083,6 +1083,29 @@ export class AgentStore {
   }
 
   /**
+   * Puts the agent to sleep on request, as {@link sleepIdle} does (only while it is idle since
+   * its last task), and tells the schedulers to stop its runtime.
+   */
+  async sleep(
+    namespace: string,
+    name: string,
+    options: { uid: string; idleTask: string },
+  ): Promise<SleepResult> {
+    const outcome = await this.sleepIdle(namespace, name, options);
+    if (outcome === 'slept') {
+      const message: ControlMessage = {
+        type: 'sleep',
+        namespace,
+        name,
+        ...(options.uid ? { uid: options.uid } : {}),
+        idleTask: options.idleTask,
+      };
+      await this.redis.publish(this.keys.controlChannel(), JSON.stringify(message));
+    }
+    return outcome;
+  }
+
+  /**
    * Deletes the agent's record, events, index entries and reverse index entries, and tells the
    * schedulers to stop its runtime and remove its workspace. With `uid`, only the agent of that
    * uid is deleted (an agent created again under its name is left alone); without it, whichever

@@ -639,6 +639,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/mcp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The platform as MCP tools (streamable HTTP)
+     * @description A Model Context Protocol endpoint (streamable HTTP, stateless, JSON answers) that serves the platform tools: the same tools, with the same names, checks and errors, that manager agents get (`create_agent`, `await_agents`, `list_agents`, …). Point an MCP client (Claude Code, an IDE) at it. The namespace of a session is `?namespace=`, else the `X-Komputer-Namespace` header, else the default one; a tool call may name another in its `namespace` argument. A client is not an agent: it has no agents of its own and no budget, and acts as the API does.
+     */
+    post: operations['callPlatformTools'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/openapi.json': {
     parameters: {
       query?: never;
@@ -1020,6 +1040,7 @@ export interface components {
       /** @description Most of its agents running a task at once; the tasks of the others wait in the queue, in order of `priority` then age, and show `queuePosition` and `queueReason`. Left out: no cap */
       maxConcurrentAgents?: number;
       ttl?: components['schemas']['TemplateTtl'];
+      managerScope?: components['schemas']['ManagerScope'];
       /** @description How many ready pods, each with its workspace volume, the kubernetes driver keeps for new agents of this template to claim, so that their first task skips pod creation. Agents with their own `podSpec` or `storage` do not take them. Left out or 0: no pool. The local driver ignores it */
       warmPoolSize?: number;
     };
@@ -1035,6 +1056,11 @@ export interface components {
       /** @description Delete an agent, as `DELETE` does (runtime, workspace and events), this many hours after its last task ended, unless a task came since. Left out: the scheduler’s `KOMPUTER_DELETE_AFTER_IDLE_MS` */
       deleteAfterHours?: number;
     };
+    /**
+     * @description Which agents a manager agent of this template may change, task, cancel, sleep or delete with its platform tools: "created" (the default), only those it created (their `officeManager` is its name) and itself; "namespace", every agent of its namespace. It never reaches another namespace
+     * @enum {string}
+     */
+    ManagerScope: 'created' | 'namespace';
     PatchTemplateRequest: {
       description?: string;
       /**
@@ -1052,6 +1078,7 @@ export interface components {
       /** @description Most of its agents running a task at once; the tasks of the others wait in the queue, in order of `priority` then age, and show `queuePosition` and `queueReason`. Left out: no cap */
       maxConcurrentAgents?: number;
       ttl?: components['schemas']['TemplateTtl'];
+      managerScope?: components['schemas']['ManagerScope'];
       /** @description How many ready pods, each with its workspace volume, the kubernetes driver keeps for new agents of this template to claim, so that their first task skips pod creation. Agents with their own `podSpec` or `storage` do not take them. Left out or 0: no pool. The local driver ignores it */
       warmPoolSize?: number;
     };
@@ -1136,6 +1163,13 @@ export interface components {
       /** @description A suspended schedule does not fire */
       suspended?: boolean;
     };
+    /** @description A JSON-RPC 2.0 message of the Model Context Protocol */
+    McpMessage: {
+      /** @constant */
+      jsonrpc: '2.0';
+    } & {
+      [key: string]: unknown;
+    };
     /** @enum {string} */
     ErrorCode:
       | 'VALIDATION_FAILED'
@@ -1172,6 +1206,12 @@ export interface components {
       | 'METHOD_NOT_ALLOWED'
       | 'UNAUTHENTICATED'
       | 'FORBIDDEN'
+      | 'NAMESPACE_FORBIDDEN'
+      | 'AGENT_NOT_MANAGED'
+      | 'MANAGER_BUDGET_EXCEEDED'
+      | 'TOO_MANY_SUB_TASKS'
+      | 'ALREADY_ATTACHED'
+      | 'NOT_ATTACHED'
       | 'CURSOR_EXPIRED'
       | 'UPGRADE_REQUIRED'
       | 'SLOW_CONSUMER'
@@ -2088,6 +2128,13 @@ export interface components {
     };
     NamespaceListResponse: {
       namespaces: string[];
+    };
+    /** @description A JSON-RPC 2.0 answer (`result` or `error`) of the Model Context Protocol */
+    McpAnswer: {
+      /** @constant */
+      jsonrpc: '2.0';
+    } & {
+      [key: string]: unknown;
     };
     OpenApiDocument: {
       [key: string]: unknown;
@@ -5670,6 +5717,77 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NamespaceListResponse'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  callPlatformTools: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['McpMessage'];
+      };
+    };
+    responses: {
+      /** @description The JSON-RPC answer (none for a notification: 202) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['McpAnswer'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
       /** @description Internal error */

@@ -1,0 +1,83 @@
+import { AppError } from '@komputer/service-kit';
+import type { ManagerScope } from '@komputer/contracts';
+import type { AgentRecord } from '@komputer/store';
+import type { SubTasks } from './sub-tasks';
+
+/**
+ * A manager agent calling from its task, through its supervisor: it acts only in its own
+ * namespace, changes only the agents that its template's `managerScope` lets it change, and its
+ * sub-agents' tasks count against its task's budget.
+ */
+export interface ManagerCaller {
+  kind: 'manager';
+  namespace: string;
+  /** The manager's own name: the `officeManager` of the agents it creates. */
+  name: string;
+  /** The manager's task that makes the call. */
+  taskId: string;
+  scope: ManagerScope;
+  /** The task's budget, in USD, for its own model calls and its sub-agents' tasks together. */
+  budgetUsd: number;
+  /** What the task has spent on its own model calls so far. */
+  spentUsd: number;
+  /** The sub-tasks this task started, for `await_agents`, its budget and its cancel. */
+  subTasks: SubTasks;
+}
+
+/**
+ * An outside MCP client at `/mcp`, authorised like any API caller: it is not an agent, so it has
+ * no agents of its own and no budget; it acts as the API does, in the namespace it names.
+ */
+export interface ClientCaller {
+  kind: 'client';
+  /** The namespace of the session (`X-Komputer-Namespace` or `?namespace=`), or the default. */
+  namespace: string;
+}
+
+/** Who calls a platform tool. */
+export type PlatformCaller = ManagerCaller | ClientCaller;
+
+/**
+ * The namespace a call acts in: the one its input names, or else the caller's. A manager never
+ * leaves its own.
+ */
+export function namespaceFor(caller: PlatformCaller, asked: string | undefined): string {
+  if (asked === undefined || asked === caller.namespace) return caller.namespace;
+  if (caller.kind === 'manager') {
+    throw new AppError(
+      'NAMESPACE_FORBIDDEN',
+      403,
+      `manager agent "${caller.name}" acts only within its own namespace "${caller.namespace}", not "${asked}"`,
+      { retryable: false },
+    );
+  }
+  return asked;
+}
+
+/**
+ * Refuses a change to `agent` that the caller may not make: a manager whose scope is `created`
+ * changes only itself and the agents it created.
+ */
+export function checkManages(caller: PlatformCaller, agent: AgentRecord, action: string): void {
+  if (caller.kind !== 'manager' || caller.scope === 'namespace') return;
+  if (agent.name === caller.name || agent.spec.officeManager === caller.name) return;
+  throw new AppError(
+    'AGENT_NOT_MANAGED',
+    403,
+    `manager agent "${caller.name}" may not ${action} agent "${agent.name}": it did not create it, and its template's managerScope is "created"`,
+    { retryable: false },
+  );
+}
+
+/** Refuses, for a manager, a reference to a resource of another namespace ("namespace/name"). */
+export function checkLocalRefs(caller: PlatformCaller, refs: readonly string[]): void {
+  if (caller.kind !== 'manager') return;
+  const foreign = refs.find((ref) => ref.includes('/'));
+  if (foreign === undefined) return;
+  throw new AppError(
+    'NAMESPACE_FORBIDDEN',
+    403,
+    `manager agent "${caller.name}" acts only within its own namespace "${caller.namespace}"; "${foreign}" names another`,
+    { retryable: false },
+  );
+}
