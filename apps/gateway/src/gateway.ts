@@ -26,11 +26,19 @@ import {
   readSchedulerStatuses,
   ScheduleQueue,
   ScheduleStore,
+  SquadStore,
   storeMetrics,
   TaskQueue,
   TemplateStore,
 } from '@komputer/store';
-import { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
+import {
+  AgentService,
+  OfficeService,
+  ScheduleService,
+  SquadService,
+  TemplateService,
+} from '@komputer/agents';
+import { MAX_SQUAD_MEMBERS } from '@komputer/contracts';
 import { createApp } from './app';
 import { RegistryClient } from './registry-client';
 import type { GatewayConfig } from './config';
@@ -126,6 +134,12 @@ export function createGateway(
       schedules: new ScheduleStore({ redis, keys }),
       queue: scheduleQueue,
       agents,
+      logger,
+    }),
+    offices: new OfficeService({ agents: agentStore, agentService: agents, logger }),
+    squads: new SquadService({
+      squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
+      agents: agentStore,
       logger,
     }),
     registry,

@@ -36,6 +36,9 @@ export function toAgentResponse(agent: AgentRecord, templateModel: string): Agen
     ...(spec.podSpec !== undefined ? { podSpec: spec.podSpec } : {}),
     ...(spec.limits !== undefined ? { limits: spec.limits } : {}),
     ...(spec.allowedDomains !== undefined ? { allowedDomains: spec.allowedDomains } : {}),
+    squad: agent.squad !== undefined,
+    ...(agent.squad !== undefined ? { squadName: agent.squad } : {}),
+    ...(spec.officeManager !== undefined ? { officeManager: spec.officeManager } : {}),
     createdAt: agent.createdAt,
     ...(agent.completionTime !== undefined ? { completionTime: agent.completionTime } : {}),
   };

@@ -469,6 +469,7 @@ describe('agent responses', () => {
     labels: {},
     lifecycle: '',
     priority: 0,
+    squad: false,
     createdAt: '2026-01-01T00:00:00.000Z',
   };
 

@@ -479,6 +479,17 @@ export const AgentResponseSchema = z
     podSpec: z.record(z.string(), z.unknown()).optional(),
     limits: AgentLimitsSchema.optional(),
     allowedDomains: z.array(z.string()).optional(),
+    squad: z.boolean().meta({ description: 'True when this agent is a member of a squad' }),
+    squadName: z
+      .string()
+      .optional()
+      .meta({ description: 'The squad it is a member of (when `squad` is true)' }),
+    officeManager: z
+      .string()
+      .optional()
+      .meta({
+        description: 'The agent that created it: the office it belongs to goes up from there',
+      }),
     createdAt: TimestampSchema,
     completionTime: TimestampSchema.optional(),
   })

@@ -133,6 +133,8 @@ export {
   HealthResponseSchema,
   NamePathSchema,
   NamespaceQuerySchema,
+  OfficeEventCursorSchema,
+  OfficeEventsQuerySchema,
   operations,
   REGISTRY_TAGS,
 } from './operations';
@@ -141,6 +143,7 @@ export type {
   DeleteResourceResponse,
   EventsQuery,
   HealthResponse,
+  OfficeEventsQuery,
   OperationId,
   OperationIdTagged,
   OperationSecurity,
@@ -158,6 +161,7 @@ export {
   StreamAgentEventsQuerySchema,
   WatchAgentQuerySchema,
   WatchEventsQuerySchema,
+  WatchOfficeQuerySchema,
 } from './relay';
 export type {
   CloseReason,
@@ -165,7 +169,46 @@ export type {
   StreamAgentEventsQuery,
   WatchAgentQuery,
   WatchEventsQuery,
+  WatchOfficeQuery,
 } from './relay';
+export {
+  DeleteOfficeResponseSchema,
+  MAX_OFFICE_MEMBERS,
+  OfficeEventListResponseSchema,
+  OfficeListResponseSchema,
+  OfficeMemberResponseSchema,
+  OfficeResponseSchema,
+} from './offices';
+export type {
+  DeleteOfficeResponse,
+  OfficeEventListResponse,
+  OfficeListResponse,
+  OfficeMemberResponse,
+  OfficeResponse,
+} from './offices';
+export {
+  AddSquadMemberRequestSchema,
+  CreateSquadRequestSchema,
+  MAX_SQUAD_MEMBERS,
+  OrphanTtlSchema,
+  parseDuration,
+  PatchSquadRequestSchema,
+  SquadListResponseSchema,
+  SquadMemberRefSchema,
+  SquadMemberResponseSchema,
+  SquadMemberSchema,
+  squadMemberName,
+  SquadResponseSchema,
+} from './squads';
+export type {
+  AddSquadMemberRequest,
+  CreateSquadRequest,
+  PatchSquadRequest,
+  SquadListResponse,
+  SquadMember,
+  SquadMemberResponse,
+  SquadResponse,
+} from './squads';
 export {
   NewAgentEventSchema,
   RUNTIME_MAX_LINE_BYTES,
