@@ -56,14 +56,13 @@ end
  * in no other squad and be idle (its workspace changes). The first member listed is the home:
  * the squad shares its workspace.
  * KEYS: squad, namespace's squads, every squad. ARGV: name, namespace, now, orphanTTL ('' = none),
- * the every-squad member, the agents' key prefix, the most members, the cap's reason, then the
- * member names.
+ * the every-squad member, the agents' key prefix, the most members, then the member names.
  * Returns {'ok'} | {'exists'} | {'noagent', name} | {'insquad', name, squad} | {'busy', name} |
  * {'toomany'}.
  */
 export const CREATE_SQUAD = `${BUSY_MEMBER}${JOIN}
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
-local names = {unpack(ARGV, 9)}
+local names = {unpack(ARGV, 8)}
 if #names > tonumber(ARGV[7]) then return {'toomany'} end
 for _, name in ipairs(names) do
   local refused = checkJoin(KEYS[1], ARGV[6], name)
