@@ -6,6 +6,8 @@ export interface SystemPromptOptions {
   agent: RuntimeAgent;
   /** The workspace directory, as the agent's tools see it. */
   workspace: string;
+  /** Where, relative to the workspace, the runtime's own files (skills) are. */
+  stateDir?: string;
   /** Names of the tools the agent has. */
   tools: string[];
   /** The agent's memories, appended last. */
@@ -28,11 +30,11 @@ const ROLE_PROMPTS: Record<RuntimeAgent['role'], string> = {
 };
 
 /** The list of the agent's skills: what each is for, and the file that holds it. */
-function skillsSection(skills: readonly RuntimeSkill[]): string | undefined {
+function skillsSection(skills: readonly RuntimeSkill[], stateDir?: string): string | undefined {
   if (skills.length === 0) return undefined;
   const list = skills.map(
     (skill) =>
-      `- ${skill.name}: ${skill.description.replace(/\s+/g, ' ').trim()} (${skillFile(skill.name)})`,
+      `- ${skill.name}: ${skill.description.replace(/\s+/g, ' ').trim()} (${skillFile(skill.name, stateDir)})`,
   );
   return [
     'Your skills are instructions kept in files in your workspace. When a task matches a ' +
@@ -65,7 +67,7 @@ export function systemPrompt(options: SystemPromptOptions): string {
     options.agent.systemPrompt,
     ROLE_PROMPTS[options.agent.role],
     environment,
-    skillsSection(options.skills),
+    skillsSection(options.skills, options.stateDir),
     memoriesSection(options.memories),
   ]
     .filter((part) => part !== undefined && part.trim() !== '')

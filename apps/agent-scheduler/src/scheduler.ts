@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ControlMessageSchema } from '@komputer/contracts';
+import { ControlMessageSchema, MAX_SQUAD_MEMBERS } from '@komputer/contracts';
 import type { ControlMessage } from '@komputer/contracts';
 import { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
 import {
@@ -23,6 +23,7 @@ import {
   createKeys,
   ScheduleQueue,
   ScheduleStore,
+  SquadStore,
   TaskQueue,
   TemplateStore,
 } from '@komputer/store';
@@ -188,6 +189,7 @@ export function createScheduler(
       },
       logger,
     }),
+    squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
     logger,
   });
 

@@ -160,7 +160,8 @@ return {'ok'}
  * Dissolve a squad: its members become solo agents again (each runs in its own workspace from
  * its next task), and the squad is gone. Only while no member has a task queued or running:
  * otherwise a break-up (`mode` breakup) is recorded (`breakUpRequested`), for the reconciler to
- * finish once every member is idle, and a delete (`mode` delete) is refused.
+ * finish once every member is idle, and a delete (`mode` delete) is refused. An expiry (`mode`
+ * expire: its `orphanTTL` has passed) is refused while the squad has members.
  * KEYS: squad, namespace's squads, every squad. ARGV: mode, the every-squad member, the agents'
  * key prefix.
  * Returns {'dissolved', hash, members} | {'pending', hash, members} | {'busy', name} |
@@ -169,6 +170,8 @@ return {'ok'}
 export const DISSOLVE_SQUAD = `${BUSY_MEMBER}${MEMBERS_OF}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'nosquad'} end
 local members = membersOf(KEYS[1])
+-- An orphaned squad expires only while it still has no members.
+if ARGV[1] == 'expire' and #members > 0 then return {'busy', members[1]} end
 local busy = busyMember(ARGV[3], members)
 if busy then
   if ARGV[1] ~= 'breakup' then return {'busy', busy} end

@@ -172,12 +172,13 @@ export class SquadStore {
 
   /**
    * Dissolves the squad once no member has a task: a break-up that finds one busy is recorded
-   * (`pending`), a delete is refused (`busy`).
+   * (`pending`), a delete is refused (`busy`); an expiry is refused (`busy`) while the squad has
+   * members at all.
    */
   async dissolve(
     namespace: string,
     name: string,
-    mode: 'breakup' | 'delete',
+    mode: 'breakup' | 'delete' | 'expire',
   ): Promise<DissolveResult> {
     const reply = (await dissolveScript.run(
       this.redis,
