@@ -23,7 +23,9 @@ export type { CreateOptions, WatchOptions } from './resources/agents.js';
 export { Connectors } from './resources/connectors.js';
 export { Memories } from './resources/memories.js';
 export { Namespaces } from './resources/namespaces.js';
+export { Offices } from './resources/offices.js';
 export { Schedules } from './resources/schedules.js';
+export { Squads } from './resources/squads.js';
 export { Secrets } from './resources/secrets.js';
 export { Skills } from './resources/skills.js';
 export { Templates } from './resources/templates.js';
@@ -47,10 +49,13 @@ export type {
   CreateMemoryParams,
   CreateScheduleParams,
   CreateSecretParams,
+  AddSquadMemberParams,
   CreateSkillParams,
+  CreateSquadParams,
   CreateTemplateParams,
   DeleteAgentResponse,
   DeleteConnectorResponse,
+  DeleteOfficeResponse,
   DeleteResourceResponse,
   DeleteTemplateResponse,
   ErrorBody,
@@ -60,11 +65,16 @@ export type {
   OAuthAuthorizeResponse,
   OAuthRefreshResponse,
   OAuthStatus,
+  Office,
+  OfficeEventsQuery,
+  OfficeMember,
   Schedule,
   ScheduleRun,
   Secret,
   SecretStatusResponse,
   Skill,
+  Squad,
+  SquadMember,
   TaskStatus,
   Template,
   TemplateScope,
@@ -74,6 +84,7 @@ export type {
   UpdateScheduleParams,
   UpdateSecretParams,
   UpdateSkillParams,
+  UpdateSquadParams,
   UpdateTemplateParams,
   Usage,
 } from './types.js';
