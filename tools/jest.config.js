@@ -2,5 +2,5 @@ module.exports = {
   ...require('../jest.preset.js'),
   displayName: 'tools',
   rootDir: __dirname,
-  testMatch: ['<rootDir>/{docs,images,deploy}/**/*.test.ts'],
+  testMatch: ['<rootDir>/{docs,images,deploy,release}/**/*.test.ts'],
 };

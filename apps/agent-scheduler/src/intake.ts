@@ -5,6 +5,11 @@ import { WAITING_TASK_RECHECK_MS } from '@komputer/store';
 import type { AgentStore, TaskQueue } from '@komputer/store';
 import { DelayedError, Worker } from 'bullmq';
 import { agentRefOf } from './runtime-driver';
+
+/** The key of a job's agent, for the backlog. */
+function agentKeyOf(job: TaskJob): string {
+  return `${job.namespace}/${job.agentName}`;
+}
 import type { RuntimeDriver } from './runtime-driver';
 import type { TaskRunner } from './task-runner';
 
@@ -36,6 +41,12 @@ export interface TaskIntakeOptions {
  * straight to it because it holds their agents' runtimes. Both share the scheduler's slots: the
  * queue's worker takes only the slots that handed-over tasks leave (at least one).
  *
+ * A handed-over task that finds every slot taken waits here, in a backlog, for the next slot: its
+ * agent's runtime is here, so no other scheduler can run it (on Kubernetes, this one holds the
+ * pod's lease). The backlog holds at most one task per agent whose runtime this scheduler
+ * holds, since an agent has one task at a time. Closing queues what it holds; a crash leaves
+ * those tasks without a job, and the reconciler queues them.
+ *
  * A task whose template's cap is reached waits as a delayed job, which holds no slot: the step
  * that frees a slot wakes it, and it looks again after {@link WAITING_TASK_RECHECK_MS} should
  * that wake be lost. The job stays in the queue until its task starts, so that a scheduler that
@@ -44,6 +55,8 @@ export interface TaskIntakeOptions {
 export class TaskIntake {
   private worker: Worker<TaskJob> | undefined;
   private readonly handedOver = new Set<Promise<void>>();
+  /** Handed-over tasks waiting for a slot, in arrival order, by agent. */
+  private readonly backlog = new Map<string, TaskJob>();
   private closed = false;
 
   constructor(private readonly options: TaskIntakeOptions) {}
@@ -60,7 +73,8 @@ export class TaskIntake {
       TASKS_QUEUE,
       async (job, token) => {
         const task = TaskJobSchema.parse(job.data);
-        if ((await runner.run(task)) === 'ran') return;
+        const outcome = await runner.run(task).finally(() => this.runBacklog());
+        if (outcome === 'ran') return;
         await job.moveToDelayed(Date.now() + WAITING_TASK_RECHECK_MS, token);
         await this.wakeIfAdmitted(task);
         throw new DelayedError();
@@ -74,11 +88,12 @@ export class TaskIntake {
 
   /**
    * A claim handed this scheduler the next task of an agent whose runtime it holds. It runs at
-   * once, past the queue, when that runtime is still ready and a slot is free; otherwise it
-   * joins the queue like any task.
+   * once, past the queue, when that runtime is still ready and a slot is free, or waits in the
+   * backlog for the next free slot; when the runtime is no longer ready here, it joins the
+   * queue like any task.
    */
   takeHandover(message: string): void {
-    const { runner, driver, tasks, slots, logger } = this.options;
+    const { driver, logger } = this.options;
     let job: TaskJob;
     try {
       job = decodeHandover(message);
@@ -86,27 +101,56 @@ export class TaskIntake {
       logger.warn({ err, message }, 'ignored a malformed handed-over task');
       return;
     }
-    if (!this.closed && runner.active < slots && driver.ready(agentRefOf(job)) !== undefined) {
-      const running: Promise<void> = runner
-        .run(job)
-        .then(async (outcome) => {
-          if (outcome === 'ran') return;
-          await tasks.enqueue(job, { delayMs: WAITING_TASK_RECHECK_MS });
-          await this.wakeIfAdmitted(job);
-        })
-        .catch((err: unknown) => logger.error({ taskId: job.taskId, err }, 'task failed'))
-        .finally(() => {
-          this.handedOver.delete(running);
-          this.fitWorker();
-        });
-      this.handedOver.add(running);
-      this.fitWorker();
+    if (!this.closed && driver.ready(agentRefOf(job)) !== undefined) {
+      if (this.slotFree()) this.runHandedOver(job);
+      else {
+        this.backlog.set(agentKeyOf(job), job);
+        logger.debug({ taskId: job.taskId }, 'a handed-over task waits for a slot here');
+      }
       return;
     }
-    tasks
+    this.requeue(job);
+  }
+
+  private slotFree(): boolean {
+    return this.options.runner.active < this.options.slots;
+  }
+
+  private runHandedOver(job: TaskJob): void {
+    const { runner, tasks, logger } = this.options;
+    const running: Promise<void> = runner
+      .run(job)
+      .then(async (outcome) => {
+        if (outcome === 'ran') return;
+        await tasks.enqueue(job, { delayMs: WAITING_TASK_RECHECK_MS });
+        await this.wakeIfAdmitted(job);
+      })
+      .catch((err: unknown) => logger.error({ taskId: job.taskId, err }, 'task failed'))
+      .finally(() => {
+        this.handedOver.delete(running);
+        this.fitWorker();
+        this.runBacklog();
+      });
+    this.handedOver.add(running);
+    this.fitWorker();
+  }
+
+  /** Gives the slots that are free to the backlog's tasks, oldest first. */
+  private runBacklog(): void {
+    for (const [agent, job] of this.backlog) {
+      if (this.closed || !this.slotFree()) return;
+      this.backlog.delete(agent);
+      if (this.options.driver.ready(agentRefOf(job)) !== undefined) this.runHandedOver(job);
+      else this.requeue(job);
+    }
+  }
+
+  /** Puts a handed-over task that will not run here back in the queue, for any scheduler. */
+  private requeue(job: TaskJob): void {
+    this.options.tasks
       .enqueue(job)
       .catch((err: unknown) =>
-        logger.error(
+        this.options.logger.error(
           { err, taskId: job.taskId },
           'could not queue a handed-over task; the reconciler queues it',
         ),
@@ -119,6 +163,9 @@ export class TaskIntake {
    */
   close(): Promise<void> {
     this.closed = true;
+    const waiting = [...this.backlog.values()];
+    this.backlog.clear();
+    for (const job of waiting) this.requeue(job);
     return Promise.all([this.worker?.close(), ...this.handedOver]).then(() => undefined);
   }
 
