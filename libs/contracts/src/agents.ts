@@ -484,12 +484,9 @@ export const AgentResponseSchema = z
       .string()
       .optional()
       .meta({ description: 'The squad it is a member of (when `squad` is true)' }),
-    officeManager: z
-      .string()
-      .optional()
-      .meta({
-        description: 'The agent that created it: the office it belongs to goes up from there',
-      }),
+    officeManager: z.string().optional().meta({
+      description: 'The agent that created it: the office it belongs to goes up from there',
+    }),
     createdAt: TimestampSchema,
     completionTime: TimestampSchema.optional(),
   })

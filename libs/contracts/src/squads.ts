@@ -57,12 +57,9 @@ export const SquadMemberSchema = z
       description: 'The agent’s name; for an existing agent `ref.name` wins',
     }),
     ref: SquadMemberRefSchema.optional(),
-    spec: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .meta({
-        description: 'Not supported: create the agent with POST /agents, then add it by ref',
-      }),
+    spec: z.record(z.string(), z.unknown()).optional().meta({
+      description: 'Not supported: create the agent with POST /agents, then add it by ref',
+    }),
   })
   .refine((member) => member.spec === undefined, {
     message:
