@@ -48,6 +48,8 @@ export interface TaskRunOptions {
   emit: EmitEvent;
   /** The workspace, as a real path. */
   workspace: string;
+  /** Where, relative to the workspace, the session and the skills live. */
+  stateDir: string;
   /** What the agent's commands get on top of the shell's environment: its attached secrets. */
   env: Record<string, string>;
   /** Where the agent's commands run. */
@@ -160,7 +162,7 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
       signal: stop.signal,
       warn: (connector, message) => emit('warning', { message, connector }),
     });
-    await writeSkills(options.workspace, task.skills);
+    await writeSkills(options.workspace, task.skills, options.stateDir);
     const managerTools = platformTools(task.platformTools, (tool, input) => {
       if (!options.platform) throw new Error('platform tools cannot be called here');
       return options.platform({ tool, input, spentUsd: progress.costUsd });
@@ -205,7 +207,7 @@ async function settleSession(progress: TaskProgress, terminal: Terminal, options
       : `not run: ${terminal.type === 'error' ? terminal.payload.error : 'the task ended'}`;
   session.messages = settleToolUses(session.messages, progress.results, why);
   try {
-    await saveSession(options.workspace, session);
+    await saveSession(options.workspace, session, options.stateDir);
   } catch (err) {
     options.logger.error({ err }, 'could not save the session');
   }
@@ -224,6 +226,7 @@ async function agentLoop(
   const system = systemPrompt({
     agent,
     workspace: options.workspace,
+    stateDir: options.stateDir,
     tools: options.toolbox.definitions.map((tool) => tool.name),
     memories: task.memories,
     skills: task.skills,
@@ -268,7 +271,7 @@ async function agentLoop(
     };
     progress.usage = addUsage(progress.usage, usage);
     progress.costUsd = addUsd(progress.costUsd, options.prices.costUsd(agent.model, usage));
-    await saveSession(options.workspace, session);
+    await saveSession(options.workspace, session, options.stateDir);
 
     if (message.stop_reason !== 'tool_use') {
       // A steer that came while the model answered gets an answer within this task, while its
@@ -332,7 +335,7 @@ async function agentLoop(
     }
     session.messages = settleToolUses(session.messages, progress.results, 'not run');
     progress.results = [];
-    await saveSession(options.workspace, session);
+    await saveSession(options.workspace, session, options.stateDir);
   }
 }
 
@@ -368,7 +371,7 @@ async function turnBoundary(
   for (const steer of steers) {
     options.session.messages = appendUserText(options.session.messages, steer.content);
   }
-  await saveSession(options.workspace, options.session);
+  await saveSession(options.workspace, options.session, options.stateDir);
   for (const steer of steers) {
     await options.emit('user_message', { content: steer.content, steer_index: steer.index });
     progress.steersTaken = steer.index;

@@ -9,7 +9,9 @@ const MAX_ASSIGN_LINE_BYTES = 64 * 1024;
  * that line are put back on `input` for the protocol reader. Rejects when `input` ends first
  * (the supervisor is gone) or the line is not a valid `assign`.
  */
-export function waitForAssignment(input: Readable): Promise<string> {
+export function waitForAssignment(
+  input: Readable,
+): Promise<{ workspace: string; stateDir?: string }> {
   return new Promise((resolve, reject) => {
     let buffered = Buffer.alloc(0);
     const finish = (outcome: () => void) => {
@@ -40,8 +42,11 @@ export function waitForAssignment(input: Readable): Promise<string> {
           reject(new Error('the first message is not JSON'));
           return;
         }
-        if (parsed.success) resolve(parsed.data.workspace);
-        else reject(new Error(`the first message is not a valid assign: ${parsed.error.message}`));
+        if (parsed.success) {
+          const { workspace, stateDir } = parsed.data;
+          resolve({ workspace, ...(stateDir !== undefined ? { stateDir } : {}) });
+        } else
+          reject(new Error(`the first message is not a valid assign: ${parsed.error.message}`));
       });
     };
     input.on('data', onData);

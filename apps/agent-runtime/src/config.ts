@@ -1,5 +1,5 @@
 import { isAbsolute } from 'node:path';
-import { RuntimeSettingsSchema } from '@komputer/contracts';
+import { DEFAULT_STATE_DIR, RuntimeSettingsSchema, StateDirSchema } from '@komputer/contracts';
 import { BaseConfigSchema } from '@komputer/service-kit';
 import { z } from 'zod';
 
@@ -16,6 +16,9 @@ export const AgentRuntimeConfigSchema = RuntimeSettingsSchema.extend({
     .describe(
       "The agent's workspace (an absolute path): its working directory, where its file tools are confined. Unset: a spare runtime, told its workspace by its first message",
     ),
+  KOMPUTER_STATE_DIR: StateDirSchema.default(DEFAULT_STATE_DIR).describe(
+    "Where, relative to the workspace, the runtime keeps its session and skills: another member's directory for a squad member running in that member's workspace",
+  ),
   KOMPUTER_SANDBOX_HIDE: z
     .string()
     .default('')

@@ -31,7 +31,11 @@ const shutdown = createShutdown({ logger, timeoutMs: config.KOMPUTER_SHUTDOWN_TI
  * every module loaded, and told its workspace by its first message.
  */
 async function start() {
-  const workspace = config.KOMPUTER_WORKSPACE ?? (await waitForAssignment(process.stdin));
+  const assigned = config.KOMPUTER_WORKSPACE
+    ? { workspace: config.KOMPUTER_WORKSPACE }
+    : await waitForAssignment(process.stdin);
+  const { workspace } = assigned;
+  const stateDir = assigned.stateDir ?? config.KOMPUTER_STATE_DIR;
   await mkdir(workspace, { recursive: true });
   process.chdir(workspace);
   process.env['HOME'] = workspace;
@@ -49,6 +53,7 @@ async function start() {
     output: process.stdout,
     client,
     workspace,
+    stateDir,
     config,
     logger,
     shell,

@@ -6,6 +6,8 @@ export interface SystemPromptOptions {
   agent: RuntimeAgent;
   /** The workspace directory, as the agent's tools see it. */
   workspace: string;
+  /** Where, relative to the workspace, the runtime's own files (skills) are. */
+  stateDir?: string;
   /** Names of the tools the agent has. */
   tools: string[];
   /** The agent's memories, appended last. */
@@ -36,11 +38,11 @@ const TEAM_PROMPT =
   'to workers counts against your own budget.';
 
 /** The list of the agent's skills: what each is for, and the file that holds it. */
-function skillsSection(skills: readonly RuntimeSkill[]): string | undefined {
+function skillsSection(skills: readonly RuntimeSkill[], stateDir?: string): string | undefined {
   if (skills.length === 0) return undefined;
   const list = skills.map(
     (skill) =>
-      `- ${skill.name}: ${skill.description.replace(/\s+/g, ' ').trim()} (${skillFile(skill.name)})`,
+      `- ${skill.name}: ${skill.description.replace(/\s+/g, ' ').trim()} (${skillFile(skill.name, stateDir)})`,
   );
   return [
     'Your skills are instructions kept in files in your workspace. When a task matches a ' +
@@ -74,7 +76,7 @@ export function systemPrompt(options: SystemPromptOptions): string {
     ROLE_PROMPTS[options.agent.role],
     options.tools.includes('await_agents') ? TEAM_PROMPT : undefined,
     environment,
-    skillsSection(options.skills),
+    skillsSection(options.skills, options.stateDir),
     memoriesSection(options.memories),
   ]
     .filter((part) => part !== undefined && part.trim() !== '')

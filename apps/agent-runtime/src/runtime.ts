@@ -62,6 +62,8 @@ export interface RuntimeOptions {
   client: Anthropic;
   /** The agent's workspace, absolute: the tools' working directory and the session's home. */
   workspace: string;
+  /** Where, relative to the workspace, its session and skills live (see `StateDirSchema`). */
+  stateDir: string;
   config: AgentRuntimeConfig;
   /** Logs; never to `output`, which carries only protocol messages. */
   logger: Logger;
@@ -112,7 +114,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const toolbox = builtinToolbox();
   // The runtime is its workspace's only writer: the transcript is read once, here, so that
   // `ready` can say whether there is a conversation to continue.
-  const session = await loadSession(workspace, logger);
+  const session = await loadSession(workspace, logger, options.stateDir);
   const prices = new PriceList(logger);
   const unacked = new UnackedEvents({
     maxEvents: options.maxUnackedEvents ?? MAX_UNACKED_EVENTS,
@@ -245,6 +247,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger: logger.child({ taskId: task.taskId }),
       emit,
       workspace,
+      stateDir: options.stateDir,
       // The agent's secrets reach its commands' environment, and go nowhere else.
       env: task.env,
       shell: options.shell,

@@ -7,11 +7,17 @@ import type {
   MessageParam,
   ToolResultBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
+import { DEFAULT_STATE_DIR } from '@komputer/contracts';
 import type { Logger } from '@komputer/service-kit';
 import { z } from 'zod';
 
-/** Where the session lives, relative to the workspace. */
-export const SESSION_FILE = join('.komputer', 'session.json');
+/** Where the session lives, relative to the workspace, in the state directory `stateDir`. */
+export function sessionFile(stateDir: string = DEFAULT_STATE_DIR): string {
+  return join(stateDir, 'session.json');
+}
+
+/** Where the session of a runtime in its own workspace lives. */
+export const SESSION_FILE = sessionFile();
 
 /**
  * The session file: the conversation so far, as the Messages API takes it. Only its frame is
@@ -48,8 +54,12 @@ export interface Session {
  * Loads the workspace's session, or starts a new one when there is none. An unreadable file is
  * logged and replaced by a new session: a broken transcript must not make the agent unusable.
  */
-export async function loadSession(workspace: string, logger: Logger): Promise<Session> {
-  const path = join(workspace, SESSION_FILE);
+export async function loadSession(
+  workspace: string,
+  logger: Logger,
+  stateDir: string = DEFAULT_STATE_DIR,
+): Promise<Session> {
+  const path = join(workspace, sessionFile(stateDir));
   let raw: string;
   try {
     raw = await readFile(path, 'utf8');
@@ -78,15 +88,19 @@ export async function loadSession(workspace: string, logger: Logger): Promise<Se
  * Saves the session atomically: a temporary file, flushed to disk, then renamed over the old
  * one, so that a crash leaves either the old transcript or the new one, never half of one.
  */
-export async function saveSession(workspace: string, session: Session): Promise<void> {
-  const path = join(workspace, SESSION_FILE);
+export async function saveSession(
+  workspace: string,
+  session: Session,
+  stateDir: string = DEFAULT_STATE_DIR,
+): Promise<void> {
+  const path = join(workspace, sessionFile(stateDir));
   const temporary = `${path}.${process.pid}.tmp`;
   const body: z.input<typeof SessionFileSchema> = {
     session_id: session.sessionId,
     messages: session.messages as z.input<typeof SessionFileSchema>['messages'],
     ...(session.context ? { context: session.context } : {}),
   };
-  await mkdir(join(workspace, '.komputer'), { recursive: true });
+  await mkdir(join(workspace, stateDir), { recursive: true });
   const file = await open(temporary, 'w');
   try {
     await file.writeFile(JSON.stringify(body));

@@ -1,14 +1,20 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { DEFAULT_STATE_DIR } from '@komputer/contracts';
 import type { RuntimeSkill } from '@komputer/contracts';
 import { resolveInWorkspace } from './tools/workspace-path';
 
 /** Where the skills of the current task are, relative to the workspace. */
-export const SKILLS_DIR = join('.komputer', 'skills');
+export function skillsDir(stateDir: string = DEFAULT_STATE_DIR): string {
+  return join(stateDir, 'skills');
+}
+
+/** Where the skills of a runtime in its own workspace are. */
+export const SKILLS_DIR = skillsDir();
 
 /** The file of one skill, relative to the workspace: `ops/deploy` nests, like its reference. */
-export function skillFile(name: string): string {
-  return join(SKILLS_DIR, ...name.split('/'), 'SKILL.md');
+export function skillFile(name: string, stateDir: string = DEFAULT_STATE_DIR): string {
+  return join(skillsDir(stateDir), ...name.split('/'), 'SKILL.md');
 }
 
 /** A skill file: front matter (the description as a JSON string, which YAML reads) and content. */
@@ -26,10 +32,14 @@ function skillDocument(skill: RuntimeSkill): string {
 export async function writeSkills(
   workspace: string,
   skills: readonly RuntimeSkill[],
+  stateDir: string = DEFAULT_STATE_DIR,
 ): Promise<void> {
-  await rm(await resolveInWorkspace(workspace, SKILLS_DIR), { recursive: true, force: true });
+  await rm(await resolveInWorkspace(workspace, skillsDir(stateDir)), {
+    recursive: true,
+    force: true,
+  });
   for (const skill of skills) {
-    const file = await resolveInWorkspace(workspace, skillFile(skill.name));
+    const file = await resolveInWorkspace(workspace, skillFile(skill.name, stateDir));
     await mkdir(dirname(file), { recursive: true });
     await writeFile(await resolveInWorkspace(workspace, file), skillDocument(skill));
   }

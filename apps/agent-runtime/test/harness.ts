@@ -326,6 +326,7 @@ export async function startTestRuntime(options: TestRuntimeOptions): Promise<Tes
       logger,
     }),
     workspace: options.workspace,
+    stateDir: config.KOMPUTER_STATE_DIR,
     config,
     logger,
     shell: new HostShell(shellEnv(options.env ?? process.env)),

@@ -6,7 +6,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { RuntimeSettingsSchema } from '@komputer/contracts';
+import { RuntimeSettingsSchema, stateDirOf } from '@komputer/contracts';
 import type {
   RuntimeAssignMessage,
   SchedulerStatus,
@@ -21,6 +21,7 @@ import { RuntimeChannel } from './runtime-channel';
 import { RuntimeSignals } from './runtime-signals';
 import { sandboxProblems } from './sandbox-check';
 import { Semaphore } from './semaphore';
+import { workspaceOwner } from './runtime-driver';
 import type {
   AgentRef,
   DriverStartOptions,
@@ -69,6 +70,9 @@ const OWNER_FILE = join('.komputer', 'agent-uid');
 
 /** Whether `a` and `b` may be the same agent: the same uid, or one of them without one. */
 const sameAgent = (a: AgentRef, b: AgentRef) => !a.uid || !b.uid || a.uid === b.uid;
+
+/** Whether a runtime started for `a` runs where `b` asks: the same agent, in the same workspace. */
+const samePlace = (a: AgentRef, b: AgentRef) => sameAgent(a, b) && a.home === b.home;
 
 /**
  * In the environment of a runtime and of every command it runs: the runtime's own id. A command
@@ -349,9 +353,12 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     return child;
   }
 
-  /** The agent's workspace directory. */
+  /**
+   * The directory the agent's runtime runs in: its own workspace, or its squad home's (the
+   * squad's members share that one directory).
+   */
   workspace(agent: AgentRef): string {
-    return join(this.options.dataDir, 'workspaces', agent.namespace, agent.name);
+    return join(this.options.dataDir, 'workspaces', agent.namespace, workspaceOwner(agent));
   }
 
   async ensure(agent: AgentRef): Promise<RuntimeHandle> {
@@ -361,12 +368,15 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     // another runtime starts in that workspace.
     await this.operations.settled(key);
     const running = this.runtimes.get(key);
-    if (running && sameAgent(running.agent, agent)) return running;
+    if (running && samePlace(running.agent, agent)) return running;
+    // A runtime in another workspace (the agent joined or left a squad) stops; its files stay.
+    if (running && sameAgent(running.agent, agent)) await this.stop(running.agent);
     // A deleted agent's runtime and workspace never serve a new agent of the same name.
-    if (running) await this.remove(running.agent);
+    else if (running) await this.remove(running.agent);
     const runtime = await this.operations.startOnce(key, () => this.launch(agent));
-    if (sameAgent(runtime.agent, agent)) return runtime;
-    await this.remove(runtime.agent);
+    if (samePlace(runtime.agent, agent)) return runtime;
+    if (sameAgent(runtime.agent, agent)) await this.stop(runtime.agent);
+    else await this.remove(runtime.agent);
     return this.ensure(agent);
   }
 
@@ -374,7 +384,7 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     const key = keyOf(agent);
     const running = this.runtimes.get(key);
     return running?.isReady &&
-      sameAgent(running.agent, agent) &&
+      samePlace(running.agent, agent) &&
       !this.operations.busy(key) &&
       !this.closed
       ? running
@@ -400,23 +410,30 @@ export class LocalRuntimeDriver implements RuntimeDriver {
     return true;
   }
 
+  /** Stops the runtime and removes the agent's own workspace (never its squad home's). */
   remove(agent: AgentRef): Promise<void> {
     const key = keyOf(agent);
+    const own = {
+      namespace: agent.namespace,
+      name: agent.name,
+      ...(agent.uid ? { uid: agent.uid } : {}),
+    };
     return this.operations.trackRemove(key, async () => {
       const running = this.runtimes.get(key);
       if (running && !sameAgent(running.agent, agent)) return;
       await this.stop(agent);
-      if (!sameAgent(await this.owner(agent), agent)) return;
-      await rm(this.workspace(agent), { recursive: true, force: true });
+      if (!sameAgent(await this.owner(own), own)) return;
+      await rm(this.workspace(own), { recursive: true, force: true });
     });
   }
 
-  /** The agent that the workspace of `agent`'s name belongs to, as far as it says. */
+  /** The agent that the agent's own workspace belongs to, as far as it says. */
   private async owner(agent: AgentRef): Promise<AgentRef> {
-    const uid = await readFile(join(this.workspace(agent), OWNER_FILE), 'utf8').catch(
+    const own = { namespace: agent.namespace, name: agent.name };
+    const uid = await readFile(join(this.workspace(own), OWNER_FILE), 'utf8').catch(
       () => undefined,
     );
-    return { namespace: agent.namespace, name: agent.name, ...(uid ? { uid } : {}) };
+    return { ...own, ...(uid ? { uid } : {}) };
   }
 
   /** The agents whose runtimes run now. */
@@ -461,11 +478,16 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   private async launch(agent: AgentRef): Promise<LocalRuntime> {
     const workspace = this.workspace(agent);
     // A workspace that a deleted agent of the same name left (its delete went unheard) goes.
-    if (!sameAgent(await this.owner(agent), agent)) {
-      await rm(workspace, { recursive: true, force: true });
+    // A squad home's workspace is the home's: a member running there neither checks nor marks it.
+    if (agent.home === undefined) {
+      if (!sameAgent(await this.owner(agent), agent)) {
+        await rm(workspace, { recursive: true, force: true });
+      }
+      await mkdir(join(workspace, '.komputer'), { recursive: true });
+      if (agent.uid) await writeFile(join(workspace, OWNER_FILE), agent.uid);
+    } else {
+      await mkdir(join(workspace, stateDirOf(agent.name, agent.home)), { recursive: true });
     }
-    await mkdir(join(workspace, '.komputer'), { recursive: true });
-    if (agent.uid) await writeFile(join(workspace, OWNER_FILE), agent.uid);
     // A start loads Node.js and the runtime's modules: a burst of new agents takes turns, so
     // that each start has the CPU to finish within its timeout.
     const release = await this.starts.acquire();
@@ -478,13 +500,16 @@ export class LocalRuntimeDriver implements RuntimeDriver {
 
   /** Starts the runtime of `agent` in `workspace`, from the spare when there is one. */
   private async startIn(agent: AgentRef, workspace: string): Promise<LocalRuntime> {
+    const stateDir = stateDirOf(agent.name, agent.home);
     let child = this.takeSpare();
     if (child) {
-      child.stdin.write(
-        `${JSON.stringify({ type: 'assign', workspace } satisfies RuntimeAssignMessage)}\n`,
-      );
+      const assign: RuntimeAssignMessage = { type: 'assign', workspace, stateDir };
+      child.stdin.write(`${JSON.stringify(assign)}\n`);
     } else {
-      child = this.spawn({ KOMPUTER_WORKSPACE: workspace, HOME: workspace }, workspace);
+      child = this.spawn(
+        { KOMPUTER_WORKSPACE: workspace, HOME: workspace, KOMPUTER_STATE_DIR: stateDir },
+        workspace,
+      );
     }
     this.refillSpare();
     const runtime = new LocalRuntime(agent, child, this.options);

@@ -1,6 +1,7 @@
+import { parseDuration } from '@komputer/contracts';
 import type { Logger, Redis } from '@komputer/service-kit';
 import { parseTaskMember } from '@komputer/store';
-import type { AgentRecord, AgentStore, Keys, TaskQueue } from '@komputer/store';
+import type { AgentRecord, AgentStore, Keys, SquadStore, TaskQueue } from '@komputer/store';
 import type { LifetimeEnforcer } from './lifetimes';
 import { LIFETIME_ACTIONS_PER_PASS } from './lifetimes';
 import type { Liveness } from './liveness';
@@ -24,6 +25,11 @@ export interface ReconcilerOptions {
   adopt?: (agent: AgentRecord, from: string) => Promise<AdoptOutcome>;
   /** Puts idle agents to sleep and deletes them as their lifetimes ask, on every full pass. */
   lifetimes?: LifetimeEnforcer;
+  /**
+   * Squads, on every full pass: a break-up that waited for its members' tasks is finished, and
+   * a squad without members past its `orphanTTL` is deleted.
+   */
+  squads?: SquadStore;
   logger: Logger;
 }
 
@@ -44,6 +50,10 @@ export interface ReconcileReport {
   slept: string[];
   /** Idle agents deleted, as "namespace/name", as their lifetimes ask. */
   deleted: string[];
+  /** Squads whose break-up is done, as "namespace/name". */
+  brokenUp: string[];
+  /** Squads deleted after their `orphanTTL` without members, as "namespace/name". */
+  expired: string[];
 }
 
 /** A report of nothing found yet. */
@@ -54,6 +64,8 @@ const emptyReport = (): ReconcileReport => ({
   removed: [],
   slept: [],
   deleted: [],
+  brokenUp: [],
+  expired: [],
 });
 
 /** Why a task of a scheduler that died ends. */
@@ -145,7 +157,36 @@ export class Reconciler {
       await driver.remove(ref);
       report.removed.push(`${ref.namespace}/${ref.name}`);
     }
+    await this.squads(report);
     return report;
+  }
+
+  /**
+   * Finishes the break-ups that waited for their members' tasks to end (the same step as the
+   * API's, which dissolves only when no member has a task), and deletes the squads that have
+   * had no member for their `orphanTTL`. A squad without `orphanTTL` stays until deleted.
+   */
+  private async squads(report: ReconcileReport): Promise<void> {
+    const { squads, logger } = this.options;
+    if (!squads) return;
+    for (const { namespace, name } of await squads.all()) {
+      const squad = await squads.get(namespace, name);
+      if (!squad) continue;
+      const at = `${namespace}/${name}`;
+      if (squad.breakUpRequested) {
+        const result = await squads.dissolve(namespace, name, 'breakup');
+        if (result.outcome === 'dissolved') report.brokenUp.push(at);
+        continue;
+      }
+      const ttl = squad.orphanTTL === undefined ? undefined : parseDuration(squad.orphanTTL);
+      if (ttl === undefined || squad.orphanedSince === undefined) continue;
+      if (Date.now() - Date.parse(squad.orphanedSince) < ttl) continue;
+      // Refused, in the same step, for a squad that has members again.
+      const result = await squads.dissolve(namespace, name, 'expire');
+      if (result.outcome !== 'dissolved') continue;
+      report.expired.push(at);
+      logger.info({ squad: at, orphanTTL: squad.orphanTTL }, 'deleted a squad without members');
+    }
   }
 
   /**

@@ -11,6 +11,17 @@ export interface AgentRef {
    * runtime or a workspace of another uid never serves it.
    */
   uid?: string;
+  /**
+   * The squad member whose workspace the agent's runtime runs in, when it is another agent (the
+   * squad's home); absent: the agent's own. The runtime keeps its session and skills apart
+   * there (`stateDirOf`). A runtime running in another workspace than asked is replaced.
+   */
+  home?: string;
+}
+
+/** The agent whose workspace `agent`'s runtime runs in: its home, or itself. */
+export function workspaceOwner(agent: AgentRef): string {
+  return agent.home ?? agent.name;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ControlMessageSchema } from '@komputer/contracts';
+import { ControlMessageSchema, MAX_SQUAD_MEMBERS } from '@komputer/contracts';
 import type { ControlMessage } from '@komputer/contracts';
 import { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
 import {
@@ -25,6 +25,7 @@ import {
   EventStore,
   ScheduleQueue,
   ScheduleStore,
+  SquadStore,
   TaskQueue,
   TemplateStore,
 } from '@komputer/store';
@@ -219,6 +220,7 @@ export function createScheduler(
       },
       logger,
     }),
+    squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
     logger,
   });
 

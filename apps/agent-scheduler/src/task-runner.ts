@@ -84,6 +84,13 @@ export type RunOutcome = 'ran' | 'waiting';
  * terminal one. It is the only writer of a running task's events. Writes that need Redis are
  * retried for as long as Redis is away.
  */
+
+/** The agent's runtime as its task needs it: in its squad home's workspace when it has one. */
+function placedRef(ref: AgentRef, agent: AgentRecord): AgentRef {
+  const home = agent.squadHome;
+  return home !== undefined && home !== agent.name ? { ...ref, home } : ref;
+}
+
 export class TaskRunner {
   /** The supervisions of the tasks running here, by task id. */
   private readonly supervisions = new Map<string, Supervision>();
@@ -294,10 +301,16 @@ export class TaskRunner {
     }
     const settings = taskSettings(agent.spec, template?.spec, this.options.limits);
     const warmPool = warmPoolOf(agent.spec, template);
-    let runtime = warm;
+    // A squad member's task runs in its squad home's workspace, as the start read it: a runtime
+    // that is ready elsewhere (its own, before it joined) is not the one.
+    const placed = placedRef(ref, agent);
+    let runtime = warm && driver.ready(placed) === warm ? warm : undefined;
     if (!runtime) {
       try {
-        runtime = await driver.ensure(ref, warmPool ? { ...settings.pod, warmPool } : settings.pod);
+        runtime = await driver.ensure(
+          placed,
+          warmPool ? { ...settings.pod, warmPool } : settings.pod,
+        );
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         await this.fail(job, `could not start the agent runtime: ${reason}`, true, 'Failed');

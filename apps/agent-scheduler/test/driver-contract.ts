@@ -12,8 +12,8 @@ import {
   parseSecretKey,
   TaskTokenSigner,
 } from '@komputer/connectors';
-import { EventStore, TemplateStore } from '@komputer/store';
-import { MINIMAL_AGENT_SPEC, startScriptedAnthropic, text } from '@komputer/testing';
+import { EventStore, SquadStore, TemplateStore } from '@komputer/store';
+import { MINIMAL_AGENT_SPEC, startScriptedAnthropic, text, toolUse } from '@komputer/testing';
 import type { ScriptedAnthropic } from '@komputer/testing';
 import { LifetimeEnforcer } from '../src/lifetimes';
 import type { AgentLifetimes, LifetimeEnforcerOptions } from '../src/lifetimes';
@@ -34,6 +34,8 @@ export interface DriverUnderTest {
   hasWorkspace(agent: AgentRef): Promise<boolean>;
   /** Whether the agent's runtime runs (its process, or its pod's). */
   hasRuntime(agent: AgentRef): Promise<boolean>;
+  /** A file of the agent's own workspace (its directory, or its claim's volume), if it exists. */
+  readWorkspaceFile(agent: AgentRef, path: string): Promise<string | undefined>;
 }
 
 /** What the suite hands the adapter to build its driver with. */
@@ -454,6 +456,63 @@ export function runtimeDriverContract(
       await subject.driver.remove(ref);
       expect(await subject.hasWorkspace(ref)).toBe(false);
       expect((await subject.driver.known()).map((a) => a.name)).not.toContain(ref.name);
+    });
+
+    it('runs a squad member in its home’s workspace with state of its own, and in its own again once it leaves', async () => {
+      const squads = new SquadStore({ redis: f.redis, keys: f.keys, maxMembers: 16 });
+      const home = await queuedTask('Set up.');
+      const guest = await queuedTask('Set up.');
+      model.script({ content: [text('home ready')] }, { content: [text('guest ready')] });
+      await runner.run(home.job);
+      await runner.run(guest.job);
+      const squad = `squad-${agents}`;
+      const members = [home.ref.name, guest.ref.name];
+      expect(await squads.create({ namespace: NS, name: squad, members })).toMatchObject({
+        home: home.ref.name,
+      });
+
+      /** Gives the guest a task that writes `file`, and runs it. */
+      async function write(file: string) {
+        const taskId = randomUUID();
+        const now = new Date().toISOString();
+        const claim = await f.agents.claim({
+          namespace: NS,
+          name: guest.ref.name,
+          taskId,
+          instructions: `Write ${file}.`,
+          spec: MINIMAL_AGENT_SPEC,
+          now,
+        });
+        expect(claim.outcome).toBe('queued');
+        model.script(
+          { content: [toolUse('Write', { file_path: file, content: guest.ref.name })] },
+          { content: [text('written')] },
+        );
+        await runner.run({ ...guest.job, taskId, instructions: `Write ${file}.`, enqueuedAt: now });
+        expect((await f.agents.get(NS, guest.ref.name))?.taskStatus).toBe('Complete');
+      }
+
+      await write('from-the-squad.txt');
+      expect(await subject.readWorkspaceFile(home.ref, 'from-the-squad.txt')).toBe(guest.ref.name);
+      expect(await subject.readWorkspaceFile(guest.ref, 'from-the-squad.txt')).toBeUndefined();
+      const guestState = `.komputer/guests/${guest.ref.name}/session.json`;
+      expect(await subject.readWorkspaceFile(home.ref, guestState)).toEqual(expect.any(String));
+
+      expect(
+        await squads.change({
+          namespace: NS,
+          name: squad,
+          mode: 'remove',
+          members: [guest.ref.name],
+        }),
+      ).toMatchObject({ members: [home.ref.name] });
+      await write('back-home.txt');
+      expect(await subject.readWorkspaceFile(guest.ref, 'back-home.txt')).toBe(guest.ref.name);
+      expect(await subject.readWorkspaceFile(home.ref, 'back-home.txt')).toBeUndefined();
+      // Its own workspace was kept all along.
+      expect(await subject.readWorkspaceFile(guest.ref, '.komputer/session.json')).toEqual(
+        expect.any(String),
+      );
     });
 
     describe('lifetimes', () => {

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startKubeEmulator } from '@komputer/testing';
 import type { KubeEmulator } from '@komputer/testing';
 import { createKubernetesDriver } from '../src/kubernetes/driver';
@@ -35,6 +37,12 @@ runtimeDriverContract('kubernetes', async ({ fixture }) => {
     },
     async hasRuntime(agent) {
       return emulator.pidOf(KUBE_NAMESPACE, agentObjectName(agent)) !== undefined;
+    },
+    async readWorkspaceFile(agent, path) {
+      const volume = emulator.volumePath(KUBE_NAMESPACE, workspaceClaimName(agent));
+      return volume === undefined
+        ? undefined
+        : readFile(join(volume, path), 'utf8').catch(() => undefined);
     },
     async hasWorkspace(agent) {
       const volume = emulator.volumePath(KUBE_NAMESPACE, workspaceClaimName(agent));

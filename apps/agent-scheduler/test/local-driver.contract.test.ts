@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConfig } from '@komputer/service-kit';
 import { LocalDriverConfigSchema } from '../src/local-config';
@@ -26,5 +27,10 @@ runtimeDriverContract('local', async ({ fixture }) => {
     },
     hasWorkspace: async (agent) => existsSync(driver.workspace(agent)),
     hasRuntime: async (agent) => driver.running().some((a) => a.name === agent.name),
+    readWorkspaceFile: (agent, path) =>
+      readFile(
+        join(driver.workspace({ namespace: agent.namespace, name: agent.name }), path),
+        'utf8',
+      ).catch(() => undefined),
   };
 });

@@ -1,3 +1,4 @@
+import { SquadStore } from '@komputer/store';
 import { MINIMAL_AGENT_SPEC } from '@komputer/testing';
 import { buildRuntime, startFixture } from './harness';
 import type { SchedulerFixture } from './harness';
@@ -294,8 +295,96 @@ describe('the sweep of stopped schedulers', () => {
       removed: [],
       slept: [],
       deleted: [],
+      brokenUp: [],
+      expired: [],
     });
     expect((await patient.run()).ended).not.toContain('t-outage');
     expect((await reconciler().sweep()).ended).toEqual(['t-outage']);
+  });
+});
+
+describe('squads', () => {
+  const squadStore = () => new SquadStore({ redis: f.redis, keys: f.keys, maxMembers: 16 });
+  const withSquads = () =>
+    new Reconciler({
+      ...f,
+      driver: f.driver(),
+      liveness: new Liveness({
+        ...f,
+        id: 'squad-test',
+        judgeAfterMs: 0,
+        status: () => ({ sandbox: 'on' }),
+      }),
+      graceMs: 60_000,
+      squads: squadStore(),
+    });
+
+  async function idle(name: string): Promise<void> {
+    await claim(name, `t-${name}`, new Date().toISOString());
+    await finish(name, `t-${name}`);
+  }
+
+  async function finish(name: string, taskId: string): Promise<void> {
+    const ended = await f.agents.finishTask({
+      namespace: NS,
+      name,
+      taskId,
+      taskStatus: 'Complete',
+      message: 'done',
+      event: {
+        type: 'task_cancelled',
+        taskId,
+        timestamp: new Date().toISOString(),
+        payload: { reason: 'test' },
+      },
+    });
+    expect(ended).toEqual(expect.any(String));
+  }
+
+  it('finishes a break-up once the busy member’s task has ended', async () => {
+    await idle('crew-a');
+    await idle('crew-b');
+    const squads = squadStore();
+    await squads.create({ namespace: NS, name: 'crew', members: ['crew-a', 'crew-b'] });
+    const busy = await f.agents.claim({
+      namespace: NS,
+      name: 'crew-a',
+      taskId: 't-crew-busy',
+      instructions: 'x',
+      spec: MINIMAL_AGENT_SPEC,
+      now: new Date().toISOString(),
+    });
+    expect(busy.outcome).toBe('queued');
+    expect((await squads.dissolve(NS, 'crew', 'breakup')).outcome).toBe('pending');
+    expect((await withSquads().run()).brokenUp).toEqual([]);
+    expect((await f.agents.get(NS, 'crew-b'))?.squad).toBe('crew');
+
+    await finish('crew-a', 't-crew-busy');
+    expect((await withSquads().run()).brokenUp).toEqual([`${NS}/crew`]);
+    expect(await squads.get(NS, 'crew')).toBeUndefined();
+    expect((await f.agents.get(NS, 'crew-a'))?.squad).toBeUndefined();
+    expect((await f.agents.get(NS, 'crew-b'))?.squad).toBeUndefined();
+  });
+
+  it('deletes a squad without members once its orphanTTL has passed, and only then', async () => {
+    await idle('stray');
+    const squads = squadStore();
+    const create = (name: string, members: string[], orphanTTL?: string) =>
+      squads.create({ namespace: NS, name, members, ...(orphanTTL ? { orphanTTL } : {}) });
+    await create('expired', [], '1ms');
+    await create('young', [], '1h');
+    await create('forever', []);
+    await create('manned', ['stray'], '1ms');
+    const report = await withSquads().run();
+    expect(report.expired).toEqual([`${NS}/expired`]);
+    expect(await squads.get(NS, 'expired')).toBeUndefined();
+    for (const name of ['young', 'forever', 'manned']) {
+      expect(await squads.get(NS, name)).toBeDefined();
+    }
+    // The last member's delete orphans it; its time to live counts from then.
+    expect(await f.agents.delete(NS, 'stray')).toBe(true);
+    const orphaned = await squads.get(NS, 'manned');
+    expect(orphaned).toMatchObject({ members: [], orphanedSince: expect.any(String) });
+    expect((await withSquads().run()).expired).toEqual([`${NS}/manned`]);
   });
 });

@@ -548,6 +548,61 @@ describe('resources and settings', () => {
     expect(bad.stderr).toContain('cron expression');
   }, 60_000);
 
+  it('shows an office and its merged events, runs a squad through its life, and deletes the office', async () => {
+    model.script({ content: [text('planned')] }, { content: [text('built')] });
+    const boss = await e2e.call('POST', '/agents', { name: 'cli-boss', instructions: 'Plan' });
+    await e2e.eventsOf('cli-boss', boss.body.taskId);
+    const worker = await e2e.call('POST', '/agents', {
+      name: 'cli-worker',
+      instructions: 'Build',
+      role: 'worker',
+      officeManager: 'cli-boss',
+    });
+    await e2e.eventsOf('cli-worker', worker.body.taskId);
+    const steps: [string[], RegExp][] = [
+      [['office', 'ls'], /\ncli-boss +Idle +2 +0 +\$\S+\n/],
+      [
+        ['office', 'get', 'cli-boss'],
+        /agents: +2 \(0 active, 2 completed\)[\s\S]*cli-worker +worker +cli-boss +Complete/,
+      ],
+      [['office', 'logs', 'cli-boss'], /\[cli-boss\][\s\S]*\[cli-worker\]/],
+      [
+        [
+          'squad',
+          'create',
+          'cli-pair',
+          '--member',
+          'cli-boss',
+          '--member',
+          'cli-worker',
+          '--orphan-ttl',
+          '10m',
+        ],
+        /^Created squad cli-pair; it shares cli-boss workspace\.\n$/,
+      ],
+      [
+        ['squad', 'get', 'cli-pair'],
+        /home: +cli-boss \(its workspace is shared\)[\s\S]*cli-worker +yes +Complete/,
+      ],
+      [
+        ['squad', 'remove', 'cli-pair', 'cli-worker'],
+        /^Removed cli-worker from squad cli-pair\.\n$/,
+      ],
+      [['squad', 'add', 'cli-pair', 'cli-worker'], /^Added cli-worker to squad cli-pair\.\n$/],
+      [['squads', 'ls'], /\ncli-pair +Active +cli-boss +cli-boss, ?cli-worker\n/],
+      [['squad', 'break-up', 'cli-pair'], /^Broke squad cli-pair up; .*\n$/],
+      [['office', 'rm', 'cli-boss'], /^Deleted office cli-boss: 2 agents\.\n$/],
+    ];
+    for (const [args, expected] of steps) {
+      const { code, stdout, stderr } = await komputerDone(args);
+      expect({ args, code, stderr }).toEqual({ args, code: 0, stderr: '' });
+      expect(stdout).toMatch(expected);
+    }
+    const events = await komputerDone(['office', 'logs', 'cli-boss', '--json']);
+    expect(events.code).not.toBe(0);
+    expect(events.stderr).toContain('OFFICE_NOT_FOUND');
+  }, 60_000);
+
   it('keeps the API and namespace in the config file, and flags win over it', async () => {
     const config = join(home, 'config', 'komputer.json');
     const env = { KOMPUTER_CONFIG: config };

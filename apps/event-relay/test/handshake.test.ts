@@ -18,6 +18,8 @@ beforeAll(async () => {
   r = await startTestRedis();
   relay = await startTestRelay(r.server.url);
   await r.addAgent('target');
+  // `target` heads an office, so that the office's socket is served too.
+  await r.addReport('target', 'target-report');
 });
 afterAll(async () => {
   await relay.eventRelay.close();

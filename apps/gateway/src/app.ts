@@ -23,10 +23,17 @@ import {
 import type { Authenticate, NamespaceQuery } from '@komputer/routes';
 import express from 'express';
 import type { RequestHandler } from 'express';
-import type { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
+import { toOfficeResponse } from '@komputer/agents';
+import type {
+  AgentService,
+  OfficeService,
+  ScheduleService,
+  SquadService,
+  TemplateService,
+} from '@komputer/agents';
 import { readCostBreakdown } from './cost-breakdown';
 import type { PlatformTools } from '@komputer/platform-tools';
-import { isEventId, readEventPage } from './event-pages';
+import { isEventId, readEventPage, readOfficeEventPage } from './event-pages';
 import { platformMcp } from './platform-mcp';
 import { toAgentResponse } from './presenters';
 import type { RegistryClient } from './registry-client';
@@ -38,6 +45,8 @@ export interface GatewayDeps {
   agents: AgentService;
   templates: TemplateService;
   schedules: ScheduleService;
+  offices: OfficeService;
+  squads: SquadService;
   /** The connector-registry, which serves connectors, secrets, memories and skills. */
   registry: RegistryClient;
   events: EventStore;
@@ -66,7 +75,7 @@ export interface GatewayDeps {
 
 /** Builds the gateway's Express app, without listening. */
 export function createApp(deps: GatewayDeps): express.Express {
-  const { agents, templates, schedules, events, defaultNamespace } = deps;
+  const { agents, templates, schedules, offices, squads, events, defaultNamespace } = deps;
   const openApiDocument = buildOpenApiDocument();
   const ns = (query: NamespaceQuery) => namespaceOf(query, defaultNamespace);
   const bodyNamespace = (query: NamespaceQuery, body: NamespaceQuery) =>
@@ -222,6 +231,59 @@ export function createApp(deps: GatewayDeps): express.Express {
     }),
     triggerSchedule: route(operations.triggerSchedule, ({ path, query }) =>
       schedules.trigger(ns(query), path.name),
+    ),
+    listOffices: route(operations.listOffices, async ({ query }) => ({
+      offices: (await offices.list(ns(query))).map(toOfficeResponse),
+    })),
+    getOffice: route(operations.getOffice, async ({ path, query }) =>
+      toOfficeResponse(await offices.get(ns(query), path.name)),
+    ),
+    deleteOffice: route(operations.deleteOffice, async ({ path, query }) => {
+      const deleted = await offices.delete(ns(query), path.name);
+      return {
+        status: 'deleted',
+        name: path.name,
+        namespace: ns(query),
+        deletedAgents: String(deleted),
+      };
+    }),
+    getOfficeEvents: route(operations.getOfficeEvents, async ({ path, query }) => {
+      const namespace = ns(query);
+      const office = await offices.get(namespace, path.name);
+      return {
+        office: path.name,
+        events: await readOfficeEventPage(events, {
+          namespace,
+          members: office.records.map((agent) => agent.name),
+          query,
+          checkCursor: (name, cursor) => deps.relay.checkCursor(namespace, name, cursor),
+        }),
+      };
+    }),
+    watchOfficeEvents: deps.relay.handlers.watchOfficeEvents,
+    streamOfficeEvents: deps.relay.handlers.streamOfficeEvents,
+    listSquads: route(operations.listSquads, async ({ query }) => ({
+      squads: await squads.list(ns(query)),
+    })),
+    createSquad: route(operations.createSquad, ({ query, body }) =>
+      squads.create(bodyNamespace(query, body), body),
+    ),
+    getSquad: route(operations.getSquad, ({ path, query }) => squads.get(ns(query), path.name)),
+    patchSquad: route(operations.patchSquad, ({ path, query, body }) =>
+      squads.patch(ns(query), path.name, body),
+    ),
+    deleteSquad: route(operations.deleteSquad, async ({ path, query }) => {
+      await squads.delete(ns(query), path.name);
+      return { status: 'deleted', name: path.name, namespace: ns(query) };
+    }),
+    breakUpSquad: route(operations.breakUpSquad, ({ path, query }) =>
+      squads.breakUp(ns(query), path.name),
+    ),
+    addSquadMember: route(operations.addSquadMember, ({ path, query, body }) =>
+      squads.addMember(ns(query), path.name, body),
+    ),
+    removeSquadMember: route(operations.removeSquadMember, ({ path, query }) =>
+      squads.removeMember(ns(query), path.name, path.agent),
     ),
     listNamespaces: route(operations.listNamespaces, async () => ({
       namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])].sort(),

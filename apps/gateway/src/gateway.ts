@@ -27,11 +27,19 @@ import {
   readSchedulerStatuses,
   ScheduleQueue,
   ScheduleStore,
+  SquadStore,
   storeMetrics,
   TaskQueue,
   TemplateStore,
 } from '@komputer/store';
-import { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
+import {
+  AgentService,
+  OfficeService,
+  ScheduleService,
+  SquadService,
+  TemplateService,
+} from '@komputer/agents';
+import { MAX_SQUAD_MEMBERS } from '@komputer/contracts';
 import { PlatformTools, TaskWaits } from '@komputer/platform-tools';
 import { createApp } from './app';
 import { RegistryClient } from './registry-client';
@@ -133,6 +141,12 @@ export function createGateway(
     agents,
     templates,
     schedules,
+    offices: new OfficeService({ agents: agentStore, agentService: agents, logger }),
+    squads: new SquadService({
+      squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
+      agents: agentStore,
+      logger,
+    }),
     registry,
     events,
     workspaces: new WorkspaceFiles({

@@ -46,6 +46,9 @@ export function toAgentResponse(agent: AgentRecord, templateModel: string): Agen
     ...(spec.allowedDomains !== undefined ? { allowedDomains: spec.allowedDomains } : {}),
     modelContextWindow: spec.modelContextWindow ?? contextWindowOf(model),
     ...(spec.thinking !== undefined ? { thinking: spec.thinking } : {}),
+    squad: agent.squad !== undefined,
+    ...(agent.squad !== undefined ? { squadName: agent.squad } : {}),
+    ...(spec.officeManager !== undefined ? { officeManager: spec.officeManager } : {}),
     createdAt: agent.createdAt,
     ...(agent.completionTime !== undefined ? { completionTime: agent.completionTime } : {}),
   };

@@ -20,6 +20,9 @@ beforeAll(async () => {
   expect(
     (await call('POST', `${t.api}/agents`, { name: 'target', instructions: 'go' })).status,
   ).toBe(201);
+  // `target` heads an office, so that the office's socket is served too.
+  const report = { name: 'target-report', instructions: 'go', officeManager: 'target' };
+  expect((await call('POST', `${t.api}/agents`, report)).status).toBe(201);
 });
 afterAll(() => t.close());
 

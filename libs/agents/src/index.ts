@@ -4,3 +4,7 @@ export { TemplateService, toTemplateResponse } from './template-service';
 export type { TemplateServiceOptions } from './template-service';
 export { ScheduleService, toScheduleResponse } from './schedule-service';
 export type { RunFire, RunResult, ScheduleServiceOptions } from './schedule-service';
+export { OfficeService, toOfficeResponse } from './office-service';
+export type { Office, OfficeServiceOptions } from './office-service';
+export { SquadService } from './squad-service';
+export type { SquadServiceOptions } from './squad-service';

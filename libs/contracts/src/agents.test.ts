@@ -496,6 +496,7 @@ describe('agent responses', () => {
     lifecycle: '',
     priority: 0,
     modelContextWindow: 200_000,
+    squad: false,
     createdAt: '2026-01-01T00:00:00.000Z',
   };
 

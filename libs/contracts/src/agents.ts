@@ -597,6 +597,14 @@ export const AgentResponseSchema = z
         'The model’s context window, in tokens: the agent’s own `modelContextWindow`, or the model’s from the built-in table (200000 for a model it does not know)',
     }),
     thinking: ThinkingSchema.optional(),
+    squad: z.boolean().meta({ description: 'True when this agent is a member of a squad' }),
+    squadName: z
+      .string()
+      .optional()
+      .meta({ description: 'The squad it is a member of (when `squad` is true)' }),
+    officeManager: z.string().optional().meta({
+      description: 'The agent that created it: the office it belongs to goes up from there',
+    }),
     createdAt: TimestampSchema,
     completionTime: TimestampSchema.optional(),
   })

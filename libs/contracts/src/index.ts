@@ -177,6 +177,8 @@ export {
   NamePathSchema,
   NamespaceQuerySchema,
   McpMessageSchema,
+  OfficeEventCursorSchema,
+  OfficeEventsQuerySchema,
   operations,
   REGISTRY_TAGS,
 } from './operations';
@@ -187,6 +189,7 @@ export type {
   EventsQuery,
   HealthResponse,
   ListAgentsQuery,
+  OfficeEventsQuery,
   OperationId,
   OperationIdTagged,
   OperationSecurity,
@@ -204,6 +207,7 @@ export {
   StreamAgentEventsQuerySchema,
   WatchAgentQuerySchema,
   WatchEventsQuerySchema,
+  WatchOfficeQuerySchema,
 } from './relay';
 export type {
   CloseReason,
@@ -211,7 +215,46 @@ export type {
   StreamAgentEventsQuery,
   WatchAgentQuery,
   WatchEventsQuery,
+  WatchOfficeQuery,
 } from './relay';
+export {
+  DeleteOfficeResponseSchema,
+  MAX_OFFICE_MEMBERS,
+  OfficeEventListResponseSchema,
+  OfficeListResponseSchema,
+  OfficeMemberResponseSchema,
+  OfficeResponseSchema,
+} from './offices';
+export type {
+  DeleteOfficeResponse,
+  OfficeEventListResponse,
+  OfficeListResponse,
+  OfficeMemberResponse,
+  OfficeResponse,
+} from './offices';
+export {
+  AddSquadMemberRequestSchema,
+  CreateSquadRequestSchema,
+  MAX_SQUAD_MEMBERS,
+  OrphanTtlSchema,
+  parseDuration,
+  PatchSquadRequestSchema,
+  SquadListResponseSchema,
+  SquadMemberRefSchema,
+  SquadMemberResponseSchema,
+  SquadMemberSchema,
+  squadMemberName,
+  SquadResponseSchema,
+} from './squads';
+export type {
+  AddSquadMemberRequest,
+  CreateSquadRequest,
+  PatchSquadRequest,
+  SquadListResponse,
+  SquadMember,
+  SquadMemberResponse,
+  SquadResponse,
+} from './squads';
 export {
   NewAgentEventSchema,
   RUNTIME_COMPACTING_METHOD,
@@ -225,6 +268,9 @@ export {
   RuntimeAgentSchema,
   RuntimeAssignMessageSchema,
   RuntimeCompactingParamsSchema,
+  DEFAULT_STATE_DIR,
+  StateDirSchema,
+  stateDirOf,
   RuntimeConnectorSchema,
   RuntimeMemorySchema,
   RuntimeSkillSchema,

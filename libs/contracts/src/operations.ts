@@ -51,7 +51,23 @@ import {
   StreamAgentEventsQuerySchema,
   WatchAgentQuerySchema,
   WatchEventsQuerySchema,
+  WatchOfficeQuerySchema,
 } from './relay';
+import {
+  DeleteOfficeResponseSchema,
+  MAX_OFFICE_MEMBERS,
+  OfficeEventListResponseSchema,
+  OfficeListResponseSchema,
+  OfficeResponseSchema,
+} from './offices';
+import {
+  AddSquadMemberRequestSchema,
+  CreateSquadRequestSchema,
+  MAX_SQUAD_MEMBERS,
+  PatchSquadRequestSchema,
+  SquadListResponseSchema,
+  SquadResponseSchema,
+} from './squads';
 import {
   CreateSkillRequestSchema,
   PatchSkillRequestSchema,
@@ -139,6 +155,11 @@ const MemoryPathSchema = namePath('Memory name');
 const SkillPathSchema = namePath('Skill name');
 const TemplatePathSchema = namePath('Template name');
 const SchedulePathSchema = namePath('Schedule name');
+const OfficePathSchema = namePath('Office name: its manager agent’s');
+const SquadPathSchema = namePath('Squad name');
+const SquadMemberPathSchema = SquadPathSchema.extend({
+  agent: NameSchema.meta({ param: { description: 'Agent name to remove' } }),
+});
 
 /** Largest file path that `GET /agents/:name/download/:path` takes, in characters. */
 export const MAX_DOWNLOAD_PATH_LENGTH = 4096;
@@ -179,39 +200,78 @@ export const EventCursorSchema = z
 
 const CURSORS = ['after', 'before', 'around'] as const;
 
-/** Query of `GET /agents/:name/events`. */
-export const EventsQuerySchema = z
-  .object({
-    namespace: NamespaceSchema.optional(),
-    limit: z.coerce
-      .number('must be a number')
-      .int('must be an integer')
-      .min(1, 'must be at least 1')
-      // komputer.ai's clients ask for more than a page holds: they get a full page, not a 400.
-      .overwrite((limit) => Math.min(limit, EVENTS_PAGE.max))
-      .default(EVENTS_PAGE.default)
-      .meta({
-        description: `Events to return (1-${EVENTS_PAGE.max}, default ${EVENTS_PAGE.default}); more is read as ${EVENTS_PAGE.max}`,
+/**
+ * A cursor of `GET /offices/:name/events`: an {@link EventCursorSchema}, or a member's event as
+ * `<agent>:<event id>`, which is an exact place in the office's order (ids of different members'
+ * streams can be equal; the agent's name breaks the tie).
+ */
+export const OfficeEventCursorSchema = z
+  .union(
+    [
+      EventIdSchema,
+      z.iso.datetime({ offset: true }),
+      z.string().refine((cursor) => {
+        const colon = cursor.indexOf(':');
+        return (
+          colon > 0 &&
+          NameSchema.safeParse(cursor.slice(0, colon)).success &&
+          EventIdSchema.safeParse(cursor.slice(colon + 1)).success
+        );
       }),
-    after: EventCursorSchema.optional().meta({
-      description:
-        'Return the events after this id, or strictly after this timestamp, oldest first',
-    }),
-    before: EventCursorSchema.optional().meta({
-      description:
-        'Return the events just before this id, or strictly before this timestamp, oldest first',
-    }),
-    around: EventCursorSchema.optional().meta({
-      description:
-        'Return the events centred on this id or timestamp: half of `limit` before it, the rest from it on',
-    }),
-    deltas: DeltasSchema,
-  })
-  .refine((q) => CURSORS.filter((cursor) => q[cursor] !== undefined).length <= 1, {
-    message: 'use one of after, before and around, not several',
-    path: ['after'],
+    ],
+    {
+      error:
+        'must be "<agent>:<event id>", an event id such as "1700000000000-0" or an RFC 3339 timestamp',
+    },
+  )
+  .meta({
+    id: 'OfficeEventCursor',
+    description:
+      'A member’s event as `<agent>:<event id>` (exact), an event id (`<ms>-<seq>`) or an RFC 3339 timestamp',
   });
+
+/** The query of an events page, with `cursor` for `after`, `before` and `around`. */
+function eventsQuerySchema<C extends z.ZodType<string>>(cursor: C, what: string) {
+  return z
+    .object({
+      namespace: NamespaceSchema.optional(),
+      limit: z.coerce
+        .number('must be a number')
+        .int('must be an integer')
+        .min(1, 'must be at least 1')
+        // komputer.ai's clients ask for more than a page holds: they get a full page, not a 400.
+        .overwrite((limit) => Math.min(limit, EVENTS_PAGE.max))
+        .default(EVENTS_PAGE.default)
+        .meta({
+          description: `Events to return (1-${EVENTS_PAGE.max}, default ${EVENTS_PAGE.default}); more is read as ${EVENTS_PAGE.max}`,
+        }),
+      after: cursor.optional().meta({
+        description: `Return the events after this ${what}, or strictly after this timestamp, oldest first`,
+      }),
+      before: cursor.optional().meta({
+        description: `Return the events just before this ${what}, or strictly before this timestamp, oldest first`,
+      }),
+      around: cursor.optional().meta({
+        description: `Return the events centred on this ${what} or timestamp: half of \`limit\` before it, the rest from it on`,
+      }),
+      deltas: DeltasSchema,
+    })
+    .refine((q) => CURSORS.filter((c) => q[c] !== undefined).length <= 1, {
+      message: 'use one of after, before and around, not several',
+      path: ['after'],
+    });
+}
+
+/** Query of `GET /agents/:name/events`. */
+export const EventsQuerySchema = eventsQuerySchema(EventCursorSchema, 'id');
 export type EventsQuery = z.infer<typeof EventsQuerySchema>;
+
+/** Query of `GET /offices/:name/events`. */
+export const OfficeEventsQuerySchema = eventsQuerySchema(
+  OfficeEventCursorSchema,
+  '`<agent>:<id>` or id',
+);
+export type OfficeEventsQuery = z.infer<typeof OfficeEventsQuerySchema>;
 
 /** Liveness and readiness answers. */
 export const HealthResponseSchema = z
@@ -1010,6 +1070,216 @@ export const operations = {
       description: 'The run started a task',
       schema: TriggerScheduleResponseSchema,
     },
+    errors: [400, 404, 409],
+  }),
+  listOffices: op({
+    method: 'get',
+    path: `${API_PREFIX}/offices`,
+    summary: 'List offices',
+    description:
+      'Every office of the namespace: each agent that created agents (its `officeManager`) and that no other ' +
+      'office holds, with its members, their task status and cost, and the totals. A nested manager’s own ' +
+      'office is read by its name.',
+    tag: 'offices',
+    security: 'caller',
+    params: { query: NamespaceQuerySchema },
+    success: { status: 200, description: 'Offices, by name', schema: OfficeListResponseSchema },
+    errors: [400],
+  }),
+  getOffice: op({
+    method: 'get',
+    path: `${API_PREFIX}/offices/{name}`,
+    summary: 'Get an office',
+    description:
+      'The manager `name` and every agent it created, recursively (through `officeManager`), with their task ' +
+      `status and cost, and the totals. At most ${MAX_OFFICE_MEMBERS} members are shown and counted. ` +
+      '404 when the agent does not exist or created none.',
+    tag: 'offices',
+    security: 'caller',
+    params: { path: OfficePathSchema, query: NamespaceQuerySchema },
+    success: { status: 200, description: 'The office', schema: OfficeResponseSchema },
+    errors: [400, 404],
+  }),
+  deleteOffice: op({
+    method: 'delete',
+    path: `${API_PREFIX}/offices/{name}`,
+    summary: 'Delete an office',
+    description:
+      'Deletes every member of the office, its manager last, with their event streams, runtimes and ' +
+      'workspaces, as deleting each agent would: an office is its agents.',
+    tag: 'offices',
+    security: 'caller',
+    params: { path: OfficePathSchema, query: NamespaceQuerySchema },
+    success: {
+      status: 200,
+      description: 'The office was deleted',
+      schema: DeleteOfficeResponseSchema,
+    },
+    errors: [400, 404],
+  }),
+  getOfficeEvents: op({
+    method: 'get',
+    path: `${API_PREFIX}/offices/{name}/events`,
+    summary: 'Read the office’s events',
+    description:
+      'The events of every member, merged in office order: by event id (the time Redis appended the event, ' +
+      'then its sequence; each member’s own order is kept), then by agent name. Paged like an agent’s events. ' +
+      'To page on exactly, pass the last (or first) event as `<agentName>:<id>`: a bare id stands for all the ' +
+      'events with that id, whatever their agent, and a timestamp selects each member’s events by their ' +
+      'timestamps, as on an agent’s page.',
+    tag: 'offices',
+    security: 'caller',
+    params: { path: OfficePathSchema, query: OfficeEventsQuerySchema },
+    success: {
+      status: 200,
+      description: 'Events, oldest first',
+      schema: OfficeEventListResponseSchema,
+    },
+    errors: [400, 404, 410],
+  }),
+  watchOfficeEvents: op({
+    method: 'get',
+    path: `${API_PREFIX}/offices/{name}/ws`,
+    summary: 'Stream the office’s events (WebSocket)',
+    description:
+      'Upgrades to a WebSocket that carries the events of every member of the office, and of agents that join ' +
+      'it later (from their first event). Order is kept per member. Resume with the last id seen of each ' +
+      'member in `after`. Close codes as on an agent’s socket.',
+    tag: 'events',
+    security: 'caller',
+    params: { path: OfficePathSchema, query: WatchOfficeQuerySchema },
+    success: {
+      status: 101,
+      description: 'Switching to WebSocket; each message is one AgentEvent as JSON',
+      schema: AgentEventSchema,
+    },
+    errors: [400, 404, 410, 426],
+  }),
+  streamOfficeEvents: op({
+    method: 'get',
+    path: `${API_PREFIX}/offices/{name}/events/stream`,
+    summary: 'Stream the office’s events (Server-Sent Events)',
+    description:
+      'The office’s events as on its WebSocket, as SSE `data:` lines. They carry no `id:` line, since one id ' +
+      'cannot resume several members: resume with `after`, the last id seen of each member.',
+    tag: 'events',
+    security: 'caller',
+    params: { path: OfficePathSchema, query: WatchOfficeQuerySchema },
+    success: {
+      status: 200,
+      description: 'The event stream',
+      schema: AgentEventSchema,
+      mediaType: 'text/event-stream',
+    },
+    errors: [400, 404, 410],
+  }),
+  listSquads: op({
+    method: 'get',
+    path: `${API_PREFIX}/squads`,
+    summary: 'List squads',
+    tag: 'squads',
+    security: 'caller',
+    params: { query: NamespaceQuerySchema },
+    success: { status: 200, description: 'Squads, by name', schema: SquadListResponseSchema },
+    errors: [400],
+  }),
+  createSquad: op({
+    method: 'post',
+    path: `${API_PREFIX}/squads`,
+    summary: 'Create a squad',
+    description:
+      'Agents that share one workspace: the first member’s, which every member’s task runs in. Members run ' +
+      'one task at a time: a member’s task waits (`Queued`, with its `queueReason`) while another member’s ' +
+      `runs. At most ${MAX_SQUAD_MEMBERS} members; each must exist, be in no other squad, and have no task ` +
+      'queued or running (409).',
+    tag: 'squads',
+    security: 'caller',
+    params: { query: NamespaceQuerySchema },
+    body: CreateSquadRequestSchema,
+    success: { status: 200, description: 'The squad', schema: SquadResponseSchema },
+    errors: [400, 404, 409, 413, 415],
+  }),
+  getSquad: op({
+    method: 'get',
+    path: `${API_PREFIX}/squads/{name}`,
+    summary: 'Get a squad',
+    tag: 'squads',
+    security: 'caller',
+    params: { path: SquadPathSchema, query: NamespaceQuerySchema },
+    success: { status: 200, description: 'The squad', schema: SquadResponseSchema },
+    errors: [400, 404],
+  }),
+  patchSquad: op({
+    method: 'patch',
+    path: `${API_PREFIX}/squads/{name}`,
+    summary: 'Change a squad',
+    description:
+      'Replaces the member list and/or `orphanTTL` ("" removes it). A change of members needs every member, ' +
+      'old and new, without a task queued or running (409), since their workspaces change.',
+    tag: 'squads',
+    security: 'caller',
+    params: { path: SquadPathSchema, query: NamespaceQuerySchema },
+    body: PatchSquadRequestSchema,
+    success: { status: 200, description: 'The updated squad', schema: SquadResponseSchema },
+    errors: [400, 404, 409, 413, 415],
+  }),
+  deleteSquad: op({
+    method: 'delete',
+    path: `${API_PREFIX}/squads/{name}`,
+    summary: 'Delete a squad',
+    description:
+      'Dissolves the squad at once, as a break-up does, and refuses (409) while a member has a task queued ' +
+      'or running. The members stay, as solo agents.',
+    tag: 'squads',
+    security: 'caller',
+    params: { path: SquadPathSchema, query: NamespaceQuerySchema },
+    success: {
+      status: 200,
+      description: 'The squad was deleted',
+      schema: DeleteResourceResponseSchema,
+    },
+    errors: [400, 404, 409],
+  }),
+  breakUpSquad: op({
+    method: 'post',
+    path: `${API_PREFIX}/squads/{name}/break-up`,
+    summary: 'Break a squad up',
+    description:
+      'Returns the members to solo agents, each with its own workspace from its next task; the home keeps ' +
+      'the shared one, with the files the squad made. With no member busy it happens at once (`phase: ' +
+      'Dissolved`); otherwise the squad is marked (`breakUpRequested`, `phase: BreakingUp`) and the ' +
+      'scheduler dissolves it once every member’s task has ended.',
+    tag: 'squads',
+    security: 'caller',
+    params: { path: SquadPathSchema, query: NamespaceQuerySchema },
+    success: { status: 200, description: 'The squad', schema: SquadResponseSchema },
+    errors: [400, 404],
+  }),
+  addSquadMember: op({
+    method: 'post',
+    path: `${API_PREFIX}/squads/{name}/members`,
+    summary: 'Add a squad member',
+    description:
+      'Adds an existing agent (by `ref`). 404 for an agent that does not exist; 409 for one in a squad ' +
+      'already, or while a member or the agent has a task queued or running.',
+    tag: 'squads',
+    security: 'caller',
+    params: { path: SquadPathSchema, query: NamespaceQuerySchema },
+    body: AddSquadMemberRequestSchema,
+    success: { status: 200, description: 'The updated squad', schema: SquadResponseSchema },
+    errors: [400, 404, 409, 413, 415],
+  }),
+  removeSquadMember: op({
+    method: 'delete',
+    path: `${API_PREFIX}/squads/{name}/members/{agent}`,
+    summary: 'Remove a squad member',
+    description:
+      'The agent goes back to its own workspace from its next task. 404 when it is not a member; 409 while a ' +
+      'member has a task queued or running.',
+    tag: 'squads',
+    security: 'caller',
+    params: { path: SquadMemberPathSchema, query: NamespaceQuerySchema },
+    success: { status: 200, description: 'The updated squad', schema: SquadResponseSchema },
     errors: [400, 404, 409],
   }),
   listNamespaces: op({

@@ -161,3 +161,19 @@ export const WatchEventsQuerySchema = z
     path: ['agents'],
   });
 export type WatchEventsQuery = z.infer<typeof WatchEventsQuerySchema>;
+
+/**
+ * Query of `GET /offices/{name}/ws` and `GET /offices/{name}/events/stream`: the office's members,
+ * including agents that join it later (these from their first event).
+ */
+export const WatchOfficeQuerySchema = z.object({
+  namespace: NamespaceSchema.optional(),
+  after: AgentCursorListSchema.optional().meta({
+    description:
+      'Per-member cursors, `<agent>:<event id>` comma-separated: replay what each member did after its id. ' +
+      'A member not listed is followed live, from now',
+    example: 'lead:1700000000000-0,worker-1:1700000000123-4',
+  }),
+  deltas: DeltasSchema,
+});
+export type WatchOfficeQuery = z.infer<typeof WatchOfficeQuerySchema>;

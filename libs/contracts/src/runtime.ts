@@ -241,6 +241,25 @@ export const RuntimeAckMessageSchema = z.object({
   seq: z.number().int().nonnegative(),
 });
 
+/** Where a runtime keeps its own files (session, skills) when the driver does not say. */
+export const DEFAULT_STATE_DIR = '.komputer';
+
+/**
+ * Where, relative to the workspace, a runtime keeps its own files (its session and its skills):
+ * `.komputer` in its own workspace; `.komputer/guests/<agent>` for a squad member that runs in
+ * another member's workspace, so that members never continue one another's conversation.
+ */
+export const StateDirSchema = z
+  .string()
+  .regex(/^\.komputer(\/[a-z0-9-]+)*$/, 'must be .komputer or a directory under it');
+
+/** The state directory of `agent` when it runs in the workspace of `home` (itself: undefined). */
+export function stateDirOf(agent: string, home: string | undefined): string {
+  return home === undefined || home === agent
+    ? DEFAULT_STATE_DIR
+    : `${DEFAULT_STATE_DIR}/guests/${agent}`;
+}
+
 /**
  * The first message to a spare runtime, started ahead of need without a workspace: from now on
  * it serves the agent whose workspace this is, and it answers `ready`.
@@ -248,6 +267,7 @@ export const RuntimeAckMessageSchema = z.object({
 export const RuntimeAssignMessageSchema = z.object({
   type: z.literal('assign'),
   workspace: z.string().refine((path) => path.startsWith('/'), 'must be an absolute path'),
+  stateDir: StateDirSchema.optional(),
 });
 export type RuntimeAssignMessage = z.infer<typeof RuntimeAssignMessageSchema>;
 

@@ -34,6 +34,15 @@ function agentNotFound(namespace: string, name: string): AppError {
   );
 }
 
+function officeNotFound(namespace: string, name: string): AppError {
+  return new AppError(
+    'OFFICE_NOT_FOUND',
+    404,
+    `office "${name}" not found in namespace "${namespace}": no agent of that name created agents`,
+    { retryable: false },
+  );
+}
+
 /**
  * What each connection follows: the agents' feeds (replay, then the shared live tail), the
  * consumer groups' feeds, and the discovery of agents that a pattern matches later.
@@ -69,6 +78,22 @@ export class Feeds {
       if (request.group !== undefined) return new Map();
       return new Map([[request.name, await startOf(request.name, request.after)]]);
     }
+    if (request.kind === 'office') {
+      const members = await reads.officeMembers(namespace, request.office);
+      if (!members) throw officeNotFound(namespace, request.office);
+      const stranger = [...request.cursors.keys()].find((name) => !members.includes(name));
+      if (stranger !== undefined) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          400,
+          `query.after: names agent "${stranger}", which is not a member of office "${request.office}"`,
+          { retryable: false },
+        );
+      }
+      if (members.length > maxAgentsPerSocket) throw tooManyAgents(maxAgentsPerSocket);
+      const starts = await Promise.all(members.map((n) => startOf(n, request.cursors.get(n))));
+      return new Map(members.map((name, i) => [name, starts[i] as string]));
+    }
     const exists = await Promise.all(request.names.map((n) => reads.agentExists(namespace, n)));
     const missing = request.names.find((_, i) => !exists[i]);
     if (missing !== undefined) throw agentNotFound(namespace, missing);
@@ -89,7 +114,15 @@ export class Feeds {
     }
     for (const [name, after] of starts) this.follow(connection, namespace, name, after, deltas);
     if (request.kind === 'agents' && request.match) {
-      this.discover(connection, namespace, request.match, new Set(starts.keys()), deltas);
+      const { match } = request;
+      const list = async () =>
+        (await this.options.reads.listAgents(namespace)).filter((n) => match.test(n));
+      this.discover(connection, namespace, list, new Set(starts.keys()), deltas);
+    }
+    if (request.kind === 'office') {
+      const { office } = request;
+      const list = async () => (await this.options.reads.officeMembers(namespace, office)) ?? [];
+      this.discover(connection, namespace, list, new Set(starts.keys()), deltas);
     }
   }
 
@@ -111,20 +144,23 @@ export class Feeds {
     }).start();
   }
 
-  /** Follows, from their first event, the agents created later that `match` names. */
+  /**
+   * Follows, from their first event, the agents that `list` names later (created since, or
+   * joined the office since).
+   */
   private discover(
     connection: Connection,
     namespace: string,
-    match: RegExp,
+    list: () => Promise<string[]>,
     following: Set<string>,
     deltas: boolean,
   ): void {
-    const { reads, maxAgentsPerSocket, discoveryIntervalMs } = this.options;
+    const { maxAgentsPerSocket, discoveryIntervalMs } = this.options;
     const discovery = setInterval(() => {
-      reads.listAgents(namespace).then(
+      list().then(
         (names) => {
           for (const name of names) {
-            if (connection.closed || following.has(name) || !match.test(name)) continue;
+            if (connection.closed || following.has(name)) continue;
             if (following.size >= maxAgentsPerSocket) {
               connection.fail(tooManyAgents(maxAgentsPerSocket));
               return;

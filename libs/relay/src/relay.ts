@@ -238,7 +238,7 @@ export function createRelay(
   }
 
   const watch =
-    (id: 'watchAgentEvents' | 'watchEvents'): RequestHandler =>
+    (id: 'watchAgentEvents' | 'watchEvents' | 'watchOfficeEvents'): RequestHandler =>
     async (req, res) => {
       await feeds.prepare(
         parseRelayRequest(id, req.params, req.query, config.KOMPUTER_DEFAULT_NAMESPACE),
@@ -252,32 +252,36 @@ export function createRelay(
       );
     };
 
-  const stream: RequestHandler = async (req, res: Response) => {
-    const request = parseRelayRequest(
-      'streamAgentEvents',
-      req.params,
-      req.query,
-      config.KOMPUTER_DEFAULT_NAMESPACE,
-      req.get('last-event-id'),
-    );
-    const starts = await feeds.prepare(request);
-    if (closing) throw new AppError('SHUTTING_DOWN', 503, SHUTTING_DOWN.message);
-    clients.admit();
-    if (res.destroyed) return;
-    res.status(200).set({
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      // Tells nginx-style proxies not to hold the stream back.
-      'X-Accel-Buffering': 'no',
-    });
-    res.flushHeaders();
-    open(request, new SseTransport(res), starts);
-  };
+  const stream =
+    (id: 'streamAgentEvents' | 'streamOfficeEvents'): RequestHandler =>
+    async (req, res: Response) => {
+      const request = parseRelayRequest(
+        id,
+        req.params,
+        req.query,
+        config.KOMPUTER_DEFAULT_NAMESPACE,
+        id === 'streamAgentEvents' ? req.get('last-event-id') : undefined,
+      );
+      const starts = await feeds.prepare(request);
+      if (closing) throw new AppError('SHUTTING_DOWN', 503, SHUTTING_DOWN.message);
+      clients.admit();
+      if (res.destroyed) return;
+      res.status(200).set({
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        // Tells nginx-style proxies not to hold the stream back.
+        'X-Accel-Buffering': 'no',
+      });
+      res.flushHeaders();
+      open(request, new SseTransport(res, { ids: request.kind === 'agent' }), starts);
+    };
 
   const handlers: Record<RelayOperationId, RequestHandler> = {
     watchAgentEvents: watch('watchAgentEvents'),
-    streamAgentEvents: stream,
+    streamAgentEvents: stream('streamAgentEvents'),
     watchEvents: watch('watchEvents'),
+    watchOfficeEvents: watch('watchOfficeEvents'),
+    streamOfficeEvents: stream('streamOfficeEvents'),
   };
   const router = Router();
   mountRoutes(router, handlers, { authenticate });

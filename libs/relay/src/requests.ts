@@ -5,6 +5,7 @@ import {
   StreamAgentEventsQuerySchema,
   WatchAgentQuerySchema,
   WatchEventsQuerySchema,
+  WatchOfficeQuerySchema,
 } from '@komputer/contracts';
 import { AppError, parseInput } from '@komputer/service-kit';
 import { globToRegExp } from './glob';
@@ -26,20 +27,35 @@ export type RelayRequest =
       match: RegExp | undefined;
       cursors: Map<string, string>;
       deltas: boolean;
+    }
+  | {
+      kind: 'office';
+      namespace: string;
+      /** The office's name: its manager's. */
+      office: string;
+      cursors: Map<string, string>;
+      deltas: boolean;
     };
 
 /** The relay's operations, by id. */
-export type RelayOperationId = 'watchAgentEvents' | 'streamAgentEvents' | 'watchEvents';
+export type RelayOperationId =
+  | 'watchAgentEvents'
+  | 'streamAgentEvents'
+  | 'watchEvents'
+  | 'watchOfficeEvents'
+  | 'streamOfficeEvents';
 
 /** The relay's WebSocket routes, matched against an upgrade request's path. */
-const UPGRADE_ROUTES = (['watchAgentEvents', 'watchEvents'] as const).map((id) => {
-  const names: string[] = [];
-  const pattern = operations[id].path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  return { id, names, regexp: new RegExp(`^${pattern}$`) };
-});
+const UPGRADE_ROUTES = (['watchAgentEvents', 'watchEvents', 'watchOfficeEvents'] as const).map(
+  (id) => {
+    const names: string[] = [];
+    const pattern = operations[id].path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    return { id, names, regexp: new RegExp(`^${pattern}$`) };
+  },
+);
 
 /** The WebSocket route a path belongs to, with its path parameters; undefined if none. */
 export function matchUpgradeRoute(
@@ -76,7 +92,8 @@ export function queryObject(search: URLSearchParams): Record<string, string | st
 
 /**
  * Validates a request to one of the relay's routes. `lastEventId` is SSE's `Last-Event-ID`
- * header, which wins over `after`. Throws a 400 naming the bad field.
+ * header, which wins over `after` (an office's stream ignores it: its events carry no SSE id,
+ * since one id cannot resume several members). Throws a 400 naming the bad field.
  */
 export function parseRelayRequest(
   id: RelayOperationId,
@@ -110,6 +127,16 @@ export function parseRelayRequest(
     };
   }
   const { name } = parseInput(NamePathSchema, params, 'path');
+  if (id === 'watchOfficeEvents' || id === 'streamOfficeEvents') {
+    const q = parseInput(WatchOfficeQuerySchema, query, 'query');
+    return {
+      kind: 'office',
+      namespace: q.namespace ?? defaultNamespace,
+      office: name,
+      cursors: q.after ?? new Map<string, string>(),
+      deltas: q.deltas,
+    };
+  }
   const q =
     id === 'watchAgentEvents'
       ? parseInput(WatchAgentQuerySchema, query, 'query')

@@ -1,3 +1,5 @@
+import { MAX_OFFICE_MEMBERS } from '@komputer/contracts';
+import { readOfficeMembers } from '@komputer/store';
 import type { Keys, StreamEntry } from '@komputer/store';
 import { AppError } from '@komputer/service-kit';
 import type { Redis } from 'ioredis';
@@ -41,6 +43,22 @@ export class StreamReads {
   /** The names of a namespace's agents. */
   listAgents(namespace: string): Promise<string[]> {
     return this.redis.smembers(this.keys.agents(namespace));
+  }
+
+  /**
+   * The members of the office `name`, its manager first; undefined when no such agent created
+   * agents. Read through the index of reports, as the gateway reads an office.
+   */
+  async officeMembers(namespace: string, name: string): Promise<string[] | undefined> {
+    const { members } = await readOfficeMembers(
+      this.redis,
+      this.keys,
+      namespace,
+      name,
+      MAX_OFFICE_MEMBERS - 1,
+    );
+    if (members.length === 0 || !(await this.agentExists(namespace, name))) return undefined;
+    return [name, ...members];
   }
 
   /** The id of the stream's last entry, or `0-0` when it has none. */

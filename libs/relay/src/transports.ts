@@ -129,12 +129,23 @@ export class SseTransport implements Transport {
   readonly kind = 'sse';
   private failed: ErrorListener | undefined;
 
-  constructor(private readonly res: ServerResponse) {
+  /**
+   * With `ids` false, events go without an `id:` line: a stream of several agents' events has no
+   * one id to resume from, and a browser would send the last one back as `Last-Event-ID`.
+   */
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly options: { ids: boolean } = { ids: true },
+  ) {
     // A write after the end, say, must fail this one stream, not the process.
     res.on('error', (err) => this.failed?.(err, ABNORMAL_CLOSURE));
   }
 
   write(event: RelayedEvent, done?: (err?: Error | null) => void): void {
+    if (!this.options.ids) {
+      this.res.write(Buffer.concat([Buffer.from('data: '), event.data, Buffer.from('\n\n')]), done);
+      return;
+    }
     event.sse ??= Buffer.concat([
       Buffer.from(`id: ${event.id}\ndata: `),
       event.data,

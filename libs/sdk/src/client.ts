@@ -12,7 +12,9 @@ import { Memories } from './resources/memories.js';
 import { Namespaces } from './resources/namespaces.js';
 import { Secrets } from './resources/secrets.js';
 import { Skills } from './resources/skills.js';
+import { Offices } from './resources/offices.js';
 import { Schedules } from './resources/schedules.js';
+import { Squads } from './resources/squads.js';
 import { Templates } from './resources/templates.js';
 import type { Fetch, RequestOptions } from './options.js';
 import { Transport } from './transport.js';
@@ -117,6 +119,8 @@ export class Komputer {
   readonly skills: Skills;
   readonly templates: Templates;
   readonly schedules: Schedules;
+  readonly offices: Offices;
+  readonly squads: Squads;
   readonly namespaces: Namespaces;
 
   /**
@@ -152,6 +156,8 @@ export class Komputer {
     this.skills = new Skills(transport);
     this.templates = new Templates(transport);
     this.schedules = new Schedules(transport);
+    this.offices = new Offices(transport);
+    this.squads = new Squads(transport);
     this.namespaces = new Namespaces(transport);
   }
 

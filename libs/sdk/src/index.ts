@@ -28,7 +28,9 @@ export type {
 export { Connectors } from './resources/connectors.js';
 export { Memories } from './resources/memories.js';
 export { Namespaces } from './resources/namespaces.js';
+export { Offices } from './resources/offices.js';
 export { Schedules } from './resources/schedules.js';
+export { Squads } from './resources/squads.js';
 export { Secrets } from './resources/secrets.js';
 export { Skills } from './resources/skills.js';
 export { Templates } from './resources/templates.js';
@@ -56,10 +58,13 @@ export type {
   CreateMemoryParams,
   CreateScheduleParams,
   CreateSecretParams,
+  AddSquadMemberParams,
   CreateSkillParams,
+  CreateSquadParams,
   CreateTemplateParams,
   DeleteAgentResponse,
   DeleteConnectorResponse,
+  DeleteOfficeResponse,
   DeleteResourceResponse,
   DeleteTemplateResponse,
   ErrorBody,
@@ -69,12 +74,17 @@ export type {
   OAuthAuthorizeResponse,
   OAuthRefreshResponse,
   OAuthStatus,
+  Office,
+  OfficeEventsQuery,
+  OfficeMember,
   Schedule,
   ScheduleRun,
   Secret,
   SecretStatusResponse,
   Skill,
   TaskCost,
+  Squad,
+  SquadMember,
   TaskStatus,
   Thinking,
   Template,
@@ -85,6 +95,7 @@ export type {
   UpdateScheduleParams,
   UpdateSecretParams,
   UpdateSkillParams,
+  UpdateSquadParams,
   UpdateTemplateParams,
   Usage,
 } from './types.js';

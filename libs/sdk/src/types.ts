@@ -86,6 +86,23 @@ export type AgentEventsQuery = Omit<
   'namespace' | 'deltas'
 > & { deltas?: boolean };
 
+/** An office: a manager agent and the agents it created, recursively, with the totals. */
+export type Office = Schemas['OfficeResponse'];
+export type OfficeMember = Schemas['OfficeMemberResponse'];
+export type DeleteOfficeResponse = Schemas['DeleteOfficeResponse'];
+/** The query of `offices.events()`, with `deltas` as a boolean. */
+export type OfficeEventsQuery = Omit<
+  NonNullable<operations['getOfficeEvents']['parameters']['query']>,
+  'namespace' | 'deltas'
+> & { deltas?: boolean };
+
+/** A squad: agents that share one workspace, one task at a time. */
+export type Squad = Schemas['SquadResponse'];
+export type SquadMember = Schemas['SquadMemberResponse'];
+export type CreateSquadParams = Schemas['CreateSquadRequest'];
+export type UpdateSquadParams = Schemas['PatchSquadRequest'];
+export type AddSquadMemberParams = Schemas['AddSquadMemberRequest'];
+
 /** A schedule: its cron expression, time zone and task, its next run and its last run. */
 export type Schedule = Schemas['ScheduleResponse'];
 export type CreateScheduleParams = Schemas['CreateScheduleRequest'];

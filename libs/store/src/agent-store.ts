@@ -82,6 +82,13 @@ export interface AgentRecord {
   queuePosition?: number;
   /** True while the queued task waits for a slot of its template's cap (not for a scheduler). */
   waitsForSlot?: boolean;
+  /** The squad the agent is a member of. */
+  squad?: string;
+  /**
+   * The squad member whose workspace the agent's current or last task runs in (set as the task
+   * starts; absent outside a squad).
+   */
+  squadHome?: string;
   /**
    * The last follow-up task: the one that the steers its task had not taken became, as it ended.
    * When it names the queued task, the reconciler queues a task whose job is missing.
@@ -232,14 +239,14 @@ const UNREPLICATED_BACKOFF_MS = 5_000;
 /** Longest `lastTaskMessage` kept on an agent. */
 export const LAST_TASK_MESSAGE_MAX = 256;
 
-const claimScript = new LuaScript(CLAIM_TASK, 7);
-const releaseScript = new LuaScript(RELEASE_CLAIM, 5);
+const claimScript = new LuaScript(CLAIM_TASK, 9);
+const releaseScript = new LuaScript(RELEASE_CLAIM, 6);
 const patchScript = new LuaScript(PATCH_AGENT, 4);
 const indexRefsScript = new LuaScript(INDEX_REFS, 2);
 const startScript = new LuaScript(START_TASK, 3);
 const recordScript = new LuaScript(RECORD_EVENT, 3);
 const adoptScript = new LuaScript(ADOPT_TASK, 2);
-const deleteScript = new LuaScript(DELETE_AGENT, 7);
+const deleteScript = new LuaScript(DELETE_AGENT, 8);
 const steersAfterScript = new LuaScript(STEERS_AFTER, 2);
 const requestCancelScript = new LuaScript(REQUEST_CANCEL, 2);
 const sleepIdleScript = new LuaScript(SLEEP_IDLE, 1);
@@ -332,6 +339,8 @@ function decode(hash: Record<string, string>, place?: QueuePlace): AgentRecord |
     ...optional('uid'),
     ...optional('queueReason'),
     ...optional('followUp'),
+    ...optional('squad'),
+    ...optional('squadHome'),
     ...(place
       ? { queuePosition: place.position, queueReason: place.reason, waitsForSlot: place.forSlot }
       : {}),
@@ -351,6 +360,41 @@ export class MissingConnectorError extends Error {
   ) {
     super(`connector "${connector}" does not exist in namespace "${namespace}"`);
   }
+}
+
+/**
+ * The agents that `manager` created and those they created, recursively (not `manager` itself),
+ * breadth first and by name within a level: one read per level of the tree, whatever its width.
+ * At most `max`; `truncated` says whether there were more. An `officeManager` loop (possible: a
+ * name can be given before its agent exists) is read once.
+ */
+export async function readOfficeMembers(
+  redis: Redis,
+  keys: Keys,
+  namespace: string,
+  manager: string,
+  max: number,
+): Promise<{ members: string[]; truncated: boolean }> {
+  const seen = new Set([manager]);
+  const members: string[] = [];
+  let level = [manager];
+  while (level.length > 0) {
+    const pipeline = redis.pipeline();
+    for (const name of level) pipeline.smembers(keys.reports(namespace, name));
+    const next: string[] = [];
+    for (const [err, reports] of (await pipeline.exec()) ?? []) {
+      if (err) throw err;
+      for (const name of (reports as string[]).sort()) {
+        if (seen.has(name)) continue;
+        if (members.length >= max) return { members, truncated: true };
+        seen.add(name);
+        members.push(name);
+        next.push(name);
+      }
+    }
+    level = next;
+  }
+  return { members, truncated: false };
 }
 
 /** Agents in Redis: every state change is one atomic step. */
@@ -456,6 +500,36 @@ export class AgentStore {
   /** Every namespace that holds an agent. */
   async namespaces(): Promise<string[]> {
     return this.redis.smembers(this.keys.namespaces());
+  }
+
+  /** The agents of `names` that exist, in the order of `names`, in one round trip. */
+  async getMany(namespace: string, names: readonly string[]): Promise<AgentRecord[]> {
+    if (names.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const name of names) pipeline.hgetall(this.keys.agent(namespace, name));
+    const hashes = ((await pipeline.exec()) ?? []).map(([err, hash]) => {
+      if (err) throw err;
+      return hash as Record<string, string>;
+    });
+    const positions = await this.queuePositions(hashes);
+    return hashes.flatMap((hash, i) => decode(hash, positions[i]) ?? []);
+  }
+
+  /** The agents of a namespace that have created agents (each heads an office), sorted. */
+  async officeHeads(namespace: string): Promise<string[]> {
+    return (await this.redis.smembers(this.keys.officeHeads(namespace))).sort();
+  }
+
+  /**
+   * The agents that `manager` created and those they created, recursively: see
+   * {@link readOfficeMembers}.
+   */
+  officeMembers(
+    namespace: string,
+    manager: string,
+    max: number,
+  ): Promise<{ members: string[]; truncated: boolean }> {
+    return readOfficeMembers(this.redis, this.keys, namespace, manager, max);
   }
 
   /**
@@ -609,6 +683,8 @@ export class AgentStore {
           this.keys.agentRefs(input.namespace, input.name),
           ...this.templateKeys(input.namespace, input.spec.templateRef),
           this.keys.steers(input.namespace, input.name),
+          this.keys.reports(input.namespace, input.spec.officeManager ?? ''),
+          this.keys.officeHeads(input.namespace),
         ],
         [
           input.name,
@@ -674,6 +750,7 @@ export class AgentStore {
         this.keys.namespaces(),
         this.keys.agentRefs(input.namespace, input.name),
         this.keys.steers(input.namespace, input.name),
+        this.keys.officeHeads(input.namespace),
       ],
       [
         input.name,
@@ -1138,6 +1215,7 @@ export class AgentStore {
           this.keys.controlChannel(),
           this.keys.agentRefs(namespace, name),
           this.keys.steers(namespace, name),
+          this.keys.officeHeads(namespace),
         ],
         [
           name,
@@ -1146,6 +1224,7 @@ export class AgentStore {
           JSON.stringify(message),
           agentMember(namespace, name),
           options.idleTask ?? '',
+          new Date().toISOString(),
         ],
       )) as [number, string[]?];
       await this.wake(admitted);

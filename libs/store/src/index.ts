@@ -3,6 +3,7 @@ export {
   LAST_TASK_MESSAGE_MAX,
   MissingConnectorError,
   SCHEDULER_WAIT_REASON,
+  readOfficeMembers,
   TemplateNotStoredError,
 } from './agent-store';
 export type {
@@ -31,6 +32,8 @@ export {
   taskMember,
 } from './keys';
 export { LuaScript } from './script';
+export { isSquadRefusal, SquadStore, squadMember } from './squad-store';
+export type { DissolveResult, SquadRecord, SquadRefusal, SquadStoreOptions } from './squad-store';
 export type { Keys, RefKind } from './keys';
 export { TASK_JOB_NAME, TaskQueue, WAITING_TASK_RECHECK_MS } from './task-queue';
 export type { TaskQueueOptions } from './task-queue';

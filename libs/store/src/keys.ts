@@ -86,6 +86,25 @@ export interface Keys {
   refIndexesBuilt(): string;
   /** Set: every namespace that holds an agent. */
   namespaces(): string;
+  /**
+   * Set: the agents whose `officeManager` is `manager` (its direct reports), so that an office
+   * is read without scanning every agent. It changes in the same step as the agent's create or
+   * delete; the agent's `officeKey` field names the set it is in.
+   */
+  reports(namespace: string, manager: string): string;
+  /** Set: the agents of a namespace that have at least one report (heads of offices). */
+  officeHeads(namespace: string): string;
+  /**
+   * Hash: one squad's settings and state (`orphanTTL`, `breakUpRequested`, `orphanedSince`,
+   * `home`), and `spec.maxConcurrentAgents` = 1: the squad is the cap that runs one of its
+   * members' tasks at a time. Beside it, with its key as their prefix: `<key>:members` (set of
+   * agent names), `<key>:slots` and `<key>:waiting` (the cap's state, as a template's).
+   */
+  squad(namespace: string, name: string): string;
+  /** Set: the names of the squads in a namespace. */
+  squads(namespace: string): string;
+  /** Set: every squad, as `<namespace>/<name>`, for the reconciler's timed clean-ups. */
+  allSquads(): string;
   /** Prefix for BullMQ's own keys. */
   bullPrefix(): string;
   /** Pub/sub channel: what schedulers must act on, as JSON control messages (`ControlMessageSchema`). */
@@ -171,6 +190,11 @@ export function createKeys(prefix: string): Keys {
     // Named anew when a kind of reference joins the indexes, so that the next reconciler builds them.
     refIndexesBuilt: () => `${prefix}:ref-indexes:templates`,
     namespaces: () => `${prefix}:namespaces`,
+    reports: (ns, manager) => `${prefix}:${ns}:reports:${manager}`,
+    officeHeads: (ns) => `${prefix}:${ns}:office-heads`,
+    squad: (ns, name) => `${prefix}:${ns}:squad:${name}`,
+    squads: (ns) => `${prefix}:${ns}:squads`,
+    allSquads: () => `${prefix}:squads`,
     bullPrefix: () => `${prefix}:bull`,
     controlChannel: () => `${prefix}:control`,
     handoverChannel: (scheduler) => `${prefix}:handover:${scheduler}`,

@@ -110,6 +110,44 @@ local function dropRefs(refs, member)
 end
 `;
 
+/**
+ * `leaveOffice(agentKey, name, heads)`: takes the agent out of its manager's set of reports (its
+ * `officeKey`), and the manager out of the office heads `heads` when that set is left empty.
+ */
+const LEAVE_OFFICE = `
+local function leaveOffice(agentKey, name, heads)
+  local okey = redis.call('HGET', agentKey, 'officeKey')
+  if not okey then return end
+  redis.call('SREM', okey, name)
+  if redis.call('SCARD', okey) == 0 then
+    local manager = redis.call('HGET', agentKey, 'spec.officeManager')
+    if manager then redis.call('SREM', heads, cjson.decode(manager)) end
+  end
+end
+`;
+
+/**
+ * `leaveSquad(agentKey, name, now)`: takes the agent out of its squad's members, if it is in
+ * one. The next member by name becomes the squad's home when the agent was it, and a squad left
+ * without members is orphaned from `now` (its `orphanTTL` counts from then).
+ */
+const LEAVE_SQUAD = `
+local function leaveSquad(agentKey, name, now)
+  local skey = redis.call('HGET', agentKey, 'squadKey')
+  if not skey then return end
+  redis.call('HDEL', agentKey, 'squadKey', 'squad', 'squadHome')
+  redis.call('SREM', skey .. ':members', name)
+  local left = redis.call('SMEMBERS', skey .. ':members')
+  table.sort(left)
+  if #left == 0 then
+    redis.call('HDEL', skey, 'home')
+    if redis.call('EXISTS', skey) == 1 then redis.call('HSET', skey, 'orphanedSince', now) end
+  elseif redis.call('HGET', skey, 'home') == name then
+    redis.call('HSET', skey, 'home', left[1])
+  end
+end
+`;
+
 /** Most waiting tasks that one step admits; the rest are admitted by the steps after it. */
 const ADMIT_BATCH = 64;
 
@@ -217,8 +255,11 @@ end
  * agent's `steerSeq` counts them (the steer's index); the list holds the steers not taken yet,
  * so that its head is steer `steerSeq - LLEN + 1`. A full list refuses the steer; so does a
  * caller that asked not to steer.
+ * A created agent with an `officeManager` joins that manager's set of reports, and the manager
+ * the office heads, in the same step (its `officeKey` names the set).
  * KEYS: agent, agents index, namespaces, the agent's refs hash, the created agent's template in
- * its namespace and cluster-wide, the agent's steers.
+ * its namespace and cluster-wide, the agent's steers, the reports of its `officeManager` (any
+ * key when it has none), the namespace's office heads.
  * ARGV: name, namespace, taskId, now, instructions, hand-over channel prefix, uid (a created
  * agent's; it tells this agent from a deleted one of the same name), the job as JSON without
  * `agentUid`, the agent's index member, whether its template must be stored ('1'|'0'), whether
@@ -259,6 +300,12 @@ redis.call('HSET', KEYS[1],
   'createdAt', ARGV[4], 'updatedAt', ARGV[4], 'totalCostUSD', '0', 'totalTokens', '0')
 local spec = replaceRefs(KEYS[4], ARGV[9], refsAt)
 if #ARGV >= spec then redis.call('HSET', KEYS[1], unpack(ARGV, spec)) end
+local manager = redis.call('HGET', KEYS[1], 'spec.officeManager')
+if manager then
+  redis.call('SADD', KEYS[8], ARGV[1])
+  redis.call('SADD', KEYS[9], cjson.decode(manager))
+  redis.call('HSET', KEYS[1], 'officeKey', KEYS[8])
+end
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[2])
 return {'created', '', '', redis.call('HGETALL', KEYS[1])}
@@ -270,15 +317,17 @@ return {'created', '', '', redis.call('HGETALL', KEYS[1])}
  * still Queued: a task that started (the job did reach the queue) or ended must not be undone.
  * Nor one that steers joined, whose senders were told so: it stays, and the reconciler ends it
  * (its steers then become the agent's next task).
- * KEYS: agent, agents index, namespaces, the agent's refs hash, the agent's steers.
+ * KEYS: agent, agents index, namespaces, the agent's refs hash, the agent's steers, the
+ * namespace's office heads.
  * ARGV: name, namespace, taskId, prevTaskStatus ('' = created), prevTaskId, prevInstructions,
  * the agent's index member.
  */
-export const RELEASE_CLAIM = `${DROP_REFS}
+export const RELEASE_CLAIM = `${DROP_REFS}${LEAVE_OFFICE}
 if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[3] then return 0 end
 if redis.call('HGET', KEYS[1], 'taskStatus') ~= 'Queued' then return 0 end
 if redis.call('LLEN', KEYS[5]) > 0 then return 0 end
 if ARGV[4] == '' then
+  leaveOffice(KEYS[1], ARGV[1], KEYS[6])
   redis.call('DEL', KEYS[1])
   dropRefs(KEYS[4], ARGV[7])
   redis.call('SREM', KEYS[2], ARGV[1])
@@ -345,7 +394,9 @@ return 1
  * two halves.
  * When the agent's template has a `maxConcurrentAgents` cap, the task starts only with a slot of
  * it: it joins the template's queue and takes a slot if one is free and no task is ahead of it;
- * otherwise it stays Queued, waiting, with its `queueReason`.
+ * otherwise it stays Queued, waiting, with its `queueReason`. A squad member's task waits
+ * under its squad instead (a cap of one: the squad's members run one task at a time, since they
+ * share a workspace), and the agent's `squadHome` names the member whose workspace it runs in.
  * KEYS: agent, events, the scheduler's task set.
  * ARGV: taskId, now, scheduler, maxLen, task-set member, payload head ('' = no announcement),
  *   payload tail, start token (one per attempt at running the task), the key prefix of the
@@ -370,8 +421,10 @@ if status == 'InProgress' then
   return {'interrupted', redis.call('HGETALL', KEYS[1])}
 end
 if status ~= 'Queued' then return {'stale'} end
--- The cap of the template the task waits under, or else of the agent's template now.
-local ckey = redis.call('HGET', KEYS[1], 'capKey') or tkey
+-- The cap the task waits under, or else the agent's squad (one task at a time), or else the
+-- cap of the agent's template now.
+local skey = redis.call('HGET', KEYS[1], 'squadKey')
+local ckey = redis.call('HGET', KEYS[1], 'capKey') or skey or tkey
 local admitted = {}
 if ckey ~= '' and redis.call('HGET', ckey .. ':slots', KEYS[1]) ~= ARGV[1] then
   local cap = redis.call('HGET', ckey, 'spec.maxConcurrentAgents')
@@ -383,7 +436,8 @@ if ckey ~= '' and redis.call('HGET', ckey .. ':slots', KEYS[1]) ~= ARGV[1] then
     admitted = admit(ckey)
     if redis.call('HGET', ckey .. ':slots', KEYS[1]) ~= ARGV[1] then
       local name = redis.call('HGET', ckey, 'name') or ''
-      redis.call('HSET', KEYS[1], 'queueReason', 'waiting for a slot: template "' .. name .. '" runs at most ' .. (cap or '?') .. ' agents at once (maxConcurrentAgents)')
+      local reason = redis.call('HGET', ckey, 'capReason') or ('waiting for a slot: template "' .. name .. '" runs at most ' .. (cap or '?') .. ' agents at once (maxConcurrentAgents)')
+      redis.call('HSET', KEYS[1], 'queueReason', reason)
       return {'waiting', redis.call('HGETALL', KEYS[1]), admitted}
     end
   end
@@ -392,7 +446,10 @@ if ckey ~= '' and redis.call('HGET', ckey .. ':slots', KEYS[1]) == ARGV[1] then
   redis.call('HSET', KEYS[1], 'capKey', ckey)
 end
 redis.call('HSET', KEYS[1], 'taskStatus', 'InProgress', 'eventSeq', '0', 'supervisorSeq', '0', 'updatedAt', ARGV[2], 'scheduler', ARGV[3], 'startToken', ARGV[8])
-redis.call('HDEL', KEYS[1], 'handedTo')
+redis.call('HDEL', KEYS[1], 'handedTo', 'squadHome')
+-- The workspace the task runs in: its squad's home's, read in the step that starts it.
+local home = skey and redis.call('HGET', skey, 'home')
+if home then redis.call('HSET', KEYS[1], 'squadHome', home) end
 redis.call('SADD', KEYS[3], ARGV[5])
 local id = ''
 if ARGV[6] ~= '' then
@@ -514,19 +571,22 @@ end
  * index entries and its entries in the reverse indexes, and tell the schedulers with the
  * caller's `delete` control message. With an idle task, only while the agent is idle since that
  * task (see `idle`): a time-to-live's delete never takes an agent that a task was claimed for.
+ * The agent leaves its manager's reports and its squad in the same step.
  * KEYS: agent, agents index, events, namespaces, control channel, the agent's refs hash, its
- * steers.
+ * steers, the namespace's office heads.
  * ARGV: name, namespace, uid ('' = an agent stored without one), the control message as JSON,
- * the agent's index member, the idle task ('' = delete whatever it does). Its task's place in
+ * the agent's index member, the idle task ('' = delete whatever it does), now. Its task's place in
  * its template's queue, or its slot, is given back.
  * Returns {1, admitted (as START_TASK's)}, {0} if absent, {-1} when the agent of that name
  * has another uid, or {-2} when it is not idle since the idle task.
  */
-export const DELETE_AGENT = `${DROP_REFS}${RELEASE}${IDLE}
+export const DELETE_AGENT = `${DROP_REFS}${RELEASE}${IDLE}${LEAVE_OFFICE}${LEAVE_SQUAD}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
 if (redis.call('HGET', KEYS[1], 'uid') or '') ~= ARGV[3] then return {-1} end
 if ARGV[6] ~= '' and not idle(KEYS[1], ARGV[6]) then return {-2} end
 local admitted = release(KEYS[1], redis.call('HGET', KEYS[1], 'taskId') or '')
+leaveOffice(KEYS[1], ARGV[1], KEYS[8])
+leaveSquad(KEYS[1], ARGV[1], ARGV[7])
 redis.call('DEL', KEYS[1], KEYS[3], KEYS[7])
 dropRefs(KEYS[6], ARGV[5])
 redis.call('SREM', KEYS[2], ARGV[1])

@@ -8,6 +8,8 @@ export interface TestRedisKeys {
   agent(namespace: string, name: string): string;
   agents(namespace: string): string;
   events(namespace: string, name: string): string;
+  reports(namespace: string, manager: string): string;
+  officeHeads(namespace: string): string;
 }
 
 /** Appends an event to an agent's stream in the stored format (the store's `EventStore`). */
@@ -32,6 +34,11 @@ export interface TestRedis {
   keys: TestRedisKeys;
   /** Creates an agent's record and index entry, as the gateway would. */
   addAgent(name: string, namespace?: string): Promise<void>;
+  /**
+   * Creates an agent that `manager` created (its `officeManager`), in `manager`'s office, as the
+   * gateway would.
+   */
+  addReport(manager: string, name: string, namespace?: string): Promise<void>;
   /** Appends `n` events (type `text`, content `event <i>`, or as `make` says); returns their ids. */
   append(
     name: string,
@@ -72,6 +79,25 @@ export async function startTestRedis<K extends TestRedisKeys>(
         .multi()
         .hset(keys.agent(namespace, name), 'name', name, 'namespace', namespace)
         .sadd(keys.agents(namespace), name)
+        .exec();
+    },
+    async addReport(manager, name, namespace = 'default') {
+      const reports = keys.reports(namespace, manager);
+      await redis
+        .multi()
+        .hset(
+          keys.agent(namespace, name),
+          'name',
+          name,
+          'namespace',
+          namespace,
+          'officeKey',
+          reports,
+        )
+        .hset(keys.agent(namespace, name), 'spec.officeManager', JSON.stringify(manager))
+        .sadd(keys.agents(namespace), name)
+        .sadd(reports, name)
+        .sadd(keys.officeHeads(namespace), manager)
         .exec();
     },
     async append(name, n, make = (i) => textEvent(i), namespace = 'default') {

@@ -29,6 +29,7 @@ import {
   TERMINATION_GRACE_SECONDS,
   workspaceClaim,
   workspaceClaimName,
+  workspaceOfPod,
 } from './pod-spec';
 import type { AgentPodSettings } from './pod-spec';
 import { AgentOperations } from '../agent-operations';
@@ -52,6 +53,9 @@ const keyOf = (agent: AgentRef) => `${agent.namespace}/${agent.name}`;
 
 /** Whether `a` and `b` may be the same agent: the same uid, or one of them without one. */
 const sameAgent = (a: AgentRef, b: AgentRef) => !a.uid || !b.uid || a.uid === b.uid;
+
+/** Whether a runtime started for `a` runs where `b` asks: the same agent, on the same workspace. */
+const samePlace = (a: AgentRef, b: AgentRef) => sameAgent(a, b) && a.home === b.home;
 
 /** Why a pod is not running yet, for the error of a start that timed out. */
 function waitingReason(pod: V1Pod | undefined): string {
@@ -185,13 +189,16 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     // Objects being removed, and a pod that is stopping, must be gone before another starts.
     await this.operations.settled(key);
     const running = this.runtimes.get(key);
-    if (running && sameAgent(running.agent, agent)) return running;
-    if (running) await this.remove(running.agent);
+    if (running && samePlace(running.agent, agent)) return running;
+    // A pod on another workspace (the agent joined or left a squad) stops; the claims stay.
+    if (running && sameAgent(running.agent, agent)) await this.stop(running.agent);
+    else if (running) await this.remove(running.agent);
     const runtime = await this.launchOnce(key, agent, { adopt: false, pod });
     // An adoption under way found no pod to attach to: this start makes one.
     if (!runtime) return this.ensure(agent, pod);
-    if (sameAgent(runtime.agent, agent)) return runtime;
-    await this.remove(runtime.agent);
+    if (samePlace(runtime.agent, agent)) return runtime;
+    if (sameAgent(runtime.agent, agent)) await this.stop(runtime.agent);
+    else await this.remove(runtime.agent);
     return this.ensure(agent, pod);
   }
 
@@ -225,7 +232,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     const key = keyOf(agent);
     const running = this.runtimes.get(key);
     return running?.isReady &&
-      sameAgent(running.agent, agent) &&
+      samePlace(running.agent, agent) &&
       !this.operations.busy(key) &&
       !this.closed
       ? running
@@ -398,17 +405,37 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
           await this.removeObjects(owner, deadline);
         } else if (!running) {
           await this.deletePodAndWait(found.metadata?.name ?? '', found.metadata?.uid, deadline);
+        } else if (!adopt && workspaceOfPod(found) !== agent.home) {
+          // It mounts another workspace than the task's (the agent joined or left a squad): a
+          // pod's volumes are fixed, so a new pod mounts the right one. The claims stay.
+          log.info({ pod: found.metadata?.name, home: agent.home }, 'moving the agent’s pod');
+          await this.deletePodAndWait(found.metadata?.name ?? '', found.metadata?.uid, deadline);
         } else {
           pod = found;
           log.info({ pod: found.metadata?.name }, 'attaching to the agent’s running pod');
           // A warm pod claimed by a scheduler that stopped before its workspace followed.
-          if (claimNameOf(found) !== workspaceClaimName(agent)) {
+          if (
+            workspaceOfPod(found) === undefined &&
+            claimNameOf(found) !== workspaceClaimName(agent)
+          ) {
             await ownWorkspace(api, found, agent, log);
           }
         }
         continue;
       }
       if (adopt) return undefined;
+      if (agent.home !== undefined) {
+        // A squad member mounts its home's claim, made as the home's own if it has none yet.
+        const home = { namespace: agent.namespace, name: agent.home };
+        try {
+          const claimName =
+            (await this.agentClaim(home, deadline)) ?? (await this.makeClaim(home, own));
+          pod = await api.createPod(agentPod(agent, settings, own, claimName));
+        } catch (err) {
+          if (!isKubeStatus(err, 409) || attempt >= 5) throw err;
+        }
+        continue;
+      }
       const workspace = await this.agentClaim(agent, deadline);
       if (!workspace && own.warmPool && this.pools) {
         pod = await this.pools.claim(agent, own.warmPool, own);

@@ -24,6 +24,7 @@ import {
   poolSpecHash,
   workspaceClaim,
   workspaceClaimName,
+  workspaceOfPod,
 } from './pod-spec';
 import type { AgentPodSettings } from './pod-spec';
 
@@ -49,14 +50,15 @@ const ENV = {
   KOMPUTER_KUBE_STORAGE_SIZE: '5Gi',
 };
 
-function buildPod(podSpec?: AgentPodSpec): V1Pod {
+/** The pod settings from {@link ENV}. */
+function buildSettings(): AgentPodSettings {
   const scheduler = parseConfig(SchedulerConfigSchema, ENV);
   const config = parseConfig(KubernetesDriverConfigSchema, ENV);
-  return agentPod(
-    agent,
-    podSettings(config, { logLevel: scheduler.LOG_LEVEL }),
-    podSpec ? { podSpec } : {},
-  );
+  return podSettings(config, { logLevel: scheduler.LOG_LEVEL });
+}
+
+function buildPod(podSpec?: AgentPodSpec): V1Pod {
+  return agentPod(agent, buildSettings(), podSpec ? { podSpec } : {});
 }
 
 /** Every pod setting an agent may give, each at once: what the API accepts, parsed by it. */
@@ -277,6 +279,27 @@ describe('the agent pod', () => {
     );
     expect(agentSelector(agent)).toBe(
       'app.kubernetes.io/managed-by=komputer,komputer.ai/namespace=team-a,komputer.ai/agent=writer',
+    );
+  });
+});
+
+describe('a squad member’s pod', () => {
+  it('mounts its home’s workspace claim, says so, keeps its state apart, and stays hardened', () => {
+    const member = { ...agent, home: 'lead' };
+    const homeClaim = workspaceClaimName({ namespace: agent.namespace, name: 'lead' });
+    const pod = agentPod(member, buildSettings(), {}, homeClaim);
+    expect(claimNameOf(pod)).toBe(homeClaim);
+    expect(workspaceOfPod(pod)).toBe('lead');
+    expect(agentOfLabels(pod.metadata?.labels)).toEqual(agent);
+    const env = pod.spec?.containers[0]?.env ?? [];
+    expect(env).toContainEqual({ name: 'KOMPUTER_STATE_DIR', value: '.komputer/guests/writer' });
+    expect(hardeningViolations(pod)).toEqual([]);
+    // The home itself, and an agent outside a squad, run on their own claim, with no such label.
+    const own = agentPod({ ...agent, home: 'writer' }, buildSettings());
+    expect(claimNameOf(own)).toBe(workspaceClaimName(agent));
+    expect(workspaceOfPod(own)).toBeUndefined();
+    expect((own.spec?.containers[0]?.env ?? []).map((v) => v.name)).not.toContain(
+      'KOMPUTER_STATE_DIR',
     );
   });
 });

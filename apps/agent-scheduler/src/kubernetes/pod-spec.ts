@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RuntimeSettingsSchema } from '@komputer/contracts';
+import { RuntimeSettingsSchema, stateDirOf } from '@komputer/contracts';
 import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import type { AgentPodSettingsOverrides, AgentRef, WarmPoolRef } from '../runtime-driver';
 import type { KubernetesDriverConfig } from './config';
@@ -19,6 +19,8 @@ export const LABELS = {
   poolSpec: 'komputer.ai/pool-spec',
   /** `true` once the member's runtime has answered: only then may an agent claim it. */
   poolReady: 'komputer.ai/pool-ready',
+  /** On a squad member's pod: the member whose workspace claim it mounts (its squad's home). */
+  workspaceOf: 'komputer.ai/workspace-of',
 } as const;
 
 /** The value of `app.kubernetes.io/managed-by` on everything the driver makes. */
@@ -267,11 +269,27 @@ export function agentPod(
   own: AgentPodSettingsOverrides = {},
   claimName = workspaceClaimName(agent),
 ): V1Pod {
+  // A squad member other than the home mounts the home's claim, and keeps its own files apart.
+  const home = agent.home !== agent.name ? agent.home : undefined;
+  const labels = {
+    ...agentLabels(agent, 'agent-runtime'),
+    ...(home ? { [LABELS.workspaceOf]: home } : {}),
+  };
   return runtimePod(
-    { name: agentObjectName(agent), labels: agentLabels(agent, 'agent-runtime'), claimName },
+    {
+      name: agentObjectName(agent),
+      labels,
+      claimName,
+      env: home ? { KOMPUTER_STATE_DIR: stateDirOf(agent.name, home) } : {},
+    },
     settings,
     own,
   );
+}
+
+/** The squad home whose claim a pod mounts, from its labels; undefined: its agent's own. */
+export function workspaceOfPod(pod: V1Pod): string | undefined {
+  return pod.metadata?.labels?.[LABELS.workspaceOf];
 }
 
 /**
@@ -329,7 +347,13 @@ export function poolSpecHash(settings: AgentPodSettings, own: AgentPodSettingsOv
 
 /** The hardened pod that runs a runtime: an agent's, or a warm pool's. See {@link agentPod}. */
 function runtimePod(
-  meta: { name: string; labels: Record<string, string>; claimName: string },
+  meta: {
+    name: string;
+    labels: Record<string, string>;
+    claimName: string;
+    /** The runtime's own variables on top of the driver's. */
+    env?: Record<string, string>;
+  },
   settings: AgentPodSettings,
   own: AgentPodSettingsOverrides,
 ): V1Pod {
@@ -372,7 +396,10 @@ function runtimePod(
           workingDir: WORKSPACE_PATH,
           env: [
             ...extraEnv.map(({ name, value }) => ({ name, value })),
-            ...Object.entries(settings.env).map(([name, value]) => ({ name, value })),
+            ...Object.entries({ ...settings.env, ...meta.env }).map(([name, value]) => ({
+              name,
+              value,
+            })),
           ],
           resources: {
             requests: {

@@ -3,10 +3,12 @@ import type { Context } from '../context';
 import { AGENT_COMMANDS } from './agents';
 import { CONFIG_GROUP } from './config';
 import { RESOURCE_COMMANDS } from './resources';
+import { TEAM_COMMANDS } from './teams';
 
 /** Every command, in the order `komputer --help` lists them. */
 export const COMMANDS: readonly Entry<Context>[] = [
   ...AGENT_COMMANDS,
   ...RESOURCE_COMMANDS,
+  ...TEAM_COMMANDS,
   CONFIG_GROUP,
 ];

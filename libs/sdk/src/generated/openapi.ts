@@ -619,6 +619,216 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/offices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List offices
+     * @description Every office of the namespace: each agent that created agents (its `officeManager`) and that no other office holds, with its members, their task status and cost, and the totals. A nested manager’s own office is read by its name.
+     */
+    get: operations['listOffices'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/offices/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get an office
+     * @description The manager `name` and every agent it created, recursively (through `officeManager`), with their task status and cost, and the totals. At most 200 members are shown and counted. 404 when the agent does not exist or created none.
+     */
+    get: operations['getOffice'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete an office
+     * @description Deletes every member of the office, its manager last, with their event streams, runtimes and workspaces, as deleting each agent would: an office is its agents.
+     */
+    delete: operations['deleteOffice'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/offices/{name}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read the office’s events
+     * @description The events of every member, merged in office order: by event id (the time Redis appended the event, then its sequence; each member’s own order is kept), then by agent name. Paged like an agent’s events. To page on exactly, pass the last (or first) event as `<agentName>:<id>`: a bare id stands for all the events with that id, whatever their agent, and a timestamp selects each member’s events by their timestamps, as on an agent’s page.
+     */
+    get: operations['getOfficeEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/offices/{name}/ws': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Stream the office’s events (WebSocket)
+     * @description Upgrades to a WebSocket that carries the events of every member of the office, and of agents that join it later (from their first event). Order is kept per member. Resume with the last id seen of each member in `after`. Close codes as on an agent’s socket.
+     */
+    get: operations['watchOfficeEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/offices/{name}/events/stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Stream the office’s events (Server-Sent Events)
+     * @description The office’s events as on its WebSocket, as SSE `data:` lines. They carry no `id:` line, since one id cannot resume several members: resume with `after`, the last id seen of each member.
+     */
+    get: operations['streamOfficeEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/squads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List squads */
+    get: operations['listSquads'];
+    put?: never;
+    /**
+     * Create a squad
+     * @description Agents that share one workspace: the first member’s, which every member’s task runs in. Members run one task at a time: a member’s task waits (`Queued`, with its `queueReason`) while another member’s runs. At most 16 members; each must exist, be in no other squad, and have no task queued or running (409).
+     */
+    post: operations['createSquad'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/squads/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a squad */
+    get: operations['getSquad'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a squad
+     * @description Dissolves the squad at once, as a break-up does, and refuses (409) while a member has a task queued or running. The members stay, as solo agents.
+     */
+    delete: operations['deleteSquad'];
+    options?: never;
+    head?: never;
+    /**
+     * Change a squad
+     * @description Replaces the member list and/or `orphanTTL` ("" removes it). A change of members needs every member, old and new, without a task queued or running (409), since their workspaces change.
+     */
+    patch: operations['patchSquad'];
+    trace?: never;
+  };
+  '/api/v1/squads/{name}/break-up': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Break a squad up
+     * @description Returns the members to solo agents, each with its own workspace from its next task; the home keeps the shared one, with the files the squad made. With no member busy it happens at once (`phase: Dissolved`); otherwise the squad is marked (`breakUpRequested`, `phase: BreakingUp`) and the scheduler dissolves it once every member’s task has ended.
+     */
+    post: operations['breakUpSquad'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/squads/{name}/members': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add a squad member
+     * @description Adds an existing agent (by `ref`). 404 for an agent that does not exist; 409 for one in a squad already, or while a member or the agent has a task queued or running.
+     */
+    post: operations['addSquadMember'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/squads/{name}/members/{agent}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove a squad member
+     * @description The agent goes back to its own workspace from its next task. 404 when it is not a member; 409 while a member has a task queued or running.
+     */
+    delete: operations['removeSquadMember'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/namespaces': {
     parameters: {
       query?: never;
@@ -1163,6 +1373,57 @@ export interface components {
       /** @description A suspended schedule does not fire */
       suspended?: boolean;
     };
+    /** @description A member’s event as `<agent>:<event id>` (exact), an event id (`<ms>-<seq>`) or an RFC 3339 timestamp */
+    OfficeEventCursor: string;
+    CreateSquadRequest: {
+      /**
+       * @description DNS-1123 label, at most 63 characters
+       * @example researcher
+       */
+      name: string;
+      /**
+       * @description Namespace (DNS-1123 label). Defaults to the server default namespace.
+       * @example default
+       */
+      namespace?: string;
+      /** @description The agents that share one workspace; the first one’s workspace is shared */
+      members: components['schemas']['SquadMember'][];
+      /**
+       * @description How long the squad is kept once it has no members (then it is deleted); without it, it is kept until deleted
+       * @example 10m
+       */
+      orphanTTL?: string;
+    };
+    SquadMember: {
+      /**
+       * @description The agent’s name; for an existing agent `ref.name` wins
+       * @example researcher
+       */
+      name?: string;
+      ref?: components['schemas']['SquadMemberRef'];
+      /** @description Not supported: create the agent with POST /agents, then add it by ref */
+      spec?: {
+        [key: string]: unknown;
+      };
+    };
+    SquadMemberRef: {
+      /**
+       * @description DNS-1123 label, at most 63 characters
+       * @example researcher
+       */
+      name: string;
+      /**
+       * @description Defaults to the squad’s namespace, and must be it
+       * @example default
+       */
+      namespace?: string;
+    };
+    PatchSquadRequest: {
+      members?: components['schemas']['SquadMember'][];
+      /** @description A duration, or "" to remove it */
+      orphanTTL?: string | '';
+    };
+    AddSquadMemberRequest: components['schemas']['SquadMember'];
     /** @description A JSON-RPC 2.0 message of the Model Context Protocol */
     McpMessage: {
       /** @constant */
@@ -1203,6 +1464,11 @@ export interface components {
       | 'PATH_OUTSIDE_WORKSPACE'
       | 'FILE_TOO_LARGE'
       | 'DOWNLOAD_UNAVAILABLE'
+      | 'OFFICE_NOT_FOUND'
+      | 'SQUAD_NOT_FOUND'
+      | 'SQUAD_EXISTS'
+      | 'SQUAD_MEMBER_CONFLICT'
+      | 'SQUAD_BUSY'
       | 'METHOD_NOT_ALLOWED'
       | 'UNAUTHENTICATED'
       | 'FORBIDDEN'
@@ -1272,6 +1538,12 @@ export interface components {
       /** @description The model’s context window, in tokens: the agent’s own `modelContextWindow`, or the model’s from the built-in table (200000 for a model it does not know) */
       modelContextWindow: number;
       thinking?: components['schemas']['Thinking'];
+      /** @description True when this agent is a member of a squad */
+      squad: boolean;
+      /** @description The squad it is a member of (when `squad` is true) */
+      squadName?: string;
+      /** @description The agent that created it: the office it belongs to goes up from there */
+      officeManager?: string;
       /**
        * Format: date-time
        * @example 2026-01-01T00:00:00.000Z
@@ -1369,6 +1641,12 @@ export interface components {
       /** @description The model’s context window, in tokens: the agent’s own `modelContextWindow`, or the model’s from the built-in table (200000 for a model it does not know) */
       modelContextWindow: number;
       thinking?: components['schemas']['Thinking'];
+      /** @description True when this agent is a member of a squad */
+      squad: boolean;
+      /** @description The squad it is a member of (when `squad` is true) */
+      squadName?: string;
+      /** @description The agent that created it: the office it belongs to goes up from there */
+      officeManager?: string;
       /**
        * Format: date-time
        * @example 2026-01-01T00:00:00.000Z
@@ -2003,6 +2281,7 @@ export interface components {
       thinking?: components['schemas']['Thinking'];
       maxConcurrentAgents?: number;
       ttl?: components['schemas']['TemplateTtlOutput'];
+      managerScope?: components['schemas']['ManagerScope'];
       warmPoolSize?: number;
       /**
        * Format: date-time
@@ -2125,6 +2404,101 @@ export interface components {
        */
       status: 'Started';
       taskId: string;
+    };
+    OfficeListResponse: {
+      offices: components['schemas']['OfficeResponse'][];
+    };
+    OfficeResponse: {
+      /** @description The office’s name: its manager’s */
+      name: string;
+      namespace: string;
+      manager: string;
+      /**
+       * @description `Active` while a member has a task queued or running, else `Idle`
+       * @enum {string}
+       */
+      phase: 'Active' | 'Idle';
+      /** @description Members, the manager included */
+      totalAgents: number;
+      /** @description Members whose task is queued or running */
+      activeAgents: number;
+      /** @description Members whose last task completed */
+      completedAgents: number;
+      /** @description What the members’ tasks cost, in USD */
+      totalCostUSD: string;
+      totalTokens: number;
+      /**
+       * Format: date-time
+       * @description When the manager was created
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt: string;
+      /** @description The manager first, then the others breadth first, by name within a level */
+      members: components['schemas']['OfficeMemberResponse'][];
+      /** @description True when the office has more than 200 members: only that many are shown and counted */
+      membersTruncated: boolean;
+    };
+    OfficeMemberResponse: {
+      name: string;
+      /** @enum {string} */
+      role: 'manager' | 'worker';
+      taskStatus?: components['schemas']['TaskStatus'];
+      lastTaskCostUSD?: string;
+      /** @description What all its tasks cost, in USD */
+      totalCostUSD: string;
+      totalTokens: number;
+      /** @description The agent that created it; absent on the office’s manager */
+      officeManager?: string;
+    };
+    DeleteOfficeResponse: {
+      /** @constant */
+      status: 'deleted';
+      name: string;
+      namespace: string;
+      /** @description How many agents were deleted, as a number */
+      deletedAgents: string;
+    };
+    OfficeEventListResponse: {
+      /** @description The office the events are of */
+      office: string;
+      /** @description Oldest first, in office order: by event id (the time Redis appended it, then its sequence), then by agent name */
+      events: components['schemas']['AgentEvent'][];
+    };
+    SquadListResponse: {
+      squads: components['schemas']['SquadResponse'][];
+    };
+    SquadResponse: {
+      name: string;
+      namespace: string;
+      /**
+       * @description `Active` with members; `Orphaned` without any; `BreakingUp` once a break-up waits for its members’ tasks to end; `Dissolved` in the answer of the break-up that ended it
+       * @enum {string}
+       */
+      phase: 'Active' | 'Orphaned' | 'BreakingUp' | 'Dissolved';
+      members: components['schemas']['SquadMemberResponse'][];
+      /** @description The member whose workspace the squad shares (komputer extension) */
+      home?: string;
+      breakUpRequested: boolean;
+      orphanTTL?: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      orphanedSince?: string;
+      /** @description Never set: each member keeps a runtime of its own (there is no shared pod) */
+      podName?: string;
+      message?: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt: string;
+    };
+    SquadMemberResponse: {
+      name: string;
+      /** @description Whether the member’s runtime is running */
+      ready: boolean;
+      taskStatus?: components['schemas']['TaskStatus'];
     };
     NamespaceListResponse: {
       namespaces: string[];
@@ -2679,7 +3053,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
@@ -5701,6 +6075,998 @@ export interface operations {
       };
     };
   };
+  listOffices: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Offices, by name */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OfficeListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getOffice: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Office name: its manager agent’s */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The office */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OfficeResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteOffice: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Office name: its manager agent’s */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The office was deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeleteOfficeResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getOfficeEvents: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description Events to return (1-200, default 50); more is read as 200 */
+        limit?: number;
+        /** @description Return the events after this `<agent>:<id>` or id, or strictly after this timestamp, oldest first */
+        after?: components['schemas']['OfficeEventCursor'];
+        /** @description Return the events just before this `<agent>:<id>` or id, or strictly before this timestamp, oldest first */
+        before?: components['schemas']['OfficeEventCursor'];
+        /** @description Return the events centred on this `<agent>:<id>` or id or timestamp: half of `limit` before it, the rest from it on */
+        around?: components['schemas']['OfficeEventCursor'];
+        /** @description Also send `text_delta` events (token streaming). Default false. */
+        deltas?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Office name: its manager agent’s */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Events, oldest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OfficeEventListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The cursor is older than what the stream retains: the events after it are gone */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  watchOfficeEvents: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description Per-member cursors, `<agent>:<event id>` comma-separated: replay what each member did after its id. A member not listed is followed live, from now */
+        after?: string;
+        /** @description Also send `text_delta` events (token streaming). Default false. */
+        deltas?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Office name: its manager agent’s */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Switching to WebSocket; each message is one AgentEvent as JSON */
+      101: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The cursor is older than what the stream retains: the events after it are gone */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description This route speaks WebSocket: send the upgrade headers */
+      426: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  streamOfficeEvents: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description Per-member cursors, `<agent>:<event id>` comma-separated: replay what each member did after its id. A member not listed is followed live, from now */
+        after?: string;
+        /** @description Also send `text_delta` events (token streaming). Default false. */
+        deltas?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Office name: its manager agent’s */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The event stream */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': components['schemas']['AgentEvent'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The cursor is older than what the stream retains: the events after it are gone */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listSquads: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Squads, by name */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SquadListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createSquad: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateSquadRequest'];
+      };
+    };
+    responses: {
+      /** @description The squad */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SquadResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body, or the file asked for, too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getSquad: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Squad name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The squad */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SquadResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteSquad: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Squad name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The squad was deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeleteResourceResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  patchSquad: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Squad name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PatchSquadRequest'];
+      };
+    };
+    responses: {
+      /** @description The updated squad */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SquadResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body, or the file asked for, too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  breakUpSquad: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Squad name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The squad */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SquadResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  addSquadMember: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Squad name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AddSquadMemberRequest'];
+      };
+    };
+    responses: {
+      /** @description The updated squad */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SquadResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body, or the file asked for, too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  removeSquadMember: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Squad name */
+        name: string;
+        /** @description Agent name to remove */
+        agent: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The updated squad */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SquadResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   listNamespaces: {
     parameters: {
       query?: never;
@@ -5772,7 +7138,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Request body too large */
+      /** @description Request body, or the file asked for, too large */
       413: {
         headers: {
           [name: string]: unknown;
