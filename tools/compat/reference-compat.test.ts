@@ -47,30 +47,7 @@ const ours = buildOpenApiDocument() as unknown as Document;
  * then asks for its line to go. Operations are "METHOD /path" (under /api/v1 unless the path
  * says otherwise); fields are "Component.field" in the reference's schema names.
  */
-const KNOWN_GAPS: Readonly<Record<string, string>> = {
-  'POST /agents/{name}/compact': 'compaction: being built on the compaction branch',
-  'GET /agents/{name}/cost': 'the per-task cost breakdown: being built on the ui-routes branch',
-  'GET /agents/{name}/download/{path}':
-    'file download from a workspace: being built on the ui-routes branch',
-  'GET /connector-templates': 'the connector catalogue: being built on the ui-routes branch',
-  'GET /offices': 'offices: being built on the squads branch',
-  'GET /offices/{name}': 'offices: being built on the squads branch',
-  'DELETE /offices/{name}': 'offices: being built on the squads branch',
-  'GET /offices/{name}/events': 'offices: being built on the squads branch',
-  'GET /squads': 'squads: being built on the squads branch',
-  'POST /squads': 'squads: being built on the squads branch',
-  'GET /squads/{name}': 'squads: being built on the squads branch',
-  'PATCH /squads/{name}': 'squads: being built on the squads branch',
-  'DELETE /squads/{name}': 'squads: being built on the squads branch',
-  'POST /squads/{name}/members': 'squads: being built on the squads branch',
-  'DELETE /squads/{name}/members/{agent}': 'squads: being built on the squads branch',
-  'POST /squads/{name}/break-up': 'squads: being built on the squads branch',
-  'POST /mcp': 'the platform as MCP tools: being built on the managers branch',
-  'AgentResponse.modelContextWindow':
-    'the model’s context window: being built with compaction on the compaction branch',
-  'AgentResponse.squad': 'squad membership: being built on the squads branch',
-  'AgentResponse.squadName': 'squad membership: being built on the squads branch',
-};
+const KNOWN_GAPS: Readonly<Record<string, string>> = {};
 
 /** A path with its parameters unnamed, so that `{name}` and `{agent}` match alike. */
 const shape = (path: string) => path.replace(/\{[^}]+\}/g, '{}');
