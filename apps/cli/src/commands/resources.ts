@@ -40,11 +40,13 @@ const FORCE_OPTION = {
   force: { type: 'boolean', description: 'Delete it even while agents use it' },
 } as const satisfies OptionSpecs;
 
-const nameOf = (context: Context) => context.positionals[0] as string;
-const call = (context: Context) => ({ signal: context.signal });
+/** The resource's name: the command's first positional. */
+export const nameOf = (context: Context) => context.positionals[0] as string;
+/** The options of an SDK call that the command makes: its signal. */
+export const call = (context: Context) => ({ signal: context.signal });
 
 /** Prints a list: JSON, a table, or a note that there is nothing. */
-function printList<T>(
+export function printList<T>(
   context: Context,
   kind: string,
   items: readonly T[],

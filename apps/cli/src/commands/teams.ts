@@ -5,27 +5,9 @@ import { intOption, joined, listOption, printJson, printJsonLine, stringOption }
 import { UsageError } from '../errors';
 import { EXIT } from '../exit-codes';
 import { EventRenderer, renderFields, renderTable } from '../render';
+import { call, nameOf, printList } from './resources';
 
 type Group = GroupSpec<Context>;
-
-const nameOf = (context: Context) => context.positionals[0] as string;
-const call = (context: Context) => ({ signal: context.signal });
-
-/** Prints a list: JSON, a table, or a note that there is nothing. */
-function printList<T>(
-  context: Context,
-  kind: string,
-  items: readonly T[],
-  headers: readonly string[],
-  row: (item: T) => string[],
-): number {
-  if (context.json) printJson(context, items);
-  else if (items.length === 0)
-    context.note(`No ${kind} in namespace ${context.settings.namespace.value}.`);
-  else
-    for (const line of renderTable(headers, items.map(row), context.style)) context.out.line(line);
-  return EXIT.OK;
-}
 
 /** Prints one resource: JSON, or `key: value` lines, then a table of its members. */
 function printOne(
