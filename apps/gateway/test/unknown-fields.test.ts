@@ -64,7 +64,7 @@ const cases: {
     },
     patch: {
       path: '/agents/extra-agent',
-      body: { priority: 2, name: MARK, modelContextWindow: 1 },
+      body: { priority: 2, name: MARK, queuePosition: 1 },
     },
   },
   {
