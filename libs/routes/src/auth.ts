@@ -1,11 +1,24 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { OperationId, OperationSecurity } from '@komputer/contracts';
 
-/** Who is calling, as the authentication hook decided. */
-export interface Principal {
-  /** `anonymous` while no hook checks callers (every operation is allowed). */
-  kind: 'anonymous';
-}
+/** What a key may do: read, change, or also manage keys and quotas. Each level includes the ones before. */
+export type AccessLevel = 'read' | 'write' | 'admin';
+
+/**
+ * Who is calling, as the authentication hook decided: `anonymous` while no hook checks callers
+ * (`KOMPUTER_AUTH=off`: every operation in every namespace is allowed), or an API key with its
+ * scopes.
+ */
+export type Principal =
+  | { kind: 'anonymous' }
+  | {
+      kind: 'key';
+      /** The key's id: public, the name that logs, the audit trail and rate limits use. */
+      keyId: string;
+      /** The namespaces the key reaches, or `*` for all of them. */
+      namespaces: '*' | readonly string[];
+      level: AccessLevel;
+    };
 
 /** What the authentication hook sees of a call: an HTTP request or a WebSocket upgrade. */
 export interface AuthRequest {

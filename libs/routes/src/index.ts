@@ -1,5 +1,5 @@
 export { allowEveryone } from './auth';
-export type { Authenticate, AuthRequest, Principal } from './auth';
+export type { AccessLevel, Authenticate, AuthRequest, Principal } from './auth';
 export { mountRoutes } from './mount';
 export { bodyNamespaceOf, namespaceOf } from './namespace';
 export type { NamespaceQuery } from './namespace';
