@@ -11,7 +11,11 @@ import { missingReference } from '@komputer/connectors';
 import type { ReferenceChecker } from '@komputer/connectors';
 import { activeTraceparent, AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
-import { MissingConnectorError, TemplateNotStoredError } from '@komputer/store';
+import {
+  CrossNamespaceRefError,
+  MissingConnectorError,
+  TemplateNotStoredError,
+} from '@komputer/store';
 import type { AgentRecord, AgentStore, TaskQueue } from '@komputer/store';
 import type { TemplateService } from './template-service';
 
@@ -91,10 +95,14 @@ function agentNotFound(namespace: string, name: string): AppError {
 
 /**
  * A connector deleted between the reference check and the write, which refuses it in the same
- * step as the write: the same 400 as the check's.
+ * step as the write: the same 400 as the check's. On a Redis Cluster, a memory or skill of
+ * another namespace is refused too (a 400 on its field).
  */
 function connectorGone(err: unknown): never {
   if (err instanceof MissingConnectorError) throw missingReference('connectors', err.message);
+  if (err instanceof CrossNamespaceRefError) {
+    throw missingReference(err.kind === 'memory' ? 'memories' : 'skills', err.message);
+  }
   throw err;
 }
 

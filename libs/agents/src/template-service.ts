@@ -7,6 +7,7 @@ import type {
 } from '@komputer/contracts';
 import { AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
+import { ClusterScopeUnavailableError } from '@komputer/store';
 import type { TemplateLocation, TemplateRecord, TemplateStore } from '@komputer/store';
 
 /** Dependencies of {@link TemplateService}. */
@@ -48,6 +49,14 @@ function specOf(request: CreateTemplateRequest): TemplateSpec {
 
 function where(location: TemplateLocation): string {
   return location.scope === 'cluster' ? 'cluster-wide' : `in namespace "${location.namespace}"`;
+}
+
+/** A cluster-wide template written on a Redis Cluster, which keeps none: a 400. */
+function clusterScopeRefused(err: unknown): never {
+  if (err instanceof ClusterScopeUnavailableError) {
+    throw new AppError('VALIDATION_FAILED', 400, err.message, { retryable: false });
+  }
+  throw err;
 }
 
 function notFound(location: TemplateLocation, name: string): AppError {
@@ -112,7 +121,9 @@ export class TemplateService {
 
   /** Creates the template, or replaces every setting of the existing one. */
   async put(location: TemplateLocation, request: CreateTemplateRequest): Promise<TemplateResponse> {
-    const record = await this.options.templates.put(location, request.name, specOf(request), true);
+    const record = await this.options.templates
+      .put(location, request.name, specOf(request), true)
+      .catch(clusterScopeRefused);
     if (!record) throw new Error(`template "${request.name}" was not stored`);
     this.options.logger.info({ ...location, template: request.name }, 'template stored');
     return toTemplateResponse(record);
@@ -128,15 +139,12 @@ export class TemplateService {
     changes: PatchTemplateRequest,
   ): Promise<TemplateResponse> {
     const { templates } = this.options;
-    let record = await templates.put(location, name, changes, false);
+    let record = await templates.put(location, name, changes, false).catch(clusterScopeRefused);
     if (!record && location.scope === 'cluster' && name === DEFAULT_TEMPLATE) {
       const { description, model, limits } = BUILTIN_TEMPLATE;
-      record = await templates.put(
-        location,
-        name,
-        { description, model, limits, ...changes },
-        true,
-      );
+      record = await templates
+        .put(location, name, { description, model, limits, ...changes }, true)
+        .catch(clusterScopeRefused);
     }
     if (!record) throw notFound(location, name);
     return toTemplateResponse(record);

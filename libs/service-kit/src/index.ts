@@ -45,6 +45,7 @@ export type { Logger, LoggerOptions } from './logger';
 export {
   closeRedis,
   createRedis,
+  createRedisCluster,
   isRedisUnavailableError,
   waitForRedis,
   writeDurability,
@@ -52,7 +53,13 @@ export {
 export type { WriteDurability } from './redis';
 export { parseRedisUrl, redactRedisUrl } from './redis-url';
 export type { RedisTarget } from './redis-url';
-export type { Redis, RedisConnectionOptions } from './redis';
+export type {
+  Cluster,
+  Redis,
+  RedisClient,
+  RedisClusterOptions,
+  RedisConnectionOptions,
+} from './redis';
 export { PeerRequestError, RequestPeer } from './request-peer';
 export type {
   PeerRequest,

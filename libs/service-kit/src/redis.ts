@@ -1,5 +1,5 @@
-import { Redis, ReplyError } from 'ioredis';
-import type { Command, RedisOptions } from 'ioredis';
+import { Cluster, Redis, ReplyError } from 'ioredis';
+import type { ClusterNode, Command, RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { countRedisError } from './metrics';
 import { parseRedisUrl } from './redis-url';
@@ -32,7 +32,7 @@ export function createRedis(options: RedisConnectionOptions): Redis {
     maxRetriesPerRequest: failFast ? 1 : null,
     connectTimeout: 5_000,
     ...(failFast ? { commandTimeout: options.commandTimeoutMs ?? 5_000 } : {}),
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
+    retryStrategy: reconnectDelay,
     enableReadyCheck: true,
   };
   const target = parseRedisUrl(options.url);
@@ -46,6 +46,23 @@ export function createRedis(options: RedisConnectionOptions): Redis {
           // reconnecting (through the sentinels) and sending the command again finds the new one.
           reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
         });
+  watchConnection(redis, options);
+  return redis;
+}
+
+/** Backoff between reconnection attempts: capped, never giving up. */
+function reconnectDelay(times: number): number {
+  return Math.min(50 * 2 ** Math.min(times, 6), 2_000);
+}
+
+/**
+ * Counts the client's failed commands and logs its connection's losses and returns, the
+ * errors at most every {@link ERROR_LOG_INTERVAL_MS}.
+ */
+function watchConnection(
+  redis: Redis | Cluster,
+  options: Pick<RedisConnectionOptions, 'logger' | 'role'>,
+): void {
   countCommandErrors(redis, options.role);
   let lastErrorLog = 0;
   let down = false;
@@ -65,7 +82,34 @@ export function createRedis(options: RedisConnectionOptions): Redis {
     if (down) options.logger.info({ role: options.role }, 'redis connection restored');
     down = false;
   });
-  return redis;
+}
+
+/** Options for {@link createRedisCluster}: those of {@link createRedis}, with the nodes. */
+export interface RedisClusterOptions extends Omit<RedisConnectionOptions, 'url'> {
+  /** Some of the cluster's nodes, from which the client learns the others. */
+  nodes: ClusterNode[];
+}
+
+/**
+ * Creates an ioredis client of a Redis Cluster, with the same behaviour as {@link createRedis}:
+ * it reconnects forever, fails fast by default, and counts and logs its errors. Each command
+ * goes to the primary of its keys' slot, and follows the slot when a failover moves it.
+ */
+export function createRedisCluster(options: RedisClusterOptions): Cluster {
+  const failFast = options.failFast ?? true;
+  const cluster = new Cluster(options.nodes, {
+    enableOfflineQueue: !failFast,
+    enableReadyCheck: true,
+    clusterRetryStrategy: reconnectDelay,
+    redisOptions: {
+      connectionName: `komputer:${options.role}`,
+      maxRetriesPerRequest: failFast ? 1 : null,
+      connectTimeout: 5_000,
+      ...(failFast ? { commandTimeout: options.commandTimeoutMs ?? 5_000 } : {}),
+    },
+  });
+  watchConnection(cluster, options);
+  return cluster;
 }
 
 /** The `CLIENT SETINFO` that ioredis sends on connecting, best effort. */
@@ -80,10 +124,14 @@ function isClientInfo(command: Command): boolean {
  * failures: `NOSCRIPT` (how a script is loaded again), and the `CLIENT SETINFO` that ioredis sends
  * on connecting, which servers before 7.2 refuse and ioredis ignores.
  */
-function countCommandErrors(redis: Redis, role: string): void {
+function countCommandErrors(redis: Redis | Cluster, role: string): void {
   const seen = new WeakSet<Command>();
-  const send = redis.sendCommand.bind(redis);
-  redis.sendCommand = (command, stream) => {
+  // A cluster's client takes a third argument (the node): passed on as it came.
+  const client = redis as unknown as {
+    sendCommand: (command: Command, ...rest: unknown[]) => unknown;
+  };
+  const send = client.sendCommand.bind(redis);
+  client.sendCommand = (command, ...rest) => {
     if (!seen.has(command)) {
       seen.add(command);
       command.promise.catch((err: Error) => {
@@ -94,7 +142,7 @@ function countCommandErrors(redis: Redis, role: string): void {
         }
       });
     }
-    return send(command, stream);
+    return send(command, ...rest);
   };
 }
 
@@ -167,15 +215,26 @@ export function waitForRedis(redis: Redis, timeoutMs: number): Promise<boolean> 
 }
 
 /** Clients being closed on purpose: their connection loss is not news. */
-const closing = new WeakSet<Redis>();
+const closing = new WeakSet<RedisClient>();
 
 /**
  * Closes a client: QUIT when connected, disconnect otherwise. Idempotent. `quit: false`
  * disconnects at once, for a client blocked in a command that QUIT would wait behind.
  */
-export async function closeRedis(redis: Redis, options: { quit?: boolean } = {}): Promise<void> {
+export async function closeRedis(
+  redis: RedisClient,
+  options: { quit?: boolean } = {},
+): Promise<void> {
   closing.add(redis);
   if (redis.status === 'end') return;
+  if (redis instanceof Cluster) {
+    if (redis.status === 'ready' && options.quit !== false) {
+      await redis.quit().catch(() => redis.disconnect());
+    } else {
+      redis.disconnect();
+    }
+    return;
+  }
   if (redis.status === 'ready' && options.quit !== false) {
     try {
       await redis.quit();
@@ -193,7 +252,10 @@ export async function closeRedis(redis: Redis, options: { quit?: boolean } = {})
   if (closedAlready) stream.emit('close', false);
 }
 
-export type { Redis };
+export type { Cluster, Redis };
+
+/** A client of a single Redis (or one behind Sentinel) or of a Redis Cluster. */
+export type RedisClient = Redis | Cluster;
 
 /** The replicas that durable writes wait for (Redis `WAIT`), and what to do when they fall short. */
 export interface WriteDurability {

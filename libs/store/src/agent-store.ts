@@ -16,7 +16,7 @@ import type {
   TaskJob,
   TaskStatus,
 } from '@komputer/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 import { agentMember, agentNamesOf, CLUSTER_SCOPE, taskMember } from './keys';
 import type { Keys, RefKind } from './keys';
 import { fromPairs } from './redis-hash';
@@ -195,7 +195,7 @@ export interface TaskEnd {
 
 /** Options for {@link AgentStore}. */
 export interface AgentStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /** Approximate cap on each agent's event stream (XADD MAXLEN ~). */
   eventsMaxLen: number;
@@ -239,16 +239,16 @@ const UNREPLICATED_BACKOFF_MS = 5_000;
 /** Longest `lastTaskMessage` kept on an agent. */
 export const LAST_TASK_MESSAGE_MAX = 256;
 
-const claimScript = new LuaScript(CLAIM_TASK, 9);
-const releaseScript = new LuaScript(RELEASE_CLAIM, 6);
+const claimScript = new LuaScript(CLAIM_TASK, 8);
+const releaseScript = new LuaScript(RELEASE_CLAIM, 5);
 const patchScript = new LuaScript(PATCH_AGENT, 4);
 const indexRefsScript = new LuaScript(INDEX_REFS, 2);
-const startScript = new LuaScript(START_TASK, 3);
+const startScript = new LuaScript(START_TASK, 2);
 const recordScript = new LuaScript(RECORD_EVENT, 3);
-const adoptScript = new LuaScript(ADOPT_TASK, 2);
-const deleteScript = new LuaScript(DELETE_AGENT, 8);
+const adoptScript = new LuaScript(ADOPT_TASK, 1);
+const deleteScript = new LuaScript(DELETE_AGENT, 6);
 const steersAfterScript = new LuaScript(STEERS_AFTER, 2);
-const requestCancelScript = new LuaScript(REQUEST_CANCEL, 2);
+const requestCancelScript = new LuaScript(REQUEST_CANCEL, 1);
 const sleepIdleScript = new LuaScript(SLEEP_IDLE, 1);
 const requestCompactionScript = new LuaScript(REQUEST_COMPACTION, 1);
 const setCompactingScript = new LuaScript(SET_COMPACTING, 1);
@@ -348,6 +348,24 @@ function decode(hash: Record<string, string>, place?: QueuePlace): AgentRecord |
 }
 
 /**
+ * On a Redis Cluster, an agent's create or patch named a memory or skill of another namespace,
+ * whose reverse index lives in another slot than the agent: nothing was written.
+ */
+export class CrossNamespaceRefError extends Error {
+  override readonly name = 'CrossNamespaceRefError';
+
+  constructor(
+    readonly namespace: string,
+    readonly kind: RefKind,
+    readonly ref: string,
+  ) {
+    super(
+      `an agent of namespace "${namespace}" cannot name the ${kind} "${ref}" of another namespace on a Redis Cluster: each namespace's keys live in their own slot`,
+    );
+  }
+}
+
+/**
  * An agent's create or patch named a connector that does not exist (it was deleted at the same
  * moment): nothing was written.
  */
@@ -369,7 +387,7 @@ export class MissingConnectorError extends Error {
  * name can be given before its agent exists) is read once.
  */
 export async function readOfficeMembers(
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
   namespace: string,
   manager: string,
@@ -397,9 +415,28 @@ export async function readOfficeMembers(
   return { members, truncated: false };
 }
 
+/**
+ * `WAIT` for the replicas of the Redis that holds `key`. A cluster's client sends a command
+ * without keys to any node; in a pipeline, it follows the pipeline's keys to their node, and
+ * uses the connection that wrote them.
+ */
+async function waitForReplicas(
+  redis: RedisClient,
+  key: string,
+  durability: Durability,
+): Promise<number> {
+  if (!redis.isCluster) return redis.wait(durability.replicas, durability.timeoutMs);
+  const replies =
+    (await redis.pipeline().exists(key).wait(durability.replicas, durability.timeoutMs).exec()) ??
+    [];
+  const [err, acknowledged] = replies[1] ?? [new Error('WAIT got no reply')];
+  if (err) throw err;
+  return acknowledged as number;
+}
+
 /** Agents in Redis: every state change is one atomic step. */
 export class AgentStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keys: Keys;
   private readonly eventsMaxLen: number;
   private readonly durability: Durability | undefined;
@@ -421,12 +458,12 @@ export class AgentStore {
    * Waits, when asked to, until the replicas hold the writes made so far on this connection.
    * `WAIT` follows the write rather than riding with it: a script that Redis has forgotten (a
    * promoted replica has no script cache) is sent again after the first reply, and must be
-   * covered too.
+   * covered too. On a cluster, `WAIT` goes to the primary that holds `key`, the key written.
    */
-  private async replicated(): Promise<void> {
+  private async replicated(key: string): Promise<void> {
     const durability = this.durability;
     if (!durability || durability.replicas === 0 || Date.now() < this.unreplicatedUntil) return;
-    const acknowledged = await this.redis.wait(durability.replicas, durability.timeoutMs);
+    const acknowledged = await waitForReplicas(this.redis, key, durability);
     if (acknowledged < durability.replicas) {
       // Too few replicas answer (one failed, or a failover left fewer): every write would wait
       // out the timeout, and a task's stream would crawl. Writes go on without waiting for a
@@ -632,10 +669,13 @@ export class AgentStore {
       if (named === undefined) return [];
       const sets =
         typeof named === 'string'
-          ? [namespace, CLUSTER_SCOPE].map((scope) => this.keys.attachedAgents(kind, scope, named))
+          ? this.scopes(namespace).map((scope) => this.keys.attachedAgents(kind, scope, named))
           : named.map((ref) => {
               const target =
                 where === 'cross' ? locateRef(namespace, ref) : { namespace, name: ref };
+              if (this.keys.hashTags && target.namespace !== namespace) {
+                throw new CrossNamespaceRefError(namespace, kind, ref);
+              }
               return this.keys.attachedAgents(kind, target.namespace, target.name);
             });
       return [[kind, sets.length, ...sets]];
@@ -673,13 +713,15 @@ export class AgentStore {
       enqueuedAt: input.now,
       ...(input.traceparent ? { traceparent: input.traceparent } : {}),
     };
+    // Listed before the claim, so that an agent it creates is never in an unlisted namespace,
+    // even should this process stop right after it; and again after a creation, below.
+    await this.listNamespace(input.namespace);
     const reply = (await claimScript
       .run(
         this.redis,
         [
           this.keys.agent(input.namespace, input.name),
           this.keys.agents(input.namespace),
-          this.keys.namespaces(),
           this.keys.agentRefs(input.namespace, input.name),
           ...this.templateKeys(input.namespace, input.spec.templateRef),
           this.keys.steers(input.namespace, input.name),
@@ -712,13 +754,17 @@ export class AgentStore {
       string?,
       string?,
     ];
-    await this.replicated();
+    await this.replicated(this.keys.agent(input.namespace, input.name));
     if (reply[0] === 'notemplate') throw new TemplateNotStoredError(input.spec.templateRef);
     if (reply[0] === 'busy') return { outcome: 'busy', taskId: reply[1] };
     if (reply[0] === 'steersfull') return { outcome: 'steersFull', taskId: reply[1] };
     const agent = decode(fromPairs(reply[3]));
     if (!agent) throw new Error(`claim left an unreadable agent ${input.namespace}/${input.name}`);
-    if (reply[0] === 'created') return { outcome: 'created', agent };
+    if (reply[0] === 'created') {
+      // A delete of the namespace's last agent may have taken the namespace out in between.
+      await this.listNamespace(input.namespace);
+      return { outcome: 'created', agent };
+    }
     if (reply[0] === 'steered') {
       return { outcome: 'steered', agent, taskId: reply[1], steerIndex: Number(reply[2]) };
     }
@@ -742,19 +788,17 @@ export class AgentStore {
     claim: ClaimResult;
   }): Promise<void> {
     const previous = input.claim.outcome === 'queued' ? input.claim.previous : undefined;
-    await releaseScript.run(
+    const released = await releaseScript.run(
       this.redis,
       [
         this.keys.agent(input.namespace, input.name),
         this.keys.agents(input.namespace),
-        this.keys.namespaces(),
         this.keys.agentRefs(input.namespace, input.name),
         this.keys.steers(input.namespace, input.name),
         this.keys.officeHeads(input.namespace),
       ],
       [
         input.name,
-        input.namespace,
         input.taskId,
         previous?.taskStatus ?? '',
         previous?.taskId ?? '',
@@ -762,6 +806,27 @@ export class AgentStore {
         agentMember(input.namespace, input.name),
       ],
     );
+    if (released === 2) await this.unlistNamespace(input.namespace);
+  }
+
+  /**
+   * Lists `namespace` in the index of namespaces. The index is a key of no namespace, so it
+   * changes apart from the scripts that create an agent (see {@link claim}).
+   */
+  private async listNamespace(namespace: string): Promise<void> {
+    await this.redis.sadd(this.keys.namespaces(), namespace);
+  }
+
+  /**
+   * Takes `namespace`, whose last agent a script removed, out of the index of namespaces, unless
+   * an agent has been created in it since: a claim that creates one lists the namespace again
+   * after its script, and this check follows the removal, so one of the two sees the other.
+   */
+  private async unlistNamespace(namespace: string): Promise<void> {
+    await this.redis.srem(this.keys.namespaces(), namespace);
+    if ((await this.redis.scard(this.keys.agents(namespace))) > 0) {
+      await this.listNamespace(namespace);
+    }
   }
 
   /**
@@ -802,9 +867,19 @@ export class AgentStore {
     return Array.isArray(reply) ? decode(fromPairs(reply)) : undefined;
   }
 
-  /** The keys of the template `name` in the namespace and cluster-wide. */
+  /**
+   * Where an agent of `namespace` finds its template, first to last: its namespace, then the
+   * cluster's templates, which a Redis Cluster does not have (they would sit in another slot
+   * than the agent's keys): there the namespace is named twice.
+   */
+  private scopes(namespace: string): [string, string] {
+    return [namespace, this.keys.hashTags ? namespace : CLUSTER_SCOPE];
+  }
+
+  /** The keys of the template `name` in the namespace and cluster-wide (see {@link scopes}). */
   private templateKeys(namespace: string, name: string): [string, string] {
-    return [this.keys.template(namespace, name), this.keys.template(CLUSTER_SCOPE, name)];
+    const [own, cluster] = this.scopes(namespace);
+    return [this.keys.template(own, name), this.keys.template(cluster, name)];
   }
 
   /** Whether the agent's task `taskId` holds a slot of its template's cap. */
@@ -850,29 +925,34 @@ export class AgentStore {
           ...announce.notes,
         }).slice(0, -1)},"model":`
       : '';
+    // In the scheduler's task set before the start (a key of no namespace, apart from the
+    // script): a start is then never unknown to the set, even should this process stop at once.
+    const tasks = this.keys.schedulerTasks(input.scheduler);
+    const member = taskMember(input.namespace, input.name, input.taskId);
+    await this.redis.sadd(tasks, member);
+    const key = this.keys.agent(input.namespace, input.name);
     const reply = (await startScript.run(
       this.redis,
-      [
-        this.keys.agent(input.namespace, input.name),
-        this.keys.events(input.namespace, input.name),
-        this.keys.schedulerTasks(input.scheduler),
-      ],
+      [key, this.keys.events(input.namespace, input.name)],
       [
         input.taskId,
         new Date().toISOString(),
         input.scheduler,
         this.eventsMaxLen,
-        taskMember(input.namespace, input.name, input.taskId),
         head,
         '}',
         input.token ?? randomUUID(),
-        this.keys.template(input.namespace, ''),
-        this.keys.template(CLUSTER_SCOPE, ''),
+        ...this.templateKeys(input.namespace, ''),
         JSON.stringify(DEFAULT_MODEL),
       ],
     )) as [string, string[]?, (string | string[])?, string[]?, string[]?];
-    await this.replicated();
+    await this.replicated(key);
     const agent = reply[1] ? decode(fromPairs(reply[1])) : undefined;
+    // A task this scheduler does not run leaves its set; one that another start of this
+    // scheduler runs stays.
+    if (reply[0] !== 'started' && agent?.scheduler !== input.scheduler) {
+      await this.redis.srem(tasks, member);
+    }
     if (reply[0] === 'started' && agent) {
       if (reply[2]) this.onRecorded?.({ type: 'task_started', taskId: input.taskId });
       await this.wake(reply[4]);
@@ -906,20 +986,21 @@ export class AgentStore {
     from: string;
     scheduler: string;
   }): Promise<AdoptResult> {
+    // In the adopting scheduler's task set first, as for a start (see startTask).
+    const tasks = this.keys.schedulerTasks(input.scheduler);
+    const member = taskMember(input.namespace, input.name, input.taskId);
+    await this.redis.sadd(tasks, member);
     const reply = (await adoptScript.run(
       this.redis,
-      [this.keys.agent(input.namespace, input.name), this.keys.schedulerTasks(input.scheduler)],
-      [
-        input.taskId,
-        input.from,
-        input.scheduler,
-        taskMember(input.namespace, input.name, input.taskId),
-        new Date().toISOString(),
-      ],
+      [this.keys.agent(input.namespace, input.name)],
+      [input.taskId, input.from, input.scheduler, new Date().toISOString()],
     )) as [string, string[]?];
     const hash = reply[1] ? fromPairs(reply[1]) : undefined;
     const agent = hash && decode(hash);
-    if (reply[0] !== 'adopted' || !hash || !agent) return { outcome: 'stale' };
+    if (reply[0] !== 'adopted' || !hash || !agent) {
+      if (agent?.scheduler !== input.scheduler) await this.redis.srem(tasks, member);
+      return { outcome: 'stale' };
+    }
     return {
       outcome: 'adopted',
       agent,
@@ -981,7 +1062,7 @@ export class AgentStore {
         input.name,
       ],
     )) as [string, string?, string[]?, string[]?];
-    await this.replicated();
+    await this.replicated(this.keys.agent(input.namespace, input.name));
     if (reply[0] === 'appended' && reply[1]) {
       this.onRecorded?.({
         type: event.type,
@@ -1078,10 +1159,11 @@ export class AgentStore {
     return (
       (await requestCancelScript.run(
         this.redis,
-        [this.keys.agent(namespace, name), this.keys.controlChannel()],
+        [this.keys.agent(namespace, name)],
         [
           taskId,
           JSON.stringify({ type: 'cancel', namespace, name, taskId } satisfies ControlMessage),
+          this.keys.controlChannel(),
         ],
       )) === 1
     );
@@ -1205,29 +1287,28 @@ export class AgentStore {
         name,
         ...(expected ? { uid: expected } : {}),
       };
-      const [removed, admitted] = (await deleteScript.run(
+      const [removed, admitted, emptied] = (await deleteScript.run(
         this.redis,
         [
           key,
           this.keys.agents(namespace),
           this.keys.events(namespace, name),
-          this.keys.namespaces(),
-          this.keys.controlChannel(),
           this.keys.agentRefs(namespace, name),
           this.keys.steers(namespace, name),
           this.keys.officeHeads(namespace),
         ],
         [
           name,
-          namespace,
+          this.keys.controlChannel(),
           expected,
           JSON.stringify(message),
           agentMember(namespace, name),
           options.idleTask ?? '',
           new Date().toISOString(),
         ],
-      )) as [number, string[]?];
+      )) as [number, string[]?, number?];
       await this.wake(admitted);
+      if (emptied === 1) await this.unlistNamespace(namespace);
       // Another agent took the name between the read and the delete: delete that one.
       if (removed === -1 && uid === undefined && attempt < 3) continue;
       return removed === 1;

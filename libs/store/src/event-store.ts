@@ -1,5 +1,5 @@
 import type { AgentEvent, NewAgentEvent } from '@komputer/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 import type { Keys } from './keys';
 import { fromPairs } from './redis-hash';
 
@@ -21,7 +21,7 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Options for {@link EventStore}. */
 export interface EventStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /** Approximate cap on each stream (XADD MAXLEN ~). */
   maxLen: number;
@@ -62,7 +62,7 @@ export function decodeEvent(
 
 /** Agents' event streams: appends and paged reads. */
 export class EventStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keys: Keys;
   private readonly maxLen: number;
 

@@ -1,6 +1,7 @@
 export {
   AgentStore,
   LAST_TASK_MESSAGE_MAX,
+  CrossNamespaceRefError,
   MissingConnectorError,
   SCHEDULER_WAIT_REASON,
   readOfficeMembers,
@@ -38,7 +39,7 @@ export type { Keys, RefKind } from './keys';
 export { TASK_JOB_NAME, TaskQueue, WAITING_TASK_RECHECK_MS } from './task-queue';
 export type { TaskQueueOptions } from './task-queue';
 export { readSchedulerStatuses } from './scheduler-statuses';
-export { TemplateStore } from './template-store';
+export { ClusterScopeUnavailableError, TemplateStore } from './template-store';
 export type {
   TemplateDeleteResult,
   TemplateLocation,

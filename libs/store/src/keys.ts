@@ -123,6 +123,11 @@ export interface Keys {
    * may outlive its task; readers check the agent.
    */
   schedulerTasks(scheduler: string): string;
+  /**
+   * Whether the keys carry hash tags (a Redis Cluster): the scripts then touch one namespace's
+   * slot each, and the steps that also change a key of no namespace make that change apart.
+   */
+  readonly hashTags: boolean;
 }
 
 /** An agent in a {@link Keys.attachedAgents} set: `<namespace>/<name>` (names hold no "/"). */
@@ -160,46 +165,66 @@ export function parseTaskMember(
   return { namespace, name, taskId };
 }
 
+/** Options for {@link createKeys}. */
+export interface KeysOptions {
+  /**
+   * Put each namespace in a hash tag (`<prefix>:{<namespace>}:...`), and the keys of no
+   * namespace in tags of their own, for a Redis Cluster: every key that one script touches is
+   * then in one slot, and namespaces spread across the shards. Default false: a single Redis
+   * keeps the layout it always had, so that no stored key moves.
+   */
+  hashTags?: boolean;
+}
+
+/** The hash tag of the keys that belong to no namespace (no namespace can be called this). */
+const GLOBAL_TAG = '_global';
+
 /** Builds the key scheme for a prefix. */
-export function createKeys(prefix: string): Keys {
+export function createKeys(prefix: string, options: KeysOptions = {}): Keys {
+  const tagged = options.hashTags === true;
+  // A namespace's (or the cluster scope's) segment, and the segment of the keys of none.
+  const space = (ns: string) => (tagged ? `${prefix}:{${ns}}` : `${prefix}:${ns}`);
+  const global = tagged ? `${prefix}:{${GLOBAL_TAG}}` : prefix;
   return {
-    agent: (ns, name) => `${prefix}:${ns}:agent:${name}`,
-    agents: (ns) => `${prefix}:${ns}:agents`,
-    events: (ns, name) => `${prefix}:${ns}:events:${name}`,
-    steers: (ns, name) => `${prefix}:${ns}:steers:${name}`,
-    secret: (ns, name) => `${prefix}:${ns}:secret:${name}`,
-    secrets: (ns) => `${prefix}:${ns}:secrets`,
-    connector: (ns, name) => `${prefix}:${ns}:connector:${name}`,
-    connectors: (ns) => `${prefix}:${ns}:connectors`,
-    connectorTools: (ns, name) => `${prefix}:${ns}:connector-tools:${name}`,
-    connectorHealth: (ns, name) => `${prefix}:${ns}:connector-health:${name}`,
-    connectorOAuth: (ns, name) => `${prefix}:${ns}:connector:${name}:oauth`,
-    oauthState: (ns, id) => `${prefix}:${ns}:oauth-state:${id}`,
-    memory: (ns, name) => `${prefix}:${ns}:memory:${name}`,
-    memories: (ns) => `${prefix}:${ns}:memories`,
-    skill: (ns, name) => `${prefix}:${ns}:skill:${name}`,
-    skills: (ns) => `${prefix}:${ns}:skills`,
-    template: (scope, name) => `${prefix}:${scope}:template:${name}`,
-    templates: (scope) => `${prefix}:${scope}:templates`,
-    schedule: (ns, name) => `${prefix}:${ns}:schedule:${name}`,
-    scheduleRuns: (ns, name) => `${prefix}:${ns}:schedule:${name}:runs`,
-    schedules: (ns) => `${prefix}:${ns}:schedules`,
-    warmPools: () => `${prefix}:warm-pools`,
-    attachedAgents: (kind, ns, name) => `${prefix}:${ns}:${kind}:${name}:agents`,
-    agentRefs: (ns, name) => `${prefix}:${ns}:agent:${name}:refs`,
+    agent: (ns, name) => `${space(ns)}:agent:${name}`,
+    agents: (ns) => `${space(ns)}:agents`,
+    events: (ns, name) => `${space(ns)}:events:${name}`,
+    steers: (ns, name) => `${space(ns)}:steers:${name}`,
+    secret: (ns, name) => `${space(ns)}:secret:${name}`,
+    secrets: (ns) => `${space(ns)}:secrets`,
+    connector: (ns, name) => `${space(ns)}:connector:${name}`,
+    connectors: (ns) => `${space(ns)}:connectors`,
+    connectorTools: (ns, name) => `${space(ns)}:connector-tools:${name}`,
+    connectorHealth: (ns, name) => `${space(ns)}:connector-health:${name}`,
+    connectorOAuth: (ns, name) => `${space(ns)}:connector:${name}:oauth`,
+    oauthState: (ns, id) => `${space(ns)}:oauth-state:${id}`,
+    memory: (ns, name) => `${space(ns)}:memory:${name}`,
+    memories: (ns) => `${space(ns)}:memories`,
+    skill: (ns, name) => `${space(ns)}:skill:${name}`,
+    skills: (ns) => `${space(ns)}:skills`,
+    template: (scope, name) => `${space(scope)}:template:${name}`,
+    templates: (scope) => `${space(scope)}:templates`,
+    schedule: (ns, name) => `${space(ns)}:schedule:${name}`,
+    scheduleRuns: (ns, name) => `${space(ns)}:schedule:${name}:runs`,
+    schedules: (ns) => `${space(ns)}:schedules`,
+    warmPools: () => `${global}:warm-pools`,
+    attachedAgents: (kind, ns, name) => `${space(ns)}:${kind}:${name}:agents`,
+    agentRefs: (ns, name) => `${space(ns)}:agent:${name}:refs`,
     // Named anew when a kind of reference joins the indexes, so that the next reconciler builds them.
-    refIndexesBuilt: () => `${prefix}:ref-indexes:templates`,
-    namespaces: () => `${prefix}:namespaces`,
-    reports: (ns, manager) => `${prefix}:${ns}:reports:${manager}`,
-    officeHeads: (ns) => `${prefix}:${ns}:office-heads`,
-    squad: (ns, name) => `${prefix}:${ns}:squad:${name}`,
-    squads: (ns) => `${prefix}:${ns}:squads`,
-    allSquads: () => `${prefix}:squads`,
-    bullPrefix: () => `${prefix}:bull`,
-    controlChannel: () => `${prefix}:control`,
-    handoverChannel: (scheduler) => `${prefix}:handover:${scheduler}`,
-    schedulerAlive: (scheduler) => `${prefix}:scheduler:${scheduler}`,
-    schedulers: () => `${prefix}:schedulers`,
-    schedulerTasks: (scheduler) => `${prefix}:scheduler:${scheduler}:tasks`,
+    refIndexesBuilt: () => `${global}:ref-indexes:templates`,
+    namespaces: () => `${global}:namespaces`,
+    reports: (ns, manager) => `${space(ns)}:reports:${manager}`,
+    officeHeads: (ns) => `${space(ns)}:office-heads`,
+    squad: (ns, name) => `${space(ns)}:squad:${name}`,
+    squads: (ns) => `${space(ns)}:squads`,
+    allSquads: () => `${global}:squads`,
+    // BullMQ keeps each queue's keys together (its scripts touch several): one tag for them.
+    bullPrefix: () => (tagged ? `${prefix}:{_bull}` : `${prefix}:bull`),
+    controlChannel: () => `${global}:control`,
+    handoverChannel: (scheduler) => `${global}:handover:${scheduler}`,
+    schedulerAlive: (scheduler) => `${global}:scheduler:${scheduler}`,
+    schedulers: () => `${global}:schedulers`,
+    schedulerTasks: (scheduler) => `${global}:scheduler:${scheduler}:tasks`,
+    hashTags: tagged,
   };
 }

@@ -1,12 +1,12 @@
 import { SCHEDULES_QUEUE } from '@komputer/contracts';
 import type { ScheduleJob } from '@komputer/contracts';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 
 /** Options for {@link ScheduleQueue}. */
 export interface ScheduleQueueOptions {
   /** A fail-fast connection: producers must not queue commands while Redis is down. */
-  redis: Redis;
+  redis: RedisClient;
   /** BullMQ key prefix. */
   prefix: string;
 }

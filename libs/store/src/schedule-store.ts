@@ -1,6 +1,6 @@
 import { MAX_RECENT_RUNS, ScheduleRunSchema, ScheduleSpecSchema } from '@komputer/contracts';
 import type { ScheduleRun, ScheduleRunStatus, ScheduleSpec } from '@komputer/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 import type { Keys } from './keys';
 import { LuaScript } from './script';
 
@@ -45,7 +45,7 @@ export interface RunSettlement {
 
 /** Options for {@link ScheduleStore}. */
 export interface ScheduleStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
 }
 

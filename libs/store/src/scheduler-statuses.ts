@@ -1,6 +1,6 @@
 import { SchedulerStatusSchema } from '@komputer/contracts';
 import type { SchedulerStatus } from '@komputer/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 import type { Keys } from './keys';
 
 /**
@@ -8,7 +8,7 @@ import type { Keys } from './keys';
  * scheduler whose key lapsed, or that wrote no status, is left out.
  */
 export async function readSchedulerStatuses(
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
 ): Promise<Map<string, SchedulerStatus>> {
   const ids = await redis.smembers(keys.schedulers());

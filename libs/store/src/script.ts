@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 
 type Command = (...keysAndArgs: (string | number)[]) => Promise<unknown>;
 
 /** The commands defined on each client: a client's scripts are its own. */
-const defined = new WeakMap<Redis, Set<string>>();
+const defined = new WeakMap<RedisClient, Set<string>>();
 
 /**
  * A Lua script, run as a custom command of the client (ioredis `defineCommand`): by its SHA,
@@ -21,7 +21,11 @@ export class LuaScript {
   }
 
   /** Runs the script with `keys` and `args`. */
-  run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+  run(
+    redis: RedisClient,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
     if (keys.length !== this.numberOfKeys) {
       return Promise.reject(new Error(`script expects ${this.numberOfKeys} keys`));
     }

@@ -257,9 +257,10 @@ end
  * caller that asked not to steer.
  * A created agent with an `officeManager` joins that manager's set of reports, and the manager
  * the office heads, in the same step (its `officeKey` names the set).
- * KEYS: agent, agents index, namespaces, the agent's refs hash, the created agent's template in
- * its namespace and cluster-wide, the agent's steers, the reports of its `officeManager` (any
- * key when it has none), the namespace's office heads.
+ * The caller lists the namespace in the index of namespaces (a key of no namespace, so not here).
+ * KEYS: agent, agents index, the agent's refs hash, the created agent's template in its
+ * namespace and cluster-wide, the agent's steers, the reports of its `officeManager` (any key
+ * when it has none), the namespace's office heads.
  * ARGV: name, namespace, taskId, now, instructions, hand-over channel prefix, uid (a created
  * agent's; it tells this agent from a deleted one of the same name), the job as JSON without
  * `agentUid`, the agent's index member, whether its template must be stored ('1'|'0'), whether
@@ -278,8 +279,8 @@ if status then
   if status == 'Queued' or status == 'InProgress' then
     local current = redis.call('HGET', KEYS[1], 'taskId') or ''
     if ARGV[11] ~= '1' then return {'busy', current} end
-    if redis.call('LLEN', KEYS[7]) >= tonumber(ARGV[12]) then return {'steersfull', current} end
-    redis.call('RPUSH', KEYS[7], ARGV[5])
+    if redis.call('LLEN', KEYS[6]) >= tonumber(ARGV[12]) then return {'steersfull', current} end
+    redis.call('RPUSH', KEYS[6], ARGV[5])
     local index = redis.call('HINCRBY', KEYS[1], 'steerSeq', 1)
     return {'steered', current, index, redis.call('HGETALL', KEYS[1])}
   end
@@ -289,7 +290,7 @@ if status then
   local handedTo = handOver(KEYS[1], ARGV[6], ARGV[8])
   return {'queued', status, prevTask, redis.call('HGETALL', KEYS[1]), prevInstructions, handedTo}
 end
-if ARGV[10] == '1' and redis.call('EXISTS', KEYS[5]) == 0 and redis.call('EXISTS', KEYS[6]) == 0 then
+if ARGV[10] == '1' and redis.call('EXISTS', KEYS[4]) == 0 and redis.call('EXISTS', KEYS[5]) == 0 then
   return {'notemplate'}
 end
 local missing, refsAt = missingRef(13)
@@ -298,16 +299,15 @@ redis.call('HSET', KEYS[1],
   'name', ARGV[1], 'namespace', ARGV[2], 'instructions', ARGV[5],
   'status', 'Pending', 'taskStatus', 'Queued', 'taskId', ARGV[3], 'uid', ARGV[7],
   'createdAt', ARGV[4], 'updatedAt', ARGV[4], 'totalCostUSD', '0', 'totalTokens', '0')
-local spec = replaceRefs(KEYS[4], ARGV[9], refsAt)
+local spec = replaceRefs(KEYS[3], ARGV[9], refsAt)
 if #ARGV >= spec then redis.call('HSET', KEYS[1], unpack(ARGV, spec)) end
 local manager = redis.call('HGET', KEYS[1], 'spec.officeManager')
 if manager then
-  redis.call('SADD', KEYS[8], ARGV[1])
-  redis.call('SADD', KEYS[9], cjson.decode(manager))
-  redis.call('HSET', KEYS[1], 'officeKey', KEYS[8])
+  redis.call('SADD', KEYS[7], ARGV[1])
+  redis.call('SADD', KEYS[8], cjson.decode(manager))
+  redis.call('HSET', KEYS[1], 'officeKey', KEYS[7])
 end
 redis.call('SADD', KEYS[2], ARGV[1])
-redis.call('SADD', KEYS[3], ARGV[2])
 return {'created', '', '', redis.call('HGETALL', KEYS[1])}
 `;
 
@@ -317,24 +317,26 @@ return {'created', '', '', redis.call('HGETALL', KEYS[1])}
  * still Queued: a task that started (the job did reach the queue) or ended must not be undone.
  * Nor one that steers joined, whose senders were told so: it stays, and the reconciler ends it
  * (its steers then become the agent's next task).
- * KEYS: agent, agents index, namespaces, the agent's refs hash, the agent's steers, the
- * namespace's office heads.
- * ARGV: name, namespace, taskId, prevTaskStatus ('' = created), prevTaskId, prevInstructions,
- * the agent's index member.
+ * KEYS: agent, agents index, the agent's refs hash, the agent's steers, the namespace's office
+ * heads.
+ * ARGV: name, taskId, prevTaskStatus ('' = created), prevTaskId, prevInstructions, the agent's
+ * index member.
+ * Returns 0 when nothing was undone, 1 when it was, 2 when the agent removed was the
+ * namespace's last (the caller takes the namespace out of the index of namespaces).
  */
 export const RELEASE_CLAIM = `${DROP_REFS}${LEAVE_OFFICE}
-if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[3] then return 0 end
+if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[2] then return 0 end
 if redis.call('HGET', KEYS[1], 'taskStatus') ~= 'Queued' then return 0 end
-if redis.call('LLEN', KEYS[5]) > 0 then return 0 end
-if ARGV[4] == '' then
-  leaveOffice(KEYS[1], ARGV[1], KEYS[6])
+if redis.call('LLEN', KEYS[4]) > 0 then return 0 end
+if ARGV[3] == '' then
+  leaveOffice(KEYS[1], ARGV[1], KEYS[5])
   redis.call('DEL', KEYS[1])
-  dropRefs(KEYS[4], ARGV[7])
+  dropRefs(KEYS[3], ARGV[6])
   redis.call('SREM', KEYS[2], ARGV[1])
-  if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[3], ARGV[2]) end
+  if redis.call('SCARD', KEYS[2]) == 0 then return 2 end
   return 1
 end
-redis.call('HSET', KEYS[1], 'taskStatus', ARGV[4], 'taskId', ARGV[5], 'instructions', ARGV[6])
+redis.call('HSET', KEYS[1], 'taskStatus', ARGV[3], 'taskId', ARGV[4], 'instructions', ARGV[5])
 redis.call('HDEL', KEYS[1], 'handedTo')
 return 1
 `;
@@ -386,8 +388,8 @@ return 1
 /**
  * Start the agent's queued task `taskId`: it becomes `InProgress`, its event sequences start
  * over, `scheduler` names the scheduler that runs it (and that the agent's next task is handed
- * to), and the task joins that scheduler's task set, so that the task is found if the
- * scheduler dies. With an announcement, the task's runtime is ready, and the task's
+ * to). The caller adds the task to that scheduler's task set before this step (a key of no
+ * namespace), so that the task is found if the scheduler dies. With an announcement, the task's runtime is ready, and the task's
  * `task_started` event (the scheduler's event number 1) is appended in the same step: the agent
  * shows `Running`, and the event costs no second round trip. Its payload is the caller's JSON
  * with the model (JSON: the agent's own, else its template's, else the default) put between the
@@ -397,8 +399,8 @@ return 1
  * otherwise it stays Queued, waiting, with its `queueReason`. A squad member's task waits
  * under its squad instead (a cap of one: the squad's members run one task at a time, since they
  * share a workspace), and the agent's `squadHome` names the member whose workspace it runs in.
- * KEYS: agent, events, the scheduler's task set.
- * ARGV: taskId, now, scheduler, maxLen, task-set member, payload head ('' = no announcement),
+ * KEYS: agent, events.
+ * ARGV: taskId, now, scheduler, maxLen, payload head ('' = no announcement),
  *   payload tail, start token (one per attempt at running the task), the key prefix of the
  *   namespace's templates and of the cluster's, the default model as JSON.
  * Returns {"started", hash, eventId ('' when not announced), template HGETALL, admitted}, also
@@ -411,11 +413,11 @@ export const START_TASK = `${APPEND_EVENT}${ADMIT}${TEMPLATE_OF}
 local current = redis.call('HGET', KEYS[1], 'taskId')
 if not current then return {'gone'} end
 if current ~= ARGV[1] then return {'stale'} end
-local tkey = templateOf(KEYS[1], ARGV[9], ARGV[10])
+local tkey = templateOf(KEYS[1], ARGV[8], ARGV[9])
 local template = tkey ~= '' and redis.call('HGETALL', tkey) or {}
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
 if status == 'InProgress' then
-  if redis.call('HGET', KEYS[1], 'startToken') == ARGV[8] then
+  if redis.call('HGET', KEYS[1], 'startToken') == ARGV[7] then
     return {'started', redis.call('HGETALL', KEYS[1]), '', template, {}}
   end
   return {'interrupted', redis.call('HGETALL', KEYS[1])}
@@ -445,17 +447,16 @@ end
 if ckey ~= '' and redis.call('HGET', ckey .. ':slots', KEYS[1]) == ARGV[1] then
   redis.call('HSET', KEYS[1], 'capKey', ckey)
 end
-redis.call('HSET', KEYS[1], 'taskStatus', 'InProgress', 'eventSeq', '0', 'supervisorSeq', '0', 'updatedAt', ARGV[2], 'scheduler', ARGV[3], 'startToken', ARGV[8])
+redis.call('HSET', KEYS[1], 'taskStatus', 'InProgress', 'eventSeq', '0', 'supervisorSeq', '0', 'updatedAt', ARGV[2], 'scheduler', ARGV[3], 'startToken', ARGV[7])
 redis.call('HDEL', KEYS[1], 'handedTo', 'squadHome')
 -- The workspace the task runs in: its squad's home's, read in the step that starts it.
 local home = skey and redis.call('HGET', skey, 'home')
 if home then redis.call('HSET', KEYS[1], 'squadHome', home) end
-redis.call('SADD', KEYS[3], ARGV[5])
 local id = ''
-if ARGV[6] ~= '' then
+if ARGV[5] ~= '' then
   local model = redis.call('HGET', KEYS[1], 'spec.model')
   if not model and tkey ~= '' then model = redis.call('HGET', tkey, 'spec.model') end
-  local payload = ARGV[6] .. (model or ARGV[11]) .. ARGV[7]
+  local payload = ARGV[5] .. (model or ARGV[10]) .. ARGV[6]
   id = append('task_started', ARGV[1], ARGV[2], payload, ARGV[4])
   redis.call('HSET', KEYS[1], 'status', 'Running', 'supervisorSeq', '1')
 end
@@ -465,11 +466,12 @@ return {'started', redis.call('HGETALL', KEYS[1]), id, template, admitted}
 /**
  * Hand the agent's task `taskId`, in progress under a scheduler that stopped, to the scheduler
  * that adopts it, because its runtime outlived the first one (a pod) and the new one attached to
- * it: `scheduler` names the new one, and the task joins its task set. Only while the task is
+ * it: `scheduler` names the new one (the caller adds the task to its task set before this step,
+ * a key of no namespace). Only while the task is
  * still in progress under `from`, so that of two schedulers that try, one adopts it; the same
  * adoption repeated (its reply was lost) adopts it again.
- * KEYS: agent, the adopting scheduler's task set.
- * ARGV: taskId, from (the scheduler that stopped), scheduler, task-set member, now.
+ * KEYS: agent.
+ * ARGV: taskId, from (the scheduler that stopped), scheduler, now.
  * Returns {"adopted", hash} | {"stale"}.
  */
 export const ADOPT_TASK = `
@@ -478,9 +480,8 @@ if redis.call('HGET', KEYS[1], 'taskStatus') ~= 'InProgress' then return {'stale
 local owner = redis.call('HGET', KEYS[1], 'scheduler')
 if owner ~= ARGV[3] then
   if owner ~= ARGV[2] then return {'stale'} end
-  redis.call('HSET', KEYS[1], 'scheduler', ARGV[3], 'updatedAt', ARGV[5])
+  redis.call('HSET', KEYS[1], 'scheduler', ARGV[3], 'updatedAt', ARGV[4])
 end
-redis.call('SADD', KEYS[2], ARGV[4])
 return {'adopted', redis.call('HGETALL', KEYS[1])}
 `;
 
@@ -572,12 +573,13 @@ end
  * caller's `delete` control message. With an idle task, only while the agent is idle since that
  * task (see `idle`): a time-to-live's delete never takes an agent that a task was claimed for.
  * The agent leaves its manager's reports and its squad in the same step.
- * KEYS: agent, agents index, events, namespaces, control channel, the agent's refs hash, its
- * steers, the namespace's office heads.
- * ARGV: name, namespace, uid ('' = an agent stored without one), the control message as JSON,
- * the agent's index member, the idle task ('' = delete whatever it does), now. Its task's place in
- * its template's queue, or its slot, is given back.
- * Returns {1, admitted (as START_TASK's)}, {0} if absent, {-1} when the agent of that name
+ * KEYS: agent, agents index, events, the agent's refs hash, its steers, the namespace's office
+ * heads. The control message goes out on the channel named in ARGV (a channel has no slot).
+ * ARGV: name, control channel, uid ('' = an agent stored without one), the control message as
+ * JSON, the agent's index member, the idle task ('' = delete whatever it does), now. Its task's
+ * place in its template's queue, or its slot, is given back.
+ * Returns {1, admitted (as START_TASK's), 1 when it was the namespace's last agent, else 0:
+ * the caller then takes the namespace out of the index of namespaces}, {0} if absent, {-1} when the agent of that name
  * has another uid, or {-2} when it is not idle since the idle task.
  */
 export const DELETE_AGENT = `${DROP_REFS}${RELEASE}${IDLE}${LEAVE_OFFICE}${LEAVE_SQUAD}
@@ -585,14 +587,13 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
 if (redis.call('HGET', KEYS[1], 'uid') or '') ~= ARGV[3] then return {-1} end
 if ARGV[6] ~= '' and not idle(KEYS[1], ARGV[6]) then return {-2} end
 local admitted = release(KEYS[1], redis.call('HGET', KEYS[1], 'taskId') or '')
-leaveOffice(KEYS[1], ARGV[1], KEYS[8])
+leaveOffice(KEYS[1], ARGV[1], KEYS[6])
 leaveSquad(KEYS[1], ARGV[1], ARGV[7])
-redis.call('DEL', KEYS[1], KEYS[3], KEYS[7])
-dropRefs(KEYS[6], ARGV[5])
+redis.call('DEL', KEYS[1], KEYS[3], KEYS[5])
+dropRefs(KEYS[4], ARGV[5])
 redis.call('SREM', KEYS[2], ARGV[1])
-if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
-redis.call('PUBLISH', KEYS[5], ARGV[4])
-return {1, admitted}
+redis.call('PUBLISH', ARGV[2], ARGV[4])
+return {1, admitted, redis.call('SCARD', KEYS[2]) == 0 and 1 or 0}
 `;
 
 /**
@@ -616,8 +617,9 @@ return 1
 /**
  * Delete a template, unless agents name it: the check and the delete are one step, so that no
  * agent is created naming it in between. KEYS: the template, its scope's index of names, the
- * set of the agents that name it, the index of warm pools. ARGV: its name, '1' to delete it even
- * when agents name it (a "default": the built-in one takes over), its warm pools' member.
+ * set of the agents that name it. ARGV: its name, '1' to delete it even when agents name it (a
+ * "default": the built-in one takes over). The caller takes it out of the index of warm pools
+ * (a key of no namespace) after this step.
  * Returns {1} | {0} when it does not exist | {-1, count, up to 20 of those agents}.
  */
 export const DELETE_TEMPLATE = `
@@ -626,7 +628,6 @@ local count = redis.call('SCARD', KEYS[3])
 if count > 0 and ARGV[2] ~= '1' then return {-1, count, redis.call('SRANDMEMBER', KEYS[3], 20)} end
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], ARGV[1])
-redis.call('SREM', KEYS[4], ARGV[3])
 return {1}
 `;
 
@@ -654,7 +655,8 @@ return out
 
 /**
  * Ask for the agent's running task to be cancelled: set the flag, and tell the schedulers on
- * the cancel channel. KEYS: agent, cancel channel. ARGV: taskId, message for the channel.
+ * the cancel channel. KEYS: agent. ARGV: taskId, message for the channel, the channel (a
+ * channel has no slot).
  * Returns 1, or 0 when taskId is not the agent's busy task.
  */
 export const REQUEST_CANCEL = `
@@ -662,7 +664,7 @@ if redis.call('HGET', KEYS[1], 'taskId') ~= ARGV[1] then return 0 end
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
 if status ~= 'Queued' and status ~= 'InProgress' then return 0 end
 redis.call('HSET', KEYS[1], 'cancelRequested', ARGV[1])
-redis.call('PUBLISH', KEYS[2], ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[2])
 return 1
 `;
 
@@ -670,10 +672,9 @@ return 1
  * Store a template: with `replace`, its settings become exactly the given ones (its createdAt
  * stays); without, the given ones change and the others stay, and only an existing template is
  * changed. Then the free slots of a raised cap go to the waiting tasks, in the same step.
- * The index of warm pools holds the template while its `warmPoolSize` is above 0.
- * KEYS: the template, its scope's index of names, the index of warm pools. ARGV: name, scope
- * ('namespace'|'cluster'), now, replace ('1'|'0'), its warm pools' member, then
- * `spec.<field>`/JSON pairs.
+ * The caller keeps the index of warm pools (a key of no namespace) after this step.
+ * KEYS: the template, its scope's index of names. ARGV: name, scope ('namespace'|'cluster'),
+ * now, replace ('1'|'0'), then `spec.<field>`/JSON pairs.
  * Returns {HGETALL after, admitted (as START_TASK's)}, or false when patching one that does not exist.
  */
 export const PUT_TEMPLATE = `${ADMIT}
@@ -682,10 +683,8 @@ if ARGV[4] ~= '1' and not exists then return false end
 local createdAt = redis.call('HGET', KEYS[1], 'createdAt') or ARGV[3]
 if ARGV[4] == '1' then redis.call('DEL', KEYS[1]) end
 redis.call('HSET', KEYS[1], 'name', ARGV[1], 'scope', ARGV[2], 'createdAt', createdAt, 'updatedAt', ARGV[3])
-if #ARGV >= 6 then redis.call('HSET', KEYS[1], unpack(ARGV, 6)) end
+if #ARGV >= 5 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
 redis.call('SADD', KEYS[2], ARGV[1])
-local pool = tonumber(redis.call('HGET', KEYS[1], 'spec.warmPoolSize') or '')
-if pool and pool > 0 then redis.call('SADD', KEYS[3], ARGV[5]) else redis.call('SREM', KEYS[3], ARGV[5]) end
 return {redis.call('HGETALL', KEYS[1]), admit(KEYS[1])}
 `;
 

@@ -55,29 +55,29 @@ end
  * Create a squad with its members, unless one of that name exists. Every member must exist, be
  * in no other squad and be idle (its workspace changes). The first member listed is the home:
  * the squad shares its workspace.
- * KEYS: squad, namespace's squads, every squad. ARGV: name, namespace, now, orphanTTL ('' = none),
- * the every-squad member, the agents' key prefix, the most members, then the member names.
+ * The caller lists the squad among every squad's (a key of no namespace) before this step.
+ * KEYS: squad, namespace's squads. ARGV: name, namespace, now, orphanTTL ('' = none), the
+ * agents' key prefix, the most members, then the member names.
  * Returns {'ok'} | {'exists'} | {'noagent', name} | {'insquad', name, squad} | {'busy', name} |
  * {'toomany'}.
  */
 export const CREATE_SQUAD = `${BUSY_MEMBER}${JOIN}
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
 local names = {unpack(ARGV, 8)}
-if #names > tonumber(ARGV[7]) then return {'toomany'} end
+if #names > tonumber(ARGV[6]) then return {'toomany'} end
 for _, name in ipairs(names) do
-  local refused = checkJoin(KEYS[1], ARGV[6], name)
+  local refused = checkJoin(KEYS[1], ARGV[5], name)
   if refused then return refused end
 end
-local busy = busyMember(ARGV[6], names)
+local busy = busyMember(ARGV[5], names)
 if busy then return {'busy', busy} end
 redis.call('HSET', KEYS[1], 'name', ARGV[1], 'namespace', ARGV[2], 'createdAt', ARGV[3],
   'spec.maxConcurrentAgents', '1', 'capReason', 'waiting for squad "' .. ARGV[1] .. '": its members share a workspace and run one task at a time')
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'orphanTTL', ARGV[4]) end
 if #names == 0 then redis.call('HSET', KEYS[1], 'orphanedSince', ARGV[3])
 else redis.call('HSET', KEYS[1], 'home', names[1]) end
-for _, name in ipairs(names) do join(KEYS[1], ARGV[6], name, ARGV[1]) end
+for _, name in ipairs(names) do join(KEYS[1], ARGV[5], name, ARGV[1]) end
 redis.call('SADD', KEYS[2], ARGV[1])
-redis.call('SADD', KEYS[3], ARGV[5])
 return {'ok'}
 `;
 
@@ -162,8 +162,8 @@ return {'ok'}
  * otherwise a break-up (`mode` breakup) is recorded (`breakUpRequested`), for the reconciler to
  * finish once every member is idle, and a delete (`mode` delete) is refused. An expiry (`mode`
  * expire: its `orphanTTL` has passed) is refused while the squad has members.
- * KEYS: squad, namespace's squads, every squad. ARGV: mode, the every-squad member, the agents'
- * key prefix.
+ * KEYS: squad, namespace's squads. ARGV: mode, the agents' key prefix. The caller takes a
+ * dissolved squad out of every squad's (a key of no namespace) after this step.
  * Returns {'dissolved', hash, members} | {'pending', hash, members} | {'busy', name} |
  * {'nosquad'}.
  */
@@ -172,7 +172,7 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return {'nosquad'} end
 local members = membersOf(KEYS[1])
 -- An orphaned squad expires only while it still has no members.
 if ARGV[1] == 'expire' and #members > 0 then return {'busy', members[1]} end
-local busy = busyMember(ARGV[3], members)
+local busy = busyMember(ARGV[2], members)
 if busy then
   if ARGV[1] ~= 'breakup' then return {'busy', busy} end
   redis.call('HSET', KEYS[1], 'breakUpRequested', '1')
@@ -182,10 +182,9 @@ if ARGV[1] == 'breakup' then redis.call('HSET', KEYS[1], 'breakUpRequested', '1'
 local hash = redis.call('HGETALL', KEYS[1])
 local squad = redis.call('HGET', KEYS[1], 'name') or ''
 for _, name in ipairs(members) do
-  redis.call('HDEL', ARGV[3] .. name, 'squadKey', 'squad', 'squadHome')
+  redis.call('HDEL', ARGV[2] .. name, 'squadKey', 'squad', 'squadHome')
 end
 redis.call('DEL', KEYS[1], KEYS[1] .. ':members', KEYS[1] .. ':slots', KEYS[1] .. ':waiting')
 redis.call('SREM', KEYS[2], squad)
-redis.call('SREM', KEYS[3], ARGV[2])
 return {'dissolved', hash, members}
 `;

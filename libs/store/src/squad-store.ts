@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 import type { Keys } from './keys';
 import { fromPairs } from './redis-hash';
 import { LuaScript } from './script';
@@ -34,15 +34,15 @@ export type DissolveResult =
 
 /** Options for {@link SquadStore}. */
 export interface SquadStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /** Most members one squad holds. */
   maxMembers: number;
 }
 
-const createScript = new LuaScript(CREATE_SQUAD, 3);
+const createScript = new LuaScript(CREATE_SQUAD, 2);
 const changeScript = new LuaScript(CHANGE_SQUAD, 1);
-const dissolveScript = new LuaScript(DISSOLVE_SQUAD, 3);
+const dissolveScript = new LuaScript(DISSOLVE_SQUAD, 2);
 
 /** A squad in the every-squad index: `<namespace>/<name>` (names hold no "/"). */
 export function squadMember(namespace: string, name: string): string {
@@ -79,7 +79,7 @@ function refusal(reply: string[]): SquadRefusal {
  * records too (they exist, are in no other squad, are idle) and writes the squad and them.
  */
 export class SquadStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keys: Keys;
   private readonly maxMembers: number;
 
@@ -125,21 +125,25 @@ export class SquadStore {
     orphanTTL?: string;
   }): Promise<SquadRecord | SquadRefusal> {
     const { namespace, name } = input;
+    // Listed first, so that the reconciler never misses a squad that exists, even should this
+    // process stop right after the step; a create refused takes it out again.
+    await this.redis.sadd(this.keys.allSquads(), squadMember(namespace, name));
     const reply = (await createScript.run(
       this.redis,
-      [this.keys.squad(namespace, name), this.keys.squads(namespace), this.keys.allSquads()],
+      [this.keys.squad(namespace, name), this.keys.squads(namespace)],
       [
         name,
         namespace,
         new Date().toISOString(),
         input.orphanTTL ?? '',
-        squadMember(namespace, name),
         this.keys.agent(namespace, ''),
         this.maxMembers,
         ...input.members,
       ],
     )) as string[];
-    return reply[0] === 'ok' ? this.read(namespace, name) : refusal(reply);
+    if (reply[0] === 'ok') return this.read(namespace, name);
+    await this.unlist(namespace, name);
+    return refusal(reply);
   }
 
   /**
@@ -182,9 +186,10 @@ export class SquadStore {
   ): Promise<DissolveResult> {
     const reply = (await dissolveScript.run(
       this.redis,
-      [this.keys.squad(namespace, name), this.keys.squads(namespace), this.keys.allSquads()],
-      [mode, squadMember(namespace, name), this.keys.agent(namespace, '')],
+      [this.keys.squad(namespace, name), this.keys.squads(namespace)],
+      [mode, this.keys.agent(namespace, '')],
     )) as [string, string[] | string, string[]?];
+    if (reply[0] === 'dissolved' || reply[0] === 'nosquad') await this.unlist(namespace, name);
     if (reply[0] === 'busy') return { outcome: 'busy', agent: String(reply[1]) };
     const squad =
       reply[0] === 'nosquad'
@@ -192,6 +197,18 @@ export class SquadStore {
         : decodeSquad(fromPairs(reply[1] as string[]), reply[2] ?? []);
     if (!squad) return { outcome: 'nosquad' };
     return { outcome: reply[0] === 'pending' ? 'pending' : 'dissolved', squad };
+  }
+
+  /**
+   * Takes a squad that is gone out of every squad's, unless a squad of its name has been created
+   * since: a create lists it before its step, and this check follows the removal.
+   */
+  private async unlist(namespace: string, name: string): Promise<void> {
+    const member = squadMember(namespace, name);
+    await this.redis.srem(this.keys.allSquads(), member);
+    if ((await this.redis.exists(this.keys.squad(namespace, name))) === 1) {
+      await this.redis.sadd(this.keys.allSquads(), member);
+    }
   }
 
   /** The squad just written: it exists (the step that wrote it answered ok). */

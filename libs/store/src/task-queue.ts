@@ -1,12 +1,12 @@
 import { TASKS_QUEUE } from '@komputer/contracts';
 import type { TaskJob } from '@komputer/contracts';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 
 /** Options for {@link TaskQueue}. */
 export interface TaskQueueOptions {
   /** A fail-fast connection: producers must not queue commands while Redis is down. */
-  redis: Redis;
+  redis: RedisClient;
   /** BullMQ key prefix. */
   prefix: string;
   /** Finished jobs kept for inspection, at most this many (and for at most a day). */
@@ -25,7 +25,7 @@ export const WAITING_TASK_RECHECK_MS = 30_000;
 /** The producer side of the `tasks` queue. The job id is the task id. */
 export class TaskQueue {
   readonly queue: Queue<TaskJob, void, typeof TASK_JOB_NAME>;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
 
   constructor(options: TaskQueueOptions) {
     this.redis = options.redis;

@@ -1,6 +1,6 @@
 import { TemplateSpecSchema } from '@komputer/contracts';
 import type { TemplateScope, TemplateSpec } from '@komputer/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 import { CLUSTER_SCOPE, templateMember } from './keys';
 import type { Keys } from './keys';
 import { fromPairs } from './redis-hash';
@@ -32,7 +32,7 @@ export type TemplateDeleteResult =
 
 /** Options for {@link TemplateStore}. */
 export interface TemplateStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /** Wakes the queued jobs of the tasks that a raised cap admits. */
   queue?: TaskQueue;
@@ -41,8 +41,25 @@ export interface TemplateStoreOptions {
 /** Each template setting is its own hash field, so that the scheduler's scripts read the cap. */
 const SPEC_FIELD_PREFIX = 'spec.';
 
-const putScript = new LuaScript(PUT_TEMPLATE, 3);
-const deleteScript = new LuaScript(DELETE_TEMPLATE, 4);
+const putScript = new LuaScript(PUT_TEMPLATE, 2);
+const deleteScript = new LuaScript(DELETE_TEMPLATE, 3);
+
+/** Rounds of {@link TemplateStore}'s warm-pool index update before it leaves it to the next write. */
+const POOL_SYNC_ROUNDS = 5;
+
+/**
+ * A cluster-wide template was written on a Redis Cluster, which has none: an agent's scripts
+ * would read it from another slot than the agent's keys.
+ */
+export class ClusterScopeUnavailableError extends Error {
+  override readonly name = 'ClusterScopeUnavailableError';
+
+  constructor(readonly template: string) {
+    super(
+      `cluster-wide templates are not available on a Redis Cluster (each namespace's keys live in their own slot): store "${template}" in the namespaces that use it`,
+    );
+  }
+}
 
 /** The scope a template is kept under in its keys: its namespace, or the cluster's. */
 function scopeKey(location: TemplateLocation): string {
@@ -132,24 +149,19 @@ export class TemplateStore {
   ): Promise<TemplateRecord | undefined> {
     const { redis, keys } = this.options;
     const scope = scopeKey(location);
+    if (keys.hashTags && location.scope === 'cluster') throw new ClusterScopeUnavailableError(name);
     const pairs = Object.entries(spec).flatMap(([field, value]) =>
       value === undefined ? [] : [`${SPEC_FIELD_PREFIX}${field}`, JSON.stringify(value)],
     );
     const reply = (await putScript.run(
       redis,
-      [keys.template(scope, name), keys.templates(scope), keys.warmPools()],
-      [
-        name,
-        location.scope,
-        new Date().toISOString(),
-        replace ? '1' : '0',
-        templateMember(scope, name),
-        ...pairs,
-      ],
+      [keys.template(scope, name), keys.templates(scope)],
+      [name, location.scope, new Date().toISOString(), replace ? '1' : '0', ...pairs],
     )) as [string[], string[]] | null;
     if (!reply) return undefined;
     await this.wake(reply[1]);
     const record = decodeTemplate(fromPairs(reply[0]));
+    await this.syncPool(scope, name, (record?.spec.warmPoolSize ?? 0) > 0);
     return record && this.locate(record, location);
   }
 
@@ -170,11 +182,13 @@ export class TemplateStore {
         keys.template(scope, name),
         keys.templates(scope),
         keys.attachedAgents('template', scope, name),
-        keys.warmPools(),
       ],
-      [name, force ? '1' : '0', templateMember(scope, name)],
+      [name, force ? '1' : '0'],
     )) as [number, number?, string[]?];
-    if (reply[0] === 1) return { outcome: 'deleted' };
+    if (reply[0] === 1) {
+      await this.syncPool(scope, name, false);
+      return { outcome: 'deleted' };
+    }
     if (reply[0] === 0) return { outcome: 'absent' };
     return { outcome: 'in-use', count: reply[1] ?? 0, agents: [...(reply[2] ?? [])].sort() };
   }
@@ -187,27 +201,46 @@ export class TemplateStore {
     const { redis, keys } = this.options;
     const members = (await redis.smembers(keys.warmPools())).sort();
     if (members.length === 0) return [];
-    const pipeline = redis.pipeline();
     const locations: TemplateLocation[] = [];
-    for (const member of members) {
-      const [scope = '', name = ''] = member.split('/');
-      locations.push(
-        scope === CLUSTER_SCOPE
-          ? { scope: 'cluster', namespace: '' }
-          : { scope: 'namespace', namespace: scope },
-      );
-      pipeline.hgetall(keys.template(scope, name));
-    }
+    // Not one pipeline: on a cluster, the templates of different namespaces are on different nodes.
+    const hashes = await Promise.all(
+      members.map((member) => {
+        const [scope = '', name = ''] = member.split('/');
+        locations.push(
+          scope === CLUSTER_SCOPE
+            ? { scope: 'cluster', namespace: '' }
+            : { scope: 'namespace', namespace: scope },
+        );
+        return redis.hgetall(keys.template(scope, name));
+      }),
+    );
     const records: TemplateRecord[] = [];
-    for (const [i, [err, hash]] of ((await pipeline.exec()) ?? []).entries()) {
-      if (err) throw err;
-      const record = decodeTemplate(hash as Record<string, string>);
+    for (const [i, hash] of hashes.entries()) {
+      const record = decodeTemplate(hash);
       const location = locations[i];
       if (record && location && (record.spec.warmPoolSize ?? 0) > 0) {
         records.push(this.locate(record, location));
       }
     }
     return records;
+  }
+
+  /**
+   * Puts the template in the index of warm pools (`pooled`) or takes it out, after the step that
+   * wrote it: the index is a key of no namespace. Then reads the template again, and repeats
+   * while a write made meanwhile disagrees, so that of two writers the later one settles it.
+   */
+  private async syncPool(scope: string, name: string, pooled: boolean): Promise<void> {
+    const { redis, keys } = this.options;
+    const member = templateMember(scope, name);
+    for (let round = 0; round < POOL_SYNC_ROUNDS; round++) {
+      if (pooled) await redis.sadd(keys.warmPools(), member);
+      else await redis.srem(keys.warmPools(), member);
+      const size = await redis.hget(keys.template(scope, name), `${SPEC_FIELD_PREFIX}warmPoolSize`);
+      const now = Number(size ?? 0) > 0;
+      if (now === pooled) return;
+      pooled = now;
+    }
   }
 
   /** Wakes the jobs of admitted tasks; one that stays asleep wakes at its next check. */

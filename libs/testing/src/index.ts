@@ -22,6 +22,8 @@ export type { BadHandshake, RefusedUpgradeOptions } from './upgrade';
 export { errorOf, sendRequest } from './http-answer';
 export type { HttpAnswer, SendRequestOptions } from './http-answer';
 export type { RedisServerOptions } from './redis-server';
+export { startRedisCluster } from './redis-cluster';
+export type { ClusterNodeInfo, RedisClusterGroup, RedisClusterOptions } from './redis-cluster';
 export { startSentinelGroup } from './redis-sentinel';
 export type { SentinelGroup, SentinelGroupOptions } from './redis-sentinel';
 export { ScriptedAnthropic, startScriptedAnthropic } from './anthropic/server';
