@@ -1,6 +1,6 @@
 import { decodeHandover, TASKS_QUEUE, TaskJobSchema } from '@komputer/contracts';
 import type { TaskJob } from '@komputer/contracts';
-import type { Logger, Redis } from '@komputer/service-kit';
+import type { Logger, RedisClient } from '@komputer/service-kit';
 import { WAITING_TASK_RECHECK_MS } from '@komputer/store';
 import type { AgentStore, TaskQueue } from '@komputer/store';
 import { DelayedError, Worker } from 'bullmq';
@@ -28,7 +28,7 @@ export interface TaskIntakeOptions {
   /** Tells whether a waiting task was given a slot meanwhile. */
   agents: Pick<AgentStore, 'holdsSlot'>;
   /** A connection for the queue's worker alone: it blocks, and waits out an outage. */
-  workerRedis: Redis;
+  workerRedis: RedisClient;
   /** BullMQ's key prefix. */
   prefix: string;
   /** Tasks run at once, from the queue and handed over together. */

@@ -1,5 +1,5 @@
 import type { SchedulerStatus } from '@komputer/contracts';
-import type { Logger, Redis } from '@komputer/service-kit';
+import type { Logger, RedisClient } from '@komputer/service-kit';
 import type { Keys } from '@komputer/store';
 
 /**
@@ -12,7 +12,7 @@ export const ALIVE_TTL_MS = 10_000;
 
 /** Options for {@link Liveness}. */
 export interface LivenessOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /** This scheduler's id. */
   id: string;

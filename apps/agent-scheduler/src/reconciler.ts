@@ -1,5 +1,5 @@
 import { parseDuration } from '@komputer/contracts';
-import type { Logger, Redis } from '@komputer/service-kit';
+import type { Logger, RedisClient } from '@komputer/service-kit';
 import { parseTaskMember } from '@komputer/store';
 import type { AgentRecord, AgentStore, Keys, SquadStore, TaskQueue } from '@komputer/store';
 import type { LifetimeEnforcer } from './lifetimes';
@@ -10,7 +10,7 @@ import type { AdoptOutcome } from './task-runner';
 
 /** Options for {@link Reconciler}. */
 export interface ReconcilerOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   agents: AgentStore;
   tasks: TaskQueue;

@@ -1,7 +1,7 @@
 import { SCHEDULES_QUEUE, ScheduleJobSchema } from '@komputer/contracts';
 import type { ScheduleJob } from '@komputer/contracts';
 import type { ScheduleService } from '@komputer/agents';
-import type { Logger, Redis } from '@komputer/service-kit';
+import type { Logger, RedisClient } from '@komputer/service-kit';
 import { Worker } from 'bullmq';
 
 /** Runs fired at once by one scheduler: each is one claim, so a few suffice. */
@@ -11,7 +11,7 @@ const SCHEDULE_RUNS_AT_ONCE = 4;
 export interface ScheduleWorkerOptions {
   schedules: ScheduleService;
   /** A connection that waits out an outage; the worker blocks on a duplicate of it. */
-  workerRedis: Redis;
+  workerRedis: RedisClient;
   /** BullMQ's key prefix. */
   prefix: string;
   logger: Logger;

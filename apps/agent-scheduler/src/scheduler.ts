@@ -97,7 +97,7 @@ export function createScheduler(
   // failing fast.
   const workerRedis = createRedis({ url, logger, role: 'scheduler-worker', failFast: false });
   const subscriber = createRedis({ url, logger, role: 'scheduler-cancels', failFast: false });
-  const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
+  const keys = createKeys(config.KOMPUTER_REDIS_PREFIX, { hashTags: redis.isCluster });
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
   const metrics = createMetrics();
   const taskMetrics: SchedulerMetrics = new SchedulerMetrics({

@@ -59,7 +59,7 @@ export function createRegistryService(
     logger,
     role: 'connector-registry',
   });
-  const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
+  const keys = createKeys(config.KOMPUTER_REDIS_PREFIX, { hashTags: redis.isCluster });
   // Only the reverse indexes of the agents' references are read: who uses each resource.
   const agents = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const registries = createRegistries({

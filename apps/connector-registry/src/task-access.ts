@@ -1,11 +1,11 @@
 import type { TaskTokenClaims, TaskTokenSigner } from '@komputer/connectors';
 import { AppError } from '@komputer/service-kit';
 import type { Keys } from '@komputer/store';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 
 /** Options for {@link TaskAccess}. */
 export interface TaskAccessOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /** Checks the tokens' signatures: keyed from the secret key the scheduler signs them with. */
   signer: TaskTokenSigner;

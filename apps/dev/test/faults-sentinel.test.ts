@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSecretKey } from '@komputer/connectors';
 import { closeRedis, createLogger, createRedis, parseConfig } from '@komputer/service-kit';
-import type { Redis } from '@komputer/service-kit';
+import type { RedisClient } from '@komputer/service-kit';
 import { decodeEvent } from '@komputer/store';
 import type { StreamEntry } from '@komputer/store';
 import {
@@ -38,7 +38,7 @@ const recentLog = () => lines.slice(-60).join('\n');
 let group: SentinelGroup;
 let model: ScriptedAnthropic;
 let stack: Stack;
-let redis: Redis;
+let redis: RedisClient;
 let dataDir: string;
 
 beforeAll(async () => {

@@ -88,7 +88,7 @@ export function createGateway(
     logger,
     role: 'gateway',
   });
-  const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
+  const keys = createKeys(config.KOMPUTER_REDIS_PREFIX, { hashTags: redis.isCluster });
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
   const scheduleQueue = new ScheduleQueue({ redis, prefix: keys.bullPrefix() });
   const agentStore = new AgentStore({

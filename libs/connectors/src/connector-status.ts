@@ -1,7 +1,7 @@
 import { McpToolSchema } from '@komputer/contracts';
 import type { ConnectorHealth, McpTool } from '@komputer/contracts';
 import type { Keys } from '@komputer/store';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 import { z } from 'zod';
 
 /** Longest last error kept: a server's error page must not fill Redis. */
@@ -11,7 +11,7 @@ const CachedToolsSchema = z.array(McpToolSchema);
 
 /** Options for {@link ConnectorStatusStore}. */
 export interface ConnectorStatusStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /** How long a connector's tool list is served from Redis before its server is asked again. */
   toolsTtlMs: number;

@@ -2,7 +2,7 @@ import { locateRef } from '@komputer/contracts';
 import type { ConnectorSpec, ContentSpec } from '@komputer/contracts';
 import { AppError } from '@komputer/service-kit';
 import type { Keys } from '@komputer/store';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 import { createResourceStores } from './resource-store';
 import type { ResourceStore } from './resource-store';
 import { RedisSecretStore } from './secret-store';
@@ -79,7 +79,7 @@ export class ReferenceChecker {
 }
 
 /** A {@link ReferenceChecker} over the Redis stores; it needs no secret key. */
-export function createReferenceChecker(redis: Redis, keys: Keys): ReferenceChecker {
+export function createReferenceChecker(redis: RedisClient, keys: Keys): ReferenceChecker {
   const stores = createResourceStores(redis, keys);
   return new ReferenceChecker({
     ...stores,

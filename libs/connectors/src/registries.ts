@@ -1,6 +1,5 @@
-import type { Logger } from '@komputer/service-kit';
+import type { Logger, RedisClient } from '@komputer/service-kit';
 import type { AgentStore, Keys } from '@komputer/store';
-import type { Redis } from 'ioredis';
 import { ConnectorRegistry } from './connector-registry';
 import { ConnectorStatusStore } from './connector-status';
 import { ContentRegistry } from './content-registry';
@@ -30,7 +29,7 @@ export const OAUTH_DEFAULTS: OAuthSettings = {
 
 /** Options for {@link createRegistries}. */
 export interface RegistriesOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   agents: AgentStore;
   logger: Logger;

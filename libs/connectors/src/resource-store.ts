@@ -2,7 +2,7 @@ import { ConnectorSpecSchema, ContentSpecSchema } from '@komputer/contracts';
 import type { ConnectorSpec, ContentSpec } from '@komputer/contracts';
 import { LuaScript } from '@komputer/store';
 import type { Keys } from '@komputer/store';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 import type { z } from 'zod';
 
 /** A resource as stored: its name, its settings (the spec) and when it was written. */
@@ -16,7 +16,7 @@ export interface ResourceRecord<Spec> {
 
 /** Options for {@link ResourceStore}. */
 export interface ResourceStoreOptions<Spec> {
-  redis: Redis;
+  redis: RedisClient;
   /** The hash of one resource. */
   key: (namespace: string, name: string) => string;
   /** The set of the resources' names in a namespace. */
@@ -63,7 +63,7 @@ return {'deleted', users}
  * `komputer:{ns}:<kind>:{name}`, holds the spec as JSON; a set per namespace indexes the names.
  */
 export class ResourceStore<Spec extends object> {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly key: (namespace: string, name: string) => string;
   private readonly index: (namespace: string) => string;
   private readonly schema: z.ZodType<Spec>;
@@ -187,7 +187,7 @@ export interface ResourceStores {
 }
 
 /** The connector, memory and skill stores over one Redis connection. */
-export function createResourceStores(redis: Redis, keys: Keys): ResourceStores {
+export function createResourceStores(redis: RedisClient, keys: Keys): ResourceStores {
   return {
     connectors: new ResourceStore({
       redis,

@@ -1,6 +1,6 @@
 import type { Keys } from '@komputer/store';
 import { LuaScript } from '@komputer/store';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 import type { SecretCipher } from './secret-cipher';
 
 /** A secret's public face: its name and key names, never its values. */
@@ -43,7 +43,7 @@ export interface SecretStore {
 
 /** Options for {@link RedisSecretStore}. */
 export interface RedisSecretStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /**
    * Seals and opens the values. Without it the store lists secrets and their key names, and
@@ -72,7 +72,7 @@ return {created and 1 or 0, redis.call('HGET', KEYS[1], 'createdAt')}
  * object, bound to the secret's namespace and name, next to its key names in clear.
  */
 export class RedisSecretStore implements SecretStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keys: Keys;
   private readonly cipher: SecretCipher | undefined;
 

@@ -2,7 +2,8 @@ import { TERMINAL_EVENT_TYPES } from '@komputer/contracts';
 import type { AgentEvent, TaskStatus } from '@komputer/contracts';
 import { decodeEvent } from '@komputer/store';
 import type { Keys, StreamEntry } from '@komputer/store';
-import type { Redis } from 'ioredis';
+import { duplicateLazily } from '@komputer/service-kit';
+import type { RedisClient } from '@komputer/service-kit';
 
 /** One sub-agent's task: whose, and which. */
 export interface TaskRef {
@@ -59,7 +60,7 @@ export function outcomeOf(ref: TaskRef, event: AgentEvent): TaskOutcome {
 
 /** Options of {@link TaskWaits}. */
 export interface TaskWaitsOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /** Most entries searched backwards for one task's end: the streams' own cap is the bound. */
   maxScan: number;
@@ -123,7 +124,7 @@ export class TaskWaits {
     if (ended.size === refs.length || timeoutMs <= 0) return ended;
 
     // A blocking read holds its connection: each wait has its own, closed when it ends.
-    const reader = redis.duplicate({ lazyConnect: true });
+    const reader = duplicateLazily(redis);
     const onAbort = () => reader.disconnect();
     signal.addEventListener('abort', onAbort, { once: true });
     const deadline = Date.now() + timeoutMs;

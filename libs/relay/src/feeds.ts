@@ -1,5 +1,5 @@
 import { AppError } from '@komputer/service-kit';
-import type { Logger, Redis } from '@komputer/service-kit';
+import type { Logger, RedisClient } from '@komputer/service-kit';
 import type { Keys } from '@komputer/store';
 import { AgentFeed } from './agent-feed';
 import type { Connection } from './connection';
@@ -11,7 +11,7 @@ import type { TailReader } from './tail-reader';
 
 /** Options for {@link Feeds}. */
 export interface FeedsOptions {
-  command: Redis;
+  command: RedisClient;
   keys: Keys;
   reads: StreamReads;
   tails: TailReader;

@@ -1,8 +1,7 @@
 import { isRedisUnavailableError } from '@komputer/service-kit';
-import type { Logger } from '@komputer/service-kit';
+import type { Logger, RedisClient } from '@komputer/service-kit';
 import { LuaScript } from '@komputer/store';
 import type { StreamEntry } from '@komputer/store';
-import type { Redis } from 'ioredis';
 import type { Connection } from './connection';
 import { toRelayedEvent } from './relayed-event';
 import type { Tail, TailListener } from './tail-reader';
@@ -32,7 +31,7 @@ return removed
 
 /** Options for {@link GroupFeed}. */
 export interface GroupFeedOptions {
-  redis: Redis;
+  redis: RedisClient;
   tail: Tail;
   group: string;
   /** Prefix of this relay's consumer names, unique to the process. */

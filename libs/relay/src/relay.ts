@@ -114,7 +114,7 @@ export function createRelay(
   const authenticate = options.authenticate ?? allowEveryone;
   const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
   const command = createRedis({ url, logger, role: 'event-relay' });
-  const keys = createKeys(config.KOMPUTER_REDIS_PREFIX);
+  const keys = createKeys(config.KOMPUTER_REDIS_PREFIX, { hashTags: command.isCluster });
   const reads = new StreamReads(command, keys);
   const instance = randomUUID();
   const registers = options.metrics ? [options.metrics.registry] : [];
@@ -136,7 +136,8 @@ export function createRelay(
       }),
     command,
     reads,
-    wakeKey: `${config.KOMPUTER_REDIS_PREFIX}:relay:${instance}:wake`,
+    wakeKey: (namespace) => keys.relayWake(instance, namespace),
+    shardByNamespace: keys.hashTags,
     count,
     streamsPerRead: config.KOMPUTER_RELAY_STREAMS_PER_READ,
     onLag: (seconds) => lag.observe(seconds),

@@ -2,7 +2,7 @@ import { MAX_OFFICE_MEMBERS } from '@komputer/contracts';
 import { readOfficeMembers } from '@komputer/store';
 import type { Keys, StreamEntry } from '@komputer/store';
 import { AppError } from '@komputer/service-kit';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 import { compareIds } from './stream-ids';
 
 /** One page of a stream after a cursor. */
@@ -31,7 +31,7 @@ function field(reply: unknown[], name: string): unknown {
 /** The Redis reads the relay makes besides its live tail. */
 export class StreamReads {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

@@ -1,7 +1,6 @@
 import { closeRedis, isRedisUnavailableError, waitForRedis } from '@komputer/service-kit';
-import type { Logger } from '@komputer/service-kit';
+import type { Logger, RedisClient } from '@komputer/service-kit';
 import type { StreamEntry } from '@komputer/store';
-import type { Redis } from 'ioredis';
 import { toRelayedEvent } from './relayed-event';
 import type { RelayedEvent } from './relayed-event';
 import type { StreamReads } from './stream-reads';
@@ -20,12 +19,20 @@ export interface TailReaderOptions {
    * Opens a connection of its own for one shard of the streams: it spends its time in XREAD
    * BLOCK.
    */
-  connect: () => Redis;
+  connect: () => RedisClient;
   /** For the wake-up streams and the trim checks. */
-  command: Redis;
+  command: RedisClient;
   reads: StreamReads;
-  /** The prefix of this reader's wake-up streams (unique to the process). */
-  wakeKey: string;
+  /**
+   * The prefix of this reader's wake-up streams (unique to the process), for a shard of the
+   * streams of `namespace`: on a Redis Cluster, in the slot of that namespace's keys.
+   */
+  wakeKey: (namespace: string) => string;
+  /**
+   * Whether each shard reads the streams of one namespace only: on a Redis Cluster, where one
+   * XREAD reads the keys of one slot.
+   */
+  shardByNamespace: boolean;
   /** Entries read per stream per call. */
   count: number;
   /** Most streams one XREAD reads; past this, streams go to another shard. */
@@ -95,11 +102,15 @@ export class TailReader {
   tail(key: string, namespace: string, agentName: string): Tail {
     const existing = this.shardOf.get(key)?.tails.get(key);
     if (existing) return existing;
-    let shard = [...this.shards].find((s) => s.tails.size < this.options.streamsPerRead);
+    const { streamsPerRead, shardByNamespace } = this.options;
+    let shard = [...this.shards].find(
+      (s) => s.tails.size < streamsPerRead && (!shardByNamespace || s.namespace === namespace),
+    );
     if (!shard) {
       const made: TailShard = new TailShard(
         this.options,
-        `${this.options.wakeKey}:${this.shardsMade++}`,
+        namespace,
+        `${this.options.wakeKey(namespace)}:${this.shardsMade++}`,
         (dropped, empty) => {
           if (this.shardOf.get(dropped) === made) this.shardOf.delete(dropped);
           if (empty) this.shards.delete(made);
@@ -146,13 +157,15 @@ export class TailReader {
  */
 class TailShard {
   readonly tails = new Map<string, Tail>();
-  private readonly blocking: Redis;
+  private readonly blocking: RedisClient;
   private generation = 0;
   private closed = false;
   private readonly loop: Promise<void>;
 
   constructor(
     private readonly options: TailReaderOptions,
+    /** The namespace of its first stream; of all of them when sharded by namespace. */
+    readonly namespace: string,
     private readonly wakeKey: string,
     /** Told when the shard stops following a stream, and whether it is now empty. */
     private readonly released: (key: string, empty: boolean) => void,

@@ -158,7 +158,7 @@ export const BaseConfigSchema = z.object({
       }
     }),
   ).describe(
-    `The Redis to use: \`redis://\` or \`rediss://\`, or a Redis behind Sentinel, \`redis+sentinel://[:password@]host:port[,host:port...]/<master name>\`. Unset: \`${DEFAULT_REDIS_URL}\`; \`npm start\` starts a redis-server of its own instead`,
+    `The Redis to use: \`redis://\` or \`rediss://\`, a Redis behind Sentinel, \`redis+sentinel://[:password@]host:port[,host:port...]/<master name>\`, or a Redis Cluster, \`redis+cluster://[:password@]host:port[,host:port...]\` (its keys then carry hash tags: see docs/architecture.md). Unset: \`${DEFAULT_REDIS_URL}\`; \`npm start\` starts a redis-server of its own instead`,
   ),
   KOMPUTER_REDIS_PREFIX: z
     .string()

@@ -18,7 +18,7 @@ import {
 import { requestIdMiddleware } from './http';
 import { createLogger } from './logger';
 import { closeRedis, createRedis } from './redis';
-import type { Redis } from './redis';
+import type { RedisClient } from './redis';
 
 describe('AppError', () => {
   it('is an Error with its code, status, message and name', () => {
@@ -156,7 +156,7 @@ describe('errorMiddleware over HTTP', () => {
   const BodySchema = z.strictObject({ name: z.string().min(1), count: z.number().int() });
 
   let redisServer: RedisServer;
-  let deadRedis: Redis;
+  let deadRedis: RedisClient;
   let server: Server;
   let base: string;
 

@@ -9,7 +9,7 @@ import { createHealth } from './health';
 import type { HealthOptions } from './health';
 import { createLogger } from './logger';
 import { closeRedis, createRedis, waitForRedis } from './redis';
-import type { Redis } from './redis';
+import type { RedisClient } from './redis';
 
 const servers: Server[] = [];
 
@@ -144,7 +144,7 @@ describe('createHealth', () => {
 
 describe('readiness with a real Redis', () => {
   let redisServer: RedisServer;
-  let redis: Redis;
+  let redis: RedisClient;
 
   beforeAll(async () => {
     redisServer = await startRedisServer();

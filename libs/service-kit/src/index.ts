@@ -46,6 +46,7 @@ export {
   closeRedis,
   createRedis,
   createRedisCluster,
+  duplicateLazily,
   isRedisUnavailableError,
   waitForRedis,
   writeDurability,

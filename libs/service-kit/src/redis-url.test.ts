@@ -31,8 +31,27 @@ it('reads the sentinels, the master name, the passwords and the database of a Se
   });
 });
 
+it('reads the nodes and the password of a Cluster URL', () => {
+  expect(parseRedisUrl('redis+cluster://:p%40ss@n1:7000,n2,[::1]:7002')).toEqual({
+    kind: 'cluster',
+    nodes: [
+      { host: 'n1', port: 7000 },
+      { host: 'n2', port: 6379 },
+      { host: '::1', port: 7002 },
+    ],
+    options: { password: 'p@ss' },
+  });
+  expect(parseRedisUrl('redis+cluster://n1:7000/')).toEqual({
+    kind: 'cluster',
+    nodes: [{ host: 'n1', port: 7000 }],
+    options: {},
+  });
+});
+
 it.each([
   ['http://example.com', 'must be a redis://'],
+  ['redis+cluster://n1:7000/0', 'a Cluster URL is'],
+  ['redis+cluster://n1:99999', 'is not host:port'],
   ['not a url', 'must be a redis://'],
   ['redis+sentinel://s1:26379', 'a Sentinel URL is'],
   ['redis+sentinel://s1:99999/mymaster', 'is not host:port'],
@@ -40,9 +59,12 @@ it.each([
   expect(() => parseRedisUrl(url)).toThrow(reason);
 });
 
-it('masks the passwords of either kind of URL', () => {
+it('masks the passwords of every kind of URL', () => {
   expect(redactRedisUrl('redis://:secret@h:6379')).toBe('redis://:***@h:6379');
   expect(redactRedisUrl('redis+sentinel://:secret@s1,s2/m?sentinelPassword=other')).toBe(
     'redis+sentinel://:***@s1,s2/m?sentinelPassword=***',
+  );
+  expect(redactRedisUrl('redis+cluster://app:secret@n1:7000,n2')).toBe(
+    'redis+cluster://app:***@n1:7000,n2',
   );
 });

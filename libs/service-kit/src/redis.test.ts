@@ -4,7 +4,7 @@ import type { RedisServer } from '@komputer/testing';
 import { createLogger } from './logger';
 import { ReplyError } from 'ioredis';
 import { closeRedis, createRedis, isRedisUnavailableError, waitForRedis } from './redis';
-import type { Redis, RedisConnectionOptions } from './redis';
+import type { RedisClient, RedisConnectionOptions } from './redis';
 
 // Kept before any test fakes the timers, so that every wait stays bounded in real time.
 const realSetTimeout = setTimeout;
@@ -42,7 +42,7 @@ function capturedLogger() {
   return { logger, records };
 }
 
-const clients: Redis[] = [];
+const clients: RedisClient[] = [];
 const servers: RedisServer[] = [];
 
 function client(url: string, options: Partial<RedisConnectionOptions> = {}) {

@@ -23,8 +23,16 @@ export interface RedisConnectionOptions {
 /** How often a Redis connection error is logged at most, so that an outage does not flood the log. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
-/** Creates an ioredis client that reconnects forever with capped backoff and never throws unhandled. */
-export function createRedis(options: RedisConnectionOptions): Redis {
+/**
+ * Creates an ioredis client that reconnects forever with capped backoff and never throws
+ * unhandled: of a single Redis, of one behind Sentinel, or of a Redis Cluster (see
+ * {@link createRedisCluster}), as `url` says.
+ */
+export function createRedis(options: RedisConnectionOptions): RedisClient {
+  const target = parseRedisUrl(options.url);
+  if (target.kind === 'cluster') {
+    return createRedisCluster({ ...options, nodes: target.nodes, auth: target.options });
+  }
   const failFast = options.failFast ?? true;
   const redisOptions: RedisOptions = {
     connectionName: `komputer:${options.role}`,
@@ -35,7 +43,6 @@ export function createRedis(options: RedisConnectionOptions): Redis {
     retryStrategy: reconnectDelay,
     enableReadyCheck: true,
   };
-  const target = parseRedisUrl(options.url);
   const redis =
     target.kind === 'url'
       ? new Redis(target.url, redisOptions)
@@ -88,6 +95,8 @@ function watchConnection(
 export interface RedisClusterOptions extends Omit<RedisConnectionOptions, 'url'> {
   /** Some of the cluster's nodes, from which the client learns the others. */
   nodes: ClusterNode[];
+  /** The nodes' user and password, if they have them. */
+  auth?: Pick<RedisOptions, 'username' | 'password'>;
 }
 
 /**
@@ -102,6 +111,7 @@ export function createRedisCluster(options: RedisClusterOptions): Cluster {
     enableReadyCheck: true,
     clusterRetryStrategy: reconnectDelay,
     redisOptions: {
+      ...options.auth,
       connectionName: `komputer:${options.role}`,
       maxRetriesPerRequest: failFast ? 1 : null,
       connectTimeout: 5_000,
@@ -200,7 +210,7 @@ export function isRedisUnavailableError(err: unknown): boolean {
  * Waits until the client is connected, at most `timeoutMs`. Resolves true when ready, false on
  * timeout: a service starts anyway and answers 503 until Redis is reachable.
  */
-export function waitForRedis(redis: Redis, timeoutMs: number): Promise<boolean> {
+export function waitForRedis(redis: RedisClient, timeoutMs: number): Promise<boolean> {
   if (redis.status === 'ready') return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (ready: boolean) => {
@@ -212,6 +222,16 @@ export function waitForRedis(redis: Redis, timeoutMs: number): Promise<boolean> 
     const timer = setTimeout(() => done(false), timeoutMs);
     redis.on('ready', onReady);
   });
+}
+
+/**
+ * A new client of the same Redis or cluster as `redis`, with its settings, that connects on its
+ * first command (or `connect()`): for a blocking read, which holds its connection.
+ */
+export function duplicateLazily(redis: RedisClient): RedisClient {
+  return redis instanceof Cluster
+    ? redis.duplicate([], { lazyConnect: true })
+    : redis.duplicate({ lazyConnect: true });
 }
 
 /** Clients being closed on purpose: their connection loss is not news. */

@@ -124,6 +124,12 @@ export interface Keys {
    */
   schedulerTasks(scheduler: string): string;
   /**
+   * Prefix of the wake-up streams of the relay `instance`'s readers of `namespace`'s event
+   * streams (each reader appends its number): in that namespace's slot when tagged, since one
+   * XREAD reads them together.
+   */
+  relayWake(instance: string, namespace: string): string;
+  /**
    * Whether the keys carry hash tags (a Redis Cluster): the scripts then touch one namespace's
    * slot each, and the steps that also change a key of no namespace make that change apart.
    */
@@ -225,6 +231,7 @@ export function createKeys(prefix: string, options: KeysOptions = {}): Keys {
     schedulerAlive: (scheduler) => `${global}:scheduler:${scheduler}`,
     schedulers: () => `${global}:schedulers`,
     schedulerTasks: (scheduler) => `${global}:scheduler:${scheduler}:tasks`,
+    relayWake: (instance, ns) => `${tagged ? space(ns) : prefix}:relay:${instance}:wake`,
     hashTags: tagged,
   };
 }

@@ -28,6 +28,42 @@ describe('createKeys', () => {
     expect(createKeys('other').agent('a', 'b')).toBe('other:a:agent:b');
   });
 
+  it('puts each namespace in a hash tag for a Redis Cluster, and the keys of none in their own', () => {
+    const tagged = createKeys('komputer', { hashTags: true });
+    expect(keys.hashTags).toBe(false);
+    expect(tagged.hashTags).toBe(true);
+    // Everything that one namespace's scripts touch carries the tag {<namespace>}.
+    for (const key of [
+      tagged.agent('team-a', 'x'),
+      tagged.agents('team-a'),
+      tagged.events('team-a', 'x'),
+      tagged.steers('team-a', 'x'),
+      tagged.agentRefs('team-a', 'x'),
+      tagged.template('team-a', 't'),
+      tagged.attachedAgents('memory', 'team-a', 'notes'),
+      tagged.reports('team-a', 'boss'),
+      tagged.officeHeads('team-a'),
+      tagged.squad('team-a', 's'),
+      tagged.relayWake('r1', 'team-a'),
+    ]) {
+      expect(key).toMatch(/^komputer:\{team-a\}:/);
+    }
+    for (const key of [
+      tagged.namespaces(),
+      tagged.schedulers(),
+      tagged.schedulerTasks('s1'),
+      tagged.schedulerAlive('s1'),
+      tagged.warmPools(),
+      tagged.allSquads(),
+      tagged.refIndexesBuilt(),
+    ]) {
+      expect(key).toMatch(/^komputer:\{_global\}:/);
+    }
+    expect(tagged.bullPrefix()).toBe('komputer:{_bull}');
+    // A single Redis keeps the layout it always had.
+    expect(keys.relayWake('r1', 'team-a')).toBe('komputer:relay:r1:wake');
+  });
+
   it('gives every (kind, namespace, name) its own key, dashes and reserved words included', () => {
     // Names and namespaces are DNS-1123 labels: no ":", so ":" separates unambiguously.
     const labels = [

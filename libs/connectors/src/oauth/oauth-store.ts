@@ -3,7 +3,7 @@ import type { OAuthStatus } from '@komputer/contracts';
 import type { Keys } from '@komputer/store';
 import { LuaScript } from '@komputer/store';
 import type { AuthorizationServerMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@komputer/service-kit';
 import { z } from 'zod';
 import type { SecretCipher } from '../secret-cipher';
 
@@ -74,7 +74,7 @@ return 1
 
 /** Options for {@link OAuthStore}. */
 export interface OAuthStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   cipher: SecretCipher;
 }
