@@ -63,7 +63,7 @@ end
  */
 export const CREATE_SQUAD = `${BUSY_MEMBER}${JOIN}
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
-local names = {unpack(ARGV, 8)}
+local names = {unpack(ARGV, 7)}
 if #names > tonumber(ARGV[6]) then return {'toomany'} end
 for _, name in ipairs(names) do
   local refused = checkJoin(KEYS[1], ARGV[5], name)

@@ -179,7 +179,7 @@ it('runs every step of an agent, a template cap and a squad on the cluster, each
       requiredStatus: 'Queued',
     });
     const squad = await squads.create({ namespace, name: 'pair', members: ['c', 'd'] });
-    expect(squad).toMatchObject({ name: 'pair' });
+    expect(squad).toMatchObject({ name: 'pair', home: 'c', members: ['c', 'd'] });
     expect((await squads.dissolve(namespace, 'pair', 'delete')).outcome).toBe('dissolved');
     expect(await agents.list(namespace)).toHaveLength(4);
   }
