@@ -7,6 +7,7 @@ import {
   jsonBodyParser,
   notFoundHandler,
   requestIdMiddleware,
+  securityHeadersMiddleware,
   tracingEnabled,
   tracingMiddleware,
 } from '@komputer/service-kit';
@@ -105,6 +106,7 @@ export function createApp(deps: GatewayDeps): express.Express {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeadersMiddleware);
   app.set('query parser', 'simple');
   // A span per request when traces are on: a task's trace starts at its POST.
   if (tracingEnabled()) app.use(tracingMiddleware('gateway'));

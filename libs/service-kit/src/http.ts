@@ -24,6 +24,27 @@ export const requestIdMiddleware: RequestHandler = (req, res, next) => {
 };
 
 /**
+ * The headers that every answer of every service carries: an API answer is data, never a page
+ * to render, frame, sniff, cache or follow a referrer from. A route that answers otherwise (an
+ * event stream's `Cache-Control`, a download's sandbox policy) sets its own over them. Express's
+ * `X-Powered-By` is off in each app (`app.disable('x-powered-by')`), which this cannot undo.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
+
+/** Sets {@link SECURITY_HEADERS} on the answer, before any route runs. */
+export const securityHeadersMiddleware: RequestHandler = (_req, res, next) => {
+  res.set(SECURITY_HEADERS);
+  next();
+};
+
+/**
  * Lets the browser pages of `origins` (or any, with `*`) call the service: each of their
  * requests gets `Access-Control-Allow-Origin` and the headers a client reads (`X-Request-Id`,
  * `Retry-After`, a download's `Content-Disposition`), and a preflight is answered `204` here.
