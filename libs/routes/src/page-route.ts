@@ -40,7 +40,10 @@ export function pageRoute<S extends OperationSpec, T>(
  */
 function sendPage(res: Response, status: number, page: string): void {
   const hashes = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
-    ([, script]) => `'sha256-${createHash('sha256').update(script ?? '').digest('base64')}'`,
+    ([, script]) =>
+      `'sha256-${createHash('sha256')
+        .update(script ?? '')
+        .digest('base64')}'`,
   );
   const scripts = hashes.length > 0 ? `; script-src ${hashes.join(' ')}` : '';
   res

@@ -12,6 +12,7 @@ export {
   InternalServerError,
   KomputerError,
   NotFoundError,
+  PaymentRequiredError,
   PermissionDeniedError,
   RateLimitError,
   TaskCancelledError,

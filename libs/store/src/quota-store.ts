@@ -106,6 +106,25 @@ export class QuotaStore {
   }
 
   /**
+   * The namespace's monthly budget in the calendar month (UTC) of `at`, what its tasks have
+   * spent of it and what is left; undefined when it has none.
+   */
+  async budget(
+    namespace: string,
+    at: Date,
+  ): Promise<{ month: string; budgetUsd: number; spentUsd: number; leftUsd: number } | undefined> {
+    const { monthlyBudgetUsd } = await this.get(namespace);
+    if (monthlyBudgetUsd === undefined) return undefined;
+    const spentUsd = await this.monthSpend(namespace, at);
+    return {
+      month: at.toISOString().slice(0, 7),
+      budgetUsd: monthlyBudgetUsd,
+      spentUsd,
+      leftUsd: monthlyBudgetUsd - spentUsd,
+    };
+  }
+
+  /**
    * The namespace's usage over the days from `from` to `to` (both included, at most
    * `USAGE_RETENTION_DAYS` of them), and each agent's, by name.
    */
