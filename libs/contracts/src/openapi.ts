@@ -114,8 +114,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: 'offices', description: 'A manager agent and the agents it created, recursively' },
       { name: 'squads', description: 'Agents that share one workspace, one task at a time' },
       { name: 'namespaces', description: 'Namespaces and their quotas' },
-      { name: 'usage', description: 'Cost, tokens and tasks per namespace and agent' },
-      { name: 'audit', description: 'The record of every state-changing call' },
+      {
+        name: 'governance',
+        description: 'Usage per namespace and agent, and the audit trail of state-changing calls',
+      },
       { name: 'platform', description: 'The platform tools over MCP, for outside MCP clients' },
       { name: 'meta', description: 'The API document and health' },
     ],

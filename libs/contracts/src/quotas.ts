@@ -210,7 +210,7 @@ export const quotaOperations = {
     description:
       'Cost, tokens and tasks of the namespace, and of each of its agents, over the days from `from` to `to` ' +
       `(UTC, both included), as counted when each task ended. Days older than ${USAGE_RETENTION_DAYS} are not kept.`,
-    tag: 'usage',
+    tag: 'governance',
     security: 'caller',
     params: { query: UsageQuerySchema },
     success: { status: 200, description: 'The totals', schema: UsageResponseSchema },
@@ -224,7 +224,7 @@ export const quotaOperations = {
       'Every state-changing call (each method but GET) of the namespace, oldest first: who made it, the operation, ' +
       'the path, the status answered, when, and its request id. Never a body. Records are kept for ' +
       '`KOMPUTER_AUDIT_RETENTION_DAYS`.',
-    tag: 'audit',
+    tag: 'governance',
     security: 'caller',
     params: { query: AuditQuerySchema },
     success: { status: 200, description: 'A page of records', schema: AuditPageSchema },

@@ -47,7 +47,8 @@ export const securityHeadersMiddleware: RequestHandler = (_req, res, next) => {
 /**
  * Lets the browser pages of `origins` (or any, with `*`) call the service: each of their
  * requests gets `Access-Control-Allow-Origin` and the headers a client reads (`X-Request-Id`,
- * `Retry-After`, a download's `Content-Disposition`), and a preflight is answered `204` here.
+ * `Retry-After`, the rate limit's `RateLimit` and `RateLimit-Policy`, a download's
+ * `Content-Disposition`), and a preflight is answered `204` here.
  * A request from another origin gets no CORS header, so its browser keeps the answer from the
  * page.
  */
@@ -62,7 +63,7 @@ export function corsMiddleware(origins: readonly string[]): RequestHandler {
     res.setHeader('Access-Control-Allow-Origin', any ? '*' : origin);
     res.setHeader(
       'Access-Control-Expose-Headers',
-      'X-Request-Id, Retry-After, Content-Disposition',
+      'X-Request-Id, Retry-After, RateLimit, RateLimit-Policy, Content-Disposition',
     );
     if (req.method !== 'OPTIONS' || !req.get('access-control-request-method')) return next();
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
