@@ -24,7 +24,8 @@ const FIELDS = ['at', 'actor', 'operationId', 'method', 'path', 'status', 'reque
 
 /**
  * The audit trail: a stream per namespace, one entry per state-changing call, trimmed by age
- * (`MINID`) as each entry is added, so that it holds the retention's records and no more.
+ * (`MINID`, exact: a trail holds few entries a second, and an approximate trim would keep a
+ * whole node of old ones) as each entry is added, so that it holds the retention's records.
  */
 export class AuditStore {
   constructor(private readonly options: AuditStoreOptions) {}
@@ -36,7 +37,6 @@ export class AuditStore {
     await redis.xadd(
       keys.audit(namespace),
       'MINID',
-      '~',
       String(oldest),
       '*',
       ...FIELDS.flatMap((field) => [field, String(entry[field])]),
