@@ -10,6 +10,7 @@ import { admittedTasks } from './template-store';
 
 /** Seconds in a day: the unit of the usage's retention. */
 export const DAY_SECONDS = 86_400;
+const DAY_MS = DAY_SECONDS * 1000;
 
 const putScript = new LuaScript(PUT_QUOTA, 1);
 
@@ -36,7 +37,7 @@ export function daysBetween(from: string, to: string): string[] {
   const days: string[] = [];
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`);) {
     days.push(new Date(t).toISOString().slice(0, 10));
-    t += DAY_SECONDS * 1000;
+    t += DAY_MS;
   }
   return days;
 }
@@ -130,7 +131,11 @@ export class QuotaStore {
    */
   async usage(namespace: string, from: string, to: string): Promise<UsageReport> {
     const { redis, keys } = this.options;
-    const days = daysBetween(from, to).slice(-USAGE_RETENTION_DAYS);
+    // Only the days that can still be kept, however far back `from` is.
+    const oldest = new Date(Date.parse(`${to}T00:00:00Z`) - (USAGE_RETENTION_DAYS - 1) * DAY_MS)
+      .toISOString()
+      .slice(0, 10);
+    const days = daysBetween(from > oldest ? from : oldest, to);
     const pipeline = redis.pipeline();
     for (const day of days) pipeline.hgetall(keys.usage(namespace, day));
     const total = emptyTotals();
