@@ -183,7 +183,7 @@ export const quotaOperations = {
       description: 'The quota and its use',
       schema: NamespaceQuotaResponseSchema,
     },
-    errors: [400],
+    errors: [400, 404],
   },
   putNamespaceQuota: {
     method: 'put',
@@ -201,7 +201,7 @@ export const quotaOperations = {
       description: 'The quota and its use',
       schema: NamespaceQuotaResponseSchema,
     },
-    errors: [400, 413, 415],
+    errors: [400, 404, 413, 415],
   },
   getUsage: {
     method: 'get',
