@@ -1,10 +1,12 @@
 import type { MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { AgentEvent } from '@komputer/contracts';
 import {
   eventually,
   followEvents,
   lastUserText,
+  SseClient,
   taskEvents,
   text,
   toolUse,
@@ -85,8 +87,10 @@ function toolResults(events: { type: string; payload: unknown }[]) {
 describe('a manager runs a team of workers, end to end', () => {
   it('creates three workers, waits for them with await_agents, and finishes with their combined results', async () => {
     const colours = ['red', 'green', 'blue'];
+    const members = ['boss', ...colours.map((_c, i) => `painter-${i + 1}`)];
+    let live: SseClient | undefined;
     // Every model request is routed by who makes it and where its conversation stands.
-    const route = (request: ScriptedRequest): ScriptedReply => {
+    const route = async (request: ScriptedRequest): Promise<ScriptedReply> => {
       if (!fromManager(request)) return workerAnswer(request);
       const called = lastToolCalls(request);
       if (called.length === 0) {
@@ -100,6 +104,10 @@ describe('a manager runs a team of workers, end to end', () => {
         });
       }
       if (called[0] === 'create_agent') {
+        // The office exists now: its live stream opens before the manager waits, and replays
+        // what each member did so far.
+        const from = members.map((name) => `${name}:0-0`).join(',');
+        live = await SseClient.open(`${e2e.api}/offices/boss/events/stream?after=${from}`);
         return managerTurn({
           content: [
             toolUse('await_agents', {
@@ -157,10 +165,69 @@ describe('a manager runs a team of workers, end to end', () => {
       expect(worker.role).toBe('worker');
       expect(model.requests.some((r) => !fromManager(r))).toBe(true);
     }
-    const office = (await get('/agents')).body.agents.filter((a: { name: string }) =>
-      a.name.startsWith('painter-'),
+
+    // The office: the manager and its three workers, each with its task's cost, summed.
+    const costs = [
+      (end?.payload as { cost_usd: number }).cost_usd,
+      ...awaited.agents.map((a: { costUsd: number }) => a.costUsd),
+    ];
+    const office = (await get('/offices/boss')).body;
+    expect(office).toMatchObject({
+      manager: 'boss',
+      phase: 'Idle',
+      totalAgents: 4,
+      activeAgents: 0,
+      completedAgents: 4,
+    });
+    expect(office.members.map((m: { name: string }) => m.name)).toEqual(members);
+    for (const [i, member] of office.members.entries()) {
+      expect(Number(member.totalCostUSD)).toBeCloseTo(costs[i], 12);
+      expect(member.totalCostUSD).toBe((await get(`/agents/${members[i]}`)).body.totalCostUSD);
+    }
+    expect(Number(office.totalCostUSD)).toBeCloseTo(
+      costs.reduce((sum, cost) => sum + cost, 0),
+      10,
     );
-    expect(office).toHaveLength(3);
+
+    // Its event stream, paged: every member's events, each in its own stream's order, merged in
+    // office order (event id, then agent name).
+    const streams = new Map<string, string[]>();
+    for (const name of members) {
+      const own = (await get(`/agents/${name}/events?limit=200`)).body.events as AgentEvent[];
+      expect(own.at(-1)?.type).toBe('task_completed');
+      streams.set(
+        name,
+        own.map((e) => e.id),
+      );
+    }
+    const paged: AgentEvent[] = [];
+    let page: AgentEvent[] = (await get('/offices/boss/events?after=0-0&limit=7')).body.events;
+    while (page.length > 0) {
+      paged.push(...page);
+      const last = page.at(-1);
+      const after = `${last?.agentName}:${last?.id}`;
+      page = (await get(`/offices/boss/events?after=${after}&limit=7`)).body.events;
+    }
+    const byMember = (list: AgentEvent[], name: string) =>
+      list.filter((e) => e.agentName === name).map((e) => e.id);
+    for (const name of members) expect(byMember(paged, name)).toEqual(streams.get(name));
+    expect(paged).toHaveLength([...streams.values()].flat().length);
+    const place = (e: AgentEvent) => {
+      const [ms, seq] = e.id.split('-');
+      return `${ms?.padStart(16, '0')}-${seq?.padStart(8, '0')} ${e.agentName}`;
+    };
+    const places = paged.map(place);
+    expect(places).toEqual([...places].sort());
+
+    // And live: the stream opened before the manager waited carries the same, member by member.
+    const stream = live as SseClient;
+    await stream.until((client) =>
+      members.every(
+        (name) => byMember(client.events, name).length >= (streams.get(name) ?? []).length,
+      ),
+    );
+    stream.close();
+    for (const name of members) expect(byMember(stream.events, name)).toEqual(streams.get(name));
   });
 
   it('waits for the task it gave, never an earlier one of the same agent', async () => {
