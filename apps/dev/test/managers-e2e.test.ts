@@ -492,6 +492,25 @@ describe('what a manager may touch', () => {
     expect(allowed.map((r) => r.is_error)).toEqual([false]);
     expect((await get('/agents/outsider')).status).toBe(404);
   });
+
+  it('puts into a squad only the agents it manages', async () => {
+    model.script({ content: [text('alone')] });
+    const loner = await post('/agents', { name: 'loner', instructions: 'Stay.' });
+    await eventsOf('loner', loner.body.taskId);
+    const results = await runManager('squad-boss', [
+      toolUse('create_squad', { name: 'taken', members: [{ ref: { name: 'loner' } }] }),
+      toolUse('create_squad', { name: 'own', members: [] }),
+      toolUse('add_to_squad', { squad: 'own', name: 'loner' }),
+    ]);
+    expect(results.map((r) => r.is_error)).toEqual([true, false, true]);
+    for (const result of [results[0], results[2]]) {
+      expect(result?.output).toMatch(
+        /^AGENT_NOT_MANAGED: manager agent "squad-boss" may not add to a squad agent "loner"/,
+      );
+    }
+    expect((await get('/squads/taken')).status).toBe(404);
+    expect((await get('/agents/loner')).body.squad).toBe(false);
+  });
 });
 
 describe('the platform over MCP', () => {
@@ -555,6 +574,89 @@ describe('the platform over MCP', () => {
       const invalid = await client.callTool({ name: 'create_agent', arguments: { name: 'X!' } });
       expect(invalid.isError).toBe(true);
       expect(textOf(invalid)).toMatch(/^VALIDATION_FAILED: invalid input for create_agent: name: /);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('manages squads, changes and compacts agents, with the API’s validation and errors', async () => {
+    const namespace = 'squad-tools';
+    model.script({ content: [text('a')] }, { content: [text('b')] });
+    for (const name of ['crew-a', 'crew-b']) {
+      const made = await post(`/agents?namespace=${namespace}`, { name, instructions: 'Be.' });
+      await taskEvents(redis, `komputer:${namespace}:events:${name}`, made.body.taskId);
+    }
+    const client = await mcpClient(`?namespace=${namespace}`);
+    const call = async (name: string, args: Record<string, unknown>) => {
+      const result = await client.callTool({ name, arguments: args });
+      return { isError: result.isError, text: textOf(result) };
+    };
+    const ok = async (name: string, args: Record<string, unknown>) => {
+      const result = await call(name, args);
+      expect({ name, ...result, isError: result.isError === true }).toMatchObject({
+        name,
+        isError: false,
+      });
+      return JSON.parse(result.text);
+    };
+    /** The API's answer to the same request, as a tool's error reads it. */
+    const apiError = async (method: string, path: string, body?: unknown) => {
+      const res = await e2e.call(method, `${path}?namespace=${namespace}`, body);
+      return `${res.body.code}: ${res.body.error}`;
+    };
+    const names = (squad: { members: { name: string }[] }) => squad.members.map((m) => m.name);
+    try {
+      const created = await ok('create_squad', {
+        name: 'crew',
+        members: [{ ref: { name: 'crew-a' } }],
+      });
+      expect(names(created)).toEqual(['crew-a']);
+      expect(names(await ok('add_to_squad', { squad: 'crew', name: 'crew-b' }))).toEqual([
+        'crew-a',
+        'crew-b',
+      ]);
+      expect((await get(`/agents/crew-b?namespace=${namespace}`)).body).toMatchObject({
+        squad: true,
+        squadName: 'crew',
+      });
+      expect(await call('add_to_squad', { squad: 'crew', name: 'crew-b' })).toEqual({
+        isError: true,
+        text: await apiError('POST', '/squads/crew/members', { ref: { name: 'crew-b' } }),
+      });
+      expect(await call('add_to_squad', { squad: 'crew' })).toEqual({
+        isError: true,
+        text: 'VALIDATION_FAILED: name: an agent name is required',
+      });
+      const listed = await ok('list_squads', {});
+      expect(listed.squads.map(names)).toEqual([['crew-a', 'crew-b']]);
+      expect(names(await ok('remove_from_squad', { squad: 'crew', name: 'crew-b' }))).toEqual([
+        'crew-a',
+      ]);
+      expect(await ok('delete_squad', { name: 'crew' })).toEqual({
+        status: 'deleted',
+        name: 'crew',
+        namespace,
+      });
+      expect((await get(`/squads/crew?namespace=${namespace}`)).status).toBe(404);
+      expect(await call('delete_squad', { name: 'crew' })).toEqual({
+        isError: true,
+        text: await apiError('DELETE', '/squads/crew'),
+      });
+
+      // update_agent is patch_agent by komputer.ai's other name; list_agents filters as the API.
+      expect((await ok('update_agent', { name: 'crew-a', labels: { team: 'x' } })).labels).toEqual({
+        team: 'x',
+      });
+      const labelled = await ok('list_agents', { labels: ['team=x'] });
+      expect(labelled.agents.map((a: { name: string }) => a.name)).toEqual(['crew-a']);
+      const badLabel = await call('list_agents', { labels: ['team'] });
+      expect(badLabel.isError).toBe(true);
+      expect(badLabel.text).toMatch(/^VALIDATION_FAILED: invalid input for list_agents: labels/);
+      // An idle agent has no conversation to compact: the API's 409, word for word.
+      expect(await call('compact_agent', { name: 'crew-a' })).toEqual({
+        isError: true,
+        text: await apiError('POST', '/agents/crew-a/compact', {}),
+      });
     } finally {
       await client.close();
     }

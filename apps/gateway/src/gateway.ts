@@ -137,16 +137,17 @@ export function createGateway(
     logger,
   });
   const listNamespaces = () => agentStore.namespaces();
+  const squads = new SquadService({
+    squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
+    agents: agentStore,
+    logger,
+  });
   const app = createApp({
     agents,
     templates,
     schedules,
     offices: new OfficeService({ agents: agentStore, agentService: agents, logger }),
-    squads: new SquadService({
-      squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
-      agents: agentStore,
-      logger,
-    }),
+    squads,
     registry,
     events,
     workspaces: new WorkspaceFiles({
@@ -168,6 +169,7 @@ export function createGateway(
       agents,
       schedules,
       templates,
+      squads,
       events,
       waits: new TaskWaits({ redis, keys, maxScan: config.KOMPUTER_EVENTS_MAXLEN }),
       listNamespaces,
