@@ -2,6 +2,7 @@ import type { MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resou
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { AgentEvent } from '@komputer/contracts';
+import { Komputer } from '@komputer/sdk';
 import {
   eventually,
   followEvents,
@@ -228,6 +229,19 @@ describe('a manager runs a team of workers, end to end', () => {
     );
     stream.close();
     for (const name of members) expect(byMember(stream.events, name)).toEqual(streams.get(name));
+
+    // The SDK's watch replays the same from the start of every member's stream.
+    const total = [...streams.values()].flat().length;
+    const watched: AgentEvent[] = [];
+    const sdk = new Komputer({ baseURL: e2e.stack.url });
+    for await (const event of sdk.offices.watch('boss', {
+      after: '0-0',
+      signal: AbortSignal.timeout(30_000),
+    })) {
+      watched.push(event as AgentEvent);
+      if (watched.length === total) break;
+    }
+    for (const name of members) expect(byMember(watched, name)).toEqual(streams.get(name));
   });
 
   it('waits for the task it gave, never an earlier one of the same agent', async () => {
