@@ -172,6 +172,8 @@ export function createScheduler(
     schedules,
     templates: templateService,
     squads: new SquadService({ squads: squadStore, agents, logger }),
+    // In process, as the tasks' connectors, memories and skills are resolved.
+    registry: registries,
     events: new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN }),
     waits: new TaskWaits({ redis, keys, maxScan: config.KOMPUTER_EVENTS_MAXLEN }),
     listNamespaces: () => agents.namespaces(),

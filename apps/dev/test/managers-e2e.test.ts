@@ -507,6 +507,37 @@ describe('what a manager may touch', () => {
     expect((await get('/agents/outsider')).status).toBe(404);
   });
 
+  it('keeps memories and secrets of its own namespace, through the registries in its supervisor', async () => {
+    const results = await runManager('keeper', [
+      toolUse('create_memory', { name: 'notes', content: 'remember this' }),
+      toolUse('attach_memory', { memory: 'notes' }),
+      toolUse('create_secret', { name: 'keeper-key', data: { KEY: 'v' } }),
+      toolUse('list_secrets', {}),
+      toolUse('get_memory', { name: 'notes', namespace: 'other-team' }),
+      toolUse('delete_memory', { name: 'notes' }),
+      toolUse('get_skill', { name: 'nothing' }),
+    ]);
+    expect(results.map((r) => [r.tool, r.is_error])).toEqual([
+      ['create_memory', false],
+      ['attach_memory', false],
+      ['create_secret', false],
+      ['list_secrets', false],
+      ['get_memory', true],
+      ['delete_memory', true],
+      ['get_skill', true],
+    ]);
+    const listed = JSON.parse(results[3]?.output ?? '{}').secrets;
+    expect(listed.map((x: { name: string }) => x.name)).toEqual(['keeper-key']);
+    expect(results[4]?.output).toMatch(/^NAMESPACE_FORBIDDEN: manager agent "keeper"/);
+    // The registry's own refusals, word for word: a memory an agent attaches stays.
+    const attached = await e2e.call('DELETE', '/memories/notes');
+    expect(results[5]?.output).toBe(`${attached.body.code}: ${attached.body.error}`);
+    const missing = await get('/skills/nothing');
+    expect(results[6]?.output).toBe(`${missing.body.code}: ${missing.body.error}`);
+    expect((await get('/memories/notes')).body.content).toBe('remember this');
+    expect((await get('/agents/keeper')).body.memories).toEqual(['notes']);
+  });
+
   it('puts into a squad only the agents it manages', async () => {
     model.script({ content: [text('alone')] });
     const loner = await post('/agents', { name: 'loner', instructions: 'Stay.' });
@@ -526,6 +557,60 @@ describe('what a manager may touch', () => {
     expect((await get('/agents/loner')).body.squad).toBe(false);
   });
 });
+
+/** komputer.ai's manager tools, as tools/reference/komputer-ai-behaviour.md lists them. */
+const KOMPUTER_AI_MANAGER_TOOLS = [
+  'create_agent',
+  'update_agent',
+  'patch_agent',
+  'get_agent',
+  'get_agent_status',
+  'get_agent_events',
+  'list_agents',
+  'cancel_agent',
+  'delete_agent',
+  'sleep_agent',
+  'wake_agent',
+  'compact_agent',
+  'schedule_agent',
+  'list_schedules',
+  'get_schedule',
+  'update_schedule',
+  'delete_schedule',
+  'trigger_schedule',
+  'create_memory',
+  'list_memories',
+  'get_memory',
+  'update_memory',
+  'delete_memory',
+  'attach_memory',
+  'detach_memory',
+  'create_skill',
+  'list_skills',
+  'get_skill',
+  'update_skill',
+  'delete_skill',
+  'attach_skill',
+  'detach_skill',
+  'list_connectors',
+  'list_connector_templates',
+  'get_connector',
+  'create_connector',
+  'attach_connector',
+  'detach_connector',
+  'list_secrets',
+  'create_secret',
+  'delete_secret',
+  'attach_secret',
+  'detach_secret',
+  'create_squad',
+  'add_to_squad',
+  'remove_from_squad',
+  'delete_squad',
+  'list_squads',
+  'list_namespaces',
+  'list_templates',
+];
 
 describe('the platform over MCP', () => {
   /** A real MCP client of the gateway's `/mcp`, with `headers` on every request. */
@@ -554,9 +639,8 @@ describe('the platform over MCP', () => {
         .map(nameOf)
         .filter((name) => /^[a-z_]+$/.test(name));
       expect(names.sort()).toEqual(offered.sort());
-      expect(names).toEqual(
-        expect.arrayContaining(['create_agent', 'await_agents', 'list_agents']),
-      );
+      // Every manager tool of komputer.ai (tools/reference/komputer-ai-behaviour.md), and ours.
+      expect(names.sort()).toEqual([...KOMPUTER_AI_MANAGER_TOOLS, 'await_agents'].sort());
       const create = tools.find((t) => t.name === 'create_agent');
       expect(create?.inputSchema.required).toEqual(
         expect.arrayContaining(['name', 'instructions']),
@@ -671,6 +755,92 @@ describe('the platform over MCP', () => {
         isError: true,
         text: await apiError('POST', '/agents/crew-a/compact', {}),
       });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('creates, reads, changes and deletes memories, skills, connectors and secrets as the API does', async () => {
+    const namespace = 'registry-tools';
+    const client = await mcpClient(`?namespace=${namespace}`);
+    const call = async (name: string, args: Record<string, unknown>) => {
+      const result = await client.callTool({ name, arguments: args });
+      const text = textOf(result);
+      if (result.isError) return { error: text };
+      return JSON.parse(text);
+    };
+    const api = (path: string) =>
+      get(`${path}${path.includes('?') ? '&' : '?'}namespace=${namespace}`);
+    try {
+      for (const [noun, plural] of [
+        ['memory', 'memories'],
+        ['skill', 'skills'],
+      ] as const) {
+        const created = await call(`create_${noun}`, {
+          name: `${noun}-1`,
+          content: 'first',
+          description: `a ${noun}`,
+        });
+        expect(created).toMatchObject({ name: `${noun}-1`, namespace, content: 'first' });
+        const updated = await call(`update_${noun}`, { name: `${noun}-1`, content: 'second' });
+        expect(updated.content).toBe('second');
+        expect((await api(`/${plural}/${noun}-1`)).body.content).toBe('second');
+        expect((await call(`get_${noun}`, { name: `${noun}-1` })).content).toBe('second');
+        const listed = await call(`list_${plural}`, {});
+        expect(listed[plural].map((r: { name: string }) => r.name)).toEqual([`${noun}-1`]);
+        expect(await call(`delete_${noun}`, { name: `${noun}-1` })).toEqual({
+          status: 'deleted',
+          name: `${noun}-1`,
+          namespace,
+        });
+        // The registry's own error, word for word.
+        const gone = await api(`/${plural}/${noun}-1`);
+        expect(await call(`get_${noun}`, { name: `${noun}-1` })).toEqual({
+          error: `${gone.body.code}: ${gone.body.error}`,
+        });
+      }
+      // A skill's description is required, as on POST /skills.
+      expect((await call('create_skill', { name: 'bare', content: 'x' })).error).toMatch(
+        /^VALIDATION_FAILED: invalid input for create_skill: description: /,
+      );
+
+      const secret = await call('create_secret', { name: 'token', data: { TOKEN: 'hunter2' } });
+      expect(JSON.stringify(secret)).not.toContain('hunter2');
+      const secrets = await call('list_secrets', {});
+      expect(secrets.secrets.map((x: { name: string }) => x.name)).toEqual(['token']);
+      expect(JSON.stringify(secrets)).not.toContain('hunter2');
+
+      const templates = await call('list_connector_templates', {});
+      expect(templates).toEqual((await get('/connector-templates')).body);
+      const connector = await call('create_connector', {
+        name: 'tracker',
+        service: 'linear',
+        url: 'https://mcp.example.com/mcp',
+        authSecretName: 'token',
+        authSecretKey: 'TOKEN',
+      });
+      expect(connector).toMatchObject({ name: 'tracker', authType: 'token' });
+      expect((await call('get_connector', { name: 'tracker' })).url).toBe(
+        'https://mcp.example.com/mcp',
+      );
+      const connectors = await call('list_connectors', {});
+      expect(connectors.connectors.map((c: { name: string }) => c.name)).toEqual(['tracker']);
+      const missingSecret = await call('create_connector', {
+        name: 'other',
+        service: 'linear',
+        url: 'https://mcp.example.com/mcp',
+        authSecretName: 'nothing',
+        authSecretKey: 'TOKEN',
+      });
+      expect(missingSecret.error).toMatch(
+        /^VALIDATION_FAILED: body\.authSecretName: secret "nothing" does not exist/,
+      );
+      expect(await call('delete_secret', { name: 'token' })).toEqual({
+        status: 'deleted',
+        name: 'token',
+        namespace,
+      });
+      expect((await api('/secrets')).body.secrets).toEqual([]);
     } finally {
       await client.close();
     }

@@ -43,6 +43,7 @@ import { MAX_SQUAD_MEMBERS } from '@komputer/contracts';
 import { PlatformTools, TaskWaits } from '@komputer/platform-tools';
 import { createApp } from './app';
 import { RegistryClient } from './registry-client';
+import { registryResources } from './registry-resources';
 import { WorkspaceFiles } from './workspace-files';
 import type { GatewayConfig } from './config';
 
@@ -170,6 +171,7 @@ export function createGateway(
       schedules,
       templates,
       squads,
+      registry: registryResources(registry),
       events,
       waits: new TaskWaits({ redis, keys, maxScan: config.KOMPUTER_EVENTS_MAXLEN }),
       listNamespaces,

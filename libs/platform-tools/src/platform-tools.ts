@@ -12,6 +12,8 @@ import { agentTools } from './agent-tools';
 import type { PlatformCaller } from './caller';
 import { InvalidToolInputError } from './platform-tool';
 import type { PlatformTool } from './platform-tool';
+import { registryTools } from './registry-tools';
+import type { PlatformRegistry } from './registry-tools';
 import { resourceTools } from './resource-tools';
 import { squadTools } from './squad-tools';
 import type { TaskWaits } from './task-waits';
@@ -22,6 +24,8 @@ export interface PlatformToolsDeps {
   schedules: ScheduleService;
   templates: TemplateService;
   squads: SquadService;
+  /** Memories, skills, connectors and secrets: the connector-registry's resources. */
+  registry: PlatformRegistry;
   events: EventStore;
   waits: TaskWaits;
   /** Namespaces that hold agents. */
@@ -42,7 +46,12 @@ export class PlatformTools {
   private readonly byName: ReadonlyMap<string, PlatformTool>;
 
   constructor(private readonly options: PlatformToolsDeps) {
-    const tools = [...agentTools(options), ...resourceTools(options), ...squadTools(options)];
+    const tools = [
+      ...agentTools(options),
+      ...resourceTools(options),
+      ...registryTools(options.registry),
+      ...squadTools(options),
+    ];
     const byName = new Map<string, PlatformTool>();
     for (const tool of tools) {
       if (byName.has(tool.definition.name)) {
