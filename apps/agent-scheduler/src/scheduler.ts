@@ -195,7 +195,15 @@ export function createScheduler(
     textDeltas: config.KOMPUTER_TEXT_DELTAS,
     scheduler: id,
     metrics: taskMetrics,
-    platform: { tools: platformTools, agents: agentService },
+    platform: {
+      tools: platformTools,
+      agents: agentService,
+      subTaskStore: (namespace, taskId, ttlMs) => ({
+        redis,
+        key: keys.subTasks(namespace, taskId),
+        ttlMs,
+      }),
+    },
     logger,
   });
   const reconciler = new Reconciler({
