@@ -6,6 +6,7 @@ import {
   createReferenceChecker,
   createRegistries,
   parseSecretKey,
+  skillResponses,
   TaskTokenSigner,
 } from '@komputer/connectors';
 import {
@@ -173,7 +174,7 @@ export function createScheduler(
     templates: templateService,
     squads: new SquadService({ squads: squadStore, agents, logger }),
     // In process, as the tasks' connectors, memories and skills are resolved.
-    registry: registries,
+    registry: { ...registries, skills: skillResponses(registries.skills) },
     events: new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN }),
     waits: new TaskWaits({ redis, keys, maxScan: config.KOMPUTER_EVENTS_MAXLEN }),
     listNamespaces: () => agents.namespaces(),

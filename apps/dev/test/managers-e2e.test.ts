@@ -516,6 +516,7 @@ describe('what a manager may touch', () => {
       toolUse('get_memory', { name: 'notes', namespace: 'other-team' }),
       toolUse('delete_memory', { name: 'notes' }),
       toolUse('get_skill', { name: 'nothing' }),
+      toolUse('create_skill', { name: 'howto', content: 'Do it so.', description: 'How' }),
     ]);
     expect(results.map((r) => [r.tool, r.is_error])).toEqual([
       ['create_memory', false],
@@ -525,7 +526,10 @@ describe('what a manager may touch', () => {
       ['get_memory', true],
       ['delete_memory', true],
       ['get_skill', true],
+      ['create_skill', false],
     ]);
+    // What the API shows of the skill, field for field.
+    expect(JSON.parse(results[7]?.output ?? '{}')).toEqual((await get('/skills/howto')).body);
     const listed = JSON.parse(results[3]?.output ?? '{}').secrets;
     expect(listed.map((x: { name: string }) => x.name)).toEqual(['keeper-key']);
     expect(results[4]?.output).toMatch(/^NAMESPACE_FORBIDDEN: manager agent "keeper"/);
