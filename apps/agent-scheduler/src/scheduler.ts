@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ControlMessageSchema, MAX_SQUAD_MEMBERS } from '@komputer/contracts';
 import type { ControlMessage } from '@komputer/contracts';
-import { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
+import { AgentService, ScheduleService, SquadService, TemplateService } from '@komputer/agents';
 import {
   createReferenceChecker,
   createRegistries,
   parseSecretKey,
+  skillResponses,
   TaskTokenSigner,
 } from '@komputer/connectors';
 import {
@@ -23,6 +24,7 @@ import {
   AgentStore,
   createKeys,
   EventStore,
+  QuotaStore,
   ScheduleQueue,
   ScheduleStore,
   SquadStore,
@@ -153,11 +155,13 @@ export function createScheduler(
   // gateway's POST /agents does.
   const scheduleQueue = new ScheduleQueue({ redis, prefix: keys.bullPrefix() });
   const templateService = new TemplateService({ templates, logger });
+  const quotas = new QuotaStore({ redis, keys, queue: tasks });
   const agentService = new AgentService({
     agents,
     tasks,
     refs: createReferenceChecker(redis, keys),
     templates: templateService,
+    quotas,
     logger,
   });
   const schedules = new ScheduleService({
@@ -166,10 +170,14 @@ export function createScheduler(
     agents: agentService,
     logger,
   });
+  const squadStore = new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS });
   const platformTools = new PlatformTools({
     agents: agentService,
     schedules,
     templates: templateService,
+    squads: new SquadService({ squads: squadStore, agents, logger }),
+    // In process, as the tasks' connectors, memories and skills are resolved.
+    registry: { ...registries, skills: skillResponses(registries.skills) },
     events: new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN }),
     waits: new TaskWaits({ redis, keys, maxScan: config.KOMPUTER_EVENTS_MAXLEN }),
     listNamespaces: () => agents.namespaces(),
@@ -187,6 +195,7 @@ export function createScheduler(
     skills: registries.skills,
     tokens,
     templates,
+    quotas,
     limits: {
       maxTurns: config.KOMPUTER_MAX_TURNS,
       maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,
@@ -195,7 +204,15 @@ export function createScheduler(
     textDeltas: config.KOMPUTER_TEXT_DELTAS,
     scheduler: id,
     metrics: taskMetrics,
-    platform: { tools: platformTools, agents: agentService },
+    platform: {
+      tools: platformTools,
+      agents: agentService,
+      subTaskStore: (namespace, taskId, ttlMs) => ({
+        redis,
+        key: keys.subTasks(namespace, taskId),
+        ttlMs,
+      }),
+    },
     logger,
   });
   const reconciler = new Reconciler({
@@ -220,7 +237,7 @@ export function createScheduler(
       },
       logger,
     }),
-    squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
+    squads: squadStore,
     logger,
   });
 

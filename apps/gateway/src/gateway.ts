@@ -22,8 +22,12 @@ import type { Authenticate } from '@komputer/routes';
 import type { Relay } from '@komputer/relay';
 import {
   AgentStore,
+  AuditStore,
   createKeys,
+  DAY_SECONDS,
   EventStore,
+  QuotaStore,
+  RateLimiter,
   readSchedulerStatuses,
   ScheduleQueue,
   ScheduleStore,
@@ -43,6 +47,7 @@ import { MAX_SQUAD_MEMBERS } from '@komputer/contracts';
 import { PlatformTools, TaskWaits } from '@komputer/platform-tools';
 import { createApp } from './app';
 import { RegistryClient } from './registry-client';
+import { registryResources } from './registry-resources';
 import { WorkspaceFiles } from './workspace-files';
 import type { GatewayConfig } from './config';
 
@@ -121,6 +126,7 @@ export function createGateway(
       registry: () => registry.readiness(),
     },
   });
+  const quotas = new QuotaStore({ redis, keys, queue: tasks });
   const agents = new AgentService({
     agents: agentStore,
     tasks,
@@ -128,6 +134,7 @@ export function createGateway(
     // registry is away (docs/architecture.md says why).
     refs: createReferenceChecker(redis, keys),
     templates,
+    quotas,
     logger,
   });
   const schedules = new ScheduleService({
@@ -137,18 +144,33 @@ export function createGateway(
     logger,
   });
   const listNamespaces = () => agentStore.namespaces();
+  const squads = new SquadService({
+    squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
+    agents: agentStore,
+    logger,
+  });
   const app = createApp({
     agents,
     templates,
     schedules,
     offices: new OfficeService({ agents: agentStore, agentService: agents, logger }),
-    squads: new SquadService({
-      squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
-      agents: agentStore,
-      logger,
-    }),
+    squads,
     registry,
     events,
+    quotas,
+    audit: new AuditStore({
+      redis,
+      keys,
+      retentionMs: config.KOMPUTER_AUDIT_RETENTION_DAYS * DAY_SECONDS * 1000,
+    }),
+    rateLimiter: new RateLimiter({
+      redis,
+      keys,
+      limit: {
+        perSecond: config.KOMPUTER_RATE_LIMIT_PER_SECOND,
+        burst: config.KOMPUTER_RATE_LIMIT_BURST,
+      },
+    }),
     workspaces: new WorkspaceFiles({
       dataDir:
         config.KOMPUTER_DATA_DIR === undefined ? undefined : resolve(config.KOMPUTER_DATA_DIR),
@@ -168,6 +190,8 @@ export function createGateway(
       agents,
       schedules,
       templates,
+      squads,
+      registry: registryResources(registry),
       events,
       waits: new TaskWaits({ redis, keys, maxScan: config.KOMPUTER_EVENTS_MAXLEN }),
       listNamespaces,

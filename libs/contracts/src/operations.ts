@@ -89,6 +89,7 @@ import {
   TemplateQuerySchema,
   TemplateResponseSchema,
 } from './templates';
+import { quotaOperations } from './quotas';
 
 /** The API's base path. */
 export const API_PREFIX = '/api/v1';
@@ -284,7 +285,7 @@ export const HealthResponseSchema = z
   .meta({ id: 'HealthResponse' });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
-type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** One API operation: the single description that both the router and the OpenAPI document use. */
 export interface OperationSpec {
@@ -314,7 +315,7 @@ export interface OperationSpec {
    */
   wildcard?: string;
   /** Error statuses this operation can answer besides 500 and 503. */
-  errors: readonly (400 | 403 | 404 | 409 | 410 | 413 | 415 | 426 | 429 | 501 | 502)[];
+  errors: readonly (400 | 402 | 403 | 404 | 409 | 410 | 413 | 415 | 426 | 429 | 501 | 502)[];
   /**
    * Who may call it: `public` operations (health, readiness, the OpenAPI document) answer
    * anyone; `caller` operations go through the service's authentication hook, which decides.
@@ -1317,6 +1318,7 @@ export const operations = {
     },
     errors: [400, 413, 415],
   }),
+  ...quotaOperations,
   getOpenApiDocument: op({
     method: 'get',
     path: `${API_PREFIX}/openapi.json`,

@@ -103,8 +103,31 @@ export interface Keys {
   squad(namespace: string, name: string): string;
   /** Set: the names of the squads in a namespace. */
   squads(namespace: string): string;
+  /**
+   * List: the tasks that one manager task (`taskId`) gave to its sub-agents, as JSON, oldest
+   * first, so that a scheduler that adopts the manager's task knows them; it expires once the
+   * task can no longer run.
+   */
+  subTasks(namespace: string, taskId: string): string;
   /** Set: every squad, as `<namespace>/<name>`, for the reconciler's timed clean-ups. */
   allSquads(): string;
+  /**
+   * Hash: a namespace's quota (`maxAgents`, `monthlyBudgetUsd`, `updatedAt`), and its
+   * `maxRunningTasks` as `spec.maxConcurrentAgents` with its `capReason`: the quota is a cap
+   * that every task of the namespace passes, as a template's, whose state lives beside it
+   * (`<key>:slots`, `<key>:waiting`).
+   */
+  quota(namespace: string): string;
+  /**
+   * Hash: what a namespace's tasks that ended on one day (UTC, `YYYY-MM-DD`) used: `costUsd`,
+   * `tokens`, `tasks`, and each agent's as `agent:<name>:<field>`; it expires after
+   * `USAGE_RETENTION_DAYS`.
+   */
+  usage(namespace: string, day: string): string;
+  /** Stream: a namespace's audit trail, one entry per state-changing call, trimmed by age. */
+  audit(namespace: string): string;
+  /** Hash: one caller's token bucket (`tokens`, `at`), shared by every gateway. */
+  rateLimit(caller: string): string;
   /** Prefix for BullMQ's own keys. */
   bullPrefix(): string;
   /** Pub/sub channel: what schedulers must act on, as JSON control messages (`ControlMessageSchema`). */
@@ -223,7 +246,15 @@ export function createKeys(prefix: string, options: KeysOptions = {}): Keys {
     officeHeads: (ns) => `${space(ns)}:office-heads`,
     squad: (ns, name) => `${space(ns)}:squad:${name}`,
     squads: (ns) => `${space(ns)}:squads`,
+    subTasks: (ns, taskId) => `${space(ns)}:sub-tasks:${taskId}`,
     allSquads: () => `${global}:squads`,
+    quota: (ns) => `${space(ns)}:quota`,
+    usage: (ns, day) => `${space(ns)}:usage:${day}`,
+    audit: (ns) => `${space(ns)}:audit`,
+    // Each caller's bucket is one key that its script alone touches: a tag of its own, so that
+    // the callers spread across the shards.
+    rateLimit: (caller) =>
+      tagged ? `${prefix}:{rate-limit:${caller}}` : `${prefix}:rate-limit:${caller}`,
     // BullMQ keeps each queue's keys together (its scripts touch several): one tag for them.
     bullPrefix: () => (tagged ? `${prefix}:{_bull}` : `${prefix}:bull`),
     controlChannel: () => `${global}:control`,

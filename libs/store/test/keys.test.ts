@@ -45,6 +45,10 @@ describe('createKeys', () => {
       tagged.officeHeads('team-a'),
       tagged.squad('team-a', 's'),
       tagged.relayWake('r1', 'team-a'),
+      tagged.quota('team-a'),
+      tagged.usage('team-a', '2026-01-01'),
+      tagged.audit('team-a'),
+      tagged.subTasks('team-a', 't1'),
     ]) {
       expect(key).toMatch(/^komputer:\{team-a\}:/);
     }
@@ -60,6 +64,7 @@ describe('createKeys', () => {
       expect(key).toMatch(/^komputer:\{_global\}:/);
     }
     expect(tagged.bullPrefix()).toBe('komputer:{_bull}');
+    expect(tagged.rateLimit('key-1')).toBe('komputer:{rate-limit:key-1}');
     // A single Redis keeps the layout it always had.
     expect(keys.relayWake('r1', 'team-a')).toBe('komputer:relay:r1:wake');
   });

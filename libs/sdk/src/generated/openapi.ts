@@ -869,6 +869,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/namespaces/{namespace}/quota': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get a namespace’s quota
+     * @description The caps set on the namespace (each one left out is no cap), and what it uses of them now: its agents, its tasks running under the quota and this month’s spend.
+     */
+    get: operations['getNamespaceQuota'];
+    /**
+     * Set a namespace’s quota
+     * @description Replaces the namespace’s caps: each cap left out is lifted. A raised `maxRunningTasks` starts waiting tasks at once; a lowered one lets the running tasks finish. A lowered `maxAgents` deletes no agent.
+     */
+    put: operations['putNamespaceQuota'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Usage of a namespace over a range of days
+     * @description Cost, tokens and tasks of the namespace, and of each of its agents, over the days from `from` to `to` (UTC, both included), as counted when each task ended. Days older than 400 are not kept.
+     */
+    get: operations['getUsage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit trail of a namespace
+     * @description Every state-changing call (each method but GET) of the namespace, oldest first: who made it, the operation, the path, the status answered, when, and its request id. Never a body. Records are kept for `KOMPUTER_AUDIT_RETENTION_DAYS`.
+     */
+    get: operations['listAuditRecords'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/openapi.json': {
     parameters: {
       query?: never;
@@ -1431,6 +1495,14 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    NamespaceQuota: {
+      /** @description Most agents the namespace holds; creating one more answers 403 `QUOTA_EXCEEDED` (giving an existing agent a task does not count) */
+      maxAgents?: number;
+      /** @description Most tasks running at once in the namespace; the others wait in the queue (`status: Queued`, with `queuePosition` and `queueReason`), by priority then age */
+      maxRunningTasks?: number;
+      /** @description Spend in USD per calendar month (UTC): a task is refused with 402 `BUDGET_EXCEEDED` once the month’s spend reaches it, and a running task stops (`error`) when it would spend past what is left */
+      monthlyBudgetUsd?: number;
+    };
     /** @enum {string} */
     ErrorCode:
       | 'VALIDATION_FAILED'
@@ -1441,6 +1513,9 @@ export interface components {
       | 'AGENT_NOT_FOUND'
       | 'AGENT_BUSY'
       | 'TOO_MANY_STEERS'
+      | 'RATE_LIMITED'
+      | 'QUOTA_EXCEEDED'
+      | 'BUDGET_EXCEEDED'
       | 'NO_ACTIVE_TASK'
       | 'CONNECTOR_NOT_FOUND'
       | 'CONNECTOR_IN_USE'
@@ -1581,6 +1656,7 @@ export interface components {
     ErrorType:
       | 'invalid_request_error'
       | 'authentication_error'
+      | 'billing_error'
       | 'permission_error'
       | 'not_found_error'
       | 'conflict_error'
@@ -1918,6 +1994,8 @@ export interface components {
       type: 'task_cancelled';
       payload: {
         reason: string;
+        cost_usd?: number;
+        usage?: components['schemas']['Usage'];
       };
     };
     ErrorEvent: {
@@ -1942,6 +2020,8 @@ export interface components {
       payload: {
         error: string;
         retryable: boolean;
+        cost_usd?: number;
+        usage?: components['schemas']['Usage'];
       };
     };
     UserMessageEvent: {
@@ -2510,6 +2590,83 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    NamespaceQuotaResponse: {
+      /** @description Most agents the namespace holds; creating one more answers 403 `QUOTA_EXCEEDED` (giving an existing agent a task does not count) */
+      maxAgents?: number;
+      /** @description Most tasks running at once in the namespace; the others wait in the queue (`status: Queued`, with `queuePosition` and `queueReason`), by priority then age */
+      maxRunningTasks?: number;
+      /** @description Spend in USD per calendar month (UTC): a task is refused with 402 `BUDGET_EXCEEDED` once the month’s spend reaches it, and a running task stops (`error`) when it would spend past what is left */
+      monthlyBudgetUsd?: number;
+      namespace: string;
+      /** @description Agents the namespace holds now */
+      agents: number;
+      /** @description Tasks running now under the quota */
+      runningTasks: number;
+      /**
+       * @description The calendar month (UTC) of `spentUsd`
+       * @example 2026-12
+       */
+      month: string;
+      /** @description Spend of the namespace’s tasks that ended this month */
+      spentUsd: number;
+      /**
+       * Format: date-time
+       * @description When the quota was last set
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      updatedAt?: string;
+    };
+    UsageResponse: {
+      costUsd: number;
+      /** @description Input and output tokens */
+      tokens: number;
+      /** @description Tasks that ended, whatever their outcome */
+      tasks: number;
+      namespace: string;
+      /** @description First day (UTC), included */
+      from: string;
+      /** @description Last day (UTC), included */
+      to: string;
+      /** @description Each agent that ended a task in the range, by name (deleted ones too) */
+      agents: {
+        costUsd: number;
+        /** @description Input and output tokens */
+        tokens: number;
+        /** @description Tasks that ended, whatever their outcome */
+        tasks: number;
+        name: string;
+      }[];
+    };
+    AuditPage: {
+      namespace: string;
+      records: components['schemas']['AuditRecord'][];
+      /**
+       * @description Present when more records match: pass it as `after` for the next page
+       * @example 1700000000000-0
+       */
+      next?: string;
+    };
+    AuditRecord: {
+      /**
+       * @description The record’s id, a cursor for `after`
+       * @example 1700000000000-0
+       */
+      id: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      at: string;
+      /** @description The caller: `key:<key id>`, or `anonymous` */
+      actor: string;
+      operationId: string;
+      method: string;
+      /** @description The path called, without its query string */
+      path: string;
+      /** @description The status answered */
+      status: number;
+      requestId: string;
+    };
     OpenApiDocument: {
       [key: string]: unknown;
     };
@@ -2613,6 +2770,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -2695,7 +2861,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Too many requests: the agent holds as many steers as it takes; retry once its task has taken some */
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2765,6 +2931,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -2819,6 +2994,15 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2909,6 +3093,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -2972,6 +3165,15 @@ export interface operations {
       };
       /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3071,6 +3273,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3151,6 +3362,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3205,6 +3425,15 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3293,6 +3522,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3344,6 +3582,15 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3431,6 +3678,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3494,6 +3750,15 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3582,6 +3847,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3652,6 +3926,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3712,6 +3995,15 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3801,6 +4093,15 @@ export interface operations {
       };
       /** @description Request body is not JSON */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4003,6 +4304,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4063,6 +4373,15 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4150,6 +4469,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4213,6 +4541,15 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4312,6 +4649,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4404,6 +4750,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4471,6 +4826,15 @@ export interface operations {
       };
       /** @description The cursor is older than what the stream retains: the events after it are gone */
       410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4558,6 +4922,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4600,6 +4973,15 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4687,6 +5069,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4750,6 +5141,15 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4831,6 +5231,15 @@ export interface operations {
       };
       /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4930,6 +5339,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4981,6 +5399,15 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -5068,6 +5495,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5131,6 +5567,15 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -5212,6 +5657,15 @@ export interface operations {
       };
       /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -5311,6 +5765,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5362,6 +5825,15 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -5440,6 +5912,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5496,6 +5977,15 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -5568,6 +6058,15 @@ export interface operations {
       };
       /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -5660,6 +6159,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5702,6 +6210,15 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -5780,6 +6297,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5841,6 +6367,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5895,6 +6430,15 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -5985,6 +6529,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -6055,6 +6608,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -6097,6 +6659,15 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6165,6 +6736,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -6219,6 +6799,15 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6299,6 +6888,15 @@ export interface operations {
       };
       /** @description The cursor is older than what the stream retains: the events after it are gone */
       410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6387,6 +6985,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -6461,6 +7068,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -6503,6 +7119,15 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6599,6 +7224,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -6653,6 +7287,15 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6723,6 +7366,15 @@ export interface operations {
       };
       /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6822,6 +7474,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -6876,6 +7537,15 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6975,6 +7645,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -7047,6 +7726,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -7083,6 +7771,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NamespaceListResponse'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
       /** @description Internal error */
@@ -7149,6 +7846,301 @@ export interface operations {
       };
       /** @description Request body is not JSON */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getNamespaceQuota: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Namespace */
+        namespace: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The quota and its use */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NamespaceQuotaResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putNamespaceQuota: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Namespace */
+        namespace: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NamespaceQuota'];
+      };
+    };
+    responses: {
+      /** @description The quota and its use */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NamespaceQuotaResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body, or the file asked for, too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getUsage: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description First day (UTC) of the range, a date or an RFC 3339 timestamp; default: the first day of this month */
+        from?: string;
+        /** @description Last day (UTC) of the range, included; default: today */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The totals */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listAuditRecords: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description Only the calls at or after this time */
+        since?: string;
+        /** @description Only the calls at or before this time */
+        until?: string;
+        /** @description The page after this record id: the `next` of the page before */
+        after?: string;
+        /** @description Records per page (1-1000, default 100) */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of records */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditPage'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
