@@ -206,3 +206,45 @@ it('puts an idle agent to sleep and tells the schedulers, and refuses a busy one
     await tasks.close();
   }
 });
+
+it('on a Redis Cluster’s key layout, answers 400 for what would span two slots, and writes nothing', async () => {
+  // The layout, not the server, decides: a single Redis with the tagged keys refuses alike.
+  const tagged = createKeys('cluster-layout', { hashTags: true });
+  const tasks = new TaskQueue({ redis, prefix: tagged.bullPrefix() });
+  const templates = new TemplateService({
+    templates: new TemplateStore({ redis, keys: tagged }),
+    logger,
+  });
+  const domain = new AgentService({
+    agents: new AgentStore({ redis, keys: tagged, eventsMaxLen: 1_000, queue: tasks }),
+    tasks,
+    refs: createReferenceChecker(redis, tagged),
+    templates,
+    quotas: new QuotaStore({ redis, keys: tagged, queue: tasks }),
+    logger,
+  });
+  const clusterWide = await refusal(
+    templates.put({ scope: 'cluster', namespace: '' }, { name: 'shared', scope: 'cluster' }),
+  );
+  expect(clusterWide).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+  expect(clusterWide.message).toMatch(
+    /cluster-wide templates are not available on a Redis Cluster/,
+  );
+  expect(await redis.exists(tagged.template('_cluster', 'shared'))).toBe(0);
+
+  await redis.hset(tagged.memory('elsewhere', 'notes'), {
+    spec: JSON.stringify({ content: 'x', description: '' }),
+    createdAt: new Date().toISOString(),
+  });
+  const crossNamespace = await refusal(
+    domain.createOrRun('team', {
+      name: 'reader',
+      instructions: 'Read.',
+      memories: ['elsewhere/notes'],
+    }),
+  );
+  expect(crossNamespace).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+  expect(crossNamespace.message).toMatch(/^body\.memories: .*another namespace/);
+  expect(await redis.exists(tagged.agent('team', 'reader'))).toBe(0);
+  await tasks.close();
+});
