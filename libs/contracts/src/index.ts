@@ -407,3 +407,32 @@ export type {
   TemplateTtl,
   ManagerScope,
 } from './templates';
+export {
+  ApprovalDeciderSchema,
+  ApprovalIdSchema,
+  ApprovalListResponseSchema,
+  ApprovalPolicySchema,
+  ApprovalSchema,
+  ApprovalStatusSchema,
+  DecideApprovalRequestSchema,
+  DEFAULT_APPROVAL_TIMEOUT_SECONDS,
+  globMatches,
+  MAX_APPROVAL_TIMEOUT_SECONDS,
+  needsApproval,
+  RUNTIME_APPROVAL_METHOD,
+  RuntimeApprovalParamsSchema,
+  RuntimeApprovalResultSchema,
+  taskApprovalPolicy,
+  TaskApprovalPolicySchema,
+} from './approvals';
+export type {
+  Approval,
+  ApprovalDecider,
+  ApprovalListResponse,
+  ApprovalPolicy,
+  ApprovalStatus,
+  DecideApprovalRequest,
+  RuntimeApprovalParams,
+  RuntimeApprovalResult,
+  TaskApprovalPolicy,
+} from './approvals';
