@@ -21,6 +21,7 @@ import type { Health, Logger, Metrics } from '@komputer/service-kit';
 import { PlatformTools, TaskWaits } from '@komputer/platform-tools';
 import {
   AgentStore,
+  ApprovalStore,
   createKeys,
   EventStore,
   ScheduleQueue,
@@ -196,6 +197,7 @@ export function createScheduler(
     scheduler: id,
     metrics: taskMetrics,
     platform: { tools: platformTools, agents: agentService },
+    approvals: new ApprovalStore({ redis, keys }),
     logger,
   });
   const reconciler = new Reconciler({

@@ -54,3 +54,5 @@ export type {
   ScheduleRecord,
   ScheduleStoreOptions,
 } from './schedule-store';
+export { ApprovalStore } from './approval-store';
+export type { ApprovalStoreOptions, DecideResult, NewApproval } from './approval-store';
