@@ -167,7 +167,9 @@ export const ApprovalSchema = z
     agentName: z.string(),
     namespace: z.string(),
     taskId: z.string(),
-    toolUseId: z.string().meta({ description: 'The tool call’s id, as its `tool_call` event has it' }),
+    toolUseId: z
+      .string()
+      .meta({ description: 'The tool call’s id, as its `tool_call` event has it' }),
     tool: z.string(),
     input: z.unknown().meta({ description: 'The tool call’s input' }),
     status: ApprovalStatusSchema,

@@ -57,4 +57,3 @@ export type OperationSecurity = 'public' | 'caller';
 export function op<const T extends OperationSpec>(spec: T): T {
   return spec;
 }
-

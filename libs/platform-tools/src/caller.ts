@@ -1,5 +1,5 @@
 import { AppError } from '@komputer/service-kit';
-import type { ManagerScope } from '@komputer/contracts';
+import type { ApprovalDecider, ManagerScope } from '@komputer/contracts';
 import type { AgentRecord } from '@komputer/store';
 import type { SubTasks } from './sub-tasks';
 
@@ -32,6 +32,8 @@ export interface ClientCaller {
   kind: 'client';
   /** The namespace of the session (`X-Komputer-Namespace` or `?namespace=`), or the default. */
   namespace: string;
+  /** Who the client is, as the authentication hook said: it decides the approvals it answers. */
+  decider?: ApprovalDecider;
 }
 
 /** Who calls a platform tool. */

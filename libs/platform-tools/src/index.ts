@@ -1,4 +1,5 @@
 export { agentSummary, MAX_AWAITED_AGENTS } from './agent-tools';
+export { approvalTools } from './approval-tools';
 export type { ClientCaller, ManagerCaller, PlatformCaller } from './caller';
 export { definePlatformTool, InvalidToolInputError } from './platform-tool';
 export type { PlatformTool, PlatformToolContext, PlatformToolSpec } from './platform-tool';
