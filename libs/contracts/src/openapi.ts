@@ -110,6 +110,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: 'schedules', description: 'Tasks given to agents on a cron expression' },
       { name: 'offices', description: 'A manager agent and the agents it created, recursively' },
       { name: 'squads', description: 'Agents that share one workspace, one task at a time' },
+      { name: 'approvals', description: 'Tool calls that wait for a person’s decision' },
       { name: 'namespaces', description: 'Namespaces' },
       { name: 'platform', description: 'The platform tools over MCP, for outside MCP clients' },
       { name: 'meta', description: 'The API document and health' },

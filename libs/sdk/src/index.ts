@@ -28,6 +28,7 @@ export type {
 export { Connectors } from './resources/connectors.js';
 export { Memories } from './resources/memories.js';
 export { Namespaces } from './resources/namespaces.js';
+export { Approvals } from './resources/approvals.js';
 export { Offices } from './resources/offices.js';
 export { Schedules } from './resources/schedules.js';
 export { Squads } from './resources/squads.js';
@@ -59,6 +60,9 @@ export type {
   CreateScheduleParams,
   CreateSecretParams,
   AddSquadMemberParams,
+  Approval,
+  ApprovalPolicy,
+  DecideApprovalParams,
   CreateSkillParams,
   CreateSquadParams,
   CreateTemplateParams,

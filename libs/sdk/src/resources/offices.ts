@@ -1,6 +1,7 @@
 import type { RequestOptions } from '../options.js';
 import { dataOf } from '../transport.js';
 import type { AgentEvent, DeleteOfficeResponse, Office, OfficeEventsQuery } from '../types.js';
+import { Approvals } from './approvals.js';
 import { APIResource } from './resource.js';
 
 /**
@@ -9,6 +10,9 @@ import { APIResource } from './resource.js';
  * merged in one stream.
  */
 export class Offices extends APIResource {
+  /** The tool calls that wait for a person's decision, of an office’s members. */
+  readonly approvals = new Approvals(this.transport, 'office');
+
   /**
    * The namespace's top offices: each agent that created agents and that no other office holds.
    *
