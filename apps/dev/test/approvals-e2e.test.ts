@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ConflictError, Komputer, NotFoundError } from '@komputer/sdk';
 import { followEvents, text, toolUse } from '@komputer/testing';
 import type { ScriptedAnthropic, ScriptedRequest, StreamEvent } from '@komputer/testing';
@@ -217,6 +219,41 @@ describe('human approval of tool calls, end to end', () => {
       decision: 'approved',
     });
     expect(existsSync(join(e2e.workspace('gate-member'), 'member.txt'))).toBe(true);
+  });
+
+  it('lists and answers approvals through /mcp', async () => {
+    scriptTouch('mcp.txt');
+    const started = await post('/agents', gated('gate-mcp', 'mcp.txt'));
+    const { approval_id: id } = (await approvalRequested('gate-mcp')).payload as Requested;
+    const mcp = new Client({ name: 'e2e', version: '1.0.0' });
+    await mcp.connect(new StreamableHTTPClientTransport(new URL(`${e2e.stack.url}/mcp`)));
+    const textOf = (result: Awaited<ReturnType<Client['callTool']>>) =>
+      (result.content as { text: string }[]).map((c) => c.text).join('');
+    try {
+      const listed = await mcp.callTool({
+        name: 'list_approvals',
+        arguments: { agent: 'gate-mcp' },
+      });
+      expect(JSON.parse(textOf(listed)).approvals.map((a: { id: string }) => a.id)).toEqual([id]);
+      const both = await mcp.callTool({
+        name: 'list_approvals',
+        arguments: { agent: 'gate-mcp', office: 'gate-mcp' },
+      });
+      expect(both.isError).toBe(true);
+      const answered = await mcp.callTool({
+        name: 'answer_approval',
+        arguments: { agent: 'gate-mcp', id, decision: 'deny', reason: 'asked over MCP' },
+      });
+      expect(answered.isError).toBe(false);
+      expect(JSON.parse(textOf(answered))).toMatchObject({ status: 'denied' });
+    } finally {
+      await mcp.close();
+    }
+    const events = await e2e.eventsOf('gate-mcp', started.body.taskId);
+    expect(events.find((e) => e.type === 'tool_result')?.payload).toMatchObject({
+      is_error: true,
+    });
+    expect(existsSync(join(e2e.workspace('gate-mcp'), 'mcp.txt'))).toBe(false);
   });
 
   it('refuses a policy it cannot apply with a clear 400, and stores nothing', async () => {
