@@ -4,7 +4,7 @@ import type { ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ConflictError, Komputer, NotFoundError } from '@komputer/sdk';
-import { followEvents, text, toolUse } from '@komputer/testing';
+import { eventually, followEvents, text, toolUse } from '@komputer/testing';
 import type { ScriptedAnthropic, ScriptedRequest, StreamEvent } from '@komputer/testing';
 import type { Redis } from 'ioredis';
 import { startE2eStack } from './e2e-stack';
@@ -177,6 +177,23 @@ describe('human approval of tool calls, end to end', () => {
     const late = await post(`/agents/gate-timeout/approvals/${id}`, { decision: 'approve' });
     expect(late.status).toBe(409);
     expect(late.body.error).toContain('timed out');
+  });
+
+  it('ends the wait when the task is cancelled, and closes the approval', async () => {
+    model.script({ content: [toolUse('Bash', { command: 'touch never.txt' })] });
+    const started = await post('/agents', gated('gate-cancel', 'never.txt'));
+    const { approval_id: id } = (await approvalRequested('gate-cancel')).payload as Requested;
+    expect((await post('/agents/gate-cancel/cancel')).status).toBe(200);
+    const events = await e2e.eventsOf('gate-cancel', started.body.taskId, 10_000);
+    expect(events.at(-1)?.type).toBe('task_cancelled');
+    expect(existsSync(join(e2e.workspace('gate-cancel'), 'never.txt'))).toBe(false);
+    // The supervisor closes the approval as the wait ends, beside the task's own end.
+    await eventually(
+      async () => (await get('/agents/gate-cancel/approvals')).body.approvals.length === 0,
+      'the cancelled task’s approval is closed',
+    );
+    const late = await post(`/agents/gate-cancel/approvals/${id}`, { decision: 'approve' });
+    expect(late.status).toBe(409);
   });
 
   it('shows a sub-agent’s request in its manager’s office, and takes the answer there', async () => {
