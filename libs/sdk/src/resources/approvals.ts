@@ -47,7 +47,8 @@ export class Approvals extends APIResource {
    *
    * @example
    * ```ts
-   * await client.agents.approvals.approve('deployer', id, { reason: 'release window' });
+   * const [first] = await client.agents.approvals.list('deployer');
+   * if (first) await client.agents.approvals.approve('deployer', first.id, { reason: 'release window' });
    * ```
    */
   approve(
@@ -64,7 +65,9 @@ export class Approvals extends APIResource {
    *
    * @example
    * ```ts
-   * await client.offices.approvals.deny('lead', id, { reason: 'not on production' });
+   * for (const { id } of await client.offices.approvals.list('lead')) {
+   *   await client.offices.approvals.deny('lead', id, { reason: 'not on production' });
+   * }
    * ```
    */
   deny(
