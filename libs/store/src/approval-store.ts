@@ -3,7 +3,6 @@ import { ApprovalDeciderSchema } from '@komputer/contracts';
 import type { Approval, ApprovalDecider, ApprovalStatus } from '@komputer/contracts';
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
-import { fromPairs } from './redis-hash';
 import { LuaScript } from './script';
 
 /** How long an approval is kept once it expires: a late answer finds it and gets 409, not 404. */
