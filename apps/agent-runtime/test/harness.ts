@@ -73,7 +73,10 @@ export class MessageLog {
   private readonly compactions = new Map<string, { instructions?: string }>();
   /** What the runtime said of its compactions (`active`), in order. */
   readonly compacting: boolean[] = [];
-  /** Answers the runtime's other requests, by method: a result, or an error response. */
+  /**
+   * Answers the runtime's other requests, by method: a result, an error response when the
+   * handler throws, and none when it answers undefined (as from a supervisor that died).
+   */
   private readonly answers = new Map<string, (params: unknown) => unknown>();
 
   /** `send` writes to the runtime's input. */
@@ -105,7 +108,8 @@ export class MessageLog {
     const answer = message.type === 'request' ? this.answers.get(message.method) : undefined;
     if (message.type === 'request' && answer) {
       try {
-        this.send({ type: 'response', id: message.id, result: answer(message.params) });
+        const result = answer(message.params);
+        if (result !== undefined) this.send({ type: 'response', id: message.id, result });
       } catch (err) {
         const error = { code: 'FAILED', message: err instanceof Error ? err.message : String(err) };
         this.send({ type: 'response', id: message.id, error });
@@ -136,8 +140,13 @@ export class MessageLog {
     this.compactions.set(taskId, instructions ? { instructions } : {});
   }
 
-  /** Answers the runtime's platform tool calls with `handler` from now on. */
-  answerPlatform(handler: (params: RuntimePlatformParams) => RuntimePlatformResult): void {
+  /**
+   * Answers the runtime's platform tool calls with `handler` from now on; a call it answers
+   * with undefined gets no answer, as from a supervisor that died.
+   */
+  answerPlatform(
+    handler: (params: RuntimePlatformParams) => RuntimePlatformResult | undefined,
+  ): void {
     this.answer(RUNTIME_PLATFORM_METHOD, (params) =>
       handler(RuntimePlatformParamsSchema.parse(params)),
     );

@@ -196,7 +196,15 @@ export function createScheduler(
     textDeltas: config.KOMPUTER_TEXT_DELTAS,
     scheduler: id,
     metrics: taskMetrics,
-    platform: { tools: platformTools, agents: agentService },
+    platform: {
+      tools: platformTools,
+      agents: agentService,
+      subTaskStore: (namespace, taskId, ttlMs) => ({
+        redis,
+        key: keys.subTasks(namespace, taskId),
+        ttlMs,
+      }),
+    },
     approvals: new ApprovalStore({ redis, keys }),
     logger,
   });
@@ -267,6 +275,13 @@ export function createScheduler(
         .catch((err: unknown) =>
           logger.warn({ err, agent: ref }, 'could not put an agent to sleep'),
         );
+    }
+    if (control.type === 'release') {
+      const { namespace, name, uid, holder } = control;
+      const ref = { namespace, name, ...(uid ? { uid } : {}) };
+      driver
+        .release?.(ref, holder, () => runner.runsTaskOf(ref))
+        .catch((err: unknown) => logger.warn({ err, agent: ref }, 'could not let a runtime go'));
     }
     if (control.type === 'delete') {
       // Stopping the runtime cancels its task first; then the workspace goes.
@@ -345,6 +360,19 @@ export function createScheduler(
       await driver.start({
         modelUrl,
         warmPools: async () => (await templates.pools()).map(warmPoolTarget),
+        askRelease: (agent, holder) => {
+          const { namespace, name, uid } = agent;
+          const release: ControlMessage = {
+            type: 'release',
+            namespace,
+            name,
+            holder,
+            ...(uid ? { uid } : {}),
+          };
+          redis
+            .publish(keys.controlChannel(), JSON.stringify(release))
+            .catch((err: unknown) => logger.warn({ err, agent }, 'could not ask for a runtime'));
+        },
       });
       // The driver now knows whether its sandbox can start: the status kept with the key says so.
       await liveness.renew();

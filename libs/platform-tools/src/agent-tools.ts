@@ -179,7 +179,7 @@ async function giveTask(
   }
   const outcome = await deps.agents.createOrRun(namespace, request);
   if (caller.kind === 'manager') {
-    caller.subTasks.record({ namespace, agent: input.name, taskId: outcome.taskId });
+    await caller.subTasks.record({ namespace, agent: input.name, taskId: outcome.taskId });
   }
   return {
     ...agentSummary(outcome.agent),

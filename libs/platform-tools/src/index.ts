@@ -6,6 +6,7 @@ export type { PlatformTool, PlatformToolContext, PlatformToolSpec } from './plat
 export { PlatformTools } from './platform-tools';
 export type { PlatformToolsDeps, PlatformToolsOptions } from './platform-tools';
 export { MAX_SUB_TASKS, SubTasks } from './sub-tasks';
+export type { SubTaskStore } from './sub-tasks';
 export { outcomeOf, TaskWaits } from './task-waits';
 export type { TaskOutcome, TaskRef, TaskWaitsOptions } from './task-waits';
 export { PlatformSettingsSchema } from './settings';
