@@ -2,6 +2,7 @@ import type { ApprovalStore, TaskStartNotes } from '@komputer/store';
 import {
   BUSY_TASK_STATUSES,
   DEFAULT_APPROVAL_TIMEOUT_SECONDS,
+  inheritedApprovalPolicy,
   RUNTIME_APPROVAL_METHOD,
   RUNTIME_COMPACTING_METHOD,
   RUNTIME_PLATFORM_METHOD,
@@ -262,6 +263,7 @@ export class Supervision {
       budgetUsd: settings.limits.maxBudgetUsd,
       spentUsd,
       subTasks: this.subTasks,
+      ...(settings.approvals ? { approvals: inheritedApprovalPolicy(settings.approvals) } : {}),
     };
     return platform.tools.call(tool, input, caller, this.platformCalls.signal);
   }

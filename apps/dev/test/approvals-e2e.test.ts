@@ -5,7 +5,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ConflictError, Komputer, NotFoundError } from '@komputer/sdk';
 import { eventually, followEvents, text, toolUse } from '@komputer/testing';
-import type { ScriptedAnthropic, ScriptedRequest, StreamEvent } from '@komputer/testing';
+import type {
+  ScriptedAnthropic,
+  ScriptedReply,
+  ScriptedRequest,
+  StreamEvent,
+} from '@komputer/testing';
 import type { Redis } from 'ioredis';
 import { startE2eStack } from './e2e-stack';
 import type { E2eStack } from './e2e-stack';
@@ -236,6 +241,42 @@ describe('human approval of tool calls, end to end', () => {
       decision: 'approved',
     });
     expect(existsSync(join(e2e.workspace('gate-member'), 'member.txt'))).toBe(true);
+  });
+
+  it('gives a gated manager’s workers its policy, so that no gated call is handed to one', async () => {
+    const route = (request: ScriptedRequest): ScriptedReply => {
+      const tools = (request.body.tools ?? []).map((tool) => (tool as { name: string }).name);
+      const answered = lastToolResults(request).length > 0;
+      if (tools.includes('create_agent')) {
+        return answered
+          ? { content: [text('Delegated.')] }
+          : {
+              content: [
+                toolUse('create_agent', { name: 'gate-heir', instructions: 'Create heir.txt.' }),
+              ],
+            };
+      }
+      return answered
+        ? { content: [text('Worker done.')] }
+        : { content: [toolUse('Bash', { command: 'touch heir.txt' })] };
+    };
+    model.script(route, route, route, route);
+    const boss = await post('/agents', gated('gate-boss', 'nothing'));
+    const { approval_id: id } = (await approvalRequested('gate-heir')).payload as Requested;
+    expect((await get('/agents/gate-heir')).body).toMatchObject({
+      officeManager: 'gate-boss',
+      approvals: { bashCommands: ['touch *'], timeoutSeconds: 600 },
+    });
+    const denied = await post(`/offices/gate-boss/approvals/${id}`, {
+      decision: 'deny',
+      reason: 'the boss may not delegate it',
+    });
+    expect(denied.status).toBe(200);
+    const heir = (await get('/agents/gate-heir')).body;
+    const events = await e2e.eventsOf('gate-heir', heir.taskId);
+    expect(events.at(-1)?.type).toBe('task_completed');
+    expect(existsSync(join(e2e.workspace('gate-heir'), 'heir.txt'))).toBe(false);
+    await e2e.eventsOf('gate-boss', boss.body.taskId);
   });
 
   it('lists and answers approvals through /mcp', async () => {

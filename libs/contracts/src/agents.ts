@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApprovalPolicySchema } from './approvals';
+import { ApprovalPolicySchema, StoredApprovalPolicySchema } from './approvals';
 import { DnsLabelSchema, NameSchema, NamespaceSchema, textSchema, TimestampSchema } from './common';
 import { MAX_CONTEXT_WINDOW, MIN_CONTEXT_WINDOW } from './models';
 
@@ -501,7 +501,7 @@ export const AgentSpecSchema = z.object({
   allowedDomains: z.array(z.string()).optional(),
   modelContextWindow: z.number().int().optional(),
   thinking: z.object({ budgetTokens: z.number().int() }).optional(),
-  approvals: ApprovalPolicySchema.optional(),
+  approvals: StoredApprovalPolicySchema.optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpecSchema>;
 

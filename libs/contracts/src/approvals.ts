@@ -66,10 +66,21 @@ export const ApprovalPolicySchema = z
   });
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicySchema>;
 
+/**
+ * A policy as stored on an agent: read back without the input's bounds, since an agent that a
+ * manager created holds its manager's policy joined to its own, which may pass them.
+ */
+export const StoredApprovalPolicySchema = z.object({
+  tools: z.array(z.string()).optional(),
+  bashCommands: z.array(z.string()).optional(),
+  timeoutSeconds: z.number().int().optional(),
+});
+
 /** The policy of one task, as the runtime applies it: the agent's and its template's, joined. */
 export const TaskApprovalPolicySchema = z.object({
-  tools: z.array(z.string()).max(2 * MAX_APPROVAL_PATTERNS),
-  bashCommands: z.array(z.string()).max(2 * MAX_APPROVAL_PATTERNS),
+  // An agent's own patterns can hold its manager's, joined to its template's.
+  tools: z.array(z.string()).max(4 * MAX_APPROVAL_PATTERNS),
+  bashCommands: z.array(z.string()).max(4 * MAX_APPROVAL_PATTERNS),
   timeoutMs: z.number().int().positive(),
 });
 export type TaskApprovalPolicy = z.infer<typeof TaskApprovalPolicySchema>;
@@ -91,6 +102,15 @@ export function taskApprovalPolicy(
   const seconds =
     own?.timeoutSeconds ?? template?.timeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS;
   return { tools, bashCommands, timeoutMs: seconds * 1000 };
+}
+
+/** A task's policy as an agent's own: what the agents that a manager creates inherit. */
+export function inheritedApprovalPolicy(policy: TaskApprovalPolicy): ApprovalPolicy {
+  return {
+    tools: policy.tools,
+    bashCommands: policy.bashCommands,
+    timeoutSeconds: Math.ceil(policy.timeoutMs / 1000),
+  };
 }
 
 /**

@@ -417,11 +417,13 @@ export {
   DecideApprovalRequestSchema,
   DEFAULT_APPROVAL_TIMEOUT_SECONDS,
   globMatches,
+  inheritedApprovalPolicy,
   MAX_APPROVAL_TIMEOUT_SECONDS,
   needsApproval,
   RUNTIME_APPROVAL_METHOD,
   RuntimeApprovalParamsSchema,
   RuntimeApprovalResultSchema,
+  StoredApprovalPolicySchema,
   taskApprovalPolicy,
   TaskApprovalPolicySchema,
 } from './approvals';

@@ -1,5 +1,5 @@
 import { AppError } from '@komputer/service-kit';
-import type { ApprovalDecider, ManagerScope } from '@komputer/contracts';
+import type { ApprovalDecider, ApprovalPolicy, ManagerScope } from '@komputer/contracts';
 import type { AgentRecord } from '@komputer/store';
 import type { SubTasks } from './sub-tasks';
 
@@ -22,6 +22,11 @@ export interface ManagerCaller {
   spentUsd: number;
   /** The sub-tasks this task started, for `await_agents`, its budget and its cancel. */
   subTasks: SubTasks;
+  /**
+   * The manager's approval policy for this task (its own and its template's): the agents it
+   * creates inherit it, so that no call that waits for a person is handed to a worker instead.
+   */
+  approvals?: ApprovalPolicy;
 }
 
 /**
