@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ControlMessageSchema, MAX_SQUAD_MEMBERS } from '@komputer/contracts';
 import type { ControlMessage } from '@komputer/contracts';
-import { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
+import { AgentService, ScheduleService, SquadService, TemplateService } from '@komputer/agents';
 import {
   createReferenceChecker,
   createRegistries,
   parseSecretKey,
+  skillResponses,
   TaskTokenSigner,
 } from '@komputer/connectors';
 import {
@@ -167,10 +168,14 @@ export function createScheduler(
     agents: agentService,
     logger,
   });
+  const squadStore = new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS });
   const platformTools = new PlatformTools({
     agents: agentService,
     schedules,
     templates: templateService,
+    squads: new SquadService({ squads: squadStore, agents, logger }),
+    // In process, as the tasks' connectors, memories and skills are resolved.
+    registry: { ...registries, skills: skillResponses(registries.skills) },
     events: new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN }),
     waits: new TaskWaits({ redis, keys, maxScan: config.KOMPUTER_EVENTS_MAXLEN }),
     listNamespaces: () => agents.namespaces(),
@@ -230,7 +235,7 @@ export function createScheduler(
       },
       logger,
     }),
-    squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
+    squads: squadStore,
     logger,
   });
 

@@ -45,6 +45,7 @@ import { MAX_SQUAD_MEMBERS } from '@komputer/contracts';
 import { approvalTools, PlatformTools, TaskWaits } from '@komputer/platform-tools';
 import { createApp } from './app';
 import { RegistryClient } from './registry-client';
+import { registryResources } from './registry-resources';
 import { WorkspaceFiles } from './workspace-files';
 import type { GatewayConfig } from './config';
 
@@ -139,6 +140,11 @@ export function createGateway(
     logger,
   });
   const listNamespaces = () => agentStore.namespaces();
+  const squads = new SquadService({
+    squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
+    agents: agentStore,
+    logger,
+  });
   const offices = new OfficeService({ agents: agentStore, agentService: agents, logger });
   const approvals = new ApprovalService({
     approvals: new ApprovalStore({ redis, keys }),
@@ -151,11 +157,7 @@ export function createGateway(
     schedules,
     offices,
     approvals,
-    squads: new SquadService({
-      squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
-      agents: agentStore,
-      logger,
-    }),
+    squads,
     registry,
     events,
     workspaces: new WorkspaceFiles({
@@ -177,6 +179,8 @@ export function createGateway(
       agents,
       schedules,
       templates,
+      squads,
+      registry: registryResources(registry),
       events,
       waits: new TaskWaits({ redis, keys, maxScan: config.KOMPUTER_EVENTS_MAXLEN }),
       listNamespaces,
@@ -184,7 +188,7 @@ export function createGateway(
       awaitMaxMs: config.KOMPUTER_AWAIT_MAX_MS,
       logger,
       // Outside clients answer approvals; manager agents never get these tools.
-      extra: () => approvalTools(approvals),
+      extra: approvalTools(approvals),
     }),
   });
   const server = createServer(app);

@@ -1,5 +1,6 @@
-import { AppError } from '@komputer/service-kit';
+import { NameSchema, NamespaceSchema } from '@komputer/contracts';
 import type { ApprovalDecider, ApprovalPolicy, ManagerScope } from '@komputer/contracts';
+import { AppError } from '@komputer/service-kit';
 import type { AgentRecord } from '@komputer/store';
 import type { SubTasks } from './sub-tasks';
 
@@ -43,6 +44,16 @@ export interface ClientCaller {
 
 /** Who calls a platform tool. */
 export type PlatformCaller = ManagerCaller | ClientCaller;
+
+/** A tool's `namespace` input: where the call acts, read by {@link namespaceFor}. */
+export const namespaceField = NamespaceSchema.optional().meta({
+  description: 'The namespace (default: your own; a manager agent cannot name another)',
+});
+
+/** A tool's agent input that falls back to the calling agent (see `agentNameFor`). */
+export const selfName = NameSchema.optional().meta({
+  description: 'The agent (default: the calling agent itself)',
+});
 
 /**
  * The namespace a call acts in: the one its input names, or else the caller's. A manager never
