@@ -78,6 +78,9 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     REDIS_URL: redis.url,
     KOMPUTER_SECRET_KEY: generateSecretKey(),
+    // The benchmark measures the gateway, not its rate limit.
+    KOMPUTER_RATE_LIMIT_PER_SECOND: '1000000',
+    KOMPUTER_RATE_LIMIT_BURST: '1000000',
   });
   const gateway = createGateway(config, silent);
   const api = `${await gateway.listen()}/api/v1`;

@@ -25,6 +25,7 @@ import {
   ApprovalStore,
   createKeys,
   EventStore,
+  QuotaStore,
   ScheduleQueue,
   ScheduleStore,
   SquadStore,
@@ -155,11 +156,13 @@ export function createScheduler(
   // gateway's POST /agents does.
   const scheduleQueue = new ScheduleQueue({ redis, prefix: keys.bullPrefix() });
   const templateService = new TemplateService({ templates, logger });
+  const quotas = new QuotaStore({ redis, keys, queue: tasks });
   const agentService = new AgentService({
     agents,
     tasks,
     refs: createReferenceChecker(redis, keys),
     templates: templateService,
+    quotas,
     logger,
   });
   const schedules = new ScheduleService({
@@ -193,6 +196,7 @@ export function createScheduler(
     skills: registries.skills,
     tokens,
     templates,
+    quotas,
     limits: {
       maxTurns: config.KOMPUTER_MAX_TURNS,
       maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,

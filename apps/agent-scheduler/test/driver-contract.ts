@@ -12,7 +12,7 @@ import {
   parseSecretKey,
   TaskTokenSigner,
 } from '@komputer/connectors';
-import { ApprovalStore, EventStore, SquadStore, TemplateStore } from '@komputer/store';
+import { ApprovalStore, EventStore, QuotaStore, SquadStore, TemplateStore } from '@komputer/store';
 import { MINIMAL_AGENT_SPEC, startScriptedAnthropic, text, toolUse } from '@komputer/testing';
 import type { ScriptedAnthropic } from '@komputer/testing';
 import { LifetimeEnforcer } from '../src/lifetimes';
@@ -109,6 +109,7 @@ export function runtimeDriverContract(
         }),
         templates: new TemplateStore({ redis: f.redis, keys: f.keys }),
         approvals: new ApprovalStore({ redis: f.redis, keys: f.keys }),
+        quotas: new QuotaStore({ redis: f.redis, keys: f.keys }),
         limits: { maxTurns: 10, maxBudgetUsd: 5, timeoutMs: 60_000 },
         textDeltas: false,
         scheduler: 'contract',

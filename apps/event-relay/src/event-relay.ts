@@ -13,6 +13,7 @@ import {
   notFoundHandler,
   corsMiddleware,
   requestIdMiddleware,
+  securityHeadersMiddleware,
   stopServer,
   waitForRedis,
 } from '@komputer/service-kit';
@@ -62,6 +63,7 @@ export function createEventRelay(
   });
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeadersMiddleware);
   app.set('query parser', 'simple');
   app.use(metrics.http);
   app.get('/metrics', metrics.handler);

@@ -438,3 +438,26 @@ export type {
   RuntimeApprovalResult,
   TaskApprovalPolicy,
 } from './approvals';
+export {
+  AUDIT_PAGE,
+  AuditPageSchema,
+  AuditQuerySchema,
+  AuditRecordSchema,
+  NamespaceQuotaResponseSchema,
+  NamespaceQuotaSchema,
+  quotaOperations,
+  USAGE_RETENTION_DAYS,
+  UsageQuerySchema,
+  UsageResponseSchema,
+  UsageTotalsSchema,
+} from './quotas';
+export type {
+  AuditPage,
+  AuditQuery,
+  AuditRecord,
+  NamespaceQuota,
+  NamespaceQuotaResponse,
+  UsageQuery,
+  UsageResponse,
+  UsageTotals,
+} from './quotas';

@@ -105,7 +105,9 @@ describe('buildOpenApiDocument', () => {
     const statuses = Object.keys(op?.responses ?? {}).sort();
     // The gateway forwards the registry's operations: those may also time out there.
     const forwarded = (REGISTRY_TAGS as readonly string[]).includes(spec.tag) ? [504] : [];
-    const errors = [...spec.errors, 500, 503, ...forwarded];
+    // Every caller's operation is rate limited.
+    const limited = spec.security === 'caller' ? [429] : [];
+    const errors = [...new Set([...spec.errors, ...limited, 500, 503, ...forwarded])];
     expect(statuses).toEqual([spec.success.status, ...errors].map(String).sort());
     for (const status of errors) {
       expect(op?.responses[status]?.content?.['application/json'].schema).toEqual({

@@ -12,7 +12,7 @@ export function namePath(description: string) {
   return z.object({ name: NameSchema.meta({ param: { description } }) });
 }
 
-type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** One API operation: the single description that both the router and the OpenAPI document use. */
 export interface OperationSpec {
@@ -42,7 +42,7 @@ export interface OperationSpec {
    */
   wildcard?: string;
   /** Error statuses this operation can answer besides 500 and 503. */
-  errors: readonly (400 | 403 | 404 | 409 | 410 | 413 | 415 | 426 | 429 | 501 | 502)[];
+  errors: readonly (400 | 402 | 403 | 404 | 409 | 410 | 413 | 415 | 426 | 429 | 501 | 502)[];
   /**
    * Who may call it: `public` operations (health, readiness, the OpenAPI document) answer
    * anyone; `caller` operations go through the service's authentication hook, which decides.

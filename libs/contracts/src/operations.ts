@@ -92,6 +92,7 @@ import {
   TemplateQuerySchema,
   TemplateResponseSchema,
 } from './templates';
+import { quotaOperations } from './quotas';
 
 export { API_PREFIX, NamespaceQuerySchema } from './operation-spec';
 export type { OperationSecurity, OperationSpec } from './operation-spec';
@@ -1268,6 +1269,7 @@ export const operations = {
     },
     errors: [400, 413, 415],
   }),
+  ...quotaOperations,
   getOpenApiDocument: op({
     method: 'get',
     path: `${API_PREFIX}/openapi.json`,

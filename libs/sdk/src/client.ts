@@ -9,11 +9,13 @@ import {
 import { Agents } from './resources/agents.js';
 import { Connectors } from './resources/connectors.js';
 import { Memories } from './resources/memories.js';
+import { AuditTrail } from './resources/audit.js';
 import { Namespaces } from './resources/namespaces.js';
 import { Secrets } from './resources/secrets.js';
 import { Skills } from './resources/skills.js';
 import { Offices } from './resources/offices.js';
 import { Schedules } from './resources/schedules.js';
+import { UsageReports } from './resources/usage.js';
 import { Squads } from './resources/squads.js';
 import { Templates } from './resources/templates.js';
 import type { Fetch, RequestOptions } from './options.js';
@@ -122,6 +124,10 @@ export class Komputer {
   readonly offices: Offices;
   readonly squads: Squads;
   readonly namespaces: Namespaces;
+  /** What the namespace's tasks used, per agent, over a range of days. */
+  readonly usage: UsageReports;
+  /** The namespace's audit trail: every state-changing call. */
+  readonly audit: AuditTrail;
 
   /**
    * @example
@@ -159,6 +165,8 @@ export class Komputer {
     this.offices = new Offices(transport);
     this.squads = new Squads(transport);
     this.namespaces = new Namespaces(transport);
+    this.usage = new UsageReports(transport);
+    this.audit = new AuditTrail(transport);
   }
 
   /**

@@ -12,6 +12,7 @@ export {
   InternalServerError,
   KomputerError,
   NotFoundError,
+  PaymentRequiredError,
   PermissionDeniedError,
   RateLimitError,
   TaskCancelledError,
@@ -25,6 +26,7 @@ export type {
   ListAgentsOptions,
   WatchOptions,
 } from './resources/agents.js';
+export { AuditTrail } from './resources/audit.js';
 export { Connectors } from './resources/connectors.js';
 export { Memories } from './resources/memories.js';
 export { Namespaces } from './resources/namespaces.js';
@@ -36,9 +38,17 @@ export { Squads } from './resources/squads.js';
 export { Secrets } from './resources/secrets.js';
 export { Skills } from './resources/skills.js';
 export { Templates } from './resources/templates.js';
+export { UsageReports } from './resources/usage.js';
 export type { TemplateScopeParams } from './resources/templates.js';
 export type { Fetch, RequestOptions } from './options.js';
 export type {
+  AuditPage,
+  AuditQuery,
+  AuditRecord,
+  NamespaceQuota,
+  NamespaceQuotaStatus,
+  UsageQuery,
+  UsageReport,
   Agent,
   AgentCost,
   AgentEvent,

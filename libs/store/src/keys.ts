@@ -118,6 +118,23 @@ export interface Keys {
   subTasks(namespace: string, taskId: string): string;
   /** Set: every squad, as `<namespace>/<name>`, for the reconciler's timed clean-ups. */
   allSquads(): string;
+  /**
+   * Hash: a namespace's quota (`maxAgents`, `monthlyBudgetUsd`, `updatedAt`), and its
+   * `maxRunningTasks` as `spec.maxConcurrentAgents` with its `capReason`: the quota is a cap
+   * that every task of the namespace passes, as a template's, whose state lives beside it
+   * (`<key>:slots`, `<key>:waiting`).
+   */
+  quota(namespace: string): string;
+  /**
+   * Hash: what a namespace's tasks that ended on one day (UTC, `YYYY-MM-DD`) used: `costUsd`,
+   * `tokens`, `tasks`, and each agent's as `agent:<name>:<field>`; it expires after
+   * `USAGE_RETENTION_DAYS`.
+   */
+  usage(namespace: string, day: string): string;
+  /** Stream: a namespace's audit trail, one entry per state-changing call, trimmed by age. */
+  audit(namespace: string): string;
+  /** Hash: one caller's token bucket (`tokens`, `at`), shared by every gateway. */
+  rateLimit(caller: string): string;
   /** Prefix for BullMQ's own keys. */
   bullPrefix(): string;
   /** Pub/sub channel: what schedulers must act on, as JSON control messages (`ControlMessageSchema`). */
@@ -211,6 +228,10 @@ export function createKeys(prefix: string): Keys {
     squads: (ns) => `${prefix}:${ns}:squads`,
     subTasks: (ns, taskId) => `${prefix}:${ns}:sub-tasks:${taskId}`,
     allSquads: () => `${prefix}:squads`,
+    quota: (ns) => `${prefix}:${ns}:quota`,
+    usage: (ns, day) => `${prefix}:${ns}:usage:${day}`,
+    audit: (ns) => `${prefix}:${ns}:audit`,
+    rateLimit: (caller) => `${prefix}:rate-limit:${caller}`,
     bullPrefix: () => `${prefix}:bull`,
     controlChannel: () => `${prefix}:control`,
     handoverChannel: (scheduler) => `${prefix}:handover:${scheduler}`,

@@ -3,6 +3,7 @@ import type { Context } from '../context';
 import { AGENT_COMMANDS } from './agents';
 import { APPROVAL_COMMANDS } from './approvals';
 import { CONFIG_GROUP } from './config';
+import { GOVERNANCE_COMMANDS } from './governance';
 import { RESOURCE_COMMANDS } from './resources';
 import { TEAM_COMMANDS } from './teams';
 
@@ -12,5 +13,6 @@ export const COMMANDS: readonly Entry<Context>[] = [
   ...APPROVAL_COMMANDS,
   ...RESOURCE_COMMANDS,
   ...TEAM_COMMANDS,
+  ...GOVERNANCE_COMMANDS,
   CONFIG_GROUP,
 ];
