@@ -5,7 +5,13 @@ import type { AgentStatus, TaskJob, TaskLimits } from '@komputer/contracts';
 import type { ConnectorRegistry, ContentRegistry } from '@komputer/connectors';
 import type { Logger } from '@komputer/service-kit';
 import { budgetRefusal } from '@komputer/agents';
-import type { AgentRecord, AgentStore, ApprovalStore, QuotaStore, TemplateStore } from '@komputer/store';
+import type {
+  AgentRecord,
+  AgentStore,
+  ApprovalStore,
+  QuotaStore,
+  TemplateStore,
+} from '@komputer/store';
 import type { Liveness } from './liveness';
 import type { SchedulerMetrics } from './scheduler-metrics';
 import { GAVE_UP, Persister } from './persist';
