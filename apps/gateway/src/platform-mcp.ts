@@ -6,6 +6,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, RequestHandler, Response } from 'express';
+import { deciderOf } from './decider';
 
 /** Options for {@link platformMcp}. */
 export interface PlatformMcpOptions {
@@ -63,7 +64,7 @@ async function serve(options: PlatformMcpOptions, req: Request, res: Response): 
       const { output, isError } = await options.tools.call(
         request.params.name,
         request.params.arguments ?? {},
-        { kind: 'client', namespace },
+        { kind: 'client', namespace, decider: deciderOf(res.locals['principal']) },
         extra.signal,
       );
       return { content: [{ type: 'text', text: output }], isError };

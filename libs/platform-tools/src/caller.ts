@@ -1,5 +1,5 @@
 import { NameSchema, NamespaceSchema } from '@komputer/contracts';
-import type { ManagerScope } from '@komputer/contracts';
+import type { ApprovalDecider, ApprovalPolicy, ManagerScope } from '@komputer/contracts';
 import { AppError } from '@komputer/service-kit';
 import type { AgentRecord } from '@komputer/store';
 import type { SubTasks } from './sub-tasks';
@@ -23,6 +23,11 @@ export interface ManagerCaller {
   spentUsd: number;
   /** The sub-tasks this task started, for `await_agents`, its budget and its cancel. */
   subTasks: SubTasks;
+  /**
+   * The manager's approval policy for this task (its own and its template's): the agents it
+   * creates inherit it, so that no call that waits for a person is handed to a worker instead.
+   */
+  approvals?: ApprovalPolicy;
 }
 
 /**
@@ -33,6 +38,8 @@ export interface ClientCaller {
   kind: 'client';
   /** The namespace of the session (`X-Komputer-Namespace` or `?namespace=`), or the default. */
   namespace: string;
+  /** Who the client is, as the authentication hook said: it decides the approvals it answers. */
+  decider?: ApprovalDecider;
 }
 
 /** Who calls a platform tool. */

@@ -30,6 +30,7 @@ export { AuditTrail } from './resources/audit.js';
 export { Connectors } from './resources/connectors.js';
 export { Memories } from './resources/memories.js';
 export { Namespaces } from './resources/namespaces.js';
+export { Approvals } from './resources/approvals.js';
 export { Offices } from './resources/offices.js';
 export type { WatchOfficeOptions } from './resources/offices.js';
 export { Schedules } from './resources/schedules.js';
@@ -70,6 +71,9 @@ export type {
   CreateScheduleParams,
   CreateSecretParams,
   AddSquadMemberParams,
+  Approval,
+  ApprovalPolicy,
+  DecideApprovalParams,
   CreateSkillParams,
   CreateSquadParams,
   CreateTemplateParams,

@@ -227,11 +227,19 @@ export function waitForRedis(redis: RedisClient, timeoutMs: number): Promise<boo
 /**
  * A new client of the same Redis or cluster as `redis`, with its settings, that connects on its
  * first command (or `connect()`): for a blocking read, which holds its connection.
+ * `commandTimeoutMs` replaces the command timeout, for a read that blocks longer.
  */
-export function duplicateLazily(redis: RedisClient): RedisClient {
+export function duplicateLazily(
+  redis: RedisClient,
+  options: { commandTimeoutMs?: number } = {},
+): RedisClient {
+  const timeout = options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {};
   return redis instanceof Cluster
-    ? redis.duplicate([], { lazyConnect: true })
-    : redis.duplicate({ lazyConnect: true });
+    ? redis.duplicate([], {
+        lazyConnect: true,
+        redisOptions: { ...redis.options.redisOptions, ...timeout },
+      })
+    : redis.duplicate({ lazyConnect: true, ...timeout });
 }
 
 /** Clients being closed on purpose: their connection loss is not news. */

@@ -23,6 +23,13 @@ export interface Keys {
    * instructions of a POST that found the agent busy); bounded by `MAX_PENDING_STEERS`.
    */
   steers(namespace: string, name: string): string;
+  /**
+   * Hash: one tool call's approval (its call, `status`, the decision). Beside it,
+   * `<key>:decision` (list): the decision, pushed once, which its supervisor's `BLPOP` waits for.
+   */
+  approval(namespace: string, id: string): string;
+  /** Sorted set: the pending approvals of one agent's tasks, by id, scored by when they expire. */
+  approvals(namespace: string, name: string): string;
   /** Hash: one secret's encrypted data and its key names. */
   secret(namespace: string, name: string): string;
   /** Set: the names of the secrets in a namespace. */
@@ -219,6 +226,8 @@ export function createKeys(prefix: string, options: KeysOptions = {}): Keys {
     agents: (ns) => `${space(ns)}:agents`,
     events: (ns, name) => `${space(ns)}:events:${name}`,
     steers: (ns, name) => `${space(ns)}:steers:${name}`,
+    approval: (ns, id) => `${space(ns)}:approval:${id}`,
+    approvals: (ns, name) => `${space(ns)}:approvals:${name}`,
     secret: (ns, name) => `${space(ns)}:secret:${name}`,
     secrets: (ns) => `${space(ns)}:secrets`,
     connector: (ns, name) => `${space(ns)}:connector:${name}`,

@@ -46,6 +46,8 @@ describe('createKeys', () => {
       tagged.squad('team-a', 's'),
       tagged.relayWake('r1', 'team-a'),
       tagged.quota('team-a'),
+      tagged.approval('team-a', 'id-1'),
+      tagged.approvals('team-a', 'x'),
       tagged.usage('team-a', '2026-01-01'),
       tagged.audit('team-a'),
       tagged.subTasks('team-a', 't1'),
