@@ -12,12 +12,14 @@ import {
 } from '@komputer/service-kit';
 import type { Relay } from '@komputer/relay';
 import type { Health, Logger, Metrics } from '@komputer/service-kit';
-import type { AgentRecord, EventStore, TemplateLocation } from '@komputer/store';
+import type { ApiKeyStore, AgentRecord, EventStore, TemplateLocation } from '@komputer/store';
 import {
   bodyNamespaceOf,
   mountRoutes,
   namespaceOf,
   parseRouteInput,
+  principalOf,
+  principalReaches,
   route,
 } from '@komputer/routes';
 import type { Authenticate, NamespaceQuery } from '@komputer/routes';
@@ -31,6 +33,7 @@ import type {
   SquadService,
   TemplateService,
 } from '@komputer/agents';
+import { apiKeyRoutes } from './api-key-routes';
 import { readCostBreakdown } from './cost-breakdown';
 import type { PlatformTools } from '@komputer/platform-tools';
 import { isEventId, readEventPage, readOfficeEventPage } from './event-pages';
@@ -69,6 +72,8 @@ export interface GatewayDeps {
   listNamespaces: () => Promise<string[]>;
   /** The hook every operation goes through (the relay's upgrades too). */
   authenticate: Authenticate;
+  /** The API keys that the key operations manage. */
+  apiKeys: ApiKeyStore;
   /** The platform tools that `/mcp` serves to outside MCP clients. */
   platform: PlatformTools;
 }
@@ -285,9 +290,12 @@ export function createApp(deps: GatewayDeps): express.Express {
     removeSquadMember: route(operations.removeSquadMember, ({ path, query }) =>
       squads.removeMember(ns(query), path.name, path.agent),
     ),
-    listNamespaces: route(operations.listNamespaces, async () => ({
-      namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])].sort(),
+    listNamespaces: route(operations.listNamespaces, async ({ res }) => ({
+      namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])]
+        .filter((namespace) => principalReaches(principalOf(res.locals), namespace))
+        .sort(),
     })),
+    ...apiKeyRoutes(deps.apiKeys),
     callPlatformTools: platformMcp({ tools: deps.platform, defaultNamespace }),
     getOpenApiDocument: route(operations.getOpenApiDocument, () => openApiDocument),
     getHealth: deps.health.handlers.healthz,

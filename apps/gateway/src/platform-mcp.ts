@@ -1,5 +1,6 @@
 import { NamespaceSchema } from '@komputer/contracts';
 import type { PlatformTools } from '@komputer/platform-tools';
+import { principalNamespaces, principalOf } from '@komputer/routes';
 import { AppError } from '@komputer/service-kit';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -49,6 +50,9 @@ export function platformMcp(options: PlatformMcpOptions): RequestHandler {
 
 async function serve(options: PlatformMcpOptions, req: Request, res: Response): Promise<void> {
   const namespace = namespaceOf(req, options.defaultNamespace);
+  // The session's namespace and every call's are checked against the key by the tools'
+  // `namespaceFor`, so that a namespace the key does not reach is not found either way.
+  const reach = principalNamespaces(principalOf(res.locals));
   const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: options.tools.definitions.map((tool) => ({
@@ -63,7 +67,7 @@ async function serve(options: PlatformMcpOptions, req: Request, res: Response): 
       const { output, isError } = await options.tools.call(
         request.params.name,
         request.params.arguments ?? {},
-        { kind: 'client', namespace },
+        { kind: 'client', namespace, reach },
         extra.signal,
       );
       return { content: [{ type: 'text', text: output }], isError };

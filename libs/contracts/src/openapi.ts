@@ -5,14 +5,15 @@ import type {
   ZodOpenApiResponsesObject,
 } from 'zod-openapi';
 import { ErrorEnvelopeSchema } from './errors';
-import { operations, REGISTRY_TAGS } from './operations';
+import { operations, REGISTRY_TAGS, requiredAccess } from './operations';
 import type { OperationSpec } from './operations';
 import { CloseReasonSchema } from './relay';
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message names the field',
-  403: 'Forbidden: the path leads outside the agent’s workspace',
-  404: 'Not found',
+  401: 'No API key, or one that is not valid (`UNAUTHENTICATED`)',
+  403: 'Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace',
+  404: 'Not found, or in a namespace the key does not reach',
   409: 'Conflict: the agent is busy or has no task to cancel, or the resource is in use',
   410: 'The cursor is older than what the stream retains: the events after it are gone',
   413: 'Request body, or the file asked for, too large',
@@ -61,13 +62,18 @@ function toOperation(operationId: string, spec: OperationSpec): ZodOpenApiOperat
   // The gateway forwards the registry's operations, and a registry that does not answer in time
   // is a 504 on them.
   const forwarded = (REGISTRY_TAGS as readonly string[]).includes(spec.tag) ? [504] : [];
-  for (const status of [...spec.errors, 500, 503, ...forwarded]) {
+  // With API keys on, every caller operation can refuse the key.
+  const refusals = spec.security === 'caller' ? [401, 403] : [];
+  for (const status of [...refusals, ...spec.errors, 500, 503, ...forwarded]) {
     responses[status] = errorResponse(status);
   }
   return {
     operationId,
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
+    ...(spec.security === 'public'
+      ? { security: [] }
+      : { 'x-komputer-access': requiredAccess(spec) }),
     tags: [spec.tag],
     ...(spec.params ? { requestParams: spec.params } : {}),
     ...(spec.body
@@ -113,10 +119,24 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: 'namespaces', description: 'Namespaces' },
       { name: 'platform', description: 'The platform tools over MCP, for outside MCP clients' },
       { name: 'meta', description: 'The API document and health' },
+      { name: 'auth', description: 'API keys, and tickets for streams' },
     ],
+    // With `KOMPUTER_AUTH=on` (the default), every operation but the public ones needs a key, at
+    // the level its `x-komputer-access` names.
+    security: [{ bearerKey: [] }, { headerKey: [] }],
     paths,
     // Named in the live routes' descriptions, though no response carries it as a body: the
     // data of an SSE stream's last `close` event and a WebSocket's close reason.
-    components: { schemas: { CloseReason: CloseReasonSchema } },
+    components: {
+      schemas: { CloseReason: CloseReasonSchema },
+      securitySchemes: {
+        bearerKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key, `kpt_<id>_<secret>`',
+        },
+        headerKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      },
+    },
   }) as unknown as Record<string, unknown>;
 }

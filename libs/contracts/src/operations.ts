@@ -13,7 +13,15 @@ import {
   NamespaceListResponseSchema,
   PatchAgentRequestSchema,
 } from './agents';
-import { EventIdSchema, forceDeleteQuerySchema, NameSchema, NamespaceSchema } from './common';
+import {
+  API_PREFIX,
+  EventIdSchema,
+  forceDeleteQuerySchema,
+  NameSchema,
+  NamespaceSchema,
+} from './common';
+import { apiKeyOperations } from './api-key-operations';
+import type { AccessLevel } from './api-keys';
 import {
   ConnectorListResponseSchema,
   ConnectorResponseSchema,
@@ -90,8 +98,7 @@ import {
   TemplateResponseSchema,
 } from './templates';
 
-/** The API's base path. */
-export const API_PREFIX = '/api/v1';
+export { API_PREFIX };
 
 /** Default and largest page size of `GET /agents/:name/events`. */
 export const EVENTS_PAGE = { default: 50, max: 200 } as const;
@@ -320,10 +327,28 @@ export interface OperationSpec {
    * anyone; `caller` operations go through the service's authentication hook, which decides.
    */
   security: OperationSecurity;
+  /**
+   * The level a key needs to call it, when not the one its method implies: `read` for `GET`,
+   * `write` for every other method. Key management needs `admin`. The OpenAPI document shows it
+   * as `x-komputer-access`.
+   */
+  access?: AccessLevel;
+  /**
+   * `false` for an operation that acts in no one namespace (it lists across namespaces, or
+   * manages keys): the tenant check leaves it to the handler, which shows only what the key
+   * reaches. Every other operation acts in the namespace its request names (`?namespace=`, else
+   * the body's `namespace`, else the service's default), and a key that does not reach it gets 404.
+   */
+  namespaced?: false;
 }
 
 /** Who may call an operation; see {@link OperationSpec.security}. */
 export type OperationSecurity = 'public' | 'caller';
+
+/** The level a key needs to call `spec`: its `access`, else `read` for GET and `write` otherwise. */
+export function requiredAccess(spec: OperationSpec): AccessLevel {
+  return spec.access ?? (spec.method === 'get' ? 'read' : 'write');
+}
 
 function op<const T extends OperationSpec>(spec: T): T {
   return spec;
@@ -331,6 +356,7 @@ function op<const T extends OperationSpec>(spec: T): T {
 
 /** Every operation the gateway serves, by operationId. */
 export const operations = {
+  ...apiKeyOperations,
   listAgents: op({
     method: 'get',
     path: `${API_PREFIX}/agents`,
@@ -1286,9 +1312,12 @@ export const operations = {
     method: 'get',
     path: `${API_PREFIX}/namespaces`,
     summary: 'List namespaces',
-    description: 'The default namespace and every namespace that holds an agent.',
+    description:
+      'The default namespace and every namespace that holds an agent; to a key scoped to some namespaces, ' +
+      'only those of them.',
     tag: 'namespaces',
     security: 'caller',
+    namespaced: false,
     success: {
       status: 200,
       description: 'Namespace names, sorted',
@@ -1305,9 +1334,11 @@ export const operations = {
       'the same tools, with the same names, checks and errors, that manager agents get (`create_agent`, `await_agents`, ' +
       '`list_agents`, …). Point an MCP client (Claude Code, an IDE) at it. The namespace of a session is `?namespace=`, ' +
       'else the `X-Komputer-Namespace` header, else the default one; a tool call may name another in its `namespace` ' +
-      'argument. A client is not an agent: it has no agents of its own and no budget, and acts as the API does.',
+      'argument. A client is not an agent: it has no agents of its own and no budget, and acts as the API does. ' +
+      'A key scoped to some namespaces acts only in those: any other is not found, for the session as for a tool call.',
     tag: 'platform',
     security: 'caller',
+    namespaced: false,
     params: { query: NamespaceQuerySchema },
     body: McpMessageSchema,
     success: {

@@ -105,6 +105,18 @@ export interface Keys {
   squads(namespace: string): string;
   /** Set: every squad, as `<namespace>/<name>`, for the reconciler's timed clean-ups. */
   allSquads(): string;
+  /**
+   * Hash: one API key (`name`, `namespaces` as JSON, `level`, `hash`: the SHA-256 of its secret,
+   * `generation`: how often its secret was replaced, `createdAt`, `rotatedAt`). Keys are not in a
+   * namespace: they name the namespaces they reach.
+   */
+  apiKey(id: string): string;
+  /** Set: the ids of every API key. */
+  apiKeys(): string;
+  /** String with a time to live: one stream ticket's key and generation, deleted when it is used. */
+  authTicket(ticket: string): string;
+  /** Pub/sub channel: the id of each API key revoked or rotated, so its streams end at once. */
+  apiKeyChanges(): string;
   /** Prefix for BullMQ's own keys. */
   bullPrefix(): string;
   /** Pub/sub channel: what schedulers must act on, as JSON control messages (`ControlMessageSchema`). */
@@ -195,6 +207,10 @@ export function createKeys(prefix: string): Keys {
     squad: (ns, name) => `${prefix}:${ns}:squad:${name}`,
     squads: (ns) => `${prefix}:${ns}:squads`,
     allSquads: () => `${prefix}:squads`,
+    apiKey: (id) => `${prefix}:api-key:${id}`,
+    apiKeys: () => `${prefix}:api-keys`,
+    authTicket: (ticket) => `${prefix}:auth-ticket:${ticket}`,
+    apiKeyChanges: () => `${prefix}:api-key-changes`,
     bullPrefix: () => `${prefix}:bull`,
     controlChannel: () => `${prefix}:control`,
     handoverChannel: (scheduler) => `${prefix}:handover:${scheduler}`,
