@@ -62,6 +62,8 @@ export async function startTestGateway(
     HOST: '127.0.0.1',
     REDIS_URL: redisServer.url,
     KOMPUTER_SECRET_KEY: generateSecretKey(),
+    // API keys are off unless a test turns them on.
+    KOMPUTER_AUTH: 'off',
     ...env,
   };
   const startRegistry = (port = '0') =>
@@ -78,6 +80,7 @@ export async function startTestGateway(
     HOST: '127.0.0.1',
     REDIS_URL: redisServer.url,
     KOMPUTER_REGISTRY_URL: testOptions.registryUrl ?? t.registry.url,
+    KOMPUTER_AUTH: 'off',
     ...env,
   });
   const { destination, lines: logs } = collectLogLines();
