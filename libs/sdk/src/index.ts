@@ -26,6 +26,7 @@ export type {
   WatchOptions,
 } from './resources/agents.js';
 export { Connectors } from './resources/connectors.js';
+export { Keys, Tickets } from './resources/keys.js';
 export { Memories } from './resources/memories.js';
 export { Namespaces } from './resources/namespaces.js';
 export { Offices } from './resources/offices.js';
@@ -37,6 +38,12 @@ export { Templates } from './resources/templates.js';
 export type { TemplateScopeParams } from './resources/templates.js';
 export type { Fetch, RequestOptions } from './options.js';
 export type {
+  AccessLevel,
+  ApiKey,
+  ApiKeySecret,
+  AuthTicket,
+  CreateApiKeyParams,
+  RevokeApiKeyResponse,
   Agent,
   AgentCost,
   AgentEvent,

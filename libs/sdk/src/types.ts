@@ -110,3 +110,16 @@ export type UpdateScheduleParams = Schemas['PatchScheduleRequest'];
 /** One run of a schedule, as it fired. */
 export type ScheduleRun = Schemas['ScheduleRun'];
 export type TriggerScheduleResponse = Schemas['TriggerScheduleResponse'];
+
+/** An API key, as the API shows it: never its secret. */
+export type ApiKey = Schemas['ApiKey'];
+/** A key with its key string, which only its creation and rotation answer. */
+export type ApiKeySecret = Schemas['ApiKeySecret'];
+/** The body of `keys.create()`: its name, namespaces (`'*'` or a list) and level. */
+export type CreateApiKeyParams = Schemas['CreateApiKeyRequest'];
+/** What `keys.revoke()` answers. */
+export type RevokeApiKeyResponse = Schemas['RevokeApiKeyResponse'];
+/** A single-use ticket for one WebSocket or SSE request (`?ticket=`). */
+export type AuthTicket = Schemas['AuthTicket'];
+/** What a key may do: `read`, `write` or `admin`. */
+export type AccessLevel = Schemas['AccessLevel'];

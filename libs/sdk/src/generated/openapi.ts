@@ -4,6 +4,94 @@
  */
 
 export interface paths {
+  '/api/v1/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List API keys
+     * @description Every key, by id, without its secret. A key scoped to some namespaces manages only the keys whose namespaces are all among its own; any other is not found.
+     */
+    get: operations['listApiKeys'];
+    put?: never;
+    /**
+     * Create an API key
+     * @description Creates a key with its namespaces and level, and answers its key string, which is shown this once (only its hash is kept). A key creates keys only within its own namespaces (403 otherwise).
+     */
+    post: operations['createApiKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/api-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get an API key
+     * @description The key, without its secret. A key scoped to some namespaces manages only the keys whose namespaces are all among its own; any other is not found.
+     */
+    get: operations['getApiKey'];
+    put?: never;
+    post?: never;
+    /**
+     * Revoke an API key
+     * @description Deletes the key: it stops working at once, and the streams opened with it end (close code 4401). A key scoped to some namespaces manages only the keys whose namespaces are all among its own; any other is not found.
+     */
+    delete: operations['revokeApiKey'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/api-keys/{id}/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Rotate an API key
+     * @description Gives the key a new secret and answers its new key string, shown this once. The id and scopes stay; the old key string stops working at once, and the streams opened with it end (close code 4401). A key scoped to some namespaces manages only the keys whose namespaces are all among its own; any other is not found.
+     */
+    post: operations['rotateApiKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/tickets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Exchange the key for a stream ticket
+     * @description For a client that cannot set headers on a WebSocket or an EventSource (a browser): a ticket that stands for the calling key on one WebSocket or SSE request, as `?ticket=`, within 30 s. It works once, only there, and not as a key.
+     */
+    post: operations['createAuthTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/agents': {
     parameters: {
       query?: never;
@@ -838,7 +926,7 @@ export interface paths {
     };
     /**
      * List namespaces
-     * @description The default namespace and every namespace that holds an agent.
+     * @description The default namespace and every namespace that holds an agent; to a key scoped to some namespaces, only those of them.
      */
     get: operations['listNamespaces'];
     put?: never;
@@ -860,7 +948,7 @@ export interface paths {
     put?: never;
     /**
      * The platform as MCP tools (streamable HTTP)
-     * @description A Model Context Protocol endpoint (streamable HTTP, stateless, JSON answers) that serves the platform tools: the same tools, with the same names, checks and errors, that manager agents get (`create_agent`, `await_agents`, `list_agents`, …). Point an MCP client (Claude Code, an IDE) at it. The namespace of a session is `?namespace=`, else the `X-Komputer-Namespace` header, else the default one; a tool call may name another in its `namespace` argument. A client is not an agent: it has no agents of its own and no budget, and acts as the API does.
+     * @description A Model Context Protocol endpoint (streamable HTTP, stateless, JSON answers) that serves the platform tools: the same tools, with the same names, checks and errors, that manager agents get (`create_agent`, `await_agents`, `list_agents`, …). Point an MCP client (Claude Code, an IDE) at it. The namespace of a session is `?namespace=`, else the `X-Komputer-Namespace` header, else the default one; a tool call may name another in its `namespace` argument. A client is not an agent: it has no agents of its own and no budget, and acts as the API does. A key scoped to some namespaces acts only in those: any other is not found, for the session as for a tool call.
      */
     post: operations['callPlatformTools'];
     delete?: never;
@@ -930,6 +1018,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    CreateApiKeyRequest: {
+      /**
+       * @description What the key is for, as operators will recognise it
+       * @example ci-pipeline
+       */
+      name: string;
+      namespaces: components['schemas']['KeyNamespaces'];
+      level: components['schemas']['AccessLevel'];
+    };
+    /** @description The namespaces the key reaches: `"*"` for all of them, or a list */
+    KeyNamespaces: '*' | string[];
+    /**
+     * @description `read`: GET operations; `write`: every operation but key management; `admin`: key management too
+     * @enum {string}
+     */
+    AccessLevel: 'read' | 'write' | 'admin';
     CreateAgentRequest: {
       /**
        * @description DNS-1123 label, at most 63 characters
@@ -1471,6 +1575,8 @@ export interface components {
       | 'SQUAD_BUSY'
       | 'METHOD_NOT_ALLOWED'
       | 'UNAUTHENTICATED'
+      | 'API_KEY_NOT_FOUND'
+      | 'TOO_MANY_API_KEYS'
       | 'FORBIDDEN'
       | 'NAMESPACE_FORBIDDEN'
       | 'AGENT_NOT_MANAGED'
@@ -1487,6 +1593,90 @@ export interface components {
       | 'REGISTRY_UNAVAILABLE'
       | 'REGISTRY_TIMEOUT'
       | 'INTERNAL';
+    ApiKeySecret: {
+      id: string;
+      name: string;
+      namespaces: '*' | string[];
+      level: components['schemas']['AccessLevel'];
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When its secret was last replaced
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      rotatedAt?: string;
+      /** @description The key string (`kpt_<id>_<secret>`), shown this once: send it as `Authorization: Bearer` or `X-API-Key` */
+      key: string;
+    };
+    Error: {
+      /** @description What went wrong, for a person to read */
+      error: string;
+      code: components['schemas']['ErrorCode'];
+      type: components['schemas']['ErrorType'];
+      /** @description The X-Request-Id of the request; quote it in a report */
+      requestId: string;
+      /** @description Whether the same request may succeed later */
+      retryable: boolean;
+      details?: {
+        issues?: components['schemas']['FieldIssue'][];
+      } & {
+        [key: string]: unknown;
+      };
+    };
+    /** @enum {string} */
+    ErrorType:
+      | 'invalid_request_error'
+      | 'authentication_error'
+      | 'permission_error'
+      | 'not_found_error'
+      | 'conflict_error'
+      | 'request_too_large'
+      | 'rate_limit_error'
+      | 'unavailable_error'
+      | 'api_error';
+    FieldIssue: {
+      /** @description Dotted path of the field, e.g. "body.name" */
+      path: string;
+      message: string;
+    };
+    ApiKeyList: {
+      apiKeys: components['schemas']['ApiKey'][];
+    };
+    ApiKey: {
+      id: string;
+      name: string;
+      namespaces: '*' | string[];
+      level: components['schemas']['AccessLevel'];
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When its secret was last replaced
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      rotatedAt?: string;
+    };
+    RevokeApiKeyResponse: {
+      /** @constant */
+      status: 'revoked';
+      id: string;
+    };
+    AuthTicket: {
+      /** @description Pass it as `?ticket=` on one WebSocket or SSE request; it works once */
+      ticket: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      expiresAt: string;
+    };
     AgentListResponse: {
       agents: components['schemas']['AgentResponse'][];
     };
@@ -1562,37 +1752,6 @@ export interface components {
     AgentStatus: 'Pending' | 'Running' | 'Sleeping' | 'Failed' | 'Queued';
     /** @enum {string} */
     TaskStatus: 'Queued' | 'InProgress' | 'Compacting' | 'Complete' | 'Cancelled' | 'Error';
-    Error: {
-      /** @description What went wrong, for a person to read */
-      error: string;
-      code: components['schemas']['ErrorCode'];
-      type: components['schemas']['ErrorType'];
-      /** @description The X-Request-Id of the request; quote it in a report */
-      requestId: string;
-      /** @description Whether the same request may succeed later */
-      retryable: boolean;
-      details?: {
-        issues?: components['schemas']['FieldIssue'][];
-      } & {
-        [key: string]: unknown;
-      };
-    };
-    /** @enum {string} */
-    ErrorType:
-      | 'invalid_request_error'
-      | 'authentication_error'
-      | 'permission_error'
-      | 'not_found_error'
-      | 'conflict_error'
-      | 'request_too_large'
-      | 'rate_limit_error'
-      | 'unavailable_error'
-      | 'api_error';
-    FieldIssue: {
-      /** @description Dotted path of the field, e.g. "body.name" */
-      path: string;
-      message: string;
-    };
     CreateAgentResponse: {
       name: string;
       namespace: string;
@@ -2582,6 +2741,445 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  listApiKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The keys, by id */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKeyList'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateApiKeyRequest'];
+      };
+    };
+    responses: {
+      /** @description The key, with its key string */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKeySecret'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body, or the file asked for, too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Key id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The key */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKey'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  revokeApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Key id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The key was revoked */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RevokeApiKeyResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  rotateApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Key id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The key, with its new key string */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKeySecret'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createAuthTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The ticket */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthTicket'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   listAgents: {
     parameters: {
       query?: {
@@ -2606,6 +3204,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -2661,6 +3277,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -2756,7 +3390,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -2817,7 +3469,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -2882,7 +3552,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -2961,7 +3649,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3035,7 +3741,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3133,7 +3857,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3203,7 +3945,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3266,7 +4026,16 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Forbidden: the path leads outside the agent’s workspace */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3275,7 +4044,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3351,6 +4120,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3406,6 +4193,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3492,7 +4297,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3564,7 +4387,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3643,7 +4484,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3719,6 +4578,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3781,7 +4658,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3878,7 +4773,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3967,7 +4862,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4070,6 +4983,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4125,6 +5056,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -4211,7 +5160,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4285,7 +5252,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4377,7 +5362,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4460,7 +5463,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4531,7 +5552,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4607,6 +5646,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4662,6 +5719,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -4748,7 +5823,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4820,7 +5913,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4903,7 +6014,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4988,6 +6117,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5043,6 +6190,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -5129,7 +6294,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5201,7 +6384,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5284,7 +6485,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5369,6 +6588,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5415,6 +6652,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -5494,7 +6749,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5557,7 +6830,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5633,7 +6924,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5709,6 +7018,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5755,6 +7082,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -5832,7 +7177,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5893,7 +7256,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5958,7 +7339,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6037,7 +7436,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6104,6 +7521,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -6156,7 +7591,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6217,7 +7670,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6288,7 +7759,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6360,7 +7849,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6443,7 +7950,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6510,6 +8035,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -6563,7 +8106,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6651,7 +8212,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6712,7 +8291,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6786,7 +8383,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6874,7 +8489,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6939,7 +8572,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7029,7 +8680,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7085,6 +8754,24 @@ export interface operations {
           'application/json': components['schemas']['NamespaceListResponse'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -7131,6 +8818,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
