@@ -2,6 +2,7 @@ import type { Entry } from '../args';
 import type { Context } from '../context';
 import { AGENT_COMMANDS } from './agents';
 import { CONFIG_GROUP } from './config';
+import { KEYS_GROUP } from './keys';
 import { RESOURCE_COMMANDS } from './resources';
 import { TEAM_COMMANDS } from './teams';
 
@@ -10,5 +11,6 @@ export const COMMANDS: readonly Entry<Context>[] = [
   ...AGENT_COMMANDS,
   ...RESOURCE_COMMANDS,
   ...TEAM_COMMANDS,
+  KEYS_GROUP,
   CONFIG_GROUP,
 ];
