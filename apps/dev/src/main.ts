@@ -42,7 +42,8 @@ const runtimeEntry =
 startStack(config, logger, runtimeEntry).then(
   (started) => {
     stack = started;
-    const { url } = started;
+    // On loopback, the name that works for the IPv4 and the IPv6 one alike.
+    const url = started.url.replace('//127.0.0.1:', '//localhost:');
     process.stdout.write(
       [
         '',
