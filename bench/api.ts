@@ -78,6 +78,8 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     REDIS_URL: redis.url,
     KOMPUTER_SECRET_KEY: generateSecretKey(),
+    // The routes against a bare Express one, as before keys existed.
+    KOMPUTER_AUTH: 'off',
   });
   const gateway = createGateway(config, silent);
   const api = `${await gateway.listen()}/api/v1`;
