@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { operations } from '@komputer/contracts';
 import type { OperationId } from '@komputer/contracts';
 import { SseClient, TestClient, withTimeout } from '@komputer/testing';
@@ -316,5 +318,59 @@ describe('a revoked or rotated key', () => {
     await t.redis.del(`komputer:api-key:${id}`);
     const closed = await withTimeout(socket.closed, 5_000, 'the socket stayed open');
     expect(closed.code).toBe(4401);
+  });
+});
+
+describe('/mcp', () => {
+  /** A real MCP client of the gateway's `/mcp` with `key`, in the session namespace `query`. */
+  async function mcpClient(key: string, query = ''): Promise<Client> {
+    const client = new Client({ name: 'test', version: '1.0.0' });
+    const url = new URL(`${t.url}/mcp${query}`);
+    await client.connect(
+      new StreamableHTTPClientTransport(url, { requestInit: { headers: bearer(key) } }),
+    );
+    return client;
+  }
+  const textOf = (result: Awaited<ReturnType<Client['callTool']>>) =>
+    (result.content as { type: string; text: string }[])[0]?.text ?? '';
+
+  it('acts only in the namespaces the key reaches: any other is not found', async () => {
+    const client = await mcpClient(tenantKey, '?namespace=a');
+    try {
+      const own = await client.callTool({ name: 'list_agents', arguments: {} });
+      expect(own.isError).toBeFalsy();
+      const other = await client.callTool({
+        name: 'get_agent',
+        arguments: { name: 'x', namespace: 'b' },
+      });
+      expect(other.isError).toBe(true);
+      expect(textOf(other)).toContain('not found');
+      expect(textOf(other)).not.toContain('"x"');
+      const namespaces = await client.callTool({ name: 'list_namespaces', arguments: {} });
+      expect(JSON.parse(textOf(namespaces))).toEqual({ namespaces: [] });
+    } finally {
+      await client.close();
+    }
+    const session = await mcpClient(tenantKey, '?namespace=b');
+    try {
+      const listed = await session.callTool({ name: 'list_agents', arguments: {} });
+      expect(listed.isError).toBe(true);
+      expect(textOf(listed)).toContain('not found');
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('lets a key of every namespace reach them all', async () => {
+    const client = await mcpClient(ADMIN);
+    try {
+      const other = await client.callTool({
+        name: 'get_agent',
+        arguments: { name: 'x', namespace: 'b' },
+      });
+      expect(other.isError).toBeFalsy();
+    } finally {
+      await client.close();
+    }
   });
 });
