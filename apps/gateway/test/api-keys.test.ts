@@ -196,6 +196,21 @@ it('closes every WebSocket upgrade with 4401 without a key, 4404 across tenants,
   }
 });
 
+it('hides the memories and skills of namespaces the key does not reach', async () => {
+  for (const field of ['memories', 'skills']) {
+    const answer = await send('POST', '/api/v1/agents?namespace=a', bearer(tenantKey), {
+      name: 'borrower',
+      instructions: 'hi',
+      [field]: ['b/facts'],
+    });
+    expect({ field, status: answer.status, code: answer.body.code }).toEqual({
+      field,
+      status: 404,
+      code: 'NOT_FOUND',
+    });
+  }
+});
+
 it('checks the level: a read key reads, and may not write or manage keys', async () => {
   expect((await send('GET', '/api/v1/agents?namespace=a', bearer(readKey))).status).toBe(200);
   const write = await send('POST', '/api/v1/agents?namespace=a', bearer(readKey), {

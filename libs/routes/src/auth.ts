@@ -112,16 +112,29 @@ function isStream(operationId: OperationId): boolean {
   );
 }
 
-/** The namespace a request acts in: `?namespace=`, else the body's `namespace`, else the default. */
-function targetNamespace(request: AuthRequest, defaultNamespace: string): string {
+/** The fields of a body that may name resources of other namespaces (`ns/name`). */
+const REF_FIELDS = ['memories', 'skills'] as const;
+
+/**
+ * The namespaces a request reaches into: the one it acts in (`?namespace=`, else the body's
+ * `namespace`, else the default), and those of the memories and skills its body names from
+ * another namespace (`ns/name`).
+ */
+function requestNamespaces(request: AuthRequest, defaultNamespace: string): string[] {
+  const body = (
+    typeof request.body === 'object' && request.body !== null ? request.body : {}
+  ) as Record<string, unknown>;
   const asked = request.query.get('namespace');
-  if (asked !== null) return asked;
-  const { body } = request;
-  if (typeof body === 'object' && body !== null && 'namespace' in body) {
-    const { namespace } = body as { namespace: unknown };
-    if (typeof namespace === 'string') return namespace;
+  const bodyNamespace = typeof body['namespace'] === 'string' ? body['namespace'] : undefined;
+  const namespaces = [asked ?? bodyNamespace ?? defaultNamespace];
+  for (const field of REF_FIELDS) {
+    const refs = body[field];
+    if (!Array.isArray(refs)) continue;
+    for (const ref of refs) {
+      if (typeof ref === 'string' && ref.includes('/')) namespaces.push(ref.split('/')[0] ?? '');
+    }
   }
-  return defaultNamespace;
+  return namespaces;
 }
 
 /** Options for {@link keyAuthentication}. */
@@ -167,8 +180,9 @@ export function keyAuthentication(options: KeyAuthenticationOptions): Authentica
       );
     }
     if (!('namespaced' in spec)) {
-      const namespace = targetNamespace(request, defaultNamespace);
-      if (!reachesNamespace(record.namespaces, namespace)) throw hiddenNamespace(namespace);
+      for (const namespace of requestNamespaces(request, defaultNamespace)) {
+        if (!reachesNamespace(record.namespaces, namespace)) throw hiddenNamespace(namespace);
+      }
     }
     return keyPrincipal(record);
   };
