@@ -319,6 +319,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (message.modelToken && current && current.taskId === message.taskId) {
       current.modelToken.replace(message.modelToken);
     }
+    // What the supervisor before was asked, it will not answer: a platform call (an
+    // `await_agents` that waits, say) ends with an error that the model reads, not at the
+    // task's timeout.
+    requests.interrupt(
+      'SUPERVISOR_CHANGED',
+      'the agent’s supervisor changed while this call waited for its answer, which is lost: ' +
+        'it may or may not have taken effect, so check (get_agent, list_agents) before ' +
+        'repeating it; waits such as await_agents can simply be made again',
+    );
     void writer.write({
       type: 'ready',
       pid: process.pid,

@@ -73,7 +73,8 @@ export class MessageLog {
   /** What the runtime said of its compactions (`active`), in order. */
   readonly compacting: boolean[] = [];
   /** Answers the runtime's platform tool calls, as a manager's supervisor does. */
-  private platform: ((params: RuntimePlatformParams) => RuntimePlatformResult) | undefined;
+  private platform:
+    ((params: RuntimePlatformParams) => RuntimePlatformResult | undefined) | undefined;
 
   /** `send` writes to the runtime's input. */
   constructor(private readonly send: (message: SupervisorMessage) => void) {}
@@ -103,7 +104,7 @@ export class MessageLog {
     }
     if (message.type === 'request' && message.method === RUNTIME_PLATFORM_METHOD && this.platform) {
       const result = this.platform(RuntimePlatformParamsSchema.parse(message.params));
-      this.send({ type: 'response', id: message.id, result });
+      if (result) this.send({ type: 'response', id: message.id, result });
     }
     if (message.type === 'event' && message.event.type === 'user_message') {
       const taken = message.event.payload.steer_index ?? 0;
@@ -130,8 +131,13 @@ export class MessageLog {
     this.compactions.set(taskId, instructions ? { instructions } : {});
   }
 
-  /** Answers the runtime's platform tool calls with `handler` from now on. */
-  answerPlatform(handler: (params: RuntimePlatformParams) => RuntimePlatformResult): void {
+  /**
+   * Answers the runtime's platform tool calls with `handler` from now on; a call it answers
+   * with undefined gets no answer, as from a supervisor that died.
+   */
+  answerPlatform(
+    handler: (params: RuntimePlatformParams) => RuntimePlatformResult | undefined,
+  ): void {
     this.platform = handler;
   }
 

@@ -1,7 +1,7 @@
 import type { RuntimePlatformParams } from '@komputer/contracts';
 import { startScriptedAnthropic, text, toolUse } from '@komputer/testing';
 import type { ScriptedAnthropic } from '@komputer/testing';
-import { removeWorkspaces, startTestRuntime, taskMessage, tempWorkspace } from './harness';
+import { removeWorkspaces, startTestRuntime, taskMessage, tempWorkspace, until } from './harness';
 import type { TestRuntime } from './harness';
 
 let server: ScriptedAnthropic;
@@ -69,6 +69,41 @@ it('offers a manager’s platform tools and sends each call to its supervisor', 
       is_error: true,
     },
   ]);
+});
+
+it('ends a platform call left unanswered when another supervisor attaches; the model sees why', async () => {
+  let calls = 0;
+  t.log.answerPlatform(() => {
+    calls += 1;
+    // The first call's supervisor dies before it answers; the one that attaches answers.
+    return calls === 1 ? undefined : { output: '{"agents":[]}', isError: false };
+  });
+  server.script(
+    { content: [toolUse('list_agents', {}, 'toolu_1')] },
+    { content: [toolUse('list_agents', {}, 'toolu_2')] },
+    { content: [text('Checked again.')] },
+  );
+  const task = taskMessage({ role: 'manager', platformTools: [listAgents] });
+  t.send(task);
+  await until(() => calls === 1, 'the first platform call');
+  t.send({ type: 'resume', taskId: task.taskId, afterSeq: 0 });
+
+  expect((await t.log.terminal(task.taskId)).type).toBe('task_completed');
+  const results = t.log
+    .events(task.taskId)
+    .filter((e) => e.type === 'tool_result')
+    .map((e) => e.payload);
+  expect(results).toEqual([
+    {
+      id: 'toolu_1',
+      tool: 'list_agents',
+      output: expect.stringMatching(/^the agent’s supervisor changed while this call waited/),
+      is_error: true,
+    },
+    { id: 'toolu_2', tool: 'list_agents', output: '{"agents":[]}', is_error: false },
+  ]);
+  // The model read why, in the next request.
+  expect(JSON.stringify(server.requests[1]?.body.messages.at(-1))).toContain('supervisor changed');
 });
 
 it('gives a task without platform tools none of them', async () => {

@@ -114,6 +114,12 @@ export interface DriverStartOptions {
    * kubernetes driver) reads them to keep each filled; the local driver has none.
    */
   warmPools?: () => Promise<WarmPoolTarget[]>;
+  /**
+   * Asks the scheduler `holder`, which holds the agent's runtime, to let go of it (see
+   * {@link RuntimeDriver.release}): a start here needs it. The kubernetes driver asks once a
+   * start finds the pod's lease held by another scheduler, then waits for the lease as before.
+   */
+  askRelease?: (agent: AgentRef, holder: string) => void;
 }
 
 /** How many runtimes a driver holds, by state, for the metrics. */
@@ -165,6 +171,14 @@ export interface RuntimeDriver {
    * starts a new runtime). Resolves with false when `busy()` kept the runtime running.
    */
   stopUnlessBusy(agent: AgentRef, busy: () => boolean): Promise<boolean>;
+  /**
+   * When this driver is `holder` (as {@link DriverStartOptions.askRelease} named it), lets go of
+   * the agent's runtime without stopping it, unless `busy()` says that a task runs on it, so
+   * that another scheduler takes it over (kubernetes: the pod runs on, and its lease is
+   * released). Resolves with whether it let go. Drivers whose runtimes die with their scheduler
+   * (`local`) have none.
+   */
+  release?(agent: AgentRef, holder: string, busy: () => boolean): Promise<boolean>;
   /**
    * Stops the runtime and removes the agent's workspace. With a `uid`, a runtime and a
    * workspace of another uid (a newer agent of the same name) are left alone.

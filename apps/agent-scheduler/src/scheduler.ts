@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ControlMessageSchema, MAX_SQUAD_MEMBERS } from '@komputer/contracts';
 import type { ControlMessage } from '@komputer/contracts';
-import { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
+import { AgentService, ScheduleService, SquadService, TemplateService } from '@komputer/agents';
 import {
   createReferenceChecker,
   createRegistries,
   parseSecretKey,
+  skillResponses,
   TaskTokenSigner,
 } from '@komputer/connectors';
 import {
@@ -166,10 +167,14 @@ export function createScheduler(
     agents: agentService,
     logger,
   });
+  const squadStore = new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS });
   const platformTools = new PlatformTools({
     agents: agentService,
     schedules,
     templates: templateService,
+    squads: new SquadService({ squads: squadStore, agents, logger }),
+    // In process, as the tasks' connectors, memories and skills are resolved.
+    registry: { ...registries, skills: skillResponses(registries.skills) },
     events: new EventStore({ redis, keys, maxLen: config.KOMPUTER_EVENTS_MAXLEN }),
     waits: new TaskWaits({ redis, keys, maxScan: config.KOMPUTER_EVENTS_MAXLEN }),
     listNamespaces: () => agents.namespaces(),
@@ -195,7 +200,15 @@ export function createScheduler(
     textDeltas: config.KOMPUTER_TEXT_DELTAS,
     scheduler: id,
     metrics: taskMetrics,
-    platform: { tools: platformTools, agents: agentService },
+    platform: {
+      tools: platformTools,
+      agents: agentService,
+      subTaskStore: (namespace, taskId, ttlMs) => ({
+        redis,
+        key: keys.subTasks(namespace, taskId),
+        ttlMs,
+      }),
+    },
     logger,
   });
   const reconciler = new Reconciler({
@@ -220,7 +233,7 @@ export function createScheduler(
       },
       logger,
     }),
-    squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
+    squads: squadStore,
     logger,
   });
 
@@ -265,6 +278,13 @@ export function createScheduler(
         .catch((err: unknown) =>
           logger.warn({ err, agent: ref }, 'could not put an agent to sleep'),
         );
+    }
+    if (control.type === 'release') {
+      const { namespace, name, uid, holder } = control;
+      const ref = { namespace, name, ...(uid ? { uid } : {}) };
+      driver
+        .release?.(ref, holder, () => runner.runsTaskOf(ref))
+        .catch((err: unknown) => logger.warn({ err, agent: ref }, 'could not let a runtime go'));
     }
     if (control.type === 'delete') {
       // Stopping the runtime cancels its task first; then the workspace goes.
@@ -343,6 +363,19 @@ export function createScheduler(
       await driver.start({
         modelUrl,
         warmPools: async () => (await templates.pools()).map(warmPoolTarget),
+        askRelease: (agent, holder) => {
+          const { namespace, name, uid } = agent;
+          const release: ControlMessage = {
+            type: 'release',
+            namespace,
+            name,
+            holder,
+            ...(uid ? { uid } : {}),
+          };
+          redis
+            .publish(keys.controlChannel(), JSON.stringify(release))
+            .catch((err: unknown) => logger.warn({ err, agent }, 'could not ask for a runtime'));
+        },
       });
       // The driver now knows whether its sandbox can start: the status kept with the key says so.
       await liveness.renew();

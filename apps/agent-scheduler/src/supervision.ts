@@ -11,6 +11,7 @@ import {
 } from '@komputer/contracts';
 import type { AgentService } from '@komputer/agents';
 import { SubTasks } from '@komputer/platform-tools';
+import type { SubTaskStore } from '@komputer/platform-tools';
 import type { ManagerCaller, PlatformTools } from '@komputer/platform-tools';
 import type {
   AgentStatus,
@@ -54,6 +55,8 @@ export interface SupervisorPlatform {
   tools: PlatformTools;
   /** Cancels a manager's sub-tasks when its own task is cancelled. */
   agents: Pick<AgentService, 'cancel' | 'get'>;
+  /** Where a manager task's sub-tasks are kept, for a scheduler that adopts the task. */
+  subTaskStore: (namespace: string, taskId: string, ttlMs: number) => SubTaskStore;
 }
 
 /** Options for {@link Supervision}. */
@@ -130,11 +133,16 @@ export class Supervision {
   private finish: () => void = () => undefined;
   private readonly done = new Promise<void>((resolve) => (this.finish = resolve));
   /** The sub-tasks that the task's platform calls started, when its agent is a manager. */
-  private readonly subTasks = new SubTasks();
+  private readonly subTasks: SubTasks;
   /** Stops the task's platform calls under way: its cancel, or its end. */
   private readonly platformCalls = new AbortController();
 
-  constructor(private readonly options: SupervisionOptions) {}
+  constructor(private readonly options: SupervisionOptions) {
+    const { platform, job, settings } = options;
+    // Kept in Redis for as long as this supervision may still run the task.
+    const ttlMs = settings.limits.timeoutMs + TIMEOUT_GRACE_MS;
+    this.subTasks = new SubTasks(platform?.subTaskStore(job.namespace, job.taskId, ttlMs));
+  }
 
   private get taskId(): string {
     return this.options.job.taskId;
@@ -164,6 +172,8 @@ export class Supervision {
     );
     try {
       if (this.options.adopted) {
+        // A manager's task knows the sub-tasks it started under the scheduler before.
+        if (this.options.agent.spec.role === 'manager') await this.subTasks.restore();
         await this.resume(this.options.adopted);
       } else {
         if (!this.options.announced) this.storeOwn(this.started());
@@ -178,6 +188,9 @@ export class Supervision {
       // way are cut off, and its token is refused from now on.
       if (this.modelToken) this.options.tokens.revoke(this.modelToken);
       this.platformCalls.abort('the task has ended');
+      // Its sub-tasks are no one's to cancel now; a task that goes on elsewhere keeps them.
+      if (this.ended && this.options.agent.spec.role === 'manager')
+        await this.subTasks.forget().catch((err: unknown) => log.debug({ err }, 'sub-tasks kept'));
       clearTimeout(timer);
       stopListening();
       stopWatchingExit();

@@ -119,11 +119,11 @@ export class TaskRunner {
   }
 
   /**
-   * Whether a task of the agent other than `except` (its last, which has ended) runs here, or
+   * Whether a task of the agent (other than `except`: its last, which has ended) runs here, or
    * is on its way to its runtime: such a task may hold the agent's runtime, which must not stop
    * under it.
    */
-  runsTaskOf(agent: AgentRef, except: string): boolean {
+  runsTaskOf(agent: AgentRef, except?: string): boolean {
     const key = agentKey(agent);
     for (const [taskId, of] of this.running) if (of === key && taskId !== except) return true;
     return false;

@@ -71,10 +71,14 @@ afterEach(() => expect(model.remainingTurns).toBe(0));
 const log = collectLogLines(1_000);
 const logger = createLogger({ name: 'kube-driver', level: 'info', destination: log.destination });
 
-/** A started driver, through the proxy unless `direct`, with `overrides` to its settings. */
+/**
+ * A started driver, through the proxy unless `direct`, with `overrides` to its settings and
+ * `start` to its start options.
+ */
 async function driver(
   overrides: Record<string, string> = {},
   direct = false,
+  start: Parameters<KubernetesRuntimeDriver['start']>[0] = {},
 ): Promise<KubernetesRuntimeDriver> {
   // The pods call the scripted model straight: it takes the token of each task as its key.
   const config = kubeDriverConfig(direct ? emulator.kubeconfigPath : proxy.kubeconfigPath, {
@@ -83,7 +87,7 @@ async function driver(
   });
   const made = createKubernetesDriver(config, { logger, logLevel: 'warn' });
   drivers.push(made);
-  await made.start();
+  await made.start(start);
   return made;
 }
 
@@ -257,6 +261,41 @@ describe('leases: two schedulers never drive one pod', () => {
     expect(second.ready(ref)).toBe(taken);
     expect((await podOf(ref)).metadata?.uid).toBe(pod);
     expect((await lease()).spec).toMatchObject({ holderIdentity: second.identity });
+  });
+
+  it('takes an idle pod over when its holder lets go on being asked; a pod that runs a task is kept', async () => {
+    const first = await driver({}, true);
+    let firstBusy = true;
+    const asked: string[] = [];
+    const second = await driver({ KOMPUTER_KUBE_START_TIMEOUT_MS: '3000' }, true, {
+      askRelease: (agent, holder) => {
+        asked.push(holder);
+        void first.release(agent, holder, () => firstBusy);
+      },
+    });
+    const { ref } = await queuedTask();
+    const handle = await first.ensure(ref);
+    const pod = (await podOf(ref)).metadata?.uid;
+
+    // A task runs on it: the first keeps it, and the second's start gives up at its deadline.
+    await expect(second.ensure(ref)).rejects.toThrow('is driven by another scheduler');
+    expect(asked).toEqual([first.identity]);
+    expect(first.ready(ref)).toBe(handle);
+    // A driver that is not the holder ignores the ask.
+    await expect(second.release(ref, first.identity, () => false)).resolves.toBe(false);
+
+    // Idle, it is let go at the first ask, running: the second attaches to the same pod.
+    firstBusy = false;
+    const taken = await second.ensure(ref);
+    expect(asked).toEqual([first.identity, first.identity]);
+    expect(second.ready(ref)).toBe(taken);
+    expect(first.ready(ref)).toBeUndefined();
+    expect((await podOf(ref)).metadata?.uid).toBe(pod);
+    const lease = await coordination.readNamespacedLease({
+      name: agentObjectName(ref),
+      namespace: KUBE_NAMESPACE,
+    });
+    expect(lease.spec?.holderIdentity).toBe(second.identity);
   });
 
   it('takes a pod over once the lease of a scheduler that died has lapsed', async () => {

@@ -86,7 +86,7 @@ describe('runCli', () => {
     expect(await cli('logs', 'a', '--limit', '0')).toEqual({
       code: EXIT.USAGE,
       stdout: '',
-      stderr: 'komputer: --limit: "0" is not a whole number from 1 to 200\n',
+      stderr: 'komputer: --limit: "0" is not a whole number from 1 to 10000\n',
     });
     const json = await cli('get', '--json');
     expect(json.code).toBe(EXIT.USAGE);

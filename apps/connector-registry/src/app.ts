@@ -1,12 +1,12 @@
-import { CONNECTOR_TEMPLATES, MCP_ENDPOINT_ROUTE, oauthCallbackPages } from '@komputer/connectors';
-import type {
-  ConnectorRegistry,
-  ContentRegistry,
-  ContentResource,
-  OAuthFlow,
+import {
+  CONNECTOR_TEMPLATES,
+  MCP_ENDPOINT_ROUTE,
+  oauthCallbackPages,
+  skillResponses,
 } from '@komputer/connectors';
+import type { ConnectorRegistry, ContentRegistry, OAuthFlow } from '@komputer/connectors';
 import { operations } from '@komputer/contracts';
-import type { RegistryOperationId, SkillResponse } from '@komputer/contracts';
+import type { RegistryOperationId } from '@komputer/contracts';
 import { bodyNamespaceOf, mountRoutes, namespaceOf, pageRoute, route } from '@komputer/routes';
 import type { Authenticate, NamespaceQuery } from '@komputer/routes';
 import {
@@ -53,18 +53,14 @@ const onlyPost: RequestHandler = (_req, res, next) => {
   );
 };
 
-/** A skill as the reference shows it: no skill is given to every agent unasked here. */
-function toSkillResponse(skill: ContentResource): SkillResponse {
-  return { ...skill, description: skill.description ?? '', isDefault: false };
-}
-
 /**
  * Builds the registry's Express app, without listening: the connectors', secrets', memories'
  * and skills' operations of the shared table, with health and readiness, and the connectors'
  * MCP endpoint for agents.
  */
 export function createApp(deps: RegistryDeps): express.Express {
-  const { connectors, oauth, memories, skills, defaultNamespace } = deps;
+  const { connectors, oauth, memories, defaultNamespace } = deps;
+  const skills = skillResponses(deps.skills);
   const ns = (query: NamespaceQuery) => namespaceOf(query, defaultNamespace);
   const bodyNs = (query: NamespaceQuery, body: NamespaceQuery) =>
     bodyNamespaceOf(query, body, defaultNamespace);
@@ -142,17 +138,15 @@ export function createApp(deps: RegistryDeps): express.Express {
       return { status: 'deleted', name: path.name, namespace: ns(query) };
     }),
     listSkills: route(operations.listSkills, async ({ query }) => ({
-      skills: (await skills.list(ns(query))).map(toSkillResponse),
+      skills: await skills.list(ns(query)),
     })),
     createSkill: route(operations.createSkill, async ({ query, body }) => {
       const { name, namespace: _ns, ...spec } = body;
-      return toSkillResponse(await skills.put(bodyNs(query, body), name, spec));
+      return skills.put(bodyNs(query, body), name, spec);
     }),
-    getSkill: route(operations.getSkill, async ({ path, query }) =>
-      toSkillResponse(await skills.get(ns(query), path.name)),
-    ),
-    patchSkill: route(operations.patchSkill, async ({ path, query, body }) =>
-      toSkillResponse(await skills.patch(ns(query), path.name, body)),
+    getSkill: route(operations.getSkill, ({ path, query }) => skills.get(ns(query), path.name)),
+    patchSkill: route(operations.patchSkill, ({ path, query, body }) =>
+      skills.patch(ns(query), path.name, body),
     ),
     deleteSkill: route(operations.deleteSkill, async ({ path, query }) => {
       await skills.delete(ns(query), path.name, query.force ?? false);

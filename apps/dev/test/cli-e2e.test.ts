@@ -325,6 +325,26 @@ describe('komputer download, cost and connector templates', () => {
 });
 
 describe('komputer logs', () => {
+  it('--limit past one page prints the latest events, oldest first, with no gap or repeat', async () => {
+    // One turn of 150 commands: over 300 events, so 230 of them take two pages read backwards.
+    model.script(
+      { content: Array.from({ length: 150 }, (_, i) => toolUse('Bash', { command: `echo ${i}` })) },
+      { content: [text('Echoed them all.')] },
+    );
+    const run = await komputerDone(['run', 'echoer', 'Echo', '--json']);
+    expect(run.code).toBe(0);
+    const idsOf = (stdout: string) =>
+      stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { id: string }).id);
+    const all = idsOf((await komputerDone(['logs', 'echoer', '--after', '0-0', '--json'])).stdout);
+    expect(all.length).toBeGreaterThan(300);
+    const latest = await komputerDone(['logs', 'echoer', '--limit', '230', '--json']);
+    expect(latest.code).toBe(0);
+    expect(idsOf(latest.stdout)).toEqual(all.slice(-230));
+  });
+
   it('-f follows the running task live and returns when it ends', async () => {
     const turn = gate();
     model.script(

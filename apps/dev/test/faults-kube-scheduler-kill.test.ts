@@ -14,7 +14,13 @@ import {
   text,
   toolUse,
 } from '@komputer/testing';
-import type { KubeEmulator, RedisServer, ScriptedAnthropic } from '@komputer/testing';
+import type {
+  KubeEmulator,
+  RedisServer,
+  ScriptedAnthropic,
+  ScriptedReply,
+  ScriptedRequest,
+} from '@komputer/testing';
 import { CoordinationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { KUBE_NAMESPACE, kubeEnv, startRuntimeCluster } from './kube-stack';
@@ -66,14 +72,19 @@ beforeAll(async () => {
   coordination = kc.makeApiClient(CoordinationV1Api);
 });
 
-afterAll(async () => {
-  releaseHeld();
+/** Stops every scheduler process still running, cleanly. */
+async function stopSchedulers(): Promise<void> {
   for (const scheduler of schedulers) {
     if (scheduler.child.exitCode === null && scheduler.child.signalCode === null) {
       scheduler.child.kill('SIGTERM');
       await scheduler.exited;
     }
   }
+}
+
+afterAll(async () => {
+  releaseHeld();
+  await stopSchedulers();
   await gateway?.close();
   redis?.disconnect();
   await model?.close();
@@ -187,3 +198,81 @@ it('resumes the task of a scheduler killed mid-task on its pod: it completes, ev
   expect(await podUid()).toBe(pod);
   expect(model.remainingTurns).toBe(0);
 }, 120_000);
+
+it('lets an adopted manager wait again, and cancels the sub-task it started before its scheduler died', async () => {
+  // The model proxy's address is one scheduler's at a time.
+  await stopSchedulers();
+  const doomed = await startScheduler();
+  let releaseWorker: () => void = () => undefined;
+  const workerHeld = new Promise<void>((resolve) => (releaseWorker = resolve));
+  let workerCalled: () => void = () => undefined;
+  const workerCalling = new Promise<void>((resolve) => (workerCalled = resolve));
+  const isManager = (request: ScriptedRequest) =>
+    (request.body.tools ?? []).some((tool) => (tool as { name: string }).name === 'await_agents');
+  const route = async (request: ScriptedRequest): Promise<ScriptedReply> => {
+    if (!isManager(request)) {
+      // The worker's model call answers only once the test is over.
+      workerCalled();
+      await workerHeld;
+      return { content: [text('Too late.')] };
+    }
+    const asked = request.body.messages.filter((m) => m.role === 'assistant').length;
+    return asked === 0
+      ? {
+          content: [
+            toolUse('create_agent', { name: 'kube-worker', instructions: 'Take your time.' }),
+            toolUse('await_agents', { agents: ['kube-worker'], timeoutSeconds: 300 }),
+          ],
+        }
+      : // The wait was cut off with the scheduler: the manager waits again.
+        { content: [toolUse('await_agents', { agents: ['kube-worker'], timeoutSeconds: 300 })] };
+  };
+  model.script(...Array.from({ length: 8 }, () => route));
+  try {
+    const taskId = await post('kube-boss', 'Wait for a worker.');
+    const bossKey = 'komputer:default:events:kube-boss';
+    const awaitCalls = (event: { type: string; payload: unknown }) =>
+      event.type === 'tool_call' && (event.payload as { tool: string }).tool === 'await_agents';
+    await followEvents(redis, bossKey, { until: awaitCalls, explain: recentLog });
+    await workerCalling;
+    const workerTask = await redis.hget('komputer:default:agent:kube-worker', 'taskId');
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
+
+    await startScheduler();
+    // Adopted, the manager learns that its wait was cut off, and waits again.
+    let seen = 0;
+    await followEvents(redis, bossKey, {
+      until: (event) => awaitCalls(event) && ++seen === 2,
+      timeoutMs: 60_000,
+      explain: recentLog,
+    });
+    const { port } = gateway.server.address() as { port: number };
+    const cancelled = await fetch(`http://127.0.0.1:${port}/api/v1/agents/kube-boss/cancel`, {
+      method: 'POST',
+    });
+    expect(cancelled.status).toBe(200);
+
+    const bossEvents = await taskEvents(redis, bossKey, taskId, { explain: recentLog });
+    expect(bossEvents.at(-1)?.type).toBe('task_cancelled');
+    const results = bossEvents
+      .filter((e) => e.type === 'tool_result')
+      .map((e) => e.payload as { tool: string; output: string; is_error: boolean });
+    // (The second wait, cancelled, may end with a result of its own.)
+    expect(results.slice(0, 2).map((r) => [r.tool, r.is_error])).toEqual([
+      ['create_agent', false],
+      ['await_agents', true],
+    ]);
+    expect(results[1]?.output).toMatch(/supervisor changed/);
+    // The sub-task that the scheduler before recorded is cancelled with its manager.
+    const workerEvents = await taskEvents(
+      redis,
+      'komputer:default:events:kube-worker',
+      workerTask ?? '',
+      { timeoutMs: 30_000, explain: recentLog },
+    );
+    expect(workerEvents.at(-1)?.type).toBe('task_cancelled');
+  } finally {
+    releaseWorker();
+  }
+}, 150_000);

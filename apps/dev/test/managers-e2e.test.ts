@@ -1,10 +1,13 @@
 import type { MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { AgentEvent } from '@komputer/contracts';
+import { Komputer } from '@komputer/sdk';
 import {
   eventually,
   followEvents,
   lastUserText,
+  SseClient,
   taskEvents,
   text,
   toolUse,
@@ -85,8 +88,10 @@ function toolResults(events: { type: string; payload: unknown }[]) {
 describe('a manager runs a team of workers, end to end', () => {
   it('creates three workers, waits for them with await_agents, and finishes with their combined results', async () => {
     const colours = ['red', 'green', 'blue'];
+    const members = ['boss', ...colours.map((_c, i) => `painter-${i + 1}`)];
+    let live: SseClient | undefined;
     // Every model request is routed by who makes it and where its conversation stands.
-    const route = (request: ScriptedRequest): ScriptedReply => {
+    const route = async (request: ScriptedRequest): Promise<ScriptedReply> => {
       if (!fromManager(request)) return workerAnswer(request);
       const called = lastToolCalls(request);
       if (called.length === 0) {
@@ -100,6 +105,10 @@ describe('a manager runs a team of workers, end to end', () => {
         });
       }
       if (called[0] === 'create_agent') {
+        // The office exists now: its live stream opens before the manager waits, and replays
+        // what each member did so far.
+        const from = members.map((name) => `${name}:0-0`).join(',');
+        live = await SseClient.open(`${e2e.api}/offices/boss/events/stream?after=${from}`);
         return managerTurn({
           content: [
             toolUse('await_agents', {
@@ -157,10 +166,82 @@ describe('a manager runs a team of workers, end to end', () => {
       expect(worker.role).toBe('worker');
       expect(model.requests.some((r) => !fromManager(r))).toBe(true);
     }
-    const office = (await get('/agents')).body.agents.filter((a: { name: string }) =>
-      a.name.startsWith('painter-'),
+
+    // The office: the manager and its three workers, each with its task's cost, summed.
+    const costs = [
+      (end?.payload as { cost_usd: number }).cost_usd,
+      ...awaited.agents.map((a: { costUsd: number }) => a.costUsd),
+    ];
+    const office = (await get('/offices/boss')).body;
+    expect(office).toMatchObject({
+      manager: 'boss',
+      phase: 'Idle',
+      totalAgents: 4,
+      activeAgents: 0,
+      completedAgents: 4,
+    });
+    expect(office.members.map((m: { name: string }) => m.name)).toEqual(members);
+    for (const [i, member] of office.members.entries()) {
+      expect(Number(member.totalCostUSD)).toBeCloseTo(costs[i], 12);
+      expect(member.totalCostUSD).toBe((await get(`/agents/${members[i]}`)).body.totalCostUSD);
+    }
+    expect(Number(office.totalCostUSD)).toBeCloseTo(
+      costs.reduce((sum, cost) => sum + cost, 0),
+      10,
     );
-    expect(office).toHaveLength(3);
+
+    // Its event stream, paged: every member's events, each in its own stream's order, merged in
+    // office order (event id, then agent name).
+    const streams = new Map<string, string[]>();
+    for (const name of members) {
+      const own = (await get(`/agents/${name}/events?limit=200`)).body.events as AgentEvent[];
+      expect(own.at(-1)?.type).toBe('task_completed');
+      streams.set(
+        name,
+        own.map((e) => e.id),
+      );
+    }
+    const paged: AgentEvent[] = [];
+    let page: AgentEvent[] = (await get('/offices/boss/events?after=0-0&limit=7')).body.events;
+    while (page.length > 0) {
+      paged.push(...page);
+      const last = page.at(-1);
+      const after = `${last?.agentName}:${last?.id}`;
+      page = (await get(`/offices/boss/events?after=${after}&limit=7`)).body.events;
+    }
+    const byMember = (list: AgentEvent[], name: string) =>
+      list.filter((e) => e.agentName === name).map((e) => e.id);
+    for (const name of members) expect(byMember(paged, name)).toEqual(streams.get(name));
+    expect(paged).toHaveLength([...streams.values()].flat().length);
+    const place = (e: AgentEvent) => {
+      const [ms, seq] = e.id.split('-');
+      return `${ms?.padStart(16, '0')}-${seq?.padStart(8, '0')} ${e.agentName}`;
+    };
+    const places = paged.map(place);
+    expect(places).toEqual([...places].sort());
+
+    // And live: the stream opened before the manager waited carries the same, member by member.
+    const stream = live as SseClient;
+    await stream.until((client) =>
+      members.every(
+        (name) => byMember(client.events, name).length >= (streams.get(name) ?? []).length,
+      ),
+    );
+    stream.close();
+    for (const name of members) expect(byMember(stream.events, name)).toEqual(streams.get(name));
+
+    // The SDK's watch replays the same from the start of every member's stream.
+    const total = [...streams.values()].flat().length;
+    const watched: AgentEvent[] = [];
+    const sdk = new Komputer({ baseURL: e2e.stack.url });
+    for await (const event of sdk.offices.watch('boss', {
+      after: '0-0',
+      signal: AbortSignal.timeout(30_000),
+    })) {
+      watched.push(event as AgentEvent);
+      if (watched.length === total) break;
+    }
+    for (const name of members) expect(byMember(watched, name)).toEqual(streams.get(name));
   });
 
   it('waits for the task it gave, never an earlier one of the same agent', async () => {
@@ -425,7 +506,115 @@ describe('what a manager may touch', () => {
     expect(allowed.map((r) => r.is_error)).toEqual([false]);
     expect((await get('/agents/outsider')).status).toBe(404);
   });
+
+  it('keeps memories and secrets of its own namespace, through the registries in its supervisor', async () => {
+    const results = await runManager('keeper', [
+      toolUse('create_memory', { name: 'notes', content: 'remember this' }),
+      toolUse('attach_memory', { memory: 'notes' }),
+      toolUse('create_secret', { name: 'keeper-key', data: { KEY: 'v' } }),
+      toolUse('list_secrets', {}),
+      toolUse('get_memory', { name: 'notes', namespace: 'other-team' }),
+      toolUse('delete_memory', { name: 'notes' }),
+      toolUse('get_skill', { name: 'nothing' }),
+      toolUse('create_skill', { name: 'howto', content: 'Do it so.', description: 'How' }),
+    ]);
+    expect(results.map((r) => [r.tool, r.is_error])).toEqual([
+      ['create_memory', false],
+      ['attach_memory', false],
+      ['create_secret', false],
+      ['list_secrets', false],
+      ['get_memory', true],
+      ['delete_memory', true],
+      ['get_skill', true],
+      ['create_skill', false],
+    ]);
+    // What the API shows of the skill, field for field.
+    expect(JSON.parse(results[7]?.output ?? '{}')).toEqual((await get('/skills/howto')).body);
+    const listed = JSON.parse(results[3]?.output ?? '{}').secrets;
+    expect(listed.map((x: { name: string }) => x.name)).toEqual(['keeper-key']);
+    expect(results[4]?.output).toMatch(/^NAMESPACE_FORBIDDEN: manager agent "keeper"/);
+    // The registry's own refusals, word for word: a memory an agent attaches stays.
+    const attached = await e2e.call('DELETE', '/memories/notes');
+    expect(results[5]?.output).toBe(`${attached.body.code}: ${attached.body.error}`);
+    const missing = await get('/skills/nothing');
+    expect(results[6]?.output).toBe(`${missing.body.code}: ${missing.body.error}`);
+    expect((await get('/memories/notes')).body.content).toBe('remember this');
+    expect((await get('/agents/keeper')).body.memories).toEqual(['notes']);
+  });
+
+  it('puts into a squad only the agents it manages', async () => {
+    model.script({ content: [text('alone')] });
+    const loner = await post('/agents', { name: 'loner', instructions: 'Stay.' });
+    await eventsOf('loner', loner.body.taskId);
+    const results = await runManager('squad-boss', [
+      toolUse('create_squad', { name: 'taken', members: [{ ref: { name: 'loner' } }] }),
+      toolUse('create_squad', { name: 'own', members: [] }),
+      toolUse('add_to_squad', { squad: 'own', name: 'loner' }),
+    ]);
+    expect(results.map((r) => r.is_error)).toEqual([true, false, true]);
+    for (const result of [results[0], results[2]]) {
+      expect(result?.output).toMatch(
+        /^AGENT_NOT_MANAGED: manager agent "squad-boss" may not add to a squad agent "loner"/,
+      );
+    }
+    expect((await get('/squads/taken')).status).toBe(404);
+    expect((await get('/agents/loner')).body.squad).toBe(false);
+  });
 });
+
+/** komputer.ai's manager tools, as tools/reference/komputer-ai-behaviour.md lists them. */
+const KOMPUTER_AI_MANAGER_TOOLS = [
+  'create_agent',
+  'update_agent',
+  'patch_agent',
+  'get_agent',
+  'get_agent_status',
+  'get_agent_events',
+  'list_agents',
+  'cancel_agent',
+  'delete_agent',
+  'sleep_agent',
+  'wake_agent',
+  'compact_agent',
+  'schedule_agent',
+  'list_schedules',
+  'get_schedule',
+  'update_schedule',
+  'delete_schedule',
+  'trigger_schedule',
+  'create_memory',
+  'list_memories',
+  'get_memory',
+  'update_memory',
+  'delete_memory',
+  'attach_memory',
+  'detach_memory',
+  'create_skill',
+  'list_skills',
+  'get_skill',
+  'update_skill',
+  'delete_skill',
+  'attach_skill',
+  'detach_skill',
+  'list_connectors',
+  'list_connector_templates',
+  'get_connector',
+  'create_connector',
+  'attach_connector',
+  'detach_connector',
+  'list_secrets',
+  'create_secret',
+  'delete_secret',
+  'attach_secret',
+  'detach_secret',
+  'create_squad',
+  'add_to_squad',
+  'remove_from_squad',
+  'delete_squad',
+  'list_squads',
+  'list_namespaces',
+  'list_templates',
+];
 
 describe('the platform over MCP', () => {
   /** A real MCP client of the gateway's `/mcp`, with `headers` on every request. */
@@ -454,9 +643,8 @@ describe('the platform over MCP', () => {
         .map(nameOf)
         .filter((name) => /^[a-z_]+$/.test(name));
       expect(names.sort()).toEqual(offered.sort());
-      expect(names).toEqual(
-        expect.arrayContaining(['create_agent', 'await_agents', 'list_agents']),
-      );
+      // Every manager tool of komputer.ai (tools/reference/komputer-ai-behaviour.md), and ours.
+      expect(names.sort()).toEqual([...KOMPUTER_AI_MANAGER_TOOLS, 'await_agents'].sort());
       const create = tools.find((t) => t.name === 'create_agent');
       expect(create?.inputSchema.required).toEqual(
         expect.arrayContaining(['name', 'instructions']),
@@ -488,6 +676,175 @@ describe('the platform over MCP', () => {
       const invalid = await client.callTool({ name: 'create_agent', arguments: { name: 'X!' } });
       expect(invalid.isError).toBe(true);
       expect(textOf(invalid)).toMatch(/^VALIDATION_FAILED: invalid input for create_agent: name: /);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('manages squads, changes and compacts agents, with the API’s validation and errors', async () => {
+    const namespace = 'squad-tools';
+    model.script({ content: [text('a')] }, { content: [text('b')] });
+    for (const name of ['crew-a', 'crew-b']) {
+      const made = await post(`/agents?namespace=${namespace}`, { name, instructions: 'Be.' });
+      await taskEvents(redis, `komputer:${namespace}:events:${name}`, made.body.taskId);
+    }
+    const client = await mcpClient(`?namespace=${namespace}`);
+    const call = async (name: string, args: Record<string, unknown>) => {
+      const result = await client.callTool({ name, arguments: args });
+      return { isError: result.isError, text: textOf(result) };
+    };
+    const ok = async (name: string, args: Record<string, unknown>) => {
+      const result = await call(name, args);
+      expect({ name, ...result, isError: result.isError === true }).toMatchObject({
+        name,
+        isError: false,
+      });
+      return JSON.parse(result.text);
+    };
+    /** The API's answer to the same request, as a tool's error reads it. */
+    const apiError = async (method: string, path: string, body?: unknown) => {
+      const res = await e2e.call(method, `${path}?namespace=${namespace}`, body);
+      return `${res.body.code}: ${res.body.error}`;
+    };
+    const names = (squad: { members: { name: string }[] }) => squad.members.map((m) => m.name);
+    try {
+      const created = await ok('create_squad', {
+        name: 'crew',
+        members: [{ ref: { name: 'crew-a' } }],
+      });
+      expect(names(created)).toEqual(['crew-a']);
+      expect(names(await ok('add_to_squad', { squad: 'crew', name: 'crew-b' }))).toEqual([
+        'crew-a',
+        'crew-b',
+      ]);
+      expect((await get(`/agents/crew-b?namespace=${namespace}`)).body).toMatchObject({
+        squad: true,
+        squadName: 'crew',
+      });
+      expect(await call('add_to_squad', { squad: 'crew', name: 'crew-b' })).toEqual({
+        isError: true,
+        text: await apiError('POST', '/squads/crew/members', { ref: { name: 'crew-b' } }),
+      });
+      expect(await call('add_to_squad', { squad: 'crew' })).toEqual({
+        isError: true,
+        text: 'VALIDATION_FAILED: name: an agent name is required',
+      });
+      const listed = await ok('list_squads', {});
+      expect(listed.squads.map(names)).toEqual([['crew-a', 'crew-b']]);
+      expect(names(await ok('remove_from_squad', { squad: 'crew', name: 'crew-b' }))).toEqual([
+        'crew-a',
+      ]);
+      expect(await ok('delete_squad', { name: 'crew' })).toEqual({
+        status: 'deleted',
+        name: 'crew',
+        namespace,
+      });
+      expect((await get(`/squads/crew?namespace=${namespace}`)).status).toBe(404);
+      expect(await call('delete_squad', { name: 'crew' })).toEqual({
+        isError: true,
+        text: await apiError('DELETE', '/squads/crew'),
+      });
+
+      // update_agent is patch_agent by komputer.ai's other name; list_agents filters as the API.
+      expect((await ok('update_agent', { name: 'crew-a', labels: { team: 'x' } })).labels).toEqual({
+        team: 'x',
+      });
+      const labelled = await ok('list_agents', { labels: ['team=x'] });
+      expect(labelled.agents.map((a: { name: string }) => a.name)).toEqual(['crew-a']);
+      const badLabel = await call('list_agents', { labels: ['team'] });
+      expect(badLabel.isError).toBe(true);
+      expect(badLabel.text).toMatch(/^VALIDATION_FAILED: invalid input for list_agents: labels/);
+      // An idle agent has no conversation to compact: the API's 409, word for word.
+      expect(await call('compact_agent', { name: 'crew-a' })).toEqual({
+        isError: true,
+        text: await apiError('POST', '/agents/crew-a/compact', {}),
+      });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('creates, reads, changes and deletes memories, skills, connectors and secrets as the API does', async () => {
+    const namespace = 'registry-tools';
+    const client = await mcpClient(`?namespace=${namespace}`);
+    const call = async (name: string, args: Record<string, unknown>) => {
+      const result = await client.callTool({ name, arguments: args });
+      const text = textOf(result);
+      if (result.isError) return { error: text };
+      return JSON.parse(text);
+    };
+    const api = (path: string) =>
+      get(`${path}${path.includes('?') ? '&' : '?'}namespace=${namespace}`);
+    try {
+      for (const [noun, plural] of [
+        ['memory', 'memories'],
+        ['skill', 'skills'],
+      ] as const) {
+        const created = await call(`create_${noun}`, {
+          name: `${noun}-1`,
+          content: 'first',
+          description: `a ${noun}`,
+        });
+        expect(created).toMatchObject({ name: `${noun}-1`, namespace, content: 'first' });
+        const updated = await call(`update_${noun}`, { name: `${noun}-1`, content: 'second' });
+        expect(updated.content).toBe('second');
+        expect((await api(`/${plural}/${noun}-1`)).body.content).toBe('second');
+        expect((await call(`get_${noun}`, { name: `${noun}-1` })).content).toBe('second');
+        const listed = await call(`list_${plural}`, {});
+        expect(listed[plural].map((r: { name: string }) => r.name)).toEqual([`${noun}-1`]);
+        expect(await call(`delete_${noun}`, { name: `${noun}-1` })).toEqual({
+          status: 'deleted',
+          name: `${noun}-1`,
+          namespace,
+        });
+        // The registry's own error, word for word.
+        const gone = await api(`/${plural}/${noun}-1`);
+        expect(await call(`get_${noun}`, { name: `${noun}-1` })).toEqual({
+          error: `${gone.body.code}: ${gone.body.error}`,
+        });
+      }
+      // A skill's description is required, as on POST /skills.
+      expect((await call('create_skill', { name: 'bare', content: 'x' })).error).toMatch(
+        /^VALIDATION_FAILED: invalid input for create_skill: description: /,
+      );
+
+      const secret = await call('create_secret', { name: 'token', data: { TOKEN: 'hunter2' } });
+      expect(JSON.stringify(secret)).not.toContain('hunter2');
+      const secrets = await call('list_secrets', {});
+      expect(secrets.secrets.map((x: { name: string }) => x.name)).toEqual(['token']);
+      expect(JSON.stringify(secrets)).not.toContain('hunter2');
+
+      const templates = await call('list_connector_templates', {});
+      expect(templates).toEqual((await get('/connector-templates')).body);
+      const connector = await call('create_connector', {
+        name: 'tracker',
+        service: 'linear',
+        url: 'https://mcp.example.com/mcp',
+        authSecretName: 'token',
+        authSecretKey: 'TOKEN',
+      });
+      expect(connector).toMatchObject({ name: 'tracker', authType: 'token' });
+      expect((await call('get_connector', { name: 'tracker' })).url).toBe(
+        'https://mcp.example.com/mcp',
+      );
+      const connectors = await call('list_connectors', {});
+      expect(connectors.connectors.map((c: { name: string }) => c.name)).toEqual(['tracker']);
+      const missingSecret = await call('create_connector', {
+        name: 'other',
+        service: 'linear',
+        url: 'https://mcp.example.com/mcp',
+        authSecretName: 'nothing',
+        authSecretKey: 'TOKEN',
+      });
+      expect(missingSecret.error).toMatch(
+        /^VALIDATION_FAILED: body\.authSecretName: secret "nothing" does not exist/,
+      );
+      expect(await call('delete_secret', { name: 'token' })).toEqual({
+        status: 'deleted',
+        name: 'token',
+        namespace,
+      });
+      expect((await api('/secrets')).body.secrets).toEqual([]);
     } finally {
       await client.close();
     }

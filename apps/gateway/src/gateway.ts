@@ -43,6 +43,7 @@ import { MAX_SQUAD_MEMBERS } from '@komputer/contracts';
 import { PlatformTools, TaskWaits } from '@komputer/platform-tools';
 import { createApp } from './app';
 import { RegistryClient } from './registry-client';
+import { registryResources } from './registry-resources';
 import { WorkspaceFiles } from './workspace-files';
 import type { GatewayConfig } from './config';
 
@@ -147,16 +148,17 @@ export function createGateway(
     logger,
   });
   const listNamespaces = () => agentStore.namespaces();
+  const squads = new SquadService({
+    squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
+    agents: agentStore,
+    logger,
+  });
   const app = createApp({
     agents,
     templates,
     schedules,
     offices: new OfficeService({ agents: agentStore, agentService: agents, logger }),
-    squads: new SquadService({
-      squads: new SquadStore({ redis, keys, maxMembers: MAX_SQUAD_MEMBERS }),
-      agents: agentStore,
-      logger,
-    }),
+    squads,
     registry,
     events,
     workspaces: new WorkspaceFiles({
@@ -179,6 +181,8 @@ export function createGateway(
       agents,
       schedules,
       templates,
+      squads,
+      registry: registryResources(registry),
       events,
       waits: new TaskWaits({ redis, keys, maxScan: config.KOMPUTER_EVENTS_MAXLEN }),
       listNamespaces,

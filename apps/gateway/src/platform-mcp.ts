@@ -7,6 +7,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, RequestHandler, Response } from 'express';
+import { withCallerCredentials } from './registry-resources';
 
 /** Options for {@link platformMcp}. */
 export interface PlatformMcpOptions {
@@ -82,5 +83,5 @@ async function serve(options: PlatformMcpOptions, req: Request, res: Response): 
     void server.close();
   });
   await server.connect(transport);
-  await transport.handleRequest(req, res, req.body);
+  await withCallerCredentials(req.headers, () => transport.handleRequest(req, res, req.body));
 }

@@ -376,6 +376,25 @@ describe('/mcp', () => {
     }
   });
 
+  it('calls the registry with the caller’s own key, in its namespaces only', async () => {
+    const client = await mcpClient(tenantKey, '?namespace=a');
+    try {
+      const own = await client.callTool({ name: 'list_memories', arguments: {} });
+      expect({ isError: own.isError ?? false, text: textOf(own) }).toEqual({
+        isError: false,
+        text: expect.stringContaining('memories'),
+      });
+      const other = await client.callTool({
+        name: 'list_memories',
+        arguments: { namespace: 'b' },
+      });
+      expect(other.isError).toBe(true);
+      expect(textOf(other)).toContain('not found');
+    } finally {
+      await client.close();
+    }
+  });
+
   it('lets a key of every namespace reach them all', async () => {
     const client = await mcpClient(ADMIN);
     try {

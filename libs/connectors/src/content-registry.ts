@@ -1,5 +1,5 @@
 import { locateRef } from '@komputer/contracts';
-import type { ContentSpec, ErrorCode } from '@komputer/contracts';
+import type { ContentSpec, ErrorCode, SkillResponse } from '@komputer/contracts';
 import { AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import type { AgentStore } from '@komputer/store';
@@ -155,4 +155,27 @@ export class ContentRegistry {
       { retryable: false },
     );
   }
+}
+
+/** A skill as the API shows it: no skill is given to every agent unasked here. */
+export function toSkillResponse(skill: ContentResource): SkillResponse {
+  return { ...skill, description: skill.description ?? '', isDefault: false };
+}
+
+/**
+ * The skills' operations as the API answers them (each skill through {@link toSkillResponse}),
+ * for the registry's routes and the scheduler's platform tools alike.
+ */
+export function skillResponses(skills: ContentRegistry) {
+  return {
+    list: async (namespace: string) => (await skills.list(namespace)).map(toSkillResponse),
+    get: async (namespace: string, name: string) =>
+      toSkillResponse(await skills.get(namespace, name)),
+    put: async (namespace: string, name: string, spec: ContentSpec) =>
+      toSkillResponse(await skills.put(namespace, name, spec)),
+    patch: async (namespace: string, name: string, fields: Partial<ContentSpec>) =>
+      toSkillResponse(await skills.patch(namespace, name, fields)),
+    delete: (namespace: string, name: string, force: boolean) =>
+      skills.delete(namespace, name, force),
+  };
 }

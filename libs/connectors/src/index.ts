@@ -2,7 +2,7 @@ export { authHeaders } from './connector-auth';
 export { ConnectorRegistry } from './connector-registry';
 export type { ConnectorRegistryOptions, Upstream } from './connector-registry';
 export { CONNECTOR_TEMPLATES } from './connector-templates';
-export { ContentRegistry } from './content-registry';
+export { ContentRegistry, skillResponses } from './content-registry';
 export type {
   ContentKind,
   ContentRegistryOptions,

@@ -80,6 +80,18 @@ export const ControlMessageSchema = z.discriminatedUnion('type', [
     uid: z.string().min(1).optional(),
     idleTask: z.string(),
   }),
+  /**
+   * A scheduler was given a task of an agent whose idle runtime the scheduler `holder` holds
+   * (kubernetes: the pod's lease): `holder` lets go of it, without stopping it, unless a task
+   * runs on it, so that the other takes it over at once instead of waiting for its lease.
+   */
+  z.object({
+    type: z.literal('release'),
+    namespace: z.string(),
+    name: z.string(),
+    uid: z.string().min(1).optional(),
+    holder: z.string().min(1),
+  }),
 ]);
 export type ControlMessage = z.infer<typeof ControlMessageSchema>;
 

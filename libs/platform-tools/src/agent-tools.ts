@@ -1,16 +1,18 @@
 import { z } from 'zod';
 import {
+  CompactAgentRequestSchema,
   CreateAgentRequestSchema,
-  EVENTS_PAGE,
   EventIdSchema,
-  NamespaceSchema,
+  EventsQuerySchema,
+  ListAgentsQuerySchema,
+  matchesLabels,
   NameSchema,
   PatchAgentRequestSchema,
 } from '@komputer/contracts';
 import type { CreateAgentRequest } from '@komputer/contracts';
 import { AppError } from '@komputer/service-kit';
 import type { AgentRecord } from '@komputer/store';
-import { checkLocalRefs, checkManages, namespaceFor } from './caller';
+import { checkLocalRefs, checkManages, namespaceField, namespaceFor, selfName } from './caller';
 import type { ManagerCaller, PlatformCaller } from './caller';
 import { definePlatformTool } from './platform-tool';
 import type { PlatformTool } from './platform-tool';
@@ -20,13 +22,6 @@ import type { TaskOutcome, TaskRef } from './task-waits';
 
 /** Most agents one `await_agents` call waits for. */
 export const MAX_AWAITED_AGENTS = 32;
-
-const namespaceField = NamespaceSchema.optional().meta({
-  description: 'The namespace (default: your own; a manager agent cannot name another)',
-});
-const selfName = NameSchema.optional().meta({
-  description: 'The agent (default: the calling agent itself)',
-});
 
 /** The fields of an agent that a tool shows: what a manager needs to direct it. */
 export function agentSummary(agent: AgentRecord) {
@@ -94,7 +89,7 @@ async function checkBudget(caller: ManagerCaller, deps: PlatformToolsDeps): Prom
 }
 
 /** Reads the agent, or undefined when it does not exist. */
-async function findAgent(
+export async function findAgent(
   deps: PlatformToolsDeps,
   namespace: string,
   name: string,
@@ -179,7 +174,7 @@ async function giveTask(
   }
   const outcome = await deps.agents.createOrRun(namespace, request);
   if (caller.kind === 'manager') {
-    caller.subTasks.record({ namespace, agent: input.name, taskId: outcome.taskId });
+    await caller.subTasks.record({ namespace, agent: input.name, taskId: outcome.taskId });
   }
   return {
     ...agentSummary(outcome.agent),
@@ -265,27 +260,43 @@ export function agentTools(deps: PlatformToolsDeps): PlatformTool[] {
         'List the agents of the namespace, optionally only those with all the given labels.',
       input: z.strictObject({
         namespace: namespaceField,
-        labels: z.record(z.string().max(317), z.string().max(63)).optional(),
+        labels: ListAgentsQuerySchema.shape.label.meta({
+          description: 'The labels every agent listed has, each as "key=value"',
+        }),
       }),
       async run(input, { caller }) {
         const namespace = namespaceFor(caller, input.namespace);
-        const wanted = Object.entries(input.labels ?? {});
         const agents = (await deps.agents.list(namespace)).filter((agent) =>
-          wanted.every(([key, value]) => agent.spec.labels[key] === value),
+          matchesLabels(agent.spec.labels, input.labels ?? []),
         );
         return { agents: agents.map(agentSummary) };
       },
     }),
+    // komputer.ai's managers know this one call by both names.
+    ...['patch_agent', 'update_agent'].map((name) =>
+      definePlatformTool({
+        name,
+        description: 'Change an agent’s settings; they apply from its next task.',
+        input: PatchAgentInputSchema,
+        async run({ name: asked, namespace: askedNamespace, ...patch }, { caller }) {
+          const namespace = namespaceFor(caller, askedNamespace);
+          const agentName = agentNameFor(caller, asked);
+          checkLocalRefs(caller, [...(patch.memories ?? []), ...(patch.skills ?? [])]);
+          await managedAgent(deps, caller, namespace, agentName, 'change');
+          return agentSummary(await deps.agents.patch(namespace, agentName, patch));
+        },
+      }),
+    ),
     definePlatformTool({
-      name: 'patch_agent',
-      description: 'Change an agent’s settings; they apply from its next task.',
-      input: PatchAgentInputSchema,
-      async run({ name, namespace: asked, ...patch }, { caller }) {
-        const namespace = namespaceFor(caller, asked);
-        const agentName = agentNameFor(caller, name);
-        checkLocalRefs(caller, [...(patch.memories ?? []), ...(patch.skills ?? [])]);
-        await managedAgent(deps, caller, namespace, agentName, 'change');
-        return agentSummary(await deps.agents.patch(namespace, agentName, patch));
+      name: 'compact_agent',
+      description:
+        'Compact an agent’s conversation: its running task summarises the older turns at its next turn boundary, guided by your instructions, and goes on from the summary.',
+      input: CompactAgentRequestSchema.extend({ name: selfName, namespace: namespaceField }),
+      async run(input, { caller }) {
+        const namespace = namespaceFor(caller, input.namespace);
+        const name = agentNameFor(caller, input.name);
+        await managedAgent(deps, caller, namespace, name, 'compact');
+        return deps.agents.compact(namespace, name, input.instructions);
       },
     }),
     definePlatformTool({
@@ -316,15 +327,15 @@ export function agentTools(deps: PlatformToolsDeps): PlatformTool[] {
       input: z.strictObject({
         name: selfName,
         namespace: namespaceField,
-        limit: z.number().int().min(1).max(EVENTS_PAGE.max).optional(),
+        limit: EventsQuerySchema.shape.limit,
         after: EventIdSchema.optional(),
       }),
       async run(input, { caller }) {
         const namespace = namespaceFor(caller, input.namespace);
         const name = agentNameFor(caller, input.name);
         await deps.agents.get(namespace, name);
-        const limit = input.limit ?? 20;
-        const page = input.after !== undefined ? { limit, after: input.after } : { limit };
+        const { limit, after } = input;
+        const page = after !== undefined ? { limit, after } : { limit };
         return { agent: name, events: await deps.events.read(namespace, name, page) };
       },
     }),

@@ -1,4 +1,4 @@
-import { locateRef, reachesNamespace } from '@komputer/contracts';
+import { locateRef, NameSchema, NamespaceSchema, reachesNamespace } from '@komputer/contracts';
 import type { KeyNamespaces, ManagerScope } from '@komputer/contracts';
 import { hiddenNamespace } from '@komputer/routes';
 import { AppError } from '@komputer/service-kit';
@@ -40,6 +40,16 @@ export interface ClientCaller {
 
 /** Who calls a platform tool. */
 export type PlatformCaller = ManagerCaller | ClientCaller;
+
+/** A tool's `namespace` input: where the call acts, read by {@link namespaceFor}. */
+export const namespaceField = NamespaceSchema.optional().meta({
+  description: 'The namespace (default: your own; a manager agent cannot name another)',
+});
+
+/** A tool's agent input that falls back to the calling agent (see `agentNameFor`). */
+export const selfName = NameSchema.optional().meta({
+  description: 'The agent (default: the calling agent itself)',
+});
 
 /**
  * The namespace a call acts in: the one its input names, or else the caller's. A manager never

@@ -1,5 +1,10 @@
 import type { PlatformToolDefinition, RuntimePlatformResult } from '@komputer/contracts';
-import type { AgentService, ScheduleService, TemplateService } from '@komputer/agents';
+import type {
+  AgentService,
+  ScheduleService,
+  SquadService,
+  TemplateService,
+} from '@komputer/agents';
 import { AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
 import type { EventStore } from '@komputer/store';
@@ -7,7 +12,10 @@ import { agentTools } from './agent-tools';
 import type { PlatformCaller } from './caller';
 import { InvalidToolInputError } from './platform-tool';
 import type { PlatformTool } from './platform-tool';
+import { registryTools } from './registry-tools';
+import type { PlatformRegistry } from './registry-tools';
 import { resourceTools } from './resource-tools';
+import { squadTools } from './squad-tools';
 import type { TaskWaits } from './task-waits';
 
 /** What the platform tools run through: the same domain services and stores as the API. */
@@ -15,6 +23,9 @@ export interface PlatformToolsDeps {
   agents: AgentService;
   schedules: ScheduleService;
   templates: TemplateService;
+  squads: SquadService;
+  /** Memories, skills, connectors and secrets: the connector-registry's resources. */
+  registry: PlatformRegistry;
   events: EventStore;
   waits: TaskWaits;
   /** Namespaces that hold agents. */
@@ -23,15 +34,6 @@ export interface PlatformToolsDeps {
   /** The hard cap of one `await_agents` call, whatever timeout the caller asks for. */
   awaitMaxMs: number;
   logger: Logger;
-}
-
-/** Options of {@link PlatformTools}. */
-export interface PlatformToolsOptions extends PlatformToolsDeps {
-  /**
-   * More tools, each with its own name (the squads' tools, say): they are served like the
-   * built-in ones, to managers and at `/mcp`.
-   */
-  extra?: (deps: PlatformToolsDeps) => PlatformTool[];
 }
 
 /**
@@ -43,11 +45,12 @@ export interface PlatformToolsOptions extends PlatformToolsDeps {
 export class PlatformTools {
   private readonly byName: ReadonlyMap<string, PlatformTool>;
 
-  constructor(private readonly options: PlatformToolsOptions) {
+  constructor(private readonly options: PlatformToolsDeps) {
     const tools = [
       ...agentTools(options),
       ...resourceTools(options),
-      ...(options.extra?.(options) ?? []),
+      ...registryTools(options.registry),
+      ...squadTools(options),
     ];
     const byName = new Map<string, PlatformTool>();
     for (const tool of tools) {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import {
   CreateScheduleRequestSchema,
-  NamespaceSchema,
   NameSchema,
   PatchScheduleRequestSchema,
   reachesNamespace,
@@ -9,16 +8,12 @@ import {
 } from '@komputer/contracts';
 import type { AgentSpec } from '@komputer/contracts';
 import { AppError } from '@komputer/service-kit';
-import { agentNameFor, agentSummary, managedAgent } from './agent-tools';
-import { checkLocalRefs, checkManages, namespaceFor } from './caller';
+import { agentNameFor, agentSummary, findAgent, managedAgent } from './agent-tools';
+import { checkLocalRefs, checkManages, namespaceField, namespaceFor, selfName } from './caller';
 import type { PlatformCaller } from './caller';
 import { definePlatformTool } from './platform-tool';
 import type { PlatformTool } from './platform-tool';
 import type { PlatformToolsDeps } from './platform-tools';
-
-const namespaceField = NamespaceSchema.optional().meta({
-  description: 'The namespace (default: your own; a manager agent cannot name another)',
-});
 
 /** A kind of resource that agents attach by name, and the agent field that lists them. */
 interface Attachable {
@@ -39,7 +34,7 @@ const ATTACHABLES: readonly Attachable[] = [
 function attachTools(deps: PlatformToolsDeps, kind: Attachable): PlatformTool[] {
   const input = z.strictObject({
     [kind.noun]: kind.ref.meta({ description: `The ${kind.noun}’s name` }),
-    name: NameSchema.optional().meta({ description: 'The agent (default: the calling agent)' }),
+    name: selfName,
     namespace: namespaceField,
   });
   const change = (attach: boolean) =>
@@ -88,10 +83,7 @@ async function checkScheduleAgent(
   agentName: string,
 ): Promise<void> {
   if (caller.kind !== 'manager') return;
-  const agent = await deps.agents.get(namespace, agentName).catch((err: unknown) => {
-    if (err instanceof AppError && err.status === 404) return undefined;
-    throw err;
-  });
+  const agent = await findAgent(deps, namespace, agentName);
   if (agent) checkManages(caller, agent, 'schedule');
 }
 

@@ -105,10 +105,32 @@ it('adds up the costs of the sub-tasks that have ended', async () => {
   await events.append('ns', 'cost-a', started('c-a'));
   await events.append('ns', 'cost-a', completed('c-a', 'a', 0.25));
   await events.append('ns', 'cost-b', started('c-b'));
-  subTasks.record({ namespace: 'ns', agent: 'cost-a', taskId: 'c-a' });
-  subTasks.record({ namespace: 'ns', agent: 'cost-b', taskId: 'c-b' });
+  await subTasks.record({ namespace: 'ns', agent: 'cost-a', taskId: 'c-a' });
+  await subTasks.record({ namespace: 'ns', agent: 'cost-b', taskId: 'c-b' });
   expect(await subTasks.costUsd(waits)).toBe(0.25);
   await events.append('ns', 'cost-b', completed('c-b', 'b', 0.5));
   expect(await subTasks.costUsd(waits)).toBe(0.75);
   expect(subTasks.latest('cost-b')?.taskId).toBe('c-b');
+});
+
+it('keeps a manager task’s sub-tasks in Redis for the supervisor that adopts the task', async () => {
+  const store = { redis, key: keys.subTasks('ns', 'manager-task'), ttlMs: 60_000 };
+  const first = new SubTasks(store);
+  await first.record({ namespace: 'ns', agent: 'kept-a', taskId: 'k-a' });
+  await first.record({ namespace: 'ns', agent: 'kept-b', taskId: 'k-b' });
+  await first.record({ namespace: 'ns', agent: 'kept-a', taskId: 'k-a' });
+  expect(await redis.pttl(store.key)).toBeGreaterThan(50_000);
+
+  // Another scheduler's supervisor of the same task finds them, once each, in order.
+  const adopter = new SubTasks(store);
+  expect(adopter.all()).toEqual([]);
+  await adopter.restore();
+  expect(adopter.all().map((ref) => ref.taskId)).toEqual(['k-a', 'k-b']);
+  await adopter.restore();
+  expect(adopter.all()).toHaveLength(2);
+  expect(adopter.latest('kept-b')?.taskId).toBe('k-b');
+
+  // The task's end forgets them.
+  await adopter.forget();
+  expect(await redis.exists(store.key)).toBe(0);
 });

@@ -30,6 +30,7 @@ export { Keys, Tickets } from './resources/keys.js';
 export { Memories } from './resources/memories.js';
 export { Namespaces } from './resources/namespaces.js';
 export { Offices } from './resources/offices.js';
+export type { WatchOfficeOptions } from './resources/offices.js';
 export { Schedules } from './resources/schedules.js';
 export { Squads } from './resources/squads.js';
 export { Secrets } from './resources/secrets.js';

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { GoneError, Komputer, NotFoundError } from '../src/index';
 import type { AgentEvent } from '../src/index';
 import { parseSse } from '../src/sse';
-import { envelope, json, sendEvent, startServer, startStream } from './server';
+import { envelope, event, json, sendEvent, startServer, startStream } from './server';
 import type { Handler, TestServer } from './server';
 
 let server: TestServer | undefined;
@@ -157,6 +157,100 @@ describe('agents.watch', () => {
     })();
     await expect(done).resolves.toBeUndefined();
     expect(ids).toEqual(['1-0']);
+  });
+});
+
+describe('offices.watch', () => {
+  /** Writes one office event: the office's SSE events carry no `id:` line. */
+  const send = (res: ServerResponse, agentName: string, id: string) =>
+    res.write(`data: ${JSON.stringify({ ...event(id), agentName })}\n\n`);
+
+  /**
+   * Serves the office `lead` (its members: `lead` and `w1`, and `w2` from the second read on),
+   * its latest event, and hands every stream to `stream`.
+   */
+  function office(stream: Handler): Handler {
+    let reads = 0;
+    return (req, res, index) => {
+      const { pathname } = req.url;
+      if (pathname === '/api/v1/offices/lead') {
+        reads += 1;
+        const members = ['lead', 'w1', ...(reads > 1 ? ['w2'] : [])].map((name) => ({ name }));
+        return json(res, 200, { name: 'lead', members });
+      }
+      if (pathname === '/api/v1/offices/lead/events') {
+        return json(res, 200, { office: 'lead', events: [{ ...event('9-0'), agentName: 'w1' }] });
+      }
+      return stream(req, res, index);
+    };
+  }
+
+  const streamsOf = (server: TestServer) =>
+    server.requests.filter((r) => r.url.pathname === '/api/v1/offices/lead/events/stream');
+
+  it('starts every member from the office’s latest event, and resumes each after its own', async () => {
+    let connection = 0;
+    server = await startServer(
+      office((_req, res) => {
+        connection += 1;
+        startStream(res);
+        if (connection === 1) {
+          // Two members' streams number their events alike: both are new.
+          send(res, 'lead', '10-0');
+          send(res, 'w1', '10-0');
+          send(res, 'w1', '11-0');
+          res.end(`event: close\ndata: {"code":"SHUTTING_DOWN"}\n\n`);
+        } else {
+          // A server that repeats itself: what each member delivered already is dropped.
+          send(res, 'w1', '11-0');
+          send(res, 'lead', '10-0');
+          send(res, 'w2', '12-0');
+          send(res, 'lead', '12-1');
+        }
+      }),
+    );
+    const client = new Komputer({ baseURL: server.url, namespace: 'team' });
+    const seen: string[] = [];
+    for await (const e of client.offices.watch('lead', { deltas: true })) {
+      seen.push(`${e.agentName}:${e.id}`);
+      if (seen.length === 5) break;
+    }
+    expect(seen).toEqual(['lead:10-0', 'w1:10-0', 'w1:11-0', 'w2:12-0', 'lead:12-1']);
+    const streams = streamsOf(server);
+    expect(streams.map((r) => r.url.searchParams.get('after'))).toEqual([
+      'lead:9-0,w1:9-0',
+      // A member that joined since starts where the watch did.
+      'lead:10-0,w1:11-0,w2:9-0',
+    ]);
+    expect(streams[0]?.url.searchParams.get('namespace')).toBe('team');
+    expect(streams[0]?.url.searchParams.get('deltas')).toBe('true');
+    expect(streams[0]?.headers.accept).toBe('text/event-stream');
+  });
+
+  it('replays from `after`, and throws NotFoundError for an agent that created none', async () => {
+    server = await startServer(
+      office((_req, res) => {
+        startStream(res);
+        send(res, 'w1', '1-0');
+      }),
+    );
+    const client = new Komputer({ baseURL: server.url });
+    expect(await collect(client.offices.watch('lead', { after: '0-0' }), 1)).toEqual(['1-0']);
+    expect(streamsOf(server).map((r) => r.url.searchParams.get('after'))).toEqual([
+      'lead:0-0,w1:0-0',
+    ]);
+    // The office's latest event is not read when the watch is told where to start.
+    expect(server.requests.some((r) => r.url.pathname.endsWith('/lead/events'))).toBe(false);
+
+    const missing = await startServer((_req, res) =>
+      json(res, 404, envelope('OFFICE_NOT_FOUND', 'none')),
+    );
+    try {
+      const other = new Komputer({ baseURL: missing.url });
+      await expect(collect(other.offices.watch('lone'), 1)).rejects.toBeInstanceOf(NotFoundError);
+    } finally {
+      await missing.close();
+    }
   });
 });
 

@@ -101,8 +101,17 @@ export class RequestPeer {
   /** Fails every request still waiting, and any later one, with `reason`. Idempotent. */
   close(reason: string): void {
     this.closedFor ??= reason;
+    this.interrupt('CHANNEL_CLOSED', reason);
+  }
+
+  /**
+   * Fails every request still waiting with `code` and `reason`, and stays open for later ones:
+   * the other side changed (another supervisor attached), so answers to what was asked before
+   * will not come.
+   */
+  interrupt(code: string, reason: string): void {
     for (const id of [...this.pending.keys()]) {
-      this.settle(id, () => new PeerRequestError('CHANNEL_CLOSED', reason));
+      this.settle(id, () => new PeerRequestError(code, reason));
     }
   }
 

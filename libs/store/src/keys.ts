@@ -103,6 +103,12 @@ export interface Keys {
   squad(namespace: string, name: string): string;
   /** Set: the names of the squads in a namespace. */
   squads(namespace: string): string;
+  /**
+   * List: the tasks that one manager task (`taskId`) gave to its sub-agents, as JSON, oldest
+   * first, so that a scheduler that adopts the manager's task knows them; it expires once the
+   * task can no longer run.
+   */
+  subTasks(namespace: string, taskId: string): string;
   /** Set: every squad, as `<namespace>/<name>`, for the reconciler's timed clean-ups. */
   allSquads(): string;
   /**
@@ -206,6 +212,7 @@ export function createKeys(prefix: string): Keys {
     officeHeads: (ns) => `${prefix}:${ns}:office-heads`,
     squad: (ns, name) => `${prefix}:${ns}:squad:${name}`,
     squads: (ns) => `${prefix}:${ns}:squads`,
+    subTasks: (ns, taskId) => `${prefix}:${ns}:sub-tasks:${taskId}`,
     allSquads: () => `${prefix}:squads`,
     apiKey: (id) => `${prefix}:api-key:${id}`,
     apiKeys: () => `${prefix}:api-keys`,

@@ -7,10 +7,10 @@ import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import type {
   AgentPodSettingsOverrides,
   AgentRef,
+  DriverStartOptions,
   RuntimeCounts,
   RuntimeDriver,
   RuntimeHandle,
-  WarmPoolTarget,
 } from '../runtime-driver';
 import type { KubernetesDriverConfig } from './config';
 import { isKubeStatus, KubeApi, kubeError } from './kube-api';
@@ -99,6 +99,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   /** Starts, stops and removals under way: a new pod waits until the old objects are gone. */
   private readonly operations = new AgentOperations<KubeRuntime | undefined>();
   private closed = false;
+  private askRelease: DriverStartOptions['askRelease'];
 
   constructor(private readonly options: KubernetesDriverOptions) {}
 
@@ -113,9 +114,10 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
    * warm pools filled (see {@link WarmPools}).
    */
   async start(
-    options: { modelUrl?: string; warmPools?: () => Promise<WarmPoolTarget[]> } = {},
+    options: Pick<DriverStartOptions, 'warmPools' | 'askRelease'> & { modelUrl?: string } = {},
   ): Promise<void> {
     const { config, logger } = this.options;
+    this.askRelease = options.askRelease;
     this.api ??= await KubeApi.connect({
       ...(config.KOMPUTER_KUBECONFIG ? { kubeconfig: config.KOMPUTER_KUBECONFIG } : {}),
       namespace: config.KOMPUTER_KUBE_NAMESPACE,
@@ -279,6 +281,21 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     return true;
   }
 
+  async release(agent: AgentRef, holder: string, busy: () => boolean): Promise<boolean> {
+    if (holder !== this.identity) return false;
+    const key = keyOf(agent);
+    await this.operations.settled(key);
+    const runtime = this.runtimes.get(key);
+    if (!runtime || !sameAgent(runtime.agent, agent) || this.operations.busy(key) || busy())
+      return false;
+    // Nothing runs on it: the pod goes on, for the scheduler that asked, which attaches to it.
+    this.runtimes.delete(key);
+    runtime.detach('another scheduler takes the agent’s pod over', { cancel: false });
+    await this.connected.leases.release(agent);
+    this.options.logger.info({ agent: key }, 'let another scheduler take over an idle pod');
+    return true;
+  }
+
   remove(agent: AgentRef): Promise<void> {
     const key = keyOf(agent);
     return this.operations.trackRemove(key, async () => {
@@ -341,12 +358,14 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     const { leases } = this.connected;
     const deadline = Date.now() + this.config.KOMPUTER_KUBE_START_TIMEOUT_MS;
     const log = this.options.logger.child({ agent: keyOf(agent) });
-    for (;;) {
+    for (let asked = false; ; asked = true) {
       try {
         await leases.acquire(agent);
         break;
       } catch (err) {
         if (!(err instanceof LeaseHeldError) || options.adopt) throw err;
+        // The holder lets go of a pod that runs no task; one that does keeps it to the end.
+        if (!asked) this.askRelease?.(agent, err.holder);
         if (Date.now() + LEASE_POLL_MS >= deadline) throw err;
         await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
       }

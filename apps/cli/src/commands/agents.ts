@@ -367,6 +367,24 @@ const get: Command = {
 const MAX_EVENTS = 10_000;
 const PAGE = 200;
 
+/** The agent's latest `count` events, oldest first: pages of at most {@link PAGE}, read backwards. */
+async function latestEvents(
+  agents: Context['client']['agents'],
+  name: string,
+  count: number,
+  options: { signal: AbortSignal },
+): Promise<AgentEvent[]> {
+  let events: AgentEvent[] = [];
+  for (let before: string | undefined; events.length < count;) {
+    const limit = Math.min(PAGE, count - events.length);
+    const page = await agents.events(name, { limit, ...(before ? { before } : {}) }, options);
+    events = [...page, ...events];
+    before = page[0]?.id;
+    if (page.length < limit) break;
+  }
+  return events;
+}
+
 const logs: Command = {
   name: 'logs',
   args: '<name>',
@@ -384,7 +402,7 @@ const logs: Command = {
     limit: {
       type: 'string',
       value: '<n>',
-      description: 'How many of the latest events, without --after (1-200, default 50)',
+      description: `How many of the latest events, without --after (1-${MAX_EVENTS}, default 50)`,
     },
   },
   examples: [
@@ -395,7 +413,7 @@ const logs: Command = {
   async run(context) {
     const name = context.positionals[0] as string;
     const after = stringOption(context, 'after');
-    const limit = intOption(context, 'limit', 1, PAGE);
+    const limit = intOption(context, 'limit', 1, MAX_EVENTS);
     if (after !== undefined && limit !== undefined)
       throw new UsageError('--limit goes with the latest events; leave it out with --after');
     const { agents } = context.client;
@@ -405,9 +423,9 @@ const logs: Command = {
     const printer = new EventPrinter(context, true);
     let cursor = after;
     if (after === undefined) {
-      const page = await agents.events(name, { limit: limit ?? 50 }, options);
-      page.forEach((event) => printer.print(event));
-      cursor = page.at(-1)?.id;
+      const latest = await latestEvents(agents, name, limit ?? 50, options);
+      latest.forEach((event) => printer.print(event));
+      cursor = latest.at(-1)?.id;
     } else {
       for (let printed = 0; printed < MAX_EVENTS;) {
         const page = await agents.events(name, { after: cursor, limit: PAGE }, options);

@@ -1,14 +1,12 @@
-import { APIConnectionError, GoneError, KomputerError } from '../errors.js';
-import { parseSse } from '../sse.js';
+import { KomputerError } from '../errors.js';
 import type { RequestOptions } from '../options.js';
-import { backoff, dataOf, sleep } from '../transport.js';
+import { dataOf } from '../transport.js';
 import type {
   Agent,
   AgentCost,
   AgentEvent,
   AgentEventsQuery,
   CancelAgentResponse,
-  CloseReason,
   CompactAgentParams,
   CompactAgentResponse,
   CreateAgentParams,
@@ -16,37 +14,19 @@ import type {
   DeleteAgentResponse,
   UpdateAgentParams,
 } from '../types.js';
+import { followStream, isAfter } from '../watch.js';
+import type { WatchStreamOptions } from '../watch.js';
 import { APIResource } from './resource.js';
 
 /** Options of {@link Agents.watch}. */
-export interface WatchOptions {
+export interface WatchOptions extends WatchStreamOptions {
   /**
    * Deliver the events after this id, then carry on live. Without it: the events that come
    * after the call, from the agent's latest event on.
    */
   after?: string;
-  /** Also deliver `text_delta` events (token streaming). Default false. */
-  deltas?: boolean;
-  /** Ends the iteration (without an error) when it aborts. */
-  signal?: AbortSignal;
-  /** The agent's namespace. Default: the client's `namespace`. */
-  namespace?: string;
-  /**
-   * Connection attempts in a row (each a failed connection or an error status that may pass)
-   * before the iteration gives up with that error. Default 10, about a minute of backoff.
-   */
-  maxRetries?: number;
-  /**
-   * Milliseconds without a byte (the relay sends a heartbeat every 15 s) after which the
-   * connection counts as dead and is replaced. Default 45,000.
-   */
-  idleTimeout?: number;
-  /** Milliseconds to wait for each connection's answer. Default: the client's `timeout`. */
-  timeout?: number;
 }
 
-const WATCH_RETRIES = 10;
-const IDLE_TIMEOUT_MS = 45_000;
 /** `after=0-0`: from the first event the stream holds. */
 const FIRST_EVENT = '0-0';
 
@@ -340,80 +320,26 @@ export class Agents extends APIResource {
    * }
    * ```
    */
-  async *watch(name: string, options: WatchOptions = {}): AsyncGenerator<AgentEvent, void> {
-    if (options.signal?.aborted) return;
-    const stop = new AbortController();
-    const onAbort = () => stop.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+  watch(name: string, options: WatchOptions = {}): AsyncGenerator<AgentEvent, void> {
     const namespace = this.transport.namespace(options);
     const deltas = options.deltas ?? false;
-    const maxRetries = options.maxRetries ?? WATCH_RETRIES;
-    const idleTimeout = options.idleTimeout ?? IDLE_TIMEOUT_MS;
-    try {
-      let cursor = options.after ?? (await this.latestId(name, namespace, deltas, stop.signal));
-      // Connections in a row that ended before a byte came: each waits longer, and too many end it.
-      let fruitless = 0;
-      for (;;) {
-        if (fruitless > 0) await sleep(backoff(fruitless - 1), stop.signal);
-        const connection = new AbortController();
-        const onStop = () => connection.abort();
-        stop.signal.addEventListener('abort', onStop, { once: true });
-        let idle: ReturnType<typeof setTimeout> | undefined;
-        let alive = false;
-        const pause = () => clearTimeout(idle);
-        const resume = () => {
-          clearTimeout(idle);
-          idle = setTimeout(() => connection.abort(), idleTimeout);
-        };
-        try {
-          // Failing to connect, once the retries are spent, ends the iteration with that error.
-          const response = await this.transport.send(
-            this.streamRequest(name, namespace, cursor, deltas),
-            { signal: connection.signal, maxRetries, ...pick(options, 'timeout') },
-            true,
-          );
-          if (!response.body) throw new KomputerError('The event stream answer has no body.');
-          resume();
-          const onActivity = () => {
-            alive = true;
-            resume();
-          };
-          for await (const sse of parseSse(response.body, onActivity)) {
-            if (sse.event === 'close') {
-              const reason = parseJson<CloseReason>(sse.data);
-              if (reason.code === 'CURSOR_EXPIRED') throw cursorExpired(reason, response.headers);
-              break;
-            }
-            if (sse.event !== 'message') continue;
-            const event = parseJson<AgentEvent>(sse.data);
-            if (!isAfter(event.id, cursor)) continue;
-            cursor = event.id;
-            pause();
-            yield event;
-            resume();
-          }
-        } catch (error) {
-          // A dropped or stalled stream is replaced; an error of the SDK's own is final.
-          if (stop.signal.aborted || error instanceof KomputerError) throw error;
-        } finally {
-          pause();
-          stop.signal.removeEventListener('abort', onStop);
-          connection.abort();
-        }
-        fruitless = alive ? 0 : fruitless + 1;
-        if (fruitless > maxRetries) {
-          throw new APIConnectionError(
-            `The event stream of ${name} ended ${fruitless} times in a row before any data came.`,
-          );
-        }
-      }
-    } catch (error) {
-      if (stop.signal.aborted) return;
-      throw error;
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort);
-      stop.abort();
-    }
+    let cursor = options.after;
+    return followStream(
+      this.transport,
+      {
+        what: name,
+        connect: async (signal) => {
+          cursor ??= await this.latestId(name, namespace, deltas, signal);
+          return this.streamRequest(name, namespace, cursor, deltas);
+        },
+        take: (event) => {
+          if (cursor !== undefined && !isAfter(event.id, cursor)) return false;
+          cursor = event.id;
+          return true;
+        },
+      },
+      options,
+    );
   }
 
   /** The agent's latest event id (or `0-0` when it has none): "now" as a cursor. */
@@ -459,40 +385,3 @@ export function filenameOf(disposition: string | null): string | undefined {
 }
 
 const lastSegment = (path: string) => path.split('/').filter(Boolean).at(-1) ?? path;
-
-/** Whether event id `id` comes after `cursor`: ids are `<ms>-<seq>`, compared as numbers. */
-export function isAfter(id: string, cursor: string): boolean {
-  const [ms, seq] = splitId(id);
-  const [cursorMs, cursorSeq] = splitId(cursor);
-  return ms > cursorMs || (ms === cursorMs && seq > cursorSeq);
-}
-
-function splitId(id: string): [bigint, bigint] {
-  const [, ms, seq] = /^(\d+)-(\d+)$/.exec(id) ?? [];
-  if (ms === undefined || seq === undefined) throw new KomputerError(`"${id}" is not an event id.`);
-  return [BigInt(ms), BigInt(seq)];
-}
-
-function parseJson<T>(data: string): T {
-  try {
-    return JSON.parse(data) as T;
-  } catch (cause) {
-    throw new KomputerError(`The event stream sent data that is not JSON: ${data.slice(0, 200)}`, {
-      cause,
-    });
-  }
-}
-
-function cursorExpired(reason: CloseReason, headers: Headers): GoneError {
-  return new GoneError(
-    410,
-    undefined,
-    `410 CURSOR_EXPIRED: ${reason.message ?? 'the events after the cursor were trimmed'}`,
-    headers,
-    'CURSOR_EXPIRED',
-  );
-}
-
-function pick<T extends object, K extends keyof T>(object: T, key: K): Partial<Pick<T, K>> {
-  return object[key] === undefined ? {} : ({ [key]: object[key] } as Pick<T, K>);
-}
