@@ -143,6 +143,9 @@ export async function startBenchStack(
       ANTHROPIC_BASE_URL: model.found,
       KOMPUTER_SECRET_KEY: generateSecretKey(),
       LOG_LEVEL: 'info',
+      // The benchmarks measure the services, not the gateway's rate limit.
+      KOMPUTER_RATE_LIMIT_PER_SECOND: '1000000',
+      KOMPUTER_RATE_LIMIT_BURST: '1000000',
       ...env,
     };
     const scheduler = await startService(

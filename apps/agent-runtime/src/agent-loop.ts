@@ -180,6 +180,10 @@ export async function runTask(task: RuntimeTaskMessage, options: TaskRunOptions)
     );
   } catch (err) {
     terminal = failure(err, stop.signal, timedOut, task);
+    // What the task spent before it stopped still counts against its namespace's budget.
+    if (progress.costUsd > 0 && terminal.type !== 'task_completed') {
+      terminal.payload = { ...terminal.payload, cost_usd: progress.costUsd, usage: progress.usage };
+    }
     if (err instanceof APIError && (err.status === 400 || err.status === 413)) {
       // The API refused the request, and it cannot tell which part of this task's additions
       // is to blame. Keeping them would make every later task fail the same way.

@@ -30,7 +30,10 @@ describe('task limits', () => {
     expect(end).toEqual(
       expect.objectContaining({
         type: 'error',
-        payload: { error: 'the task reached the limit of 2 turns', retryable: false },
+        payload: expect.objectContaining({
+          error: 'the task reached the limit of 2 turns',
+          retryable: false,
+        }),
       }),
     );
     // The second turn's tool call never ran: its result could not have reached the model.
@@ -69,6 +72,9 @@ describe('task limits', () => {
       /^the task exceeded its budget of \$0\.01 \(spent \$0\.03\d*\)$/,
     );
     expect(end.payload.retryable).toBe(false);
+    // What it spent still counts against its namespace's budget.
+    expect(end.payload.cost_usd).toBeCloseTo(0.03, 3);
+    expect(end.payload.usage).toMatchObject({ input_tokens: 10_000, output_tokens: 10 });
     expect(typesOf(t.log.events(task.taskId))).toEqual(['error']);
   });
 

@@ -24,6 +24,7 @@ import {
   AgentStore,
   createKeys,
   EventStore,
+  QuotaStore,
   ScheduleQueue,
   ScheduleStore,
   SquadStore,
@@ -154,11 +155,13 @@ export function createScheduler(
   // gateway's POST /agents does.
   const scheduleQueue = new ScheduleQueue({ redis, prefix: keys.bullPrefix() });
   const templateService = new TemplateService({ templates, logger });
+  const quotas = new QuotaStore({ redis, keys, queue: tasks });
   const agentService = new AgentService({
     agents,
     tasks,
     refs: createReferenceChecker(redis, keys),
     templates: templateService,
+    quotas,
     logger,
   });
   const schedules = new ScheduleService({
@@ -192,6 +195,7 @@ export function createScheduler(
     skills: registries.skills,
     tokens,
     templates,
+    quotas,
     limits: {
       maxTurns: config.KOMPUTER_MAX_TURNS,
       maxBudgetUsd: config.KOMPUTER_MAX_BUDGET_USD,

@@ -95,6 +95,17 @@ export interface SupervisionOptions {
   log: Logger;
 }
 
+/** What a task that did not complete had spent, as its terminal event says. */
+function spent(payload: {
+  cost_usd?: number | undefined;
+  usage?: { input_tokens: number; output_tokens: number } | undefined;
+}): Pick<TaskEnd, 'costUsd' | 'tokens'> {
+  return {
+    ...(payload.cost_usd !== undefined ? { costUsd: payload.cost_usd } : {}),
+    ...(payload.usage ? { tokens: payload.usage.input_tokens + payload.usage.output_tokens } : {}),
+  };
+}
+
 /** What a terminal event changes on the agent. */
 function taskEnd(event: NewAgentEvent): TaskEnd | undefined {
   switch (event.type) {
@@ -107,9 +118,9 @@ function taskEnd(event: NewAgentEvent): TaskEnd | undefined {
         sessionId: event.payload.session_id,
       };
     case 'task_cancelled':
-      return { taskStatus: 'Cancelled', message: event.payload.reason };
+      return { taskStatus: 'Cancelled', message: event.payload.reason, ...spent(event.payload) };
     case 'error':
-      return { taskStatus: 'Error', message: event.payload.error };
+      return { taskStatus: 'Error', message: event.payload.error, ...spent(event.payload) };
     default:
       return undefined;
   }

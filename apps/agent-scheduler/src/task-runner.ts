@@ -4,7 +4,8 @@ import type { TaskStartNotes } from '@komputer/store';
 import type { AgentStatus, TaskJob, TaskLimits } from '@komputer/contracts';
 import type { ConnectorRegistry, ContentRegistry } from '@komputer/connectors';
 import type { Logger } from '@komputer/service-kit';
-import type { AgentRecord, AgentStore, TemplateStore } from '@komputer/store';
+import { budgetRefusal } from '@komputer/agents';
+import type { AgentRecord, AgentStore, QuotaStore, TemplateStore } from '@komputer/store';
 import type { Liveness } from './liveness';
 import type { SchedulerMetrics } from './scheduler-metrics';
 import { GAVE_UP, Persister } from './persist';
@@ -38,6 +39,8 @@ export interface TaskRunnerOptions {
   templates: Pick<TemplateStore, 'resolve'>;
   /** The scheduler's task limits, under the agent's and its template's. */
   limits: TaskLimits;
+  /** The namespaces' monthly budgets: a task gets no more than what is left of its own. */
+  quotas: Pick<QuotaStore, 'budget'>;
   /** Ask runtimes for `text_delta` events. */
   textDeltas: boolean;
   /** This scheduler's id: the tasks it starts are recorded as its own. */
@@ -299,7 +302,18 @@ export class TaskRunner {
       await this.fail(job, sandbox.problem ?? 'the agent sandbox cannot start here', false);
       return 'ran';
     }
+    const budget = await this.options.quotas.budget(ref.namespace, new Date());
+    const refusal = budgetRefusal(ref.namespace, budget);
+    if (refusal) {
+      log.info('refused a task: its namespace has spent its monthly budget');
+      await this.fail(job, refusal.message, false);
+      return 'ran';
+    }
     const settings = taskSettings(agent.spec, template?.spec, this.options.limits);
+    // A running task stops where its namespace's month would pass its budget.
+    if (budget && budget.leftUsd < settings.limits.maxBudgetUsd) {
+      settings.limits.maxBudgetUsd = budget.leftUsd;
+    }
     const warmPool = warmPoolOf(agent.spec, template);
     // A squad member's task runs in its squad home's workspace, as the start read it: a runtime
     // that is ready elsewhere (its own, before it joined) is not the one.

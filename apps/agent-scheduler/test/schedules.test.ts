@@ -3,7 +3,7 @@ import { AgentService, ScheduleService, TemplateService } from '@komputer/agents
 import { createReferenceChecker, generateSecretKey } from '@komputer/connectors';
 import type { CreateScheduleRequest, ScheduleResponse } from '@komputer/contracts';
 import { parseConfig } from '@komputer/service-kit';
-import { ScheduleQueue, ScheduleStore, TemplateStore } from '@komputer/store';
+import { QuotaStore, ScheduleQueue, ScheduleStore, TemplateStore } from '@komputer/store';
 import {
   eventually,
   followEvents,
@@ -53,6 +53,7 @@ beforeAll(async () => {
       templates: new TemplateStore({ redis: f.redis, keys: f.keys, queue: f.tasks }),
       logger: f.logger,
     }),
+    quotas: new QuotaStore({ redis: f.redis, keys: f.keys, queue: f.tasks }),
     logger: f.logger,
   });
   schedules = new ScheduleService({

@@ -130,6 +130,89 @@ describe('runCli', () => {
     }
   });
 
+  it('sets and reads a quota, reports usage and pages the audit trail', async () => {
+    const asked: { method: string; url: URL; body: string }[] = [];
+    const quota = {
+      namespace: 'team-a',
+      maxAgents: 5,
+      monthlyBudgetUsd: 20,
+      agents: 2,
+      runningTasks: 1,
+      month: '2026-12',
+      spentUsd: 1.5,
+    };
+    const answers: Record<string, unknown> = {
+      '/api/v1/namespaces/team-a/quota': quota,
+      '/api/v1/usage': {
+        namespace: 'team-a',
+        from: '2026-12-01',
+        to: '2026-12-03',
+        costUsd: 1.5,
+        tokens: 300,
+        tasks: 2,
+        agents: [{ name: 'ada', costUsd: 1.5, tokens: 300, tasks: 2 }],
+      },
+      '/api/v1/audit': {
+        namespace: 'team-a',
+        records: [
+          {
+            id: '1-0',
+            at: '2026-12-01T00:00:00.000Z',
+            actor: 'anonymous',
+            operationId: 'createAgent',
+            method: 'POST',
+            path: '/api/v1/agents',
+            status: 201,
+            requestId: 'req-1',
+          },
+        ],
+        next: '1-0',
+      },
+    };
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://cli.test');
+        asked.push({ method: req.method ?? '', url, body });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(answers[url.pathname]));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const ns = ['-n', 'team-a', '--api', api];
+      const set = await cli('quota', 'set', '--max-agents', '5', '--monthly-budget', '20', ...ns);
+      expect(set.code).toBe(0);
+      expect(set.stdout).toBe(
+        [
+          'namespace:        team-a',
+          'agents:           2 (max 5)',
+          'running tasks:    1 (max none)',
+          'spent in 2026-12: $1.5000 (budget $20.0000)',
+          '',
+        ].join('\n'),
+      );
+      expect((await cli('quota', 'get', ...ns)).stdout).toBe(set.stdout);
+      const usage = await cli('usage', '--from', '2026-12-01', ...ns);
+      expect(usage.stdout).toContain('ada');
+      expect(usage.stdout).toContain('(total)');
+      const audit = await cli('audit', '--limit', '1', ...ns);
+      expect(audit.stdout).toContain('createAgent');
+      expect(audit.stderr).toContain('komputer audit --after 1-0');
+      expect(asked.map((a) => `${a.method} ${a.url.pathname}${a.url.search}`)).toEqual([
+        'PUT /api/v1/namespaces/team-a/quota',
+        'GET /api/v1/namespaces/team-a/quota',
+        'GET /api/v1/usage?from=2026-12-01&namespace=team-a',
+        'GET /api/v1/audit?limit=1&namespace=team-a',
+      ]);
+      expect(JSON.parse(asked[0]?.body ?? '')).toEqual({ maxAgents: 5, monthlyBudgetUsd: 20 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('sets, shows and unsets the config file’s settings', async () => {
     const path = join(dir, 'config.json');
     expect((await cli('config', 'set', 'api', 'http://k.example:8080/api/v1')).stdout).toBe(

@@ -14,6 +14,7 @@ import {
   jsonBodyParser,
   notFoundHandler,
   requestIdMiddleware,
+  securityHeadersMiddleware,
 } from '@komputer/service-kit';
 import type { Health, Logger, Metrics } from '@komputer/service-kit';
 import express from 'express';
@@ -67,6 +68,7 @@ export function createApp(deps: RegistryDeps): express.Express {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeadersMiddleware);
   app.set('query parser', 'simple');
   app.use(deps.metrics.http);
   app.get('/metrics', deps.metrics.handler);

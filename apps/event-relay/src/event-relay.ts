@@ -15,6 +15,7 @@ import {
   notFoundHandler,
   corsMiddleware,
   requestIdMiddleware,
+  securityHeadersMiddleware,
   stopServer,
   waitForRedis,
 } from '@komputer/service-kit';
@@ -76,6 +77,7 @@ export function createEventRelay(
   });
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeadersMiddleware);
   app.set('query parser', 'simple');
   app.use(metrics.http);
   app.get('/metrics', metrics.handler);

@@ -7,12 +7,21 @@ import {
   jsonBodyParser,
   notFoundHandler,
   requestIdMiddleware,
+  securityHeadersMiddleware,
   tracingEnabled,
   tracingMiddleware,
 } from '@komputer/service-kit';
 import type { Relay } from '@komputer/relay';
 import type { Health, Logger, Metrics } from '@komputer/service-kit';
-import type { ApiKeyStore, AgentRecord, EventStore, TemplateLocation } from '@komputer/store';
+import type {
+  AgentRecord,
+  ApiKeyStore,
+  AuditStore,
+  EventStore,
+  QuotaStore,
+  RateLimiter,
+  TemplateLocation,
+} from '@komputer/store';
 import {
   bodyNamespaceOf,
   mountRoutes,
@@ -34,11 +43,14 @@ import type {
   TemplateService,
 } from '@komputer/agents';
 import { apiKeyRoutes } from './api-key-routes';
+import { audited } from './audit';
 import { readCostBreakdown } from './cost-breakdown';
 import type { PlatformTools } from '@komputer/platform-tools';
 import { isEventId, readEventPage, readOfficeEventPage } from './event-pages';
 import { platformMcp } from './platform-mcp';
 import { toAgentResponse } from './presenters';
+import { quotaRoutes } from './quota-routes';
+import { rateLimited } from './rate-limit';
 import type { RegistryClient } from './registry-client';
 import { registryRoutes } from './registry-routes';
 import type { WorkspaceFiles } from './workspace-files';
@@ -53,6 +65,12 @@ export interface GatewayDeps {
   /** The connector-registry, which serves connectors, secrets, memories and skills. */
   registry: RegistryClient;
   events: EventStore;
+  /** Namespaces' quotas and usage. */
+  quotas: QuotaStore;
+  /** The audit trail of state-changing calls. */
+  audit: AuditStore;
+  /** Each caller's token bucket, which every operation but the public ones takes from. */
+  rateLimiter: RateLimiter;
   /** Agents' workspace files, for downloads. */
   workspaces: WorkspaceFiles;
   /** Serves the live event routes (SSE here; WebSocket through the server's upgrades). */
@@ -76,6 +94,25 @@ export interface GatewayDeps {
   apiKeys: ApiKeyStore;
   /** The platform tools that `/mcp` serves to outside MCP clients. */
   platform: PlatformTools;
+}
+
+/**
+ * The table with each caller's operation behind the rate limit, and each state-changing one
+ * (every method but GET) in the audit trail, the registry's forwarded ones included.
+ */
+function governed(
+  table: Record<OperationId, RequestHandler>,
+  deps: GatewayDeps,
+): Record<OperationId, RequestHandler> {
+  const audit = { store: deps.audit, defaultNamespace: deps.defaultNamespace, logger: deps.logger };
+  const entries = (Object.entries(table) as [OperationId, RequestHandler][]).map(
+    ([id, handler]): [OperationId, RequestHandler] => {
+      const spec = operations[id];
+      const limited = spec.security === 'caller' ? rateLimited(deps.rateLimiter, handler) : handler;
+      return [id, spec.method === 'get' ? limited : audited(id, limited, audit)];
+    },
+  );
+  return Object.fromEntries(entries) as Record<OperationId, RequestHandler>;
 }
 
 /** Builds the gateway's Express app, without listening. */
@@ -110,6 +147,7 @@ export function createApp(deps: GatewayDeps): express.Express {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeadersMiddleware);
   app.set('query parser', 'simple');
   // A span per request when traces are on: a task's trace starts at its POST.
   if (tracingEnabled()) app.use(tracingMiddleware('gateway'));
@@ -297,11 +335,12 @@ export function createApp(deps: GatewayDeps): express.Express {
     })),
     ...apiKeyRoutes(deps.apiKeys),
     callPlatformTools: platformMcp({ tools: deps.platform, defaultNamespace }),
+    ...quotaRoutes({ quotas: deps.quotas, audit: deps.audit, defaultNamespace }),
     getOpenApiDocument: route(operations.getOpenApiDocument, () => openApiDocument),
     getHealth: deps.health.handlers.healthz,
     getReadiness: deps.health.handlers.readyz,
   };
-  mountRoutes(router, table, { authenticate: deps.authenticate });
+  mountRoutes(router, governed(table, deps), { authenticate: deps.authenticate });
   app.use(router);
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));

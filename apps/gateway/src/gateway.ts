@@ -22,8 +22,12 @@ import type { Authenticate } from '@komputer/routes';
 import type { Relay } from '@komputer/relay';
 import {
   AgentStore,
+  AuditStore,
   createKeys,
+  DAY_SECONDS,
   EventStore,
+  QuotaStore,
+  RateLimiter,
   readSchedulerStatuses,
   ScheduleQueue,
   ScheduleStore,
@@ -132,6 +136,7 @@ export function createGateway(
       registry: () => registry.readiness(),
     },
   });
+  const quotas = new QuotaStore({ redis, keys, queue: tasks });
   const agents = new AgentService({
     agents: agentStore,
     tasks,
@@ -139,6 +144,7 @@ export function createGateway(
     // registry is away (docs/architecture.md says why).
     refs: createReferenceChecker(redis, keys),
     templates,
+    quotas,
     logger,
   });
   const schedules = new ScheduleService({
@@ -161,6 +167,20 @@ export function createGateway(
     squads,
     registry,
     events,
+    quotas,
+    audit: new AuditStore({
+      redis,
+      keys,
+      retentionMs: config.KOMPUTER_AUDIT_RETENTION_DAYS * DAY_SECONDS * 1000,
+    }),
+    rateLimiter: new RateLimiter({
+      redis,
+      keys,
+      limit: {
+        perSecond: config.KOMPUTER_RATE_LIMIT_PER_SECOND,
+        burst: config.KOMPUTER_RATE_LIMIT_BURST,
+      },
+    }),
     workspaces: new WorkspaceFiles({
       dataDir:
         config.KOMPUTER_DATA_DIR === undefined ? undefined : resolve(config.KOMPUTER_DATA_DIR),

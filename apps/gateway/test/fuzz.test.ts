@@ -343,6 +343,12 @@ async function checkStored(): Promise<void> {
     new RegExp(`^komputer:${label}:(connector|secret|memory|skill):${label}:agents$`),
     new RegExp(`^komputer:(${label}|_cluster):templates$`),
     new RegExp(`^komputer:(${label}|_cluster):template:${label}(:agents|:slots|:waiting)?$`),
+    // The audit trail of the calls that changed (or tried to change) something, the callers'
+    // rate-limit buckets, and the namespaces' quotas and daily usage.
+    new RegExp(`^komputer:${label}:audit$`),
+    /^komputer:rate-limit:(ip|key):[^:]/,
+    new RegExp(`^komputer:${label}:quota(:slots|:waiting)?$`),
+    new RegExp(`^komputer:${label}:usage:\\d{4}-\\d{2}-\\d{2}$`),
   ];
   const keys = await t.redis.keys('komputer:*');
   expect(keys.filter((key) => !layout.some((pattern) => pattern.test(key)))).toEqual([]);

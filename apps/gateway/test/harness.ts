@@ -81,6 +81,10 @@ export async function startTestGateway(
     REDIS_URL: redisServer.url,
     KOMPUTER_REGISTRY_URL: testOptions.registryUrl ?? t.registry.url,
     KOMPUTER_AUTH: 'off',
+    // The tests send bursts (a hundred concurrent POSTs, the fuzzer's thousands) that no caller
+    // of a real deployment should; the rate limit's own test sets its limits.
+    KOMPUTER_RATE_LIMIT_PER_SECOND: '1000000',
+    KOMPUTER_RATE_LIMIT_BURST: '1000000',
     ...env,
   });
   const { destination, lines: logs } = collectLogLines();

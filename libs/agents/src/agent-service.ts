@@ -11,8 +11,8 @@ import { missingReference } from '@komputer/connectors';
 import type { ReferenceChecker } from '@komputer/connectors';
 import { activeTraceparent, AppError } from '@komputer/service-kit';
 import type { Logger } from '@komputer/service-kit';
-import { MissingConnectorError, TemplateNotStoredError } from '@komputer/store';
-import type { AgentRecord, AgentStore, TaskQueue } from '@komputer/store';
+import { AgentQuotaError, MissingConnectorError, TemplateNotStoredError } from '@komputer/store';
+import type { AgentRecord, AgentStore, QuotaStore, TaskQueue } from '@komputer/store';
 import type { TemplateService } from './template-service';
 
 /** Dependencies of {@link AgentService}. */
@@ -23,6 +23,8 @@ export interface AgentServiceOptions {
   refs: ReferenceChecker;
   /** The templates that agents name: checked when an agent names one. */
   templates: TemplateService;
+  /** The namespaces' quotas: a new agent must fit `maxAgents`, a new task the month's budget. */
+  quotas: QuotaStore;
   logger: Logger;
 }
 
@@ -76,6 +78,24 @@ function specFromRequest(req: CreateAgentRequest): AgentSpec {
     ...(req.modelContextWindow !== undefined ? { modelContextWindow: req.modelContextWindow } : {}),
     ...(req.thinking !== undefined ? { thinking: req.thinking } : {}),
   };
+}
+
+/**
+ * The 402 of a namespace whose month's spend has reached its budget (`QuotaStore.budget`), or
+ * `undefined` while some is left (or it has none).
+ */
+export function budgetRefusal(
+  namespace: string,
+  budget: Awaited<ReturnType<QuotaStore['budget']>>,
+): AppError | undefined {
+  if (!budget || budget.leftUsd > 0) return undefined;
+  const { month, spentUsd, budgetUsd } = budget;
+  return new AppError(
+    'BUDGET_EXCEEDED',
+    402,
+    `namespace "${namespace}" has spent $${spentUsd.toFixed(4)} of its monthly budget of $${budgetUsd} in ${month}; no task starts before next month or a raised quota`,
+    { details: { namespace, month, spentUsd, monthlyBudgetUsd: budgetUsd }, retryable: false },
+  );
 }
 
 function agentNotFound(namespace: string, name: string): AppError {
@@ -135,6 +155,11 @@ export class AgentService {
   ): Promise<CreateOrRunResult> {
     const { agents, tasks, logger } = this.options;
     const spec = specFromRequest(request);
+    const refusal = budgetRefusal(
+      namespace,
+      await this.options.quotas.budget(namespace, new Date()),
+    );
+    if (refusal) throw refusal;
     await this.checkTemplate(namespace, spec.templateRef);
     await this.options.refs.check(namespace, request);
     const taskId = randomUUID();
@@ -154,6 +179,12 @@ export class AgentService {
       })
       .catch((err: unknown) => {
         if (err instanceof TemplateNotStoredError) throw noSuchTemplate(namespace, err.template);
+        if (err instanceof AgentQuotaError) {
+          throw new AppError('QUOTA_EXCEEDED', 403, err.message, {
+            details: { namespace, maxAgents: err.maxAgents },
+            retryable: false,
+          });
+        }
         connectorGone(err);
       });
     if (claim.outcome === 'busy') {

@@ -1,7 +1,7 @@
 import { MAX_PENDING_STEERS } from '@komputer/contracts';
 import { createReferenceChecker } from '@komputer/connectors';
 import { AppError, createLogger } from '@komputer/service-kit';
-import { AgentStore, createKeys, TaskQueue, TemplateStore } from '@komputer/store';
+import { AgentStore, createKeys, QuotaStore, TaskQueue, TemplateStore } from '@komputer/store';
 import { startRedisServer } from '@komputer/testing';
 import type { RedisServer } from '@komputer/testing';
 import { Redis } from 'ioredis';
@@ -30,6 +30,7 @@ function service(queueRedis: Redis = redis) {
     tasks,
     refs: createReferenceChecker(redis, keys),
     templates: new TemplateService({ templates: new TemplateStore({ redis, keys }), logger }),
+    quotas: new QuotaStore({ redis, keys, queue: tasks }),
     logger,
   });
   return { domain, agents, tasks };

@@ -11,6 +11,9 @@ export const ErrorCodeSchema = z
     'AGENT_NOT_FOUND',
     'AGENT_BUSY',
     'TOO_MANY_STEERS',
+    'RATE_LIMITED',
+    'QUOTA_EXCEEDED',
+    'BUDGET_EXCEEDED',
     'NO_ACTIVE_TASK',
     'CONNECTOR_NOT_FOUND',
     'CONNECTOR_IN_USE',
@@ -68,6 +71,7 @@ export const ErrorTypeSchema = z
   .enum([
     'invalid_request_error',
     'authentication_error',
+    'billing_error',
     'permission_error',
     'not_found_error',
     'conflict_error',

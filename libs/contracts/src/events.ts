@@ -10,6 +10,17 @@ const UsageSchema = z
   })
   .meta({ id: 'Usage' });
 
+/**
+ * What a task that did not complete had spent (komputer extension): left out when nothing. It
+ * counts in its namespace's usage and monthly budget as a completed task's cost does.
+ */
+function spentSoFar() {
+  return {
+    cost_usd: z.number().nonnegative().optional(),
+    usage: UsageSchema.optional(),
+  };
+}
+
 /** Payload schema of every event type, keyed by type. */
 export const EventPayloadSchemas = {
   task_started: z.object({
@@ -45,8 +56,8 @@ export const EventPayloadSchemas = {
     usage: UsageSchema,
     model: z.string(),
   }),
-  task_cancelled: z.object({ reason: z.string() }),
-  error: z.object({ error: z.string(), retryable: z.boolean() }),
+  task_cancelled: z.object({ reason: z.string(), ...spentSoFar() }),
+  error: z.object({ error: z.string(), retryable: z.boolean(), ...spentSoFar() }),
   user_message: z.object({
     content: z.string(),
     steer_index: z

@@ -436,3 +436,26 @@ export type {
   TemplateTtl,
   ManagerScope,
 } from './templates';
+export {
+  AUDIT_PAGE,
+  AuditPageSchema,
+  AuditQuerySchema,
+  AuditRecordSchema,
+  NamespaceQuotaResponseSchema,
+  NamespaceQuotaSchema,
+  quotaOperations,
+  USAGE_RETENTION_DAYS,
+  UsageQuerySchema,
+  UsageResponseSchema,
+  UsageTotalsSchema,
+} from './quotas';
+export type {
+  AuditPage,
+  AuditQuery,
+  AuditRecord,
+  NamespaceQuota,
+  NamespaceQuotaResponse,
+  UsageQuery,
+  UsageResponse,
+  UsageTotals,
+} from './quotas';

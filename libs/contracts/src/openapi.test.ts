@@ -105,8 +105,8 @@ describe('buildOpenApiDocument', () => {
     const statuses = Object.keys(op?.responses ?? {}).sort();
     // The gateway forwards the registry's operations: those may also time out there.
     const forwarded = (REGISTRY_TAGS as readonly string[]).includes(spec.tag) ? [504] : [];
-    // With API keys on, a caller operation may refuse the key.
-    const refusals = spec.security === 'caller' ? [401, 403] : [];
+    // Every caller's operation is rate limited, and with API keys on can refuse the key.
+    const refusals = spec.security === 'caller' ? [401, 403, 429] : [];
     const errors = [...new Set([...refusals, ...spec.errors, 500, 503, ...forwarded])];
     expect(statuses).toEqual([spec.success.status, ...errors].map(String).sort());
     expect((op as Record<string, unknown> | undefined)?.['x-komputer-access']).toBe(

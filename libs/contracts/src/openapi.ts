@@ -12,13 +12,14 @@ import { CloseReasonSchema } from './relay';
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message names the field',
   401: 'No API key, or one that is not valid (`UNAUTHENTICATED`)',
+  402: 'The namespace’s monthly budget is spent: no task starts before next month or a raised budget',
   403: 'Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace',
   404: 'Not found, or in a namespace the key does not reach',
   409: 'Conflict: the agent is busy or has no task to cancel, or the resource is in use',
   410: 'The cursor is older than what the stream retains: the events after it are gone',
   413: 'Request body, or the file asked for, too large',
   415: 'Request body is not JSON',
-  429: 'Too many requests: the agent holds as many steers as it takes; retry once its task has taken some',
+  429: 'Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some)',
   426: 'This route speaks WebSocket: send the upgrade headers',
   500: 'Internal error',
   501: 'Not available in this deployment: the message says why',
@@ -62,9 +63,9 @@ function toOperation(operationId: string, spec: OperationSpec): ZodOpenApiOperat
   // The gateway forwards the registry's operations, and a registry that does not answer in time
   // is a 504 on them.
   const forwarded = (REGISTRY_TAGS as readonly string[]).includes(spec.tag) ? [504] : [];
-  // With API keys on, every caller operation can refuse the key.
-  const refusals = spec.security === 'caller' ? [401, 403] : [];
-  for (const status of [...refusals, ...spec.errors, 500, 503, ...forwarded]) {
+  // Every caller's operation is rate limited, and with API keys on can refuse the key.
+  const refusals = spec.security === 'caller' ? [401, 403, 429] : [];
+  for (const status of new Set([...refusals, ...spec.errors, 500, 503, ...forwarded])) {
     responses[status] = errorResponse(status);
   }
   return {
@@ -116,7 +117,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: 'schedules', description: 'Tasks given to agents on a cron expression' },
       { name: 'offices', description: 'A manager agent and the agents it created, recursively' },
       { name: 'squads', description: 'Agents that share one workspace, one task at a time' },
-      { name: 'namespaces', description: 'Namespaces' },
+      { name: 'namespaces', description: 'Namespaces and their quotas' },
+      {
+        name: 'governance',
+        description: 'Usage per namespace and agent, and the audit trail of state-changing calls',
+      },
       { name: 'platform', description: 'The platform tools over MCP, for outside MCP clients' },
       { name: 'meta', description: 'The API document and health' },
       { name: 'auth', description: 'API keys, and tickets for streams' },

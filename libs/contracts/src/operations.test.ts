@@ -180,12 +180,12 @@ describe('the operations table', () => {
     }
   });
 
-  it('gives a body only to POST and PATCH, and lists 400, 413 and 415 for it', () => {
+  it('gives a body only to POST, PUT and PATCH, and lists 400, 413 and 415 for it', () => {
     for (const [id, spec] of table) {
       if (!spec.body) continue;
       expect({ id, method: spec.method }).toEqual({
         id,
-        method: expect.stringMatching(/^(post|patch)$/),
+        method: expect.stringMatching(/^(post|put|patch)$/),
       });
       expect({ id, errors: [...spec.errors] }).toEqual({
         id,

@@ -97,6 +97,7 @@ import {
   TemplateQuerySchema,
   TemplateResponseSchema,
 } from './templates';
+import { quotaOperations } from './quotas';
 
 export { API_PREFIX };
 
@@ -291,7 +292,7 @@ export const HealthResponseSchema = z
   .meta({ id: 'HealthResponse' });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
-type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** One API operation: the single description that both the router and the OpenAPI document use. */
 export interface OperationSpec {
@@ -321,7 +322,7 @@ export interface OperationSpec {
    */
   wildcard?: string;
   /** Error statuses this operation can answer besides 500 and 503. */
-  errors: readonly (400 | 403 | 404 | 409 | 410 | 413 | 415 | 426 | 429 | 501 | 502)[];
+  errors: readonly (400 | 402 | 403 | 404 | 409 | 410 | 413 | 415 | 426 | 429 | 501 | 502)[];
   /**
    * Who may call it: `public` operations (health, readiness, the OpenAPI document) answer
    * anyone; `caller` operations go through the service's authentication hook, which decides.
@@ -1348,6 +1349,7 @@ export const operations = {
     },
     errors: [400, 413, 415],
   }),
+  ...quotaOperations,
   getOpenApiDocument: op({
     method: 'get',
     path: `${API_PREFIX}/openapi.json`,

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { OperationSpec } from '@komputer/contracts';
 import { AppError } from '@komputer/service-kit';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { parseRouteInput } from './route';
 import type { RouteInput } from './route';
 
@@ -24,11 +25,30 @@ export function pageRoute<S extends OperationSpec, T>(
     const html = req.accepts(['json', 'html']) === 'html';
     try {
       const result = await handler(parseRouteInput(spec, req, res));
-      if (html) res.status(spec.success.status).type('html').send(pages.ok(result));
+      if (html) sendPage(res, spec.success.status, pages.ok(result));
       else res.status(spec.success.status).json(result);
     } catch (err) {
       if (!html || !(err instanceof AppError)) throw err;
-      res.status(err.status).type('html').send(pages.error(err));
+      sendPage(res, err.status, pages.error(err));
     }
   };
+}
+
+/**
+ * Answers a page whose content security policy lets exactly its own inline scripts run, by
+ * their hashes, and nothing else: the services' policy (`default-src 'none'`) would block them.
+ */
+function sendPage(res: Response, status: number, page: string): void {
+  const hashes = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+    ([, script]) =>
+      `'sha256-${createHash('sha256')
+        .update(script ?? '')
+        .digest('base64')}'`,
+  );
+  const scripts = hashes.length > 0 ? `; script-src ${hashes.join(' ')}` : '';
+  res
+    .status(status)
+    .set('Content-Security-Policy', `default-src 'none'${scripts}; frame-ancestors 'none'`)
+    .type('html')
+    .send(page);
 }

@@ -10,11 +10,13 @@ import { Agents } from './resources/agents.js';
 import { Keys, Tickets } from './resources/keys.js';
 import { Connectors } from './resources/connectors.js';
 import { Memories } from './resources/memories.js';
+import { AuditTrail } from './resources/audit.js';
 import { Namespaces } from './resources/namespaces.js';
 import { Secrets } from './resources/secrets.js';
 import { Skills } from './resources/skills.js';
 import { Offices } from './resources/offices.js';
 import { Schedules } from './resources/schedules.js';
+import { UsageReports } from './resources/usage.js';
 import { Squads } from './resources/squads.js';
 import { Templates } from './resources/templates.js';
 import type { Fetch, RequestOptions } from './options.js';
@@ -132,6 +134,10 @@ export class Komputer {
   readonly namespaces: Namespaces;
   readonly keys: Keys;
   readonly tickets: Tickets;
+  /** What the namespace's tasks used, per agent, over a range of days. */
+  readonly usage: UsageReports;
+  /** The namespace's audit trail: every state-changing call. */
+  readonly audit: AuditTrail;
 
   /**
    * @example
@@ -172,6 +178,8 @@ export class Komputer {
     this.namespaces = new Namespaces(transport);
     this.keys = new Keys(transport);
     this.tickets = new Tickets(transport);
+    this.usage = new UsageReports(transport);
+    this.audit = new AuditTrail(transport);
   }
 
   /**

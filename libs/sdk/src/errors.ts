@@ -59,7 +59,9 @@ export class APIError extends KomputerError {
 export class BadRequestError extends APIError {}
 /** 401: the request carries no valid credentials. */
 export class AuthenticationError extends APIError {}
-/** 403: the credentials do not allow this. */
+/** 402: `BUDGET_EXCEEDED`, the namespace has spent its monthly budget; not retried. */
+export class PaymentRequiredError extends APIError {}
+/** 403: the credentials do not allow this, or `QUOTA_EXCEEDED`, the namespace's quota is full. */
 export class PermissionDeniedError extends APIError {}
 /** 404: no such agent, connector, secret, memory, skill or route. */
 export class NotFoundError extends APIError {}
@@ -79,6 +81,7 @@ function errorClassFor(status: number): typeof APIError {
   const byStatus: Record<number, typeof APIError> = {
     400: BadRequestError,
     401: AuthenticationError,
+    402: PaymentRequiredError,
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,

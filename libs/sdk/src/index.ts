@@ -12,6 +12,7 @@ export {
   InternalServerError,
   KomputerError,
   NotFoundError,
+  PaymentRequiredError,
   PermissionDeniedError,
   RateLimitError,
   TaskCancelledError,
@@ -25,6 +26,7 @@ export type {
   ListAgentsOptions,
   WatchOptions,
 } from './resources/agents.js';
+export { AuditTrail } from './resources/audit.js';
 export { Connectors } from './resources/connectors.js';
 export { Keys, Tickets } from './resources/keys.js';
 export { Memories } from './resources/memories.js';
@@ -36,6 +38,7 @@ export { Squads } from './resources/squads.js';
 export { Secrets } from './resources/secrets.js';
 export { Skills } from './resources/skills.js';
 export { Templates } from './resources/templates.js';
+export { UsageReports } from './resources/usage.js';
 export type { TemplateScopeParams } from './resources/templates.js';
 export type { Fetch, RequestOptions } from './options.js';
 export type {
@@ -45,6 +48,13 @@ export type {
   AuthTicket,
   CreateApiKeyParams,
   RevokeApiKeyResponse,
+  AuditPage,
+  AuditQuery,
+  AuditRecord,
+  NamespaceQuota,
+  NamespaceQuotaStatus,
+  UsageQuery,
+  UsageReport,
   Agent,
   AgentCost,
   AgentEvent,

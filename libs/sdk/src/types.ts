@@ -123,3 +123,23 @@ export type RevokeApiKeyResponse = Schemas['RevokeApiKeyResponse'];
 export type AuthTicket = Schemas['AuthTicket'];
 /** What a key may do: `read`, `write` or `admin`. */
 export type AccessLevel = Schemas['AccessLevel'];
+/** A namespace's caps, as `namespaces.setQuota()` sets them: each one left out is no cap. */
+export type NamespaceQuota = Schemas['NamespaceQuota'];
+/** A namespace's quota and what it uses of it now: agents, running tasks, this month's spend. */
+export type NamespaceQuotaStatus = Schemas['NamespaceQuotaResponse'];
+/** `usage.get()`: a namespace's cost, tokens and tasks over a range of days, and each agent's. */
+export type UsageReport = Schemas['UsageResponse'];
+/** The range of `usage.get()`: days (`2026-12-01`) or RFC 3339 timestamps, both included. */
+export type UsageQuery = Omit<
+  NonNullable<operations['getUsage']['parameters']['query']>,
+  'namespace'
+>;
+/** One state-changing call in the audit trail. */
+export type AuditRecord = Schemas['AuditRecord'];
+/** A page of the audit trail, oldest first, with the cursor of the next one. */
+export type AuditPage = Schemas['AuditPage'];
+/** The filter and page of `audit.list()`. */
+export type AuditQuery = Omit<
+  NonNullable<operations['listAuditRecords']['parameters']['query']>,
+  'namespace'
+>;

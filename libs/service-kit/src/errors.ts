@@ -7,6 +7,7 @@ import { isRedisUnavailableError } from './redis';
 const TYPE_BY_STATUS: Record<number, ErrorType> = {
   400: 'invalid_request_error',
   401: 'authentication_error',
+  402: 'billing_error',
   403: 'permission_error',
   404: 'not_found_error',
   405: 'invalid_request_error',

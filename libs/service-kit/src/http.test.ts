@@ -163,7 +163,7 @@ describe('corsMiddleware', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(res.headers.get('access-control-expose-headers')).toBe(
-      'X-Request-Id, Retry-After, Content-Disposition',
+      'X-Request-Id, Retry-After, RateLimit, RateLimit-Policy, Content-Disposition',
     );
   });
 

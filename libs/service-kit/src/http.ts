@@ -24,9 +24,31 @@ export const requestIdMiddleware: RequestHandler = (req, res, next) => {
 };
 
 /**
+ * The headers that every answer of every service carries: an API answer is data, never a page
+ * to render, frame, sniff, cache or follow a referrer from. A route that answers otherwise (an
+ * event stream's `Cache-Control`, a download's sandbox policy) sets its own over them. Express's
+ * `X-Powered-By` is off in each app (`app.disable('x-powered-by')`), which this cannot undo.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
+
+/** Sets {@link SECURITY_HEADERS} on the answer, before any route runs. */
+export const securityHeadersMiddleware: RequestHandler = (_req, res, next) => {
+  res.set(SECURITY_HEADERS);
+  next();
+};
+
+/**
  * Lets the browser pages of `origins` (or any, with `*`) call the service: each of their
  * requests gets `Access-Control-Allow-Origin` and the headers a client reads (`X-Request-Id`,
- * `Retry-After`, a download's `Content-Disposition`), and a preflight is answered `204` here.
+ * `Retry-After`, the rate limit's `RateLimit` and `RateLimit-Policy`, a download's
+ * `Content-Disposition`), and a preflight is answered `204` here.
  * A request from another origin gets no CORS header, so its browser keeps the answer from the
  * page.
  */
@@ -41,7 +63,7 @@ export function corsMiddleware(origins: readonly string[]): RequestHandler {
     res.setHeader('Access-Control-Allow-Origin', any ? '*' : origin);
     res.setHeader(
       'Access-Control-Expose-Headers',
-      'X-Request-Id, Retry-After, Content-Disposition',
+      'X-Request-Id, Retry-After, RateLimit, RateLimit-Policy, Content-Disposition',
     );
     if (req.method !== 'OPTIONS' || !req.get('access-control-request-method')) return next();
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');

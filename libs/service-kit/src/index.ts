@@ -31,6 +31,8 @@ export {
   listenOn,
   requestIdMiddleware,
   requestIdOf,
+  SECURITY_HEADERS,
+  securityHeadersMiddleware,
   stopServer,
   toExpressPath,
 } from './http';

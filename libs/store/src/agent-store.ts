@@ -7,6 +7,7 @@ import {
   locateRef,
   MAX_PENDING_STEERS,
   TaskStatusSchema,
+  USAGE_RETENTION_DAYS,
 } from '@komputer/contracts';
 import type {
   AgentSpec,
@@ -19,6 +20,7 @@ import type {
 import type { Redis } from 'ioredis';
 import { agentMember, agentNamesOf, CLUSTER_SCOPE, taskMember } from './keys';
 import type { Keys, RefKind } from './keys';
+import { DAY_SECONDS } from './quota-store';
 import { fromPairs } from './redis-hash';
 import { LuaScript } from './script';
 import {
@@ -127,6 +129,21 @@ export type ClaimResult =
 export class TemplateNotStoredError extends Error {
   constructor(readonly template: string) {
     super(`template "${template}" does not exist`);
+  }
+}
+
+/**
+ * A new agent would take its namespace past its quota's `maxAgents` (checked in the step that
+ * creates it, so that concurrent creations cannot pass it together).
+ */
+export class AgentQuotaError extends Error {
+  constructor(
+    readonly namespace: string,
+    readonly maxAgents: number,
+  ) {
+    super(
+      `namespace "${namespace}" holds ${maxAgents} agents, as many as its quota allows (maxAgents)`,
+    );
   }
 }
 
@@ -239,12 +256,12 @@ const UNREPLICATED_BACKOFF_MS = 5_000;
 /** Longest `lastTaskMessage` kept on an agent. */
 export const LAST_TASK_MESSAGE_MAX = 256;
 
-const claimScript = new LuaScript(CLAIM_TASK, 9);
+const claimScript = new LuaScript(CLAIM_TASK, 10);
 const releaseScript = new LuaScript(RELEASE_CLAIM, 6);
 const patchScript = new LuaScript(PATCH_AGENT, 4);
 const indexRefsScript = new LuaScript(INDEX_REFS, 2);
-const startScript = new LuaScript(START_TASK, 3);
-const recordScript = new LuaScript(RECORD_EVENT, 3);
+const startScript = new LuaScript(START_TASK, 4);
+const recordScript = new LuaScript(RECORD_EVENT, 4);
 const adoptScript = new LuaScript(ADOPT_TASK, 2);
 const deleteScript = new LuaScript(DELETE_AGENT, 8);
 const steersAfterScript = new LuaScript(STEERS_AFTER, 2);
@@ -452,10 +469,20 @@ export class AgentStore {
     hashes: readonly Record<string, string>[],
   ): Promise<(QueuePlace | undefined)[]> {
     const places = new Map<Record<string, string>, QueuePlace>();
-    const forSlot = hashes.filter((h) => h['capKey'] && h['capMember']);
+    // The cap a task waits for: its template's (or squad's), or past it its namespace's quota.
+    const waitOf = (h: Record<string, string>) =>
+      h['capMember']
+        ? { key: h['capKey'], member: h['capMember'] }
+        : h['quotaMember']
+          ? { key: h['quotaKey'], member: h['quotaMember'] }
+          : undefined;
+    const forSlot = hashes.filter((h) => waitOf(h)?.key);
     if (forSlot.length > 0) {
       const pipeline = this.redis.pipeline();
-      for (const h of forSlot) pipeline.zrank(`${h['capKey']}:waiting`, h['capMember'] as string);
+      for (const h of forSlot) {
+        const wait = waitOf(h) as { key: string; member: string };
+        pipeline.zrank(`${wait.key}:waiting`, wait.member);
+      }
       for (const [i, [err, rank]] of ((await pipeline.exec()) ?? []).entries()) {
         if (err) throw err;
         const hash = forSlot[i] as Record<string, string>;
@@ -465,7 +492,7 @@ export class AgentStore {
       }
     }
     const forScheduler = hashes.filter(
-      (h) => h['taskStatus'] === 'Queued' && !h['capMember'] && !h['handedTo'] && h['taskId'],
+      (h) => h['taskStatus'] === 'Queued' && !waitOf(h) && !h['handedTo'] && h['taskId'],
     );
     if (this.queue && forScheduler.length > 0) {
       const positions = await this.queue.waitingPlaces(forScheduler.map((h) => h['taskId'] ?? ''));
@@ -685,6 +712,7 @@ export class AgentStore {
           this.keys.steers(input.namespace, input.name),
           this.keys.reports(input.namespace, input.spec.officeManager ?? ''),
           this.keys.officeHeads(input.namespace),
+          this.keys.quota(input.namespace),
         ],
         [
           input.name,
@@ -714,6 +742,7 @@ export class AgentStore {
     ];
     await this.replicated();
     if (reply[0] === 'notemplate') throw new TemplateNotStoredError(input.spec.templateRef);
+    if (reply[0] === 'quota') throw new AgentQuotaError(input.namespace, Number(reply[1]));
     if (reply[0] === 'busy') return { outcome: 'busy', taskId: reply[1] };
     if (reply[0] === 'steersfull') return { outcome: 'steersFull', taskId: reply[1] };
     const agent = decode(fromPairs(reply[3]));
@@ -807,11 +836,24 @@ export class AgentStore {
     return [this.keys.template(namespace, name), this.keys.template(CLUSTER_SCOPE, name)];
   }
 
-  /** Whether the agent's task `taskId` holds a slot of its template's cap. */
+  /**
+   * Whether the agent's task `taskId` holds a slot of each cap it passes (its template's, its
+   * namespace quota's) and waits for none.
+   */
   async holdsSlot(namespace: string, name: string, taskId: string): Promise<boolean> {
     const key = this.keys.agent(namespace, name);
-    const capKey = await this.redis.hget(key, 'capKey');
-    return capKey !== null && (await this.redis.hget(`${capKey}:slots`, key)) === taskId;
+    const [capKey, capMember, quotaKey, quotaMember] = await this.redis.hmget(
+      key,
+      'capKey',
+      'capMember',
+      'quotaKey',
+      'quotaMember',
+    );
+    if (capMember || quotaMember) return false;
+    const caps = [capKey, quotaKey].filter((k): k is string => k !== null);
+    if (caps.length === 0) return false;
+    const holders = await Promise.all(caps.map((cap) => this.redis.hget(`${cap}:slots`, key)));
+    return holders.every((holder) => holder === taskId);
   }
 
   /** Wakes the jobs of the tasks that a script admitted; one that stays asleep wakes by itself. */
@@ -856,6 +898,7 @@ export class AgentStore {
         this.keys.agent(input.namespace, input.name),
         this.keys.events(input.namespace, input.name),
         this.keys.schedulerTasks(input.scheduler),
+        this.keys.quota(input.namespace),
       ],
       [
         input.taskId,
@@ -951,12 +994,14 @@ export class AgentStore {
   }): Promise<RecordResult> {
     const { event, terminal } = input;
     const steerIndex = event.type === 'user_message' ? event.payload.steer_index : undefined;
+    const now = new Date().toISOString();
     const reply = (await recordScript.run(
       this.redis,
       [
         this.keys.agent(input.namespace, input.name),
         this.keys.events(input.namespace, input.name),
         this.keys.steers(input.namespace, input.name),
+        this.keys.usage(input.namespace, now.slice(0, 10)),
       ],
       [
         event.taskId,
@@ -967,7 +1012,7 @@ export class AgentStore {
         event.type,
         event.timestamp,
         JSON.stringify(event.payload),
-        new Date().toISOString(),
+        now,
         terminal?.taskStatus ?? '',
         truncate(terminal?.message ?? '', LAST_TASK_MESSAGE_MAX),
         terminal?.costUsd ?? '',
@@ -979,6 +1024,7 @@ export class AgentStore {
         this.keys.handoverChannel(''),
         input.namespace,
         input.name,
+        USAGE_RETENTION_DAYS * DAY_SECONDS,
       ],
     )) as [string, string?, string[]?, string[]?];
     await this.replicated();

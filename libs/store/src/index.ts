@@ -1,4 +1,5 @@
 export {
+  AgentQuotaError,
   AgentStore,
   LAST_TASK_MESSAGE_MAX,
   MissingConnectorError,
@@ -56,3 +57,9 @@ export type {
   ScheduleRecord,
   ScheduleStoreOptions,
 } from './schedule-store';
+export { AuditStore } from './audit-store';
+export type { AuditEntry, AuditRecordPage, AuditStoreOptions } from './audit-store';
+export { DAY_SECONDS, daysBetween, QuotaStore } from './quota-store';
+export type { QuotaRecord, QuotaStoreOptions, UsageReport } from './quota-store';
+export { RateLimiter } from './rate-limiter';
+export type { RateDecision, RateLimit, RateLimiterOptions } from './rate-limiter';

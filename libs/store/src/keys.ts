@@ -123,6 +123,23 @@ export interface Keys {
   authTicket(ticket: string): string;
   /** Pub/sub channel: the id of each API key revoked or rotated, so its streams end at once. */
   apiKeyChanges(): string;
+  /**
+   * Hash: a namespace's quota (`maxAgents`, `monthlyBudgetUsd`, `updatedAt`), and its
+   * `maxRunningTasks` as `spec.maxConcurrentAgents` with its `capReason`: the quota is a cap
+   * that every task of the namespace passes, as a template's, whose state lives beside it
+   * (`<key>:slots`, `<key>:waiting`).
+   */
+  quota(namespace: string): string;
+  /**
+   * Hash: what a namespace's tasks that ended on one day (UTC, `YYYY-MM-DD`) used: `costUsd`,
+   * `tokens`, `tasks`, and each agent's as `agent:<name>:<field>`; it expires after
+   * `USAGE_RETENTION_DAYS`.
+   */
+  usage(namespace: string, day: string): string;
+  /** Stream: a namespace's audit trail, one entry per state-changing call, trimmed by age. */
+  audit(namespace: string): string;
+  /** Hash: one caller's token bucket (`tokens`, `at`), shared by every gateway. */
+  rateLimit(caller: string): string;
   /** Prefix for BullMQ's own keys. */
   bullPrefix(): string;
   /** Pub/sub channel: what schedulers must act on, as JSON control messages (`ControlMessageSchema`). */
@@ -218,6 +235,10 @@ export function createKeys(prefix: string): Keys {
     apiKeys: () => `${prefix}:api-keys`,
     authTicket: (ticket) => `${prefix}:auth-ticket:${ticket}`,
     apiKeyChanges: () => `${prefix}:api-key-changes`,
+    quota: (ns) => `${prefix}:${ns}:quota`,
+    usage: (ns, day) => `${prefix}:${ns}:usage:${day}`,
+    audit: (ns) => `${prefix}:${ns}:audit`,
+    rateLimit: (caller) => `${prefix}:rate-limit:${caller}`,
     bullPrefix: () => `${prefix}:bull`,
     controlChannel: () => `${prefix}:control`,
     handoverChannel: (scheduler) => `${prefix}:handover:${scheduler}`,

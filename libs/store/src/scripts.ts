@@ -159,16 +159,26 @@ const ADMIT_BATCH = 64;
  * breaks ties). While its task waits or holds a slot, an agent's `capKey` names the template key,
  * and while it waits, `capMember` its member and `queueReason` why. A slot is held from the
  * task's admission to its end, whatever ends it.
+ * A namespace's quota (`maxRunningTasks`) is a second cap of the same kind, on its quota's key,
+ * which a task passes after its template's: the agent's `quotaKey` and `quotaMember` play the
+ * parts of `capKey` and `capMember` there.
  */
 
+/** The agent's fields of each cap a task passes, in order: the template's (or squad's), the quota's. */
+const CAP_FIELDS = [
+  ['capKey', 'capMember'],
+  ['quotaKey', 'quotaMember'],
+] as const;
+
 /**
- * `admit(tkey)`: gives the free slots of the template `tkey` to its waiting tasks, in order, up to
- * ${ADMIT_BATCH}; a task that is no longer its agent's queued one is dropped from the queue.
- * Without a cap (the template is gone, or its cap removed) every waiting task is admitted.
- * Returns the admitted tasks as {agentKey, taskId, ...}.
+ * `admit(tkey, memberField)`: gives the free slots of the cap `tkey` to its waiting tasks, in
+ * order, up to ${ADMIT_BATCH}; a task that is no longer its agent's queued one is dropped from
+ * the queue. Without a cap (the template is gone, or its cap removed) every waiting task is
+ * admitted. `memberField` is the agent's field of its place in that queue. Returns the admitted
+ * tasks as {agentKey, taskId, ...}.
  */
 const ADMIT = `
-local function admit(tkey)
+local function admit(tkey, memberField)
   local admitted = {}
   local cap = tonumber(redis.call('HGET', tkey, 'spec.maxConcurrentAgents') or '')
   local slots, waiting = tkey .. ':slots', tkey .. ':waiting'
@@ -181,7 +191,7 @@ local function admit(tkey)
     if agentKey and redis.call('HGET', agentKey, 'taskId') == taskId
       and redis.call('HGET', agentKey, 'taskStatus') == 'Queued' then
       redis.call('HSET', slots, agentKey, taskId)
-      redis.call('HDEL', agentKey, 'capMember', 'queueReason')
+      redis.call('HDEL', agentKey, memberField, 'queueReason')
       admitted[#admitted + 1] = agentKey
       admitted[#admitted + 1] = taskId
     end
@@ -191,21 +201,29 @@ end
 `;
 
 /**
- * `release(agentKey, taskId)`: the task `taskId` of the agent leaves its template's queue or
- * gives back its slot, and the freed slot goes to the next waiting task. Returns what
- * {@link ADMIT} admitted.
+ * `release(agentKey, taskId)`: the task `taskId` of the agent leaves the queue of each cap it
+ * passes or gives back its slot there, and the freed slots go to the next waiting tasks. Returns
+ * what {@link ADMIT} admitted.
  */
 const RELEASE = `${ADMIT}
-local function release(agentKey, taskId)
-  local tkey = redis.call('HGET', agentKey, 'capKey')
+local function releaseCap(agentKey, taskId, keyField, memberField)
+  local tkey = redis.call('HGET', agentKey, keyField)
   if not tkey then return {} end
-  local member = redis.call('HGET', agentKey, 'capMember')
+  local member = redis.call('HGET', agentKey, memberField)
   if member then redis.call('ZREM', tkey .. ':waiting', member) end
   if redis.call('HGET', tkey .. ':slots', agentKey) == taskId then
     redis.call('HDEL', tkey .. ':slots', agentKey)
   end
-  redis.call('HDEL', agentKey, 'capKey', 'capMember', 'queueReason')
-  return admit(tkey)
+  redis.call('HDEL', agentKey, keyField, memberField, 'queueReason')
+  return admit(tkey, memberField)
+end
+local function release(agentKey, taskId)
+  local admitted = {}
+${CAP_FIELDS.map(
+  ([key, member]) =>
+    `  for _, a in ipairs(releaseCap(agentKey, taskId, '${key}', '${member}')) do admitted[#admitted + 1] = a end`,
+).join('\n')}
+  return admitted
 end
 `;
 
@@ -259,7 +277,8 @@ end
  * the office heads, in the same step (its `officeKey` names the set).
  * KEYS: agent, agents index, namespaces, the agent's refs hash, the created agent's template in
  * its namespace and cluster-wide, the agent's steers, the reports of its `officeManager` (any
- * key when it has none), the namespace's office heads.
+ * key when it has none), the namespace's office heads, the namespace's quota (a created agent
+ * must fit its `maxAgents`).
  * ARGV: name, namespace, taskId, now, instructions, hand-over channel prefix, uid (a created
  * agent's; it tells this agent from a deleted one of the same name), the job as JSON without
  * `agentUid`, the agent's index member, whether its template must be stored ('1'|'0'), whether
@@ -270,7 +289,8 @@ end
  * Returns {"busy", currentTaskId} | {"steersfull", currentTaskId} | {"steered", currentTaskId,
  * steerIndex, hash} | {"queued", prevTaskStatus, prevTaskId, hash, prevInstructions, handedTo
  * ('' = nobody)} | {"created", "", "", hash}, where hash is the agent's HGETALL after the
- * claim | {"notemplate"} when a created agent's template is not stored.
+ * claim | {"notemplate"} when a created agent's template is not stored | {"quota", maxAgents}
+ * when the namespace holds as many agents as its quota lets it.
  */
 export const CLAIM_TASK = `${REPLACE_REFS}${MISSING_REF}${HAND_OVER}
 local status = redis.call('HGET', KEYS[1], 'taskStatus')
@@ -292,6 +312,8 @@ end
 if ARGV[10] == '1' and redis.call('EXISTS', KEYS[5]) == 0 and redis.call('EXISTS', KEYS[6]) == 0 then
   return {'notemplate'}
 end
+local maxAgents = tonumber(redis.call('HGET', KEYS[10], 'maxAgents') or '')
+if maxAgents and redis.call('SCARD', KEYS[2]) >= maxAgents then return {'quota', maxAgents} end
 local missing, refsAt = missingRef(13)
 if missing then return redis.error_reply('${MISSING_REF_ERROR} ' .. missing) end
 redis.call('HSET', KEYS[1],
@@ -397,7 +419,7 @@ return 1
  * otherwise it stays Queued, waiting, with its `queueReason`. A squad member's task waits
  * under its squad instead (a cap of one: the squad's members run one task at a time, since they
  * share a workspace), and the agent's `squadHome` names the member whose workspace it runs in.
- * KEYS: agent, events, the scheduler's task set.
+ * KEYS: agent, events, the scheduler's task set, the namespace's quota (its `maxRunningTasks` cap).
  * ARGV: taskId, now, scheduler, maxLen, task-set member, payload head ('' = no announcement),
  *   payload tail, start token (one per attempt at running the task), the key prefix of the
  *   namespace's templates and of the cluster's, the default model as JSON.
@@ -422,28 +444,34 @@ if status == 'InProgress' then
 end
 if status ~= 'Queued' then return {'stale'} end
 -- The cap the task waits under, or else the agent's squad (one task at a time), or else the
--- cap of the agent's template now.
+-- cap of the agent's template now; then its namespace's quota.
 local skey = redis.call('HGET', KEYS[1], 'squadKey')
-local ckey = redis.call('HGET', KEYS[1], 'capKey') or skey or tkey
 local admitted = {}
-if ckey ~= '' and redis.call('HGET', ckey .. ':slots', KEYS[1]) ~= ARGV[1] then
-  local cap = redis.call('HGET', ckey, 'spec.maxConcurrentAgents')
-  if cap or redis.call('HGET', KEYS[1], 'capMember') then
-    local member = (redis.call('HGET', KEYS[1], 'createdAt') or '') .. '|' .. KEYS[1] .. '|' .. ARGV[1]
-    local priority = tonumber(redis.call('HGET', KEYS[1], 'spec.priority') or '0') or 0
-    redis.call('ZADD', ckey .. ':waiting', -priority, member)
-    redis.call('HSET', KEYS[1], 'capKey', ckey, 'capMember', member)
-    admitted = admit(ckey)
-    if redis.call('HGET', ckey .. ':slots', KEYS[1]) ~= ARGV[1] then
-      local name = redis.call('HGET', ckey, 'name') or ''
-      local reason = redis.call('HGET', ckey, 'capReason') or ('waiting for a slot: template "' .. name .. '" runs at most ' .. (cap or '?') .. ' agents at once (maxConcurrentAgents)')
-      redis.call('HSET', KEYS[1], 'queueReason', reason)
-      return {'waiting', redis.call('HGETALL', KEYS[1]), admitted}
+local function slotOf(ckey, keyField, memberField)
+  if ckey ~= '' and redis.call('HGET', ckey .. ':slots', KEYS[1]) ~= ARGV[1] then
+    local cap = redis.call('HGET', ckey, 'spec.maxConcurrentAgents')
+    if cap or redis.call('HGET', KEYS[1], memberField) then
+      local member = (redis.call('HGET', KEYS[1], 'createdAt') or '') .. '|' .. KEYS[1] .. '|' .. ARGV[1]
+      local priority = tonumber(redis.call('HGET', KEYS[1], 'spec.priority') or '0') or 0
+      redis.call('ZADD', ckey .. ':waiting', -priority, member)
+      redis.call('HSET', KEYS[1], keyField, ckey, memberField, member)
+      for _, a in ipairs(admit(ckey, memberField)) do admitted[#admitted + 1] = a end
+      if redis.call('HGET', ckey .. ':slots', KEYS[1]) ~= ARGV[1] then
+        local name = redis.call('HGET', ckey, 'name') or ''
+        local reason = redis.call('HGET', ckey, 'capReason') or ('waiting for a slot: template "' .. name .. '" runs at most ' .. (cap or '?') .. ' agents at once (maxConcurrentAgents)')
+        redis.call('HSET', KEYS[1], 'queueReason', reason)
+        return false
+      end
     end
   end
+  if ckey ~= '' and redis.call('HGET', ckey .. ':slots', KEYS[1]) == ARGV[1] then
+    redis.call('HSET', KEYS[1], keyField, ckey)
+  end
+  return true
 end
-if ckey ~= '' and redis.call('HGET', ckey .. ':slots', KEYS[1]) == ARGV[1] then
-  redis.call('HSET', KEYS[1], 'capKey', ckey)
+if not slotOf(redis.call('HGET', KEYS[1], 'capKey') or skey or tkey, '${CAP_FIELDS[0][0]}', '${CAP_FIELDS[0][1]}')
+  or not slotOf(KEYS[4], '${CAP_FIELDS[1][0]}', '${CAP_FIELDS[1][1]}') then
+  return {'waiting', redis.call('HGETALL', KEYS[1]), admitted}
 end
 redis.call('HSET', KEYS[1], 'taskStatus', 'InProgress', 'eventSeq', '0', 'supervisorSeq', '0', 'updatedAt', ARGV[2], 'scheduler', ARGV[3], 'startToken', ARGV[8])
 redis.call('HDEL', KEYS[1], 'handedTo', 'squadHome')
@@ -495,12 +523,15 @@ return {'adopted', redis.call('HGETALL', KEYS[1])}
  * the agent's list, in the same step: a steer leaves the list only once its taking is stored.
  * A `compaction` ends the agent's `Compacting` stage and answers the compaction asked for; so
  * does the task's end.
- * KEYS: agent, events, the agent's steers.
+ * A terminal event adds the task's cost, tokens and itself to its namespace's usage of the day
+ * (KEYS[4]), and to its agent's there, which expires `retention` seconds later.
+ * KEYS: agent, events, the agent's steers, the namespace's usage of the day.
  * ARGV: taskId, requiredStatus ('' = Queued or InProgress), seq ('' = no deduplication), seqField,
  *   maxLen, eventType, eventTimestamp, payloadJson, now,
  *   terminal taskStatus ('' = not terminal), lastTaskMessage, costUsd, tokens, sessionId, status
  *   (each '' = unchanged), the index of the steer taken ('' = none), the id of a follow-up
- *   task, the hand-over channel prefix, the agent's namespace and name.
+ *   task, the hand-over channel prefix, the agent's namespace and name, the usage's retention
+ *   in seconds.
  * A terminal event gives back the task's place in its template's queue or its slot, which goes
  * to the next waiting task. Steers that the task did not take are not lost: they become the
  * agent's next task, the follow-up, in the same step: the first one is its instructions, the
@@ -540,6 +571,13 @@ if ARGV[10] ~= '' then
     redis.call('HINCRBYFLOAT', KEYS[1], 'totalCostUSD', ARGV[12])
   end
   if ARGV[13] ~= '' then redis.call('HINCRBY', KEYS[1], 'totalTokens', ARGV[13]) end
+  local agentUsage = 'agent:' .. ARGV[20] .. ':'
+  for _, prefix in ipairs({'', agentUsage}) do
+    redis.call('HINCRBYFLOAT', KEYS[4], prefix .. 'costUsd', tonumber(ARGV[12]) or 0)
+    redis.call('HINCRBY', KEYS[4], prefix .. 'tokens', tonumber(ARGV[13]) or 0)
+    redis.call('HINCRBY', KEYS[4], prefix .. 'tasks', 1)
+  end
+  redis.call('EXPIRE', KEYS[4], ARGV[21])
   if ARGV[14] ~= '' then redis.call('HSET', KEYS[1], 'sessionId', ARGV[14]) end
   if ARGV[15] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[15]) end
   local admitted = release(KEYS[1], ARGV[1])
@@ -686,7 +724,7 @@ if #ARGV >= 6 then redis.call('HSET', KEYS[1], unpack(ARGV, 6)) end
 redis.call('SADD', KEYS[2], ARGV[1])
 local pool = tonumber(redis.call('HGET', KEYS[1], 'spec.warmPoolSize') or '')
 if pool and pool > 0 then redis.call('SADD', KEYS[3], ARGV[5]) else redis.call('SREM', KEYS[3], ARGV[5]) end
-return {redis.call('HGETALL', KEYS[1]), admit(KEYS[1])}
+return {redis.call('HGETALL', KEYS[1]), admit(KEYS[1], 'capMember')}
 `;
 
 /**
@@ -718,4 +756,19 @@ else
   redis.call('HDEL', KEYS[1], 'compacting', 'compactRequested', 'compactInstructions')
 end
 return 1
+`;
+
+/**
+ * Set a namespace's quota: its fields become exactly the given ones, and its `maxRunningTasks`
+ * cap (`spec.maxConcurrentAgents`, with the reason its waiting tasks show) gives its free slots
+ * to the waiting tasks in the same step: a raised or lifted cap starts them at once.
+ * KEYS: the quota. ARGV: now, the queue reason ('' = no running-tasks cap), then field/value
+ * pairs. Returns {HGETALL after, admitted (as START_TASK's)}.
+ */
+export const PUT_QUOTA = `${ADMIT}
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'updatedAt', ARGV[1])
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'capReason', ARGV[2]) end
+if #ARGV >= 3 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end
+return {redis.call('HGETALL', KEYS[1]), admit(KEYS[1], '${CAP_FIELDS[1][1]}')}
 `;

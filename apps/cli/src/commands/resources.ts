@@ -62,7 +62,7 @@ export function printList<T>(
 }
 
 /** Prints one resource: JSON, or `key: value` lines. */
-function printOne(
+export function printOne(
   context: Context,
   value: unknown,
   fields: readonly (readonly [string, string | undefined])[],

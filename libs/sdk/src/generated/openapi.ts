@@ -957,6 +957,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/namespaces/{namespace}/quota': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get a namespace’s quota
+     * @description The caps set on the namespace (each one left out is no cap), and what it uses of them now: its agents, its tasks running under the quota and this month’s spend.
+     */
+    get: operations['getNamespaceQuota'];
+    /**
+     * Set a namespace’s quota
+     * @description Replaces the namespace’s caps: each cap left out is lifted. A raised `maxRunningTasks` starts waiting tasks at once; a lowered one lets the running tasks finish. A lowered `maxAgents` deletes no agent.
+     */
+    put: operations['putNamespaceQuota'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Usage of a namespace over a range of days
+     * @description Cost, tokens and tasks of the namespace, and of each of its agents, over the days from `from` to `to` (UTC, both included), as counted when each task ended. Days older than 400 are not kept.
+     */
+    get: operations['getUsage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit trail of a namespace
+     * @description Every state-changing call (each method but GET) of the namespace, oldest first: who made it, the operation, the path, the status answered, when, and its request id. Never a body. Records are kept for `KOMPUTER_AUDIT_RETENTION_DAYS`.
+     */
+    get: operations['listAuditRecords'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/openapi.json': {
     parameters: {
       query?: never;
@@ -1535,6 +1599,14 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    NamespaceQuota: {
+      /** @description Most agents the namespace holds; creating one more answers 403 `QUOTA_EXCEEDED` (giving an existing agent a task does not count) */
+      maxAgents?: number;
+      /** @description Most tasks running at once in the namespace; the others wait in the queue (`status: Queued`, with `queuePosition` and `queueReason`), by priority then age */
+      maxRunningTasks?: number;
+      /** @description Spend in USD per calendar month (UTC): a task is refused with 402 `BUDGET_EXCEEDED` once the month’s spend reaches it, and a running task stops (`error`) when it would spend past what is left */
+      monthlyBudgetUsd?: number;
+    };
     /** @enum {string} */
     ErrorCode:
       | 'VALIDATION_FAILED'
@@ -1545,6 +1617,9 @@ export interface components {
       | 'AGENT_NOT_FOUND'
       | 'AGENT_BUSY'
       | 'TOO_MANY_STEERS'
+      | 'RATE_LIMITED'
+      | 'QUOTA_EXCEEDED'
+      | 'BUDGET_EXCEEDED'
       | 'NO_ACTIVE_TASK'
       | 'CONNECTOR_NOT_FOUND'
       | 'CONNECTOR_IN_USE'
@@ -1631,6 +1706,7 @@ export interface components {
     ErrorType:
       | 'invalid_request_error'
       | 'authentication_error'
+      | 'billing_error'
       | 'permission_error'
       | 'not_found_error'
       | 'conflict_error'
@@ -2077,6 +2153,8 @@ export interface components {
       type: 'task_cancelled';
       payload: {
         reason: string;
+        cost_usd?: number;
+        usage?: components['schemas']['Usage'];
       };
     };
     ErrorEvent: {
@@ -2101,6 +2179,8 @@ export interface components {
       payload: {
         error: string;
         retryable: boolean;
+        cost_usd?: number;
+        usage?: components['schemas']['Usage'];
       };
     };
     UserMessageEvent: {
@@ -2669,6 +2749,83 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    NamespaceQuotaResponse: {
+      /** @description Most agents the namespace holds; creating one more answers 403 `QUOTA_EXCEEDED` (giving an existing agent a task does not count) */
+      maxAgents?: number;
+      /** @description Most tasks running at once in the namespace; the others wait in the queue (`status: Queued`, with `queuePosition` and `queueReason`), by priority then age */
+      maxRunningTasks?: number;
+      /** @description Spend in USD per calendar month (UTC): a task is refused with 402 `BUDGET_EXCEEDED` once the month’s spend reaches it, and a running task stops (`error`) when it would spend past what is left */
+      monthlyBudgetUsd?: number;
+      namespace: string;
+      /** @description Agents the namespace holds now */
+      agents: number;
+      /** @description Tasks running now under the quota */
+      runningTasks: number;
+      /**
+       * @description The calendar month (UTC) of `spentUsd`
+       * @example 2026-12
+       */
+      month: string;
+      /** @description Spend of the namespace’s tasks that ended this month */
+      spentUsd: number;
+      /**
+       * Format: date-time
+       * @description When the quota was last set
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      updatedAt?: string;
+    };
+    UsageResponse: {
+      costUsd: number;
+      /** @description Input and output tokens */
+      tokens: number;
+      /** @description Tasks that ended, whatever their outcome */
+      tasks: number;
+      namespace: string;
+      /** @description First day (UTC), included */
+      from: string;
+      /** @description Last day (UTC), included */
+      to: string;
+      /** @description Each agent that ended a task in the range, by name (deleted ones too) */
+      agents: {
+        costUsd: number;
+        /** @description Input and output tokens */
+        tokens: number;
+        /** @description Tasks that ended, whatever their outcome */
+        tasks: number;
+        name: string;
+      }[];
+    };
+    AuditPage: {
+      namespace: string;
+      records: components['schemas']['AuditRecord'][];
+      /**
+       * @description Present when more records match: pass it as `after` for the next page
+       * @example 1700000000000-0
+       */
+      next?: string;
+    };
+    AuditRecord: {
+      /**
+       * @description The record’s id, a cursor for `after`
+       * @example 1700000000000-0
+       */
+      id: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      at: string;
+      /** @description The caller: `key:<key id>`, or `anonymous` */
+      actor: string;
+      operationId: string;
+      method: string;
+      /** @description The path called, without its query string */
+      path: string;
+      /** @description The status answered */
+      status: number;
+      requestId: string;
+    };
     OpenApiDocument: {
       [key: string]: unknown;
     };
@@ -2777,6 +2934,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -2873,6 +3039,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -2943,6 +3118,15 @@ export interface operations {
       };
       /** @description Not found, or in a namespace the key does not reach */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3027,6 +3211,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3104,6 +3297,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3153,6 +3355,15 @@ export interface operations {
       };
       /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3222,6 +3433,15 @@ export interface operations {
       };
       /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3329,7 +3549,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Too many requests: the agent holds as many steers as it takes; retry once its task has taken some */
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3417,6 +3637,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3489,6 +3718,15 @@ export interface operations {
       };
       /** @description Not found, or in a namespace the key does not reach */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3597,6 +3835,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3678,6 +3925,15 @@ export interface operations {
       };
       /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -3795,6 +4051,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3893,6 +4158,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -3965,6 +4239,15 @@ export interface operations {
       };
       /** @description Not found, or in a namespace the key does not reach */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4062,6 +4345,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4131,6 +4423,15 @@ export interface operations {
       };
       /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4236,6 +4537,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4317,6 +4627,15 @@ export interface operations {
       };
       /** @description Not found, or in a namespace the key does not reach */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4423,6 +4742,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4511,6 +4839,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4589,6 +4926,15 @@ export interface operations {
       };
       /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4696,6 +5042,15 @@ export interface operations {
       };
       /** @description Request body is not JSON */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4916,6 +5271,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -4994,6 +5358,15 @@ export interface operations {
       };
       /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -5099,6 +5472,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5180,6 +5562,15 @@ export interface operations {
       };
       /** @description Not found, or in a namespace the key does not reach */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -5297,6 +5688,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5407,6 +5807,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5492,6 +5901,15 @@ export interface operations {
       };
       /** @description The cursor is older than what the stream retains: the events after it are gone */
       410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -5597,6 +6015,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5657,6 +6084,15 @@ export interface operations {
       };
       /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -5762,6 +6198,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -5843,6 +6288,15 @@ export interface operations {
       };
       /** @description Not found, or in a namespace the key does not reach */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -5942,6 +6396,15 @@ export interface operations {
       };
       /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6059,6 +6522,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -6128,6 +6600,15 @@ export interface operations {
       };
       /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6233,6 +6714,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -6314,6 +6804,15 @@ export interface operations {
       };
       /** @description Not found, or in a namespace the key does not reach */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6413,6 +6912,15 @@ export interface operations {
       };
       /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6530,6 +7038,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -6599,6 +7116,15 @@ export interface operations {
       };
       /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6695,6 +7221,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -6769,6 +7304,15 @@ export interface operations {
       };
       /** @description Not found, or in a namespace the key does not reach */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6859,6 +7403,15 @@ export interface operations {
       };
       /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -6969,6 +7522,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -7029,6 +7591,15 @@ export interface operations {
       };
       /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -7125,6 +7696,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -7204,6 +7784,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -7276,6 +7865,15 @@ export interface operations {
       };
       /** @description Not found, or in a namespace the key does not reach */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -7384,6 +7982,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -7472,6 +8079,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -7532,6 +8148,15 @@ export interface operations {
       };
       /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -7618,6 +8243,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -7690,6 +8324,15 @@ export interface operations {
       };
       /** @description Not found, or in a namespace the key does not reach */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -7788,6 +8431,15 @@ export interface operations {
       };
       /** @description The cursor is older than what the stream retains: the events after it are gone */
       410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -7894,6 +8546,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -7986,6 +8647,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -8046,6 +8716,15 @@ export interface operations {
       };
       /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -8160,6 +8839,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -8232,6 +8920,15 @@ export interface operations {
       };
       /** @description Not found, or in a namespace the key does not reach */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -8320,6 +9017,15 @@ export interface operations {
       };
       /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -8437,6 +9143,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -8509,6 +9224,15 @@ export interface operations {
       };
       /** @description Not found, or in a namespace the key does not reach */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -8626,6 +9350,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -8716,6 +9449,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Internal error */
       500: {
         headers: {
@@ -8765,6 +9507,15 @@ export interface operations {
       };
       /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -8854,6 +9605,373 @@ export interface operations {
       };
       /** @description Request body is not JSON */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getNamespaceQuota: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Namespace */
+        namespace: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The quota and its use */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NamespaceQuotaResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putNamespaceQuota: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Namespace */
+        namespace: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NamespaceQuota'];
+      };
+    };
+    responses: {
+      /** @description The quota and its use */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NamespaceQuotaResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body, or the file asked for, too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getUsage: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description First day (UTC) of the range, a date or an RFC 3339 timestamp; default: the first day of this month */
+        from?: string;
+        /** @description Last day (UTC) of the range, included; default: today */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The totals */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listAuditRecords: {
+    parameters: {
+      query?: {
+        namespace?: string;
+        /** @description Only the calls at or after this time */
+        since?: string;
+        /** @description Only the calls at or before this time */
+        until?: string;
+        /** @description The page after this record id: the `next` of the page before */
+        after?: string;
+        /** @description Records per page (1-1000, default 100) */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of records */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditPage'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
