@@ -6,10 +6,12 @@ import type {
   TextBlockParam,
   ToolResultBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
-import { contextWindowOf } from '@komputer/contracts';
+import { contextWindowOf, needsApproval } from '@komputer/contracts';
 import type {
   EventPayload,
   EventType,
+  RuntimeApprovalParams,
+  RuntimeApprovalResult,
   RuntimePlatformParams,
   RuntimePlatformResult,
   RuntimeSteersResult,
@@ -34,7 +36,7 @@ import type { ConnectorTools } from './tools/connector-tools';
 import { platformTools } from './tools/platform-tools';
 import type { Shell } from './sandbox/shell';
 import type { ModelToken } from './model-token';
-import type { Toolbox } from './tools/toolbox';
+import type { ToolOutcome, Toolbox } from './tools/toolbox';
 
 /** Reports one event of the task; resolves when the supervisor's stream can take more. */
 export type EmitEvent = <T extends EventType>(type: T, payload: EventPayload<T>) => Promise<void>;
@@ -95,6 +97,11 @@ export interface TaskRunOptions {
    * manager's task). Without it, the task's platform tools answer that they cannot be used.
    */
   platform?: (call: Omit<RuntimePlatformParams, 'taskId'>) => Promise<RuntimePlatformResult>;
+  /**
+   * Asks the supervisor for a person's decision on a tool call that the task's approval policy
+   * names, and waits for it. Without it, such a call is denied.
+   */
+  approval?: (call: Omit<RuntimeApprovalParams, 'taskId'>) => Promise<RuntimeApprovalResult>;
 }
 
 /** The event that ends a task. */
@@ -313,17 +320,7 @@ async function agentLoop(
     for (const toolUse of toolUsesOf(message.content)) {
       signal.throwIfAborted();
       await options.emit('tool_call', { id: toolUse.id, tool: toolUse.name, input: toolUse.input });
-      const outcome = await abortable(
-        options.toolbox.run(toolUse.name, toolUse.input, {
-          workspace: options.workspace,
-          signal,
-          env: options.env,
-          shell: options.shell,
-          bashTimeoutMs: options.bashTimeoutMs,
-          maxOutputBytes: options.maxOutputBytes,
-        }),
-        signal,
-      );
+      const outcome = await runToolCall(task, options, toolUse, signal);
       progress.results.push({
         type: 'tool_result',
         tool_use_id: toolUse.id,
@@ -340,6 +337,61 @@ async function agentLoop(
     session.messages = settleToolUses(session.messages, progress.results, 'not run');
     progress.results = [];
     await saveSession(options.workspace, session, options.stateDir);
+  }
+}
+
+/**
+ * Runs one tool call, once a person approved it when the task's approval policy names it (the
+ * model's request has ended by then: nothing is held open while the decision waits). A denied
+ * call is an error result that gives the model the reason.
+ */
+async function runToolCall(
+  task: RuntimeTaskMessage,
+  options: TaskRunOptions,
+  toolUse: { id: string; name: string; input: unknown },
+  signal: AbortSignal,
+): Promise<ToolOutcome> {
+  if (needsApproval(task.approvals, toolUse.name, toolUse.input)) {
+    const answer = await askApproval(options, toolUse, signal);
+    if (!answer.approved) {
+      return {
+        output: `Not run: this call needs a person's approval, and it was denied: ${answer.reason ?? 'no reason given'}`,
+        isError: true,
+      };
+    }
+  }
+  return abortable(
+    options.toolbox.run(toolUse.name, toolUse.input, {
+      workspace: options.workspace,
+      signal,
+      env: options.env,
+      shell: options.shell,
+      bashTimeoutMs: options.bashTimeoutMs,
+      maxOutputBytes: options.maxOutputBytes,
+    }),
+    signal,
+  );
+}
+
+/** The supervisor's decision on a tool call; a call whose decision cannot be had is denied. */
+async function askApproval(
+  options: TaskRunOptions,
+  toolUse: { id: string; name: string; input: unknown },
+  signal: AbortSignal,
+): Promise<RuntimeApprovalResult> {
+  if (!options.approval) return { approved: false, reason: 'no supervisor can approve it' };
+  try {
+    return await abortable(
+      options.approval({ toolUseId: toolUse.id, tool: toolUse.name, input: toolUse.input }),
+      signal,
+    );
+  } catch (err) {
+    if (signal.aborted) throw err;
+    options.logger.warn({ err, tool: toolUse.name }, 'could not ask for an approval');
+    return {
+      approved: false,
+      reason: `the approval could not be asked for: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 

@@ -2,10 +2,12 @@ import { mkdir, realpath } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import type Anthropic from '@anthropic-ai/sdk';
 import {
+  RUNTIME_APPROVAL_METHOD,
   RUNTIME_COMPACTING_METHOD,
   RUNTIME_MAX_LINE_BYTES,
   RUNTIME_PLATFORM_METHOD,
   RUNTIME_STEERS_METHOD,
+  RuntimeApprovalResultSchema,
   RuntimePlatformResultSchema,
   RuntimeSteersResultSchema,
   SupervisorMessageSchema,
@@ -51,6 +53,9 @@ const MAX_PENDING_REQUESTS = 16;
  * (a supervisor taking over, Redis away) the task goes on, and takes them at a later boundary.
  */
 const STEERS_WAIT_MS = 5_000;
+
+/** How long past an approval's timeout the runtime waits for its supervisor's answer. */
+const APPROVAL_GRACE_MS = 30_000;
 
 /** Options for {@link createRuntime}. */
 export interface RuntimeOptions {
@@ -270,6 +275,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
             RUNTIME_PLATFORM_METHOD,
             { taskId: task.taskId, ...call },
             task.limits.timeoutMs,
+          ),
+        ),
+      // The supervisor answers by the policy's timeout; the grace covers a slow Redis.
+      approval: async (call) =>
+        RuntimeApprovalResultSchema.parse(
+          await requests.request(
+            RUNTIME_APPROVAL_METHOD,
+            { taskId: task.taskId, ...call },
+            (task.approvals?.timeoutMs ?? 0) + APPROVAL_GRACE_MS,
           ),
         ),
     }).catch((err: unknown) => {

@@ -26,6 +26,7 @@ import type {
   RuntimeSkill,
   RuntimeTaskMessage,
   SupervisorMessage,
+  TaskApprovalPolicy,
   TaskLimits,
 } from '@komputer/contracts';
 import { createLogger, parseConfig } from '@komputer/service-kit';
@@ -72,9 +73,11 @@ export class MessageLog {
   private readonly compactions = new Map<string, { instructions?: string }>();
   /** What the runtime said of its compactions (`active`), in order. */
   readonly compacting: boolean[] = [];
-  /** Answers the runtime's platform tool calls, as a manager's supervisor does. */
-  private platform:
-    ((params: RuntimePlatformParams) => RuntimePlatformResult | undefined) | undefined;
+  /**
+   * Answers the runtime's other requests, by method: a result, an error response when the
+   * handler throws, and none when it answers undefined (as from a supervisor that died).
+   */
+  private readonly answers = new Map<string, (params: unknown) => unknown>();
 
   /** `send` writes to the runtime's input. */
   constructor(private readonly send: (message: SupervisorMessage) => void) {}
@@ -102,9 +105,15 @@ export class MessageLog {
     if (message.type === 'event' && message.event.type === 'compaction') {
       this.compactions.delete(message.event.taskId);
     }
-    if (message.type === 'request' && message.method === RUNTIME_PLATFORM_METHOD && this.platform) {
-      const result = this.platform(RuntimePlatformParamsSchema.parse(message.params));
-      if (result) this.send({ type: 'response', id: message.id, result });
+    const answer = message.type === 'request' ? this.answers.get(message.method) : undefined;
+    if (message.type === 'request' && answer) {
+      try {
+        const result = answer(message.params);
+        if (result !== undefined) this.send({ type: 'response', id: message.id, result });
+      } catch (err) {
+        const error = { code: 'FAILED', message: err instanceof Error ? err.message : String(err) };
+        this.send({ type: 'response', id: message.id, error });
+      }
     }
     if (message.type === 'event' && message.event.type === 'user_message') {
       const taken = message.event.payload.steer_index ?? 0;
@@ -138,7 +147,14 @@ export class MessageLog {
   answerPlatform(
     handler: (params: RuntimePlatformParams) => RuntimePlatformResult | undefined,
   ): void {
-    this.platform = handler;
+    this.answer(RUNTIME_PLATFORM_METHOD, (params) =>
+      handler(RuntimePlatformParamsSchema.parse(params)),
+    );
+  }
+
+  /** Answers the runtime's requests of `method` with `handler`; one that throws is an error. */
+  answer(method: string, handler: (params: unknown) => unknown): void {
+    this.answers.set(method, handler);
   }
 
   addInvalid(reason: string): void {
@@ -237,6 +253,8 @@ export interface TaskMessageOptions {
   contextWindow?: number;
   /** Extended thinking's budget per model call. */
   thinkingBudget?: number;
+  /** The calls that wait for the supervisor's decision. Default: none. */
+  approvals?: TaskApprovalPolicy;
 }
 
 /** A `task` message with a unique id, a made-up model token and generous limits. */
@@ -250,6 +268,7 @@ export function taskMessage(options: TaskMessageOptions = {}): RuntimeTaskMessag
     memories: options.memories ?? [],
     skills: options.skills ?? [],
     platformTools: options.platformTools ?? [],
+    ...(options.approvals ? { approvals: options.approvals } : {}),
     env: options.env ?? {},
     agent: {
       name: 'agent-1',

@@ -22,6 +22,7 @@ import type { Health, Logger, Metrics } from '@komputer/service-kit';
 import { PlatformTools, TaskWaits } from '@komputer/platform-tools';
 import {
   AgentStore,
+  ApprovalStore,
   createKeys,
   EventStore,
   QuotaStore,
@@ -213,6 +214,7 @@ export function createScheduler(
         ttlMs,
       }),
     },
+    approvals: new ApprovalStore({ redis, keys }),
     logger,
   });
   const reconciler = new Reconciler({

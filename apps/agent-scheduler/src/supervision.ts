@@ -1,11 +1,15 @@
-import type { TaskStartNotes } from '@komputer/store';
+import type { ApprovalStore, TaskStartNotes } from '@komputer/store';
 import {
   BUSY_TASK_STATUSES,
+  DEFAULT_APPROVAL_TIMEOUT_SECONDS,
+  inheritedApprovalPolicy,
+  RUNTIME_APPROVAL_METHOD,
   RUNTIME_COMPACTING_METHOD,
   RUNTIME_PLATFORM_METHOD,
   RUNTIME_STEERS_MAX_BYTES,
   RUNTIME_STEERS_METHOD,
   RuntimeCompactingParamsSchema,
+  RuntimeApprovalParamsSchema,
   RuntimePlatformParamsSchema,
   RuntimeSteersParamsSchema,
 } from '@komputer/contracts';
@@ -15,7 +19,9 @@ import type { SubTaskStore } from '@komputer/platform-tools';
 import type { ManagerCaller, PlatformTools } from '@komputer/platform-tools';
 import type {
   AgentStatus,
+  Approval,
   NewAgentEvent,
+  RuntimeApprovalResult,
   RuntimeMessage,
   RuntimePlatformResult,
   RuntimeSteersResult,
@@ -92,6 +98,8 @@ export interface SupervisionOptions {
   trace?: TaskTrace;
   /** Runs a manager agent's platform tools; without it, an agent gets none. */
   platform?: SupervisorPlatform;
+  /** Where the task's tool calls wait for a person's decision. */
+  approvals: ApprovalStore;
   log: Logger;
 }
 
@@ -145,7 +153,7 @@ export class Supervision {
   private readonly done = new Promise<void>((resolve) => (this.finish = resolve));
   /** The sub-tasks that the task's platform calls started, when its agent is a manager. */
   private readonly subTasks: SubTasks;
-  /** Stops the task's platform calls under way: its cancel, or its end. */
+  /** Stops the task's platform calls and approval waits under way: its cancel, or its end. */
   private readonly platformCalls = new AbortController();
 
   constructor(private readonly options: SupervisionOptions) {
@@ -174,6 +182,8 @@ export class Supervision {
     runtime.handle(RUNTIME_COMPACTING_METHOD, (params) => this.compacting(params));
     // A manager's platform tool calls run here, outside the sandbox, as its agent.
     runtime.handle(RUNTIME_PLATFORM_METHOD, (params) => this.platformCall(params));
+    // A tool call that the agent's approval policy names waits here for a person's decision.
+    runtime.handle(RUNTIME_APPROVAL_METHOD, (params) => this.approval(params));
     // A runtime that stops in the middle of a task has failed; the next task starts a new one.
     const stopWatchingExit = runtime.onExit((reason) => this.endWith(reason, true, 'Failed'));
     const timeoutMs = limits.timeoutMs + TIMEOUT_GRACE_MS;
@@ -264,8 +274,89 @@ export class Supervision {
       budgetUsd: settings.limits.maxBudgetUsd,
       spentUsd,
       subTasks: this.subTasks,
+      ...(settings.approvals ? { approvals: inheritedApprovalPolicy(settings.approvals) } : {}),
     };
     return platform.tools.call(tool, input, caller, this.platformCalls.signal);
+  }
+
+  /**
+   * Records a pending approval of one tool call of the task, announces it with
+   * `approval_requested`, and waits for its decision (a blocking pop on its decision list) up to
+   * the policy's timeout, when it is denied as timed out. The decision is recorded with
+   * `approval_resolved`. A cancel, or the task's end, stops the wait and closes the approval.
+   */
+  private async approval(params: unknown): Promise<RuntimeApprovalResult> {
+    const { taskId, toolUseId, tool, input } = RuntimeApprovalParamsSchema.parse(params);
+    const { job, settings, approvals, log } = this.options;
+    if (taskId !== this.taskId || this.ended) {
+      return { approved: false, reason: `task ${taskId} is no longer running` };
+    }
+    const signal = this.platformCalls.signal;
+    const timeoutMs = settings.approvals?.timeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS * 1000;
+    const { namespace, agentName } = job;
+    const approval = await approvals.create({
+      namespace,
+      agent: agentName,
+      taskId,
+      toolUseId,
+      tool,
+      input,
+      timeoutMs,
+    });
+    this.storeOwn({
+      type: 'approval_requested',
+      taskId,
+      timestamp: new Date().toISOString(),
+      payload: {
+        approval_id: approval.id,
+        tool_use_id: toolUseId,
+        tool,
+        input,
+        expires_at: approval.expiresAt,
+      },
+    });
+    log.info({ approval: approval.id, tool }, 'a tool call waits for approval');
+    try {
+      await approvals.waitForDecision(namespace, approval.id, timeoutMs, signal);
+    } catch (err) {
+      if (signal.aborted) {
+        await approvals.settle(namespace, approval, 'cancelled').catch(() => undefined);
+        throw err;
+      }
+      // Without Redis the decision cannot be read: the call is not run.
+      log.warn({ err, approval: approval.id }, 'could not wait for an approval');
+    }
+    const settled = await approvals.settle(namespace, approval, 'expired').catch((err: unknown) => {
+      log.warn({ err, approval: approval.id }, 'could not read an approval');
+      return undefined;
+    });
+    return this.resolved(approval, settled);
+  }
+
+  /** Records the decision on an approval with `approval_resolved`, and answers the runtime. */
+  private resolved(requested: Approval, settled: Approval | undefined): RuntimeApprovalResult {
+    const approved = settled?.status === 'approved';
+    const decision = approved ? 'approved' : settled?.status === 'denied' ? 'denied' : 'expired';
+    const reason =
+      settled === undefined
+        ? 'the decision could not be read'
+        : decision === 'expired'
+          ? 'timed out'
+          : settled.reason;
+    this.storeOwn({
+      type: 'approval_resolved',
+      taskId: this.taskId,
+      timestamp: new Date().toISOString(),
+      payload: {
+        approval_id: requested.id,
+        tool_use_id: requested.toolUseId,
+        tool: requested.tool,
+        decision,
+        ...(reason ? { reason } : {}),
+        ...(settled?.decidedBy ? { decided_by: settled.decidedBy } : {}),
+      },
+    });
+    return { approved, ...(reason ? { reason } : {}) };
   }
 
   /**
@@ -425,6 +516,7 @@ export class Supervision {
         this.options.platform && agent.spec.role === 'manager'
           ? this.options.platform.tools.definitions
           : [],
+      ...(settings.approvals ? { approvals: settings.approvals } : {}),
       ...(settings.allowedDomains ? { allowedDomains: settings.allowedDomains } : {}),
       ...(traceparent ? { traceparent } : {}),
     });

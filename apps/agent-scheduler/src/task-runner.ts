@@ -5,7 +5,13 @@ import type { AgentStatus, TaskJob, TaskLimits } from '@komputer/contracts';
 import type { ConnectorRegistry, ContentRegistry } from '@komputer/connectors';
 import type { Logger } from '@komputer/service-kit';
 import { budgetRefusal } from '@komputer/agents';
-import type { AgentRecord, AgentStore, QuotaStore, TemplateStore } from '@komputer/store';
+import type {
+  AgentRecord,
+  AgentStore,
+  ApprovalStore,
+  QuotaStore,
+  TemplateStore,
+} from '@komputer/store';
 import type { Liveness } from './liveness';
 import type { SchedulerMetrics } from './scheduler-metrics';
 import { GAVE_UP, Persister } from './persist';
@@ -49,6 +55,8 @@ export interface TaskRunnerOptions {
   metrics?: Pick<SchedulerMetrics, 'started' | 'left'>;
   /** Runs manager agents' platform tools; without it, no agent gets any. */
   platform?: SupervisorPlatform;
+  /** The tool calls that wait for a person's decision. */
+  approvals: ApprovalStore;
   logger: Logger;
 }
 
@@ -381,6 +389,7 @@ export class TaskRunner {
           .catch((err: unknown) => log.warn({ err }, 'could not stop a sleeping runtime'));
       },
       ...(this.options.platform ? { platform: this.options.platform } : {}),
+      approvals: this.options.approvals,
       log,
     });
     this.supervisions.set(job.taskId, supervision);

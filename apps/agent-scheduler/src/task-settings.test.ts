@@ -4,6 +4,20 @@ import { mergePodSpec, taskSettings } from './task-settings';
 const DEFAULTS = { maxTurns: 50, maxBudgetUsd: 5, timeoutMs: 600_000 };
 
 describe('taskSettings', () => {
+  it('joins the agent’s approval patterns to its template’s, so the agent cannot loosen them', () => {
+    const settings = taskSettings(
+      { ...MINIMAL_AGENT_SPEC, approvals: { bashCommands: ['rm *'], timeoutSeconds: 30 } },
+      { approvals: { tools: ['Write'], bashCommands: ['git push*'], timeoutSeconds: 120 } },
+      DEFAULTS,
+    );
+    expect(settings.approvals).toEqual({
+      tools: ['Write'],
+      bashCommands: ['git push*', 'rm *'],
+      timeoutMs: 30_000,
+    });
+    expect(taskSettings(MINIMAL_AGENT_SPEC, undefined, DEFAULTS).approvals).toBeUndefined();
+  });
+
   it('takes the agent’s own fields over its template’s, and those over the scheduler’s', () => {
     const settings = taskSettings(
       {

@@ -1,8 +1,14 @@
-import { AgentPodSpecSchema, contextWindowOf, DEFAULT_MODEL } from '@komputer/contracts';
+import {
+  AgentPodSpecSchema,
+  contextWindowOf,
+  DEFAULT_MODEL,
+  taskApprovalPolicy,
+} from '@komputer/contracts';
 import type {
   AgentPodSpec,
   AgentSpec,
   ManagerScope,
+  TaskApprovalPolicy,
   TaskLimits,
   TemplateSpec,
   Thinking,
@@ -23,6 +29,8 @@ export interface TaskSettings {
   pod: AgentPodSettingsOverrides;
   /** Which agents a manager may act on with its platform tools (its template's setting). */
   managerScope: ManagerScope;
+  /** The calls that wait for a person's decision: the agent's patterns and its template's. */
+  approvals?: TaskApprovalPolicy;
   /** What the task's events must say was not applied. */
   warnings: string[];
 }
@@ -92,6 +100,7 @@ export function taskSettings(
   const allowedDomains = spec.allowedDomains ?? template?.allowedDomains;
   const model = spec.model ?? template?.model ?? DEFAULT_MODEL;
   const thinking = spec.thinking ?? template?.thinking;
+  const approvals = taskApprovalPolicy(spec.approvals, template?.approvals);
   return {
     model,
     contextWindow: spec.modelContextWindow ?? contextWindowOf(model),
@@ -104,6 +113,7 @@ export function taskSettings(
     ...(allowedDomains ? { allowedDomains } : {}),
     pod: { ...(podSpec ? { podSpec } : {}), ...(storage ? { storage } : {}) },
     managerScope: template?.managerScope ?? 'created',
+    ...(approvals ? { approvals } : {}),
     warnings,
   };
 }

@@ -12,7 +12,7 @@ import {
   parseSecretKey,
   TaskTokenSigner,
 } from '@komputer/connectors';
-import { EventStore, QuotaStore, SquadStore, TemplateStore } from '@komputer/store';
+import { ApprovalStore, EventStore, QuotaStore, SquadStore, TemplateStore } from '@komputer/store';
 import { MINIMAL_AGENT_SPEC, startScriptedAnthropic, text, toolUse } from '@komputer/testing';
 import type { ScriptedAnthropic } from '@komputer/testing';
 import { LifetimeEnforcer } from '../src/lifetimes';
@@ -108,6 +108,7 @@ export function runtimeDriverContract(
           status: () => subject.driver.sandbox,
         }),
         templates: new TemplateStore({ redis: f.redis, keys: f.keys }),
+        approvals: new ApprovalStore({ redis: f.redis, keys: f.keys }),
         quotas: new QuotaStore({ redis: f.redis, keys: f.keys }),
         limits: { maxTurns: 10, maxBudgetUsd: 5, timeoutMs: 60_000 },
         textDeltas: false,

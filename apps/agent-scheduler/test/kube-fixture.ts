@@ -9,7 +9,7 @@ import {
   TaskTokenSigner,
 } from '@komputer/connectors';
 import { parseConfig } from '@komputer/service-kit';
-import { QuotaStore, TemplateStore } from '@komputer/store';
+import { ApprovalStore, QuotaStore, TemplateStore } from '@komputer/store';
 import { emulatorKubeconfig } from '@komputer/testing';
 import type { KubeEmulator, KubeEmulatorOptions } from '@komputer/testing';
 import { KubernetesDriverConfigSchema } from '../src/kubernetes/config';
@@ -73,6 +73,7 @@ export function taskRunnerFor(f: SchedulerFixture, driver: RuntimeDriver, id: st
     tokens: new TaskTokens(new TaskTokenSigner(parseSecretKey(generateSecretKey()))),
     liveness: new Liveness({ ...f, id, judgeAfterMs: 0, status: () => driver.sandbox }),
     templates: new TemplateStore({ redis: f.redis, keys: f.keys }),
+    approvals: new ApprovalStore({ redis: f.redis, keys: f.keys }),
     quotas: new QuotaStore({ redis: f.redis, keys: f.keys }),
     limits: { maxTurns: 10, maxBudgetUsd: 5, timeoutMs: 60_000 },
     textDeltas: false,

@@ -97,6 +97,21 @@ describe('EventRenderer', () => {
     expect(renderer.render(event('something_new', { a: 1 }))).toEqual(['something_new {"a":1}']);
   });
 
+  it('shows a call that waits for approval, and its decision', () => {
+    const renderer = new EventRenderer({ style: plain, width: 80 });
+    const requested = {
+      ...event('approval_requested', { tool: 'Bash', approval_id: 'a1' }),
+      agentName: 'deployer',
+    };
+    expect(renderer.render(requested)).toEqual(['? Bash waits for approval · a1']);
+    expect(renderer.statusAfter(requested)).toBe(
+      'waiting for approval: komputer approve deployer a1',
+    );
+    expect(
+      renderer.render(event('approval_resolved', { decision: 'denied', reason: 'not today' })),
+    ).toEqual(['✗ denied · not today']);
+  });
+
   it('shows a compaction with the tokens before and after', () => {
     const renderer = new EventRenderer({ style: plain, width: 80 });
     const payload = {

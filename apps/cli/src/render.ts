@@ -5,6 +5,7 @@ import { truncate } from './terminal';
 export interface RenderableEvent {
   id: string;
   type: string;
+  agentName?: string;
   taskId?: string;
   timestamp: string;
   payload?: unknown;
@@ -158,6 +159,9 @@ export class EventRenderer {
   statusAfter(event: RenderableEvent): string | undefined {
     if (isTerminal(event)) return undefined;
     if (event.type === 'tool_call') return `running ${stringField(event.payload, 'tool')}…`;
+    if (event.type === 'approval_requested') {
+      return `waiting for approval: komputer approve ${event.agentName ?? '<agent>'} ${stringField(event.payload, 'approval_id')}`;
+    }
     return 'thinking…';
   }
 
@@ -213,6 +217,18 @@ export class EventRenderer {
       }
       case 'warning':
         return [style.yellow(`! ${stringField(p, 'message')}`)];
+      case 'approval_requested':
+        return [
+          style.yellow(
+            `? ${stringField(p, 'tool')} waits for approval · ${stringField(p, 'approval_id')}`,
+          ),
+        ];
+      case 'approval_resolved': {
+        const decision = stringField(p, 'decision');
+        const reason = stringField(p, 'reason');
+        const mark = decision === 'approved' ? style.cyan('✓') : style.red('✗');
+        return [`${mark} ${decision}${reason ? ` · ${reason}` : ''}`];
+      }
       case 'task_completed':
         return this.completed(p);
       case 'task_cancelled': {

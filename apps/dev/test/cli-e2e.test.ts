@@ -623,6 +623,31 @@ describe('resources and settings', () => {
     expect(events.stderr).toContain('OFFICE_NOT_FOUND');
   }, 60_000);
 
+  it('lists the calls that wait for approval, and denies one with `komputer approve --deny`', async () => {
+    model.script(
+      { content: [toolUse('Bash', { command: 'git push origin main' })] },
+      {
+        content: [text('Not pushed.')],
+      },
+    );
+    const run = komputer(['run', 'cli-gated', 'Push it', '--approve-command', 'git push*']);
+    await run.waitFor('? Bash waits for approval · ');
+    const id = /waits for approval · (\S+)/.exec(run.stdout())?.[1] as string;
+    const list = await komputerDone(['approvals', 'cli-gated']);
+    expect(list.stdout).toMatch(/^ID +AGENT +TOOL +INPUT +EXPIRES\n/);
+    expect(list.stdout).toContain(`${id}  cli-gated  Bash  git push origin main`);
+    const deny = await komputerDone(['approve', 'cli-gated', id, '--deny', '--reason', 'frozen']);
+    expect({ code: deny.code, stdout: deny.stdout }).toEqual({
+      code: 0,
+      stdout: `Denied Bash call ${id} of cli-gated.\n`,
+    });
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toContain('✗ denied · frozen');
+    const again = await komputerDone(['approve', 'cli-gated', id]);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toContain('APPROVAL_CLOSED');
+  });
+
   it('keeps the API and namespace in the config file, and flags win over it', async () => {
     const config = join(home, 'config', 'komputer.json');
     const env = { KOMPUTER_CONFIG: config };

@@ -634,7 +634,8 @@ describe('the platform over MCP', () => {
     try {
       const { tools } = await client.listTools();
       const names = tools.map((t) => t.name);
-      // One registry: the tools a manager's model is offered, less the built-in ones.
+      // One registry: the tools a manager's model is offered, less the built-in ones, and the
+      // approvals' tools, which a person answers and no agent gets.
       model.script({ content: [text('ready')] });
       const probe = await post('/agents', { name: 'mcp-probe', instructions: 'Get ready.' });
       await eventsOf('mcp-probe', probe.body.taskId);
@@ -642,9 +643,13 @@ describe('the platform over MCP', () => {
       const offered = (managerRequest?.body.tools ?? [])
         .map(nameOf)
         .filter((name) => /^[a-z_]+$/.test(name));
-      expect(names.sort()).toEqual(offered.sort());
+      const forPeople = ['answer_approval', 'list_approvals'];
+      const shared = names.filter((name) => !forPeople.includes(name)).sort();
+      expect(shared).toEqual(offered.sort());
+      expect(names).toEqual(expect.arrayContaining(forPeople));
+      expect(offered).not.toEqual(expect.arrayContaining([forPeople[0]]));
       // Every manager tool of komputer.ai (tools/reference/komputer-ai-behaviour.md), and ours.
-      expect(names.sort()).toEqual([...KOMPUTER_AI_MANAGER_TOOLS, 'await_agents'].sort());
+      expect(shared).toEqual([...KOMPUTER_AI_MANAGER_TOOLS, 'await_agents'].sort());
       const create = tools.find((t) => t.name === 'create_agent');
       expect(create?.inputSchema.required).toEqual(
         expect.arrayContaining(['name', 'instructions']),

@@ -37,6 +37,7 @@ import type { RequestHandler } from 'express';
 import { toOfficeResponse } from '@komputer/agents';
 import type {
   AgentService,
+  ApprovalService,
   OfficeService,
   ScheduleService,
   SquadService,
@@ -47,6 +48,7 @@ import { audited } from './audit';
 import { readCostBreakdown } from './cost-breakdown';
 import type { PlatformTools } from '@komputer/platform-tools';
 import { isEventId, readEventPage, readOfficeEventPage } from './event-pages';
+import { deciderOf } from './decider';
 import { platformMcp } from './platform-mcp';
 import { toAgentResponse } from './presenters';
 import { quotaRoutes } from './quota-routes';
@@ -62,6 +64,7 @@ export interface GatewayDeps {
   schedules: ScheduleService;
   offices: OfficeService;
   squads: SquadService;
+  approvals: ApprovalService;
   /** The connector-registry, which serves connectors, secrets, memories and skills. */
   registry: RegistryClient;
   events: EventStore;
@@ -327,6 +330,30 @@ export function createApp(deps: GatewayDeps): express.Express {
     ),
     removeSquadMember: route(operations.removeSquadMember, ({ path, query }) =>
       squads.removeMember(ns(query), path.name, path.agent),
+    ),
+    listAgentApprovals: route(operations.listAgentApprovals, async ({ path, query }) => ({
+      approvals: await deps.approvals.list(ns(query), path.name),
+    })),
+    decideAgentApproval: route(operations.decideAgentApproval, ({ path, query, body, res }) =>
+      deps.approvals.decide(
+        ns(query),
+        path.name,
+        path.id,
+        body,
+        deciderOf(res.locals['principal']),
+      ),
+    ),
+    listOfficeApprovals: route(operations.listOfficeApprovals, async ({ path, query }) => ({
+      approvals: await deps.approvals.listInOffice(ns(query), path.name),
+    })),
+    decideOfficeApproval: route(operations.decideOfficeApproval, ({ path, query, body, res }) =>
+      deps.approvals.decideInOffice(
+        ns(query),
+        path.name,
+        path.id,
+        body,
+        deciderOf(res.locals['principal']),
+      ),
     ),
     listNamespaces: route(operations.listNamespaces, async ({ res }) => ({
       namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])]

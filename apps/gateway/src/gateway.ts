@@ -22,6 +22,7 @@ import type { Authenticate } from '@komputer/routes';
 import type { Relay } from '@komputer/relay';
 import {
   AgentStore,
+  ApprovalStore,
   AuditStore,
   createKeys,
   DAY_SECONDS,
@@ -38,13 +39,14 @@ import {
 } from '@komputer/store';
 import {
   AgentService,
+  ApprovalService,
   OfficeService,
   ScheduleService,
   SquadService,
   TemplateService,
 } from '@komputer/agents';
 import { MAX_SQUAD_MEMBERS } from '@komputer/contracts';
-import { PlatformTools, TaskWaits } from '@komputer/platform-tools';
+import { approvalTools, PlatformTools, TaskWaits } from '@komputer/platform-tools';
 import { createApp } from './app';
 import { RegistryClient } from './registry-client';
 import { registryResources } from './registry-resources';
@@ -159,11 +161,18 @@ export function createGateway(
     agents: agentStore,
     logger,
   });
+  const offices = new OfficeService({ agents: agentStore, agentService: agents, logger });
+  const approvals = new ApprovalService({
+    approvals: new ApprovalStore({ redis, keys }),
+    agents,
+    offices,
+  });
   const app = createApp({
     agents,
     templates,
     schedules,
-    offices: new OfficeService({ agents: agentStore, agentService: agents, logger }),
+    offices,
+    approvals,
     squads,
     registry,
     events,
@@ -209,6 +218,8 @@ export function createGateway(
       defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
       awaitMaxMs: config.KOMPUTER_AWAIT_MAX_MS,
       logger,
+      // Outside clients answer approvals; manager agents never get these tools.
+      extra: approvalTools(approvals),
     }),
   });
   const server = createServer(app);

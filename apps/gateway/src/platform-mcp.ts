@@ -8,6 +8,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprot
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, RequestHandler, Response } from 'express';
 import { withCallerCredentials } from './registry-resources';
+import { deciderOf } from './decider';
 
 /** Options for {@link platformMcp}. */
 export interface PlatformMcpOptions {
@@ -68,7 +69,7 @@ async function serve(options: PlatformMcpOptions, req: Request, res: Response): 
       const { output, isError } = await options.tools.call(
         request.params.name,
         request.params.arguments ?? {},
-        { kind: 'client', namespace, reach },
+        { kind: 'client', namespace, reach, decider: deciderOf(res.locals['principal']) },
         extra.signal,
       );
       return { content: [{ type: 'text', text: output }], isError };

@@ -46,6 +46,7 @@ export function toAgentResponse(agent: AgentRecord, templateModel: string): Agen
     ...(spec.allowedDomains !== undefined ? { allowedDomains: spec.allowedDomains } : {}),
     modelContextWindow: spec.modelContextWindow ?? contextWindowOf(model),
     ...(spec.thinking !== undefined ? { thinking: spec.thinking } : {}),
+    ...(spec.approvals !== undefined ? { approvals: spec.approvals } : {}),
     squad: agent.squad !== undefined,
     ...(agent.squad !== undefined ? { squadName: agent.squad } : {}),
     ...(spec.officeManager !== undefined ? { officeManager: spec.officeManager } : {}),

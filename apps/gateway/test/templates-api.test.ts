@@ -143,6 +143,34 @@ describe('templates', () => {
     await call('DELETE', api('/templates/shared?namespace=team-b'));
   });
 
+  it('keeps an approval policy on a template and on an agent, and refuses a bad one', async () => {
+    const approvals = { tools: ['Write', 'mcp__github__*'], bashCommands: ['git push*'] };
+    const template = await call('POST', api('/templates'), { name: 'gated', approvals });
+    expect(template.status).toBe(201);
+    expect(template.body.approvals).toEqual(approvals);
+    const agent = await call('POST', api('/agents'), {
+      name: 'gated-agent',
+      instructions: 'Go.',
+      templateRef: 'gated',
+      approvals: { bashCommands: ['rm *'], timeoutSeconds: 30 },
+    });
+    expect(agent.status).toBe(201);
+    const patched = await call('PATCH', api('/agents/gated-agent'), {
+      approvals: { tools: ['Bash'] },
+    });
+    expect(patched.body.approvals).toEqual({ tools: ['Bash'] });
+    for (const [policy, message] of [
+      [{ tools: ['Bash Tool'] }, /^body\.approvals\.tools\.0: must be a tool name/],
+      [{ timeoutSeconds: 0 }, /^body\.approvals\.timeoutSeconds: must be at least 1/],
+      [{ bashCommands: 'rm *' }, /^body\.approvals\.bashCommands: /],
+    ] as const) {
+      const refused = await call('PATCH', api('/templates/gated'), { approvals: policy });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatch(message);
+    }
+    expect((await call('GET', api('/templates/gated'))).body.approvals).toEqual(approvals);
+  });
+
   it('refuses a warm pool that is not a whole number from 0 to 50, and stores nothing', async () => {
     for (const warmPoolSize of [51, -1, 1.5, '2']) {
       const refused = await call('POST', api('/templates'), { name: 'pooled', warmPoolSize });

@@ -77,6 +77,7 @@ function specFromRequest(req: CreateAgentRequest): AgentSpec {
     ...(req.allowedDomains !== undefined ? { allowedDomains: req.allowedDomains } : {}),
     ...(req.modelContextWindow !== undefined ? { modelContextWindow: req.modelContextWindow } : {}),
     ...(req.thinking !== undefined ? { thinking: req.thinking } : {}),
+    ...(req.approvals !== undefined ? { approvals: req.approvals } : {}),
   };
 }
 

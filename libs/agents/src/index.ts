@@ -8,3 +8,5 @@ export { OfficeService, toOfficeResponse } from './office-service';
 export type { Office, OfficeServiceOptions } from './office-service';
 export { SquadService } from './squad-service';
 export type { SquadServiceOptions } from './squad-service';
+export { ApprovalService } from './approval-service';
+export type { ApprovalServiceOptions } from './approval-service';

@@ -34,6 +34,7 @@ export function toTemplateResponse(record: TemplateRecord): TemplateResponse {
       : {}),
     ...(spec.ttl !== undefined ? { ttl: spec.ttl } : {}),
     ...(spec.managerScope !== undefined ? { managerScope: spec.managerScope } : {}),
+    ...(spec.approvals !== undefined ? { approvals: spec.approvals } : {}),
     ...(spec.warmPoolSize !== undefined ? { warmPoolSize: spec.warmPoolSize } : {}),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

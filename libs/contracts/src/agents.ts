@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApprovalPolicySchema, StoredApprovalPolicySchema } from './approvals';
 import { DnsLabelSchema, NameSchema, NamespaceSchema, textSchema, TimestampSchema } from './common';
 import { MAX_CONTEXT_WINDOW, MIN_CONTEXT_WINDOW } from './models';
 
@@ -433,6 +434,7 @@ const agentSpecFields = {
       'The model’s context window, in tokens (komputer extension), for a model the built-in table does not know, such as one behind an Anthropic-compatible endpoint. The conversation is compacted before a model request would pass `KOMPUTER_COMPACT_THRESHOLD_PERCENT` of it',
   }),
   thinking: ThinkingSchema.optional(),
+  approvals: ApprovalPolicySchema.optional(),
 };
 
 const InstructionsSchema = textSchema(MAX_INSTRUCTIONS_LENGTH)
@@ -499,6 +501,7 @@ export const AgentSpecSchema = z.object({
   allowedDomains: z.array(z.string()).optional(),
   modelContextWindow: z.number().int().optional(),
   thinking: z.object({ budgetTokens: z.number().int() }).optional(),
+  approvals: StoredApprovalPolicySchema.optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpecSchema>;
 
@@ -597,6 +600,7 @@ export const AgentResponseSchema = z
         'The model’s context window, in tokens: the agent’s own `modelContextWindow`, or the model’s from the built-in table (200000 for a model it does not know)',
     }),
     thinking: ThinkingSchema.optional(),
+    approvals: ApprovalPolicySchema.optional(),
     squad: z.boolean().meta({ description: 'True when this agent is a member of a squad' }),
     squadName: z
       .string()

@@ -9,8 +9,8 @@ import {
   CreateApiKeyRequestSchema,
   RevokeApiKeyResponseSchema,
 } from './api-keys';
-import { API_PREFIX } from './common';
-import type { OperationSpec } from './operations';
+import { API_PREFIX } from './operation-spec';
+import type { OperationSpec } from './operation-spec';
 
 const ApiKeyPathSchema = z.object({
   id: ApiKeyIdSchema.meta({ param: { description: 'Key id' } }),

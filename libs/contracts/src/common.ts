@@ -1,8 +1,5 @@
 import { z } from 'zod';
 
-/** The API's base path. */
-export const API_PREFIX = '/api/v1';
-
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A DNS-1123 label: what Kubernetes accepts as a name, so agents map 1:1 onto pods. */

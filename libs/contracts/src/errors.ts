@@ -42,6 +42,8 @@ export const ErrorCodeSchema = z
     'SQUAD_EXISTS',
     'SQUAD_MEMBER_CONFLICT',
     'SQUAD_BUSY',
+    'APPROVAL_NOT_FOUND',
+    'APPROVAL_CLOSED',
     'METHOD_NOT_ALLOWED',
     'UNAUTHENTICATED',
     'API_KEY_NOT_FOUND',

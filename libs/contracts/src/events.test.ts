@@ -36,6 +36,21 @@ const payloads: { [T in EventType]: EventPayload<T> } = {
     tokens_after: 2_000,
   },
   warning: { message: 'connector "github" is unreachable', connector: 'github' },
+  approval_requested: {
+    approval_id: '0b8a3f55-6a5e-4c8e-9a0e-6f1d2c3b4a59',
+    tool_use_id: 'toolu_2',
+    tool: 'Bash',
+    input: { command: 'rm -rf build' },
+    expires_at: '2026-01-01T00:10:00.000Z',
+  },
+  approval_resolved: {
+    approval_id: '0b8a3f55-6a5e-4c8e-9a0e-6f1d2c3b4a59',
+    tool_use_id: 'toolu_2',
+    tool: 'Bash',
+    decision: 'denied',
+    reason: 'not on the release branch',
+    decided_by: { kind: 'key', keyId: 'key_1' },
+  },
 };
 
 const envelope = {

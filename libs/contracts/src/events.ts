@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApprovalRequestedPayloadSchema, ApprovalResolvedPayloadSchema } from './approvals';
 import { EventIdSchema, TimestampSchema } from './common';
 
 const UsageSchema = z
@@ -90,6 +91,10 @@ export const EventPayloadSchemas = {
   }),
   /** Something went wrong that the task survives, such as a connector that cannot be reached. */
   warning: z.object({ message: z.string(), connector: z.string().optional() }),
+  /** A tool call waits for a person's decision: its policy named it. */
+  approval_requested: ApprovalRequestedPayloadSchema,
+  /** A waiting tool call was approved, denied or timed out. */
+  approval_resolved: ApprovalResolvedPayloadSchema,
 } as const;
 
 /** Every event type. */
@@ -142,6 +147,8 @@ export const AgentEventSchema = z
     envelope('user_message'),
     envelope('compaction'),
     envelope('warning'),
+    envelope('approval_requested'),
+    envelope('approval_resolved'),
   ])
   .meta({ id: 'AgentEvent' });
 export type AgentEvent = z.infer<typeof AgentEventSchema>;

@@ -437,6 +437,37 @@ export type {
   ManagerScope,
 } from './templates';
 export {
+  ApprovalDeciderSchema,
+  ApprovalIdSchema,
+  ApprovalListResponseSchema,
+  ApprovalPolicySchema,
+  ApprovalSchema,
+  ApprovalStatusSchema,
+  DecideApprovalRequestSchema,
+  DEFAULT_APPROVAL_TIMEOUT_SECONDS,
+  globMatches,
+  inheritedApprovalPolicy,
+  MAX_APPROVAL_TIMEOUT_SECONDS,
+  needsApproval,
+  RUNTIME_APPROVAL_METHOD,
+  RuntimeApprovalParamsSchema,
+  RuntimeApprovalResultSchema,
+  StoredApprovalPolicySchema,
+  taskApprovalPolicy,
+  TaskApprovalPolicySchema,
+} from './approvals';
+export type {
+  Approval,
+  ApprovalDecider,
+  ApprovalListResponse,
+  ApprovalPolicy,
+  ApprovalStatus,
+  DecideApprovalRequest,
+  RuntimeApprovalParams,
+  RuntimeApprovalResult,
+  TaskApprovalPolicy,
+} from './approvals';
+export {
   AUDIT_PAGE,
   AuditPageSchema,
   AuditQuerySchema,

@@ -117,6 +117,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: 'schedules', description: 'Tasks given to agents on a cron expression' },
       { name: 'offices', description: 'A manager agent and the agents it created, recursively' },
       { name: 'squads', description: 'Agents that share one workspace, one task at a time' },
+      { name: 'approvals', description: 'Tool calls that wait for a person’s decision' },
       { name: 'namespaces', description: 'Namespaces and their quotas' },
       {
         name: 'governance',

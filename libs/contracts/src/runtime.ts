@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TaskApprovalPolicySchema } from './approvals';
 import {
   MAX_AGENT_MEMORIES,
   MAX_AGENT_SKILLS,
@@ -212,6 +213,8 @@ export const RuntimeTaskMessageSchema = z.object({
    * request, which runs it outside the sandbox with the agent's identity.
    */
   platformTools: z.array(PlatformToolDefinitionSchema).max(128).default([]),
+  /** The calls that wait for a person's decision, asked with an `approval` request. */
+  approvals: TaskApprovalPolicySchema.optional(),
   /**
    * The task's token: the runtime sends it as its API key to the scheduler's model proxy
    * (`ANTHROPIC_BASE_URL`), which swaps it for the real key, and as its bearer token to its

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApprovalPolicySchema } from './approvals';
 import {
   AgentLimitsSchema,
   AgentPodSpecSchema,
@@ -91,6 +92,7 @@ const templateFields = {
     }),
   ttl: TemplateTtlSchema.optional(),
   managerScope: ManagerScopeSchema.optional(),
+  approvals: ApprovalPolicySchema.optional(),
   warmPoolSize: z
     .number()
     .int('must be an integer')
@@ -163,6 +165,7 @@ export const TemplateResponseSchema = z
     maxConcurrentAgents: z.number().int().optional(),
     ttl: TemplateTtlSchema.optional(),
     managerScope: ManagerScopeSchema.optional(),
+    approvals: ApprovalPolicySchema.optional(),
     warmPoolSize: z.number().int().optional(),
     createdAt: TimestampSchema.optional(),
     updatedAt: TimestampSchema.optional(),

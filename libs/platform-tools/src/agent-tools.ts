@@ -169,8 +169,14 @@ async function giveTask(
   if (caller.kind === 'manager') {
     if (existing) checkManages(caller, existing, 'give a task to');
     await checkBudget(caller, deps);
-    if (!existing)
-      request = { ...request, officeManager: caller.name, role: input.role || 'worker' };
+    if (!existing) {
+      request = {
+        ...request,
+        officeManager: caller.name,
+        role: input.role || 'worker',
+        ...(caller.approvals ? { approvals: caller.approvals } : {}),
+      };
+    }
   }
   const outcome = await deps.agents.createOrRun(namespace, request);
   if (caller.kind === 'manager') {

@@ -1,5 +1,10 @@
 import { locateRef, NameSchema, NamespaceSchema, reachesNamespace } from '@komputer/contracts';
-import type { KeyNamespaces, ManagerScope } from '@komputer/contracts';
+import type {
+  ApprovalDecider,
+  ApprovalPolicy,
+  KeyNamespaces,
+  ManagerScope,
+} from '@komputer/contracts';
 import { hiddenNamespace } from '@komputer/routes';
 import { AppError } from '@komputer/service-kit';
 import type { AgentRecord } from '@komputer/store';
@@ -24,6 +29,11 @@ export interface ManagerCaller {
   spentUsd: number;
   /** The sub-tasks this task started, for `await_agents`, its budget and its cancel. */
   subTasks: SubTasks;
+  /**
+   * The manager's approval policy for this task (its own and its template's): the agents it
+   * creates inherit it, so that no call that waits for a person is handed to a worker instead.
+   */
+  approvals?: ApprovalPolicy;
 }
 
 /**
@@ -36,6 +46,8 @@ export interface ClientCaller {
   namespace: string;
   /** The namespaces its API key reaches (`*`: all of them); any other is not found. */
   reach: KeyNamespaces;
+  /** Who the client is, as the authentication hook said: it decides the approvals it answers. */
+  decider?: ApprovalDecider;
 }
 
 /** Who calls a platform tool. */

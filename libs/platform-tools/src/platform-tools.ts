@@ -36,6 +36,15 @@ export interface PlatformToolsDeps {
   logger: Logger;
 }
 
+/** Options of {@link PlatformTools}. */
+export interface PlatformToolsOptions extends PlatformToolsDeps {
+  /**
+   * More tools that this instance serves beside the shared ones: the gateway's approvals' tools
+   * at `/mcp`, which no manager agent gets.
+   */
+  extra?: readonly PlatformTool[];
+}
+
 /**
  * The one registry of platform tools, which the supervisor runs for manager agents and the
  * gateway serves at `/mcp`: each tool's name, input schema and handler. A call's failure (bad
@@ -45,12 +54,13 @@ export interface PlatformToolsDeps {
 export class PlatformTools {
   private readonly byName: ReadonlyMap<string, PlatformTool>;
 
-  constructor(private readonly options: PlatformToolsDeps) {
+  constructor(private readonly options: PlatformToolsOptions) {
     const tools = [
       ...agentTools(options),
       ...resourceTools(options),
       ...registryTools(options.registry),
       ...squadTools(options),
+      ...(options.extra ?? []),
     ];
     const byName = new Map<string, PlatformTool>();
     for (const tool of tools) {

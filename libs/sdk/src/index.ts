@@ -31,6 +31,7 @@ export { Connectors } from './resources/connectors.js';
 export { Keys, Tickets } from './resources/keys.js';
 export { Memories } from './resources/memories.js';
 export { Namespaces } from './resources/namespaces.js';
+export { Approvals } from './resources/approvals.js';
 export { Offices } from './resources/offices.js';
 export type { WatchOfficeOptions } from './resources/offices.js';
 export { Schedules } from './resources/schedules.js';
@@ -77,6 +78,9 @@ export type {
   CreateScheduleParams,
   CreateSecretParams,
   AddSquadMemberParams,
+  Approval,
+  ApprovalPolicy,
+  DecideApprovalParams,
   CreateSkillParams,
   CreateSquadParams,
   CreateTemplateParams,

@@ -90,6 +90,12 @@ export type AgentEventsQuery = Omit<
 export type Office = Schemas['OfficeResponse'];
 export type OfficeMember = Schemas['OfficeMemberResponse'];
 export type DeleteOfficeResponse = Schemas['DeleteOfficeResponse'];
+
+/** A tool call that waits, or waited, for a person's decision. */
+export type Approval = Schemas['Approval'];
+/** Which tool calls of an agent wait for a person's decision. */
+export type ApprovalPolicy = Schemas['ApprovalPolicy'];
+export type DecideApprovalParams = Schemas['DecideApprovalRequest'];
 /** The query of `offices.events()`, with `deltas` as a boolean. */
 export type OfficeEventsQuery = Omit<
   NonNullable<operations['getOfficeEvents']['parameters']['query']>,

@@ -57,6 +57,8 @@ export type {
   ScheduleRecord,
   ScheduleStoreOptions,
 } from './schedule-store';
+export { ApprovalStore } from './approval-store';
+export type { ApprovalStoreOptions, DecideResult, NewApproval } from './approval-store';
 export { AuditStore } from './audit-store';
 export type { AuditEntry, AuditRecordPage, AuditStoreOptions } from './audit-store';
 export { DAY_SECONDS, daysBetween, QuotaStore } from './quota-store';

@@ -23,6 +23,13 @@ export interface Keys {
    * instructions of a POST that found the agent busy); bounded by `MAX_PENDING_STEERS`.
    */
   steers(namespace: string, name: string): string;
+  /**
+   * Hash: one tool call's approval (its call, `status`, the decision). Beside it,
+   * `<key>:decision` (list): the decision, pushed once, which its supervisor's `BLPOP` waits for.
+   */
+  approval(namespace: string, id: string): string;
+  /** Sorted set: the pending approvals of one agent's tasks, by id, scored by when they expire. */
+  approvals(namespace: string, name: string): string;
   /** Hash: one secret's encrypted data and its key names. */
   secret(namespace: string, name: string): string;
   /** Set: the names of the secrets in a namespace. */
@@ -202,6 +209,8 @@ export function createKeys(prefix: string): Keys {
     agents: (ns) => `${prefix}:${ns}:agents`,
     events: (ns, name) => `${prefix}:${ns}:events:${name}`,
     steers: (ns, name) => `${prefix}:${ns}:steers:${name}`,
+    approval: (ns, id) => `${prefix}:${ns}:approval:${id}`,
+    approvals: (ns, name) => `${prefix}:${ns}:approvals:${name}`,
     secret: (ns, name) => `${prefix}:${ns}:secret:${name}`,
     secrets: (ns) => `${prefix}:${ns}:secrets`,
     connector: (ns, name) => `${prefix}:${ns}:connector:${name}`,

@@ -63,6 +63,24 @@ const AGENT_OPTIONS = {
     value: '<tokens>',
     description: 'Extended thinking: the most tokens the model may think for per call (1024-32000)',
   },
+  'approve-tool': {
+    type: 'string',
+    multiple: true,
+    value: '<name|glob>',
+    description: 'A tool whose every call waits for your approval (approvals.tools)',
+  },
+  'approve-command': {
+    type: 'string',
+    multiple: true,
+    value: '<glob>',
+    description:
+      'Bash commands that wait for your approval, e.g. "git push*" (approvals.bashCommands)',
+  },
+  'approval-timeout': {
+    type: 'string',
+    value: '<seconds>',
+    description: 'How long a call waits for approval before it is denied (default 600)',
+  },
   file: {
     type: 'string',
     short: 'f',
@@ -70,6 +88,12 @@ const AGENT_OPTIONS = {
     description: 'More fields of the request body (POST /agents), as JSON; "-" reads stdin',
   },
 } as const satisfies OptionSpecs;
+
+/** The fields of `fields` that are set; undefined when none is. */
+function definedFields(fields: Record<string, unknown>): Record<string, unknown> | undefined {
+  const set = Object.entries(fields).filter(([, value]) => value !== undefined);
+  return set.length > 0 ? Object.fromEntries(set) : undefined;
+}
 
 /** The body of `POST /agents` from the command line. */
 function createBody(context: Context, name: string, instructions: string): CreateAgentParams {
@@ -81,11 +105,15 @@ function createBody(context: Context, name: string, instructions: string): Creat
     maxBudgetUsd: numberOption(context, 'max-budget-usd'),
     timeoutMs: intOption(context, 'timeout-ms', 1),
   };
-  const hasLimits = Object.values(limits).some((v) => v !== undefined);
   const budgetTokens = intOption(context, 'thinking-budget', 1);
   const list = (option: string) => {
     const values = listOption(context, option);
     return values.length > 0 ? values : undefined;
+  };
+  const approvals = {
+    tools: list('approve-tool'),
+    bashCommands: list('approve-command'),
+    timeoutSeconds: intOption(context, 'approval-timeout', 1),
   };
   return bodyFrom(context, {
     name,
@@ -99,10 +127,9 @@ function createBody(context: Context, name: string, instructions: string): Creat
     secretRefs: list('secret'),
     labels: pairsOption(context, 'label'),
     lifecycle,
-    limits: hasLimits
-      ? Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined))
-      : undefined,
+    limits: definedFields(limits),
     thinking: budgetTokens === undefined ? undefined : { budgetTokens },
+    approvals: definedFields(approvals),
   }) as CreateAgentParams;
 }
 

@@ -1078,6 +1078,86 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/agents/{name}/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the agent’s pending approvals
+     * @description The tool calls of the agent that wait for a decision (its `approvals` policy, or its template’s, named them), oldest first. Each was announced by an `approval_requested` event.
+     */
+    get: operations['listAgentApprovals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/agents/{name}/approvals/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve or deny a tool call
+     * @description `approve` runs the tool call; `deny` gives the model an error tool result that holds the reason. The decision is recorded as an `approval_resolved` event, with who decided. 409 when it was decided already, timed out or its task ended. 404 for an approval that is not the agent’s.
+     */
+    post: operations['decideAgentApproval'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/offices/{name}/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the office’s pending approvals
+     * @description The pending approvals of every member of the office, the manager included.
+     */
+    get: operations['listOfficeApprovals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/offices/{name}/approvals/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve or deny a tool call of an office member
+     * @description As on the agent, for an approval of any member of the office. `approve` runs the tool call; `deny` gives the model an error tool result that holds the reason. The decision is recorded as an `approval_resolved` event, with who decided. 409 when it was decided already, timed out or its task ended. 404 for an approval of an agent outside the office.
+     */
+    post: operations['decideOfficeApproval'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1154,6 +1234,7 @@ export interface components {
       /** @description The model’s context window, in tokens (komputer extension), for a model the built-in table does not know, such as one behind an Anthropic-compatible endpoint. The conversation is compacted before a model request would pass `KOMPUTER_COMPACT_THRESHOLD_PERCENT` of it */
       modelContextWindow?: number;
       thinking?: components['schemas']['Thinking'];
+      approvals?: components['schemas']['ApprovalPolicy'];
     };
     /** @description The workspace volume of the agent’s pod (kubernetes runtime only; the local runtime ignores it) */
     StorageSpec: {
@@ -1215,6 +1296,15 @@ export interface components {
       /** @description Most tokens the model may think for in one model call; each call may write this many tokens more */
       budgetTokens: number;
     };
+    /** @description Tool calls that wait for a person’s approval. An agent’s policy adds to its template’s: a call needs approval when either names it, and the agent’s `timeoutSeconds` wins */
+    ApprovalPolicy: {
+      /** @description Tools every call of which needs approval, by name or glob: built-in (`Write`, `Bash`), connector (`mcp__github__*`) or platform tools (`create_agent`) */
+      tools?: string[];
+      /** @description `Bash` commands that need approval, as globs over the whole command (white space around it left out): `rm *`, `git push*`, `*curl *` */
+      bashCommands?: string[];
+      /** @description How long a call waits for its decision before it is denied as timed out (default 600) */
+      timeoutSeconds?: number;
+    };
     PatchAgentRequest: {
       /** @description The task for the agent */
       instructions?: string;
@@ -1254,6 +1344,7 @@ export interface components {
       /** @description The model’s context window, in tokens (komputer extension), for a model the built-in table does not know, such as one behind an Anthropic-compatible endpoint. The conversation is compacted before a model request would pass `KOMPUTER_COMPACT_THRESHOLD_PERCENT` of it */
       modelContextWindow?: number;
       thinking?: components['schemas']['Thinking'];
+      approvals?: components['schemas']['ApprovalPolicy'];
     };
     CompactAgentRequest: {
       /** @description Guidance for the summary: what it must keep, what it may drop */
@@ -1419,6 +1510,7 @@ export interface components {
       maxConcurrentAgents?: number;
       ttl?: components['schemas']['TemplateTtl'];
       managerScope?: components['schemas']['ManagerScope'];
+      approvals?: components['schemas']['ApprovalPolicy'];
       /** @description How many ready pods, each with its workspace volume, the kubernetes driver keeps for new agents of this template to claim, so that their first task skips pod creation. Agents with their own `podSpec` or `storage` do not take them. Left out or 0: no pool. The local driver ignores it */
       warmPoolSize?: number;
     };
@@ -1457,6 +1549,7 @@ export interface components {
       maxConcurrentAgents?: number;
       ttl?: components['schemas']['TemplateTtl'];
       managerScope?: components['schemas']['ManagerScope'];
+      approvals?: components['schemas']['ApprovalPolicy'];
       /** @description How many ready pods, each with its workspace volume, the kubernetes driver keeps for new agents of this template to claim, so that their first task skips pod creation. Agents with their own `podSpec` or `storage` do not take them. Left out or 0: no pool. The local driver ignores it */
       warmPoolSize?: number;
     };
@@ -1607,6 +1700,12 @@ export interface components {
       /** @description Spend in USD per calendar month (UTC): a task is refused with 402 `BUDGET_EXCEEDED` once the month’s spend reaches it, and a running task stops (`error`) when it would spend past what is left */
       monthlyBudgetUsd?: number;
     };
+    DecideApprovalRequest: {
+      /** @enum {string} */
+      decision: 'approve' | 'deny';
+      /** @description Why; a denied call’s tool result, which the model reads, holds it */
+      reason?: string;
+    };
     /** @enum {string} */
     ErrorCode:
       | 'VALIDATION_FAILED'
@@ -1648,6 +1747,8 @@ export interface components {
       | 'SQUAD_EXISTS'
       | 'SQUAD_MEMBER_CONFLICT'
       | 'SQUAD_BUSY'
+      | 'APPROVAL_NOT_FOUND'
+      | 'APPROVAL_CLOSED'
       | 'METHOD_NOT_ALLOWED'
       | 'UNAUTHENTICATED'
       | 'API_KEY_NOT_FOUND'
@@ -1804,6 +1905,7 @@ export interface components {
       /** @description The model’s context window, in tokens: the agent’s own `modelContextWindow`, or the model’s from the built-in table (200000 for a model it does not know) */
       modelContextWindow: number;
       thinking?: components['schemas']['Thinking'];
+      approvals?: components['schemas']['ApprovalPolicyOutput'];
       /** @description True when this agent is a member of a squad */
       squad: boolean;
       /** @description The squad it is a member of (when `squad` is true) */
@@ -1876,6 +1978,7 @@ export interface components {
       /** @description The model’s context window, in tokens: the agent’s own `modelContextWindow`, or the model’s from the built-in table (200000 for a model it does not know) */
       modelContextWindow: number;
       thinking?: components['schemas']['Thinking'];
+      approvals?: components['schemas']['ApprovalPolicyOutput'];
       /** @description True when this agent is a member of a squad */
       squad: boolean;
       /** @description The squad it is a member of (when `squad` is true) */
@@ -1943,7 +2046,9 @@ export interface components {
       | components['schemas']['ErrorEvent']
       | components['schemas']['UserMessageEvent']
       | components['schemas']['CompactionEvent']
-      | components['schemas']['WarningEvent'];
+      | components['schemas']['WarningEvent']
+      | components['schemas']['ApprovalRequestedEvent']
+      | components['schemas']['ApprovalResolvedEvent'];
     TaskStartedEvent: {
       /**
        * @description Event id (Redis stream ID), a monotonic cursor
@@ -2267,6 +2372,72 @@ export interface components {
         connector?: string;
       };
     };
+    ApprovalRequestedEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'approval_requested';
+      payload: {
+        approval_id: string;
+        tool_use_id: string;
+        tool: string;
+        input: unknown;
+        /**
+         * Format: date-time
+         * @example 2026-01-01T00:00:00.000Z
+         */
+        expires_at: string;
+      };
+    };
+    ApprovalResolvedEvent: {
+      /**
+       * @description Event id (Redis stream ID), a monotonic cursor
+       * @example 1700000000000-0
+       */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      timestamp: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'approval_resolved';
+      payload: {
+        approval_id: string;
+        tool_use_id: string;
+        tool: string;
+        /** @enum {string} */
+        decision: 'approved' | 'denied' | 'expired';
+        reason?: string;
+        decided_by?: components['schemas']['ApprovalDecider'];
+      };
+    };
+    ApprovalDecider: {
+      /** @enum {string} */
+      kind: 'anonymous' | 'key';
+      /** @description The API key’s id, for a key */
+      keyId?: string;
+    };
     AgentCostResponse: {
       agent: string;
       /** @description The tasks that ended and whose `task_started` the event stream still holds, oldest first */
@@ -2521,6 +2692,7 @@ export interface components {
       maxConcurrentAgents?: number;
       ttl?: components['schemas']['TemplateTtlOutput'];
       managerScope?: components['schemas']['ManagerScope'];
+      approvals?: components['schemas']['ApprovalPolicyOutput'];
       warmPoolSize?: number;
       /**
        * Format: date-time
@@ -2839,6 +3011,46 @@ export interface components {
         };
       };
     };
+    ApprovalListResponse: {
+      approvals: components['schemas']['Approval'][];
+    };
+    Approval: {
+      /** Format: uuid */
+      id: string;
+      agentName: string;
+      namespace: string;
+      taskId: string;
+      /** @description The tool call’s id, as its `tool_call` event has it */
+      toolUseId: string;
+      tool: string;
+      /** @description The tool call’s input */
+      input: unknown;
+      status: components['schemas']['ApprovalStatus'];
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      requestedAt: string;
+      /**
+       * Format: date-time
+       * @description When it is denied as timed out
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      expiresAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      decidedAt?: string;
+      decidedBy?: components['schemas']['ApprovalDecider'];
+      /** @description The reason given with the decision */
+      reason?: string;
+    };
+    /**
+     * @description `pending` until decided; `approved` or `denied` by a person; `expired` (denied as timed out); `cancelled` with its task
+     * @enum {string}
+     */
+    ApprovalStatus: 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled';
     /** @description The workspace volume of the agent’s pod (kubernetes runtime only; the local runtime ignores it) */
     StorageSpecOutput: {
       /** @description The workspace volume’s size, e.g. "5Gi" */
@@ -2853,6 +3065,15 @@ export interface components {
       maxBudgetUsd?: number;
       /** @description Time per task, in milliseconds */
       timeoutMs?: number;
+    };
+    /** @description Tool calls that wait for a person’s approval. An agent’s policy adds to its template’s: a call needs approval when either names it, and the agent’s `timeoutSeconds` wins */
+    ApprovalPolicyOutput: {
+      /** @description Tools every call of which needs approval, by name or glob: built-in (`Write`, `Bash`), connector (`mcp__github__*`) or platform tools (`create_agent`) */
+      tools?: string[];
+      /** @description `Bash` commands that need approval, as globs over the whole command (white space around it left out): `rm *`, `git push*`, `*curl *` */
+      bashCommands?: string[];
+      /** @description How long a call waits for its decision before it is denied as timed out (default 600) */
+      timeoutSeconds?: number;
     };
     /** @description How long the template’s agents live on once their last task has ended; each setting wins over the scheduler’s default. Checked on every reconciliation pass of the schedulers */
     TemplateTtlOutput: {
@@ -10091,6 +10312,424 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['HealthResponse'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listAgentApprovals: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Agent name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Pending approvals */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApprovalListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  decideAgentApproval: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Agent name */
+        name: string;
+        /** @description Approval id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DecideApprovalRequest'];
+      };
+    };
+    responses: {
+      /** @description The decided approval */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Approval'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body, or the file asked for, too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listOfficeApprovals: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Office name: its manager agent’s */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Pending approvals */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApprovalListResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  decideOfficeApproval: {
+    parameters: {
+      query?: {
+        namespace?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Office name: its manager agent’s */
+        name: string;
+        /** @description Approval id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DecideApprovalRequest'];
+      };
+    };
+    responses: {
+      /** @description The decided approval */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Approval'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body, or the file asked for, too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
       /** @description Internal error */

@@ -16,6 +16,7 @@ import type {
 } from '../types.js';
 import { followStream, isAfter } from '../watch.js';
 import type { WatchStreamOptions } from '../watch.js';
+import { Approvals } from './approvals.js';
 import { APIResource } from './resource.js';
 
 /** Options of {@link Agents.watch}. */
@@ -59,6 +60,9 @@ export interface ListAgentsOptions extends RequestOptions {
 
 /** Agents, their tasks and their events (`client.agents`). */
 export class Agents extends APIResource {
+  /** The tool calls that wait for a person's decision, of an agent. */
+  readonly approvals = new Approvals(this.transport, 'agent');
+
   /**
    * Creates the agent with a first task or, when it exists and is idle, gives it the task in
    * `instructions` (its other settings stay; change them with {@link Agents.update}). A busy

@@ -3,6 +3,7 @@ import { dataOf } from '../transport.js';
 import type { AgentEvent, DeleteOfficeResponse, Office, OfficeEventsQuery } from '../types.js';
 import { followStream, isAfter } from '../watch.js';
 import type { WatchStreamOptions } from '../watch.js';
+import { Approvals } from './approvals.js';
 import { APIResource } from './resource.js';
 
 /** Options of {@link Offices.watch}. */
@@ -20,6 +21,9 @@ export interface WatchOfficeOptions extends WatchStreamOptions {
  * merged in one stream.
  */
 export class Offices extends APIResource {
+  /** The tool calls that wait for a person's decision, of an office’s members. */
+  readonly approvals = new Approvals(this.transport, 'office');
+
   /**
    * The namespace's top offices: each agent that created agents and that no other office holds.
    *
