@@ -78,6 +78,8 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     REDIS_URL: redis.url,
     KOMPUTER_SECRET_KEY: generateSecretKey(),
+    // The routes against a bare Express one, as before keys existed.
+    KOMPUTER_AUTH: 'off',
     // The benchmark measures the gateway, not its rate limit.
     KOMPUTER_RATE_LIMIT_PER_SECOND: '1000000',
     KOMPUTER_RATE_LIMIT_BURST: '1000000',

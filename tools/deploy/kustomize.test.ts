@@ -249,9 +249,9 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
       SERVICES.map((app) => [app, secretKeys(containerOf(objects, app).c).sort()]),
     );
     expect(keys).toEqual({
-      gateway: ['REDIS_URL'],
-      'event-relay': ['REDIS_URL'],
-      'connector-registry': ['KOMPUTER_SECRET_KEY', 'REDIS_URL'],
+      gateway: ['KOMPUTER_ADMIN_KEY', 'REDIS_URL'],
+      'event-relay': ['KOMPUTER_ADMIN_KEY', 'REDIS_URL'],
+      'connector-registry': ['KOMPUTER_ADMIN_KEY', 'KOMPUTER_SECRET_KEY', 'REDIS_URL'],
       'agent-scheduler': ['ANTHROPIC_API_KEY', 'KOMPUTER_SECRET_KEY', 'REDIS_URL'],
     });
     for (const app of SERVICES)

@@ -48,6 +48,12 @@ export const GLOBAL_OPTIONS = {
     value: '<url>',
     description: 'The API, e.g. http://localhost:8080 (env KOMPUTER_BASE_URL; config "api")',
   },
+  'api-key': {
+    type: 'string',
+    value: '<key>',
+    description:
+      'The API key (env KOMPUTER_API_KEY; else the key npm start wrote in KOMPUTER_DATA_DIR, default .komputer, as api-key)',
+  },
   namespace: {
     type: 'string',
     short: 'n',
@@ -65,6 +71,7 @@ export const GLOBAL_OPTIONS = {
 /** The global options as the command line gave them. */
 export interface GlobalValues {
   api?: string | undefined;
+  apiKey?: string | undefined;
   namespace?: string | undefined;
   json: boolean;
   noColor: boolean;
@@ -88,7 +95,7 @@ export type ParsedCommandLine<C> =
     };
 
 /** Global options that take a value: their value is not a command word. */
-const VALUE_FLAGS = new Set(['--api', '--namespace', '-n']);
+const VALUE_FLAGS = new Set(['--api', '--api-key', '--namespace', '-n']);
 
 /** Indices of the first `count` words of `argv` that are not options or option values. */
 function commandWords(argv: readonly string[], from: number, count: number): number[] {
@@ -172,6 +179,7 @@ export function parseCommandLine<C>(
     positionals,
     globals: {
       api: values.api as string | undefined,
+      apiKey: values['api-key'] as string | undefined,
       namespace: values.namespace as string | undefined,
       json: values.json === true,
       noColor: values['no-color'] === true,

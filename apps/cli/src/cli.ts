@@ -50,7 +50,12 @@ export async function runCli(io: CliIo): Promise<number> {
     const style = createStyle(!globals.json && colorEnabled(io.stdout, io.env, globals.noColor));
     const out = new LineWriter(io.stdout, !globals.json && isInteractive(io.stdout, io.env), style);
     const context: Context = {
-      client: new Komputer({ baseURL: settings.api.value, namespace: settings.namespace.value }),
+      // Without --api-key the SDK finds the key itself: KOMPUTER_API_KEY, then npm start's.
+      client: new Komputer({
+        baseURL: settings.api.value,
+        namespace: settings.namespace.value,
+        ...(globals.apiKey === undefined ? {} : { apiKey: globals.apiKey }),
+      }),
       settings,
       json: globals.json,
       values: parsed.values,

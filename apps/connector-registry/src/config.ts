@@ -7,10 +7,11 @@ import {
   JsonMaxDepthSchema,
   PortSchema,
 } from '@komputer/service-kit';
+import { AuthSettingsSchema } from '@komputer/routes';
 import { z } from 'zod';
 
 /** connector-registry's configuration, read from the environment. */
-export const RegistryConfigSchema = BaseConfigSchema.extend({
+export const RegistryConfigSchema = BaseConfigSchema.extend(AuthSettingsSchema.shape).extend({
   PORT: PortSchema.default(8082),
   HOST: HostSchema,
   KOMPUTER_BODY_LIMIT_BYTES: BodyLimitBytesSchema,

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { createRegistries, parseSecretKey, TaskTokenSigner } from '@komputer/connectors';
-import { allowEveryone } from '@komputer/routes';
+import { createServiceAuth } from '@komputer/routes';
 import type { Authenticate } from '@komputer/routes';
 import {
   closeRedis,
@@ -43,7 +43,10 @@ export interface RegistryService {
 
 /** Options for {@link createRegistryService}. */
 export interface RegistryServiceOptions {
-  /** The hook that every operation goes through. Default: everyone may call. */
+  /**
+   * The hook that every operation goes through. Default: the one `KOMPUTER_AUTH` calls for (the
+   * caller's API key, which the gateway forwards, or everyone may call).
+   */
   authenticate?: Authenticate;
 }
 
@@ -60,6 +63,12 @@ export function createRegistryService(
     role: 'connector-registry',
   });
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX, { hashTags: redis.isCluster });
+  const auth = createServiceAuth(config, {
+    redis,
+    keys,
+    defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
+    logger,
+  });
   // Only the reverse indexes of the agents' references are read: who uses each resource.
   const agents = new AgentStore({ redis, keys, eventsMaxLen: config.KOMPUTER_EVENTS_MAXLEN });
   const registries = createRegistries({
@@ -95,7 +104,7 @@ export function createRegistryService(
     defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
     bodyLimitBytes: config.KOMPUTER_BODY_LIMIT_BYTES,
     jsonMaxDepth: config.KOMPUTER_JSON_MAX_DEPTH,
-    authenticate: options.authenticate ?? allowEveryone,
+    authenticate: options.authenticate ?? auth.authenticate,
     mcpGateway: mcpGateway({
       connectors: registries.connectors,
       access: new TaskAccess({
@@ -124,6 +133,7 @@ export function createRegistryService(
       if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
         logger.warn('redis is not reachable yet; answering 503 until it is');
       }
+      await auth.prepare();
       return listenOn(server, config.PORT, config.HOST);
     },
     close: () => {

@@ -20,7 +20,33 @@ const env = (over: Record<string, string | undefined> = {}) => ({
   PORT: '0',
   REDIS_URL: redisServer.url,
   KOMPUTER_SECRET_KEY: generateSecretKey(),
+  KOMPUTER_AUTH: 'off',
   ...over,
+});
+
+it('refuses to start with API keys on and no admin key, and starts with one', async () => {
+  const refused = startServiceProcess({
+    entry,
+    env: env({ KOMPUTER_AUTH: 'on' }),
+    listening: 'connector-registry listening',
+  });
+  await expect(refused).rejects.toThrow(/exited[^]*no admin API key is configured/);
+  const admin = `kpt_admin_${'c3'.repeat(32)}`;
+  const registry = await startServiceProcess({
+    entry,
+    env: env({ KOMPUTER_AUTH: 'on', KOMPUTER_ADMIN_KEY: admin }),
+    listening: 'connector-registry listening',
+  });
+  try {
+    expect((await fetch(`${registry.url}/api/v1/memories`)).status).toBe(401);
+    const listed = await fetch(`${registry.url}/api/v1/memories`, {
+      headers: { 'x-api-key': admin },
+    });
+    expect(listed.status).toBe(200);
+    expect(registry.output()).not.toContain(admin.slice('kpt_admin_'.length));
+  } finally {
+    await registry.stop();
+  }
 });
 
 it('serves its routes, health and readiness, and stops cleanly on SIGTERM', async () => {

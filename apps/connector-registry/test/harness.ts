@@ -35,6 +35,8 @@ export async function startTestRegistry(
     HOST: '127.0.0.1',
     REDIS_URL: redisServer.url,
     KOMPUTER_SECRET_KEY: generateSecretKey(),
+    // API keys are off unless a test turns them on.
+    KOMPUTER_AUTH: 'off',
     ...env,
   });
   const { destination, lines: logs } = collectLogLines();

@@ -2,13 +2,15 @@ import { LocalDriverConfigSchema, SchedulerConfigSchema } from '@komputer/agent-
 import { RegistryConfigSchema } from '@komputer/connector-registry';
 import { SecretKeyVarSchema } from '@komputer/connectors';
 import { GatewayConfigSchema } from '@komputer/gateway';
+import { HostSchema } from '@komputer/service-kit';
 import { z } from 'zod';
 import { LOG_FORMATS } from './log-format';
 
 /**
  * `npm start`: the settings of every app it runs. `KOMPUTER_DATA_DIR` (mode 0700) holds its own
  * Redis's data and password, the agents' workspaces and, unless `KOMPUTER_SECRET_KEY` is set, a
- * generated secret key. The gateway and the agents' runtimes call the connector-registry that
+ * generated secret key, and with API keys on (the default) a generated admin key (`api-key`), unless
+ * `KOMPUTER_ADMIN_KEY` is set. It listens on 127.0.0.1 unless `HOST` says otherwise. The gateway and the agents' runtimes call the connector-registry that
  * `npm start` runs, on a free port of 127.0.0.1.
  */
 export const DevConfigSchema = GatewayConfigSchema.omit({ KOMPUTER_REGISTRY_URL: true })
@@ -21,6 +23,11 @@ export const DevConfigSchema = GatewayConfigSchema.omit({ KOMPUTER_REGISTRY_URL:
   )
   .extend(LocalDriverConfigSchema.shape)
   .extend({
+    HOST: HostSchema.unwrap()
+      .default('127.0.0.1')
+      .describe(
+        'Interface the gateway listens on; `npm start` defaults to loopback, so that only this machine reaches it',
+      ),
     KOMPUTER_SECRET_KEY: SecretKeyVarSchema.optional(),
     KOMPUTER_OAUTH_CALLBACK_URL: RegistryConfigSchema.shape.KOMPUTER_OAUTH_CALLBACK_URL.unwrap()
       .optional()

@@ -42,7 +42,8 @@ const runtimeEntry =
 startStack(config, logger, runtimeEntry).then(
   (started) => {
     stack = started;
-    const { url } = started;
+    // On loopback, the name that works for the IPv4 and the IPv6 one alike.
+    const url = started.url.replace('//127.0.0.1:', '//localhost:');
     process.stdout.write(
       [
         '',
@@ -51,6 +52,7 @@ startStack(config, logger, runtimeEntry).then(
         `  OpenAPI:  ${url}/api/v1/openapi.json`,
         `  Health:   ${url}/healthz  ${url}/readyz`,
         `  Registry: ${started.registryUrl}/api/v1 (connectors, secrets, memories, skills; the gateway forwards to it)`,
+        `  API key:  ${started.apiKey ? `${started.apiKey} (admin; send it as "Authorization: Bearer <key>"; the CLI and the SDK read it)` : 'none needed (KOMPUTER_AUTH=off): every caller may do anything'}`,
         `  Redis:    ${started.redis}`,
         `  Model:    ${started.offlineModel ? `OFFLINE, scripted replies (${started.offlineModel}); set ANTHROPIC_API_KEY for a real model` : 'Anthropic API (ANTHROPIC_API_KEY)'}`,
         `  Sandbox:  ${sandboxLine(started.sandbox)}`,

@@ -14,6 +14,7 @@ import type { DevConfig } from './config';
 import { offlineModel } from './offline-model';
 import { ensurePrivateDir } from './private-files';
 import { devRedisPassword, REDIS_PASSWORD_FILE } from './redis-password';
+import { API_KEY_FILE, devApiKey } from './api-key';
 import { devSecretKey } from './secret-key';
 
 /** Every app in one process, with what it started for them. */
@@ -24,6 +25,11 @@ export interface Stack {
   registryUrl: string;
   /** Where Redis is, fit to print (no password). */
   redis: string;
+  /**
+   * Where the admin API key is: the file `npm start` made (`KOMPUTER_DATA_DIR/api-key`), or
+   * `KOMPUTER_ADMIN_KEY`; undefined with `KOMPUTER_AUTH=off`.
+   */
+  apiKey?: string;
   /** The offline model's URL, when no Anthropic credentials were set. */
   offlineModel?: string;
   gateway: Gateway;
@@ -38,12 +44,12 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** A Redis URL fit to print: its password masked. */
 /**
  * Starts every app. Without `REDIS_URL` it starts its own redis-server (append-only, under
  * `KOMPUTER_DATA_DIR`, on 127.0.0.1 only, with the password in `KOMPUTER_DATA_DIR/redis.password`);
  * without `ANTHROPIC_API_KEY` it serves the offline model. `KOMPUTER_DATA_DIR` is made mode 0700
- * first: the keys, Redis's data and the agents' workspaces live there.
+ * first: the keys, Redis's data and the agents' workspaces live there. With API keys on and no
+ * `KOMPUTER_ADMIN_KEY`, the admin key is `KOMPUTER_DATA_DIR/api-key`, made on first start.
  */
 export async function startStack(
   config: DevConfig,
@@ -71,6 +77,15 @@ export async function startStack(
         `password in ${resolve(dataDir, REDIS_PASSWORD_FILE)}, data in ${dir})`;
     }
     const secretKey = config.KOMPUTER_SECRET_KEY ?? (await devSecretKey(dataDir, logger));
+    const adminKey =
+      config.KOMPUTER_AUTH && config.KOMPUTER_ADMIN_KEY === undefined
+        ? await devApiKey(dataDir, logger)
+        : config.KOMPUTER_ADMIN_KEY;
+    const apiKey = !config.KOMPUTER_AUTH
+      ? undefined
+      : config.KOMPUTER_ADMIN_KEY === undefined
+        ? resolve(dataDir, API_KEY_FILE)
+        : 'KOMPUTER_ADMIN_KEY';
     let offline: ScriptedAnthropic | undefined;
     if (!config.ANTHROPIC_API_KEY) {
       const model = await startScriptedAnthropic({ offlineResponder: offlineModel });
@@ -88,6 +103,7 @@ export async function startStack(
         ...config,
         REDIS_URL: redisUrl,
         KOMPUTER_SECRET_KEY: secretKey,
+        KOMPUTER_ADMIN_KEY: adminKey,
         HOST: '127.0.0.1',
         PORT: 0,
         // A person's browser comes back to the gateway that npm start runs.
@@ -113,7 +129,12 @@ export async function startStack(
     started.push(scheduler);
     await scheduler.start();
     const gateway = createGateway(
-      { ...config, REDIS_URL: redisUrl, KOMPUTER_REGISTRY_URL: registryUrl },
+      {
+        ...config,
+        REDIS_URL: redisUrl,
+        KOMPUTER_REGISTRY_URL: registryUrl,
+        KOMPUTER_ADMIN_KEY: adminKey,
+      },
       logger,
     );
     started.push(gateway);
@@ -123,6 +144,7 @@ export async function startStack(
       url,
       registryUrl,
       redis,
+      ...(apiKey ? { apiKey } : {}),
       ...(offline ? { offlineModel: offline.url } : {}),
       gateway,
       registry,

@@ -105,6 +105,8 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     ANTHROPIC_BASE_URL: model.url,
     KOMPUTER_RECONCILE_GRACE_MS: '600000',
     KOMPUTER_SECRET_KEY: generateSecretKey(),
+    // API keys are off unless a test turns them on.
+    KOMPUTER_AUTH: 'off',
     // The tests send bursts that no caller of a real deployment should.
     KOMPUTER_RATE_LIMIT_PER_SECOND: '1000000',
     KOMPUTER_RATE_LIMIT_BURST: '1000000',

@@ -58,6 +58,7 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     REDIS_URL: url,
     KOMPUTER_REDIS_WAIT_REPLICAS: '1',
+    KOMPUTER_AUTH: 'off',
     KOMPUTER_DATA_DIR: dataDir,
     ANTHROPIC_API_KEY: 'test-key',
     ANTHROPIC_BASE_URL: model.url,

@@ -50,6 +50,8 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     PORT: '0',
     REDIS_URL: redisServer.url,
+    // API keys are off unless a test turns them on.
+    KOMPUTER_AUTH: 'off',
     KOMPUTER_DATA_DIR: dataDir,
     KOMPUTER_SECRET_KEY: generateSecretKey(),
     ANTHROPIC_API_KEY: 'test-key',

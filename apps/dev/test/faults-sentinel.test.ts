@@ -49,6 +49,8 @@ beforeAll(async () => {
     PORT: '0',
     HOST: '127.0.0.1',
     REDIS_URL: group.url,
+    // API keys are off unless a test turns them on.
+    KOMPUTER_AUTH: 'off',
     KOMPUTER_REDIS_WAIT_REPLICAS: '1',
     KOMPUTER_DATA_DIR: dataDir,
     ANTHROPIC_API_KEY: 'test-key',

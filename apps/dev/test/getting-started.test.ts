@@ -3,7 +3,7 @@
 // answer the page shows is compared with the real one.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '@komputer/testing';
@@ -127,6 +127,8 @@ const streams: ChildProcess[] = [];
 let stack: Launched;
 let port: number;
 let dataDir: string;
+/** The admin key that the launcher made. */
+let apiKey: string;
 /** Where the reader works: a directory inside the clone, so that the workspace's packages resolve. */
 let reader: string;
 /**
@@ -145,8 +147,18 @@ beforeAll(async () => {
   reader = mkdtempSync(join(root, 'dist', 'getting-started-'));
   dataDir = mkdtempSync(join(tmpdir(), 'komputer-getting-started-'));
   port = await findFreePort();
-  stack = launch('dev', { PORT: String(port), KOMPUTER_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  // API keys on, as npm start has them.
+  stack = launch('dev', {
+    PORT: String(port),
+    KOMPUTER_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    KOMPUTER_AUTH: 'on',
+  });
   await waitForOutput(stack, 'Press Ctrl-C to stop.');
+  // The reader works in the clone, where npm start keeps its key in .komputer/api-key.
+  mkdirSync(join(reader, '.komputer'), { mode: 0o700 });
+  copyFileSync(join(dataDir, 'api-key'), join(reader, '.komputer', 'api-key'));
+  apiKey = readFileSync(join(dataDir, 'api-key'), 'utf8').trim();
 });
 afterAll(async () => {
   for (const child of streams) if (child.exitCode === null) child.kill('SIGINT');
@@ -169,7 +181,9 @@ async function until(what: string, check: () => Promise<boolean> | boolean): Pro
 
 /** Whether the agent has no task queued or running: a reader waits for that between steps. */
 async function settled(agent: string): Promise<boolean> {
-  const res = await fetch(`http://localhost:${port}/api/v1/agents/${agent}`);
+  const res = await fetch(`http://localhost:${port}/api/v1/agents/${agent}`, {
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
   const body = (await res.json()) as { taskStatus?: string };
   return res.status === 404 || !['Queued', 'InProgress'].includes(body.taskStatus ?? '');
 }
@@ -177,6 +191,8 @@ async function settled(agent: string): Promise<boolean> {
 it('the stack is the one the page shows: the offline model and the sandbox, on the port it printed', () => {
   expect(stack.output()).toContain(`API:      http://localhost:${port}/api/v1`);
   expect(stack.output()).toContain('Model:    OFFLINE, scripted replies');
+  expect(stack.output()).toContain(`API key:  ${join(dataDir, 'api-key')} (admin;`);
+  expect(page).toContain('API key:  /home/you/komputer/.komputer/api-key (admin;');
   expect(page).toContain('Model:    OFFLINE, scripted replies');
   const sandbox = 'Sandbox:  on: agents’ commands cannot reach the control plane';
   expect(stack.output()).toContain(sandbox);

@@ -4,6 +4,9 @@ const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
 
 module.exports = () => {
+  // API keys are off in the stacks and processes these tests start (their workers and children
+  // inherit this), unless a test turns them on, as the getting-started test does.
+  process.env.KOMPUTER_AUTH ??= 'off';
   const root = join(__dirname, '..', '..', '..');
   execFileSync(process.execPath, [join(root, 'tools', 'build.mjs')], {
     cwd: root,

@@ -51,6 +51,8 @@ export function kubeEnv(
     HOST: '127.0.0.1',
     PORT: '0',
     REDIS_URL: redisUrl,
+    // API keys are off unless a test turns them on.
+    KOMPUTER_AUTH: 'off',
     KOMPUTER_SECRET_KEY: generateSecretKey(),
     KOMPUTER_RECONCILE_GRACE_MS: '600000',
     KOMPUTER_RUNTIME_DRIVER: 'kubernetes',

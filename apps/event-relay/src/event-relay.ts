@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { createRelay } from '@komputer/relay';
 import type { Relay, RelayOptions } from '@komputer/relay';
+import { createServiceAuth } from '@komputer/routes';
+import { createKeys } from '@komputer/store';
 import {
   closeRedis,
   createHealth,
@@ -39,7 +41,7 @@ export interface EventRelay {
 
 /**
  * Wires event-relay by hand from its config. Every route and upgrade goes through
- * `options.authenticate` (default: everyone may call).
+ * `options.authenticate` (default: the one `KOMPUTER_AUTH` calls for).
  */
 export function createEventRelay(
   config: EventRelayConfig,
@@ -47,12 +49,24 @@ export function createEventRelay(
   options: Omit<RelayOptions, 'metrics'> = {},
 ): EventRelay {
   const metrics = createMetrics();
-  const relay = createRelay(config, logger, { ...options, metrics });
-  // Readiness asks a client of its own, so that it never waits behind the relay's reads.
+  // Readiness asks a client of its own, so that it never waits behind the relay's reads; the
+  // API keys are read through it too.
   const redis = createRedis({
     url: config.REDIS_URL ?? DEFAULT_REDIS_URL,
     logger,
     role: 'event-relay-health',
+  });
+  const auth = createServiceAuth(config, {
+    redis,
+    keys: createKeys(config.KOMPUTER_REDIS_PREFIX),
+    defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
+    logger,
+  });
+  const relay = createRelay(config, logger, {
+    authenticate: auth.authenticate,
+    ...(auth.enabled ? { keys: auth.keys } : {}),
+    ...options,
+    metrics,
   });
   const health = createHealth({
     checks: {
@@ -91,6 +105,7 @@ export function createEventRelay(
       if (!ready.every(Boolean)) {
         logger.warn('redis is not reachable yet; clients are told to retry until it is');
       }
+      await auth.prepare();
       return listenOn(server, config.PORT, config.HOST);
     },
     close: () => {

@@ -37,6 +37,8 @@ export async function startTestRelay(
     PORT: '0',
     HOST: '127.0.0.1',
     REDIS_URL: redisUrl,
+    // API keys are off unless a test turns them on.
+    KOMPUTER_AUTH: 'off',
     ...env,
   });
   const { destination, lines: logs } = collectLogLines();

@@ -15,6 +15,7 @@ import type { Relay } from '@komputer/relay';
 import type { Health, Logger, Metrics } from '@komputer/service-kit';
 import type {
   AgentRecord,
+  ApiKeyStore,
   AuditStore,
   EventStore,
   QuotaStore,
@@ -26,6 +27,8 @@ import {
   mountRoutes,
   namespaceOf,
   parseRouteInput,
+  principalOf,
+  principalReaches,
   route,
 } from '@komputer/routes';
 import type { Authenticate, NamespaceQuery } from '@komputer/routes';
@@ -40,6 +43,7 @@ import type {
   SquadService,
   TemplateService,
 } from '@komputer/agents';
+import { apiKeyRoutes } from './api-key-routes';
 import { audited } from './audit';
 import { readCostBreakdown } from './cost-breakdown';
 import type { PlatformTools } from '@komputer/platform-tools';
@@ -89,6 +93,8 @@ export interface GatewayDeps {
   listNamespaces: () => Promise<string[]>;
   /** The hook every operation goes through (the relay's upgrades too). */
   authenticate: Authenticate;
+  /** The API keys that the key operations manage. */
+  apiKeys: ApiKeyStore;
   /** The platform tools that `/mcp` serves to outside MCP clients. */
   platform: PlatformTools;
 }
@@ -349,9 +355,12 @@ export function createApp(deps: GatewayDeps): express.Express {
         deciderOf(res.locals['principal']),
       ),
     ),
-    listNamespaces: route(operations.listNamespaces, async () => ({
-      namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])].sort(),
+    listNamespaces: route(operations.listNamespaces, async ({ res }) => ({
+      namespaces: [...new Set([defaultNamespace, ...(await deps.listNamespaces())])]
+        .filter((namespace) => principalReaches(principalOf(res.locals), namespace))
+        .sort(),
     })),
+    ...apiKeyRoutes(deps.apiKeys),
     callPlatformTools: platformMcp({ tools: deps.platform, defaultNamespace }),
     ...quotaRoutes({ quotas: deps.quotas, audit: deps.audit, defaultNamespace }),
     getOpenApiDocument: route(operations.getOpenApiDocument, () => openApiDocument),

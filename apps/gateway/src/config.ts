@@ -1,5 +1,6 @@
 import { PlatformSettingsSchema } from '@komputer/platform-tools';
 import { RelaySettingsSchema } from '@komputer/relay';
+import { AuthSettingsSchema } from '@komputer/routes';
 import {
   BaseConfigSchema,
   BodyLimitBytesSchema,
@@ -19,6 +20,7 @@ export const DEFAULT_RATE_LIMIT = { perSecond: 50, burst: 500 } as const;
 export const GatewayConfigSchema = BaseConfigSchema.extend(RelaySettingsSchema.shape)
   .extend(TracingConfigSchema.shape)
   .extend(PlatformSettingsSchema.shape)
+  .extend(AuthSettingsSchema.shape)
   .extend({
     PORT: PortSchema.default(8080),
     HOST: HostSchema,

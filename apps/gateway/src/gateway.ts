@@ -17,7 +17,7 @@ import {
 } from '@komputer/service-kit';
 import type { Health, Logger, Metrics } from '@komputer/service-kit';
 import { createRelay } from '@komputer/relay';
-import { allowEveryone } from '@komputer/routes';
+import { createServiceAuth } from '@komputer/routes';
 import type { Authenticate } from '@komputer/routes';
 import type { Relay } from '@komputer/relay';
 import {
@@ -77,7 +77,7 @@ export interface Gateway {
 export interface GatewayOptions {
   /**
    * The authentication hook that every operation and every WebSocket upgrade goes through.
-   * Default: everyone may call.
+   * Default: the one `KOMPUTER_AUTH` calls for (API keys, or everyone may call).
    */
   authenticate?: Authenticate;
 }
@@ -88,7 +88,6 @@ export function createGateway(
   logger: Logger,
   options: GatewayOptions = {},
 ): Gateway {
-  const authenticate = options.authenticate ?? allowEveryone;
   const metrics = createMetrics();
   const redis = createRedis({
     url: config.REDIS_URL ?? DEFAULT_REDIS_URL,
@@ -96,6 +95,13 @@ export function createGateway(
     role: 'gateway',
   });
   const keys = createKeys(config.KOMPUTER_REDIS_PREFIX, { hashTags: redis.isCluster });
+  const auth = createServiceAuth(config, {
+    redis,
+    keys,
+    defaultNamespace: config.KOMPUTER_DEFAULT_NAMESPACE,
+    logger,
+  });
+  const authenticate = options.authenticate ?? auth.authenticate;
   const tasks = new TaskQueue({ redis, prefix: keys.bullPrefix() });
   const scheduleQueue = new ScheduleQueue({ redis, prefix: keys.bullPrefix() });
   const agentStore = new AgentStore({
@@ -116,7 +122,11 @@ export function createGateway(
     timeoutMs: config.KOMPUTER_REGISTRY_TIMEOUT_MS,
     logger,
   });
-  const relay = createRelay(config, logger, { authenticate, metrics });
+  const relay = createRelay(config, logger, {
+    authenticate,
+    metrics,
+    ...(auth.enabled ? { keys: auth.keys } : {}),
+  });
   const health = createHealth({
     checks: {
       redis: async () => {
@@ -195,6 +205,7 @@ export function createGateway(
     corsOrigins: config.KOMPUTER_CORS_ORIGINS,
     listNamespaces,
     authenticate,
+    apiKeys: auth.keys,
     platform: new PlatformTools({
       agents,
       schedules,
@@ -237,6 +248,7 @@ export function createGateway(
       if (!ready.every(Boolean)) {
         logger.warn('redis is not reachable yet; answering 503 until it is');
       }
+      await auth.prepare();
       return listenOn(server, config.PORT, config.HOST);
     },
     close: () => {

@@ -1,11 +1,13 @@
 import { NamespaceSchema } from '@komputer/contracts';
 import type { PlatformTools } from '@komputer/platform-tools';
+import { principalNamespaces, principalOf } from '@komputer/routes';
 import { AppError } from '@komputer/service-kit';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, RequestHandler, Response } from 'express';
+import { withCallerCredentials } from './registry-resources';
 import { deciderOf } from './decider';
 
 /** Options for {@link platformMcp}. */
@@ -50,6 +52,9 @@ export function platformMcp(options: PlatformMcpOptions): RequestHandler {
 
 async function serve(options: PlatformMcpOptions, req: Request, res: Response): Promise<void> {
   const namespace = namespaceOf(req, options.defaultNamespace);
+  // The session's namespace and every call's are checked against the key by the tools'
+  // `namespaceFor`, so that a namespace the key does not reach is not found either way.
+  const reach = principalNamespaces(principalOf(res.locals));
   const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: options.tools.definitions.map((tool) => ({
@@ -64,7 +69,7 @@ async function serve(options: PlatformMcpOptions, req: Request, res: Response): 
       const { output, isError } = await options.tools.call(
         request.params.name,
         request.params.arguments ?? {},
-        { kind: 'client', namespace, decider: deciderOf(res.locals['principal']) },
+        { kind: 'client', namespace, reach, decider: deciderOf(res.locals['principal']) },
         extra.signal,
       );
       return { content: [{ type: 'text', text: output }], isError };
@@ -79,5 +84,5 @@ async function serve(options: PlatformMcpOptions, req: Request, res: Response): 
     void server.close();
   });
   await server.connect(transport);
-  await transport.handleRequest(req, res, req.body);
+  await withCallerCredentials(req.headers, () => transport.handleRequest(req, res, req.body));
 }

@@ -14,7 +14,28 @@ export interface RegistryClientOptions {
   logger: Logger;
 }
 
-/** What each call to the registry carries: the caller's request id, and the call's deadline. */
+/**
+ * The caller of a call: its request id, and its credential (`authorization` or `x-api-key`,
+ * as it sent them), which the registry checks again with the same hook.
+ */
+export interface RegistryCaller {
+  requestId: string;
+  credentials: Record<string, string>;
+}
+
+/** The headers of a request that carry its credential, to send on as they came. */
+export function credentialsOf(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  const credentials: Record<string, string> = {};
+  for (const name of ['authorization', 'x-api-key']) {
+    const value = headers[name];
+    if (typeof value === 'string') credentials[name] = value;
+  }
+  return credentials;
+}
+
+/** What each call to the registry carries: the caller's request id and credential, and the call's deadline. */
 export interface RegistryCallInit {
   headers: Record<string, string>;
   signal: AbortSignal;
@@ -59,17 +80,21 @@ export class RegistryClient {
   }
 
   /**
-   * Sends one call with the request's id and a deadline, and answers with its data, or throws
+   * Sends one call with the request's id and credential and a deadline, and answers with its data, or throws
    * the registry's error as it was answered.
    */
   async call<T>(
-    requestId: string,
+    caller: RegistryCaller,
     send: (init: RegistryCallInit) => Promise<Answer<T>>,
   ): Promise<T> {
+    const { requestId } = caller;
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     let answer: Answer<T>;
     try {
-      answer = await send({ headers: { 'x-request-id': requestId }, signal });
+      answer = await send({
+        headers: { ...caller.credentials, 'x-request-id': requestId },
+        signal,
+      });
     } catch (err) {
       if (signal.aborted) {
         this.options.logger.warn(

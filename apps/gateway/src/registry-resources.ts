@@ -1,10 +1,25 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ContentOperations, PlatformRegistry } from '@komputer/platform-tools';
+import { credentialsOf } from './registry-client';
 import type { RegistryCallInit, RegistryClient } from './registry-client';
+
+/** The credential of the `/mcp` request whose tool calls are running. */
+const mcpCredentials = new AsyncLocalStorage<Record<string, string>>();
+
+/**
+ * Runs `serve` (an `/mcp` request) so that its tools' calls to the registry carry the caller's
+ * own credential, which the registry checks again, as the gateway's routes forward theirs.
+ */
+export function withCallerCredentials<T>(headers: IncomingHttpHeaders, serve: () => T): T {
+  return mcpCredentials.run(credentialsOf(headers), serve);
+}
 
 /**
  * The connector-registry's resources for the platform tools at `/mcp`: each call goes to the
- * registry's API, as the gateway's own routes forward them, under a request id of its own.
+ * registry's API, as the gateway's own routes forward them, under a request id of its own and
+ * with the credential of the `/mcp` request (see {@link withCallerCredentials}).
  */
 export function registryResources(registry: RegistryClient): PlatformRegistry {
   const { api } = registry;
@@ -12,7 +27,8 @@ export function registryResources(registry: RegistryClient): PlatformRegistry {
     call: (
       init: RegistryCallInit,
     ) => Promise<{ data?: T; error?: unknown; response: globalThis.Response }>,
-  ) => registry.call(randomUUID(), call);
+  ) =>
+    registry.call({ requestId: randomUUID(), credentials: mcpCredentials.getStore() ?? {} }, call);
   const query = (namespace: string) => ({ query: { namespace } });
   const content = (kind: 'memories' | 'skills'): ContentOperations => ({
     list: async (namespace) => {

@@ -4,6 +4,7 @@ import { oauthCallbackPages } from '@komputer/connectors';
 import { bodyNamespaceOf, namespaceOf, pageRoute, route } from '@komputer/routes';
 import type { NamespaceQuery } from '@komputer/routes';
 import type { RequestHandler, Response } from 'express';
+import { credentialsOf } from './registry-client';
 import type { RegistryCallInit, RegistryClient } from './registry-client';
 
 /** `?force=`, as the registry reads it again. */
@@ -29,7 +30,11 @@ export function registryRoutes(
     call: (
       init: RegistryCallInit,
     ) => Promise<{ data?: T; error?: unknown; response: globalThis.Response }>,
-  ) => registry.call(String(res.locals['requestId']), call);
+  ) =>
+    registry.call(
+      { requestId: String(res.locals['requestId']), credentials: credentialsOf(res.req.headers) },
+      call,
+    );
 
   return {
     listConnectors: route(operations.listConnectors, ({ query, res }) =>

@@ -10,7 +10,13 @@ beforeAll(async () => {
   t = await startTestGateway(
     {},
     {
-      authenticate: () => ({ kind: 'key', keyId: 'key_ops', namespaces: '*', level: 'write' }),
+      authenticate: () => ({
+        kind: 'key',
+        keyId: 'key_ops',
+        namespaces: '*',
+        level: 'write',
+        generation: 1,
+      }),
     },
   );
   approvals = new ApprovalStore({ redis: t.redis, keys: createKeys('komputer') });

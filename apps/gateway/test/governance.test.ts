@@ -60,6 +60,8 @@ describe('rate limit', () => {
         HOST: '127.0.0.1',
         REDIS_URL: limited.redisServer.url,
         KOMPUTER_REGISTRY_URL: limited.registry.url,
+        // API keys are off, as in the harness: the callers are told apart by their address.
+        KOMPUTER_AUTH: 'off',
         ...env,
       }),
       createLogger({ name: 'replica', level: 'silent' }),

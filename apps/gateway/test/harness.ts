@@ -62,6 +62,8 @@ export async function startTestGateway(
     HOST: '127.0.0.1',
     REDIS_URL: redisServer.url,
     KOMPUTER_SECRET_KEY: generateSecretKey(),
+    // API keys are off unless a test turns them on.
+    KOMPUTER_AUTH: 'off',
     ...env,
   };
   const startRegistry = (port = '0') =>
@@ -78,6 +80,7 @@ export async function startTestGateway(
     HOST: '127.0.0.1',
     REDIS_URL: redisServer.url,
     KOMPUTER_REGISTRY_URL: testOptions.registryUrl ?? t.registry.url,
+    KOMPUTER_AUTH: 'off',
     // The tests send bursts (a hundred concurrent POSTs, the fuzzer's thousands) that no caller
     // of a real deployment should; the rate limit's own test sets its limits.
     KOMPUTER_RATE_LIMIT_PER_SECOND: '1000000',

@@ -46,6 +46,8 @@ export const ErrorCodeSchema = z
     'APPROVAL_CLOSED',
     'METHOD_NOT_ALLOWED',
     'UNAUTHENTICATED',
+    'API_KEY_NOT_FOUND',
+    'TOO_MANY_API_KEYS',
     'FORBIDDEN',
     'NAMESPACE_FORBIDDEN',
     'AGENT_NOT_MANAGED',

@@ -181,7 +181,36 @@ export {
   OfficeEventsQuerySchema,
   operations,
   REGISTRY_TAGS,
+  requiredAccess,
 } from './operations';
+export {
+  AccessLevelSchema,
+  API_KEY_PREFIX,
+  ApiKeyIdSchema,
+  ApiKeyListResponseSchema,
+  ApiKeyResponseSchema,
+  ApiKeySecretResponseSchema,
+  ApiKeyStringSchema,
+  AUTH_TICKET_TTL_MS,
+  AuthTicketResponseSchema,
+  coversNamespaces,
+  CreateApiKeyRequestSchema,
+  KeyNamespacesSchema,
+  levelAllows,
+  MAX_KEY_NAMESPACES,
+  reachesNamespace,
+  RevokeApiKeyResponseSchema,
+} from './api-keys';
+export type {
+  AccessLevel,
+  ApiKeyListResponse,
+  ApiKeyResponse,
+  ApiKeySecretResponse,
+  AuthTicketResponse,
+  CreateApiKeyRequest,
+  KeyNamespaces,
+  RevokeApiKeyResponse,
+} from './api-keys';
 export type {
   CreateAgentQuery,
   DeleteResourceResponse,

@@ -2,7 +2,7 @@ import { CreateAgentRequestSchema, PatchAgentRequestSchema } from './agents';
 import { ErrorCodeSchema } from './errors';
 import { EventTypeSchema } from './events';
 import { API_VERSION, buildOpenApiDocument } from './openapi';
-import { EVENTS_PAGE, operations, REGISTRY_TAGS } from './operations';
+import { EVENTS_PAGE, operations, REGISTRY_TAGS, requiredAccess } from './operations';
 import type { OperationSpec } from './operations';
 
 /** Just the parts of the OpenAPI document that these tests read. */
@@ -105,10 +105,13 @@ describe('buildOpenApiDocument', () => {
     const statuses = Object.keys(op?.responses ?? {}).sort();
     // The gateway forwards the registry's operations: those may also time out there.
     const forwarded = (REGISTRY_TAGS as readonly string[]).includes(spec.tag) ? [504] : [];
-    // Every caller's operation is rate limited.
-    const limited = spec.security === 'caller' ? [429] : [];
-    const errors = [...new Set([...spec.errors, ...limited, 500, 503, ...forwarded])];
+    // Every caller's operation is rate limited, and with API keys on can refuse the key.
+    const refusals = spec.security === 'caller' ? [401, 403, 429] : [];
+    const errors = [...new Set([...refusals, ...spec.errors, 500, 503, ...forwarded])];
     expect(statuses).toEqual([spec.success.status, ...errors].map(String).sort());
+    expect((op as Record<string, unknown> | undefined)?.['x-komputer-access']).toBe(
+      spec.security === 'caller' ? requiredAccess(spec) : undefined,
+    );
     for (const status of errors) {
       expect(op?.responses[status]?.content?.['application/json'].schema).toEqual({
         $ref: '#/components/schemas/Error',

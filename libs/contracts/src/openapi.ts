@@ -5,15 +5,16 @@ import type {
   ZodOpenApiResponsesObject,
 } from 'zod-openapi';
 import { ErrorEnvelopeSchema } from './errors';
-import { operations, REGISTRY_TAGS } from './operations';
+import { operations, REGISTRY_TAGS, requiredAccess } from './operations';
 import type { OperationSpec } from './operations';
 import { CloseReasonSchema } from './relay';
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message names the field',
+  401: 'No API key, or one that is not valid (`UNAUTHENTICATED`)',
   402: 'The namespace’s monthly budget is spent: no task starts before next month or a raised budget',
-  403: 'Forbidden: the path leads outside the agent’s workspace',
-  404: 'Not found',
+  403: 'Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace',
+  404: 'Not found, or in a namespace the key does not reach',
   409: 'Conflict: the agent is busy or has no task to cancel, or the resource is in use',
   410: 'The cursor is older than what the stream retains: the events after it are gone',
   413: 'Request body, or the file asked for, too large',
@@ -62,15 +63,18 @@ function toOperation(operationId: string, spec: OperationSpec): ZodOpenApiOperat
   // The gateway forwards the registry's operations, and a registry that does not answer in time
   // is a 504 on them.
   const forwarded = (REGISTRY_TAGS as readonly string[]).includes(spec.tag) ? [504] : [];
-  // Every caller's operation is rate limited.
-  const limited = spec.security === 'caller' ? [429] : [];
-  for (const status of new Set([...spec.errors, ...limited, 500, 503, ...forwarded])) {
+  // Every caller's operation is rate limited, and with API keys on can refuse the key.
+  const refusals = spec.security === 'caller' ? [401, 403, 429] : [];
+  for (const status of new Set([...refusals, ...spec.errors, 500, 503, ...forwarded])) {
     responses[status] = errorResponse(status);
   }
   return {
     operationId,
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
+    ...(spec.security === 'public'
+      ? { security: [] }
+      : { 'x-komputer-access': requiredAccess(spec) }),
     tags: [spec.tag],
     ...(spec.params ? { requestParams: spec.params } : {}),
     ...(spec.body
@@ -121,10 +125,24 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       { name: 'platform', description: 'The platform tools over MCP, for outside MCP clients' },
       { name: 'meta', description: 'The API document and health' },
+      { name: 'auth', description: 'API keys, and tickets for streams' },
     ],
+    // With `KOMPUTER_AUTH=on` (the default), every operation but the public ones needs a key, at
+    // the level its `x-komputer-access` names.
+    security: [{ bearerKey: [] }, { headerKey: [] }],
     paths,
     // Named in the live routes' descriptions, though no response carries it as a body: the
     // data of an SSE stream's last `close` event and a WebSocket's close reason.
-    components: { schemas: { CloseReason: CloseReasonSchema } },
+    components: {
+      schemas: { CloseReason: CloseReasonSchema },
+      securitySchemes: {
+        bearerKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key, `kpt_<id>_<secret>`',
+        },
+        headerKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      },
+    },
   }) as unknown as Record<string, unknown>;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AccessLevel } from './api-keys';
 import { NameSchema, NamespaceSchema } from './common';
 
 /** The API's base path. */
@@ -48,10 +49,28 @@ export interface OperationSpec {
    * anyone; `caller` operations go through the service's authentication hook, which decides.
    */
   security: OperationSecurity;
+  /**
+   * The level a key needs to call it, when not the one its method implies: `read` for `GET`,
+   * `write` for every other method. Key management needs `admin`. The OpenAPI document shows it
+   * as `x-komputer-access`.
+   */
+  access?: AccessLevel;
+  /**
+   * `false` for an operation that acts in no one namespace (it lists across namespaces, or
+   * manages keys): the tenant check leaves it to the handler, which shows only what the key
+   * reaches. Every other operation acts in the namespace its request names (`?namespace=`, else
+   * the body's `namespace`, else the service's default), and a key that does not reach it gets 404.
+   */
+  namespaced?: false;
 }
 
 /** Who may call an operation; see {@link OperationSpec.security}. */
 export type OperationSecurity = 'public' | 'caller';
+
+/** The level a key needs to call `spec`: its `access`, else `read` for GET and `write` otherwise. */
+export function requiredAccess(spec: OperationSpec): AccessLevel {
+  return spec.access ?? (spec.method === 'get' ? 'read' : 'write');
+}
 
 /** An operation, typed as written: the table keeps each one's literal types. */
 export function op<const T extends OperationSpec>(spec: T): T {

@@ -208,6 +208,8 @@ describe('the operations table', () => {
   it('answers 201 only where something is created', () => {
     const created = table.filter(([, spec]) => spec.success.status === 201).map(([id]) => id);
     expect(created).toEqual([
+      'createApiKey',
+      'createAuthTicket',
       'createAgent',
       'createConnector',
       'createSecret',

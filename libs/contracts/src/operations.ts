@@ -17,6 +17,7 @@ import { EventIdSchema, forceDeleteQuerySchema, NameSchema, NamespaceSchema } fr
 import { API_PREFIX, namePath, NamespaceQuerySchema, op } from './operation-spec';
 import type { OperationSpec } from './operation-spec';
 import { approvalOperations } from './approval-operations';
+import { apiKeyOperations } from './api-key-operations';
 import {
   ConnectorListResponseSchema,
   ConnectorResponseSchema,
@@ -94,7 +95,7 @@ import {
 } from './templates';
 import { quotaOperations } from './quotas';
 
-export { API_PREFIX, NamespaceQuerySchema } from './operation-spec';
+export { API_PREFIX, NamespaceQuerySchema, requiredAccess } from './operation-spec';
 export type { OperationSecurity, OperationSpec } from './operation-spec';
 
 /** Default and largest page size of `GET /agents/:name/events`. */
@@ -283,6 +284,7 @@ export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
 /** Every operation the gateway serves, by operationId. */
 export const operations = {
+  ...apiKeyOperations,
   listAgents: op({
     method: 'get',
     path: `${API_PREFIX}/agents`,
@@ -1238,9 +1240,12 @@ export const operations = {
     method: 'get',
     path: `${API_PREFIX}/namespaces`,
     summary: 'List namespaces',
-    description: 'The default namespace and every namespace that holds an agent.',
+    description:
+      'The default namespace and every namespace that holds an agent; to a key scoped to some namespaces, ' +
+      'only those of them.',
     tag: 'namespaces',
     security: 'caller',
+    namespaced: false,
     success: {
       status: 200,
       description: 'Namespace names, sorted',
@@ -1257,9 +1262,11 @@ export const operations = {
       'the same tools, with the same names, checks and errors, that manager agents get (`create_agent`, `await_agents`, ' +
       '`list_agents`, …). Point an MCP client (Claude Code, an IDE) at it. The namespace of a session is `?namespace=`, ' +
       'else the `X-Komputer-Namespace` header, else the default one; a tool call may name another in its `namespace` ' +
-      'argument. A client is not an agent: it has no agents of its own and no budget, and acts as the API does.',
+      'argument. A client is not an agent: it has no agents of its own and no budget, and acts as the API does. ' +
+      'A key scoped to some namespaces acts only in those: any other is not found, for the session as for a tool call.',
     tag: 'platform',
     security: 'caller',
+    namespaced: false,
     params: { query: NamespaceQuerySchema },
     body: McpMessageSchema,
     success: {

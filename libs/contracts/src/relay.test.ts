@@ -78,6 +78,7 @@ describe('close codes', () => {
       GOING_AWAY: 1001,
       INTERNAL: 1011,
       BAD_REQUEST: 4400,
+      UNAUTHENTICATED: 4401,
       AGENT_NOT_FOUND: 4404,
       CURSOR_EXPIRED: 4410,
       SLOW_CONSUMER: 4429,

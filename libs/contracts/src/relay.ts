@@ -18,6 +18,8 @@ export const RELAY_CLOSE_CODES = {
   INTERNAL: 1011,
   /** The query is invalid: a malformed cursor, namespace, agent list, pattern or group. */
   BAD_REQUEST: 4400,
+  /** No valid API key or ticket, or the key was revoked or rotated while the stream was open. */
+  UNAUTHENTICATED: 4401,
   /** The agent does not exist in that namespace. */
   AGENT_NOT_FOUND: 4404,
   /** The cursor is older than what the stream still retains: events after it are gone. */

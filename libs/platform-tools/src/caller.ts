@@ -1,5 +1,11 @@
-import { NameSchema, NamespaceSchema } from '@komputer/contracts';
-import type { ApprovalDecider, ApprovalPolicy, ManagerScope } from '@komputer/contracts';
+import { locateRef, NameSchema, NamespaceSchema, reachesNamespace } from '@komputer/contracts';
+import type {
+  ApprovalDecider,
+  ApprovalPolicy,
+  KeyNamespaces,
+  ManagerScope,
+} from '@komputer/contracts';
+import { hiddenNamespace } from '@komputer/routes';
 import { AppError } from '@komputer/service-kit';
 import type { AgentRecord } from '@komputer/store';
 import type { SubTasks } from './sub-tasks';
@@ -38,6 +44,8 @@ export interface ClientCaller {
   kind: 'client';
   /** The namespace of the session (`X-Komputer-Namespace` or `?namespace=`), or the default. */
   namespace: string;
+  /** The namespaces its API key reaches (`*`: all of them); any other is not found. */
+  reach: KeyNamespaces;
   /** Who the client is, as the authentication hook said: it decides the approvals it answers. */
   decider?: ApprovalDecider;
 }
@@ -57,19 +65,21 @@ export const selfName = NameSchema.optional().meta({
 
 /**
  * The namespace a call acts in: the one its input names, or else the caller's. A manager never
- * leaves its own.
+ * leaves its own; a client's key must reach it, or it is not found.
  */
 export function namespaceFor(caller: PlatformCaller, asked: string | undefined): string {
-  if (asked === undefined || asked === caller.namespace) return caller.namespace;
-  if (caller.kind === 'manager') {
-    throw new AppError(
-      'NAMESPACE_FORBIDDEN',
-      403,
-      `manager agent "${caller.name}" acts only within its own namespace "${caller.namespace}", not "${asked}"`,
-      { retryable: false },
-    );
+  if (caller.kind === 'client') {
+    const namespace = asked ?? caller.namespace;
+    if (!reachesNamespace(caller.reach, namespace)) throw hiddenNamespace(namespace);
+    return namespace;
   }
-  return asked;
+  if (asked === undefined || asked === caller.namespace) return caller.namespace;
+  throw new AppError(
+    'NAMESPACE_FORBIDDEN',
+    403,
+    `manager agent "${caller.name}" acts only within its own namespace "${caller.namespace}", not "${asked}"`,
+    { retryable: false },
+  );
 }
 
 /**
@@ -87,9 +97,18 @@ export function checkManages(caller: PlatformCaller, agent: AgentRecord, action:
   );
 }
 
-/** Refuses, for a manager, a reference to a resource of another namespace ("namespace/name"). */
+/**
+ * Refuses, for a manager, a reference to a resource of another namespace ("namespace/name"),
+ * and for a client one in a namespace its key does not reach (not found).
+ */
 export function checkLocalRefs(caller: PlatformCaller, refs: readonly string[]): void {
-  if (caller.kind !== 'manager') return;
+  if (caller.kind === 'client') {
+    for (const ref of refs) {
+      const { namespace } = locateRef(caller.namespace, ref);
+      if (!reachesNamespace(caller.reach, namespace)) throw hiddenNamespace(namespace);
+    }
+    return;
+  }
   const foreign = refs.find((ref) => ref.includes('/'));
   if (foreign === undefined) return;
   throw new AppError(

@@ -3,6 +3,7 @@ import {
   CreateScheduleRequestSchema,
   NameSchema,
   PatchScheduleRequestSchema,
+  reachesNamespace,
   ResourceRefSchema,
 } from '@komputer/contracts';
 import type { AgentSpec } from '@komputer/contracts';
@@ -185,7 +186,11 @@ export function resourceTools(deps: PlatformToolsDeps): PlatformTool[] {
       async run(_input, { caller }) {
         if (caller.kind === 'manager') return { namespaces: [caller.namespace] };
         const namespaces = new Set([deps.defaultNamespace, ...(await deps.listNamespaces())]);
-        return { namespaces: [...namespaces].sort() };
+        return {
+          namespaces: [...namespaces]
+            .filter((namespace) => reachesNamespace(caller.reach, namespace))
+            .sort(),
+        };
       },
     }),
   ];

@@ -73,6 +73,12 @@ export const RelaySettingsSchema = z.object({
     2_000,
     'How often `/events/ws?match=` looks for new agents',
   ),
+  KOMPUTER_RELAY_KEY_RECHECK_MS: ms(
+    100,
+    3_600_000,
+    30_000,
+    'With API keys on, how often the relay checks that the keys of its open streams are neither revoked nor rotated: the bound on how long such a stream stays open should the change notice be missed',
+  ),
   KOMPUTER_RELAY_MAX_AGENTS_PER_SOCKET: z.coerce
     .number()
     .int()

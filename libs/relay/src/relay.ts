@@ -12,8 +12,9 @@ import {
 } from '@komputer/service-kit';
 import type { Logger, Metrics } from '@komputer/service-kit';
 import { createKeys } from '@komputer/store';
-import { allowEveryone, mountRoutes } from '@komputer/routes';
-import type { Authenticate } from '@komputer/routes';
+import type { ApiKeyStore } from '@komputer/store';
+import { allowEveryone, mountRoutes, principalOf } from '@komputer/routes';
+import type { Authenticate, Principal } from '@komputer/routes';
 import { Router } from 'express';
 import { Gauge, Histogram } from 'prom-client';
 import type { RequestHandler, Response } from 'express';
@@ -21,6 +22,7 @@ import { WebSocketServer } from 'ws';
 import { Clients } from './clients';
 import { Feeds } from './feeds';
 import { checkHandshake, refuseUpgrade } from './handshake';
+import { KeyWatch } from './key-watch';
 import type { RelayConfig } from './relay-config';
 import { matchUpgradeRoute, parseRelayRequest, queryObject } from './requests';
 import type { RelayOperationId, RelayRequest } from './requests';
@@ -95,6 +97,11 @@ export interface RelayOptions {
    * through it. Default: everyone may call.
    */
   authenticate?: Authenticate;
+  /**
+   * The API keys, when they are on: the streams of a key that is revoked or rotated end with
+   * `4401` (at once on the change notice, at the latest after `KOMPUTER_RELAY_KEY_RECHECK_MS`).
+   */
+  keys?: ApiKeyStore;
   /** The service's metrics: the relay adds its clients, streams and event lag. */
   metrics?: Metrics;
 }
@@ -156,6 +163,18 @@ export function createRelay(
     logger,
   });
   const clients = new Clients({ settings: config, logger });
+  const keySubscriber =
+    options.keys && createRedis({ url, logger, role: 'event-relay-key-changes' });
+  const keyWatch =
+    options.keys &&
+    keySubscriber &&
+    new KeyWatch({
+      keys: options.keys,
+      subscriber: keySubscriber,
+      channel: keys.apiKeyChanges(),
+      recheckMs: config.KOMPUTER_RELAY_KEY_RECHECK_MS,
+      logger,
+    });
   new Gauge({
     name: 'komputer_relay_clients',
     help: 'Open live event connections (WebSocket and SSE)',
@@ -187,9 +206,16 @@ export function createRelay(
   let closing: Promise<void> | undefined;
 
   /** Starts serving an accepted request from the starts that `feeds.prepare` fixed. */
-  function open(request: RelayRequest, transport: Transport, starts: Map<string, string>): void {
+  function open(
+    request: RelayRequest,
+    transport: Transport,
+    starts: Map<string, string>,
+    principal: Principal,
+  ): void {
     const reportLastId = request.kind === 'agent';
-    feeds.serve(clients.connect(transport, { accepted: true, reportLastId }), request, starts);
+    const connection = clients.connect(transport, { accepted: true, reportLastId });
+    keyWatch?.add(principal, connection);
+    feeds.serve(connection, request, starts);
   }
 
   /** Closes a socket that was not accepted, with the code that `failure` calls for. */
@@ -209,10 +235,11 @@ export function createRelay(
     head: Buffer,
   ): Promise<void> {
     let request: RelayRequest | undefined;
+    let principal: Principal | undefined;
     let starts = new Map<string, string>();
     let failure: unknown;
     try {
-      await authenticate({
+      principal = await authenticate({
         operationId: id,
         security: operations[id].security,
         headers: req.headers,
@@ -233,8 +260,8 @@ export function createRelay(
     // Errors go out as close codes after the upgrade, where a browser can read them.
     wss.handleUpgrade(req, socket, head, (ws) => {
       const transport = new WebSocketTransport(ws, socket);
-      if (closing || failure !== undefined || !request) refuse(transport, failure);
-      else open(request, transport, starts);
+      if (closing || failure !== undefined || !request || !principal) refuse(transport, failure);
+      else open(request, transport, starts, principal);
     });
   }
 
@@ -274,7 +301,8 @@ export function createRelay(
         'X-Accel-Buffering': 'no',
       });
       res.flushHeaders();
-      open(request, new SseTransport(res, { ids: request.kind === 'agent' }), starts);
+      const transport = new SseTransport(res, { ids: request.kind === 'agent' });
+      open(request, transport, starts, principalOf(res.locals));
     };
 
   const handlers: Record<RelayOperationId, RequestHandler> = {
@@ -333,7 +361,9 @@ export function createRelay(
     }),
     close: () => {
       closing ??= (async () => {
+        keyWatch?.close();
         await clients.close(SHUTTING_DOWN);
+        if (keySubscriber) await closeRedis(keySubscriber);
         wss.close();
         await tails.close();
         await closeRedis(command);

@@ -1,5 +1,21 @@
-export { allowEveryone } from './auth';
-export type { AccessLevel, Authenticate, AuthRequest, Principal } from './auth';
+export {
+  allowEveryone,
+  hiddenNamespace,
+  keyAuthentication,
+  keyPrincipal,
+  principalNamespaces,
+  principalOf,
+  principalReaches,
+} from './auth';
+export type {
+  AccessLevel,
+  Authenticate,
+  AuthRequest,
+  KeyAuthenticationOptions,
+  Principal,
+} from './auth';
+export { AuthSettingsSchema, AuthSetupError, createServiceAuth, MAX_API_KEYS } from './auth-setup';
+export type { AuthSettings, ServiceAuth, ServiceAuthOptions } from './auth-setup';
 export { mountRoutes } from './mount';
 export { bodyNamespaceOf, namespaceOf } from './namespace';
 export type { NamespaceQuery } from './namespace';

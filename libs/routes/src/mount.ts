@@ -42,6 +42,7 @@ export function mountRoutes<Id extends OperationId>(
         security: spec.security,
         headers: req.headers,
         query: queryOf(req),
+        body: req.body as unknown,
       });
       next();
     };

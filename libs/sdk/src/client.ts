@@ -1,4 +1,4 @@
-import { defaultBaseURL } from './config.js';
+import { defaultApiKey, defaultBaseURL } from './config.js';
 import {
   APIUserAbortError,
   KomputerError,
@@ -7,6 +7,7 @@ import {
   TaskFailedError,
 } from './errors.js';
 import { Agents } from './resources/agents.js';
+import { Keys, Tickets } from './resources/keys.js';
 import { Connectors } from './resources/connectors.js';
 import { Memories } from './resources/memories.js';
 import { AuditTrail } from './resources/audit.js';
@@ -52,6 +53,13 @@ export interface ClientOptions {
   fetch?: Fetch;
   /** Headers sent with every request. */
   defaultHeaders?: Record<string, string>;
+  /**
+   * The API key (`kpt_<id>_<secret>`), sent as `Authorization: Bearer` on every request.
+   * Default: `KOMPUTER_API_KEY` where there is a `process`, else the local key that `npm start`
+   * wrote (`KOMPUTER_DATA_DIR`, default `.komputer`, then `api-key`), else none (a server with
+   * `KOMPUTER_AUTH=off` needs none).
+   */
+  apiKey?: string;
 }
 
 /** What {@link Komputer.run} takes: the agent and its task, and how to follow it. */
@@ -124,6 +132,8 @@ export class Komputer {
   readonly offices: Offices;
   readonly squads: Squads;
   readonly namespaces: Namespaces;
+  readonly keys: Keys;
+  readonly tickets: Tickets;
   /** What the namespace's tasks used, per agent, over a range of days. */
   readonly usage: UsageReports;
   /** The namespace's audit trail: every state-changing call. */
@@ -154,6 +164,7 @@ export class Komputer {
       maxRetries: this.maxRetries,
       fetch,
       defaultHeaders: options.defaultHeaders ?? {},
+      apiKey: options.apiKey === undefined ? defaultApiKey() : Promise.resolve(options.apiKey),
     });
     this.agents = new Agents(transport);
     this.connectors = new Connectors(transport);
@@ -165,6 +176,8 @@ export class Komputer {
     this.offices = new Offices(transport);
     this.squads = new Squads(transport);
     this.namespaces = new Namespaces(transport);
+    this.keys = new Keys(transport);
+    this.tickets = new Tickets(transport);
     this.usage = new UsageReports(transport);
     this.audit = new AuditTrail(transport);
   }

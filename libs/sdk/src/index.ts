@@ -28,6 +28,7 @@ export type {
 } from './resources/agents.js';
 export { AuditTrail } from './resources/audit.js';
 export { Connectors } from './resources/connectors.js';
+export { Keys, Tickets } from './resources/keys.js';
 export { Memories } from './resources/memories.js';
 export { Namespaces } from './resources/namespaces.js';
 export { Approvals } from './resources/approvals.js';
@@ -42,6 +43,12 @@ export { UsageReports } from './resources/usage.js';
 export type { TemplateScopeParams } from './resources/templates.js';
 export type { Fetch, RequestOptions } from './options.js';
 export type {
+  AccessLevel,
+  ApiKey,
+  ApiKeySecret,
+  AuthTicket,
+  CreateApiKeyParams,
+  RevokeApiKeyResponse,
   AuditPage,
   AuditQuery,
   AuditRecord,

@@ -14,6 +14,8 @@ export interface TransportSettings {
   maxRetries: number;
   fetch: Fetch;
   defaultHeaders: Record<string, string>;
+  /** The API key sent as `Authorization: Bearer` on every request, once known; none: no header. */
+  apiKey: Promise<string | undefined>;
 }
 
 /** Longest `Retry-After` the client waits for; a longer one falls back to its own backoff. */
@@ -53,6 +55,10 @@ export class Transport {
    * An error status throws the {@link APIError} for it.
    */
   async send(request: Request, options: RequestOptions = {}, stream = false): Promise<Response> {
+    const apiKey = await this.settings.apiKey;
+    if (apiKey && !request.headers.has('authorization') && !request.headers.has('x-api-key')) {
+      request.headers.set('authorization', `Bearer ${apiKey}`);
+    }
     const timeout = options.timeout ?? this.settings.timeout;
     const maxRetries = options.maxRetries ?? this.settings.maxRetries;
     for (let attempt = 0; ; attempt++) {

@@ -117,6 +117,18 @@ export type UpdateScheduleParams = Schemas['PatchScheduleRequest'];
 export type ScheduleRun = Schemas['ScheduleRun'];
 export type TriggerScheduleResponse = Schemas['TriggerScheduleResponse'];
 
+/** An API key, as the API shows it: never its secret. */
+export type ApiKey = Schemas['ApiKey'];
+/** A key with its key string, which only its creation and rotation answer. */
+export type ApiKeySecret = Schemas['ApiKeySecret'];
+/** The body of `keys.create()`: its name, namespaces (`'*'` or a list) and level. */
+export type CreateApiKeyParams = Schemas['CreateApiKeyRequest'];
+/** What `keys.revoke()` answers. */
+export type RevokeApiKeyResponse = Schemas['RevokeApiKeyResponse'];
+/** A single-use ticket for one WebSocket or SSE request (`?ticket=`). */
+export type AuthTicket = Schemas['AuthTicket'];
+/** What a key may do: `read`, `write` or `admin`. */
+export type AccessLevel = Schemas['AccessLevel'];
 /** A namespace's caps, as `namespaces.setQuota()` sets them: each one left out is no cap. */
 export type NamespaceQuota = Schemas['NamespaceQuota'];
 /** A namespace's quota and what it uses of it now: agents, running tasks, this month's spend. */

@@ -22,6 +22,8 @@ export type {
   TaskEnd,
   TaskStartNotes,
 } from './agent-store';
+export { ApiKeyStore } from './api-key-store';
+export type { ApiKeyRecord, ApiKeyScope, ApiKeyStoreOptions, IssuedApiKey } from './api-key-store';
 export { outcomeLabel, storeMetrics } from './store-metrics';
 export { decodeEvent, EventStore } from './event-store';
 export type { EventPage, EventStoreOptions, EventTimePage, StreamEntry } from './event-store';

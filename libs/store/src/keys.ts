@@ -119,6 +119,18 @@ export interface Keys {
   /** Set: every squad, as `<namespace>/<name>`, for the reconciler's timed clean-ups. */
   allSquads(): string;
   /**
+   * Hash: one API key (`name`, `namespaces` as JSON, `level`, `hash`: the SHA-256 of its secret,
+   * `generation`: how often its secret was replaced, `createdAt`, `rotatedAt`). Keys are not in a
+   * namespace: they name the namespaces they reach.
+   */
+  apiKey(id: string): string;
+  /** Set: the ids of every API key. */
+  apiKeys(): string;
+  /** String with a time to live: one stream ticket's key and generation, deleted when it is used. */
+  authTicket(ticket: string): string;
+  /** Pub/sub channel: the id of each API key revoked or rotated, so its streams end at once. */
+  apiKeyChanges(): string;
+  /**
    * Hash: a namespace's quota (`maxAgents`, `monthlyBudgetUsd`, `updatedAt`), and its
    * `maxRunningTasks` as `spec.maxConcurrentAgents` with its `capReason`: the quota is a cap
    * that every task of the namespace passes, as a template's, whose state lives beside it
@@ -257,6 +269,10 @@ export function createKeys(prefix: string, options: KeysOptions = {}): Keys {
     squads: (ns) => `${space(ns)}:squads`,
     subTasks: (ns, taskId) => `${space(ns)}:sub-tasks:${taskId}`,
     allSquads: () => `${global}:squads`,
+    apiKey: (id) => `${global}:api-key:${id}`,
+    apiKeys: () => `${global}:api-keys`,
+    authTicket: (ticket) => `${global}:auth-ticket:${ticket}`,
+    apiKeyChanges: () => `${global}:api-key-changes`,
     quota: (ns) => `${space(ns)}:quota`,
     usage: (ns, day) => `${space(ns)}:usage:${day}`,
     audit: (ns) => `${space(ns)}:audit`,

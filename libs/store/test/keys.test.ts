@@ -61,6 +61,8 @@ describe('createKeys', () => {
       tagged.schedulerAlive('s1'),
       tagged.warmPools(),
       tagged.allSquads(),
+      tagged.apiKeys(),
+      tagged.apiKey('k1'),
       tagged.refIndexesBuilt(),
     ]) {
       expect(key).toMatch(/^komputer:\{_global\}:/);

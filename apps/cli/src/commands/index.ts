@@ -3,6 +3,7 @@ import type { Context } from '../context';
 import { AGENT_COMMANDS } from './agents';
 import { APPROVAL_COMMANDS } from './approvals';
 import { CONFIG_GROUP } from './config';
+import { KEYS_GROUP } from './keys';
 import { GOVERNANCE_COMMANDS } from './governance';
 import { RESOURCE_COMMANDS } from './resources';
 import { TEAM_COMMANDS } from './teams';
@@ -13,6 +14,7 @@ export const COMMANDS: readonly Entry<Context>[] = [
   ...APPROVAL_COMMANDS,
   ...RESOURCE_COMMANDS,
   ...TEAM_COMMANDS,
+  KEYS_GROUP,
   ...GOVERNANCE_COMMANDS,
   CONFIG_GROUP,
 ];

@@ -4,6 +4,94 @@
  */
 
 export interface paths {
+  '/api/v1/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List API keys
+     * @description Every key, by id, without its secret. A key scoped to some namespaces manages only the keys whose namespaces are all among its own; any other is not found.
+     */
+    get: operations['listApiKeys'];
+    put?: never;
+    /**
+     * Create an API key
+     * @description Creates a key with its namespaces and level, and answers its key string, which is shown this once (only its hash is kept). A key creates keys only within its own namespaces (403 otherwise).
+     */
+    post: operations['createApiKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/api-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get an API key
+     * @description The key, without its secret. A key scoped to some namespaces manages only the keys whose namespaces are all among its own; any other is not found.
+     */
+    get: operations['getApiKey'];
+    put?: never;
+    post?: never;
+    /**
+     * Revoke an API key
+     * @description Deletes the key: it stops working at once, and the streams opened with it end (close code 4401). A key scoped to some namespaces manages only the keys whose namespaces are all among its own; any other is not found.
+     */
+    delete: operations['revokeApiKey'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/api-keys/{id}/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Rotate an API key
+     * @description Gives the key a new secret and answers its new key string, shown this once. The id and scopes stay; the old key string stops working at once, and the streams opened with it end (close code 4401). A key scoped to some namespaces manages only the keys whose namespaces are all among its own; any other is not found.
+     */
+    post: operations['rotateApiKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/tickets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Exchange the key for a stream ticket
+     * @description For a client that cannot set headers on a WebSocket or an EventSource (a browser): a ticket that stands for the calling key on one WebSocket or SSE request, as `?ticket=`, within 30 s. It works once, only there, and not as a key.
+     */
+    post: operations['createAuthTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/agents': {
     parameters: {
       query?: never;
@@ -838,7 +926,7 @@ export interface paths {
     };
     /**
      * List namespaces
-     * @description The default namespace and every namespace that holds an agent.
+     * @description The default namespace and every namespace that holds an agent; to a key scoped to some namespaces, only those of them.
      */
     get: operations['listNamespaces'];
     put?: never;
@@ -860,7 +948,7 @@ export interface paths {
     put?: never;
     /**
      * The platform as MCP tools (streamable HTTP)
-     * @description A Model Context Protocol endpoint (streamable HTTP, stateless, JSON answers) that serves the platform tools: the same tools, with the same names, checks and errors, that manager agents get (`create_agent`, `await_agents`, `list_agents`, …). Point an MCP client (Claude Code, an IDE) at it. The namespace of a session is `?namespace=`, else the `X-Komputer-Namespace` header, else the default one; a tool call may name another in its `namespace` argument. A client is not an agent: it has no agents of its own and no budget, and acts as the API does.
+     * @description A Model Context Protocol endpoint (streamable HTTP, stateless, JSON answers) that serves the platform tools: the same tools, with the same names, checks and errors, that manager agents get (`create_agent`, `await_agents`, `list_agents`, …). Point an MCP client (Claude Code, an IDE) at it. The namespace of a session is `?namespace=`, else the `X-Komputer-Namespace` header, else the default one; a tool call may name another in its `namespace` argument. A client is not an agent: it has no agents of its own and no budget, and acts as the API does. A key scoped to some namespaces acts only in those: any other is not found, for the session as for a tool call.
      */
     post: operations['callPlatformTools'];
     delete?: never;
@@ -1074,6 +1162,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    CreateApiKeyRequest: {
+      /**
+       * @description What the key is for, as operators will recognise it
+       * @example ci-pipeline
+       */
+      name: string;
+      namespaces: components['schemas']['KeyNamespaces'];
+      level: components['schemas']['AccessLevel'];
+    };
+    /** @description The namespaces the key reaches: `"*"` for all of them, or a list */
+    KeyNamespaces: '*' | string[];
+    /**
+     * @description `read`: GET operations; `write`: every operation but key management; `admin`: key management too
+     * @enum {string}
+     */
+    AccessLevel: 'read' | 'write' | 'admin';
     CreateAgentRequest: {
       /**
        * @description DNS-1123 label, at most 63 characters
@@ -1647,6 +1751,8 @@ export interface components {
       | 'APPROVAL_CLOSED'
       | 'METHOD_NOT_ALLOWED'
       | 'UNAUTHENTICATED'
+      | 'API_KEY_NOT_FOUND'
+      | 'TOO_MANY_API_KEYS'
       | 'FORBIDDEN'
       | 'NAMESPACE_FORBIDDEN'
       | 'AGENT_NOT_MANAGED'
@@ -1663,6 +1769,91 @@ export interface components {
       | 'REGISTRY_UNAVAILABLE'
       | 'REGISTRY_TIMEOUT'
       | 'INTERNAL';
+    ApiKeySecret: {
+      id: string;
+      name: string;
+      namespaces: '*' | string[];
+      level: components['schemas']['AccessLevel'];
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When its secret was last replaced
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      rotatedAt?: string;
+      /** @description The key string (`kpt_<id>_<secret>`), shown this once: send it as `Authorization: Bearer` or `X-API-Key` */
+      key: string;
+    };
+    Error: {
+      /** @description What went wrong, for a person to read */
+      error: string;
+      code: components['schemas']['ErrorCode'];
+      type: components['schemas']['ErrorType'];
+      /** @description The X-Request-Id of the request; quote it in a report */
+      requestId: string;
+      /** @description Whether the same request may succeed later */
+      retryable: boolean;
+      details?: {
+        issues?: components['schemas']['FieldIssue'][];
+      } & {
+        [key: string]: unknown;
+      };
+    };
+    /** @enum {string} */
+    ErrorType:
+      | 'invalid_request_error'
+      | 'authentication_error'
+      | 'billing_error'
+      | 'permission_error'
+      | 'not_found_error'
+      | 'conflict_error'
+      | 'request_too_large'
+      | 'rate_limit_error'
+      | 'unavailable_error'
+      | 'api_error';
+    FieldIssue: {
+      /** @description Dotted path of the field, e.g. "body.name" */
+      path: string;
+      message: string;
+    };
+    ApiKeyList: {
+      apiKeys: components['schemas']['ApiKey'][];
+    };
+    ApiKey: {
+      id: string;
+      name: string;
+      namespaces: '*' | string[];
+      level: components['schemas']['AccessLevel'];
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When its secret was last replaced
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      rotatedAt?: string;
+    };
+    RevokeApiKeyResponse: {
+      /** @constant */
+      status: 'revoked';
+      id: string;
+    };
+    AuthTicket: {
+      /** @description Pass it as `?ticket=` on one WebSocket or SSE request; it works once */
+      ticket: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-01T00:00:00.000Z
+       */
+      expiresAt: string;
+    };
     AgentListResponse: {
       agents: components['schemas']['AgentResponse'][];
     };
@@ -1739,38 +1930,6 @@ export interface components {
     AgentStatus: 'Pending' | 'Running' | 'Sleeping' | 'Failed' | 'Queued';
     /** @enum {string} */
     TaskStatus: 'Queued' | 'InProgress' | 'Compacting' | 'Complete' | 'Cancelled' | 'Error';
-    Error: {
-      /** @description What went wrong, for a person to read */
-      error: string;
-      code: components['schemas']['ErrorCode'];
-      type: components['schemas']['ErrorType'];
-      /** @description The X-Request-Id of the request; quote it in a report */
-      requestId: string;
-      /** @description Whether the same request may succeed later */
-      retryable: boolean;
-      details?: {
-        issues?: components['schemas']['FieldIssue'][];
-      } & {
-        [key: string]: unknown;
-      };
-    };
-    /** @enum {string} */
-    ErrorType:
-      | 'invalid_request_error'
-      | 'authentication_error'
-      | 'billing_error'
-      | 'permission_error'
-      | 'not_found_error'
-      | 'conflict_error'
-      | 'request_too_large'
-      | 'rate_limit_error'
-      | 'unavailable_error'
-      | 'api_error';
-    FieldIssue: {
-      /** @description Dotted path of the field, e.g. "body.name" */
-      path: string;
-      message: string;
-    };
     CreateAgentResponse: {
       name: string;
       namespace: string;
@@ -2960,6 +3119,499 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  listApiKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The keys, by id */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKeyList'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateApiKeyRequest'];
+      };
+    };
+    responses: {
+      /** @description The key, with its key string */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKeySecret'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: the agent is busy or has no task to cancel, or the resource is in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body, or the file asked for, too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Key id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The key */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKey'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  revokeApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Key id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The key was revoked */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RevokeApiKeyResponse'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  rotateApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Key id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The key, with its new key string */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKeySecret'];
+        };
+      };
+      /** @description Invalid request: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createAuthTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The ticket */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthTicket'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A dependency (Redis, or for connectors, secrets, memories and skills the connector-registry) is unavailable, or the server is shutting down; retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   listAgents: {
     parameters: {
       query?: {
@@ -2984,6 +3636,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3048,6 +3718,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3143,7 +3831,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3213,7 +3919,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3287,7 +4011,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3375,7 +4117,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3458,7 +4218,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3565,7 +4343,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3644,7 +4440,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3716,7 +4530,16 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Forbidden: the path leads outside the agent’s workspace */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3725,7 +4548,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -3810,6 +4633,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
       429: {
         headers: {
@@ -3874,6 +4715,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3969,7 +4828,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4050,7 +4927,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4138,7 +5033,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4223,6 +5136,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
       429: {
         headers: {
@@ -4294,7 +5225,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4400,7 +5349,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4489,7 +5438,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4601,6 +5568,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
       429: {
         headers: {
@@ -4665,6 +5650,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -4760,7 +5763,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4843,7 +5864,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4944,7 +5983,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5036,7 +6093,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5116,7 +6191,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5201,6 +6294,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
       429: {
         headers: {
@@ -5265,6 +6376,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -5360,7 +6489,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5441,7 +6588,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5533,7 +6698,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5627,6 +6810,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
       429: {
         headers: {
@@ -5691,6 +6892,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -5786,7 +7005,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5867,7 +7104,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5959,7 +7214,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6053,6 +7326,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
       429: {
         headers: {
@@ -6108,6 +7399,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -6196,7 +7505,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6268,7 +7595,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6353,7 +7698,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6438,6 +7801,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
       429: {
         headers: {
@@ -6493,6 +7874,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -6579,7 +7978,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6649,7 +8066,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6723,7 +8158,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6811,7 +8264,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6887,6 +8358,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
       429: {
         headers: {
@@ -6948,7 +8437,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7018,7 +8525,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7098,7 +8623,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7179,7 +8722,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7271,7 +8832,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7347,6 +8926,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
       429: {
         headers: {
@@ -7409,7 +9006,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7506,7 +9121,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7576,7 +9209,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7659,7 +9310,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7756,7 +9425,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7830,7 +9517,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7929,7 +9634,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7994,6 +9717,24 @@ export interface operations {
           'application/json': components['schemas']['NamespaceListResponse'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
       429: {
         headers: {
@@ -8049,6 +9790,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -8133,7 +9892,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8205,7 +9982,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8294,6 +10089,24 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description Too many requests: the caller’s rate limit (wait for `Retry-After`), or the agent holds as many steers as it takes (retry once its task has taken some) */
       429: {
         headers: {
@@ -8353,6 +10166,24 @@ export interface operations {
       };
       /** @description Invalid request: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -8535,7 +10366,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8611,7 +10460,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8708,7 +10575,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8784,7 +10669,25 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not found */
+      /** @description No API key, or one that is not valid (`UNAUTHENTICATED`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden: the key’s level is below the operation’s, or (downloads) the path leads outside the agent’s workspace */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or in a namespace the key does not reach */
       404: {
         headers: {
           [name: string]: unknown;
