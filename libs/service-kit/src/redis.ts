@@ -245,6 +245,9 @@ export function duplicateLazily(
 /** Clients being closed on purpose: their connection loss is not news. */
 const closing = new WeakSet<RedisClient>();
 
+/** How long a cluster client's QUIT may take before its sockets are dropped. */
+const CLUSTER_QUIT_TIMEOUT_MS = 2_000;
+
 /**
  * Closes a client: QUIT when connected, disconnect otherwise. Idempotent. `quit: false`
  * disconnects at once, for a client blocked in a command that QUIT would wait behind.
@@ -256,11 +259,18 @@ export async function closeRedis(
   closing.add(redis);
   if (redis.status === 'end') return;
   if (redis instanceof Cluster) {
+    // A cluster's QUIT goes to every node it knows, and waits on a node that died (a failover)
+    // as long as that node's reconnecting lasts: it gets a bound, then the sockets are dropped.
     if (redis.status === 'ready' && options.quit !== false) {
-      await redis.quit().catch(() => redis.disconnect());
-    } else {
-      redis.disconnect();
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLUSTER_QUIT_TIMEOUT_MS);
+      });
+      await Promise.race([redis.quit().catch(() => undefined), bound]).finally(() =>
+        clearTimeout(timer),
+      );
     }
+    if ((redis.status as string) !== 'end') redis.disconnect();
     return;
   }
   if (redis.status === 'ready' && options.quit !== false) {
