@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -63,6 +64,8 @@ function settings(app: ImageApp): Record<string, string> {
     KOMPUTER_SECRET_KEY: generateSecretKey(),
     KOMPUTER_DATA_DIR: join(layoutOf(app).dir, 'data'),
     KOMPUTER_MODEL_PROXY_HOST: '127.0.0.1',
+    // API keys are on, as deployed: a service refuses to start without an admin key.
+    KOMPUTER_ADMIN_KEY: `kpt_layout_${randomBytes(32).toString('hex')}`,
   };
 }
 

@@ -514,6 +514,8 @@ describe('resources and settings', () => {
   }, 60_000);
 
   it('creates, shows, suspends, triggers and deletes a schedule', async () => {
+    // The run that the trigger starts: it ends within this test, leaving no model call behind.
+    model.script({ content: [text('Happy new year!')] });
     const steps: [string[], RegExp][] = [
       [
         [
@@ -549,11 +551,18 @@ describe('resources and settings', () => {
       ],
       [['schedule', 'rm', 'yearly'], /^Deleted schedule yearly\.\n$/],
     ];
+    let triggered: string | undefined;
     for (const [args, expected] of steps) {
       const { code, stdout, stderr } = await komputerDone(args);
       expect({ args, code, stderr }).toEqual({ args, code: 0, stderr: '' });
       expect(stdout).toMatch(expected);
+      triggered ??= /task ([0-9a-f-]{36}) on agent greeter/.exec(stdout)?.[1];
     }
+    const runEnd = (await e2e.eventsOf('greeter', triggered ?? '')).at(-1);
+    expect(runEnd).toMatchObject({
+      type: 'task_completed',
+      payload: { result: 'Happy new year!' },
+    });
     const bad = await komputerDone([
       'schedule',
       'create',
@@ -578,7 +587,12 @@ describe('resources and settings', () => {
       role: 'worker',
       officeManager: 'cli-boss',
     });
-    await e2e.eventsOf('cli-worker', worker.body.taskId);
+    // Its end, whole: a failure says why.
+    const workerEnd = (await e2e.eventsOf('cli-worker', worker.body.taskId)).at(-1);
+    expect({ type: workerEnd?.type, payload: workerEnd?.payload }).toEqual({
+      type: 'task_completed',
+      payload: expect.objectContaining({ result: 'built' }),
+    });
     const steps: [string[], RegExp][] = [
       [['office', 'ls'], /\ncli-boss +Idle +2 +0 +\$\S+\n/],
       [

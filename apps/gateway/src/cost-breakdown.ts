@@ -55,6 +55,11 @@ export class CostTally {
     if (outcome === undefined) return;
     this.open.delete(event.taskId);
     const completed = event.type === 'task_completed' ? event.payload : undefined;
+    // A task that did not complete says what it had spent, when it spent anything.
+    const spent =
+      event.type === 'task_completed' || event.type === 'task_cancelled' || event.type === 'error'
+        ? event.payload
+        : undefined;
     this.tasks.push({
       index: this.tasks.length,
       taskId: task.taskId,
@@ -62,15 +67,15 @@ export class CostTally {
       completedAt: event.timestamp,
       instruction: task.instruction,
       outcome,
-      costUSD: completed?.cost_usd ?? 0,
+      costUSD: spent?.cost_usd ?? 0,
       durationMs:
         completed?.duration_ms ??
         Math.max(0, Date.parse(event.timestamp) - Date.parse(task.startedAt)),
       turns: completed?.turns ?? 0,
-      inputTokens: completed?.usage.input_tokens ?? 0,
-      outputTokens: completed?.usage.output_tokens ?? 0,
-      cacheReadTokens: completed?.usage.cache_read_input_tokens ?? 0,
-      cacheCreateTokens: completed?.usage.cache_creation_input_tokens ?? 0,
+      inputTokens: spent?.usage?.input_tokens ?? 0,
+      outputTokens: spent?.usage?.output_tokens ?? 0,
+      cacheReadTokens: spent?.usage?.cache_read_input_tokens ?? 0,
+      cacheCreateTokens: spent?.usage?.cache_creation_input_tokens ?? 0,
       steer: task.steers > 0,
       steers: task.steers,
       events: task.events,

@@ -95,7 +95,7 @@ it('breaks an agent’s history down by task: a steered one, a failed one, none 
     { taskStatus: 'Complete', message: 'There are 3.', costUsd: 0.125, tokens: 1200 },
   );
 
-  // 2. A task of many events, read in several pages, that fails.
+  // 2. A task of many events, read in several pages, that fails having spent something.
   const second = await claim('Count the lines');
   await start(second, 'Count the lines');
   const recordSecond = recorder(second);
@@ -103,7 +103,15 @@ it('breaks an agent’s history down by task: a steered one, a failed one, none 
     await recordSecond({ type: 'text', payload: { content: `line ${i}` } });
   }
   await recordSecond(
-    { type: 'error', payload: { error: 'the model failed', retryable: false } },
+    {
+      type: 'error',
+      payload: {
+        error: 'the model failed',
+        retryable: false,
+        cost_usd: 0.25,
+        usage: { input_tokens: 500, output_tokens: 50 },
+      },
+    },
     { taskStatus: 'Error', message: 'the model failed' },
   );
 
@@ -120,7 +128,7 @@ it('breaks an agent’s history down by task: a steered one, a failed one, none 
   expect(res.body).toEqual({
     agent: AGENT,
     taskCount: 2,
-    totalCost: 0.125,
+    totalCost: 0.375,
     tasks: [
       {
         index: 0,
@@ -148,11 +156,11 @@ it('breaks an agent’s history down by task: a steered one, a failed one, none 
         completedAt: expect.any(String),
         instruction: 'Count the lines',
         outcome: 'error',
-        costUSD: 0,
+        costUSD: 0.25,
         durationMs: expect.any(Number),
         turns: 0,
-        inputTokens: 0,
-        outputTokens: 0,
+        inputTokens: 500,
+        outputTokens: 50,
         cacheReadTokens: 0,
         cacheCreateTokens: 0,
         steer: false,

@@ -8,7 +8,7 @@ export const COST_INSTRUCTION_LENGTH = 200;
 export const TaskOutcomeSchema = z.enum(['completed', 'cancelled', 'error']).meta({
   id: 'TaskOutcome',
   description:
-    'The task’s terminal event: `task_completed`, `task_cancelled` or `error`. Only a completed task reports its cost and usage',
+    'The task’s terminal event: `task_completed`, `task_cancelled` or `error`. A task that did not complete reports what it had spent (0 when its terminal event says nothing), and no turns',
 });
 export type TaskOutcome = z.infer<typeof TaskOutcomeSchema>;
 

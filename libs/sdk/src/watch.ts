@@ -45,6 +45,8 @@ export interface FollowedStream {
  * events its `take` accepts. It ends when `signal` aborts or the loop breaks; it throws
  * `GoneError` on `CURSOR_EXPIRED`, an error of the API as it is, and `APIConnectionError` once
  * `maxRetries` connections in a row have ended before any data came.
+ *
+ * @internal
  */
 export async function* followStream(
   transport: Transport,

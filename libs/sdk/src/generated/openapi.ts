@@ -2480,7 +2480,7 @@ export interface components {
       events: number;
     };
     /**
-     * @description The task’s terminal event: `task_completed`, `task_cancelled` or `error`. Only a completed task reports its cost and usage
+     * @description The task’s terminal event: `task_completed`, `task_cancelled` or `error`. A task that did not complete reports what it had spent (0 when its terminal event says nothing), and no turns
      * @enum {string}
      */
     TaskOutcome: 'completed' | 'cancelled' | 'error';
