@@ -5,9 +5,12 @@
 // The services run as they are deployed, each in a process of its own: the gateway, the
 // scheduler (with its agent runtimes), the model (bench/model-server) and redis-server. This
 // process is only the client and the baseline.
+// Then event latency on the warm agent: tasks whose model streams text blocks, each event timed
+// from the timestamp its runtime put on it to a WebSocket client of the gateway. Baseline: a bare
+// XADD → XREAD BLOCK round trip stamped the same way.
 // With --replica, Redis gets a replica and every task claim, start and event waits until the
 // replica holds it (KOMPUTER_REDIS_WAIT_REPLICAS=1): what that durability costs.
-// Usage: npm run bench:dispatch -- [--tasks 200] [--cold 20] [--replica]
+// Usage: npm run bench:dispatch -- [--tasks 200] [--cold 20] [--streamed 20] [--replica]
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
@@ -19,16 +22,23 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { percentile, rssMb } from './lib/measure';
 import { post, startBenchStack } from './lib/services';
+import { stampedBaseline, Watcher } from './lib/watch';
 
 const { values } = parseArgs({
   options: {
     tasks: { type: 'string', default: '200' },
     cold: { type: 'string', default: '20' },
+    streamed: { type: 'string', default: '20' },
     replica: { type: 'boolean', default: false },
   },
 });
 const warmTasks = Number(values.tasks);
 const coldTasks = Number(values.cold);
+const streamedTasks = Number(values.streamed);
+/** What each streamed task's model answers: 10 text blocks, 5 ms between SSE events. */
+const STREAM = 'stream 10 5';
+/** Baseline round trips for event latency. */
+const EVENT_BASELINE_ROUNDS = 2_000;
 /** How long the warm runtime idles before its idle RSS is read. */
 const IDLE_MS = 10_000;
 /** The child process of `parent` whose working directory is `cwd`. */
@@ -124,7 +134,7 @@ async function main(): Promise<void> {
       replica ? { KOMPUTER_REDIS_WAIT_REPLICAS: '1' } : {},
     );
     stopStack = stack.stop;
-    const { scheduler, api } = stack;
+    const { scheduler, api, apiKey } = stack;
 
     /** Runs one task; returns the time from POST to task_started, in ms. */
     const dispatch = async (name: string, instructions: string): Promise<number> => {
@@ -138,7 +148,7 @@ async function main(): Promise<void> {
         timeoutMs: 30_000,
       });
       const t0 = performance.now();
-      const { status, body } = await post(`${api}/agents`, { name, instructions });
+      const { status, body } = await post(`${api}/agents`, { name, instructions }, { apiKey });
       if (status !== 201) throw new Error(`POST /agents answered ${status}: ${body}`);
       const { taskId } = JSON.parse(body) as { taskId: string };
       const started = (await events).find((e) => e.taskId === taskId && e.type === 'task_started');
@@ -164,6 +174,38 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
     const idleRss = rssMb(runtime);
 
+    // Event latency: every event of each streamed task, from its runtime's timestamp to a
+    // WebSocket client of the gateway (the relay's path), tasks one after another.
+    progress('event baselines');
+    const eventBase = await stampedBaseline(redisServer.url, EVENT_BASELINE_ROUNDS);
+    const eventBaseWait = replica
+      ? await stampedBaseline(redisServer.url, EVENT_BASELINE_ROUNDS, 1)
+      : undefined;
+    progress(`${streamedTasks} streamed tasks on the warm agent`);
+    const watcher = await Watcher.open(
+      `${api.replace(/^http/, 'ws')}/agents/warm/ws`,
+      apiKey,
+      30_000,
+    );
+    const latency: number[] = [];
+    const byType: Record<string, number[]> = {};
+    for (let i = 0; i < streamedTasks; i++) {
+      const { status, body } = await post(
+        `${api}/agents`,
+        { name: 'warm', instructions: STREAM },
+        { apiKey },
+      );
+      if (status !== 201) throw new Error(`POST /agents answered ${status}: ${body}`);
+      const { taskId } = JSON.parse(body) as { taskId: string };
+      await watcher.until(() => watcher.has(taskId, 'task_completed'), `${taskId} to complete`);
+      for (const { event, at } of watcher.of(taskId)) {
+        const ms = at - Date.parse(event.timestamp);
+        latency.push(ms);
+        (byType[event.type] ??= []).push(ms);
+      }
+    }
+    watcher.close();
+
     const row = (label: string, samples: number[], target: string) =>
       `${label.padEnd(40)}${percentile(samples, 0.5).toFixed(2).padStart(9)}${percentile(samples, 0.99).toFixed(2).padStart(9)}   ${target}\n`;
     const ratio = (of: number[]) => (percentile(warm, 0.5) / percentile(of, 0.5)).toFixed(2);
@@ -177,7 +219,15 @@ async function main(): Promise<void> {
         row('cold agent: POST → task_started', cold, 'p50 ≤ 500') +
         `\nwarm p50 ÷ baseline p50: ${ratio(baseApart)}× (worker apart), ` +
         `${ratio(base)}× (worker in the producer's process)\n` +
-        `runtime RSS: ${busyRss.toFixed(1)} MB right after the last task, ` +
+        `\nevent latency, ${streamedTasks} tasks of ${latency.length / streamedTasks} events ` +
+        `(10 text blocks, 5 ms between SSE events), emit → WebSocket\n` +
+        row('baseline: XADD → XREAD, ISO-stamped', eventBase, '') +
+        (eventBaseWait ? row('baseline: XADD, WAIT 1 → XREAD', eventBaseWait, '') : '') +
+        row('every event', latency, '') +
+        Object.entries(byType)
+          .map(([type, samples]) => row(`  ${type}`, samples, ''))
+          .join('') +
+        `\nruntime RSS: ${busyRss.toFixed(1)} MB right after the last task, ` +
         `${idleRss.toFixed(1)} MB after ${IDLE_MS / 1000} s idle (target for idle ≤ 80 MB)\n`,
     );
   } finally {

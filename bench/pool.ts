@@ -15,7 +15,7 @@ import { eventually, followEvents, startKubeEmulator, startRedisServer } from '@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { percentile } from './lib/measure';
-import { post, startBenchStack } from './lib/services';
+import { authorization, post, startBenchStack } from './lib/services';
 
 const { values } = parseArgs({ options: { samples: { type: 'string', default: '15' } } });
 const samples = Number(values.samples);
@@ -25,11 +25,11 @@ const IMAGE = 'komputer/agent-runtime:bench';
 /** The pool's size: one pod is claimed per warm sample, and the pool refills before the next. */
 const POOL_SIZE = 2;
 
-/** Sends a request with `method` and a JSON body, and answers its status. */
-async function call(method: string, url: string, json?: unknown): Promise<number> {
+/** Sends a request with `method`, `apiKey` and a JSON body, and answers its status. */
+async function call(method: string, url: string, apiKey: string, json?: unknown): Promise<number> {
   const res = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...authorization(apiKey) },
     ...(json === undefined ? {} : { body: JSON.stringify(json) }),
   });
   await res.arrayBuffer();
@@ -62,12 +62,12 @@ async function main(): Promise<void> {
       KOMPUTER_KUBE_POOL_SYNC_MS: '2000',
     });
     stopStack = stack.stop;
-    const { api } = stack;
+    const { api, apiKey } = stack;
     for (const [name, spec] of [
       ['pooled', { warmPoolSize: POOL_SIZE }],
       ['unpooled', {}],
     ] as const) {
-      const status = await call('POST', `${api}/templates`, { name, ...spec });
+      const status = await call('POST', `${api}/templates`, apiKey, { name, ...spec });
       if (status !== 201 && status !== 200) throw new Error(`POST /templates answered ${status}`);
     }
 
@@ -95,17 +95,17 @@ async function main(): Promise<void> {
         timeoutMs: 60_000,
       });
       const t0 = performance.now();
-      const { status, body } = await post(`${api}/agents`, {
-        name,
-        instructions: 'hello',
-        templateRef: template,
-      });
+      const { status, body } = await post(
+        `${api}/agents`,
+        { name, instructions: 'hello', templateRef: template },
+        { apiKey },
+      );
       if (status !== 201) throw new Error(`POST /agents answered ${status}: ${body}`);
       const started = (await events).find((e) => e.type === 'task_started');
       if (!started) throw new Error(`agent ${name} completed without task_started`);
       const elapsed = started.receivedAt - t0;
       // Its pod goes, so that the machine runs no more pods at the next sample than at this one.
-      const deleted = await call('DELETE', `${api}/agents/${name}`);
+      const deleted = await call('DELETE', `${api}/agents/${name}`, apiKey);
       if (deleted !== 200) throw new Error(`DELETE /agents/${name} answered ${deleted}`);
       return elapsed;
     };

@@ -13,12 +13,11 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AgentEvent } from '@komputer/contracts';
 import { startRedisServer } from '@komputer/testing';
 import { Redis } from 'ioredis';
-import { WebSocket } from 'ws';
 import { percentile, rssMb } from './lib/measure';
-import { post, startBenchStack } from './lib/services';
+import { authorization, post, startBenchStack } from './lib/services';
+import { epochNow, stampedBaseline, Watcher } from './lib/watch';
 
 const { values } = parseArgs({
   options: {
@@ -40,111 +39,6 @@ const PHASE_TIMEOUT_MS = 900_000;
 const BASELINE_ROUNDS = 2_000;
 
 const progress = (what: string) => process.stderr.write(`${what}…\n`);
-/** Wall-clock time in ms with sub-ms precision, comparable with an event's ISO timestamp. */
-const epochNow = () => performance.timeOrigin + performance.now();
-
-/** Rejects after `ms` with `what`, unless `promise` settles first. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * The baseline: bare XADD → XREAD BLOCK round trips, one every 2 ms until `rounds` are done, each
- * stamped with an ISO timestamp as the runtime stamps its events and timed the same way, so that
- * both measures carry the same millisecond rounding.
- */
-async function baseline(url: string, rounds: number): Promise<number[]> {
-  const writer = new Redis(url);
-  const reader = new Redis(url);
-  const key = `bench-baseline-${Date.now()}`;
-  const samples: number[] = [];
-  let last = '0-0';
-  const reading = (async () => {
-    while (samples.length < rounds) {
-      const reply = await reader.xread('BLOCK', 10_000, 'STREAMS', key, last);
-      const at = epochNow();
-      if (!reply) throw new Error('no baseline entry within 10 s');
-      for (const [id, fields] of reply[0]?.[1] ?? []) {
-        last = id;
-        samples.push(at - Date.parse(fields[1] ?? ''));
-      }
-    }
-  })();
-  for (let i = 0; i < rounds; i++) {
-    await writer.xadd(key, '*', 'timestamp', new Date().toISOString());
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  await reading;
-  await writer.del(key);
-  writer.disconnect();
-  reader.disconnect();
-  return samples;
-}
-
-/** A WebSocket through the gateway, keeping each event with when it arrived. */
-class Watcher {
-  readonly events: { event: AgentEvent; at: number }[] = [];
-  private readonly checks = new Set<() => void>();
-
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const at = epochNow();
-      this.events.push({ event: JSON.parse(data.toString()) as AgentEvent, at });
-      for (const check of this.checks) check();
-    });
-  }
-
-  static open(url: string): Promise<Watcher> {
-    const ws = new WebSocket(url);
-    const watcher = new Watcher(ws);
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(watcher));
-      ws.once('error', reject);
-    });
-  }
-
-  /** Resolves once `done()` holds after an event arrived (or already holds); rejects if it throws. */
-  async until(done: () => boolean, what: string): Promise<void> {
-    let check = () => undefined as void;
-    const held = new Promise<void>((resolve, reject) => {
-      check = () => {
-        try {
-          if (done()) resolve();
-        } catch (err) {
-          reject(err instanceof Error ? err : new Error(String(err)));
-        }
-      };
-    });
-    this.checks.add(check);
-    check();
-    try {
-      await within(held, PHASE_TIMEOUT_MS, what);
-    } finally {
-      this.checks.delete(check);
-    }
-  }
-
-  /** The events of `taskId` so far. */
-  of(taskId: string): { event: AgentEvent; at: number }[] {
-    return this.events.filter((e) => e.event.taskId === taskId);
-  }
-
-  has(taskId: string, type: AgentEvent['type']): boolean {
-    return this.events.some((e) => e.event.taskId === taskId && e.event.type === type);
-  }
-
-  close(): void {
-    this.ws.close();
-  }
-}
 
 /** Figures of one round of tasks at once. */
 interface Round {
@@ -186,16 +80,16 @@ async function main(): Promise<void> {
       KOMPUTER_SCHEDULER_CONCURRENCY: String(TASKS + 28),
     });
     stopStack = stack.stop;
-    const { scheduler, api } = stack;
+    const { scheduler, api, apiKey } = stack;
     const wsApi = api.replace(/^http/, 'ws');
 
     progress('baseline, idle');
-    const idleBaseline = await baseline(redisServer.url, BASELINE_ROUNDS);
+    const idleBaseline = await stampedBaseline(redisServer.url, BASELINE_ROUNDS);
 
     // Every agent's first task ends with task_completed on the namespace's stream of all agents,
     // opened before the first agent exists.
     progress(`creating ${AGENTS} agents`);
-    const all = await Watcher.open(`${wsApi}/events/ws?match=s-*`);
+    const all = await Watcher.open(`${wsApi}/events/ws?match=s-*`, apiKey, PHASE_TIMEOUT_MS);
     const completed = new Set<string>();
     let seen = 0;
     const everyFirstTask = all.until(() => {
@@ -216,7 +110,7 @@ async function main(): Promise<void> {
           const answer = await post(
             `${api}/agents`,
             { name, instructions: 'hello', lifecycle: 'Sleep' },
-            many,
+            { apiKey, agent: many },
           );
           if (answer.status !== 201)
             throw new Error(`POST ${name}: ${answer.status} ${answer.body}`);
@@ -233,7 +127,7 @@ async function main(): Promise<void> {
     for (const name of names) {
       const res = await fetch(`${api}/agents/${name}`, {
         method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...authorization(apiKey) },
         body: JSON.stringify({ lifecycle: '' }),
       });
       if (!res.ok) throw new Error(`PATCH ${name}: ${res.status} ${await res.text()}`);
@@ -242,7 +136,7 @@ async function main(): Promise<void> {
     const round = async (label: string): Promise<Round> => {
       progress(`${TASKS} tasks at once, ${label}`);
       const watchers = await Promise.all(
-        names.map((name) => Watcher.open(`${wsApi}/agents/${name}/ws`)),
+        names.map((name) => Watcher.open(`${wsApi}/agents/${name}/ws`, apiKey, PHASE_TIMEOUT_MS)),
       );
       const start = performance.now();
       const sent = await Promise.all(
@@ -251,7 +145,7 @@ async function main(): Promise<void> {
           const answer = await post(
             `${api}/agents`,
             { name, instructions: `stream ${BLOCKS} ${DELAY_MS}` },
-            many,
+            { apiKey, agent: many },
           );
           if (answer.status !== 201)
             throw new Error(`POST ${name}: ${answer.status} ${answer.body}`);
@@ -335,7 +229,7 @@ async function main(): Promise<void> {
 
     const cold = await round('cold: every runtime starts');
     progress('baseline beside the next round');
-    const loadedBaseline = baseline(redisServer.url, BASELINE_ROUNDS);
+    const loadedBaseline = stampedBaseline(redisServer.url, BASELINE_ROUNDS);
     const warm = await round('warm: every runtime is up');
     const underLoad = await loadedBaseline;
 

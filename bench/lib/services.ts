@@ -2,6 +2,7 @@
 // deployed, and a lean HTTP client.
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
 import { join } from 'node:path';
@@ -72,14 +73,18 @@ export const logLine = (msg: string, field?: string) => (line: string) => {
 /** One kept-alive connection: requests go one at a time, as a sequential client sends them. */
 const oneConnection = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
+/** The headers that carry an API key, as a client of the API sends it. */
+export const authorization = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
+
 /**
- * POSTs JSON with node:http on a kept-alive connection: the benchmark measures the server's
- * path, and a leaner client than fetch adds less of its own time to it.
+ * POSTs JSON with node:http on a kept-alive connection (`agent`'s, else one of its own), with
+ * `apiKey`: the benchmark measures the server's path, and a leaner client than fetch adds less
+ * of its own time to it.
  */
 export function post(
   url: string,
   json: unknown,
-  agent: http.Agent = oneConnection,
+  { apiKey, agent = oneConnection }: { apiKey: string; agent?: http.Agent },
 ): Promise<{ status: number; body: string }> {
   const body = JSON.stringify(json);
   return new Promise((resolve, reject) => {
@@ -88,7 +93,11 @@ export function post(
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...authorization(apiKey),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -111,14 +120,17 @@ export interface BenchStack {
   gateway: Service;
   /** The gateway's base URL. */
   api: string;
+  /** An admin API key of every namespace, as a deployment's `KOMPUTER_ADMIN_KEY`. */
+  apiKey: string;
   /** Stops the services that started, the last first. */
   stop(): Promise<void>;
 }
 
 /**
  * Starts `bench/model-server`, then the scheduler and the gateway against `redisUrl`, with their
- * data in `dataDir` and `env` on top of the defaults. If one fails to start, the ones before it
- * are stopped.
+ * data in `dataDir` and `env` on top of the defaults. API keys are on, as deployed: every request
+ * carries the admin key, and the gateway checks it. If one fails to start, the ones before it are
+ * stopped.
  */
 export async function startBenchStack(
   redisUrl: string,
@@ -134,6 +146,7 @@ export async function startBenchStack(
       line.startsWith('http') ? line : undefined,
     );
     started.push(model);
+    const apiKey = `kpt_bench_${randomBytes(32).toString('hex')}`;
     const settings = {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -142,6 +155,7 @@ export async function startBenchStack(
       ANTHROPIC_API_KEY: 'bench',
       ANTHROPIC_BASE_URL: model.found,
       KOMPUTER_SECRET_KEY: generateSecretKey(),
+      KOMPUTER_ADMIN_KEY: apiKey,
       LOG_LEVEL: 'info',
       // The benchmarks measure the services, not the gateway's rate limit.
       KOMPUTER_RATE_LIMIT_PER_SECOND: '1000000',
@@ -160,7 +174,7 @@ export async function startBenchStack(
       logLine('gateway listening', 'url'),
     );
     started.push(gateway);
-    return { model, scheduler, gateway, api: gateway.found, stop };
+    return { model, scheduler, gateway, api: gateway.found, apiKey, stop };
   } catch (err) {
     await stop();
     throw err;
