@@ -35,8 +35,9 @@ const { values } = parseArgs({
 const warmTasks = Number(values.tasks);
 const coldTasks = Number(values.cold);
 const streamedTasks = Number(values.streamed);
-/** What each streamed task's model answers: 10 text blocks, 5 ms between SSE events. */
-const STREAM = 'stream 10 5';
+/** What each streamed task's model answers: text blocks, with a delay between SSE events. */
+const STREAM_BLOCKS = 10;
+const STREAM_DELAY_MS = 5;
 /** Baseline round trips for event latency. */
 const EVENT_BASELINE_ROUNDS = 2_000;
 /** How long the warm runtime idles before its idle RSS is read. */
@@ -192,7 +193,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < streamedTasks; i++) {
       const { status, body } = await post(
         `${api}/agents`,
-        { name: 'warm', instructions: STREAM },
+        { name: 'warm', instructions: `stream ${STREAM_BLOCKS} ${STREAM_DELAY_MS}` },
         { apiKey },
       );
       if (status !== 201) throw new Error(`POST /agents answered ${status}: ${body}`);
@@ -220,7 +221,7 @@ async function main(): Promise<void> {
         `\nwarm p50 ÷ baseline p50: ${ratio(baseApart)}× (worker apart), ` +
         `${ratio(base)}× (worker in the producer's process)\n` +
         `\nevent latency, ${streamedTasks} tasks of ${latency.length / streamedTasks} events ` +
-        `(10 text blocks, 5 ms between SSE events), emit → WebSocket\n` +
+        `(${STREAM_BLOCKS} text blocks, ${STREAM_DELAY_MS} ms between SSE events), emit → WebSocket\n` +
         row('baseline: XADD → XREAD, ISO-stamped', eventBase, '') +
         (eventBaseWait ? row('baseline: XADD, WAIT 1 → XREAD', eventBaseWait, '') : '') +
         row('every event', latency, '') +
